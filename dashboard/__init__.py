@@ -1,0 +1,1 @@
+"""Lekgotla dashboard (Streamlit)."""

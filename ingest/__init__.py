@@ -1,0 +1,1 @@
+"""Lekgotla ingest: read, validate and store department status reports."""

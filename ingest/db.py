@@ -1,0 +1,110 @@
+"""The one module that opens the database, applies migrations and runs transactions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingest import settings
+from ingest.errors import LekgotlaError
+
+Connection = duckdb.DuckDBPyConnection
+_MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) of every migration, in order."""
+    found = []
+    for entry in resources.files("ingest.migrations").iterdir():
+        m = _MIGRATION.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(con: Connection) -> int:
+    """Apply the migrations not yet applied, each in its own transaction; return how many ran."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    ran = 0
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name}
+            )
+        ran += 1
+    return ran
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> Connection:
+    """Open the database (`:memory:` for tests), migrated to the latest schema."""
+    target = str(path) if path is not None else str(settings.db_path())
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as e:
+        raise LekgotlaError(
+            f"The database {target} cannot be opened: {e}",
+            "Close the other program using the database (only one process can write to it)",
+        ) from e
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def transaction(con: Connection) -> Iterator[Connection]:
+    """BEGIN ... COMMIT, rolled back on any exception so nothing is half-written."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def bump_data_version(con: Connection) -> None:
+    """Mark that the data changed, inside the writing transaction (dashboard caches key on it)."""
+    con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+
+
+def data_version(con: Connection) -> int:
+    """A number that changes whenever reports, the register or settings change."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def stored_settings(con: Connection) -> dict[str, str]:
+    """Organisation settings saved from the Settings page."""
+    return {str(n): str(v) for n, v in con.execute("SELECT name, value FROM settings").fetchall()}
+
+
+def setting(con: Connection, name: str) -> Any:
+    """One setting's value, taking the database's saved organisation settings into account."""
+    return settings.get(name, stored_settings(con))
+
+
+def save_setting(con: Connection, name: str, raw: Any, who: str | None = None) -> Any:
+    """Validate and save an organisation setting; returns the coerced value."""
+    value = settings.validate_value(name, raw)
+    with transaction(con):
+        con.execute(
+            "INSERT OR REPLACE INTO settings VALUES ($n, $v, $w, now())",
+            {"n": name, "v": str(value), "w": who},
+        )
+        bump_data_version(con)
+    return value

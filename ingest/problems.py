@@ -1,0 +1,65 @@
+"""One problem found in a file, pointing at the cell a person sees in Excel."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation error or warning. `row` is the spreadsheet row number as Excel shows it."""
+
+    severity: Severity
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    value: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of SPEC §6: sheet, row, column, header, value, message."""
+        d = asdict(self)
+        d.pop("severity")
+        return {k: d[k] for k in ("sheet", "row", "column", "header", "value", "message")}
+
+    @property
+    def cell(self) -> str:
+        """`B7`-style reference, or what part of it is known."""
+        return f"{self.column or ''}{self.row or ''}"
+
+    def describe(self) -> str:
+        """One line for a terminal: where, then what."""
+        where = []
+        if self.sheet:
+            where.append(f"sheet {self.sheet!r}")
+        if self.cell:
+            where.append(f"cell {self.cell}")
+        if self.header:
+            where.append(f"column {self.header!r}")
+        loc = ", ".join(where)
+        val = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{self.severity.upper()}: {loc + ': ' if loc else ''}{self.message}{val}"
+
+
+def display_value(value: Any) -> str | None:
+    """The value as a person would read it in the cell."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."

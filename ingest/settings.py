@@ -1,0 +1,127 @@
+"""Every setting in one table: name, default, type and help, read from the environment.
+
+A setting is read, in this order, from the environment variable `LEKGOTLA_<NAME>`, from
+`.streamlit/secrets.toml` (key `<name>` under `[lekgotla]`), from the `settings` table of
+the database (organisation settings saved on the Settings page), else its default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    type: type
+    help: str
+    editable: bool = False  # organisation settings an admin may change on the Settings page
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "data/lekgotla.duckdb", str,
+            "Path of the DuckDB database (relative paths are taken from the project folder)."),
+    Setting("date_order", "DMY", str,
+            "How text dates such as 03/04/2025 are read: DMY (day first), MDY or YMD.", True),
+    Setting("on_time_day", 7, int,
+            "A report is on time when accepted on or before this day of the following month.", True),
+    Setting("red_slip_days", 30, int, "RAG: Red when an action has slipped more than this many days.", True),
+    Setting("red_schedule_variance", -25.0, float,
+            "RAG: Red when schedule variance (percentage points) is below this.", True),
+    Setting("amber_schedule_variance", -10.0, float,
+            "RAG: Amber when schedule variance (percentage points) is below this.", True),
+    Setting("currency", "R", str, "Currency symbol shown before money on the dashboard.", True),
+    Setting("max_upload_mb", 20, int, "Largest file accepted for upload, in MB."),
+    Setting("max_uncompressed_mb", 100, int,
+            "Largest uncompressed content of a workbook, in MB (checked before parsing)."),
+    Setting("max_rows", 5000, int, "Most action rows one report may hold."),
+    Setting("read_timeout_s", 30, int, "Longest time reading one file may take, in seconds."),
+    Setting("read_memory_mb", 1024, int, "Most memory reading one file may use, in MB."),
+    Setting("load_sample_data", True, bool,
+            "Load sample_data/ into an empty database when the dashboard starts."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    try:
+        if setting.type is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        value = setting.type(raw)
+    except (TypeError, ValueError) as e:
+        raise SettingsError(
+            f"Setting {setting.name!r} has the value {raw!r}, which is not a {setting.type.__name__}. "
+            f"{setting.help}"
+        ) from e
+    if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
+        raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
+    return value
+
+
+def _secrets() -> dict[str, Any]:
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(f"{path} is not valid TOML: {e}") from e
+    section = data.get("lekgotla", {})
+    return section if isinstance(section, dict) else {}
+
+
+def source_of(name: str) -> str:
+    """Where a setting's value comes from: environment, secrets, database or default."""
+    if f"LEKGOTLA_{name.upper()}" in os.environ:
+        return "environment"
+    if name in _secrets():
+        return "secrets"
+    return "database-or-default"
+
+
+def get(name: str, stored: dict[str, str] | None = None) -> Any:
+    """The value of one setting; `stored` holds the organisation settings saved in the database."""
+    setting = _BY_NAME[name]
+    env = os.environ.get(f"LEKGOTLA_{name.upper()}")
+    if env is not None:
+        return _coerce(setting, env)
+    secrets = _secrets()
+    if name in secrets:
+        return _coerce(setting, secrets[name])
+    if stored and name in stored and setting.editable:
+        return _coerce(setting, stored[name])
+    return setting.default
+
+
+def check_all() -> None:
+    """Raise SettingsError for the first setting whose value cannot be used (start-up check)."""
+    for s in SETTINGS:
+        get(s.name)
+
+
+def validate_value(name: str, raw: Any) -> Any:
+    """The value an admin typed, coerced, or SettingsError."""
+    return _coerce(_BY_NAME[name], raw)
+
+
+def db_path() -> Path:
+    """The database file: `LEKGOTLA_DB`, else `data/lekgotla.duckdb` in the project folder."""
+    path = Path(str(get("db")))
+    return path if path.is_absolute() else PROJECT_ROOT / path

@@ -1,0 +1,1 @@
+"""Lekgotla metrics: the KPIs of SPEC.md §5, in SQL."""
