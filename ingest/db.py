@@ -77,6 +77,18 @@ def transaction(con: Connection) -> Iterator[Connection]:
     con.execute("COMMIT")
 
 
+def one(con: Connection, query: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+    """The first row of a query, read to the end (DuckDB 2 keeps an unread result pending)."""
+    rows = con.execute(query, params or {}).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: Connection, query: str, params: dict[str, Any] | None = None) -> Any:
+    """The first column of the first row, or None."""
+    row = one(con, query, params)
+    return row[0] if row else None
+
+
 def bump_data_version(con: Connection) -> None:
     """Mark that the data changed, inside the writing transaction (dashboard caches key on it)."""
     con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
@@ -84,8 +96,8 @@ def bump_data_version(con: Connection) -> None:
 
 def data_version(con: Connection) -> int:
     """A number that changes whenever reports, the register or settings change."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    return int(row[0]) if row else 0
+    value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
+    return int(value) if value is not None else 0
 
 
 def stored_settings(con: Connection) -> dict[str, str]:

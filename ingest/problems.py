@@ -46,8 +46,10 @@ class Problem:
         where = []
         if self.sheet:
             where.append(f"sheet {self.sheet!r}")
-        if self.cell:
+        if self.column and self.row:
             where.append(f"cell {self.cell}")
+        elif self.row:
+            where.append(f"row {self.row}")
         if self.header:
             where.append(f"column {self.header!r}")
         loc = ", ".join(where)

@@ -1,0 +1,256 @@
+"""Store validated reports (SPEC §2.6): one transaction per file, old versions kept, raw files kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from ingest import db
+from ingest.parse import DepartmentReport, Options, ParsedFile, can_load, department_keys, parse_file
+from ingest.problems import Problem
+from ingest.register import current_register
+
+STATUS_COLUMNS = (
+    "action_id", "action", "objective_id", "responsible", "resources", "budget_allocated",
+    "budget_spent", "start_date", "due_date", "due_text", "status", "percent_complete",
+    "completion_date", "success_metric", "target", "actual", "metric_direction", "quality_review",
+    "risk", "risk_level", "mitigation", "reason_code", "comments", "extra",
+)
+
+
+def sql(name: str) -> str:
+    """One statement from ingest/sql/<name>.sql."""
+    return resources.files("ingest.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass
+class Outcome:
+    """What happened to one department's report from a file."""
+
+    file_name: str
+    status: str  # accepted | rejected | duplicate | restored
+    message: str
+    department: str | None = None
+    period: str | None = None
+    upload_id: int | None = None
+    rows: int = 0
+    warnings: int = 0
+    errors: int = 0
+    skipped: int = 0
+    changes: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form for the CLI."""
+        return {
+            "file": self.file_name, "status": self.status, "message": self.message,
+            "department": self.department, "period": self.period, "upload_id": self.upload_id,
+            "rows": self.rows, "warnings": self.warnings, "errors": self.errors, "skipped": self.skipped,
+        }
+
+
+def options_for(con: db.Connection, **kw: Any) -> Options:
+    """Reading options filled from the database: register in force, known departments, settings."""
+    names = [r[0] for r in con.execute("SELECT department FROM departments").fetchall()]
+    return Options(
+        register=current_register(con),
+        known_departments=department_keys(names),
+        date_order=str(db.setting(con, "date_order")),
+        max_rows=int(db.setting(con, "max_rows")),
+        max_bytes=int(db.setting(con, "max_upload_mb")) * 1_000_000,
+        max_uncompressed=int(db.setting(con, "max_uncompressed_mb")) * 1_000_000,
+        **kw,
+    )
+
+
+def _current(con: db.Connection, department: str, period: str) -> tuple[int, str] | None:
+    row = db.one(
+        con, "SELECT upload_id, sha256 FROM uploads WHERE department = $d AND period = $p AND is_current",
+        {"d": department, "p": period},
+    )
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def _next_upload_id(con: db.Connection) -> int:
+    row = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchall()[0]
+    return int(row[0]) if row else 1
+
+
+def _insert_upload(con: db.Connection, **values: Any) -> int:
+    values.setdefault("upload_id", _next_upload_id(con))
+    cols = ", ".join(values)
+    params = ", ".join(f"${k}" for k in values)
+    con.execute(f"INSERT INTO uploads ({cols}) VALUES ({params})", values)  # noqa: S608 (fixed names)
+    return int(values["upload_id"])
+
+
+def _status_frame(report: DepartmentReport, upload_id: int, sheet: str | None,
+                  objective_ids: frozenset[str] | None) -> pd.DataFrame:
+    f = report.frame
+    out = pd.DataFrame({c: f[c] for c in STATUS_COLUMNS})
+    for c in ("start_date", "due_date", "completion_date"):
+        out[c] = pd.to_datetime(out[c]).dt.date if len(out) else out[c]
+    out.insert(0, "upload_id", upload_id)
+    out.insert(1, "department", report.department)
+    out.insert(2, "period", report.period.key)
+    out.insert(3, "period_end", report.period.end)
+    valid = f["objective_id"].isin(list(objective_ids)) if objective_ids is not None else False
+    out["objective_valid"] = valid
+    out["sheet"] = sheet
+    out["source_row"] = f.index.astype("int64")
+    out["is_current"] = True
+    return out.reset_index(drop=True)
+
+
+def _make_current(con: db.Connection, department: str, period: str, upload_id: int) -> None:
+    params = {"d": department, "p": period, "u": upload_id}
+    con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
+                "WHERE department = $d AND period = $p AND status = 'accepted'", params)
+    con.execute("UPDATE action_status SET is_current = (upload_id = $u) "
+                "WHERE department = $d AND period = $p", params)
+    con.execute(sql("refresh_actions_delete"), {"d": department})
+    con.execute(sql("refresh_actions_insert"), {"d": department})
+
+
+def _ensure_department(con: db.Connection, department: str) -> None:
+    con.execute("INSERT INTO departments (department, in_register, first_seen) VALUES ($d, FALSE, now()) "
+                "ON CONFLICT (department) DO NOTHING", {"d": department})
+
+
+def _store_raw(con: db.Connection, sha: str, data: bytes, file_name: str) -> None:
+    con.execute("INSERT INTO raw_files VALUES ($s, $n, $c, $f, now()) ON CONFLICT (sha256) DO NOTHING",
+                {"s": sha, "n": len(data), "c": data, "f": file_name})
+
+
+def _messages(problems: list[Problem]) -> str:
+    return json.dumps([dict(p.as_dict(), severity=p.severity) for p in problems], ensure_ascii=False,
+                      default=str)
+
+
+def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None = None,
+          mapping_name: str | None = None) -> list[Outcome]:
+    """Write a parsed file in one transaction: accepted, duplicate (no-op) or an older version restored."""
+    sha = hashlib.sha256(data).hexdigest()
+    now = datetime.now()
+    outcomes: list[Outcome] = []
+    if not can_load(parsed, opts.skip_invalid_rows):
+        errors = parsed.errors
+        with db.transaction(con):
+            depts = parsed.departments or [None]
+            for dept in depts:
+                uid = _insert_upload(
+                    con, sha256=sha, file_name=parsed.file_name, department=dept,
+                    period=parsed.period.key if parsed.period else None, uploaded_by=who, uploaded_at=now,
+                    submitted_at=parsed.submitted_at or now, status="rejected", sheet=parsed.sheet,
+                    row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
+                    messages=_messages(parsed.problems), mapping_name=mapping_name)
+                outcomes.append(Outcome(parsed.file_name, "rejected",
+                                        f"Rejected: {len(errors)} error(s); nothing was stored.", dept,
+                                        parsed.period.key if parsed.period else None, uid,
+                                        parsed.rows, len(parsed.warnings), len(errors),
+                                        problems=parsed.problems))
+            db.bump_data_version(con)
+        return outcomes
+    register = opts.register
+    objective_ids = register.objective_ids if register.version is not None else None
+    changes = {r.department: change_summary(con, r) for r in parsed.reports}
+    with db.transaction(con):
+        _store_raw(con, sha, data, parsed.file_name)
+        for report in parsed.reports:
+            dept, period = report.department, report.period.key
+            _ensure_department(con, dept)
+            current = _current(con, dept, period)
+            common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
+                          uploaded_by=who, uploaded_at=now, submitted_at=parsed.submitted_at or now,
+                          sheet=parsed.sheet, row_count=len(report.frame),
+                          warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
+                          error_count=len(report.errors), messages=_messages(report.problems),
+                          column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
+                          register_version=register.version)
+            if current and current[1] == sha:
+                uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
+                outcomes.append(Outcome(parsed.file_name, "duplicate",
+                                        f"{dept} {period}: identical to the current report (upload "
+                                        f"#{current[0]}); nothing changed.", dept, period, uid,
+                                        len(report.frame)))
+                continue
+            older = con.execute(
+                "SELECT max(upload_id) FROM uploads WHERE department = $d AND period = $p AND sha256 = $s "
+                "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0]
+            if older and older[0] is not None:
+                old_id = int(older[0])
+                _make_current(con, dept, period, old_id)
+                uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
+                                     **common)
+                outcomes.append(Outcome(parsed.file_name, "restored",
+                                        f"{dept} {period}: same file as upload #{old_id}; that version is "
+                                        "current again.", dept, period, old_id, len(report.frame),
+                                        changes=changes[dept]))
+                continue
+            uid = _next_upload_id(con)
+            con.register("incoming_status", _status_frame(report, uid, parsed.sheet, objective_ids))
+            try:
+                _insert_upload(con, upload_id=uid, status="accepted", is_current=False,
+                               replaced_upload_id=current[0] if current else None, **common)
+                con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
+            finally:
+                con.unregister("incoming_status")
+            _make_current(con, dept, period, uid)
+            verb = "replaced upload #%d" % current[0] if current else "stored"
+            skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
+            outcomes.append(Outcome(parsed.file_name, "accepted",
+                                    f"{dept} {period}: {len(report.frame)} action(s) {verb}, "
+                                    f"{len(report.warnings)} warning(s){skipped}.", dept, period, uid,
+                                    len(report.frame), len(report.warnings), len(report.errors),
+                                    len(report.skipped_rows), changes[dept], report.problems))
+        db.bump_data_version(con)
+    return outcomes
+
+
+def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
+              mapping_name: str | None = None, **options: Any) -> list[Outcome]:
+    """Validate and load one file's bytes (options: department, period, mapping, skip_invalid_rows)."""
+    opts = options_for(con, **options)
+    parsed = parse_file(data, file_name, opts)
+    return store(con, data, parsed, opts, who, mapping_name or (opts.mapping.name if opts.mapping else None))
+
+
+def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame:
+    """What a report changes against the department's previous report (same period, else the latest before).
+
+    Columns: action_id, action, change, before, after.
+    """
+    prev = con.execute(sql("previous_report"), {"d": report.department, "p": report.period.key}).df()
+    new = report.frame.set_index("action_id")
+    rows: list[dict[str, Any]] = []
+    if prev.empty:
+        return pd.DataFrame(rows, columns=["action_id", "action", "change", "before", "after"])
+    old = prev.set_index("action_id")
+
+    def add(aid: Any, action: Any, change: str, before: Any, after: Any) -> None:
+        rows.append({"action_id": aid, "action": action, "change": change,
+                     "before": None if pd.isna(before) else str(before),
+                     "after": None if pd.isna(after) else str(after)})
+
+    for aid in new.index.difference(old.index):
+        add(aid, new.at[aid, "action"], "new action", None, new.at[aid, "status"])
+    for aid in old.index.difference(new.index):
+        add(aid, old.at[aid, "action"], "dropped action", old.at[aid, "status"], None)
+    for aid in new.index.intersection(old.index):
+        n, o = new.loc[aid], old.loc[aid]
+        nd = pd.Timestamp(n["due_date"]) if pd.notna(n["due_date"]) else None
+        od = pd.Timestamp(o["due_date"]) if pd.notna(o["due_date"]) else None
+        if nd != od:
+            add(aid, n["action"], "due date moved", od.date() if od else None, nd.date() if nd else None)
+        if pd.notna(o["percent_complete"]) and pd.notna(n["percent_complete"]) \
+                and n["percent_complete"] < o["percent_complete"]:
+            add(aid, n["action"], "progress went down", f"{o['percent_complete']:g}%", f"{n['percent_complete']:g}%")
+        if n["status"] != o["status"]:
+            add(aid, n["action"], "status changed", o["status"], n["status"])
+    return pd.DataFrame(rows, columns=["action_id", "action", "change", "before", "after"])

@@ -1,0 +1,198 @@
+"""Where the data is (SPEC §2.1): the sheet, the header row, the department and the period."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ingest.headers import REQUIRED, Column, find_header_row, match_row, normalise, read_metadata
+from ingest.mapping import Mapping
+from ingest.problems import Problem, column_letter, display_value
+from ingest.read import Sheet, Workbook
+from ingest.values import Period, ParseError, parse_period
+
+_FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})$")
+
+
+def department_key(name: str) -> str:
+    """Compare department names ignoring case, spaces and punctuation ('&' reads as 'and')."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower().replace("&", "and"))
+
+
+@dataclass(frozen=True)
+class Register:
+    """What validation needs from the strategy register in force (empty when there is none)."""
+
+    version: int | None = None
+    departments: dict[str, str] = field(default_factory=dict)  # department_key -> name
+    objective_ids: frozenset[str] = frozenset()
+
+    @property
+    def lists_departments(self) -> bool:
+        return bool(self.departments)
+
+    def match_department(self, name: str) -> str | None:
+        """The register's spelling of a department, or None when it is not listed."""
+        return self.departments.get(department_key(name))
+
+
+@dataclass
+class Located:
+    """The sheet and header row of the action table, with the columns matched."""
+
+    sheet: Sheet
+    header_index: int  # 0-based row of the header
+    columns: list[Column]
+    metadata: dict[str, tuple[Any, int, int]]
+
+    @property
+    def by_canonical(self) -> dict[str, Column]:
+        return {c.canonical: c for c in self.columns if c.canonical}
+
+
+def _file_problem(message: str, sheet: str | None = None, **kw: Any) -> Problem:
+    return Problem("error", message, sheet=sheet, **kw)
+
+
+def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[Problem]]:
+    """Choose the sheet and header row, or say precisely why none could be found."""
+    mapped = mapping.header_lookup if mapping else None
+    sheets = wb.sheets
+    if mapping and mapping.sheet:
+        wanted = [s for s in sheets if s.name.strip().lower() == mapping.sheet.strip().lower()]
+        if not wanted:
+            hidden = " (it is hidden: hidden sheets are never read)" if any(
+                h.strip().lower() == mapping.sheet.strip().lower() for h in wb.hidden_sheets) else ""
+            return None, [_file_problem(
+                f"The mapping asks for sheet {mapping.sheet!r}, which is not in the workbook{hidden}. "
+                f"Visible sheets: {', '.join(s.name for s in sheets) or 'none'}.")]
+        candidates = wanted
+    else:
+        named = [s for s in sheets if s.name.strip().lower() == "actions"]
+        candidates = named or sheets
+    if not candidates:
+        return None, [_file_problem("The workbook has no visible sheet. Unhide the Actions sheet and save again.")]
+    for sheet in candidates:
+        if mapping and mapping.header_row:
+            idx: int | None = mapping.header_row - 1
+            if idx is not None and idx >= len(sheet.rows):
+                return None, [_file_problem(
+                    f"The mapping says the header is on row {mapping.header_row}, but the sheet has "
+                    f"only {len(sheet.rows)} rows.", sheet.name)]
+        else:
+            idx = find_header_row(sheet.rows, mapped)
+        if idx is None:
+            continue
+        columns = match_row(sheet.rows[idx], mapped)
+        return Located(sheet, idx, columns, read_metadata(sheet.rows[:idx])), []
+    where = f"sheet {candidates[0].name!r}" if len(candidates) == 1 else "any visible sheet"
+    return None, [_file_problem(
+        f"No header row found in {where}: within the first 20 rows, no row has at least three known "
+        "column names (such as Action ID, Action, Status, Due date). Use the template, or map the "
+        "columns on the Upload page.", candidates[0].name if len(candidates) == 1 else None)]
+
+
+def check_columns(loc: Located, mapping: Mapping | None) -> list[Problem]:
+    """Missing required columns, and mapped headers the file lacks: both reject the file."""
+    problems = []
+    have = loc.by_canonical
+    header_row = loc.header_index + 1
+    if mapping:
+        for canon, header in mapping.columns.items():
+            if canon not in have:
+                problems.append(_file_problem(
+                    f"The mapping names the header {header!r} for {canon}, but row {header_row} has no "
+                    "such header. Correct the mapping or the header.", loc.sheet.name, row=header_row,
+                    header=header))
+    defaults = mapping.defaults if mapping else {}
+    for canon in REQUIRED:
+        if canon not in have and canon not in defaults and not (mapping and canon in mapping.columns):
+            problems.append(_file_problem(
+                f"The required column {canon!r} is missing from the header row (row {header_row}). "
+                f"Add a column headed {canon.replace('_', ' ').title()!r}.",
+                loc.sheet.name, row=header_row, header=canon))
+    return problems
+
+
+def unknown_column_warnings(loc: Located) -> list[Problem]:
+    """Columns Lekgotla does not know: kept in `extra`, reported as warnings."""
+    return [
+        Problem("warning", f"Unknown column {c.header!r}: kept with the report but not used in KPIs.",
+                sheet=loc.sheet.name, row=loc.header_index + 1, column=column_letter(c.index),
+                header=c.header)
+        for c in loc.columns if c.canonical is None
+    ]
+
+
+@dataclass
+class Resolved:
+    value: Any
+    source: str  # argument | metadata | column | file name
+
+
+def _from_file_name(file_name: str) -> tuple[str | None, str | None]:
+    m = _FILE_NAME.match(PurePosixPath(file_name).stem.strip())
+    if not m:
+        return None, None
+    dept = m.group("dept").strip(" _-") or None
+    return dept, m.group("period")
+
+
+def resolve_period(
+    arg: str | None, loc: Located, file_name: str
+) -> tuple[Period | None, list[Problem]]:
+    """The reporting period: argument, metadata block, then file name (SPEC §2.1)."""
+    sources: list[tuple[Any, str, int | None, int | None]] = []
+    if arg:
+        sources.append((arg, "argument", None, None))
+    if "period" in loc.metadata:
+        v, r, c = loc.metadata["period"]
+        sources.append((v, "metadata", r, c))
+    _, fp = _from_file_name(file_name)
+    if fp:
+        sources.append((fp, "file name", None, None))
+    for value, source, r, c in sources:
+        try:
+            period = parse_period(value)
+        except ParseError as e:
+            if source == "argument":
+                return None, [_file_problem(f"The period {value!r} given is not a month: {e}")]
+            return None, [Problem("error", f"The reporting period cannot be read: {e}",
+                                  sheet=loc.sheet.name, row=(r or 0) + 1, column=column_letter(c or 0),
+                                  header="Reporting period", value=display_value(value))]
+        if period is not None:
+            return period, []
+    return None, [_file_problem(
+        "The reporting period is unknown. Put 'Reporting period | February 2025' above the header, "
+        "name the file like Finance_2025-02.xlsx, or choose the period when uploading.",
+        loc.sheet.name)]
+
+
+def department_sources(arg: str | None, loc: Located, file_name: str) -> list[tuple[str, str]]:
+    """Candidate department names with where each came from, in SPEC §2.1's order (column aside)."""
+    out = []
+    if arg:
+        out.append((arg, "argument"))
+    if "department" in loc.metadata and str(loc.metadata["department"][0]).strip():
+        out.append((str(loc.metadata["department"][0]).strip(), "metadata"))
+    fd, _ = _from_file_name(file_name)
+    if fd:
+        out.append((fd, "file name"))
+    return out
+
+
+def match_department(name: str, register: Register, known: dict[str, str]) -> str | None:
+    """The canonical spelling of a department: the register's, else one already known, else as written.
+
+    Returns None when the register lists departments and this one is not among them.
+    """
+    if register.lists_departments:
+        return register.match_department(name)
+    return known.get(department_key(name), " ".join(str(name).split()))
+
+
+def normalised_headers(columns: list[Column]) -> dict[str, str]:
+    """normalised header -> header as written (for messages)."""
+    return {normalise(c.header): c.header for c in columns}

@@ -1,0 +1,409 @@
+"""From file bytes to validated department reports: read → locate → map → parse → validate.
+
+Nothing here writes to the database; `ingest.load` stores what this returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from ingest.errors import IngestError
+from ingest.headers import CANONICAL
+from ingest.locate import (
+    Located,
+    Register,
+    check_columns,
+    department_key,
+    department_sources,
+    locate,
+    match_department,
+    resolve_period,
+    unknown_column_warnings,
+)
+from ingest.mapping import Mapping
+from ingest.problems import Problem, column_letter, display_value
+from ingest.read import Workbook, read_workbook
+from ingest.schema import Letters, complete_rows, row_warnings, schema_problems
+from ingest.values import (
+    ParseError,
+    Period,
+    parse_date,
+    parse_direction,
+    parse_due,
+    parse_money,
+    parse_number,
+    parse_percent_column,
+    parse_quality,
+    parse_reason_code,
+    parse_risk_level,
+    parse_status,
+    parse_text,
+)
+
+TEXT = ("action_id", "action", "department", "objective_id", "responsible", "resources",
+        "success_metric", "risk", "mitigation", "comments")
+DATE_COLUMNS = ("start_date", "due_date", "completion_date")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read one file: explicit department/period, mapping, register, limits."""
+
+    department: str | None = None
+    period: str | None = None
+    mapping: Mapping | None = None
+    register: Register = field(default_factory=Register)
+    known_departments: dict[str, str] = field(default_factory=dict)  # department_key -> name
+    date_order: str = "DMY"
+    max_rows: int = 5000
+    max_bytes: int = 20_000_000
+    max_uncompressed: int = 100_000_000
+    skip_invalid_rows: bool = False
+
+
+@dataclass
+class DepartmentReport:
+    """One department's rows for one period, ready to store (`frame` index = Excel row)."""
+
+    department: str
+    period: Period
+    frame: pd.DataFrame
+    problems: list[Problem]
+    skipped_rows: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass
+class ParsedFile:
+    """Everything learnt from one file; `problems` holds all of them, file-level ones included."""
+
+    file_name: str
+    sheet: str | None = None
+    header_row: int | None = None
+    letters: Letters = field(default_factory=dict)
+    period: Period | None = None
+    submitted_at: datetime | None = None
+    reports: list[DepartmentReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    unreadable: bool = False  # not a spreadsheet at all, damaged, encrypted, too big
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def departments(self) -> list[str]:
+        return [r.department for r in self.reports]
+
+
+def _cell_parser(canon: str, period: Period, date_order: str) -> Callable[[Any], Any]:
+    if canon in TEXT:
+        return parse_text
+    if canon in ("budget_allocated", "budget_spent"):
+        return parse_money
+    if canon in ("start_date", "completion_date"):
+        return lambda v: parse_date(v, date_order)
+    if canon == "due_date":
+        return lambda v: parse_due(v, period, date_order)[0]
+    return {
+        "status": parse_status, "target": parse_number, "actual": parse_number,
+        "metric_direction": parse_direction, "quality_review": parse_quality,
+        "risk_level": parse_risk_level, "reason_code": parse_reason_code,
+    }[canon]
+
+
+def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Parse each distinct value once (reports repeat statuses, dates and owners a lot)."""
+    cache: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        try:
+            key = (type(value), value)
+            hit = cache.get(key, cache)
+        except TypeError:
+            return fn(value)
+        if hit is cache:
+            try:
+                hit = fn(value)
+            except ParseError as e:
+                hit = e
+            cache[key] = hit
+        if isinstance(hit, ParseError):
+            raise hit
+        return hit
+
+    return run
+
+
+def _bad(sheet: str, row: int, letters: Letters, canon: str, value: Any, message: str) -> Problem:
+    letter, header = letters.get(canon, (None, canon))
+    return Problem("error", message, sheet=sheet, row=row, column=letter, header=header,
+                   value=display_value(value))
+
+
+def _data_rows(loc: Located, mapping: Mapping | None, problems: list[Problem]) -> list[tuple[int, list[Any]]]:
+    """(Excel row, cells) of every action row: blank rows dropped, totals rows skipped with a warning."""
+    out = []
+    blank = mapping.is_blank if mapping else None
+    for i in range(loc.header_index + 1, len(loc.sheet.rows)):
+        cells = loc.sheet.rows[i]
+        first = next((c for c in cells if c is not None and (not isinstance(c, str) or c.strip())), None)
+        if first is None or (blank and all(blank(c) for c in cells)):
+            continue
+        if isinstance(first, str) and first.strip().lower().startswith("total"):
+            problems.append(Problem("warning", "Totals row skipped: totals are computed by Lekgotla.",
+                                    sheet=loc.sheet.name, row=i + 1, value=display_value(first)))
+            continue
+        out.append((i + 1, cells))
+    return out
+
+
+def _parse_rows(
+    loc: Located, rows: list[tuple[int, list[Any]]], opts: Options, period: Period, letters: Letters
+) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """Typed canonical columns (index = Excel row), parse errors, and the cells that failed."""
+    mapping = opts.mapping
+    date_order = (mapping.date_order if mapping and mapping.date_order else opts.date_order)
+    sheet = loc.sheet.name
+    problems: list[Problem] = []
+    failed: set[tuple[int, str]] = set()
+    index = [r for r, _ in rows]
+    data: dict[str, list[Any]] = {}
+    defaults = mapping.defaults if mapping else {}
+    blank = mapping.is_blank if mapping else (lambda v: v is None)
+    cols = loc.by_canonical
+    for canon in CANONICAL:
+        col = cols.get(canon)
+        raw = [cells[col.index] if col and col.index < len(cells) else None for _, cells in rows]
+        raw = [None if blank(v) else v for v in raw]
+        if canon in defaults:
+            raw = [defaults[canon] if v is None else v for v in raw]
+        if canon == "status" and mapping:
+            raw = [mapping.status(v) for v in raw]
+        if canon == "percent_complete":
+            values, errs, fractional = parse_percent_column(raw)
+            for i, msg in errs:
+                failed.add((index[i], canon))
+                problems.append(_bad(sheet, index[i], letters, canon, raw[i], msg))
+            if fractional:
+                letter, header = letters.get(canon, (None, canon))
+                problems.append(Problem(
+                    "warning", "Every progress value is 1 or less, so they were read as fractions "
+                    "(0.45 = 45%).", sheet=sheet, row=loc.header_index + 1, column=letter, header=header))
+            data[canon] = values
+            continue
+        parse = _memo(_cell_parser(canon, period, date_order))
+        out: list[Any] = []
+        for i, v in enumerate(raw):
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                out.append(parse(v))
+            except ParseError as e:
+                failed.add((index[i], canon))
+                problems.append(_bad(sheet, index[i], letters, canon, v, str(e)))
+                out.append(None)
+        data[canon] = out
+    if "due_date" in cols:
+        data["due_text"] = [parse_text(cells[cols["due_date"].index]) if cols["due_date"].index < len(cells)
+                            else None for _, cells in rows]
+    else:
+        data["due_text"] = [None] * len(rows)
+    extra_cols = [c for c in loc.columns if c.canonical is None]
+    data["extra"] = [
+        json.dumps({c.header: _json_value(cells[c.index]) for c in extra_cols
+                    if c.index < len(cells) and cells[c.index] is not None}, ensure_ascii=False)
+        if extra_cols else None
+        for _, cells in rows
+    ]
+    df = pd.DataFrame(data, index=pd.Index(index, name="row"))
+    for canon in ("percent_complete", "budget_allocated", "budget_spent", "target", "actual"):
+        df[canon] = pd.to_numeric(df[canon], errors="coerce").astype("float64")
+    for canon in DATE_COLUMNS:
+        df[canon] = df[canon].astype("object")
+    df["metric_direction"] = df["metric_direction"].fillna("increase")
+    df["period_end"] = period.end
+    return df, problems, failed
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    if isinstance(v, (int, float, str, bool)) or v is None:
+        return v
+    return str(v)
+
+
+def _split_departments(
+    df: pd.DataFrame, loc: Located, opts: Options, file_name: str, letters: Letters
+) -> tuple[dict[str, list[int]], list[Problem]]:
+    """Department -> its Excel rows: one department, or several for a consolidated report."""
+    sheet = loc.sheet.name
+    column_values = df["department"] if "department" in loc.by_canonical else None
+    named = department_sources(opts.department, loc, file_name)
+    # explicit argument and metadata outrank the column; the file name only fills a gap
+    explicit = [(n, s) for n, s in named if s in ("argument", "metadata")]
+    problems: list[Problem] = []
+
+    def canonical(name: str) -> str | None:
+        return match_department(name, opts.register, opts.known_departments)
+
+    def not_listed(name: str) -> str:
+        listed = ", ".join(sorted(opts.register.departments.values()))
+        return f"Department {name!r} is not in the strategy register ({listed})."
+
+    if explicit:
+        name, source = explicit[0]
+        dept = canonical(name)
+        if dept is None:
+            return {}, [Problem("error", not_listed(name) + " Choose one of those departments.", sheet=sheet)]
+        if column_values is not None:
+            for row, v in column_values.items():
+                if v is not None and canonical(v) != dept:
+                    problems.append(_bad(sheet, int(row), letters, "department", v,
+                                         f"This row is for {v!r} but the report is for {dept!r} "
+                                         f"(from the {source}): move the row to that department's report."))
+        return {dept: list(df.index)}, problems
+    if column_values is not None and column_values.notna().any():
+        groups: dict[str, list[int]] = {}
+        for row, v in column_values.items():
+            if v is None:
+                problems.append(_bad(sheet, int(row), letters, "department", v,
+                                     "The department is empty: every row of a consolidated report needs one."))
+                continue
+            dept = canonical(v)
+            if dept is None:
+                problems.append(_bad(sheet, int(row), letters, "department", v,
+                                     not_listed(v) + " Correct the name or add it to the register."))
+                continue
+            groups.setdefault(dept, []).append(int(row))
+        return groups, problems
+    for name, _source in named:
+        dept = canonical(name)
+        if dept is not None:
+            return {dept: list(df.index)}, problems
+        return {}, [Problem("error", not_listed(name) + " Rename the file or choose the department.",
+                            sheet=sheet)]
+    return {}, [Problem(
+        "error", "The department is unknown. Put 'Department | Finance' above the header, add a "
+        "Department column, name the file like Finance_2025-02.xlsx, or choose it when uploading.",
+        sheet=sheet)]
+
+
+def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
+    """Validate a read workbook into department reports, collecting every problem in one pass."""
+    result = ParsedFile(wb.file_name)
+    loc, problems = locate(wb, opts.mapping)
+    result.problems += problems
+    if loc is None:
+        return result
+    result.sheet = loc.sheet.name
+    result.header_row = loc.header_index + 1
+    result.letters = letters = {c.canonical: (column_letter(c.index), c.header) for c in loc.columns if c.canonical}
+    headers = {column_letter(c.index): c.header for c in loc.columns}
+    for ref in loc.sheet.formula_cells_without_value:
+        letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if row > loc.header_index + 1:
+            result.problems.append(Problem(
+                "error", "This cell holds a formula with no saved value: open the file in Excel, let it "
+                "calculate, and save it again.", sheet=loc.sheet.name, row=row, column=letter,
+                header=headers.get(letter)))
+    column_problems = check_columns(loc, opts.mapping)
+    result.problems += column_problems
+    result.problems += unknown_column_warnings(loc)
+    period, period_problems = resolve_period(opts.period, loc, wb.file_name)
+    result.problems += period_problems
+    result.period = period
+    if "submitted" in loc.metadata:
+        try:
+            d = parse_date(loc.metadata["submitted"][0], opts.date_order)
+            result.submitted_at = datetime(d.year, d.month, d.day) if d else None
+        except ParseError:
+            pass
+    if column_problems or period is None:
+        return result
+    rows = _data_rows(loc, opts.mapping, result.problems)
+    result.rows = len(rows)
+    if len(rows) > opts.max_rows:
+        result.problems.append(Problem(
+            "error", f"The sheet has {len(rows):,} action rows, more than the {opts.max_rows:,} allowed: "
+            "split the report.", sheet=loc.sheet.name))
+        return result
+    df, parse_problems, failed = _parse_rows(loc, rows, opts, period, letters)
+    groups, dept_problems = _split_departments(df, loc, opts, wb.file_name, letters)
+    row_problems = parse_problems + dept_problems
+    file_level = [p for p in result.problems if p.severity == "error"]
+    if not groups:
+        result.problems += row_problems
+        return result
+    objective_ids = opts.register.objective_ids if opts.register.version is not None else None
+    for dept, dept_rows in groups.items():
+        frame = df.loc[dept_rows].copy()
+        frame["department"] = dept
+        rows_set = set(dept_rows)
+        mine = [p for p in row_problems if p.row in rows_set]
+        mine += schema_problems(frame, loc.sheet.name, letters, period.label,
+                                {c for c in failed if c[0] in rows_set})
+        mine += row_warnings(frame, loc.sheet.name, letters, objective_ids)
+        frame = complete_rows(frame)
+        report = DepartmentReport(dept, period, frame, sorted(mine, key=_order))
+        if opts.skip_invalid_rows and not file_level:
+            bad_rows = sorted({p.row for p in report.errors if p.row is not None})
+            report.skipped_rows = bad_rows
+            report.frame = frame.drop(index=bad_rows)
+        result.reports.append(report)
+    unassigned = [p for p in row_problems if not any(p.row in set(g) for g in groups.values())]
+    result.problems += unassigned
+    for report in result.reports:
+        result.problems += report.problems
+    result.problems.sort(key=_order)
+    return result
+
+
+def _order(p: Problem) -> tuple[int, int, str]:
+    return (p.row or 0, 0 if p.severity == "error" else 1, p.column or "")
+
+
+def parse_file(data: bytes, file_name: str, opts: Options) -> ParsedFile:
+    """Read and validate a file's bytes; file-level failures become one error Problem."""
+    try:
+        wb = read_workbook(data, file_name, max_bytes=opts.max_bytes, max_uncompressed=opts.max_uncompressed)
+    except IngestError as e:
+        return ParsedFile(file_name, problems=[Problem("error", e.message)], unreadable=True)
+    return parse_workbook(wb, opts)
+
+
+def can_load(parsed: ParsedFile, skip_invalid_rows: bool) -> bool:
+    """True when the file may be stored: no errors, or only row errors that are being skipped."""
+    if not parsed.reports:
+        return False
+    if not parsed.errors:
+        return True
+    if not skip_invalid_rows:
+        return False
+    row_errors = {id(p) for r in parsed.reports for p in r.errors}
+    return all(id(p) in row_errors for p in parsed.errors) and all(len(r.frame) for r in parsed.reports)
+
+
+def department_keys(names: list[str]) -> dict[str, str]:
+    """department_key -> name, for the departments already in the database."""
+    return {department_key(n): n for n in names}

@@ -1,0 +1,258 @@
+"""Read a workbook or CSV into plain rows of cell values, refusing what is not safe to parse.
+
+Every check that can be made before parsing is made first (size, file type, encryption,
+uncompressed size), so a zip bomb or a renamed file costs nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import python_calamine as pc
+
+from ingest.errors import IngestError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+_CELL_WITH_FORMULA = re.compile(rb"<c r=\"([A-Z]+[0-9]+)\"[^>]*>(.*?)</c>", re.S)
+
+
+@dataclass
+class Sheet:
+    """One visible sheet: `rows[i][j]` is the cell at Excel row i+1, column j+1 (None if empty)."""
+
+    name: str
+    rows: list[list[Any]]
+    formula_cells_without_value: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Workbook:
+    """The visible sheets of a file, in workbook order; `kind` is 'xlsx' or 'csv'."""
+
+    file_name: str
+    kind: str
+    sheets: list[Sheet]
+    hidden_sheets: list[str] = field(default_factory=list)
+
+
+def _clean(value: Any) -> Any:
+    if value == "" or value is None:
+        return None
+    return value
+
+
+def _check_zip(data: bytes, file_name: str, max_uncompressed: int) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise IngestError(
+            f"{file_name} is damaged or incomplete (the workbook's zip structure cannot be read). "
+            "Open it in Excel, save it again as .xlsx and upload that copy.",
+            "The file is damaged",
+        ) from e
+    total = sum(i.file_size for i in infos)
+    if total > max_uncompressed:
+        raise IngestError(
+            f"{file_name} unpacks to {total / 1e6:,.0f} MB, more than the {max_uncompressed / 1e6:,.0f} MB "
+            "allowed. Remove images and unused sheets, or split the report.",
+            "The workbook is too large",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise IngestError(
+            f"{file_name} is a zip file but not an Excel workbook. Save the report from Excel as .xlsx.",
+            "Not a spreadsheet",
+        )
+    return archive
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part inside the workbook."""
+    wb = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    try:
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
+    }
+    targets.update(
+        {
+            m.group(2): m.group(1)
+            for m in re.finditer(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+        }
+    )
+    paths = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
+        attrs = m.group(1)
+        name = re.search(r'name="([^"]*)"', attrs)
+        rid = re.search(r'r:id="([^"]*)"', attrs) or re.search(r'\bid="([^"]*)"', attrs)
+        if not name or not rid or rid.group(1) not in targets:
+            continue
+        target = targets[rid.group(1)]
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        paths[_unescape(name.group(1))] = path
+    return paths
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        .replace("&apos;", "'").replace("&amp;", "&")
+    )
+
+
+def _formulas_without_value(archive: zipfile.ZipFile, path: str | None) -> list[str]:
+    """Cells that hold a formula but no cached value (the file was never recalculated)."""
+    if not path:
+        return []
+    try:
+        xml = archive.read(path)
+    except KeyError:
+        return []
+    if b"<f" not in xml:
+        return []
+    missing = []
+    for m in _CELL_WITH_FORMULA.finditer(xml):
+        body = m.group(2)
+        if b"<f" in body and (b"<v>" not in body and b"<v/>" not in body and b"<is>" not in body):
+            missing.append(m.group(1).decode())
+        elif b"<f" in body and b"<v></v>" in body:
+            missing.append(m.group(1).decode())
+    return missing
+
+
+def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
+    """The visible sheets of an .xlsx/.xlsm workbook, read as data (cached formula values)."""
+    archive = _check_zip(data, file_name, max_uncompressed)
+    paths = _sheet_paths(archive)
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        meta = book.sheets_metadata
+    except pc.PasswordError as e:
+        raise IngestError(
+            f"{file_name} is protected with a password. Remove the password in Excel "
+            "(File > Info > Protect Workbook) and save it as .xlsx.",
+            "The workbook is password-protected",
+        ) from e
+    except Exception as e:  # calamine raises several error types for broken workbooks
+        raise IngestError(
+            f"{file_name} cannot be read as a workbook ({type(e).__name__}: {e}). "
+            "Open it in Excel, save it again as .xlsx and upload that copy.",
+            "The file is damaged",
+        ) from e
+    sheets: list[Sheet] = []
+    hidden: list[str] = []
+    for m in meta:
+        if m.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        if m.visible != pc.SheetVisibleEnum.Visible:
+            hidden.append(m.name)
+            continue
+        try:
+            raw = book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
+        except Exception as e:
+            raise IngestError(
+                f"Sheet {m.name!r} of {file_name} cannot be read ({type(e).__name__}: {e}). "
+                "Save the workbook again from Excel as .xlsx.",
+                "The file is damaged",
+            ) from e
+        rows = [[_clean(v) for v in row] for row in raw]
+        sheets.append(Sheet(m.name, rows, _formulas_without_value(archive, paths.get(m.name))))
+    return Workbook(file_name, "xlsx", sheets, hidden)
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 with or without BOM, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """`,`, `;` or tab: the one that splits the first lines most consistently."""
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    best, best_score = ",", -1.0
+    for delim in (",", ";", "\t"):
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:
+            continue
+        if not counts or max(counts) < 2:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = counts.count(common) / len(counts) * min(common, 50)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_csv(data: bytes, file_name: str) -> Workbook:
+    """A CSV as one sheet named after the file; row 1 is the first record."""
+    if b"\x00" in data:
+        raise IngestError(
+            f"{file_name} contains NUL bytes, so it is not a text CSV (it may be a binary file "
+            "renamed .csv). Save the report from Excel as CSV UTF-8 or as .xlsx.",
+            "Not a spreadsheet",
+        )
+    text = decode_text(data)
+    delim = sniff_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as e:
+        raise IngestError(f"{file_name} is not a readable CSV: {e}.", "Not a spreadsheet") from e
+    rows = [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+    name = PurePosixPath(file_name).stem
+    return Workbook(file_name, "csv", [Sheet(name, rows)])
+
+
+def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int) -> Workbook:
+    """Read any supported file, or raise IngestError saying why it cannot be read."""
+    if not data:
+        raise IngestError(f"{file_name} is empty (0 bytes). Upload the saved report.", "The file is empty")
+    if len(data) > max_bytes:
+        raise IngestError(
+            f"{file_name} is {len(data) / 1e6:,.1f} MB, more than the {max_bytes / 1e6:,.0f} MB upload limit. "
+            "Remove images and unused sheets, or split the report.",
+            "The file is too large",
+        )
+    suffix = PurePosixPath(file_name.lower()).suffix
+    if data.startswith(OLE_MAGIC):
+        if suffix in (".xlsx", ".xlsm"):
+            raise IngestError(
+                f"{file_name} is protected with a password (or encrypted). Remove the password in Excel "
+                "and save it as .xlsx.",
+                "The workbook is password-protected",
+            )
+        raise IngestError(
+            f"{file_name} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx.",
+            "Save it as .xlsx",
+        )
+    if data.startswith(ZIP_MAGIC):
+        return read_xlsx(data, file_name, max_uncompressed)
+    if suffix in SPREADSHEET_SUFFIXES or suffix == ".xls":
+        raise IngestError(
+            f"{file_name} is not an Excel workbook even though its name ends in {suffix} "
+            "(it may be a text or web page file renamed). Save the report from Excel as .xlsx.",
+            "Not a spreadsheet",
+        )
+    if suffix in CSV_SUFFIXES or suffix == "":
+        return read_csv(data, file_name)
+    raise IngestError(
+        f"{file_name} is not a spreadsheet Lekgotla reads. Upload an .xlsx, .xlsm or .csv file.",
+        "Not a spreadsheet",
+    )

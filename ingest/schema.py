@@ -1,0 +1,150 @@
+"""The rules a report's rows must keep (SPEC §2.4): a pandera model, run lazily, plus the warnings.
+
+Every failure is mapped back to the cell a person sees: sheet, Excel row, column letter, header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+from pandera.typing import Series
+
+from ingest.problems import Problem, display_value
+from ingest.values import STATUSES
+
+# canonical column -> (Excel column letter, header as written)
+Letters = dict[str, tuple[str, str]]
+
+
+class ActionRows(pa.DataFrameModel):
+    """One department's report after parsing: index = Excel row number."""
+
+    action_id: Series[Any] = pa.Field(nullable=False, unique=True)
+    action: Series[Any] = pa.Field(nullable=False)
+    status: Series[Any] = pa.Field(nullable=False, isin=list(STATUSES))
+    percent_complete: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
+    budget_allocated: Series[float] = pa.Field(nullable=True, ge=0)
+    budget_spent: Series[float] = pa.Field(nullable=True, ge=0)
+
+    class Config:
+        strict = False
+        coerce = False
+
+    @pa.dataframe_check(name="start_after_due")
+    @classmethod
+    def start_not_after_due(cls, df: pd.DataFrame) -> Series[bool]:
+        """start_date after due_date is an error."""
+        bad = df["start_date"].notna() & df["due_date"].notna() & (df["start_date"] > df["due_date"])
+        return ~bad
+
+    @pa.dataframe_check(name="completion_after_period")
+    @classmethod
+    def completion_within_period(cls, df: pd.DataFrame) -> Series[bool]:
+        """completion_date after the reporting period's last day is an error."""
+        bad = df["completion_date"].notna() & (df["completion_date"] > df["period_end"])
+        return ~bad
+
+
+def _messages(df: pd.DataFrame, period_label: str) -> dict[str, Callable[[int, Any], str]]:
+    def dup(row: int, value: Any) -> str:
+        rows = [int(r) for r in df.index[df["action_id"] == value]]
+        others = ", ".join(str(r) for r in rows if r != row)
+        return f"Action ID {value!r} is used more than once (also row {others}): give each action its own ID."
+
+    return {
+        "not_nullable": lambda r, v: "This cell is required: fill it in.",
+        "field_uniqueness": dup,
+        "isin": lambda r, v: f"{v!r} is not a status: use {', '.join(STATUSES)}.",
+        "in_range": lambda r, v: f"{display_value(v)}% is outside 0–100: write the progress as a percentage.",
+        "greater_than_or_equal_to": lambda r, v: "Money cannot be negative.",
+        "start_after_due": lambda r, v: (
+            f"The start date {df.at[r, 'start_date']} is after the due date {df.at[r, 'due_date']}: "
+            "correct one of them."),
+        "completion_after_period": lambda r, v: (
+            f"The completion date {df.at[r, 'completion_date']} is after the end of the reporting period "
+            f"({period_label}): a report can only record what was completed by then."),
+    }
+
+
+# the cell a dataframe-wide check points at
+_CHECK_COLUMN = {"start_after_due": "start_date", "completion_after_period": "completion_date"}
+
+
+def schema_problems(
+    df: pd.DataFrame, sheet: str, letters: Letters, period_label: str, already: set[tuple[int, str]]
+) -> list[Problem]:
+    """Run ActionRows lazily and turn every failure into a Problem at its cell.
+
+    `already` holds (row, column) cells that failed to parse; they are not reported twice.
+    """
+    try:
+        ActionRows.validate(df, lazy=True)
+        return []
+    except SchemaErrors as e:
+        cases = e.failure_cases
+    messages = _messages(df, period_label)
+    problems: list[Problem] = []
+    seen: set[tuple[int, str]] = set(already)
+    for case in cases.itertuples(index=False):
+        check = str(case.check).split("(")[0]
+        column = _CHECK_COLUMN.get(check, str(case.column))
+        if case.index is None or pd.isna(case.index):
+            continue
+        row = int(case.index)
+        if (row, column) in seen or column not in letters and check not in _CHECK_COLUMN:
+            continue
+        seen.add((row, column))
+        letter, header = letters.get(column, (None, column))
+        value = df.at[row, column] if column in df.columns else case.failure_case
+        make = messages.get(check)
+        message = make(row, value) if make else f"Check {case.check} failed."
+        problems.append(Problem("error", message, sheet=sheet, row=row, column=letter, header=header,
+                                value=display_value(value)))
+    return problems
+
+
+def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: frozenset[str] | None
+                 ) -> list[Problem]:
+    """The warnings of SPEC §2.4 that concern rows; call before `complete_rows` normalises them."""
+    out: list[Problem] = []
+
+    def warn(row: int, column: str, message: str) -> None:
+        letter, header = letters.get(column, (None, column))
+        value = df.at[row, column] if column in df.columns else None
+        out.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
+                           value=display_value(value)))
+
+    status, pct = df["status"], df["percent_complete"]
+    checks: list[tuple[pd.Series, str, Callable[[Any], str]]] = []
+    if objective_ids is not None:
+        unknown = df["objective_id"].notna() & ~df["objective_id"].isin(list(objective_ids))
+        checks.append((unknown, "objective_id",
+                       lambda r: f"Objective {r['objective_id']!r} is not in the strategy register: "
+                                 "check the objective ID."))
+    checks += [
+        (df["budget_spent"] > df["budget_allocated"], "budget_spent",
+         lambda r: "More was spent than allocated: explain the overrun in the comments."),
+        ((status == "Completed") & (pct < 100), "percent_complete",
+         lambda r: f"Completed but {display_value(r['percent_complete'])}% complete: stored as 100%."),
+        ((status == "Completed") & df["completion_date"].isna(), "completion_date",
+         lambda r: "Completed without a completion date: add the date it was completed."),
+        (~status.isin(["Completed", "Cancelled"]) & (pct == 100), "status",
+         lambda r: f"100% complete but the status is {r['status']!r}: should it be Completed?"),
+        (status.isin(["At risk", "Delayed"]) & df["reason_code"].isna(), "reason_code",
+         lambda r: f"{r['status']} without a reason: choose a reason code."),
+    ]
+    for mask, column, message in checks:
+        for row in df.index[mask.fillna(False).astype(bool)]:
+            warn(int(row), column, message(df.loc[row]))
+    return out
+
+
+def complete_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Store Completed actions as 100% complete (SPEC §2.4)."""
+    done = df["status"] == "Completed"
+    df.loc[done, "percent_complete"] = 100.0
+    return df

@@ -1,0 +1,14 @@
+-- The department's open actions (not Completed or Cancelled) from its last report before a
+-- period: what its template for that period is pre-filled with. Parameters: $d department, $p period.
+WITH last_report AS (
+    SELECT max(period) AS period FROM uploads
+    WHERE department = $d AND is_current AND period < $p
+)
+SELECT action_id, action, objective_id, responsible, resources, budget_allocated, budget_spent,
+       start_date, due_date, due_text, status, percent_complete, completion_date, success_metric,
+       target, actual, metric_direction, quality_review, risk, risk_level, mitigation, reason_code,
+       comments
+FROM action_status
+WHERE department = $d AND is_current AND period = (SELECT period FROM last_report)
+  AND status NOT IN ('Completed', 'Cancelled')
+ORDER BY source_row

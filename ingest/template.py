@@ -1,0 +1,144 @@
+"""The department's report workbook for a period: open actions pre-filled, drop-down lists, IDs locked."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ingest import db
+from ingest.load import sql
+from ingest.register import current_register
+from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
+
+# (canonical column, header written in the template, width)
+TEMPLATE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("action_id", "Action ID", 12), ("action", "Action", 44), ("objective_id", "Objective ID", 14),
+    ("responsible", "Responsible", 20), ("resources", "Resources", 22),
+    ("budget_allocated", "Budget allocated", 16), ("budget_spent", "Budget spent", 14),
+    ("start_date", "Start date", 12), ("due_date", "Due date", 12), ("status", "Status", 14),
+    ("percent_complete", "Percent complete", 10), ("completion_date", "Completion date", 14),
+    ("success_metric", "Success metric", 26), ("target", "Target", 10), ("actual", "Actual", 10),
+    ("metric_direction", "Direction", 11), ("quality_review", "Quality review", 16),
+    ("risk", "Risk", 26), ("risk_level", "Risk level", 10), ("mitigation", "Mitigation", 26),
+    ("reason_code", "Reason code", 22), ("comments", "Comments", 36),
+)
+HEADER_ROW = 6
+EDITABLE_ROWS = 300  # blank rows below the pre-filled actions, open for new actions
+HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+LOCKED_FILL = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def open_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
+    """The department's actions from its last report before `period` that are not Completed or Cancelled."""
+    df = con.execute(sql("open_actions"), {"d": department, "p": period.key}).df()
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return bool(v != v) or v is None  # NaN / NaT / None
+    except (TypeError, ValueError):
+        return False
+
+
+def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
+    ws = wb.create_sheet("Lists")
+    lists = {"status": list(STATUSES), "objective_id": objective_ids, "quality_review": list(QUALITY),
+             "reason_code": list(REASON_CODES), "risk_level": list(RISK_LEVELS),
+             "metric_direction": ["increase", "decrease"]}
+    refs = {}
+    for j, (name, values) in enumerate(lists.items(), start=1):
+        ws.cell(row=1, column=j, value=name)
+        for i, v in enumerate(values, start=2):
+            ws.cell(row=i, column=j, value=v)
+        if values:
+            letter = get_column_letter(j)
+            refs[name] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
+    ws.sheet_state = "hidden"  # hidden sheets are never read back as data
+    return refs
+
+
+def build_template(con: db.Connection, department: str, period: Period) -> bytes:
+    """An .xlsx a department head fills in for `period` (SPEC §7 Upload)."""
+    register = current_register(con)
+    actions = open_actions(con, department, period)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Actions"
+    ws["A1"] = "Lekgotla monthly status report"
+    ws["A1"].font = Font(bold=True, size=14)
+    meta = (("Department", department), ("Reporting period", period.label), ("Date submitted", None))
+    for i, (label, value) in enumerate(meta, start=2):
+        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
+        cell = ws.cell(row=i, column=2, value=value)
+        if label == "Date submitted":
+            cell.number_format = DATE_FORMAT
+            cell.protection = Protection(locked=False)
+    for j, (_canon, header, width) in enumerate(TEMPLATE_COLUMNS, start=1):
+        c = ws.cell(row=HEADER_ROW, column=j, value=header)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.cell(row=HEADER_ROW, column=1).comment = Comment(
+        "Action IDs of continuing actions are locked so that their history stays joined. "
+        "Add new actions in the empty rows below with a new ID.", "Lekgotla")
+    first = HEADER_ROW + 1
+    last = first + len(actions) + EDITABLE_ROWS - 1
+    for r in range(first, last + 1):
+        for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1):
+            cell = ws.cell(row=r, column=j)
+            prefilled = r - first < len(actions)
+            cell.protection = Protection(locked=bool(prefilled and canon == "action_id"))
+            if canon in ("start_date", "due_date", "completion_date"):
+                cell.number_format = DATE_FORMAT
+            if prefilled:
+                value = actions[r - first].get(canon)
+                if isinstance(value, date) or hasattr(value, "date"):
+                    value = value.date() if hasattr(value, "date") and not isinstance(value, date) else value
+                if canon == "due_date" and value is None:
+                    value = actions[r - first].get("due_text")
+                cell.value = value
+                if canon == "action_id":
+                    cell.fill = LOCKED_FILL
+    refs = _lists_sheet(wb, sorted(register.objective_ids))
+    col_of = {canon: get_column_letter(j) for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1)}
+    for canon, ref in refs.items():
+        dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
+                            errorTitle="Choose from the list", error=f"Choose a {canon.replace('_', ' ')} from the list.")
+        dv.add(f"{col_of[canon]}{first}:{col_of[canon]}{last}")
+        ws.add_data_validation(dv)
+    pct = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                         showErrorMessage=True, error="Progress is a percentage from 0 to 100.")
+    pct.add(f"{col_of['percent_complete']}{first}:{col_of['percent_complete']}{last}")
+    ws.add_data_validation(pct)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.insertRows = False
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
+    info = wb.create_sheet("Instructions")
+    for i, line in enumerate((
+        f"Report for {department}, {period.label}.",
+        "Update every action's status, progress, spend and dates; add new actions in the empty rows.",
+        "Status, objective, quality review, reason code and risk level come from drop-down lists.",
+        "Give a reason code for every action that is At risk or Delayed.",
+        "Dates as 28/02/2025; the due date may also be a phrase such as 'Week 2 (March)' or 'End of Q2'.",
+        "Do not change the Action ID of a continuing action: its history is joined on it.",
+    ), start=1):
+        info.cell(row=i, column=1, value=line)
+    info.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
