@@ -1,0 +1,215 @@
+"""The KPIs of SPEC §5.1–5.8 per (scope, period), their change since the previous period, trends.
+
+All figures come from one SQL query (`sql/kpis.sql`) over the current rows of the months asked.
+A quarter takes, for each scope, the figures of its last month that has data for that scope.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from ingest.db import Connection, setting
+from metrics import queries
+from metrics.filters import Filters, is_quarter, months_of, periods_between, quarter_of
+
+KPI_NAMES: tuple[str, ...] = (
+    "completion_rate",
+    "mean_progress",
+    "on_time_rate",
+    "overdue_rate",
+    "slipped_count",
+    "mean_slip_days",
+    "rescheduled_count",
+    "budget_utilisation",
+    "cost_performance_index",
+    "quality_pass_rate",
+    "target_attainment",
+    "smart_compliance",
+    "alignment_rate",
+    "objective_coverage",
+    "submission_rate",
+    "on_time_submission_rate",
+)
+COUNT_KPIS = frozenset({"slipped_count", "rescheduled_count"})
+# Shares, always within 0–1. budget_utilisation and cost_performance_index are ratios that may
+# pass 1 (overspend, ahead of spend); mean_progress is in percent; the rest are counts or days.
+RATE_KPIS: tuple[str, ...] = (
+    "completion_rate",
+    "on_time_rate",
+    "overdue_rate",
+    "quality_pass_rate",
+    "target_attainment",
+    "smart_compliance",
+    "alignment_rate",
+    "objective_coverage",
+    "submission_rate",
+    "on_time_submission_rate",
+)
+TREND_COLUMNS: tuple[str, ...] = ("period", "month", "scope", "department", "actions", *KPI_NAMES)
+
+
+def query_params(con: Connection, filters: Filters) -> dict[str, Any]:
+    """The parameters every metrics query may bind: the filter lists and the settings used."""
+    return {
+        **filters.params(),
+        "on_time_day": int(setting(con, "on_time_day")),
+        "red_slip_days": int(setting(con, "red_slip_days")),
+        "red_schedule_variance": float(setting(con, "red_schedule_variance")),
+        "amber_schedule_variance": float(setting(con, "amber_schedule_variance")),
+    }
+
+
+def plain(value: Any) -> Any:
+    """A cell as a plain Python value: NaN/NA/NaT become None, numpy numbers int or float."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return plain(value.item())
+    return value
+
+
+def months_with_data(con: Connection, departments: tuple[str, ...]) -> list[str]:
+    """The months that have current action rows for these departments (all when empty)."""
+    rows = queries.frame(con, "periods_with_data", {"departments": sorted(set(departments))})
+    return [str(p) for p in rows["period"]]
+
+
+def _resolve_month(period: str, available: set[str]) -> str:
+    """The month a period stands for: itself, or a quarter's last month with data."""
+    months = months_of(period)
+    with_data = [m for m in months if m in available]
+    return with_data[-1] if with_data else months[-1]
+
+
+def _empty_row() -> dict[str, Any]:
+    return {"actions": 0, **{name: None for name in KPI_NAMES}}
+
+
+def resolved_kpis(
+    con: Connection, filters: Filters, periods: list[str], per_department: bool
+) -> pd.DataFrame:
+    """KPI rows for each period (pooled scope, and each department when `per_department`).
+
+    Columns are TREND_COLUMNS; `department` is None on the pooled row; `month` is the month
+    whose figures a quarter took.
+    """
+    months = sorted({m for p in periods for m in months_of(p)})
+    params = {**query_params(con, filters), "months": months, "per_department": per_department}
+    rows = queries.frame(con, "kpis", params)
+    by_key: dict[tuple[str, str | None], dict[str, Any]] = {}
+    data: dict[str | None, set[str]] = {}
+    for record in rows.to_dict("records"):
+        department = plain(record["department"])
+        key = None if record["pooled"] else str(department)
+        by_key[(str(record["period"]), key)] = record
+        if plain(record["reported_rows"]):
+            data.setdefault(key, set()).add(str(record["period"]))
+    keys: list[str | None] = [None]
+    if per_department:
+        keys += sorted({k for (_, k) in by_key if k is not None})
+    out = []
+    for period in periods:
+        for key in keys:
+            month = _resolve_month(period, data.get(key, set()))
+            record = by_key.get((month, key))
+            values = _empty_row() if record is None else record
+            row = {
+                "period": period,
+                "month": month,
+                "scope": filters.scope if key is None else key,
+                "department": key,
+                "actions": int(plain(values["actions"]) or 0),
+            }
+            for name in KPI_NAMES:
+                value = plain(values[name])
+                row[name] = int(value) if name in COUNT_KPIS and value is not None else value
+            out.append(row)
+    frame = pd.DataFrame(out, columns=list(TREND_COLUMNS))
+    for name in COUNT_KPIS:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def kpis(con: Connection, filters: Filters) -> dict[str, Any]:
+    """Every KPI of §5 for the filters' scope and period.
+
+    Keys: scope, period, month (the month whose figures a quarter took), actions (|A|), then
+    KPI_NAMES. Rates are fractions 0–1, mean_progress is in percent, mean_slip_days in days,
+    counts are ints; None where the denominator is empty (or objective_coverage outside the
+    organisation scope).
+    """
+    row = resolved_kpis(con, filters, [filters.period], per_department=False).iloc[0]
+    out = {k: plain(row[k]) for k in ("scope", "period", "month", "actions", *KPI_NAMES)}
+    out["actions"] = int(out["actions"] or 0)
+    return out
+
+
+def previous_period(con: Connection, filters: Filters) -> str | None:
+    """The previous period with data for the scope: a month, or for a quarter a quarter."""
+    first = months_of(filters.period)[0]
+    earlier = [m for m in months_with_data(con, filters.departments) if m < first]
+    if not earlier:
+        return None
+    return quarter_of(earlier[-1]) if is_quarter(filters.period) else earlier[-1]
+
+
+def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Each KPI with its value, the previous period's value and the change (value − previous).
+
+    Columns: kpi, value, previous_value, change, period, month, previous_period,
+    previous_month. One row per name in KPI_NAMES plus `actions` first. The previous period is
+    the latest earlier period with data for the scope (a missing month is skipped); change is
+    None when either value is None.
+    """
+    now = kpis(con, filters)
+    before_period = previous_period(con, filters)
+    before = kpis(con, replace(filters, period=before_period)) if before_period else None
+    rows = []
+    for name in ("actions", *KPI_NAMES):
+        value = now[name]
+        previous = before[name] if before else None
+        change = value - previous if value is not None and previous is not None else None
+        rows.append({
+            "kpi": name,
+            "value": value,
+            "previous_value": previous,
+            "change": change,
+            "period": now["period"],
+            "month": now["month"],
+            "previous_period": before_period,
+            "previous_month": before["month"] if before else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def kpi_trend(con: Connection, filters: Filters, by_department: bool = False) -> pd.DataFrame:
+    """The KPIs for every period from `filters.period_from` to `filters.period`.
+
+    One row per period for the scope (department None), plus one per period per department
+    when `by_department`. Without `period_from` the range starts at the first period with data
+    for the scope. Columns: TREND_COLUMNS (period, month, scope, department, actions, KPIs).
+    """
+    start = filters.period_from
+    if start is None:
+        available = months_with_data(con, filters.departments)
+        first = available[0] if available else months_of(filters.period)[0]
+        first = min(first, months_of(filters.period)[0])
+        start = quarter_of(first) if is_quarter(filters.period) else first
+    periods = periods_between(start, filters.period)
+    return resolved_kpis(con, filters, periods, per_department=by_department)
+
+
+def department_kpis(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The KPIs of each department in scope for the period (each its own scope).
+
+    A quarter takes each department's own last month with data. Columns: TREND_COLUMNS,
+    one row per department (departments in the register, or that reported, or asked for).
+    """
+    rows = resolved_kpis(con, filters, [filters.period], per_department=True)
+    return rows[rows["department"].notna()].reset_index(drop=True)

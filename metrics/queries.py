@@ -1,0 +1,45 @@
+"""Loads the SQL files of metrics/sql and runs them with bound `$named` parameters."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from ingest.db import Connection
+
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+@lru_cache(maxsize=None)
+def sql(name: str) -> str:
+    """The text of `metrics/sql/<name>.sql`."""
+    return resources.files("metrics.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _parameters(name: str) -> frozenset[str]:
+    return frozenset(_PARAMETER.findall(sql(name)))
+
+
+def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    # DuckDB refuses parameters a query does not use, so callers may pass a shared superset.
+    wanted = _parameters(name)
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"{name}.sql needs the parameters {sorted(missing)}")
+    return {k: v for k, v in params.items() if k in wanted}
+
+
+def frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run one named query and return its rows as a DataFrame."""
+    return con.execute(sql(name), _bind(name, params)).df()
+
+
+def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
+    """Run one named query that returns a single value."""
+    row = con.execute(sql(name), _bind(name, params)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,169 @@
+-- kpis: every KPI of SPEC §5.1–5.8 for each month asked, pooled over the scope (department
+-- column NULL) and, when $per_department, for each department too. A (the actions of §5) is the
+-- scope's current rows for the month, less Cancelled and less rows outside $objectives/$statuses.
+-- reported_rows counts every current row (Cancelled and filtered ones too): "has data".
+-- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
+-- $on_time_day (reports accepted by this day of the following month are on time);
+-- $per_department (also return one row per department).
+WITH months AS (
+    SELECT unnest($months) AS period
+),
+register AS (
+    SELECT max(register_version) AS version FROM register_versions
+),
+scope_departments AS (
+    -- the departments submission rates count: those asked for, else the register's where it
+    -- lists any, else every department that has ever had an accepted report
+    SELECT d.department
+    FROM departments d
+    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
+               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
+               ELSE EXISTS (SELECT 1 FROM uploads u
+                            WHERE u.department = d.department AND u.status = 'accepted') END
+),
+reported AS (
+    SELECT s.department, s.period, s.period_end, s.action_id, s.status, s.objective_id,
+           s.objective_valid, s.due_date, s.completion_date, s.budget_allocated, s.budget_spent,
+           s.target, s.actual, s.metric_direction, s.quality_review,
+           a.baseline_due_date,
+           CASE WHEN s.status = 'Completed' THEN 100.0 ELSE coalesce(s.percent_complete, 0) END
+               AS progress,
+           s.status <> 'Cancelled'
+               AND (len($objectives) = 0 OR list_contains($objectives, s.objective_id))
+               AND (len($statuses) = 0 OR list_contains($statuses, s.status)) AS in_a,
+           -- greatest() skips NULLs, so a Completed row without completion_date is caught first
+           CASE WHEN a.baseline_due_date IS NULL THEN NULL
+                WHEN s.status = 'Completed' AND s.completion_date IS NULL THEN NULL
+                WHEN s.status = 'Completed' THEN greatest(0, s.completion_date - a.baseline_due_date)
+                ELSE greatest(0, s.period_end - a.baseline_due_date) END AS slip_days,
+           len(regexp_split_to_array(trim(s.action), '\s+')) >= 4
+               AND coalesce(trim(s.success_metric), '') <> '' AND s.target IS NOT NULL
+               AND coalesce(trim(s.responsible), '') <> ''
+               AND (s.budget_allocated IS NOT NULL OR coalesce(trim(s.resources), '') <> '')
+               AND s.objective_valid
+               AND s.due_date IS NOT NULL AND (s.start_date IS NULL OR s.start_date <= s.due_date)
+               AS smart
+    FROM action_status s
+    LEFT JOIN actions a ON a.department = s.department AND a.action_id = s.action_id
+    WHERE s.is_current
+      AND list_contains($months, s.period)
+      AND (len($departments) = 0 OR list_contains($departments, s.department))
+),
+grid AS (
+    -- every (month, department) a row may come from; in_scope: counted by the submission rates
+    SELECT period, department, bool_or(in_scope) AS in_scope
+    FROM (SELECT m.period, d.department, TRUE AS in_scope
+          FROM months m CROSS JOIN scope_departments d
+          UNION ALL
+          SELECT DISTINCT period, department, FALSE FROM reported)
+    GROUP BY period, department
+),
+submissions AS (
+    SELECT g.period, g.department, g.in_scope,
+           EXISTS (SELECT 1 FROM uploads u
+                   WHERE u.department = g.department AND u.period = g.period
+                     AND u.status = 'accepted' AND u.is_current) AS submitted,
+           -- on time is judged by the first accepted report; a later correction does not undo it
+           (SELECT CAST(min(coalesce(u.submitted_at, u.uploaded_at)) AS DATE) FROM uploads u
+            WHERE u.department = g.department AND u.period = g.period
+              AND u.status = 'accepted')
+               <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
+                            + ($on_time_day - 1),
+                        last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
+               AS on_time
+    FROM grid g
+),
+register_objectives AS (
+    SELECT o.objective_id
+    FROM objectives o
+    WHERE o.register_version = (SELECT version FROM register)
+      AND (len($objectives) = 0 OR list_contains($objectives, o.objective_id))
+),
+coverage AS (
+    -- objective_coverage, organisation scope only: register objectives with an action in A
+    SELECT m.period,
+           count(DISTINCT r.objective_id)
+               / nullif((SELECT count(*) FROM register_objectives), 0) AS objective_coverage
+    FROM months m
+    LEFT JOIN reported r
+        ON r.period = m.period AND r.in_a
+       AND r.objective_id IN (SELECT objective_id FROM register_objectives)
+    WHERE len($departments) = 0
+    GROUP BY m.period
+),
+kpis AS (
+    SELECT g.period, g.department, grouping(g.department) = 1 AS pooled,
+           count(r.action_id) AS reported_rows,
+           count(r.action_id) FILTER (WHERE r.in_a) AS actions,
+           count(*) FILTER (WHERE r.in_a AND r.status = 'Completed')
+               / nullif(count(*) FILTER (WHERE r.in_a), 0) AS completion_rate,
+           avg(r.progress) FILTER (WHERE r.in_a) AS mean_progress,
+           count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
+                            AND r.completion_date <= r.due_date)
+               / nullif(count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
+                        AND r.completion_date IS NOT NULL AND r.due_date IS NOT NULL), 0)
+               AS on_time_rate,
+           count(*) FILTER (WHERE r.in_a AND r.status <> 'Completed'
+                            AND r.due_date < r.period_end)
+               / nullif(count(*) FILTER (WHERE r.in_a AND r.status <> 'Completed'), 0)
+               AS overdue_rate,
+           count(*) FILTER (WHERE r.in_a AND r.slip_days > 0) AS slipped_count,
+           avg(r.slip_days) FILTER (WHERE r.in_a AND r.slip_days > 0) AS mean_slip_days,
+           count(*) FILTER (WHERE r.in_a AND r.due_date > r.baseline_due_date)
+               AS rescheduled_count,
+           sum(coalesce(r.budget_spent, 0)) FILTER (WHERE r.in_a AND r.budget_allocated > 0)
+               / nullif(sum(r.budget_allocated) FILTER (WHERE r.in_a AND r.budget_allocated > 0), 0)
+               AS budget_utilisation,
+           sum(r.progress / 100.0 * r.budget_allocated)
+                   FILTER (WHERE r.in_a AND r.budget_allocated > 0)
+               / nullif(sum(coalesce(r.budget_spent, 0))
+                   FILTER (WHERE r.in_a AND r.budget_allocated > 0), 0)
+               AS cost_performance_index,
+           count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
+                            AND lower(r.quality_review) = 'meets')
+               / nullif(count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
+                        AND r.quality_review IS NOT NULL), 0) AS quality_pass_rate,
+           avg(CASE WHEN r.metric_direction = 'decrease'
+                    THEN CASE WHEN r.actual <= r.target THEN 1.0 ELSE r.target / r.actual END
+                    ELSE greatest(0.0, least(r.actual / r.target, 1.0)) END)
+               FILTER (WHERE r.in_a AND r.target > 0 AND r.actual IS NOT NULL)
+               AS target_attainment,
+           count(*) FILTER (WHERE r.in_a AND r.smart) / nullif(count(*) FILTER (WHERE r.in_a), 0)
+               AS smart_compliance,
+           count(*) FILTER (WHERE r.in_a AND r.objective_valid)
+               / nullif(count(*) FILTER (WHERE r.in_a), 0) AS alignment_rate
+    FROM grid g
+    LEFT JOIN reported r ON r.period = g.period AND r.department = g.department
+    GROUP BY GROUPING SETS ((g.period), (g.period, g.department))
+),
+submission_rates AS (
+    -- pooled: over the scope's departments; one department: 1.0 or 0.0
+    SELECT period, NULL AS department, TRUE AS pooled,
+           count(*) FILTER (WHERE in_scope) AS departments_expected,
+           count(*) FILTER (WHERE in_scope AND submitted) AS departments_submitted,
+           count(*) FILTER (WHERE in_scope AND on_time) AS departments_on_time
+    FROM submissions
+    GROUP BY period
+    UNION ALL
+    SELECT period, department, FALSE, 1,
+           CASE WHEN submitted THEN 1 ELSE 0 END, CASE WHEN on_time THEN 1 ELSE 0 END
+    FROM submissions
+)
+SELECT k.period, k.department, k.pooled, k.reported_rows, k.actions,
+       k.completion_rate, k.mean_progress, k.on_time_rate, k.overdue_rate,
+       CASE WHEN k.actions > 0 THEN k.slipped_count END AS slipped_count,
+       k.mean_slip_days,
+       CASE WHEN k.actions > 0 THEN k.rescheduled_count END AS rescheduled_count,
+       k.budget_utilisation, k.cost_performance_index, k.quality_pass_rate, k.target_attainment,
+       k.smart_compliance, k.alignment_rate,
+       CASE WHEN k.pooled THEN c.objective_coverage END AS objective_coverage,
+       s.departments_submitted / nullif(s.departments_expected, 0) AS submission_rate,
+       s.departments_on_time / nullif(s.departments_expected, 0) AS on_time_submission_rate,
+       s.departments_expected, s.departments_submitted, s.departments_on_time
+FROM kpis k
+JOIN submission_rates s
+    ON s.period = k.period AND s.pooled = k.pooled
+   AND s.department IS NOT DISTINCT FROM k.department
+LEFT JOIN coverage c ON c.period = k.period
+WHERE k.pooled OR $per_department
+ORDER BY k.period, k.pooled DESC, k.department
