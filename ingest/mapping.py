@@ -81,6 +81,13 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
                       f"(use one of: {', '.join(CANONICAL)}).")
         if not isinstance(header, str) or not header.strip():
             raise bad(f"[columns] {canon} must be the header text as written in the file.")
+    seen_headers: dict[str, str] = {}
+    for canon, header in columns.items():
+        key = normalise(header)
+        if key in seen_headers:
+            raise bad(f"[columns] maps both {seen_headers[key]} and {canon} to the header {header!r}; "
+                      "a header can feed one column only.")
+        seen_headers[key] = canon
     values = data.get("values", {}) or {}
     if set(values) - {"status"}:
         raise bad("only [values.status] is supported under [values].")
