@@ -1,0 +1,81 @@
+"""Per-action figures of SPEC §5.3, §5.6, §5.9 and §5.10 beside every reported field."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ingest.db import Connection
+from metrics import queries
+from metrics.filters import Filters, months_of, periods_between
+from metrics.kpis import months_with_data, query_params
+
+REPORTED_COLUMNS: tuple[str, ...] = (
+    "department", "period", "period_end", "action_id", "action", "objective_id",
+    "objective_valid", "responsible", "resources", "budget_allocated", "budget_spent",
+    "start_date", "due_date", "due_text", "baseline_due_date", "status", "percent_complete",
+    "completion_date", "success_metric", "target", "actual", "metric_direction",
+    "quality_review", "risk", "risk_level", "mitigation", "reason_code", "comments", "extra",
+)
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "overdue", "slip_days", "rescheduled", "due_date_changes", "specific", "measurable",
+    "achievable", "relevant", "time_bound", "smart_score", "failed_checks", "planned_progress",
+    "schedule_variance", "forecast_finish", "forecast_slip_days", "rag",
+)
+SOURCE_COLUMNS: tuple[str, ...] = ("upload_id", "file_name", "sheet", "source_row")
+ACTION_COLUMNS: tuple[str, ...] = REPORTED_COLUMNS + FIGURE_COLUMNS + SOURCE_COLUMNS
+SMART_CHECKS: dict[str, str] = {
+    "Specific": "specific",
+    "Measurable": "measurable",
+    "Achievable": "achievable",
+    "Relevant": "relevant",
+    "Time-bound": "time_bound",
+}
+RAGS: tuple[str, ...] = ("Red", "Amber", "Green", "Complete")
+
+
+def resolve_month(con: Connection, filters: Filters) -> str:
+    """The month the filters' period stands for: itself, or a quarter's last month with data
+    for the scope (the quarter's last month when none has data)."""
+    months = months_of(filters.period)
+    if len(months) == 1:
+        return months[0]
+    available = set(months_with_data(con, filters.departments))
+    with_data = [m for m in months if m in available]
+    return with_data[-1] if with_data else months[-1]
+
+
+def figures_for_months(con: Connection, filters: Filters, months: list[str]) -> pd.DataFrame:
+    """`action_figures` for these months exactly (filters.period is not used)."""
+    params = {**query_params(con, filters), "months": months}
+    return queries.frame(con, "action_figures", params)
+
+
+def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Each action reported for the scope and period (Cancelled included), as filtered.
+
+    Columns: ACTION_COLUMNS — the reported fields (department ... extra, with baseline_due_date),
+    the figures: overdue (bool), slip_days (days vs baseline, None without baseline),
+    rescheduled (due_date later than baseline), due_date_changes (moves of the due date across
+    the action's current reports up to the period), specific/measurable/achievable/relevant/
+    time_bound (bools), smart_score (0–1), failed_checks (text such as "Measurable, Relevant",
+    empty when all pass), planned_progress and schedule_variance (percentage points),
+    forecast_finish (date), forecast_slip_days, rag (Complete/Red/Amber/Green; None for
+    Cancelled) — and the source: upload_id, file_name, sheet, source_row (Excel row).
+    """
+    return figures_for_months(con, filters, [resolve_month(con, filters)])
+
+
+def action_history(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The same columns as `action_figures` for every month from `period_from` to `period`.
+
+    Without `period_from`, every month with data up to the period. Each row's figures are as
+    of its own month (due_date_changes counts the moves up to that month). For the Department
+    page: one action's history across periods and the file, sheet and row of every figure.
+    """
+    last = months_of(filters.period)[-1]
+    if filters.period_from is not None:
+        months = [m for p in periods_between(filters.period_from, filters.period)
+                  for m in months_of(p)]
+    else:
+        months = [m for m in months_with_data(con, filters.departments) if m <= last]
+    return figures_for_months(con, filters, months or [last])

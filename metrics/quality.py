@@ -1,0 +1,66 @@
+"""Data quality of each department's report (SPEC §5.11) for the Submissions page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ingest.db import Connection
+from metrics import queries
+from metrics.filters import Filters, months_of, periods_between
+from metrics.kpis import query_params, resolved_kpis
+
+QUALITY_COLUMNS: tuple[str, ...] = (
+    "department", "period", "deadline", "state", "on_time", "first_submitted_at",
+    "current_submitted_at", "versions", "rejected", "upload_id", "file_name", "row_count",
+    "warning_count", "warnings_per_row", "smart_pass_share", "stale_actions",
+)
+
+
+def _months(filters: Filters) -> list[str]:
+    """Every month of the period, or of the range `period_from`..`period`."""
+    periods = (periods_between(filters.period_from, filters.period)
+               if filters.period_from is not None else [filters.period])
+    return [m for p in periods for m in months_of(p)]
+
+
+def stale_actions(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Actions that are stale in the months of the period (or range): not Completed and with the
+    same status and percent_complete in three consecutive reports of their department.
+
+    Columns: department, period, action_id, action, status, percent_complete, since_period
+    (the first of the three reports), upload_id, sheet, source_row. Objective and status
+    filters do not apply (this is about the report, not the plan).
+    """
+    return _stale(con, _months(filters), filters)
+
+
+def _stale(con: Connection, months: list[str], filters: Filters) -> pd.DataFrame:
+    params = {"months": months, "departments": filters.params()["departments"]}
+    return queries.frame(con, "stale_actions", params)
+
+
+def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
+    """One row per department in scope × month of the period (or range `period_from`..`period`).
+
+    Columns: QUALITY_COLUMNS — department, period (month), deadline (date), state ('on time',
+    'late', 'missing' or 'rejected' when only rejected files came), on_time (bool, None when
+    missing), first_submitted_at (first accepted version: what on time is judged by),
+    current_submitted_at (the version in force), versions (accepted versions), rejected
+    (rejected files), upload_id, file_name, row_count, warning_count of the version in force,
+    warnings_per_row, smart_pass_share (share of its actions, Cancelled left out, passing all
+    five SMART checks; None when it has none), stale_actions (count).
+    """
+    months = _months(filters)
+    report_filters = Filters(months[-1], filters.departments)
+    params = {**query_params(con, report_filters), "months": months}
+    reports = queries.frame(con, "report_quality", params)
+    smart = resolved_kpis(con, report_filters, months, per_department=True)
+    smart = smart[smart["department"].notna()][["department", "period", "smart_compliance"]]
+    smart = smart.rename(columns={"smart_compliance": "smart_pass_share"})
+    out = reports.merge(smart, on=["department", "period"], how="left")
+    stale = _stale(con, months, filters)
+    counts = stale.groupby(["department", "period"]).size().rename("stale_actions")
+    out = out.merge(counts.reset_index(), on=["department", "period"], how="left")
+    out["stale_actions"] = out["stale_actions"].fillna(0).astype(int)
+    out.loc[out["upload_id"].isna(), "smart_pass_share"] = None
+    return out[list(QUALITY_COLUMNS)]

@@ -1,0 +1,55 @@
+-- report_quality: each department × month asked — the department's report for that month (SPEC
+-- §5.11 and the Submissions page): on time, late, missing or rejected, how many versions, rows
+-- and warnings of the report in force. On time is judged by the first accepted version; the
+-- deadline is day $on_time_day of the following month (the month's last day at most).
+-- Parameters: $months (YYYY-MM list); $departments (empty list = the register's departments,
+-- or every department that ever had an accepted report when the register lists none).
+WITH months AS (
+    SELECT unnest($months) AS period
+),
+scope_departments AS (
+    SELECT d.department
+    FROM departments d
+    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
+               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
+               ELSE EXISTS (SELECT 1 FROM uploads u
+                            WHERE u.department = d.department AND u.status = 'accepted') END
+),
+grid AS (
+    SELECT m.period, d.department FROM months m CROSS JOIN scope_departments d
+    UNION
+    SELECT u.period, u.department FROM uploads u
+    WHERE list_contains($months, u.period)
+      AND (len($departments) = 0 OR list_contains($departments, u.department))
+),
+cells AS (
+    SELECT g.department, g.period,
+           least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
+                     + ($on_time_day - 1),
+                 last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
+               AS deadline,
+           min(coalesce(u.submitted_at, u.uploaded_at)) FILTER (WHERE u.status = 'accepted')
+               AS first_submitted_at,
+           count(u.upload_id) FILTER (WHERE u.status = 'accepted') AS versions,
+           count(u.upload_id) FILTER (WHERE u.status = 'rejected') AS rejected
+    FROM grid g
+    LEFT JOIN uploads u ON u.department = g.department AND u.period = g.period
+    GROUP BY g.department, g.period
+)
+SELECT c.department, c.period, c.deadline,
+       CASE WHEN c.versions = 0 AND c.rejected > 0 THEN 'rejected'
+            WHEN c.versions = 0 THEN 'missing'
+            WHEN CAST(c.first_submitted_at AS DATE) <= c.deadline THEN 'on time'
+            ELSE 'late' END AS state,
+       CASE WHEN c.versions > 0 THEN CAST(c.first_submitted_at AS DATE) <= c.deadline END
+           AS on_time,
+       c.first_submitted_at,
+       coalesce(cur.submitted_at, cur.uploaded_at) AS current_submitted_at,
+       c.versions, c.rejected,
+       cur.upload_id, cur.file_name, cur.row_count, cur.warning_count,
+       cur.warning_count / nullif(cur.row_count, 0) AS warnings_per_row
+FROM cells c
+LEFT JOIN uploads cur
+    ON cur.department = c.department AND cur.period = c.period
+   AND cur.status = 'accepted' AND cur.is_current
+ORDER BY c.department, c.period
