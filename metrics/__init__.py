@@ -1,1 +1,78 @@
-"""Lekgotla metrics: the KPIs of SPEC.md §5, in SQL."""
+"""Lekgotla metrics: the KPIs of SPEC.md §5, computed in SQL over the reports in force.
+
+Every public function takes an open connection (from `ingest.db.connect`) and a
+`Filters(period, departments=(), objectives=(), statuses=(), period_from=None)`; a period is
+a month `YYYY-MM` or a quarter `YYYY-Qn` (a quarter takes its last month with data for the
+scope); no department means the organisation, several mean those departments pooled. Bad
+filters raise `ingest.errors.QueryError`. Empty denominators give None (NaN in DataFrames).
+
+KPIs (metrics.kpis)
+- `kpis(con, f) -> dict`: scope, period, month, actions, and the 16 KPI_NAMES.
+- `kpi_changes(con, f) -> DataFrame`: kpi, value, previous_value, change, period, month,
+  previous_period, previous_month (previous = latest earlier period with data for the scope).
+- `kpi_trend(con, f, by_department=False) -> DataFrame`: one row per period (per department).
+- `department_kpis(con, f) -> DataFrame`: each department's KPIs for the period.
+Actions (metrics.actions)
+- `action_figures(con, f) -> DataFrame`: every reported field + per-action figures + source.
+- `action_history(con, f) -> DataFrame`: the same for every month of a range.
+Breakdowns (metrics.breakdowns)
+- `department_league`, `objective_alignment`, `objectives_without_action`,
+  `actions_without_objective`, `by_responsible`, `by_status`, `by_rag`, `smart_results`.
+Data quality (metrics.quality)
+- `report_quality(con, f) -> DataFrame`: department × month: on time/late/missing/rejected,
+  warnings per row, SMART pass share, stale actions; `stale_actions(con, f) -> DataFrame`.
+Catalogue (metrics.catalogue)
+- `list_departments(con)`, `list_periods(con, departments=())`, `list_objectives(con)`,
+  `checked_filters(con, f)` (names as stored, or QueryError saying what exists).
+Export (metrics.export)
+- `export_actions(con, f, fmt, out) -> int`, `export_table(con, f)`, `neutralise(df)`,
+  `write_table(df, fmt, out)`, `table_bytes(df, fmt) -> bytes`.
+Command line: `python -m metrics kpis|actions|export` (metrics.cli.main).
+"""
+
+from metrics.actions import action_figures, action_history
+from metrics.breakdowns import (
+    actions_without_objective,
+    by_rag,
+    by_responsible,
+    by_status,
+    department_league,
+    objective_alignment,
+    objectives_without_action,
+    smart_results,
+)
+from metrics.catalogue import checked_filters, list_departments, list_objectives, list_periods
+from metrics.export import export_actions, export_table, neutralise, table_bytes, write_table
+from metrics.filters import Filters
+from metrics.kpis import KPI_NAMES, department_kpis, kpi_changes, kpi_trend, kpis
+from metrics.quality import report_quality, stale_actions
+
+__all__ = [
+    "KPI_NAMES",
+    "Filters",
+    "action_figures",
+    "action_history",
+    "actions_without_objective",
+    "by_rag",
+    "by_responsible",
+    "by_status",
+    "checked_filters",
+    "department_kpis",
+    "department_league",
+    "export_actions",
+    "export_table",
+    "kpi_changes",
+    "kpi_trend",
+    "kpis",
+    "list_departments",
+    "list_objectives",
+    "list_periods",
+    "neutralise",
+    "objective_alignment",
+    "objectives_without_action",
+    "report_quality",
+    "smart_results",
+    "stale_actions",
+    "table_bytes",
+    "write_table",
+]

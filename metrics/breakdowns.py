@@ -9,7 +9,7 @@ import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import RAGS, SMART_CHECKS, figures_for_months, action_figures, resolve_month
+from metrics.actions import RAGS, SMART_CHECKS, action_figures, figures_for_months, resolve_month
 from metrics.filters import STATUSES, Filters
 from metrics.kpis import KPI_NAMES, department_kpis, query_params
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -14,13 +14,13 @@ from ingest.db import Connection
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of `metrics/sql/<name>.sql`."""
     return resources.files("metrics.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAMETER.findall(sql(name)))
 

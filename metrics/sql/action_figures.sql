@@ -56,7 +56,7 @@ base AS (
            c.objective_valid AS relevant,
            c.due_date IS NOT NULL AND (c.start_date IS NULL OR c.start_date <= c.due_date)
                AS time_bound,
-           CASE WHEN c.start_date IS NULL OR c.due_date IS NULL THEN NULL
+           CASE WHEN c.status = 'Cancelled' OR c.start_date IS NULL OR c.due_date IS NULL THEN NULL
                 WHEN c.due_date <= c.start_date
                     THEN CASE WHEN c.period_end >= c.due_date THEN 100.0 ELSE 0.0 END
                 ELSE 100.0 * least(1.0, greatest(0.0,

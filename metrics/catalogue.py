@@ -1,0 +1,77 @@
+"""What can be filtered on: departments, periods and objectives, and a check of a Filters."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ingest.db import Connection
+from ingest.errors import QueryError
+from metrics import queries
+from metrics.filters import Filters, months_of, periods_between, quarter_of
+
+
+def _key(name: str) -> str:
+    """A name compared ignoring case, spaces and punctuation (as ingest matches departments)."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def list_departments(con: Connection) -> pd.DataFrame:
+    """Every known department. Columns: department, head, email, in_register, first_period,
+    last_period (months with data, None if none), periods_reported."""
+    return queries.frame(con, "departments", {})
+
+
+def list_periods(con: Connection, departments: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The months with data (for these departments; all when empty), oldest first.
+
+    Columns: period, quarter, departments (how many reported), reported_rows.
+    """
+    rows = queries.frame(con, "periods_with_data", {"departments": sorted(set(departments))})
+    rows.insert(1, "quarter", [quarter_of(str(p)) for p in rows["period"]])
+    return rows
+
+
+def list_objectives(con: Connection) -> pd.DataFrame:
+    """The objectives of the register in force. Columns: objective_id, objective, pillar, owner,
+    period, priority, reported_rows (current action rows that name it)."""
+    return queries.frame(con, "objectives", {})
+
+
+def match_department(con: Connection, name: str) -> str:
+    """The known department a name means (ignoring case, spaces, punctuation), or QueryError
+    listing the departments that exist."""
+    known = [str(d) for d in list_departments(con)["department"]]
+    for department in known:
+        if _key(department) == _key(name):
+            return department
+    raise QueryError(
+        f"Unknown department {name!r}. Departments: {', '.join(known) or '(none loaded yet)'}."
+    )
+
+
+def checked_filters(con: Connection, filters: Filters) -> Filters:
+    """The filters with department names as stored, or QueryError saying what exists: for an
+    unknown department or objective, or a period (or range) with no data at all."""
+    departments = tuple(match_department(con, d) for d in filters.departments)
+    known_objectives = {str(o) for o in list_objectives(con)["objective_id"]}
+    known_objectives |= {str(o) for o in queries.frame(con, "reported_objective_ids", {})[
+        "objective_id"]}
+    unknown = [o for o in filters.objectives if o not in known_objectives]
+    if unknown:
+        raise QueryError(
+            f"Unknown objective {', '.join(unknown)}. Objectives: "
+            f"{', '.join(sorted(known_objectives)) or '(no register loaded yet)'}."
+        )
+    available = [str(p) for p in list_periods(con)["period"]]
+    asked = [filters.period] if filters.period_from is None else periods_between(
+        filters.period_from, filters.period)
+    if not any(m in available for p in asked for m in months_of(p)):
+        quarters = sorted({quarter_of(m) for m in available})
+        raise QueryError(
+            f"No reports for {filters.period}. Periods with data: "
+            f"{', '.join(available + quarters) or '(none loaded yet)'}."
+        )
+    return Filters(filters.period, departments, filters.objectives, filters.statuses,
+                   filters.period_from)

@@ -1,0 +1,90 @@
+"""Tables written as CSV or XLSX, with text that a spreadsheet would run neutralised (SPEC §7)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from ingest.db import Connection
+from ingest.errors import QueryError
+from metrics.actions import action_figures
+from metrics.filters import Filters
+
+# A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+FORMATS: tuple[str, ...] = ("csv", "xlsx")
+DATE_COLUMNS: tuple[str, ...] = ("period_end", "start_date", "due_date", "baseline_due_date",
+                                 "completion_date", "forecast_finish")
+
+
+def _neutral(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the table in which every text cell (and header) that begins with `=`, `+`, `-`,
+    `@`, tab or carriage return is prefixed with a single quote, so no spreadsheet runs it.
+    Numbers, dates and other cells are left as they are."""
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            out[column] = values.map(_neutral).astype(object)
+    out.columns = [_neutral(c) for c in out.columns]
+    return out
+
+
+def _as_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as dates (not midnight timestamps), empty cells as None."""
+    out = df.copy()
+    for column in DATE_COLUMNS:
+        if column in out.columns:
+            out[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in out[column]]
+    return out
+
+
+def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
+                sheet_name: str = "Data") -> None:
+    """Write a table, neutralised, as `csv` (UTF-8 with BOM, so Excel reads accents) or `xlsx`
+    to a path or a binary file-like object."""
+    if fmt not in FORMATS:
+        raise QueryError(f"Unknown export format {fmt!r}: use csv or xlsx.")
+    table = neutralise(df)
+    if fmt == "csv":
+        data = table.to_csv(index=False).encode("utf-8-sig")
+    else:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            table.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+        data = buffer.getvalue()
+    if isinstance(out, str | Path):
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
+
+
+def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data") -> bytes:
+    """The bytes of `write_table` (for a download button)."""
+    buffer = io.BytesIO()
+    write_table(df, fmt, buffer, sheet_name)
+    return buffer.getvalue()
+
+
+def export_table(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The Explore & export table exactly as filtered, before neutralising: `action_figures`
+    with dates as dates and failed_checks as text."""
+    return _as_dates(action_figures(con, filters))
+
+
+def export_actions(con: Connection, filters: Filters, fmt: str,
+                   out: str | Path | IO[bytes]) -> int:
+    """Write every reported field of each action as filtered (comments and risks included) with
+    its per-action figures, as csv or xlsx, neutralised; returns the number of actions written."""
+    table = export_table(con, filters)
+    write_table(table, fmt, out, sheet_name="Actions")
+    return len(table)
