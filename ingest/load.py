@@ -12,7 +12,14 @@ from typing import Any
 import pandas as pd
 
 from ingest import db
-from ingest.parse import DepartmentReport, Options, ParsedFile, can_load, department_keys, parse_file
+from ingest.parse import (
+    DepartmentReport,
+    Options,
+    ParsedFile,
+    can_load,
+    department_keys,
+    parse_file,
+)
 from ingest.problems import Problem
 from ingest.register import current_register
 
@@ -142,7 +149,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
     if not can_load(parsed, opts.skip_invalid_rows):
         errors = parsed.errors
         with db.transaction(con):
-            depts = parsed.departments or [None]
+            depts: list[str | None] = list(parsed.departments) or [None]
             for dept in depts:
                 uid = _insert_upload(
                     con, sha256=sha, file_name=parsed.file_name, department=dept,
@@ -202,7 +209,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
             finally:
                 con.unregister("incoming_status")
             _make_current(con, dept, period, uid)
-            verb = "replaced upload #%d" % current[0] if current else "stored"
+            verb = f"replaced upload #{current[0]}" if current else "stored"
             skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
             outcomes.append(Outcome(parsed.file_name, "accepted",
                                     f"{dept} {period}: {len(report.frame)} action(s) {verb}, "

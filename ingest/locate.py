@@ -11,7 +11,7 @@ from ingest.headers import REQUIRED, Column, find_header_row, match_row, normali
 from ingest.mapping import Mapping
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, Workbook
-from ingest.values import Period, ParseError, parse_period
+from ingest.values import ParseError, Period, parse_period
 
 _FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})$")
 
@@ -148,8 +148,8 @@ def resolve_period(
     if arg:
         sources.append((arg, "argument", None, None))
     if "period" in loc.metadata:
-        v, r, c = loc.metadata["period"]
-        sources.append((v, "metadata", r, c))
+        v, mr, mc = loc.metadata["period"]
+        sources.append((v, "metadata", mr, mc))
     _, fp = _from_file_name(file_name)
     if fp:
         sources.append((fp, "file name", None, None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -102,9 +102,9 @@ def build_template(con: db.Connection, department: str, period: Period) -> bytes
             if canon in ("start_date", "due_date", "completion_date"):
                 cell.number_format = DATE_FORMAT
             if prefilled:
-                value = actions[r - first].get(canon)
-                if isinstance(value, date) or hasattr(value, "date"):
-                    value = value.date() if hasattr(value, "date") and not isinstance(value, date) else value
+                value: Any = actions[r - first].get(canon)
+                if isinstance(value, datetime):  # pandas gives timestamps; the sheet wants dates
+                    value = value.date()
                 if canon == "due_date" and value is None:
                     value = actions[r - first].get("due_text")
                 cell.value = value
