@@ -102,12 +102,12 @@ def build_template(con: db.Connection, department: str, period: Period) -> bytes
             if canon in ("start_date", "due_date", "completion_date"):
                 cell.number_format = DATE_FORMAT
             if prefilled:
-                value: Any = actions[r - first].get(canon)
-                if isinstance(value, datetime):  # pandas gives timestamps; the sheet wants dates
-                    value = value.date()
-                if canon == "due_date" and value is None:
-                    value = actions[r - first].get("due_text")
-                cell.value = value
+                prefill: Any = actions[r - first].get(canon)
+                if isinstance(prefill, datetime):  # pandas gives timestamps; the sheet wants dates
+                    prefill = prefill.date()
+                if canon == "due_date" and prefill is None:
+                    prefill = actions[r - first].get("due_text")
+                cell.value = prefill
                 if canon == "action_id":
                     cell.fill = LOCKED_FILL
     refs = _lists_sheet(wb, sorted(register.objective_ids))
