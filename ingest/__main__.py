@@ -4,4 +4,5 @@ import sys
 
 from ingest.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: worker processes import this module by name
+    sys.exit(main())

@@ -220,11 +220,25 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
     return outcomes
 
 
+def read_report(con: db.Connection, data: bytes, file_name: str, opts: Options, bounded: bool = False
+                ) -> ParsedFile:
+    """Parse a file; `bounded` reads it in a worker process with the time and memory limits of the settings."""
+    if not bounded:
+        return parse_file(data, file_name, opts)
+    from ingest.worker import parse_file_bounded
+
+    return parse_file_bounded(data, file_name, opts, float(db.setting(con, "read_timeout_s")),
+                              int(db.setting(con, "read_memory_mb")))
+
+
 def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
-              mapping_name: str | None = None, **options: Any) -> list[Outcome]:
-    """Validate and load one file's bytes (options: department, period, mapping, skip_invalid_rows)."""
+              mapping_name: str | None = None, bounded: bool = False, **options: Any) -> list[Outcome]:
+    """Validate and load one file's bytes (options: department, period, mapping, skip_invalid_rows).
+
+    `bounded` reads the file in a worker process with time and memory limits (uploads from the app).
+    """
     opts = options_for(con, **options)
-    parsed = parse_file(data, file_name, opts)
+    parsed = read_report(con, data, file_name, opts, bounded)
     return store(con, data, parsed, opts, who, mapping_name or (opts.mapping.name if opts.mapping else None))
 
 

@@ -1,0 +1,39 @@
+"""Reading an uploaded file is bounded in time and memory, and a refusal says why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import report
+
+from ingest import db
+from ingest.load import load_file
+from ingest.parse import Options
+from ingest.worker import parse_file_bounded
+
+ROW = ["FIN-01", "Roll out the new procurement system", "SO1", "T. Mokoena", 10000, 5000,
+       dt.date(2025, 1, 6), dt.date(2025, 3, 31), "In progress", 40, None, None]
+
+
+def test_bounded_parse_gives_the_same_result() -> None:
+    parsed = parse_file_bounded(report([ROW]), "Finance_2025-02.xlsx", Options(), timeout_s=60)
+    assert parsed.errors == [] and parsed.departments == ["Finance"]
+    assert list(parsed.reports[0].frame["action_id"]) == ["FIN-01"]
+
+
+def test_a_file_that_needs_too_much_memory_is_refused() -> None:
+    parsed = parse_file_bounded(report([ROW]), "Finance_2025-02.xlsx", Options(), timeout_s=60, memory_mb=40)
+    assert parsed.unreadable
+    assert parsed.errors[0].message.startswith("Reading Finance_2025-02.xlsx needed more than 40 MB of memory")
+
+
+def test_a_file_that_takes_too_long_is_refused() -> None:
+    parsed = parse_file_bounded(report([ROW]), "Finance_2025-02.xlsx", Options(), timeout_s=0.001)
+    assert parsed.errors[0].message.startswith("Reading Finance_2025-02.xlsx took longer than 0.001 seconds")
+
+
+def test_bounded_upload_writes_nothing_when_refused(con: db.Connection, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LEKGOTLA_READ_MEMORY_MB", "40")
+    [o] = load_file(con, report([ROW]), "Finance_2025-02.xlsx", bounded=True)
+    assert o.status == "rejected" and "needed more than 40 MB" in o.problems[0].message
+    assert con.execute("SELECT count(*) FROM action_status").fetchall() == [(0,)]
