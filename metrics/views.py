@@ -1,0 +1,210 @@
+"""Figures the dashboard's pages need beyond the KPIs: due-date moves, late actions, RAG over
+time, one action's trail, and facts about uploads (the file a figure came from, data freshness).
+
+Same contract as the rest of `metrics`: `f(con, ...) -> DataFrame | dict`, no Streamlit, SQL in
+`metrics/sql/view_*.sql`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from ingest.db import Connection
+from metrics import queries
+from metrics.actions import RAGS, action_figures, action_history
+from metrics.filters import Filters, months_of
+from metrics.kpis import months_with_data, plain
+
+MOVE_COLUMNS: tuple[str, ...] = (
+    "department", "action_id", "action", "period", "from_due_date", "to_due_date", "days_moved",
+    "upload_id", "file_name", "sheet", "source_row",
+)
+MOVED_COLUMNS: tuple[str, ...] = (
+    "department", "action_id", "action", "status", "rag", "baseline_due_date", "due_date",
+    "moves", "days_moved", "first_moved_in", "last_moved_in", "slip_days",
+)
+LATE_COLUMNS: tuple[str, ...] = (
+    "department", "action_id", "action", "responsible", "status", "rag", "percent_complete",
+    "due_date", "baseline_due_date", "overdue", "days_overdue", "forecast_finish",
+    "forecast_slip_days", "reason", "file_name", "sheet", "source_row",
+)
+
+
+def _history_for_moves(con: Connection, filters: Filters) -> pd.DataFrame:
+    # Every month up to the period, whatever the status then: a move is a fact about the plan.
+    return action_history(con, replace(filters, statuses=(), period_from=None))
+
+
+def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Every change of due date of the actions in scope, up to the period: one row per move.
+
+    A move is a report whose due date differs from the action's previous known due date (a
+    first date after "TBC" is not a move). Actions are those reported for the period as filtered
+    (objectives and statuses apply to the action as it stands in the period).
+    Columns: MOVE_COLUMNS — period is the month of the report that moved it; days_moved is
+    positive when the date moved later; upload_id, file_name, sheet, source_row say where.
+    """
+    history = _history_for_moves(con, filters)
+    in_scope = action_figures(con, filters)[["department", "action_id"]].drop_duplicates()
+    history = history.merge(in_scope, on=["department", "action_id"], how="inner")
+    rows: list[dict[str, Any]] = []
+    for (department, action_id), group in history.sort_values("period").groupby(
+            ["department", "action_id"], sort=True):
+        previous: pd.Timestamp | None = None
+        for record in group.to_dict("records"):
+            due = record["due_date"]
+            if pd.isna(due):
+                continue
+            due = pd.Timestamp(due)
+            if previous is not None and due != previous:
+                rows.append({
+                    "department": department, "action_id": action_id, "action": record["action"],
+                    "period": record["period"], "from_due_date": previous, "to_due_date": due,
+                    "days_moved": int((due - previous).days), "upload_id": record["upload_id"],
+                    "file_name": record["file_name"], "sheet": record["sheet"],
+                    "source_row": record["source_row"],
+                })
+            previous = due
+    out = pd.DataFrame(rows, columns=list(MOVE_COLUMNS))
+    return out.sort_values(["department", "action_id", "period"]).reset_index(drop=True)
+
+
+def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The actions in scope whose due date moved at least once up to the period: how often, and
+    how far from the baseline. Columns: MOVED_COLUMNS, most moves first, then furthest moved."""
+    moves = due_date_moves(con, filters)
+    if moves.empty:
+        return pd.DataFrame(columns=list(MOVED_COLUMNS))
+    figures = action_figures(con, filters)
+    summary = moves.groupby(["department", "action_id"]).agg(
+        moves=("period", "size"), first_moved_in=("period", "min"),
+        last_moved_in=("period", "max")).reset_index()
+    out = summary.merge(figures, on=["department", "action_id"], how="left")
+    out["days_moved"] = [
+        int((pd.Timestamp(d) - pd.Timestamp(b)).days) if pd.notna(d) and pd.notna(b) else None
+        for d, b in zip(out["due_date"], out["baseline_due_date"], strict=True)]
+    out["days_moved"] = out["days_moved"].astype("Int64")
+    out = out.sort_values(["moves", "days_moved", "department", "action_id"],
+                          ascending=[False, False, True, True])
+    return out[list(MOVED_COLUMNS)].reset_index(drop=True)
+
+
+def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Actions in A, not Completed, that are overdue or forecast to finish after their due date.
+
+    Columns: LATE_COLUMNS — days_overdue (period_end − due_date, None when not overdue) and
+    reason, a plain sentence such as "Overdue by 30 days" or "Forecast 12 days late". Overdue
+    first, then the latest forecast.
+    """
+    figures = action_figures(con, filters)
+    open_rows = figures[~figures["status"].isin(["Completed", "Cancelled"])].copy()
+    forecast_late = open_rows["forecast_slip_days"].fillna(0).astype(int) > 0
+    late = open_rows[open_rows["overdue"].astype(bool) | forecast_late].copy()
+    late["days_overdue"] = [
+        int((pd.Timestamp(end) - pd.Timestamp(due)).days) if bool(o) and pd.notna(due) else None
+        for end, due, o in zip(late["period_end"], late["due_date"], late["overdue"], strict=True)]
+    late["days_overdue"] = late["days_overdue"].astype("Int64")
+
+    def reason(row: pd.Series) -> str:
+        parts = []
+        if pd.notna(row["days_overdue"]):
+            parts.append(f"Overdue by {int(row['days_overdue'])} days")
+        if pd.notna(row["forecast_slip_days"]) and int(row["forecast_slip_days"]) > 0:
+            parts.append(f"forecast {int(row['forecast_slip_days'])} days late")
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    late["reason"] = [reason(r) for _, r in late.iterrows()] if len(late) else []
+    late = late.sort_values(["overdue", "days_overdue", "forecast_slip_days"],
+                            ascending=[False, False, False], na_position="last")
+    return late[list(LATE_COLUMNS)].reset_index(drop=True)
+
+
+def rag_trend(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Actions in A per computed RAG for every month up to the period (from `period_from` when
+    given). Columns: period, rag, actions, share (of that month's A). Every RAG in every month."""
+    history = action_history(con, filters)
+    history = history[history["status"] != "Cancelled"]
+    months = sorted(history["period"].unique()) if len(history) else []
+    rows = []
+    for month in months:
+        rags = history.loc[history["period"] == month, "rag"]
+        for rag in RAGS:
+            n = int((rags == rag).sum())
+            rows.append({"period": month, "rag": rag, "actions": n,
+                         "share": n / len(rags) if len(rags) else None})
+    return pd.DataFrame(rows, columns=["period", "rag", "actions", "share"])
+
+
+def action_trail(con: Connection, filters: Filters, department: str, action_id: str
+                 ) -> pd.DataFrame:
+    """One action's reports, month by month up to the period, each with its per-action figures
+    and the file, sheet and row it came from. Columns: as `action_history`, oldest first."""
+    scoped = Filters(filters.period, (department,), period_from=None)
+    history = action_history(con, scoped)
+    trail = history[history["action_id"] == action_id]
+    return trail.sort_values("period").reset_index(drop=True)
+
+
+def current_upload(con: Connection, department: str, period: str) -> dict[str, Any] | None:
+    """The upload in force for a department and month (upload_id, sha256, file_name, uploaded_by,
+    uploaded_at, submitted_at, row_count, warning_count), or None when it has not reported."""
+    rows = queries.frame(con, "view_current_upload", {"department": department, "period": period})
+    if rows.empty:
+        return None
+    return {k: plain(v) for k, v in rows.iloc[0].items()}
+
+
+def upload_file(con: Connection, upload_id: int) -> tuple[str, bytes] | None:
+    """(file name, original bytes) of the file an upload was read from, or None."""
+    rows = queries.frame(con, "view_upload_file", {"upload_id": int(upload_id)})
+    if rows.empty:
+        return None
+    content = rows.iloc[0]["content"]
+    return str(rows.iloc[0]["file_name"]), bytes(content)
+
+
+def upload_history(con: Connection, filters: Filters, whole_history: bool = True
+                   ) -> pd.DataFrame:
+    """Every file received for the departments in scope — for every month when `whole_history`,
+    else the months of the period — newest first: accepted, rejected and duplicates.
+
+    Columns: upload_id, department, period, file_name, status, is_current, uploaded_by,
+    uploaded_at, submitted_at, row_count, error_count, warning_count, skipped_count,
+    mapping_name, replaced_upload_id, sha256.
+    """
+    months = [] if whole_history else months_of(filters.period)
+    return queries.frame(con, "view_upload_history", {
+        "departments": sorted(set(filters.departments)), "months": months})
+
+
+def data_freshness(con: Connection) -> dict[str, Any]:
+    """last_upload_at, reports_in_force, latest_period, register_version, register_loaded_at."""
+    row = queries.frame(con, "view_data_freshness", {}).iloc[0]
+    return {k: plain(v) for k, v in row.items()}
+
+
+def register_versions(con: Connection) -> pd.DataFrame:
+    """Every register uploaded, newest first: register_version, file_name, loaded_by, loaded_at,
+    objective_count, department_count, sha256."""
+    return queries.frame(con, "view_register_versions", {})
+
+
+def next_period(con: Connection, department: str | None = None) -> str:
+    """The month after the department's latest report (the organisation's when None or when the
+    department has none): the period its next template is for."""
+    months = months_with_data(con, (department,) if department else ())
+    if not months and department:
+        months = months_with_data(con, ())
+    if not months:
+        today = pd.Timestamp.today()
+        return f"{today.year:04d}-{today.month:02d}"
+    return _shift(months[-1], 1)
+
+
+def _shift(month: str, n: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
