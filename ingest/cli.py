@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +115,18 @@ def _json(parsed: ParsedFile) -> dict[str, Any]:
 def cmd_load(args: argparse.Namespace) -> int:
     common = _parse_args_common(args)
     files = [(f, _read(f)) for f in args.files]
+    submitted = None
+    if args.submitted_at:
+        try:
+            submitted = datetime.fromisoformat(args.submitted_at)
+        except ValueError as e:
+            raise UsageError(f"--submitted-at {args.submitted_at!r} is not a date: write it as 2025-03-05.") from e
     con = db.connect(args.db) if args.db else db.connect()
     rejected = 0
     results = []
     try:
         for path, data in files:
-            outcomes = load_file(con, data, Path(path).name, who=args.who,
+            outcomes = load_file(con, data, Path(path).name, who=args.who, submitted_at=submitted,
                                  skip_invalid_rows=args.skip_invalid_rows, **common)
             for o in outcomes:
                 results.append(o.as_dict())
@@ -232,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     with_read_flags(ld)
     ld.add_argument("--skip-invalid-rows", action="store_true", help="leave out rows with errors, load the rest")
     ld.add_argument("--who", help="who is loading (recorded with the upload)")
+    ld.add_argument("--submitted-at", help="when the report was submitted, YYYY-MM-DD (backfills; "
+                    "else its 'Date submitted' cell, else now)")
     ld.add_argument("--json", action="store_true", help="print the outcomes as JSON")
     ld.set_defaults(func=cmd_load)
 

@@ -141,10 +141,14 @@ def _messages(problems: list[Problem]) -> str:
 
 
 def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None = None,
-          mapping_name: str | None = None) -> list[Outcome]:
-    """Write a parsed file in one transaction: accepted, duplicate (no-op) or an older version restored."""
+          mapping_name: str | None = None, submitted_at: datetime | None = None) -> list[Outcome]:
+    """Write a parsed file in one transaction: accepted, duplicate (no-op) or an older version restored.
+
+    The submission time is `submitted_at` (a backfill says when), else the report's `Date submitted`, else now.
+    """
     sha = hashlib.sha256(data).hexdigest()
     now = datetime.now()
+    submitted = submitted_at or parsed.submitted_at or now
     outcomes: list[Outcome] = []
     if not can_load(parsed, opts.skip_invalid_rows):
         errors = parsed.errors
@@ -154,7 +158,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
                 uid = _insert_upload(
                     con, sha256=sha, file_name=parsed.file_name, department=dept,
                     period=parsed.period.key if parsed.period else None, uploaded_by=who, uploaded_at=now,
-                    submitted_at=parsed.submitted_at or now, status="rejected", sheet=parsed.sheet,
+                    submitted_at=submitted, status="rejected", sheet=parsed.sheet,
                     row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
                     messages=_messages(parsed.problems), mapping_name=mapping_name)
                 outcomes.append(Outcome(parsed.file_name, "rejected",
@@ -174,7 +178,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
             _ensure_department(con, dept)
             current = _current(con, dept, period)
             common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
-                          uploaded_by=who, uploaded_at=now, submitted_at=parsed.submitted_at or now,
+                          uploaded_by=who, uploaded_at=now, submitted_at=submitted,
                           sheet=parsed.sheet, row_count=len(report.frame),
                           warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
                           error_count=len(report.errors), messages=_messages(report.problems),
@@ -232,14 +236,16 @@ def read_report(con: db.Connection, data: bytes, file_name: str, opts: Options, 
 
 
 def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
-              mapping_name: str | None = None, bounded: bool = False, **options: Any) -> list[Outcome]:
+              mapping_name: str | None = None, bounded: bool = False, submitted_at: datetime | None = None,
+              **options: Any) -> list[Outcome]:
     """Validate and load one file's bytes (options: department, period, mapping, skip_invalid_rows).
 
     `bounded` reads the file in a worker process with time and memory limits (uploads from the app).
     """
     opts = options_for(con, **options)
     parsed = read_report(con, data, file_name, opts, bounded)
-    return store(con, data, parsed, opts, who, mapping_name or (opts.mapping.name if opts.mapping else None))
+    return store(con, data, parsed, opts, who, mapping_name or (opts.mapping.name if opts.mapping else None),
+                 submitted_at)
 
 
 def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from datetime import datetime
 from pathlib import Path
 
 from ingest import db
@@ -22,11 +24,21 @@ def is_empty(con: db.Connection) -> bool:
 def load_sample_data(con: db.Connection, folder: Path = SAMPLE_DIR, who: str = "sample data") -> list[Outcome]:
     """Load the sample register and every sample report (in file-name order)."""
     load_register(con, (folder / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx", who=who)
+    submitted = submission_dates(folder / "submissions.csv")
     outcomes: list[Outcome] = []
     for path in sorted((folder / "reports").iterdir()):
         if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
-            outcomes += load_file(con, path.read_bytes(), path.name, who=who)
+            outcomes += load_file(con, path.read_bytes(), path.name, who=who,
+                                  submitted_at=submitted.get(path.name))
     return outcomes
+
+
+def submission_dates(path: Path) -> dict[str, datetime]:
+    """file name -> when it was submitted, from the sample data's submissions.csv."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["file"]: datetime.fromisoformat(r["submitted_at"]) for r in csv.DictReader(f)}
 
 
 def ensure_sample_data(con: db.Connection) -> bool:

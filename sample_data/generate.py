@@ -439,10 +439,22 @@ def render(field: str, value, style: dict):
     return value
 
 
+SUBMITTED: dict[str, date] = {}  # file name -> the day it was submitted (written to submissions.csv)
+
+
 def submitted_on(dept: str, p: str, rng: random.Random) -> date:
     y, m = map(int, p.split("-"))
     nxt = date(y + m // 12, m % 12 + 1, 1)
     return LATE_SUBMISSIONS.get((dept, p)) or nxt + timedelta(days=rng.randint(0, 6))
+
+
+def write_submissions(out: Path) -> None:
+    """When each report was submitted: backfilled files carry no upload time of their own."""
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", "submitted_at"])
+        for name in sorted(SUBMITTED):
+            w.writerow([name, SUBMITTED[name].isoformat()])
 
 
 def table(style: dict, rows: list[dict]) -> list[list]:
@@ -495,6 +507,7 @@ def write_xlsx(dept: str, style: dict, p: str, rows: list[dict], rng: random.Ran
         ws.append([])
     if style.get("meta"):
         sub = submitted_on(dept, p, rng)
+        SUBMITTED[out.name] = sub
         head = dict(DEPARTMENTS)[dept]
         values = [dept, datetime.strptime(p, "%Y-%m").strftime(style["period_fmt"]), head,
                   sub.strftime("%d/%m/%Y") if style.get("submitted_text") else sub]
@@ -560,6 +573,9 @@ def main() -> None:
                 write_csv(style, p, by_period[p], out)
             else:
                 write_xlsx(dept, style, p, by_period[p], rng, out)
+            if out.name not in SUBMITTED:  # no metadata block: a date of its own, not drawn from rng
+                SUBMITTED[out.name] = submitted_on(dept, p, random.Random(f"{dept}|{p}"))
+    write_submissions(HERE / "submissions.csv")
     print(f"wrote {HERE / 'strategy_register.xlsx'} and {len(list(reports.iterdir()))} reports in {reports}")
 
 
