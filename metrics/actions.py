@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from ingest.db import Connection
@@ -46,8 +47,17 @@ def resolve_month(con: Connection, filters: Filters) -> str:
 
 def figures_for_months(con: Connection, filters: Filters, months: list[str]) -> pd.DataFrame:
     """`action_figures` for these months exactly (filters.period is not used)."""
-    params = {**query_params(con, filters), "months": months}
+    params = {**query_params(con, filters), "months": months, "with_moves": True}
     return queries.frame(con, "action_figures", params)
+
+
+def figures_relation(con: Connection, filters: Filters, months: list[str],
+                     with_moves: bool = False) -> duckdb.DuckDBPyRelation:
+    """The rows of `action_figures` for these months as a lazy DuckDB relation, for summaries
+    computed inside DuckDB; without `with_moves`, due_date_changes is None (it reads the
+    actions' whole history)."""
+    params = {**query_params(con, filters), "months": months, "with_moves": with_moves}
+    return queries.relation(con, "action_figures", params)
 
 
 def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:

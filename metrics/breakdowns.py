@@ -1,15 +1,17 @@
 """Breakdowns for the Overview, Alignment and Slippage pages: by department (league table),
-objective, responsible party, status, RAG and SMART check."""
+objective, responsible party, status, RAG and SMART check.
+
+The per-action figures are summarised inside DuckDB (`figures_*.sql` over the relation of
+`action_figures.sql`), so only the summary rows reach pandas.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import RAGS, SMART_CHECKS, action_figures, figures_for_months, resolve_month
+from metrics.actions import RAGS, SMART_CHECKS, figures_relation, resolve_month
 from metrics.filters import STATUSES, Filters
 from metrics.kpis import KPI_NAMES, department_kpis, query_params
 
@@ -18,7 +20,7 @@ from metrics.kpis import KPI_NAMES, department_kpis, query_params
 DEPARTMENT_RED_SHARE = 0.25
 DEPARTMENT_AMBER_RED_SHARE = 0.10
 DEPARTMENT_AMBER_OFF_TRACK_SHARE = 0.25
-NO_RESPONSIBLE = "(not given)"
+SMART_NAMES: tuple[str, ...] = (*SMART_CHECKS, "All five")
 
 
 def department_rag(red: int, amber: int, actions: int) -> str | None:
@@ -34,31 +36,32 @@ def department_rag(red: int, amber: int, actions: int) -> str | None:
     return "Green"
 
 
-def _in_a(figures: pd.DataFrame) -> pd.DataFrame:
-    """The rows of A: Cancelled left out."""
-    return figures[figures["status"] != "Cancelled"]
+def _summary(con: Connection, filters: Filters, name: str) -> pd.DataFrame:
+    """A `figures_*` summary of the actions of the filters' scope and period."""
+    rows = figures_relation(con, filters, [resolve_month(con, filters)])
+    return queries.summarise(rows, name)
 
 
 def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     """One row per department in scope: its KPIs, RAG counts and a computed department RAG.
 
     Columns: rank, department, period, month, actions, every KPI name, red, amber, green,
-    complete (counts of computed action RAG), red_share (red / actions), department_rag
+    complete (counts of computed action RAG in A), red_share (red / actions), department_rag
     (rule: DEPARTMENT_* constants; None without actions). Ranked by completion_rate, then
     mean_progress, highest first (departments without actions last).
     """
     league = department_kpis(con, filters)
-    counts: list[dict[str, Any]] = []
+    parts = []
     for month, group in league.groupby("month"):
         scoped = Filters(str(month), tuple(str(d) for d in group["department"]),
                          filters.objectives, filters.statuses)
-        figures = _in_a(figures_for_months(con, scoped, [str(month)]))
-        for department, rows in figures.groupby("department"):
-            counts.append({"department": department, "month": month,
-                           **{rag.lower(): int((rows["rag"] == rag).sum()) for rag in RAGS}})
-    rag_counts = pd.DataFrame(counts, columns=["department", "month", "red", "amber", "green",
-                                               "complete"])
-    out = league.drop(columns=["scope"]).merge(rag_counts, on=["department", "month"], how="left")
+        counts = queries.summarise(figures_relation(con, scoped, [str(month)]),
+                                   "figures_rag_by_department")
+        parts.append(counts.drop(columns=["actions"]).assign(month=month))
+    columns = ["department", "month", *(rag.lower() for rag in RAGS)]
+    rag_counts = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
+    out = league.drop(columns=["scope"]).merge(rag_counts[columns], on=["department", "month"],
+                                               how="left")
     for rag in RAGS:
         out[rag.lower()] = out[rag.lower()].fillna(0).astype(int)
     actions = out["actions"].astype(int)
@@ -68,9 +71,9 @@ def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     out = out.sort_values(["completion_rate", "mean_progress", "department"],
                           ascending=[False, False, True], na_position="last")
     out.insert(0, "rank", range(1, len(out) + 1))
-    columns = ["rank", "department", "period", "month", "actions", *KPI_NAMES, "red", "amber",
+    ordered = ["rank", "department", "period", "month", "actions", *KPI_NAMES, "red", "amber",
                "green", "complete", "red_share", "department_rag"]
-    return out[columns].reset_index(drop=True)
+    return out[ordered].reset_index(drop=True)
 
 
 def objective_alignment(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -97,58 +100,38 @@ def actions_without_objective(con: Connection, filters: Filters) -> pd.DataFrame
 
     Columns: as `action_figures` (ACTION_COLUMNS).
     """
-    figures = _in_a(action_figures(con, filters))
-    return figures[~figures["objective_valid"].astype(bool)].reset_index(drop=True)
+    rows = figures_relation(con, filters, [resolve_month(con, filters)], with_moves=True)
+    return queries.summarise(rows, "figures_without_objective")
 
 
 def by_responsible(con: Connection, filters: Filters) -> pd.DataFrame:
-    """Actions in A per responsible party (NO_RESPONSIBLE where none was given).
+    """Actions in A per responsible party ('(not given)' where none was given).
 
     Columns: responsible, departments (names, comma-separated), actions, completed, overdue,
     slipped, red, mean_progress (percent), budget_allocated, budget_spent. Most actions first.
     """
-    figures = _in_a(action_figures(con, filters)).copy()
-    figures["responsible"] = figures["responsible"].fillna(NO_RESPONSIBLE)
-    figures["progress"] = figures["percent_complete"].fillna(0.0).where(
-        figures["status"] != "Completed", 100.0)
-    rows = []
-    for responsible, group in figures.groupby("responsible"):
-        rows.append({
-            "responsible": responsible,
-            "departments": ", ".join(sorted(group["department"].unique())),
-            "actions": len(group),
-            "completed": int((group["status"] == "Completed").sum()),
-            "overdue": int(group["overdue"].astype(bool).sum()),
-            "slipped": int((group["slip_days"].fillna(0) > 0).sum()),
-            "red": int((group["rag"] == "Red").sum()),
-            "mean_progress": float(group["progress"].mean()),
-            "budget_allocated": group["budget_allocated"].sum(min_count=1),
-            "budget_spent": group["budget_spent"].sum(min_count=1),
-        })
-    columns = ["responsible", "departments", "actions", "completed", "overdue", "slipped", "red",
-               "mean_progress", "budget_allocated", "budget_spent"]
-    out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["actions", "responsible"], ascending=[False, True]).reset_index(
-        drop=True)
+    return _summary(con, filters, "figures_by_responsible")
 
 
 def by_status(con: Connection, filters: Filters) -> pd.DataFrame:
     """Reported actions per self-reported status, Cancelled included, in the order of §2.3.
 
-    Columns: status, actions, share (of all reported actions as filtered), budget_allocated,
-    budget_spent. Every status appears (0 where none), or only the filtered statuses.
+    Columns: status, actions, share (of all reported actions as filtered; None when there are
+    none), budget_allocated, budget_spent. Every status appears (0 where none), or only the
+    filtered statuses.
     """
-    figures = action_figures(con, filters)
-    total = len(figures)
+    counts = _summary(con, filters, "figures_by_status").set_index("status")
+    total = int(counts["actions"].sum())
     rows = []
     for status in filters.statuses or STATUSES:
-        group = figures[figures["status"] == status]
+        found = status in counts.index
+        actions = int(counts.loc[status, "actions"]) if found else 0
         rows.append({
             "status": status,
-            "actions": len(group),
-            "share": len(group) / total if total else None,
-            "budget_allocated": group["budget_allocated"].sum(min_count=1),
-            "budget_spent": group["budget_spent"].sum(min_count=1),
+            "actions": actions,
+            "share": actions / total if total else None,
+            "budget_allocated": counts.loc[status, "budget_allocated"] if found else None,
+            "budget_spent": counts.loc[status, "budget_spent"] if found else None,
         })
     return pd.DataFrame(rows, columns=["status", "actions", "share", "budget_allocated",
                                        "budget_spent"])
@@ -159,11 +142,12 @@ def by_rag(con: Connection, filters: Filters) -> pd.DataFrame:
 
     Columns: rag, actions, share (of A; None when A is empty).
     """
-    figures = _in_a(action_figures(con, filters))
-    total = len(figures)
-    rows = [{"rag": rag, "actions": int((figures["rag"] == rag).sum()),
-             "share": int((figures["rag"] == rag).sum()) / total if total else None}
-            for rag in RAGS]
+    counts = _summary(con, filters, "figures_rag_by_department")
+    total = int(counts["actions"].sum())
+    rows = []
+    for rag in RAGS:
+        n = int(counts[rag.lower()].sum())
+        rows.append({"rag": rag, "actions": n, "share": n / total if total else None})
     return pd.DataFrame(rows, columns=["rag", "actions", "share"])
 
 
@@ -173,18 +157,16 @@ def smart_results(con: Connection, filters: Filters, by_department: bool = False
     Columns: department (None for the whole scope), check (Specific, Measurable, Achievable,
     Relevant, Time-bound, All five), passed, failed, pass_rate (None when A is empty).
     """
-    figures = _in_a(action_figures(con, filters))
-    groups: list[tuple[str | None, pd.DataFrame]] = [(None, figures)]
+    counts = _summary(con, filters, "figures_smart_by_department")
+    groups: list[tuple[str | None, pd.Series]] = [(None, counts.sum(numeric_only=True))]
     if by_department:
-        groups += [(str(d), g) for d, g in figures.groupby("department")]
+        groups += [(str(row["department"]), row) for _, row in counts.iterrows()]
     rows = []
-    for department, group in groups:
-        checks = {name: group[column].astype(bool) for name, column in SMART_CHECKS.items()}
-        all_five = pd.concat(checks.values(), axis=1).all(axis=1) if len(group) else pd.Series(
-            dtype=bool)
-        for name, passed in [*checks.items(), ("All five", all_five)]:
-            n = int(passed.sum())
-            rows.append({"department": department, "check": name, "passed": n,
-                         "failed": len(group) - n,
-                         "pass_rate": n / len(group) if len(group) else None})
+    for department, row in groups:
+        total = int(row.get("actions", 0))
+        for name in SMART_NAMES:
+            passed = int(row.get(name, 0))
+            rows.append({"department": department, "check": name, "passed": passed,
+                         "failed": total - passed,
+                         "pass_rate": passed / total if total else None})
     return pd.DataFrame(rows, columns=["department", "check", "passed", "failed", "pass_rate"])

@@ -7,7 +7,6 @@ A quarter takes, for each scope, the figures of its last month that has data for
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -167,13 +166,15 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     the latest earlier period with data for the scope (a missing month is skipped); change is
     None when either value is None.
     """
-    now = kpis(con, filters)
     before_period = previous_period(con, filters)
-    before = kpis(con, replace(filters, period=before_period)) if before_period else None
+    periods = [filters.period] + ([before_period] if before_period else [])
+    frame = resolved_kpis(con, filters, periods, per_department=False)
+    now = frame.iloc[0]
+    before = frame.iloc[1] if before_period else None
     rows = []
     for name in ("actions", *KPI_NAMES):
-        value = now[name]
-        previous = before[name] if before else None
+        value = plain(now[name])
+        previous = plain(before[name]) if before is not None else None
         change = value - previous if value is not None and previous is not None else None
         rows.append({
             "kpi": name,
@@ -183,7 +184,7 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
             "period": now["period"],
             "month": now["month"],
             "previous_period": before_period,
-            "previous_month": before["month"] if before else None,
+            "previous_month": before["month"] if before is not None else None,
         })
     return pd.DataFrame(rows)
 

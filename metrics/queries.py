@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from ingest.db import Connection
@@ -43,3 +44,16 @@ def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
     """Run one named query that returns a single value."""
     row = con.execute(sql(name), _bind(name, params)).fetchone()
     return row[0] if row else None
+
+
+def relation(con: Connection, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:
+    """One named query as a lazy relation, for `summarise` to aggregate inside DuckDB."""
+    return con.sql(sql(name), params=_bind(name, params))
+
+
+def summarise(rows: duckdb.DuckDBPyRelation, name: str, as_table: str = "figures") -> pd.DataFrame:
+    """Run `metrics/sql/<name>.sql`, which reads the relation under the name `as_table`."""
+    result = rows.query(as_table, sql(name))
+    if result is None:  # only for statements that return no rows, which these never are
+        raise ValueError(f"{name}.sql returned no result")
+    return result.df()

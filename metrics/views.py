@@ -208,3 +208,40 @@ def next_period(con: Connection, department: str | None = None) -> str:
 def _shift(month: str, n: int) -> str:
     index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def status_against_rag(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Self-reported status (rows) against computed RAG (columns), counting the actions in A:
+    where a department's own words and the figures disagree. Columns: status, Red, Amber,
+    Green, Complete, total; one row per status that occurs."""
+    figures = action_figures(con, filters)
+    figures = figures[figures["status"] != "Cancelled"]
+    rows = []
+    for status, group in figures.groupby("status", sort=False):
+        row: dict[str, Any] = {"status": status}
+        for rag in RAGS:
+            row[rag] = int((group["rag"] == rag).sum())
+        row["total"] = len(group)
+        rows.append(row)
+    order = {s: i for i, s in enumerate(("Not started", "In progress", "At risk", "Delayed",
+                                         "On hold", "Completed"))}
+    out = pd.DataFrame(rows, columns=["status", *RAGS, "total"])
+    return out.sort_values("status", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def explore_table(con: Connection, filters: Filters, rags: tuple[str, ...] = (),
+                  search: str = "") -> pd.DataFrame:
+    """The Explore & export table: `export_table` as filtered, then narrowed to the computed RAGs
+    asked (none = all) and to actions whose ID, description, responsible or comments contain
+    `search` (case-insensitive). Not neutralised: `metrics.table_bytes` does that on export."""
+    from metrics.export import export_table
+
+    table = export_table(con, filters)
+    if rags:
+        table = table[table["rag"].isin(list(rags))]
+    needle = search.strip().casefold()
+    if needle:
+        text = table[["action_id", "action", "responsible", "comments"]].astype("string").fillna(
+            "").agg(" ".join, axis=1).str.casefold()
+        table = table[text.str.contains(needle, regex=False)]
+    return table.reset_index(drop=True)

@@ -2,7 +2,9 @@
 -- per-action figures of SPEC §5.3 (slip), §5.6 (SMART), §5.9 (schedule, forecast), §5.10 (RAG)
 -- and where the row came from (upload, file, sheet, spreadsheet row).
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
--- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance.
+-- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance;
+-- $with_moves: count due_date_changes (reads the actions' history; NULL when false, for
+-- summaries that do not need it).
 WITH chosen AS (
     SELECT s.*
     FROM action_status s
@@ -13,30 +15,34 @@ WITH chosen AS (
       AND (len($statuses) = 0 OR list_contains($statuses, s.status))
 ),
 history AS (
-    -- the same actions' current reports up to the last month asked: how often the due date moved
-    SELECT h.department, h.action_id, h.period, h.due_date,
-           last_value(h.due_date IGNORE NULLS) OVER (
-               PARTITION BY h.department, h.action_id ORDER BY h.period
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_due_date
-    FROM action_status h
-    WHERE h.is_current
-      AND h.period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
-      AND (len($departments) = 0 OR list_contains($departments, h.department))
-      AND EXISTS (SELECT 1 FROM chosen c
-                  WHERE c.department = h.department AND c.action_id = h.action_id)
+    -- every moved due date of the scope up to the last month asked: a reported due date that
+    -- differs from the one reported before it (months without a due date are skipped)
+    SELECT department, action_id, period
+    FROM (
+        SELECT h.department, h.action_id, h.period,
+               h.due_date <> lag(h.due_date) OVER (
+                   PARTITION BY h.department, h.action_id ORDER BY h.period) AS moved
+        FROM action_status h
+        WHERE $with_moves
+          AND h.is_current
+          AND h.due_date IS NOT NULL
+          AND h.period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
+          AND (len($departments) = 0 OR list_contains($departments, h.department)))
+    WHERE moved
 ),
 moves AS (
-    SELECT department, action_id, period,
-           sum(CASE WHEN due_date <> earlier_due_date THEN 1 ELSE 0 END) OVER (
-               PARTITION BY department, action_id ORDER BY period
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS due_date_changes
-    FROM history
+    SELECT c.department, c.action_id, c.period, count(*) AS due_date_changes
+    FROM chosen c
+    JOIN history h
+        ON h.department = c.department AND h.action_id = c.action_id AND h.period <= c.period
+    GROUP BY c.department, c.action_id, c.period
 ),
 base AS (
     SELECT c.*,
            a.baseline_due_date,
            u.file_name,
-           CAST(coalesce(m.due_date_changes, 0) AS INTEGER) AS due_date_changes,
+           CASE WHEN $with_moves THEN CAST(coalesce(m.due_date_changes, 0) AS INTEGER) END
+               AS due_date_changes,
            c.status = 'Cancelled' AS cancelled,
            CASE WHEN c.status = 'Completed' THEN 100.0 ELSE coalesce(c.percent_complete, 0) END
                AS progress,
@@ -48,7 +54,7 @@ base AS (
                 WHEN c.status = 'Completed' THEN greatest(0, c.completion_date - a.baseline_due_date)
                 ELSE greatest(0, c.period_end - a.baseline_due_date) END AS slip_days,
            coalesce(c.due_date > a.baseline_due_date, FALSE) AS rescheduled,
-           len(regexp_split_to_array(trim(c.action), '\s+')) >= 4 AS specific,
+           regexp_matches(c.action, '\S+\s+\S+\s+\S+\s+\S') AS specific,
            coalesce(trim(c.success_metric), '') <> '' AND c.target IS NOT NULL AS measurable,
            coalesce(trim(c.responsible), '') <> ''
                AND (c.budget_allocated IS NOT NULL OR coalesce(trim(c.resources), '') <> '')

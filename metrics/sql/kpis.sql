@@ -36,7 +36,7 @@ reported AS (
                 WHEN s.status = 'Completed' AND s.completion_date IS NULL THEN NULL
                 WHEN s.status = 'Completed' THEN greatest(0, s.completion_date - a.baseline_due_date)
                 ELSE greatest(0, s.period_end - a.baseline_due_date) END AS slip_days,
-           len(regexp_split_to_array(trim(s.action), '\s+')) >= 4
+           regexp_matches(s.action, '\S+\s+\S+\s+\S+\s+\S')
                AND coalesce(trim(s.success_metric), '') <> '' AND s.target IS NOT NULL
                AND coalesce(trim(s.responsible), '') <> ''
                AND (s.budget_allocated IS NOT NULL OR coalesce(trim(s.resources), '') <> '')
@@ -68,7 +68,7 @@ submissions AS (
             WHERE u.department = g.department AND u.period = g.period
               AND u.status = 'accepted')
                <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                            + ($on_time_day - 1),
+                            + CAST($on_time_day - 1 AS INTEGER),
                         last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
                AS on_time
     FROM grid g

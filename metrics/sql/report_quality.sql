@@ -25,7 +25,7 @@ grid AS (
 cells AS (
     SELECT g.department, g.period,
            least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                     + ($on_time_day - 1),
+                     + CAST($on_time_day - 1 AS INTEGER),
                  last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
                AS deadline,
            min(coalesce(u.submitted_at, u.uploaded_at)) FILTER (WHERE u.status = 'accepted')

@@ -11,6 +11,16 @@ WITH reports AS (
       AND period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
       AND (len($departments) = 0 OR list_contains($departments, department))
 ),
+asked AS (
+    SELECT department, report_no FROM reports WHERE list_contains($months, period)
+),
+needed AS (
+    -- each asked report and the two before it: the only rows the comparison reads
+    SELECT DISTINCT r.department, r.period
+    FROM reports r
+    JOIN asked a ON a.department = r.department
+                AND r.report_no BETWEEN a.report_no - 2 AND a.report_no
+),
 rows AS (
     SELECT s.department, s.period, s.action_id, s.action, s.status, s.percent_complete,
            s.upload_id, s.sheet, s.source_row, r.report_no,
@@ -22,8 +32,10 @@ rows AS (
            lag(s.percent_complete, 2) OVER w AS percent_2,
            lag(s.period, 2) OVER w AS since_period
     FROM action_status s
+    JOIN needed n ON n.department = s.department AND n.period = s.period
     JOIN reports r ON r.department = s.department AND r.period = s.period
     WHERE s.is_current
+      AND s.period >= (SELECT min(period) FROM needed)
     WINDOW w AS (PARTITION BY s.department, s.action_id ORDER BY s.period)
 )
 SELECT department, period, action_id, action, status, percent_complete, since_period,
