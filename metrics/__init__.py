@@ -28,6 +28,11 @@ Export (metrics.export)
 - `export_actions(con, f, fmt, out) -> int`, `export_table(con, f)`, `neutralise(df)`,
   `write_table(df, fmt, out)`, `table_bytes(df, fmt) -> bytes`.
 Command line: `python -m metrics kpis|actions|export` (metrics.cli.main).
+
+SQL lives in metrics/sql/*.sql (one query a file, `$named` parameters, loaded by
+metrics.queries). Summaries of per-action figures (`figures_*.sql`) run inside DuckDB over the
+relation of `action_figures.sql` (metrics.actions.figures_relation). metrics.views holds further
+helpers for the dashboard's pages built on the functions above.
 """
 
 from metrics.actions import action_figures, action_history

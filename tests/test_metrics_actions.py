@@ -200,3 +200,13 @@ def test_kpis_agree_with_the_per_action_figures(con: Connection, period: str,
     assert k["overdue_rate"] == pytest.approx(expected_overdue)
     assert k["smart_compliance"] == pytest.approx((a["smart_score"] == 1.0).mean())
     assert k["alignment_rate"] == pytest.approx(a["objective_valid"].mean())
+
+
+def test_a_due_date_left_out_for_a_month_is_not_a_move() -> None:
+    db = build(connect(":memory:"))
+    db.execute("UPDATE action_status SET due_date = NULL, due_text = 'TBC' "
+               "WHERE upload_id = 3 AND action_id = 'F2'")
+    f2 = action_figures(db, Filters("2025-03", ("Finance",))).set_index("action_id").loc["F2"]
+    # 03-31 (Jan) -> TBC (Feb) -> 05-31 (Mar): one move
+    assert f2["due_date_changes"] == 1
+    db.close()

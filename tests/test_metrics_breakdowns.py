@@ -170,3 +170,14 @@ def test_stale_actions(con: Connection) -> None:
     assert stale[["department", "period", "action_id"]].values.tolist() == [
         ["Finance", "2025-03", "F5"]]
     assert stale.iloc[0]["since_period"] == "2025-01"
+
+
+def test_a_month_with_only_a_rejected_file() -> None:
+    db = build(connect(":memory:"))
+    db.execute("INSERT INTO uploads (upload_id, sha256, file_name, department, period, "
+               "uploaded_at, status) VALUES (99, 'bad', 'Health_2025-02.xlsx', 'Health', "
+               "'2025-02', TIMESTAMP '2025-03-03 10:00:00', 'rejected')")
+    table = report_quality(db, Filters("2025-02", ("Health",)))
+    # Health sent February's report, but it was rejected: not 'missing'
+    assert table[["state", "rejected", "versions"]].values.tolist() == [["rejected", 1, 0]]
+    db.close()

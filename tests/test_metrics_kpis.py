@@ -293,3 +293,17 @@ def test_adding_a_cancelled_action_changes_nothing(fresh: Connection) -> None:
                 "NULL, DATE '2025-01-31', DATE '2025-01-31', '2025-03', '2025-03')")
     for d, k in before.items():
         assert kpis(con, Filters("2025-03", d)) == k
+
+
+def test_submission_rate_counts_the_registers_departments(fresh: Connection) -> None:
+    con = fresh
+    con.execute("INSERT INTO departments VALUES ('Legal', NULL, NULL, TRUE, now())")
+    k = kpis(con, Filters("2025-03"))
+    # the register now lists 4 departments; Legal never reported -> 3/4, on time 2/4
+    assert k["submission_rate"] == pytest.approx(3 / 4)
+    assert k["on_time_submission_rate"] == pytest.approx(2 / 4)
+    con.execute("UPDATE departments SET in_register = FALSE")
+    k = kpis(con, Filters("2025-03"))
+    # a register listing no department: those that ever had an accepted report (not Legal)
+    assert k["submission_rate"] == 1.0
+    assert k["on_time_submission_rate"] == pytest.approx(2 / 3)
