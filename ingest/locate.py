@@ -7,13 +7,21 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from ingest.headers import REQUIRED, Column, find_header_row, match_row, normalise, read_metadata
+from ingest.headers import (
+    REQUIRED,
+    Column,
+    canonical_for,
+    find_header_row,
+    match_row,
+    normalise,
+    read_metadata,
+)
 from ingest.mapping import Mapping
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, Workbook
-from ingest.values import ParseError, Period, parse_period
+from ingest.values import ParseError, Period, parse_period, parse_text
 
-_FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})$")
+_FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})(?:\s*\(\d+\))?$")  # "... (1)" from a browser
 
 
 def department_key(name: str) -> str:
@@ -83,15 +91,19 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
                     f"only {len(sheet.rows)} rows.", sheet.name)]
         else:
             idx = find_header_row(sheet.rows, mapped)
+            if idx is None and mapped:  # mapped headers absent: find the row by synonyms, then say which
+                idx = find_header_row(sheet.rows, None)
         if idx is None:
             continue
         columns = match_row(sheet.rows[idx], mapped)
         return Located(sheet, idx, columns, read_metadata(sheet.rows[:idx])), []
     where = f"sheet {candidates[0].name!r}" if len(candidates) == 1 else "any visible sheet"
+    hidden = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
+    note = f" The sheet {hidden[0]!r} is hidden, and hidden sheets are never read: unhide it." if hidden else ""
     return None, [_file_problem(
         f"No header row found in {where}: within the first 20 rows, no row has at least three known "
         "column names (such as Action ID, Action, Status, Due date). Use the template, or map the "
-        "columns on the Upload page.", candidates[0].name if len(candidates) == 1 else None)]
+        f"columns on the Upload page.{note}", candidates[0].name if len(candidates) == 1 else None)]
 
 
 def check_columns(loc: Located, mapping: Mapping | None) -> list[Problem]:
@@ -117,13 +129,22 @@ def check_columns(loc: Located, mapping: Mapping | None) -> list[Problem]:
 
 
 def unknown_column_warnings(loc: Located) -> list[Problem]:
-    """Columns Lekgotla does not know: kept in `extra`, reported as warnings."""
-    return [
-        Problem("warning", f"Unknown column {c.header!r}: kept with the report but not used in KPIs.",
-                sheet=loc.sheet.name, row=loc.header_index + 1, column=column_letter(c.index),
-                header=c.header)
-        for c in loc.columns if c.canonical is None
-    ]
+    """Columns Lekgotla does not know (or a second column meaning the same): kept in `extra`, warned about."""
+    used = loc.by_canonical
+    out = []
+    for c in loc.columns:
+        if c.canonical is not None:
+            continue
+        meaning = canonical_for(c.header)
+        if meaning in used:
+            first = used[meaning]
+            message = (f"Column {c.header!r} means the same as {first.header!r} (column "
+                       f"{column_letter(first.index)}), which is the one read: remove one of them.")
+        else:
+            message = f"Unknown column {c.header!r}: kept with the report but not used in KPIs."
+        out.append(Problem("warning", message, sheet=loc.sheet.name, row=loc.header_index + 1,
+                           column=column_letter(c.index), header=c.header))
+    return out
 
 
 @dataclass
@@ -175,8 +196,9 @@ def department_sources(arg: str | None, loc: Located, file_name: str) -> list[tu
     out = []
     if arg:
         out.append((arg, "argument"))
-    if "department" in loc.metadata and str(loc.metadata["department"][0]).strip():
-        out.append((str(loc.metadata["department"][0]).strip(), "metadata"))
+    meta = parse_text(loc.metadata["department"][0]) if "department" in loc.metadata else None
+    if meta:
+        out.append((meta, "metadata"))
     fd, _ = _from_file_name(file_name)
     if fd:
         out.append((fd, "file name"))

@@ -177,7 +177,8 @@ def _data_rows(loc: Located, mapping: Mapping | None, problems: list[Problem]) -
 
 
 def _parse_rows(
-    loc: Located, rows: list[tuple[int, list[Any]]], opts: Options, period: Period, letters: Letters
+    loc: Located, rows: list[tuple[int, list[Any]]], opts: Options, period: Period, letters: Letters,
+    period_known: bool = True,
 ) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
     """Typed canonical columns (index = Excel row), parse errors, and the cells that failed."""
     mapping = opts.mapping
@@ -235,13 +236,13 @@ def _parse_rows(
         if extra_cols else None
         for _, cells in rows
     ]
-    df = pd.DataFrame(data, index=pd.Index(index, name="row"))
-    for canon in ("percent_complete", "budget_allocated", "budget_spent", "target", "actual"):
-        df[canon] = pd.to_numeric(df[canon], errors="coerce").astype("float64")
-    for canon in DATE_COLUMNS:
-        df[canon] = df[canon].astype("object")
-    df["metric_direction"] = df["metric_direction"].fillna("increase")
-    df["period_end"] = period.end
+    numeric = ("percent_complete", "budget_allocated", "budget_spent", "target", "actual")
+    # object columns keep None as None (pandas 3 would turn blank text into NaN)
+    df = pd.DataFrame({k: pd.Series(v, dtype="float64" if k in numeric else object, index=index)
+                       for k, v in data.items()})
+    df.index.name = "row"
+    df["metric_direction"] = df["metric_direction"].where(df["metric_direction"].notna(), "increase")
+    df["period_end"] = period.end if period_known else date.max
     return df, problems, failed
 
 
@@ -251,6 +252,10 @@ def _json_value(v: Any) -> Any:
     if isinstance(v, (int, float, str, bool)) or v is None:
         return v
     return str(v)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def _split_departments(
@@ -278,15 +283,16 @@ def _split_departments(
             return {}, [Problem("error", not_listed(name) + " Choose one of those departments.", sheet=sheet)]
         if column_values is not None:
             for row, v in column_values.items():
-                if v is not None and canonical(v) != dept:
+                if not _blank(v) and canonical(v) != dept:
                     problems.append(_bad(sheet, int(row), letters, "department", v,
                                          f"This row is for {v!r} but the report is for {dept!r} "
                                          f"(from the {source}): move the row to that department's report."))
         return {dept: list(df.index)}, problems
     if column_values is not None and column_values.notna().any():
         groups: dict[str, list[int]] = {}
+        spelling: dict[str, str] = {}  # one spelling per department within the file
         for row, v in column_values.items():
-            if v is None:
+            if _blank(v):
                 problems.append(_bad(sheet, int(row), letters, "department", v,
                                      "The department is empty: every row of a consolidated report needs one."))
                 continue
@@ -295,6 +301,7 @@ def _split_departments(
                 problems.append(_bad(sheet, int(row), letters, "department", v,
                                      not_listed(v) + " Correct the name or add it to the register."))
                 continue
+            dept = spelling.setdefault(department_key(dept), dept)
             groups.setdefault(dept, []).append(int(row))
         return groups, problems
     for name, _source in named:
@@ -319,14 +326,6 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
     result.sheet = loc.sheet.name
     result.header_row = loc.header_index + 1
     result.letters = letters = {c.canonical: (column_letter(c.index), c.header) for c in loc.columns if c.canonical}
-    headers = {column_letter(c.index): c.header for c in loc.columns}
-    for ref in loc.sheet.formula_cells_without_value:
-        letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        if row > loc.header_index + 1:
-            result.problems.append(Problem(
-                "error", "This cell holds a formula with no saved value: open the file in Excel, let it "
-                "calculate, and save it again.", sheet=loc.sheet.name, row=row, column=letter,
-                header=headers.get(letter)))
     column_problems = check_columns(loc, opts.mapping)
     result.problems += column_problems
     result.problems += unknown_column_warnings(loc)
@@ -339,16 +338,36 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
             result.submitted_at = datetime(d.year, d.month, d.day) if d else None
         except ParseError:
             pass
-    if column_problems or period is None:
-        return result
     rows = _data_rows(loc, opts.mapping, result.problems)
     result.rows = len(rows)
+    if not rows:
+        result.problems.append(Problem(
+            "error", f"There are no action rows under the header (row {loc.header_index + 1}): add the "
+            "actions, one per row.", sheet=loc.sheet.name, row=loc.header_index + 1))
+        return result
     if len(rows) > opts.max_rows:
         result.problems.append(Problem(
             "error", f"The sheet has {len(rows):,} action rows, more than the {opts.max_rows:,} allowed: "
             "split the report.", sheet=loc.sheet.name))
         return result
-    df, parse_problems, failed = _parse_rows(loc, rows, opts, period, letters)
+    # without a period, rows are still checked (every problem in one pass) against a stand-in month
+    working_period = period or Period.of(date.today())
+    df, parse_problems, failed = _parse_rows(loc, rows, opts, working_period, letters, period is not None)
+    headers = {column_letter(c.index): c.header for c in loc.columns}
+    data_rows = set(df.index)
+    for ref in loc.sheet.formula_cells_without_value:
+        letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if row in data_rows:
+            parse_problems.append(Problem(
+                "error", "This cell holds a formula with no saved value: open the file in Excel, let it "
+                "calculate, and save it again.", sheet=loc.sheet.name, row=row, column=letter,
+                header=headers.get(letter)))
+    for ref, shown in loc.sheet.error_cells:
+        letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if row in data_rows:
+            parse_problems.append(Problem(
+                "error", f"This cell shows the Excel error {shown}: fix the formula or type the value.",
+                sheet=loc.sheet.name, row=row, column=letter, header=headers.get(letter), value=shown))
     groups, dept_problems = _split_departments(df, loc, opts, wb.file_name, letters)
     row_problems = parse_problems + dept_problems
     file_level = [p for p in result.problems if p.severity == "error"]
@@ -361,11 +380,11 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
         frame["department"] = dept
         rows_set = set(dept_rows)
         mine = [p for p in row_problems if p.row in rows_set]
-        mine += schema_problems(frame, loc.sheet.name, letters, period.label,
+        mine += schema_problems(frame, loc.sheet.name, letters, working_period.label,
                                 {c for c in failed if c[0] in rows_set})
         mine += row_warnings(frame, loc.sheet.name, letters, objective_ids)
         frame = complete_rows(frame)
-        report = DepartmentReport(dept, period, frame, sorted(mine, key=_order))
+        report = DepartmentReport(dept, working_period, frame, sorted(mine, key=_order))
         if opts.skip_invalid_rows and not file_level:
             bad_rows = sorted({p.row for p in report.errors if p.row is not None})
             report.skipped_rows = bad_rows

@@ -59,7 +59,7 @@ class Problem:
 
 def display_value(value: Any) -> str | None:
     """The value as a person would read it in the cell."""
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -22,7 +22,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-_CELL_WITH_FORMULA = re.compile(rb"<c r=\"([A-Z]+[0-9]+)\"[^>]*>(.*?)</c>", re.S)
 
 
 @dataclass
@@ -32,6 +31,7 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     formula_cells_without_value: list[str] = field(default_factory=list)
+    error_cells: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#DIV/0!")
 
 
 @dataclass
@@ -113,24 +113,39 @@ def _unescape(text: str) -> str:
     )
 
 
-def _formulas_without_value(archive: zipfile.ZipFile, path: str | None) -> list[str]:
-    """Cells that hold a formula but no cached value (the file was never recalculated)."""
+_CELL_TAG = re.compile(rb"<c\b([^>]*?)(/?)>")
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _cell_issues(archive: zipfile.ZipFile, path: str | None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Cells holding a formula with no cached value, and cells showing an Excel error (#N/A, #REF!...)."""
     if not path:
-        return []
+        return [], []
     try:
         xml = archive.read(path)
     except KeyError:
-        return []
-    if b"<f" not in xml:
-        return []
-    missing = []
-    for m in _CELL_WITH_FORMULA.finditer(xml):
-        body = m.group(2)
-        if b"<f" in body and (b"<v>" not in body and b"<v/>" not in body and b"<is>" not in body):
-            missing.append(m.group(1).decode())
-        elif b"<f" in body and b"<v></v>" in body:
-            missing.append(m.group(1).decode())
-    return missing
+        return [], []
+    if b"<f" not in xml and b't="e"' not in xml:
+        return [], []
+    missing: list[str] = []
+    errors: list[tuple[str, str]] = []
+    for m in _CELL_TAG.finditer(xml):
+        if m.group(2):  # <c .../> holds nothing
+            continue
+        end = xml.find(b"</c>", m.end())
+        body = xml[m.end():end if end >= 0 else len(xml)]
+        ref = _REF.search(m.group(1))
+        if not ref:
+            continue
+        cell = ref.group(1).decode()
+        has_value = b"<v>" in body or b"<is>" in body
+        if b"<f" in body and (not has_value or b"<v></v>" in body):
+            missing.append(cell)
+        elif b't="e"' in m.group(1):
+            shown = _ERROR_VALUE.search(body)
+            errors.append((cell, shown.group(1).decode() if shown else "#ERROR"))
+    return missing, errors
 
 
 def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
@@ -169,7 +184,8 @@ def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
                 "The file is damaged",
             ) from e
         rows = [[_clean(v) for v in row] for row in raw]
-        sheets.append(Sheet(m.name, rows, _formulas_without_value(archive, paths.get(m.name))))
+        missing, errors = _cell_issues(archive, paths.get(m.name))
+        sheets.append(Sheet(m.name, rows, missing, errors))
     return Workbook(file_name, "xlsx", sheets, hidden)
 
 

@@ -304,10 +304,10 @@ def parse_percent_column(
     """Percentages of one column: (values 0-100 or None, [(index, message)], fractional).
 
     "45", 45, "45%" and "45 percent" read as 45; a value with a percent sign is always a
-    percentage. If every value written without a percent sign is <= 1 and at least one
-    lies strictly between 0 and 1, the column holds fractions: those values are
-    multiplied by 100 and fractional is True. A column of only 0s and 1s is ambiguous
-    and read as percentages. Afterwards, a value outside 0-100 is an error.
+    percentage. If every value written without a percent sign is <= 1 (and one is above 0),
+    the column holds fractions (SPEC §2.3): those values are multiplied by 100 and
+    fractional is True, so a column of 0s and 1s reads as 0% and 100%. Afterwards, a
+    value outside 0-100 is an error.
     """
     parsed: list[float | None] = []
     signed: list[bool] = []
@@ -323,7 +323,7 @@ def parse_percent_column(
         parsed.append(None if read is None else (-read[0] if read[1] else read[0]))
         signed.append(read is not None and read[2])
     plain = [v for v, s in zip(parsed, signed, strict=True) if v is not None and not s]
-    fractional = bool(plain) and all(v <= 1 for v in plain) and any(0 < v < 1 for v in plain)
+    fractional = bool(plain) and all(v <= 1 for v in plain) and any(v > 0 for v in plain)
     for i, (v, s) in enumerate(zip(parsed, signed, strict=True)):
         if v is None:
             continue

@@ -282,7 +282,8 @@ def test_percent_out_of_range() -> None:
     [
         (["45", "45%", 45, "45 %", "45 percent"], [45.0] * 5, False),
         ([0.57, "0.3", 1], [57.0, 30.0, 100.0], True),
-        ([0, 1, 1.0], [0.0, 1.0, 1.0], False),  # only 0s and 1s: ambiguous, read as percentages
+        ([0, 1, 1.0], [0.0, 100.0, 100.0], True),  # SPEC: every value <= 1 -> fractions
+        ([0, 0.0], [0.0, 0.0], False),  # all zero: nothing to scale, no warning
         ([0.5, "45%"], [50.0, 45.0], True),  # a value with % is always a percentage
         (["0.5%", 0.5], [0.5, 50.0], True),
         ([0.5, 20], [0.5, 20.0], False),  # one value above 1: the column is percentages
