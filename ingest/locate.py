@@ -98,8 +98,9 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
         columns = match_row(sheet.rows[idx], mapped)
         return Located(sheet, idx, columns, read_metadata(sheet.rows[:idx])), []
     where = f"sheet {candidates[0].name!r}" if len(candidates) == 1 else "any visible sheet"
-    hidden = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
-    note = f" The sheet {hidden[0]!r} is hidden, and hidden sheets are never read: unhide it." if hidden else ""
+    hidden_actions = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
+    note = (f" The sheet {hidden_actions[0]!r} is hidden, and hidden sheets are never read: unhide it."
+            if hidden_actions else "")
     return None, [_file_problem(
         f"No header row found in {where}: within the first 20 rows, no row has at least three known "
         "column names (such as Action ID, Action, Status, Due date). Use the template, or map the "
