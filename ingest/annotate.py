@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import PurePosixPath
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
@@ -18,18 +20,28 @@ WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
 SUMMARY_SHEET = "Lekgotla problems"
 
 
-def _workbook(data: bytes, file_name: str) -> Workbook:
+def _text_cell(cell: Cell, value: object) -> None:
+    cell.value = value
+    if cell.data_type == "f":  # text that looks like a formula stays text
+        cell.data_type = "s"
+
+
+def _workbook(data: bytes, file_name: str) -> tuple[Workbook, dict[str, str]]:
+    """The workbook to annotate, and problem sheet name -> its sheet title in that workbook."""
     if data.startswith(ZIP_MAGIC):
         keep_vba = PurePosixPath(file_name.lower()).suffix == ".xlsm"
-        return load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+        wb = load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+        return wb, {n: n for n in wb.sheetnames}
     sheet = read_csv(data, file_name).sheets[0]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = sheet.name[:31] or "Sheet1"
-    for row in sheet.rows:
-        ws.append(list(row))
-    return wb
+    ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31] or "Sheet1"
+    for r, row in enumerate(sheet.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                _text_cell(ws.cell(row=r, column=c), value)
+    return wb, {sheet.name: ws.title}
 
 
 def annotate(data: bytes, file_name: str, problems: list[Problem]) -> bytes:
@@ -37,11 +49,11 @@ def annotate(data: bytes, file_name: str, problems: list[Problem]) -> bytes:
 
     Problems without a cell are listed on an added sheet, as are all problems, so nothing is lost.
     """
-    wb = _workbook(data, file_name)
+    wb, titles = _workbook(data, file_name)
     for p in problems:
-        if not p.sheet or p.row is None or p.sheet not in wb.sheetnames:
+        if not p.sheet or p.row is None or p.sheet not in titles:
             continue
-        ws = wb[p.sheet]
+        ws = wb[titles[p.sheet]]
         col = column_index_from_string(p.column) if p.column else 1
         cell = ws.cell(row=p.row, column=col)
         fill = ERROR_FILL if p.severity == "error" else WARNING_FILL
@@ -59,8 +71,9 @@ def annotate(data: bytes, file_name: str, problems: list[Problem]) -> bytes:
     ws.append(["Severity", "Sheet", "Cell", "Column", "Value", "What to do"])
     for c in ws[1]:
         c.font = Font(bold=True)
-    for p in problems:
-        ws.append([p.severity, p.sheet, p.cell, p.header, p.value, p.message])
+    for r, p in enumerate(problems, start=2):
+        for c, value in enumerate((p.severity, p.sheet, p.cell, p.header, p.value, p.message), start=1):
+            _text_cell(ws.cell(row=r, column=c), value)
     for letter, width in zip("ABCDEF", (10, 16, 8, 22, 24, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -74,7 +74,16 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
     if unknown:
         raise bad(f"unknown key(s) {sorted(unknown)}; use sheet, header_row, date_order, "
                   "[columns], [values.status], [defaults], [blank].")
-    columns = data.get("columns", {}) or {}
+    def table(key: str) -> dict[str, Any]:
+        value = data.get(key, {}) or {}
+        if not isinstance(value, dict):
+            raise bad(f"[{key}] must be a table of `name = value` lines, not {value!r}.")
+        return value
+
+    for key, kind in (("sheet", str), ("date_order", str)):
+        if key in data and not isinstance(data[key], kind):
+            raise bad(f"{key} must be text in quotes, e.g. {key} = \"Data\".")
+    columns = table("columns")
     for canon, header in columns.items():
         if canon not in CANONICAL:
             raise bad(f"[columns] names {canon!r}, which is not a Lekgotla column "
@@ -88,11 +97,14 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
             raise bad(f"[columns] maps both {seen_headers[key]} and {canon} to the header {header!r}; "
                       "a header can feed one column only.")
         seen_headers[key] = canon
-    values = data.get("values", {}) or {}
+    values = table("values")
     if set(values) - {"status"}:
         raise bad("only [values.status] is supported under [values].")
+    status_table = values.get("status", {}) or {}
+    if not isinstance(status_table, dict):
+        raise bad("[values.status] must be a table of `\"value in the file\" = \"status\"` lines.")
     status_values: dict[str, str] = {}
-    for raw, canon in (values.get("status", {}) or {}).items():
+    for raw, canon in status_table.items():
         try:
             status = parse_status(canon)
         except ParseError as e:
@@ -100,18 +112,23 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
         if status is None:
             raise bad(f"[values.status] {raw!r} needs one of {', '.join(STATUSES)}.")
         status_values[_value_key(str(raw))] = status
-    defaults = dict(data.get("defaults", {}) or {})
+    defaults = dict(table("defaults"))
     for canon in defaults:
         if canon not in CANONICAL:
             raise bad(f"[defaults] names {canon!r}, which is not a Lekgotla column.")
+    if "status" in defaults:
+        try:
+            defaults["status"] = parse_status(defaults["status"])
+        except ParseError as e:
+            raise bad(f"[defaults] status: {e}") from e
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise bad("header_row must be a row number (1 = the first row).")
     date_order = data.get("date_order")
     if date_order is not None and date_order not in ("DMY", "MDY", "YMD"):
         raise bad(f"date_order must be DMY, MDY or YMD, not {date_order!r}.")
-    blank = data.get("blank", {}) or {}
-    patterns = blank.get("patterns", []) if isinstance(blank, dict) else []
+    blank = table("blank")
+    patterns = blank.get("patterns", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise bad("[blank] patterns must be a list of text patterns, e.g. [\"N/A\", \"Exempt*\"].")
     return Mapping(

@@ -17,6 +17,7 @@ from typing import Any
 import python_calamine as pc
 
 from ingest.errors import IngestError
+from ingest.headers import find_header_row
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
@@ -226,12 +227,20 @@ def read_csv(data: bytes, file_name: str) -> Workbook:
             "Not a spreadsheet",
         )
     text = decode_text(data)
-    delim = sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as e:
-        raise IngestError(f"{file_name} is not a readable CSV: {e}.", "Not a spreadsheet") from e
-    rows = [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+    sniffed = sniff_delimiter(text)
+    rows: list[list[Any]] = []
+    # the delimiter under which a header row is recognised wins over the one that merely splits evenly
+    for delim in (sniffed, *[d for d in (",", ";", "\t") if d != sniffed]):
+        try:
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        except csv.Error as e:
+            raise IngestError(f"{file_name} is not a readable CSV: {e}.", "Not a spreadsheet") from e
+        candidate = [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+        if not rows:
+            rows = candidate
+        if find_header_row(candidate) is not None:
+            rows = candidate
+            break
     name = PurePosixPath(file_name).stem
     return Workbook(file_name, "csv", [Sheet(name, rows)])
 

@@ -35,6 +35,8 @@ def _child(pipe: Pipe, data: bytes, file_name: str, opts: Options, memory_mb: in
         result: Any = parse_file(data, file_name, opts)
     except MemoryError:
         result = "memory"
+    except Exception as e:  # a bug, not a limit: report it as such
+        result = ("crash", f"{type(e).__name__}: {e}")
     pipe.send(result)
     pipe.close()
 
@@ -65,6 +67,9 @@ def parse_file_bounded(data: bytes, file_name: str, opts: Options, timeout_s: fl
         if proc.is_alive():
             proc.kill()
         parent.close()
+    if isinstance(result, tuple) and result[0] == "crash":
+        return _refused(file_name, f"Lekgotla could not read {file_name} ({result[1]}). This is a fault in "
+                        "Lekgotla, not in your file: send the file to the administrator.")
     if result == "memory":
         return _refused(file_name, f"Reading {file_name} needed more than {memory_mb:,} MB of memory, so it "
                         "was stopped. Remove unused sheets and images, or split the report.")

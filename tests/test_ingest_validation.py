@@ -246,3 +246,91 @@ def test_skip_invalid_rows_keeps_the_rest() -> None:
     rep = parsed.reports[0]
     assert rep.skipped_rows == [6]
     assert list(rep.frame["action_id"]) == ["FIN-01"]
+
+
+# --- regressions found in review
+
+
+def test_blank_department_cell_in_a_consolidated_file_is_an_error_not_a_department() -> None:
+    data = xlsx([["Department", "Action ID", "Action", "Status"],
+                 ["Finance", "F1", "Pay suppliers within thirty days", "In progress"],
+                 [None, "F2", "Move payroll to the new system", "In progress"],
+                 ["FINANCE", "F3", "Close the books on time", "Completed"]])
+    parsed = parse_file(data, "tracker_2025-02.xlsx", Options())
+    e = only(parsed.errors)
+    assert (e.row, e.column, e.value) == (3, "A", None)
+    assert e.message == "The department is empty: every row of a consolidated report needs one."
+    assert parsed.departments == ["Finance"]  # 'FINANCE' is the same department
+
+
+def test_a_report_with_no_action_rows_is_rejected() -> None:
+    e = only(parse(xlsx([["Action ID", "Action", "Status"]]), "Finance_2025-06.xlsx")[0])
+    assert e.message == "There are no action rows under the header (row 1): add the actions, one per row."
+
+
+def test_excel_error_cells_are_reported() -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(report([row()])))
+    cell = wb["Actions"]["J5"]
+    cell.value, cell.data_type = "#DIV/0!", "e"
+    buf = io.BytesIO()
+    wb.save(buf)
+    e = only(parse(buf.getvalue())[0])
+    assert (e.row, e.column, e.header, e.value) == (5, "J", "Percent complete", "#DIV/0!")
+
+
+def test_formula_error_is_located_past_styled_empty_cells() -> None:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    wb = load_workbook(io.BytesIO(report([row(completion_date=None, reason_code="=1+1")])))
+    wb["Actions"]["K5"].font = Font(bold=True)  # written as <c r="K5" s="1"/>
+    buf = io.BytesIO()
+    wb.save(buf)
+    e = only(parse(buf.getvalue())[0])
+    assert (e.row, e.column) == (5, "L")
+
+
+def test_errors_are_all_listed_even_without_a_period() -> None:
+    errors, _ = parse(xlsx([HEADER, row(status="Bogus")]), "report.xlsx", department="Finance")
+    assert [e.message.split(":")[0] for e in errors] == ["The reporting period is unknown. Put 'Reporting period | February 2025' above the header, name the file like Finance_2025-02.xlsx, or choose the period when uploading.".split(":")[0], "'Bogus' is not a status"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('columns = "x"', "[columns] must be a table"),
+        ('sheet = 5', "sheet must be text in quotes"),
+        ('[defaults]\nstatus = "Bogus"', "[defaults] status: 'Bogus' is not a status"),
+        ('[columns]\nwhatever = "A"', "[columns] names 'whatever', which is not a Lekgotla column"),
+        ('colour = "red"', "unknown key(s) ['colour']"),
+    ],
+)
+def test_mapping_mistakes_are_named(toml: str, message: str) -> None:
+    from ingest.errors import IngestError
+    from ingest.mapping import parse_mapping
+
+    with pytest.raises(IngestError) as err:
+        parse_mapping(toml, "m")
+    assert message in err.value.message
+
+
+def test_semicolon_csv_with_commas_in_text() -> None:
+    data = "Action ID;Action;Status\n1;Fix roads, bridges, drains, and culverts;In progress\n".encode("cp1252")
+    parsed = parse_file(data, "Finance_2025-02.csv", Options())
+    assert parsed.errors == [] and parsed.rows == 1
+
+
+def test_annotating_a_csv_keeps_formula_text_as_text() -> None:
+    from openpyxl import load_workbook
+
+    from ingest.annotate import annotate
+
+    name = "A_very_long_department_status_report_name_Finance_2025-02.csv"
+    data = b"Action ID,Action,Status\nF1,=HYPERLINK(\"http://x\"),Doing it\n"
+    parsed = parse_file(data, name, Options())
+    wb = load_workbook(io.BytesIO(annotate(data, name, parsed.problems)))
+    ws = wb[wb.sheetnames[1]]
+    assert ws["C2"].comment is not None and "not a status" in ws["C2"].comment.text
+    assert ws["B2"].data_type == "s"
