@@ -47,8 +47,8 @@ def test_every_kpi_for_finance_march(con: Connection) -> None:
     assert k["mean_progress"] == pytest.approx(62.0)
     # Completed with both dates: F1 (03-15 > due 02-28, late), F3 (02-20 <= 02-28) -> 1/2
     assert k["on_time_rate"] == pytest.approx(0.5)
-    # not Completed: F2 (due 05-31), F5 (no due), F6 (due 03-15 < 03-31) -> 1/3
-    assert k["overdue_rate"] == pytest.approx(1 / 3)
+    # not Completed and due before 03-31: only F6 (due 03-15); F2 due 05-31, F5 no due -> 1 of A's 5
+    assert k["overdue_rate"] == pytest.approx(1 / 5)
     # slip vs baseline: F1 03-15 - 02-28 = 15; F2 03-31 - 03-31 = 0; F3 02-20 - 02-28 < 0 -> 0;
     # F5 no baseline; F6 03-31 - 03-15 = 16 -> slipped F1, F6; mean (15 + 16) / 2
     assert k["slipped_count"] == 2
@@ -85,8 +85,8 @@ def test_every_kpi_for_the_organisation_march(con: Connection) -> None:
     assert k["mean_progress"] == pytest.approx(620 / 11)
     # F1 late, F3 on time, H2 03-20 <= 03-31 on time, W1 has no completion_date -> 2/3
     assert k["on_time_rate"] == pytest.approx(2 / 3)
-    # open: F2, F5, F6*, H1, H3* (due 02-28), W2, W3 -> 2/7
-    assert k["overdue_rate"] == pytest.approx(2 / 7)
+    # open and past due: F6 (03-15), H3 (02-28) -> 2 of A's 11
+    assert k["overdue_rate"] == pytest.approx(2 / 11)
     # slipped F1 15, F6 16, H3 03-31 - 02-28 = 31 -> 3, mean 62/3
     assert k["slipped_count"] == 3
     assert k["mean_slip_days"] == pytest.approx(62 / 3)
@@ -154,9 +154,9 @@ def test_set_of_departments_is_pooled(con: Connection) -> None:
     # mean_progress: (135 + 175) / 6, not the mean of 45 and 58.33)
     assert k["completion_rate"] == pytest.approx(2 / 6)
     assert k["mean_progress"] == pytest.approx(310 / 6)
-    # overdue H3 of open H1, H3, W2, W3 -> 1/4 (the mean of 0.5 and 0.0 would be 0.25 too);
+    # overdue H3 of the 6 actions -> 1/6 (the mean of Health 1/3 and Works 0 would be 1/6 too);
     # on_time_rate pooled: H2 on time of 1 -> 1.0 (Works has none)
-    assert k["overdue_rate"] == pytest.approx(0.25)
+    assert k["overdue_rate"] == pytest.approx(1 / 6)
     assert k["on_time_rate"] == 1.0
     assert k["objective_coverage"] is None
     # Health late, Works on time -> 2/2 and 1/2

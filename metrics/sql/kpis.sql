@@ -103,9 +103,10 @@ kpis AS (
                / nullif(count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
                         AND r.completion_date IS NOT NULL AND r.due_date IS NOT NULL), 0)
                AS on_time_rate,
+           -- SPEC 5.2: the share of A (all of it) that is not Completed and past its due date
            count(*) FILTER (WHERE r.in_a AND r.status <> 'Completed'
                             AND r.due_date < r.period_end)
-               / nullif(count(*) FILTER (WHERE r.in_a AND r.status <> 'Completed'), 0)
+               / nullif(count(*) FILTER (WHERE r.in_a), 0)
                AS overdue_rate,
            count(*) FILTER (WHERE r.in_a AND r.slip_days > 0) AS slipped_count,
            avg(r.slip_days) FILTER (WHERE r.in_a AND r.slip_days > 0) AS mean_slip_days,
