@@ -1,0 +1,91 @@
+"""Alignment: which objectives the departments' actions serve, and which they do not."""
+
+import streamlit as st
+
+import metrics
+from dashboard import charts, components, filters, theme
+from dashboard.data import Data
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Alignment", f, "do the departments' actions serve the strategy?")
+
+figures = d(metrics.action_figures, f)
+in_a = figures[figures["status"] != "Cancelled"]
+if in_a.empty:
+    components.empty("No actions match these filters for this period. Clear the objective filter "
+                     "or choose another period in the sidebar.")
+    st.stop()
+
+k = d(metrics.kpis, f)
+cols = st.columns(4)
+cols[0].metric("Alignment", theme.pct(k["alignment_rate"]), border=True,
+               help="Share of actions whose objective is in the strategy register.")
+cols[1].metric("Objective coverage", theme.pct(k["objective_coverage"]), border=True,
+               help="Share of the register's objectives with at least one action "
+                    "(whole organisation only).")
+cols[2].metric("SMART compliance", theme.pct(k["smart_compliance"]), border=True,
+               help="Share of actions passing all five SMART checks.")
+budget = in_a["budget_allocated"].sum()
+cols[3].metric("Budget planned", theme.money(budget, currency, compact=True), border=True,
+               help="Sum of the allocated budget of the actions in scope.")
+
+st.subheader("Objectives × departments")
+measure = st.segmented_control("Show in each cell", ["Actions", "Budget"], default="Actions",
+                               key="measure", bind="query-params", required=True)
+alignment = d(metrics.objective_alignment, f)
+value = "budget_allocated" if measure == "Budget" else "actions"
+st.plotly_chart(charts.alignment_heatmap(alignment, value, "", currency), config=charts.CONFIG,
+                theme=None)
+
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.markdown("##### Objective → department → action")
+    st.markdown("Outer ring: each action in its computed RAG colour "
+                + " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
+                + ". Click a ring to zoom in.", unsafe_allow_html=True)
+    st.plotly_chart(charts.alignment_sunburst(in_a, "budget" if measure == "Budget" else "count",
+                                              currency),
+                    config=charts.CONFIG, theme=None)
+with right:
+    st.markdown("##### Objectives with no action")
+    missing = d(metrics.objectives_without_action, f)
+    if missing.empty:
+        st.success("Every objective of the register has at least one action in scope.",
+                   icon=":material/check_circle:")
+    else:
+        components.table(missing, key="no-action",
+                         stem=filters.file_stem(f, "objectives-no-action"),
+                         columns=["objective_id", "objective", "pillar", "owner", "priority"],
+                         currency=currency)
+    st.markdown("##### Actions with no valid objective")
+    orphans = d(metrics.actions_without_objective, f)
+    if orphans.empty:
+        st.success("Every action names an objective of the register.",
+                   icon=":material/check_circle:")
+    else:
+        components.table(orphans, key="no-objective",
+                         stem=filters.file_stem(f, "actions-no-objective"),
+                         columns=["department", "action_id", "action", "objective_id",
+                                  "file_name", "sheet", "source_row"], currency=currency,
+                         labels={"objective_id": st.column_config.TextColumn(
+                             "Objective given", help="Empty, or not in the register.")})
+
+st.subheader("SMART checks")
+smart = d(metrics.smart_results, f)
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.markdown("##### Share of actions passing each check")
+    st.plotly_chart(charts.smart_bars(smart, ""),
+                    config=charts.CONFIG, theme=None)
+with right:
+    failing = in_a[in_a["failed_checks"].fillna("") != ""]
+    st.caption(f"{len(failing)} of {len(in_a)} actions fail at least one check. Specific: at least "
+               "4 words · Measurable: success metric and numeric target · Achievable: responsible "
+               "and budget or resources · Relevant: objective in the register · Time-bound: due "
+               "date, not before the start.")
+    components.table(failing.sort_values("smart_score"), key="smart-failing",
+                     stem=filters.file_stem(f, "smart-failing"), currency=currency, height=320,
+                     columns=["department", "action_id", "action", "smart_score",
+                              "failed_checks", "file_name", "source_row"])

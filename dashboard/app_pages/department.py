@@ -1,0 +1,89 @@
+"""Department: one department's actions, their history, and where every figure came from."""
+
+import streamlit as st
+
+import metrics
+from dashboard import charts, components, filters, theme
+from dashboard.data import Data
+from metrics import views
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+
+st.title("Department")
+known = [str(x) for x in d(metrics.list_departments)["department"]]
+choices = list(f.departments) or known
+pick, _ = st.columns([2, 3])
+department = pick.selectbox("Department", choices, key="department", bind="query-params",
+                            help="Choose departments in the sidebar to narrow this list.")
+scoped = metrics.Filters(f.period, (department,), f.objectives)
+st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and where each "
+           "figure came from")
+
+changes = d(metrics.kpi_changes, scoped)
+if not changes.set_index("kpi")["value"].get("actions"):
+    components.empty(f"{department} has no actions for {theme.period_label(f.period)} with these "
+                     "filters. Choose another period, or see Submissions for a missing report.")
+    st.stop()
+trend = d(metrics.kpi_trend, filters.history(scoped, d))
+components.kpi_tiles(changes, trend, [k for k in components.OVERVIEW_KPIS
+                                      if k.name not in ("submission_rate", "alignment_rate")],
+                     per_row=4)
+
+figures = d(metrics.action_figures, scoped)
+month = str(figures["period"].iloc[0])
+report = d(views.current_upload, department, month)
+if report:
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.caption(f"Report in force for {theme.period_label(month)}: **{report['file_name']}** "
+                 f"(upload #{report['upload_id']}), submitted "
+                 f"{theme.a_date(report['submitted_at'])}, {report['row_count']} actions, "
+                 f"{report['warning_count']} warnings.")
+    original = d(views.upload_file, int(report["upload_id"]))
+    if original:
+        right.download_button("Original file", original[1], file_name=original[0],
+                              key="original", on_click="ignore", icon=":material/download:")
+
+st.subheader("Actions: self-reported status beside computed RAG")
+components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),
+                 currency=currency, download=figures,
+                 columns=["action_id", "action", "status", "rag", "percent_complete",
+                          "planned_progress", "due_date", "baseline_due_date", "slip_days",
+                          "budget_allocated", "budget_spent", "file_name", "sheet", "source_row"])
+crosstab = d(views.status_against_rag, scoped)
+left, right = st.columns([2, 3], gap="large")
+left.dataframe(components.display(crosstab), hide_index=True,
+               column_config={"status": "Reported status ↓ / computed RAG →", "total": "All"})
+right.caption("Where the department's own words and the figures disagree — for example an "
+              "action reported *In progress* that the figures make Red (overdue, slipped more "
+              f"than {d.setting('red_slip_days')} days, or far behind its planned progress).")
+
+st.subheader("One action across periods")
+labels = {str(a): f"{a} · {t}" for a, t in zip(figures["action_id"], figures["action"],
+                                                strict=True)}
+pick, _ = st.columns([3, 2])
+action_id = pick.selectbox("Action", list(labels), format_func=lambda a: labels.get(a, a),
+                           key="action", bind="query-params")
+trail = d(views.action_trail, scoped, department, action_id)
+latest = trail.iloc[-1]
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.plotly_chart(charts.action_progress(trail, ""), config=charts.CONFIG, theme=None)
+with right:
+    st.markdown(f"**{latest['action']}**")
+    st.markdown(
+        f"- Responsible: {theme.text(latest['responsible'])}\n"
+        f"- Objective: {theme.text(latest['objective_id'])}\n"
+        f"- Budget: {theme.money(latest['budget_allocated'], currency)}, spent "
+        f"{theme.money(latest['budget_spent'], currency)}\n"
+        f"- Due {theme.a_date(latest['due_date'])} (baseline "
+        f"{theme.a_date(latest['baseline_due_date'])})\n"
+        f"- Success metric: {theme.text(latest['success_metric'])}\n"
+        f"- Risk: {theme.text(latest['risk'])}")
+st.caption("Every month's figures, with the file, sheet and spreadsheet row each came from.")
+components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
+                 currency=currency, download=trail,
+                 columns=["period", "status", "rag", "percent_complete", "planned_progress",
+                          "due_date", "budget_spent", "reason_code", "comments", "file_name",
+                          "sheet", "source_row", "upload_id"])

@@ -1,0 +1,44 @@
+"""Explore & export: every filter, the actions with their figures, downloads of exactly those."""
+
+import streamlit as st
+
+from dashboard import components, filters
+from dashboard.data import Data
+from metrics import views
+from metrics.actions import RAGS
+from metrics.filters import STATUSES
+
+d = Data()
+currency = d.setting("currency")
+st.title("Explore & export")
+left, middle, right = st.columns([2, 2, 2])
+statuses = left.multiselect("Reported status", list(STATUSES), key="status",
+                            bind="query-params", placeholder="Every status")
+rags = middle.multiselect("Computed RAG", list(RAGS), key="rag", bind="query-params",
+                          placeholder="Every RAG")
+search = right.text_input("Search", key="q", bind="query-params",
+                          placeholder="Action ID, description, responsible, comments")
+f = components.require_filters(d, tuple(statuses))
+st.caption(f"**{filters.describe(f)}** — every action as filtered, with its figures; the "
+           "downloads hold exactly these rows")
+
+table = d(views.explore_table, f, tuple(rags), search or "")
+if table.empty:
+    components.empty("No action matches these filters. Clear the status, RAG or search filters "
+                     "above, or the objective filter in the sidebar.")
+    st.stop()
+
+stem = filters.file_stem(f, "actions")
+st.caption(f"**{len(table)} actions**, {table['department'].nunique()} departments. The "
+           "downloads hold every reported field (comments and risks included) and every "
+           "per-action figure of these rows; text a spreadsheet would run as a formula is "
+           "neutralised with a leading apostrophe.")
+components.table(
+    table, key="explore", stem=stem, currency=currency, eager=True, height=560, download=table,
+    prominent=True,
+    columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
+             "percent_complete", "planned_progress", "schedule_variance", "start_date",
+             "due_date", "baseline_due_date", "slip_days", "forecast_finish",
+             "forecast_slip_days", "budget_allocated", "budget_spent", "smart_score",
+             "failed_checks", "quality_review", "risk_level", "reason_code", "comments",
+             "file_name", "sheet", "source_row"])

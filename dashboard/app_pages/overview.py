@@ -1,0 +1,69 @@
+"""Overview: the organisation at a glance — KPI tiles, department league table, trends."""
+
+import streamlit as st
+
+import metrics
+from dashboard import charts, components, filters, theme
+from dashboard.data import Data
+from metrics import views
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Overview", f, "how far the plan has come, and who is on track")
+
+changes = d(metrics.kpi_changes, f)
+history = filters.history(f, d)
+trend = d(metrics.kpi_trend, history)
+now = changes.set_index("kpi")["value"]
+if not now.get("actions"):
+    components.empty("No actions match these filters for this period. Clear the objective filter "
+                     "or choose another period in the sidebar.")
+    st.stop()
+
+components.kpi_tiles(changes, trend, components.OVERVIEW_KPIS)
+rags = d(metrics.by_rag, f).set_index("rag")["actions"].to_dict()
+st.markdown(f"{int(now['actions'])} actions in scope (Cancelled left out), by computed RAG "
+            f"{components.rag_counts_line(rags)} · mean progress "
+            f"{theme.percent_points(now['mean_progress'])} · {int(now['slipped_count'] or 0)} "
+            "slipped past their baseline due date.", unsafe_allow_html=True)
+
+st.subheader("Departments")
+league = d(metrics.department_league, f)
+league = league[league["actions"] > 0]
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.markdown("##### League table")
+    components.table(
+        league, key="league", stem=filters.file_stem(f, "league"), currency=currency,
+        columns=["rank", "department", "department_rag", "actions", "completion_rate",
+                 "on_time_rate", "overdue_rate", "budget_utilisation", "smart_compliance"],
+        download=league,
+        labels={"rank": st.column_config.NumberColumn("#", width="small"),
+                "department_rag": st.column_config.TextColumn(
+                    "RAG", help="Computed from its actions: Red when at least a quarter are Red; "
+                    "Amber when at least a tenth are Red or a quarter Red or Amber; else Green."),
+                "actions": st.column_config.NumberColumn("Actions", width="small"),
+                "completion_rate": st.column_config.NumberColumn("Complete", format="%.0f%%"),
+                "on_time_rate": st.column_config.NumberColumn("On time", format="%.0f%%"),
+                "overdue_rate": st.column_config.NumberColumn("Overdue", format="%.0f%%"),
+                "budget_utilisation": st.column_config.NumberColumn("Budget used",
+                                                                    format="%.0f%%"),
+                "smart_compliance": st.column_config.NumberColumn("SMART", format="%.0f%%")})
+with right:
+    st.markdown("##### Actions by computed RAG")
+    st.plotly_chart(charts.department_rag_bars(league),
+                    config=charts.CONFIG, theme=None)
+
+st.subheader("Trends")
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown("##### Completion, timeliness and spend")
+    st.plotly_chart(charts.trend_lines(trend, [
+        ("completion_rate", "Completion"), ("on_time_rate", "On time"),
+        ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"),
+    ]), config=charts.CONFIG, theme=None)
+with right:
+    st.markdown("##### Actions by computed RAG, month by month")
+    st.plotly_chart(charts.rag_stacked(d(views.rag_trend, history)),
+                    config=charts.CONFIG, theme=None)

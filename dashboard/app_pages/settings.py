@@ -1,0 +1,5 @@
+"""settings (to come)."""
+
+import streamlit as st
+
+st.title("settings")

@@ -1,0 +1,89 @@
+"""Slippage: baseline against current due dates, what moved and how often, what is late."""
+
+import streamlit as st
+
+import metrics
+from dashboard import charts, components, filters
+from dashboard.data import Data
+from metrics import views
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Slippage", f, "what moved, how often, and what is running late")
+
+changes = d(metrics.kpi_changes, f)
+history = filters.history(f, d)
+trend = d(metrics.kpi_trend, history)
+if not changes.set_index("kpi")["value"].get("actions"):
+    components.empty("No actions match these filters for this period. Clear the objective filter "
+                     "or choose another period in the sidebar.")
+    st.stop()
+components.kpi_tiles(changes, trend, components.SLIPPAGE_KPIS)
+
+st.subheader("Timeline: current plan against baseline")
+figures = d(metrics.action_figures, f)
+plan = figures[figures["status"] != "Cancelled"]
+only = st.toggle("Only actions that moved, slipped or are forecast late", value=True,
+                 key="only_moved", bind="query-params")
+if only:
+    plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
+                | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
+if plan.dropna(subset=["due_date"]).empty:
+    components.empty("No action in scope has a due date to draw. Turn off the toggle above to "
+                     "see every action.")
+else:
+    st.caption("Wide bar: start → current due date, in the action's computed RAG colour. Thin dark "
+               "bar ending in ◆: the baseline plan (the due date first reported). ✕: forecast "
+               "finish at the current pace.")
+    st.plotly_chart(charts.gantt(plan), config=charts.CONFIG, theme=None)
+
+st.subheader("What moved, and how often")
+by_action, every = st.tabs(["By action", "Every move"])
+with by_action:
+    moved = d(views.moved_actions, f)
+    if moved.empty:
+        st.success("No due date has moved.", icon=":material/check_circle:")
+    else:
+        components.table(moved, key="moved", stem=filters.file_stem(f, "moved"),
+                         currency=currency,
+                         columns=["department", "action_id", "action", "moves",
+                                  "baseline_due_date", "due_date", "days_moved", "rag"],
+                         labels={"moves": st.column_config.NumberColumn(
+                             "Moves", help="Reports in which the due date changed.")})
+with every:
+    moves = d(views.due_date_moves, f)
+    if moves.empty:
+        st.success("No due date has moved.", icon=":material/check_circle:")
+    else:
+        components.table(moves, key="moves", stem=filters.file_stem(f, "due-date-moves"),
+                         currency=currency,
+                         columns=["department", "action_id", "action", "period", "from_due_date",
+                                  "to_due_date", "days_moved", "file_name", "sheet",
+                                  "source_row"],
+                         labels={"period": st.column_config.TextColumn(
+                             "In report", help="The month of the report that moved it.")})
+
+st.subheader("Overdue and forecast-late actions")
+late = d(views.late_actions, f)
+if late.empty:
+    st.success("No open action is overdue or forecast to finish late.",
+               icon=":material/check_circle:")
+else:
+    components.table(late, key="late", stem=filters.file_stem(f, "late"), currency=currency,
+                     columns=["department", "action_id", "action", "responsible", "status", "rag",
+                              "percent_complete", "due_date", "forecast_finish", "reason",
+                              "file_name", "source_row"])
+
+st.subheader("Slippage by department over time")
+by_dept = d(metrics.kpi_trend, history, by_department=True)
+measure = st.segmented_control(
+    "Measure", ["Slipped actions", "Mean slip (days)", "Overdue share"], default="Slipped actions",
+    key="slip_measure", bind="query-params", required=True)
+column, label, percent = {
+    "Slipped actions": ("slipped_count", "actions", False),
+    "Mean slip (days)": ("mean_slip_days", "days", False),
+    "Overdue share": ("overdue_rate", "overdue", True),
+}[measure or "Slipped actions"]
+st.plotly_chart(charts.department_lines(by_dept, column, label, "", percent=percent),
+                config=charts.CONFIG, theme=None)

@@ -1,0 +1,85 @@
+"""Submissions: who reported, when, and how good the reports are (SPEC §5.11)."""
+
+import streamlit as st
+
+import metrics
+from dashboard import charts, components, filters, theme
+from dashboard.data import Data
+from metrics import views
+from metrics.filters import months_of
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Submissions", f, "who has reported, on time or late, and how clean the "
+                   "reports are")
+
+history = filters.history(f, d)
+quality = d(metrics.report_quality, history)
+if quality.empty:
+    components.empty("No department is in scope. Load the strategy register on Settings, or "
+                     "upload a report.")
+    st.stop()
+last = months_of(f.period)[-1]
+now = quality[quality["period"] == last]
+counts = now["state"].value_counts().to_dict()
+k = d(metrics.kpis, metrics.Filters(last, f.departments))
+cols = st.columns(5)
+cols[0].metric("Submission rate", theme.pct(k["submission_rate"]), border=True,
+               help="Departments with an accepted report ÷ departments in the register.")
+cols[1].metric("On time", theme.pct(k["on_time_submission_rate"]), border=True,
+               help="Share of the accepted reports first accepted by the deadline (day "
+                    f"{d.setting('on_time_day')} of the following month).")
+cols[2].metric("Late", counts.get("late", 0), border=True)
+cols[3].metric("Missing", counts.get("missing", 0), border=True)
+cols[4].metric("Rejected only", counts.get("rejected", 0), border=True,
+               help="Departments whose only files for the month were rejected.")
+
+st.subheader("Departments × months")
+st.markdown(" ".join(theme.chip(s, theme.SUBMISSION_COLOURS[s]) for s in theme.SUBMISSION_ORDER),
+            unsafe_allow_html=True)
+st.plotly_chart(charts.submission_grid(quality, ""), config=charts.CONFIG, theme=None)
+
+st.subheader(f"Data quality of the reports for {theme.period_label(last)}")
+components.table(
+    now,
+    key="quality", stem=filters.file_stem(f, "report-quality"), currency=currency,
+    columns=["department", "state", "deadline", "first_submitted_at", "versions", "rejected",
+             "row_count", "warning_count", "warnings_per_row", "smart_pass_share",
+             "stale_actions", "file_name"],
+    labels={"state": "State", "versions": st.column_config.NumberColumn(
+                "Versions", help="Accepted versions of the report for the month."),
+            "rejected": st.column_config.NumberColumn("Rejected files"),
+            "row_count": st.column_config.NumberColumn("Actions"),
+            "warning_count": st.column_config.NumberColumn("Warnings"),
+            "stale_actions": st.column_config.NumberColumn(
+                "Stale actions", help="Not Completed, same status and progress in three "
+                "consecutive reports.")})
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Stale actions")
+    stale = d(metrics.stale_actions, f)
+    if stale.empty:
+        st.success("No action has stood still for three consecutive reports.",
+                   icon=":material/check_circle:")
+    else:
+        components.table(stale, key="stale", stem=filters.file_stem(f, "stale"),
+                         currency=currency,
+                         columns=["department", "action_id", "action", "status",
+                                  "percent_complete", "since_period", "sheet", "source_row"],
+                         labels={"since_period": "Unchanged since"})
+with right:
+    st.subheader("Every file received")
+    files = d(views.upload_history, f, False)
+    if files.empty:
+        components.empty("No file was received for this period.")
+    else:
+        components.table(files, key="files", stem=filters.file_stem(f, "uploads"),
+                         currency=currency,
+                         columns=["department", "file_name", "status", "is_current",
+                                  "uploaded_at", "row_count", "error_count", "warning_count",
+                                  "skipped_count"],
+                         labels={"status": "Outcome", "is_current": "In force",
+                                 "row_count": "Actions", "error_count": "Errors",
+                                 "warning_count": "Warnings", "skipped_count": "Rows skipped"})

@@ -1,0 +1,5 @@
+"""upload (to come)."""
+
+import streamlit as st
+
+st.title("upload")

@@ -1,0 +1,295 @@
+"""Building blocks the pages share: page heading, empty states, KPI tiles, tables with downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import metrics
+from dashboard import filters, theme
+from dashboard.data import Data
+from ingest.errors import LekgotlaError
+from metrics.kpis import RATE_KPIS
+
+
+def heading(title: str, f: metrics.Filters | None = None, intro: str | None = None) -> None:
+    """The page title, the filters in force in words, and one line on what the page answers."""
+    st.title(title)
+    bits = []
+    if f is not None:
+        bits.append(f"**{filters.describe(f)}**")
+    if intro:
+        bits.append(intro)
+    if bits:
+        st.caption(" — ".join(bits))
+
+
+def empty(message: str) -> None:
+    """An empty state that says what to do."""
+    st.info(message, icon=":material/info:")
+
+
+def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
+    """The sidebar filters, or an empty state pointing at Upload when nothing is loaded yet."""
+    f = filters.current(d, statuses)
+    if f is None:
+        empty("No status reports are loaded yet. Upload a department's report on the **Upload** "
+              "page (or the strategy register on **Settings**), or run "
+              "`python -m ingest load FILE...`; the figures appear here at once.")
+        st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+        st.stop()
+    return f
+
+
+def error(e: LekgotlaError) -> None:
+    """A Lekgotla error in words for people: what to do, then what went wrong."""
+    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """How one KPI tile shows its value: name in metrics, label, kind of number, which way is
+    good ('up', 'down' or 'none'), and what it means."""
+
+    name: str
+    label: str
+    kind: str  # rate | ratio | percent | days | count
+    good: str
+    help: str
+
+
+OVERVIEW_KPIS: tuple[Kpi, ...] = (
+    Kpi("completion_rate", "Completion", "rate", "up",
+        "Share of actions (Cancelled left out) that are Completed."),
+    Kpi("on_time_rate", "On time", "rate", "up",
+        "Among Completed actions with both dates: completed on or before the due date."),
+    Kpi("overdue_rate", "Overdue", "rate", "down",
+        "Share of actions not Completed whose due date is before the end of the period."),
+    Kpi("budget_utilisation", "Budget utilisation", "rate", "none",
+        "Total spent ÷ total allocated, over actions with a budget."),
+    Kpi("cost_performance_index", "CPI", "ratio", "up",
+        "Value of work done (progress × budget) ÷ spent. Above 1: more done than spent."),
+    Kpi("quality_pass_rate", "Quality pass", "rate", "up",
+        "Among Completed actions with a quality review: share rated Meets."),
+    Kpi("target_attainment", "Target attainment", "rate", "up",
+        "Mean of actual ÷ target (capped at 100%) over actions with a numeric target."),
+    Kpi("smart_compliance", "SMART compliance", "rate", "up",
+        "Share of actions passing all five SMART checks."),
+    Kpi("alignment_rate", "Alignment", "rate", "up",
+        "Share of actions whose objective is in the strategy register."),
+    Kpi("submission_rate", "Submission rate", "rate", "up",
+        "Departments with an accepted report for the period ÷ departments in the register."),
+)
+SLIPPAGE_KPIS: tuple[Kpi, ...] = (
+    Kpi("overdue_rate", "Overdue", "rate", "down",
+        "Share of actions not Completed whose due date is before the end of the period."),
+    Kpi("slipped_count", "Slipped actions", "count", "down",
+        "Actions finished, or still open, after their baseline (first reported) due date."),
+    Kpi("mean_slip_days", "Mean slip", "days", "down",
+        "Mean days past the baseline due date, over the actions that slipped."),
+    Kpi("rescheduled_count", "Rescheduled", "count", "down",
+        "Actions whose due date is now later than their baseline due date."),
+    Kpi("on_time_rate", "On time", "rate", "up",
+        "Among Completed actions with both dates: completed on or before the due date."),
+)
+
+
+def kpi_value(kind: str, value: Any) -> str:
+    """A KPI value as shown on its tile."""
+    if kind == "rate":
+        return theme.pct(value)
+    if kind == "ratio":
+        return theme.ratio(value)
+    if kind == "percent":
+        return theme.percent_points(value)
+    if kind == "days":
+        return theme.days(value)
+    return theme.number(value)
+
+
+def kpi_change(kind: str, change: Any) -> str | None:
+    """A KPI's change since the previous period as shown under its value."""
+    if theme.missing(change):
+        return None
+    c = float(change)
+    if kind == "rate":
+        return theme.pp_change(c)
+    if kind == "ratio":
+        return f"{c:+.2f}"
+    if kind == "percent":
+        return f"{c:+.1f} pp"
+    if kind == "days":
+        return f"{c:+.0f} days"
+    return f"{c:+.0f}"
+
+
+def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
+              per_row: int = 5) -> None:
+    """One tile per KPI: value, change since the previous period, sparkline of its trend."""
+    by_name = changes.set_index("kpi")
+    previous = changes["previous_period"].dropna()
+    since = f"vs {theme.short_period(str(previous.iloc[0]))}" if len(previous) else None
+    for start in range(0, len(kpis), per_row):
+        cols = st.columns(per_row)
+        for col, k in zip(cols, kpis[start:start + per_row], strict=False):
+            row = by_name.loc[k.name]
+            spark = theme.finite(trend[k.name]) if k.name in trend else []
+            delta = kpi_change(k.kind, row["change"])
+            colour = {"up": "normal", "down": "inverse"}.get(k.good, "off")
+            steady = delta is not None and abs(float(row["change"])) < 1e-9
+            if steady:
+                delta, colour = "no change", "off"
+            col.metric(
+                k.label, kpi_value(k.kind, row["value"]), delta=delta,
+                delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",
+                delta_description=since if delta else None,
+                help=k.help + ("" if delta else " No earlier period to compare with."),
+                border=True, chart_data=spark if len(spark) > 1 else None, chart_type="area",
+            )
+
+
+# Columns holding fractions 0–1: shown as percentages (×100), downloaded as they are.
+RATE_COLUMNS: frozenset[str] = frozenset(RATE_KPIS) | {
+    "budget_utilisation", "red_share", "smart_pass_share", "smart_score", "share", "pass_rate"}
+RATE_LABELS: dict[str, str] = {
+    "completion_rate": "Complete", "on_time_rate": "On time", "overdue_rate": "Overdue",
+    "quality_pass_rate": "Quality pass", "target_attainment": "Target attainment",
+    "smart_compliance": "SMART", "alignment_rate": "Aligned", "objective_coverage": "Coverage",
+    "submission_rate": "Submitted", "on_time_submission_rate": "Submitted on time",
+    "budget_utilisation": "Budget used", "red_share": "Red share",
+    "smart_pass_share": "SMART pass", "share": "Share", "pass_rate": "Pass rate"}
+# Columns whose cells are coloured by what they say (RAG, submission state).
+COLOURED_COLUMNS: dict[str, dict[str, str]] = {
+    "rag": theme.RAG_COLOURS, "department_rag": theme.RAG_COLOURS,
+    "state": theme.SUBMISSION_COLOURS}
+
+
+def column_config(currency: str) -> dict[str, Any]:
+    """Display formats for the columns metrics returns (percent, money, dates, days)."""
+    cc = st.column_config
+    money = f"{currency} %,.0f"
+    pct = "%.1f%%"
+    config: dict[str, Any] = {
+        "department": cc.TextColumn("Department", pinned=True),
+        "action_id": cc.TextColumn("Action ID", pinned=True),
+        "action": cc.TextColumn("Action", width="large"),
+        "objective_id": cc.TextColumn("Objective"),
+        "objective": cc.TextColumn("Objective title", width="large"),
+        "responsible": cc.TextColumn("Responsible"),
+        "status": cc.TextColumn("Reported status"),
+        "rag": cc.TextColumn("Computed RAG", help="Red, Amber, Green or Complete (SPEC §5.10)."),
+        "department_rag": cc.TextColumn("RAG"),
+        "state": cc.TextColumn("State"),
+        "percent_complete": cc.ProgressColumn("Progress", min_value=0, max_value=100,
+                                              format="%.0f%%"),
+        "planned_progress": cc.NumberColumn("Planned", format="%.0f%%"),
+        "schedule_variance": cc.NumberColumn("Schedule variance", format="%+.0f pp"),
+        "budget_allocated": cc.NumberColumn("Budget", format=money),
+        "budget_spent": cc.NumberColumn("Spent", format=money),
+        "start_date": cc.DateColumn("Start", format="D MMM YYYY"),
+        "due_date": cc.DateColumn("Due", format="D MMM YYYY"),
+        "baseline_due_date": cc.DateColumn("Baseline due", format="D MMM YYYY"),
+        "completion_date": cc.DateColumn("Completed on", format="D MMM YYYY"),
+        "forecast_finish": cc.DateColumn("Forecast finish", format="D MMM YYYY"),
+        "from_due_date": cc.DateColumn("From", format="D MMM YYYY"),
+        "to_due_date": cc.DateColumn("To", format="D MMM YYYY"),
+        "deadline": cc.DateColumn("Deadline", format="D MMM YYYY"),
+        "first_submitted_at": cc.DateColumn("Submitted", format="D MMM YYYY"),
+        "current_submitted_at": cc.DateColumn("Version in force", format="D MMM YYYY"),
+        "uploaded_at": cc.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
+        "slip_days": cc.NumberColumn("Slip (days)", format="%d"),
+        "days_moved": cc.NumberColumn("Days moved", format="%+d"),
+        "days_overdue": cc.NumberColumn("Days overdue", format="%d"),
+        "forecast_slip_days": cc.NumberColumn("Forecast late (days)", format="%d"),
+        "smart_score": cc.ProgressColumn("SMART score", min_value=0, max_value=100,
+                                         format="%.0f%%"),
+        "failed_checks": cc.TextColumn("Failed SMART checks"),
+        "file_name": cc.TextColumn("File"),
+        "sheet": cc.TextColumn("Sheet"),
+        "source_row": cc.NumberColumn("Row", format="%d", help="Spreadsheet row, as Excel shows it."),
+        "upload_id": cc.NumberColumn("Upload #", format="%d"),
+        "period": cc.TextColumn("Period"),
+        "actions": cc.NumberColumn("Actions"),
+        "mean_progress": cc.NumberColumn("Mean progress", format="%.0f%%"),
+        "warnings_per_row": cc.NumberColumn("Warnings per row", format="%.2f"),
+        "cost_performance_index": cc.NumberColumn("CPI", format="%.2f"),
+        "mean_slip_days": cc.NumberColumn("Mean slip (days)", format="%.0f"),
+        "comments": cc.TextColumn("Comments", width="medium"),
+        "risk": cc.TextColumn("Risk", width="medium"),
+        "quality_review": cc.TextColumn("Quality review"),
+        "reason_code": cc.TextColumn("Reason code"),
+        "risk_level": cc.TextColumn("Risk level"),
+        "pillar": cc.TextColumn("Pillar"),
+        "owner": cc.TextColumn("Owner"),
+        "priority": cc.NumberColumn("Priority", format="%d"),
+    }
+    for name in RATE_COLUMNS:
+        label = RATE_LABELS.get(name, name.replace("_", " ").capitalize())
+        config.setdefault(name, cc.NumberColumn(label, format=pct))
+    return config
+
+
+def _colour_cells(value: Any, colours: dict[str, str]) -> str:
+    colour = colours.get(str(value))
+    return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+
+
+def display(df: pd.DataFrame) -> Any:
+    """The table as shown: fractions as percentages, RAG and state cells in their colours."""
+    shown = df.copy()
+    for name in RATE_COLUMNS & set(shown.columns):
+        shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
+    coloured = [c for c in COLOURED_COLUMNS if c in shown.columns]
+    if not coloured or len(shown) > 2000:
+        return shown
+    styler = shown.style
+    for name in coloured:
+        styler = styler.map(_colour_cells, subset=[name], colours=COLOURED_COLUMNS[name])
+    return styler
+
+
+def downloads(df: pd.DataFrame, stem: str, key: str, eager: bool = False,
+              prominent: bool = False) -> None:
+    """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7)."""
+    rows = f" ({len(df)} rows)" if prominent else ""
+    kind = "secondary" if prominent else "tertiary"
+    def make(fmt: str) -> Callable[[], bytes] | bytes:
+        if eager:
+            return metrics.table_bytes(df, fmt)
+        return lambda: metrics.table_bytes(df, fmt)
+
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(f"CSV{rows}", make("csv"), file_name=f"{stem}.csv", mime="text/csv",
+                           key=f"{key}-csv", on_click="ignore", icon=":material/download:",
+                           type=kind)
+        st.download_button(
+            f"XLSX{rows}", make("xlsx"), file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx", on_click="ignore", icon=":material/download:", type=kind)
+
+
+def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | None = None,
+          currency: str = "R", height: int | str = "auto", labels: dict[str, str] | None = None,
+          eager: bool = False, download: pd.DataFrame | None = None, prominent: bool = False,
+          **kwargs: Any) -> Any:
+    """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
+    shown unless `download` gives the full table to hand out."""
+    shown = df[list(columns)] if columns is not None else df
+    config = column_config(currency)
+    for name, label in (labels or {}).items():
+        config[name] = label
+    result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
+                          key=key, **kwargs)
+    downloads(shown if download is None else download, stem, key, eager=eager,
+              prominent=prominent)
+    return result
+
+
+def rag_counts_line(counts: dict[str, int]) -> str:
+    """Coloured chips `4 Red  3 Amber …` (HTML, for st.markdown with unsafe_allow_html)."""
+    return " ".join(theme.chip(f"{counts.get(r, 0)} {r}", theme.RAG_COLOURS[r])
+                    for r in theme.RAG_ORDER)

@@ -1,0 +1,73 @@
+"""The database connection and cached calls to `metrics`, keyed on the data version.
+
+One `st.cache_resource` holds the DuckDB connection of the process; every script run works on
+its own `cursor()` (a shared connection is not thread-safe and each browser session is a
+thread). Results are cached with `st.cache_data`, keyed on the database path, its data version
+(bumped by every upload, register and setting change) and the filters, so an upload shows on
+every page at once without clearing any cache.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ingest import db, settings
+from ingest.sample import ensure_sample_data
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _connection(path: str) -> db.Connection:
+    return db.connect(path)
+
+
+@st.cache_resource(show_spinner="First start: loading the sample data from sample_data/ …")
+def _started(path: str) -> bool:
+    """Load the sample data into an empty database, once per process; True when it loaded."""
+    return ensure_sample_data(_connection(path).cursor())
+
+
+def db_key() -> str:
+    """The database in use (part of every cache key, so two databases never share results)."""
+    return str(settings.db_path())
+
+
+def start() -> bool:
+    """Open the database and, on a fresh start with an empty database, load the sample data."""
+    return _started(db_key())
+
+
+def cursor() -> db.Connection:
+    """A cursor of the process's connection, for this script run."""
+    return _connection(db_key()).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...],
+            kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_con, *args, **dict(kwargs))
+
+
+class Data:
+    """This run's view of the database: a cursor and the data version, and cached calls.
+
+    `d(metrics.kpis, filters)` runs `metrics.kpis(cursor, filters)` once per data version and
+    filters; the result is a copy, so a page may change it freely.
+    """
+
+    def __init__(self) -> None:
+        self.con = cursor()
+        self.version = db.data_version(self.con)
+        self.key = db_key()
+
+    def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return _cached(fn.__module__, fn.__name__, self.key, self.version, args,
+                       tuple(sorted(kwargs.items())), _con=self.con)
+
+    def setting(self, name: str) -> Any:
+        """One setting's value (environment, secrets, the Settings page, else its default)."""
+        return db.setting(self.con, name)

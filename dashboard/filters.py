@@ -1,0 +1,117 @@
+"""The sidebar filters every page honours: period (month or quarter), departments, objectives.
+
+Each widget is bound to a URL query parameter (`?view=Quarter&period=2025-Q1&dept=Finance`),
+so the choice survives moving between pages, a page opened straight from its URL shows the
+same view, and a view can be shared by copying the address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import metrics
+from dashboard import theme
+from dashboard.data import Data
+from metrics import views
+from metrics.filters import is_quarter, months_of, quarter_of
+
+VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
+MONTH, QUARTER = "Month", "Quarter"
+
+
+def period_options(periods: list[str], view: str) -> list[str]:
+    """The periods to offer, newest first: months with data, or the quarters they fall in."""
+    if view == QUARTER:
+        return sorted({quarter_of(p) for p in periods}, reverse=True)
+    return sorted(periods, reverse=True)
+
+
+def sidebar(d: Data) -> None:
+    """Draw the filters in the sidebar (nothing to filter on an empty database)."""
+    periods = [str(p) for p in d(metrics.list_periods)["period"]]
+    departments = [str(x) for x in d(metrics.list_departments)["department"]]
+    objectives = d(metrics.list_objectives)
+    titles = dict(zip(objectives["objective_id"].astype(str), objectives["objective"].astype(str),
+                      strict=True))
+    bar = st.sidebar
+    bar.markdown("#### Filters")
+    if not periods:
+        bar.info("No reports loaded yet: the filters appear after the first upload.")
+        return
+    view = bar.segmented_control("View", [MONTH, QUARTER], default=MONTH, key=VIEW,
+                                 bind="query-params", required=True,
+                                 help="A quarter shows the figures of its last month with data.")
+    options = period_options(periods, view or MONTH)
+    bar.selectbox("Period", options, index=0, key=PERIOD, bind="query-params",
+                  format_func=theme.period_label,
+                  help="Every page shows the reports in force for this period.")
+    bar.multiselect("Departments", departments, key=DEPARTMENTS, bind="query-params",
+                    placeholder="All departments",
+                    help="None chosen: the whole organisation. Several: pooled together.")
+    bar.multiselect("Objectives", sorted(titles, key=_objective_order), key=OBJECTIVES,
+                    bind="query-params", placeholder="All objectives",
+                    format_func=lambda o: f"{o} · {titles.get(o, '')}",
+                    help="Only actions that serve these strategic objectives.")
+    fresh = d(views.data_freshness)
+    bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
+                f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "
+                "copy it to share.")
+
+
+def _objective_order(objective_id: str) -> tuple[str, int, str]:
+    digits = "".join(ch for ch in objective_id if ch.isdigit())
+    prefix = objective_id.rstrip("0123456789")
+    return (prefix, int(digits) if digits else 0, objective_id)
+
+
+def _value(key: str) -> Any:
+    return st.session_state.get(key)
+
+
+def current(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters | None:
+    """The filters chosen in the sidebar, or None when there is no data to filter."""
+    periods = [str(p) for p in d(metrics.list_periods)["period"]]
+    if not periods:
+        return None
+    view = _value(VIEW) or MONTH
+    period = _value(PERIOD)
+    if period not in period_options(periods, view):
+        period = period_options(periods, view)[0]
+    return metrics.Filters(
+        period=str(period),
+        departments=tuple(_value(DEPARTMENTS) or ()),
+        objectives=tuple(_value(OBJECTIVES) or ()),
+        statuses=statuses,
+    )
+
+
+def history(f: metrics.Filters, d: Data) -> metrics.Filters:
+    """The same filters over every period with data up to the chosen one (for trends)."""
+    periods = [str(p) for p in d(metrics.list_periods, f.departments)["period"]]
+    if not periods:
+        return f
+    first = periods[0]
+    start = quarter_of(first) if is_quarter(f.period) else first
+    if months_of(start)[0] > months_of(f.period)[0]:
+        return f
+    return metrics.Filters(f.period, f.departments, f.objectives, f.statuses, period_from=start)
+
+
+def describe(f: metrics.Filters) -> str:
+    """The filters in words, for page captions and file names: `Finance · June 2025`."""
+    parts = [theme.period_label(f.period)]
+    parts.append(f.scope if f.departments else "All departments")
+    if f.objectives:
+        parts.append("Objectives " + ", ".join(f.objectives))
+    if f.statuses:
+        parts.append("Status " + ", ".join(f.statuses))
+    return " · ".join(parts)
+
+
+def file_stem(f: metrics.Filters, what: str) -> str:
+    """A download's file name without extension: `lekgotla-actions-2025-06-Finance`."""
+    scope = "-".join(f.departments) if f.departments else "all"
+    text = f"lekgotla-{what}-{f.period}-{scope}"
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:120]
