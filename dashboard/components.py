@@ -253,14 +253,14 @@ def display(df: pd.DataFrame) -> Any:
 
 
 def downloads(df: pd.DataFrame, stem: str, key: str, eager: bool = False,
-              prominent: bool = False) -> None:
+              prominent: bool = False, sheet: str = "Data") -> None:
     """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7)."""
     rows = f" ({len(df)} rows)" if prominent else ""
     kind = "secondary" if prominent else "tertiary"
     def make(fmt: str) -> Callable[[], bytes] | bytes:
         if eager:
-            return metrics.table_bytes(df, fmt)
-        return lambda: metrics.table_bytes(df, fmt)
+            return metrics.table_bytes(df, fmt, sheet)
+        return lambda: metrics.table_bytes(df, fmt, sheet)
 
     with st.container(horizontal=True, gap="small"):
         st.download_button(f"CSV{rows}", make("csv"), file_name=f"{stem}.csv", mime="text/csv",
@@ -275,7 +275,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, eager: bool = False,
 def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | None = None,
           currency: str = "R", height: int | str = "auto", labels: dict[str, str] | None = None,
           eager: bool = False, download: pd.DataFrame | None = None, prominent: bool = False,
-          **kwargs: Any) -> Any:
+          sheet: str = "Data", **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
     shown unless `download` gives the full table to hand out."""
     shown = df[list(columns)] if columns is not None else df
@@ -285,7 +285,7 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
     result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
                           key=key, **kwargs)
     downloads(shown if download is None else download, stem, key, eager=eager,
-              prominent=prominent)
+              prominent=prominent, sheet=sheet)
     return result
 
 

@@ -35,7 +35,7 @@ st.caption(f"**{len(table)} actions**, {table['department'].nunique()} departmen
            "neutralised with a leading apostrophe.")
 components.table(
     table, key="explore", stem=stem, currency=currency, eager=True, height=560, download=table,
-    prominent=True,
+    prominent=True, sheet="Actions",
     columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
              "percent_complete", "planned_progress", "schedule_variance", "start_date",
              "due_date", "baseline_due_date", "slip_days", "forecast_finish",

@@ -1,5 +1,151 @@
-"""settings (to come)."""
+"""Settings: the strategy register, the departments and objectives in force, KPI thresholds."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("settings")
+import metrics
+from dashboard import components, theme
+from dashboard.data import Data
+from ingest import db, mappings_store
+from ingest.errors import LekgotlaError, ValidationFailed
+from ingest.register import load_register, parse_register
+from ingest.settings import SETTINGS, source_of
+from metrics import views
+
+FLASH = "settings_flash"
+d = Data()
+st.title("Settings")
+st.caption("The register of strategic objectives and departments, and the thresholds the KPIs "
+           "use. Every change shows on every page at once.")
+for message in st.session_state.pop(FLASH, []):
+    st.success(message, icon=":material/check_circle:")
+
+register, thresholds, mappings = st.tabs(["Strategy register", "KPI thresholds",
+                                          "Saved mappings"])
+
+with register:
+    versions = d(views.register_versions)
+    if versions.empty:
+        components.empty("No strategy register is loaded: upload one below (sheet Objectives "
+                         "with objective_id and objective; optional sheet Departments).")
+    else:
+        v = versions.iloc[0]
+        st.markdown(f"**Register in force: version {v['register_version']}** — "
+                    f"{v['file_name']}, loaded {theme.a_datetime(v['loaded_at'])} by "
+                    f"{theme.text(v['loaded_by'])}: {v['objective_count']} objectives, "
+                    f"{v['department_count']} departments.")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("##### Objectives")
+        objectives = d(metrics.list_objectives)
+        st.dataframe(objectives, hide_index=True, key="objectives", column_config={
+            "objective_id": "ID", "objective": st.column_config.TextColumn("Objective",
+                                                                           width="large"),
+            "pillar": "Pillar", "owner": "Owner", "period": "Period",
+            "priority": st.column_config.NumberColumn("Priority", format="%d"),
+            "reported_rows": st.column_config.NumberColumn(
+                "Action rows", help="Action rows in force that name it, all months.")})
+    with right:
+        st.markdown("##### Departments")
+        departments = d(metrics.list_departments)
+        st.dataframe(departments, hide_index=True, key="departments", column_config={
+            "department": "Department", "head": "Head", "email": "Email",
+            "in_register": st.column_config.CheckboxColumn("In register"),
+            "first_period": "First report", "last_period": "Last report",
+            "periods_reported": st.column_config.NumberColumn("Months")})
+    st.markdown("##### Upload a new register")
+    file = st.file_uploader("Strategy register (.xlsx)", type=["xlsx", "xlsm"],
+                            key="register_file",
+                            help="It replaces the register in force; earlier versions are kept "
+                                 "and each report stays checked against the one in force when "
+                                 "it was loaded.")
+    if file is not None:
+        try:
+            parsed = parse_register(file.getvalue(), file.name)
+        except LekgotlaError as e:
+            components.error(e)
+        else:
+            errors = [p for p in parsed.problems if p.severity == "error"]
+            st.caption(f"{len(parsed.objectives)} objectives and {len(parsed.departments)} "
+                       "departments read.")
+            if parsed.problems:
+                st.dataframe(pd.DataFrame([dict(p.as_dict(), severity=p.severity)
+                                           for p in parsed.problems]),
+                             hide_index=True, key="register-problems")
+            if errors:
+                st.error(f"**Fix the register and upload it again.** {len(errors)} error(s): "
+                         "nothing was loaded.", icon=":material/error:")
+            elif st.button("Load this register", type="primary", key="load-register"):
+                try:
+                    version = load_register(d.con, file.getvalue(), file.name, who="dashboard")
+                except ValidationFailed as e:
+                    components.error(e)
+                else:
+                    st.session_state[FLASH] = [f"Register version {version} is now in force."]
+                    st.rerun()
+
+with thresholds:
+    stored = db.stored_settings(d.con)
+    editable = [s for s in SETTINGS if s.editable]
+    st.caption("Saved in the database for the whole organisation. A value set in the "
+               "environment (LEKGOTLA_*) or in .streamlit/secrets.toml wins and cannot be "
+               "changed here.")
+    with st.form("settings"):
+        values = {}
+        for s in editable:
+            fixed = source_of(s.name) != "database-or-default"
+            current = d.setting(s.name)
+            label = s.name.replace("_", " ").capitalize()
+            help_text = s.help + (" (set in the environment or secrets)" if fixed else "")
+            if s.name == "date_order":
+                options = ["DMY", "MDY", "YMD"]
+                values[s.name] = st.selectbox(label, options, index=options.index(current),
+                                              help=help_text, disabled=fixed,
+                                              key=f"setting-{s.name}")
+            elif s.type is int:
+                values[s.name] = st.number_input(label, value=int(current), step=1,
+                                                 help=help_text, disabled=fixed,
+                                                 key=f"setting-{s.name}")
+            elif s.type is float:
+                values[s.name] = st.number_input(label, value=float(current), step=1.0,
+                                                 help=help_text, disabled=fixed,
+                                                 key=f"setting-{s.name}")
+            else:
+                values[s.name] = st.text_input(label, value=str(current), help=help_text,
+                                               disabled=fixed, key=f"setting-{s.name}")
+        submitted = st.form_submit_button("Save settings", type="primary")
+    if submitted:
+        changed = []
+        try:
+            for s in editable:
+                if source_of(s.name) != "database-or-default":
+                    continue
+                if str(values[s.name]) != str(d.setting(s.name)):
+                    db.save_setting(d.con, s.name, values[s.name], who="dashboard")
+                    changed.append(s.name)
+        except LekgotlaError as e:
+            components.error(e)
+        else:
+            st.session_state[FLASH] = ([f"Saved: {', '.join(changed)}."] if changed
+                                       else ["Nothing changed."])
+            st.rerun()
+    st.markdown("##### Set at start-up")
+    st.dataframe(pd.DataFrame([{"setting": s.name, "value": str(d.setting(s.name)),
+                                "from": source_of(s.name).replace("database-or-default",
+                                                                  "default"),
+                                "meaning": s.help} for s in SETTINGS if not s.editable]),
+                 hide_index=True, key="fixed-settings",
+                 column_config={"meaning": st.column_config.TextColumn(width="large")})
+
+with mappings:
+    names = mappings_store.list_mappings(d.con)
+    if not names:
+        components.empty("No saved mapping yet. On Upload, choose “A new mapping…” for a "
+                         "workbook that does not use the template, and save it under a name.")
+    for name in names:
+        with st.expander(name):
+            st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
+            if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
+                mappings_store.delete_mapping(d.con, name)
+                st.session_state[FLASH] = [f"Mapping “{name}” deleted."]
+                st.rerun()

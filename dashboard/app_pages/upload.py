@@ -1,5 +1,96 @@
-"""upload (to come)."""
+"""Upload: the template for next month, then a report checked cell by cell before it is stored."""
+
+import hashlib
 
 import streamlit as st
 
-st.title("upload")
+import metrics
+from dashboard import components, mapping_form, uploads
+from dashboard.data import Data
+from ingest import mappings_store
+from ingest.errors import IngestError
+from ingest.load import options_for
+from ingest.parse import can_load, parse_file
+from ingest.read import read_workbook
+from ingest.template import build_template
+from metrics import views
+
+d = Data()
+st.title("Upload")
+st.caption("Download the template, fill it in, upload it: every problem is listed with its cell "
+           "before anything is stored, and nothing is stored until you commit.")
+uploads.flash()
+
+departments = d(metrics.list_departments)
+listed = departments[departments["in_register"].astype(bool)]["department"].tolist()
+names = [str(x) for x in (listed or departments["department"].tolist())]
+
+st.subheader("1. Template for the next report")
+if not names:
+    components.empty("No department is known yet: load the strategy register on Settings (its "
+                     "Departments sheet), or upload a first report below.")
+else:
+    chosen = [x for x in (st.session_state.get("dept") or []) if x in names]
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    department = left.selectbox("Department", names, key="template_dept",
+                                index=names.index(chosen[0]) if chosen else 0)
+    periods = uploads.template_periods(d(views.next_period, department),
+                                       [str(p) for p in d(metrics.list_periods)["period"]])
+    period = middle.selectbox("Reporting period", periods, key="template_period",
+                              format_func=uploads.label)
+    right.download_button(
+        "Template", d(build_template, department, uploads.period_of(period)),
+        file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", type="primary")
+    st.caption(f"{department}'s open actions from its last report are filled in; drop-down lists "
+               "for status, objective, quality review and reason code; the Action ID column is "
+               "locked.")
+
+st.subheader("2. Upload a report")
+max_mb = int(d.setting("max_upload_mb"))
+file = st.file_uploader("Status report (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
+                        key="report_file", max_upload_size=max_mb,
+                        help=f"Up to {max_mb} MB. One department's report for one month, or a "
+                             "consolidated tracker with a Department column.")
+if file is None:
+    components.empty("Choose a file above. Its department and period are detected (metadata "
+                     "block, Department column or file name such as Finance_2025-07.xlsx) and "
+                     "you confirm them before anything is stored.")
+    st.stop()
+
+data = file.getvalue()
+sha = hashlib.sha256(data).hexdigest()
+key = sha[:12]
+saved = mappings_store.list_mappings(d.con)
+how = st.selectbox("Read the columns with", [uploads.HEADERS, *saved, uploads.NEW_MAPPING],
+                   key=f"how-{key}", help="A workbook that does not use the template's headers "
+                   "is read through a mapping: build one here and save it for next time.")
+mapping = mappings_store.get_mapping(d.con, how) if how in saved else None
+if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
+        "Adjust this mapping", key=f"adjust-{key}")):
+    try:
+        workbook = read_workbook(data, file.name, max_bytes=max_mb * 1_000_000,
+                                 max_uncompressed=int(d.setting("max_uncompressed_mb")) * 1_000_000)
+    except IngestError as e:
+        components.error(e)
+        st.stop()
+    with st.container(border=True):
+        mapping = mapping_form.editor(d.con, workbook, mapping, key=f"map-{key}")
+        if mapping is None:
+            st.stop()
+        mapping_form.save_form(d.con, mapping, key=f"map-{key}")
+
+detected = parse_file(data, file.name, options_for(d.con, mapping=mapping))
+department, period, problem = uploads.confirm(detected, names, key)
+skip = uploads.skip_choice(detected, key)
+opts = options_for(d.con, mapping=mapping, department=department, period=period,
+                   skip_invalid_rows=skip)
+parsed = parse_file(data, file.name, opts) if problem is None else detected
+uploads.report(parsed, data, file.name, skip)
+if problem is not None:
+    st.error(problem, icon=":material/error:")
+    st.stop()
+if can_load(parsed, skip) and not uploads.already_in_force(d.con, parsed, sha):
+    uploads.changes(d.con, parsed)
+    uploads.commit(d, data, parsed, opts, skip, sha, mapping)

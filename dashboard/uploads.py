@@ -1,0 +1,210 @@
+"""The steps of the Upload page: confirm department and period, the validation report, the change
+summary, and the commit. Reading and storing are `ingest`'s; this only asks and shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, theme
+from dashboard.data import Data
+from ingest.annotate import annotate
+from ingest.db import Connection
+from ingest.errors import LekgotlaError
+from ingest.load import change_summary, store
+from ingest.mapping import Mapping
+from ingest.parse import Options, ParsedFile, can_load
+from ingest.values import ParseError, Period, parse_period
+from metrics import views
+from metrics.kpis import months_with_data
+
+HEADERS = "Lekgotla's headers (the template, or the usual synonyms)"
+NEW_MAPPING = "A new mapping…"
+FLASH = "upload_flash"  # the outcome of a commit, shown once after the page reloads
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
+
+
+def label(period: str) -> str:
+    """`2025-07` → `July 2025`."""
+    return theme.period_label(period)
+
+
+def period_of(key: str) -> Period:
+    """The Period of a `YYYY-MM` key."""
+    return Period(int(key[:4]), int(key[5:7]))
+
+
+def template_periods(next_period: str, existing: list[str]) -> list[str]:
+    """The months a template may be for: the next three, then the months already reported."""
+    first = period_of(next_period)
+    coming = [first.shift(i).key for i in range(3)]
+    return coming + [p for p in sorted(existing, reverse=True) if p not in coming]
+
+
+def flash() -> None:
+    """Show what the last commit did (once), with a way to the figures."""
+    messages = st.session_state.pop(FLASH, None)
+    if messages:
+        for m in messages:
+            st.success(m, icon=":material/check_circle:")
+        st.page_link("app_pages/overview.py", label="See it on the Overview",
+                     icon=":material/dashboard:")
+
+
+def confirm(parsed: ParsedFile, names: list[str], key: str
+            ) -> tuple[str | None, str | None, str | None]:
+    """Show the department and period detected and let the uploader confirm or correct them.
+
+    Returns (department to use or None, period to use or None, a problem that stops the upload).
+    """
+    detected_period = parsed.period.key if parsed.period else None
+    left, right = st.columns(2)
+    department: str | None = None
+    problem: str | None = None
+    if len(parsed.departments) > 1:
+        left.markdown(f"**Consolidated report** for {len(parsed.departments)} departments: "
+                      + ", ".join(parsed.departments) + ". Each replaces that department's report.")
+    else:
+        found = parsed.departments[0] if parsed.departments else None
+        options = names + ([found] if found and found not in names else [])
+        department = left.selectbox(
+            "Department", options, index=options.index(found) if found in options else None,
+            key=f"dept-{key}-{found}", placeholder="Choose the department",
+            help="Detected from the metadata block, the Department column or the file name.")
+        if department is None:
+            problem = "Choose the department this report is for."
+    text = right.text_input("Reporting period", value=detected_period or "",
+                            key=f"period-{key}-{detected_period}",
+                            placeholder="2025-07 or July 2025",
+                            help="Detected from the metadata block or the file name.")
+    period: str | None = None
+    if text.strip():
+        try:
+            chosen = parse_period(text)
+        except ParseError as e:
+            return department, None, str(e)
+        period = chosen.key if chosen else None
+    elif problem is None:
+        problem = "Give the reporting period, e.g. 2025-07."
+    if parsed.departments or parsed.period:
+        st.caption("Detected: " + ", ".join(parsed.departments or ["department unknown"]) + " · "
+                   + (label(detected_period) if detected_period else "period unknown"))
+    return department, period, problem
+
+
+def skip_choice(parsed: ParsedFile, key: str) -> bool:
+    """The explicit choice to load the valid rows only, offered when some rows have errors."""
+    rows = sorted({p.row for r in parsed.reports for p in r.errors if p.row is not None})
+    file_level = [p for p in parsed.errors if not any(p in r.errors for r in parsed.reports)]
+    if not rows or file_level:
+        return False
+    return st.checkbox(
+        f"Load valid rows only: leave out the {len(rows)} row(s) with errors", key=f"skip-{key}",
+        help="The rows with errors are listed below and not stored; the upload records how many "
+             "were skipped. Missing columns or an unknown department still reject the file.")
+
+
+def problems_frame(parsed: ParsedFile) -> pd.DataFrame:
+    """Every problem with the cell it points at, as a table."""
+    return pd.DataFrame(
+        [{"severity": p.severity, "sheet": p.sheet, "cell": p.cell or None, "row": p.row,
+          "column": p.column, "header": p.header, "value": p.value, "message": p.message}
+         for p in parsed.problems],
+        columns=["severity", "sheet", "cell", "row", "column", "header", "value", "message"])
+
+
+def _severity_style(value: object) -> str:
+    colour = SEVERITY_COLOURS.get(str(value))
+    return f"background-color: {colour}; font-weight: 600" if colour else ""
+
+
+def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool) -> None:
+    """The validation report: counts, verdict, every problem with its cell, annotated workbook."""
+    skipped = sum(len(r.skipped_rows) for r in parsed.reports)
+    cols = st.columns(4)
+    cols[0].metric("Action rows read", parsed.rows, border=True)
+    cols[1].metric("Errors", len(parsed.errors), border=True)
+    cols[2].metric("Warnings", len(parsed.warnings), border=True)
+    cols[3].metric("Rows left out", skipped if skip else 0, border=True)
+    loadable = can_load(parsed, skip)
+    if parsed.errors and loadable:
+        st.warning(f"{len(parsed.errors)} error(s) in {skipped} row(s): those rows will be left "
+                   "out; the other rows can be stored.", icon=":material/warning:")
+    elif parsed.errors:
+        st.error(f"**Fix these cells and upload again.** {len(parsed.errors)} error(s) found: "
+                 "nothing will be stored while there is an error.", icon=":material/error:")
+    elif parsed.warnings:
+        st.success(f"No errors. {len(parsed.warnings)} warning(s) will be stored with the report.",
+                   icon=":material/check_circle:")
+    else:
+        st.success("No errors and no warnings.", icon=":material/check_circle:")
+    if not parsed.problems:
+        return
+    table = problems_frame(parsed)
+    st.dataframe(table.style.map(_severity_style, subset=["severity"]), hide_index=True,
+                 key="problems", column_config={
+                     "severity": "Severity", "sheet": "Sheet", "cell": "Cell",
+                     "row": st.column_config.NumberColumn("Row", format="%d"),
+                     "column": "Column", "header": "Header", "value": "Value",
+                     "message": st.column_config.TextColumn("What to do", width="large")})
+    stem = file_name.rsplit(".", 1)[0]
+    st.download_button(
+        "Workbook with the problems marked", annotate(data, file_name, parsed.problems),
+        file_name=f"{stem}-problems.xlsx", mime=XLSX, key="annotated", on_click="ignore",
+        icon=":material/download:",
+        help="The file you sent, each problem cell filled (red: error, amber: warning) with the "
+             "message as a comment, and a sheet listing every problem.")
+
+
+def changes(con: Connection, parsed: ParsedFile) -> None:
+    """What each report changes against the department's previous report."""
+    for r in parsed.reports:
+        st.markdown(f"##### What this changes for {r.department}, {label(r.period.key)}")
+        earlier = [m for m in months_with_data(con, (r.department,)) if m <= r.period.key]
+        summary = change_summary(con, r)
+        if not earlier:
+            st.caption(f"This is {r.department}'s first report: all {len(r.frame)} actions are "
+                       "new.")
+        elif summary.empty:
+            st.caption("Nothing changes against the previous report: same actions, due dates, "
+                       "progress and statuses.")
+        else:
+            counts = summary["change"].value_counts()
+            st.caption(" · ".join(f"{n} × {c}" for c, n in counts.items()))
+            st.dataframe(summary, hide_index=True, key=f"changes-{r.department}",
+                         column_config={"action_id": "Action ID",
+                                        "action": st.column_config.TextColumn("Action",
+                                                                              width="large"),
+                                        "change": "Change", "before": "Before", "after": "After"})
+
+
+def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:
+    """True (and says so) when these exact bytes are already the report in force."""
+    current = [views.current_upload(con, r.department, r.period.key) for r in parsed.reports]
+    if parsed.reports and all(c is not None and c["sha256"] == sha for c in current):
+        st.info("This file is already the report in force for "
+                + ", ".join(f"{r.department} {label(r.period.key)}" for r in parsed.reports)
+                + ": nothing to commit.", icon=":material/info:")
+        return True
+    return False
+
+
+def commit(d: Data, data: bytes, parsed: ParsedFile, opts: Options, skip: bool, sha: str,
+           mapping: Mapping | None) -> None:
+    """The commit button: store the report(s) only when the uploader confirms."""
+    current = [views.current_upload(d.con, r.department, r.period.key) for r in parsed.reports]
+    what = ", ".join(
+        f"{'replace' if c else 'add'} {r.department}'s report for {label(r.period.key)}"
+        for r, c in zip(parsed.reports, current, strict=True))
+    kept = " The version it replaces is kept." if any(current) else ""
+    st.markdown(f"Committing will **{what}**.{kept}")
+    if st.button("Commit", type="primary", key="commit", icon=":material/cloud_upload:"):
+        try:
+            outcomes = store(d.con, data, parsed, opts, who="dashboard",
+                             mapping_name=mapping.name if mapping else None)
+        except LekgotlaError as e:
+            components.error(e)
+            return
+        st.session_state[FLASH] = [o.message for o in outcomes]
+        st.rerun()

@@ -1,0 +1,342 @@
+"""The dashboard through Streamlit's AppTest: every page renders, and the numbers it shows for a
+filter are the ones worked out by hand from sample_data/README.md (not by calling metrics)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dashboard_helpers import (
+    PAGES,
+    Downloads,
+    app,
+    build_sample_db,
+    clear_caches,
+    copy_db,
+    finance_july,
+    finance_july_bad,
+    metric_values,
+    texts,
+    workbook,
+)
+from openpyxl import load_workbook
+
+import metrics
+from ingest import db, mappings_store
+from ingest.load import load_file
+from ingest.mapping import mapping_from_dict
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def db_path(sample_db: Path, tmp_path: Path) -> Path:
+    return copy_db(sample_db, tmp_path)
+
+
+def _periods(path: Path) -> list[str]:
+    con = db.connect(path)
+    try:
+        return [str(p) for p in metrics.list_periods(con)["period"]]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_exception(page: str, db_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, page)
+    assert not at.exception, at.exception
+    title = {"explore": "Explore & export", "department": "Department"}.get(page, page.title())
+    assert at.title[0].value == title
+    # the sidebar filters are drawn on every page
+    assert at.selectbox(key="period").value == "2025-06"
+
+
+def test_overview_tiles_for_the_whole_organisation(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    tiles = metric_values(at)
+    # June 2025: 73 actions, none Cancelled; Completed 7+6+4+5+7+5+6 = 40 → 40/73 = 54.8%
+    assert tiles["Completion"] == "54.8%"
+    # 5 actions without a register objective (ICT-07 SO11, OPS-08 SO12, ICT-11, MC-09,
+    # Strategy 4) → 68/73 = 93.2%; all 7 departments reported → 100.0%
+    assert tiles["Alignment"] == "93.2%"
+    assert tiles["Submission rate"] == "100.0%"
+    assert len(at.metric) == 10
+    # each tile shows its change since May: completion was 31/73 (README: 6+4+3+3+7+3+5)
+    completion = next(m for m in at.metric if m.label == "Completion")
+    assert completion.delta == "+12.3 pp"  # 40/73 − 31/73 = 9/73 = 12.3 points
+
+
+def test_department_filter_by_widget_key(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    at.multiselect(key="dept").set_value(["Finance"]).run()
+    assert not at.exception
+    # Finance June: 11 rows, 7 Completed → 63.6%
+    assert metric_values(at)["Completion"] == "63.6%"
+    at.selectbox(key="period").set_value("2025-03").run()
+    # Finance March: 9 rows, 3 Completed → 33.3%
+    assert metric_values(at)["Completion"] == "33.3%"
+
+
+def test_quarter_view_takes_the_last_month_with_data(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    at.button_group(key="view").set_value("Quarter").run()
+    at.selectbox(key="period").set_value("2025-Q1").run()
+    assert not at.exception
+    # Q1 → March: 64 rows, OPS-07 Cancelled → 63 actions; Completed 3+2+1+2+3+2+3 = 16 → 25.4%
+    assert metric_values(at)["Completion"] == "25.4%"
+    assert "Q1 2025" in texts(at)
+
+
+def test_filters_come_from_the_url_and_survive_a_page_change(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, query={"period": "March 2025", "dept": "Finance"})
+    assert metric_values(at)["Completion"] == "33.3%"
+    at.switch_page(PAGES["department"]).run()
+    assert not at.exception
+    assert at.selectbox(key="period").value == "2025-03"
+    assert at.multiselect(key="dept").value == ["Finance"]
+    assert at.selectbox(key="department").value == "Finance"
+    assert metric_values(at)["Completion"] == "33.3%"
+    assert at.query_params["period"] == "March 2025"
+
+
+def test_alignment_lists_the_objective_without_action(db_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "alignment")
+    assert metric_values(at)["Alignment"] == "93.2%"
+    # 9 of the 10 objectives have an action: SO5 has none
+    assert metric_values(at)["Objective coverage"] == "90.0%"
+    frames = [df.value for df in at.dataframe]
+    no_action = next(f for f in frames if "objective" in f.columns and "pillar" in f.columns)
+    assert list(no_action["objective_id"]) == ["SO5"]
+    orphans = next(f for f in frames if "action_id" in f.columns and "source_row" in f.columns
+                   and len(f) == 5)
+    assert set(orphans["action_id"]) == {"ICT-07", "OPS-08", "ICT-11", "MC-09", "4"}
+
+
+def test_slippage_counts_the_rescheduled_actions(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "slippage")
+    assert not at.exception
+    # README: ICT-01, OPS-02, Strategy 3, FIN-04, LC-03 moved later
+    assert metric_values(at)["Rescheduled"] == "5"
+    moved = next(df.value for df in at.dataframe if "moves" in df.value.columns)
+    by_id = dict(zip(moved["action_id"], moved["moves"], strict=True))
+    assert by_id == {"ICT-01": 2, "OPS-02": 2, "3": 1, "FIN-04": 1, "LC-03": 1}
+
+
+def test_department_page_traces_figures_to_their_cells(db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "department")
+    at.selectbox(key="department").set_value("Information Technology").run()
+    at.selectbox(key="action").set_value("ICT-01").run()
+    assert not at.exception
+    # IT June: 11 rows, 5 Completed → 45.5%
+    assert metric_values(at)["Completion"] == "45.5%"
+    trail = next(df.value for df in at.dataframe if "upload_id" in df.value.columns)
+    assert list(trail["period"]) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+                                     "2025-06"]
+    assert trail["file_name"].iloc[-1] == "Information Technology_2025-06.xlsx"
+    assert set(trail["sheet"]) == {"Actions"}
+    assert trail["source_row"].iloc[-1] == 2
+
+
+def test_submissions_show_the_missing_report(db_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "submissions")
+    at.selectbox(key="period").set_value("2025-04").run()
+    assert not at.exception
+    tiles = metric_values(at)
+    # Legal and Compliance did not report for April: 6 of 7 → 85.7%
+    assert tiles["Submission rate"] == "85.7%"
+    assert tiles["Missing"] == "1"
+    quality = next(df.value for df in at.dataframe if "stale_actions" in df.value.columns)
+    states = dict(zip(quality["department"], quality["state"], strict=True))
+    assert states["Legal and Compliance"] == "missing"
+    # HR 2.1 is stale in April (30% in Feb, Mar and Apr)
+    assert dict(zip(quality["department"], quality["stale_actions"], strict=True))[
+        "Human Resources"] == 1
+
+
+def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "explore")
+    at.multiselect(key="dept").set_value(["Finance"]).run()
+    at.multiselect(key="status").set_value(["Completed"]).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    # Finance June: 7 Completed
+    assert len(shown) == 7
+    csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
+    assert len(csv) == 7
+    assert set(csv["status"]) == {"Completed"}
+    assert set(csv["action_id"]) == set(shown["action_id"])
+    # every reported field and every per-action figure, not only the columns shown
+    for column in ("comments", "risk", "mitigation", "slip_days", "rag", "source_row"):
+        assert column in csv.columns
+    xlsx = load_workbook(io.BytesIO(downloads.named(".xlsx")))
+    assert xlsx["Actions"].max_row == 8  # header + 7
+
+
+def test_exports_neutralise_formula_looking_text(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    [outcome] = load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    con.close()
+    assert outcome.status == "accepted"
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "explore")
+    at.selectbox(key="period").set_value("2025-07").run()
+    assert not at.exception
+    csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
+    comments = dict(zip(csv["action_id"], csv["comments"], strict=True))
+    assert comments["FIN-04"] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert comments["FIN-05"] == "'+27 11 555 0100"
+    assert comments["FIN-07"] == "'-5% variance"
+    assert comments["FIN-03"] == "On track"
+    sheet = load_workbook(io.BytesIO(downloads.named(".xlsx")))["Actions"]
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("comments")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://example.com\",\"click\")" in cells
+    assert all(not str(v).startswith(("=", "+", "-", "@")) for v in cells if v is not None)
+
+
+def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "4"
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    errors = problems[problems["severity"] == "error"]
+    assert sorted(errors["cell"]) == ["A6", "A7", "I5", "J6"]
+    assert "Fix these cells and upload again" in texts(at)
+    assert not [b for b in at.button if b.key == "commit"]
+    # the annotated workbook marks the bad cells
+    marked = load_workbook(io.BytesIO(downloads.named("-problems.xlsx")))
+    assert marked["Actions"]["I5"].comment is not None
+    assert "2025-07" not in _periods(db_path)
+
+
+def test_load_valid_rows_only_is_an_explicit_choice(db_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    skip = next(c for c in at.checkbox if str(c.key).startswith("skip-"))
+    skip.check().run()
+    # rows 5, 6 and 7 all have errors → every row would be left out, so nothing can load
+    assert metric_values(at)["Rows left out"] == "3"
+    assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_good_upload_commits_on_confirmation_and_shows_on_overview(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
+    assert not at.exception
+    assert at.selectbox(key=next(s.key for s in at.selectbox
+                                 if str(s.key).startswith("dept-"))).value == "Finance"
+    changes = next(df.value for df in at.dataframe if "change" in df.value.columns)
+    assert "dropped action" in set(changes["change"])  # the 7 completed actions left the report
+    assert "2025-07" not in _periods(db_path)  # nothing stored before the commit
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert "Finance 2025-07: 4 action(s) stored" in texts(at)
+    assert "already the report in force" in texts(at)
+    at.switch_page(PAGES["overview"]).run()
+    at.selectbox(key="period").set_value("2025-07").run()
+    # only Finance reported for July: 4 actions, FIN-03 and FIN-04 Completed → 50.0%
+    assert metric_values(at)["Completion"] == "50.0%"
+    assert "2025-07" in _periods(db_path)
+
+
+def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mapping = mapping_from_dict({
+        "columns": {"action_id": "Project Code", "action": "Project Title", "status": "RAG",
+                    "percent_complete": "Done so far"},
+        "values": {"status": {"Green": "In progress", "Red": "Delayed", "Blue": "Completed"}},
+    }, "tracker")
+    con = db.connect(db_path)
+    mappings_store.save_mapping(con, "tracker", mapping)
+    con.close()
+    data = workbook([
+        ["Project Code", "Project Title", "RAG", "Done so far"],
+        ["P-1", "Build the new regional service centre", "Green", 40],
+        ["P-2", "Retire the legacy switchboard", "Blue", 100],
+    ], sheet="Tracker")
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("Operations_2025-07.xlsx", data, XLSX)).run()
+    assert metric_values(at)["Errors"] != "0"  # read with the synonyms, the headers are unknown
+    how = next(s for s in at.selectbox if str(s.key).startswith("how-"))
+    how.set_value("tracker").run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "0"
+    at.button(key="commit").click().run()
+    assert "Operations 2025-07: 2 action(s) stored" in texts(at)
+
+
+def test_template_for_the_next_period_holds_the_open_actions(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "upload")
+    assert at.selectbox(key="template_period").value == "2025-07"
+    sheet = load_workbook(io.BytesIO(downloads.named("Finance_2025-07.xlsx")))["Actions"]
+    ids = [r[0] for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]]
+    # Finance June: 11 actions, 7 Completed → the 4 open ones are carried forward
+    assert ids == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
+
+
+def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "settings")
+    assert not at.exception
+    at.number_input(key="setting-red_slip_days").set_value(45)
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    assert "Saved: red_slip_days." in texts(at)
+    con = db.connect(db_path)
+    assert db.setting(con, "red_slip_days") == 45
+    con.close()
+
+
+def test_a_fresh_empty_database_gets_the_sample_data(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(tmp_path / "new.duckdb", monkeypatch)
+    assert not at.exception
+    assert metric_values(at)["Completion"] == "54.8%"
+
+
+def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_LOAD_SAMPLE_DATA", "false")
+    path = tmp_path / "empty.duckdb"
+    for page in PAGES:
+        clear_caches()
+        at = app(path, monkeypatch, page)
+        assert not at.exception, page
+        if page not in ("upload", "settings"):
+            assert "No status reports are loaded yet" in texts(at), page
