@@ -123,10 +123,11 @@ def editor(con: Connection, wb: Workbook, saved: Mapping | None, key: str) -> Ma
     guessed = guess_columns(headers, saved)
     st.markdown("**Which header holds each Lekgotla column?** Required: Action ID, Action and "
                 "Status.")
+    order = [*REQUIRED, *(c for c in CANONICAL if c not in REQUIRED)]
     table = pd.DataFrame({
-        "column": list(CANONICAL),
-        "meaning": [COLUMN_HELP.get(c, "") for c in CANONICAL],
-        "header": [guessed.get(c, NONE) for c in CANONICAL],
+        "column": order,
+        "meaning": [COLUMN_HELP.get(c, "") for c in order],
+        "header": [guessed.get(c, NONE) for c in order],
     })
     edited = st.data_editor(
         table, hide_index=True, key=f"{key}-columns-{sheet_name}-{header_row}", height=420,

@@ -3,6 +3,7 @@ filter are the ones worked out by hand from sample_data/README.md (not by callin
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -340,3 +341,49 @@ def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
         assert not at.exception, page
         if page not in ("upload", "settings"):
             assert "No status reports are loaded yet" in texts(at), page
+
+
+def test_interactive_mapping_reads_a_foreign_workbook_and_is_saved_by_name(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = workbook([
+        ["Quarterly tracker"], [],
+        ["Project Code", "Project Title", "RAG", "Done so far"],
+        ["P-1", "Build the new regional service centre", "Green", 40],
+        ["P-2", "Retire the legacy switchboard", "Blue", 100],
+    ], sheet="Tracker")
+    key = hashlib.sha256(data).hexdigest()[:12]
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("Operations_2025-07.xlsx", data, XLSX)).run()
+    at.selectbox(key=f"how-{key}").set_value("A new mapping…").run()
+    assert not at.exception
+    # the header row is found (row 3); nothing maps yet, so it asks for the required columns
+    assert at.number_input(key=f"map-{key}-header-Tracker").value == 3
+    assert "Choose the header for action_id, action, status" in texts(at)
+    columns = at.data_editor(key=f"map-{key}-columns-Tracker-3").value
+    row = {c: i for i, c in enumerate(columns["column"])}
+    at.session_state[f"map-{key}-columns-Tracker-3"] = {
+        "edited_rows": {row["action_id"]: {"header": "Project Code"},
+                        row["action"]: {"header": "Project Title"},
+                        row["status"]: {"header": "RAG"},
+                        row["percent_complete"]: {"header": "Done so far"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    values = at.data_editor(key=f"map-{key}-status-RAG").value
+    index = {v: i for i, v in enumerate(values["value"])}
+    at.session_state[f"map-{key}-status-RAG"] = {
+        "edited_rows": {index["Green"]: {"status": "In progress"},
+                        index["Blue"]: {"status": "Completed"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "0"
+    at.text_input(key=f"map-{key}-name").set_value("Quarterly tracker").run()
+    at.button(key=f"map-{key}-save").click().run()
+    assert "Saved as “Quarterly tracker”" in texts(at)
+    con = db.connect(db_path)
+    saved = mappings_store.get_mapping(con, "Quarterly tracker")
+    con.close()
+    assert saved is not None
+    assert saved.columns["action_id"] == "Project Code"
+    assert saved.header_row == 3
+    assert saved.status("Blue") == "Completed"
