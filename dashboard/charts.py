@@ -37,7 +37,8 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.F
     fig.update_layout(template=theme.TEMPLATE, height=height, title=title or None,
                       margin={"l": 10, "r": 10, "t": 70 if title else 36, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
-                              "xanchor": "left", "traceorder": "normal"})
+                              "xanchor": "left", "xref": "container",
+                              "traceorder": "normal"})
     if title:
         fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"},
                           title={"y": 0.98, "yanchor": "top", "pad": {"b": 30}})

@@ -132,7 +132,11 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
     """One tile per KPI: value, change since the previous period, sparkline of its trend."""
     by_name = changes.set_index("kpi")
     previous = changes["previous_period"].dropna()
-    since = f"vs {theme.short_period(str(previous.iloc[0]))}" if len(previous) else None
+    since = None
+    if len(previous):
+        before, now = str(previous.iloc[0]), str(changes["period"].iloc[0])
+        since = "vs " + (theme.short_period(before) if before[:4] != now[:4]
+                         else theme.short_period(before)[:-5])
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, kpis[start:start + per_row], strict=False):
@@ -283,7 +287,7 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
     for name, label in (labels or {}).items():
         config[name] = label
     result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
-                          key=key, **kwargs)
+                          key=key, placeholder=theme.DASH, **kwargs)
     downloads(shown if download is None else download, stem, key, eager=eager,
               prominent=prominent, sheet=sheet)
     return result

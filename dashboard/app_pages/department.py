@@ -52,9 +52,9 @@ components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "ac
                           "planned_progress", "due_date", "baseline_due_date", "slip_days",
                           "budget_allocated", "budget_spent", "file_name", "sheet", "source_row"])
 crosstab = d(views.status_against_rag, scoped)
-left, right = st.columns([2, 3], gap="large")
+left, right = st.columns([3, 2], gap="large")
 left.dataframe(components.display(crosstab), hide_index=True,
-               column_config={"status": "Reported status ↓ / computed RAG →", "total": "All"})
+               column_config={"status": "Reported ↓  RAG →", "total": "All"})
 right.caption("Where the department's own words and the figures disagree — for example an "
               "action reported *In progress* that the figures make Red (overdue, slipped more "
               f"than {d.setting('red_slip_days')} days, or far behind its planned progress).")

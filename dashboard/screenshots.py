@@ -1,0 +1,207 @@
+"""Start the dashboard on a fresh database, open every page in headless Chromium, and save a
+screenshot of each in docs/screenshots/ (the README shows them). Fails on any Streamlit exception.
+
+    python dashboard/screenshots.py [--out docs/screenshots] [--width 1440]
+
+The browser test (tests/test_browser.py) drives the app with the same helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# (file name of the screenshot, URL path, page title)
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "", "Overview"),
+    ("alignment", "alignment", "Alignment"),
+    ("slippage", "slippage", "Slippage"),
+    ("department", "department", "Department"),
+    ("submissions", "submissions", "Submissions"),
+    ("explore", "explore", "Explore & export"),
+    ("upload", "upload", "Upload"),
+    ("settings", "settings", "Settings"),
+)
+EXCEPTION = "[data-testid='stException']"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_app(db_path: Path, port: int | None = None, timeout: float = 60
+                ) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on `db_path`; yields the base URL, stops it after."""
+    port = port or free_port()
+    env = dict(os.environ, LEKGOTLA_DB=str(db_path))
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("The dashboard did not start:\n"
+                                   + log.read().decode(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> None:
+    """Wait until the page's script has finished and its charts are drawn."""
+    if title is not None:
+        page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !Array.from(document.querySelectorAll('[data-testid=\"stStatusWidget\"]'))"
+        ".some(e => /running/i.test(e.innerText))", timeout=timeout_ms)
+    page.wait_for_timeout(600)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".every(p => p.querySelector('.main-svg'))", timeout=timeout_ms)
+    page.wait_for_timeout(400)
+
+
+def exceptions(page: Any) -> list[str]:
+    """The text of every Streamlit exception block on the page."""
+    return [e.inner_text() for e in page.query_selector_all(EXCEPTION)]
+
+
+def full_screenshot(page: Any, path: Path, width: int) -> None:
+    """The whole page (Streamlit scrolls inside its main block, so grow the window to fit)."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 7000))})
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def launch(playwright: Any) -> Any:
+    """Headless Debian Chromium."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def capture_all(url: str, out: Path, width: int = 1440) -> dict[str, float]:
+    """Open every page, fail on an exception block, save `<name>.png`; seconds per page."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for name, path, title in PAGES:
+            start = time.monotonic()
+            page.goto(f"{url}/{path}")
+            settle(page, title)
+            timings[name] = time.monotonic() - start
+            found = exceptions(page)
+            if found:
+                raise AssertionError(f"{name}: Streamlit exception:\n" + "\n".join(found))
+            full_screenshot(page, out / f"{name}.png", width)
+        browser.close()
+    return timings
+
+
+def example_report() -> bytes:
+    """A Finance report for July 2025 with mistakes, to show the validation report."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Actions"
+    for row in (
+        ["Department", "Finance"], ["Reporting period", "July 2025"], [],
+        ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated",
+         "Budget spent", "Start date", "Due date", "Status", "Percent complete"],
+        ["FIN-03", "Reduce supplier payment turnaround to 30 days", "SO4", "Ruan Pretorius",
+         400000, 320000, "01/02/2025", "30/06/2025", "Nearly done", 95],
+        ["FIN-04", "Upgrade the financial system to the vendor's cloud release", "SO8",
+         "Priya Govender", 1850000, 2063800, "01/03/2025", "31/02/2025", "In progress", 90],
+        ["FIN-05", "Prepare interim financial statements for the half-year", "SO3",
+         "Kagiso Molefe", "R 150 000", 90000, "01/04/2025", "31/07/2025", "At risk", "eighty"],
+    ):
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def capture_upload(url: str, out: Path, width: int = 1440) -> None:
+    """The Upload page with a report that has mistakes: every problem with its cell."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        path = Path(tmp) / "Finance_2025-07.xlsx"
+        path.write_bytes(example_report())
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(f"{url}/upload")
+        settle(page, "Upload")
+        page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
+        page.get_by_text("Fix these cells and upload again").wait_for()
+        settle(page)
+        found = exceptions(page)
+        if found:
+            raise AssertionError("upload: Streamlit exception:\n" + "\n".join(found))
+        full_screenshot(page, out / "upload-validation.png", width)
+        browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take the screenshots on a fresh database holding the sample data."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1440)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "lekgotla.duckdb") as url:
+        # the first request loads the sample data into the empty database
+        timings = capture_all(url, args.out, args.width)
+        capture_upload(url, args.out, args.width)
+    for name, seconds in timings.items():
+        print(f"{name:12} {seconds:5.1f} s  {args.out / (name + '.png')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The running dashboard in headless Chromium: every page through the sidebar menu with a filter
+that must survive each move, the Explore download, and the upload flow end to end."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from dashboard_helpers import finance_july, finance_july_bad
+
+from dashboard.screenshots import CHROMIUM, PAGES, exceptions, launch, running_app, settle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # a fresh, empty database: the app must load the sample data itself
+    with running_app(tmp_path_factory.mktemp("browser") / "lekgotla.duckdb") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def tile(page: Any, label: str) -> str:
+    """The value shown on the KPI tile with this label."""
+    box = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=label)).first
+    return str(box.locator("[data-testid='stMetricValue']").inner_text()).strip()
+
+
+def test_every_page_through_the_menu_keeps_the_filters(page: Any, url: str) -> None:
+    page.goto(f"{url}/?dept=Finance&period=March+2025")
+    settle(page, "Overview")
+    assert not exceptions(page)
+    # Finance, March 2025: 9 actions, 3 Completed → 33.3%
+    assert tile(page, "Completion") == "33.3%"
+    for _name, path, title in PAGES[1:]:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        settle(page, title)
+        found = exceptions(page)
+        assert not found, f"{title}: {found}"
+        assert page.url.split("?")[0].rstrip("/").endswith(path)
+        assert "dept=Finance" in page.url and "period=March+2025" in page.url, page.url
+    # and back: the Overview still shows Finance in March
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
+    settle(page, "Overview")
+    assert tile(page, "Completion") == "33.3%"
+
+
+def test_explore_downloads_the_filtered_rows(page: Any, url: str, tmp_path: Path) -> None:
+    page.goto(f"{url}/explore?dept=Finance&status=Completed")
+    settle(page, "Explore & export")
+    assert not exceptions(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV (7 rows)").click()
+    target = tmp_path / "export.csv"
+    shutil.copy(info.value.path(), target)
+    csv = pd.read_csv(target, encoding="utf-8-sig")
+    # Finance, June 2025: 7 Completed actions
+    assert len(csv) == 7
+    assert set(csv["department"]) == {"Finance"} and set(csv["status"]) == {"Completed"}
+
+
+def test_upload_bad_then_good_file(page: Any, url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad" / "Finance_2025-07.xlsx"
+    good = tmp_path / "good" / "Finance_2025-07.xlsx"
+    for path, data in ((bad, finance_july_bad()), (good, finance_july())):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    page.goto(f"{url}/upload")
+    settle(page, "Upload")
+    uploader = page.locator("[data-testid='stFileUploader'] input[type=file]")
+    uploader.set_input_files(str(bad))
+    page.get_by_text("Fix these cells and upload again").wait_for()
+    settle(page)
+    assert not exceptions(page)
+    assert tile(page, "Errors") == "4"
+    assert page.get_by_role("button", name="Commit").count() == 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Workbook with the problems marked").click()
+    assert info.value.suggested_filename == "Finance_2025-07-problems.xlsx"
+
+    uploader.set_input_files(str(good))
+    page.get_by_role("button", name="Commit").wait_for()
+    settle(page)
+    assert tile(page, "Errors") == "0"
+    page.get_by_role("button", name="Commit").click()
+    page.get_by_text("Finance 2025-07: 4 action(s) stored").wait_for()
+    assert not exceptions(page)
+    page.goto(f"{url}/?period=July+2025")
+    settle(page, "Overview")
+    # only Finance reported for July: 4 actions, 2 Completed → 50.0%
+    assert tile(page, "Completion") == "50.0%"
+    assert not exceptions(page)
