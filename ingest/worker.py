@@ -2,13 +2,16 @@
 
 A hostile or broken file (a zip bomb that slipped past the size checks, XML built to
 explode, a sheet with millions of cells) can then cost at most `read_timeout_s` seconds and
-`read_memory_mb` MB, and the app that asked stays up.
+`read_memory_mb` MB more than the idle worker, and the app that asked stays up. Memory is
+watched from outside (the worker's resident size, polled every 20 ms) because an address-space
+limit also counts the large virtual reservations numeric libraries make without using them.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import time
 from multiprocessing.connection import Connection as Pipe
 from typing import Any
 
@@ -28,9 +31,7 @@ def _context() -> Any:
     return _CONTEXT
 
 
-def _child(pipe: Pipe, data: bytes, file_name: str, opts: Options, memory_mb: int) -> None:
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def _child(pipe: Pipe, data: bytes, file_name: str, opts: Options) -> None:
     try:
         result: Any = parse_file(data, file_name, opts)
     except MemoryError:
@@ -39,6 +40,15 @@ def _child(pipe: Pipe, data: bytes, file_name: str, opts: Options, memory_mb: in
         result = ("crash", f"{type(e).__name__}: {e}")
     pipe.send(result)
     pipe.close()
+
+
+def _rss_mb(pid: int | None) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _refused(file_name: str, message: str) -> ParsedFile:
@@ -50,18 +60,31 @@ def parse_file_bounded(data: bytes, file_name: str, opts: Options, timeout_s: fl
     """`parse_file` in a child process; a file that needs more time or memory is rejected with a message."""
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, data, file_name, opts, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, data, file_name, opts), daemon=True)
     proc.start()
     child.close()
+    base = _rss_mb(proc.pid)  # what the worker holds before reading; the limit is on top of it
+    deadline = time.monotonic() + timeout_s
+    result: Any = None
     try:
-        if not parent.poll(timeout_s):
-            proc.kill()
-            return _refused(file_name, f"Reading {file_name} took longer than {timeout_s:g} seconds, so it was "
-                            "stopped. Remove unused sheets, images and empty formatted rows, or split the report.")
-        try:
-            result = parent.recv()
-        except EOFError:
-            result = "memory"  # the child died without answering: the memory limit killed it
+        while not parent.poll(0.02):
+            if time.monotonic() > deadline:
+                proc.kill()
+                return _refused(file_name, f"Reading {file_name} took longer than {timeout_s:g} seconds, so it "
+                                "was stopped. Remove unused sheets, images and empty formatted rows, or split "
+                                "the report.")
+            if _rss_mb(proc.pid) - base > memory_mb:
+                proc.kill()
+                result = "memory"
+                break
+            if not proc.is_alive() and not parent.poll(0):
+                result = ("crash", f"the reader stopped with exit code {proc.exitcode}")
+                break
+        if result is None:
+            try:
+                result = parent.recv()
+            except EOFError:
+                result = ("crash", f"the reader stopped with exit code {proc.exitcode}")
     finally:
         proc.join(timeout=5)
         if proc.is_alive():

@@ -21,10 +21,16 @@ def test_bounded_parse_gives_the_same_result() -> None:
     assert list(parsed.reports[0].frame["action_id"]) == ["FIN-01"]
 
 
+def big_csv(rows: int = 400_000) -> bytes:
+    line = "A{},Do the important thing number {} very well indeed,In progress,40,2025-03-31\n"
+    return ("Action ID,Action,Status,Progress,Due date\n" + "".join(line.format(i, i) for i in range(rows))).encode()
+
+
 def test_a_file_that_needs_too_much_memory_is_refused() -> None:
-    parsed = parse_file_bounded(report([ROW]), "Finance_2025-02.xlsx", Options(), timeout_s=60, memory_mb=40)
+    parsed = parse_file_bounded(big_csv(), "Finance_2025-02.csv", Options(max_bytes=10**9), timeout_s=120,
+                                memory_mb=60)
     assert parsed.unreadable
-    assert parsed.errors[0].message.startswith("Reading Finance_2025-02.xlsx needed more than 40 MB of memory")
+    assert parsed.errors[0].message.startswith("Reading Finance_2025-02.csv needed more than 60 MB of memory")
 
 
 def test_a_file_that_takes_too_long_is_refused() -> None:
@@ -33,7 +39,8 @@ def test_a_file_that_takes_too_long_is_refused() -> None:
 
 
 def test_bounded_upload_writes_nothing_when_refused(con: db.Connection, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("LEKGOTLA_READ_MEMORY_MB", "40")
-    [o] = load_file(con, report([ROW]), "Finance_2025-02.xlsx", bounded=True)
-    assert o.status == "rejected" and "needed more than 40 MB" in o.problems[0].message
+    monkeypatch.setenv("LEKGOTLA_READ_MEMORY_MB", "60")
+    monkeypatch.setenv("LEKGOTLA_MAX_UPLOAD_MB", "100")
+    [o] = load_file(con, big_csv(), "Finance_2025-02.csv", bounded=True)
+    assert o.status == "rejected" and "needed more than 60 MB" in o.problems[0].message
     assert con.execute("SELECT count(*) FROM action_status").fetchall() == [(0,)]

@@ -31,7 +31,8 @@ def test_gmpp_two_years_as_two_periods(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
     # 2023: exactly one row has its start after its end, which rejects the file and names the cell
-    v = ingest("validate", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--json")
+    v = ingest("validate", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--json",
+               "--db", str(tmp_path / "no-register.duckdb"))
     assert v.returncode == 1
     errors = json.loads(v.stdout)["errors"]
     assert len(errors) == 1
