@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ingest import db
+from ingest.access import CLI, User, audit, require
 from ingest.parse import (
     DepartmentReport,
     Options,
@@ -115,7 +116,7 @@ def _status_frame(report: DepartmentReport, upload_id: int, sheet: str | None,
     return out.reset_index(drop=True)
 
 
-def _make_current(con: db.Connection, department: str, period: str, upload_id: int) -> None:
+def make_current(con: db.Connection, department: str, period: str, upload_id: int) -> None:
     params = {"d": department, "p": period, "u": upload_id}
     con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
                 "WHERE department = $d AND period = $p AND status = 'accepted'", params)
@@ -141,13 +142,21 @@ def _messages(problems: list[Problem]) -> str:
 
 
 def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None = None,
-          mapping_name: str | None = None, submitted_at: datetime | None = None) -> list[Outcome]:
+          mapping_name: str | None = None, submitted_at: datetime | None = None, user: User = CLI
+          ) -> list[Outcome]:
     """Write a parsed file in one transaction: accepted, duplicate (no-op) or an older version restored.
 
+    `user` must be allowed to upload (and, for an older version, restore) every department the file
+    holds, else AccessDenied and nothing is written. Every outcome goes to the audit log.
     The submission time is `submitted_at` (a backfill says when), else the report's `Date submitted`, else now.
     """
     sha = hashlib.sha256(data).hexdigest()
     now = datetime.now()
+    who = who or user.email
+    for report in parsed.reports:
+        require(con, user, "upload", report.department, report.period.key, file=parsed.file_name)
+    if opts.department and not parsed.reports:
+        require(con, user, "upload", opts.department, opts.period, file=parsed.file_name)
     submitted = submitted_at or parsed.submitted_at or now
     outcomes: list[Outcome] = []
     if not can_load(parsed, opts.skip_invalid_rows):
@@ -166,6 +175,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
                                         parsed.period.key if parsed.period else None, uid,
                                         parsed.rows, len(parsed.warnings), len(errors),
                                         problems=parsed.problems))
+            _audit_outcomes(con, user, outcomes)
             db.bump_data_version(con)
         return outcomes
     register = opts.register
@@ -196,7 +206,8 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
                 "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0]
             if older and older[0] is not None:
                 old_id = int(older[0])
-                _make_current(con, dept, period, old_id)
+                require(con, user, "restore", dept, period, file=parsed.file_name, upload_id=old_id)
+                make_current(con, dept, period, old_id)
                 uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
                                      **common)
                 outcomes.append(Outcome(parsed.file_name, "restored",
@@ -212,7 +223,7 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
                 con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
             finally:
                 con.unregister("incoming_status")
-            _make_current(con, dept, period, uid)
+            make_current(con, dept, period, uid)
             verb = f"replaced upload #{current[0]}" if current else "stored"
             skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
             outcomes.append(Outcome(parsed.file_name, "accepted",
@@ -220,8 +231,16 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
                                     f"{len(report.warnings)} warning(s){skipped}.", dept, period, uid,
                                     len(report.frame), len(report.warnings), len(report.errors),
                                     len(report.skipped_rows), changes[dept], report.problems))
+        _audit_outcomes(con, user, outcomes)
         db.bump_data_version(con)
     return outcomes
+
+
+def _audit_outcomes(con: db.Connection, user: User, outcomes: list[Outcome]) -> None:
+    for o in outcomes:
+        audit(con, user, "restore" if o.status == "restored" else "upload", o.status, o.department, o.period,
+              file=o.file_name, upload_id=o.upload_id, rows=o.rows, errors=o.errors, warnings=o.warnings,
+              skipped=o.skipped)
 
 
 def read_report(con: db.Connection, data: bytes, file_name: str, opts: Options, bounded: bool = False
@@ -237,7 +256,7 @@ def read_report(con: db.Connection, data: bytes, file_name: str, opts: Options, 
 
 def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
               mapping_name: str | None = None, bounded: bool = False, submitted_at: datetime | None = None,
-              **options: Any) -> list[Outcome]:
+              user: User = CLI, **options: Any) -> list[Outcome]:
     """Validate and load one file's bytes (options: department, period, mapping, skip_invalid_rows).
 
     `bounded` reads the file in a worker process with time and memory limits (uploads from the app).
@@ -245,7 +264,7 @@ def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None =
     opts = options_for(con, **options)
     parsed = read_report(con, data, file_name, opts, bounded)
     return store(con, data, parsed, opts, who, mapping_name or (opts.mapping.name if opts.mapping else None),
-                 submitted_at)
+                 submitted_at, user)
 
 
 def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame:

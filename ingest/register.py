@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest import db
+from ingest.access import CLI, User, audit, require
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import normalise
 from ingest.locate import Register, department_key
@@ -125,8 +126,14 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
     return out
 
 
-def load_register(con: db.Connection, data: bytes, file_name: str, who: str | None = None) -> int:
-    """Validate and store a register as a new version; returns the version. Nothing is written on error."""
+def load_register(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
+                  user: User = CLI) -> int:
+    """Validate and store a register as a new version; returns the version. Nothing is written on error.
+
+    Only an admin (or the CLI) may replace the register; the change is audited.
+    """
+    require(con, user, "register", file=file_name)
+    who = who or user.email
     parsed = parse_register(data, file_name)
     errors = [p for p in parsed.problems if p.severity == "error"]
     if errors:
@@ -159,6 +166,8 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
                     "SET head = excluded.head, email = excluded.email, in_register = TRUE",
                     {"n": name, "h": d.get("head"), "e": d.get("email")},
                 )
+        audit(con, user, "register", "ok", file=file_name, register_version=version,
+              objectives=len(parsed.objectives), departments=len(parsed.departments))
         db.bump_data_version(con)
     return version
 

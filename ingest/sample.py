@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ingest import db
+from ingest.access import SYSTEM
 from ingest.load import Outcome, load_file
 from ingest.register import load_register
 from ingest.settings import PROJECT_ROOT
@@ -23,13 +24,14 @@ def is_empty(con: db.Connection) -> bool:
 
 def load_sample_data(con: db.Connection, folder: Path = SAMPLE_DIR, who: str = "sample data") -> list[Outcome]:
     """Load the sample register and every sample report (in file-name order)."""
-    load_register(con, (folder / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx", who=who)
+    load_register(con, (folder / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx", who=who,
+                  user=SYSTEM)
     submitted = submission_dates(folder / "submissions.csv")
     outcomes: list[Outcome] = []
     for path in sorted((folder / "reports").iterdir()):
         if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
             outcomes += load_file(con, path.read_bytes(), path.name, who=who,
-                                  submitted_at=submitted.get(path.name))
+                                  submitted_at=submitted.get(path.name), user=SYSTEM)
     return outcomes
 
 

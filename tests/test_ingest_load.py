@@ -100,12 +100,12 @@ def test_killed_load_leaves_the_previous_report(tmp_path: Path) -> None:
         from pathlib import Path
         import ingest.load as load
         from ingest import db
-        real = load._make_current
+        real = load.make_current
         def slow(con, *a):
             real(con, *a)
             Path({str(marker)!r}).write_text("x")   # rows written, transaction still open
             time.sleep(60)
-        load._make_current = slow
+        load.make_current = slow
         con = db.connect({str(path)!r})
         load.load_file(con, Path({str(new_file)!r}).read_bytes(), "Finance_2025-02.xlsx")
     """)
