@@ -50,10 +50,11 @@ def sidebar(d: Data) -> None:
     bar.multiselect("Departments", departments, key=DEPARTMENTS, bind="query-params",
                     placeholder="All departments",
                     help="None chosen: the whole organisation. Several: pooled together.")
-    bar.multiselect("Objectives", sorted(titles, key=_objective_order), key=OBJECTIVES,
-                    bind="query-params", placeholder="All objectives",
-                    format_func=lambda o: f"{o} · {titles.get(o, '')}",
-                    help="Only actions that serve these strategic objectives.")
+    ordered = sorted(titles, key=_objective_order)
+    bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params",
+                    placeholder="All objectives",
+                    help="Only actions that serve these strategic objectives:\n\n"
+                         + "\n".join(f"- **{o}** {titles[o]}" for o in ordered))
     fresh = d(views.data_freshness)
     bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
                 f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "

@@ -171,7 +171,7 @@ def editor(con: Connection, wb: Workbook, saved: Mapping | None, key: str) -> Ma
                        "as errors.")
     left, right = st.columns(2)
     default_status = left.selectbox(
-        "Status where the cell is empty", [None, *STATUSES],
+        "Status for an empty cell", [None, *STATUSES],
         index=([None, *STATUSES].index(default_status) if default_status in STATUSES else 0),
         format_func=lambda s: "leave empty (an error)" if s is None else s,
         key=f"{key}-default-status")

@@ -387,3 +387,31 @@ def test_interactive_mapping_reads_a_foreign_workbook_and_is_saved_by_name(
     assert saved.columns["action_id"] == "Project Code"
     assert saved.header_row == 3
     assert saved.status("Blue") == "Completed"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, page, query={
+        "view": "Quarter", "period": "Q1 2025", "dept": ["Finance", "Operations"],
+        "obj": ["SO3", "SO4"]})
+    assert not at.exception, at.exception
+    assert at.selectbox(key="period").value == "2025-Q1"
+    assert at.multiselect(key="obj").value == ["SO3", "SO4"]
+
+
+@pytest.mark.parametrize("page", ["overview", "alignment", "slippage", "department", "explore"])
+def test_an_objective_without_actions_gives_an_empty_state(
+        page: str, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SO5 (revenue diversification) has no action in any department
+    at = app(db_path, monkeypatch, page, query={"obj": "SO5"})
+    assert not at.exception, at.exception
+    assert "No action" in texts(at) or "no actions" in texts(at), texts(at)
+
+
+def test_department_without_a_report_for_the_month(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "department", query={"period": "April 2025"})
+    at.selectbox(key="department").set_value("Legal and Compliance").run()
+    assert not at.exception
+    assert "Legal and Compliance has no actions for April 2025" in texts(at)

@@ -1,4 +1,4 @@
-"""Department: one department's actions, their history, and where every figure came from."""
+"""Department: one department's actions, their history, and the source of every figure."""
 
 import streamlit as st
 
@@ -18,8 +18,8 @@ pick, _ = st.columns([2, 3])
 department = pick.selectbox("Department", choices, key="department", bind="query-params",
                             help="Choose departments in the sidebar to narrow this list.")
 scoped = metrics.Filters(f.period, (department,), f.objectives)
-st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and where each "
-           "figure came from")
+st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and the file, "
+           "sheet and row of each figure")
 
 changes = d(metrics.kpi_changes, scoped)
 if not changes.set_index("kpi")["value"].get("actions"):
@@ -55,7 +55,7 @@ crosstab = d(views.status_against_rag, scoped)
 left, right = st.columns([3, 2], gap="large")
 left.dataframe(components.display(crosstab), hide_index=True,
                column_config={"status": "Reported ↓  RAG →", "total": "All"})
-right.caption("Where the department's own words and the figures disagree — for example an "
+right.caption("Rows in which the department's own words and the figures disagree — e.g. an "
               "action reported *In progress* that the figures make Red (overdue, slipped more "
               f"than {d.setting('red_slip_days')} days, or far behind its planned progress).")
 

@@ -19,8 +19,6 @@ rags = middle.multiselect("Computed RAG", list(RAGS), key="rag", bind="query-par
 search = right.text_input("Search", key="q", bind="query-params",
                           placeholder="Action ID, description, responsible, comments")
 f = components.require_filters(d, tuple(statuses))
-st.caption(f"**{filters.describe(f)}** — every action as filtered, with its figures; the "
-           "downloads hold exactly these rows")
 
 table = d(views.explore_table, f, tuple(rags), search or "")
 if table.empty:
@@ -29,10 +27,10 @@ if table.empty:
     st.stop()
 
 stem = filters.file_stem(f, "actions")
-st.caption(f"**{len(table)} actions**, {table['department'].nunique()} departments. The "
-           "downloads hold every reported field (comments and risks included) and every "
-           "per-action figure of these rows; text a spreadsheet would run as a formula is "
-           "neutralised with a leading apostrophe.")
+st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
+           f"{table['department'].nunique()} departments. The downloads hold exactly these rows, "
+           "with every reported field (comments and risks included) and every per-action figure; "
+           "text a spreadsheet would run as a formula is neutralised with a leading apostrophe.")
 components.table(
     table, key="explore", stem=stem, currency=currency, eager=True, height=560, download=table,
     prominent=True, sheet="Actions",
