@@ -3,6 +3,11 @@ summary, and the commit. Reading and storing are `ingest`'s; this only asks and 
 
 from __future__ import annotations
 
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +16,7 @@ from dashboard.data import Data
 from ingest.annotate import annotate
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
-from ingest.load import change_summary, store
+from ingest.load import change_summary, read_report, store
 from ingest.mapping import Mapping
 from ingest.parse import Options, ParsedFile, can_load
 from ingest.values import ParseError, Period, parse_period
@@ -23,6 +28,25 @@ NEW_MAPPING = "A new mapping…"
 FLASH = "upload_flash"  # the outcome of a commit, shown once after the page reloads
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
+
+
+@contextmanager
+def _no_script_as_main() -> Iterator[None]:
+    # multiprocessing starts its worker by re-importing `__main__` from its file; in a Streamlit
+    # run `__main__` is dashboard/app.py, which the worker must not run. Hide it while starting.
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def read(con: Connection, data: bytes, file_name: str, opts: Options) -> ParsedFile:
+    """Validate a file in a worker process bounded in time and memory (SPEC §2.4)."""
+    with _no_script_as_main():
+        return read_report(con, data, file_name, opts, bounded=True)
 
 
 def label(period: str) -> str:

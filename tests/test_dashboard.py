@@ -415,3 +415,14 @@ def test_department_without_a_report_for_the_month(db_path: Path,
     at.selectbox(key="department").set_value("Legal and Compliance").run()
     assert not at.exception
     assert "Legal and Compliance has no actions for April 2025" in texts(at)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", b"PK\x03\x04 this is not a workbook", XLSX)).run()
+    assert not at.exception
+    problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
+    assert "damaged" in problems["message"].iloc[0]
+    assert not [b for b in at.button if b.key == "commit"]

@@ -10,7 +10,7 @@ from dashboard.data import Data
 from ingest import mappings_store
 from ingest.errors import IngestError
 from ingest.load import options_for
-from ingest.parse import can_load, parse_file
+from ingest.parse import can_load
 from ingest.read import read_workbook
 from ingest.template import build_template
 from metrics import views
@@ -81,12 +81,13 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
             st.stop()
         mapping_form.save_form(d.con, mapping, key=f"map-{key}")
 
-detected = parse_file(data, file.name, options_for(d.con, mapping=mapping))
+# read in a worker process with the time and memory limits of the settings (SPEC §2.4)
+detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
 department, period, problem = uploads.confirm(detected, names, key)
 skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
-parsed = parse_file(data, file.name, opts) if problem is None else detected
+parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
 uploads.report(parsed, data, file.name, skip)
 if problem is not None:
     st.error(problem, icon=":material/error:")
