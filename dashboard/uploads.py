@@ -172,6 +172,8 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool) -> None:
                      "row": st.column_config.NumberColumn("Row", format="%d"),
                      "column": "Column", "header": "Header", "value": "Value",
                      "message": st.column_config.TextColumn("What to do", width="large")})
+    if parsed.unreadable:
+        return  # nothing to mark: the file could not be opened as a spreadsheet
     stem = file_name.rsplit(".", 1)[0]
     st.download_button(
         "Workbook with the problems marked", annotate(data, file_name, parsed.problems),
