@@ -37,8 +37,7 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.F
     fig.update_layout(template=theme.TEMPLATE, height=height, title=title or None,
                       margin={"l": 10, "r": 10, "t": 70 if title else 36, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
-                              "xanchor": "left", "xref": "container",
-                              "traceorder": "normal"})
+                              "xanchor": "left", "traceorder": "normal"})
     if title:
         fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"},
                           title={"y": 0.98, "yanchor": "top", "pad": {"b": 30}})
@@ -83,7 +82,9 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
             hovertemplate=f"{rag}: %{{x}} actions<extra>%{{y}}</extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="actions")
-    return _layout(fig, title, height or 90 + 38 * len(rows))
+    fig = _layout(fig, title, height or 60 + 38 * len(rows))
+    fig.update_layout(showlegend=False, margin={"t": 10})  # the page shows the RAG key above
+    return fig
 
 
 def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency: str

@@ -31,29 +31,30 @@ st.markdown(f"{int(now['actions'])} actions in scope (Cancelled left out), by co
 st.subheader("Departments")
 league = d(metrics.department_league, f)
 league = league[league["actions"] > 0]
-left, right = st.columns([3, 2], gap="large")
+components.table(
+    league, key="league", stem=filters.file_stem(f, "league"), currency=currency,
+    columns=["rank", "department", "department_rag", "actions", "completion_rate", "mean_progress",
+             "on_time_rate", "overdue_rate", "slipped_count", "budget_utilisation",
+             "cost_performance_index", "smart_compliance", "alignment_rate"],
+    download=league,
+    labels={"rank": st.column_config.NumberColumn("#", width="small", pinned=True),
+            "department": st.column_config.TextColumn("Department", pinned=True),
+            "department_rag": st.column_config.TextColumn(
+                "RAG", help="Computed from its actions: Red when at least a quarter are Red; "
+                "Amber when at least a tenth are Red or a quarter Red or Amber; else Green."),
+            "actions": st.column_config.NumberColumn("Actions", width="small"),
+            "slipped_count": st.column_config.NumberColumn("Slipped", width="small")})
+
+left, right = st.columns(2, gap="large")
 with left:
-    st.markdown("##### League table")
-    components.table(
-        league, key="league", stem=filters.file_stem(f, "league"), currency=currency,
-        columns=["rank", "department", "department_rag", "actions", "completion_rate",
-                 "on_time_rate", "overdue_rate", "budget_utilisation", "smart_compliance"],
-        download=league,
-        labels={"rank": st.column_config.NumberColumn("#", width="small"),
-                "department_rag": st.column_config.TextColumn(
-                    "RAG", help="Computed from its actions: Red when at least a quarter are Red; "
-                    "Amber when at least a tenth are Red or a quarter Red or Amber; else Green."),
-                "actions": st.column_config.NumberColumn("Actions", width="small"),
-                "completion_rate": st.column_config.NumberColumn("Complete", format="%.0f%%"),
-                "on_time_rate": st.column_config.NumberColumn("On time", format="%.0f%%"),
-                "overdue_rate": st.column_config.NumberColumn("Overdue", format="%.0f%%"),
-                "budget_utilisation": st.column_config.NumberColumn("Budget used",
-                                                                    format="%.0f%%"),
-                "smart_compliance": st.column_config.NumberColumn("SMART", format="%.0f%%")})
+    st.markdown("##### Actions by computed RAG, per department")
+    st.markdown(" ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER),
+                unsafe_allow_html=True)
+    st.plotly_chart(charts.department_rag_bars(league), config=charts.CONFIG, theme=None)
 with right:
-    st.markdown("##### Actions by computed RAG")
-    st.plotly_chart(charts.department_rag_bars(league),
-                    config=charts.CONFIG, theme=None)
+    st.markdown("##### Actions by computed RAG, month by month")
+    st.plotly_chart(charts.rag_stacked(d(views.rag_trend, history)), config=charts.CONFIG,
+                    theme=None)
 
 st.subheader("Trends")
 left, right = st.columns(2, gap="large")
@@ -64,6 +65,8 @@ with left:
         ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"),
     ]), config=charts.CONFIG, theme=None)
 with right:
-    st.markdown("##### Actions by computed RAG, month by month")
-    st.plotly_chart(charts.rag_stacked(d(views.rag_trend, history)),
-                    config=charts.CONFIG, theme=None)
+    st.markdown("##### Quality, targets and alignment")
+    st.plotly_chart(charts.trend_lines(trend, [
+        ("quality_pass_rate", "Quality pass"), ("target_attainment", "Target attainment"),
+        ("smart_compliance", "SMART compliance"), ("alignment_rate", "Alignment"),
+    ]), config=charts.CONFIG, theme=None)
