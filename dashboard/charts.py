@@ -111,7 +111,7 @@ def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency:
         colorscale=theme.SEQUENTIAL, text=text, texttemplate="%{text}", hovertemplate=hover,
         xgap=2, ygap=2, showscale=False))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0)
+    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 11})
     return _layout(fig, title, 110 + 34 * len(grid))
 
 
@@ -172,7 +172,7 @@ def smart_bars(smart: pd.DataFrame, title: str) -> go.Figure:
               zip(rows["pass_rate"], rows["failed"], strict=True)],
         textposition="auto",
         hovertemplate="%{y}: %{x:.0f}% pass<extra></extra>"))
-    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", dtick=25)
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, 300)
 
