@@ -426,3 +426,23 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(
     problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
     assert "damaged" in problems["message"].iloc[0]
     assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_settings_upload_the_strategy_register(db_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "settings")
+    assert "Register in force: version 1" in texts(at)
+    bad = workbook([["objective_id", "objective"], ["SO1", "Something"]], sheet="Goals")
+    at.file_uploader(key="register_file").set_value(("register.xlsx", bad, XLSX)).run()
+    assert not at.exception
+    problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
+    assert "no sheet named 'Objectives'" in problems["message"].iloc[0]
+    assert "nothing was loaded" in texts(at)
+    good = (Path(__file__).resolve().parent.parent / "sample_data" /
+            "strategy_register.xlsx").read_bytes()
+    at.file_uploader(key="register_file").set_value(("strategy_register.xlsx", good, XLSX)).run()
+    assert "10 objectives and 7 departments read" in texts(at)
+    at.button(key="load-register").click().run()
+    assert not at.exception
+    assert "Register version 2 is now in force." in texts(at)
+    assert "Register in force: version 2" in texts(at)
