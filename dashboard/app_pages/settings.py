@@ -53,6 +53,7 @@ with register:
             "in_register": st.column_config.CheckboxColumn("In register"),
             "first_period": "First report", "last_period": "Last report",
             "periods_reported": st.column_config.NumberColumn("Months")})
+        components.downloads(departments, "lekgotla-departments", "departments")
     st.markdown("##### Upload a new register")
     file = st.file_uploader("Strategy register (.xlsx)", type=["xlsx", "xlsm"],
                             key="register_file",
