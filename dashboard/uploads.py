@@ -3,11 +3,6 @@ summary, and the commit. Reading and storing are `ingest`'s; this only asks and 
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pandas as pd
 import streamlit as st
 
@@ -30,23 +25,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
 
 
-@contextmanager
-def _no_script_as_main() -> Iterator[None]:
-    # multiprocessing starts its worker by re-importing `__main__` from its file; in a Streamlit
-    # run `__main__` is dashboard/app.py, which the worker must not run. Hide it while starting.
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
-
-
 def read(con: Connection, data: bytes, file_name: str, opts: Options) -> ParsedFile:
     """Validate a file in a worker process bounded in time and memory (SPEC §2.4)."""
-    with _no_script_as_main():
-        return read_report(con, data, file_name, opts, bounded=True)
+    return read_report(con, data, file_name, opts, bounded=True)
 
 
 def label(period: str) -> str:

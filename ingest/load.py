@@ -273,11 +273,12 @@ def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame
     Columns: action_id, action, change, before, after.
     """
     prev = con.execute(sql("previous_report"), {"d": report.department, "p": report.period.key}).df()
-    new = report.frame.set_index("action_id")
+    # a file with a repeated action_id is never stored; compare its first occurrence
+    new = report.frame.drop_duplicates("action_id").set_index("action_id")
     rows: list[dict[str, Any]] = []
     if prev.empty:
         return pd.DataFrame(rows, columns=["action_id", "action", "change", "before", "after"])
-    old = prev.set_index("action_id")
+    old = prev.drop_duplicates("action_id").set_index("action_id")
 
     def add(aid: Any, action: Any, change: str, before: Any, after: Any) -> None:
         rows.append({"action_id": aid, "action": action, "change": change,

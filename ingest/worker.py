@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import sys
+import threading
 import time
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection as Pipe
 from typing import Any
 
@@ -42,6 +47,22 @@ def _child(pipe: Pipe, data: bytes, file_name: str, opts: Options) -> None:
     pipe.close()
 
 
+_START_LOCK = threading.Lock()
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start workers without `__main__`: multiprocessing would re-import it in the worker, and under
+    Streamlit that is the app script (which must not run there); under `python -m ingest` the CLI."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _rss_mb(pid: int | None) -> float:
     """Resident memory of a process in MB (0 when it is gone)."""
     try:
@@ -61,7 +82,8 @@ def parse_file_bounded(data: bytes, file_name: str, opts: Options, timeout_s: fl
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, data, file_name, opts), daemon=True)
-    proc.start()
+    with _START_LOCK, _main_hidden():
+        proc.start()
     child.close()
     base = _rss_mb(proc.pid)  # what the worker holds before reading; the limit is on top of it
     deadline = time.monotonic() + timeout_s
