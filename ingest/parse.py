@@ -120,14 +120,22 @@ def _cell_parser(canon: str, period: Period, date_order: str) -> Callable[[Any],
     if canon in ("budget_allocated", "budget_spent"):
         return parse_money
     if canon in ("start_date", "completion_date"):
-        return lambda v: parse_date(v, date_order)
+        return lambda v: _plausible(parse_date(v, date_order), v)
     if canon == "due_date":
-        return lambda v: parse_due(v, period, date_order)[0]
+        return lambda v: _plausible(parse_due(v, period, date_order)[0], v)
     return {
         "status": parse_status, "target": parse_number, "actual": parse_number,
         "metric_direction": parse_direction, "quality_review": parse_quality,
         "risk_level": parse_risk_level, "reason_code": parse_reason_code,
     }[canon]
+
+
+def _plausible(d: date | None, raw: Any) -> date | None:
+    """A plan's dates lie between 1900 and 2100; anything else is a typing slip in the year."""
+    if d is not None and not 1900 <= d.year <= 2100:
+        shown = raw.isoformat() if isinstance(raw, (date, datetime)) else display_value(raw)
+        raise ParseError(f"{shown} is outside the years 1900–2100: check the year.")
+    return d
 
 
 def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
