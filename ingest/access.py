@@ -80,12 +80,13 @@ def audit(con: db.Connection, actor: User | str, action: str, outcome: str, depa
           period: str | None = None, **detail: Any) -> None:
     """Append one entry to the audit log (inside the caller's transaction when there is one)."""
     who = actor.email if isinstance(actor, User) else actor
-    con.execute(
-        "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
-        "$at, $who, $action, $outcome, $dept, $period, $detail)",
-        {"at": datetime.now(), "who": who, "action": action, "outcome": outcome, "dept": department,
-         "period": period, "detail": json.dumps(detail, ensure_ascii=False, default=str)},
-    )
+    with db.write_lock():
+        con.execute(
+            "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
+            "$at, $who, $action, $outcome, $dept, $period, $detail)",
+            {"at": datetime.now(), "who": who, "action": action, "outcome": outcome, "dept": department,
+             "period": period, "detail": json.dumps(detail, ensure_ascii=False, default=str)},
+        )
 
 
 def require(con: db.Connection, user: User, action: str, department: str | None = None,

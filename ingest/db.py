@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -65,16 +66,30 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> Connecti
     return con
 
 
+# One writer at a time in this process: every session's cursor shares one database, and every
+# write bumps the same data_version row, so concurrent write transactions would only conflict.
+# Readers never take it. (Other processes are kept out by DuckDB's own file lock.)
+_WRITE_LOCK = threading.RLock()
+
+
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Hold the process's write lock (re-entrant) for a write made outside `transaction`."""
+    with _WRITE_LOCK:
+        yield
+
+
 @contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """BEGIN ... COMMIT, rolled back on any exception so nothing is half-written."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+    """BEGIN ... COMMIT under the write lock, rolled back on any exception so nothing is half-written."""
+    with _WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 def one(con: Connection, query: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
