@@ -1,0 +1,298 @@
+"""The review pack (SPEC §7): everything the quarterly lekgotla reviews, for a period and filters,
+gathered once from the metrics functions and written as XLSX, a self-contained HTML report and,
+where a Chromium is installed, a PDF of that report.
+
+`build_pack(con, filters) -> ReviewPack` collects the figures; `metrics.pack_xlsx.pack_xlsx` and
+`metrics.pack_html.pack_html` render them; `write_pack(con, filters, out_dir)` writes all three.
+The pack is reproducible: nothing in it depends on when it was made. Its stamp (`pack_id`) is a
+hash of the filters, the settings and register used and the upload id and SHA-256 of every report
+read, and the pack lists those uploads, so any figure in it can be traced to its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ingest.db import Connection, setting
+from metrics import queries, views
+from metrics.actions import action_figures, resolve_month
+from metrics.breakdowns import (
+    actions_without_objective,
+    by_rag,
+    department_league,
+    objective_alignment,
+    objectives_without_action,
+    smart_results,
+)
+from metrics.catalogue import checked_filters
+from metrics.filters import Filters, months_of
+from metrics.kpis import kpi_changes, kpi_trend, months_with_data, plain
+from metrics.quality import report_quality
+
+PACK_FORMAT = 1  # bump when the layout changes, so that a changed pack gets a new stamp
+SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
+                                  "amber_schedule_variance", "on_time_day", "currency")
+UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
+                                   "submitted_at", "uploaded_at", "uploaded_by", "row_count",
+                                   "warning_count", "versions", "use")
+# What a report is read for: its actions are the pack's figures; the previous period's change;
+# the trends and due-date history.
+USES: tuple[str, ...] = ("figures", "comparison", "history")
+
+
+@dataclass(frozen=True)
+class DepartmentPart:
+    """One department's part of the pack: the month its figures come from (its last month with
+    data in the period), its computed RAG, KPIs with change, and every action (Cancelled too)."""
+
+    department: str
+    month: str | None
+    rag: str | None
+    changes: pd.DataFrame
+    actions: pd.DataFrame
+    upload: dict[str, Any] | None
+
+    @property
+    def action_count(self) -> int:
+        """|A|: actions reported, Cancelled left out."""
+        return int((self.actions["status"] != "Cancelled").sum()) if len(self.actions) else 0
+
+
+@dataclass(frozen=True)
+class ReviewPack:
+    """Every figure of the review pack for `filters` (see the module docstring)."""
+
+    filters: Filters
+    month: str
+    previous_period: str | None
+    currency: str
+    settings: dict[str, Any]
+    register: dict[str, Any] | None
+    uploads: pd.DataFrame
+    pack_id: str
+    changes: pd.DataFrame
+    trend: pd.DataFrame
+    trend_by_department: pd.DataFrame
+    rag_trend: pd.DataFrame
+    rag_counts: pd.DataFrame
+    league: pd.DataFrame
+    alignment: pd.DataFrame
+    objectives_without_action: pd.DataFrame
+    actions_without_objective: pd.DataFrame
+    smart: pd.DataFrame
+    slipped: pd.DataFrame
+    moved: pd.DataFrame
+    late: pd.DataFrame
+    submissions: pd.DataFrame
+    departments: tuple[DepartmentPart, ...] = field(default=())
+
+    @property
+    def not_reported(self) -> pd.DataFrame:
+        """Department × month of the period with no accepted report (missing or rejected)."""
+        rows = self.submissions[self.submissions["state"].isin(["missing", "rejected"])]
+        return rows.reset_index(drop=True)
+
+    @property
+    def stem(self) -> str:
+        """File name without extension: `lekgotla-review-2025-Q2-all`."""
+        scope = "-".join(sorted(self.filters.departments)) or "all"
+        text = f"lekgotla-review-{self.filters.period}-{scope}"
+        if self.filters.objectives:
+            text += "-" + "-".join(sorted(self.filters.objectives))
+        return re.sub(r"[^A-Za-z0-9_-]+", "_", text)[:120]
+
+    def kpi(self, name: str) -> Any:
+        """The scope's value of one KPI (or `actions`)."""
+        return plain(self.changes.set_index("kpi").loc[name, "value"])
+
+
+def natural_key(value: Any) -> tuple[Any, ...]:
+    """Sort key that puts `FIN-2` before `FIN-10` and `1.2` before `1.10`."""
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
+def _sorted_actions(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    order = sorted(range(len(frame)), key=lambda i: (str(frame["department"].iloc[i]),
+                                                     natural_key(frame["action_id"].iloc[i])))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _register(con: Connection) -> dict[str, Any] | None:
+    versions = views.register_versions(con)
+    if versions.empty:
+        return None
+    row = versions.sort_values("register_version").iloc[-1]
+    return {k: plain(row[k]) for k in ("register_version", "file_name", "sha256", "loaded_at",
+                                       "objective_count")}
+
+
+def pack_id(filters: Filters, uploads: pd.DataFrame, register: dict[str, Any] | None,
+            used_settings: dict[str, Any]) -> str:
+    """The pack's stamp: 12 hex digits of a SHA-256 over what its content depends on — the
+    filters, settings, register and the (upload id, sha256) of every report read."""
+    payload = {
+        "format": PACK_FORMAT,
+        "filters": [filters.period, sorted(filters.departments), sorted(filters.objectives),
+                    sorted(filters.statuses)],
+        "settings": {k: str(v) for k, v in sorted(used_settings.items())},
+        "register": None if register is None else [register["register_version"],
+                                                   register["sha256"]],
+        "uploads": [[int(u), str(s)] for u, s in zip(uploads["upload_id"], uploads["sha256"],
+                                                     strict=True)],
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _uploads(con: Connection, filters: Filters, last_month: str,
+             figures: dict[str, str | None], comparison: dict[str, str | None]) -> pd.DataFrame:
+    """Every report the pack reads (up to `last_month`), with what it is read for."""
+    months = [m for m in months_with_data(con, filters.departments) if m <= last_month]
+    rows = queries.frame(con, "pack_uploads", {"departments": sorted(set(filters.departments)),
+                                               "months": months or [last_month]})
+    uses = []
+    for department, period in zip(rows["department"], rows["period"], strict=True):
+        if figures.get(str(department)) == period:
+            uses.append("figures")
+        elif comparison.get(str(department)) == period:
+            uses.append("comparison")
+        else:
+            uses.append("history")
+    rows["use"] = uses
+    return rows[list(UPLOAD_COLUMNS)].reset_index(drop=True)
+
+
+def _department_part(con: Connection, filters: Filters, department: str, rag: str | None
+                     ) -> DepartmentPart:
+    scoped = replace(filters, departments=(department,), period_from=None)
+    changes = kpi_changes(con, scoped)
+    actions = _sorted_actions(action_figures(con, scoped))
+    month = str(changes["month"].iloc[0]) if len(actions) else None
+    upload = views.current_upload(con, department, month) if month else None
+    return DepartmentPart(department, month, rag, changes, actions, upload)
+
+
+def build_pack(con: Connection, filters: Filters) -> ReviewPack:
+    """Gather every figure of the review pack for the period (a quarter or a month) and filters.
+
+    The scope's KPIs are those of `kpis` (a quarter: its last month with data) with the change
+    since the previous period; each department's part is of its own last month with data in the
+    period, as in the league table. Raises QueryError for unknown departments or objectives or a
+    period without data.
+    """
+    filters = checked_filters(con, replace(filters, period_from=None))
+    month = resolve_month(con, filters)
+    history = Filters(month, filters.departments, filters.objectives, filters.statuses,
+                      period_from=(months_with_data(con, filters.departments) or [month])[0])
+    if history.period_from is not None and history.period_from > month:
+        history = replace(history, period_from=month)
+    changes = kpi_changes(con, filters)
+    league = department_league(con, filters)
+    parts = tuple(
+        _department_part(con, filters, str(d), plain(r))
+        for d, r in sorted(zip(league["department"], league["department_rag"], strict=True))
+    )
+    previous = plain(changes["previous_period"].iloc[0])
+    figures_month = {p.department: p.month for p in parts}
+    comparison_month: dict[str, str | None] = {}
+    for p in parts:
+        comparison_month[p.department] = plain(p.changes["previous_month"].iloc[0])
+    used_settings = {name: setting(con, name) for name in SETTINGS_USED}
+    register = _register(con)
+    uploads = _uploads(con, filters, months_of(filters.period)[-1], figures_month,
+                       comparison_month)
+    actions = pd.concat([p.actions for p in parts if len(p.actions)] or [pd.DataFrame()],
+                        ignore_index=True)
+    slipped = actions[(actions["status"] != "Cancelled")
+                      & (actions["slip_days"].fillna(0) > 0)] if len(actions) else actions
+    if len(slipped):
+        slipped = slipped.sort_values(["slip_days", "department", "action_id"],
+                                      ascending=[False, True, True]).reset_index(drop=True)
+    scoped_parts = [replace(filters, departments=(p.department,)) for p in parts if p.month]
+    moved = _concat([views.moved_actions(con, f) for f in scoped_parts],
+                    ["moves", "days_moved", "department", "action_id"], [False, False, True, True])
+    late = _concat([views.late_actions(con, f) for f in scoped_parts],
+                   ["overdue", "days_overdue", "forecast_slip_days", "department", "action_id"],
+                   [False, False, False, True, True])
+    if len(late):  # where each late action was read: its upload, as for the other tables
+        late = late.merge(actions[["department", "action_id", "upload_id"]],
+                          on=["department", "action_id"], how="left")
+    org_months = [m for m in months_of(filters.period) if m <= month]
+    submissions = report_quality(con, Filters(org_months[-1], filters.departments,
+                                              period_from=org_months[0]))
+    return ReviewPack(
+        filters=filters, month=month, previous_period=previous,
+        currency=str(used_settings["currency"]), settings=used_settings, register=register,
+        uploads=uploads, pack_id=pack_id(filters, uploads, register, used_settings),
+        changes=changes, trend=kpi_trend(con, history),
+        trend_by_department=kpi_trend(con, history, by_department=True),
+        rag_trend=views.rag_trend(con, history), rag_counts=by_rag(con, filters), league=league,
+        alignment=objective_alignment(con, filters),
+        objectives_without_action=objectives_without_action(con, filters),
+        actions_without_objective=_sorted_actions(actions_without_objective(con, filters)),
+        smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
+        submissions=submissions, departments=parts,
+    )
+
+
+def _concat(frames: list[pd.DataFrame], by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(by, ascending=ascending, na_position="last").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PackFiles:
+    """What `write_pack` wrote: paths, the PDF's absence explained, and how long it took."""
+
+    xlsx: Path
+    html: Path
+    pdf: Path | None
+    pdf_message: str | None
+    pack_id: str
+    seconds: float
+
+
+def write_pack(con: Connection, filters: Filters, out_dir: str | Path, pdf: bool = True,
+               chromium: str | None = None) -> PackFiles:
+    """Write `<stem>.xlsx`, `<stem>.html` and (when `pdf` and a Chromium is found) `<stem>.pdf`
+    into `out_dir`; where no PDF can be made, `pdf_message` says why and the others are written."""
+    from metrics.pack_html import pack_html
+    from metrics.pack_pdf import PdfUnavailable, html_to_pdf
+    from metrics.pack_xlsx import pack_xlsx
+
+    start = time.monotonic()
+    pack = build_pack(con, filters)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    xlsx_path, html_path = out / f"{pack.stem}.xlsx", out / f"{pack.stem}.html"
+    xlsx_path.write_bytes(pack_xlsx(pack))
+    html = pack_html(pack)
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path: Path | None = None
+    message: str | None = None
+    if pdf:
+        try:
+            data = html_to_pdf(html, chromium=chromium, footer=f"Lekgotla review pack · "
+                               f"{pack.filters.period} · stamp {pack.pack_id}")
+            pdf_path = out / f"{pack.stem}.pdf"
+            pdf_path.write_bytes(data)
+        except PdfUnavailable as e:
+            message = e.message
+    else:
+        message = "PDF not asked for."
+    return PackFiles(xlsx_path, html_path, pdf_path, message, pack.pack_id,
+                     time.monotonic() - start)

@@ -1,0 +1,424 @@
+"""The review pack as one self-contained HTML file: cover (period, filters, data freshness, the
+uploads read and the pack's stamp), the scope's KPI tiles and league table, trends, alignment,
+slippage, one section per department, the departments that did not report, and the sources.
+
+Charts are interactive Plotly with plotly.js inlined once, so the file opens offline in any
+browser and references no network resource. Every text from the reports is HTML-escaped. The
+same pack gives the same bytes: no clock time, fixed chart ids, stable ordering.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from dashboard import theme
+from metrics.kpis import plain
+from metrics.pack import DepartmentPart, ReviewPack
+from metrics.pack_charts import figure_divs, plotly_js
+from metrics.pack_format import (
+    DASH,
+    KPI_BY_NAME,
+    KPIS,
+    Col,
+    change_unit,
+    describe_filters,
+    period_label,
+    period_span,
+    scope_label,
+)
+from metrics.pack_style import stylesheet
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("kpis", "At a glance"), ("trends", "Trends"), ("alignment", "Alignment"),
+    ("slippage", "Slippage"), ("departments", "Departments"),
+    ("not-reported", "Did not report"), ("sources", "Sources"))
+MINI_KPIS: tuple[str, ...] = ("completion_rate", "mean_progress", "on_time_rate", "overdue_rate",
+                              "slipped_count", "budget_utilisation", "smart_compliance")
+ACTIONS: tuple[Col, ...] = (
+    Col("action_id", "ID", "nowrap"), Col("action_cell", "Action · responsible · objective", "html"),
+    Col("status", "Status", "nowrap"), Col("rag", "RAG", "rag"),
+    Col("percent_complete", "Progress", "pct100"), Col("due_date", "Due", "date"),
+    Col("slip_days", "Slip (days)", "int"), Col("forecast_cell", "Forecast finish", "html"),
+    Col("reason_code", "Reason code"), Col("comments", "Comments", "wide"),
+    Col("source", "Source", "nowrap"))
+SLIPPED: tuple[Col, ...] = (
+    Col("department", "Department"), Col("action_id", "ID", "nowrap"),
+    Col("action", "Action", "wide"), Col("status", "Status", "nowrap"), Col("rag", "RAG", "rag"),
+    Col("baseline_due_date", "Baseline due", "date"), Col("due_date", "Due", "date"),
+    Col("completion_date", "Completed on", "date"), Col("slip_days", "Slip (days)", "int"),
+    Col("reason_code", "Reason code"))
+MOVED: tuple[Col, ...] = (
+    Col("department", "Department"), Col("action_id", "ID", "nowrap"),
+    Col("action", "Action", "wide"), Col("moves", "Moves", "int"),
+    Col("baseline_due_date", "Baseline due", "date"), Col("due_date", "Due now", "date"),
+    Col("days_moved", "Days moved", "int"), Col("status", "Status", "nowrap"),
+    Col("rag", "RAG", "rag"))
+LATE: tuple[Col, ...] = (
+    Col("department", "Department"), Col("action_id", "ID", "nowrap"),
+    Col("action_cell", "Action · responsible", "html"),
+    Col("status", "Status", "nowrap"), Col("rag", "RAG", "rag"),
+    Col("percent_complete", "Progress", "pct100"), Col("due_date", "Due", "date"),
+    Col("forecast_finish", "Forecast finish", "date"), Col("reason", "Why"),
+    Col("source", "Source", "nowrap"))
+LEAGUE: tuple[Col, ...] = (
+    Col("rank", "#", "int"), Col("department", "Department"), Col("department_rag", "RAG", "rag"),
+    Col("actions", "Actions", "int"), Col("completion_rate", "Completion", "rate"),
+    Col("mean_progress", "Mean progress", "percent"), Col("on_time_rate", "On time", "rate"),
+    Col("overdue_rate", "Overdue", "rate"), Col("slipped_count", "Slipped", "int"),
+    Col("budget_utilisation", "Budget used", "rate"), Col("cost_performance_index", "CPI", "ratio"),
+    Col("smart_compliance", "SMART", "rate"), Col("alignment_rate", "Aligned", "rate"),
+    Col("red", "Red", "int"), Col("amber", "Amber", "int"), Col("green", "Green", "int"),
+    Col("complete", "Complete", "int"))
+SOURCES: tuple[Col, ...] = (
+    Col("upload_id", "Upload #", "int"), Col("department", "Department"),
+    Col("period", "Period", "nowrap"), Col("use", "Read for"), Col("file_name", "File"),
+    Col("sha", "SHA-256 (first 12)", "mono"), Col("submitted_at", "Submitted", "date"),
+    Col("uploaded_at", "Uploaded", "datetime"), Col("versions", "Versions", "int"))
+NUMERIC = {"int", "signed", "rate", "percent", "pct100", "ratio", "days", "money"}
+NOWRAP = {"nowrap", "date", "datetime"}
+
+
+def show(value: Any, kind: str, currency: str = "R") -> str:
+    """A value as text for the report (not yet escaped): the dash where there is none."""
+    value = plain(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DASH
+    formats = {"rate": theme.pct, "percent": theme.percent_points, "ratio": theme.ratio,
+               "days": theme.days, "date": theme.a_date, "datetime": theme.a_datetime,
+               "pct100": lambda v: f"{float(v):.0f}%", "int": theme.number,
+               "count": theme.number}
+    if kind == "money":
+        return theme.money(value, currency)
+    if kind == "signed":
+        return f"{int(value):+d}".replace("-", "−")
+    if kind in formats:
+        return str(formats[kind](value))
+    return str(value)
+
+
+def chip(label: Any) -> str:
+    """A RAG (or submission state) as a coloured label; the dash when there is none."""
+    text = plain(label)
+    if text is None:
+        return DASH
+    return f'<span class="chip {escape(str(text).lower().replace(" ", "-"))}">{escape(str(text))}</span>'
+
+
+def table(rows: pd.DataFrame, columns: Sequence[Col], currency: str, caption: str = "") -> str:
+    """An HTML table of these rows and columns."""
+    head = "".join(f'<th class="{"num" if c.kind in NUMERIC else ""}">{escape(c.header)}</th>'
+                   for c in columns)
+    body = []
+    for record in rows.to_dict("records"):
+        cells = []
+        for c in columns:
+            value = record.get(c.key)
+            if c.kind == "rag":
+                cells.append(f"<td>{chip(value)}</td>")
+                continue
+            if c.kind == "html":  # built from escaped parts by the section that made it
+                cells.append(f'<td class="wide">{value}</td>')
+                continue
+            css = ("num" if c.kind in NUMERIC else "nowrap" if c.kind in NOWRAP
+                   else "wide" if c.kind == "wide" else "")
+            text = escape(show(value, c.kind, currency))
+            cells.append(f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    note = f'<p class="note">{escape(caption)}</p>' if caption else ""
+    return (f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
+            f"</tbody></table>{note}")
+
+
+def _with_source(rows: pd.DataFrame, by: str = "upload_id") -> pd.DataFrame:
+    """Rows with `source`: where each was read — `upload 23 · row 14` (Sources names the file),
+    or `Actions · row 14` within one department's report."""
+    if rows.empty:
+        return rows
+    where = [f"upload {int(u)}" if by == "upload_id" else str(u) for u in rows[by]]
+    return rows.assign(source=[f"{w} · row {int(r)}" if plain(r) is not None else w
+                               for w, r in zip(where, rows["source_row"], strict=True)])
+
+
+def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the composite cells of the action tables: `action_cell` (the action, and under
+    it who is responsible and for which objective) and `forecast_cell` (forecast finish and how
+    many days after (+) or before (−) the due date)."""
+    if rows.empty:
+        return rows
+    actions, forecasts = [], []
+    for r in rows.to_dict("records"):
+        under = [escape(str(v)) for v in (r.get("responsible"), r.get("objective_id"))
+                 if plain(v) is not None and str(v).strip()]
+        actions.append(escape(show(r.get("action"), "text"))
+                       + (f'<div class="under">{" · ".join(under)}</div>' if under else ""))
+        finish = show(r.get("forecast_finish"), "date")
+        days = plain(r.get("forecast_slip_days"))
+        forecasts.append(f'<span class="nowrap">{escape(finish)}</span>'
+                         + (f'<div class="under">{escape(show(days, "signed"))} days vs due</div>'
+                            if days is not None and finish != DASH else ""))
+    return rows.assign(action_cell=actions, forecast_cell=forecasts)
+
+
+def sparkline(values: Sequence[Any], width: int = 84, height: int = 26) -> str:
+    """A small inline SVG line of a KPI's monthly values (empty when fewer than two)."""
+    points = [(i, float(v)) for i, v in enumerate(values) if plain(v) is not None]
+    if len(points) < 2:
+        return ""
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span, last = (high - low) or 1.0, max(len(values) - 1, 1)
+    coords = " ".join(f"{2 + i * (width - 4) / last:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+                      for i, v in points)
+    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true">'
+            f'<polyline fill="none" stroke="#9DB3C8" stroke-width="1.6" points="{coords}"/></svg>')
+
+
+def change_text(name: str, change: Any, since: str | None, short: bool = False) -> str:
+    """A KPI's change since the previous period, coloured good or bad."""
+    change = plain(change)
+    if change is None or since is None:
+        return '<div class="change flat">no earlier period to compare</div>'
+    k = KPI_BY_NAME.get(name)
+    kind, good = (k.kind, k.good) if k else ("count", "none")
+    amount = float(change) * (100 if kind == "rate" else 1)
+    unit = change_unit(kind)
+    digits = 0 if kind in ("count", "days") else 2 if kind == "ratio" else 1
+    if abs(amount) < 1e-9:
+        return f'<div class="change flat">no change{"" if short else " since " + escape(since)}</div>'
+    css = "flat" if good == "none" else "good" if (amount > 0) == (good == "up") else "bad"
+    arrow = "▲" if amount > 0 else "▼"
+    text = f"{arrow} {amount:+.{digits}f}{(' ' + unit) if unit else ''}"
+    text += "" if short else f" since {since}"
+    return f'<div class="change {css}">{escape(text)}</div>'
+
+
+def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str],
+          mini: bool = False) -> str:
+    """KPI tiles: label, value, change since the previous period, and a sparkline."""
+    by_name = changes.set_index("kpi")
+    previous = plain(changes["previous_period"].iloc[0])
+    since = period_label(previous) if previous else None
+    out = []
+    for name in names:
+        k = KPI_BY_NAME[name]
+        spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
+        out.append(f'<div class="tile" title="{escape(k.meaning)}" data-kpi="{name}">{spark}'
+                   f'<div class="label">{escape(k.label)}</div>'
+                   f'<div class="value">{escape(show(by_name.loc[name, "value"], k.kind))}</div>'
+                   f'{change_text(name, by_name.loc[name, "change"], since, mini)}</div>')
+    return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
+
+
+def chart(divs: dict[str, str], name: str, title: str) -> str:
+    """A chart with its heading (nothing when the chart has no data)."""
+    if name not in divs:
+        return ""
+    return f'<div class="chart" data-chart="{name}"><h4>{escape(title)}</h4>{divs[name]}</div>'
+
+
+def _pp(value: Any) -> str:
+    return f"{float(value):g} pp".replace("-", "−")
+
+
+def _cover(pack: ReviewPack) -> str:
+    f = pack.filters
+    figures = pack.uploads[pack.uploads["use"] == "figures"]
+    fresh = figures.assign(sha=[str(s)[:12] for s in figures["sha256"]])
+    latest_upload = show(pack.uploads["uploaded_at"].max(), "datetime") if len(pack.uploads) else DASH
+    latest_submitted = show(figures["submitted_at"].max(), "date") if len(figures) else DASH
+    register = pack.register
+    facts = [
+        ("Period", f"{period_label(f.period)} ({period_span(f.period)}); figures as of "
+                   f"{period_label(pack.month)}, each department's last report in the period"),
+        ("Compared with", period_label(pack.previous_period) if pack.previous_period
+         else "no earlier period with data"),
+        ("Departments", scope_label(f)),
+        ("Objectives", ", ".join(sorted(f.objectives)) or "All objectives"),
+        ("Strategy register", f"version {register['register_version']} · {register['file_name']} · "
+                              f"{register['objective_count']} objectives · sha256 "
+                              f"{str(register['sha256'])[:12]}" if register else "none loaded"),
+        ("RAG rule", f"Red: overdue, slipped more than {pack.settings['red_slip_days']} days or "
+                     f"schedule variance below {_pp(pack.settings['red_schedule_variance'])}; "
+                     "Amber: schedule variance below "
+                     f"{_pp(pack.settings['amber_schedule_variance'])}, "
+                     "At risk or Delayed, or forecast to finish late; else Green"),
+        ("Data freshness", f"latest report submitted {latest_submitted}; latest upload read "
+                           f"{latest_upload}"),
+    ]
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+    toc = "".join(f'<a href="#{k}">{escape(v)}</a>' for k, v in SECTIONS)
+    return (
+        f'<header class="cover" id="cover"><div class="eyebrow">Lekgotla · review pack</div>'
+        f"<h1>{escape(period_label(f.period))} review</h1>"
+        f'<p class="subtitle">{escape(scope_label(f))} · {escape(period_span(f.period))}</p>'
+        f'<dl class="facts">{dl}</dl>'
+        f'<div class="stampbox">Pack stamp <b class="stamp" id="pack-stamp">{pack.pack_id}</b> — '
+        f"a hash of the filters, settings, register and the {len(pack.uploads)} reports read "
+        "(listed under Sources with their SHA-256). The same data and filters give the same "
+        "stamp and the same pack; every action row names the file and row it came from.</div>"
+        f"<h3>Reports in force for {escape(period_label(f.period))}</h3>"
+        + table(fresh, (Col("department", "Department"), Col("period", "Report of", "nowrap"),
+                        Col("submitted_at", "Submitted", "date"),
+                        Col("uploaded_at", "Uploaded", "datetime"),
+                        Col("upload_id", "Upload #", "int"), Col("versions", "Version", "int"),
+                        Col("file_name", "File"), Col("sha", "SHA-256 (first 12)")),
+                pack.currency)
+        + f'<nav class="toc">{toc}</nav></header>')
+
+
+def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
+    rags = pack.rag_counts.set_index("rag")["actions"].to_dict()
+    counts = " ".join(f'<span class="chip {r.lower()}">{int(rags.get(r, 0))} {r}</span>'
+                      for r in theme.RAG_ORDER)
+    league = pack.league[pack.league["actions"] > 0]
+    return (
+        '<section id="kpis" class="major"><h2>At a glance</h2>'
+        f'<p class="lead">{escape(scope_label(pack.filters))}: {int(pack.kpi("actions") or 0)} '
+        "actions in scope (Cancelled left out). Change is since "
+        f"{escape(period_label(pack.previous_period))}.</p>"
+        + tiles(pack.changes, pack.trend, [k.name for k in KPIS])
+        + f'<div class="chips">Actions by computed RAG: {counts}</div>'
+        + "<h3>Department league table</h3>"
+        + table(league, LEAGUE, pack.currency, "Department RAG is computed from its actions: Red "
+                "when at least a quarter are Red; Amber when at least a tenth are Red or a quarter "
+                "Red or Amber; else Green. Ranked by completion, then mean progress.")
+        + chart(divs, "department-rag", "Actions by computed RAG, per department")
+        + "</section>")
+
+
+def _trends(divs: dict[str, str]) -> str:
+    return ('<section id="trends" class="major"><h2>Trends</h2><div class="grid2">'
+            + chart(divs, "completion-trend", "Completion, timeliness and spend")
+            + chart(divs, "quality-trend", "Quality, targets and alignment") + "</div>"
+            + chart(divs, "rag-months", "Actions by computed RAG, month by month") + "</section>")
+
+
+def _alignment(pack: ReviewPack, divs: dict[str, str]) -> str:
+    none = pack.objectives_without_action
+    orphans = pack.actions_without_objective
+    return (
+        '<section id="alignment" class="major"><h2>Alignment</h2>'
+        + chart(divs, "alignment-heatmap", "Objectives × departments: number of actions")
+        + '<div class="grid2"><div><h3>Objectives with no action</h3>'
+        + (table(none, (Col("objective_id", "ID", "nowrap"), Col("objective", "Objective"),
+                        Col("pillar", "Pillar"), Col("priority", "Priority", "int")),
+                 pack.currency) if len(none) else '<p class="ok">Every objective has an action.</p>')
+        + "</div><div>" + chart(divs, "smart-checks", "SMART checks: share of actions passing")
+        + "</div></div><h3>Actions with no valid objective</h3>"
+        + (table(orphans, (Col("department", "Department"), Col("action_id", "ID", "nowrap"),
+                           Col("action", "Action", "wide"), Col("objective_id", "Objective given")),
+                 pack.currency) if len(orphans)
+           else '<p class="ok">Every action serves an objective of the register.</p>')
+        + "</section>")
+
+
+def _slippage(pack: ReviewPack, divs: dict[str, str]) -> str:
+    def part(title: str, rows: pd.DataFrame, columns: Sequence[Col], empty: str) -> str:
+        body = table(rows, columns, pack.currency) if len(rows) else f'<p class="ok">{empty}</p>'
+        return f"<h3>{escape(title)} ({len(rows)})</h3>{body}"
+
+    return (
+        '<section id="slippage" class="major"><h2>Slippage</h2>'
+        '<p class="lead">Slip is measured against the baseline due date (the first one reported); '
+        "forecast finish extrapolates progress to date.</p>"
+        + tiles(pack.changes, pack.trend, ["slipped_count", "mean_slip_days",
+                                           "rescheduled_count", "overdue_rate"])
+        + part("Slipped actions", pack.slipped, SLIPPED, "No action has slipped past its baseline.")
+        + part("Rescheduled actions", pack.moved, MOVED, "No due date has moved.")
+        + part("Overdue and forecast-late actions", with_cells(_with_source(pack.late)), LATE,
+               "No open action is overdue or forecast to finish late.")
+        + chart(divs, "slippage-by-department", "Slipped actions per department, month by month")
+        + "</section>")
+
+
+def department_id(department: str) -> str:
+    """The anchor of a department's section: `dept-human-resources`."""
+    return "dept-" + "".join(ch if ch.isalnum() else "-" for ch in department.lower()).strip("-")
+
+
+def _department(pack: ReviewPack, part: DepartmentPart) -> str:
+    upload = part.upload
+    source = (f"report of {period_label(part.month)} · {upload['file_name']} · upload "
+              f"{upload['upload_id']} · sha256 {str(upload['sha256'])[:12]}" if upload else
+              f"no report in {period_label(pack.filters.period)}")
+    previous = plain(part.changes["previous_period"].iloc[0])
+    if previous:
+        source += f" · changes since {period_label(previous)}"
+    head = (f'<div class="dept-head"><h3>{escape(part.department)}</h3>{chip(part.rag)}'
+            f'<span class="note">{escape(source)}</span></div>')
+    if part.actions.empty:
+        return (f'<section class="department" id="{department_id(part.department)}" '
+                f'data-department="{escape(part.department)}">{head}'
+                '<p class="note">No action matches the filters.</p></section>')
+    return (f'<section class="department" id="{department_id(part.department)}" '
+            f'data-department="{escape(part.department)}">{head}'
+            + tiles(part.changes, None, MINI_KPIS, mini=True)
+            + table(with_cells(_with_source(part.actions, by="sheet")), ACTIONS, pack.currency,
+                    "Slip: days past the baseline (first reported) due date. Forecast: finish at "
+                    "the pace so far, days after (+) or before (−) the due date. Source: sheet "
+                    "and row of the report named above.")
+            + "</section>")
+
+
+def _not_reported(pack: ReviewPack) -> str:
+    missing, late = pack.not_reported, pack.submissions[pack.submissions["state"] == "late"]
+    cols = (Col("department", "Department"), Col("period", "Month", "nowrap"),
+            Col("state", "State", "rag"), Col("deadline", "Deadline", "date"),
+            Col("first_submitted_at", "Submitted", "date"))
+    return (
+        '<section id="not-reported" class="major"><h2>Departments that did not report</h2>'
+        + (table(missing, cols, pack.currency) if len(missing) else
+           '<p class="ok">Every department in scope reported every month of the period.</p>')
+        + f"<h3>Late reports ({len(late)})</h3>"
+        + (table(late, cols, pack.currency) if len(late) else
+           '<p class="ok">Every report came in on time.</p>')
+        + "</section>")
+
+
+def _sources(pack: ReviewPack) -> str:
+    rows = pack.uploads.assign(sha=[str(s)[:12] for s in pack.uploads["sha256"]])
+    return ('<section id="sources" class="major"><h2>Sources</h2><p class="lead">Every report '
+            "this pack read. <b>figures</b>: the report whose actions it shows; "
+            "<b>comparison</b>: the previous period's figures; <b>history</b>: trends and "
+            "due-date moves.</p>" + table(rows, SOURCES, pack.currency) + "</section>")
+
+
+def stamp_json(pack: ReviewPack) -> str:
+    """The pack's stamp as JSON (embedded in the report): filters and every upload read."""
+    f = pack.filters
+    data = {
+        "pack_id": pack.pack_id, "period": f.period, "month": pack.month,
+        "departments": sorted(f.departments), "objectives": sorted(f.objectives),
+        "register_version": pack.register["register_version"] if pack.register else None,
+        "uploads": [{"upload_id": int(u["upload_id"]), "file_name": str(u["file_name"]),
+                     "sha256": str(u["sha256"])[:12], "department": str(u["department"]),
+                     "period": str(u["period"]), "use": str(u["use"])}
+                    for u in pack.uploads.to_dict("records")],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+def pack_html(pack: ReviewPack) -> str:
+    """The review report (see the module docstring) as one HTML document."""
+    divs = figure_divs(pack)
+    title = f"Lekgotla review pack — {describe_filters(pack.filters)}"
+    departments = "".join(_department(pack, p) for p in pack.departments)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="lekgotla-pack" content="{pack.pack_id}"><title>{escape(title)}</title>'
+        f"<style>{stylesheet()}</style>"
+        f'<script type="application/json" id="lekgotla-stamp">{stamp_json(pack)}</script>'
+        f'<script type="text/javascript">{plotly_js()}</script></head>\n<body><main>'
+        + _cover(pack) + _glance(pack, divs) + _trends(divs) + _alignment(pack, divs)
+        + _slippage(pack, divs)
+        + '<section id="departments" class="major"><h2>Departments</h2><p class="lead">Each '
+          "department's KPIs (its last report in the period) and every action, with the file "
+          "and row it came from.</p></section>" + departments
+        + _not_reported(pack) + _sources(pack)
+        + f'<footer class="note">Lekgotla review pack · {escape(describe_filters(pack.filters))}'
+          f' · stamp <span class="stamp">{pack.pack_id}</span></footer></main></body></html>\n')
