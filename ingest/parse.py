@@ -246,9 +246,8 @@ def _parse_rows(
     ]
     numeric = ("percent_complete", "budget_allocated", "budget_spent", "target", "actual")
     # object columns keep None as None (pandas 3 would turn blank text into NaN)
-    df = pd.DataFrame({k: pd.Series(v, dtype="float64" if k in numeric else object, index=index)
-                       for k, v in data.items()})
-    df.index.name = "row"
+    df = pd.DataFrame(data, index=pd.Index(index, name="row"), dtype=object)
+    df = df.astype({k: "float64" for k in numeric})
     df["metric_direction"] = df["metric_direction"].where(df["metric_direction"].notna(), "increase")
     df["period_end"] = period.end if period_known else date.max
     return df, problems, failed

@@ -111,12 +111,19 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
                  ) -> list[Problem]:
     """The warnings of SPEC §2.4 that concern rows; call before `complete_rows` normalises them."""
     out: list[Problem] = []
-    records = df.to_dict("index")  # one conversion; per-row .loc lookups are slow
+
+    class _Row:  # reads only the cells a warning needs, from flagged rows only
+        def __init__(self, row: int) -> None:
+            self.row = row
+
+        def __getitem__(self, column: str) -> Any:
+            return df.at[self.row, column]
 
     def warn(row: int, column: str, message: str) -> None:
         letter, header = letters.get(column, (None, column))
+        value = df.at[row, column] if column in df.columns else None
         out.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
-                           value=display_value(records[row].get(column))))
+                           value=display_value(value)))
 
     status, pct = df["status"], df["percent_complete"]
     checks: list[tuple[pd.Series, str, Callable[[Any], str]]] = []
@@ -139,7 +146,7 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
     ]
     for mask, column, message in checks:
         for row in df.index[mask.fillna(False).astype(bool)]:
-            warn(int(row), column, message(records[row]))
+            warn(int(row), column, message(_Row(int(row))))
     return out
 
 
