@@ -1,4 +1,4 @@
-"""`python -m metrics kpis | actions | export` (SPEC §6). Exit 0 ok, 1 database unusable,
+"""`python -m metrics kpis | actions | export | pack` (SPEC §6, §7). Exit 0 ok, 1 database unusable,
 2 bad arguments (unknown department or period: stderr says what exists)."""
 
 from __future__ import annotations
@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--status", action="append", default=[], help="repeatable")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--out", required=True, help="file to write")
+    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF (SPEC §7)")
+    common(pck)
+    pck.add_argument("--department", action="append", default=[], help="repeatable")
+    pck.add_argument("--objective", action="append", default=[], help="repeatable")
+    pck.add_argument("--out", required=True, help="folder to write the files into")
+    pck.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    pck.add_argument("--chromium", help="Chromium to print the PDF with (default: found on PATH)")
     return parser
 
 
@@ -138,6 +145,20 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
     print(f"Wrote {count} action(s) to {args.out}", file=sys.stderr)
 
 
+def _pack(con: Connection, args: argparse.Namespace) -> None:
+    from metrics.pack import write_pack
+
+    filters = checked_filters(con, Filters(args.period, tuple(args.department),
+                                           tuple(args.objective)))
+    files = write_pack(con, filters, args.out, pdf=not args.no_pdf, chromium=args.chromium)
+    for path in (files.xlsx, files.html, files.pdf):
+        if path is not None:
+            print(path)
+    if files.pdf_message and not args.no_pdf:
+        print(f"No PDF: {files.pdf_message}", file=sys.stderr)
+    print(f"Review pack {files.pack_id} written in {files.seconds:.1f} s", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
@@ -152,7 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{e.title}: {e.message}", file=sys.stderr)
         return 1
     try:
-        {"kpis": _kpis, "actions": _actions, "export": _export}[args.command](con, args)
+        {"kpis": _kpis, "actions": _actions, "export": _export,
+         "pack": _pack}[args.command](con, args)
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2

@@ -35,8 +35,10 @@ class PdfUnavailable(LekgotlaError):
 
 
 def find_chromium(explicit: str | None = None) -> str | None:
-    """The Chromium to print with: `explicit`, else LEKGOTLA_CHROMIUM, else a usual name."""
-    for name in (explicit, os.environ.get("LEKGOTLA_CHROMIUM"), *CANDIDATES):
+    """The Chromium to print with: `explicit` (only it, when given), else LEKGOTLA_CHROMIUM,
+    else a usual name on this machine; None when there is none."""
+    asked = explicit or os.environ.get("LEKGOTLA_CHROMIUM")
+    for name in (asked,) if asked else CANDIDATES:
         if not name:
             continue
         found = shutil.which(name) or (name if Path(name).is_file() else None)
@@ -108,10 +110,14 @@ def html_to_pdf(html: str, chromium: str | None = None, footer: str = "",
     """The report printed to PDF (A4 landscape, page numbers and `footer` at the foot of each
     page). Raises PdfUnavailable, with what to do, when this machine cannot make one."""
     found = find_chromium(chromium)
+    asked = chromium or os.environ.get("LEKGOTLA_CHROMIUM")
+    if found is None and asked:
+        raise PdfUnavailable(f"There is no Chromium at {asked}. Name another, or leave it out "
+                             "to use the one installed (Debian: /usr/bin/chromium).")
     if found is None:
         raise PdfUnavailable(
-            "No Chromium was found (looked for " + ", ".join(c for c in CANDIDATES) + "; "
-            "LEKGOTLA_CHROMIUM or --chromium name another). Install one (Debian: apt-get install "
+            "No Chromium was found (looked for " + ", ".join(CANDIDATES) + "; LEKGOTLA_CHROMIUM "
+            "or --chromium name another). Install one (Debian: apt-get install "
             "chromium) to get the PDF, or print the HTML report from a browser.")
     with tempfile.TemporaryDirectory(prefix="lekgotla-pack-") as tmp:
         path = Path(tmp) / "report.html"

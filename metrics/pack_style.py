@@ -83,5 +83,8 @@ footer { margin-top: 48px; border-top: 1px solid var(--line); padding-top: 10px;
   section.major { break-before: page; }
   section.department + section.department { break-before: page; }
   .tile svg { display: none; }
+  table.data { font-size: 11px; }
+  table.data th, table.data td { padding: 3px 4px; }
+  table.data td.wide { min-width: 150px; }
 }
 """

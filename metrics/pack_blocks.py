@@ -1,0 +1,160 @@
+"""Building blocks of the review report's HTML: values as text, RAG chips, tables, KPI tiles
+with sparklines, chart slots. Every text from the data is HTML-escaped here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from dashboard import theme
+from metrics.kpis import plain
+from metrics.pack_format import DASH, KPI_BY_NAME, Col, change_unit, period_label
+
+NUMERIC = {"int", "signed", "rate", "percent", "pct100", "ratio", "days", "money"}
+NOWRAP = {"nowrap", "date", "datetime"}
+
+
+def show(value: Any, kind: str, currency: str = "R") -> str:
+    """A value as text for the report (not yet escaped): the dash where there is none."""
+    value = plain(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DASH
+    formats = {"rate": theme.pct, "percent": theme.percent_points, "ratio": theme.ratio,
+               "days": theme.days, "date": theme.a_date, "datetime": theme.a_datetime,
+               "pct100": lambda v: f"{float(v):.0f}%", "int": theme.number,
+               "count": theme.number}
+    if kind == "money":
+        return theme.money(value, currency)
+    if kind == "signed":
+        return f"{int(value):+d}".replace("-", "−")
+    if kind in formats:
+        return str(formats[kind](value))
+    return str(value)
+
+
+def chip(label: Any) -> str:
+    """A RAG (or submission state) as a coloured label; the dash when there is none."""
+    text = plain(label)
+    if text is None:
+        return DASH
+    return f'<span class="chip {escape(str(text).lower().replace(" ", "-"))}">{escape(str(text))}</span>'
+
+
+def table(rows: pd.DataFrame, columns: Sequence[Col], currency: str, caption: str = "") -> str:
+    """An HTML table of these rows and columns."""
+    head = "".join(f'<th class="{"num" if c.kind in NUMERIC else ""}">{escape(c.header)}</th>'
+                   for c in columns)
+    body = []
+    for record in rows.to_dict("records"):
+        cells = []
+        for c in columns:
+            value = record.get(c.key)
+            if c.kind == "rag":
+                cells.append(f"<td>{chip(value)}</td>")
+                continue
+            if c.kind == "html":  # built from escaped parts by the section that made it
+                cells.append(f'<td class="wide">{value}</td>')
+                continue
+            css = ("num" if c.kind in NUMERIC else "nowrap" if c.kind in NOWRAP
+                   else "wide" if c.kind == "wide" else "")
+            text = escape(show(value, c.kind, currency))
+            cells.append(f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    note = f'<p class="note">{escape(caption)}</p>' if caption else ""
+    return (f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}'
+            f"</tbody></table>{note}")
+
+
+def with_source(rows: pd.DataFrame, by: str = "upload_id") -> pd.DataFrame:
+    """Rows with `source`: where each was read — `upload 23 · row 14` (Sources names the file),
+    or, within one department's report, `Action Plan · row 14` (just the row for a CSV, whose
+    "sheet" is its file name)."""
+    if rows.empty:
+        return rows
+    out = []
+    for u, f, r in zip(rows[by], rows["file_name"], rows["source_row"], strict=True):
+        where = f"upload {int(u)}" if by == "upload_id" else str(u)
+        if by == "sheet" and str(f).rsplit(".", 1)[0] == str(u):
+            where = ""
+        row = f"row\u00a0{int(r)}" if plain(r) is not None else ""
+        out.append(" · ".join(p for p in (where, row) if p) or DASH)
+    return rows.assign(source=out)
+
+
+def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the composite cells of the action tables: `action_cell` (the action, and under
+    it who is responsible and for which objective) and `forecast_cell` (forecast finish and how
+    many days after (+) or before (−) the due date)."""
+    if rows.empty:
+        return rows
+    actions, forecasts = [], []
+    for r in rows.to_dict("records"):
+        under = [escape(str(v)) for v in (r.get("responsible"), r.get("objective_id"))
+                 if plain(v) is not None and str(v).strip()]
+        actions.append(escape(show(r.get("action"), "text"))
+                       + (f'<div class="under">{" · ".join(under)}</div>' if under else ""))
+        finish = show(r.get("forecast_finish"), "date")
+        days = plain(r.get("forecast_slip_days"))
+        forecasts.append(f'<span class="nowrap">{escape(finish)}</span>'
+                         + (f'<div class="under">{escape(show(days, "signed"))} days vs due</div>'
+                            if days is not None and finish != DASH else ""))
+    return rows.assign(action_cell=actions, forecast_cell=forecasts)
+
+
+def sparkline(values: Sequence[Any], width: int = 84, height: int = 26) -> str:
+    """A small inline SVG line of a KPI's monthly values (empty when fewer than two)."""
+    points = [(i, float(v)) for i, v in enumerate(values) if plain(v) is not None]
+    if len(points) < 2:
+        return ""
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span, last = (high - low) or 1.0, max(len(values) - 1, 1)
+    coords = " ".join(f"{2 + i * (width - 4) / last:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+                      for i, v in points)
+    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true">'
+            f'<polyline fill="none" stroke="#9DB3C8" stroke-width="1.6" points="{coords}"/></svg>')
+
+
+def change_text(name: str, change: Any, since: str | None, short: bool = False) -> str:
+    """A KPI's change since the previous period, coloured good or bad."""
+    change = plain(change)
+    if change is None or since is None:
+        return '<div class="change flat">no earlier period to compare</div>'
+    k = KPI_BY_NAME.get(name)
+    kind, good = (k.kind, k.good) if k else ("count", "none")
+    amount = float(change) * (100 if kind == "rate" else 1)
+    unit = change_unit(kind)
+    digits = 0 if kind in ("count", "days") else 2 if kind == "ratio" else 1
+    if abs(amount) < 1e-9:
+        return f'<div class="change flat">no change{"" if short else " since " + escape(since)}</div>'
+    css = "flat" if good == "none" else "good" if (amount > 0) == (good == "up") else "bad"
+    arrow = "▲" if amount > 0 else "▼"
+    text = f"{arrow} {amount:+.{digits}f}{(' ' + unit) if unit else ''}"
+    text += "" if short else f" since {since}"
+    return f'<div class="change {css}">{escape(text)}</div>'
+
+
+def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str],
+          mini: bool = False) -> str:
+    """KPI tiles: label, value, change since the previous period, and a sparkline."""
+    by_name = changes.set_index("kpi")
+    previous = plain(changes["previous_period"].iloc[0])
+    since = period_label(previous) if previous else None
+    out = []
+    for name in names:
+        k = KPI_BY_NAME[name]
+        spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
+        out.append(f'<div class="tile" title="{escape(k.meaning)}" data-kpi="{name}">{spark}'
+                   f'<div class="label">{escape(k.label)}</div>'
+                   f'<div class="value">{escape(show(by_name.loc[name, "value"], k.kind))}</div>'
+                   f'{change_text(name, by_name.loc[name, "change"], since, mini)}</div>')
+    return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
+
+
+def chart(divs: dict[str, str], name: str, title: str) -> str:
+    """A chart with its heading (nothing when the chart has no data)."""
+    if name not in divs:
+        return ""
+    return f'<div class="chart" data-chart="{name}"><h4>{escape(title)}</h4>{divs[name]}</div>'
