@@ -413,9 +413,9 @@ def parse_file(data: bytes, file_name: str, opts: Options) -> ParsedFile:
     """Read and validate a file's bytes; file-level failures become one error Problem."""
     try:
         wb = read_workbook(data, file_name, max_bytes=opts.max_bytes, max_uncompressed=opts.max_uncompressed)
+        return parse_workbook(wb, opts)  # sheets are read as they are needed, so this can fail too
     except IngestError as e:
         return ParsedFile(file_name, problems=[Problem("error", e.message)], unreadable=True)
-    return parse_workbook(wb, opts)
 
 
 def can_load(parsed: ParsedFile, skip_invalid_rows: bool) -> bool:

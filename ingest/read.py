@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,12 +28,39 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
 @dataclass
 class Sheet:
-    """One visible sheet: `rows[i][j]` is the cell at Excel row i+1, column j+1 (None if empty)."""
+    """One visible sheet: `rows[i][j]` is the cell at Excel row i+1, column j+1 (None if empty).
+
+    A workbook's sheets are read when first used, so a report's notes and cover sheets cost nothing.
+    """
 
     name: str
-    rows: list[list[Any]]
-    formula_cells_without_value: list[str] = field(default_factory=list)
-    error_cells: list[tuple[str, str]] = field(default_factory=list)  # (cell, "#DIV/0!")
+    _rows: list[list[Any]] | None = None
+    _formulas: list[str] | None = None
+    _errors: list[tuple[str, str]] | None = None
+    _load: Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]] | None = None
+
+    def _ensure(self) -> None:
+        if self._rows is None:
+            assert self._load is not None
+            self._rows, self._formulas, self._errors = self._load()
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        self._ensure()
+        assert self._rows is not None
+        return self._rows
+
+    @property
+    def formula_cells_without_value(self) -> list[str]:
+        """Cells with a formula but no cached value."""
+        self._ensure()
+        return self._formulas or []
+
+    @property
+    def error_cells(self) -> list[tuple[str, str]]:
+        """(cell, shown error such as "#DIV/0!") for cells showing an Excel error."""
+        self._ensure()
+        return self._errors or []
 
 
 @dataclass
@@ -149,6 +177,24 @@ def _cell_issues(archive: zipfile.ZipFile, path: str | None) -> tuple[list[str],
     return missing, errors
 
 
+def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | None, file_name: str
+                  ) -> Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]]:
+    def load() -> tuple[list[list[Any]], list[str], list[tuple[str, str]]]:
+        try:
+            raw = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as e:  # calamine raises several error types for broken sheets
+            raise IngestError(
+                f"Sheet {name!r} of {file_name} cannot be read ({type(e).__name__}: {e}). "
+                "Save the workbook again from Excel as .xlsx.",
+                "The file is damaged",
+            ) from e
+        rows = [[_clean(v) for v in row] for row in raw]
+        missing, errors = _cell_issues(archive, path)
+        return rows, missing, errors
+
+    return load
+
+
 def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
     """The visible sheets of an .xlsx/.xlsm workbook, read as data (cached formula values)."""
     archive = _check_zip(data, file_name, max_uncompressed)
@@ -176,17 +222,7 @@ def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
         if m.visible != pc.SheetVisibleEnum.Visible:
             hidden.append(m.name)
             continue
-        try:
-            raw = book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
-        except Exception as e:
-            raise IngestError(
-                f"Sheet {m.name!r} of {file_name} cannot be read ({type(e).__name__}: {e}). "
-                "Save the workbook again from Excel as .xlsx.",
-                "The file is damaged",
-            ) from e
-        rows = [[_clean(v) for v in row] for row in raw]
-        missing, errors = _cell_issues(archive, paths.get(m.name))
-        sheets.append(Sheet(m.name, rows, missing, errors))
+        sheets.append(Sheet(m.name, _load=_sheet_loader(book, archive, m.name, paths.get(m.name), file_name)))
     return Workbook(file_name, "xlsx", sheets, hidden)
 
 
@@ -242,7 +278,7 @@ def read_csv(data: bytes, file_name: str) -> Workbook:
             rows = candidate
             break
     name = PurePosixPath(file_name).stem
-    return Workbook(file_name, "csv", [Sheet(name, rows)])
+    return Workbook(file_name, "csv", [Sheet(name, rows, [], [])])
 
 
 def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int) -> Workbook:
