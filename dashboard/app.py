@@ -38,6 +38,7 @@ navigation = st.navigation({
     ],
     "Reports & admin": [
         page("upload.py", "Upload", ":material/upload_file:"),
+        page("review_pack.py", "Review pack", ":material/summarize:"),
         page("settings.py", "Settings", ":material/settings:"),
     ],
 })

@@ -1,0 +1,95 @@
+"""Review pack: the quarterly lekgotla review in one click — the workbook, the self-contained HTML
+report and its PDF, for the period and filters of the sidebar (SPEC §7). The pack is built by
+`metrics.pack`, the same code as `python -m metrics pack`."""
+
+import streamlit as st
+
+from dashboard import components, theme
+from dashboard.data import Data
+from metrics import pack as review_pack
+from metrics.filters import is_quarter
+from metrics.pack_html import pack_html
+from metrics.pack_pdf import PdfUnavailable, find_chromium, html_to_pdf
+from metrics.pack_xlsx import pack_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+d = Data()
+f = components.require_filters(d)
+components.heading("Review pack", f, "what the quarterly lekgotla reviews, as files to share")
+if not is_quarter(f.period):
+    st.caption("This pack covers one month. For the quarterly pack choose **View → Quarter** in "
+               "the sidebar.")
+
+with st.spinner("Gathering the figures…"):
+    p = d(review_pack.build_pack, f)
+if not p.kpi("actions"):
+    components.empty("No actions match these filters for this period. Clear the objective filter "
+                     "or choose another period in the sidebar.")
+    st.stop()
+
+reporting = [x for x in p.departments if x.action_count]
+previous = theme.period_label(p.previous_period) if p.previous_period else "no earlier period"
+st.markdown(
+    f"**Stamp `{p.pack_id}`** — {len(reporting)} departments, {int(p.kpi('actions'))} actions, "
+    f"figures as of {theme.period_label(p.month)}, compared with {previous}; built from "
+    f"{len(p.uploads)} reports, each named in the pack with its SHA-256. The same data and "
+    "filters always give the same pack.")
+
+with st.container(horizontal=True, gap="small"):
+    st.download_button("Workbook (XLSX)", lambda: pack_xlsx(p), file_name=f"{p.stem}.xlsx",
+                       mime=XLSX, key="pack-xlsx", on_click="ignore", type="primary",
+                       icon=":material/table_view:",
+                       help="A summary sheet (KPIs with change, league table with computed RAG) "
+                            "and one sheet per department with every action.")
+    st.download_button("Report (HTML)", lambda: pack_html(p).encode("utf-8"),
+                       file_name=f"{p.stem}.html", mime="text/html", key="pack-html",
+                       on_click="ignore", type="primary", icon=":material/description:",
+                       help="One file with interactive charts; opens offline in any browser.")
+    make_pdf = st.button("Make the PDF", key="pack-pdf-make", icon=":material/picture_as_pdf:",
+                         disabled=find_chromium() is None,
+                         help="The HTML report printed by headless Chromium (a few seconds).")
+
+if find_chromium() is None:
+    st.info("No PDF on this machine: there is no Chromium to print with (Debian: `apt-get "
+            "install chromium`). Open the HTML report in a browser and print it instead.",
+            icon=":material/info:")
+elif make_pdf:
+    try:
+        with st.spinner("Printing the report with Chromium…"):
+            pdf = html_to_pdf(pack_html(p), footer=f"Lekgotla review pack · {p.filters.period} · "
+                                                   f"stamp {p.pack_id}")
+        st.download_button("Download the PDF", pdf, file_name=f"{p.stem}.pdf",
+                           mime="application/pdf", key="pack-pdf", on_click="ignore",
+                           icon=":material/download:")
+    except PdfUnavailable as e:
+        components.error(e)
+
+st.subheader("In the pack")
+st.markdown(
+    "- **Cover**: period, filters, data freshness, the reports in force and the stamp\n"
+    "- **At a glance**: every KPI with its change, the department league table with computed RAG\n"
+    "- **Trends**, **Alignment** (objectives × departments, SMART checks), **Slippage** "
+    f"({len(p.slipped)} slipped, {len(p.moved)} rescheduled, {len(p.late)} overdue or "
+    "forecast late)\n"
+    f"- **Departments**: {len(reporting)} sections, each with its KPIs and every action\n"
+    "- **Did not report** and **Sources** (every upload read)")
+
+missing = p.not_reported
+if missing.empty:
+    st.success("Every department in scope reported every month of the period.",
+               icon=":material/check_circle:")
+else:
+    st.warning("Did not report: " + "; ".join(
+        f"{r.department} ({theme.period_label(r.period)}, {r.state})"
+        for r in missing.itertuples()), icon=":material/warning:")
+
+st.markdown("##### Reports in force")
+fresh = p.uploads[p.uploads["use"] == "figures"].assign(sha256=lambda t: t["sha256"].str[:12])
+st.dataframe(fresh[["department", "period", "file_name", "upload_id", "versions", "submitted_at",
+                    "uploaded_at", "sha256"]], hide_index=True,
+             column_config={**components.column_config(d.setting("currency")),
+                            "versions": st.column_config.NumberColumn("Version"),
+                            "submitted_at": st.column_config.DateColumn("Submitted",
+                                                                        format="D MMM YYYY"),
+                            "sha256": st.column_config.TextColumn("SHA-256 (first 12)")})
