@@ -1,7 +1,9 @@
 """Lekgotla dashboard: the router. `streamlit run dashboard/app.py`.
 
-Start-up (settings check, database, sample data on a fresh start), the sidebar filters every
-page honours, then `st.navigation`. Pages only render; their numbers come from `metrics`.
+Start-up checks (settings, packages, login configuration), the database (sample data on a fresh
+start), who is signed in (`auth.gate`: the login page or demo mode), then `st.navigation` with
+the pages the user's role may use — a page left out is not reachable by its URL either — and
+the sidebar filters every page honours. Pages only render; their numbers come from `metrics`.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, filters
-from ingest import settings
+from dashboard import auth, data, filters, startup
 from ingest.errors import LekgotlaError
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
@@ -20,12 +21,27 @@ st.set_page_config(page_title="Lekgotla", page_icon=":material/insights:", layou
                    initial_sidebar_state="expanded")
 
 
-def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
+try:
+    startup.check()
+    data.start()
+    d = data.Data()
+    user = auth.gate(d)  # the login or no-access page stops the run here
+except LekgotlaError as e:
+    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
+    st.stop()
+
+NEEDS: dict[st.Page, str] = {}  # page -> the permission (ingest.access.PERMISSIONS) it needs
+
+
+def page(file: str, title: str, icon: str, default: bool = False, needs: str = "view"
+         ) -> st.Page:
     """A page of dashboard/app_pages/, its URL path taken from the file name."""
-    return st.Page(PAGES / file, title=title, icon=icon, default=default)
+    p = st.Page(PAGES / file, title=title, icon=icon, default=default)
+    NEEDS[p] = needs
+    return p
 
 
-navigation = st.navigation({
+navigation = st.navigation(auth.visible_pages({
     "Leadership": [
         page("overview.py", "Overview", ":material/dashboard:", default=True),
         page("alignment.py", "Alignment", ":material/account_tree:"),
@@ -37,20 +53,16 @@ navigation = st.navigation({
         page("explore.py", "Explore & export", ":material/table_view:"),
     ],
     "Reports & admin": [
-        page("upload.py", "Upload", ":material/upload_file:"),
-        page("review_pack.py", "Review pack", ":material/summarize:"),
-        page("settings.py", "Settings", ":material/settings:"),
+        page("upload.py", "Upload", ":material/upload_file:", needs="upload"),
+        page("review_pack.py", "Review pack", ":material/summarize:", needs="export"),
+        page("settings.py", "Settings", ":material/settings:", needs="settings"),
+        page("users.py", "Users", ":material/group:", needs="users"),
+        page("audit.py", "Audit", ":material/history:", needs="audit"),
     ],
-})
-
-try:
-    settings.check_all()
-    data.start()
-    d = data.Data()
-except LekgotlaError as e:
-    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
-    st.stop()
+}, NEEDS, user))
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
+auth.sidebar(user)
 filters.sidebar(d)
+auth.banner(user)
 navigation.run()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import filters, theme
+from dashboard import auth, data, filters, theme
 from dashboard.data import Data
+from ingest.access import check_export
 from ingest.errors import LekgotlaError
 from metrics.kpis import RATE_KPIS
 
@@ -40,7 +41,9 @@ def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
         empty("No status reports are loaded yet. Upload a department's report on the **Upload** "
               "page (or the strategy register on **Settings**), or run "
               "`python -m ingest load FILE...`; the figures appear here at once.")
-        st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+        if auth.may(auth.current(), "upload"):  # a page not in this role's navigation has no link
+            st.page_link("app_pages/upload.py", label="Go to Upload",
+                         icon=":material/upload_file:")
         st.stop()
     return f
 
@@ -256,15 +259,25 @@ def display(df: pd.DataFrame) -> Any:
     return styler
 
 
-def downloads(df: pd.DataFrame, stem: str, key: str, eager: bool = False,
-              prominent: bool = False, sheet: str = "Data") -> None:
-    """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7)."""
+def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
+              sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None) -> None:
+    """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7), for roles that may
+    export. The bytes are made when a button is clicked, after `check_export` has checked the
+    user and logged the export (who, the filters in force, how many rows)."""
+    user = auth.current()
+    if not auth.may(user, "export"):
+        return
     rows = f" ({len(df)} rows)" if prominent else ""
     kind = "secondary" if prominent else "tertiary"
-    def make(fmt: str) -> Callable[[], bytes] | bytes:
-        if eager:
+    detail = {**sidebar_filters(), **{k: v for k, v in (applied_filters or {}).items()
+                                      if v not in (None, "", [], ())}}
+    con = data.connection()
+
+    def make(fmt: str) -> Callable[[], bytes]:
+        def build() -> bytes:  # runs in the server's thread when the button is clicked
+            check_export(con.cursor(), user, len(df), table=key, file=f"{stem}.{fmt}", **detail)
             return metrics.table_bytes(df, fmt, sheet)
-        return lambda: metrics.table_bytes(df, fmt, sheet)
+        return build
 
     with st.container(horizontal=True, gap="small"):
         st.download_button(f"CSV{rows}", make("csv"), file_name=f"{stem}.csv", mime="text/csv",
@@ -276,10 +289,18 @@ def downloads(df: pd.DataFrame, stem: str, key: str, eager: bool = False,
             key=f"{key}-xlsx", on_click="ignore", icon=":material/download:", type=kind)
 
 
+def sidebar_filters() -> dict[str, Any]:
+    """The sidebar filters in force, for the audit log of an export (empty ones left out)."""
+    chosen = {"period": st.session_state.get(filters.PERIOD),
+              "departments": list(st.session_state.get(filters.DEPARTMENTS) or []),
+              "objectives": list(st.session_state.get(filters.OBJECTIVES) or [])}
+    return {k: v for k, v in chosen.items() if v}
+
+
 def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | None = None,
           currency: str = "R", height: int | str = "auto", labels: dict[str, str] | None = None,
-          eager: bool = False, download: pd.DataFrame | None = None, prominent: bool = False,
-          sheet: str = "Data", **kwargs: Any) -> Any:
+          download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
+          applied_filters: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
     shown unless `download` gives the full table to hand out."""
     shown = df[list(columns)] if columns is not None else df
@@ -288,8 +309,8 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
         config[name] = label
     result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
                           key=key, placeholder=theme.DASH, **kwargs)
-    downloads(shown if download is None else download, stem, key, eager=eager,
-              prominent=prominent, sheet=sheet)
+    downloads(shown if download is None else download, stem, key, prominent=prominent,
+              sheet=sheet, applied_filters=applied_filters)
     return result
 
 

@@ -16,12 +16,37 @@ from typing import Any
 import streamlit as st
 
 from ingest import db, settings
+from ingest.errors import LekgotlaError
 from ingest.sample import ensure_sample_data
+
+# The dashboard's connection may read and write its own database and nothing else: no files,
+# no network, no extensions fetched or loaded on demand, and no way for a query to undo this.
+# (Backups, which attach another file, are the command line's: `python -m ingest backup`.)
+HARDENING: tuple[str, ...] = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
+
+
+def harden(con: db.Connection) -> None:
+    """Apply HARDENING to the database instance (once: a locked instance is left as it is)."""
+    if db.scalar(con, "SELECT current_setting('lock_configuration')"):
+        if db.scalar(con, "SELECT current_setting('enable_external_access')"):
+            raise LekgotlaError("The database was opened elsewhere in this process with external "
+                                "access allowed and its configuration locked.",
+                                "The database connection is not locked down")
+        return
+    for statement in HARDENING:
+        con.execute(statement)
 
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str) -> db.Connection:
-    return db.connect(path)
+    con = db.connect(path)
+    harden(con)
+    return con
 
 
 @st.cache_resource(show_spinner="First start: loading the sample data from sample_data/ …")
@@ -43,6 +68,12 @@ def start() -> bool:
 def cursor() -> db.Connection:
     """A cursor of the process's connection, for this script run."""
     return _connection(db_key()).cursor()
+
+
+def connection() -> db.Connection:
+    """The process's connection itself, for work done outside this script run (a download made
+    when its button is clicked takes its own `.cursor()` of it, in the server's thread)."""
+    return _connection(db_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import components, theme
 from dashboard.data import Data
+from ingest.access import User
 from ingest.annotate import annotate
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
@@ -21,6 +22,7 @@ from metrics.kpis import months_with_data
 HEADERS = "Lekgotla's headers (the template, or the usual synonyms)"
 NEW_MAPPING = "A new mapping…"
 FLASH = "upload_flash"  # the outcome of a commit, shown once after the page reloads
+REJECTED = "upload_rejections_recorded"  # (sha256, department, period) already stored as rejected
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
 
@@ -57,9 +59,20 @@ def flash() -> None:
                      icon=":material/dashboard:")
 
 
-def confirm(parsed: ParsedFile, names: list[str], key: str
+def departments_for(user: User, departments: pd.DataFrame) -> list[str]:
+    """The departments this user may upload for: a department head's own, else the register's
+    (else every department known)."""
+    listed = departments[departments["in_register"].astype(bool)]["department"].tolist()
+    names = [str(x) for x in (listed or departments["department"].tolist())]
+    if user.role != "department_head":
+        return names
+    return [n for n in names if user.owns(n)] or sorted(user.departments)
+
+
+def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = False
             ) -> tuple[str | None, str | None, str | None]:
     """Show the department and period detected and let the uploader confirm or correct them.
+    `restricted`: the uploader may choose only among `names` (a department head's own).
 
     Returns (department to use or None, period to use or None, a problem that stops the upload).
     """
@@ -70,13 +83,25 @@ def confirm(parsed: ParsedFile, names: list[str], key: str
     if len(parsed.departments) > 1:
         left.markdown(f"**Consolidated report** for {len(parsed.departments)} departments: "
                       + ", ".join(parsed.departments) + ". Each replaces that department's report.")
+        others = [x for x in parsed.departments if x not in names]
+        if restricted and others:
+            problem = (f"This consolidated report also holds {', '.join(others)}: you may upload "
+                       f"only for {', '.join(names)}. Upload your department's own report.")
     else:
         found = parsed.departments[0] if parsed.departments else None
-        options = names + ([found] if found and found not in names else [])
+        options = names + ([found] if found and found not in names and not restricted else [])
+        index = options.index(found) if found in options else None
+        if restricted and index is None and len(options) == 1 and found is None:
+            index = 0  # a department head with one department: nothing to choose
         department = left.selectbox(
-            "Department", options, index=options.index(found) if found in options else None,
+            "Department", options, index=index,
             key=f"dept-{key}-{found}", placeholder="Choose the department",
             help="Detected from the metadata block, the Department column or the file name.")
+        if restricted and found and found not in options:
+            left.warning(f"The file says it is {found}'s report; you may upload only for "
+                         f"{', '.join(names)}. If it is your department's, choose it: a "
+                         "Department column naming another department is still an error.",
+                         icon=":material/warning:")
         if department is None:
             problem = "Choose the department this report is for."
     text = right.text_input("Reporting period", value=detected_period or "",
@@ -197,8 +222,25 @@ def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:
     return False
 
 
-def commit(d: Data, data: bytes, parsed: ParsedFile, opts: Options, skip: bool, sha: str,
-           mapping: Mapping | None) -> None:
+def record_rejection(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options,
+                     sha: str, mapping: Mapping | None) -> None:
+    """Store the rejected upload once per file, department and period: `store` writes its
+    `rejected` row (every message, no rows, no bytes) and its audit entry."""
+    done: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
+    mark = (sha, opts.department, opts.period)
+    if mark in done:
+        return
+    try:
+        store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None,
+              user=user)
+    except LekgotlaError as e:
+        components.error(e)
+    done.add(mark)
+    st.caption("This rejected file is recorded: it shows on Submissions as a rejected upload.")
+
+
+def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, skip: bool,
+           sha: str, mapping: Mapping | None) -> None:
     """The commit button: store the report(s) only when the uploader confirms."""
     current = [views.current_upload(d.con, r.department, r.period.key) for r in parsed.reports]
     what = ", ".join(
@@ -208,8 +250,8 @@ def commit(d: Data, data: bytes, parsed: ParsedFile, opts: Options, skip: bool, 
     st.markdown(f"Committing will **{what}**.{kept}")
     if st.button("Commit", type="primary", key="commit", icon=":material/cloud_upload:"):
         try:
-            outcomes = store(d.con, data, parsed, opts, who="dashboard",
-                             mapping_name=mapping.name if mapping else None)
+            outcomes = store(d.con, data, parsed, opts,
+                             mapping_name=mapping.name if mapping else None, user=user)
         except LekgotlaError as e:
             components.error(e)
             return

@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("read_memory_mb", 1024, int, "Most memory reading one file may use, in MB."),
     Setting("load_sample_data", True, bool,
             "Load sample_data/ into an empty database when the dashboard starts."),
+    Setting("require_login", False, bool,
+            "Make login mandatory: the dashboard refuses to start without an [auth] section in "
+            ".streamlit/secrets.toml instead of running in demo mode."),
+    Setting("admin_emails", "", str,
+            "Comma-separated emails let in as admin on their first login when no user record "
+            "exists for them yet (to add the first administrator; manage everyone on Users)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

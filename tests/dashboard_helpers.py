@@ -6,15 +6,18 @@ from __future__ import annotations
 import io
 import shutil
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit as st
 from openpyxl import Workbook
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import ROLE_LABELS
 from ingest import db
 from ingest.sample import load_sample_data
 
@@ -29,7 +32,23 @@ PAGES = {
     "explore": "app_pages/explore.py",
     "upload": "app_pages/upload.py",
     "settings": "app_pages/settings.py",
+    "users": "app_pages/users.py",
+    "audit": "app_pages/audit.py",
 }
+# the pages each role's navigation lists beyond the ones everybody reads (ingest.access.PERMISSIONS)
+ROLE_PAGES = {
+    "admin": {"settings", "users", "audit"},
+    "leadership": set(),
+    "me": {"upload"},
+    "department_head": {"upload"},
+}
+# a role that may use each page, for tests that only need to get there (demo mode)
+ROLE_FOR_PAGE = {"upload": "me"}
+# an [auth] section as Streamlit wants it (nothing is contacted until someone clicks Log in)
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a-test-cookie-secret-of-some-length",
+        "client_id": "lekgotla", "client_secret": "secret",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
 TIMEOUT = 60
 
 HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated", "Budget spent",
@@ -59,10 +78,23 @@ def copy_db(source: Path, target_dir: Path) -> Path:
 
 
 def app(db_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
-        query: dict[str, Any] | None = None, state: dict[str, Any] | None = None) -> AppTest:
-    """The dashboard run once on `db_path` (then on `page`, when given)."""
+        query: dict[str, Any] | None = None, state: dict[str, Any] | None = None,
+        role: str | None = None, user: dict[str, Any] | None = None) -> AppTest:
+    """The dashboard run once on `db_path` (then on `page`, when given).
+
+    Demo mode, acting as `role` (else the one `page` needs, else admin); with `user`, login is
+    configured and `user` is the identity Streamlit's st.user gives (`{"is_logged_in": True,
+    "email": ...}`)."""
     monkeypatch.setenv("LEKGOTLA_DB", str(db_path))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    # the secrets are the test's own: a developer's .streamlit/secrets.toml never leaks in
+    at.secrets = {"auth": dict(AUTH)} if user is not None else {"lekgotla": {}}
+    if user is not None:
+        at.user = dict(user)
+    else:
+        role = role or ROLE_FOR_PAGE.get(page or "")
+        if role:  # the sidebar's role choice, bound to the URL by its label
+            at.query_params["demo_role"] = ROLE_LABELS[role]
     for k, v in (query or {}).items():
         at.query_params[k] = v
     for k, v in (state or {}).items():
@@ -88,11 +120,13 @@ def texts(at: AppTest) -> str:
 
 
 class Downloads:
-    """Records the bytes of every file a page hands to a download button."""
+    """Records the bytes of every file a page hands to a download button, and the function of
+    every button whose file is made when clicked (`click` runs it as the browser's click would)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Callable[[], Any]] = {}
         original = MemoryMediaFileStorage.load_and_get_id
+        original_deferred = MediaFileManager.add_deferred
         files = self.files
 
         def load_and_get_id(storage: Any, path_or_data: Any, mimetype: str, kind: Any,
@@ -102,13 +136,28 @@ class Downloads:
                 files[filename] = path_or_data
             return original(storage, path_or_data, mimetype, kind, filename)
 
+        def add_deferred(manager: Any, data_callable: Callable[[], Any], mimetype: str | None,
+                         coordinates: str, file_name: str | None = None, **kw: Any) -> str:
+            if file_name:
+                files.pop(file_name, None)
+                files[file_name] = data_callable
+            return original_deferred(manager, data_callable, mimetype, coordinates,
+                                     file_name=file_name, **kw)
+
         monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+        monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+
+    def names(self) -> list[str]:
+        """The file names of every download offered so far."""
+        return list(self.files)
 
     def named(self, suffix: str) -> bytes:
-        """The file last handed out whose name ends with `suffix`."""
+        """The file last offered whose name ends with `suffix` (made now, as a click would)."""
         found = [k for k in self.files if k.endswith(suffix)]
         assert found, f"{suffix}: {sorted(self.files)}"
-        return self.files[found[-1]]
+        data = self.files[found[-1]]
+        made = data() if callable(data) else data
+        return made.encode("utf-8") if isinstance(made, str) else bytes(made)
 
 
 def workbook(rows: list[list[Any]], sheet: str = "Actions") -> bytes:

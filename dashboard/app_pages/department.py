@@ -3,11 +3,12 @@
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters, theme
+from dashboard import auth, charts, components, filters, theme, versions
 from dashboard.data import Data
 from metrics import views
 
 d = Data()
+user = auth.current()
 f = components.require_filters(d)
 currency = d.setting("currency")
 
@@ -40,10 +41,9 @@ if report:
                  f"(upload #{report['upload_id']}), submitted "
                  f"{theme.a_date(report['submitted_at'])}, {report['row_count']} actions, "
                  f"{report['warning_count']} warnings.")
-    original = d(views.upload_file, int(report["upload_id"]))
-    if original:
-        right.download_button("Original file", original[1], file_name=original[0],
-                              key="original", on_click="ignore", icon=":material/download:")
+    with right:
+        versions.original_file(user, report, department, month)
+    versions.restore_control(d, user, department, month)
 
 st.subheader("Actions: self-reported status beside computed RAG")
 components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),

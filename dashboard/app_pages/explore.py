@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import components, filters
+from dashboard import auth, components, filters
 from dashboard.data import Data
 from metrics import views
 from metrics.actions import RAGS
@@ -27,13 +27,18 @@ if table.empty:
     st.stop()
 
 stem = filters.file_stem(f, "actions")
+exports = auth.may(auth.current(), "export")
 st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
-           f"{table['department'].nunique()} departments. The downloads hold exactly these rows, "
-           "with every reported field (comments and risks included) and every per-action figure; "
-           "text a spreadsheet would run as a formula is neutralised with a leading apostrophe.")
+           f"{table['department'].nunique()} departments. "
+           + ("The downloads hold exactly these rows, with every reported field (comments and "
+              "risks included) and every per-action figure; text a spreadsheet would run as a "
+              "formula is neutralised with a leading apostrophe. Each download is logged."
+              if exports else "Your role may read these rows here but not download them: "
+              "leadership, the M&E team and the policy office export."))
 components.table(
-    table, key="explore", stem=stem, currency=currency, eager=True, height=560, download=table,
+    table, key="explore", stem=stem, currency=currency, height=560, download=table,
     prominent=True, sheet="Actions",
+    applied_filters={"statuses": list(statuses), "rags": list(rags), "search": search},
     columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
              "percent_complete", "planned_progress", "schedule_variance", "start_date",
              "due_date", "baseline_due_date", "slip_days", "forecast_finish",

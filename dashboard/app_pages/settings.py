@@ -4,16 +4,18 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import components, theme
+from dashboard import auth, components, theme
 from dashboard.data import Data
 from ingest import db, mappings_store
-from ingest.errors import LekgotlaError, ValidationFailed
+from ingest.access import audit, change_setting
+from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
 from metrics import views
 
 FLASH = "settings_flash"
 d = Data()
+user = auth.current()
 st.title("Settings")
 st.caption("The register of strategic objectives and departments, and the thresholds the KPIs "
            "use. Every change shows on every page at once.")
@@ -78,8 +80,8 @@ with register:
                          "nothing was loaded.", icon=":material/error:")
             elif st.button("Load this register", type="primary", key="load-register"):
                 try:
-                    version = load_register(d.con, file.getvalue(), file.name, who="dashboard")
-                except ValidationFailed as e:
+                    version = load_register(d.con, file.getvalue(), file.name, user=user)
+                except LekgotlaError as e:
                     components.error(e)
                 else:
                     st.session_state[FLASH] = [f"Register version {version} is now in force."]
@@ -122,7 +124,7 @@ with thresholds:
                 if source_of(s.name) != "database-or-default":
                     continue
                 if str(values[s.name]) != str(d.setting(s.name)):
-                    db.save_setting(d.con, s.name, values[s.name], who="dashboard")
+                    change_setting(d.con, user, s.name, values[s.name])
                     changed.append(s.name)
         except LekgotlaError as e:
             components.error(e)
@@ -148,5 +150,6 @@ with mappings:
             st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
             if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
                 mappings_store.delete_mapping(d.con, name)
+                audit(d.con, user, "mapping", "deleted", mapping=name)
                 st.session_state[FLASH] = [f"Mapping “{name}” deleted."]
                 st.rerun()

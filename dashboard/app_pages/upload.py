@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 import metrics
-from dashboard import components, mapping_form, uploads
+from dashboard import auth, components, mapping_form, uploads
 from dashboard.data import Data
 from ingest import mappings_store
 from ingest.errors import IngestError
@@ -16,14 +16,18 @@ from ingest.template import build_template
 from metrics import views
 
 d = Data()
+user = auth.current()
 st.title("Upload")
 st.caption("Download the template, fill it in, upload it: every problem is listed with its cell "
            "before anything is stored, and nothing is stored until you commit.")
 uploads.flash()
 
-departments = d(metrics.list_departments)
-listed = departments[departments["in_register"].astype(bool)]["department"].tolist()
-names = [str(x) for x in (listed or departments["department"].tolist())]
+# a department head uploads for their own department(s) only; ingest checks it again on commit
+names = uploads.departments_for(user, d(metrics.list_departments))
+if user.role == "department_head":
+    st.info(f"You upload for **{', '.join(names) or 'no department'}** as its head. A file for "
+            "another department, or whose Department column names another, is refused.",
+            icon=":material/badge:")
 
 st.subheader("1. Template for the next report")
 if not names:
@@ -83,7 +87,8 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
 
 # read in a worker process with the time and memory limits of the settings (SPEC §2.4)
 detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
-department, period, problem = uploads.confirm(detected, names, key)
+department, period, problem = uploads.confirm(detected, names, key,
+                                              restricted=user.role == "department_head")
 skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
@@ -92,6 +97,9 @@ uploads.report(parsed, data, file.name, skip)
 if problem is not None:
     st.error(problem, icon=":material/error:")
     st.stop()
-if can_load(parsed, skip) and not uploads.already_in_force(d.con, parsed, sha):
+if not can_load(parsed, skip):
+    # recorded once, so that Submissions shows the rejection and the audit log holds it
+    uploads.record_rejection(d, user, data, parsed, opts, sha, mapping)
+elif not uploads.already_in_force(d.con, parsed, sha):
     uploads.changes(d.con, parsed)
-    uploads.commit(d, data, parsed, opts, skip, sha, mapping)
+    uploads.commit(d, user, data, parsed, opts, skip, sha, mapping)

@@ -1,0 +1,121 @@
+"""Users (admin): who may log in, with which role and departments; department heads added from
+the register's Departments sheet."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import admin, auth, components
+from dashboard.data import Data
+from ingest.access import ROLES, save_user, seed_department_heads
+from ingest.errors import LekgotlaError
+
+FLASH = "users_flash"
+NEW = "A new user…"
+d = Data()
+user = auth.current()
+st.title("Users")
+st.caption("Who may log in and what their role lets them do. A person logs in with the "
+           "organisation's identity provider; the email it gives must be an active user here. "
+           "Every change is written to the audit log.")
+for message in st.session_state.pop(FLASH, []):
+    st.success(message, icon=":material/check_circle:")
+
+people = admin.users(d.con)
+active = people[people["active"].astype(bool)] if not people.empty else people
+cols = st.columns(5)
+cols[0].metric("Active users", len(active), border=True)
+for col, role in zip(cols[1:], ROLES, strict=True):
+    col.metric(auth.ROLE_LABELS[role], int((active["role"] == role).sum()) if len(active) else 0,
+               border=True, help=ROLES[role])
+
+if people.empty:
+    components.empty("No user yet. Add department heads from the register below, or add a "
+                     "user by email.")
+else:
+    st.dataframe(people, hide_index=True, key="users", column_config={
+        "email": st.column_config.TextColumn("Email", pinned=True),
+        "name": "Name",
+        "role": st.column_config.TextColumn("Role", help="\n".join(
+            f"- **{r}**: {text}" for r, text in ROLES.items())),
+        "departments": st.column_config.TextColumn("Departments", width="medium"),
+        "active": st.column_config.CheckboxColumn("Active"),
+        "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY, HH:mm"),
+        "created_by": "Added by"})
+
+names = admin.register_departments(d.con)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Add or change a user")
+    emails = people["email"].tolist() if not people.empty else []
+    chosen = st.selectbox("User", [NEW, *emails], key="user-pick",
+                          help="Choose a user to change their role, departments or access.")
+    existing = people[people["email"] == chosen].iloc[0] if chosen in emails else None
+    suffix = chosen if existing is not None else "new"
+    with st.form(f"user-form-{suffix}"):
+        email = (st.text_input("Email", value="", key="user-email",
+                               placeholder="name@organisation.example")
+                 if existing is None else str(existing["email"]))
+        if existing is not None:
+            st.markdown(f"**{email}**")
+        name = st.text_input("Name", value="" if existing is None else
+                             str(existing["name"] or ""), key=f"user-name-{suffix}")
+        roles = list(ROLES)
+        role = st.selectbox("Role", roles, format_func=lambda r: auth.ROLE_LABELS[r],
+                            index=roles.index(str(existing["role"])) if existing is not None
+                            else roles.index("leadership"), key=f"user-role-{suffix}")
+        mine = admin.user_departments(d.con, email) if existing is not None else []
+        departments = st.multiselect(
+            "Departments", sorted(set(names) | set(mine)), default=mine,
+            key=f"user-departments-{suffix}",
+            help="A department head uploads, restores and downloads templates for these "
+                 "departments only. Other roles need none.")
+        is_active = st.checkbox("Active (may log in)", value=True if existing is None
+                                else bool(existing["active"]), key=f"user-active-{suffix}")
+        submitted = st.form_submit_button("Save user", type="primary", icon=":material/save:")
+    if submitted:
+        if existing is not None and email == user.email and (role != "admin" or not is_active):
+            st.error("You cannot take the admin role or access away from yourself: ask another "
+                     "administrator.", icon=":material/error:")
+        else:
+            try:
+                saved = save_user(d.con, user, email, role, name.strip() or None,
+                                  tuple(departments) if role == "department_head" else (),
+                                  is_active)
+            except LekgotlaError as e:
+                components.error(e)
+            else:
+                st.session_state[FLASH] = [
+                    f"Saved {saved.email}: {auth.role_label(saved)}"
+                    + ("" if is_active else ", not active") + "."]
+                for key in ("user-pick", "user-email"):
+                    st.session_state.pop(key, None)
+                st.rerun()
+
+with right:
+    st.subheader("Department heads from the register")
+    heads = admin.heads_to_add(d.con)
+    if heads.empty:
+        st.caption("Every head with an email on the register's Departments sheet is a user "
+                   "already (or the register lists no emails).")
+    else:
+        st.caption(f"{len(heads)} head(s) on the register's Departments sheet have no user yet. "
+                   "Adding them gives each the department head role for their department; "
+                   "existing users are left as they are.")
+        st.dataframe(heads, hide_index=True, key="heads-to-add",
+                     column_config={"department": "Department", "head": "Head",
+                                    "email": "Email"})
+        if st.button(f"Add {len(heads)} department head(s)", key="seed-heads",
+                     icon=":material/group_add:"):
+            try:
+                added = seed_department_heads(d.con, user)
+            except LekgotlaError as e:
+                components.error(e)
+            else:
+                st.session_state[FLASH] = [f"Added {added} department head(s) from the register."]
+                st.rerun()
+    st.subheader("Roles")
+    st.dataframe(pd.DataFrame([{"role": auth.ROLE_LABELS[r], "may": text}
+                               for r, text in ROLES.items()]),
+                 hide_index=True, key="roles",
+                 column_config={"role": "Role", "may": st.column_config.TextColumn(
+                     "What it may do", width="large")})

@@ -1,0 +1,269 @@
+"""Who is using the dashboard and what they may see: login with Streamlit's OpenID Connect support
+(`st.login`, `st.user`), or demo mode.
+
+- With an `[auth]` section in `.streamlit/secrets.toml`, every visitor logs in with the
+  organisation's identity provider. The identity's email is looked up in the `users` table
+  (`ingest.access.get_user`) and its role decides which pages `st.navigation` lists, so a page a
+  role may not use is neither shown nor reachable by its URL. An identity without an active user
+  record sees a page asking them to ask their administrator, and no data. A login (and a refused
+  one) is written to the audit log once per browser session.
+- Without `[auth]` the app runs in demo mode: a banner says so and the visitor acts as the demo
+  user, an admin by default; the sidebar switches the demo user's role to show what each role
+  sees. The `require_login` setting makes the app refuse to start in demo mode (`startup.py`).
+
+The pages only decide what to offer. Every write goes through `ingest` with the acting user
+(`current()`), and the check that counts is made there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import streamlit as st
+from streamlit import config as st_config
+from streamlit.errors import StreamlitSecretNotFoundError
+
+import metrics
+from dashboard import admin
+from dashboard.data import Data
+from ingest import access, settings
+from ingest.access import PERMISSIONS, ROLES, SYSTEM, User
+from ingest.errors import LekgotlaError
+
+DEMO_EMAIL = "demo"
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Admin (policy office)",
+    "leadership": "Leadership",
+    "me": "M&E team",
+    "department_head": "Department head",
+}
+DEMO_ROLE, DEMO_DEPARTMENT = "demo_role", "demo_dept"  # sidebar widgets (and URL parameters)
+_USER = "_lekgotla_user"  # this run's acting user, set by the router on every run
+_LOGGED = "_lekgotla_login_logged"  # (email, outcome) of the login this session has logged
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+SHARED_KEYS = ("redirect_uri", "cookie_secret")
+
+
+# --- configuration -------------------------------------------------------------------------
+
+def auth_section() -> Mapping[str, Any] | None:
+    """The `[auth]` section of Streamlit's secrets, or None when login is not configured.
+
+    A secrets file that exists but cannot be read is an error, never a silent fall-back to demo
+    mode."""
+    try:
+        section = st.secrets["auth"] if "auth" in st.secrets else None
+    except StreamlitSecretNotFoundError as e:
+        files = [Path(p) for p in st_config.get_option("secrets.files")]
+        if any(p.exists() for p in files):
+            raise LekgotlaError(f"Streamlit's secrets cannot be read: {e}",
+                                "Fix .streamlit/secrets.toml") from e
+        return None
+    return section if isinstance(section, Mapping) and len(section) else None
+
+
+def providers(section: Mapping[str, Any]) -> list[str | None]:
+    """The identity providers configured: None for the unnamed one (`client_id` directly under
+    `[auth]`), else the names of the `[auth.NAME]` tables."""
+    named = [str(k) for k, v in section.items() if isinstance(v, Mapping) and "client_id" in v]
+    return ([None] if "client_id" in section else []) + named
+
+
+def check_auth(section: Mapping[str, Any]) -> None:
+    """Raise LekgotlaError naming what is missing from an `[auth]` section."""
+    from streamlit.auth_util import is_authlib_installed
+
+    if not is_authlib_installed():
+        raise LekgotlaError("Login is configured in .streamlit/secrets.toml, but the Authlib "
+                            "package (1.3.2 or later) is not installed: run "
+                            "`pip install -e .` again.", "A package login needs is missing")
+    missing = [k for k in SHARED_KEYS if not section.get(k)]
+    found = providers(section)
+    if not found:
+        missing.append("client_id, client_secret and server_metadata_url (directly under [auth] "
+                       "or in an [auth.NAME] table)")
+    for name in found:
+        table = section if name is None else section[name]
+        where = "[auth]" if name is None else f"[auth.{name}]"
+        missing += [f"{k} in {where}" for k in PROVIDER_KEYS if not table.get(k)]
+    if missing:
+        raise LekgotlaError(
+            "The [auth] section of .streamlit/secrets.toml lacks " + "; ".join(missing) + ". "
+            "See .streamlit/secrets.example.toml.", "Login is not fully configured")
+
+
+# --- roles and pages -----------------------------------------------------------------------
+
+def may(user: User, action: str) -> bool:
+    """Whether the user's role may do `action` at all (a department head's own-department limit
+    is checked by `ingest` for the department concerned)."""
+    if user.email == SYSTEM.email:
+        return True
+    return user.role in PERMISSIONS.get(action, set())
+
+
+def role_label(user: User) -> str:
+    """`Department head (Finance)`."""
+    label = ROLE_LABELS.get(user.role, user.role)
+    if user.role == "department_head" and user.departments:
+        label += f" ({', '.join(sorted(user.departments))})"
+    return label
+
+
+def visible_pages(sections: Mapping[str, Sequence[st.Page]], needs: Mapping[st.Page, str],
+                  user: User) -> dict[str, list[st.Page]]:
+    """The navigation for this user: the pages their role may use, empty sections left out."""
+    shown = {name: [p for p in pages if may(user, needs.get(p, "view"))]
+             for name, pages in sections.items()}
+    return {name: pages for name, pages in shown.items() if pages}
+
+
+def current() -> User:
+    """The user this script run acts for (set by the router before any page runs)."""
+    user = st.session_state.get(_USER)
+    if not isinstance(user, User):
+        raise LekgotlaError("This page was run without the router, so nobody is signed in.",
+                            "Open the dashboard from its home page")
+    return user
+
+
+def is_demo(user: User) -> bool:
+    """True for the demo user of demo mode."""
+    return user.email == DEMO_EMAIL
+
+
+# --- who is here ---------------------------------------------------------------------------
+
+def gate(d: Data) -> User:
+    """The acting user of this run. Shows the login page, or the no-access page, and stops the run
+    when there is none."""
+    section = auth_section()
+    user = _demo_user(d) if section is None else _signed_in_user(d, section)
+    st.session_state[_USER] = user
+    return user
+
+
+def _demo_user(d: Data) -> User:
+    """The demo user, with the role chosen in the sidebar (admin unless changed)."""
+    bar = st.sidebar
+    role = bar.selectbox(
+        "Demo mode: act as", list(ROLES), format_func=lambda r: ROLE_LABELS[r], key=DEMO_ROLE,
+        bind="query-params",
+        help="No login is configured, so you act as the demo user. Choose a role to see the "
+             "pages and actions it has.") or "admin"
+    departments: frozenset[str] = frozenset()
+    if role == "department_head":
+        names = admin.department_names(d(metrics.list_departments))
+        if names:
+            chosen = bar.selectbox("Department of the demo head", names, key=DEMO_DEPARTMENT,
+                                   bind="query-params")
+            departments = frozenset([chosen or names[0]])
+    return User(DEMO_EMAIL, role, "Demo user", departments)
+
+
+def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
+    info = st.user.to_dict()
+    if not info.get("is_logged_in"):
+        _screen(lambda: _login_page(section), "Log in", "login")
+    email = str(info.get("email") or "").strip().lower()
+    name = str(info.get("name") or "") or None
+    if not email or "@" not in email:
+        _screen(lambda: _no_access_page(None, "Your identity provider did not send an email "
+                                              "address, so Lekgotla cannot tell who you are."),
+                "No access", "no-access")
+    if info.get("email_verified") is False:
+        _log_once(d, email, "refused", reason="email not verified")
+        _screen(lambda: _no_access_page(email, "Your identity provider says this email address "
+                                               "is not verified."), "No access", "no-access")
+    user = access.get_user(d.con, email)
+    if user is None and not admin.user_exists(d.con, email) and email in bootstrap_admins():
+        user = access.save_user(d.con, SYSTEM, email, "admin", name)  # the first administrator
+    if user is None:
+        _log_once(d, email, "refused", reason="no active user record")
+        _screen(lambda: _no_access_page(email, None), "No access", "no-access")
+    _log_once(d, user.email, "ok", role=user.role, name=name, issuer=info.get("iss"))
+    return user
+
+
+def bootstrap_admins() -> set[str]:
+    """The emails of the `admin_emails` setting, lower case."""
+    return {e.strip().lower() for e in str(settings.get("admin_emails")).split(",") if e.strip()}
+
+
+def _log_once(d: Data, email: str, outcome: str, **detail: Any) -> None:
+    """Write this session's login (or refused login) to the audit log, once."""
+    if st.session_state.get(_LOGGED) == (email, outcome):
+        return
+    access.audit(d.con, email, "login", outcome, **{k: v for k, v in detail.items() if v})
+    st.session_state[_LOGGED] = (email, outcome)
+
+
+def _screen(render: Callable[[], None], title: str, url_path: str) -> NoReturn:
+    """Run one page instead of the dashboard (every URL leads to it) and stop."""
+    st.navigation([st.Page(render, title=title, icon=":material/lock:", url_path=url_path)],
+                  position="hidden").run()
+    st.stop()
+
+
+def _brand() -> None:
+    st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
+
+
+def _login_page(section: Mapping[str, Any]) -> None:
+    _brand()
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Lekgotla")
+        st.markdown("Where the strategy agreed at the lekgotla is being carried out, and where "
+                    "it slips: the departments' monthly status reports, their KPIs and their "
+                    "history.")
+        with st.container(border=True):
+            st.markdown("**Log in with your organisation account** to see the dashboard.")
+            for provider in providers(section):
+                label = "Log in" if provider is None else f"Log in with {provider.title()}"
+                st.button(label, key=f"login-{provider or 'default'}", type="primary",
+                          icon=":material/login:", on_click=st.login,
+                          args=(provider,) if provider else ())
+        st.caption("Only people your administrator has added can see the data. After logging "
+                   "in, what you see depends on your role: leadership and the M&E team read "
+                   "everything, department heads upload their own department's reports, the "
+                   "policy office keeps the register, settings and users.")
+
+
+def _no_access_page(email: str | None, reason: str | None) -> None:
+    _brand()
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("No access yet")
+        who = f"You are logged in as **{email}**, but " if email else ""
+        st.warning(
+            who + (reason + " " if reason else "Lekgotla has no active user with this email. ")
+            + "**Ask your administrator** (the policy office) to add you on the Users page, "
+              "with your role and, for a department head, your department. Then log in again.",
+            icon=":material/lock:")
+        st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
+
+
+# --- what the sidebar and the banner say ---------------------------------------------------
+
+def sidebar(user: User) -> None:
+    """Who is signed in, with their role and a way out (demo mode: the banner says it all)."""
+    if is_demo(user):
+        return
+    with st.sidebar.container(border=True):
+        st.markdown(f"**{user.name or user.email}**  \n{user.email}")
+        st.caption(role_label(user))
+        st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout,
+                  type="tertiary")
+
+
+def banner(user: User) -> None:
+    """Demo mode says so on every page."""
+    if not is_demo(user):
+        return
+    st.warning(
+        f"**Demo mode**: no login is configured, so everyone who can open this address acts as "
+        f"the demo user, now as **{role_label(user)}** (change it in the sidebar). To switch "
+        "login on, see *Login and roles* in the README.", icon=":material/science:")
