@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,13 @@ def _failed(chromium: str, e: BaseException) -> PdfUnavailable:
 def _with_playwright(path: Path, chromium: str, footer: str, timeout_s: float) -> bytes:
     from playwright.sync_api import Error, sync_playwright
 
-    try:
-        return _print(sync_playwright, path, chromium, footer, timeout_s)
-    except Error as e:  # the browser would not start, or the page did not draw in time
-        raise _failed(chromium, e) from e
+    # Playwright's sync API refuses to run in a thread with an asyncio loop (or beside another
+    # sync Playwright), so it gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lekgotla-pdf") as pool:
+        try:
+            return pool.submit(_print, sync_playwright, path, chromium, footer, timeout_s).result()
+        except Error as e:  # the browser would not start, or the page did not draw in time
+            raise _failed(chromium, e) from e
 
 
 def _print(sync_playwright: Any, path: Path, chromium: str, footer: str, timeout_s: float

@@ -218,10 +218,10 @@ def _summary(wb: Workbook, pack: ReviewPack) -> None:
     ws.cell(row=league_top - 1, column=1, value="Department league table").font = SECTION_FONT
     league = pack.league.assign(report_of=[period_label(str(m)) for m in pack.league["month"]])
     end = write_table(ws, league_top, LEAGUE_COLUMNS, league, pack.currency)
-    ws.cell(row=end, column=1, value="Department RAG is computed from its actions: Red when at "
+    ws.cell(row=end + 1, column=1, value="Department RAG is computed from its actions: Red when at "
             "least a quarter are Red; Amber when at least a tenth are Red or a quarter Red or "
             "Amber; else Green.").font = NOTE_FONT
-    top = end + 3
+    top = end + 4
     ws.cell(row=top - 1, column=1,
             value=f"Departments that did not report in {period_label(f.period)}").font = SECTION_FONT
     missing = pack.not_reported

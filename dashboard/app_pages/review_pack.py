@@ -31,7 +31,8 @@ if not p.kpi("actions"):
 reporting = [x for x in p.departments if x.action_count]
 previous = theme.period_label(p.previous_period) if p.previous_period else "no earlier period"
 st.markdown(
-    f"**Stamp `{p.pack_id}`** — {len(reporting)} departments, {int(p.kpi('actions'))} actions, "
+    f"**Stamp `{p.pack_id}`** — {len(reporting)} department{'s' * (len(reporting) != 1)}, "
+    f"{int(p.kpi('actions'))} actions, "
     f"figures as of {theme.period_label(p.month)}, compared with {previous}; built from "
     f"{len(p.uploads)} reports, each named in the pack with its SHA-256. The same data and "
     "filters always give the same pack.")

@@ -1,0 +1,61 @@
+"""The Review pack page (AppTest): the quarter's stamp, the downloads and the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_helpers import TIMEOUT, app, build_sample_db, clear_caches, copy_db, texts
+
+PAGE = "app_pages/review_pack.py"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("pack-page") / "lekgotla.duckdb")
+
+
+@pytest.fixture
+def db_path(sample_db: Path, tmp_path: Path) -> Path:
+    clear_caches()
+    return copy_db(sample_db, tmp_path)
+
+
+def open_page(db_path: Path, monkeypatch: pytest.MonkeyPatch, **query: str):  # type: ignore[no-untyped-def]
+    at = app(db_path, monkeypatch, query=query)
+    at.switch_page(PAGE).run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    return at
+
+
+def test_review_pack_page_for_the_quarter(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(db_path, monkeypatch, view="Quarter")
+    assert at.title[0].value == "Review pack"
+    shown = texts(at)
+    # Q2 2025: 7 departments, 73 actions (sample_data/README.md: June has 73 rows), 41 reports
+    assert "7 departments, 73 actions" in shown
+    assert "figures as of June 2025, compared with Q1 2025" in shown
+    assert "built from 41 reports" in shown
+    assert "Legal and Compliance (April 2025, missing)" in shown
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:2] == ["Workbook (XLSX)", "Report (HTML)"]
+    assert at.button(key="pack-pdf-make").label == "Make the PDF"
+    assert len(at.dataframe[0].value) == 7  # the reports in force, one per department
+
+
+def test_one_department_one_month(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(db_path, monkeypatch, period="April 2025", dept="Finance")
+    shown = texts(at)
+    # Finance 2025-04: 11 actions (sample_data/README.md); compared with March
+    assert "1 department, 11 actions" in shown
+    assert "compared with March 2025" in shown
+    assert "This pack covers one month" in shown
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no chromium")
+def test_make_the_pdf(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(db_path, monkeypatch, view="Quarter")
+    at.button(key="pack-pdf-make").click().run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "Download the PDF" in [b.label for b in at.get("download_button")]
