@@ -228,15 +228,16 @@ def record_rejection(d: Data, user: User, data: bytes, parsed: ParsedFile, opts:
     `rejected` row (every message, no rows, no bytes) and its audit entry."""
     done: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
     mark = (sha, opts.department, opts.period)
-    if mark in done:
-        return
-    try:
-        store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None,
-              user=user)
-    except LekgotlaError as e:
-        components.error(e)
-    done.add(mark)
-    st.caption("This rejected file is recorded: it shows on Submissions as a rejected upload.")
+    if mark not in done:
+        done.add(mark)
+        try:
+            store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None,
+                  user=user)
+        except LekgotlaError as e:
+            components.error(e)
+            return
+    st.caption("This rejected file is recorded: it shows on Submissions as a rejected upload, "
+               "with every problem listed above.")
 
 
 def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, skip: bool,
