@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
 UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
                                    "submitted_at", "uploaded_at", "uploaded_by", "row_count",
                                    "warning_count", "versions", "use")
+STEADY_DIGITS = 9
 # What a report is read for: its actions are the pack's figures; the previous period's change;
 # the trends and due-date history.
 USES: tuple[str, ...] = ("figures", "comparison", "history")
@@ -114,6 +115,28 @@ class ReviewPack:
         return plain(self.changes.set_index("kpi").loc[name, "value"])
 
 
+def steady(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every float rounded to STEADY_DIGITS decimals: DuckDB sums in parallel, so
+    the last bits of a float may differ from one run to the next, and the pack must not."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values.dtype):
+            out[column] = values.round(STEADY_DIGITS)
+        elif values.dtype == object:
+            out[column] = values.map(
+                lambda v: round(v, STEADY_DIGITS) if isinstance(v, float) else v)
+    return out
+
+
+def _steady_pack(pack: ReviewPack) -> ReviewPack:
+    frames = {f.name: steady(getattr(pack, f.name)) for f in fields(pack)
+              if isinstance(getattr(pack, f.name), pd.DataFrame)}
+    parts = tuple(replace(p, changes=steady(p.changes), actions=steady(p.actions))
+                  for p in pack.departments)
+    return replace(pack, departments=parts, **frames)
+
+
 def natural_key(value: Any) -> tuple[Any, ...]:
     """Sort key that puts `FIN-2` before `FIN-10` and `1.2` before `1.10`."""
     parts = re.split(r"(\d+)", str(value))
@@ -178,7 +201,10 @@ def _department_part(con: Connection, filters: Filters, department: str, rag: st
     scoped = replace(filters, departments=(department,), period_from=None)
     changes = kpi_changes(con, scoped)
     actions = _sorted_actions(action_figures(con, scoped))
-    month = str(changes["month"].iloc[0]) if len(actions) else None
+    # the month its figures come from: its last report in the period, whatever the filters keep
+    reported = set(months_with_data(con, (department,)))
+    months = [m for m in months_of(filters.period) if m in reported]
+    month = months[-1] if months else None
     upload = views.current_upload(con, department, month) if month else None
     return DepartmentPart(department, month, rag, changes, actions, upload)
 
@@ -219,7 +245,10 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     if len(slipped):
         slipped = slipped.sort_values(["slip_days", "department", "action_id"],
                                       ascending=[False, True, True]).reset_index(drop=True)
-    scoped_parts = [replace(filters, departments=(p.department,)) for p in parts if p.month]
+    # each department as of its own last report; one query for all when that is the same month
+    same_month = {p.month for p in parts if p.month} <= {month}
+    scoped_parts = [filters] if same_month else [
+        replace(filters, departments=(p.department,)) for p in parts if p.month]
     moved = _concat([views.moved_actions(con, f) for f in scoped_parts],
                     ["moves", "days_moved", "department", "action_id"], [False, False, True, True])
     late = _concat([views.late_actions(con, f) for f in scoped_parts],
@@ -231,7 +260,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     org_months = [m for m in months_of(filters.period) if m <= month]
     submissions = report_quality(con, Filters(org_months[-1], filters.departments,
                                               period_from=org_months[0]))
-    return ReviewPack(
+    return _steady_pack(ReviewPack(
         filters=filters, month=month, previous_period=previous,
         currency=str(used_settings["currency"]), settings=used_settings, register=register,
         uploads=uploads, pack_id=pack_id(filters, uploads, register, used_settings),
@@ -243,7 +272,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         actions_without_objective=_sorted_actions(actions_without_objective(con, filters)),
         smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
         submissions=submissions, departments=parts,
-    )
+    ))
 
 
 def _concat(frames: list[pd.DataFrame], by: list[str], ascending: list[bool]) -> pd.DataFrame:

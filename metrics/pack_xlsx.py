@@ -57,7 +57,7 @@ ACTION_COLUMNS: tuple[Col, ...] = (
     Col("completion_date", "Completed on", "date", 12),
     Col("slip_days", "Slip (days)", "int", 9),
     Col("forecast_finish", "Forecast finish", "date", 12),
-    Col("forecast_slip_days", "Forecast late (days)", "int", 10),
+    Col("forecast_slip_days", "Forecast vs due (days)", "int", 10),
     Col("budget_allocated", "Budget", "money", 14), Col("budget_spent", "Spent", "money", 14),
     Col("reason_code", "Reason code", "wrap", 20), Col("risk_level", "Risk level", width=9),
     Col("comments", "Comments", "wrap", 50), Col("failed_checks", "Failed SMART checks", "wrap", 20),
