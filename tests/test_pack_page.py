@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from dashboard_helpers import TIMEOUT, app, build_sample_db, clear_caches, copy_db, texts
+
+from ingest import db
 
 PAGE = "app_pages/review_pack.py"
 
@@ -59,3 +62,12 @@ def test_make_the_pdf(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert "Download the PDF" in [b.label for b in at.get("download_button")]
+    # an export like any other: checked and written to the audit log with the pack's file
+    con = db.connect(db_path)
+    rows = con.execute("SELECT outcome, period, detail FROM audit_log WHERE action = 'export'"
+                       ).fetchall()
+    con.close()
+    assert [(o, p) for o, p, _ in rows] == [("ok", "2025-Q2")]
+    detail = json.loads(rows[0][2])
+    assert detail["file"] == "lekgotla-review-2025-Q2-all.pdf"
+    assert detail["table"] == "review-pack" and detail["rows"] == 73

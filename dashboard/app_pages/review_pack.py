@@ -2,10 +2,14 @@
 report and its PDF, for the period and filters of the sidebar (SPEC §7). The pack is built by
 `metrics.pack`, the same code as `python -m metrics pack`."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from dashboard import components, theme
+from dashboard import auth, components, data, theme
 from dashboard.data import Data
+from ingest.access import check_export
+from ingest.errors import LekgotlaError
 from metrics import pack as review_pack
 from metrics.filters import is_quarter
 from metrics.pack_html import pack_html
@@ -37,13 +41,28 @@ st.markdown(
     f"{len(p.uploads)} reports, each named in the pack with its SHA-256. The same data and "
     "filters always give the same pack.")
 
+user, con = auth.current(), data.connection()
+audit = {**components.sidebar_filters(), "stamp": p.pack_id}
+
+
+def checked(fmt: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """The file's bytes, made on click once the export is allowed and logged (like every
+    download of the dashboard)."""
+    def build() -> bytes:  # runs in the server's thread when the button is clicked
+        check_export(con.cursor(), user, int(p.kpi("actions")), table="review-pack",
+                     file=f"{p.stem}.{fmt}", **audit)
+        return make()
+    return build
+
+
 with st.container(horizontal=True, gap="small"):
-    st.download_button("Workbook (XLSX)", lambda: pack_xlsx(p), file_name=f"{p.stem}.xlsx",
+    st.download_button("Workbook (XLSX)", checked("xlsx", lambda: pack_xlsx(p)),
+                       file_name=f"{p.stem}.xlsx",
                        mime=XLSX, key="pack-xlsx", on_click="ignore", type="primary",
                        icon=":material/table_view:",
                        help="A summary sheet (KPIs with change, league table with computed RAG) "
                             "and one sheet per department with every action.")
-    st.download_button("Report (HTML)", lambda: pack_html(p).encode("utf-8"),
+    st.download_button("Report (HTML)", checked("html", lambda: pack_html(p).encode("utf-8")),
                        file_name=f"{p.stem}.html", mime="text/html", key="pack-html",
                        on_click="ignore", type="primary", icon=":material/description:",
                        help="One file with interactive charts; opens offline in any browser.")
@@ -58,12 +77,13 @@ if find_chromium() is None:
 elif make_pdf:
     try:
         with st.spinner("Printing the report with Chromium…"):
-            pdf = html_to_pdf(pack_html(p), footer=f"Lekgotla review pack · {p.filters.period} · "
-                                                   f"stamp {p.pack_id}")
+            pdf = checked("pdf", lambda: html_to_pdf(
+                pack_html(p), footer=f"Lekgotla review pack · {p.filters.period} · "
+                                     f"stamp {p.pack_id}"))()
         st.download_button("Download the PDF", pdf, file_name=f"{p.stem}.pdf",
                            mime="application/pdf", key="pack-pdf", on_click="ignore",
                            icon=":material/download:")
-    except PdfUnavailable as e:
+    except (PdfUnavailable, LekgotlaError) as e:  # no Chromium here, or not allowed to export
         components.error(e)
 
 st.subheader("In the pack")
