@@ -59,7 +59,7 @@ navigation = st.navigation(auth.visible_pages({
         page("users.py", "Users", ":material/group:", needs="users"),
         page("audit.py", "Audit", ":material/history:", needs="audit"),
     ],
-}, NEEDS, user))
+}, NEEDS, user, d))
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
 auth.sidebar(user)

@@ -42,6 +42,8 @@ ROLE_LABELS: dict[str, str] = {
 DEMO_ROLE, DEMO_DEPARTMENT = "demo_role", "demo_dept"  # sidebar widgets (and URL parameters)
 _USER = "_lekgotla_user"  # this run's acting user, set by the router on every run
 _LOGGED = "_lekgotla_login_logged"  # (email, outcome) of the login this session has logged
+_REFUSED_PAGES = "_lekgotla_refused_pages"  # URL paths of pages refused (and logged) this session
+APP_PAGES = Path(__file__).resolve().parent / "app_pages"
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 SHARED_KEYS = ("redirect_uri", "cookie_secret")
 
@@ -113,11 +115,39 @@ def role_label(user: User) -> str:
 
 
 def visible_pages(sections: Mapping[str, Sequence[st.Page]], needs: Mapping[st.Page, str],
-                  user: User) -> dict[str, list[st.Page]]:
-    """The navigation for this user: the pages their role may use, empty sections left out."""
-    shown = {name: [p for p in pages if may(user, needs.get(p, "view"))]
-             for name, pages in sections.items()}
-    return {name: pages for name, pages in shown.items() if pages}
+                  user: User, d: Data) -> dict[str, list[st.Page]]:
+    """The navigation for this user: the pages their role may use. Each other page keeps its
+    URL, hidden, where a page saying it is not for this role runs instead of it — so a bookmark
+    or a shared link explains itself, and the page's own script never runs."""
+    shown: dict[str, list[st.Page]] = {}
+    refused: list[st.Page] = []
+    for name, pages in sections.items():
+        for p in pages:
+            action = needs.get(p, "view")
+            if may(user, action):
+                shown.setdefault(name, []).append(p)
+            else:
+                refused.append(st.Page(_not_for_role(d, user, p.title, p.url_path, action),
+                                       title=p.title, url_path=p.url_path, visibility="hidden"))
+    if refused and shown:
+        shown[next(iter(shown))].extend(refused)
+    return shown
+
+
+def _not_for_role(d: Data, user: User, title: str, url_path: str, action: str
+                  ) -> Callable[[], None]:
+    def render() -> None:
+        st.title("Not available to your role")
+        roles = [ROLE_LABELS[r] for r in ROLES if r in PERMISSIONS.get(action, set())]
+        st.warning(f"**{title}** is for {' and '.join(roles) or 'nobody'}. You act as "
+                   f"{user.email} with the role {role_label(user)}: the pages in the menu are "
+                   "the ones your role may use. Ask your administrator if you need more.",
+                   icon=":material/block:")
+        logged: set[str] = st.session_state.setdefault(_REFUSED_PAGES, set())
+        if url_path not in logged:  # once per session and page
+            logged.add(url_path)
+            access.audit(d.con, user, "page", "refused", page=url_path, role=user.role)
+    return render
 
 
 def current() -> User:
@@ -201,8 +231,13 @@ def _log_once(d: Data, email: str, outcome: str, **detail: Any) -> None:
 
 
 def _screen(render: Callable[[], None], title: str, url_path: str) -> NoReturn:
-    """Run one page instead of the dashboard (every URL leads to it) and stop."""
-    st.navigation([st.Page(render, title=title, icon=":material/lock:", url_path=url_path)],
+    """Run one page instead of the dashboard and stop: every URL of the dashboard's pages leads
+    to it (a link to /explore opens the login page, not a "page not found")."""
+    aliases = sorted(f.stem for f in APP_PAGES.glob("*.py") if not f.stem.startswith("_"))
+    st.navigation([st.Page(render, title=title, icon=":material/lock:", url_path=url_path,
+                           default=True)]
+                  + [st.Page(render, title=title, url_path=a, visibility="hidden")
+                     for a in aliases if a != url_path],
                   position="hidden").run()
     st.stop()
 
@@ -253,7 +288,8 @@ def sidebar(user: User) -> None:
     if is_demo(user):
         return
     with st.sidebar.container(border=True):
-        st.markdown(f"**{user.name or user.email}**  \n{user.email}")
+        st.markdown(f"**{user.name or user.email}**")
+        st.text(user.email)  # plain text: markdown would turn it into a mail link
         st.caption(role_label(user))
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout,
                   type="tertiary")

@@ -36,7 +36,11 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("explore", "explore", "Explore & export"),
     ("upload", "upload", "Upload"),
     ("settings", "settings", "Settings"),
+    ("users", "users", "Users"),
+    ("audit", "audit", "Audit"),
 )
+# demo mode acts as an admin; a page for another role is opened as that role (URL parameter)
+DEMO_ROLE = {"upload": "demo_role=M%26E+team"}
 EXCEPTION = "[data-testid='stException']"
 
 
@@ -48,15 +52,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, port: int | None = None, timeout: float = 60
+def running_app(db_path: Path, port: int | None = None, timeout: float = 60,
+                secrets: Path | None = None, env: dict[str, str] | None = None
                 ) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` on `db_path`; yields the base URL, stops it after."""
+    """`streamlit run dashboard/app.py` on `db_path`; yields the base URL, stops it after.
+
+    `secrets`: the secrets file to use instead of .streamlit/secrets.toml (login tests);
+    without it, none is read, so the app runs in demo mode whatever the folder holds."""
     port = port or free_port()
-    env = dict(os.environ, LEKGOTLA_DB=str(db_path))
+    env = dict(os.environ, LEKGOTLA_DB=str(db_path), **(env or {}))
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(secrets or Path(tempfile.gettempdir()) / "no-secrets.toml")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -129,7 +138,7 @@ def capture_all(url: str, out: Path, width: int = 1440) -> dict[str, float]:
         page = browser.new_page(viewport={"width": width, "height": 900})
         for name, path, title in PAGES:
             start = time.monotonic()
-            page.goto(f"{url}/{path}")
+            page.goto(f"{url}/{path}" + (f"?{DEMO_ROLE[name]}" if name in DEMO_ROLE else ""))
             settle(page, title)
             timings[name] = time.monotonic() - start
             found = exceptions(page)
@@ -176,7 +185,7 @@ def capture_upload(url: str, out: Path, width: int = 1440) -> None:
         path.write_bytes(example_report())
         browser = launch(p)
         page = browser.new_page(viewport={"width": width, "height": 900})
-        page.goto(f"{url}/upload")
+        page.goto(f"{url}/upload?{DEMO_ROLE['upload']}")
         settle(page, "Upload")
         page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
         page.get_by_text("Fix these cells and upload again").wait_for()

@@ -163,14 +163,23 @@ def test_page_access_matrix(role: str, page: str, db_path: Path,
     if page in expected:
         assert title == TITLES.get(page, page.replace("_", " ").capitalize())
     else:
-        # the URL of a page the role may not use falls back to the Overview: nothing of it shows
-        assert title == "Overview"
-        assert TITLES[page] not in [t.value for t in at.title]
+        # the URL of a page the role may not use says so, and nothing of the page runs
+        assert title == "Not available to your role"
+        assert f"{TITLES[page]}** is for " in texts(at)
         marker = MARKERS[page]
         if isinstance(marker, str):
             assert marker not in {e.key for e in at.get("file_uploader")}
         else:
             assert frame_with(at, *marker) is None
+
+
+def test_opening_a_page_not_for_the_role_is_logged_once(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_url(db_path, monkeypatch, "users", signed_in(EMAILS["me"]))
+    at.run()
+    refused = [r for r in audit_rows(db_path, "page")]
+    assert [r[:3] for r in refused] == [(EMAILS["me"], "page", "refused")]
+    assert json.loads(refused[0][5]) == {"page": "users", "role": "me"}
 
 
 def test_every_role_signed_in_is_named_in_the_sidebar_with_a_way_out(
