@@ -186,7 +186,8 @@ def test_every_role_signed_in_is_named_in_the_sidebar_with_a_way_out(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_url(db_path, monkeypatch, "overview", signed_in(EMAILS["department_head"],
                                                              "Nomvula Dlamini"))
-    sidebar = "\n".join(str(m.value) for m in (*at.sidebar.markdown, *at.sidebar.caption))
+    sidebar = "\n".join(str(m.value) for m in (*at.sidebar.markdown, *at.sidebar.caption,
+                                                 *at.sidebar.text))
     assert "nomvula.dlamini@lekgotla.example" in sidebar
     assert "Department head (Finance)" in sidebar
     assert at.button(key="logout").label == "Log out"
