@@ -124,6 +124,12 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
                 "WHERE department = $d AND period = $p", params)
     con.execute(sql("refresh_actions_delete"), {"d": department})
     con.execute(sql("refresh_actions_insert"), {"d": department})
+    # the department's summary rows (migration 004), under the RAG thresholds in force
+    con.execute("DELETE FROM report_summary WHERE department = $d", {"d": department})
+    con.execute("INSERT INTO report_summary BY NAME SELECT * FROM report_summary_rows([$d], $r, $rs, $ar)",
+                {"d": department, "r": int(db.setting(con, "red_slip_days")),
+                 "rs": float(db.setting(con, "red_schedule_variance")),
+                 "ar": float(db.setting(con, "amber_schedule_variance"))})
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:

@@ -82,10 +82,16 @@ def action_history(con: Connection, filters: Filters) -> pd.DataFrame:
     of its own month (due_date_changes counts the moves up to that month). For the Department
     page: one action's history across periods and the file, sheet and row of every figure.
     """
+    return figures_for_months(con, filters, history_months(con, filters))
+
+
+def history_months(con: Connection, filters: Filters) -> list[str]:
+    """The months `action_history` covers: every month from `period_from` to `period`, else
+    every month with data up to the period (the period's last month when none has)."""
     last = months_of(filters.period)[-1]
     if filters.period_from is not None:
         months = [m for p in periods_between(filters.period_from, filters.period)
                   for m in months_of(p)]
     else:
         months = [m for m in months_with_data(con, filters.departments) if m <= last]
-    return figures_for_months(con, filters, months or [last])
+    return months or [last]

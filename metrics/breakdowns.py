@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ingest.db import Connection
-from metrics import queries
+from metrics import queries, summary
 from metrics.actions import RAGS, SMART_CHECKS, figures_relation, resolve_month
 from metrics.filters import STATUSES, Filters
 from metrics.kpis import KPI_NAMES, department_kpis, query_params
@@ -42,6 +42,16 @@ def _summary(con: Connection, filters: Filters, name: str) -> pd.DataFrame:
     return queries.summarise(rows, name)
 
 
+def rag_counts(con: Connection, filters: Filters, months: list[str]) -> pd.DataFrame:
+    """How many actions in A each department has of each computed RAG, for these months exactly
+    (filters.period is not used). Columns: period, department, actions, red, amber, green,
+    complete; one row per month and department with actions in A."""
+    params = {**query_params(con, filters), "months": months}
+    if summary.usable(con, filters, params, rag=True):
+        return queries.frame(con, "summary_rag", params)
+    return queries.summarise(figures_relation(con, filters, months), "figures_rag_by_period")
+
+
 def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     """One row per department in scope: its KPIs, RAG counts and a computed department RAG.
 
@@ -51,17 +61,12 @@ def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     mean_progress, highest first (departments without actions last).
     """
     league = department_kpis(con, filters)
-    parts = []
-    for month, group in league.groupby("month"):
-        scoped = Filters(str(month), tuple(str(d) for d in group["department"]),
-                         filters.objectives, filters.statuses)
-        counts = queries.summarise(figures_relation(con, scoped, [str(month)]),
-                                   "figures_rag_by_department")
-        parts.append(counts.drop(columns=["actions"]).assign(month=month))
     columns = ["department", "month", *(rag.lower() for rag in RAGS)]
-    rag_counts = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
-    out = league.drop(columns=["scope"]).merge(rag_counts[columns], on=["department", "month"],
-                                               how="left")
+    months = sorted({str(m) for m in league["month"]})
+    # each department's counts for its own month (a quarter takes each one's last with data)
+    counts = (rag_counts(con, filters, months).rename(columns={"period": "month"})[columns]
+              if months else pd.DataFrame(columns=columns))
+    out = league.drop(columns=["scope"]).merge(counts, on=["department", "month"], how="left")
     for rag in RAGS:
         out[rag.lower()] = out[rag.lower()].fillna(0).astype(int)
     actions = out["actions"].astype(int)
@@ -142,7 +147,7 @@ def by_rag(con: Connection, filters: Filters) -> pd.DataFrame:
 
     Columns: rag, actions, share (of A; None when A is empty).
     """
-    counts = _summary(con, filters, "figures_rag_by_department")
+    counts = rag_counts(con, filters, [resolve_month(con, filters)])
     total = int(counts["actions"].sum())
     rows = []
     for rag in RAGS:

@@ -10,6 +10,7 @@ from ingest.db import Connection
 from ingest.errors import QueryError
 from metrics import queries
 from metrics.filters import Filters, months_of, periods_between, quarter_of
+from metrics.kpis import periods_with_data
 
 
 def _key(name: str) -> str:
@@ -28,7 +29,7 @@ def list_periods(con: Connection, departments: tuple[str, ...] = ()) -> pd.DataF
 
     Columns: period, quarter, departments (how many reported), reported_rows.
     """
-    rows = queries.frame(con, "periods_with_data", {"departments": sorted(set(departments))})
+    rows = periods_with_data(con, departments)
     rows.insert(1, "quarter", [quarter_of(str(p)) for p in rows["period"]])
     return rows
 

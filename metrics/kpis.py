@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.db import Connection, setting
-from metrics import queries
+from metrics import queries, summary
 from metrics.filters import Filters, is_quarter, months_of, periods_between, quarter_of
 
 KPI_NAMES: tuple[str, ...] = (
@@ -73,10 +73,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def periods_with_data(con: Connection, departments: tuple[str, ...]) -> pd.DataFrame:
+    """The months that have current action rows for these departments (all when empty), with
+    how many departments and rows each has: from the summary when it is fresh, else the rows."""
+    name = "periods_with_data_summary" if summary.fresh(con, departments) else "periods_with_data"
+    return queries.frame(con, name, {"departments": sorted(set(departments))})
+
+
 def months_with_data(con: Connection, departments: tuple[str, ...]) -> list[str]:
     """The months that have current action rows for these departments (all when empty)."""
-    rows = queries.frame(con, "periods_with_data", {"departments": sorted(set(departments))})
-    return [str(p) for p in rows["period"]]
+    return [str(p) for p in periods_with_data(con, departments)["period"]]
 
 
 def _resolve_month(period: str, available: set[str]) -> str:
@@ -100,7 +106,8 @@ def resolved_kpis(
     """
     months = sorted({m for p in periods for m in months_of(p)})
     params = {**query_params(con, filters), "months": months, "per_department": per_department}
-    rows = queries.frame(con, "kpis", params)
+    rows = queries.frame(con, "kpis_summary" if summary.usable(con, filters, params) else "kpis",
+                         params)
     by_key: dict[tuple[str, str | None], dict[str, Any]] = {}
     data: dict[str | None, set[str]] = {}
     for record in rows.to_dict("records"):

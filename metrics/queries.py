@@ -42,8 +42,13 @@ def frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
 
 def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
     """Run one named query that returns a single value."""
-    row = con.execute(sql(name), _bind(name, params)).fetchone()
-    return row[0] if row else None
+    found = rows(con, name, params)  # read to the end: DuckDB keeps an unread result pending
+    return found[0][0] if found else None
+
+
+def rows(con: Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run one named query and return its rows as tuples (no DataFrame for a few values)."""
+    return con.execute(sql(name), _bind(name, params)).fetchall()
 
 
 def relation(con: Connection, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:

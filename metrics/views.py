@@ -14,7 +14,8 @@ import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import RAGS, action_figures, action_history
+from metrics.actions import RAGS, action_figures, action_history, history_months
+from metrics.breakdowns import rag_counts
 from metrics.filters import Filters, months_of
 from metrics.kpis import months_with_data, plain
 
@@ -126,16 +127,15 @@ def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
 def rag_trend(con: Connection, filters: Filters) -> pd.DataFrame:
     """Actions in A per computed RAG for every month up to the period (from `period_from` when
     given). Columns: period, rag, actions, share (of that month's A). Every RAG in every month."""
-    history = action_history(con, filters)
-    history = history[history["status"] != "Cancelled"]
-    months = sorted(history["period"].unique()) if len(history) else []
+    counts = rag_counts(con, filters, history_months(con, filters))
+    by_month = counts.groupby("period")[["actions", *(r.lower() for r in RAGS)]].sum()
     rows = []
-    for month in months:
-        rags = history.loc[history["period"] == month, "rag"]
+    for month, row in by_month.iterrows():
+        total = int(row["actions"])
         for rag in RAGS:
-            n = int((rags == rag).sum())
+            n = int(row[rag.lower()])
             rows.append({"period": month, "rag": rag, "actions": n,
-                         "share": n / len(rags) if len(rags) else None})
+                         "share": n / total if total else None})
     return pd.DataFrame(rows, columns=["period", "rag", "actions", "share"])
 
 
