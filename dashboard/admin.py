@@ -53,6 +53,14 @@ def user_departments(con: db.Connection, email: str) -> list[str]:
         {"e": email}).fetchall()]
 
 
+def login_logged(con: db.Connection, email: str, outcome: str, token_issued: str) -> bool:
+    """Whether the login of this identity token (its issue time) is in the audit log already."""
+    return db.scalar(
+        con, "SELECT count(*) FROM audit_log WHERE action = 'login' AND actor = $e "
+             "AND outcome = $o AND json_extract_string(detail, '$.token_issued') = $t",
+        {"e": email, "o": outcome, "t": token_issued}) > 0
+
+
 def heads_to_add(con: db.Connection) -> pd.DataFrame:
     """The register's departments whose head has an email but no user record yet (what
     `seed_department_heads` would add). Columns: department, head, email."""

@@ -223,10 +223,16 @@ def bootstrap_admins() -> set[str]:
 
 
 def _log_once(d: Data, email: str, outcome: str, **detail: Any) -> None:
-    """Write this session's login (or refused login) to the audit log, once."""
+    """Write a login (or a refused one) to the audit log once: once per browser session, and
+    once per identity token (its issue time), so opening more tabs or reloading after one login
+    adds nothing."""
     if st.session_state.get(_LOGGED) == (email, outcome):
         return
-    access.audit(d.con, email, "login", outcome, **{k: v for k, v in detail.items() if v})
+    issued = st.user.to_dict().get("iat")
+    token = str(issued) if issued is not None else None
+    if token is None or not admin.login_logged(d.con, email, outcome, token):
+        access.audit(d.con, email, "login", outcome, token_issued=token,
+                     **{k: v for k, v in detail.items() if v})
     st.session_state[_LOGGED] = (email, outcome)
 
 

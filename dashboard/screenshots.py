@@ -197,6 +197,88 @@ def capture_upload(url: str, out: Path, width: int = 1440) -> None:
         browser.close()
 
 
+def log_in(page: Any, app_url: str, idp_url: str, email: str) -> None:
+    """From the login page through a local oidc-provider-mock's form and back to the app."""
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{idp_url}/**")
+    page.fill("input[name=sub]", email)  # the mock provider's user: its email is the subject
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/**")
+
+
+def auth_secrets(path: Path, app_port: int, idp_url: str) -> Path:
+    """A secrets file whose [auth] logs in with the identity provider at `idp_url`."""
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{app_port}/oauth2callback"\n'
+        'cookie_secret = "local-test-cookie-secret-0123456789"\n'
+        'client_id = "lekgotla"\n'
+        'client_secret = "lekgotla-test-secret"\n'
+        f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n',
+        encoding="utf-8")
+    return path
+
+
+def capture_login(out: Path, width: int = 1440) -> None:
+    """The login page, the page an unknown identity sees, and the admin's Users and Audit pages:
+    the app with login configured against a local OpenID Connect provider (oidc-provider-mock,
+    a development dependency), on the sample data with the register's heads as users."""
+    from oidc_provider_mock import run_server_in_thread
+    from playwright.sync_api import sync_playwright
+
+    from ingest import db
+    from ingest.access import CLI, save_user, seed_department_heads
+    from ingest.sample import load_sample_data
+
+    admin = "thabo.nkosi@lekgotla.example"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lekgotla.duckdb"
+        con = db.connect(path)
+        load_sample_data(con)
+        seed_department_heads(con, CLI)
+        save_user(con, CLI, admin, "admin", "Thabo Nkosi")
+        save_user(con, CLI, "refilwe.sithole@lekgotla.example", "me", "Refilwe Sithole")
+        save_user(con, CLI, "ceo@lekgotla.example", "leadership", "Naledi Mahlangu")
+        con.close()
+        with run_server_in_thread(port=0) as server:
+            idp = f"http://localhost:{server.server_port}"
+            port = free_port()
+            secrets = auth_secrets(Path(tmp) / "secrets.toml", port, idp)
+            with running_app(path, port=port, secrets=secrets), sync_playwright() as p:
+                url = f"http://localhost:{port}"
+                browser = launch(p)
+                for who, shots in (
+                        ("stranger@elsewhere.example", ("login", "no-access")),
+                        ("nomvula.dlamini@lekgotla.example", ("not-for-role",)),
+                        (admin, ("users", "audit"))):
+                    page = browser.new_page(viewport={"width": width, "height": 900})
+                    page.goto(url)
+                    page.get_by_role("button", name="Log in").wait_for()
+                    page.wait_for_timeout(500)
+                    if "login" in shots:
+                        full_screenshot(page, out / "login.png", width)
+                    log_in(page, url, idp, who)
+                    for shot in shots:
+                        if shot == "no-access":
+                            page.locator("h1", has_text="No access yet").wait_for()
+                            settle(page)
+                        elif shot == "not-for-role":
+                            page.goto(f"{url}/settings")
+                            settle(page, "Not available to your role")
+                        elif shot in ("users", "audit"):
+                            page.goto(f"{url}/{shot}")
+                            settle(page, shot.title())
+                        else:
+                            continue
+                        found = exceptions(page)
+                        if found:
+                            raise AssertionError(f"{shot}: Streamlit exception:\n"
+                                                 + "\n".join(found))
+                        full_screenshot(page, out / f"{shot}.png", width)
+                    page.close()
+                browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Take the screenshots on a fresh database holding the sample data."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         # the first request loads the sample data into the empty database
         timings = capture_all(url, args.out, args.width)
         capture_upload(url, args.out, args.width)
+    capture_login(args.out, args.width)
     for name, seconds in timings.items():
         print(f"{name:12} {seconds:5.1f} s  {args.out / (name + '.png')}")
     return 0

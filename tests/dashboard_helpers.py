@@ -34,12 +34,13 @@ PAGES = {
     "settings": "app_pages/settings.py",
     "users": "app_pages/users.py",
     "audit": "app_pages/audit.py",
+    "review_pack": "app_pages/review_pack.py",
 }
 # the pages each role's navigation lists beyond the ones everybody reads (ingest.access.PERMISSIONS)
 ROLE_PAGES = {
-    "admin": {"settings", "users", "audit"},
-    "leadership": set(),
-    "me": {"upload"},
+    "admin": {"settings", "users", "audit", "review_pack"},
+    "leadership": {"review_pack"},
+    "me": {"upload", "review_pack"},
     "department_head": {"upload"},
 }
 # a role that may use each page, for tests that only need to get there (demo mode)

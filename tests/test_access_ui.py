@@ -53,11 +53,11 @@ HR_HEAD = "pieter.vandermerwe@lekgotla.example"
 TITLES = {"overview": "Overview", "alignment": "Alignment", "slippage": "Slippage",
           "department": "Department", "submissions": "Submissions",
           "explore": "Explore & export", "upload": "Upload", "settings": "Settings",
-          "users": "Users", "audit": "Audit"}
+          "users": "Users", "audit": "Audit", "review_pack": "Review pack"}
 # what only that page draws: a file uploader's key, or the columns of a table
 MARKERS: dict[str, str | tuple[str, ...]] = {
     "upload": "report_file", "settings": "register_file", "users": ("email", "created_by"),
-    "audit": ("actor", "outcome")}
+    "audit": ("actor", "outcome"), "review_pack": "pack-xlsx"}
 # the pages every role reads: all but those some roles' navigation adds
 EVERYONE = set(PAGES) - set().union(*ROLE_PAGES.values())
 
@@ -161,14 +161,15 @@ def test_page_access_matrix(role: str, page: str, db_path: Path,
     assert listed(at) == expected
     title = at.title[-1].value
     if page in expected:
-        assert title == TITLES.get(page, page.replace("_", " ").capitalize())
+        assert title == TITLES[page]
     else:
         # the URL of a page the role may not use says so, and nothing of the page runs
         assert title == "Not available to your role"
         assert f"{TITLES[page]}** is for " in texts(at)
         marker = MARKERS[page]
         if isinstance(marker, str):
-            assert marker not in {e.key for e in at.get("file_uploader")}
+            assert marker not in {e.key for e in (*at.get("file_uploader"),
+                                                  *at.get("download_button"))}
         else:
             assert frame_with(at, *marker) is None
 
@@ -245,6 +246,20 @@ def test_a_login_is_logged_once_per_session(db_path: Path,
     clear_caches()
     open_url(db_path, monkeypatch, "overview", signed_in(EMAILS["leadership"]))
     assert len(audit_rows(db_path, "login")) == 2
+
+
+def test_one_login_is_logged_once_however_many_tabs_it_opens(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the identity token's issue time tells one login from the next
+    for _ in range(2):  # two browser sessions (tabs, reloads) on the same login
+        clear_caches()
+        open_url(db_path, monkeypatch, "overview", dict(signed_in(EMAILS["me"]), iat=1_700_000_000))
+    assert len(audit_rows(db_path, "login")) == 1
+    clear_caches()
+    open_url(db_path, monkeypatch, "overview", dict(signed_in(EMAILS["me"]), iat=1_700_086_400))
+    logins = audit_rows(db_path, "login")
+    assert len(logins) == 2
+    assert json.loads(logins[1][5])["token_issued"] == "1700086400"
 
 
 def test_the_email_is_matched_whatever_its_case(db_path: Path,

@@ -63,7 +63,8 @@ def test_every_page_renders_without_exception(page: str, db_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, page)
     assert not at.exception, at.exception
-    title = {"explore": "Explore & export", "department": "Department"}.get(page, page.title())
+    title = {"explore": "Explore & export", "department": "Department",
+             "review_pack": "Review pack"}.get(page, page.title())
     assert at.title[0].value == title
     # the sidebar filters are drawn on every page
     assert at.selectbox(key="period").value == "2025-06"

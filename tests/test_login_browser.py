@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 
-from dashboard.screenshots import CHROMIUM, exceptions, free_port, launch, running_app, settle
+from dashboard.screenshots import (
+    CHROMIUM,
+    auth_secrets,
+    exceptions,
+    free_port,
+    launch,
+    running_app,
+    settle,
+)
+from dashboard.screenshots import log_in as sign_in
 from ingest import db
 from ingest.access import CLI, save_user
 from ingest.load import load_file
@@ -47,15 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     with oidc.run_server_in_thread(port=0) as server:
         idp = f"http://localhost:{server.server_port}"
         port = free_port()
-        secrets = folder / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-            'cookie_secret = "browser-test-cookie-secret-0123456789"\n'
-            'client_id = "lekgotla"\n'
-            'client_secret = "lekgotla-test-secret"\n'
-            f'server_metadata_url = "{idp}/.well-known/openid-configuration"\n',
-            encoding="utf-8")
+        secrets = auth_secrets(folder / "secrets.toml", port, idp)
         with running_app(path, port=port, secrets=secrets,
                          env={"LEKGOTLA_REQUIRE_LOGIN": "true"}):
             # the redirect URI names localhost, so the browser must use it too (cookies)
@@ -79,11 +80,7 @@ def context(browser: Any) -> Iterator[Any]:
 
 def log_in(page: Any, site: dict[str, str], email: str) -> None:
     """From the login page through the identity provider's form and back to the dashboard."""
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{site['idp']}/**")
-    page.fill("input[name=sub]", email)  # the mock provider's user: its email is the subject
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{site['app']}/**")
+    sign_in(page, site["app"], site["idp"], email)
 
 
 def on_login_page(page: Any) -> bool:

@@ -1,7 +1,6 @@
 """Users (admin): who may log in, with which role and departments; department heads added from
 the register's Departments sheet."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import admin, auth, components
@@ -32,11 +31,12 @@ if people.empty:
     components.empty("No user yet. Add department heads from the register below, or add a "
                      "user by email.")
 else:
-    st.dataframe(people, hide_index=True, key="users", column_config={
-        "email": st.column_config.TextColumn("Email", pinned=True),
+    shown = people.assign(role=people["role"].map(lambda r: auth.ROLE_LABELS.get(r, r)))
+    st.dataframe(shown, hide_index=True, key="users", column_config={
+        "email": st.column_config.TextColumn("Email"),
         "name": "Name",
         "role": st.column_config.TextColumn("Role", help="\n".join(
-            f"- **{r}**: {text}" for r, text in ROLES.items())),
+            f"- **{auth.ROLE_LABELS[r]}**: {text}" for r, text in ROLES.items())),
         "departments": st.column_config.TextColumn("Departments", width="medium"),
         "active": st.column_config.CheckboxColumn("Active"),
         "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY, HH:mm"),
@@ -114,8 +114,7 @@ with right:
                 st.session_state[FLASH] = [f"Added {added} department head(s) from the register."]
                 st.rerun()
     st.subheader("Roles")
-    st.dataframe(pd.DataFrame([{"role": auth.ROLE_LABELS[r], "may": text}
-                               for r, text in ROLES.items()]),
-                 hide_index=True, key="roles",
-                 column_config={"role": "Role", "may": st.column_config.TextColumn(
-                     "What it may do", width="large")})
+    st.markdown("\n".join(f"- **{auth.ROLE_LABELS[r]}** — {text.split(': ', 1)[-1]}"
+                           for r, text in ROLES.items()))
+    st.caption("Everyone reads every page of figures. Only the roles that may export see "
+               "download buttons, and every download is logged.")
