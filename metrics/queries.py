@@ -8,11 +8,18 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest.db import Connection
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
+_NULLABLE_INTS: dict[pa.DataType, Any] = {
+    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(),
+}
 
 
 @cache
@@ -37,7 +44,46 @@ def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
     """Run one named query and return its rows as a DataFrame."""
-    return con.execute(sql(name), _bind(name, params)).df()
+    return to_frame(con.sql(sql(name), params=_bind(name, params)))
+
+
+def to_frame(rows: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """The rows as the DataFrame DuckDB's `.df()` gives (same columns, dtypes and values), built
+    from Arrow: text columns stay Arrow-backed instead of becoming one Python object per cell,
+    which makes a table of thousands of actions several times faster to hand over."""
+    table = rows.to_arrow_table()
+    converted = _from_arrow(table)
+    return converted if converted is not None else rows.df()
+
+
+def _from_arrow(table: pa.Table) -> pd.DataFrame | None:
+    """`.df()`'s DataFrame from an Arrow table, or None for a type this does not map (the
+    caller then asks DuckDB). As `.df()`: integers and booleans with a NULL become pandas'
+    nullable types, text with no value at all (or no row) is object, dates datetime64[us]."""
+    n = table.num_rows
+    if len(set(table.column_names)) != table.num_columns:
+        return None
+    columns: dict[str, Any] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        kind, nulls = column.type, column.null_count
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            columns[name] = (np.full(n, None, dtype=object) if nulls == n
+                             else column.to_pandas().array)
+        elif kind in _NULLABLE_INTS:
+            columns[name] = (column.to_pandas(types_mapper={kind: _NULLABLE_INTS[kind]}.get).array
+                             if nulls else column.to_numpy())
+        elif pa.types.is_boolean(kind):
+            columns[name] = (pd.array(column.to_pylist(), dtype="boolean") if nulls
+                             else column.to_numpy(zero_copy_only=False))
+        elif pa.types.is_floating(kind) and kind.bit_width == 64:
+            columns[name] = column.to_numpy(zero_copy_only=False)
+        elif pa.types.is_date32(kind):
+            columns[name] = column.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+        elif pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz is None:
+            columns[name] = column.to_numpy(zero_copy_only=False)
+        else:
+            return None
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
 def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
@@ -61,4 +107,4 @@ def summarise(rows: duckdb.DuckDBPyRelation, name: str, as_table: str = "figures
     result = rows.query(as_table, sql(name))
     if result is None:  # only for statements that return no rows, which these never are
         raise ValueError(f"{name}.sql returned no result")
-    return result.df()
+    return to_frame(result)

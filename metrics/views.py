@@ -14,10 +14,16 @@ import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import RAGS, action_figures, action_history, history_months
+from metrics.actions import (
+    RAGS,
+    action_history,
+    figures_relation,
+    history_months,
+    resolve_month,
+)
 from metrics.breakdowns import rag_counts
 from metrics.filters import Filters, months_of
-from metrics.kpis import months_with_data, plain
+from metrics.kpis import months_with_data, plain, query_params
 
 MOVE_COLUMNS: tuple[str, ...] = (
     "department", "action_id", "action", "period", "from_due_date", "to_due_date", "days_moved",
@@ -34,9 +40,10 @@ LATE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _history_for_moves(con: Connection, filters: Filters) -> pd.DataFrame:
-    # Every month up to the period, whatever the status then: a move is a fact about the plan.
-    return action_history(con, replace(filters, statuses=(), period_from=None))
+def _figures_without_moves(con: Connection, filters: Filters, columns: str = "*") -> pd.DataFrame:
+    """`action_figures` (these columns) without due_date_changes, which reads the history."""
+    rows = figures_relation(con, filters, [resolve_month(con, filters)])
+    return queries.to_frame(rows if columns == "*" else rows.select(columns))
 
 
 def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -48,29 +55,14 @@ def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
     Columns: MOVE_COLUMNS — period is the month of the report that moved it; days_moved is
     positive when the date moved later; upload_id, file_name, sheet, source_row say where.
     """
-    history = _history_for_moves(con, filters)
-    in_scope = action_figures(con, filters)[["department", "action_id"]].drop_duplicates()
-    history = history.merge(in_scope, on=["department", "action_id"], how="inner")
-    rows: list[dict[str, Any]] = []
-    for (department, action_id), group in history.sort_values("period").groupby(
-            ["department", "action_id"], sort=True):
-        previous: pd.Timestamp | None = None
-        for record in group.to_dict("records"):
-            due = record["due_date"]
-            if pd.isna(due):
-                continue
-            due = pd.Timestamp(due)
-            if previous is not None and due != previous:
-                rows.append({
-                    "department": department, "action_id": action_id, "action": record["action"],
-                    "period": record["period"], "from_due_date": previous, "to_due_date": due,
-                    "days_moved": int((due - previous).days), "upload_id": record["upload_id"],
-                    "file_name": record["file_name"], "sheet": record["sheet"],
-                    "source_row": record["source_row"],
-                })
-            previous = due
-    out = pd.DataFrame(rows, columns=list(MOVE_COLUMNS))
-    return out.sort_values(["department", "action_id", "period"]).reset_index(drop=True)
+    # the history: every month up to the period, whatever the status then
+    history = history_months(con, replace(filters, statuses=(), period_from=None))
+    params = {**query_params(con, filters), "month": resolve_month(con, filters),
+              "history": history}
+    moves = queries.frame(con, "view_due_date_moves", params)
+    if moves.empty:
+        return pd.DataFrame(columns=list(MOVE_COLUMNS))
+    return moves[list(MOVE_COLUMNS)]
 
 
 def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -79,7 +71,7 @@ def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     moves = due_date_moves(con, filters)
     if moves.empty:
         return pd.DataFrame(columns=list(MOVED_COLUMNS))
-    figures = action_figures(con, filters)
+    figures = _figures_without_moves(con, filters)
     summary = moves.groupby(["department", "action_id"]).agg(
         moves=("period", "size"), first_moved_in=("period", "min"),
         last_moved_in=("period", "max")).reset_index()
@@ -100,7 +92,7 @@ def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     reason, a plain sentence such as "Overdue by 30 days" or "Forecast 12 days late". Overdue
     first, then the latest forecast.
     """
-    figures = action_figures(con, filters)
+    figures = _figures_without_moves(con, filters)
     open_rows = figures[~figures["status"].isin(["Completed", "Cancelled"])].copy()
     forecast_late = open_rows["forecast_slip_days"].fillna(0).astype(int) > 0
     late = open_rows[open_rows["overdue"].astype(bool) | forecast_late].copy()
@@ -109,16 +101,17 @@ def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
         for end, due, o in zip(late["period_end"], late["due_date"], late["overdue"], strict=True)]
     late["days_overdue"] = late["days_overdue"].astype("Int64")
 
-    def reason(row: pd.Series) -> str:
+    def reason(days_overdue: Any, forecast_slip_days: Any) -> str:
         parts = []
-        if pd.notna(row["days_overdue"]):
-            parts.append(f"Overdue by {int(row['days_overdue'])} days")
-        if pd.notna(row["forecast_slip_days"]) and int(row["forecast_slip_days"]) > 0:
-            parts.append(f"forecast {int(row['forecast_slip_days'])} days late")
+        if pd.notna(days_overdue):
+            parts.append(f"Overdue by {int(days_overdue)} days")
+        if pd.notna(forecast_slip_days) and int(forecast_slip_days) > 0:
+            parts.append(f"forecast {int(forecast_slip_days)} days late")
         text = ", ".join(parts)
         return text[:1].upper() + text[1:]
 
-    late["reason"] = [reason(r) for _, r in late.iterrows()] if len(late) else []
+    late["reason"] = [reason(d, f) for d, f in zip(late["days_overdue"],
+                                                    late["forecast_slip_days"], strict=True)]
     late = late.sort_values(["overdue", "days_overdue", "forecast_slip_days"],
                             ascending=[False, False, False], na_position="last")
     return late[list(LATE_COLUMNS)].reset_index(drop=True)
@@ -214,7 +207,7 @@ def status_against_rag(con: Connection, filters: Filters) -> pd.DataFrame:
     """Self-reported status (rows) against computed RAG (columns), counting the actions in A:
     where a department's own words and the figures disagree. Columns: status, Red, Amber,
     Green, Complete, total; one row per status that occurs."""
-    figures = action_figures(con, filters)
+    figures = _figures_without_moves(con, filters, "status, rag")
     figures = figures[figures["status"] != "Cancelled"]
     rows = []
     for status, group in figures.groupby("status", sort=False):

@@ -15,8 +15,8 @@ WITH chosen AS (
       AND (len($statuses) = 0 OR list_contains($statuses, s.status))
 ),
 history AS (
-    -- every moved due date of the scope up to the last month asked: a reported due date that
-    -- differs from the one reported before it (months without a due date are skipped)
+    -- every moved due date of the chosen actions up to the last month asked: a reported due
+    -- date that differs from the one reported before it (months without a due date are skipped)
     SELECT department, action_id, period
     FROM (
         SELECT h.department, h.action_id, h.period,
@@ -27,7 +27,7 @@ history AS (
           AND h.is_current
           AND h.due_date IS NOT NULL
           AND h.period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
-          AND (len($departments) = 0 OR list_contains($departments, h.department)))
+          AND (h.department, h.action_id) IN (SELECT department, action_id FROM chosen))
     WHERE moved
 ),
 moves AS (
