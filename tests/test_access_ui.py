@@ -208,6 +208,18 @@ def test_a_visitor_who_has_not_logged_in_sees_only_the_login_page(
     assert audit_rows(db_path, "login") == []
 
 
+def test_log_out_returns_to_the_login_page(db_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_url(db_path, monkeypatch, "overview", signed_in(EMAILS["leadership"]))
+    assert at.metric
+    at.button(key="logout").click().run()
+    assert not at.exception
+    assert at.user.get("is_logged_in") is False
+    at.run()
+    assert at.button(key="login-default").label == "Log in"
+    assert not at.metric
+
+
 def test_an_unknown_identity_is_told_to_ask_the_administrator_and_sees_no_data(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_url(db_path, monkeypatch, "overview", signed_in("stranger@elsewhere.example"))
