@@ -6,12 +6,14 @@ import io
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from ingest.db import Connection
 from ingest.errors import QueryError
 from metrics.actions import action_figures
 from metrics.filters import Filters
+from metrics.xlsx import xlsx_bytes
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +35,13 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for column in out.columns:
         values = out[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        if values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
+            # a text column at once: only the cells that start like a formula change
+            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            cells = values.to_numpy(dtype=object)
+            cells[risky] = ["'" + v for v in cells[risky]]
+            out[column] = pd.Series(cells, index=out.index, dtype=object)
+        elif values.dtype == object:
             out[column] = values.map(_neutral).astype(object)
     out.columns = [_neutral(c) for c in out.columns]
     return out
@@ -43,8 +51,14 @@ def _as_dates(df: pd.DataFrame) -> pd.DataFrame:
     """Date columns as dates (not midnight timestamps), empty cells as None."""
     out = df.copy()
     for column in DATE_COLUMNS:
-        if column in out.columns:
-            out[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in out[column]]
+        if column not in out.columns:
+            continue
+        values = out[column]
+        if pd.api.types.is_datetime64_dtype(values.dtype):  # at once, not cell by cell
+            dates = np.where(values.isna().to_numpy(), None, values.dt.date.to_numpy(dtype=object))
+            out[column] = pd.Series(dates, index=out.index, dtype=object)
+        else:
+            out[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
     return out
 
 
@@ -58,10 +72,7 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
     if fmt == "csv":
         data = table.to_csv(index=False).encode("utf-8-sig")
     else:
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            table.to_excel(writer, index=False, sheet_name=sheet_name[:31])
-        data = buffer.getvalue()
+        data = xlsx_bytes(table, sheet_name[:31])
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     else:

@@ -92,8 +92,10 @@ def _resolve_month(period: str, available: set[str]) -> str:
     return with_data[-1] if with_data else months[-1]
 
 
-def _empty_row() -> dict[str, Any]:
-    return {"actions": 0, **{name: None for name in KPI_NAMES}}
+def _plain_cells(column: pd.Series) -> list[Any]:
+    """The column's cells as `plain` values: None for NaN/NA, Python numbers."""
+    values = column.to_numpy(dtype=object, na_value=None) if column.hasnans else column.tolist()
+    return [plain(v) for v in values] if column.dtype == object else list(values)
 
 
 def resolved_kpis(
@@ -108,34 +110,35 @@ def resolved_kpis(
     params = {**query_params(con, filters), "months": months, "per_department": per_department}
     rows = queries.frame(con, "kpis_summary" if summary.usable(con, filters, params) else "kpis",
                          params)
-    by_key: dict[tuple[str, str | None], dict[str, Any]] = {}
+    # every cell as a plain Python value, a column at a time (thousands of rows for a trend)
+    cells = {name: _plain_cells(rows[name]) for name in ("period", "department", "pooled",
+                                                         "reported_rows", "actions", *KPI_NAMES)}
+    by_key: dict[tuple[str, str | None], int] = {}
     data: dict[str | None, set[str]] = {}
-    for record in rows.to_dict("records"):
-        department = plain(record["department"])
-        key = None if record["pooled"] else str(department)
-        by_key[(str(record["period"]), key)] = record
-        if plain(record["reported_rows"]):
-            data.setdefault(key, set()).add(str(record["period"]))
+    for i, (period, department, pooled, reported) in enumerate(zip(
+            cells["period"], cells["department"], cells["pooled"], cells["reported_rows"],
+            strict=True)):
+        key = None if pooled else str(department)
+        by_key[(str(period), key)] = i
+        if reported:
+            data.setdefault(key, set()).add(str(period))
     keys: list[str | None] = [None]
     if per_department:
         keys += sorted({k for (_, k) in by_key if k is not None})
-    out = []
+    out: dict[str, list[Any]] = {name: [] for name in TREND_COLUMNS}
     for period in periods:
         for key in keys:
             month = _resolve_month(period, data.get(key, set()))
-            record = by_key.get((month, key))
-            values = _empty_row() if record is None else record
-            row = {
-                "period": period,
-                "month": month,
-                "scope": filters.scope if key is None else key,
-                "department": key,
-                "actions": int(plain(values["actions"]) or 0),
-            }
+            i = by_key.get((month, key))
+            out["period"].append(period)
+            out["month"].append(month)
+            out["scope"].append(filters.scope if key is None else key)
+            out["department"].append(key)
+            out["actions"].append(int(cells["actions"][i] or 0) if i is not None else 0)
             for name in KPI_NAMES:
-                value = plain(values[name])
-                row[name] = int(value) if name in COUNT_KPIS and value is not None else value
-            out.append(row)
+                value = cells[name][i] if i is not None else None
+                out[name].append(int(value) if name in COUNT_KPIS and value is not None
+                                 else value)
     frame = pd.DataFrame(out, columns=list(TREND_COLUMNS))
     for name in COUNT_KPIS:
         frame[name] = frame[name].astype("Int64")

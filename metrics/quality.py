@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ingest.db import Connection
-from metrics import queries
+from metrics import queries, summary
 from metrics.filters import Filters, months_of, periods_between
 from metrics.kpis import query_params, resolved_kpis
 
@@ -58,9 +58,14 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     smart = smart[smart["department"].notna()][["department", "period", "smart_compliance"]]
     smart = smart.rename(columns={"smart_compliance": "smart_pass_share"})
     out = reports.merge(smart, on=["department", "period"], how="left")
-    stale = _stale(con, months, filters)
-    counts = stale.groupby(["department", "period"]).size().rename("stale_actions")
-    out = out.merge(counts.reset_index(), on=["department", "period"], how="left")
+    if summary.fresh(con, filters.departments):
+        counts = queries.frame(con, "summary_stale", {"months": months,
+                                                      "departments": params["departments"]})
+    else:
+        stale = _stale(con, months, filters)
+        counts = stale.groupby(["department", "period"]).size().rename(
+            "stale_actions").reset_index()
+    out = out.merge(counts, on=["department", "period"], how="left")
     out["stale_actions"] = out["stale_actions"].fillna(0).astype(int)
     out.loc[out["upload_id"].isna(), "smart_pass_share"] = None
     return out[list(QUALITY_COLUMNS)]

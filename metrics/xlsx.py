@@ -1,0 +1,186 @@
+"""A table as a one-sheet .xlsx workbook, written directly as Office Open XML.
+
+What `DataFrame.to_excel` (openpyxl) writes for an export — a bold header row, text as text,
+numbers, booleans, dates with a date format — about ten times faster, because each column's cells
+are formed at once instead of as one Python object per cell. Text is always written as text, so
+no cell can ever become a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from datetime import date, datetime
+from io import BytesIO
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (1900 date system, after 1900-03-01)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+DATE_STYLE, DATETIME_STYLE, HEADER_STYLE = 1, 2, 3
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.styles+xml"/>'
+    '</Types>')
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '</Relationships>')
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/>'
+    '</Relationships>')
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>')
+
+
+def column_letter(index: int) -> str:
+    """`A` for 0, `Z` for 25, `AA` for 26..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _escape(text: str) -> str:
+    text = _ILLEGAL.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _text(ref: str, text: str, style: int = 0) -> str:
+    s = f' s="{style}"' if style else ""
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+
+
+def _cell(ref: str, value: Any) -> str:
+    """One cell of any Python value ('' for an empty one)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | np.integer):
+        return f'<c r="{ref}"><v>{int(value)}</v></c>'
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return _text(ref, "inf" if value > 0 else "-inf")
+        return f'<c r="{ref}"><v>{float(value)!r}</v></c>'
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+    text = str(value)
+    return _text(ref, text) if text else ""
+
+
+def _column_cells(values: pd.Series, letter: str, rows: int) -> list[str]:
+    """Every cell of one column (rows 2..rows+1), formed a column at a time where the type
+    allows it."""
+    refs = [f"{letter}{i}" for i in range(2, rows + 2)]
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not values.hasnans:
+        flags = values.to_numpy(dtype=bool)
+        return [f'<c r="{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(refs, flags, strict=True)]
+    if dtype == object and len(values):
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind == "string":  # text as object (as neutralise leaves it): treat it as text
+            values, dtype = values.astype("str"), pd.StringDtype("pyarrow", na_value=np.nan)
+        elif kind == "date":
+            days = [(v - _EPOCH.date()).days if isinstance(v, date) else None
+                    for v in values.tolist()]
+            return ["" if d is None else f'<c r="{r}" s="{DATE_STYLE}"><v>{d}</v></c>'
+                    for r, d in zip(refs, days, strict=True)]
+    if pd.api.types.is_float_dtype(dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        if np.isfinite(numbers[~np.isnan(numbers)]).all():
+            return ["" if v != v else f'<c r="{r}"><v>{v!r}</v></c>'
+                    for r, v in zip(refs, numbers.tolist(), strict=True)]
+    if pd.api.types.is_integer_dtype(dtype):
+        if values.hasnans:
+            return [_cell(r, v) for r, v in zip(refs, values.astype(object), strict=True)]
+        return [f'<c r="{r}"><v>{v}</v></c>' for r, v in zip(refs, values.tolist(), strict=True)]
+    if pd.api.types.is_datetime64_dtype(dtype):
+        stamps = values.dt.tz_localize(None) if getattr(dtype, "tz", None) else values
+        serial = ((stamps - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)).tolist()
+        return ["" if v != v else f'<c r="{r}" s="{DATETIME_STYLE}"><v>{v!r}</v></c>'
+                for r, v in zip(refs, serial, strict=True)]
+    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+        escaped = values.str.replace(_ILLEGAL.pattern, "", regex=True).str.replace(
+            "&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(
+            ">", "&gt;", regex=False).str.replace("\r", "&#13;", regex=False)
+        return ["" if not t else  # None or '': an empty cell
+                f'<c r="{r}" t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>'
+                for r, t in zip(refs, escaped.to_numpy(dtype=object, na_value=None), strict=True)]
+    return [_cell(r, v) for r, v in zip(refs, values.tolist(), strict=True)]
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
+    """The table as an .xlsx workbook with one sheet: header row in bold, then one row per row
+    (no index). Empty cells (None, NaN, NaT, empty text) are left empty."""
+    rows, width = df.shape
+    letters = [column_letter(i) for i in range(width)]
+    header = "".join(_text(f"{letter}1", str(name), HEADER_STYLE)
+                     for letter, name in zip(letters, df.columns, strict=True))
+    columns = [_column_cells(df.iloc[:, i], letters[i], rows) for i in range(width)]
+    body = ["".join(cells) for cells in zip(*columns, strict=True)] if width else [""] * rows
+    last = f"{letters[-1]}{rows + 1}" if width else "A1"
+    sheet = "".join([
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+        f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>',
+        *(f'<row r="{i}">{cells}</row>' for i, cells in enumerate(body, start=2)),
+        "</sheetData></worksheet>"])
+    name = (sheet_name[:31].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=name))
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
