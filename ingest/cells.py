@@ -1,0 +1,89 @@
+"""The ground every cell parser stands on: the parse error, blank cells, text, name matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+
+class ParseError(ValueError):
+    """A cell value that cannot be read as its column's type; str(e) is the message for people."""
+
+
+DATE_ORDERS: tuple[str, ...] = ("DMY", "MDY", "YMD")
+
+_STRIP = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December")
+_MONTHS: dict[str, int] = {n.lower(): i for i, n in enumerate(_MONTH_NAMES, 1)}
+_MONTHS.update({n[:3].lower(): i for i, n in enumerate(_MONTH_NAMES, 1)})
+_MONTHS["sept"] = 9
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_EXAMPLE = {"DMY": "28/02/2025", "MDY": "02/28/2025", "YMD": "2025-02-28"}
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """Text reduced for matching: lower case, only letters and digits."""
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None, an empty or whitespace-only string, NaN or NaT."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip(_STRIP)
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def parse_text(value: object) -> str | None:
+    """The cell as text: stripped; 3.0 reads "3", 1.1 reads "1.1", a date its ISO form."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip(_STRIP) or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        if value != value:
+            return None
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.replace(tzinfo=None).isoformat(" ", "seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat("seconds" if value.second else "minutes")
+    if is_blank(value):
+        return None
+    return str(value).strip(_STRIP) or None
+
+
+def _show(value: object) -> str:
+    return _clip(parse_text(value) or "")
+
+
+# names the sibling parser modules (values, dates) share
+text_key = _key
+clip = _clip
+shown = _show
+MONTHS = _MONTHS
+EXAMPLE_DATE = _EXAMPLE
+STRIP = _STRIP
+MONTH_NAMES = _MONTH_NAMES
