@@ -43,7 +43,8 @@ def users(con: db.Connection) -> pd.DataFrame:
 
 def user_exists(con: db.Connection, email: str) -> bool:
     """Whether a user record exists for this email, active or not."""
-    return db.scalar(con, "SELECT count(*) FROM users WHERE email = lower($e)", {"e": email}) > 0
+    return bool(db.scalar(con, "SELECT count(*) FROM users WHERE email = lower($e)",
+                          {"e": email}))
 
 
 def user_departments(con: db.Connection, email: str) -> list[str]:
@@ -55,10 +56,10 @@ def user_departments(con: db.Connection, email: str) -> list[str]:
 
 def login_logged(con: db.Connection, email: str, outcome: str, token_issued: str) -> bool:
     """Whether the login of this identity token (its issue time) is in the audit log already."""
-    return db.scalar(
+    return bool(db.scalar(
         con, "SELECT count(*) FROM audit_log WHERE action = 'login' AND actor = $e "
              "AND outcome = $o AND json_extract_string(detail, '$.token_issued') = $t",
-        {"e": email, "o": outcome, "t": token_issued}) > 0
+        {"e": email, "o": outcome, "t": token_issued}))
 
 
 def heads_to_add(con: db.Connection) -> pd.DataFrame:
