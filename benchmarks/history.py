@@ -125,13 +125,13 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         FROM bench_uploads u, range($k) s(j)
         WHERE u.status = 'accepted'
     """, p)
-    _run(con, f"""
+    _run(con, """
         CREATE TEMP TABLE bench_traits AS
         SELECT *, (hash(d, j, g, $seed) >> 1)::BIGINT AS h,
                CAST(month_start - INTERVAL (age) MONTH AS DATE) AS first_month
         FROM bench_slots
     """, p)
-    _run(con, f"""
+    _run(con, """
         CREATE TEMP TABLE bench_rows AS
         WITH t AS (
             SELECT *,
@@ -168,7 +168,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
                                             AS INTEGER) END AS due
         FROM progress
     """, p)
-    _run(con, f"""
+    _run(con, """
         INSERT INTO action_status (upload_id, department, period, period_end, action_id, action,
             objective_id, objective_valid, responsible, resources, budget_allocated, budget_spent,
             start_date, due_date, due_text, status, percent_complete, completion_date,
@@ -251,7 +251,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
     """, p)
     if summary:  # what ingest.load.make_current keeps for every department it loads
         con.execute("INSERT INTO report_summary BY NAME "
-                    "SELECT * FROM report_summary_rows([], 30, -25.0, -10.0)")
+                    "SELECT * FROM report_summary_rows([], [], 30, -25.0, -10.0)")
     for name in ("bench_rows", "bench_traits", "bench_slots", "bench_uploads", "bench_reports",
                  "bench_months"):
         con.execute(f"DROP TABLE {name}")

@@ -124,10 +124,13 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
                 "WHERE department = $d AND period = $p", params)
     con.execute(sql("refresh_actions_delete"), {"d": department})
     con.execute(sql("refresh_actions_insert"), {"d": department})
-    # the department's summary rows (migration 004), under the RAG thresholds in force
-    con.execute("DELETE FROM report_summary WHERE department = $d", {"d": department})
-    con.execute("INSERT INTO report_summary BY NAME SELECT * FROM report_summary_rows([$d], $r, $rs, $ar)",
-                {"d": department, "r": int(db.setting(con, "red_slip_days")),
+    # the summary rows (migration 004) of the periods this change can move, under the RAG thresholds in force
+    periods = [str(r[0]) for r in con.execute("SELECT period FROM report_summary_periods($d, $p)",
+                                              {"d": department, "p": period}).fetchall()]
+    con.execute("DELETE FROM report_summary WHERE department = $d AND list_contains($ps, period)",
+                {"d": department, "ps": periods})
+    con.execute("INSERT INTO report_summary BY NAME SELECT * FROM report_summary_rows([$d], $ps, $r, $rs, $ar)",
+                {"d": department, "ps": periods, "r": int(db.setting(con, "red_slip_days")),
                  "rs": float(db.setting(con, "red_schedule_variance")),
                  "ar": float(db.setting(con, "amber_schedule_variance"))})
 

@@ -115,11 +115,11 @@ def resolved_kpis(
                                                          "reported_rows", "actions", *KPI_NAMES)}
     by_key: dict[tuple[str, str | None], int] = {}
     data: dict[str | None, set[str]] = {}
-    for i, (period, department, pooled, reported) in enumerate(zip(
+    for n, (period, department, pooled, reported) in enumerate(zip(
             cells["period"], cells["department"], cells["pooled"], cells["reported_rows"],
             strict=True)):
         key = None if pooled else str(department)
-        by_key[(str(period), key)] = i
+        by_key[(str(period), key)] = n
         if reported:
             data.setdefault(key, set()).add(str(period))
     keys: list[str | None] = [None]

@@ -124,7 +124,7 @@ def _column_cells(values: pd.Series, letter: str, rows: int) -> list[str]:
     if pd.api.types.is_bool_dtype(dtype) and not values.hasnans:
         flags = values.to_numpy(dtype=bool)
         return [f'<c r="{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(refs, flags, strict=True)]
-    if dtype == object and len(values):
+    if pd.api.types.is_object_dtype(dtype) and len(values):
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "string":  # text as object (as neutralise leaves it): treat it as text
             values, dtype = values.astype("str"), pd.StringDtype("pyarrow", na_value=np.nan)
@@ -147,7 +147,7 @@ def _column_cells(values: pd.Series, letter: str, rows: int) -> list[str]:
         serial = ((stamps - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)).tolist()
         return ["" if v != v else f'<c r="{r}" s="{DATETIME_STYLE}"><v>{v!r}</v></c>'
                 for r, v in zip(refs, serial, strict=True)]
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         escaped = values.str.replace(_ILLEGAL.pattern, "", regex=True).str.replace(
             "&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(
             ">", "&gt;", regex=False).str.replace("\r", "&#13;", regex=False)

@@ -1,21 +1,44 @@
 -- 004: a summary of the reports in force — one row per department × period × reported status —
 -- so that trends over the whole history (KPIs, computed RAG, report quality) read thousands of
--- summary rows instead of every action_status row. ingest.load.make_current rebuilds a
--- department's rows whenever its reports in force change (its baselines may change with them);
--- metrics reads the summary only where its upload_ids match the reports in force, else the rows.
+-- summary rows instead of every action_status row. ingest.load.make_current rebuilds the rows of
+-- the periods a change of a department's report can move (report_summary_periods); metrics reads
+-- the summary only where its upload_ids match the reports in force, else the rows.
 -- Every figure is a count or a sum, so any set of departments, periods and statuses adds up.
 
--- The summary rows of the departments asked (every department when the list is empty), with the
--- computed RAG under the thresholds given. Per-action formulas as metrics/sql/action_figures.sql
+-- The periods of a department whose summary rows change when its report for since_period
+-- changes: that period and every later one (stale actions compare consecutive reports, and a new
+-- report renumbers the later ones), and the earlier periods that hold an action with no due date
+-- before since_period (its baseline_due_date, the first date ever reported, may be the new one).
+CREATE MACRO report_summary_periods(for_department, since_period) AS TABLE
+SELECT DISTINCT s.period
+FROM action_status s
+WHERE s.department = for_department AND s.is_current
+  AND (s.period >= since_period
+       OR NOT EXISTS (SELECT 1 FROM action_status h
+                      WHERE h.department = s.department AND h.action_id = s.action_id
+                        AND h.is_current AND h.period < since_period
+                        AND h.due_date IS NOT NULL))
+ORDER BY s.period;
+
+-- The summary rows of the departments and periods asked (every one when a list is empty), with
+-- the computed RAG under the thresholds given. Per-action formulas as metrics/sql/action_figures.sql
 -- and metrics/sql/kpis.sql (SPEC §5.1–5.11); stale actions as metrics/sql/stale_actions.sql.
-CREATE MACRO report_summary_rows(for_departments, rag_red_slip_days, rag_red_schedule_variance,
-                                 rag_amber_schedule_variance) AS TABLE
+CREATE MACRO report_summary_rows(for_departments, for_periods, rag_red_slip_days,
+                                 rag_red_schedule_variance, rag_amber_schedule_variance) AS TABLE
 WITH reports AS (
     SELECT department, period,
            row_number() OVER (PARTITION BY department ORDER BY period) AS report_no
     FROM uploads
     WHERE status = 'accepted' AND is_current
       AND (len(for_departments) = 0 OR list_contains(for_departments, department))
+),
+needed AS (
+    -- the reports asked and the two before each: the rows the stale comparison reads
+    SELECT DISTINCT r.department, r.period, r.report_no
+    FROM reports r
+    JOIN reports a ON a.department = r.department
+                  AND r.report_no BETWEEN a.report_no - 2 AND a.report_no
+    WHERE len(for_periods) = 0 OR list_contains(for_periods, a.period)
 ),
 reported AS (
     SELECT s.upload_id, s.department, s.period, s.period_end, s.status, s.percent_complete,
@@ -56,7 +79,7 @@ reported AS (
                AND lag(s.percent_complete, 2) OVER w IS NOT DISTINCT FROM s.percent_complete
                AS unchanged
     FROM action_status s
-    JOIN reports r ON r.department = s.department AND r.period = s.period
+    JOIN needed r ON r.department = s.department AND r.period = s.period
     LEFT JOIN actions a ON a.department = s.department AND a.action_id = s.action_id
     WHERE s.is_current
       AND (len(for_departments) = 0 OR list_contains(for_departments, s.department))
@@ -72,6 +95,7 @@ rated AS (
                      OR status IN ('At risk', 'Delayed') OR forecast_slip_days > 0 THEN 'Amber'
                 ELSE 'Green' END AS rag
     FROM reported
+    WHERE len(for_periods) = 0 OR list_contains(for_periods, period)
 )
 SELECT department, period, status,
        any_value(upload_id) AS upload_id,
@@ -118,7 +142,7 @@ GROUP BY department, period, status;
 CREATE TABLE report_summary AS
 SELECT *
 FROM report_summary_rows(
-    [],
+    [], [],
     coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'red_slip_days'), 30),
     coalesce((SELECT TRY_CAST(value AS DOUBLE) FROM settings WHERE name = 'red_schedule_variance'), -25.0),
     coalesce((SELECT TRY_CAST(value AS DOUBLE) FROM settings WHERE name = 'amber_schedule_variance'), -10.0))

@@ -18,20 +18,42 @@ scope_departments AS (
                ELSE EXISTS (SELECT 1 FROM uploads u
                             WHERE u.department = d.department AND u.status = 'accepted') END
 ),
-reported AS (
-    SELECT s.*,
-           s.status <> 'Cancelled'
-               AND (len($statuses) = 0 OR list_contains($statuses, s.status)) AS in_a
-    FROM report_summary s
-    WHERE s.period IN (SELECT period FROM months)
-      AND (len($departments) = 0 OR list_contains($departments, s.department))
+sums AS (
+    -- each month and department: the counts and sums of A (and every reported row)
+    SELECT r.period, r.department,
+           sum(r.reported_rows) AS reported_rows,
+           coalesce(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS actions,
+           coalesce(sum(r.reported_rows) FILTER (WHERE r.in_a AND r.status = 'Completed'), 0) AS completed,
+           sum(r.progress_sum) FILTER (WHERE r.in_a) AS progress_sum,
+           coalesce(sum(r.completed_on_time) FILTER (WHERE r.in_a), 0) AS completed_on_time,
+           coalesce(sum(r.completed_with_dates) FILTER (WHERE r.in_a), 0) AS completed_with_dates,
+           coalesce(sum(r.overdue) FILTER (WHERE r.in_a), 0) AS overdue,
+           coalesce(sum(r.slipped) FILTER (WHERE r.in_a), 0) AS slipped,
+           sum(r.slip_days_sum) FILTER (WHERE r.in_a) AS slip_days_sum,
+           coalesce(sum(r.rescheduled) FILTER (WHERE r.in_a), 0) AS rescheduled,
+           sum(r.budget_allocated_sum) FILTER (WHERE r.in_a) AS budget_allocated_sum,
+           sum(r.budget_spent_sum) FILTER (WHERE r.in_a) AS budget_spent_sum,
+           sum(r.earned_value_sum) FILTER (WHERE r.in_a) AS earned_value_sum,
+           coalesce(sum(r.quality_meets) FILTER (WHERE r.in_a), 0) AS quality_meets,
+           coalesce(sum(r.quality_reviewed) FILTER (WHERE r.in_a), 0) AS quality_reviewed,
+           sum(r.attainment_sum) FILTER (WHERE r.in_a) AS attainment_sum,
+           coalesce(sum(r.attainment_count) FILTER (WHERE r.in_a), 0) AS attainment_count,
+           coalesce(sum(r.smart) FILTER (WHERE r.in_a), 0) AS smart,
+           coalesce(sum(r.aligned) FILTER (WHERE r.in_a), 0) AS aligned
+    FROM (SELECT *,
+                 status <> 'Cancelled'
+                     AND (len($statuses) = 0 OR list_contains($statuses, status)) AS in_a
+          FROM report_summary
+          WHERE period IN (SELECT period FROM months)
+            AND (len($departments) = 0 OR list_contains($departments, department))) r
+    GROUP BY r.period, r.department
 ),
 grid AS (
     SELECT period, department, bool_or(in_scope) AS in_scope
     FROM (SELECT m.period, d.department, TRUE AS in_scope
           FROM months m CROSS JOIN scope_departments d
           UNION ALL
-          SELECT DISTINCT period, department, FALSE FROM reported)
+          SELECT period, department, FALSE FROM sums)
     GROUP BY period, department
 ),
 first_accepted AS (
@@ -70,40 +92,66 @@ coverage AS (
     WHERE len($departments) = 0
     GROUP BY m.period
 ),
-kpis AS (
-    SELECT g.period, g.department, grouping(g.department) = 1 AS pooled,
-           CAST(coalesce(sum(r.reported_rows), 0) AS BIGINT) AS reported_rows,
-           CAST(coalesce(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS BIGINT) AS actions,
-           coalesce(sum(r.reported_rows) FILTER (WHERE r.in_a AND r.status = 'Completed'), 0)
-               / nullif(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS completion_rate,
-           sum(r.progress_sum) FILTER (WHERE r.in_a)
-               / nullif(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS mean_progress,
-           sum(r.completed_on_time) FILTER (WHERE r.in_a)
-               / nullif(sum(r.completed_with_dates) FILTER (WHERE r.in_a), 0) AS on_time_rate,
-           sum(r.overdue) FILTER (WHERE r.in_a)
-               / nullif(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS overdue_rate,
-           CAST(coalesce(sum(r.slipped) FILTER (WHERE r.in_a), 0) AS BIGINT) AS slipped_count,
-           sum(r.slip_days_sum) FILTER (WHERE r.in_a)
-               / nullif(sum(r.slipped) FILTER (WHERE r.in_a), 0) AS mean_slip_days,
-           CAST(coalesce(sum(r.rescheduled) FILTER (WHERE r.in_a), 0) AS BIGINT)
-               AS rescheduled_count,
-           sum(r.budget_spent_sum) FILTER (WHERE r.in_a)
-               / nullif(sum(r.budget_allocated_sum) FILTER (WHERE r.in_a), 0)
-               AS budget_utilisation,
-           sum(r.earned_value_sum) FILTER (WHERE r.in_a)
-               / nullif(sum(r.budget_spent_sum) FILTER (WHERE r.in_a), 0)
-               AS cost_performance_index,
-           sum(r.quality_meets) FILTER (WHERE r.in_a)
-               / nullif(sum(r.quality_reviewed) FILTER (WHERE r.in_a), 0) AS quality_pass_rate,
-           sum(r.attainment_sum) FILTER (WHERE r.in_a)
-               / nullif(sum(r.attainment_count) FILTER (WHERE r.in_a), 0) AS target_attainment,
-           sum(r.smart) FILTER (WHERE r.in_a)
-               / nullif(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS smart_compliance,
-           sum(r.aligned) FILTER (WHERE r.in_a)
-               / nullif(sum(r.reported_rows) FILTER (WHERE r.in_a), 0) AS alignment_rate
+per_department AS (
+    SELECT g.period, g.department, FALSE AS pooled, coalesce(s.reported_rows, 0) AS reported_rows,
+           coalesce(s.actions, 0) AS actions, coalesce(s.completed, 0) AS completed,
+           s.progress_sum, coalesce(s.completed_on_time, 0) AS completed_on_time,
+           coalesce(s.completed_with_dates, 0) AS completed_with_dates,
+           coalesce(s.overdue, 0) AS overdue, coalesce(s.slipped, 0) AS slipped, s.slip_days_sum,
+           coalesce(s.rescheduled, 0) AS rescheduled, s.budget_allocated_sum, s.budget_spent_sum,
+           s.earned_value_sum, coalesce(s.quality_meets, 0) AS quality_meets,
+           coalesce(s.quality_reviewed, 0) AS quality_reviewed, s.attainment_sum,
+           coalesce(s.attainment_count, 0) AS attainment_count, coalesce(s.smart, 0) AS smart,
+           coalesce(s.aligned, 0) AS aligned
     FROM grid g
-    LEFT JOIN reported r ON r.period = g.period AND r.department = g.department
-    GROUP BY GROUPING SETS ((g.period), (g.period, g.department))
+    LEFT JOIN sums s ON s.period = g.period AND s.department = g.department
+),
+pooled AS (
+    SELECT p.period, NULL AS department, TRUE AS pooled,
+           sum(p.reported_rows) AS reported_rows,
+           sum(p.actions) AS actions,
+           sum(p.completed) AS completed,
+           sum(p.progress_sum) AS progress_sum,
+           sum(p.completed_on_time) AS completed_on_time,
+           sum(p.completed_with_dates) AS completed_with_dates,
+           sum(p.overdue) AS overdue,
+           sum(p.slipped) AS slipped,
+           sum(p.slip_days_sum) AS slip_days_sum,
+           sum(p.rescheduled) AS rescheduled,
+           sum(p.budget_allocated_sum) AS budget_allocated_sum,
+           sum(p.budget_spent_sum) AS budget_spent_sum,
+           sum(p.earned_value_sum) AS earned_value_sum,
+           sum(p.quality_meets) AS quality_meets,
+           sum(p.quality_reviewed) AS quality_reviewed,
+           sum(p.attainment_sum) AS attainment_sum,
+           sum(p.attainment_count) AS attainment_count,
+           sum(p.smart) AS smart,
+           sum(p.aligned) AS aligned
+    FROM per_department p
+    GROUP BY p.period
+),
+totals AS (
+    SELECT * FROM pooled
+    UNION ALL
+    SELECT * FROM per_department WHERE $per_department
+),
+kpis AS (
+    SELECT period, department, pooled,
+           CAST(reported_rows AS BIGINT) AS reported_rows, CAST(actions AS BIGINT) AS actions,
+           completed / nullif(actions, 0) AS completion_rate,
+           progress_sum / nullif(actions, 0) AS mean_progress,
+           completed_on_time / nullif(completed_with_dates, 0) AS on_time_rate,
+           overdue / nullif(actions, 0) AS overdue_rate,
+           CAST(slipped AS BIGINT) AS slipped_count,
+           slip_days_sum / nullif(slipped, 0) AS mean_slip_days,
+           CAST(rescheduled AS BIGINT) AS rescheduled_count,
+           budget_spent_sum / nullif(budget_allocated_sum, 0) AS budget_utilisation,
+           earned_value_sum / nullif(budget_spent_sum, 0) AS cost_performance_index,
+           quality_meets / nullif(quality_reviewed, 0) AS quality_pass_rate,
+           attainment_sum / nullif(attainment_count, 0) AS target_attainment,
+           smart / nullif(actions, 0) AS smart_compliance,
+           aligned / nullif(actions, 0) AS alignment_rate
+    FROM totals
 ),
 submission_rates AS (
     SELECT period, NULL AS department, TRUE AS pooled,
@@ -133,5 +181,4 @@ JOIN submission_rates s
     ON s.period = k.period AND s.pooled = k.pooled
    AND s.department IS NOT DISTINCT FROM k.department
 LEFT JOIN coverage c ON c.period = k.period
-WHERE k.pooled OR $per_department
 ORDER BY k.period, k.pooled DESC, k.department

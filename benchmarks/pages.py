@@ -1,0 +1,342 @@
+"""Time every metrics call the dashboard's pages make, and every page, at 10k, 100k and 1M rows.
+
+A synthetic history (benchmarks/history.py: departments x 60 months x 170 actions, so 1, 10 and
+100 departments give about 10k, 100k and 1M current action_status rows) is built once per size
+into a cache folder. Each size is then measured in fresh child processes, with LEKGOTLA_DB on
+that file and LEKGOTLA_LOAD_SAMPLE_DATA=false:
+
+- calls: every metrics function a page calls, with the arguments the page passes for the default
+  sidebar (latest month, all departments, all objectives) — first call on a freshly opened
+  database, then the best of --repeat further calls (the dashboard caches each result per data
+  version, so a call runs once per filter change);
+- pages: every page of dashboard/app.py through Streamlit's AppTest (demo mode), cold (caches
+  cleared: connection opened, every call made) and warm (the same session run again), with the
+  Streamlit exceptions it shows.
+
+Each child reports its peak resident memory. The table prints the figures, the growth ratio from
+one size to the next (10x the rows: a ratio up to 10 is linear or better) and the targets of
+issue 6 at 1M rows: each call <= 100 ms, each page warm <= 0.3 s and cold <= 1.5 s, peak RSS
+<= 1 GB. No figure is asserted: this measures.
+
+Run: python benchmarks/pages.py [--sizes 10k,100k,1M] [--repeat 3] [--rebuild] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+APP = ROOT / "dashboard" / "app.py"
+if Path(sys.path[0] or ".").resolve() == HERE:
+    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+
+
+def _sibling(name: str) -> Any:
+    """A module of benchmarks/ (not a package) loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", HERE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+history = _sibling("history")
+
+SIZES = {"10k": 1, "100k": 10, "1M": 100}  # name -> departments (x 60 months x 170 actions)
+MONTHS, ACTIONS = 60, 170
+CALL_TARGET_MS, WARM_TARGET_S, COLD_TARGET_S, RSS_TARGET_MB = 100.0, 0.3, 1.5, 1024.0
+BUILD_VERSION = "3"  # bump when history.py changes the data it writes
+
+
+def cache_dir() -> Path:
+    """Where the built databases are kept between runs."""
+    folder = Path(os.environ.get("LEKGOTLA_BENCH_DIR", Path(tempfile.gettempdir()) / "lekgotla-bench"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def database(departments: int, rebuild: bool = False) -> tuple[Path, float | None]:
+    """The history database for this many departments, built when missing; (path, build s)."""
+    path = cache_dir() / f"history-v{BUILD_VERSION}-{departments}x{MONTHS}x{ACTIONS}.duckdb"
+    if path.exists() and not rebuild:
+        return path, None
+    start = time.perf_counter()
+    history.build_file(path, departments, MONTHS, ACTIONS)
+    return path, time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the calls the pages make ------------------------------------------------------------------
+
+def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]:
+    """(page, call, function, args, kwargs) for what each page calls on the default sidebar."""
+    import metrics
+    from dashboard.uploads import period_of, template_periods
+    from ingest.template import build_template
+    from metrics import views
+    from metrics.filters import Filters
+
+    periods = [str(p) for p in metrics.list_periods(con)["period"]]
+    departments = [str(x) for x in metrics.list_departments(con)["department"]]
+    last, first = periods[-1], periods[0]
+    f = Filters(last)  # the sidebar's default: latest month, every department and objective
+    h = Filters(last, period_from=first)  # filters.history(f): every month up to it
+    dept = departments[0]  # the Department page's default choice
+    fd, hd = Filters(last, (dept,)), Filters(last, (dept,), period_from=first)
+    figures = metrics.action_figures(con, fd)
+    action = str(figures["action_id"].iloc[0])
+    upload = views.current_upload(con, dept, last) or {}
+    table = views.explore_table(con, f, (), "")
+    template_period = template_periods(views.next_period(con, dept), periods)[0]
+    calls: list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = [
+        ("every page", "list_periods()", metrics.list_periods, (), {}),
+        ("every page", "list_departments()", metrics.list_departments, (), {}),
+        ("every page", "list_objectives()", metrics.list_objectives, (), {}),
+        ("every page", "data_freshness()", views.data_freshness, (), {}),
+        ("Overview", "kpi_changes(f)", metrics.kpi_changes, (f,), {}),
+        ("Overview", "kpi_trend(history)", metrics.kpi_trend, (h,), {}),
+        ("Overview", "by_rag(f)", metrics.by_rag, (f,), {}),
+        ("Overview", "department_league(f)", metrics.department_league, (f,), {}),
+        ("Overview", "rag_trend(history)", views.rag_trend, (h,), {}),
+        ("Alignment", "action_figures(f)", metrics.action_figures, (f,), {}),
+        ("Alignment", "kpis(f)", metrics.kpis, (f,), {}),
+        ("Alignment", "objective_alignment(f)", metrics.objective_alignment, (f,), {}),
+        ("Alignment", "objectives_without_action(f)", metrics.objectives_without_action, (f,), {}),
+        ("Alignment", "actions_without_objective(f)", metrics.actions_without_objective, (f,), {}),
+        ("Alignment", "smart_results(f)", metrics.smart_results, (f,), {}),
+        ("Slippage", "moved_actions(f)", views.moved_actions, (f,), {}),
+        ("Slippage", "due_date_moves(f)", views.due_date_moves, (f,), {}),
+        ("Slippage", "late_actions(f)", views.late_actions, (f,), {}),
+        ("Slippage", "kpi_trend(history, by_department)", metrics.kpi_trend, (h,),
+         {"by_department": True}),
+        ("Department", "kpi_changes(dept)", metrics.kpi_changes, (fd,), {}),
+        ("Department", "kpi_trend(dept history)", metrics.kpi_trend, (hd,), {}),
+        ("Department", "action_figures(dept)", metrics.action_figures, (fd,), {}),
+        ("Department", "current_upload(dept, month)", views.current_upload, (dept, last), {}),
+        ("Department", "upload_file(upload)", views.upload_file, (int(upload.get("upload_id", 0)),),
+         {}),
+        ("Department", "status_against_rag(dept)", views.status_against_rag, (fd,), {}),
+        ("Department", "action_trail(dept, action)", views.action_trail, (fd, dept, action), {}),
+        ("Submissions", "report_quality(history)", metrics.report_quality, (h,), {}),
+        ("Submissions", "kpis(month)", metrics.kpis, (Filters(last),), {}),
+        ("Submissions", "stale_actions(f)", metrics.stale_actions, (f,), {}),
+        ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
+        ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
+        # the page hands both downloads their bytes on every run (eager=True)
+        ("Explore", "table_bytes(table, csv)", lambda _c: metrics.table_bytes(table, "csv", "Actions"),
+         (), {}),
+        ("Explore", "table_bytes(table, xlsx)",
+         lambda _c: metrics.table_bytes(table, "xlsx", "Actions"), (), {}),
+        ("Upload", "next_period(dept)", views.next_period, (dept,), {}),
+        ("Upload", "build_template(dept, next)", build_template,
+         (dept, period_of(template_period)), {}),
+        ("Settings", "register_versions()", views.register_versions, (), {}),
+    ]
+    try:  # the review pack (metrics/pack.py) is built by one call too
+        from metrics import pack
+
+        calls.append(("Review pack", "build_pack(f)", pack.build_pack, (f,), {}))
+    except ImportError:
+        pass
+    return calls
+
+
+def measure_calls(path: Path, repeat: int) -> dict[str, Any]:
+    """Child: time every page call on the database at `path`."""
+    from ingest import db
+
+    con = db.connect(path)
+    results = []
+    for page, name, fn, args, kwargs in page_calls(con.cursor()):
+        cur = con.cursor()
+        start = time.perf_counter()
+        fn(cur, *args, **kwargs)
+        first = (time.perf_counter() - start) * 1000
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn(cur, *args, **kwargs)
+            times.append((time.perf_counter() - start) * 1000)
+        cur.close()
+        results.append({"page": page, "call": name, "first_ms": first, "best_ms": min(times),
+                        "median_ms": statistics.median(times)})
+    rows = db.scalar(con, "SELECT count(*) FROM action_status WHERE is_current")
+    con.close()
+    return {"rows": rows, "calls": results, "peak_rss_mb": peak_rss_mb()}
+
+
+# --- the pages through AppTest -----------------------------------------------------------------
+
+def app_pages() -> list[tuple[str, str]]:
+    """(title, script path relative to dashboard/) of every page the router lists, in order."""
+    text = APP.read_text(encoding="utf-8")
+    return [(title, f"app_pages/{file}")
+            for file, title in re.findall(r'page\("([\w]+\.py)",\s*"([^"]+)"', text)]
+
+
+def measure_pages(path: Path, timeout: float) -> dict[str, Any]:
+    """Child: every page cold (caches cleared) and warm (run again), in demo mode."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["LEKGOTLA_DB"] = str(path)
+    os.environ["LEKGOTLA_LOAD_SAMPLE_DATA"] = "false"
+
+    def run(page: str) -> tuple[Any, float]:
+        at = AppTest.from_file(str(APP), default_timeout=timeout)
+        at.switch_page(page)
+        start = time.perf_counter()
+        at.run()
+        return at, time.perf_counter() - start
+
+    pages = app_pages()
+    run(pages[0][1])  # imports (Plotly, pandas styling...) are paid once per process, not per page
+    results = []
+    for title, page in pages:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        gc.collect()
+        at, cold = run(page)
+        exceptions = [str(e.value)[:200] for e in at.exception]
+        start = time.perf_counter()
+        at.run()
+        warm = time.perf_counter() - start
+        exceptions += [str(e.value)[:200] for e in at.exception]
+        results.append({"page": title, "cold_s": cold, "warm_s": warm,
+                        "exceptions": exceptions, "rss_mb": _rss_now_mb()})
+    return {"pages": results, "peak_rss_mb": peak_rss_mb()}
+
+
+def _rss_now_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+# --- the parent: build, spawn, print -----------------------------------------------------------
+
+def child(kind: str, path: Path, repeat: int, timeout: float) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter (so each peak RSS is its own)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--db", str(path), "--repeat", str(repeat),
+         "--timeout", str(timeout)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "LEKGOTLA_DB": str(path), "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} on {path} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{b / a:5.1f}x" if a and b else "    -"
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    """Print the tables and the targets."""
+    sizes = list(results)
+    big = sizes[-1]
+    print(f"\n== metrics calls (ms; best of the repeats after a first call; first call at {big}) ==")
+    head = "".join(f"{s:>9}" for s in sizes)
+    growth = "".join(f"{a + '>' + b:>12}" for a, b in zip(sizes, sizes[1:], strict=False))
+    print(f"{'page':12} {'call':36}{head} {'first':>8}{growth}")
+    over = []
+    calls = {s: {(c['page'], c['call']): c for c in results[s]['calls']['calls']} for s in sizes}
+    for key in calls[big]:
+        values = [calls[s].get(key, {}).get("best_ms") for s in sizes]
+        cells = "".join(f"{v:9.1f}" if v is not None else f"{'-':>9}" for v in values)
+        grow = "".join(f"{ratio(a, b):>12}" for a, b in zip(values, values[1:], strict=False))
+        flag = ""
+        if values[-1] is not None and values[-1] > CALL_TARGET_MS:
+            flag = "  over 100 ms"
+            over.append(key)
+        print(f"{key[0]:12} {key[1]:36}{cells} {calls[big][key]['first_ms']:8.1f}{grow}{flag}")
+    print("\n== pages through AppTest (s): cold = caches cleared, warm = run again ==")
+    head = "".join(f"{s + ' cold':>10}{s + ' warm':>10}" for s in sizes)
+    print(f"{'page':18}{head}{'cold ' + sizes[0] + '>' + big:>16}  exceptions")
+    pages = {s: {p["page"]: p for p in results[s]["pages"]["pages"]} for s in sizes}
+    slow_pages = []
+    for title in pages[big]:
+        cells, cold = "", []
+        for s in sizes:
+            p = pages[s].get(title)
+            cells += f"{p['cold_s']:10.2f}{p['warm_s']:10.2f}" if p else f"{'-':>10}{'-':>10}"
+            cold.append(p["cold_s"] if p else None)
+        p = pages[big][title]
+        flags = []
+        if p["cold_s"] > COLD_TARGET_S:
+            flags.append("cold over 1.5 s")
+        if p["warm_s"] > WARM_TARGET_S:
+            flags.append("warm over 0.3 s")
+        if flags:
+            slow_pages.append((title, flags))
+        print(f"{title:18}{cells}{ratio(cold[0], cold[-1]):>16}  {len(p['exceptions'])}"
+              f"{'  ' + ', '.join(flags) if flags else ''}")
+        for e in p["exceptions"]:
+            print(f"{'':18}exception: {e}")
+    print("\n== peak resident memory (MB) ==")
+    for s in sizes:
+        r = results[s]
+        print(f"{s:>6}: {r['calls']['rows']:>9,} rows   calls child {r['calls']['peak_rss_mb']:7.0f}   "
+              f"pages child {r['pages']['peak_rss_mb']:7.0f}"
+              + (f"   (built in {r['build_s']:.1f} s)" if r.get("build_s") else ""))
+    rss = max(results[big]["calls"]["peak_rss_mb"], results[big]["pages"]["peak_rss_mb"])
+    print(f"\n== targets at {big} ==")
+    print(f"calls over {CALL_TARGET_MS:.0f} ms: {len(over)} of {len(calls[big])}"
+          + (": " + "; ".join(f"{p} {c}" for p, c in over) if over else ""))
+    print(f"pages over target: {len(slow_pages)} of {len(pages[big])}"
+          + (": " + "; ".join(f"{t} ({', '.join(f)})" for t, f in slow_pages) if slow_pages else ""))
+    print(f"peak RSS {rss:.0f} MB (target {RSS_TARGET_MB:.0f} MB): "
+          + ("met" if rss <= RSS_TARGET_MB else "OVER"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help="of " + ", ".join(SIZES))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=300.0, help="AppTest timeout per run, s")
+    parser.add_argument("--rebuild", action="store_true", help="build the databases again")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--child", choices=["calls", "pages"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        out = (measure_calls(args.db, args.repeat) if args.child == "calls"
+               else measure_pages(args.db, args.timeout))
+        print(json.dumps(out))
+        return
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; "
+          f"databases in {cache_dir()}")
+    results: dict[str, dict[str, Any]] = {}
+    for size in args.sizes.split(","):
+        path, built = database(SIZES[size], args.rebuild)
+        print(f"{size}: {path.name}" + (f" built in {built:.1f} s" if built else " (cached)"),
+              flush=True)
+        results[size] = {"build_s": built, "calls": child("calls", path, args.repeat, args.timeout),
+                         "pages": child("pages", path, args.repeat, args.timeout)}
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
