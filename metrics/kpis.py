@@ -125,20 +125,27 @@ def resolved_kpis(
     keys: list[str | None] = [None]
     if per_department:
         keys += sorted({k for (_, k) in by_key if k is not None})
-    out: dict[str, list[Any]] = {name: [] for name in TREND_COLUMNS}
+    combos: list[tuple[str, str, str | None]] = []  # (period, month it takes, department)
     for period in periods:
+        months_of_period = months_of(period)
         for key in keys:
-            month = _resolve_month(period, data.get(key, set()))
-            i = by_key.get((month, key))
-            out["period"].append(period)
-            out["month"].append(month)
-            out["scope"].append(filters.scope if key is None else key)
-            out["department"].append(key)
-            out["actions"].append(int(cells["actions"][i] or 0) if i is not None else 0)
-            for name in KPI_NAMES:
-                value = cells[name][i] if i is not None else None
-                out[name].append(int(value) if name in COUNT_KPIS and value is not None
-                                 else value)
+            month = (months_of_period[0] if len(months_of_period) == 1  # a month is itself
+                     else _resolve_month(period, data.get(key, set())))
+            combos.append((period, month, key))
+    found = [by_key.get((month, key)) for _, month, key in combos]
+    out: dict[str, list[Any]] = {
+        "period": [period for period, _, _ in combos],
+        "month": [month for _, month, _ in combos],
+        "scope": [filters.scope if key is None else key for _, _, key in combos],
+        "department": [key for _, _, key in combos],
+        "actions": [int(cells["actions"][i] or 0) if i is not None else 0 for i in found],
+    }
+    for name in KPI_NAMES:
+        column = cells[name]
+        if name in COUNT_KPIS:
+            out[name] = [None if i is None or column[i] is None else int(column[i]) for i in found]
+        else:
+            out[name] = [None if i is None else column[i] for i in found]
     frame = pd.DataFrame(out, columns=list(TREND_COLUMNS))
     for name in COUNT_KPIS:
         frame[name] = frame[name].astype("Int64")

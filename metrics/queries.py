@@ -33,7 +33,8 @@ def _parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAMETER.findall(sql(name)))
 
 
-def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters `metrics/sql/<name>.sql` uses, taken from `params`."""
     # DuckDB refuses parameters a query does not use, so callers may pass a shared superset.
     wanted = _parameters(name)
     missing = wanted - params.keys()
@@ -44,7 +45,20 @@ def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
     """Run one named query and return its rows as a DataFrame."""
-    return to_frame(con.sql(sql(name), params=_bind(name, params)))
+    return to_frame(con.sql(sql(name), params=bind(name, params)))
+
+
+def composed(con: Connection, name: str, sources: dict[str, str], params: dict[str, Any]
+             ) -> pd.DataFrame:
+    """Run `metrics/sql/<name>.sql` over other named queries, each read under a name of
+    `sources` (name it is read as -> its query file), all in one statement."""
+    text = "WITH " + ",\n".join(f"{alias} AS (\n{sql(source)}\n)"
+                                 for alias, source in sources.items()) + "\n" + sql(name)
+    wanted = set(_PARAMETER.findall(text))
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"{name}.sql and its sources need the parameters {sorted(missing)}")
+    return to_frame(con.sql(text, params={k: v for k, v in params.items() if k in wanted}))
 
 
 def to_frame(rows: duckdb.DuckDBPyRelation) -> pd.DataFrame:
@@ -94,12 +108,12 @@ def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
 
 def rows(con: Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Run one named query and return its rows as tuples (no DataFrame for a few values)."""
-    return con.execute(sql(name), _bind(name, params)).fetchall()
+    return con.execute(sql(name), bind(name, params)).fetchall()
 
 
 def relation(con: Connection, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:
     """One named query as a lazy relation, for `summarise` to aggregate inside DuckDB."""
-    return con.sql(sql(name), params=_bind(name, params))
+    return con.sql(sql(name), params=bind(name, params))
 
 
 def summarise(rows: duckdb.DuckDBPyRelation, name: str, as_table: str = "figures") -> pd.DataFrame:

@@ -46,6 +46,13 @@ def _figures_without_moves(con: Connection, filters: Filters, columns: str = "*"
     return queries.to_frame(rows if columns == "*" else rows.select(columns))
 
 
+def _moves_params(con: Connection, filters: Filters) -> dict[str, Any]:
+    # the history: every month up to the period, whatever the status then
+    history = history_months(con, replace(filters, statuses=(), period_from=None))
+    return {**query_params(con, filters), "month": resolve_month(con, filters),
+            "history": history}
+
+
 def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
     """Every change of due date of the actions in scope, up to the period: one row per move.
 
@@ -55,11 +62,7 @@ def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
     Columns: MOVE_COLUMNS — period is the month of the report that moved it; days_moved is
     positive when the date moved later; upload_id, file_name, sheet, source_row say where.
     """
-    # the history: every month up to the period, whatever the status then
-    history = history_months(con, replace(filters, statuses=(), period_from=None))
-    params = {**query_params(con, filters), "month": resolve_month(con, filters),
-              "history": history}
-    moves = queries.frame(con, "view_due_date_moves", params)
+    moves = queries.frame(con, "view_due_date_moves", _moves_params(con, filters))
     if moves.empty:
         return pd.DataFrame(columns=list(MOVE_COLUMNS))
     return moves[list(MOVE_COLUMNS)]
@@ -68,14 +71,16 @@ def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
 def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     """The actions in scope whose due date moved at least once up to the period: how often, and
     how far from the baseline. Columns: MOVED_COLUMNS, most moves first, then furthest moved."""
-    moves = due_date_moves(con, filters)
-    if moves.empty:
+    params = _moves_params(con, filters)
+    # counted and joined to the month's figures inside DuckDB: only the moved actions come out
+    out = queries.composed(con, "view_moved_actions", {
+        "moved": "view_due_date_moves", "month_figures": "action_figures"},
+        {**params, "months": [params["month"]], "with_moves": False})
+    if out.empty:
         return pd.DataFrame(columns=list(MOVED_COLUMNS))
-    figures = _figures_without_moves(con, filters)
-    summary = moves.groupby(["department", "action_id"]).agg(
-        moves=("period", "size"), first_moved_in=("period", "min"),
-        last_moved_in=("period", "max")).reset_index()
-    out = summary.merge(figures, on=["department", "action_id"], how="left")
+    # typed as the whole month's figures would be (a few rows may lack an empty cell)
+    lacks = bool(out["month_lacks_slip_days"].iloc[0])
+    out = _typed(out, ("action", "status", "rag"), ("slip_days",) if lacks else ())
     out["days_moved"] = [
         int((pd.Timestamp(d) - pd.Timestamp(b)).days) if pd.notna(d) and pd.notna(b) else None
         for d, b in zip(out["due_date"], out["baseline_due_date"], strict=True)]
@@ -85,6 +90,16 @@ def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     return out[list(MOVED_COLUMNS)].reset_index(drop=True)
 
 
+def _typed(frame: pd.DataFrame, texts: tuple[str, ...], counts: tuple[str, ...]) -> pd.DataFrame:
+    """Text columns as text and day counts as nullable integers, as in a whole month's figures
+    (a few rows of it may lack the empty cell that gives a column its type)."""
+    for name in texts:
+        frame[name] = frame[name].astype("str")
+    for name in counts:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
 def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     """Actions in A, not Completed, that are overdue or forecast to finish after their due date.
 
@@ -92,10 +107,12 @@ def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     reason, a plain sentence such as "Overdue by 30 days" or "Forecast 12 days late". Overdue
     first, then the latest forecast.
     """
-    figures = _figures_without_moves(con, filters)
-    open_rows = figures[~figures["status"].isin(["Completed", "Cancelled"])].copy()
-    forecast_late = open_rows["forecast_slip_days"].fillna(0).astype(int) > 0
-    late = open_rows[open_rows["overdue"].astype(bool) | forecast_late].copy()
+    rows = figures_relation(con, filters, [resolve_month(con, filters)]).filter(
+        "status NOT IN ('Completed', 'Cancelled') "
+        "AND (overdue OR coalesce(forecast_slip_days, 0) > 0)")
+    late = _typed(queries.to_frame(rows), ("department", "action_id", "action", "responsible",
+                                            "status", "rag", "file_name", "sheet"),
+                  ("forecast_slip_days",))
     late["days_overdue"] = [
         int((pd.Timestamp(end) - pd.Timestamp(due)).days) if bool(o) and pd.notna(due) else None
         for end, due, o in zip(late["period_end"], late["due_date"], late["overdue"], strict=True)]

@@ -1,0 +1,170 @@
+"""Many people browsing the dashboard at once, on the 1M-row history, for a bounded time.
+
+Starts `streamlit run dashboard/app.py` on 127.0.0.1 only (demo mode, LEKGOTLA_DB on the history
+of benchmarks/pages.py, no sample data) and opens --sessions browser sessions (default 20) in one
+headless Chromium. For --seconds (default 60) each session keeps opening a page — the six pages
+every role views, in turn, each with one of the twelve latest months and now and then one
+department in the sidebar filters (so some views are new to the server's caches and some are
+not) — and waits for it to settle (benchmarks/browsing.py). Nothing else is contacted; the
+sessions, the time and each page's wait (--page-timeout) are bounded.
+
+Prints pages completed, p50/p95/max page time overall and per page, pages that timed out, the
+Streamlit exceptions seen (`[data-testid='stException']`), and the server's peak resident memory.
+
+Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+HERE = Path(__file__).resolve().parent
+if Path(sys.path[0] or ".").resolve() == HERE:
+    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+
+
+def _sibling(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", HERE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+browsing = _sibling("browsing")
+MAX_SESSIONS, MAX_SECONDS = 64, 600
+
+
+def views(db_path: Path) -> tuple[list[str], list[str]]:
+    """The twelve latest months (as the Period select shows them) and the departments."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        months = [r[0] for r in con.execute(
+            "SELECT DISTINCT period FROM uploads WHERE is_current ORDER BY period DESC LIMIT 12"
+        ).fetchall()]
+        departments = [r[0] for r in con.execute(
+            "SELECT department FROM departments ORDER BY department").fetchall()]
+    finally:
+        con.close()
+    labels = [f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}" for m in months]
+    return labels, departments
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+async def session(n: int, browser: Any, url: str, deadline: float, months: list[str],
+                  departments: list[str], page_timeout_ms: int, results: list[dict[str, Any]]
+                  ) -> None:
+    """One person browsing until the deadline: a page, wait for it to settle, the next."""
+    rng = random.Random(n)
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(browsing.CLOCK_JS)
+    page = await context.new_page()
+    turn = n
+    try:
+        while time.monotonic() < deadline:
+            path, title = browsing.VIEW_PAGES[turn % len(browsing.VIEW_PAGES)]
+            turn += 1
+            query = f"period={quote_plus(rng.choice(months))}"
+            if rng.random() < 0.3:
+                query += f"&dept={quote_plus(rng.choice(departments))}"
+            started = time.monotonic()
+            record: dict[str, Any] = {"session": n, "page": title, "query": query}
+            try:
+                await page.goto(f"{url}/{path}?{query}", wait_until="commit",
+                                timeout=page_timeout_ms)
+                await page.wait_for_function(browsing.SETTLED_JS, arg=0, timeout=page_timeout_ms,
+                                             polling=100)
+                record["seconds"] = float(await page.evaluate("() => window.__lk.last")) / 1000
+                record["exceptions"] = [await e.inner_text() for e in
+                                        await page.query_selector_all(browsing.EXCEPTION)]
+            except Exception as e:  # a timeout or a crashed tab is a result, not a stop
+                record["error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"
+                record["seconds"] = time.monotonic() - started
+            record["finished"] = time.monotonic()
+            results.append(record)
+    finally:
+        await context.close()
+
+
+async def watch_memory(pid: int, deadline: float, peak: list[float]) -> None:
+    while time.monotonic() < deadline:
+        peak[0] = max(peak[0], browsing.rss_mb(pid))
+        await asyncio.sleep(0.5)
+
+
+async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[str],
+              departments: list[str]) -> tuple[list[dict[str, Any]], float, float]:
+    from playwright.async_api import async_playwright
+
+    results: list[dict[str, Any]] = []
+    peak = [browsing.rss_mb(server_pid)]
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=browsing.CHROMIUM,
+                                          args=browsing.CHROMIUM_ARGS)
+        start = time.monotonic()
+        deadline = start + args.seconds
+        tasks = [session(n, browser, url, deadline, months, departments,
+                         int(args.page_timeout * 1000), results) for n in range(args.sessions)]
+        watcher = asyncio.create_task(watch_memory(server_pid, deadline + args.page_timeout, peak))
+        await asyncio.gather(*tasks)
+        elapsed = time.monotonic() - start
+        watcher.cancel()
+        await browser.close()
+    return results, elapsed, peak[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="1M", help="history size of benchmarks/pages.py")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--page-timeout", type=float, default=90, help="seconds per page")
+    args = parser.parse_args()
+    if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.seconds <= MAX_SECONDS:
+        raise SystemExit(f"--sessions 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
+    db_path = browsing.database_for(args.size)
+    months, departments = views(db_path)
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
+          f"{args.sessions} sessions for {args.seconds:.0f} s on {db_path.name}", flush=True)
+    with browsing.running_app(db_path, browsing.free_port()) as (url, server):
+        results, elapsed, peak = asyncio.run(run(url, server.pid, args, months, departments))
+    done = [r for r in results if "error" not in r]
+    failed = [r for r in results if "error" in r]
+    seconds = [r["seconds"] for r in done]
+    errors = [(r["page"], e) for r in done for e in r["exceptions"]]
+    print(f"\n== {args.sessions} sessions, {elapsed:.0f} s: {len(done)} pages settled, "
+          f"{len(failed)} failed or timed out ==")
+    print(f"{'page':18}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+    for _, title in browsing.VIEW_PAGES:
+        part = [r["seconds"] for r in done if r["page"] == title]
+        if part:
+            print(f"{title:18}{len(part):5}{browsing.percentile(part, 50):8.2f}"
+                  f"{browsing.percentile(part, 95):8.2f}{max(part):8.2f}")
+    if seconds:
+        print(f"{'all':18}{len(seconds):5}{browsing.percentile(seconds, 50):8.2f}"
+              f"{browsing.percentile(seconds, 95):8.2f}{max(seconds):8.2f}")
+    print(f"throughput {len(done) / elapsed:.2f} pages/s; Streamlit exceptions: {len(errors)}; "
+          f"server peak RSS {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}")
+    for page, text in errors[:5]:
+        print(f"  exception on {page}: {text[:200]}")
+    for r in failed[:5]:
+        print(f"  {r['page']} ({r['query']}): {r['error']}")
+
+
+if __name__ == "__main__":
+    main()

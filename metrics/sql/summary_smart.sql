@@ -1,0 +1,12 @@
+-- summary_smart: per department and month asked, the share of its actions (Cancelled left out)
+-- passing all five SMART checks — kpis.sql's smart_compliance for one department — from
+-- report_summary, for when it holds the reports in force of the scope.
+-- Parameters: $months (YYYY-MM list); $departments (empty list = all).
+SELECT department, period,
+       sum(smart) FILTER (WHERE status <> 'Cancelled')
+           / nullif(sum(reported_rows) FILTER (WHERE status <> 'Cancelled'), 0)
+           AS smart_pass_share
+FROM report_summary
+WHERE period IN (SELECT unnest($months))
+  AND (len($departments) = 0 OR list_contains($departments, department))
+GROUP BY department, period
