@@ -56,14 +56,14 @@ SETTLED_JS = """
 (since) => {
   const lk = window.__lk;
   if (!lk || lk.last <= since || !document.querySelector('h1')) return false;
-  if (performance.now() - lk.last < %d) return false;
+  if (performance.now() - lk.last < QUIET_MS) return false;
   const running = Array.from(document.querySelectorAll('[data-testid="stStatusWidget"]'))
       .some(e => /running/i.test(e.innerText));
   if (running || document.querySelector('[data-stale="true"]')) return false;
   return Array.from(document.querySelectorAll('.js-plotly-plot'))
       .every(p => p.querySelector('.main-svg'));
 }
-""" % QUIET_MS
+""".replace("QUIET_MS", str(QUIET_MS))
 
 
 @contextmanager

@@ -116,10 +116,10 @@ def _cell(ref: str, value: Any) -> str:
     return _text(ref, text) if text else ""
 
 
-def _column_cells(values: pd.Series, letter: str, rows: int) -> list[str]:
-    """Every cell of one column (rows 2..rows+1), formed a column at a time where the type
-    allows it."""
-    refs = [f"{letter}{i}" for i in range(2, rows + 2)]
+def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
+    """Every cell of one column (spreadsheet rows from `first_row`), formed a column at a time
+    where the type allows it."""
+    refs = [f"{letter}{i}" for i in range(first_row, first_row + len(values))]
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) and not values.hasnans:
         flags = values.to_numpy(dtype=bool)
@@ -157,6 +157,9 @@ def _column_cells(values: pd.Series, letter: str, rows: int) -> list[str]:
     return [_cell(r, v) for r, v in zip(refs, values.tolist(), strict=True)]
 
 
+ROWS_PER_CHUNK = 2000  # rows formed at once: the memory of a large export stays bounded
+
+
 def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     """The table as an .xlsx workbook with one sheet: header row in bold, then one row per row
     (no index). Empty cells (None, NaN, NaT, empty text) are left empty."""
@@ -164,15 +167,7 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     letters = [column_letter(i) for i in range(width)]
     header = "".join(_text(f"{letter}1", str(name), HEADER_STYLE)
                      for letter, name in zip(letters, df.columns, strict=True))
-    columns = [_column_cells(df.iloc[:, i], letters[i], rows) for i in range(width)]
-    body = ["".join(cells) for cells in zip(*columns, strict=True)] if width else [""] * rows
     last = f"{letters[-1]}{rows + 1}" if width else "A1"
-    sheet = "".join([
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-        f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>',
-        *(f'<row r="{i}">{cells}</row>' for i, cells in enumerate(body, start=2)),
-        "</sheetData></worksheet>"])
     name = (sheet_name[:31].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
     buffer = BytesIO()
@@ -182,5 +177,19 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
         z.writestr("xl/workbook.xml", _WORKBOOK.format(name=name))
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         z.writestr("xl/styles.xml", _STYLES)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write((
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>'
+            ).encode("utf-8"))
+            for start in range(0, rows, ROWS_PER_CHUNK):
+                chunk = df.iloc[start:start + ROWS_PER_CHUNK]
+                first = start + 2
+                columns = [_column_cells(chunk.iloc[:, i], letters[i], first) for i in range(width)]
+                body = (["".join(cells) for cells in zip(*columns, strict=True)] if width
+                        else [""] * len(chunk))
+                sheet.write("".join(f'<row r="{i}">{cells}</row>'
+                                    for i, cells in enumerate(body, start=first)).encode("utf-8"))
+            sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
