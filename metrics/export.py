@@ -6,20 +6,17 @@ import io
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 import pandas as pd
 
 from ingest.db import Connection
 from ingest.errors import QueryError
-from metrics.actions import action_figures
+from metrics.actions import figures_for_months, resolve_month
 from metrics.filters import Filters
 from metrics.xlsx import xlsx_bytes
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
-DATE_COLUMNS: tuple[str, ...] = ("period_end", "start_date", "due_date", "baseline_due_date",
-                                 "completion_date", "forecast_finish")
 
 
 def _neutral(value: Any) -> Any:
@@ -44,21 +41,6 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
         elif values.dtype == object:
             out[column] = values.map(_neutral).astype(object)
     out.columns = [_neutral(c) for c in out.columns]
-    return out
-
-
-def _as_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """Date columns as dates (not midnight timestamps), empty cells as None."""
-    out = df.copy()
-    for column in DATE_COLUMNS:
-        if column not in out.columns:
-            continue
-        values = out[column]
-        if pd.api.types.is_datetime64_dtype(values.dtype):  # at once, not cell by cell
-            dates = np.where(values.isna().to_numpy(), None, values.dt.date.to_numpy(dtype=object))
-            out[column] = pd.Series(dates, index=out.index, dtype=object)
-        else:
-            out[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
     return out
 
 
@@ -89,7 +71,7 @@ def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data") -> bytes:
 def export_table(con: Connection, filters: Filters) -> pd.DataFrame:
     """The Explore & export table exactly as filtered, before neutralising: `action_figures`
     with dates as dates and failed_checks as text."""
-    return _as_dates(action_figures(con, filters))
+    return figures_for_months(con, filters, [resolve_month(con, filters)], dates_as_objects=True)
 
 
 def export_actions(con: Connection, filters: Filters, fmt: str,

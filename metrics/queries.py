@@ -43,9 +43,11 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k in wanted}
 
 
-def frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run one named query and return its rows as a DataFrame."""
-    return to_frame(con.sql(sql(name), params=bind(name, params)))
+def frame(con: Connection, name: str, params: dict[str, Any], dates_as_objects: bool = False
+          ) -> pd.DataFrame:
+    """Run one named query and return its rows as a DataFrame (`dates_as_objects`: DATE columns
+    as `datetime.date` objects, None where empty, instead of datetime64)."""
+    return to_frame(con.sql(sql(name), params=bind(name, params)), dates_as_objects)
 
 
 def composed(con: Connection, name: str, sources: dict[str, str], params: dict[str, Any]
@@ -61,16 +63,25 @@ def composed(con: Connection, name: str, sources: dict[str, str], params: dict[s
     return to_frame(con.sql(text, params={k: v for k, v in params.items() if k in wanted}))
 
 
-def to_frame(rows: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+def to_frame(rows: duckdb.DuckDBPyRelation, dates_as_objects: bool = False) -> pd.DataFrame:
     """The rows as the DataFrame DuckDB's `.df()` gives (same columns, dtypes and values), built
     from Arrow: text columns stay Arrow-backed instead of becoming one Python object per cell,
     which makes a table of thousands of actions several times faster to hand over."""
     table = rows.to_arrow_table()
-    converted = _from_arrow(table)
-    return converted if converted is not None else rows.df()
+    converted = _from_arrow(table, dates_as_objects)
+    if converted is None:
+        converted = rows.df()
+        if dates_as_objects:
+            for name, kind in zip(rows.columns, rows.types, strict=True):
+                if str(kind) == "DATE":
+                    values = converted[name]
+                    converted[name] = pd.Series(
+                        [None if pd.isna(v) else pd.Timestamp(v).date() for v in values],
+                        index=converted.index, dtype=object)
+    return converted
 
 
-def _from_arrow(table: pa.Table) -> pd.DataFrame | None:
+def _from_arrow(table: pa.Table, dates_as_objects: bool = False) -> pd.DataFrame | None:
     """`.df()`'s DataFrame from an Arrow table, or None for a type this does not map (the
     caller then asks DuckDB). As `.df()`: integers and booleans with a NULL become pandas'
     nullable types, text with no value at all (or no row) is object, dates datetime64[us]."""
@@ -91,6 +102,8 @@ def _from_arrow(table: pa.Table) -> pd.DataFrame | None:
                              else column.to_numpy(zero_copy_only=False))
         elif pa.types.is_floating(kind) and kind.bit_width == 64:
             columns[name] = column.to_numpy(zero_copy_only=False)
+        elif pa.types.is_date32(kind) and dates_as_objects:
+            columns[name] = column.to_pandas(date_as_object=True).to_numpy(dtype=object)
         elif pa.types.is_date32(kind):
             columns[name] = column.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
         elif pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz is None:

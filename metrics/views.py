@@ -75,7 +75,7 @@ def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     # counted and joined to the month's figures inside DuckDB: only the moved actions come out
     out = queries.composed(con, "view_moved_actions", {
         "moved": "view_due_date_moves", "month_figures": "action_figures"},
-        {**params, "months": [params["month"]], "with_moves": False})
+        {**params, "months": [params["month"]], "with_moves": False, "history_from": ""})
     if out.empty:
         return pd.DataFrame(columns=list(MOVED_COLUMNS))
     # typed as the whole month's figures would be (a few rows may lack an empty cell)

@@ -182,7 +182,7 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>'
-            ).encode("utf-8"))
+            ).encode())
             for start in range(0, rows, ROWS_PER_CHUNK):
                 chunk = df.iloc[start:start + ROWS_PER_CHUNK]
                 first = start + 2

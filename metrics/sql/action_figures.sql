@@ -4,7 +4,8 @@
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
 -- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance;
 -- $with_moves: count due_date_changes (reads the actions' history; NULL when false, for
--- summaries that do not need it).
+-- summaries that do not need it); $history_from: no chosen action was reported before this
+-- month (a constant, so DuckDB skips the older row groups of the history).
 WITH chosen AS (
     SELECT s.*
     FROM action_status s
@@ -27,6 +28,7 @@ history AS (
           AND h.is_current
           AND h.due_date IS NOT NULL
           AND h.period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
+          AND h.period >= $history_from
           AND (h.department, h.action_id) IN (SELECT department, action_id FROM chosen))
     WHERE moved
 ),
