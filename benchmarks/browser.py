@@ -93,6 +93,7 @@ def filter_changes(browser: Any, url: str, path: str, title: str, changes: int,
     out = []
     for n, label in enumerate(plan):
         select.click()
+        page.keyboard.type(label)  # the list is virtual: filter it so the option is drawn
         option = page.get_by_role("option", name=label, exact=True)
         option.wait_for(timeout=timeout_ms)
         option.click()

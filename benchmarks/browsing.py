@@ -1,9 +1,9 @@
 """What benchmarks/browser.py and benchmarks/load.py share: the dashboard started on 127.0.0.1
 only, headless Chromium, and a clock in the page that says when it settled.
 
-A page has settled when its script is no longer running, no element is stale (Streamlit greys
-elements out while a run replaces them), every Plotly chart has drawn its SVG, and nothing in the
-document has changed for QUIET_MS. Its time is the moment of the last change — measured inside
+A page has settled when its script is no longer running (the app's data-test-script-state), no
+element is stale (Streamlit greys elements out while a run replaces them) and no spinner shows,
+every Plotly chart has drawn its SVG, and nothing in the document has changed for QUIET_MS. Its time is the moment of the last change — measured inside
 the page, from navigation start or from the click that changed a filter — so the quiet window
 that proves it settled is not counted.
 """
@@ -47,7 +47,8 @@ CLOCK_JS = """
   const lk = window.__lk = {last: performance.now(), changes: 0, click: null};
   const watch = () => new MutationObserver(() => { lk.last = performance.now(); lk.changes++; })
       .observe(document.documentElement, {subtree: true, childList: true, characterData: true,
-                                          attributes: true, attributeFilter: ['data-stale', 'class']});
+                                          attributes: true,
+                                          attributeFilter: ['data-stale', 'class', 'data-test-script-state']});
   if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
   document.addEventListener('click', () => { lk.click = performance.now(); }, true);
 })();
@@ -57,9 +58,9 @@ SETTLED_JS = """
   const lk = window.__lk;
   if (!lk || lk.last <= since || !document.querySelector('h1')) return false;
   if (performance.now() - lk.last < QUIET_MS) return false;
-  const running = Array.from(document.querySelectorAll('[data-testid="stStatusWidget"]'))
-      .some(e => /running/i.test(e.innerText));
-  if (running || document.querySelector('[data-stale="true"]')) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSpinner"]')) return false;
   return Array.from(document.querySelectorAll('.js-plotly-plot'))
       .every(p => p.querySelector('.main-svg'));
 }

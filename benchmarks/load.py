@@ -101,6 +101,59 @@ async def session(n: int, browser: Any, url: str, deadline: float, months: list[
         await context.close()
 
 
+async def ws_session(n: int, port: int, deadline: float, months: list[str],
+                     departments: list[str], page_timeout: float,
+                     results: list[dict[str, Any]]) -> None:
+    """One person browsing through Streamlit's own protocol (no browser): on one websocket,
+    like a browser tab, each page view is a rerun request with the page and the filters in the
+    query string, timed until the server says the script finished; exceptions are read from the
+    elements it sends."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    rng = random.Random(n)
+    turn = n
+    origin = f"http://127.0.0.1:{port}"
+    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream",
+                                  subprotocols=["streamlit"], origin=origin,
+                                  max_size=None) as ws:
+        while time.monotonic() < deadline:
+            path, title = browsing.VIEW_PAGES[turn % len(browsing.VIEW_PAGES)]
+            turn += 1
+            query = f"period={quote_plus(rng.choice(months))}"
+            if rng.random() < 0.3:
+                query += f"&dept={quote_plus(rng.choice(departments))}"
+            back = BackMsg()
+            back.rerun_script.query_string = query
+            back.rerun_script.page_name = path
+            record: dict[str, Any] = {"session": n, "page": title, "query": query,
+                                      "exceptions": [], "bytes": 0}
+            started = time.monotonic()
+            try:
+                await ws.send(back.SerializeToString())
+                while True:
+                    data = await asyncio.wait_for(
+                        ws.recv(), timeout=max(0.1, started + page_timeout - time.monotonic()))
+                    record["bytes"] += len(data)
+                    msg = ForwardMsg()
+                    msg.ParseFromString(data)
+                    kind = msg.WhichOneof("type")
+                    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                            and msg.delta.new_element.WhichOneof("type") == "exception":
+                        record["exceptions"].append(msg.delta.new_element.exception.message)
+                    if kind == "script_finished" and msg.script_finished in (
+                            ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+                        break
+                record["seconds"] = time.monotonic() - started
+            except Exception as e:  # a timeout is a result, not a stop
+                record["error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+                record["seconds"] = time.monotonic() - started
+                results.append(record)
+                return  # the socket's state is unknown after a timeout: this session ends
+            results.append(record)
+
+
 async def watch_memory(pid: int, deadline: float, peak: list[float]) -> None:
     while time.monotonic() < deadline:
         peak[0] = max(peak[0], browsing.rss_mb(pid))
@@ -118,8 +171,13 @@ async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[
                                           args=browsing.CHROMIUM_ARGS)
         start = time.monotonic()
         deadline = start + args.seconds
-        tasks = [session(n, browser, url, deadline, months, departments,
-                         int(args.page_timeout * 1000), results) for n in range(args.sessions)]
+        if args.clients == "ws":
+            port = int(url.rsplit(":", 1)[1])
+            tasks = [ws_session(n, port, deadline, months, departments, args.page_timeout,
+                                results) for n in range(args.sessions)]
+        else:
+            tasks = [session(n, browser, url, deadline, months, departments,
+                             int(args.page_timeout * 1000), results) for n in range(args.sessions)]
         watcher = asyncio.create_task(watch_memory(server_pid, deadline + args.page_timeout, peak))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
@@ -134,20 +192,25 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--page-timeout", type=float, default=90, help="seconds per page")
+    parser.add_argument("--clients", choices=["browser", "ws"], default="browser",
+                        help="browser: Chromium tabs (what people see, but 20 renderers share "
+                             "this machine's cores with the server); ws: Streamlit's websocket "
+                             "protocol without rendering (what the server takes)")
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.seconds <= MAX_SECONDS:
         raise SystemExit(f"--sessions 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
     db_path = browsing.database_for(args.size)
     months, departments = views(db_path)
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
-          f"{args.sessions} sessions for {args.seconds:.0f} s on {db_path.name}", flush=True)
+          f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}",
+          flush=True)
     with browsing.running_app(db_path, browsing.free_port()) as (url, server):
         results, elapsed, peak = asyncio.run(run(url, server.pid, args, months, departments))
     done = [r for r in results if "error" not in r]
     failed = [r for r in results if "error" in r]
     seconds = [r["seconds"] for r in done]
     errors = [(r["page"], e) for r in done for e in r["exceptions"]]
-    print(f"\n== {args.sessions} sessions, {elapsed:.0f} s: {len(done)} pages settled, "
+    print(f"\n== {args.sessions} {args.clients} sessions, {elapsed:.0f} s: {len(done)} pages done, "
           f"{len(failed)} failed or timed out ==")
     print(f"{'page':18}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     for _, title in browsing.VIEW_PAGES:
