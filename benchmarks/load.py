@@ -43,6 +43,7 @@ def _sibling(name: str) -> Any:
 
 browsing = _sibling("browsing")
 MAX_SESSIONS, MAX_SECONDS = 64, 600
+PAGES: list[tuple[str, str]] = list(browsing.VIEW_PAGES)  # (URL path, title) the sessions visit
 
 
 def views(db_path: Path) -> tuple[list[str], list[str]]:
@@ -77,7 +78,7 @@ async def session(n: int, browser: Any, url: str, deadline: float, months: list[
     turn = n
     try:
         while time.monotonic() < deadline:
-            path, title = browsing.VIEW_PAGES[turn % len(browsing.VIEW_PAGES)]
+            path, title = PAGES[turn % len(PAGES)]
             turn += 1
             query = f"period={quote_plus(rng.choice(months))}"
             if rng.random() < 0.3:
@@ -119,7 +120,7 @@ async def ws_session(n: int, port: int, deadline: float, months: list[str],
                                   subprotocols=["streamlit"], origin=origin,
                                   max_size=None) as ws:
         while time.monotonic() < deadline:
-            path, title = browsing.VIEW_PAGES[turn % len(browsing.VIEW_PAGES)]
+            path, title = PAGES[turn % len(PAGES)]
             turn += 1
             query = f"period={quote_plus(rng.choice(months))}"
             if rng.random() < 0.3:
@@ -196,7 +197,14 @@ def main() -> None:
                         help="browser: Chromium tabs (what people see, but 20 renderers share "
                              "this machine's cores with the server); ws: Streamlit's websocket "
                              "protocol without rendering (what the server takes)")
+    parser.add_argument("--pages", help="titles of the pages to visit, comma-separated "
+                                         "(default: the six every role views)")
     args = parser.parse_args()
+    if args.pages:
+        wanted = [t.strip() for t in args.pages.split(",")]
+        PAGES[:] = [p for p in browsing.VIEW_PAGES if p[1] in wanted]
+        if not PAGES:
+            raise SystemExit(f"--pages: none of {wanted} is a page")
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.seconds <= MAX_SECONDS:
         raise SystemExit(f"--sessions 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
     db_path = browsing.database_for(args.size)
@@ -213,7 +221,7 @@ def main() -> None:
     print(f"\n== {args.sessions} {args.clients} sessions, {elapsed:.0f} s: {len(done)} pages done, "
           f"{len(failed)} failed or timed out ==")
     print(f"{'page':18}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    for _, title in browsing.VIEW_PAGES:
+    for _, title in PAGES:
         part = [r["seconds"] for r in done if r["page"] == title]
         if part:
             print(f"{title:18}{len(part):5}{browsing.percentile(part, 50):8.2f}"
