@@ -298,12 +298,20 @@ def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame
         add(aid, new.at[aid, "action"], "new action", None, new.at[aid, "status"])
     for aid in old.index.difference(new.index):
         add(aid, old.at[aid, "action"], "dropped action", old.at[aid, "status"], None)
-    for aid in new.index.intersection(old.index):
-        n, o = new.loc[aid], old.loc[aid]
-        nd = pd.Timestamp(n["due_date"]) if pd.notna(n["due_date"]) else None
-        od = pd.Timestamp(o["due_date"]) if pd.notna(o["due_date"]) else None
+    cols = ["action", "due_date", "percent_complete", "status"]
+    both = new.index.intersection(old.index)
+    # plain dicts of the four compared fields: a .loc per action costs ~0.2 ms, this a few µs
+    new_rows = new.loc[both, cols].to_dict("index")
+    old_rows = old.loc[both, cols].to_dict("index")
+
+    def day(value: Any) -> Any:
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    for aid in both:
+        n, o = new_rows[aid], old_rows[aid]
+        nd, od = day(n["due_date"]), day(o["due_date"])
         if nd != od:
-            add(aid, n["action"], "due date moved", od.date() if od else None, nd.date() if nd else None)
+            add(aid, n["action"], "due date moved", od, nd)
         if pd.notna(o["percent_complete"]) and pd.notna(n["percent_complete"]) \
                 and n["percent_complete"] < o["percent_complete"]:
             add(aid, n["action"], "progress went down", f"{o['percent_complete']:g}%", f"{n['percent_complete']:g}%")
