@@ -16,30 +16,10 @@ from typing import Any
 import streamlit as st
 
 from ingest import db, settings
-from ingest.errors import LekgotlaError
 from ingest.sample import ensure_sample_data
 
-# The dashboard's connection may read and write its own database and nothing else: no files,
-# no network, no extensions fetched or loaded on demand, and no way for a query to undo this.
-# (Backups, which attach another file, are the command line's: `python -m ingest backup`.)
-HARDENING: tuple[str, ...] = (
-    "SET enable_external_access = false",
-    "SET autoinstall_known_extensions = false",
-    "SET autoload_known_extensions = false",
-    "SET lock_configuration = true",
-)
-
-
-def harden(con: db.Connection) -> None:
-    """Apply HARDENING to the database instance (once: a locked instance is left as it is)."""
-    if db.scalar(con, "SELECT current_setting('lock_configuration')"):
-        if db.scalar(con, "SELECT current_setting('enable_external_access')"):
-            raise LekgotlaError("The database was opened elsewhere in this process with external "
-                                "access allowed and its configuration locked.",
-                                "The database connection is not locked down")
-        return
-    for statement in HARDENING:
-        con.execute(statement)
+HARDENING = db.LOCK_DOWN
+harden = db.lock_down  # the app's connection is locked down (ingest.db owns the connection)
 
 
 @st.cache_resource(show_spinner="Opening the database…")

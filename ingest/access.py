@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ingest import db
+from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
 from ingest.locate import department_key
 
@@ -143,11 +144,12 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
 def seed_department_heads(con: db.Connection, actor: User) -> int:
     """Create department-head users from the register's Departments sheet emails (existing users kept)."""
     require(con, actor, "users")
-    rows = con.execute("SELECT department, head, email FROM departments WHERE in_register AND email IS NOT NULL "
-                       "AND lower(email) NOT IN (SELECT email FROM users)").fetchall()
+    rows = heads_to_add(con).itertuples(index=False)
+    added = 0
     for dept, head, email in rows:
         save_user(con, actor, str(email), "department_head", head, (str(dept),))
-    return len(rows)
+        added += 1
+    return added
 
 
 def change_setting(con: db.Connection, user: User, name: str, raw: Any) -> Any:

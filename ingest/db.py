@@ -92,6 +92,29 @@ def transaction(con: Connection) -> Iterator[Connection]:
         con.execute("COMMIT")
 
 
+# A connection that may read and write its own database and nothing else: no files, no network,
+# no extensions fetched or loaded on demand, and no way for a query to undo this. (Backups,
+# which attach another file, are the command line's.)
+LOCK_DOWN: tuple[str, ...] = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
+
+
+def lock_down(con: Connection) -> None:
+    """Apply LOCK_DOWN to the database instance (once: an instance already locked is left as it is)."""
+    if scalar(con, "SELECT current_setting('lock_configuration')"):
+        if scalar(con, "SELECT current_setting('enable_external_access')"):
+            raise LekgotlaError("The database was opened elsewhere in this process with external "
+                                "access allowed and its configuration locked.",
+                                "The database connection is not locked down")
+        return
+    for statement in LOCK_DOWN:
+        con.execute(statement)
+
+
 def one(con: Connection, query: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
     """The first row of a query, read to the end (DuckDB 2 keeps an unread result pending)."""
     rows = con.execute(query, params or {}).fetchall()
