@@ -11,8 +11,9 @@ from typing import Any
 
 from ingest import db, settings
 from ingest.annotate import annotate
+from ingest.bulk import load_files
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
-from ingest.load import load_file, options_for
+from ingest.load import options_for
 from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
@@ -125,9 +126,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     rejected = 0
     results = []
     try:
-        for path, data in files:
-            outcomes = load_file(con, data, Path(path).name, who=args.who, submitted_at=submitted,
-                                 skip_invalid_rows=args.skip_invalid_rows, **common)
+        named = [(Path(path).name, data) for path, data in files]
+        loaded = load_files(con, named, who=args.who, submitted_at=submitted,
+                            skip_invalid_rows=args.skip_invalid_rows, **common)
+        for (path, _), outcomes in zip(files, loaded, strict=True):
             for o in outcomes:
                 results.append(o.as_dict())
                 if not args.json:

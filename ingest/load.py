@@ -116,23 +116,47 @@ def _status_frame(report: DepartmentReport, upload_id: int, sheet: str | None,
     return out.reset_index(drop=True)
 
 
-def make_current(con: db.Connection, department: str, period: str, upload_id: int) -> None:
+Pending = dict[str, set[str]]  # department -> periods whose derived rows are yet to be rebuilt
+
+
+def make_current(con: db.Connection, department: str, period: str, upload_id: int,
+                 pending: Pending | None = None) -> None:
+    """Make an upload the department's report in force for the period, then rebuild what derives from it:
+    `actions` and the `report_summary` rows of the periods the change can move — now, or, given
+    `pending`, once for a whole batch by `refresh_derived` (within the same transaction)."""
     params = {"d": department, "p": period, "u": upload_id}
     con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
                 "WHERE department = $d AND period = $p AND status = 'accepted'", params)
     con.execute("UPDATE action_status SET is_current = (upload_id = $u) "
                 "WHERE department = $d AND period = $p", params)
-    con.execute(sql("refresh_actions_delete"), {"d": department})
-    con.execute(sql("refresh_actions_insert"), {"d": department})
-    # the summary rows (migration 004) of the periods this change can move, under the RAG thresholds in force
-    periods = [str(r[0]) for r in con.execute("SELECT period FROM report_summary_periods($d, $p)",
-                                              {"d": department, "p": period}).fetchall()]
-    con.execute("DELETE FROM report_summary WHERE department = $d AND list_contains($ps, period)",
-                {"d": department, "ps": periods})
-    con.execute("INSERT INTO report_summary BY NAME SELECT * FROM report_summary_rows([$d], $ps, $r, $rs, $ar)",
-                {"d": department, "ps": periods, "r": int(db.setting(con, "red_slip_days")),
-                 "rs": float(db.setting(con, "red_schedule_variance")),
-                 "ar": float(db.setting(con, "amber_schedule_variance"))})
+    # the periods whose summary rows (migration 004) this change can move
+    periods = {str(r[0]) for r in con.execute("SELECT period FROM report_summary_periods($d, $p)",
+                                              {"d": department, "p": period}).fetchall()}
+    todo = {} if pending is None else pending
+    todo.setdefault(department, set()).update(periods)
+    if pending is None:
+        refresh_derived(con, todo)
+
+
+def refresh_derived(con: db.Connection, pending: Pending) -> None:
+    """Rebuild `actions` of the departments and their `report_summary` rows of the periods pending,
+    under the RAG thresholds in force; empties `pending`."""
+    if not pending:
+        return
+    departments = sorted(pending)
+    periods = sorted(set().union(*pending.values()))
+    con.execute(sql("refresh_actions_delete"), {"ds": departments})
+    con.execute(sql("refresh_actions_insert"), {"ds": departments})
+    if periods:  # an empty list would mean every period to report_summary_rows
+        params = {"ds": departments, "ps": periods}
+        con.execute("DELETE FROM report_summary WHERE list_contains($ds, department) "
+                    "AND list_contains($ps, period)", params)
+        con.execute("INSERT INTO report_summary BY NAME "
+                    "SELECT * FROM report_summary_rows($ds, $ps, $r, $rs, $ar)",
+                    {**params, "r": int(db.setting(con, "red_slip_days")),
+                     "rs": float(db.setting(con, "red_schedule_variance")),
+                     "ar": float(db.setting(con, "amber_schedule_variance"))})
+    pending.clear()
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:
@@ -159,89 +183,104 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
     holds, else AccessDenied and nothing is written. Every outcome goes to the audit log.
     The submission time is `submitted_at` (a backfill says when), else the report's `Date submitted`, else now.
     """
-    sha = hashlib.sha256(data).hexdigest()
-    now = datetime.now()
-    who = who or user.email
+    check_rights(con, parsed, opts, user)
+    with db.transaction(con):
+        pending: Pending = {}
+        outcomes = write_parsed(con, data, parsed, opts, who, mapping_name, submitted_at, user, pending)
+        refresh_derived(con, pending)
+        db.bump_data_version(con)
+    return outcomes
+
+
+def check_rights(con: db.Connection, parsed: ParsedFile, opts: Options, user: User) -> None:
+    """AccessDenied (logged) unless `user` may upload every department's report the file holds."""
     for report in parsed.reports:
         require(con, user, "upload", report.department, report.period.key, file=parsed.file_name)
     if opts.department and not parsed.reports:
         require(con, user, "upload", opts.department, opts.period, file=parsed.file_name)
+
+
+def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None,
+                 mapping_name: str | None, submitted_at: datetime | None, user: User, pending: Pending,
+                 changes: bool = True) -> list[Outcome]:
+    """The writes of `store`, inside the caller's transaction, leaving the derived rows in `pending`.
+
+    `changes`: also say what each report changes against the previous one (Outcome.changes)."""
+    sha = hashlib.sha256(data).hexdigest()
+    now = datetime.now()
+    who = who or user.email
     submitted = submitted_at or parsed.submitted_at or now
     outcomes: list[Outcome] = []
     if not can_load(parsed, opts.skip_invalid_rows):
         errors = parsed.errors
-        with db.transaction(con):
-            depts: list[str | None] = list(parsed.departments) or [None]
-            for dept in depts:
-                uid = _insert_upload(
-                    con, sha256=sha, file_name=parsed.file_name, department=dept,
-                    period=parsed.period.key if parsed.period else None, uploaded_by=who, uploaded_at=now,
-                    submitted_at=submitted, status="rejected", sheet=parsed.sheet,
-                    row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
-                    messages=_messages(parsed.problems), mapping_name=mapping_name)
-                outcomes.append(Outcome(parsed.file_name, "rejected",
-                                        f"Rejected: {len(errors)} error(s); nothing was stored.", dept,
-                                        parsed.period.key if parsed.period else None, uid,
-                                        parsed.rows, len(parsed.warnings), len(errors),
-                                        problems=parsed.problems))
-            _audit_outcomes(con, user, outcomes)
-            db.bump_data_version(con)
+        depts: list[str | None] = list(parsed.departments) or [None]
+        for dept in depts:
+            uid = _insert_upload(
+                con, sha256=sha, file_name=parsed.file_name, department=dept,
+                period=parsed.period.key if parsed.period else None, uploaded_by=who, uploaded_at=now,
+                submitted_at=submitted, status="rejected", sheet=parsed.sheet,
+                row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
+                messages=_messages(parsed.problems), mapping_name=mapping_name)
+            outcomes.append(Outcome(parsed.file_name, "rejected",
+                                    f"Rejected: {len(errors)} error(s); nothing was stored.", dept,
+                                    parsed.period.key if parsed.period else None, uid,
+                                    parsed.rows, len(parsed.warnings), len(errors),
+                                    problems=parsed.problems))
+        _audit_outcomes(con, user, outcomes)
         return outcomes
     register = opts.register
     objective_ids = register.objective_ids if register.version is not None else None
-    changes = {r.department: change_summary(con, r) for r in parsed.reports}
-    with db.transaction(con):
-        _store_raw(con, sha, data, parsed.file_name)
-        for report in parsed.reports:
-            dept, period = report.department, report.period.key
-            _ensure_department(con, dept)
-            current = _current(con, dept, period)
-            common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
-                          uploaded_by=who, uploaded_at=now, submitted_at=submitted,
-                          sheet=parsed.sheet, row_count=len(report.frame),
-                          warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
-                          error_count=len(report.errors), messages=_messages(report.problems),
-                          column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
-                          register_version=register.version)
-            if current and current[1] == sha:
-                uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
-                outcomes.append(Outcome(parsed.file_name, "duplicate",
-                                        f"{dept} {period}: identical to the current report (upload "
-                                        f"#{current[0]}); nothing changed.", dept, period, uid,
-                                        len(report.frame)))
-                continue
-            older = con.execute(
-                "SELECT max(upload_id) FROM uploads WHERE department = $d AND period = $p AND sha256 = $s "
-                "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0]
-            if older and older[0] is not None:
-                old_id = int(older[0])
-                require(con, user, "restore", dept, period, file=parsed.file_name, upload_id=old_id)
-                make_current(con, dept, period, old_id)
-                uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
-                                     **common)
-                outcomes.append(Outcome(parsed.file_name, "restored",
-                                        f"{dept} {period}: same file as upload #{old_id}; that version is "
-                                        "current again.", dept, period, old_id, len(report.frame),
-                                        changes=changes[dept]))
-                continue
-            uid = _next_upload_id(con)
-            con.register("incoming_status", _status_frame(report, uid, parsed.sheet, objective_ids))
-            try:
-                _insert_upload(con, upload_id=uid, status="accepted", is_current=False,
-                               replaced_upload_id=current[0] if current else None, **common)
-                con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
-            finally:
-                con.unregister("incoming_status")
-            make_current(con, dept, period, uid)
-            verb = f"replaced upload #{current[0]}" if current else "stored"
-            skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
-            outcomes.append(Outcome(parsed.file_name, "accepted",
-                                    f"{dept} {period}: {len(report.frame)} action(s) {verb}, "
-                                    f"{len(report.warnings)} warning(s){skipped}.", dept, period, uid,
-                                    len(report.frame), len(report.warnings), len(report.errors),
-                                    len(report.skipped_rows), changes[dept], report.problems))
-        _audit_outcomes(con, user, outcomes)
-        db.bump_data_version(con)
+    diffs = {r.department: change_summary(con, r) if changes else None for r in parsed.reports}
+    _store_raw(con, sha, data, parsed.file_name)
+    for report in parsed.reports:
+        dept, period = report.department, report.period.key
+        _ensure_department(con, dept)
+        current = _current(con, dept, period)
+        common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
+                      uploaded_by=who, uploaded_at=now, submitted_at=submitted,
+                      sheet=parsed.sheet, row_count=len(report.frame),
+                      warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
+                      error_count=len(report.errors), messages=_messages(report.problems),
+                      column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
+                      register_version=register.version)
+        if current and current[1] == sha:
+            uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
+            outcomes.append(Outcome(parsed.file_name, "duplicate",
+                                    f"{dept} {period}: identical to the current report (upload "
+                                    f"#{current[0]}); nothing changed.", dept, period, uid,
+                                    len(report.frame)))
+            continue
+        older = con.execute(
+            "SELECT max(upload_id) FROM uploads WHERE department = $d AND period = $p AND sha256 = $s "
+            "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0]
+        if older and older[0] is not None:
+            old_id = int(older[0])
+            require(con, user, "restore", dept, period, file=parsed.file_name, upload_id=old_id)
+            make_current(con, dept, period, old_id, pending)
+            uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
+                                 **common)
+            outcomes.append(Outcome(parsed.file_name, "restored",
+                                    f"{dept} {period}: same file as upload #{old_id}; that version is "
+                                    "current again.", dept, period, old_id, len(report.frame),
+                                    changes=diffs[dept]))
+            continue
+        uid = _next_upload_id(con)
+        con.register("incoming_status", _status_frame(report, uid, parsed.sheet, objective_ids))
+        try:
+            _insert_upload(con, upload_id=uid, status="accepted", is_current=False,
+                           replaced_upload_id=current[0] if current else None, **common)
+            con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
+        finally:
+            con.unregister("incoming_status")
+        make_current(con, dept, period, uid, pending)
+        verb = f"replaced upload #{current[0]}" if current else "stored"
+        skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
+        outcomes.append(Outcome(parsed.file_name, "accepted",
+                                f"{dept} {period}: {len(report.frame)} action(s) {verb}, "
+                                f"{len(report.warnings)} warning(s){skipped}.", dept, period, uid,
+                                len(report.frame), len(report.warnings), len(report.errors),
+                                len(report.skipped_rows), diffs[dept], report.problems))
+    _audit_outcomes(con, user, outcomes)
     return outcomes
 
 

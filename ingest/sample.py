@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ingest import db
 from ingest.access import SYSTEM
-from ingest.load import Outcome, load_file
+from ingest.bulk import load_files
+from ingest.load import Outcome
 from ingest.register import load_register
 from ingest.settings import PROJECT_ROOT
 
@@ -27,12 +28,11 @@ def load_sample_data(con: db.Connection, folder: Path = SAMPLE_DIR, who: str = "
     load_register(con, (folder / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx", who=who,
                   user=SYSTEM)
     submitted = submission_dates(folder / "submissions.csv")
-    outcomes: list[Outcome] = []
-    for path in sorted((folder / "reports").iterdir()):
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
-            outcomes += load_file(con, path.read_bytes(), path.name, who=who,
-                                  submitted_at=submitted.get(path.name), user=SYSTEM)
-    return outcomes
+    files = [(path.name, path.read_bytes()) for path in sorted((folder / "reports").iterdir())
+             if path.suffix.lower() in (".xlsx", ".xlsm", ".csv")]
+    # parsed here: worker processes would cost more to start than the 41 files take to parse
+    return [o for outcomes in load_files(con, files, who=who, submitted_at=submitted, user=SYSTEM, workers=1)
+            for o in outcomes]
 
 
 def submission_dates(path: Path) -> dict[str, datetime]:

@@ -1,2 +1,2 @@
--- Forget a department's derived action rows before they are rebuilt. Parameter: $d department.
-DELETE FROM actions WHERE department = $d
+-- Forget departments' derived action rows before they are rebuilt. Parameter: $ds departments (a list).
+DELETE FROM actions WHERE list_contains($ds, department)

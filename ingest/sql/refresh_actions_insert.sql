@@ -1,28 +1,28 @@
--- Rebuild a department's actions from its current reports: the latest plan fields, and
--- baseline_due_date = the first due date reported for the action. Parameter: $d department.
+-- Rebuild departments' actions from their current reports: the latest plan fields, and
+-- baseline_due_date = the first due date reported for the action. Parameter: $ds departments (a list).
 WITH current_rows AS (
-    SELECT * FROM action_status WHERE department = $d AND is_current
+    SELECT * FROM action_status WHERE list_contains($ds, department) AND is_current
 ),
 latest AS (
-    SELECT *, row_number() OVER (PARTITION BY action_id ORDER BY period DESC) AS rn
+    SELECT *, row_number() OVER (PARTITION BY department, action_id ORDER BY period DESC) AS rn
     FROM current_rows
 ),
 baseline AS (
-    SELECT action_id, due_date AS baseline_due_date,
-           row_number() OVER (PARTITION BY action_id ORDER BY period) AS rn
+    SELECT department, action_id, due_date AS baseline_due_date,
+           row_number() OVER (PARTITION BY department, action_id ORDER BY period) AS rn
     FROM current_rows
     WHERE due_date IS NOT NULL
 ),
 span AS (
-    SELECT action_id, min(period) AS first_period, max(period) AS last_period
+    SELECT department, action_id, min(period) AS first_period, max(period) AS last_period
     FROM current_rows
-    GROUP BY action_id
+    GROUP BY department, action_id
 )
 INSERT INTO actions (department, action_id, action, objective_id, responsible, budget_allocated,
                      start_date, due_date, baseline_due_date, first_period, last_period)
 SELECT l.department, l.action_id, l.action, l.objective_id, l.responsible, l.budget_allocated,
        l.start_date, l.due_date, b.baseline_due_date, s.first_period, s.last_period
 FROM latest l
-JOIN span s ON s.action_id = l.action_id
-LEFT JOIN baseline b ON b.action_id = l.action_id AND b.rn = 1
+JOIN span s ON s.department = l.department AND s.action_id = l.action_id
+LEFT JOIN baseline b ON b.department = l.department AND b.action_id = l.action_id AND b.rn = 1
 WHERE l.rn = 1
