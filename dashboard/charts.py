@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,10 +27,11 @@ def wrap(name: str, width: int = 14) -> str:
 
 
 def initials(department: str) -> str:
-    """A short code for a department in dense labels: `Information Technology` → `IT`."""
-    words = [w for w in str(department).split() if w[:1].isupper()]
+    """A short code for a department in dense labels: `Information Technology` → `IT`,
+    `Region 12` → `R12`."""
+    words = [w for w in str(department).split() if w[:1].isupper() or w.isdigit()]
     if len(words) > 1:
-        return "".join(w[0] for w in words)
+        return "".join(w if w.isdigit() else w[0] for w in words)
     return str(department) if len(str(department)) <= 10 else str(department)[:4]
 
 
@@ -115,44 +117,137 @@ def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency:
     return _layout(fig, title, 110 + 34 * len(grid))
 
 
+# Above this many actions the sunburst does not draw them one by one: a browser needs ~45 s for
+# 17k segments, and segments that thin cannot be read or clicked anyway.
+SUNBURST_ACTIONS = 1500
+# When actions are not drawn: above this many objective × department pairs, each objective keeps
+# its largest departments and puts the rest in one segment.
+SUNBURST_PAIRS = 300
+SUNBURST_DEPARTMENTS = 8
+NO_OBJECTIVE = "No valid objective"
+
+
+@dataclass(frozen=True)
+class SunburstScope:
+    """What `alignment_sunburst` draws for a set of actions, for the words beside it."""
+
+    actions: int  # actions the rings add up (with a budget, when sized by budget)
+    pairs: int  # objective × department pairs among them
+    objectives: int
+    by_action: bool  # the outer ring shows each action; else it stops at departments
+    departments_each: int | None  # each objective's largest departments drawn, the rest as one
+
+
+def _sunburst_data(figures: pd.DataFrame, size: str) -> pd.DataFrame:
+    """The columns the sunburst reads; actions without a valid objective under NO_OBJECTIVE,
+    and only those with a budget when sized by budget."""
+    data = figures[["objective_id", "objective_valid", "department", "action_id", "action",
+                    "budget_allocated", "rag", "status"]]
+    valid = data["objective_valid"].fillna(False).astype(bool)
+    objective = data["objective_id"].where(valid, NO_OBJECTIVE).fillna(NO_OBJECTIVE)
+    budget = pd.to_numeric(data["budget_allocated"], errors="coerce")
+    data = data.assign(objective_id=objective.astype(str),
+                       department=data["department"].astype(str),
+                       budget_allocated=budget,
+                       weight=budget.fillna(0.0) if size == "budget" else 1.0)
+    return data[data["weight"] > 0] if size == "budget" else data
+
+
+def sunburst_scope(figures: pd.DataFrame, size: str) -> SunburstScope:
+    """How many actions, objectives and objective × department pairs the sunburst of these
+    figures adds up, and how far it goes: to each action up to SUNBURST_ACTIONS of them, else to
+    departments (each objective's SUNBURST_DEPARTMENTS largest when there are more than
+    SUNBURST_PAIRS pairs)."""
+    return _scope(_sunburst_data(figures, size))
+
+
+def _scope(data: pd.DataFrame) -> SunburstScope:
+    codes = data.groupby(["objective_id", "department"], sort=False).ngroup()
+    pairs = int(codes.max()) + 1 if len(codes) else 0
+    by_action = len(data) <= SUNBURST_ACTIONS
+    return SunburstScope(
+        actions=len(data), pairs=pairs, objectives=data["objective_id"].nunique(),
+        by_action=by_action,
+        departments_each=None if by_action or pairs <= SUNBURST_PAIRS else SUNBURST_DEPARTMENTS)
+
+
+def _rag_words(counts: pd.DataFrame) -> list[str]:
+    """`4 Red · 3 Amber · …` for each row of a table of counts with a column per RAG."""
+    columns = [(rag, counts[rag].tolist()) for rag in theme.RAG_ORDER if rag in counts.columns]
+    return [" · ".join(f"{n[i]} {rag}" for rag, n in columns if n[i])
+            for i in range(len(counts))]
+
+
 def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Figure:
     """Objective (inner ring) → department → action (outer ring, coloured by computed RAG),
-    sized by budget or by count. Click a ring to zoom in."""
-    data = figures.copy()
-    valid = data["objective_valid"].astype(bool)
-    data["objective_id"] = data["objective_id"].where(valid, "No valid objective").fillna(
-        "No valid objective")
-    data["weight"] = data["budget_allocated"].fillna(0) if size == "budget" else 1.0
-    if size == "budget":
-        data = data[data["weight"] > 0]
-    ids, labels, parents, values, colours, hover = [], [], [], [], [], []
-    for i, (objective, og) in enumerate(data.groupby("objective_id")):
-        oid = f"o:{objective}"
-        ids.append(oid)
-        labels.append(str(objective).replace("No valid objective", "None"))
-        parents.append("")
-        values.append(float(og["weight"].sum()))
-        colours.append(theme.SERIES[i % len(theme.SERIES)] if objective != "No valid objective"
-                       else theme.MUTED)
-        hover.append(f"<b>{objective}</b><br>{len(og)} actions · "
-                     f"{theme.money(og['budget_allocated'].sum(), currency, compact=True)}")
-        for department, dg in og.groupby("department"):
-            did = f"{oid}/d:{department}"
-            ids.append(did)
-            labels.append(initials(str(department)))
-            parents.append(oid)
-            values.append(float(dg["weight"].sum()))
-            colours.append("#D6DEE8")
-            hover.append(f"<b>{department}</b> · {objective}<br>{len(dg)} actions · "
-                         f"{theme.money(dg['budget_allocated'].sum(), currency, compact=True)}")
-            for rec in dg.to_dict("records"):
-                ids.append(f"{did}/a:{rec['action_id']}")
-                labels.append(str(rec["action_id"]))
-                parents.append(did)
-                values.append(float(rec["weight"]))
-                colours.append(theme.RAG_COLOURS.get(str(rec["rag"]), theme.MUTED))
-                hover.append(f"<b>{rec['action_id']}</b> {rec['action']}<br>RAG {rec['rag']} · "
-                             f"{rec['status']} · {theme.money(rec['budget_allocated'], currency)}")
+    sized by budget or by count. Click a ring to zoom in.
+
+    Above SUNBURST_ACTIONS actions the outer ring is the departments, whose hover counts their
+    actions by RAG; with more than SUNBURST_PAIRS objective × department pairs each objective
+    keeps its SUNBURST_DEPARTMENTS largest departments and one segment for the rest
+    (`sunburst_scope` says which)."""
+    data = _sunburst_data(figures, size)
+    scope = _scope(data)
+    # one pass over the actions; the rings are sums of these (objective, department, RAG) cells
+    cells = data.groupby(["objective_id", "department", "rag"], sort=False, dropna=False).agg(
+        weight=("weight", "sum"), actions=("weight", "size"), budget=("budget_allocated", "sum"))
+    pairs = cells.groupby(level=[0, 1], sort=True).sum()
+    objectives = pairs.groupby(level=0, sort=True).sum()
+    objectives["colour"] = [theme.MUTED if o == NO_OBJECTIVE else theme.SERIES[i % len(theme.SERIES)]
+                            for i, o in enumerate(objectives.index)]
+    oid = "o:" + objectives.index.to_series()
+    ids = oid.tolist()
+    labels = [o.replace(NO_OBJECTIVE, "None") for o in objectives.index]
+    parents = [""] * len(objectives)
+    values = objectives["weight"].astype(float).tolist()
+    colours = objectives["colour"].tolist()
+    hover = [f"<b>{o}</b><br>{n} actions · {theme.money(b, currency, compact=True)}"
+             for o, n, b in zip(objectives.index, objectives["actions"], objectives["budget"],
+                                strict=True)]
+
+    rags = cells["actions"].unstack("rag", fill_value=0).reindex(pairs.index, fill_value=0)
+    pairs["rags"] = _rag_words(rags)
+    pairs = pairs.reset_index()
+    if scope.departments_each is not None:
+        pairs = pairs.sort_values(["objective_id", "weight", "department"],
+                                  ascending=[True, False, True])
+        rank = pairs.groupby("objective_id", sort=False).cumcount()
+        rest = pairs[rank >= scope.departments_each]
+        pairs = pairs[rank < scope.departments_each]
+        others = rest.groupby("objective_id", sort=True).agg(
+            weight=("weight", "sum"), actions=("actions", "sum"), budget=("budget", "sum"),
+            departments=("department", "size"))
+        ids += [f"o:{o}/others" for o in others.index]
+        labels += [f"+{k} more" for k in others["departments"]]
+        parents += [f"o:{o}" for o in others.index]
+        values += others["weight"].astype(float).tolist()
+        colours += ["#EDF1F5"] * len(others)
+        hover += [f"<b>{k} other departments</b> · {o}<br>{n} actions · "
+                  f"{theme.money(b, currency, compact=True)}"
+                  for o, k, n, b in zip(others.index, others["departments"], others["actions"],
+                                        others["budget"], strict=True)]
+    pid = "o:" + pairs["objective_id"] + "/d:" + pairs["department"]
+    ids += pid.tolist()
+    labels += [initials(d) for d in pairs["department"]]
+    parents += ("o:" + pairs["objective_id"]).tolist()
+    values += pairs["weight"].astype(float).tolist()
+    colours += ["#D6DEE8"] * len(pairs)
+    hover += [f"<b>{d}</b> · {o}<br>{n} actions · {theme.money(b, currency, compact=True)}"
+              + (f"<br>{r}" if isinstance(r, str) and r else "")
+              for d, o, n, b, r in zip(pairs["department"], pairs["objective_id"],
+                                       pairs["actions"], pairs["budget"], pairs["rags"],
+                                       strict=True)]
+
+    if scope.by_action:
+        parent = "o:" + data["objective_id"] + "/d:" + data["department"]
+        ids += (parent + "/a:" + data["action_id"].astype(str)).tolist()
+        labels += data["action_id"].astype(str).tolist()
+        parents += parent.tolist()
+        values += data["weight"].astype(float).tolist()
+        colours += [theme.RAG_COLOURS.get(str(r), theme.MUTED) for r in data["rag"]]
+        hover += [f"<b>{a}</b> {t}<br>RAG {r} · {s} · {theme.money(b, currency)}"
+                  for a, t, r, s, b in zip(data["action_id"], data["action"], data["rag"],
+                                           data["status"], data["budget_allocated"], strict=True)]
     fig = go.Figure(go.Sunburst(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker={"colors": colours, "line": {"width": 1, "color": "white"}},
@@ -177,11 +272,39 @@ def smart_bars(smart: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, 300)
 
 
+# The timeline draws at most this many actions: a browser needs ~16 s for 9,000 bars, and a
+# chart that tall cannot be read; the tables beside it list every action.
+GANTT_ACTIONS = 150
+
+
+def most_slipped(figures: pd.DataFrame, limit: int = GANTT_ACTIONS) -> pd.DataFrame:
+    """The `limit` actions with a due date that are furthest behind: most days past their
+    baseline due date (slip_days) or forecast to finish after their due date
+    (forecast_slip_days), whichever is more; then overdue ones, then those moved most often."""
+    data = figures.dropna(subset=["due_date"])
+    if len(data) <= limit:
+        return data
+    behind = pd.concat([pd.to_numeric(data["slip_days"], errors="coerce"),
+                        pd.to_numeric(data["forecast_slip_days"], errors="coerce")],
+                       axis=1).max(axis=1).fillna(0).clip(lower=0)
+    order = pd.DataFrame({
+        "behind": behind.to_numpy(),
+        "overdue": data["overdue"].fillna(False).astype(bool).to_numpy(),
+        "moves": pd.to_numeric(data["due_date_changes"], errors="coerce").fillna(0).to_numpy(),
+        "department": data["department"].astype(str).to_numpy(),
+        "action_id": data["action_id"].astype(str).to_numpy()})
+    ranked = order.sort_values(["behind", "overdue", "moves", "department", "action_id"],
+                               ascending=[False, False, False, True, True]).index[:limit]
+    return data.iloc[sorted(ranked)]
+
+
 def gantt(figures: pd.DataFrame) -> go.Figure:
     """Each action's current plan (start → due, coloured by computed RAG) over its baseline plan
     (start → first reported due date, the thin dark bar ending in ◆) and, when late, its
     forecast finish (✕)."""
-    data = figures.dropna(subset=["due_date"]).copy()
+    data = figures[["department", "action_id", "action", "status", "rag", "start_date",
+                    "due_date", "baseline_due_date", "period_end", "forecast_finish",
+                    "forecast_slip_days"]].dropna(subset=["due_date"])
     data["start"] = data["start_date"].fillna(data["period_end"] - pd.Timedelta(days=30))
     data["start"] = data[["start", "due_date"]].min(axis=1)
     rank = {r: i for i, r in enumerate(theme.RAG_ORDER)}

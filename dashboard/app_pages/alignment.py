@@ -39,14 +39,25 @@ value = "budget_allocated" if measure == "Budget" else "actions"
 st.plotly_chart(charts.alignment_heatmap(alignment, value, "", currency), config=charts.CONFIG,
                 theme=None)
 
+size = "budget" if measure == "Budget" else "count"
+scope = charts.sunburst_scope(in_a, size)
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.markdown("##### Objective → department → action")
-    st.markdown("Outer ring: each action in its computed RAG colour "
-                + " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
-                + ". Click a ring to zoom in.", unsafe_allow_html=True)
-    st.plotly_chart(charts.alignment_sunburst(in_a, "budget" if measure == "Budget" else "count",
-                                              currency),
+    if scope.by_action:
+        st.markdown("##### Objective → department → action")
+        st.markdown("Outer ring: each action in its computed RAG colour "
+                    + " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
+                    + ". Click a ring to zoom in.", unsafe_allow_html=True)
+    else:
+        st.markdown("##### Objective → department")
+        which = "actions with a budget" if size == "budget" else "actions"
+        rest = (f" Each objective shows its {scope.departments_each} largest departments and "
+                "the others together." if scope.departments_each else "")
+        st.caption(f"{theme.number(scope.actions)} {which} in {theme.number(scope.pairs)} "
+                   "objective × department pairs: too many to draw one by one, so the outer "
+                   f"ring stops at departments.{rest} Hover over a department for its actions by "
+                   "computed RAG; click a ring to zoom in. Explore & export lists every action.")
+    st.plotly_chart(charts.alignment_sunburst(in_a, size, currency),
                     config=charts.CONFIG, theme=None)
 with right:
     st.markdown("##### Objectives with no action")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters
+from dashboard import charts, components, filters, theme
 from dashboard.data import Data
 from metrics import views
 
@@ -29,14 +29,20 @@ only = st.toggle("Only actions that moved, slipped or are forecast late", value=
 if only:
     plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
                 | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
-if plan.dropna(subset=["due_date"]).empty:
+dated = plan.dropna(subset=["due_date"])
+if dated.empty:
     components.empty("No action in scope has a due date to draw. Turn off the toggle above to "
                      "see every action.")
 else:
-    st.caption("Wide bar: start → current due date, in the action's computed RAG colour. Thin dark "
-               "bar ending in ◆: the baseline plan (the due date first reported). ✕: forecast "
-               "finish at the current pace.")
-    st.plotly_chart(charts.gantt(plan), config=charts.CONFIG, theme=None)
+    drawn = charts.most_slipped(dated)
+    shown = ("" if len(drawn) == len(dated) else
+             f"{theme.number(len(drawn))} of {theme.number(len(dated))} actions drawn: those "
+             "furthest behind (most days past their baseline due date, or forecast to finish "
+             "after their due date). The tables below and Explore & export list them all. ")
+    st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG "
+               "colour. Thin dark bar ending in ◆: the baseline plan (the due date first "
+               "reported). ✕: forecast finish at the current pace.")
+    st.plotly_chart(charts.gantt(drawn), config=charts.CONFIG, theme=None)
 
 st.subheader("What moved, and how often")
 by_action, every = st.tabs(["By action", "Every move"])
