@@ -23,7 +23,7 @@ import pandas as pd
 
 from ingest.db import Connection, setting
 from metrics import queries, views
-from metrics.actions import action_figures, resolve_month
+from metrics.actions import resolve_month
 from metrics.breakdowns import (
     actions_without_objective,
     by_rag,
@@ -35,6 +35,12 @@ from metrics.breakdowns import (
 from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
 from metrics.kpis import kpi_changes, kpi_trend, months_with_data, plain
+from metrics.pack_parts import (
+    DepartmentPart,
+    department_parts,
+    same_month_groups,
+    sorted_actions,
+)
 from metrics.quality import report_quality
 
 PACK_FORMAT = 1  # bump when the layout changes, so that a changed pack gets a new stamp
@@ -47,24 +53,6 @@ STEADY_DIGITS = 9
 # What a report is read for: its actions are the pack's figures; the previous period's change;
 # the trends and due-date history.
 USES: tuple[str, ...] = ("figures", "comparison", "history")
-
-
-@dataclass(frozen=True)
-class DepartmentPart:
-    """One department's part of the pack: the month its figures come from (its last month with
-    data in the period), its computed RAG, KPIs with change, and every action (Cancelled too)."""
-
-    department: str
-    month: str | None
-    rag: str | None
-    changes: pd.DataFrame
-    actions: pd.DataFrame
-    upload: dict[str, Any] | None
-
-    @property
-    def action_count(self) -> int:
-        """|A|: actions reported, Cancelled left out."""
-        return int((self.actions["status"] != "Cancelled").sum()) if len(self.actions) else 0
 
 
 @dataclass(frozen=True)
@@ -137,20 +125,6 @@ def _steady_pack(pack: ReviewPack) -> ReviewPack:
     return replace(pack, departments=parts, **frames)
 
 
-def natural_key(value: Any) -> tuple[Any, ...]:
-    """Sort key that puts `FIN-2` before `FIN-10` and `1.2` before `1.10`."""
-    parts = re.split(r"(\d+)", str(value))
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
-
-
-def _sorted_actions(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    order = sorted(range(len(frame)), key=lambda i: (str(frame["department"].iloc[i]),
-                                                     natural_key(frame["action_id"].iloc[i])))
-    return frame.iloc[order].reset_index(drop=True)
-
-
 def _register(con: Connection) -> dict[str, Any] | None:
     versions = views.register_versions(con)
     if versions.empty:
@@ -196,19 +170,6 @@ def _uploads(con: Connection, filters: Filters, last_month: str,
     return rows[list(UPLOAD_COLUMNS)].reset_index(drop=True)
 
 
-def _department_part(con: Connection, filters: Filters, department: str, rag: str | None
-                     ) -> DepartmentPart:
-    scoped = replace(filters, departments=(department,), period_from=None)
-    changes = kpi_changes(con, scoped)
-    actions = _sorted_actions(action_figures(con, scoped))
-    # the month its figures come from: its last report in the period, whatever the filters keep
-    reported = set(months_with_data(con, (department,)))
-    months = [m for m in months_of(filters.period) if m in reported]
-    month = months[-1] if months else None
-    upload = views.current_upload(con, department, month) if month else None
-    return DepartmentPart(department, month, rag, changes, actions, upload)
-
-
 def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     """Gather every figure of the review pack for the period (a quarter or a month) and filters.
 
@@ -225,10 +186,10 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         history = replace(history, period_from=month)
     changes = kpi_changes(con, filters)
     league = department_league(con, filters)
-    parts = tuple(
-        _department_part(con, filters, str(d), plain(r))
-        for d, r in sorted(zip(league["department"], league["department_rag"], strict=True))
-    )
+    # every department's part from one query each, split by department (pack_parts)
+    parts = department_parts(con, filters, {
+        str(d): plain(r)
+        for d, r in sorted(zip(league["department"], league["department_rag"], strict=True))})
     previous = plain(changes["previous_period"].iloc[0])
     figures_month = {p.department: p.month for p in parts}
     comparison_month: dict[str, str | None] = {}
@@ -245,10 +206,8 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     if len(slipped):
         slipped = slipped.sort_values(["slip_days", "department", "action_id"],
                                       ascending=[False, True, True]).reset_index(drop=True)
-    # each department as of its own last report; one query for all when that is the same month
-    same_month = {p.month for p in parts if p.month} <= {month}
-    scoped_parts = [filters] if same_month else [
-        replace(filters, departments=(p.department,)) for p in parts if p.month]
+    # each department as of its own last report: one query per month that is someone's last
+    scoped_parts = same_month_groups(filters, parts, month)
     moved = _concat([views.moved_actions(con, f) for f in scoped_parts],
                     ["moves", "days_moved", "department", "action_id"], [False, False, True, True])
     late = _concat([views.late_actions(con, f) for f in scoped_parts],
@@ -269,7 +228,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         rag_trend=views.rag_trend(con, history), rag_counts=by_rag(con, filters), league=league,
         alignment=objective_alignment(con, filters),
         objectives_without_action=objectives_without_action(con, filters),
-        actions_without_objective=_sorted_actions(actions_without_objective(con, filters)),
+        actions_without_objective=sorted_actions(actions_without_objective(con, filters)),
         smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
         submissions=submissions, departments=parts,
     ))

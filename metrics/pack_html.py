@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard import theme
 from metrics.kpis import plain
-from metrics.pack import DepartmentPart, ReviewPack
+from metrics.pack import ReviewPack
 from metrics.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
 from metrics.pack_charts import figure_divs, plotly_js
 from metrics.pack_format import (
@@ -30,6 +30,7 @@ from metrics.pack_format import (
     period_span,
     scope_label,
 )
+from metrics.pack_parts import DepartmentPart
 from metrics.pack_style import stylesheet
 
 SECTIONS: tuple[tuple[str, str], ...] = (

@@ -26,8 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS
 from metrics.export import FORMULA_STARTS
 from metrics.kpis import plain
-from metrics.pack import DepartmentPart, ReviewPack
+from metrics.pack import ReviewPack
 from metrics.pack_format import KPIS, Col, describe_filters, period_label, period_span
+from metrics.pack_parts import DepartmentPart
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
