@@ -116,35 +116,37 @@ def _status_frame(report: DepartmentReport, upload_id: int, sheet: str | None,
     return out.reset_index(drop=True)
 
 
-Pending = dict[str, set[str]]  # department -> periods whose derived rows are yet to be rebuilt
+Pending = dict[str, str]  # department -> the earliest period changed, whose derived rows are yet to be rebuilt
 
 
 def make_current(con: db.Connection, department: str, period: str, upload_id: int,
-                 pending: Pending | None = None) -> None:
+                 pending: Pending | None = None, first: bool = False) -> None:
     """Make an upload the department's report in force for the period, then rebuild what derives from it:
     `actions` and the `report_summary` rows of the periods the change can move — now, or, given
-    `pending`, once for a whole batch by `refresh_derived` (within the same transaction)."""
-    params = {"d": department, "p": period, "u": upload_id}
-    con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
-                "WHERE department = $d AND period = $p AND status = 'accepted'", params)
-    con.execute("UPDATE action_status SET is_current = (upload_id = $u) "
-                "WHERE department = $d AND period = $p", params)
-    # the periods whose summary rows (migration 004) this change can move
-    periods = {str(r[0]) for r in con.execute("SELECT period FROM report_summary_periods($d, $p)",
-                                              {"d": department, "p": period}).fetchall()}
+    `pending`, once for a whole batch by `refresh_derived` (within the same transaction).
+
+    `first`: the period had no report, and the upload and its rows were inserted current already."""
+    if not first:
+        params = {"d": department, "p": period, "u": upload_id}
+        con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
+                    "WHERE department = $d AND period = $p AND status = 'accepted'", params)
+        con.execute("UPDATE action_status SET is_current = (upload_id = $u) "
+                    "WHERE department = $d AND period = $p", params)
     todo = {} if pending is None else pending
-    todo.setdefault(department, set()).update(periods)
+    todo[department] = min(period, todo.get(department, period))
     if pending is None:
         refresh_derived(con, todo)
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild `actions` of the departments and their `report_summary` rows of the periods pending,
-    under the RAG thresholds in force; empties `pending`."""
+    """Rebuild `actions` of the departments pending and their `report_summary` rows of the periods the
+    changes can move (`report_summary_periods` since the earliest period changed: it and every later
+    one, and earlier ones whose baseline may move), under the RAG thresholds in force; empties `pending`."""
     if not pending:
         return
     departments = sorted(pending)
-    periods = sorted(set().union(*pending.values()))
+    periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
+        "SELECT period FROM report_summary_periods($d, $p)", {"d": d, "p": since}).fetchall()})
     con.execute(sql("refresh_actions_delete"), {"ds": departments})
     con.execute(sql("refresh_actions_insert"), {"ds": departments})
     if periods:  # an empty list would mean every period to report_summary_rows
@@ -234,7 +236,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
     _store_raw(con, sha, data, parsed.file_name)
     for report in parsed.reports:
         dept, period = report.department, report.period.key
-        _ensure_department(con, dept)
+        if dept not in opts.known_departments.values():
+            _ensure_department(con, dept)
         current = _current(con, dept, period)
         common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
                       uploaded_by=who, uploaded_at=now, submitted_at=submitted,
@@ -250,9 +253,10 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                                     f"#{current[0]}); nothing changed.", dept, period, uid,
                                     len(report.frame)))
             continue
+        # an accepted version is current until replaced, so with none current there is none older
         older = con.execute(
             "SELECT max(upload_id) FROM uploads WHERE department = $d AND period = $p AND sha256 = $s "
-            "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0]
+            "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0] if current else None
         if older and older[0] is not None:
             old_id = int(older[0])
             require(con, user, "restore", dept, period, file=parsed.file_name, upload_id=old_id)
@@ -267,12 +271,12 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         uid = _next_upload_id(con)
         con.register("incoming_status", _status_frame(report, uid, parsed.sheet, objective_ids))
         try:
-            _insert_upload(con, upload_id=uid, status="accepted", is_current=False,
+            _insert_upload(con, upload_id=uid, status="accepted", is_current=current is None,
                            replaced_upload_id=current[0] if current else None, **common)
             con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
         finally:
             con.unregister("incoming_status")
-        make_current(con, dept, period, uid, pending)
+        make_current(con, dept, period, uid, pending, first=current is None)
         verb = f"replaced upload #{current[0]}" if current else "stored"
         skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
         outcomes.append(Outcome(parsed.file_name, "accepted",

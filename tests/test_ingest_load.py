@@ -101,8 +101,8 @@ def test_killed_load_leaves_the_previous_report(tmp_path: Path) -> None:
         import ingest.load as load
         from ingest import db
         real = load.make_current
-        def slow(con, *a):
-            real(con, *a)
+        def slow(con, *a, **kw):
+            real(con, *a, **kw)
             Path({str(marker)!r}).write_text("x")   # rows written, transaction still open
             time.sleep(60)
         load.make_current = slow
