@@ -92,6 +92,35 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
 def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency: str
                       ) -> go.Figure:
     """Objectives (rows) × departments (columns): actions or budget in each cell."""
+    return _alignment_grid(alignment, value, title, currency, cell_text=True)
+
+
+# A browser takes ~1.5 ms to place each number written in a cell (100 departments × 21
+# objectives: ~3.5 s); above this many cells the grid is read by its colour scale and hover.
+GRID_TEXT_CELLS = 600
+# Above this many departments their names are too long for a column: the grid shows their codes.
+GRID_NAMED_COLUMNS = 25
+
+
+def alignment_grid(alignment: pd.DataFrame, value: str, currency: str) -> go.Figure:
+    """The Alignment page's objectives × departments grid: `alignment_heatmap`, with a number
+    in each cell up to GRID_TEXT_CELLS cells (else a colour scale), and department codes for
+    columns above GRID_NAMED_COLUMNS departments (their names in the hover)."""
+    objectives, departments = grid_shape(alignment)
+    return _alignment_grid(alignment, value, "", currency,
+                           cell_text=objectives * departments <= GRID_TEXT_CELLS,
+                           codes=departments > GRID_NAMED_COLUMNS)
+
+
+def grid_shape(alignment: pd.DataFrame) -> tuple[int, int]:
+    """(rows, columns) of the objectives × departments grid: objectives (no valid objective
+    counting as one), departments."""
+    return (alignment["objective_id"].fillna("No valid objective").nunique(),
+            alignment["department"].nunique())
+
+
+def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: str,
+                    cell_text: bool, codes: bool = False) -> go.Figure:
     data = alignment.copy()
     data["objective_id"] = data["objective_id"].fillna("No valid objective")
     grid = data.pivot_table(index="objective_id", columns="department", values=value,
@@ -101,30 +130,39 @@ def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency:
     titles = data.drop_duplicates("objective_id").set_index("objective_id")["objective"]
     labels = [f"{o} · {str(titles.get(o))[:38]}" if isinstance(titles.get(o), str) else o
               for o in grid.index]
-    if value == "budget_allocated":
+    money = value == "budget_allocated"
+    if money:
         text = [[theme.money(v, currency, compact=True) if v else "" for v in r]
                 for r in grid.to_numpy()]
         hover = f"%{{y}}<br>%{{x}}<br>{currency} %{{z:,.0f}}<extra></extra>"
     else:
         text = [[f"{v:.0f}" if v else "" for v in r] for r in grid.to_numpy()]
         hover = "%{y}<br>%{x}<br>%{z:.0f} actions<extra></extra>"
+    columns = [wrap(d) for d in grid.columns]
+    if codes:  # the name in the hover, the code on the axis
+        hover = hover.replace("%{x}", "%{customdata}")
+        names = [[str(d) for d in grid.columns]] * len(grid)
+        columns = [initials(d) for d in grid.columns]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[wrap(d) for d in grid.columns], y=labels,
-        colorscale=theme.SEQUENTIAL, text=text, texttemplate="%{text}", hovertemplate=hover,
-        xgap=2, ygap=2, showscale=False))
+        z=grid.to_numpy(), x=columns, y=labels, colorscale=theme.SEQUENTIAL,
+        hovertemplate=hover, xgap=2 if cell_text else 1, ygap=2 if cell_text else 1,
+        showscale=not cell_text, customdata=names if codes else None,
+        **({"text": text, "texttemplate": "%{text}"} if cell_text else {
+            "colorbar": {"title": {"text": currency if money else "actions", "side": "top"},
+                         "thickness": 12, "len": 0.6, "y": 1, "yanchor": "top"}})))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 11})
+    fig.update_xaxes(side="top", tickangle=-90 if codes else 0, tickfont={"size": 11})
     return _layout(fig, title, 110 + 34 * len(grid))
 
 
-# Above this many actions the sunburst does not draw them one by one: a browser needs ~45 s for
-# 17k segments, and segments that thin cannot be read or clicked anyway.
+# What the sunburst's outer ring shows. A browser takes ~2 ms a segment (17k actions: ~45 s),
+# and segments thinner than a pixel cannot be read or clicked: up to SUNBURST_ACTIONS actions,
+# each action; else up to SUNBURST_PAIRS objective × department pairs, each department; else
+# each objective's actions by computed RAG (the grid above the sunburst has every pair).
 SUNBURST_ACTIONS = 1500
-# When actions are not drawn: above this many objective × department pairs, each objective keeps
-# its largest departments and puts the rest in one segment.
 SUNBURST_PAIRS = 300
-SUNBURST_DEPARTMENTS = 8
 NO_OBJECTIVE = "No valid objective"
+DEPARTMENT_FILL = "#D6DEE8"
 
 
 @dataclass(frozen=True)
@@ -132,10 +170,10 @@ class SunburstScope:
     """What `alignment_sunburst` draws for a set of actions, for the words beside it."""
 
     actions: int  # actions the rings add up (with a budget, when sized by budget)
-    pairs: int  # objective × department pairs among them
-    objectives: int
-    by_action: bool  # the outer ring shows each action; else it stops at departments
-    departments_each: int | None  # each objective's largest departments drawn, the rest as one
+    departments: int
+    objectives: int  # including "No valid objective"
+    pairs: int  # objective × department pairs among the actions
+    outer: str  # what the outer ring shows: "action", "department" or "rag"
 
 
 def _sunburst_data(figures: pd.DataFrame, size: str) -> pd.DataFrame:
@@ -154,21 +192,18 @@ def _sunburst_data(figures: pd.DataFrame, size: str) -> pd.DataFrame:
 
 
 def sunburst_scope(figures: pd.DataFrame, size: str) -> SunburstScope:
-    """How many actions, objectives and objective × department pairs the sunburst of these
-    figures adds up, and how far it goes: to each action up to SUNBURST_ACTIONS of them, else to
-    departments (each objective's SUNBURST_DEPARTMENTS largest when there are more than
-    SUNBURST_PAIRS pairs)."""
+    """How many actions, departments, objectives and objective × department pairs the sunburst
+    of these figures adds up, and what its outer ring shows (see SUNBURST_ACTIONS)."""
     return _scope(_sunburst_data(figures, size))
 
 
 def _scope(data: pd.DataFrame) -> SunburstScope:
     codes = data.groupby(["objective_id", "department"], sort=False).ngroup()
     pairs = int(codes.max()) + 1 if len(codes) else 0
-    by_action = len(data) <= SUNBURST_ACTIONS
-    return SunburstScope(
-        actions=len(data), pairs=pairs, objectives=data["objective_id"].nunique(),
-        by_action=by_action,
-        departments_each=None if by_action or pairs <= SUNBURST_PAIRS else SUNBURST_DEPARTMENTS)
+    outer = ("action" if len(data) <= SUNBURST_ACTIONS else
+             "department" if pairs <= SUNBURST_PAIRS else "rag")
+    return SunburstScope(actions=len(data), departments=data["department"].nunique(),
+                         objectives=data["objective_id"].nunique(), pairs=pairs, outer=outer)
 
 
 def _rag_words(counts: pd.DataFrame) -> list[str]:
@@ -182,63 +217,54 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
     """Objective (inner ring) → department → action (outer ring, coloured by computed RAG),
     sized by budget or by count. Click a ring to zoom in.
 
-    Above SUNBURST_ACTIONS actions the outer ring is the departments, whose hover counts their
-    actions by RAG; with more than SUNBURST_PAIRS objective × department pairs each objective
-    keeps its SUNBURST_DEPARTMENTS largest departments and one segment for the rest
-    (`sunburst_scope` says which)."""
+    With more actions than SUNBURST_ACTIONS the outer ring is the departments (their hover
+    counts their actions by RAG); with more objective × department pairs than SUNBURST_PAIRS
+    too, it is each objective's actions by computed RAG (`sunburst_scope` says which)."""
     data = _sunburst_data(figures, size)
     scope = _scope(data)
     # one pass over the actions; the rings are sums of these (objective, department, RAG) cells
     cells = data.groupby(["objective_id", "department", "rag"], sort=False, dropna=False).agg(
         weight=("weight", "sum"), actions=("weight", "size"), budget=("budget_allocated", "sum"))
-    pairs = cells.groupby(level=[0, 1], sort=True).sum()
-    objectives = pairs.groupby(level=0, sort=True).sum()
-    objectives["colour"] = [theme.MUTED if o == NO_OBJECTIVE else theme.SERIES[i % len(theme.SERIES)]
-                            for i, o in enumerate(objectives.index)]
-    oid = "o:" + objectives.index.to_series()
-    ids = oid.tolist()
+    objectives = cells.groupby(level=0, sort=True).sum()
+    ids = ("o:" + objectives.index.to_series()).tolist()
     labels = [o.replace(NO_OBJECTIVE, "None") for o in objectives.index]
     parents = [""] * len(objectives)
     values = objectives["weight"].astype(float).tolist()
-    colours = objectives["colour"].tolist()
+    colours = [theme.MUTED if o == NO_OBJECTIVE else theme.SERIES[i % len(theme.SERIES)]
+               for i, o in enumerate(objectives.index)]
     hover = [f"<b>{o}</b><br>{n} actions · {theme.money(b, currency, compact=True)}"
              for o, n, b in zip(objectives.index, objectives["actions"], objectives["budget"],
                                 strict=True)]
 
-    rags = cells["actions"].unstack("rag", fill_value=0).reindex(pairs.index, fill_value=0)
-    pairs["rags"] = _rag_words(rags)
+    if scope.outer == "rag":
+        rags = cells.groupby(level=[0, 2], sort=True).sum().reset_index()
+        rags = rags[rags["rag"].notna()]
+        ids += ("o:" + rags["objective_id"] + "/r:" + rags["rag"]).tolist()
+        labels += rags["rag"].tolist()
+        parents += ("o:" + rags["objective_id"]).tolist()
+        values += rags["weight"].astype(float).tolist()
+        colours += [theme.RAG_COLOURS.get(r, theme.MUTED) for r in rags["rag"]]
+        hover += [f"<b>{r}</b> · {o}<br>{n} actions · {theme.money(b, currency, compact=True)}"
+                  for o, r, n, b in zip(rags["objective_id"], rags["rag"], rags["actions"],
+                                        rags["budget"], strict=True)]
+        return _sunburst(ids, labels, parents, values, colours, hover)
+
+    pairs = cells.groupby(level=[0, 1], sort=True).sum()
+    counts = cells["actions"].unstack("rag", fill_value=0).reindex(pairs.index, fill_value=0)
+    pairs["rags"] = _rag_words(counts)
     pairs = pairs.reset_index()
-    if scope.departments_each is not None:
-        pairs = pairs.sort_values(["objective_id", "weight", "department"],
-                                  ascending=[True, False, True])
-        rank = pairs.groupby("objective_id", sort=False).cumcount()
-        rest = pairs[rank >= scope.departments_each]
-        pairs = pairs[rank < scope.departments_each]
-        others = rest.groupby("objective_id", sort=True).agg(
-            weight=("weight", "sum"), actions=("actions", "sum"), budget=("budget", "sum"),
-            departments=("department", "size"))
-        ids += [f"o:{o}/others" for o in others.index]
-        labels += [f"+{k} more" for k in others["departments"]]
-        parents += [f"o:{o}" for o in others.index]
-        values += others["weight"].astype(float).tolist()
-        colours += ["#EDF1F5"] * len(others)
-        hover += [f"<b>{k} other departments</b> · {o}<br>{n} actions · "
-                  f"{theme.money(b, currency, compact=True)}"
-                  for o, k, n, b in zip(others.index, others["departments"], others["actions"],
-                                        others["budget"], strict=True)]
-    pid = "o:" + pairs["objective_id"] + "/d:" + pairs["department"]
-    ids += pid.tolist()
+    parent = "o:" + pairs["objective_id"]
+    ids += (parent + "/d:" + pairs["department"]).tolist()
     labels += [initials(d) for d in pairs["department"]]
-    parents += ("o:" + pairs["objective_id"]).tolist()
+    parents += parent.tolist()
     values += pairs["weight"].astype(float).tolist()
-    colours += ["#D6DEE8"] * len(pairs)
+    colours += [DEPARTMENT_FILL] * len(pairs)
     hover += [f"<b>{d}</b> · {o}<br>{n} actions · {theme.money(b, currency, compact=True)}"
-              + (f"<br>{r}" if isinstance(r, str) and r else "")
+              + (f"<br>{r}" if r else "")
               for d, o, n, b, r in zip(pairs["department"], pairs["objective_id"],
                                        pairs["actions"], pairs["budget"], pairs["rags"],
                                        strict=True)]
-
-    if scope.by_action:
+    if scope.outer == "action":
         parent = "o:" + data["objective_id"] + "/d:" + data["department"]
         ids += (parent + "/a:" + data["action_id"].astype(str)).tolist()
         labels += data["action_id"].astype(str).tolist()
@@ -248,6 +274,11 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
         hover += [f"<b>{a}</b> {t}<br>RAG {r} · {s} · {theme.money(b, currency)}"
                   for a, t, r, s, b in zip(data["action_id"], data["action"], data["rag"],
                                            data["status"], data["budget_allocated"], strict=True)]
+    return _sunburst(ids, labels, parents, values, colours, hover)
+
+
+def _sunburst(ids: list[str], labels: list[str], parents: list[str], values: list[float],
+              colours: list[str], hover: list[str]) -> go.Figure:
     fig = go.Figure(go.Sunburst(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker={"colors": colours, "line": {"width": 1, "color": "white"}},
@@ -357,6 +388,27 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(reversed(list(dict.fromkeys(data["label"])))))
     return _layout(fig, None, 130 + 22 * data["label"].nunique())
+
+
+# Lines a chart of departments over time draws at most: 100 departments' lines take a browser
+# ~3 s and cannot be told apart.
+DEPARTMENT_LINES = 10
+
+
+def top_departments(trend: pd.DataFrame, value: str, limit: int = DEPARTMENT_LINES
+                    ) -> pd.DataFrame:
+    """The department rows of a `kpi_trend(..., by_department=True)` for the `limit` departments
+    with the highest `value` in its last period (ties by name); all of them when there are no
+    more than `limit`."""
+    rows = trend[trend["department"].notna()]
+    if rows["department"].nunique() <= limit:
+        return rows
+    last = rows[rows["period"] == rows["period"].max()]
+    ranked = pd.DataFrame({"department": last["department"].astype(str).to_numpy(),
+                           "value": pd.to_numeric(last[value], errors="coerce").to_numpy()})
+    ranked = ranked.sort_values(["value", "department"], ascending=[False, True],
+                                na_position="last")
+    return rows[rows["department"].isin(ranked["department"].head(limit))]
 
 
 def department_lines(trend: pd.DataFrame, value: str, label: str, title: str,

@@ -36,27 +36,42 @@ measure = st.segmented_control("Show in each cell", ["Actions", "Budget"], defau
                                key="measure", bind="query-params", required=True)
 alignment = d(metrics.objective_alignment, f)
 value = "budget_allocated" if measure == "Budget" else "actions"
-st.plotly_chart(charts.alignment_heatmap(alignment, value, "", currency), config=charts.CONFIG,
+objectives, departments = charts.grid_shape(alignment)
+if objectives * departments > charts.GRID_TEXT_CELLS:
+    st.caption(f"{objectives} objectives × {departments} departments: too many cells to write "
+               "a number in each, so the colour says how many (scale at the right); hover over "
+               "a cell for its figure"
+               + (" and the department's name." if departments > charts.GRID_NAMED_COLUMNS
+                  else "."))
+st.plotly_chart(charts.alignment_grid(alignment, value, currency), config=charts.CONFIG,
                 theme=None)
 
 size = "budget" if measure == "Budget" else "count"
 scope = charts.sunburst_scope(in_a, size)
 left, right = st.columns([1, 1], gap="large")
 with left:
-    if scope.by_action:
+    which = "actions with a budget" if size == "budget" else "actions"
+    rags = " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
+    if scope.outer == "action":
         st.markdown("##### Objective → department → action")
-        st.markdown("Outer ring: each action in its computed RAG colour "
-                    + " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
-                    + ". Click a ring to zoom in.", unsafe_allow_html=True)
-    else:
+        st.markdown(f"Outer ring: each action in its computed RAG colour {rags}. Click a ring to "
+                    "zoom in.", unsafe_allow_html=True)
+    elif scope.outer == "department":
         st.markdown("##### Objective → department")
-        which = "actions with a budget" if size == "budget" else "actions"
-        rest = (f" Each objective shows its {scope.departments_each} largest departments and "
-                "the others together." if scope.departments_each else "")
-        st.caption(f"{theme.number(scope.actions)} {which} in {theme.number(scope.pairs)} "
-                   "objective × department pairs: too many to draw one by one, so the outer "
-                   f"ring stops at departments.{rest} Hover over a department for its actions by "
-                   "computed RAG; click a ring to zoom in. Explore & export lists every action.")
+        st.caption(f"{theme.number(scope.actions)} {which} are too many to draw one by one, so "
+                   "the outer ring stops at the departments "
+                   f"({theme.number(scope.pairs)} objective × department pairs). Hover over one "
+                   "for its actions by computed RAG; click a ring to zoom in. Explore & export "
+                   "lists every action.")
+    else:
+        st.markdown("##### Objective → computed RAG")
+        st.markdown(f"{theme.number(scope.actions)} {which} of "
+                    f"{theme.number(scope.departments)} departments, in "
+                    f"{theme.number(scope.pairs)} objective × department pairs, are too many to "
+                    "draw one by one or department by department (the grid above has every "
+                    "pair), so the outer ring shows each objective's actions by computed RAG "
+                    f"{rags}. Click a ring to zoom in. Explore & export lists every action.",
+                    unsafe_allow_html=True)
     st.plotly_chart(charts.alignment_sunburst(in_a, size, currency),
                     config=charts.CONFIG, theme=None)
 with right:

@@ -45,30 +45,33 @@ else:
     st.plotly_chart(charts.gantt(drawn), config=charts.CONFIG, theme=None)
 
 st.subheader("What moved, and how often")
-by_action, every = st.tabs(["By action", "Every move"])
+# tabs that track which one is open: only the open tab's table is made and sent
+by_action, every = st.tabs(["By action", "Every move"], key="moves_tab", on_change="rerun")
 with by_action:
-    moved = d(views.moved_actions, f)
-    if moved.empty:
-        st.success("No due date has moved.", icon=":material/check_circle:")
-    else:
-        components.table(moved, key="moved", stem=filters.file_stem(f, "moved"),
-                         currency=currency,
-                         columns=["department", "action_id", "action", "moves",
-                                  "baseline_due_date", "due_date", "days_moved", "rag"],
-                         labels={"moves": st.column_config.NumberColumn(
-                             "Moves", help="Reports in which the due date changed.")})
+    if by_action.open:
+        moved = d(views.moved_actions, f)
+        if moved.empty:
+            st.success("No due date has moved.", icon=":material/check_circle:")
+        else:
+            components.table(moved, key="moved", stem=filters.file_stem(f, "moved"),
+                             currency=currency,
+                             columns=["department", "action_id", "action", "moves",
+                                      "baseline_due_date", "due_date", "days_moved", "rag"],
+                             labels={"moves": st.column_config.NumberColumn(
+                                 "Moves", help="Reports in which the due date changed.")})
 with every:
-    moves = d(views.due_date_moves, f)
-    if moves.empty:
-        st.success("No due date has moved.", icon=":material/check_circle:")
-    else:
-        components.table(moves, key="moves", stem=filters.file_stem(f, "due-date-moves"),
-                         currency=currency,
-                         columns=["department", "action_id", "action", "period", "from_due_date",
-                                  "to_due_date", "days_moved", "file_name", "sheet",
-                                  "source_row"],
-                         labels={"period": st.column_config.TextColumn(
-                             "In report", help="The month of the report that moved it.")})
+    if every.open:
+        moves = d(views.due_date_moves, f)
+        if moves.empty:
+            st.success("No due date has moved.", icon=":material/check_circle:")
+        else:
+            components.table(moves, key="moves", stem=filters.file_stem(f, "due-date-moves"),
+                             currency=currency,
+                             columns=["department", "action_id", "action", "period", "from_due_date",
+                                      "to_due_date", "days_moved", "file_name", "sheet",
+                                      "source_row"],
+                             labels={"period": st.column_config.TextColumn(
+                                 "In report", help="The month of the report that moved it.")})
 
 st.subheader("Overdue and forecast-late actions")
 late = d(views.late_actions, f)
@@ -91,5 +94,11 @@ column, label, percent = {
     "Mean slip (days)": ("mean_slip_days", "days", False),
     "Overdue share": ("overdue_rate", "overdue", True),
 }[measure or "Slipped actions"]
-st.plotly_chart(charts.department_lines(by_dept, column, label, "", percent=percent),
+lines = charts.top_departments(by_dept, column)
+shown, every = lines["department"].nunique(), by_dept["department"].dropna().nunique()
+if shown < every:
+    st.caption(f"{shown} of {every} departments drawn: those with the highest "
+               f"{measure.lower()} in {theme.period_label(f.period)}. Choose departments in the "
+               "sidebar to compare others.")
+st.plotly_chart(charts.department_lines(lines, column, label, "", percent=percent),
                 config=charts.CONFIG, theme=None)
