@@ -34,12 +34,14 @@ from metrics.breakdowns import (
 )
 from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
-from metrics.kpis import kpi_changes, kpi_trend, months_with_data, plain
+from metrics.kpis import kpi_changes, kpi_trend, months_with_data, periods_with_data, plain
 from metrics.pack_parts import (
     DepartmentPart,
     department_parts,
+    pooled_trend,
     same_month_groups,
     sorted_actions,
+    steady,
 )
 from metrics.quality import report_quality
 
@@ -49,10 +51,12 @@ SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
 UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
                                    "submitted_at", "uploaded_at", "uploaded_by", "row_count",
                                    "warning_count", "versions", "use")
-STEADY_DIGITS = 9
 # What a report is read for: its actions are the pack's figures; the previous period's change;
 # the trends and due-date history.
 USES: tuple[str, ...] = ("figures", "comparison", "history")
+# The dashboard builds a pack of up to this many action rows when its page opens (about a
+# second); a larger one takes several seconds, so it is built when asked for.
+BUILD_ON_OPEN_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -103,26 +107,10 @@ class ReviewPack:
         return plain(self.changes.set_index("kpi").loc[name, "value"])
 
 
-def steady(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table with every float rounded to STEADY_DIGITS decimals: DuckDB sums in parallel, so
-    the last bits of a float may differ from one run to the next, and the pack must not."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_float_dtype(values.dtype):
-            out[column] = values.round(STEADY_DIGITS)
-        elif values.dtype == object:
-            out[column] = values.map(
-                lambda v: round(v, STEADY_DIGITS) if isinstance(v, float) else v)
-    return out
-
-
 def _steady_pack(pack: ReviewPack) -> ReviewPack:
     frames = {f.name: steady(getattr(pack, f.name)) for f in fields(pack)
               if isinstance(getattr(pack, f.name), pd.DataFrame)}
-    parts = tuple(replace(p, changes=steady(p.changes), actions=steady(p.actions))
-                  for p in pack.departments)
-    return replace(pack, departments=parts, **frames)
+    return replace(pack, **frames)  # department_parts gives its parts steady already
 
 
 def _register(con: Connection) -> dict[str, Any] | None:
@@ -168,6 +156,14 @@ def _uploads(con: Connection, filters: Filters, last_month: str,
             uses.append("history")
     rows["use"] = uses
     return rows[list(UPLOAD_COLUMNS)].reset_index(drop=True)
+
+
+def pack_size(con: Connection, filters: Filters) -> int:
+    """How many action rows the pack would list, at most (the period's busiest month for the
+    departments asked): what the time to build it and write its files grows with."""
+    rows = periods_with_data(con, filters.departments)
+    counts = rows.loc[rows["period"].isin(months_of(filters.period)), "reported_rows"]
+    return int(counts.max()) if len(counts) else 0
 
 
 def build_pack(con: Connection, filters: Filters) -> ReviewPack:
@@ -216,6 +212,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     if len(late):  # where each late action was read: its upload, as for the other tables
         late = late.merge(actions[["department", "action_id", "upload_id"]],
                           on=["department", "action_id"], how="left")
+    trend_by_department = kpi_trend(con, history, by_department=True)
     org_months = [m for m in months_of(filters.period) if m <= month]
     submissions = report_quality(con, Filters(org_months[-1], filters.departments,
                                               period_from=org_months[0]))
@@ -223,8 +220,8 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         filters=filters, month=month, previous_period=previous,
         currency=str(used_settings["currency"]), settings=used_settings, register=register,
         uploads=uploads, pack_id=pack_id(filters, uploads, register, used_settings),
-        changes=changes, trend=kpi_trend(con, history),
-        trend_by_department=kpi_trend(con, history, by_department=True),
+        changes=changes, trend=pooled_trend(trend_by_department),
+        trend_by_department=trend_by_department,
         rag_trend=views.rag_trend(con, history), rag_counts=by_rag(con, filters), league=league,
         alignment=objective_alignment(con, filters),
         objectives_without_action=objectives_without_action(con, filters),

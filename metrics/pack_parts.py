@@ -22,7 +22,9 @@ from ingest.db import Connection
 from metrics import queries
 from metrics.actions import figures_for_months
 from metrics.filters import Filters, is_quarter, months_of, quarter_of
-from metrics.kpis import KPI_NAMES, plain, resolved_kpis
+from metrics.kpis import COUNT_KPIS, KPI_NAMES, TREND_COLUMNS, plain, resolved_kpis
+
+STEADY_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,20 @@ class DepartmentPart:
         return int((self.actions["status"] != "Cancelled").sum()) if len(self.actions) else 0
 
 
+def steady(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every float rounded to STEADY_DIGITS decimals: DuckDB sums in parallel, so
+    the last bits of a float may differ from one run to the next, and the pack must not."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values.dtype):
+            out[column] = values.round(STEADY_DIGITS)
+        elif values.dtype == object:
+            out[column] = values.map(
+                lambda v: round(v, STEADY_DIGITS) if isinstance(v, float) else v)
+    return out
+
+
 def natural_key(value: Any) -> tuple[Any, ...]:
     """Sort key that puts `FIN-2` before `FIN-10` and `1.2` before `1.10`."""
     parts = re.split(r"(\d+)", str(value))
@@ -54,7 +70,8 @@ def sorted_actions(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame.reset_index(drop=True)
     departments, ids = frame["department"].tolist(), frame["action_id"].tolist()
-    order = sorted(range(len(frame)), key=lambda i: (str(departments[i]), natural_key(ids[i])))
+    keys = {v: natural_key(v) for v in set(ids)}  # ids repeat from one department to the next
+    order = sorted(range(len(frame)), key=lambda i: (str(departments[i]), keys[ids[i]]))
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -77,50 +94,71 @@ def _previous_period(period: str, months: list[str]) -> str | None:
     return quarter_of(earlier[-1]) if is_quarter(period) else earlier[-1]
 
 
-def _changes(now: pd.Series, before: pd.Series | None, before_period: str | None
-             ) -> pd.DataFrame:
-    """`kpi_changes`'s table from the KPI rows of the period and of the previous period."""
+def pooled_trend(by_department: pd.DataFrame) -> pd.DataFrame:
+    """`kpi_trend(con, filters)` out of `kpi_trend(con, filters, by_department=True)`: its
+    pooled rows, built as `resolved_kpis` builds them (plain values, counts as Int64)."""
+    rows = by_department[by_department["department"].isna()]
+    frame = pd.DataFrame({name: [plain(v) for v in rows[name]] for name in TREND_COLUMNS},
+                         columns=list(TREND_COLUMNS))
+    for name in COUNT_KPIS:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def _changes(kpis: dict[str, list[Any]], now: int, before: int | None,
+             before_period: str | None) -> pd.DataFrame:
+    """`kpi_changes`'s table from the KPI rows (`kpis`: columns as lists) of the period and of
+    the previous period."""
     rows = []
     for name in ("actions", *KPI_NAMES):
-        value = plain(now[name])
-        previous = plain(before[name]) if before is not None else None
+        value = plain(kpis[name][now])
+        previous = plain(kpis[name][before]) if before is not None else None
         change = value - previous if value is not None and previous is not None else None
         rows.append({
             "kpi": name,
             "value": value,
             "previous_value": previous,
             "change": change,
-            "period": now["period"],
-            "month": now["month"],
+            "period": kpis["period"][now],
+            "month": kpis["month"][now],
             "previous_period": before_period,
-            "previous_month": before["month"] if before is not None else None,
+            "previous_month": kpis["month"][before] if before is not None else None,
         })
     return pd.DataFrame(rows)
 
 
-def _typed_alone(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows sliced from a query's result, typed as `queries.to_frame` types these rows alone:
-    an integer or boolean column without a missing value is numpy's, and a text column without
-    any value holds None objects."""
-    out = rows.reset_index(drop=True)
-    retyped: dict[str, Any] = {}
-    for name in out.columns:
-        values = out[name]
-        dtype = values.dtype
-        if isinstance(dtype, pd.StringDtype) and not values.notna().any():
-            retyped[name] = np.full(len(out), None, dtype=object)
-        elif (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub"
-              and not values.isna().any()):
-            retyped[name] = values.to_numpy(dtype=dtype.numpy_dtype)
-    return out.assign(**retyped) if retyped else out
-
-
-def _split(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], np.ndarray]:
-    """Row positions of each distinct value of `keys`."""
-    if frame.empty:
-        return {}
-    groups = frame.groupby(keys, sort=False).indices
-    return {k if isinstance(k, tuple) else (k,): v for k, v in groups.items()}
+def _actions_by_department(figures: pd.DataFrame, month: dict[str, str]
+                           ) -> dict[str, pd.DataFrame]:
+    """Each department's actions of its month, out of the rows of every department's month:
+    sorted as `sorted_actions`, rounded as `steady` and typed as `queries.to_frame` types one
+    department's rows alone — an integer or boolean column without a missing value is numpy's,
+    a text column without any value holds None objects. Every department of `month` has a
+    frame (no row where it has none)."""
+    wanted = [month.get(str(d)) == p for d, p in zip(figures["department"].tolist(),
+                                                      figures["period"].tolist(), strict=True)]
+    rows = steady(sorted_actions(figures[wanted]))  # once for all: a float is rounded alike
+    departments = [str(d) for d in rows["department"]]
+    texts = [c for c in rows.columns if isinstance(rows[c].dtype, pd.StringDtype)]
+    masked = [c for c in rows.columns if isinstance(rows[c].dtype, pd.api.extensions.ExtensionDtype)
+              and rows[c].dtype.kind in "iub"]
+    missing = rows[texts + masked].isna().groupby(departments)
+    without_text, with_missing = missing.all(), missing.any()
+    spans: dict[str, list[int]] = {}
+    for i, d in enumerate(departments):  # sorted by department: each is one run of rows
+        spans.setdefault(d, [i, i])[1] = i + 1
+    out = {}
+    for d in month:
+        start, end = spans.get(d, [0, 0])
+        part = rows.iloc[start:end].reset_index(drop=True)
+        typed: dict[str, Any] = {}
+        for c in texts:
+            if end == start or without_text.at[d, c]:
+                typed[c] = np.full(end - start, None, dtype=object)
+        for c in masked:
+            if end == start or not with_missing.at[d, c]:
+                typed[c] = part[c].to_numpy(dtype=part[c].dtype.numpy_dtype)
+        out[d] = part.assign(**typed) if typed else part
+    return out
 
 
 def department_parts(con: Connection, filters: Filters, rags: dict[str, str | None]
@@ -138,28 +176,27 @@ def department_parts(con: Connection, filters: Filters, rags: dict[str, str | No
         month[d] = with_data[-1] if with_data else None
         previous[d] = _previous_period(filters.period, reported.get(d, []))
     periods = [filters.period] + sorted({p for p in previous.values() if p})
-    kpis = resolved_kpis(con, filters, periods, per_department=True)
+    found = resolved_kpis(con, filters, periods, per_department=True)
+    kpis = {name: found[name].tolist() for name in ("period", "month", "actions", *KPI_NAMES)}
     row_of = {(str(p), str(d)): i for i, (p, d) in enumerate(zip(
-        kpis["period"], kpis["department"], strict=True)) if d is not None}
+        kpis["period"], found["department"], strict=True)) if plain(d) is not None}
     # action_figures reads a department's own month, or the period's last month when it has none
     figures_month = {d: month[d] or period_months[-1] for d in departments}
     figures = figures_for_months(con, filters, sorted(set(figures_month.values())))
-    by_month = _split(figures, ["department", "period"])
-    empty = _typed_alone(figures.iloc[0:0])
+    actions = _actions_by_department(figures, figures_month)
     uploads = queries.frame(con, "pack_current_uploads", {
         "departments": departments, "months": sorted({m for m in month.values() if m})})
     upload_of = {(str(r.pop("department")), str(r.pop("period"))): {k: plain(v) for k, v in r.items()}
                  for r in uploads.to_dict("records")}
     parts = []
     for d in departments:
-        now = kpis.iloc[row_of[(filters.period, d)]]
         before_period, last = previous[d], month[d]
-        before = kpis.iloc[row_of[(before_period, d)]] if before_period else None
-        rows = by_month.get((d, figures_month[d]))
-        actions = empty if rows is None else _typed_alone(figures.iloc[rows])
+        now = row_of[(filters.period, d)]
+        before = row_of[(before_period, d)] if before_period else None
         upload = upload_of.get((d, last)) if last else None
-        parts.append(DepartmentPart(d, last, rags[d], _changes(now, before, before_period),
-                                    sorted_actions(actions), upload))
+        parts.append(DepartmentPart(d, last, rags[d],
+                                    steady(_changes(kpis, now, before, before_period)), actions[d],
+                                    upload))
     return tuple(parts)
 
 

@@ -9,6 +9,7 @@ import pytest
 from dashboard_helpers import TIMEOUT, app, build_sample_db, clear_caches, copy_db, texts
 
 from ingest import db
+from metrics import pack as review_pack
 
 PAGE = "app_pages/review_pack.py"
 
@@ -71,3 +72,17 @@ def test_make_the_pdf(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     detail = json.loads(rows[0][2])
     assert detail["file"] == "lekgotla-review-2025-Q2-all.pdf"
     assert detail["table"] == "review-pack" and detail["rows"] == 73
+
+
+def test_a_large_pack_is_built_when_asked(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a pack of more action rows than the page builds on opening (here 10; June has 73)
+    monkeypatch.setattr(review_pack, "BUILD_ON_OPEN_ROWS", 10)
+    at = open_page(db_path, monkeypatch, view="Quarter")
+    assert "The pack lists up to 73 actions" in texts(at)
+    assert len(at.get("download_button")) == 0
+    at.button(key="pack-build").click().run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert "7 departments, 73 actions" in texts(at)
+    assert [b.label for b in at.get("download_button")][:2] == ["Workbook (XLSX)", "Report (HTML)"]
+    at.run(timeout=TIMEOUT)  # another run of the page (a widget changed): the pack stays
+    assert "7 departments, 73 actions" in texts(at)

@@ -19,7 +19,7 @@ from ingest.sample import load_sample_data
 from metrics import views
 from metrics.actions import action_figures
 from metrics.filters import Filters, months_of
-from metrics.kpis import kpi_changes, months_with_data
+from metrics.kpis import kpi_changes, kpi_trend, months_with_data
 from metrics.pack import ReviewPack, build_pack, steady
 from metrics.pack_parts import natural_key
 
@@ -83,6 +83,12 @@ def assert_parts_are_the_departments_own(con: Connection, pack: ReviewPack) -> N
         assert_frame_equal(part.changes, changes, obj=f"{part.department} KPI changes")
         assert_frame_equal(part.actions, actions, obj=f"{part.department} actions")
         assert part.upload == upload, part.department
+    # the scope's trend is the pooled rows of the trend by department, as kpi_trend gives it
+    f = pack.filters
+    first = (months_with_data(con, f.departments) or [pack.month])[0]
+    history = Filters(pack.month, f.departments, f.objectives, f.statuses,
+                      period_from=min(first, pack.month))
+    assert_frame_equal(pack.trend, steady(kpi_trend(con, history)), obj="trend")
 
 
 CASES = [Filters("2025-Q1"), Filters("2025-03"), Filters("2025-02"),

@@ -2,6 +2,7 @@
 report and its PDF, for the period and filters of the sidebar (SPEC §7). The pack is built by
 `metrics.pack`, the same code as `python -m metrics pack`."""
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -25,8 +26,21 @@ if not is_quarter(f.period):
     st.caption("This pack covers one month. For the quarterly pack choose **View → Quarter** in "
                "the sidebar.")
 
+size = d(review_pack.pack_size, f)
+asked = ("review-pack", d.key, d.version, f)  # this pack was asked for in this session
+if size > review_pack.BUILD_ON_OPEN_ROWS and st.session_state.get("pack-asked") != asked:
+    st.markdown(f"The pack lists up to {size:,} actions with every department's section; "
+                "gathering its figures takes several seconds.")
+    if not st.button("Build the pack", key="pack-build", type="primary",
+                     icon=":material/inventory_2:",
+                     help="Gathers every figure of the pack for the period and filters of the "
+                          "sidebar; then the workbook, report and PDF can be downloaded."):
+        st.stop()
+    st.session_state["pack-asked"] = asked
+start = time.perf_counter()
 with st.spinner("Gathering the figures…"):
     p = d(review_pack.build_pack, f)
+seconds = time.perf_counter() - start
 if not p.kpi("actions"):
     components.empty("No actions match these filters for this period. Clear the objective filter "
                      "or choose another period in the sidebar.")
@@ -40,6 +54,8 @@ st.markdown(
     f"figures as of {theme.period_label(p.month)}, compared with {previous}; built from "
     f"{len(p.uploads)} reports, each named in the pack with its SHA-256. The same data and "
     "filters always give the same pack.")
+if seconds > 1:  # built in this run (a pack already built for these filters comes at once)
+    st.caption(f"Built in {seconds:.1f} s.")
 
 user, con = auth.current(), data.connection()
 audit = {**components.sidebar_filters(), "stamp": p.pack_id}
