@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -82,17 +83,27 @@ def keeps_the_rules(df: pd.DataFrame) -> bool:
                "start_date", "due_date", "completion_date", "period_end"}
     if not columns <= set(df.columns) or any(df[c].dtype != "float64" for c in _NUMBERS):
         return False
-    ids, status = df["action_id"], df["status"]
-    if ids.isna().any() or ids.duplicated().any() or df["action"].isna().any():
+    ids, action, status, pct, allocated, spent, start, due, completed, end = (
+        df[c].to_numpy() for c in ("action_id", "action", "status", "percent_complete", "budget_allocated",
+                                   "budget_spent", "start_date", "due_date", "completion_date", "period_end"))
+    if pd.isna(ids).any() or len(set(ids)) < len(ids) or pd.isna(action).any():
         return False
-    if status.isna().any() or not status.isin(list(STATUSES)).all():
+    if not all(v in _STATUS_SET for v in status):
         return False
-    pct = df["percent_complete"]
-    if ((pct < 0) | (pct > 100)).any() or (df["budget_allocated"] < 0).any() or (df["budget_spent"] < 0).any():
+    if ((pct < 0) | (pct > 100)).any() or (allocated < 0).any() or (spent < 0).any():
         return False
-    return bool(ActionRows.start_not_after_due(df).all() and ActionRows.completion_within_period(df).all())
+    try:  # the two dataframe checks of ActionRows, row by row on plain values
+        return not any(_given(s) and _given(d) and s > d for s, d in zip(start, due, strict=True)) \
+            and not any(_given(c) and c > e for c, e in zip(completed, end, strict=True))
+    except TypeError:  # values that do not compare: pandera will say where
+        return False
 
 
+def _given(v: Any) -> bool:
+    return v is not None and v == v
+
+
+_STATUS_SET = frozenset(STATUSES)
 _NUMBERS = ("percent_complete", "budget_allocated", "budget_spent")
 
 
@@ -149,27 +160,32 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
         out.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                            value=display_value(value)))
 
-    status, pct = df["status"], df["percent_complete"]
-    checks: list[tuple[pd.Series, str, Callable[[Any], str]]] = []
+    # masks on plain arrays: pandas' per-operation cost is most of the time on a few hundred rows
+    status = df["status"].to_numpy(dtype=object)
+    pct = df["percent_complete"].to_numpy(dtype="float64")
+    completed = status == "Completed"
+    checks: list[tuple[np.ndarray, str, Callable[[Any], str]]] = []
     if objective_ids is not None:
-        unknown = df["objective_id"].notna() & ~df["objective_id"].isin(list(objective_ids))
+        unknown = np.array([v is not None and v == v and v not in objective_ids
+                            for v in df["objective_id"].to_numpy(dtype=object)], dtype=bool)
         checks.append((unknown, "objective_id",
                        lambda r: f"Objective {r['objective_id']!r} is not in the strategy register: "
                                  "check the objective ID."))
     checks += [
-        (df["budget_spent"] > df["budget_allocated"], "budget_spent",
-         lambda r: "More was spent than allocated: explain the overrun in the comments."),
-        ((status == "Completed") & (pct < 100), "percent_complete",
+        (df["budget_spent"].to_numpy(dtype="float64") > df["budget_allocated"].to_numpy(dtype="float64"),
+         "budget_spent", lambda r: "More was spent than allocated: explain the overrun in the comments."),
+        (completed & (pct < 100), "percent_complete",
          lambda r: f"Completed but {display_value(r['percent_complete'])}% complete: stored as 100%."),
-        ((status == "Completed") & df["completion_date"].isna(), "completion_date",
+        (completed & pd.isna(df["completion_date"].to_numpy(dtype=object)), "completion_date",
          lambda r: "Completed without a completion date: add the date it was completed."),
-        (~status.isin(["Completed", "Cancelled"]) & (pct == 100), "status",
+        (np.array([v not in ("Completed", "Cancelled") for v in status], dtype=bool) & (pct == 100), "status",
          lambda r: f"100% complete but the status is {r['status']!r}: should it be Completed?"),
-        (status.isin(["At risk", "Delayed"]) & df["reason_code"].isna(), "reason_code",
+        (np.array([v in ("At risk", "Delayed") for v in status], dtype=bool)
+         & pd.isna(df["reason_code"].to_numpy(dtype=object)), "reason_code",
          lambda r: f"{r['status']} without a reason: choose a reason code."),
     ]
     for mask, column, message in checks:
-        for row in df.index[mask.fillna(False).astype(bool)]:
+        for row in df.index[mask]:
             warn(int(row), column, message(_Row(int(row))))
     return out
 
