@@ -75,18 +75,33 @@ def test_kill_minus_nine_at_random_points(tmp_path: Path) -> None:
     """)
     rng = random.Random(20250201)
     loaded: dict[str, set[int]] = {d: set() for d in DEPTS}
+
+    def start(name: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True, cwd=ROOT)
+        assert proc.stdout is not None and proc.stdin is not None
+        assert proc.stdout.readline().strip() == "ready"
+        proc.stdin.write(name + "\n")
+        proc.stdin.flush()
+        return proc
+
+    # how long a whole load takes on this machine now, so that the kills land in every stage of one
+    # and some after its commit, however busy the machine is
+    proc = start("Finance_1.xlsx")
+    began = time.monotonic()
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "done Finance_1.xlsx"
+    one_load = time.monotonic() - began
+    proc.stdin.close()  # type: ignore[union-attr]
+    proc.wait()
+    loaded["Finance"].add(1)
     kills = 0
     committed = 0
     for _ in range(LOADS):
         dept, n = rng.choice(DEPTS), rng.randint(1, 3)
         before = uploads_count(path)
-        proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                text=True, cwd=ROOT)
-        assert proc.stdout is not None and proc.stdin is not None
-        assert proc.stdout.readline().strip() == "ready"
-        proc.stdin.write(f"{dept}_{n}.xlsx\n")
-        proc.stdin.flush()
-        time.sleep(rng.uniform(0.0, 0.4))  # somewhere in reading, validating, writing or committing
+        proc = start(f"{dept}_{n}.xlsx")
+        # somewhere in reading, validating, writing or committing, or just after
+        time.sleep(rng.uniform(0.0, 1.2 * one_load))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         kills += 1
