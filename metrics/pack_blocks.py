@@ -48,7 +48,8 @@ def table(rows: pd.DataFrame, columns: Sequence[Col], currency: str, caption: st
     head = "".join(f'<th class="{"num" if c.kind in NUMERIC else ""}">{escape(c.header)}</th>'
                    for c in columns)
     body = []
-    for record in rows.to_dict("records"):
+    shown = [k for k in dict.fromkeys(c.key for c in columns) if k in rows.columns]
+    for record in rows[shown].to_dict("records"):  # only the columns shown: tables are wide
         cells = []
         for c in columns:
             value = record.get(c.key)
@@ -91,7 +92,8 @@ def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return rows
     actions, forecasts = [], []
-    for r in rows.to_dict("records"):
+    used = ["responsible", "objective_id", "action", "forecast_finish", "forecast_slip_days"]
+    for r in rows[[c for c in used if c in rows.columns]].to_dict("records"):
         under = [escape(str(v)) for v in (r.get("responsible"), r.get("objective_id"))
                  if plain(v) is not None and str(v).strip()]
         actions.append(escape(show(r.get("action"), "text"))

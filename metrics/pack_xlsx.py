@@ -13,12 +13,14 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -138,16 +140,27 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Col], rows: pd.DataFr
         cell = ws.cell(row=top, column=left + i, value=neutral(col.header))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    # Each column's cells share one style (a RAG cell one per colour): styled once, then copied —
+    # openpyxl hashes every style object assigned, the cost of a table of thousands of rows.
+    styles: dict[tuple[int, str | None], StyleArray] = {}
     for r, record in enumerate(rows.to_dict("records"), start=top + 1):
         for i, col in enumerate(columns):
             cell = ws.cell(row=r, column=left + i, value=cell_value(record.get(col.key), col.kind))
             fmt = _number_format(col.kind, currency)
+            # without a format of its own a date cell takes openpyxl's date format
+            key = (i, str(cell.value) if col.kind == "rag" else "date" if not fmt and cell.is_date
+                   else None)
+            style = styles.get(key)
+            if style is not None:
+                cell._style = copy(style)
+                continue
             if fmt:
                 cell.number_format = fmt
             cell.alignment = Alignment(wrap_text=col.kind == "wrap", vertical="top")
             cell.border = RULE
             if col.kind == "rag":
                 _rag(cell, colours or RAG_COLOURS)
+            styles[key] = copy(cell._style)
     return top + 1 + len(rows)
 
 

@@ -29,13 +29,18 @@ if not is_quarter(f.period):
 size = d(review_pack.pack_size, f)
 asked = ("review-pack", d.key, d.version, f)  # this pack was asked for in this session
 if size > review_pack.BUILD_ON_OPEN_ROWS and st.session_state.get("pack-asked") != asked:
-    st.markdown(f"The pack lists up to {size:,} actions with every department's section; "
-                "gathering its figures takes several seconds.")
-    if not st.button("Build the pack", key="pack-build", type="primary",
-                     icon=":material/inventory_2:",
-                     help="Gathers every figure of the pack for the period and filters of the "
-                          "sidebar; then the workbook, report and PDF can be downloaded."):
+    prompt = st.empty()
+    with prompt.container():
+        st.markdown(f"The pack lists up to {size:,} actions with every department's section; "
+                    "gathering its figures takes several seconds.")
+        clicked = st.button("Build the pack", key="pack-build", type="primary",
+                            icon=":material/inventory_2:",
+                            help="Gathers every figure of the pack for the period and filters "
+                                 "of the sidebar; then the workbook, report and PDF can be "
+                                 "downloaded.")
+    if not clicked:
         st.stop()
+    prompt.empty()
     st.session_state["pack-asked"] = asked
 start = time.perf_counter()
 with st.spinner("Gathering the figures…"):
