@@ -10,14 +10,24 @@ import streamlit as st
 from dashboard import auth, components, data, theme
 from dashboard.data import Data
 from ingest.access import check_export
+from ingest.db import Connection
 from ingest.errors import LekgotlaError
 from metrics import pack as review_pack
-from metrics.filters import is_quarter
+from metrics.filters import Filters, is_quarter
 from metrics.pack_html import pack_html
 from metrics.pack_pdf import PdfUnavailable, find_chromium, html_to_pdf
 from metrics.pack_xlsx import pack_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def built(key: str, version: int, f: Filters, _con: Connection) -> review_pack.ReviewPack:
+    """The pack of these filters, once per database and data version, kept as the object itself:
+    st.cache_data would unpickle a hundred departments' frames on every run (most of a second).
+    A pack is frozen and nothing writes to its frames, so sessions may share it."""
+    return review_pack.build_pack(_con, f)
+
 
 d = Data()
 f = components.require_filters(d)
@@ -44,7 +54,7 @@ if size > review_pack.BUILD_ON_OPEN_ROWS and st.session_state.get("pack-asked") 
     st.session_state["pack-asked"] = asked
 start = time.perf_counter()
 with st.spinner("Gathering the figures…"):
-    p = d(review_pack.build_pack, f)
+    p = built(d.key, d.version, f, d.con)
 seconds = time.perf_counter() - start
 if not p.kpi("actions"):
     components.empty("No actions match these filters for this period. Clear the objective filter "
