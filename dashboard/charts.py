@@ -89,6 +89,26 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
     return fig
 
 
+# Departments the RAG bars draw at most: 100 departments make a chart 3,800 px tall.
+RAG_BAR_DEPARTMENTS = 25
+
+
+def most_red(league: pd.DataFrame, limit: int = RAG_BAR_DEPARTMENTS) -> pd.DataFrame:
+    """The rows of a `department_league` for the `limit` departments with the largest share of
+    Red actions (then of Red and Amber, then by rank); all of them when there are no more."""
+    if len(league) <= limit:
+        return league
+    actions = pd.to_numeric(league["actions"], errors="coerce").where(lambda n: n > 0)
+    order = pd.DataFrame({
+        "red": (pd.to_numeric(league["red"], errors="coerce") / actions).fillna(0).to_numpy(),
+        "late": ((pd.to_numeric(league["red"], errors="coerce")
+                  + pd.to_numeric(league["amber"], errors="coerce")) / actions
+                 ).fillna(0).to_numpy(),
+        "rank": pd.to_numeric(league["rank"], errors="coerce").to_numpy()})
+    chosen = order.sort_values(["red", "late", "rank"], ascending=[False, False, True]).index
+    return league.iloc[sorted(chosen[:limit])]
+
+
 def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency: str
                       ) -> go.Figure:
     """Objectives (rows) × departments (columns): actions or budget in each cell."""

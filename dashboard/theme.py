@@ -41,6 +41,9 @@ STATUS_COLOURS: dict[str, str] = {
     "Cancelled": "#ECF0F1",
 }
 
+# KPI sparklines: the tile's change is good, bad, or neither (Streamlit's own delta colours).
+SPARK_COLOURS: dict[str, str] = {"good": "#21A05A", "bad": "#D8413F", "off": "#808495"}
+
 PRIMARY = "#1F4E79"
 MUTED = "#7F8C8D"
 GRID = "#E5E8EC"
