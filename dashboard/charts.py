@@ -93,9 +93,11 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
 RAG_BAR_DEPARTMENTS = 25
 
 
-def most_red(league: pd.DataFrame, limit: int = RAG_BAR_DEPARTMENTS) -> pd.DataFrame:
-    """The rows of a `department_league` for the `limit` departments with the largest share of
-    Red actions (then of Red and Amber, then by rank); all of them when there are no more."""
+def most_red(league: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The rows of a `department_league` for the `limit` (RAG_BAR_DEPARTMENTS) departments with
+    the largest share of Red actions (then of Red and Amber, then by rank); all of them when
+    there are no more."""
+    limit = RAG_BAR_DEPARTMENTS if limit is None else limit
     if len(league) <= limit:
         return league
     actions = pd.to_numeric(league["actions"], errors="coerce").where(lambda n: n > 0)
@@ -328,10 +330,11 @@ def smart_bars(smart: pd.DataFrame, title: str) -> go.Figure:
 GANTT_ACTIONS = 150
 
 
-def most_slipped(figures: pd.DataFrame, limit: int = GANTT_ACTIONS) -> pd.DataFrame:
-    """The `limit` actions with a due date that are furthest behind: most days past their
-    baseline due date (slip_days) or forecast to finish after their due date
+def most_slipped(figures: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The `limit` (GANTT_ACTIONS) actions with a due date that are furthest behind: most days
+    past their baseline due date (slip_days) or forecast to finish after their due date
     (forecast_slip_days), whichever is more; then overdue ones, then those moved most often."""
+    limit = GANTT_ACTIONS if limit is None else limit
     data = figures.dropna(subset=["due_date"])
     if len(data) <= limit:
         return data
@@ -415,11 +418,12 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
 DEPARTMENT_LINES = 10
 
 
-def top_departments(trend: pd.DataFrame, value: str, limit: int = DEPARTMENT_LINES
+def top_departments(trend: pd.DataFrame, value: str, limit: int | None = None
                     ) -> pd.DataFrame:
-    """The department rows of a `kpi_trend(..., by_department=True)` for the `limit` departments
-    with the highest `value` in its last period (ties by name); all of them when there are no
-    more than `limit`."""
+    """The department rows of a `kpi_trend(..., by_department=True)` for the `limit`
+    (DEPARTMENT_LINES) departments with the highest `value` in its last period (ties by name);
+    all of them when there are no more than `limit`."""
+    limit = DEPARTMENT_LINES if limit is None else limit
     rows = trend[trend["department"].notna()]
     if rows["department"].nunique() <= limit:
         return rows
