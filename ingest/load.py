@@ -9,7 +9,9 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest import db
 from ingest.access import CLI, User, audit, require
@@ -98,22 +100,35 @@ def _insert_upload(con: db.Connection, **values: Any) -> int:
     return int(values["upload_id"])
 
 
-def _status_frame(report: DepartmentReport, upload_id: int, sheet: str | None,
-                  objective_ids: frozenset[str] | None) -> pd.DataFrame:
+_DATES = frozenset(("start_date", "due_date", "completion_date"))
+_NUMBERS = frozenset(("budget_allocated", "budget_spent", "percent_complete", "target", "actual"))
+
+
+def _status_table(report: DepartmentReport, upload_id: int, sheet: str | None,
+                  objective_ids: frozenset[str] | None) -> pa.Table:
+    """A report's rows as `action_status` rows, built as Arrow columns (DuckDB reads them as they are;
+    a pandas frame of Python objects cost it ~4x more to scan)."""
     f = report.frame
-    out = pd.DataFrame({c: f[c] for c in STATUS_COLUMNS})
-    for c in ("start_date", "due_date", "completion_date"):
-        out[c] = pd.to_datetime(out[c]).dt.date if len(out) else out[c]
-    out.insert(0, "upload_id", upload_id)
-    out.insert(1, "department", report.department)
-    out.insert(2, "period", report.period.key)
-    out.insert(3, "period_end", report.period.end)
-    valid = f["objective_id"].isin(list(objective_ids)) if objective_ids is not None else False
-    out["objective_valid"] = valid
-    out["sheet"] = sheet
-    out["source_row"] = f.index.astype("int64")
-    out["is_current"] = True
-    return out.reset_index(drop=True)
+    n = len(f)
+
+    def column(c: str) -> pa.Array:
+        values = f[c].to_numpy(dtype="float64" if c in _NUMBERS else object)
+        kind = pa.float64() if c in _NUMBERS else pa.date32() if c in _DATES else pa.string()
+        return pa.array(values, type=kind, from_pandas=True)  # NaN and None: null
+
+    valid = (f["objective_id"].isin(list(objective_ids)).to_numpy(dtype=bool) if objective_ids is not None
+             else np.zeros(n, dtype=bool))
+    return pa.table({
+        "upload_id": pa.array(np.full(n, upload_id, dtype="int32")),
+        "department": pa.array([report.department] * n, pa.string()),
+        "period": pa.array([report.period.key] * n, pa.string()),
+        "period_end": pa.array([report.period.end] * n, pa.date32()),
+        **{c: column(c) for c in STATUS_COLUMNS},
+        "objective_valid": pa.array(valid),
+        "sheet": pa.array([sheet] * n, pa.string()),
+        "source_row": pa.array(f.index.to_numpy(dtype="int32")),
+        "is_current": pa.array(np.ones(n, dtype=bool)),
+    })
 
 
 Pending = dict[str, str]  # department -> the earliest period changed, whose derived rows are yet to be rebuilt
@@ -269,7 +284,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                                     changes=diffs[dept]))
             continue
         uid = _next_upload_id(con)
-        con.register("incoming_status", _status_frame(report, uid, parsed.sheet, objective_ids))
+        con.register("incoming_status", _status_table(report, uid, parsed.sheet, objective_ids))
         try:
             _insert_upload(con, upload_id=uid, status="accepted", is_current=current is None,
                            replaced_upload_id=current[0] if current else None, **common)
