@@ -240,8 +240,8 @@ def _parse_rows(
                         else list(nothing))
     extra_cols = [c for c in loc.columns if c.canonical is None]
     data["extra"] = [
-        json.dumps({c.header: _json_value(cells[c.index]) for c in extra_cols
-                    if c.index < len(cells) and cells[c.index] is not None}, ensure_ascii=False)
+        _EXTRA_JSON.encode({c.header: _json_value(cells[c.index]) for c in extra_cols
+                    if c.index < len(cells) and cells[c.index] is not None})
         if extra_cols else None
         for _, cells in rows
     ]
@@ -257,6 +257,8 @@ def _parse_rows(
     return df, problems, failed
 
 
+# one encoder for every row (json.dumps with options builds a new one per call)
+_EXTRA_JSON = json.JSONEncoder(ensure_ascii=False)
 NUMERIC = frozenset(("percent_complete", "budget_allocated", "budget_spent", "target", "actual"))
 
 
