@@ -46,11 +46,11 @@ components.table(
             "slipped_count": st.column_config.NumberColumn("Slipped", width="small")})
 
 # One chart at a time: tabs that track which one is open run only that one, so a change of
-# filter draws one chart, not four (each costs the browser ~0.15 s). The tab is in the URL.
+# filter draws one chart, not four (each costs the browser ~0.15 s).
 st.subheader("Breakdown and trends")
 by_department, by_month, delivery, quality = st.tabs(
     ["RAG by department", "RAG month by month", "Completion, timeliness and spend",
-     "Quality, targets and alignment"], key="chart", bind="query-params")
+     "Quality, targets and alignment"], key="chart", on_change="rerun")
 if by_department.open:
     with by_department:
         drawn = charts.most_red(league)
