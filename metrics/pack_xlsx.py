@@ -6,7 +6,7 @@ currency and date formats, RAG cells in their colours. Text from the reports tha
 would run as a formula is neutralised (SPEC §7); no cell holds a formula. The bytes depend only
 on the pack (fixed document dates and zip timestamps), so the same data gives the same file.
 
-Written with `metrics.xlsx.Book` (Office Open XML formed directly, a table a column at a time):
+Written with `metrics.xlsx_book.Book` (Office Open XML formed directly, a table a column at a time):
 openpyxl's cell objects, styling and XML writing took ~40 s for a pack of 17,000 actions.
 """
 
@@ -25,7 +25,8 @@ from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_format import KPIS, Col, describe_filters, period_label, period_span
 from metrics.pack_parts import DepartmentPart
-from metrics.xlsx import Book, Sheet, Style, column_letter
+from metrics.xlsx import column_letter
+from metrics.xlsx_book import Book, Sheet, Style
 
 NAVY, MUTED, WHITE = "1F4E79", "5D6D7E", "FFFFFF"
 RULE = "D5DBE1"  # the thin line under each table cell

@@ -1,6 +1,6 @@
 """The review pack workbook as a reader sees it, opened with openpyxl: sheets, frozen headers,
 number formats, column widths, RAG colours, the pack's own figures, no formula anywhere; and the
-styled workbook writer under it (metrics.xlsx.Book)."""
+styled workbook writer under it (metrics.xlsx_book.Book)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ingest.db import Connection
 from metrics.filters import Filters
 from metrics.pack import ReviewPack, build_pack
 from metrics.pack_xlsx import pack_xlsx
-from metrics.xlsx import Book, Style
+from metrics.xlsx_book import Book, Style
 
 try:
     from metrics_history import build
