@@ -454,26 +454,30 @@ def department_lines(trend: pd.DataFrame, value: str, label: str, title: str,
 
 
 def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
-    """Departments × months, each cell on time, late, rejected or missing."""
+    """Departments × months, each cell on time, late, rejected or missing: the state written in each
+    cell up to GRID_TEXT_CELLS cells, else colours only (the state in the hover), with thinner rows
+    above GRID_NAMED_COLUMNS departments — thousands of cell labels take a browser seconds to draw."""
     states = list(theme.SUBMISSION_ORDER)
     code = {s: i for i, s in enumerate(states)}
     grid = quality.pivot_table(index="department", columns="period", values="state",
                                aggfunc="first")
-    z = [[code.get(v, None) for v in row] for row in grid.to_numpy()]
-    text = [[v if isinstance(v, str) else "" for v in row]
-            for row in grid.to_numpy()]
+    cells = grid.to_numpy()
+    z = [[code.get(v, None) for v in row] for row in cells]
+    text = [[v if isinstance(v, str) else "" for v in row] for row in cells]
+    labelled = grid.size <= GRID_TEXT_CELLS
     n = len(states)
     scale = []
     for i, s in enumerate(states):
         scale += [[i / n, theme.SUBMISSION_COLOURS[s]], [(i + 1) / n, theme.SUBMISSION_COLOURS[s]]]
     fig = go.Figure(go.Heatmap(
         z=z, x=[theme.short_period(p) for p in grid.columns], y=list(grid.index), text=text,
-        texttemplate="%{text}", colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False,
-        xgap=3, ygap=3, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        textfont={"color": "white", "size": 12}))
+        texttemplate="%{text}" if labelled else None, colorscale=scale, zmin=-0.5, zmax=n - 0.5,
+        showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": "white", "size": 12}))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top")
-    return _layout(fig, title, 90 + 44 * len(grid))
+    row = 44 if len(grid) <= GRID_NAMED_COLUMNS else 18
+    return _layout(fig, title, 90 + row * len(grid))
 
 
 def action_progress(trail: pd.DataFrame, title: str) -> go.Figure:

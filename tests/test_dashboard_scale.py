@@ -303,3 +303,28 @@ def test_kpi_tiles_draw_their_trend(sample_db: Path, tmp_path: Path,
     assert len(points) == 6
     # the last point (June, the highest) is at the top of the box
     assert points[-1] == "100.00,2.00"
+
+
+def _quality(departments: int, months: int) -> pd.DataFrame:
+    states = ["on time", "late", "missing", "rejected"]
+    return pd.DataFrame([{"department": f"Department {d:02}", "period": f"2024-{m:02}" if m <= 12
+                          else f"2025-{m - 12:02}", "state": states[(d + m) % 4]}
+                         for d in range(1, departments + 1) for m in range(1, months + 1)])
+
+
+def test_the_submission_grid_writes_each_state_when_it_can_be_read() -> None:
+    fig = charts.submission_grid(_quality(7, 6), "")
+    heatmap = fig.data[0]
+    assert heatmap.texttemplate == "%{text}"
+    # state = (department + month) % 4 of on time, late, missing, rejected: 1 + 1 -> missing, 2 + 1 -> rejected
+    assert heatmap.text[0][0] == "missing" and heatmap.text[1][0] == "rejected"
+    assert fig.layout.height == 90 + 44 * 7
+
+
+def test_the_submission_grid_of_many_departments_is_colour_only_with_the_state_in_the_hover() -> None:
+    fig = charts.submission_grid(_quality(40, 24), "")  # 960 cells > GRID_TEXT_CELLS
+    heatmap = fig.data[0]
+    assert heatmap.texttemplate is None
+    # department 40, month 24: (40 + 24) % 4 = 0 -> on time, named in the hover
+    assert "%{text}" in heatmap.hovertemplate and heatmap.text[39][23] == "on time"
+    assert fig.layout.height == 90 + 18 * 40

@@ -38,6 +38,10 @@ cols[4].metric("Rejected only", counts.get("rejected", 0), border=True,
 st.subheader("Departments × months")
 st.markdown(" ".join(theme.chip(s, theme.SUBMISSION_COLOURS[s]) for s in theme.SUBMISSION_ORDER),
             unsafe_allow_html=True)
+grid_cells = quality["department"].nunique() * quality["period"].nunique()
+if grid_cells > charts.GRID_TEXT_CELLS:
+    st.caption(f"{quality['department'].nunique()} departments × {quality['period'].nunique()} months: "
+               "each cell in its state's colour; point at a cell for its state.")
 st.plotly_chart(charts.submission_grid(quality, ""), config=charts.CONFIG, theme=None)
 
 st.subheader(f"Data quality of the reports for {theme.period_label(last)}")
