@@ -186,22 +186,27 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     before_period = previous_period(con, filters)
     periods = [filters.period] + ([before_period] if before_period else [])
     frame = resolved_kpis(con, filters, periods, per_department=False)
-    now = frame.iloc[0]
-    before = frame.iloc[1] if before_period else None
+    return changes_table(frame.to_dict("list"), 0, 1 if before_period else None, before_period)
+
+
+def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
+                  before_period: str | None) -> pd.DataFrame:
+    """`kpi_changes`'s table from KPI rows (`kpis`: columns as lists, as `resolved_kpis` gives
+    them): row `now` is the period's, row `before` the previous period's (None: there is none)."""
     rows = []
     for name in ("actions", *KPI_NAMES):
-        value = plain(now[name])
-        previous = plain(before[name]) if before is not None else None
+        value = plain(kpis[name][now])
+        previous = plain(kpis[name][before]) if before is not None else None
         change = value - previous if value is not None and previous is not None else None
         rows.append({
             "kpi": name,
             "value": value,
             "previous_value": previous,
             "change": change,
-            "period": now["period"],
-            "month": now["month"],
+            "period": kpis["period"][now],
+            "month": kpis["month"][now],
             "previous_period": before_period,
-            "previous_month": before["month"] if before is not None else None,
+            "previous_month": kpis["month"][before] if before is not None else None,
         })
     return pd.DataFrame(rows)
 

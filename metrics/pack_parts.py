@@ -22,7 +22,7 @@ from ingest.db import Connection
 from metrics import queries
 from metrics.actions import figures_for_months
 from metrics.filters import Filters, is_quarter, months_of, quarter_of
-from metrics.kpis import COUNT_KPIS, KPI_NAMES, TREND_COLUMNS, plain, resolved_kpis
+from metrics.kpis import COUNT_KPIS, KPI_NAMES, TREND_COLUMNS, changes_table, plain, resolved_kpis
 
 STEADY_DIGITS = 9
 
@@ -105,28 +105,6 @@ def pooled_trend(by_department: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _changes(kpis: dict[str, list[Any]], now: int, before: int | None,
-             before_period: str | None) -> pd.DataFrame:
-    """`kpi_changes`'s table from the KPI rows (`kpis`: columns as lists) of the period and of
-    the previous period."""
-    rows = []
-    for name in ("actions", *KPI_NAMES):
-        value = plain(kpis[name][now])
-        previous = plain(kpis[name][before]) if before is not None else None
-        change = value - previous if value is not None and previous is not None else None
-        rows.append({
-            "kpi": name,
-            "value": value,
-            "previous_value": previous,
-            "change": change,
-            "period": kpis["period"][now],
-            "month": kpis["month"][now],
-            "previous_period": before_period,
-            "previous_month": kpis["month"][before] if before is not None else None,
-        })
-    return pd.DataFrame(rows)
-
-
 def _actions_by_department(figures: pd.DataFrame, month: dict[str, str]
                            ) -> dict[str, pd.DataFrame]:
     """Each department's actions of its month, out of the rows of every department's month:
@@ -195,7 +173,7 @@ def department_parts(con: Connection, filters: Filters, rags: dict[str, str | No
         before = row_of[(before_period, d)] if before_period else None
         upload = upload_of.get((d, last)) if last else None
         parts.append(DepartmentPart(d, last, rags[d],
-                                    steady(_changes(kpis, now, before, before_period)), actions[d],
+                                    steady(changes_table(kpis, now, before, before_period)), actions[d],
                                     upload))
     return tuple(parts)
 
