@@ -251,8 +251,9 @@ def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, 
     st.markdown(f"Committing will **{what}**.{kept}")
     if st.button("Commit", type="primary", key="commit", icon=":material/cloud_upload:"):
         try:
+            # the change summary was shown before the commit: not worked out again
             outcomes = store(d.con, data, parsed, opts,
-                             mapping_name=mapping.name if mapping else None, user=user)
+                             mapping_name=mapping.name if mapping else None, user=user, changes=False)
         except LekgotlaError as e:
             components.error(e)
             return

@@ -192,18 +192,20 @@ def _messages(problems: list[Problem]) -> str:
 
 
 def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None = None,
-          mapping_name: str | None = None, submitted_at: datetime | None = None, user: User = CLI
-          ) -> list[Outcome]:
+          mapping_name: str | None = None, submitted_at: datetime | None = None, user: User = CLI,
+          changes: bool = True) -> list[Outcome]:
     """Write a parsed file in one transaction: accepted, duplicate (no-op) or an older version restored.
 
     `user` must be allowed to upload (and, for an older version, restore) every department the file
     holds, else AccessDenied and nothing is written. Every outcome goes to the audit log.
     The submission time is `submitted_at` (a backfill says when), else the report's `Date submitted`, else now.
+    `changes`: say in each outcome what the report changes (False: the caller showed that already).
     """
     check_rights(con, parsed, opts, user)
     with db.transaction(con):
         pending: Pending = {}
-        outcomes = write_parsed(con, data, parsed, opts, who, mapping_name, submitted_at, user, pending)
+        outcomes = write_parsed(con, data, parsed, opts, who, mapping_name, submitted_at, user, pending,
+                                changes)
         refresh_derived(con, pending)
         db.bump_data_version(con)
     return outcomes
