@@ -48,10 +48,10 @@ def parse_files(files: list[tuple[str, bytes]], opts: Options, workers: int | No
         for item in files:
             yield _parse(item, opts)
         return
-    from ingest.worker import _context, _main_hidden  # the parser preloaded, __main__ not re-run
+    from ingest.worker import forkserver_context, starting_workers  # the parser preloaded
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        with _main_hidden():
+    with ProcessPoolExecutor(max_workers=workers, mp_context=forkserver_context()) as pool:
+        with starting_workers():  # the pool starts its processes as the files are handed over
             results = pool.map(_parse, files, repeat(opts), chunksize=4)
         yield from results
 

@@ -26,7 +26,7 @@ from ingest.problems import Problem
 _CONTEXT: Any = None
 
 
-def _context() -> Any:
+def forkserver_context() -> Any:
     """A forkserver context with the parser preloaded: safe from threaded apps, quick to start."""
     global _CONTEXT
     if _CONTEXT is None:
@@ -63,6 +63,14 @@ def _main_hidden() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+@contextmanager
+def starting_workers() -> Iterator[None]:
+    """Around starting worker processes of `forkserver_context` (one thread at a time, without
+    `__main__`): `parse_file_bounded` and the bulk load's pool both start theirs in here."""
+    with _START_LOCK, _main_hidden():
+        yield
+
+
 def _rss_mb(pid: int | None) -> float:
     """Resident memory of a process in MB (0 when it is gone)."""
     try:
@@ -79,10 +87,10 @@ def _refused(file_name: str, message: str) -> ParsedFile:
 def parse_file_bounded(data: bytes, file_name: str, opts: Options, timeout_s: float = 30,
                        memory_mb: int = 1024) -> ParsedFile:
     """`parse_file` in a child process; a file that needs more time or memory is rejected with a message."""
-    ctx = _context()
+    ctx = forkserver_context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, data, file_name, opts), daemon=True)
-    with _START_LOCK, _main_hidden():
+    with starting_workers():
         proc.start()
     child.close()
     base = _rss_mb(proc.pid)  # what the worker holds before reading; the limit is on top of it
