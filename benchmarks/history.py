@@ -5,7 +5,8 @@
 (20 objectives), the departments, `uploads` (one accepted report in force per department and
 month, plus earlier replaced versions, rejected files and a few missing reports), `raw_files`,
 `action_status` (about departments x months x actions current rows, inserted month by month as
-monthly loads would) and `actions` (rebuilt as `ingest/sql/refresh_actions_insert.sql` does).
+monthly loads would), `actions` and `due_date_moves` (rebuilt as `ingest/sql/refresh_*_insert.sql`
+do).
 
 The story is seeded and deterministic: every department keeps `actions` actions in each report;
 each action lives 12 months (one slot's action is replaced by a new one when it ends, staggered
@@ -249,6 +250,9 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         WHERE l.rn = 1
         ORDER BY l.department, l.action_id
     """, p)
+    # due_date_moves: as ingest/sql/refresh_moves_insert.sql, for every department at once
+    con.execute("INSERT INTO due_date_moves SELECT * FROM due_date_moves_rows([]) "
+                "ORDER BY department, action_id, period")
     if summary:  # what ingest.load.make_current keeps for every department it loads
         con.execute("INSERT INTO report_summary BY NAME "
                     "SELECT * FROM report_summary_rows([], [], 30, -25.0, -10.0)")

@@ -154,9 +154,10 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild `actions` of the departments pending and their `report_summary` rows of the periods the
-    changes can move (`report_summary_periods` since the earliest period changed: it and every later
-    one, and earlier ones whose baseline may move), under the RAG thresholds in force; empties `pending`."""
+    """Rebuild `actions` and `due_date_moves` of the departments pending and their `report_summary` rows
+    of the periods the changes can move (`report_summary_periods` since the earliest period changed: it
+    and every later one, and earlier ones whose baseline may move), under the RAG thresholds in force;
+    empties `pending`."""
     if not pending:
         return
     departments = sorted(pending)
@@ -164,6 +165,8 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
         "SELECT period FROM report_summary_periods($d, $p)", {"d": d, "p": since}).fetchall()})
     con.execute(sql("refresh_actions_delete"), {"ds": departments})
     con.execute(sql("refresh_actions_insert"), {"ds": departments})
+    con.execute(sql("refresh_moves_delete"), {"ds": departments})
+    con.execute(sql("refresh_moves_insert"), {"ds": departments})
     if periods:  # an empty list would mean every period to report_summary_rows
         params = {"ds": departments, "ps": periods}
         con.execute("DELETE FROM report_summary WHERE list_contains($ds, department) "

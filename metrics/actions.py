@@ -46,28 +46,22 @@ def resolve_month(con: Connection, filters: Filters) -> str:
 
 
 def figures_for_months(con: Connection, filters: Filters, months: list[str],
-                       dates_as_objects: bool = False) -> pd.DataFrame:
+                       dates_as_objects: bool = False, action_ids: tuple[str, ...] = ()
+                       ) -> pd.DataFrame:
     """`action_figures` for these months exactly (filters.period is not used); with
-    `dates_as_objects`, dates are `datetime.date` objects (None where empty), as exported."""
+    `dates_as_objects`, dates are `datetime.date` objects (None where empty), as exported;
+    with `action_ids`, only those actions."""
     params = {**query_params(con, filters), "months": months, "with_moves": True,
-              "history_from": history_from(con, months)}
+              "action_ids": sorted(set(action_ids))}
     return queries.frame(con, "action_figures", params, dates_as_objects)
-
-
-def history_from(con: Connection, months: list[str]) -> str:
-    """The first month any action reported in `months` was reported (from `actions`): the
-    history of those actions starts there."""
-    row = queries.rows(con, "actions_first_period", {"first": min(months), "last": max(months)})
-    return str(row[0][0]) if row and row[0][0] is not None else ""
 
 
 def figures_relation(con: Connection, filters: Filters, months: list[str],
                      with_moves: bool = False) -> duckdb.DuckDBPyRelation:
     """The rows of `action_figures` for these months as a lazy DuckDB relation, for summaries
-    computed inside DuckDB; without `with_moves`, due_date_changes is None (it reads the
-    actions' whole history)."""
+    computed inside DuckDB; without `with_moves`, due_date_changes is None."""
     params = {**query_params(con, filters), "months": months, "with_moves": with_moves,
-              "history_from": history_from(con, months) if with_moves else ""}
+              "action_ids": []}
     return queries.relation(con, "action_figures", params)
 
 

@@ -7,7 +7,6 @@ Same contract as the rest of `metrics`: `f(con, ...) -> DataFrame | dict`, no St
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,7 @@ from ingest.db import Connection
 from metrics import queries
 from metrics.actions import (
     RAGS,
-    action_history,
+    figures_for_months,
     figures_relation,
     history_months,
     resolve_month,
@@ -47,10 +46,7 @@ def _figures_without_moves(con: Connection, filters: Filters, columns: str = "*"
 
 
 def _moves_params(con: Connection, filters: Filters) -> dict[str, Any]:
-    # the history: every month up to the period, whatever the status then
-    history = history_months(con, replace(filters, statuses=(), period_from=None))
-    return {**query_params(con, filters), "month": resolve_month(con, filters),
-            "history": history}
+    return {**query_params(con, filters), "month": resolve_month(con, filters)}
 
 
 def due_date_moves(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -75,7 +71,7 @@ def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     # counted and joined to the month's figures inside DuckDB: only the moved actions come out
     out = queries.composed(con, "view_moved_actions", {
         "moved": "view_due_date_moves", "month_figures": "action_figures"},
-        {**params, "months": [params["month"]], "with_moves": False, "history_from": ""})
+        {**params, "months": [params["month"]], "with_moves": False, "action_ids": []})
     if out.empty:
         return pd.DataFrame(columns=list(MOVED_COLUMNS))
     # typed as the whole month's figures would be (a few rows may lack an empty cell)
@@ -154,8 +150,7 @@ def action_trail(con: Connection, filters: Filters, department: str, action_id: 
     """One action's reports, month by month up to the period, each with its per-action figures
     and the file, sheet and row it came from. Columns: as `action_history`, oldest first."""
     scoped = Filters(filters.period, (department,), period_from=None)
-    history = action_history(con, scoped)
-    trail = history[history["action_id"] == action_id]
+    trail = figures_for_months(con, scoped, history_months(con, scoped), action_ids=(action_id,))
     return trail.sort_values("period").reset_index(drop=True)
 
 

@@ -16,9 +16,9 @@ from metrics.filters import Filters
 from metrics.kpis import kpis
 
 try:
-    from metrics_history import build
+    from metrics_history import build, refresh_moves
 except ImportError:  # tests/ became a package
-    from tests.metrics_history import build
+    from tests.metrics_history import build, refresh_moves
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +204,7 @@ def test_a_due_date_left_out_for_a_month_is_not_a_move() -> None:
     db = build(connect(":memory:"))
     db.execute("UPDATE action_status SET due_date = NULL, due_text = 'TBC' "
                "WHERE upload_id = 3 AND action_id = 'F2'")
+    refresh_moves(db)
     f2 = action_figures(db, Filters("2025-03", ("Finance",))).set_index("action_id").loc["F2"]
     # 03-31 (Jan) -> TBC (Feb) -> 05-31 (Mar): one move
     assert f2["due_date_changes"] == 1

@@ -24,9 +24,9 @@ from metrics.pack import ReviewPack, build_pack, steady
 from metrics.pack_parts import natural_key
 
 try:
-    from metrics_history import build
+    from metrics_history import build, refresh_moves
 except ImportError:  # tests/ became a package
-    from tests.metrics_history import build
+    from tests.metrics_history import build, refresh_moves
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,7 @@ def health_behind() -> Iterator[Connection]:
                 "WHERE department = 'Health' AND period = '2025-03'")
     con.execute("UPDATE uploads SET is_current = FALSE "
                 "WHERE department = 'Health' AND period = '2025-03'")
+    refresh_moves(con)
     yield con
     con.close()
 

@@ -44,8 +44,16 @@ def _recomputed(con: db.Connection) -> pd.DataFrame:
                        "ORDER BY department, period, status", THRESHOLDS).df()
 
 
+def _moves(con: db.Connection, source: str) -> pd.DataFrame:
+    return con.execute(f"SELECT * FROM {source} ORDER BY department, action_id, period").df()
+
+
 def _assert_kept_exact(con: db.Connection) -> None:
+    """The derived rows loading keeps (report_summary, due_date_moves) equal those recomputed
+    from every report in force."""
     pd.testing.assert_frame_equal(_kept(con), _recomputed(con), check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(_moves(con, "due_date_moves"),
+                                  _moves(con, "due_date_moves_rows([])"))
 
 
 def _changed_copy(data: bytes) -> bytes:
@@ -89,9 +97,12 @@ def test_summary_follows_a_correction_and_an_older_version_made_current(tmp_path
     con = db.connect(tmp_path / "x.duckdb")
     load_sample_data(con)
     original = (SAMPLE_DIR / "reports" / "Finance_2025-03.xlsx").read_bytes()
+    moved_before = len(_moves(con, "due_date_moves WHERE department = 'Finance'"))
     [corrected] = load_file(con, _changed_copy(original), "Finance_2025-03.xlsx", user=SYSTEM)
     assert corrected.status == "accepted"
     _assert_kept_exact(con)
+    # every dated action of March moved 40 days: new moves in March (and April compares to them)
+    assert len(_moves(con, "due_date_moves WHERE department = 'Finance'")) > moved_before
     [restored] = load_file(con, original, "Finance_2025-03.xlsx", user=SYSTEM)
     assert restored.status == "restored"
     _assert_kept_exact(con)

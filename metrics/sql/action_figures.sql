@@ -1,11 +1,11 @@
 -- action_figures: each current action reported in the months asked, every reported field, with the
 -- per-action figures of SPEC §5.3 (slip), §5.6 (SMART), §5.9 (schedule, forecast), §5.10 (RAG)
 -- and where the row came from (upload, file, sheet, spreadsheet row).
--- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
+-- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses, $action_ids (empty
+-- list = all);
 -- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance;
--- $with_moves: count due_date_changes (reads the actions' history; NULL when false, for
--- summaries that do not need it); $history_from: no chosen action was reported before this
--- month (a constant, so DuckDB skips the older row groups of the history).
+-- $with_moves: count due_date_changes (from due_date_moves; NULL when false, for summaries
+-- that do not need it).
 WITH chosen AS (
     SELECT s.*
     FROM action_status s
@@ -14,29 +14,16 @@ WITH chosen AS (
       AND (len($departments) = 0 OR list_contains($departments, s.department))
       AND (len($objectives) = 0 OR list_contains($objectives, s.objective_id))
       AND (len($statuses) = 0 OR list_contains($statuses, s.status))
-),
-history AS (
-    -- every moved due date of the chosen actions up to the last month asked: a reported due
-    -- date that differs from the one reported before it (months without a due date are skipped)
-    SELECT department, action_id, period
-    FROM (
-        SELECT h.department, h.action_id, h.period,
-               h.due_date <> lag(h.due_date) OVER (
-                   PARTITION BY h.department, h.action_id ORDER BY h.period) AS moved
-        FROM action_status h
-        WHERE $with_moves
-          AND h.is_current
-          AND h.due_date IS NOT NULL
-          AND h.period <= (SELECT max(m) FROM (SELECT unnest($months) AS m))
-          AND h.period >= $history_from
-          AND (h.department, h.action_id) IN (SELECT department, action_id FROM chosen))
-    WHERE moved
+      AND (len($action_ids) = 0 OR list_contains($action_ids, s.action_id))
 ),
 moves AS (
+    -- the moves of each chosen action's due date up to its month (migration 005's
+    -- due_date_moves: a reported due date that differs from the one reported before it)
     SELECT c.department, c.action_id, c.period, count(*) AS due_date_changes
     FROM chosen c
-    JOIN history h
-        ON h.department = c.department AND h.action_id = c.action_id AND h.period <= c.period
+    JOIN due_date_moves m
+        ON m.department = c.department AND m.action_id = c.action_id AND m.period <= c.period
+    WHERE $with_moves
     GROUP BY c.department, c.action_id, c.period
 ),
 base AS (
@@ -77,7 +64,9 @@ base AS (
                     (c.period_end - c.start_date) * 100.0 / c.percent_complete) AS INTEGER)
                 END AS forecast_finish
     FROM chosen c
-    LEFT JOIN actions a ON a.department = c.department AND a.action_id = c.action_id
+    LEFT JOIN (SELECT department, action_id, baseline_due_date FROM actions
+               WHERE (department, action_id) IN (SELECT department, action_id FROM chosen)) a
+        ON a.department = c.department AND a.action_id = c.action_id
     LEFT JOIN uploads u ON u.upload_id = c.upload_id
     LEFT JOIN moves m
         ON m.department = c.department AND m.action_id = c.action_id AND m.period = c.period
