@@ -31,7 +31,7 @@ Command line: `python -m metrics kpis|actions|export` (metrics.cli.main).
 
 SQL lives in metrics/sql/*.sql (one query a file, `$named` parameters, loaded by
 metrics.queries). Summaries of per-action figures (`figures_*.sql`) run inside DuckDB over the
-relation of `action_figures.sql` (metrics.actions.figures_relation). metrics.views holds further
+rows of `action_figures.sql`, in one statement (metrics.actions.figures_summary). metrics.views holds further
 helpers for the dashboard's pages built on the functions above.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from ingest.db import Connection
@@ -56,13 +55,14 @@ def figures_for_months(con: Connection, filters: Filters, months: list[str],
     return queries.frame(con, "action_figures", params, dates_as_objects)
 
 
-def figures_relation(con: Connection, filters: Filters, months: list[str],
-                     with_moves: bool = False) -> duckdb.DuckDBPyRelation:
-    """The rows of `action_figures` for these months as a lazy DuckDB relation, for summaries
-    computed inside DuckDB; without `with_moves`, due_date_changes is None."""
+def figures_summary(con: Connection, filters: Filters, months: list[str], name: str,
+                    with_moves: bool = False) -> pd.DataFrame:
+    """Run `metrics/sql/<name>.sql`, which reads the rows of `action_figures` for these months
+    under the name `figures`, in one statement (only its result reaches pandas); without
+    `with_moves`, due_date_changes is None."""
     params = {**query_params(con, filters), "months": months, "with_moves": with_moves,
               "action_ids": []}
-    return queries.relation(con, "action_figures", params)
+    return queries.composed(con, name, {"figures": "action_figures"}, params)
 
 
 def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:

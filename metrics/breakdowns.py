@@ -1,8 +1,8 @@
 """Breakdowns for the Overview, Alignment and Slippage pages: by department (league table),
 objective, responsible party, status, RAG and SMART check.
 
-The per-action figures are summarised inside DuckDB (`figures_*.sql` over the relation of
-`action_figures.sql`), so only the summary rows reach pandas.
+The per-action figures are summarised inside DuckDB (`figures_*.sql` over the rows of
+`action_figures.sql`, in one statement), so only the summary rows reach pandas.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries, summary
-from metrics.actions import RAGS, SMART_CHECKS, figures_relation, resolve_month
+from metrics.actions import RAGS, SMART_CHECKS, figures_summary, resolve_month
 from metrics.filters import STATUSES, Filters
 from metrics.kpis import KPI_NAMES, department_kpis, query_params
 
@@ -38,8 +38,7 @@ def department_rag(red: int, amber: int, actions: int) -> str | None:
 
 def _summary(con: Connection, filters: Filters, name: str) -> pd.DataFrame:
     """A `figures_*` summary of the actions of the filters' scope and period."""
-    rows = figures_relation(con, filters, [resolve_month(con, filters)])
-    return queries.summarise(rows, name)
+    return figures_summary(con, filters, [resolve_month(con, filters)], name)
 
 
 def rag_counts(con: Connection, filters: Filters, months: list[str]) -> pd.DataFrame:
@@ -49,7 +48,7 @@ def rag_counts(con: Connection, filters: Filters, months: list[str]) -> pd.DataF
     params = {**query_params(con, filters), "months": months}
     if summary.usable(con, filters, params, rag=True):
         return queries.frame(con, "summary_rag", params)
-    return queries.summarise(figures_relation(con, filters, months), "figures_rag_by_period")
+    return figures_summary(con, filters, months, "figures_rag_by_period")
 
 
 def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -105,8 +104,8 @@ def actions_without_objective(con: Connection, filters: Filters) -> pd.DataFrame
 
     Columns: as `action_figures` (ACTION_COLUMNS).
     """
-    rows = figures_relation(con, filters, [resolve_month(con, filters)], with_moves=True)
-    return queries.summarise(rows, "figures_without_objective")
+    return figures_summary(con, filters, [resolve_month(con, filters)],
+                           "figures_without_objective", with_moves=True)
 
 
 def by_responsible(con: Connection, filters: Filters) -> pd.DataFrame:

@@ -122,16 +122,3 @@ def scalar(con: Connection, name: str, params: dict[str, Any]) -> Any:
 def rows(con: Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Run one named query and return its rows as tuples (no DataFrame for a few values)."""
     return con.execute(sql(name), bind(name, params)).fetchall()
-
-
-def relation(con: Connection, name: str, params: dict[str, Any]) -> duckdb.DuckDBPyRelation:
-    """One named query as a lazy relation, for `summarise` to aggregate inside DuckDB."""
-    return con.sql(sql(name), params=bind(name, params))
-
-
-def summarise(rows: duckdb.DuckDBPyRelation, name: str, as_table: str = "figures") -> pd.DataFrame:
-    """Run `metrics/sql/<name>.sql`, which reads the relation under the name `as_table`."""
-    result = rows.query(as_table, sql(name))
-    if result is None:  # only for statements that return no rows, which these never are
-        raise ValueError(f"{name}.sql returned no result")
-    return to_frame(result)

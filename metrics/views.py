@@ -16,7 +16,7 @@ from metrics import queries
 from metrics.actions import (
     RAGS,
     figures_for_months,
-    figures_relation,
+    figures_summary,
     history_months,
     resolve_month,
 )
@@ -37,12 +37,6 @@ LATE_COLUMNS: tuple[str, ...] = (
     "due_date", "baseline_due_date", "overdue", "days_overdue", "forecast_finish",
     "forecast_slip_days", "reason", "file_name", "sheet", "source_row",
 )
-
-
-def _figures_without_moves(con: Connection, filters: Filters, columns: str = "*") -> pd.DataFrame:
-    """`action_figures` (these columns) without due_date_changes, which reads the history."""
-    rows = figures_relation(con, filters, [resolve_month(con, filters)])
-    return queries.to_frame(rows if columns == "*" else rows.select(columns))
 
 
 def _moves_params(con: Connection, filters: Filters) -> dict[str, Any]:
@@ -103,31 +97,10 @@ def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     reason, a plain sentence such as "Overdue by 30 days" or "Forecast 12 days late". Overdue
     first, then the latest forecast.
     """
-    rows = figures_relation(con, filters, [resolve_month(con, filters)]).filter(
-        "status NOT IN ('Completed', 'Cancelled') "
-        "AND (overdue OR coalesce(forecast_slip_days, 0) > 0)")
-    late = _typed(queries.to_frame(rows), ("department", "action_id", "action", "responsible",
-                                            "status", "rag", "file_name", "sheet"),
-                  ("forecast_slip_days",))
-    late["days_overdue"] = [
-        int((pd.Timestamp(end) - pd.Timestamp(due)).days) if bool(o) and pd.notna(due) else None
-        for end, due, o in zip(late["period_end"], late["due_date"], late["overdue"], strict=True)]
-    late["days_overdue"] = late["days_overdue"].astype("Int64")
-
-    def reason(days_overdue: Any, forecast_slip_days: Any) -> str:
-        parts = []
-        if pd.notna(days_overdue):
-            parts.append(f"Overdue by {int(days_overdue)} days")
-        if pd.notna(forecast_slip_days) and int(forecast_slip_days) > 0:
-            parts.append(f"forecast {int(forecast_slip_days)} days late")
-        text = ", ".join(parts)
-        return text[:1].upper() + text[1:]
-
-    late["reason"] = [reason(d, f) for d, f in zip(late["days_overdue"],
-                                                    late["forecast_slip_days"], strict=True)]
-    late = late.sort_values(["overdue", "days_overdue", "forecast_slip_days"],
-                            ascending=[False, False, False], na_position="last")
-    return late[list(LATE_COLUMNS)].reset_index(drop=True)
+    late = figures_summary(con, filters, [resolve_month(con, filters)], "figures_late")
+    late = _typed(late, ("department", "action_id", "action", "responsible", "status", "rag",
+                         "reason", "file_name", "sheet"), ("days_overdue", "forecast_slip_days"))
+    return late[list(LATE_COLUMNS)]
 
 
 def rag_trend(con: Connection, filters: Filters) -> pd.DataFrame:
@@ -219,8 +192,7 @@ def status_against_rag(con: Connection, filters: Filters) -> pd.DataFrame:
     """Self-reported status (rows) against computed RAG (columns), counting the actions in A:
     where a department's own words and the figures disagree. Columns: status, Red, Amber,
     Green, Complete, total; one row per status that occurs."""
-    figures = _figures_without_moves(con, filters, "status, rag")
-    figures = figures[figures["status"] != "Cancelled"]
+    figures = figures_summary(con, filters, [resolve_month(con, filters)], "figures_status_rag")
     rows = []
     for status, group in figures.groupby("status", sort=False):
         row: dict[str, Any] = {"status": status}
