@@ -16,35 +16,45 @@ asked AS (
 ),
 needed AS (
     -- each asked report and the two before it: the only rows the comparison reads
-    SELECT DISTINCT r.department, r.period
+    SELECT DISTINCT r.department, r.period, r.report_no
     FROM reports r
     JOIN asked a ON a.department = r.department
                 AND r.report_no BETWEEN a.report_no - 2 AND a.report_no
 ),
-rows AS (
-    SELECT s.department, s.period, s.action_id, s.action, s.status, s.percent_complete,
-           s.upload_id, s.sheet, s.source_row, r.report_no,
-           lag(r.report_no, 1) OVER w AS report_no_1,
-           lag(r.report_no, 2) OVER w AS report_no_2,
-           lag(s.status, 1) OVER w AS status_1,
-           lag(s.status, 2) OVER w AS status_2,
-           lag(s.percent_complete, 1) OVER w AS percent_1,
-           lag(s.percent_complete, 2) OVER w AS percent_2,
-           lag(s.period, 2) OVER w AS since_period
+compared AS (
+    -- each row with the two before it in (department, action_id, period) order, kept only when
+    -- they are the same action (as a window partitioned by action would give): one sort instead
+    -- of a partition per action, which cost ~0.01 ms each; the window carries only what the
+    -- comparison needs, the rest is read for the stale actions
+    SELECT s.department, s.period, s.action_id, s.status, s.percent_complete, n.report_no,
+           lag({'department': s.department, 'action_id': s.action_id, 'report_no': n.report_no,
+                'status': s.status, 'percent_complete': s.percent_complete,
+                'period': s.period}, 1) OVER w AS p1,
+           lag({'department': s.department, 'action_id': s.action_id, 'report_no': n.report_no,
+                'status': s.status, 'percent_complete': s.percent_complete,
+                'period': s.period}, 2) OVER w AS p2
     FROM action_status s
     JOIN needed n ON n.department = s.department AND n.period = s.period
-    JOIN reports r ON r.department = s.department AND r.period = s.period
     WHERE s.is_current
       AND s.period >= (SELECT min(period) FROM needed)
-    WINDOW w AS (PARTITION BY s.department, s.action_id ORDER BY s.period)
+    WINDOW w AS (ORDER BY s.department, s.action_id, s.period)
+),
+stale AS (
+    SELECT department, period, action_id, p2.period AS since_period
+    FROM compared
+    WHERE list_contains($months, period)
+      AND status NOT IN ('Completed', 'Cancelled')
+      AND p1.department = department AND p1.action_id = action_id
+      AND p2.department = department AND p2.action_id = action_id
+      AND p1.report_no = report_no - 1 AND p2.report_no = report_no - 2
+      AND p1.status = status AND p2.status = status
+      AND p1.percent_complete IS NOT DISTINCT FROM percent_complete
+      AND p2.percent_complete IS NOT DISTINCT FROM percent_complete
 )
-SELECT department, period, action_id, action, status, percent_complete, since_period,
-       upload_id, sheet, source_row
-FROM rows
-WHERE list_contains($months, period)
-  AND status NOT IN ('Completed', 'Cancelled')
-  AND report_no_1 = report_no - 1 AND report_no_2 = report_no - 2
-  AND status_1 = status AND status_2 = status
-  AND percent_1 IS NOT DISTINCT FROM percent_complete
-  AND percent_2 IS NOT DISTINCT FROM percent_complete
-ORDER BY department, period, source_row
+SELECT s.department, s.period, s.action_id, s.action, s.status, s.percent_complete,
+       t.since_period, s.upload_id, s.sheet, s.source_row
+FROM stale t
+JOIN action_status s
+    ON s.department = t.department AND s.period = t.period AND s.action_id = t.action_id
+   AND s.is_current
+ORDER BY s.department, s.period, s.source_row
