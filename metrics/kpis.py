@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.db import Connection, setting
+from ingest import settings
+from ingest.db import Connection, stored_settings
 from metrics import queries, summary
 from metrics.filters import Filters, is_quarter, months_of, periods_between, quarter_of
 
@@ -53,12 +54,13 @@ TREND_COLUMNS: tuple[str, ...] = ("period", "month", "scope", "department", "act
 
 def query_params(con: Connection, filters: Filters) -> dict[str, Any]:
     """The parameters every metrics query may bind: the filter lists and the settings used."""
+    stored = stored_settings(con)  # read once, not once a setting
     return {
         **filters.params(),
-        "on_time_day": int(setting(con, "on_time_day")),
-        "red_slip_days": int(setting(con, "red_slip_days")),
-        "red_schedule_variance": float(setting(con, "red_schedule_variance")),
-        "amber_schedule_variance": float(setting(con, "amber_schedule_variance")),
+        "on_time_day": int(settings.get("on_time_day", stored)),
+        "red_slip_days": int(settings.get("red_slip_days", stored)),
+        "red_schedule_variance": float(settings.get("red_schedule_variance", stored)),
+        "amber_schedule_variance": float(settings.get("amber_schedule_variance", stored)),
     }
 
 
@@ -80,9 +82,15 @@ def periods_with_data(con: Connection, departments: tuple[str, ...]) -> pd.DataF
     return queries.frame(con, name, {"departments": sorted(set(departments))})
 
 
-def months_with_data(con: Connection, departments: tuple[str, ...]) -> list[str]:
-    """The months that have current action rows for these departments (all when empty)."""
-    return [str(p) for p in periods_with_data(con, departments)["period"]]
+def months_with_data(con: Connection, departments: tuple[str, ...],
+                     fresh: bool | None = None) -> list[str]:
+    """The months that have current action rows for these departments (all when empty).
+
+    `fresh`: what `summary.fresh(con, departments)` says, when the caller has asked already."""
+    if fresh is None:
+        fresh = summary.fresh(con, departments)
+    name = "periods_with_data_summary" if fresh else "periods_with_data"
+    return [str(row[0]) for row in queries.rows(con, name, {"departments": sorted(set(departments))})]
 
 
 def _resolve_month(period: str, available: set[str]) -> str:
@@ -99,17 +107,25 @@ def _plain_cells(column: pd.Series) -> list[Any]:
 
 
 def resolved_kpis(
-    con: Connection, filters: Filters, periods: list[str], per_department: bool
+    con: Connection, filters: Filters, periods: list[str], per_department: bool,
+    fresh: bool | None = None,
 ) -> pd.DataFrame:
     """KPI rows for each period (pooled scope, and each department when `per_department`).
 
     Columns are TREND_COLUMNS; `department` is None on the pooled row; `month` is the month
-    whose figures a quarter took.
+    whose figures a quarter took. `fresh`: what `summary.fresh(con, filters.departments)` says,
+    when the caller has asked already.
     """
     months = sorted({m for p in periods for m in months_of(p)})
     params = {**query_params(con, filters), "months": months, "per_department": per_department}
-    rows = queries.frame(con, "kpis_summary" if summary.usable(con, filters, params) else "kpis",
-                         params)
+    if fresh is None:
+        usable = summary.usable(con, filters, params)
+    else:
+        usable = fresh and not filters.objectives  # as summary.usable, without asking again
+    name = "kpis_summary" if usable else "kpis"
+    # a DB-API result's DataFrame: no relation is bound first (its own parse and bind of this
+    # long query, ~15 ms), and every cell becomes a plain value below anyway
+    rows = con.execute(queries.sql(name), queries.bind(name, params)).df()
     # every cell as a plain Python value, a column at a time (thousands of rows for a trend)
     cells = {name: _plain_cells(rows[name]) for name in ("period", "department", "pooled",
                                                          "reported_rows", "actions", *KPI_NAMES)}
@@ -166,10 +182,12 @@ def kpis(con: Connection, filters: Filters) -> dict[str, Any]:
     return out
 
 
-def previous_period(con: Connection, filters: Filters) -> str | None:
-    """The previous period with data for the scope: a month, or for a quarter a quarter."""
+def previous_period(con: Connection, filters: Filters, fresh: bool | None = None) -> str | None:
+    """The previous period with data for the scope: a month, or for a quarter a quarter.
+
+    `fresh`: what `summary.fresh(con, filters.departments)` says, when the caller has asked."""
     first = months_of(filters.period)[0]
-    earlier = [m for m in months_with_data(con, filters.departments) if m < first]
+    earlier = [m for m in months_with_data(con, filters.departments, fresh) if m < first]
     if not earlier:
         return None
     return quarter_of(earlier[-1]) if is_quarter(filters.period) else earlier[-1]
@@ -183,9 +201,10 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     the latest earlier period with data for the scope (a missing month is skipped); change is
     None when either value is None.
     """
-    before_period = previous_period(con, filters)
+    fresh = summary.fresh(con, filters.departments)  # asked once for both queries
+    before_period = previous_period(con, filters, fresh)
     periods = [filters.period] + ([before_period] if before_period else [])
-    frame = resolved_kpis(con, filters, periods, per_department=False)
+    frame = resolved_kpis(con, filters, periods, per_department=False, fresh=fresh)
     return changes_table(frame.to_dict("list"), 0, 1 if before_period else None, before_period)
 
 
@@ -219,13 +238,15 @@ def kpi_trend(con: Connection, filters: Filters, by_department: bool = False) ->
     for the scope. Columns: TREND_COLUMNS (period, month, scope, department, actions, KPIs).
     """
     start = filters.period_from
+    fresh = None
     if start is None:
-        available = months_with_data(con, filters.departments)
+        fresh = summary.fresh(con, filters.departments)  # asked once for both queries
+        available = months_with_data(con, filters.departments, fresh)
         first = available[0] if available else months_of(filters.period)[0]
         first = min(first, months_of(filters.period)[0])
         start = quarter_of(first) if is_quarter(filters.period) else first
     periods = periods_between(start, filters.period)
-    return resolved_kpis(con, filters, periods, per_department=by_department)
+    return resolved_kpis(con, filters, periods, per_department=by_department, fresh=fresh)
 
 
 def department_kpis(con: Connection, filters: Filters) -> pd.DataFrame:
