@@ -63,6 +63,12 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
     return fn(_con, *args, **dict(kwargs))
 
 
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
+            _build: Callable[..., Any], _args: tuple[Any, ...]) -> Any:
+    return _build(*_args)
+
+
 class Data:
     """This run's view of the database: a cursor and the data version, and cached calls.
 
@@ -78,6 +84,16 @@ class Data:
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return _cached(fn.__module__, fn.__name__, self.key, self.version, args,
                        tuple(sorted(kwargs.items())), _con=self.con)
+
+    def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
+        """`build(*args)` (a chart of `dashboard.charts`) built once per data version and
+        `inputs`, and shared by every session: Plotly takes ~50–300 ms to build a large figure,
+        on every rerun and for every viewer. `inputs` must name everything `args` are made of —
+        the filters and page choices of the cached calls they come from — since the arguments
+        themselves are not looked at. The figure is shared, not copied: draw it with
+        `st.plotly_chart` (which copies it) and do not change it."""
+        return _figure(build.__module__, build.__name__, self.key, self.version, inputs,
+                       _build=build, _args=args)
 
     def setting(self, name: str) -> Any:
         """One setting's value (environment, secrets, the Settings page, else its default)."""

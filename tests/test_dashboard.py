@@ -3,11 +3,15 @@ filter are the ones worked out by hand from sample_data/README.md (not by callin
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from dashboard_helpers import (
@@ -24,6 +28,7 @@ from dashboard_helpers import (
     workbook,
 )
 from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
 
 import metrics
 from ingest import db, mappings_store
@@ -447,3 +452,51 @@ def test_settings_upload_the_strategy_register(db_path: Path,
     assert not at.exception
     assert "Register version 2 is now in force." in texts(at)
     assert "Register in force: version 2" in texts(at)
+
+
+def _values(array: Any) -> list[Any]:
+    """A Plotly array as sent: a list, or numbers packed as {"dtype", "bdata": base64}."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _rag_bars(at: AppTest) -> dict[str, dict[str, int]]:
+    """The Overview's RAG-by-department chart as the browser receives it: RAG -> department ->
+    actions."""
+    [chart] = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    return {t["name"]: dict(zip(_values(t["y"]), _values(t["x"]), strict=True))
+            for t in chart["data"]}
+
+
+def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart is built once per data version and filters and shared by every session
+    (Data.figure): a new report, or another period, draws it anew."""
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    at = app(db_path, monkeypatch, "overview")
+    at.selectbox(key="period").set_value("2025-06").run()
+    june = _rag_bars(at)
+    assert set(june["Red"]) > {"Finance"}  # every department reported June
+    at.selectbox(key="period").set_value("2025-07").run()
+    july = _rag_bars(at)
+    assert july != june
+    # July: only Finance reported, 4 actions, FIN-03 and FIN-04 Completed
+    assert sum(july[rag]["Finance"] for rag in july) == 4 and july["Complete"]["Finance"] == 2
+    # a correction: FIN-05 Completed too -> 3 Complete, in this session and in a new one
+    wb = load_workbook(io.BytesIO(finance_july()))
+    ws = wb.active
+    assert ws is not None
+    row = next(r for r in ws.iter_rows() if r[0].value == "FIN-05")
+    row[8].value, row[9].value, row[10].value = "Completed", 100, "28/07/2025"
+    out = io.BytesIO()
+    wb.save(out)
+    [outcome] = load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    con.close()
+    at.run()
+    assert _rag_bars(at)["Complete"]["Finance"] == 3
+    other = app(db_path, monkeypatch, "overview")
+    other.selectbox(key="period").set_value("2025-07").run()
+    assert _rag_bars(other) == _rag_bars(at)

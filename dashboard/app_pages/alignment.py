@@ -43,8 +43,8 @@ if objectives * departments > charts.GRID_TEXT_CELLS:
                "a cell for its figure"
                + (" and the department's name." if departments > charts.GRID_NAMED_COLUMNS
                   else "."))
-st.plotly_chart(charts.alignment_grid(alignment, value, currency), config=charts.CONFIG,
-                theme=None)
+st.plotly_chart(d.figure(charts.alignment_grid, alignment, value, currency,
+                         inputs=(f, value, currency)), config=charts.CONFIG, theme=None)
 
 size = "budget" if measure == "Budget" else "count"
 scope = charts.sunburst_scope(in_a, size)
@@ -72,8 +72,8 @@ with left:
                     "pair), so the outer ring shows each objective's actions by computed RAG "
                     f"{rags}. Click a ring to zoom in. Explore & export lists every action.",
                     unsafe_allow_html=True)
-    st.plotly_chart(charts.alignment_sunburst(in_a, size, currency),
-                    config=charts.CONFIG, theme=None)
+    st.plotly_chart(d.figure(charts.alignment_sunburst, in_a, size, currency,
+                             inputs=(f, size, currency)), config=charts.CONFIG, theme=None)
 with right:
     st.markdown("##### Objectives with no action")
     missing = d(metrics.objectives_without_action, f)
@@ -103,8 +103,8 @@ smart = d(metrics.smart_results, f)
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.markdown("##### Share of actions passing each check")
-    st.plotly_chart(charts.smart_bars(smart, ""),
-                    config=charts.CONFIG, theme=None)
+    st.plotly_chart(d.figure(charts.smart_bars, smart, "", inputs=(f,)), config=charts.CONFIG,
+                    theme=None)
 with right:
     failing = in_a[in_a["failed_checks"].fillna("") != ""]
     st.caption(f"{len(failing)} of {len(in_a)} actions fail at least one check. Specific: at least "

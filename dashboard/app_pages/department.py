@@ -69,7 +69,9 @@ trail = d(views.action_trail, scoped, department, action_id)
 latest = trail.iloc[-1]
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(charts.action_progress(trail, ""), config=charts.CONFIG, theme=None)
+    st.plotly_chart(d.figure(charts.action_progress, trail, "",
+                             inputs=(scoped, department, action_id)),
+                    config=charts.CONFIG, theme=None)
 with right:
     st.markdown(f"**{latest['action']}**")
     st.markdown(

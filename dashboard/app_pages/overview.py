@@ -7,6 +7,11 @@ from dashboard import charts, components, filters, theme
 from dashboard.data import Data
 from metrics import views
 
+DELIVERY = (("completion_rate", "Completion"), ("on_time_rate", "On time"),
+            ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"))
+QUALITY = (("quality_pass_rate", "Quality pass"), ("target_attainment", "Target attainment"),
+           ("smart_compliance", "SMART compliance"), ("alignment_rate", "Alignment"))
+
 d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
@@ -60,23 +65,20 @@ if by_department.open:
         if len(drawn) < len(league):
             st.caption(f"{len(drawn)} of {len(league)} departments drawn: those with the "
                        "largest share of Red actions. The league table above has every one.")
-        st.plotly_chart(charts.department_rag_bars(drawn), config=charts.CONFIG, theme=None)
+        st.plotly_chart(d.figure(charts.department_rag_bars, drawn, inputs=(f,)),
+                        config=charts.CONFIG, theme=None)
 if by_month.open:
     with by_month:
         st.markdown("Actions by computed RAG, month by month")
-        st.plotly_chart(charts.rag_stacked(d(views.rag_trend, history)), config=charts.CONFIG,
-                        theme=None)
+        st.plotly_chart(d.figure(charts.rag_stacked, d(views.rag_trend, history),
+                                 inputs=(history,)), config=charts.CONFIG, theme=None)
 if delivery.open:
     with delivery:
         st.markdown("Completion, timeliness and spend, month by month")
-        st.plotly_chart(charts.trend_lines(trend, [
-            ("completion_rate", "Completion"), ("on_time_rate", "On time"),
-            ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"),
-        ]), config=charts.CONFIG, theme=None)
+        st.plotly_chart(d.figure(charts.trend_lines, trend, DELIVERY, inputs=(history,)),
+                        config=charts.CONFIG, theme=None)
 if quality.open:
     with quality:
         st.markdown("Quality, targets and alignment, month by month")
-        st.plotly_chart(charts.trend_lines(trend, [
-            ("quality_pass_rate", "Quality pass"), ("target_attainment", "Target attainment"),
-            ("smart_compliance", "SMART compliance"), ("alignment_rate", "Alignment"),
-        ]), config=charts.CONFIG, theme=None)
+        st.plotly_chart(d.figure(charts.trend_lines, trend, QUALITY, inputs=(history,)),
+                        config=charts.CONFIG, theme=None)

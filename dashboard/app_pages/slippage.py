@@ -42,7 +42,8 @@ else:
     st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG "
                "colour. Thin dark bar ending in ◆: the baseline plan (the due date first "
                "reported). ✕: forecast finish at the current pace.")
-    st.plotly_chart(charts.gantt(drawn), config=charts.CONFIG, theme=None)
+    st.plotly_chart(d.figure(charts.gantt, drawn, inputs=(f, only)), config=charts.CONFIG,
+                    theme=None)
 
 st.subheader("What moved, and how often")
 # tabs that track which one is open: only the open tab's table is made and sent
@@ -100,5 +101,5 @@ if shown < every:
     st.caption(f"{shown} of {every} departments drawn: those with the highest "
                f"{measure.lower()} in {theme.period_label(f.period)}. Choose departments in the "
                "sidebar to compare others.")
-st.plotly_chart(charts.department_lines(lines, column, label, "", percent=percent),
-                config=charts.CONFIG, theme=None)
+st.plotly_chart(d.figure(charts.department_lines, lines, column, label, "", percent,
+                         inputs=(history, measure)), config=charts.CONFIG, theme=None)
