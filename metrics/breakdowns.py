@@ -59,12 +59,20 @@ def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     (rule: DEPARTMENT_* constants; None without actions). Ranked by completion_rate, then
     mean_progress, highest first (departments without actions last).
     """
-    league = department_kpis(con, filters)
+    params = query_params(con, filters)
+    # one freshness query for both: the KPIs need the reports, the RAG counts the thresholds too
+    fresh, fresh_rag = summary.freshness(con, filters.departments, params)
+    league = department_kpis(con, filters, fresh=fresh)
     columns = ["department", "month", *(rag.lower() for rag in RAGS)]
     months = sorted({str(m) for m in league["month"]})
     # each department's counts for its own month (a quarter takes each one's last with data)
-    counts = (rag_counts(con, filters, months).rename(columns={"period": "month"})[columns]
-              if months else pd.DataFrame(columns=columns))
+    if not months:
+        counts = pd.DataFrame(columns=columns)
+    else:
+        counts = (queries.result_frame(con, "summary_rag", {**params, "months": months})
+                  if fresh_rag and not filters.objectives  # as rag_counts, asked once
+                  else rag_counts(con, filters, months))
+        counts = counts.rename(columns={"period": "month"})[columns]
     out = league.drop(columns=["scope"]).merge(counts, on=["department", "month"], how="left")
     for rag in RAGS:
         out[rag.lower()] = out[rag.lower()].fillna(0).astype(int)

@@ -123,9 +123,7 @@ def resolved_kpis(
     else:
         usable = fresh and not filters.objectives  # as summary.usable, without asking again
     name = "kpis_summary" if usable else "kpis"
-    # a DB-API result's DataFrame: no relation is bound first (its own parse and bind of this
-    # long query, ~15 ms), and every cell becomes a plain value below anyway
-    rows = con.execute(queries.sql(name), queries.bind(name, params)).df()
+    rows = queries.result_frame(con, name, params)  # every cell becomes a plain value below
     # every cell as a plain Python value, a column at a time (thousands of rows for a trend)
     cells = {name: _plain_cells(rows[name]) for name in ("period", "department", "pooled",
                                                          "reported_rows", "actions", *KPI_NAMES)}
@@ -249,11 +247,12 @@ def kpi_trend(con: Connection, filters: Filters, by_department: bool = False) ->
     return resolved_kpis(con, filters, periods, per_department=by_department, fresh=fresh)
 
 
-def department_kpis(con: Connection, filters: Filters) -> pd.DataFrame:
+def department_kpis(con: Connection, filters: Filters, fresh: bool | None = None) -> pd.DataFrame:
     """The KPIs of each department in scope for the period (each its own scope).
 
     A quarter takes each department's own last month with data. Columns: TREND_COLUMNS,
     one row per department (departments in the register, or that reported, or asked for).
+    `fresh`: what `summary.fresh(con, filters.departments)` says, when the caller has asked.
     """
-    rows = resolved_kpis(con, filters, [filters.period], per_department=True)
+    rows = resolved_kpis(con, filters, [filters.period], per_department=True, fresh=fresh)
     return rows[rows["department"].notna()].reset_index(drop=True)

@@ -53,10 +53,10 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     months = _months(filters)
     report_filters = Filters(months[-1], filters.departments)
     params = {**query_params(con, report_filters), "months": months}
-    reports = queries.frame(con, "report_quality", params)
+    reports = queries.result_frame(con, "report_quality", params)
     fresh = summary.fresh(con, filters.departments)
     if fresh:  # smart_compliance of each department and month, from the summary
-        smart = queries.frame(con, "summary_smart", params)
+        smart = queries.result_frame(con, "summary_smart", params)
         if smart["smart_pass_share"].isna().all():  # no share at all: None, as resolved_kpis
             smart["smart_pass_share"] = pd.Series([None] * len(smart), index=smart.index,
                                                   dtype=object)
@@ -66,7 +66,7 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
         smart = smart.rename(columns={"smart_compliance": "smart_pass_share"})
     out = reports.merge(smart, on=["department", "period"], how="left")
     if fresh:
-        counts = queries.frame(con, "summary_stale", params)
+        counts = queries.result_frame(con, "summary_stale", params)
     else:
         stale = _stale(con, months, filters)
         counts = stale.groupby(["department", "period"]).size().rename(

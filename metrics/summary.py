@@ -25,9 +25,18 @@ def fresh(con: Connection, departments: Sequence[str], thresholds: dict[str, Any
           ) -> bool:
     """True when the summary holds exactly the reports in force of these departments (all when
     empty) and, when `thresholds` are given, was computed under those RAG thresholds."""
-    params = {**(thresholds or NO_THRESHOLDS), "departments": sorted(set(departments))}
+    holds_reports, under_thresholds = freshness(con, departments, thresholds or NO_THRESHOLDS)
+    return holds_reports and (thresholds is None or under_thresholds)
+
+
+def freshness(con: Connection, departments: Sequence[str], thresholds: dict[str, Any]
+              ) -> tuple[bool, bool]:
+    """Both answers of one `summary_freshness` query: whether the summary holds exactly the
+    reports in force of these departments (all when empty) — `fresh` without thresholds — and
+    whether it does and was computed under these RAG thresholds — `fresh` with them."""
+    params = {**{k: thresholds[k] for k in NO_THRESHOLDS}, "departments": sorted(set(departments))}
     stale, other_thresholds = queries.rows(con, "summary_freshness", params)[0]
-    return int(stale) == 0 and (thresholds is None or int(other_thresholds) == 0)
+    return int(stale) == 0, int(stale) == 0 and int(other_thresholds) == 0
 
 
 def usable(con: Connection, filters: Filters, params: dict[str, Any], rag: bool = False) -> bool:
