@@ -126,44 +126,75 @@ def resolved_kpis(
     rows = queries.result_frame(con, name, params)  # every cell becomes a plain value below
     # every cell as a plain Python value, a column at a time (thousands of rows for a trend)
     cells = {name: _plain_cells(rows[name]) for name in ("period", "department", "pooled",
-                                                         "reported_rows", "actions", *KPI_NAMES)}
+                                                         "reported_rows", "actions")}
+    row_keys: list[str | None] = [None if pooled else str(department) for department, pooled
+                                  in zip(cells["department"], cells["pooled"], strict=True)]
+    keys: list[str | None] = [None]
+    if per_department:
+        keys += sorted({k for k in row_keys if k is not None})
+    table_periods = [period for period in periods for _ in keys]
+    if (all(len(months_of(period)) == 1 for period in periods)
+            and cells["period"] == table_periods and row_keys == keys * len(periods)):
+        # months only, and the query gave one row per (period, department) in this order (as
+        # it does): row n of the table is row n of the query, as the lookups would find it
+        identity = True
+        found: list[int | None] = []
+        out: dict[str, list[Any]] = {
+            "period": table_periods,
+            "month": list(table_periods),  # a month is itself
+            "scope": [filters.scope if key is None else key for key in keys] * len(periods),
+            "department": keys * len(periods),
+            "actions": [int(v or 0) for v in cells["actions"]],
+        }
+    else:
+        identity = False
+        combos, found = _combos(cells, row_keys, keys, periods)
+        out = {
+            "period": [period for period, _, _ in combos],
+            "month": [month for _, month, _ in combos],
+            "scope": [filters.scope if key is None else key for _, _, key in combos],
+            "department": [key for _, _, key in combos],
+            "actions": [int(cells["actions"][i] or 0) if i is not None else 0 for i in found],
+        }
+    for name in KPI_NAMES:
+        values = rows[name]
+        if identity and name not in COUNT_KPIS and values.dtype == "float64" and values.notna().any():
+            # the floats as they are (NaN where None): what the DataFrame makes of their list
+            out[name] = values.to_numpy(copy=True)
+            continue
+        column = cells[name] = _plain_cells(values)
+        if name in COUNT_KPIS:
+            out[name] = ([None if v is None else int(v) for v in column] if identity else
+                         [None if i is None or column[i] is None else int(column[i])
+                          for i in found])
+        else:
+            out[name] = list(column) if identity else [None if i is None else column[i]
+                                                       for i in found]
+    frame = pd.DataFrame(out, columns=list(TREND_COLUMNS))
+    for name in COUNT_KPIS:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def _combos(cells: dict[str, list[Any]], row_keys: list[str | None], keys: list[str | None],
+            periods: list[str]) -> tuple[list[tuple[str, str, str | None]], list[int | None]]:
+    """(period, month it takes, department) for each period and key, and the query row of each
+    (None: no row): a quarter takes each scope's last month with reported rows."""
     by_key: dict[tuple[str, str | None], int] = {}
     data: dict[str | None, set[str]] = {}
-    for n, (period, department, pooled, reported) in enumerate(zip(
-            cells["period"], cells["department"], cells["pooled"], cells["reported_rows"],
-            strict=True)):
-        key = None if pooled else str(department)
+    for n, (period, key, reported) in enumerate(zip(
+            cells["period"], row_keys, cells["reported_rows"], strict=True)):
         by_key[(str(period), key)] = n
         if reported:
             data.setdefault(key, set()).add(str(period))
-    keys: list[str | None] = [None]
-    if per_department:
-        keys += sorted({k for (_, k) in by_key if k is not None})
-    combos: list[tuple[str, str, str | None]] = []  # (period, month it takes, department)
+    combos: list[tuple[str, str, str | None]] = []
     for period in periods:
         months_of_period = months_of(period)
         for key in keys:
             month = (months_of_period[0] if len(months_of_period) == 1  # a month is itself
                      else _resolve_month(period, data.get(key, set())))
             combos.append((period, month, key))
-    found = [by_key.get((month, key)) for _, month, key in combos]
-    out: dict[str, list[Any]] = {
-        "period": [period for period, _, _ in combos],
-        "month": [month for _, month, _ in combos],
-        "scope": [filters.scope if key is None else key for _, _, key in combos],
-        "department": [key for _, _, key in combos],
-        "actions": [int(cells["actions"][i] or 0) if i is not None else 0 for i in found],
-    }
-    for name in KPI_NAMES:
-        column = cells[name]
-        if name in COUNT_KPIS:
-            out[name] = [None if i is None or column[i] is None else int(column[i]) for i in found]
-        else:
-            out[name] = [None if i is None else column[i] for i in found]
-    frame = pd.DataFrame(out, columns=list(TREND_COLUMNS))
-    for name in COUNT_KPIS:
-        frame[name] = frame[name].astype("Int64")
-    return frame
+    return combos, [by_key.get((month, key)) for _, month, key in combos]
 
 
 def kpis(con: Connection, filters: Filters) -> dict[str, Any]:
