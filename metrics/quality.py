@@ -53,25 +53,23 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     months = _months(filters)
     report_filters = Filters(months[-1], filters.departments)
     params = {**query_params(con, report_filters), "months": months}
-    reports = queries.result_frame(con, "report_quality", params)
+    reports = queries.frame(con, "report_quality", params)  # text columns: Arrow is quicker
     fresh = summary.fresh(con, filters.departments)
-    if fresh:  # smart_compliance of each department and month, from the summary
-        smart = queries.result_frame(con, "summary_smart", params)
+    if fresh:  # smart_compliance and stale actions of each department and month, from the summary
+        smart = queries.result_frame(con, "summary_quality", params)
         if smart["smart_pass_share"].isna().all():  # no share at all: None, as resolved_kpis
             smart["smart_pass_share"] = pd.Series([None] * len(smart), index=smart.index,
                                                   dtype=object)
+        out = reports.merge(smart, on=["department", "period"], how="left")
     else:
         smart = resolved_kpis(con, report_filters, months, per_department=True)
         smart = smart[smart["department"].notna()][["department", "period", "smart_compliance"]]
         smart = smart.rename(columns={"smart_compliance": "smart_pass_share"})
-    out = reports.merge(smart, on=["department", "period"], how="left")
-    if fresh:
-        counts = queries.result_frame(con, "summary_stale", params)
-    else:
+        out = reports.merge(smart, on=["department", "period"], how="left")
         stale = _stale(con, months, filters)
         counts = stale.groupby(["department", "period"]).size().rename(
             "stale_actions").reset_index()
-    out = out.merge(counts, on=["department", "period"], how="left")
+        out = out.merge(counts, on=["department", "period"], how="left")
     out["stale_actions"] = out["stale_actions"].fillna(0).astype(int)
     out.loc[out["upload_id"].isna(), "smart_pass_share"] = None
     return out[list(QUALITY_COLUMNS)]
