@@ -275,13 +275,20 @@ def _colour_cells(value: Any, colours: dict[str, str]) -> str:
     return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
 
 
+# Cells a table may have and still get its RAG and state cells coloured: Streamlit sends a
+# coloured table as a pandas Styler, which costs ~25 µs a cell here on every run (1,700 rows ×
+# 27 columns took ~1 s); a larger table shows the same words uncoloured.
+STYLED_CELLS = 6000
+
+
 def display(df: pd.DataFrame) -> Any:
-    """The table as shown: fractions as percentages, RAG and state cells in their colours."""
+    """The table as shown: fractions as percentages, RAG and state cells in their colours (up to
+    STYLED_CELLS cells)."""
     shown = df.copy()
     for name in RATE_COLUMNS & set(shown.columns):
         shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
     coloured = [c for c in COLOURED_COLUMNS if c in shown.columns]
-    if not coloured or len(shown) > 2000:
+    if not coloured or shown.size > STYLED_CELLS:
         return shown
     styler = shown.style
     for name in coloured:
