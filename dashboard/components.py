@@ -335,7 +335,7 @@ def sidebar_filters() -> dict[str, Any]:
 
 
 def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | None = None,
-          currency: str = "R", height: int | str = "auto", labels: dict[str, str] | None = None,
+          currency: str = "R", height: int | str = "auto", labels: dict[str, Any] | None = None,
           download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
           applied_filters: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
