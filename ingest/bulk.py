@@ -25,10 +25,11 @@ from ingest.load import (
     check_rights,
     options_for,
     refresh_derived,
+    status_columns,
     store,
     write_parsed,
 )
-from ingest.parse import Options, ParsedFile, parse_file
+from ingest.parse import Options, ParsedFile, can_load, parse_file
 
 BATCH_FILES = 50
 # below this many files, starting worker processes costs more than it saves
@@ -36,7 +37,14 @@ PARALLEL_FROM = 8
 
 
 def _parse(item: tuple[str, bytes], opts: Options) -> ParsedFile:
-    return parse_file(item[1], item[0], opts)
+    """One file parsed, with the Arrow columns of the rows it will store (in a worker process,
+    this takes that work off the one process that writes)."""
+    parsed = parse_file(item[1], item[0], opts)
+    if can_load(parsed, opts.skip_invalid_rows):
+        ids = opts.register.objective_ids if opts.register.version is not None else None
+        for report in parsed.reports:
+            report.status_columns = status_columns(report, ids)
+    return parsed
 
 
 def parse_files(files: list[tuple[str, bytes]], opts: Options, workers: int | None = None

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest.errors import IngestError
 from ingest.headers import CANONICAL
@@ -77,6 +78,9 @@ class DepartmentReport:
     frame: pd.DataFrame
     problems: list[Problem]
     skipped_rows: list[int] = field(default_factory=list)
+    # the rows as action_status columns (ingest.load.status_columns), when a bulk load's worker
+    # made them beside the parsing; None: made when stored
+    status_columns: pa.Table | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
