@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from ingest import db, settings
@@ -65,7 +66,8 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
 
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
-            _build: Callable[..., Any], _args: tuple[Any, ...]) -> Any:
+            plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
+            ) -> Any:
     return _build(*_args)
 
 
@@ -86,13 +88,15 @@ class Data:
                        tuple(sorted(kwargs.items())), _con=self.con)
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
-        """`build(*args)` (a chart of `dashboard.charts`) built once per data version and
-        `inputs`, and shared by every session: Plotly takes ~50–300 ms to build a large figure,
-        on every rerun and for every viewer. `inputs` must name everything `args` are made of —
-        the filters and page choices of the cached calls they come from — since the arguments
-        themselves are not looked at. The figure is shared, not copied: draw it with
-        `st.plotly_chart` (which copies it) and do not change it."""
-        return _figure(build.__module__, build.__name__, self.key, self.version, inputs,
+        """`build(*args)` (a chart of `dashboard.charts`) built once per data version, `inputs`
+        and the arguments that are not tables, and shared by every session: Plotly takes
+        ~50–300 ms to build a large figure, on every rerun and for every viewer. `inputs` must
+        name everything the tables among `args` are made of — the filters and page choices of
+        the cached calls they come from — since the tables themselves are not looked at. The
+        figure is shared, not copied: draw it with `st.plotly_chart` (which copies it) and do
+        not change it."""
+        plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
+        return _figure(build.__module__, build.__name__, self.key, self.version, inputs, plain_args,
                        _build=build, _args=args)
 
     def setting(self, name: str) -> Any:

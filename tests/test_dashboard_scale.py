@@ -287,6 +287,13 @@ def test_overview_draws_the_open_tab_only(sample_db: Path, tmp_path: Path,
                                                     "Budget utilisation"]
     # 7 departments: every one drawn, no caption about a selection
     assert "departments drawn" not in texts(at)
+    # the other trend tab: the same chart function on the same data, with other series (the
+    # charts shared between sessions are kept apart by their arguments too)
+    at.session_state["chart"] = "Quality, targets and alignment"
+    at.run()
+    [quality] = plotly(at)
+    assert [t["name"] for t in quality["data"]] == ["Quality pass", "Target attainment",
+                                                    "SMART compliance", "Alignment"]
 
 
 def test_kpi_tiles_draw_their_trend(sample_db: Path, tmp_path: Path,
