@@ -64,7 +64,9 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
     return fn(_con, *args, **dict(kwargs))
 
 
-@st.cache_resource(show_spinner=False, max_entries=300)
+# Figures kept: a large one (timeline, sunburst, grid) holds ~1.5 MB of Python objects, and those
+# of an older data version are only dropped as newer ones push them out.
+@st.cache_resource(show_spinner=False, max_entries=100)
 def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
             plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
             ) -> Any:
