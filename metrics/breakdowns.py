@@ -69,7 +69,7 @@ def department_league(con: Connection, filters: Filters) -> pd.DataFrame:
     if not months:
         counts = pd.DataFrame(columns=columns)
     else:
-        counts = (queries.result_frame(con, "summary_rag", {**params, "months": months})
+        counts = (queries.frame(con, "summary_rag", {**params, "months": months})
                   if fresh_rag and not filters.objectives  # as rag_counts, asked once
                   else rag_counts(con, filters, months))
         counts = counts.rename(columns={"period": "month"})[columns]

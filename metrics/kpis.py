@@ -123,7 +123,7 @@ def resolved_kpis(
     else:
         usable = fresh and not filters.objectives  # as summary.usable, without asking again
     name = "kpis_summary" if usable else "kpis"
-    rows = queries.result_frame(con, name, params)  # every cell becomes a plain value below
+    rows = queries.frame(con, name, params)  # every cell becomes a plain value below
     # every cell as a plain Python value, a column at a time (thousands of rows for a trend)
     cells = {name: _plain_cells(rows[name]) for name in ("period", "department", "pooled",
                                                          "reported_rows", "actions")}

@@ -56,7 +56,7 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     reports = queries.frame(con, "report_quality", params)  # text columns: Arrow is quicker
     fresh = summary.fresh(con, filters.departments)
     if fresh:  # smart_compliance and stale actions of each department and month, from the summary
-        smart = queries.result_frame(con, "summary_quality", params)
+        smart = queries.frame(con, "summary_quality", params)
         if smart["smart_pass_share"].isna().all():  # no share at all: None, as resolved_kpis
             smart["smart_pass_share"] = pd.Series([None] * len(smart), index=smart.index,
                                                   dtype=object)

@@ -51,14 +51,6 @@ def frame(con: Connection, name: str, params: dict[str, Any], dates_as_objects: 
     return _run(con, sql(name), bind(name, params), dates_as_objects)
 
 
-def result_frame(con: Connection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run one named query and return DuckDB's `.df()` of its result: for a result of a few
-    thousand rows at most and little text, where `frame`'s relation (parsed and bound once more
-    before it runs, ~5–15 ms for a long query) and its Arrow hand-over gain nothing (for
-    thousands of text cells `frame` is quicker)."""
-    return con.execute(sql(name), bind(name, params)).df()
-
-
 def composed(con: Connection, name: str, sources: dict[str, str], params: dict[str, Any]
              ) -> pd.DataFrame:
     """Run `metrics/sql/<name>.sql` over other named queries, each read under a name of
