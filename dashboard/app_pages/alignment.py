@@ -44,7 +44,7 @@ if objectives * departments > charts.GRID_TEXT_CELLS:
                + (" and the department's name." if departments > charts.GRID_NAMED_COLUMNS
                   else "."))
 st.plotly_chart(d.figure(charts.alignment_grid, alignment, value, currency,
-                         inputs=(f, value, currency)), config=charts.CONFIG, theme=None)
+                         inputs=(f,)), config=charts.CONFIG, theme=None)
 
 size = "budget" if measure == "Budget" else "count"
 scope = charts.sunburst_scope(in_a, size)
@@ -73,7 +73,7 @@ with left:
                     f"{rags}. Click a ring to zoom in. Explore & export lists every action.",
                     unsafe_allow_html=True)
     st.plotly_chart(d.figure(charts.alignment_sunburst, in_a, size, currency,
-                             inputs=(f, size, currency)), config=charts.CONFIG, theme=None)
+                             inputs=(f,)), config=charts.CONFIG, theme=None)
 with right:
     st.markdown("##### Objectives with no action")
     missing = d(metrics.objectives_without_action, f)
