@@ -102,4 +102,4 @@ if shown < every:
                f"{measure.lower()} in {theme.period_label(f.period)}. Choose departments in the "
                "sidebar to compare others.")
 st.plotly_chart(d.figure(charts.department_lines, lines, column, label, "", percent,
-                         inputs=(history, measure)), config=charts.CONFIG, theme=None)
+                         inputs=(history,)), config=charts.CONFIG, theme=None)
