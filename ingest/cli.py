@@ -128,7 +128,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         named = [(Path(path).name, data) for path, data in files]
         loaded = load_files(con, named, who=args.who, submitted_at=submitted,
-                            skip_invalid_rows=args.skip_invalid_rows, **common)
+                            skip_invalid_rows=args.skip_invalid_rows, absent_actions=args.absent_actions,
+                            **common)
         for (path, _), outcomes in zip(files, loaded, strict=True):
             for o in outcomes:
                 results.append(o.as_dict())
@@ -240,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("files", nargs="+", metavar="FILE")
     with_read_flags(ld)
     ld.add_argument("--skip-invalid-rows", action="store_true", help="leave out rows with errors, load the rest")
+    ld.add_argument("--absent-actions", choices=("carried", "left"),
+                    help="what an action the report leaves out means: carried (default: it stays in the "
+                    "plan with its last reported fields) or left (a portfolio snapshot: it left the plan)")
     ld.add_argument("--who", help="who is loading (recorded with the upload)")
     ld.add_argument("--submitted-at", help="when the report was submitted, YYYY-MM-DD (backfills; "
                     "else its 'Date submitted' cell, else now)")

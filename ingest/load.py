@@ -168,13 +168,17 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild `actions` and `due_date_moves` of the departments pending and their `report_summary` rows
-    of the periods the changes can move (`report_summary_periods` since the earliest period changed: it
-    and every later one, and earlier ones whose baseline may move), under the RAG thresholds in force;
-    empties `pending`."""
+    """Rebuild the rows carried over (migration 006), `actions` and `due_date_moves` of the departments
+    pending, and their `report_summary` rows of the periods the changes can move (`report_summary_periods`
+    since the earliest period changed: it and every later one, and earlier ones whose baseline may move),
+    under the RAG thresholds in force; empties `pending`."""
     if not pending:
         return
     departments = sorted(pending)
+    for department, since in pending.items():  # first: actions and summaries count the carried rows
+        params = {"d": department, "p": since}
+        con.execute(sql("refresh_carried_delete"), params)
+        con.execute(sql("refresh_carried_insert"), params)
     periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
         "SELECT period FROM report_summary_periods($d, $p)", {"d": d, "p": since}).fetchall()})
     con.execute(sql("refresh_actions_delete"), {"ds": departments})
@@ -279,7 +283,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                       warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
                       error_count=len(report.errors), messages=_messages(report.problems),
                       column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
-                      register_version=register.version)
+                      register_version=register.version, absent_actions=opts.absence)
         if current and current[1] == sha:
             uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
             outcomes.append(Outcome(parsed.file_name, "duplicate",

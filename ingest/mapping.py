@@ -13,7 +13,9 @@ from ingest.errors import IngestError
 from ingest.headers import CANONICAL, normalise
 from ingest.values import STATUSES, ParseError, is_blank, parse_status
 
-_KEYS = {"sheet", "header_row", "date_order", "columns", "values", "defaults", "blank", "name"}
+_KEYS = {"sheet", "header_row", "date_order", "columns", "values", "defaults", "blank", "name",
+         "absent_actions"}
+ABSENT_ACTIONS = ("carried", "left")  # what an action missing from a report means (README "The plan carries over")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Mapping:
     status_values: dict[str, str] = field(default_factory=dict)  # normalised file value -> canonical
     defaults: dict[str, Any] = field(default_factory=dict)
     blank_patterns: tuple[str, ...] = ()
+    absent_actions: str | None = None  # "left" for portfolio snapshots; None: the default, "carried"
 
     @property
     def header_lookup(self) -> dict[str, str]:
@@ -131,8 +134,13 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
     patterns = blank.get("patterns", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise bad("[blank] patterns must be a list of text patterns, e.g. [\"N/A\", \"Exempt*\"].")
+    absent = data.get("absent_actions")
+    if absent is not None and absent not in ABSENT_ACTIONS:
+        raise bad(f"absent_actions must be \"carried\" (an action missing from a report stays in the plan) "
+                  f"or \"left\" (it has left the plan), not {absent!r}.")
     return Mapping(
         name=name or data.get("name"),
+        absent_actions=absent,
         sheet=data.get("sheet"),
         header_row=header_row,
         date_order=date_order,
@@ -165,6 +173,8 @@ def mapping_to_toml(m: Mapping) -> str:
         lines.append(f"header_row = {m.header_row}")
     if m.date_order:
         lines.append(f"date_order = {q(m.date_order)}")
+    if m.absent_actions:
+        lines.append(f"absent_actions = {q(m.absent_actions)}")
     lines.append("[columns]")
     lines += [f"{c} = {q(h)}" for c, h in m.columns.items()]
     if m.status_values:

@@ -67,6 +67,14 @@ class Options:
     max_bytes: int = 20_000_000
     max_uncompressed: int = 100_000_000
     skip_invalid_rows: bool = False
+    # what an action missing from the report means: "carried" (stays in the plan) or "left";
+    # None: the mapping's word, else "carried"
+    absent_actions: str | None = None
+
+    @property
+    def absence(self) -> str:
+        """"carried" or "left": how this file's missing actions are read."""
+        return self.absent_actions or (self.mapping.absent_actions if self.mapping else None) or "carried"
 
 
 @dataclass

@@ -1,7 +1,10 @@
 -- Rebuild departments' actions from their current reports: the latest plan fields, and
--- baseline_due_date = the first due date reported for the action. Parameter: $ds departments (a list).
+-- baseline_due_date = the first due date reported for the action; first_period and last_period
+-- are the months it was reported in (rows carried over, migration 006, are not reports of it).
+-- Parameter: $ds departments (a list).
 WITH current_rows AS (
-    SELECT * FROM action_status WHERE list_contains($ds, department) AND is_current
+    SELECT * FROM action_status
+    WHERE list_contains($ds, department) AND is_current AND carried_from_upload IS NULL
 ),
 latest AS (
     SELECT *, row_number() OVER (PARTITION BY department, action_id ORDER BY period DESC) AS rn
