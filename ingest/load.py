@@ -23,6 +23,7 @@ from ingest.parse import (
     department_keys,
     parse_file,
 )
+from ingest.plan import DONE, add_plan_warnings, left_out
 from ingest.problems import Problem
 from ingest.register import current_register
 
@@ -270,7 +271,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         return outcomes
     register = opts.register
     objective_ids = register.objective_ids if register.version is not None else None
-    diffs = {r.department: change_summary(con, r) if changes else None for r in parsed.reports}
+    add_plan_warnings(con, parsed, opts.absence)
+    diffs = {r.department: change_summary(con, r, opts.absence) if changes else None for r in parsed.reports}
     _store_raw(con, sha, data, parsed.file_name)
     for report in parsed.reports:
         dept, period = report.department, report.period.key
@@ -357,10 +359,12 @@ def load_file(con: db.Connection, data: bytes, file_name: str, who: str | None =
                  submitted_at, user)
 
 
-def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame:
+def change_summary(con: db.Connection, report: DepartmentReport, absence: str = "carried") -> pd.DataFrame:
     """What a report changes against the department's previous report (same period, else the latest before).
 
-    Columns: action_id, action, change, before, after.
+    An action of the earlier plan that the report leaves out is "not reported (carried forward)" when
+    open, and not a change when Completed (both stay in the plan); with `absence` "left" it "left the
+    plan". Columns: action_id, action, change, before, after.
     """
     prev = con.execute(sql("previous_report"), {"d": report.department, "p": report.period.key}).df()
     # a file with a repeated action_id is never stored; compare its first occurrence
@@ -377,8 +381,16 @@ def change_summary(con: db.Connection, report: DepartmentReport) -> pd.DataFrame
 
     for aid in new.index.difference(old.index):
         add(aid, new.at[aid, "action"], "new action", None, new.at[aid, "status"])
-    for aid in old.index.difference(new.index):
-        add(aid, old.at[aid, "action"], "dropped action", old.at[aid, "status"], None)
+    gone = old.index.difference(new.index)
+    carried = left_out(con, report) if len(gone) and absence == "carried" else None
+    kinds = dict(zip(carried["action_id"], carried["kind"], strict=True)) if carried is not None else {}
+    for aid in gone:
+        kind = kinds.get(aid)
+        if kind == DONE:
+            continue
+        change = ("left the plan" if absence == "left" else "not reported (carried forward)" if kind
+                  else "dropped action")
+        add(aid, old.at[aid, "action"], change, old.at[aid, "status"], None)
     cols = ["action", "due_date", "percent_complete", "status"]
     both = new.index.intersection(old.index)
     # plain dicts of the four compared fields: a .loc per action costs ~0.2 ms, this a few µs

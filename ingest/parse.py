@@ -89,6 +89,7 @@ class DepartmentReport:
     # the rows as action_status columns (ingest.load.status_columns), when a bulk load's worker
     # made them beside the parsing; None: made when stored
     status_columns: pa.Table | None = field(default=None, repr=False, compare=False)
+    plan_checked: bool = False  # ingest.plan added its warnings for the actions it leaves out
 
     @property
     def errors(self) -> list[Problem]:

@@ -21,7 +21,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "achievable", "relevant", "time_bound", "smart_score", "failed_checks", "planned_progress",
     "schedule_variance", "forecast_finish", "forecast_slip_days", "rag",
 )
-SOURCE_COLUMNS: tuple[str, ...] = ("upload_id", "file_name", "sheet", "source_row")
+SOURCE_COLUMNS: tuple[str, ...] = ("upload_id", "file_name", "sheet", "source_row", "carried_forward")
 ACTION_COLUMNS: tuple[str, ...] = REPORTED_COLUMNS + FIGURE_COLUMNS + SOURCE_COLUMNS
 SMART_CHECKS: dict[str, str] = {
     "Specific": "specific",
@@ -75,7 +75,9 @@ def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:
     time_bound (bools), smart_score (0–1), failed_checks (text such as "Measurable, Relevant",
     empty when all pass), planned_progress and schedule_variance (percentage points),
     forecast_finish (date), forecast_slip_days, rag (Complete/Red/Amber/Green; None for
-    Cancelled) — and the source: upload_id, file_name, sheet, source_row (Excel row).
+    Cancelled) — and the source: upload_id, file_name, sheet, source_row (Excel row), and
+    carried_forward (True: the report left the action out, so it is carried over with the fields it
+    was last reported with, and the source is the report it was last read from).
     """
     return figures_for_months(con, filters, [resolve_month(con, filters)])
 

@@ -1,6 +1,7 @@
 -- action_figures: each current action reported in the months asked, every reported field, with the
 -- per-action figures of SPEC §5.3 (slip), §5.6 (SMART), §5.9 (schedule, forecast), §5.10 (RAG)
--- and where the row came from (upload, file, sheet, spreadsheet row).
+-- and where the row came from (upload, file, sheet, spreadsheet row; for an action carried over
+-- from an earlier report, migration 006, the report it was last read from, and carried_forward).
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses, $action_ids (empty
 -- list = all);
 -- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance;
@@ -67,7 +68,7 @@ base AS (
     LEFT JOIN (SELECT department, action_id, baseline_due_date FROM actions
                WHERE (department, action_id) IN (SELECT department, action_id FROM chosen)) a
         ON a.department = c.department AND a.action_id = c.action_id
-    LEFT JOIN uploads u ON u.upload_id = c.upload_id
+    LEFT JOIN uploads u ON u.upload_id = coalesce(c.carried_from_upload, c.upload_id)
     LEFT JOIN moves m
         ON m.department = c.department AND m.action_id = c.action_id AND m.period = c.period
 ),
@@ -102,6 +103,7 @@ SELECT department, period, period_end, action_id, action, objective_id, objectiv
             WHEN schedule_variance < $amber_schedule_variance OR status IN ('At risk', 'Delayed')
                  OR forecast_slip_days > 0 THEN 'Amber'
             ELSE 'Green' END AS rag,
-       upload_id, file_name, sheet, source_row
+       coalesce(carried_from_upload, upload_id) AS upload_id, file_name, sheet, source_row,
+       carried_from_upload IS NOT NULL AS carried_forward
 FROM figures
 ORDER BY department, period, source_row, action_id
