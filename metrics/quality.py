@@ -12,7 +12,7 @@ from metrics.kpis import query_params, resolved_kpis
 QUALITY_COLUMNS: tuple[str, ...] = (
     "department", "period", "deadline", "state", "on_time", "first_submitted_at",
     "current_submitted_at", "versions", "rejected", "upload_id", "file_name", "row_count",
-    "warning_count", "warnings_per_row", "smart_pass_share", "stale_actions",
+    "warning_count", "warnings_per_row", "smart_pass_share", "stale_actions", "not_reported",
 )
 
 
@@ -48,7 +48,8 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     current_submitted_at (the version in force), versions (accepted versions), rejected
     (rejected files), upload_id, file_name, row_count, warning_count of the version in force,
     warnings_per_row, smart_pass_share (share of its actions, Cancelled left out, passing all
-    five SMART checks; None when it has none), stale_actions (count).
+    five SMART checks; None when it has none), stale_actions (count), not_reported (open actions
+    the report left out, carried forward: "not reported in <month>"; None when missing).
     """
     months = _months(filters)
     report_filters = Filters(months[-1], filters.departments)

@@ -185,3 +185,14 @@ def test_template_only_month_keeps_finance_completion(tmp_path: Path) -> None:
         assert july["budget_utilisation"] == pytest.approx(june["budget_utilisation"])
     finally:
         con.close()
+
+
+def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> None:
+    from metrics.quality import report_quality
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    q = report_quality(con, Filters(period="2025-02", period_from="2025-01", departments=("Finance",)))
+    # January reported everything; February left out A2 (Completed: not counted) and A3 (open)
+    assert q.set_index("period")["not_reported"].to_dict() == {"2025-01": 0, "2025-02": 1}
+    assert q.set_index("period").at["2025-02", "row_count"] == 1

@@ -51,15 +51,19 @@ components.table(
     key="quality", stem=filters.file_stem(f, "report-quality"), currency=currency,
     columns=["department", "state", "deadline", "first_submitted_at", "versions", "rejected",
              "row_count", "warning_count", "warnings_per_row", "smart_pass_share",
-             "stale_actions", "file_name"],
+             "stale_actions", "not_reported", "file_name"],
     labels={"state": "State", "versions": st.column_config.NumberColumn(
                 "Versions", help="Accepted versions of the report for the month."),
             "rejected": st.column_config.NumberColumn("Rejected files"),
-            "row_count": st.column_config.NumberColumn("Actions"),
+            "row_count": st.column_config.NumberColumn("Rows reported"),
             "warning_count": st.column_config.NumberColumn("Warnings"),
             "stale_actions": st.column_config.NumberColumn(
                 "Stale actions", help="Not Completed, same status and progress in three "
-                "consecutive reports.")})
+                "consecutive reports."),
+            "not_reported": st.column_config.NumberColumn(
+                "Not reported", help="Open actions of the plan the report left out: each is carried "
+                "forward with its last reported figures until a report gives it again or marks it "
+                "Cancelled.")})
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -1,6 +1,7 @@
 -- report_quality: each department × month asked — the department's report for that month (SPEC
 -- §5.11 and the Submissions page): on time, late, missing or rejected, how many versions, rows
--- and warnings of the report in force. On time is judged by the first accepted version; the
+-- and warnings of the report in force, and not_reported: its open actions carried over because it
+-- left them out (migration 006). On time is judged by the first accepted version; the
 -- deadline is day $on_time_day of the following month (the month's last day at most).
 -- Parameters: $months (YYYY-MM list); $departments (empty list = the register's departments,
 -- or every department that ever had an accepted report when the register lists none).
@@ -47,9 +48,15 @@ SELECT c.department, c.period, c.deadline,
        coalesce(cur.submitted_at, cur.uploaded_at) AS current_submitted_at,
        c.versions, c.rejected,
        cur.upload_id, cur.file_name, cur.row_count, cur.warning_count,
-       cur.warning_count / nullif(cur.row_count, 0) AS warnings_per_row
+       cur.warning_count / nullif(cur.row_count, 0) AS warnings_per_row,
+       CASE WHEN cur.upload_id IS NOT NULL THEN coalesce(nr.not_reported, 0) END AS not_reported
 FROM cells c
 LEFT JOIN uploads cur
     ON cur.department = c.department AND cur.period = c.period
    AND cur.status = 'accepted' AND cur.is_current
+LEFT JOIN (SELECT upload_id, count(*) AS not_reported
+           FROM action_status
+           WHERE is_current AND list_contains($months, period) AND carried_from_upload IS NOT NULL
+             AND status NOT IN ('Completed', 'Cancelled')
+           GROUP BY upload_id) nr ON nr.upload_id = cur.upload_id
 ORDER BY c.department, c.period
