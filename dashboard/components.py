@@ -221,6 +221,9 @@ def column_config(currency: str) -> dict[str, Any]:
         "rag": cc.TextColumn("Computed RAG", help="Red, Amber, Green or Complete (SPEC §5.10)."),
         "department_rag": cc.TextColumn("RAG"),
         "state": cc.TextColumn("State"),
+        "carried_forward": cc.CheckboxColumn(
+            "Carried forward", help="Not reported this month: the report left the action out, so it "
+            "keeps the figures of the report it was last read from (the file, sheet and row beside it)."),
         "percent_complete": cc.ProgressColumn("Progress", min_value=0, max_value=100,
                                               format="%.0f%%"),
         "planned_progress": cc.NumberColumn("Planned", format="%.0f%%"),

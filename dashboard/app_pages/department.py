@@ -50,7 +50,8 @@ components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "ac
                  currency=currency, download=figures,
                  columns=["action_id", "action", "status", "rag", "percent_complete",
                           "planned_progress", "due_date", "baseline_due_date", "slip_days",
-                          "budget_allocated", "budget_spent", "file_name", "sheet", "source_row"])
+                          "budget_allocated", "budget_spent", "file_name", "sheet", "source_row",
+                          "carried_forward"])
 crosstab = d(views.status_against_rag, scoped)
 left, right = st.columns([3, 2], gap="large")
 left.dataframe(components.display(crosstab), hide_index=True,
@@ -88,4 +89,4 @@ components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{ac
                  currency=currency, download=trail,
                  columns=["period", "status", "rag", "percent_complete", "planned_progress",
                           "due_date", "budget_spent", "reason_code", "comments", "file_name",
-                          "sheet", "source_row", "upload_id"])
+                          "sheet", "source_row", "carried_forward", "upload_id"])
