@@ -76,3 +76,38 @@ def checked_filters(con: Connection, filters: Filters) -> Filters:
         )
     return Filters(filters.period, departments, filters.objectives, filters.statuses,
                    filters.period_from)
+
+
+def expected_departments(con: Connection) -> list[str]:
+    """The departments expected to report each month: the register's, or every department that
+    has ever reported when the register lists none (as SPEC §5.8's submission_rate counts them)."""
+    known = list_departments(con)
+    listed = known[known["in_register"].astype(bool)]
+    chosen = listed if not listed.empty else known[known["periods_reported"].fillna(0) > 0]
+    return sorted(str(d) for d in chosen["department"])
+
+
+def reporting(con: Connection) -> pd.DataFrame:
+    """Each month with a report in force, oldest first: how many of the expected departments
+    reported it. Columns: period, reported (list of expected departments with a report), missing
+    (list of expected departments without), expected (count)."""
+    expected = expected_departments(con)
+    rows = []
+    for period, departments in queries.frame(con, "reported_departments", {}).itertuples(index=False):
+        have = set(departments)
+        rows.append({"period": str(period), "reported": [d for d in expected if d in have],
+                     "missing": [d for d in expected if d not in have], "expected": len(expected)})
+    return pd.DataFrame(rows, columns=["period", "reported", "missing", "expected"])
+
+
+def settled_month(con: Connection) -> str | None:
+    """The month leadership's views open on: the latest one that most of the expected departments
+    (more than half, or all of them) have reported; the latest month with data when none has."""
+    months = reporting(con)
+    if months.empty:
+        return None
+    for row in months[::-1].itertuples(index=False):
+        n = len(row.reported)
+        if n and (2 * n > row.expected or n == row.expected):
+            return str(row.period)
+    return str(months["period"].iloc[-1])

@@ -196,3 +196,17 @@ def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> Non
     # January reported everything; February left out A2 (Completed: not counted) and A3 (open)
     assert q.set_index("period")["not_reported"].to_dict() == {"2025-01": 0, "2025-02": 1}
     assert q.set_index("period").at["2025-02", "row_count"] == 1
+
+
+def test_default_month_is_the_latest_most_departments_reported(con: db.Connection) -> None:
+    from metrics.catalogue import reporting, settled_month
+
+    for dept in ("Finance", "Operations", "Legal"):
+        _load(con, [A1_FEB], "January 2025", f"{dept}-jan.xlsx", department=dept)
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx", department="Finance")
+    # no register: the three departments that ever reported are expected; February has 1 of 3
+    assert settled_month(con) == "2025-01"
+    feb = reporting(con).set_index("period").loc["2025-02"]
+    assert (feb["reported"], feb["missing"], feb["expected"]) == (["Finance"], ["Legal", "Operations"], 3)
+    _load(con, [A1_FEB], "February 2025", "ops-feb.xlsx", department="Operations")
+    assert settled_month(con) == "2025-02"  # 2 of 3 is a majority
