@@ -79,16 +79,19 @@ def test_overview_tiles_for_the_whole_organisation(db_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch)
     tiles = metric_values(at)
-    # June 2025: 73 actions, none Cancelled; Completed 7+6+4+5+7+5+6 = 40 → 40/73 = 54.8%
-    assert tiles["Completion"] == "54.8%"
-    # 5 actions without a register objective (ICT-07 SO11, OPS-08 SO12, ICT-11, MC-09,
-    # Strategy 4) → 68/73 = 93.2%; all 7 departments reported → 100.0%
-    assert tiles["Alignment"] == "93.2%"
+    # June 2025: 73 rows, none Cancelled, Completed 7+6+4+5+7+5+6 = 40; the plan carries over two
+    # Completed actions the June reports leave out (HR 3.1, last reported in February, and
+    # Strategy 2, last in March) → 75 actions, 42 Completed → 42/75 = 56.0%
+    assert tiles["Completion"] == "56.0%"
+    # 6 actions without a register objective (ICT-07 SO11, OPS-08 SO12, ICT-11, MC-09,
+    # Strategy 4, and HR 3.1 carried, which names none) → 69/75 = 92.0%; all 7 reported → 100.0%
+    assert tiles["Alignment"] == "92.0%"
     assert tiles["Submission rate"] == "100.0%"
     assert len(at.metric) == 10
-    # each tile shows its change since May: completion was 31/73 (README: 6+4+3+3+7+3+5)
+    # each tile shows its change since May: completion was 31/73 rows (README: 6+4+3+3+7+3+5)
+    # plus the same two carried Completed actions → 33/75
     completion = next(m for m in at.metric if m.label == "Completion")
-    assert completion.delta == "+12.3 pp"  # 40/73 − 31/73 = 9/73 = 12.3 points
+    assert completion.delta == "+12.0 pp"  # 42/75 − 33/75 = 9/75 = 12.0 points
 
 
 def test_department_filter_by_widget_key(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,8 +111,9 @@ def test_quarter_view_takes_the_last_month_with_data(db_path: Path,
     at.button_group(key="view").set_value("Quarter").run()
     at.selectbox(key="period").set_value("2025-Q1").run()
     assert not at.exception
-    # Q1 → March: 64 rows, OPS-07 Cancelled → 63 actions; Completed 3+2+1+2+3+2+3 = 16 → 25.4%
-    assert metric_values(at)["Completion"] == "25.4%"
+    # Q1 → March: 64 rows, OPS-07 Cancelled → 63, plus HR 3.1 carried Completed from February
+    # → 64 actions; Completed 3+2+1+2+3+2+3 = 16, +1 → 17/64 = 26.6%
+    assert metric_values(at)["Completion"] == "26.6%"
     assert "Q1 2025" in texts(at)
 
 
@@ -129,15 +133,16 @@ def test_filters_come_from_the_url_and_survive_a_page_change(
 def test_alignment_lists_the_objective_without_action(db_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "alignment")
-    assert metric_values(at)["Alignment"] == "93.2%"
+    assert metric_values(at)["Alignment"] == "92.0%"  # 69/75, as on Overview
     # 9 of the 10 objectives have an action: SO5 has none
     assert metric_values(at)["Objective coverage"] == "90.0%"
     frames = [df.value for df in at.dataframe]
     no_action = next(f for f in frames if "objective" in f.columns and "pillar" in f.columns)
     assert list(no_action["objective_id"]) == ["SO5"]
     orphans = next(f for f in frames if "action_id" in f.columns and "source_row" in f.columns
-                   and len(f) == 5)
-    assert set(orphans["action_id"]) == {"ICT-07", "OPS-08", "ICT-11", "MC-09", "4"}
+                   and len(f) == 6)
+    # HR 3.1, carried over from February, names no objective either
+    assert set(orphans["action_id"]) == {"ICT-07", "OPS-08", "ICT-11", "MC-09", "4", "3.1"}
 
 
 def test_slippage_counts_the_rescheduled_actions(db_path: Path,
@@ -268,7 +273,8 @@ def test_good_upload_commits_on_confirmation_and_shows_on_overview(
     assert at.selectbox(key=next(s.key for s in at.selectbox
                                  if str(s.key).startswith("dept-"))).value == "Finance"
     changes = next(df.value for df in at.dataframe if "change" in df.value.columns)
-    assert "dropped action" in set(changes["change"])  # the 7 completed actions left the report
+    # the 7 completed actions the report leaves out stay in the plan: no change, not "dropped"
+    assert not {"dropped action", "not reported (carried forward)"} & set(changes["change"])
     assert "2025-07" not in _periods(db_path)  # nothing stored before the commit
     at.button(key="commit").click().run()
     assert not at.exception
@@ -276,8 +282,9 @@ def test_good_upload_commits_on_confirmation_and_shows_on_overview(
     assert "already the report in force" in texts(at)
     at.switch_page(PAGES["overview"]).run()
     at.selectbox(key="period").set_value("2025-07").run()
-    # only Finance reported for July: 4 actions, FIN-03 and FIN-04 Completed → 50.0%
-    assert metric_values(at)["Completion"] == "50.0%"
+    # only Finance reported for July: 4 rows (FIN-03 and FIN-04 Completed) and June's 7 Completed
+    # actions carried over → 11 actions, 9 Completed → 81.8%
+    assert metric_values(at)["Completion"] == "81.8%"
     assert "2025-07" in _periods(db_path)
 
 
@@ -334,7 +341,7 @@ def test_a_fresh_empty_database_gets_the_sample_data(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(tmp_path / "new.duckdb", monkeypatch)
     assert not at.exception
-    assert metric_values(at)["Completion"] == "54.8%"
+    assert metric_values(at)["Completion"] == "56.0%"  # 42/75, as in the Overview test
 
 
 def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
@@ -482,8 +489,9 @@ def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
     at.selectbox(key="period").set_value("2025-07").run()
     july = _rag_bars(at)
     assert july != june
-    # July: only Finance reported, 4 actions, FIN-03 and FIN-04 Completed
-    assert sum(july[rag]["Finance"] for rag in july) == 4 and july["Complete"]["Finance"] == 2
+    # July: only Finance reported, 4 rows with FIN-03 and FIN-04 Completed, and June's 7 Completed
+    # actions carried over: 11 actions, 9 Complete
+    assert sum(july[rag]["Finance"] for rag in july) == 11 and july["Complete"]["Finance"] == 9
     # a correction: FIN-05 Completed too -> 3 Complete, in this session and in a new one
     wb = load_workbook(io.BytesIO(finance_july()))
     ws = wb.active
@@ -496,7 +504,7 @@ def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
     assert outcome.status == "accepted"
     con.close()
     at.run()
-    assert _rag_bars(at)["Complete"]["Finance"] == 3
+    assert _rag_bars(at)["Complete"]["Finance"] == 10
     other = app(db_path, monkeypatch, "overview")
     other.selectbox(key="period").set_value("2025-07").run()
     assert _rag_bars(other) == _rag_bars(at)

@@ -190,8 +190,9 @@ def test_few_actions_are_drawn_one_by_one(sample_db: Path, tmp_path: Path,
     said = texts(at)
     assert "Objective → department → action" in said and "too many" not in said
     figs = plotly(at)
-    # June 2025: 73 actions, none Cancelled (sample_data/README.md), each one an outer segment
-    assert sum("/a:" in i for i in first_trace(figs, "sunburst")["ids"]) == 73
+    # June 2025: 73 rows, none Cancelled (sample_data/README.md), and 2 Completed actions carried
+    # over (HR 3.1, Strategy 2): 75 actions, each one an outer segment
+    assert sum("/a:" in i for i in first_trace(figs, "sunburst")["ids"]) == 75
     assert "text" in first_trace(figs, "heatmap")  # 7 departments: a number in each cell
 
 
@@ -302,9 +303,9 @@ def test_kpi_tiles_draw_their_trend(sample_db: Path, tmp_path: Path,
     images = [m.value for m in at.markdown if m.value.startswith("<img")]
     assert len(images) == 10  # one sparkline per tile
     completion = next(i for i in images if 'alt="Completion ' in i)
-    # six months, January to June 2025; completion rose to its June value, 40/73 = 54.8%
+    # six months, January to June 2025; completion rose to its June value, 42/75 = 56.0%
     assert "Completion from Jan 2025 to Jun 2025:" in completion
-    assert completion.split('alt="')[1].split('"')[0].endswith("to 54.8%")
+    assert completion.split('alt="')[1].split('"')[0].endswith("to 56.0%")
     svg = base64.b64decode(re.search(r"base64,([^\"]+)", completion).group(1)).decode()
     points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
     assert len(points) == 6

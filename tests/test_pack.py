@@ -98,11 +98,12 @@ def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_
     header = find_row(ws, 1, "KPI")
     assert [c.value for c in ws[header]][:4] == ["KPI", "Q2 2025", "Q1 2025", "Change"]
     rows = {r["KPI"]: r for r in table_below(ws, header)}
-    # by hand (sample_data/README.md): June has 73 action rows and no Cancelled one; March has
-    # 64 rows of which OPS-07 is Cancelled, so 63
-    assert rows["Actions (Cancelled left out)"]["Q2 2025"] == 73
-    assert rows["Actions (Cancelled left out)"]["Q1 2025"] == 63
-    assert rows["Actions (Cancelled left out)"]["Change"] == 10
+    # by hand (sample_data/README.md): June has 73 action rows and no Cancelled one, and the plan
+    # carries over 2 Completed actions its reports leave out (HR 3.1, Strategy 2): 75; March has
+    # 64 rows of which OPS-07 is Cancelled, and HR 3.1 carried: 64
+    assert rows["Actions (Cancelled left out)"]["Q2 2025"] == 75
+    assert rows["Actions (Cancelled left out)"]["Q1 2025"] == 64
+    assert rows["Actions (Cancelled left out)"]["Change"] == 11
     assert rows["Completion"]["Q2 2025"] == pytest.approx(now["completion_rate"])
     assert rows["Completion"]["Q1 2025"] == pytest.approx(before["completion_rate"])
     # rates change in percentage points

@@ -36,8 +36,9 @@ def test_review_pack_page_for_the_quarter(db_path: Path, monkeypatch: pytest.Mon
     at = open_page(db_path, monkeypatch, view="Quarter")
     assert at.title[0].value == "Review pack"
     shown = texts(at)
-    # Q2 2025: 7 departments, 73 actions (sample_data/README.md: June has 73 rows), 41 reports
-    assert "7 departments, 73 actions" in shown
+    # Q2 2025: 7 departments, 75 actions (sample_data/README.md: June has 73 rows; the plan carries
+    # over 2 Completed actions its reports leave out), 41 reports
+    assert "7 departments, 75 actions" in shown
     assert "figures as of June 2025, compared with Q1 2025" in shown
     assert "built from 41 reports" in shown
     assert "Legal and Compliance (April 2025, missing)" in shown
@@ -71,18 +72,18 @@ def test_make_the_pdf(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(o, p) for o, p, _ in rows] == [("ok", "2025-Q2")]
     detail = json.loads(rows[0][2])
     assert detail["file"] == "lekgotla-review-2025-Q2-all.pdf"
-    assert detail["table"] == "review-pack" and detail["rows"] == 73
+    assert detail["table"] == "review-pack" and detail["rows"] == 75
 
 
 def test_a_large_pack_is_built_when_asked(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a pack of more action rows than the page builds on opening (here 10; June has 73)
+    # a pack of more action rows than the page builds on opening (here 10; June has 75)
     monkeypatch.setattr(review_pack, "BUILD_ON_OPEN_ROWS", 10)
     at = open_page(db_path, monkeypatch, view="Quarter")
-    assert "The pack lists up to 73 actions" in texts(at)
+    assert "The pack lists up to 75 actions" in texts(at)
     assert len(at.get("download_button")) == 0
     at.button(key="pack-build").click().run(timeout=TIMEOUT)
     assert not at.exception, at.exception
-    assert "7 departments, 73 actions" in texts(at)
+    assert "7 departments, 75 actions" in texts(at)
     assert [b.label for b in at.get("download_button")][:2] == ["Workbook (XLSX)", "Report (HTML)"]
     at.run(timeout=TIMEOUT)  # another run of the page (a widget changed): the pack stays
-    assert "7 departments, 73 actions" in texts(at)
+    assert "7 departments, 75 actions" in texts(at)
