@@ -169,7 +169,7 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild the rows carried over (migration 006), `actions` and `due_date_moves` of the departments
+    """Rebuild the rows carried over (migration 007), `actions` and `due_date_moves` of the departments
     pending, and their `report_summary` rows of the periods the changes can move (`report_summary_periods`
     since the earliest period changed: it and every later one, and earlier ones whose baseline may move),
     under the RAG thresholds in force; empties `pending`."""

@@ -2,7 +2,7 @@
 
 An action, once reported, stays in its department's plan until a report marks it Cancelled. A
 report that leaves out an open action still counts it, carried forward with its last reported
-fields (migration 006), and the upload warns about each one; a Completed action left out is
+fields (migration 007), and the upload warns about each one; a Completed action left out is
 carried silently. A portfolio snapshot (`absent_actions = "left"`) means the opposite: an action
 it leaves out has left the plan.
 """

@@ -1,5 +1,5 @@
 -- A department's plan before a period: every action of its latest report in force before that
--- month (rows carried over included, migration 006), with the month it was last read from a
+-- month (rows carried over included, migration 007), with the month it was last read from a
 -- file. What a new report for the period is checked against for actions it leaves out.
 -- Parameters: $d department, $p period.
 WITH last_report AS (

@@ -1,6 +1,6 @@
 -- Rebuild departments' actions from their current reports: the latest plan fields, and
 -- baseline_due_date = the first due date reported for the action; first_period and last_period
--- are the months it was reported in (rows carried over, migration 006, are not reports of it).
+-- are the months it was reported in (rows carried over, migration 007, are not reports of it).
 -- Parameter: $ds departments (a list).
 WITH current_rows AS (
     SELECT * FROM action_status

@@ -1,7 +1,7 @@
 -- action_figures: each current action reported in the months asked, every reported field, with the
 -- per-action figures of SPEC §5.3 (slip), §5.6 (SMART), §5.9 (schedule, forecast), §5.10 (RAG)
 -- and where the row came from (upload, file, sheet, spreadsheet row; for an action carried over
--- from an earlier report, migration 006, the report it was last read from, and carried_forward).
+-- from an earlier report, migration 007, the report it was last read from, and carried_forward).
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses, $action_ids (empty
 -- list = all);
 -- RAG thresholds $red_slip_days, $red_schedule_variance, $amber_schedule_variance;

@@ -1,7 +1,7 @@
 -- report_quality: each department × month asked — the department's report for that month (SPEC
 -- §5.11 and the Submissions page): on time, late, missing or rejected, how many versions, rows
 -- and warnings of the report in force, and not_reported: its open actions carried over because it
--- left them out (migration 006). On time is judged by the first accepted version; the
+-- left them out (migration 007). On time is judged by the first accepted version; the
 -- deadline is day $on_time_day of the following month (the month's last day at most).
 -- Parameters: $months (YYYY-MM list); $departments (empty list = the register's departments,
 -- or every department that ever had an accepted report when the register lists none).

@@ -1,4 +1,4 @@
--- 006: the plan carries over from month to month (README "The plan carries over").
+-- 007: the plan carries over from month to month (README "The plan carries over").
 -- An action, once reported, stays in its department's plan until a report marks it Cancelled:
 -- an action missing from a later report in force is copied into that report with the fields it
 -- was last reported with, and `carried_from_upload` names the upload it was last read from
