@@ -200,14 +200,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ingest.backup import backup
+    from ingest.backup import new_name, open_for_backup, write_backup
 
-    con = db.connect(args.db) if args.db else db.connect()
+    database = Path(args.db) if args.db else settings.db_path()
+    con = open_for_backup(database)
     try:
-        backup(con, args.path)
+        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now())
+        made = write_backup(con, path)
     finally:
         con.close()
-    print(f"{args.path}: backup written.")
+    print(f"{made.path}: backup written ({made.rows} rows in {len(made.tables)} tables, "
+          f"{made.size / 1e6:.1f} MB).")
     return EXIT_OK
 
 
@@ -215,8 +218,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from ingest.backup import restore
 
     target = Path(args.db) if args.db else settings.db_path()
-    restore(args.path, target)
-    print(f"{target}: restored from {args.path}.")
+    done = restore(args.path, target)
+    print(f"{done.path}: restored from {args.path}.")
+    if done.kept is not None:
+        print(f"The database it replaced is kept as {done.kept}.")
     return EXIT_OK
 
 
@@ -265,12 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db")
     t.set_defaults(func=cmd_template)
 
-    b = sub.add_parser("backup", help="write a consistent copy of the database")
-    b.add_argument("path")
+    b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
+                       "while it runs, back up on its Settings page)")
+    b.add_argument("path", nargs="?", help="the new backup file (default: a new name in the backup folder)")
     b.add_argument("--db")
     b.set_defaults(func=cmd_backup)
 
-    r = sub.add_parser("restore", help="put a backup back as the database")
+    r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
+                       "replaced file is kept)")
     r.add_argument("path")
     r.add_argument("--db")
     r.set_defaults(func=cmd_restore)
