@@ -181,6 +181,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from ingest.access import CLI
     from ingest.locate import department_key
     from ingest.template import build_template
 
@@ -192,7 +193,7 @@ def cmd_template(args: argparse.Namespace) -> int:
         match = {department_key(n): n for n in names}.get(department_key(args.department))
         if match is None:
             raise UsageError(f"Department {args.department!r} is unknown. Known: {', '.join(names) or 'none'}.")
-        Path(args.out).write_bytes(build_template(con, match, period))
+        Path(args.out).write_bytes(build_template(con, match, period, user=CLI))
     finally:
         con.close()
     print(f"{args.out}: template for {match}, {period.label}.")

@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_emails", "", str,
             "Comma-separated emails let in as admin on their first login when no user record "
             "exists for them yet (to add the first administrator; manage everyone on Users)."),
+    Setting("email_verified_providers", "", str,
+            "Comma-separated identity providers trusted to send only verified emails, named by "
+            "issuer URL (the token's iss) or by their [auth.NAME] name ('default' for the unnamed "
+            "one): a login whose token has no email_verified claim is let in only from these "
+            "(Microsoft Entra ID sends no such claim); email_verified false is always refused."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ingest import db
+from ingest.access import User, require
 from ingest.load import sql
 from ingest.register import current_register
 from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
@@ -66,8 +67,12 @@ def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
     return refs
 
 
-def build_template(con: db.Connection, department: str, period: Period) -> bytes:
-    """An .xlsx a department head fills in for `period` (SPEC §7 Upload)."""
+def build_template(con: db.Connection, department: str, period: Period, *, user: User) -> bytes:
+    """An .xlsx a department head fills in for `period` (SPEC §7 Upload).
+
+    AccessDenied (logged) unless `user` may download the template of `department`: admin, the
+    M&E team, and the department's own heads (the `template` permission of `ingest.access`)."""
+    require(con, user, "template", department, period.key)
     register = current_register(con)
     actions = open_actions(con, department, period)
     wb = Workbook()

@@ -7,7 +7,7 @@ import metrics
 from dashboard import auth, components, theme
 from dashboard.data import Data
 from ingest import db, mappings_store
-from ingest.access import audit, change_setting
+from ingest.access import change_setting
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
@@ -149,7 +149,6 @@ with mappings:
         with st.expander(name):
             st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
             if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
-                mappings_store.delete_mapping(d.con, name)
-                audit(d.con, user, "mapping", "deleted", mapping=name)
+                mappings_store.delete_mapping(d.con, user, name)  # checked and audited there
                 st.session_state[FLASH] = [f"Mapping “{name}” deleted."]
                 st.rerun()

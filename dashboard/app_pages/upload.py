@@ -43,7 +43,7 @@ else:
     period = middle.selectbox("Reporting period", periods, key="template_period",
                               format_func=uploads.label)
     right.download_button(
-        "Template", d(build_template, department, uploads.period_of(period)),
+        "Template", d(build_template, department, uploads.period_of(period), user=user),
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
@@ -66,7 +66,7 @@ if file is None:
 data = file.getvalue()
 sha = hashlib.sha256(data).hexdigest()
 key = sha[:12]
-saved = mappings_store.list_mappings(d.con)
+saved = mappings_store.list_mappings(d.con, user)
 how = st.selectbox("Read the columns with", [uploads.HEADERS, *saved, uploads.NEW_MAPPING],
                    key=f"how-{key}", help="A workbook that does not use the template's headers "
                    "is read through a mapping: build one here and save it for next time.")
@@ -83,7 +83,7 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
         mapping = mapping_form.editor(d.con, workbook, mapping, key=f"map-{key}")
         if mapping is None:
             st.stop()
-        mapping_form.save_form(d.con, mapping, key=f"map-{key}")
+        mapping_form.save_form(d.con, user, mapping, key=f"map-{key}")
 
 # read in a worker process with the time and memory limits of the settings (SPEC §2.4)
 detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
