@@ -127,7 +127,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     results = []
     try:
         named = [(Path(path).name, data) for path, data in files]
-        loaded = load_files(con, named, who=args.who, submitted_at=submitted,
+        # isolated: every file parsed in a bounded worker, so a file that kills its reader
+        # is rejected alone and the others still load
+        loaded = load_files(con, named, who=args.who, submitted_at=submitted, isolated=True,
                             skip_invalid_rows=args.skip_invalid_rows, **common)
         for (path, _), outcomes in zip(files, loaded, strict=True):
             for o in outcomes:

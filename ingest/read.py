@@ -240,10 +240,11 @@ def check_extent(ext: Extent, sheet: str, file_name: str, max_rows: int) -> None
     limit = max_rows * CELLS_PER_ROW
     if ext.cells <= limit:
         return
+    column = column_letter(ext.columns - 1)
+    where = (f"cell {ext.row_cell} (column {column}, row {ext.rows:,})" if ext.row_cell == ext.column_cell
+             else f"column {column} (cell {ext.column_cell}) and row {ext.rows:,} (cell {ext.row_cell})")
     raise IngestError(
-        f"Sheet {sheet!r} of {file_name} has content as far as column {column_letter(ext.columns - 1)} "
-        f"(cell {ext.column_cell}) and row {ext.rows:,} (cell {ext.row_cell}), a range of "
-        f"{ext.cells:,} cells: more than the {limit:,} Lekgotla reads in a sheet ({max_rows:,} rows of "
+        f"Sheet {sheet!r} of {file_name} has content as far as {where}, a range of {ext.cells:,} cells: more than the {limit:,} Lekgotla reads in a sheet ({max_rows:,} rows of "
         f"{CELLS_PER_ROW} columns). Delete the stray content beyond the report's last column and row "
         "(select the empty columns and rows after it, Delete, save), or clear the used range, and "
         "upload it again.",
@@ -365,7 +366,8 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """`,`, `;` or tab: the one that splits the first lines most consistently."""
-    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    # the first lines only: splitting a whole large file would hold every line at once
+    lines = [ln for ln in itertools.islice(io.StringIO(text, newline=None), 30) if ln.strip()]
     best, best_score = ",", -1.0
     for delim in (",", ";", "\t"):
         try:
