@@ -352,22 +352,36 @@ def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
     _remove(fresh)
     try:
         _prepare(source, fresh, who)
-        with _holding(live):
-            kept = _swap(fresh, live, now or datetime.now())
+        with _holding(live) as fd:
+            kept = _swap(fresh, live, now or datetime.now(), fd)
     finally:
         _remove(fresh)
     return Restored(live, kept)
 
 
+def _open_here(live: Path) -> bool:
+    """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():  # not Linux: nothing to look at
+        return False
+    for fd in fds.iterdir():
+        with suppress(OSError):
+            if os.path.samefile(os.readlink(fd), live):
+                return True
+    return False
+
+
 def _checkpoint(live: Path) -> None:
     """Fold the live database's WAL into its file, or DatabaseInUse (nothing changed)."""
+    stop = ("Stop the dashboard (and any other program using the database), then run the "
+            "restore again. Nothing was changed.")
+    if _open_here(live):
+        raise DatabaseInUse(f"The database {live} is open in this program itself. {stop}")
     try:
         con = db.connect(live, versions=())  # as it is: a restore does not migrate what it replaces
     except LekgotlaError as e:
         if _in_use(e):
-            raise DatabaseInUse(f"{in_use_message(live, e.__cause__)} Stop the dashboard (and any "
-                                "other program using the database), then run the restore again. "
-                                "Nothing was changed.") from e
+            raise DatabaseInUse(f"{in_use_message(live, e.__cause__)} {stop}") from e
         return  # a damaged database is kept as it is, its WAL with it
     try:
         con.execute("CHECKPOINT")
@@ -402,15 +416,19 @@ def _prepare(source: Path, fresh: Path, who: access.User) -> None:
 
 
 @contextmanager
-def _holding(live: Path) -> Iterator[None]:
-    """Hold the lock DuckDB takes on the database file, so nothing opens it during the swap."""
+def _holding(live: Path) -> Iterator[int | None]:
+    """Hold the lock DuckDB takes on the database file, so nothing opens it during the swap.
+
+    Yields the locked descriptor: the file is read through it, since closing any other
+    descriptor of the file in this process would drop the lock (POSIX).
+    """
     if not live.exists():
-        yield
+        yield None
         return
     try:
         import fcntl
     except ImportError:  # not POSIX: the check made by _checkpoint is all there is
-        yield
+        yield None
         return
     fd = os.open(live, os.O_RDWR)
     try:
@@ -419,7 +437,7 @@ def _holding(live: Path) -> Iterator[None]:
         except OSError as e:
             raise DatabaseInUse(f"{in_use_message(live, None)} Stop the dashboard, then run the "
                                 "restore again. Nothing was changed.") from e
-        yield
+        yield fd
     finally:
         os.close(fd)
 
@@ -434,13 +452,13 @@ def keep_name(live: Path, now: datetime) -> Path:
     return path
 
 
-def _swap(fresh: Path, live: Path, now: datetime) -> Path | None:
+def _swap(fresh: Path, live: Path, now: datetime, fd: int | None) -> Path | None:
     """Keep the live file under a new name (a hard link), then rename `fresh` over it."""
     if not live.exists():
         os.rename(fresh, live)
         return None
     kept = keep_name(live, now)
-    _link_or_copy(live, kept)
+    _link_or_copy(live, kept, fd)
     wal = Path(f"{live}.wal")
     if wal.exists():  # only a database DuckDB could not open still has one
         _link_or_copy(wal, Path(f"{kept}.wal"))
@@ -449,12 +467,20 @@ def _swap(fresh: Path, live: Path, now: datetime) -> Path | None:
     return kept
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """`dst` as a second name of `src`, or a copy of it; never over an existing file."""
+def _link_or_copy(src: Path, dst: Path, fd: int | None = None) -> None:
+    """`dst` as a second name of `src`, or a copy of it (read through `fd` when given); never
+    over an existing file."""
     try:
         os.link(src, dst)
     except FileExistsError:
         raise
     except OSError:  # a file system without hard links
-        with open(src, "rb") as f, open(dst, "xb") as g:
-            shutil.copyfileobj(f, g)
+        with open(dst, "xb") as g:
+            if fd is None:
+                with open(src, "rb") as f:
+                    shutil.copyfileobj(f, g)
+                return
+            offset = 0
+            while chunk := os.pread(fd, 1 << 20, offset):
+                g.write(chunk)
+                offset += len(chunk)

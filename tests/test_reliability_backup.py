@@ -175,6 +175,35 @@ def test_restore_while_another_process_holds_the_database_is_refused(
     assert percent(live) == [(11,)]  # still version 1
 
 
+def test_restore_while_this_process_holds_the_database_is_refused(live: Path,
+                                                                  tmp_path: Path) -> None:
+    source = make_db(tmp_path / "backup.duckdb", 2)
+    con = db.connect(live)  # as a dashboard in this process would hold it (DuckDB's lock is per process)
+    before = listing(tmp_path)
+    with pytest.raises(backups.DatabaseInUse, match="open in this program itself"):
+        restore(source, live)
+    assert listing(tmp_path) == before
+    assert db.scalar(con, "SELECT DISTINCT percent_complete FROM action_status") == 11
+    con.close()
+
+
+def test_without_hard_links_the_copies_are_made_whole(live: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on a file system without them
+
+    source = make_db(tmp_path / "backup.duckdb", 2)
+    con = db.connect(source)
+    monkeypatch.setattr(os, "link", no_links)
+    made = backup(con, tmp_path / "copy.duckdb")
+    con.close()
+    done = restore(made, live)
+    monkeypatch.undo()
+    assert done.kept is not None and percent(done.kept) == [(11,)]
+    assert percent(live) == [(12,)]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
 def test_two_restores_keep_both_earlier_copies(live: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     first = make_db(tmp_path / "first.duckdb", 2)
