@@ -203,7 +203,9 @@ def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
         _screen(lambda: _no_access_page(None, "Your identity provider did not send an email "
                                               "address, so Lekgotla cannot tell who you are."),
                 "No access", "no-access")
-    if not email_verified(info, str(settings.get("email_verified_providers"))):
+    # (the setting is read only when the claim is not simply true: this runs on every rerun)
+    if info.get("email_verified") is not True and not email_verified(
+            info, str(settings.get("email_verified_providers"))):
         sent = info.get("email_verified") is not None
         reason = ("Your identity provider says this email address is not verified." if sent else
                   "Your identity provider did not say whether this email address is verified, "
