@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_helpers import APP, ROOT, clear_caches
+from dashboard_helpers import APP, ROOT, app, build_sample_db, clear_caches, copy_db, texts
 from openpyxl import Workbook, load_workbook
 from streamlit import config
 from streamlit.testing.v1 import AppTest
@@ -313,3 +313,21 @@ def test_template_uploaded_back_unchanged_keeps_the_text(loaded: Path, tmp_path:
     assert main(["load", str(out), "--db", str(loaded)]) == 0
     june, july = _stored(loaded, "2025-06"), _stored(loaded, "2025-07")
     assert july == june  # the apostrophe the template added is read away, nothing else
+
+
+# ---- the original file -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("original") / "sample.duckdb")
+
+
+def test_original_file_says_it_is_the_raw_upload(sample_db: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(copy_db(sample_db, tmp_path), monkeypatch, "department", query={"dept": "Finance"})
+    clear_caches()
+    assert not at.exception
+    [button] = [b for b in at.get("download_button") if b.proto.label == "Original file"]
+    assert "not checked or neutralised" in button.proto.help
+    assert "exactly as it was uploaded" in texts(at)
+    assert "open it only if you trust the sender" in texts(at)
