@@ -92,11 +92,13 @@ def write_backup(con: db.Connection, path: str | Path) -> Backup:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     _remove(partial)
+    reader = con.cursor()  # its own transaction, whatever the caller's connection is doing
     try:
-        tables = _copy(con.cursor(), partial)
+        tables = _copy(reader, partial)
         _check(partial, tables)
         _publish(partial, target)
     finally:
+        reader.close()
         _remove(partial)
     return Backup(target, tables, target.stat().st_size)
 
