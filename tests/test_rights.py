@@ -261,3 +261,47 @@ def test_a_missing_email_verified_claim_is_trusted_only_from_a_named_provider(
 
     identity = {"email": "a@org.example", "iss": ENTRA, "provider": "entra", **claims}
     assert email_verified(identity, setting) is trusted
+
+
+# --- the Upload page saves a mapping as the acting user ------------------------------------------
+
+@pytest.mark.parametrize(("role", "scope"), [("me", None), ("department_head", "Operations")])
+def test_the_upload_page_saves_a_mapping_as_the_acting_user(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, role: str, scope: str | None) -> None:
+    import hashlib
+
+    from conftest import SAMPLE
+    from dashboard_helpers import app, clear_caches, texts, workbook
+
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    path = tmp_path / "lekgotla.duckdb"
+    con = db.connect(path)
+    load_register(con, (SAMPLE / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx")
+    mappings_store.save_mapping(con, ME, "Organisation tracker", tracker())
+    con.close()
+    clear_caches()
+    data = workbook([["Code", "Title", "RAG"], ["P-1", "Build the regional centre", "Red"]],
+                    sheet="Tracker")
+    key = hashlib.sha256(data).hexdigest()[:12]
+    query = {"demo_dept": "Operations"} if role == "department_head" else {}
+    at = app(path, monkeypatch, "upload", role=role, query=query)
+    at.file_uploader(key="report_file").set_value(("Operations_2025-07.xlsx", data, xlsx_type)).run()
+    at.selectbox(key=f"how-{key}").set_value("Organisation tracker").run()
+    at.toggle(key=f"adjust-{key}").set_value(True).run()
+    assert not at.exception
+    said = []
+    for name in ("Organisation tracker", "Operations tracker"):
+        at.text_input(key=f"map-{key}-name").set_value(name).run()
+        at.button(key=f"map-{key}-save").click().run()
+        said.append(texts(at))
+    assert "Saved as “Operations tracker”" in said[1]
+    con = db.connect(path)
+    rows = con.execute("SELECT name, saved_by, department FROM mappings ORDER BY name").fetchall()
+    con.close()
+    assert ("Operations tracker", "demo", scope) in rows  # the page's user, not "dashboard"
+    if role == "department_head":  # the organisation's mapping is not theirs to overwrite
+        assert ("Organisation tracker", ME.email, None) in rows
+        assert "which demo may not change" in said[0]
+    else:
+        assert "Saved as “Organisation tracker”" in said[0]
