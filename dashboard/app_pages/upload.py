@@ -11,7 +11,6 @@ from ingest import mappings_store
 from ingest.errors import IngestError
 from ingest.load import options_for
 from ingest.parse import can_load
-from ingest.read import read_workbook
 from ingest.template import build_template
 from metrics import views
 
@@ -73,9 +72,8 @@ how = st.selectbox("Read the columns with", [uploads.HEADERS, *saved, uploads.NE
 mapping = mappings_store.get_mapping(d.con, how) if how in saved else None
 if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
         "Adjust this mapping", key=f"adjust-{key}")):
-    try:
-        workbook = read_workbook(data, file.name, max_bytes=max_mb * 1_000_000,
-                                 max_uncompressed=int(d.setting("max_uncompressed_mb")) * 1_000_000)
+    try:  # in a worker process: a file that would crash its reader cannot take the server down
+        workbook = uploads.read_for_mapping(d.con, data, file.name, sha)
     except IngestError as e:
         components.error(e)
         st.stop()
@@ -93,7 +91,7 @@ skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
-uploads.report(parsed, data, file.name, skip)
+uploads.report(parsed, data, file.name, skip, uploads.limits(d.con))
 if problem is not None:
     st.error(problem, icon=":material/error:")
     st.stop()
