@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_helpers import APP, ROOT, app, build_sample_db, clear_caches, copy_db, texts
+from dashboard_helpers import (
+    APP,
+    ROOT,
+    app,
+    build_sample_db,
+    clear_caches,
+    copy_db,
+    finance_july_bad,
+    texts,
+)
 from openpyxl import Workbook, load_workbook
 from streamlit import config
 from streamlit.testing.v1 import AppTest
@@ -110,14 +119,21 @@ def toolbar_labels(page: Any) -> list[list[str]]:
     ("settings", "settings", "Settings", ""),
     ("audit", "audit", "Audit", ""),
     ("users", "users", "Users", ""),
+    ("review_pack", "review_pack", "Review pack", "dept=Finance"),
+    ("upload", "upload", "Upload", "demo_role=M%26E+team"),
 ])
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
-def test_no_table_offers_its_own_download(page: Any, url: str, name: str, path: str, title: str,
-                                          query: str) -> None:
+def test_no_table_offers_its_own_download(page: Any, url: str, tmp_path: Path, name: str,
+                                          path: str, title: str, query: str) -> None:
     from dashboard.screenshots import exceptions, settle
     page.goto(f"{url}/{path}?{query}")
     settle(page, title)
+    if name == "upload":  # a file with errors: its problems are a table
+        bad = tmp_path / "Finance_2025-07.xlsx"
+        bad.write_bytes(finance_july_bad())
+        page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(bad))
+        page.get_by_text("Fix these cells and upload again").wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()  # drawn below the charts
     settle(page)
     assert not exceptions(page)
