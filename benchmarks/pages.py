@@ -101,6 +101,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
     """(page, call, function, args, kwargs) for what each page calls on the default sidebar."""
     import metrics
     from dashboard.uploads import period_of, template_periods
+    from ingest.access import CLI
     from ingest.template import build_template
     from metrics import views
     from metrics.filters import Filters
@@ -158,7 +159,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
          lambda _c: metrics.table_bytes(table, "xlsx", "Actions"), (), {}),
         ("Upload", "next_period(dept)", views.next_period, (dept,), {}),
         ("Upload", "build_template(dept, next)", build_template,
-         (dept, period_of(template_period)), {}),
+         (dept, period_of(template_period)), {"user": CLI}),
         ("Settings", "register_versions()", views.register_versions, (), {}),
     ]
     try:  # the review pack (metrics/pack.py) is built by one call too

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, data, filters, startup
+from dashboard import auth, components, data, filters, startup
 from ingest.errors import LekgotlaError
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
@@ -60,6 +60,7 @@ navigation = st.navigation(auth.visible_pages({
         page("audit.py", "Audit", ":material/history:", needs="audit"),
     ],
 }, NEEDS, user, d))
+components.builtin_export_off()  # after st.navigation: a rerun keeps the page
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
 auth.sidebar(user)

@@ -203,10 +203,16 @@ def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
         _screen(lambda: _no_access_page(None, "Your identity provider did not send an email "
                                               "address, so Lekgotla cannot tell who you are."),
                 "No access", "no-access")
-    if info.get("email_verified") is False:
-        _log_once(d, email, "refused", reason="email not verified")
-        _screen(lambda: _no_access_page(email, "Your identity provider says this email address "
-                                               "is not verified."), "No access", "no-access")
+    # (the setting is read only when the claim is not simply true: this runs on every rerun)
+    if info.get("email_verified") is not True and not email_verified(
+            info, str(settings.get("email_verified_providers"))):
+        sent = info.get("email_verified") is not None
+        reason = ("Your identity provider says this email address is not verified." if sent else
+                  "Your identity provider did not say whether this email address is verified, "
+                  "and Lekgotla is not set to trust its emails without it.")
+        _log_once(d, email, "refused", reason="email not verified" if sent else "email_verified missing",
+                  issuer=info.get("iss"), provider=info.get("provider"))
+        _screen(lambda: _no_access_page(email, reason), "No access", "no-access")
     user = access.get_user(d.con, email)
     if user is None and not admin.user_exists(d.con, email) and email in bootstrap_admins():
         user = access.save_user(d.con, SYSTEM, email, "admin", name)  # the first administrator
@@ -215,6 +221,25 @@ def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
         _screen(lambda: _no_access_page(email, None), "No access", "no-access")
     _log_once(d, user.email, "ok", role=user.role, name=name, issuer=info.get("iss"))
     return user
+
+
+def email_verified(claims: Mapping[str, Any], verifying_providers: str) -> bool:
+    """Whether a login's email can be trusted to be the person's: the identity token's
+    `email_verified` claim when it has one (true, or the text "true"), else only when the
+    provider is one of `verifying_providers` (the `email_verified_providers` setting: comma-
+    separated issuer URLs, the token's `iss`, or `[auth.NAME]` names, `default` for the unnamed
+    one), for providers such as Microsoft Entra ID that verify emails but send no such claim."""
+    claim = claims.get("email_verified")
+    if claim is not None:
+        return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+    trusted = {_provider_id(p) for p in verifying_providers.split(",") if p.strip()}
+    return bool(trusted & {_provider_id(str(claims.get(k) or "")) for k in ("iss", "provider")}
+                - {""})
+
+
+def _provider_id(text: str) -> str:
+    """An issuer URL or provider name as compared: trimmed, no trailing '/', case ignored."""
+    return text.strip().rstrip("/").casefold()
 
 
 def bootstrap_admins() -> set[str]:

@@ -299,6 +299,19 @@ def display(df: pd.DataFrame) -> Any:
     return styler
 
 
+BUILTIN_EXPORT = "client.disableDataExport"
+
+
+def builtin_export_off() -> None:
+    """Turn off the "Download as CSV" and copy of every st.dataframe and st.data_editor: they
+    hand any role the whole table, unlogged and not neutralised. .streamlit/config.toml does it
+    when the app is started from the project folder; started elsewhere, it is set here and the
+    run restarted at once, so that even the first page the browser gets has it off."""
+    if st.get_option(BUILTIN_EXPORT) is not True:
+        st.set_option(BUILTIN_EXPORT, True)
+        st.rerun()  # the browser reads the option when a run starts
+
+
 def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
               sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None) -> None:
     """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7), for roles that may

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from ingest import db, settings
+from ingest.backup import Schedule
 from ingest.sample import ensure_sample_data
 
 HARDENING = db.LOCK_DOWN
@@ -36,6 +37,17 @@ def _started(path: str) -> bool:
     return ensure_sample_data(_connection(path).cursor())
 
 
+# the process holds the database, so it alone can back it up while in use; stopped when released
+@st.cache_resource(show_spinner=False, on_release=lambda schedule: schedule.stop.set())
+def _backups(path: str) -> Schedule:
+    return Schedule(_connection(path)).start()
+
+
+def backups() -> Schedule:
+    """The scheduled backups of the process's database (ingest.backup.Schedule), started once."""
+    return _backups(db_key())
+
+
 def db_key() -> str:
     """The database in use (part of every cache key, so two databases never share results)."""
     return str(settings.db_path())
@@ -43,6 +55,7 @@ def db_key() -> str:
 
 def start() -> bool:
     """Open the database and, on a fresh start with an empty database, load the sample data."""
+    backups()
     return _started(db_key())
 
 

@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from ingest import mappings_store
+from ingest.access import User
 from ingest.db import Connection
-from ingest.errors import IngestError
+from ingest.errors import IngestError, LekgotlaError
 from ingest.headers import CANONICAL, REQUIRED, canonical_for, find_header_row
 from ingest.mapping import Mapping, mapping_from_dict
 from ingest.read import Sheet, Workbook
@@ -188,17 +189,23 @@ def editor(con: Connection, wb: Workbook, saved: Mapping | None, key: str) -> Ma
         return None
 
 
-def save_form(con: Connection, mapping: Mapping, key: str) -> None:
-    """Name and save the mapping for next time."""
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+def save_form(con: Connection, user: User, mapping: Mapping, key: str) -> None:
+    """Name and save the mapping for next time, as `user`: a department head's for their own
+    department, the M&E team's and an admin's organisation-wide (`ingest` checks it again)."""
+    own = sorted(user.departments) if user.role == "department_head" else []
+    cols = st.columns([3, 2, 1] if len(own) > 1 else [3, 1], vertical_alignment="bottom")
+    left, right = cols[0], cols[-1]
     name = left.text_input("Save this mapping as", value=mapping.name or "",
                            placeholder="e.g. GMPP tracker", key=f"{key}-name")
+    department = (cols[1].selectbox("For department", own, key=f"{key}-scope") if len(own) > 1
+                  else own[0] if own else None)
     if right.button("Save mapping", key=f"{key}-save", icon=":material/save:",
                     disabled=not (name or "").strip()):
         try:
-            mappings_store.save_mapping(con, name, mapping, who="dashboard")
-        except IngestError as e:
+            mappings_store.save_mapping(con, user, name, mapping, department)
+        except LekgotlaError as e:
             st.error(f"**{e.title}.** {e.message}")
         else:
-            st.success(f"Saved as “{' '.join(name.split())}”: choose it next time under "
+            whose = f"for {department}" if department else "for the whole organisation"
+            st.success(f"Saved as “{' '.join(name.split())}” {whose}: choose it next time under "
                        "“Read the columns with”.", icon=":material/check_circle:")

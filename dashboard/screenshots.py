@@ -9,12 +9,14 @@ The browser test (tests/test_browser.py) drives the app with the same helpers.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,8 +199,17 @@ def capture_upload(url: str, out: Path, width: int = 1440) -> None:
         browser.close()
 
 
-def log_in(page: Any, app_url: str, idp_url: str, email: str) -> None:
-    """From the login page through a local oidc-provider-mock's form and back to the app."""
+def log_in(page: Any, app_url: str, idp_url: str, email: str, verified: bool | None = True) -> None:
+    """From the login page through a local oidc-provider-mock's form and back to the app, as a
+    user whose token says `email_verified: verified` (None: no such claim, the mock's default)."""
+    claims: dict[str, Any] = {"email": email}
+    if verified is not None:
+        claims["email_verified"] = verified
+    request = urllib.request.Request(f"{idp_url}/users/{urllib.parse.quote(email)}", method="PUT",
+                                     data=json.dumps(claims).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the local mock provider)
+        pass
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{idp_url}/**")
     page.fill("input[name=sub]", email)  # the mock provider's user: its email is the subject

@@ -3,18 +3,23 @@ summary, and the commit. Reading and storing are `ingest`'s; this only asks and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import components, theme
 from dashboard.data import Data
+from ingest import db
 from ingest.access import User
-from ingest.annotate import annotate
+from ingest.annotate import annotate_bounded
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
 from ingest.load import change_summary, read_report, store
 from ingest.mapping import Mapping
 from ingest.parse import Options, ParsedFile, can_load
+from ingest.read import Workbook, read_sheets
 from ingest.values import ParseError, Period, parse_period
 from metrics import views
 from metrics.kpis import months_with_data
@@ -25,6 +30,42 @@ FLASH = "upload_flash"  # the outcome of a commit, shown once after the page rel
 REJECTED = "upload_rejections_recorded"  # (sha256, department, period) already stored as rejected
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
+MAPPING_VIEW = "upload_mapping_view"  # (sha256, the file as the mapping editor sees it)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading an uploaded file may cost, from the settings (SPEC §2.4)."""
+
+    max_bytes: int
+    max_uncompressed: int
+    max_rows: int
+    timeout_s: float
+    memory_mb: int
+
+
+def limits(con: Connection) -> Limits:
+    """The reading limits in force."""
+    return Limits(int(db.setting(con, "max_upload_mb")) * 1_000_000,
+                  int(db.setting(con, "max_uncompressed_mb")) * 1_000_000, int(db.setting(con, "max_rows")),
+                  float(db.setting(con, "read_timeout_s")), int(db.setting(con, "read_memory_mb")))
+
+
+def read_for_mapping(con: Connection, data: bytes, file_name: str, sha: str) -> Workbook:
+    """Every visible sheet of the file for the mapping editor, read in a worker process bounded in
+    time and memory (a file that would kill its reader costs only the worker); kept for the
+    session's reruns of the same file. IngestError says why a file cannot be read."""
+    kept = st.session_state.get(MAPPING_VIEW)
+    if kept is not None and kept[0] == sha:
+        return kept[1]
+    from ingest.worker import run_bounded
+
+    lim = limits(con)
+    workbook = run_bounded(partial(read_sheets, max_bytes=lim.max_bytes, max_uncompressed=lim.max_uncompressed,
+                                   max_rows=lim.max_rows), data, file_name, file_name=file_name,
+                           timeout_s=lim.timeout_s, memory_mb=lim.memory_mb)
+    st.session_state[MAPPING_VIEW] = (sha, workbook)
+    return workbook
 
 
 def read(con: Connection, data: bytes, file_name: str, opts: Options) -> ParsedFile:
@@ -149,8 +190,9 @@ def _severity_style(value: object) -> str:
     return f"background-color: {colour}; font-weight: 600" if colour else ""
 
 
-def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool) -> None:
-    """The validation report: counts, verdict, every problem with its cell, annotated workbook."""
+def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Limits) -> None:
+    """The validation report: counts, verdict, every problem with its cell, and the annotated
+    workbook, made only when asked for, in a worker process within `lim`."""
     skipped = sum(len(r.skipped_rows) for r in parsed.reports)
     cols = st.columns(4)
     cols[0].metric("Action rows read", parsed.rows, border=True)
@@ -181,9 +223,12 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool) -> None:
     if parsed.unreadable:
         return  # nothing to mark: the file could not be opened as a spreadsheet
     stem = file_name.rsplit(".", 1)[0]
+    # a callable: run on the click (in its own thread), not on every rerun of the page
+    marked = partial(annotate_bounded, data, file_name, parsed.problems, max_rows=lim.max_rows,
+                     timeout_s=lim.timeout_s, memory_mb=lim.memory_mb)
     st.download_button(
-        "Workbook with the problems marked", annotate(data, file_name, parsed.problems),
-        file_name=f"{stem}-problems.xlsx", mime=XLSX, key="annotated", on_click="ignore",
+        "Workbook with the problems marked", marked, file_name=f"{stem}-problems.xlsx", mime=XLSX,
+        key="annotated", on_click="ignore",
         icon=":material/download:",
         help="The file you sent, each problem cell filled (red: error, amber: warning) with the "
              "message as a comment, and a sheet listing every problem.")

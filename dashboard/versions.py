@@ -34,7 +34,10 @@ def original_file(user: User, report: dict[str, Any], department: str, month: st
         return found[1] if found else b""
 
     st.download_button("Original file", build, file_name=name, key="original",
-                       on_click="ignore", icon=":material/download:")
+                       on_click="ignore", icon=":material/download:",
+                       help="The department's file byte for byte, for the archive: not checked "
+                            "or neutralised, so any formula or macro in it is still there.")
+    st.caption("The file exactly as it was uploaded: open it only if you trust the sender.")
 
 
 def restore_control(d: Data, user: User, department: str, month: str) -> None:

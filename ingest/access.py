@@ -14,13 +14,14 @@ from typing import Any
 from ingest import db
 from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
-from ingest.locate import department_key
+from ingest.locate import check_department_name, department_key
 
 ROLES: dict[str, str] = {
     "admin": "Policy office: the strategy register, settings, users and restores",
     "leadership": "Reads everything and exports",
     "me": "M&E team: reads everything, exports, bulk loads, loads for any department",
-    "department_head": "Reads everything; uploads, restores and templates for their own department(s)",
+    "department_head": "Reads everything; uploads, restores, templates and saved mappings for their own "
+                       "department(s)",
 }
 # action -> roles allowed; "own" means department heads, for their own departments only
 PERMISSIONS: dict[str, set[str]] = {
@@ -29,13 +30,16 @@ PERMISSIONS: dict[str, set[str]] = {
     "upload": {"me", "department_head"},
     "restore": {"admin", "me", "department_head"},
     "template": {"admin", "me", "department_head"},
+    # saved column mappings: organisation-wide ones (department None) are admin's and M&E's
+    "mapping": {"admin", "me", "department_head"},
     "bulk_load": {"me"},
     "register": {"admin"},
     "settings": {"admin"},
     "users": {"admin"},
     "audit": {"admin"},
+    "backup": {"admin"},  # a backup holds every table: taking or downloading one is the admin's
 }
-OWN_DEPARTMENT_ONLY = {"upload", "restore", "template"}
+OWN_DEPARTMENT_ONLY = {"upload", "restore", "template", "mapping"}
 
 
 class AccessDenied(LekgotlaError):
@@ -56,9 +60,9 @@ class User:
 
     def owns(self, department: str | None) -> bool:
         """True when the department is one of this user's (compared as SPEC §2.1 compares names)."""
-        if department is None:
-            return False
-        return department_key(department) in {department_key(d) for d in self.departments}
+        key = department_key(department) if department is not None else ""
+        # a name without a letter or digit has the empty key, which is nobody's department
+        return bool(key) and key in {department_key(d) for d in self.departments}
 
 
 SYSTEM = User("system", "admin", "Lekgotla")  # start-up tasks such as loading the sample data
@@ -97,13 +101,18 @@ def require(con: db.Connection, user: User, action: str, department: str | None 
         return
     audit(con, user, action, "refused", department, period, **detail)
     where = f" for {department}" if department else ""
+    verb = _VERBS.get(action, action.replace("_", " "))
     if action in OWN_DEPARTMENT_ONLY and user.role == "department_head":
         mine = ", ".join(sorted(user.departments)) or "none"
-        message = (f"{user.email} may {action.replace('_', ' ')} only for their own department(s) ({mine}), "
-                   f"not{where or ' for this department'}.")
+        other = where or (" organisation-wide ones (ask the M&E team or an admin)" if action == "mapping"
+                          else " for this department")
+        message = f"{user.email} may {verb} only for their own department(s) ({mine}), not{other}."
     else:
-        message = f"The {user.role.replace('_', ' ')} role may not {action.replace('_', ' ')}{where}."
+        message = f"The {user.role.replace('_', ' ')} role may not {verb}{where}."
     raise AccessDenied(message)
+
+
+_VERBS = {"template": "download the template", "mapping": "save or delete saved mappings"}
 
 
 def get_user(con: db.Connection, email: str) -> User | None:
@@ -126,6 +135,8 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
         raise LekgotlaError(f"{email!r} is not an email address.", "Enter the user's email")
     if role == "department_head" and not departments:
         raise LekgotlaError("A department head needs at least one department.", "Choose the department")
+    for d in departments:
+        check_department_name(d)
     email = email.strip().lower()
     with db.transaction(con):
         con.execute(

@@ -1,58 +1,488 @@
-"""Consistent backups of the database while it is in use, and putting one back (SPEC §6).
+"""Backups of the database, taken while it is in use, and putting one back (SPEC §6).
 
-Copying the `.duckdb` file alone is not a backup: the latest commits may still be in its
-write-ahead log. A backup attaches a new database file and copies every table into it.
+DuckDB lets one process at a time open the file (an exclusive lock; not even a read-only
+reader gets in beside the dashboard), and the dashboard's connection may not touch other
+files. So a backup is made by the process that holds the database: it reads every table
+in one transaction (one consistent state, while uploads keep committing) and streams the rows
+into a new database file, given the same migrations. The dashboard does this on Settings and
+on a schedule; the command line does it when the dashboard is stopped.
+
+A backup is written under a hidden temporary name, checked to hold every row it was given,
+and only then given its name: a half-written file is never mistaken for a backup, and no
+existing file is ever overwritten. A restore copies the backup beside the database, checks
+and migrates it there, and swaps it in with one rename while holding the database's lock; the
+file it replaces is kept under a new name. Until that rename the database is untouched.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest import db
+from ingest import access, db, settings
 from ingest.errors import LekgotlaError
 
+BATCH_ROWS = 100_000  # rows per Arrow batch streamed into the backup: bounds the memory it takes
+SCHEDULED = re.compile(r"^lekgotla-\d{8}T\d{6}(-\d+)?\.duckdb$")  # only these are ever pruned
+_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
-def backup(con: db.Connection, path: str | Path) -> Path:
-    """Write a complete, consistent copy of the open database to a new file at `path`."""
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup written: its file, the rows of each table in it, and its size in bytes."""
+
+    path: Path
+    tables: dict[str, int]
+    size: int
+
+    @property
+    def rows(self) -> int:
+        """Rows in all tables together."""
+        return sum(self.tables.values())
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: the database file, and where the file it replaced is kept (if any)."""
+
+    path: Path
+    kept: Path | None
+
+
+class DatabaseInUse(LekgotlaError):
+    """Another process holds the database: nothing was read or changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "Stop the dashboard first")
+
+
+def in_use_message(path: Path, error: BaseException | None) -> str:
+    """Which program holds the database, in words, as DuckDB's lock error tells it."""
+    found = _HOLDER.search(str(error)) if error is not None else None
+    who = f"{Path(found.group(1)).name} (process {found.group(2)})" if found else "another program"
+    return f"The database {path} is in use by {who}, most likely the running dashboard."
+
+
+def _in_use(e: LekgotlaError | duckdb.Error) -> bool:
+    cause = e.__cause__ if isinstance(e, LekgotlaError) else e
+    return isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()
+
+
+# --- writing a backup ----------------------------------------------------------------------
+
+def write_backup(con: db.Connection, path: str | Path) -> Backup:
+    """Write a complete, consistent copy of the open database to a new file at `path`.
+
+    Works on any connection, the dashboard's locked-down one included, while others write.
+    """
     target = Path(path)
     if target.exists():
         raise LekgotlaError(f"{target} already exists: choose a new file name for the backup.",
                             "Choose another backup path")
     target.parent.mkdir(parents=True, exist_ok=True)
-    row = con.execute("SELECT current_database()").fetchall()[0]
-    source = str(row[0]) if row else "memory"
-    con.execute("ATTACH $p AS lekgotla_backup", {"p": str(target)})
+    partial = target.with_name(f".{target.name}.partial")
+    _remove(partial)
+    reader = con.cursor()  # its own transaction, whatever the caller's connection is doing
     try:
-        con.execute(f'COPY FROM DATABASE "{source}" TO lekgotla_backup')  # names from DuckDB itself
+        tables = _copy(reader, partial)
+        _check(partial, tables)
+        _publish(partial, target)
     finally:
-        con.execute("DETACH lekgotla_backup")
-    return target
+        reader.close()
+        _remove(partial)
+    return Backup(target, tables, target.stat().st_size)
 
 
-def restore(path: str | Path, target: str | Path) -> Path:
+def backup(con: db.Connection, path: str | Path) -> Path:
+    """Write a consistent copy of the open database to a new file at `path`; return its path."""
+    return write_backup(con, path).path
+
+
+def _copy(source: db.Connection, partial: Path) -> dict[str, int]:
+    """Copy every table of `source`, as one transaction sees them, into a new file."""
+    source.execute("BEGIN TRANSACTION")  # one snapshot of every table, whatever commits meanwhile
+    try:
+        versions = {int(r[0]) for r in source.execute(
+            "SELECT version FROM schema_migrations").fetchall()}
+        unknown = versions - {v for v, _, _ in db.migrations()}
+        if unknown:
+            raise LekgotlaError(
+                f"The database has migrations this version of Lekgotla does not know "
+                f"({', '.join(map(str, sorted(unknown)))}).", "Upgrade Lekgotla to back it up")
+        names = [str(r[0]) for r in source.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND NOT temporary AND NOT internal ORDER BY 1").fetchall()]
+        out = db.connect(partial, versions=versions)  # the same schema, no newer
+        tables: dict[str, int] = {}
+        try:
+            have = {str(r[0]) for r in out.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+            out.execute("BEGIN TRANSACTION")
+            for name in names:
+                quoted = '"' + name.replace('"', '""') + '"'  # a name from DuckDB's own catalogue
+                expected = int(db.scalar(source, f"SELECT count(*) FROM {quoted}"))
+                rows = source.sql(f"SELECT * FROM {quoted}").to_arrow_reader(BATCH_ROWS)
+                out.register("lekgotla_rows", rows)
+                if name in have:
+                    out.execute(f"DELETE FROM {quoted}")  # rows a migration seeded
+                    out.execute(f"INSERT INTO {quoted} BY NAME SELECT * FROM lekgotla_rows")
+                else:  # a table no migration makes: copied as it is
+                    out.execute(f"CREATE TABLE {quoted} AS SELECT * FROM lekgotla_rows")
+                out.unregister("lekgotla_rows")
+                copied = int(db.scalar(out, f"SELECT count(*) FROM {quoted}"))
+                if copied != expected:
+                    raise LekgotlaError(f"The backup of table {name} holds {copied} rows, not "
+                                        f"{expected}.", "The backup failed: try again")
+                tables[name] = copied
+            out.execute("COMMIT")
+            out.execute("CHECKPOINT")
+        finally:
+            out.close()
+    finally:
+        source.execute("ROLLBACK")  # it only read
+    return tables
+
+
+def _check(path: Path, tables: dict[str, int]) -> None:
+    """Open the written file afresh and count every table again."""
+    con = db.connect(path, read_only=True)
+    try:
+        for name, expected in tables.items():
+            quoted = '"' + name.replace('"', '""') + '"'
+            found = int(db.scalar(con, f"SELECT count(*) FROM {quoted}"))
+            if found != expected:
+                raise LekgotlaError(f"The backup file {path} holds {found} rows of {name}, "
+                                    f"not {expected}.", "The backup failed: try again")
+    finally:
+        con.close()
+    if Path(f"{path}.wal").exists():
+        raise LekgotlaError(f"The backup file {path} was not closed cleanly.",
+                            "The backup failed: try again")
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Give the checked file its name, never replacing a file that exists."""
+    try:
+        os.link(partial, target)  # fails if the name exists, atomically
+    except FileExistsError as e:
+        raise LekgotlaError(f"{target} already exists: choose a new file name for the backup.",
+                            "Choose another backup path") from e
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise LekgotlaError(f"{target} already exists: choose a new file name for the "
+                                "backup.", "Choose another backup path") from None
+        os.rename(partial, target)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        with suppress(FileNotFoundError):
+            p.unlink()
+
+
+# --- backups in the backup folder: on Settings, on schedule --------------------------------
+
+def new_name(folder: Path, now: datetime, kind: str = "") -> Path:
+    """A name in `folder` not used yet: lekgotla-YYYYMMDDTHHMMSS[-kind][-n].duckdb."""
+    stem = f"lekgotla-{now:%Y%m%dT%H%M%S}" + (f"-{kind}" if kind else "")
+    path, n = folder / f"{stem}.duckdb", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.duckdb"
+    return path
+
+
+def take_backup(con: db.Connection, user: access.User, folder: Path | None = None,
+                kind: str = "manual", now: datetime | None = None) -> Backup:
+    """A backup into the backup folder, by a user allowed to (admin), audited either way.
+
+    `kind` "manual" names the file `...-manual.duckdb` (never pruned); "" a scheduled one.
+    """
+    access.require(con, user, "backup")
+    where = folder or settings.backup_dir()
+    try:
+        made = write_backup(con, new_name(where, now or datetime.now(), kind))
+    except (LekgotlaError, duckdb.Error, OSError) as e:
+        access.audit(con, user, "backup", "failed", folder=str(where), error=str(e))
+        raise e if isinstance(e, LekgotlaError) else LekgotlaError(
+            f"The backup into {where} failed: {e}", "The backup failed") from e
+    access.audit(con, user, "backup", "ok", file=made.path.name, folder=str(where),
+                 rows=made.rows, bytes=made.size)
+    return made
+
+
+def backup_files(folder: Path) -> list[Path]:
+    """The backups in the folder, newest first (hidden, half-written files left out)."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob("lekgotla-*.duckdb") if p.is_file()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def download(con: db.Connection, user: access.User, path: Path) -> bytes:
+    """The bytes of one backup in the backup folder, for an admin, audited."""
+    access.require(con, user, "backup", file=path.name)
+    if path.resolve() not in {p.resolve() for p in backup_files(path.parent)}:
+        raise LekgotlaError(f"{path.name} is not a backup in the backup folder.",
+                            "Choose a backup")
+    access.audit(con, user, "backup", "downloaded", file=path.name, bytes=path.stat().st_size)
+    return path.read_bytes()
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete scheduled backups beyond the newest `keep`; return those deleted."""
+    scheduled = [p for p in backup_files(folder) if SCHEDULED.match(p.name)]
+    gone = scheduled[max(keep, 1):]
+    for p in gone:
+        p.unlink()
+    return gone
+
+
+def scheduled_backup(con: db.Connection, folder: Path, every_hours: int, keep: int,
+                     now: datetime | None = None) -> Backup | None:
+    """Take the scheduled backup if it is due (the newest is `every_hours` old), then prune."""
+    now = now or datetime.now()
+    if every_hours <= 0:
+        return None
+    newest = next((p for p in backup_files(folder) if SCHEDULED.match(p.name)), None)
+    if newest is not None:
+        age_h = (now.timestamp() - newest.stat().st_mtime) / 3600
+        if age_h < every_hours:
+            return None
+    made = take_backup(con, access.SYSTEM, folder, kind="", now=now)
+    prune(folder, keep)
+    return made
+
+
+class Schedule:
+    """The dashboard's own backups: a thread that takes `scheduled_backup` when due.
+
+    The first look is `first_check_s` after the start (a restart does not cost a backup), then
+    every hour at most, so a changed folder or a missed one is caught up soon.
+    """
+
+    def __init__(self, con: db.Connection, first_check_s: float = 600.0,
+                 check_every_s: float = 3600.0) -> None:
+        self.con = con
+        self.first_check_s = first_check_s
+        self.check_every_s = check_every_s
+        self.stop = threading.Event()
+        self.last: Backup | None = None
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self._run, name="lekgotla-backups", daemon=True)
+
+    def start(self) -> Schedule:
+        """Start the thread (once); returns self."""
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        wait = self.first_check_s
+        while not self.stop.wait(wait):
+            wait = self.check_every_s
+            try:
+                every = int(settings.get("backup_every_hours"))
+                made = scheduled_backup(self.con.cursor(), settings.backup_dir(), every,
+                                        int(settings.get("backup_keep")))
+            except (LekgotlaError, duckdb.Error, OSError) as e:  # logged; tried again later
+                self.error = str(e.message if isinstance(e, LekgotlaError) else e)
+                print(f"lekgotla: scheduled backup failed: {self.error}", file=sys.stderr)
+                continue
+            if made is not None:
+                self.last, self.error = made, None
+            if every > 0:  # look again when the next one falls due, or within the hour
+                wait = min(self.check_every_s, every * 3600.0)
+
+
+# --- the command line: a backup of a database no one else holds ---------------------------
+
+def open_for_backup(path: Path) -> db.Connection:
+    """The database opened read-only for a backup, or DatabaseInUse saying what to do."""
+    if not path.exists():
+        raise LekgotlaError(f"There is no database at {path}.", "Check --db or LEKGOTLA_DB")
+    try:
+        return db.connect(path, read_only=True)
+    except LekgotlaError as e:
+        if not _in_use(e):
+            raise
+        raise DatabaseInUse(
+            f"{in_use_message(path, e.__cause__)} While it runs, take the backup on the "
+            f"dashboard (Settings → Backups, as an admin){_schedule_words(path)}; or stop the "
+            "dashboard and run this again.") from e
+
+
+def _schedule_words(database: Path) -> str:
+    every = int(settings.get("backup_every_hours"))
+    if every <= 0:
+        return ""
+    return f" or use the backups it takes by itself every {every} hours in {settings.backup_dir(database)}"
+
+
+# --- restore -------------------------------------------------------------------------------
+
+def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
+            now: datetime | None = None) -> Restored:
     """Replace the database at `target` with the backup at `path` (the app must be stopped).
 
-    The backup is checked to open as a Lekgotla database first; the replaced file is kept
-    beside it as `<name>.before-restore`.
+    Refused, touching nothing, when `path` is the database itself or another process holds
+    the database. The backup is checked to open as a Lekgotla database and migrated beside
+    the database, then swapped in with one rename; the replaced file is kept as
+    `<name>.before-restore-<time>`, a name never used before.
     """
     source = Path(path)
     dest = Path(target)
+    live = dest.resolve() if dest.exists() else dest  # a symlink's target is the database
+    if not source.is_file():
+        raise LekgotlaError(f"There is no backup file at {source}.", "Choose a backup file")
+    if live.exists() and os.path.samefile(source, live):
+        raise LekgotlaError(f"{source} is the database itself ({live}): a restore needs another "
+                            "file, a backup. Nothing was changed.", "Choose a backup file")
+    live.parent.mkdir(parents=True, exist_ok=True)
+    if live.exists():
+        _checkpoint(live)  # its write-ahead log into the file, so one file is the whole database
+    fresh = live.with_name(f".{live.name}.restoring-{os.getpid()}")
+    _remove(fresh)
     try:
-        con = duckdb.connect(str(source), read_only=True)
-        con.execute("SELECT count(*) FROM uploads").fetchall()[0]
+        _prepare(source, fresh, who)
+        with _holding(live) as fd:
+            kept = _swap(fresh, live, now or datetime.now(), fd)
+    finally:
+        _remove(fresh)
+    return Restored(live, kept)
+
+
+def _open_here(live: Path) -> bool:
+    """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():  # not Linux: nothing to look at
+        return False
+    for fd in fds.iterdir():
+        with suppress(OSError):
+            if os.path.samefile(os.readlink(fd), live):
+                return True
+    return False
+
+
+def _checkpoint(live: Path) -> None:
+    """Fold the live database's WAL into its file, or DatabaseInUse (nothing changed)."""
+    stop = ("Stop the dashboard (and any other program using the database), then run the "
+            "restore again. Nothing was changed.")
+    if _open_here(live):
+        raise DatabaseInUse(f"The database {live} is open in this program itself. {stop}")
+    try:
+        con = db.connect(live, versions=())  # as it is: a restore does not migrate what it replaces
+    except LekgotlaError as e:
+        if _in_use(e):
+            raise DatabaseInUse(f"{in_use_message(live, e.__cause__)} {stop}") from e
+        return  # a damaged database is kept as it is, its WAL with it
+    try:
+        con.execute("CHECKPOINT")
+    finally:
         con.close()
+
+
+def _prepare(source: Path, fresh: Path, who: access.User) -> None:
+    """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore."""
+    shutil.copyfile(source, fresh)
+    if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits there
+        shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
+    try:
+        con = duckdb.connect(str(fresh), read_only=True)
+        try:
+            found = {str(r[0]) for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        finally:
+            con.close()
     except duckdb.Error as e:
-        raise LekgotlaError(f"{source} is not a Lekgotla backup: {e}", "Choose a backup file") from e
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        shutil.move(str(dest), str(dest) + ".before-restore")
-        wal = Path(str(dest) + ".wal")
-        if wal.exists():
-            shutil.move(str(wal), str(dest) + ".before-restore.wal")
-    shutil.copyfile(source, dest)
-    con2 = db.connect(dest)  # applies any newer migrations
-    con2.close()
-    return dest
+        raise LekgotlaError(f"{source} is not a Lekgotla backup: {e}. Nothing was changed.",
+                            "Choose a backup file") from e
+    if not {"schema_migrations", "uploads", "audit_log"} <= found:
+        raise LekgotlaError(f"{source} is a DuckDB file but not a Lekgotla backup (it has no "
+                            "uploads or audit log). Nothing was changed.", "Choose a backup file")
+    con = db.connect(fresh)  # applies any newer migrations
+    try:
+        access.audit(con, who, "database", "restored", file=source.name, source=str(source))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+@contextmanager
+def _holding(live: Path) -> Iterator[int | None]:
+    """Hold the lock DuckDB takes on the database file, so nothing opens it during the swap.
+
+    Yields the locked descriptor: the file is read through it, since closing any other
+    descriptor of the file in this process would drop the lock (POSIX).
+    """
+    if not live.exists():
+        yield None
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the check made by _checkpoint is all there is
+        yield None
+        return
+    fd = os.open(live, os.O_RDWR)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the same lock DuckDB takes (fcntl)
+        except OSError as e:
+            raise DatabaseInUse(f"{in_use_message(live, None)} Stop the dashboard, then run the "
+                                "restore again. Nothing was changed.") from e
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def keep_name(live: Path, now: datetime) -> Path:
+    """`<name>.before-restore-YYYYMMDDTHHMMSS[-n]`, a name no file has."""
+    stem = f"{live.name}.before-restore-{now:%Y%m%dT%H%M%S}"
+    path, n = live.with_name(stem), 1
+    while path.exists() or Path(f"{path}.wal").exists():
+        n += 1
+        path = live.with_name(f"{stem}-{n}")
+    return path
+
+
+def _swap(fresh: Path, live: Path, now: datetime, fd: int | None) -> Path | None:
+    """Keep the live file under a new name (a hard link), then rename `fresh` over it."""
+    if not live.exists():
+        os.rename(fresh, live)
+        return None
+    kept = keep_name(live, now)
+    _link_or_copy(live, kept, fd)
+    wal = Path(f"{live}.wal")
+    if wal.exists():  # only a database DuckDB could not open still has one
+        _link_or_copy(wal, Path(f"{kept}.wal"))
+        wal.unlink()
+    os.replace(fresh, live)  # atomic: the path holds the old database or the new, never none
+    return kept
+
+
+def _link_or_copy(src: Path, dst: Path, fd: int | None = None) -> None:
+    """`dst` as a second name of `src`, or a copy of it (read through `fd` when given); never
+    over an existing file."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        with open(dst, "xb") as g:
+            if fd is None:
+                with open(src, "rb") as f:
+                    shutil.copyfileobj(f, g)
+                return
+            offset = 0
+            while chunk := os.pread(fd, 1 << 20, offset):
+                g.write(chunk)
+                offset += len(chunk)

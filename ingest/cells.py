@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from ingest.neutral import unneutral
+
 
 class ParseError(ValueError):
     """A cell value that cannot be read as its column's type; str(e) is the message for people."""
@@ -45,11 +47,12 @@ def is_blank(value: object) -> bool:
 
 
 def parse_text(value: object) -> str | None:
-    """The cell as text: stripped; 3.0 reads "3", 1.1 reads "1.1", a date its ISO form."""
+    """The cell as text: stripped; 3.0 reads "3", 1.1 reads "1.1", a date its ISO form; the
+    apostrophe Lekgotla's files put before `=`, `+`, `-`, `@` (ingest.neutral) is read away."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value.strip(_STRIP) or None
+        return unneutral(value.strip(_STRIP)).strip(_STRIP) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):

@@ -127,7 +127,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     results = []
     try:
         named = [(Path(path).name, data) for path, data in files]
-        loaded = load_files(con, named, who=args.who, submitted_at=submitted,
+        # isolated: every file parsed in a bounded worker, so a file that kills its reader
+        # is rejected alone and the others still load
+        loaded = load_files(con, named, who=args.who, submitted_at=submitted, isolated=True,
                             skip_invalid_rows=args.skip_invalid_rows, absent_actions=args.absent_actions,
                             **common)
         for (path, _), outcomes in zip(files, loaded, strict=True):
@@ -182,6 +184,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from ingest.access import CLI
     from ingest.locate import department_key
     from ingest.template import build_template
 
@@ -193,7 +196,7 @@ def cmd_template(args: argparse.Namespace) -> int:
         match = {department_key(n): n for n in names}.get(department_key(args.department))
         if match is None:
             raise UsageError(f"Department {args.department!r} is unknown. Known: {', '.join(names) or 'none'}.")
-        Path(args.out).write_bytes(build_template(con, match, period))
+        Path(args.out).write_bytes(build_template(con, match, period, user=CLI))
     finally:
         con.close()
     print(f"{args.out}: template for {match}, {period.label}.")
@@ -201,14 +204,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ingest.backup import backup
+    from ingest.backup import new_name, open_for_backup, write_backup
 
-    con = db.connect(args.db) if args.db else db.connect()
+    database = Path(args.db) if args.db else settings.db_path()
+    con = open_for_backup(database)
     try:
-        backup(con, args.path)
+        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now())
+        made = write_backup(con, path)
     finally:
         con.close()
-    print(f"{args.path}: backup written.")
+    print(f"{made.path}: backup written ({made.rows} rows in {len(made.tables)} tables, "
+          f"{made.size / 1e6:.1f} MB).")
     return EXIT_OK
 
 
@@ -216,8 +222,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from ingest.backup import restore
 
     target = Path(args.db) if args.db else settings.db_path()
-    restore(args.path, target)
-    print(f"{target}: restored from {args.path}.")
+    done = restore(args.path, target)
+    print(f"{done.path}: restored from {args.path}.")
+    if done.kept is not None:
+        print(f"The database it replaced is kept as {done.kept}.")
     return EXIT_OK
 
 
@@ -269,12 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db")
     t.set_defaults(func=cmd_template)
 
-    b = sub.add_parser("backup", help="write a consistent copy of the database")
-    b.add_argument("path")
+    b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
+                       "while it runs, back up on its Settings page)")
+    b.add_argument("path", nargs="?", help="the new backup file (default: a new name in the backup folder)")
     b.add_argument("--db")
     b.set_defaults(func=cmd_backup)
 
-    r = sub.add_parser("restore", help="put a backup back as the database")
+    r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
+                       "replaced file is kept)")
     r.add_argument("path")
     r.add_argument("--db")
     r.set_defaults(func=cmd_restore)

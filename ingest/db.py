@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -29,8 +29,13 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def migrate(con: Connection) -> int:
-    """Apply the migrations not yet applied, each in its own transaction; return how many ran."""
+def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
+    """Apply the migrations not yet applied, each in its own transaction; return how many ran.
+
+    `versions`: only these (a backup is given its source's schema, no newer); empty: none at all.
+    """
+    if versions is not None and not versions:
+        return 0
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -38,7 +43,7 @@ def migrate(con: Connection) -> int:
     applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     ran = 0
     for version, name, sql in migrations():
-        if version in applied:
+        if version in applied or (versions is not None and version not in versions):
             continue
         with transaction(con):
             con.execute(sql)
@@ -49,8 +54,9 @@ def migrate(con: Connection) -> int:
     return ran
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> Connection:
-    """Open the database (`:memory:` for tests), migrated to the latest schema."""
+def connect(path: str | Path | None = None, read_only: bool = False,
+            versions: Collection[int] | None = None) -> Connection:
+    """Open the database (`:memory:` for tests), migrated to the latest schema (or `versions`)."""
     target = str(path) if path is not None else str(settings.db_path())
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +68,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> Connecti
             "Close the other program using the database (only one process can write to it)",
         ) from e
     if not read_only:
-        migrate(con)
+        migrate(con, versions)
     return con
 
 

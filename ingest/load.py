@@ -234,10 +234,14 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
 
 
 def check_rights(con: db.Connection, parsed: ParsedFile, opts: Options, user: User) -> None:
-    """AccessDenied (logged) unless `user` may upload every department's report the file holds."""
+    """AccessDenied (logged) unless `user` may upload every department's report the file holds.
+
+    A file with no report (unreadable, or naming no department) is still recorded as a rejected
+    upload: only a user who may upload writes that row, for the department chosen (a department
+    head: one of theirs, so never for none)."""
     for report in parsed.reports:
         require(con, user, "upload", report.department, report.period.key, file=parsed.file_name)
-    if opts.department and not parsed.reports:
+    if not parsed.reports:
         require(con, user, "upload", opts.department, opts.period, file=parsed.file_name)
 
 

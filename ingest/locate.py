@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from ingest.errors import LekgotlaError
 from ingest.headers import (
     REQUIRED,
     Column,
@@ -25,8 +27,30 @@ _FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})(?:\s*\(\d+\
 
 
 def department_key(name: str) -> str:
-    """Compare department names ignoring case, spaces and punctuation ('&' reads as 'and')."""
-    return re.sub(r"[^a-z0-9]", "", str(name).lower().replace("&", "and"))
+    """A department name as compared (SPEC §2.1): ignoring case, spaces and punctuation, in every
+    script ('&' reads as 'and'). Unicode NFKC normalisation and case folding, then the letters,
+    digits and combining marks kept (an Indic vowel sign tells कमल from कमला); '' when the name has
+    no letter or digit, which matches nothing (see `check_department_name`)."""
+    text = unicodedata.normalize("NFKC", str(name).replace("&", " and "))
+    text = unicodedata.normalize("NFKC", text.casefold())  # folding can un-normalise (as NFKC_Casefold)
+    if not any(ch.isalnum() for ch in text):
+        return ""
+    return "".join(ch for ch in text if ch.isalnum() or unicodedata.category(ch).startswith("M"))
+
+
+def no_department_message(name: str) -> str:
+    """What to say about a department name without a letter or digit."""
+    return (f"The department name {name!r} has no letter or digit, so it names no department: "
+            "write the department's name.")
+
+
+def check_department_name(name: str) -> str:
+    """The name's `department_key`, or LekgotlaError when it has no letter or digit (an empty
+    key would match every other such name)."""
+    key = department_key(name)
+    if not key:
+        raise LekgotlaError(no_department_message(name), "Name the department")
+    return key
 
 
 @dataclass(frozen=True)
@@ -43,7 +67,8 @@ class Register:
 
     def match_department(self, name: str) -> str | None:
         """The register's spelling of a department, or None when it is not listed."""
-        return self.departments.get(department_key(name))
+        key = department_key(name)
+        return self.departments.get(key) if key else None
 
 
 @dataclass
@@ -209,11 +234,15 @@ def department_sources(arg: str | None, loc: Located, file_name: str) -> list[tu
 def match_department(name: str, register: Register, known: dict[str, str]) -> str | None:
     """The canonical spelling of a department: the register's, else one already known, else as written.
 
-    Returns None when the register lists departments and this one is not among them.
+    Returns None when the register lists departments and this one is not among them, and when
+    the name has no letter or digit (`no_department_message` says why).
     """
+    key = department_key(name)
+    if not key:
+        return None
     if register.lists_departments:
         return register.match_department(name)
-    return known.get(department_key(name), " ".join(str(name).split()))
+    return known.get(key, " ".join(str(name).split()))
 
 
 def normalised_headers(columns: list[Column]) -> dict[str, str]:

@@ -25,6 +25,7 @@ from ingest.locate import (
     department_sources,
     locate,
     match_department,
+    no_department_message,
     resolve_period,
     unknown_column_warnings,
 )
@@ -314,15 +315,17 @@ def _split_departments(
     def canonical(name: str) -> str | None:
         return match_department(name, opts.register, opts.known_departments)
 
-    def not_listed(name: str) -> str:
+    def not_listed(name: str, fix: str) -> str:
+        if not department_key(name):  # no letter or digit: it would match any such name
+            return no_department_message(name)
         listed = ", ".join(sorted(opts.register.departments.values()))
-        return f"Department {name!r} is not in the strategy register ({listed})."
+        return f"Department {name!r} is not in the strategy register ({listed}). {fix}"
 
     if explicit:
         name, source = explicit[0]
         dept = canonical(name)
         if dept is None:
-            return {}, [Problem("error", not_listed(name) + " Choose one of those departments.", sheet=sheet)]
+            return {}, [Problem("error", not_listed(name, "Choose one of those departments."), sheet=sheet)]
         if column_values is not None:
             for row, v in column_values.items():
                 if not _blank(v) and canonical(v) != dept:
@@ -341,7 +344,7 @@ def _split_departments(
             dept = canonical(v)
             if dept is None:
                 problems.append(_bad(sheet, int(row), letters, "department", v,
-                                     not_listed(v) + " Correct the name or add it to the register."))
+                                     not_listed(v, "Correct the name or add it to the register.")))
                 continue
             dept = spelling.setdefault(department_key(dept), dept)
             groups.setdefault(dept, []).append(int(row))
@@ -350,7 +353,7 @@ def _split_departments(
         dept = canonical(name)
         if dept is not None:
             return {dept: list(df.index)}, problems
-        return {}, [Problem("error", not_listed(name) + " Rename the file or choose the department.",
+        return {}, [Problem("error", not_listed(name, "Rename the file or choose the department."),
                             sheet=sheet)]
     return {}, [Problem(
         "error", "The department is unknown. Put 'Department | Finance' above the header, add a "
@@ -447,7 +450,8 @@ def _order(p: Problem) -> tuple[int, int, str]:
 def parse_file(data: bytes, file_name: str, opts: Options) -> ParsedFile:
     """Read and validate a file's bytes; file-level failures become one error Problem."""
     try:
-        wb = read_workbook(data, file_name, max_bytes=opts.max_bytes, max_uncompressed=opts.max_uncompressed)
+        wb = read_workbook(data, file_name, max_bytes=opts.max_bytes, max_uncompressed=opts.max_uncompressed,
+                           max_rows=opts.max_rows)
         return parse_workbook(wb, opts)  # sheets are read as they are needed, so this can fail too
     except IngestError as e:
         return ParsedFile(file_name, problems=[Problem("error", e.message)], unreadable=True)

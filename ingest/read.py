@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import posixpath
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Any
+from xml.etree import ElementTree
 
 import python_calamine as pc
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 
 from ingest.errors import IngestError
 from ingest.headers import find_header_row
+from ingest.problems import column_letter
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+DEFAULT_MAX_ROWS = 5000  # the `max_rows` setting's default
 
 
 @dataclass
@@ -105,81 +113,198 @@ def _check_zip(data: bytes, file_name: str, max_uncompressed: int) -> zipfile.Zi
     return archive
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part inside the workbook."""
-    wb = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+def _local(tag: str) -> str:
+    """An XML name without its namespace: `{ns}sheet` -> `sheet`."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml_root(archive: zipfile.ZipFile, part: str) -> ElementTree.Element | None:
+    """A small workbook part parsed by a defused XML parser (linear, no entities), or None when
+    it is absent or not XML (calamine then says what is wrong)."""
     try:
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
+        return DefusedET.fromstring(archive.read(part))
+    except (KeyError, ElementTree.ParseError, DefusedXmlException, ValueError):
+        return None
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part inside the workbook (empty when the parts cannot be read)."""
+    wb = _xml_root(archive, "xl/workbook.xml")
+    rels = _xml_root(archive, "xl/_rels/workbook.xml.rels")
+    if wb is None or rels is None:
         return {}
-    targets = {
-        m.group(1): m.group(2)
-        for m in re.finditer(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    }
-    targets.update(
-        {
-            m.group(2): m.group(1)
-            for m in re.finditer(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
-        }
-    )
+    targets: dict[str, str] = {}
+    for el in rels.iter():
+        if _local(el.tag) == "Relationship" and el.get("Id") and el.get("Target"):
+            targets.setdefault(el.get("Id", ""), el.get("Target", ""))
     paths = {}
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
-        attrs = m.group(1)
-        name = re.search(r'name="([^"]*)"', attrs)
-        rid = re.search(r'r:id="([^"]*)"', attrs) or re.search(r'\bid="([^"]*)"', attrs)
-        if not name or not rid or rid.group(1) not in targets:
+    for el in wb.iter():
+        if _local(el.tag) != "sheet" or el.get("name") is None:
             continue
-        target = targets[rid.group(1)]
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        paths[_unescape(name.group(1))] = path
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        if rid is None or rid not in targets:
+            continue
+        target = targets[rid]
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        paths[el.get("name", "")] = path
     return paths
 
 
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
+# A tag of the sheet XML: `<row ...>` or `<c ...>`, any namespace prefix. `[^<>]` keeps every
+# attempt inside one tag, so a scan is linear in the size of the part whatever it holds.
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^<>]*)>")
+_ROW_NUMBER = re.compile(rb'\br\s*=\s*"([0-9]{1,10})"')
+_CELL_REF = re.compile(rb'\br\s*=\s*"([A-Za-z]{1,4})([0-9]{1,10})"')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+# a cell with content, `r` first (as Excel and most writers put it): its tag is not self-closing
+# and not followed at once by its end tag
+_VALUED_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^<>]*+(?<!/)>(?!</)')
+# the dense area of a sheet may hold this many cells per allowed action row: max_rows=5000 gives
+# 2,000,000 cells (5,000 rows of 400 columns, or 100,000 rows of 20), a few hundred MB at most
+CELLS_PER_ROW = 400
+# a CSV may hold this many records more than `max_rows`: metadata, header, totals and blank lines
+CSV_EXTRA_ROWS = 1000
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+@dataclass
+class Extent:
+    """How far a sheet's cells with content reach: the last row and column (1-based), each with
+    the cell that reaches it."""
+
+    rows: int = 0
+    columns: int = 0
+    row_cell: str = ""
+    column_cell: str = ""
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+def sheet_extent(xml: bytes) -> Extent:
+    """The real extent of a sheet's cells, from the cells themselves (never the `<dimension>` tag,
+    which can be wrong or absent). Empty cells (`<c .../>`, `<c ...></c>`, formatting only) do not
+    count, as the reader leaves them out; cells and rows without an `r` take the next position."""
+    cell_tags = sum(xml.count(b"<c" + end) for end in (b" ", b">", b"/>", b"\t", b"\n", b"\r"))
+    if cell_tags != xml.count(b'<c r="') or _PREFIXED_CELL.search(xml):
+        return _walked_extent(xml)
+    # the usual case, every cell naming its place first: one pass of the regex engine
+    refs = _VALUED_CELL.findall(xml)
+    if not refs:
+        return Extent()
+    row_text = max(set(map(itemgetter(1), refs)), key=int)
+    rows = int(row_text)
+    letters = max(set(map(bytes.upper, map(itemgetter(0), refs))), key=lambda c: (len(c), c))
+    columns = _column_number(letters)
+    row_cell = next(c for c, r in refs if r == row_text).upper().decode()
+    column_row = next(int(r) for c, r in refs if c.upper() == letters)
+    return Extent(rows, columns, f"{row_cell}{rows}", f"{letters.decode()}{column_row}")
+
+
+def _walked_extent(xml: bytes) -> Extent:
+    """`sheet_extent` tag by tag, for sheets whose rows or cells leave out their `r`."""
+    ext = Extent()
+    row = col = 0
+    for m in _SHEET_TAG.finditer(xml):
+        attrs = m.group(2)
+        if m.group(1) == b"row":
+            found = _ROW_NUMBER.search(attrs)
+            row = int(found.group(1)) if found else row + 1
+            col = 0
+            continue
+        ref = _CELL_REF.search(attrs)
+        if ref:
+            col, row = _column_number(ref.group(1)), int(ref.group(2))
+        else:
+            col += 1
+            row = max(row, 1)
+        if attrs.endswith(b"/") or xml.startswith(b"</", m.end()):
+            continue  # no content: not part of the range that is read
+        if row > ext.rows:
+            ext.rows, ext.row_cell = row, f"{column_letter(col - 1)}{row}"
+        if col > ext.columns:
+            ext.columns, ext.column_cell = col, f"{column_letter(col - 1)}{row}"
+    return ext
+
+
+def check_extent(ext: Extent, sheet: str, file_name: str, max_rows: int) -> None:
+    """Refuse a sheet whose cells span more than `max_rows * CELLS_PER_ROW` cells, before it is read
+    as a dense grid (one stray cell at XFD1048576 would otherwise ask for 17 billion cells)."""
+    limit = max_rows * CELLS_PER_ROW
+    if ext.cells <= limit:
+        return
+    column = column_letter(ext.columns - 1)
+    where = (f"cell {ext.row_cell} (column {column}, row {ext.rows:,})" if ext.row_cell == ext.column_cell
+             else f"column {column} (cell {ext.column_cell}) and row {ext.rows:,} (cell {ext.row_cell})")
+    raise IngestError(
+        f"Sheet {sheet!r} of {file_name} has content as far as {where}, a range of {ext.cells:,} cells: more than the {limit:,} Lekgotla reads in a sheet ({max_rows:,} rows of "
+        f"{CELLS_PER_ROW} columns). Delete the stray content beyond the report's last column and row "
+        "(select the empty columns and rows after it, Delete, save), or clear the used range, and "
+        "upload it again.",
+        "The sheet is too large",
     )
 
 
-_CELL_TAG = re.compile(rb"<c\b([^>]*?)(/?)>")
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^<>]*)>")
+_REF = re.compile(rb'\br="([A-Z]{1,4}[0-9]{1,10})"')
+_ERROR_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<")
 
 
-def _cell_issues(archive: zipfile.ZipFile, path: str | None) -> tuple[list[str], list[tuple[str, str]]]:
-    """Cells holding a formula with no cached value, and cells showing an Excel error (#N/A, #REF!...)."""
-    if not path:
-        return [], []
-    try:
-        xml = archive.read(path)
-    except KeyError:
-        return [], []
+def _cell_issues(xml: bytes) -> tuple[list[str], list[tuple[str, str]]]:
+    """Cells holding a formula with no cached value, and cells showing an Excel error (#N/A, #REF!...).
+
+    A cell's body is what lies between its tag and the next cell's, so the scan stays linear."""
     if b"<f" not in xml and b't="e"' not in xml:
         return [], []
     missing: list[str] = []
     errors: list[tuple[str, str]] = []
-    for m in _CELL_TAG.finditer(xml):
-        if m.group(2):  # <c .../> holds nothing
+    tags = list(_CELL_TAG.finditer(xml))
+    for i, m in enumerate(tags):
+        attrs = m.group(1)
+        if attrs.endswith(b"/"):  # <c .../> holds nothing
             continue
-        end = xml.find(b"</c>", m.end())
-        body = xml[m.end():end if end >= 0 else len(xml)]
-        ref = _REF.search(m.group(1))
+        end = tags[i + 1].start() if i + 1 < len(tags) else len(xml)
+        body = xml[m.end():end]
+        close = body.find(b"</c>")
+        body = body[:close] if close >= 0 else body
+        ref = _REF.search(attrs)
         if not ref:
             continue
         cell = ref.group(1).decode()
         has_value = b"<v>" in body or b"<is>" in body
         if b"<f" in body and (not has_value or b"<v></v>" in body):
             missing.append(cell)
-        elif b't="e"' in m.group(1):
+        elif b't="e"' in attrs:
             shown = _ERROR_VALUE.search(body)
             errors.append((cell, shown.group(1).decode() if shown else "#ERROR"))
     return missing, errors
 
 
-def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | None, file_name: str
-                  ) -> Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]]:
+def _sheet_xml(archive: zipfile.ZipFile, path: str | None) -> bytes:
+    """The sheet's XML part; when its path is unknown, the worksheet part reaching farthest, so
+    that the extent check still sees the largest range the reader could be asked for."""
+    if path:
+        try:
+            return archive.read(path)
+        except KeyError:
+            pass
+    parts = [i.filename for i in archive.infolist()
+             if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    return max((archive.read(p) for p in parts), key=lambda x: sheet_extent(x).cells, default=b"")
+
+
+def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | None, file_name: str,
+                  max_rows: int) -> Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]]:
     def load() -> tuple[list[list[Any]], list[str], list[tuple[str, str]]]:
+        xml = _sheet_xml(archive, path)
+        check_extent(sheet_extent(xml), name, file_name, max_rows)  # before the dense read
         try:
             raw = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as e:  # calamine raises several error types for broken sheets
@@ -190,13 +315,14 @@ def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | No
             ) from e
         # empty text is an empty cell (inline: a call per cell costs 2x the whole loop)
         rows = [[None if v == "" else v for v in row] for row in raw]
-        missing, errors = _cell_issues(archive, path)
+        missing, errors = _cell_issues(xml) if path else ([], [])
         return rows, missing, errors
 
     return load
 
 
-def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
+def read_xlsx(data: bytes, file_name: str, max_uncompressed: int, max_rows: int = DEFAULT_MAX_ROWS
+              ) -> Workbook:
     """The visible sheets of an .xlsx/.xlsm workbook, read as data (cached formula values)."""
     archive = _check_zip(data, file_name, max_uncompressed)
     paths = _sheet_paths(archive)
@@ -223,7 +349,8 @@ def read_xlsx(data: bytes, file_name: str, max_uncompressed: int) -> Workbook:
         if m.visible != pc.SheetVisibleEnum.Visible:
             hidden.append(m.name)
             continue
-        sheets.append(Sheet(m.name, _load=_sheet_loader(book, archive, m.name, paths.get(m.name), file_name)))
+        sheets.append(Sheet(m.name, _load=_sheet_loader(book, archive, m.name, paths.get(m.name), file_name,
+                                                            max_rows)))
     return Workbook(file_name, "xlsx", sheets, hidden)
 
 
@@ -239,7 +366,8 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """`,`, `;` or tab: the one that splits the first lines most consistently."""
-    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    # the first lines only: splitting a whole large file would hold every line at once
+    lines = [ln for ln in itertools.islice(io.StringIO(text, newline=None), 30) if ln.strip()]
     best, best_score = ",", -1.0
     for delim in (",", ";", "\t"):
         try:
@@ -255,8 +383,28 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(data: bytes, file_name: str) -> Workbook:
-    """A CSV as one sheet named after the file; row 1 is the first record."""
+def _records(text: str, delim: str, cap: int, file_name: str, max_rows: int) -> list[list[Any]]:
+    """The CSV's records as cleaned rows, refused as soon as there are more than `cap` (before the
+    whole list is built: a 2 MB file of a million one-cell lines would otherwise take ~0.5 GB)."""
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        records = list(itertools.islice(reader, cap + 1))
+    except csv.Error as e:
+        raise IngestError(f"{file_name} is not a readable CSV: {e}.", "Not a spreadsheet") from e
+    if len(records) > cap:
+        raise IngestError(
+            f"{file_name} has more than {cap:,} lines: a report may hold at most {max_rows:,} action rows, "
+            f"so this is more than the {max_rows:,} allowed. Split the report, or delete the lines "
+            "after its last action.",
+            "The file is too large",
+        )
+    return [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+
+
+def read_csv(data: bytes, file_name: str, max_rows: int = DEFAULT_MAX_ROWS) -> Workbook:
+    """A CSV as one sheet named after the file; row 1 is the first record.
+
+    More than `max_rows + CSV_EXTRA_ROWS` records is refused before they are all held."""
     if b"\x00" in data:
         raise IngestError(
             f"{file_name} contains NUL bytes, so it is not a text CSV (it may be a binary file "
@@ -265,14 +413,11 @@ def read_csv(data: bytes, file_name: str) -> Workbook:
         )
     text = decode_text(data)
     sniffed = sniff_delimiter(text)
+    cap = max_rows + CSV_EXTRA_ROWS
     rows: list[list[Any]] = []
     # the delimiter under which a header row is recognised wins over the one that merely splits evenly
     for delim in (sniffed, *[d for d in (",", ";", "\t") if d != sniffed]):
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-        except csv.Error as e:
-            raise IngestError(f"{file_name} is not a readable CSV: {e}.", "Not a spreadsheet") from e
-        candidate = [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+        candidate = _records(text, delim, cap, file_name, max_rows)
         if not rows:
             rows = candidate
         if find_header_row(candidate) is not None:
@@ -282,8 +427,12 @@ def read_csv(data: bytes, file_name: str) -> Workbook:
     return Workbook(file_name, "csv", [Sheet(name, rows, [], [])])
 
 
-def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int) -> Workbook:
-    """Read any supported file, or raise IngestError saying why it cannot be read."""
+def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int,
+                  max_rows: int = DEFAULT_MAX_ROWS) -> Workbook:
+    """Read any supported file, or raise IngestError saying why it cannot be read.
+
+    `max_rows` (action rows a report may hold) bounds what is read: a sheet's range of cells
+    (`check_extent`) and a CSV's lines."""
     if not data:
         raise IngestError(f"{file_name} is empty (0 bytes). Upload the saved report.", "The file is empty")
     if len(data) > max_bytes:
@@ -305,7 +454,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompress
             "Save it as .xlsx",
         )
     if data.startswith(ZIP_MAGIC):
-        return read_xlsx(data, file_name, max_uncompressed)
+        return read_xlsx(data, file_name, max_uncompressed, max_rows)
     if suffix in SPREADSHEET_SUFFIXES or suffix == ".xls":
         raise IngestError(
             f"{file_name} is not an Excel workbook even though its name ends in {suffix} "
@@ -313,8 +462,19 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompress
             "Not a spreadsheet",
         )
     if suffix in CSV_SUFFIXES or suffix == "":
-        return read_csv(data, file_name)
+        return read_csv(data, file_name, max_rows)
     raise IngestError(
         f"{file_name} is not a spreadsheet Lekgotla reads. Upload an .xlsx, .xlsm or .csv file.",
         "Not a spreadsheet",
     )
+
+
+def read_sheets(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int,
+                max_rows: int = DEFAULT_MAX_ROWS) -> Workbook:
+    """`read_workbook` with every visible sheet read now and cut to `max_rows + CSV_EXTRA_ROWS`
+    rows: plain data that can leave a worker process (the mapping editor's view of a file)."""
+    wb = read_workbook(data, file_name, max_bytes=max_bytes, max_uncompressed=max_uncompressed,
+                       max_rows=max_rows)
+    keep = max_rows + CSV_EXTRA_ROWS
+    sheets = [Sheet(s.name, s.rows[:keep], s.formula_cells_without_value, s.error_cells) for s in wb.sheets]
+    return Workbook(wb.file_name, wb.kind, sheets, wb.hidden_sheets)

@@ -10,7 +10,7 @@ from ingest import db
 from ingest.access import CLI, User, audit, require
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import normalise
-from ingest.locate import Register, department_key
+from ingest.locate import Register, department_key, no_department_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
 from ingest.values import ParseError, parse_text
@@ -117,6 +117,11 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
             if name is None:
                 continue
             key = department_key(name)
+            if not key:
+                j, header = rec["_cols"]["department"]
+                out.problems.append(Problem("error", no_department_message(name), "Departments",
+                                            rec["_row"], column_letter(j), header, name))
+                continue
             if key in names:
                 j, header = rec["_cols"]["department"]
                 out.problems.append(Problem("error", f"Department {name!r} is listed twice (also row "

@@ -51,9 +51,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("require_login", False, bool,
             "Make login mandatory: the dashboard refuses to start without an [auth] section in "
             ".streamlit/secrets.toml instead of running in demo mode."),
+    Setting("backup_dir", "", str,
+            "Folder on the server for backups (taken on Settings and on schedule); empty: a "
+            "'backups' folder beside the database. Put it on another disk for a real backup."),
+    Setting("backup_every_hours", 24, int,
+            "Hours between the backups the dashboard takes by itself while it runs; 0: none."),
+    Setting("backup_keep", 14, int,
+            "How many scheduled backups to keep in the backup folder (the oldest are deleted; "
+            "backups taken by hand on Settings are never deleted)."),
     Setting("admin_emails", "", str,
             "Comma-separated emails let in as admin on their first login when no user record "
             "exists for them yet (to add the first administrator; manage everyone on Users)."),
+    Setting("email_verified_providers", "", str,
+            "Comma-separated identity providers trusted to send only verified emails, named by "
+            "issuer URL (the token's iss) or by their [auth.NAME] name ('default' for the unnamed "
+            "one): a login whose token has no email_verified claim is let in only from these "
+            "(Microsoft Entra ID sends no such claim); email_verified false is always refused."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -78,6 +91,10 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         ) from e
     if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
         raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
+    least = {"backup_every_hours": 0, "backup_keep": 1}.get(setting.name)
+    if least is not None and value < least:
+        raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
+                            f"{setting.help}")
     return value
 
 
@@ -130,4 +147,14 @@ def validate_value(name: str, raw: Any) -> Any:
 def db_path() -> Path:
     """The database file: `LEKGOTLA_DB`, else `data/lekgotla.duckdb` in the project folder."""
     path = Path(str(get("db")))
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def backup_dir(database: Path | None = None) -> Path:
+    """The backup folder: `LEKGOTLA_BACKUP_DIR`, else `backups` beside the database file
+    (`database`, else the one configured)."""
+    text = str(get("backup_dir")).strip()
+    if not text:
+        return (database or db_path()).resolve().parent / "backups"
+    path = Path(text)
     return path if path.is_absolute() else PROJECT_ROOT / path

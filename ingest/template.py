@@ -7,13 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ingest import db
+from ingest.access import User, require
 from ingest.load import sql
+from ingest.neutral import neutral
 from ingest.register import current_register
 from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
 
@@ -49,6 +52,15 @@ def _missing(v: Any) -> bool:
         return False
 
 
+def _put(cell: Cell, value: Any) -> Cell:
+    """Write `value`; text a spreadsheet would run gets the exports' apostrophe (SPEC §7) and is
+    stored as a string, never a formula (uploaded back, the apostrophe is read away)."""
+    cell.value = neutral(value)
+    if cell.data_type == "f":  # openpyxl makes any text starting with "=" a formula
+        cell.data_type = "s"
+    return cell
+
+
 def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
     ws = wb.create_sheet("Lists")
     lists = {"status": list(STATUSES), "objective_id": objective_ids, "quality_review": list(QUALITY),
@@ -58,7 +70,7 @@ def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
     for j, (name, values) in enumerate(lists.items(), start=1):
         ws.cell(row=1, column=j, value=name)
         for i, v in enumerate(values, start=2):
-            ws.cell(row=i, column=j, value=v)
+            _put(ws.cell(row=i, column=j), v)
         if values:
             letter = get_column_letter(j)
             refs[name] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
@@ -66,8 +78,12 @@ def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
     return refs
 
 
-def build_template(con: db.Connection, department: str, period: Period) -> bytes:
-    """An .xlsx a department head fills in for `period` (SPEC §7 Upload)."""
+def build_template(con: db.Connection, department: str, period: Period, *, user: User) -> bytes:
+    """An .xlsx a department head fills in for `period` (SPEC §7 Upload).
+
+    AccessDenied (logged) unless `user` may download the template of `department`: admin, the
+    M&E team, and the department's own heads (the `template` permission of `ingest.access`)."""
+    require(con, user, "template", department, period.key)
     register = current_register(con)
     actions = open_actions(con, department, period)
     wb = Workbook()
@@ -79,7 +95,7 @@ def build_template(con: db.Connection, department: str, period: Period) -> bytes
     meta = (("Department", department), ("Reporting period", period.label), ("Date submitted", None))
     for i, (label, value) in enumerate(meta, start=2):
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=i, column=2, value=value)
+        cell = _put(ws.cell(row=i, column=2), value)
         if label == "Date submitted":
             cell.number_format = DATE_FORMAT
             cell.protection = Protection(locked=False)
@@ -107,7 +123,7 @@ def build_template(con: db.Connection, department: str, period: Period) -> bytes
                     prefill = prefill.date()
                 if canon == "due_date" and prefill is None:
                     prefill = actions[r - first].get("due_text")
-                cell.value = prefill
+                _put(cell, prefill)
                 if canon == "action_id":
                     cell.fill = LOCKED_FILL
     refs = _lists_sheet(wb, sorted(register.objective_ids))
@@ -137,7 +153,7 @@ def build_template(con: db.Connection, department: str, period: Period) -> bytes
         "Dates as 28/02/2025; the due date may also be a phrase such as 'Week 2 (March)' or 'End of Q2'.",
         "Do not change the Action ID of a continuing action: its history is joined on it.",
     ), start=1):
-        info.cell(row=i, column=1, value=line)
+        _put(info.cell(row=i, column=1), line)
     info.column_dimensions["A"].width = 110
     out = io.BytesIO()
     wb.save(out)

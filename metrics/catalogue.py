@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ingest.db import Connection
 from ingest.errors import QueryError
+from ingest.locate import department_key
 from metrics import queries
 from metrics.filters import Filters, months_of, periods_between, quarter_of
 from metrics.kpis import periods_with_data
-
-
-def _key(name: str) -> str:
-    """A name compared ignoring case, spaces and punctuation (as ingest matches departments)."""
-    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def list_departments(con: Connection) -> pd.DataFrame:
@@ -44,8 +38,9 @@ def match_department(con: Connection, name: str) -> str:
     """The known department a name means (ignoring case, spaces, punctuation), or QueryError
     listing the departments that exist."""
     known = [str(d) for d in list_departments(con)["department"]]
+    key = department_key(name)  # the one comparison ingest makes ('&' reads as 'and')
     for department in known:
-        if _key(department) == _key(name):
+        if key and department_key(department) == key:
             return department
     raise QueryError(
         f"Unknown department {name!r}. Departments: {', '.join(known) or '(none loaded yet)'}."

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pandas as pd
 
 from ingest.db import Connection
 from ingest.errors import QueryError
+from ingest.neutral import FORMULA_STARTS, PREFIX, neutral
 from metrics.actions import figures_for_months, resolve_month
 from metrics.filters import Filters
 from metrics.xlsx import xlsx_bytes
 
-# A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
-
-
-def _neutral(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -36,11 +29,11 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
             # a text column at once: only the cells that start like a formula change
             risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
             cells = values.to_numpy(dtype=object)
-            cells[risky] = ["'" + v for v in cells[risky]]
+            cells[risky] = [PREFIX + v for v in cells[risky]]
             out[column] = pd.Series(cells, index=out.index, dtype=object)
         elif values.dtype == object:
-            out[column] = values.map(_neutral).astype(object)
-    out.columns = [_neutral(c) for c in out.columns]
+            out[column] = values.map(neutral).astype(object)
+    out.columns = [neutral(c) for c in out.columns]
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS
-from metrics.export import FORMULA_STARTS
+from ingest.neutral import neutral
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_format import KPIS, Col, describe_filters, period_label, period_span
@@ -91,13 +91,6 @@ SOURCE_COLUMNS: tuple[Col, ...] = (
     Col("uploaded_by", "Uploaded by", width=14), Col("row_count", "Rows", "int", 7),
     Col("warning_count", "Warnings", "int", 9), Col("versions", "Versions", "int", 9),
 )
-
-
-def neutral(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula, with a leading apostrophe (SPEC §7)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def cell_value(value: Any, kind: str) -> Any:

@@ -246,6 +246,29 @@ def test_an_unverified_email_is_refused(db_path: Path, monkeypatch: pytest.Monke
     assert "not verified" in texts(at)
 
 
+def test_an_email_without_the_verified_claim_is_refused(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    identity = signed_in(EMAILS["admin"])
+    del identity["email_verified"]  # as Entra ID, or a provider letting anyone type an address
+    monkeypatch.setenv("LEKGOTLA_EMAIL_VERIFIED_PROVIDERS", "https://login.microsoftonline.com/x/v2.0")
+    at = open_url(db_path, monkeypatch, "users", identity)
+    assert at.title[0].value == "No access yet"
+    assert "did not say whether this email address is verified" in texts(at)
+    refused = audit_rows(db_path, "login")
+    assert [r[:3] for r in refused] == [(EMAILS["admin"], "login", "refused")]
+    assert json.loads(refused[0][5])["reason"] == "email_verified missing"
+
+
+def test_an_email_without_the_claim_is_trusted_from_a_provider_the_setting_names(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    identity = signed_in(EMAILS["admin"])
+    del identity["email_verified"]
+    monkeypatch.setenv("LEKGOTLA_EMAIL_VERIFIED_PROVIDERS", "entra, HTTP://idp.test/")
+    at = open_url(db_path, monkeypatch, "users", identity)
+    assert at.title[0].value != "No access yet"
+    assert [r[:3] for r in audit_rows(db_path, "login")] == [(EMAILS["admin"], "login", "ok")]
+
+
 def test_a_login_is_logged_once_per_session(db_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_url(db_path, monkeypatch, "overview", signed_in(EMAILS["leadership"]))

@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 import metrics
 from ingest import db, mappings_store
+from ingest.access import CLI
 from ingest.load import load_file
 from ingest.mapping import mapping_from_dict
 
@@ -295,7 +296,7 @@ def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.Monke
         "values": {"status": {"Green": "In progress", "Red": "Delayed", "Blue": "Completed"}},
     }, "tracker")
     con = db.connect(db_path)
-    mappings_store.save_mapping(con, "tracker", mapping)
+    mappings_store.save_mapping(con, CLI, "tracker", mapping)
     con.close()
     data = workbook([
         ["Project Code", "Project Title", "RAG", "Done so far"],

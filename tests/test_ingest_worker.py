@@ -27,8 +27,9 @@ def big_csv(rows: int = 400_000) -> bytes:
 
 
 def test_a_file_that_needs_too_much_memory_is_refused() -> None:
-    parsed = parse_file_bounded(big_csv(), "Finance_2025-02.csv", Options(max_bytes=10**9), timeout_s=120,
-                                memory_mb=60)
+    # max_rows raised so that the CSV line cap (max_rows + 1000) lets the reading begin
+    parsed = parse_file_bounded(big_csv(), "Finance_2025-02.csv", Options(max_bytes=10**9, max_rows=10**6),
+                                timeout_s=120, memory_mb=60)
     assert parsed.unreadable
     assert parsed.errors[0].message.startswith("Reading Finance_2025-02.csv needed more than 60 MB of memory")
 
@@ -41,6 +42,7 @@ def test_a_file_that_takes_too_long_is_refused() -> None:
 def test_bounded_upload_writes_nothing_when_refused(con: db.Connection, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LEKGOTLA_READ_MEMORY_MB", "60")
     monkeypatch.setenv("LEKGOTLA_MAX_UPLOAD_MB", "100")
+    monkeypatch.setenv("LEKGOTLA_MAX_ROWS", "1000000")  # past the CSV line cap: the memory limit refuses it
     [o] = load_file(con, big_csv(), "Finance_2025-02.csv", bounded=True)
     assert o.status == "rejected" and "needed more than 60 MB" in o.problems[0].message
     assert con.execute("SELECT count(*) FROM action_status").fetchall() == [(0,)]

@@ -37,6 +37,7 @@ oidc = pytest.importorskip("oidc_provider_mock")
 HEAD = "nomvula.dlamini@lekgotla.example"  # head of Finance in the sample register
 ADMIN = "policy.office@lekgotla.example"
 STRANGER = "stranger@elsewhere.example"
+UNVERIFIED = "lindiwe.unverified@lekgotla.example"  # a user whose provider sends no email_verified
 COOKIE = "_streamlit_user"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -52,6 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         load_file(con, (SAMPLE / "reports" / name).read_bytes(), name)
     save_user(con, CLI, HEAD, "department_head", "Nomvula Dlamini", ("Finance",))
     save_user(con, CLI, ADMIN, "admin", "Policy Office")
+    save_user(con, CLI, UNVERIFIED, "leadership", "Lindiwe")
     con.close()
     with oidc.run_server_in_thread(port=0) as server:
         idp = f"http://localhost:{server.server_port}"
@@ -78,9 +80,9 @@ def context(browser: Any) -> Iterator[Any]:
     ctx.close()
 
 
-def log_in(page: Any, site: dict[str, str], email: str) -> None:
+def log_in(page: Any, site: dict[str, str], email: str, verified: bool | None = True) -> None:
     """From the login page through the identity provider's form and back to the dashboard."""
-    sign_in(page, site["app"], site["idp"], email)
+    sign_in(page, site["app"], site["idp"], email, verified)
 
 
 def on_login_page(page: Any) -> bool:
@@ -168,3 +170,17 @@ def test_an_unknown_identity_is_refused_and_the_admin_sees_it_in_the_audit_log(
              for t in page.locator("[data-testid='stMetric']").all()}
     assert (tiles["Entries"], tiles["Refused"]) == ("1", "1")
     admin.close()
+
+
+def test_a_token_without_email_verified_is_refused(browser: Any, site: dict[str, str]) -> None:
+    """The provider sends no email_verified claim and the email_verified_providers setting does
+    not name it: an active user's address is not trusted, so nobody gets in with it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site["app"])
+    log_in(page, site, UNVERIFIED, verified=None)
+    page.locator("h1", has_text="No access yet").wait_for()
+    body = page.inner_text("body")
+    assert "did not say whether this email address is verified" in body
+    assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
+    context.close()

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from ingest import db
+from ingest.access import CLI
 from ingest.load import change_summary, load_file, options_for
 from ingest.parse import parse_file
 from metrics.actions import action_figures
@@ -171,7 +172,7 @@ def test_template_only_month_keeps_finance_completion(tmp_path: Path) -> None:
         june = kpis(con, Filters(period="2025-06", departments=("Finance",)))
         assert june["actions"] == 11 and june["completion_rate"] == pytest.approx(7 / 11)
         from ingest.dates import Period
-        wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 7))))
+        wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 7), user=CLI)))
         ws = wb["Actions"]
         assert ws["A4"].value == "Date submitted"
         ws["B4"] = datetime(2025, 8, 5)

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth, components, theme
+from dashboard import auth, backups, components, theme
 from dashboard.data import Data
 from ingest import db, mappings_store
-from ingest.access import audit, change_setting
+from ingest.access import change_setting
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
@@ -22,8 +22,9 @@ st.caption("The register of strategic objectives and departments, and the thresh
 for message in st.session_state.pop(FLASH, []):
     st.success(message, icon=":material/check_circle:")
 
-register, thresholds, mappings = st.tabs(["Strategy register", "KPI thresholds",
-                                          "Saved mappings"])
+register, thresholds, mappings, *admin = st.tabs(
+    ["Strategy register", "KPI thresholds", "Saved mappings"]
+    + (["Backups"] if auth.may(user, "backup") else []))
 
 with register:
     versions = d(views.register_versions)
@@ -149,7 +150,10 @@ with mappings:
         with st.expander(name):
             st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
             if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
-                mappings_store.delete_mapping(d.con, name)
-                audit(d.con, user, "mapping", "deleted", mapping=name)
+                mappings_store.delete_mapping(d.con, user, name)  # checked and audited there
                 st.session_state[FLASH] = [f"Mapping “{name}” deleted."]
                 st.rerun()
+
+if admin:  # the Backups tab, for those who may take backups
+    with admin[0]:
+        backups.section(d, user)

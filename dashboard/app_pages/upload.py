@@ -11,7 +11,6 @@ from ingest import mappings_store
 from ingest.errors import IngestError
 from ingest.load import options_for
 from ingest.parse import can_load
-from ingest.read import read_workbook
 from ingest.template import build_template
 from metrics import views
 
@@ -43,7 +42,7 @@ else:
     period = middle.selectbox("Reporting period", periods, key="template_period",
                               format_func=uploads.label)
     right.download_button(
-        "Template", d(build_template, department, uploads.period_of(period)),
+        "Template", d(build_template, department, uploads.period_of(period), user=user),
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
@@ -66,16 +65,15 @@ if file is None:
 data = file.getvalue()
 sha = hashlib.sha256(data).hexdigest()
 key = sha[:12]
-saved = mappings_store.list_mappings(d.con)
+saved = mappings_store.list_mappings(d.con, user)
 how = st.selectbox("Read the columns with", [uploads.HEADERS, *saved, uploads.NEW_MAPPING],
                    key=f"how-{key}", help="A workbook that does not use the template's headers "
                    "is read through a mapping: build one here and save it for next time.")
 mapping = mappings_store.get_mapping(d.con, how) if how in saved else None
 if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
         "Adjust this mapping", key=f"adjust-{key}")):
-    try:
-        workbook = read_workbook(data, file.name, max_bytes=max_mb * 1_000_000,
-                                 max_uncompressed=int(d.setting("max_uncompressed_mb")) * 1_000_000)
+    try:  # in a worker process: a file that would crash its reader cannot take the server down
+        workbook = uploads.read_for_mapping(d.con, data, file.name, sha)
     except IngestError as e:
         components.error(e)
         st.stop()
@@ -83,7 +81,7 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
         mapping = mapping_form.editor(d.con, workbook, mapping, key=f"map-{key}")
         if mapping is None:
             st.stop()
-        mapping_form.save_form(d.con, mapping, key=f"map-{key}")
+        mapping_form.save_form(d.con, user, mapping, key=f"map-{key}")
 
 # read in a worker process with the time and memory limits of the settings (SPEC §2.4)
 detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
@@ -93,7 +91,7 @@ skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
-uploads.report(parsed, data, file.name, skip)
+uploads.report(parsed, data, file.name, skip, uploads.limits(d.con))
 if problem is not None:
     st.error(problem, icon=":material/error:")
     st.stop()

@@ -49,6 +49,9 @@ EXPECTED: dict[str, str] = {
     "random_bytes.csv": "No header row found",
     "macro_workbook.xlsm": "ok",
     "excel_error_cells.xlsx": "shows the Excel error",
+    "corner_cells.xlsx": "Delete the stray content beyond",
+    "relationship_bait.xlsx": "cannot be read as a workbook",
+    "far_cell_no_dimension.xlsx": "Delete the stray content beyond",
 }
 
 
@@ -96,6 +99,57 @@ def entity_attack(doctype: str, entity: str) -> bytes:
         xml = re.sub(r"^<\?xml[^>]*\?>", "", xml)
         return doctype + re.sub(r"<t>A1</t>", f"<t>{entity}</t>", xml, count=1)
     return with_sheet_xml(good(), change)
+
+
+def with_part(data: bytes, part: str, content: bytes | None) -> bytes:
+    """The workbook with one zip part replaced (or removed when `content` is None)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            if item.filename == part:
+                if content is not None:
+                    z.writestr(item.filename, content)
+            else:
+                z.writestr(item.filename, src.read(item.filename))
+    return out.getvalue()
+
+
+def corner_cells() -> bytes:
+    """Cells only at A1 and XFD1048576: a dense read would ask for 17 billion cells (~550 GB)."""
+    wb = Workbook()
+    wb.active["A1"], wb.active["XFD1048576"] = "Action ID", "x"  # type: ignore[index]
+    return save(wb)
+
+
+def relationship_bait() -> bytes:
+    """A workbook.xml.rels of `<Relationship ` and 20,000 `Id="a" `: a backtracking pattern takes
+    quadratic time on it (13-16 s before the fix)."""
+    bait = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship ' + b'Id="a" ' * 20_000)
+    return with_part(good(), "xl/_rels/workbook.xml.rels", bait)
+
+
+def far_cell_no_dimension() -> bytes:
+    """A far cell (XFD200000) in a report whose `<dimension>` tag is removed: the real extent counts."""
+    wb = workbook([HEADER, *rows(3)])
+    wb.active["XFD200000"] = "stray"  # type: ignore[index]
+    return with_sheet_xml(save(wb), lambda x: re.sub(r"<dimension [^>]*/>", "", x))
+
+
+def million_line_csv() -> bytes:
+    """A 2 MB CSV of a million one-cell lines (built at test time: not in the corpus on disk)."""
+    return b"x\n" * 1_000_000
+
+
+def hidden_big_sheet(cells: int = 500_000) -> bytes:
+    """A valid report plus a hidden sheet of `cells` numbers (~1 MB; built at test time)."""
+    wb = workbook([HEADER, *rows(3)])
+    hidden = wb.create_sheet("Lookup")
+    for _ in range(cells // 10):
+        hidden.append(list(range(10)))
+    hidden.sheet_state = "hidden"
+    return save(wb)
 
 
 def build() -> dict[str, bytes]:
@@ -162,6 +216,9 @@ def build() -> dict[str, bytes]:
     files["macro_workbook.xlsm"] = good()
     files["excel_error_cells.xlsx"] = with_sheet_xml(
         good(), lambda x: re.sub(r'<c r="D2"[^>]*>.*?</c>', '<c r="D2" t="e"><v>#DIV/0!</v></c>', x, count=1))
+    files["corner_cells.xlsx"] = corner_cells()
+    files["relationship_bait.xlsx"] = relationship_bait()
+    files["far_cell_no_dimension.xlsx"] = far_cell_no_dimension()
     assert set(files) == set(EXPECTED)
     return files
 

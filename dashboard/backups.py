@@ -1,0 +1,77 @@
+"""Settings → Backups (admin): take a backup while the dashboard runs, see and download them.
+
+The dashboard holds the database, so it is the one process that can copy it while in use
+(`ingest.backup`); taking and downloading a backup are checked and audited there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data, theme
+from dashboard.data import Data
+from ingest import settings
+from ingest.access import User
+from ingest.backup import SCHEDULED, backup_files, download, take_backup
+from ingest.errors import LekgotlaError
+
+FLASH = "backups_flash"
+
+
+def _code(value: object) -> str:
+    """A path shown as code, so no character in it reads as Markdown."""
+    return "`" + str(value).replace("`", "'") + "`"
+
+
+def section(d: Data, user: User) -> None:
+    """The Backups tab: what is backed up where, Back up now, and the backups to download."""
+    folder = settings.backup_dir()
+    every, keep = int(settings.get("backup_every_hours")), int(settings.get("backup_keep"))
+    schedule = (f"The dashboard also takes one by itself every {every} hours and keeps the "
+                f"newest {keep} of those" if every > 0 else
+                "Scheduled backups are off (setting backup_every_hours is 0)")
+    st.caption(f"A backup is a complete copy of the database, consistent even while reports "
+               f"are being uploaded, written to {_code(folder)} on the server. {schedule}; "
+               "the ones taken here are never deleted by it. To put one back, stop the "
+               "dashboard and run `python -m ingest restore FILE` (README, Backups).")
+    for message in st.session_state.pop(FLASH, []):
+        st.success(message, icon=":material/check_circle:")
+    failed = data.backups().error
+    if failed:
+        st.warning(f"The last scheduled backup failed: {failed}", icon=":material/warning:")
+    if st.button("Back up now", type="primary", key="backup-now", icon=":material/backup:"):
+        try:
+            with st.spinner("Copying the database…"):
+                made = take_backup(d.con, user, folder)
+        except LekgotlaError as e:
+            components.error(e)
+        else:
+            st.session_state[FLASH] = [
+                f"Backup written: {_code(made.path.name)} ({made.rows:,} rows in "
+                f"{len(made.tables)} tables, {made.size / 1e6:.1f} MB)."]
+            st.rerun()
+    files = backup_files(folder)
+    if not files:
+        components.empty("No backup in the backup folder yet: take one with Back up now.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "file": p.name, "taken": theme.a_datetime(datetime.fromtimestamp(p.stat().st_mtime)),
+        "size_mb": round(p.stat().st_size / 1e6, 1),
+        "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files]),
+        hide_index=True, key="backup-files", column_config={
+            "file": "File", "taken": "Taken", "kind": "Kind",
+            "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")})
+    name = st.selectbox("Backup to download", [p.name for p in files], key="backup-file")
+    chosen = folder / str(name)
+    con = data.connection()
+
+    def build() -> bytes:  # runs in the server's thread when the button is clicked
+        return download(con.cursor(), user, Path(chosen))
+
+    st.download_button("Download this backup", build, file_name=chosen.name,
+                       mime="application/octet-stream", key="backup-download",
+                       on_click="ignore", icon=":material/download:")

@@ -1,0 +1,2 @@
+-- Remove a saved mapping. Parameter: $name.
+DELETE FROM mappings WHERE name = $name
