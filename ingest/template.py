@@ -1,4 +1,6 @@
-"""The department's report workbook for a period: open actions pre-filled, drop-down lists, IDs locked."""
+"""The department's report workbook for a period: open actions pre-filled, drop-down lists, IDs locked,
+and below them, locked and greyed, the actions completed earlier (the whole plan, README "The plan
+carries over")."""
 
 from __future__ import annotations
 
@@ -37,11 +39,13 @@ EDITABLE_ROWS = 300  # blank rows below the pre-filled actions, open for new act
 HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
 LOCKED_FILL = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
 DATE_FORMAT = "dd/mm/yyyy"
+DONE_FONT = Font(color="595959")  # 7:1 on the grey fill: greyed, still readable
 
 
-def open_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
-    """The department's actions from its last report before `period` that are not Completed or Cancelled."""
-    df = con.execute(sql("open_actions"), {"d": department, "p": period.key}).df()
+def plan_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
+    """The department's plan from its last report before `period`, Cancelled left out: the open
+    actions first, then the Completed ones."""
+    df = con.execute(sql("plan_actions"), {"d": department, "p": period.key}).df()
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
@@ -85,7 +89,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     M&E team, and the department's own heads (the `template` permission of `ingest.access`)."""
     require(con, user, "template", department, period.key)
     register = current_register(con)
-    actions = open_actions(con, department, period)
+    actions = plan_actions(con, department, period)
+    done_from = sum(a["status"] != "Completed" for a in actions)  # index of the first Completed one
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -114,7 +119,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(row=r, column=j)
             prefilled = r - first < len(actions)
-            cell.protection = Protection(locked=bool(prefilled and canon == "action_id"))
+            done = prefilled and r - first >= done_from
+            cell.protection = Protection(locked=bool(prefilled and (canon == "action_id" or done)))
             if canon in ("start_date", "due_date", "completion_date"):
                 cell.number_format = DATE_FORMAT
             if prefilled:
@@ -124,8 +130,14 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
                 if canon == "due_date" and prefill is None:
                     prefill = actions[r - first].get("due_text")
                 _put(cell, prefill)
-                if canon == "action_id":
+                if canon == "action_id" or done:
                     cell.fill = LOCKED_FILL
+                if done:
+                    cell.font = DONE_FONT
+    if done_from < len(actions):
+        ws.cell(row=first + done_from, column=1).comment = Comment(
+            "Completed earlier: shown so that you see the whole plan, locked. They stay Completed in "
+            "Lekgotla whether or not the report lists them.", "Lekgotla")
     refs = _lists_sheet(wb, sorted(register.objective_ids))
     col_of = {canon: get_column_letter(j) for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1)}
     for canon, ref in refs.items():
@@ -148,6 +160,10 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     for i, line in enumerate((
         f"Report for {department}, {period.label}.",
         "Update every action's status, progress, spend and dates; add new actions in the empty rows.",
+        "The grey rows are actions completed earlier, shown so you see the whole plan: they stay "
+        "Completed whether or not the report lists them.",
+        "An open action left out of the report stays in the plan as last reported, flagged 'not "
+        "reported': report it, or mark it Cancelled with a reason.",
         "Status, objective, quality review, reason code and risk level come from drop-down lists.",
         "Give a reason code for every action that is At risk or Delayed.",
         "Dates as 28/02/2025; the due date may also be a phrase such as 'Week 2 (March)' or 'End of Q2'.",

@@ -320,9 +320,12 @@ def test_template_for_the_next_period_holds_the_open_actions(
     at = app(db_path, monkeypatch, "upload")
     assert at.selectbox(key="template_period").value == "2025-07"
     sheet = load_workbook(io.BytesIO(downloads.named("Finance_2025-07.xlsx")))["Actions"]
-    ids = [r[0] for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]]
-    # Finance June: 11 actions, 7 Completed → the 4 open ones are carried forward
-    assert ids == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
+    rows = [r for r in sheet.iter_rows(min_row=7) if r[0].value]
+    # Finance June: 11 actions, 7 Completed → the 4 open ones to update, then the 7 completed
+    # earlier, locked (the whole plan)
+    assert [r[0].value for r in rows[:4]] == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
+    assert [r[9].value for r in rows[4:]] == ["Completed"] * 7
+    assert not rows[0][1].protection.locked and all(r[1].protection.locked for r in rows[4:])
 
 
 def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

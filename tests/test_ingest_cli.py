@@ -91,6 +91,9 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
     open_before = con.execute(
         "SELECT action_id FROM action_status WHERE department = 'Finance' AND period = '2025-06' AND is_current "
         "AND status NOT IN ('Completed', 'Cancelled') ORDER BY source_row").fetchall()
+    done_before = con.execute(
+        "SELECT action_id FROM action_status WHERE department = 'Finance' AND period = '2025-06' AND is_current "
+        "AND status = 'Completed' ORDER BY source_row").fetchall()
     con.close()
     out = tmp_path / "Finance_2025-07.xlsx"
     assert main(["template", "--department", "finance", "--period", "2025-07", "--out", str(out), "--db", str(dbp)]) == 0
@@ -102,7 +105,14 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
     ids = [ws.cell(row=r, column=1).value for r in range(7, 7 + len(open_before))]
     assert ids == [r[0] for r in open_before]
     assert ws.protection.sheet and ws["A7"].protection.locked and not ws["B7"].protection.locked
-    assert not ws.cell(row=7 + len(open_before), column=1).protection.locked  # room for new actions
+    # below them, locked and greyed, the 7 actions completed earlier: the whole plan
+    done = range(7 + len(open_before), 7 + len(open_before) + len(done_before))
+    assert [ws.cell(row=r, column=1).value for r in done] == [r[0] for r in done_before]
+    assert all(ws.cell(row=r, column=c).protection.locked for r in done for c in (1, 2, 10, 11))
+    assert {ws.cell(row=r, column=10).value for r in done} == {"Completed"}
+    assert ws.cell(row=done[0], column=2).fill.start_color.rgb.endswith("E7E6E6")
+    new = done[-1] + 1
+    assert not ws.cell(row=new, column=1).protection.locked  # room for new actions
     lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["J"].startswith("=Lists!$A$2")  # status drop-down
     assert lists["C"].startswith("=Lists!$B$2")  # objective drop-down
@@ -114,7 +124,6 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
         ws.cell(row=r, column=10, value="In progress")
         ws.cell(row=r, column=11, value=50)
         ws.cell(row=r, column=21, value=None)
-    new = 7 + len(open_before)
     for col, value in ((1, "FIN-99"), (2, "Publish the mid-year budget review report"), (3, "SO1"),
                        (10, "Not started"), (11, 0)):
         ws.cell(row=new, column=col, value=value)
@@ -128,8 +137,9 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
     assert n == [(1, dt.datetime(2025, 8, 5))]
     rows = con.execute("SELECT count(*) FILTER (WHERE carried_from_upload IS NULL), count(*) "
                        "FROM action_status WHERE period = '2025-07' AND is_current").fetchall()
-    # the rows filled in, and with them June's 7 Completed actions carried over (the plan: 11 + 1)
-    assert rows == [(len(open_before) + 1, len(open_before) + 1 + 7)]
+    # every row of the template is read: the open ones filled in, the 7 Completed ones as they were,
+    # and the new action; nothing left to carry over
+    assert rows == [(len(open_before) + len(done_before) + 1,) * 2]
     con.close()
 
 

@@ -1,5 +1,6 @@
--- The department's open actions (not Completed or Cancelled) from its last report before a
--- period: what its template for that period is pre-filled with. Parameters: $d department, $p period.
+-- The department's plan from its last report before a period (Cancelled left out; actions it
+-- carried over included): what its template for that period is pre-filled with, the open actions
+-- to update and, below them, the Completed ones for reference. Parameters: $d department, $p period.
 WITH last_report AS (
     SELECT max(period) AS period FROM uploads
     WHERE department = $d AND is_current AND period < $p
@@ -10,5 +11,5 @@ SELECT action_id, action, objective_id, responsible, resources, budget_allocated
        comments
 FROM action_status
 WHERE department = $d AND is_current AND period = (SELECT period FROM last_report)
-  AND status NOT IN ('Completed', 'Cancelled')
-ORDER BY source_row
+  AND status <> 'Cancelled'
+ORDER BY status = 'Completed', source_row, action_id
