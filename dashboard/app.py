@@ -14,10 +14,14 @@ import streamlit as st
 
 from dashboard import auth, components, data, filters, startup
 from ingest.errors import LekgotlaError
+from metrics.markup import md
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="Lekgotla", page_icon=":material/insights:", layout="wide",
+# a local file, served by the app: a `:material/...:` page icon is fetched from fonts.gstatic.com
+# (and an emoji one drawn from a CDN), which an intranet behind a firewall cannot reach
+ICON = Path(__file__).resolve().parent / "icon.svg"
+st.set_page_config(page_title="Lekgotla", page_icon=ICON, layout="wide",
                    initial_sidebar_state="expanded")
 
 
@@ -27,7 +31,7 @@ try:
     d = data.Data()
     user = auth.gate(d)  # the login or no-access page stops the run here
 except LekgotlaError as e:
-    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
+    st.error(f"**{md(e.title)}.** {md(e.message)}", icon=":material/error:")
     st.stop()
 
 NEEDS: dict[st.Page, str] = {}  # page -> the permission (ingest.access.PERMISSIONS) it needs

@@ -31,6 +31,7 @@ from dashboard.data import Data
 from ingest import access, settings
 from ingest.access import PERMISSIONS, ROLES, SYSTEM, User
 from ingest.errors import LekgotlaError
+from metrics.markup import md
 
 DEMO_EMAIL = "demo"
 ROLE_LABELS: dict[str, str] = {
@@ -140,7 +141,7 @@ def _not_for_role(d: Data, user: User, title: str, url_path: str, action: str
         st.title("Not available to your role")
         roles = [ROLE_LABELS[r] for r in ROLES if r in PERMISSIONS.get(action, set())]
         st.warning(f"**{title}** is for {' and '.join(roles) or 'nobody'}. You act as "
-                   f"{user.email} with the role {role_label(user)}: the pages in the menu are "
+                   f"{md(user.email)} with the role {role_label(user)}: the pages in the menu are "
                    "the ones your role may use. Ask your administrator if you need more.",
                    icon=":material/block:")
         logged: set[str] = st.session_state.setdefault(_REFUSED_PAGES, set())
@@ -303,7 +304,7 @@ def _no_access_page(email: str | None, reason: str | None) -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title("No access yet")
-        who = f"You are logged in as **{email}**, but " if email else ""
+        who = f"You are logged in as **{md(email)}**, but " if email else ""
         st.warning(
             who + (reason + " " if reason else "Lekgotla has no active user with this email. ")
             + "**Ask your administrator** (the policy office) to add you on the Users page, "
@@ -319,7 +320,7 @@ def sidebar(user: User) -> None:
     if is_demo(user):
         return
     with st.sidebar.container(border=True):
-        st.markdown(f"**{user.name or user.email}**")
+        st.markdown(f"**{md(user.name or user.email)}**")
         st.text(user.email)  # plain text: markdown would turn it into a mail link
         st.caption(role_label(user))
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout,

@@ -9,12 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
+from metrics.markup import plotly, plotly_all
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def wrap(name: str, width: int = 14) -> str:
-    """A long category name on several lines (axis labels): `Information<br>Technology`."""
+    """A long category name on several lines (axis labels): `Information<br>Technology`, each
+    line escaped for Plotly (report text is never markup)."""
     words, lines, line = str(name).replace(" and ", " & ").split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -23,7 +25,7 @@ def wrap(name: str, width: int = 14) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "<br>".join(lines)
+    return "<br>".join(plotly(line) for line in lines)
 
 
 def initials(department: str) -> str:
@@ -79,7 +81,7 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
     fig = go.Figure()
     for rag in theme.RAG_ORDER:
         fig.add_trace(go.Bar(
-            y=rows["department"], x=rows[rag.lower()], name=rag, orientation="h",
+            y=plotly_all(rows["department"]), x=rows[rag.lower()], name=rag, orientation="h",
             marker_color=theme.RAG_COLOURS[rag],
             hovertemplate=f"{rag}: %{{x}} actions<extra>%{{y}}</extra>"))
     fig.update_layout(barmode="stack")
@@ -150,7 +152,7 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
     order = sorted(grid.index, key=lambda o: (o == "No valid objective", len(o), o))
     grid = grid.loc[order]
     titles = data.drop_duplicates("objective_id").set_index("objective_id")["objective"]
-    labels = [f"{o} · {str(titles.get(o))[:38]}" if isinstance(titles.get(o), str) else o
+    labels = [plotly(f"{o} · {str(titles.get(o))[:38]}" if isinstance(titles.get(o), str) else o)
               for o in grid.index]
     money = value == "budget_allocated"
     if money:
@@ -163,8 +165,8 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
     columns = [wrap(d) for d in grid.columns]
     if codes:  # the name in the hover, the code on the axis
         hover = hover.replace("%{x}", "%{customdata}")
-        names = [[str(d) for d in grid.columns]] * len(grid)
-        columns = [initials(d) for d in grid.columns]
+        names = [plotly_all(grid.columns)] * len(grid)
+        columns = plotly_all(initials(d) for d in grid.columns)
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=columns, y=labels, colorscale=theme.SEQUENTIAL,
         hovertemplate=hover, xgap=2 if cell_text else 1, ygap=2 if cell_text else 1,
@@ -249,12 +251,12 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
         weight=("weight", "sum"), actions=("weight", "size"), budget=("budget_allocated", "sum"))
     objectives = cells.groupby(level=0, sort=True).sum()
     ids = ("o:" + objectives.index.to_series()).tolist()
-    labels = [o.replace(NO_OBJECTIVE, "None") for o in objectives.index]
+    labels = [plotly(o.replace(NO_OBJECTIVE, "None")) for o in objectives.index]
     parents = [""] * len(objectives)
     values = objectives["weight"].astype(float).tolist()
     colours = [theme.MUTED if o == NO_OBJECTIVE else theme.SERIES[i % len(theme.SERIES)]
                for i, o in enumerate(objectives.index)]
-    hover = [f"<b>{o}</b><br>{n} actions · {theme.money(b, currency, compact=True)}"
+    hover = [f"<b>{plotly(o)}</b><br>{n} actions · {theme.money(b, currency, compact=True)}"
              for o, n, b in zip(objectives.index, objectives["actions"], objectives["budget"],
                                 strict=True)]
 
@@ -266,7 +268,8 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
         parents += ("o:" + rags["objective_id"]).tolist()
         values += rags["weight"].astype(float).tolist()
         colours += [theme.RAG_COLOURS.get(r, theme.MUTED) for r in rags["rag"]]
-        hover += [f"<b>{r}</b> · {o}<br>{n} actions · {theme.money(b, currency, compact=True)}"
+        hover += [f"<b>{r}</b> · {plotly(o)}<br>{n} actions · "
+                  f"{theme.money(b, currency, compact=True)}"
                   for o, r, n, b in zip(rags["objective_id"], rags["rag"], rags["actions"],
                                         rags["budget"], strict=True)]
         return _sunburst(ids, labels, parents, values, colours, hover)
@@ -277,11 +280,12 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
     pairs = pairs.reset_index()
     parent = "o:" + pairs["objective_id"]
     ids += (parent + "/d:" + pairs["department"]).tolist()
-    labels += [initials(d) for d in pairs["department"]]
+    labels += plotly_all(initials(d) for d in pairs["department"])
     parents += parent.tolist()
     values += pairs["weight"].astype(float).tolist()
     colours += [DEPARTMENT_FILL] * len(pairs)
-    hover += [f"<b>{d}</b> · {o}<br>{n} actions · {theme.money(b, currency, compact=True)}"
+    hover += [f"<b>{plotly(d)}</b> · {plotly(o)}<br>{n} actions · "
+              f"{theme.money(b, currency, compact=True)}"
               + (f"<br>{r}" if r else "")
               for d, o, n, b, r in zip(pairs["department"], pairs["objective_id"],
                                        pairs["actions"], pairs["budget"], pairs["rags"],
@@ -289,11 +293,11 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
     if scope.outer == "action":
         parent = "o:" + data["objective_id"] + "/d:" + data["department"]
         ids += (parent + "/a:" + data["action_id"].astype(str)).tolist()
-        labels += data["action_id"].astype(str).tolist()
+        labels += plotly_all(data["action_id"])
         parents += parent.tolist()
         values += data["weight"].astype(float).tolist()
         colours += [theme.RAG_COLOURS.get(str(r), theme.MUTED) for r in data["rag"]]
-        hover += [f"<b>{a}</b> {t}<br>RAG {r} · {s} · {theme.money(b, currency)}"
+        hover += [f"<b>{plotly(a)}</b> {plotly(t)}<br>RAG {r} · {s} · {theme.money(b, currency)}"
                   for a, t, r, s, b in zip(data["action_id"], data["action"], data["rag"],
                                            data["status"], data["budget_allocated"], strict=True)]
     return _sunburst(ids, labels, parents, values, colours, hover)
@@ -364,7 +368,7 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
     rank = {r: i for i, r in enumerate(theme.RAG_ORDER)}
     data["order"] = data["rag"].map(rank).fillna(len(rank))
     data = data.sort_values(["order", "due_date", "department"])
-    data["label"] = [f"{initials(d)} {a} · {str(t)[:30]}{'…' if len(str(t)) > 30 else ''}"
+    data["label"] = [plotly(f"{initials(d)} {a} · {str(t)[:30]}{'…' if len(str(t)) > 30 else ''}")
                      for d, a, t in zip(data["department"], data["action_id"], data["action"],
                                         strict=True)]
     fig = go.Figure()
@@ -376,7 +380,7 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Bar(
             y=rows["label"], x=span.dt.total_seconds() * 1000, base=rows["start"], width=0.7,
             orientation="h", name=rag, marker_color=theme.RAG_COLOURS[rag],
-            customdata=list(zip(rows["department"], rows["action"],
+            customdata=list(zip(plotly_all(rows["department"]), plotly_all(rows["action"]),
                                 rows["due_date"].dt.strftime("%d %b %Y"), rows["status"],
                                 strict=True)),
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]} · %{customdata[3]}<br>"
@@ -444,8 +448,8 @@ def department_lines(trend: pd.DataFrame, value: str, label: str, title: str,
         y = pd.to_numeric(g[value], errors="coerce")
         fig.add_trace(go.Scatter(
             x=[theme.short_period(p) for p in g["period"]], y=y * 100 if percent else y,
-            name=str(department), mode="lines+markers", connectgaps=False,
-            hovertemplate=f"{department}: %{{y:.0f}}{'%' if percent else ''} {label}"
+            name=plotly(department), mode="lines+markers", connectgaps=False,
+            hovertemplate=f"%{{fullData.name}}: %{{y:.0f}}{'%' if percent else ''} {label}"
                           "<extra>%{x}</extra>"))
     if percent:
         fig.update_yaxes(ticksuffix="%")
@@ -470,7 +474,7 @@ def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
     for i, s in enumerate(states):
         scale += [[i / n, theme.SUBMISSION_COLOURS[s]], [(i + 1) / n, theme.SUBMISSION_COLOURS[s]]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[theme.short_period(p) for p in grid.columns], y=list(grid.index), text=text,
+        z=z, x=[theme.short_period(p) for p in grid.columns], y=plotly_all(grid.index), text=text,
         texttemplate="%{text}" if labelled else None, colorscale=scale, zmin=-0.5, zmax=n - 0.5,
         showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
         hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": "white", "size": 12}))

@@ -17,6 +17,7 @@ from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
 from metrics.kpis import RATE_KPIS
+from metrics.markup import md
 
 
 def heading(title: str, f: metrics.Filters | None = None, intro: str | None = None) -> None:
@@ -52,7 +53,7 @@ def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
 
 def error(e: LekgotlaError) -> None:
     """A Lekgotla error in words for people: what to do, then what went wrong."""
-    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
+    st.error(f"**{md(e.title)}.** {md(e.message)}", icon=":material/error:")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dashboard import theme
 from dashboard.data import Data
 from metrics import views
 from metrics.filters import is_quarter, months_of, quarter_of
+from metrics.markup import md
 
 VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
 MONTH, QUARTER = "Month", "Quarter"
@@ -54,7 +55,7 @@ def sidebar(d: Data) -> None:
     bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params",
                     placeholder="All objectives",
                     help="Only actions that serve these strategic objectives:\n\n"
-                         + "\n".join(f"- **{o}** {titles[o]}" for o in ordered))
+                         + "\n".join(f"- **{md(o)}** {md(titles[o])}" for o in ordered))
     fresh = d(views.data_freshness)
     bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
                 f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "
@@ -101,11 +102,12 @@ def history(f: metrics.Filters, d: Data) -> metrics.Filters:
 
 
 def describe(f: metrics.Filters) -> str:
-    """The filters in words, for page captions and file names: `Finance · June 2025`."""
+    """The filters in words, as Markdown for page captions (department and objective names
+    escaped: they are report text, never markup): `June 2025 · Finance`."""
     parts = [theme.period_label(f.period)]
-    parts.append(f.scope if f.departments else "All departments")
+    parts.append(md(f.scope) if f.departments else "All departments")
     if f.objectives:
-        parts.append("Objectives " + ", ".join(f.objectives))
+        parts.append("Objectives " + ", ".join(md(o) for o in f.objectives))
     if f.statuses:
         parts.append("Status " + ", ".join(f.statuses))
     return " · ".join(parts)

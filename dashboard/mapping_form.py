@@ -20,6 +20,7 @@ from ingest.headers import CANONICAL, REQUIRED, canonical_for, find_header_row
 from ingest.mapping import Mapping, mapping_from_dict
 from ingest.read import Sheet, Workbook
 from ingest.values import STATUSES, ParseError, parse_status
+from metrics.markup import md
 
 NONE = "(not in the file)"
 COLUMN_HELP = {
@@ -149,7 +150,7 @@ def editor(con: Connection, wb: Workbook, saved: Mapping | None, key: str) -> Ma
     unknown = [v for v in values if _known_status(v) is None]
     default_status = saved.defaults.get("status") if saved else None
     if values:
-        st.markdown(f"**What does each value of “{columns['status']}” mean?** Values Lekgotla "
+        st.markdown(f"**What does each value of “{md(columns['status'])}” mean?** Values Lekgotla "
                     "already understands are filled in.")
         saved_values = saved.status_values if saved else {}
         status_table = pd.DataFrame({
@@ -185,7 +186,7 @@ def editor(con: Connection, wb: Workbook, saved: Mapping | None, key: str) -> Ma
         return build(sheet_name, int(header_row), str(date_order), columns, status_map,
                      default_status, blank, saved.name if saved else None)
     except IngestError as e:
-        st.error(f"**{e.title}.** {e.message}")
+        st.error(f"**{md(e.title)}.** {md(e.message)}")
         return None
 
 
@@ -204,8 +205,8 @@ def save_form(con: Connection, user: User, mapping: Mapping, key: str) -> None:
         try:
             mappings_store.save_mapping(con, user, name, mapping, department)
         except LekgotlaError as e:
-            st.error(f"**{e.title}.** {e.message}")
+            st.error(f"**{md(e.title)}.** {md(e.message)}")
         else:
-            whose = f"for {department}" if department else "for the whole organisation"
-            st.success(f"Saved as “{' '.join(name.split())}” {whose}: choose it next time under "
+            whose = f"for {md(department)}" if department else "for the whole organisation"
+            st.success(f"Saved as “{md(name)}” {whose}: choose it next time under "
                        "“Read the columns with”.", icon=":material/check_circle:")

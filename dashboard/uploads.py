@@ -23,6 +23,7 @@ from ingest.read import Workbook, read_sheets
 from ingest.values import ParseError, Period, parse_period
 from metrics import views
 from metrics.kpis import months_with_data
+from metrics.markup import md
 
 HEADERS = "Lekgotla's headers (the template, or the usual synonyms)"
 NEW_MAPPING = "A new mapping…"
@@ -95,7 +96,7 @@ def flash() -> None:
     messages = st.session_state.pop(FLASH, None)
     if messages:
         for m in messages:
-            st.success(m, icon=":material/check_circle:")
+            st.success(md(m), icon=":material/check_circle:")
         st.page_link("app_pages/overview.py", label="See it on the Overview",
                      icon=":material/dashboard:")
 
@@ -123,7 +124,7 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
     problem: str | None = None
     if len(parsed.departments) > 1:
         left.markdown(f"**Consolidated report** for {len(parsed.departments)} departments: "
-                      + ", ".join(parsed.departments) + ". Each replaces that department's report.")
+                      + md(", ".join(parsed.departments)) + ". Each replaces that department's report.")
         others = [x for x in parsed.departments if x not in names]
         if restricted and others:
             problem = (f"This consolidated report also holds {', '.join(others)}: you may upload "
@@ -139,8 +140,8 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
             key=f"dept-{key}-{found}", placeholder="Choose the department",
             help="Detected from the metadata block, the Department column or the file name.")
         if restricted and found and found not in options:
-            left.warning(f"The file says it is {found}'s report; you may upload only for "
-                         f"{', '.join(names)}. If it is your department's, choose it: a "
+            left.warning(f"The file says it is {md(found)}'s report; you may upload only for "
+                         f"{md(', '.join(names))}. If it is your department's, choose it: a "
                          "Department column naming another department is still an error.",
                          icon=":material/warning:")
         if department is None:
@@ -159,7 +160,7 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
     elif problem is None:
         problem = "Give the reporting period, e.g. 2025-07."
     if parsed.departments or parsed.period:
-        st.caption("Detected: " + ", ".join(parsed.departments or ["department unknown"]) + " · "
+        st.caption("Detected: " + md(", ".join(parsed.departments or ["department unknown"])) + " · "
                    + (label(detected_period) if detected_period else "period unknown"))
     return department, period, problem
 
@@ -237,18 +238,18 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
 def changes(con: Connection, parsed: ParsedFile) -> None:
     """What each report changes against the department's previous report."""
     for r in parsed.reports:
-        st.markdown(f"##### What this changes for {r.department}, {label(r.period.key)}")
+        st.markdown(f"##### What this changes for {md(r.department)}, {label(r.period.key)}")
         earlier = [m for m in months_with_data(con, (r.department,)) if m <= r.period.key]
         summary = change_summary(con, r)
         if not earlier:
-            st.caption(f"This is {r.department}'s first report: all {len(r.frame)} actions are "
+            st.caption(f"This is {md(r.department)}'s first report: all {len(r.frame)} actions are "
                        "new.")
         elif summary.empty:
             st.caption("Nothing changes against the previous report: same actions, due dates, "
                        "progress and statuses.")
         else:
             counts = summary["change"].value_counts()
-            st.caption(" · ".join(f"{n} × {c}" for c, n in counts.items()))
+            st.caption(" · ".join(f"{n} × {md(c)}" for c, n in counts.items()))
             st.dataframe(summary, hide_index=True, key=f"changes-{r.department}",
                          column_config={"action_id": "Action ID",
                                         "action": st.column_config.TextColumn("Action",
@@ -261,7 +262,7 @@ def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:
     current = [views.current_upload(con, r.department, r.period.key) for r in parsed.reports]
     if parsed.reports and all(c is not None and c["sha256"] == sha for c in current):
         st.info("This file is already the report in force for "
-                + ", ".join(f"{r.department} {label(r.period.key)}" for r in parsed.reports)
+                + ", ".join(f"{md(r.department)} {label(r.period.key)}" for r in parsed.reports)
                 + ": nothing to commit.", icon=":material/info:")
         return True
     return False
@@ -290,7 +291,7 @@ def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, 
     """The commit button: store the report(s) only when the uploader confirms."""
     current = [views.current_upload(d.con, r.department, r.period.key) for r in parsed.reports]
     what = ", ".join(
-        f"{'replace' if c else 'add'} {r.department}'s report for {label(r.period.key)}"
+        f"{'replace' if c else 'add'} {md(r.department)}'s report for {label(r.period.key)}"
         for r, c in zip(parsed.reports, current, strict=True))
     kept = " The version it replaces is kept." if any(current) else ""
     st.markdown(f"Committing will **{what}**.{kept}")

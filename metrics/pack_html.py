@@ -261,7 +261,9 @@ def stamp_json(pack: ReviewPack) -> str:
                      "period": str(u["period"]), "use": str(u["use"])}
                     for u in pack.uploads.to_dict("records")],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    # <, > and & as JSON escapes: report text in it (file names) never reads as a tag
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def pack_html(pack: ReviewPack) -> str:

@@ -6,7 +6,9 @@ payloads' host (item 4: report text is data, never markup)."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,16 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
-from dashboard.screenshots import CHROMIUM, DEMO_ROLE, exceptions, launch, running_app, settle
+from dashboard.screenshots import (
+    CHROMIUM,
+    DEMO_ROLE,
+    exceptions,
+    full_screenshot,
+    launch,
+    running_app,
+    settle,
+)
+from metrics.markup import JOINER
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 import payload  # noqa: E402  (tests/data is no package)
@@ -26,6 +37,8 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PERIOD = "period=June+2025"
+# where the screenshots of the payload pages go (to look at them: LEKGOTLA_SHOTS=folder)
+SHOTS = Path(os.environ.get("LEKGOTLA_SHOTS", tempfile.gettempdir()))
 # (URL path and query, page title) of every page the demo admin (or the M&E team) opens
 PAGES: tuple[tuple[str, str], ...] = (
     (f"?{PERIOD}", "Overview"),
@@ -36,7 +49,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     (f"explore?{PERIOD}&q=Publish", "Explore & export"),
     (f"upload?{PERIOD}&{DEMO_ROLE['upload']}", "Upload"),
     (f"review_pack?{PERIOD}", "Review pack"),
-    (f"review_pack?view=Quarter&period=Q2+2025", "Review pack"),
+    ("review_pack?view=Quarter&period=Q2+2025", "Review pack"),
     (f"settings?{PERIOD}", "Settings"),
     (f"users?{PERIOD}", "Users"),
     (f"audit?{PERIOD}", "Audit"),
@@ -45,15 +58,16 @@ LAST_ON_DEPARTMENT = "Every month's figures"  # the Department page's last capti
 # the attributes through which a page fetches or links to something
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "style", "action", "formaction",
                   "poster", "data", "background")
-FIND_URLS = """(host) => {
+FIND_URLS = """([host, names]) => {
   const found = [];
   for (const e of document.querySelectorAll('*')) {
     for (const a of e.attributes) {
-      if (%s.includes(a.name) && a.value.includes(host)) found.push(`${e.tagName} ${a.name}=${a.value}`);
+      if (names.includes(a.name) && a.value.includes(host))
+        found.push(`${e.tagName} ${a.name}=${a.value}`);
     }
   }
   return found;
-}""" % list(URL_ATTRIBUTES)
+}"""
 # any element pointing at a host that is not the app's (a favicon is fetched outside page events)
 FOREIGN_LINKS = """(origin) => {
   const found = [];
@@ -120,10 +134,15 @@ class Visit:
             settle(self.page)
         problems = [f"exception: {e}" for e in exceptions(self.page)]
         problems += [f"points at {payload.HOST}: {x}"
-                     for x in self.page.evaluate(FIND_URLS, payload.HOST)]
+                     for x in self.page.evaluate(FIND_URLS, [payload.HOST, URL_ATTRIBUTES])]
         problems += [f"asset of another host: {x}"
                      for x in self.page.evaluate(FOREIGN_LINKS, self.origin)]
         return problems
+
+    def shown(self, selector: str = "[data-testid='stMain']") -> str:
+        """The text of the page's main block (or of `selector`'s first element) as a reader sees
+        it: without the invisible word joiners that keep Markdown from linking report text."""
+        return str(self.page.locator(selector).first.inner_text()).replace(JOINER, "")
 
     def close(self) -> None:
         self.context.close()
@@ -140,11 +159,12 @@ def test_every_page_on_the_payload_report_stays_local(browser: Any, url: str) ->
         for department in payload.DEPARTMENTS:
             for row in payload._actions(department, "2025-06"):
                 action, title = row[0], row[1]
+                # a bound selectbox reads its option's label from the address (`ID · title`)
                 path = (f"department?{PERIOD}&department={quote_plus(department)}"
-                        f"&action={quote_plus(action)}")
+                        f"&action={quote_plus(f'{action} · {title}')}")
                 found = visit.open(path, "Department", LAST_ON_DEPARTMENT)
                 # the page shows the action picked, its title in its own words
-                if title not in visit.page.locator("[data-testid='stMain']").inner_text():
+                if title not in visit.shown():
                     found.append(f"the title of {action} does not read as written")
                 if found:
                     problems[path] = found
@@ -157,27 +177,28 @@ def test_every_page_on_the_payload_report_stays_local(browser: Any, url: str) ->
         visit.close()
 
 
-def test_payload_text_reads_as_written(browser: Any, url: str, tmp_path: Path) -> None:
+def test_payload_text_reads_as_written(browser: Any, url: str) -> None:
     """The Department and Explore pages show the payloads as the words they are: no backslash
-    or HTML entity visible (screenshots kept in the test's folder)."""
+    or HTML entity visible (screenshots in SHOTS)."""
     visit = Visit(browser, url)
     try:
         department = payload.OPS
-        action = payload._actions(department, "2025-06")[1][0]
+        action, title = payload._actions(department, "2025-06")[1][:2]
         visit.open(f"department?{PERIOD}&department={quote_plus(department)}"
-                   f"&action={quote_plus(action)}", "Department", LAST_ON_DEPARTMENT)
-        main = visit.page.locator("[data-testid='stMain']")
-        shown = main.inner_text()
+                   f"&action={quote_plus(f'{action} · {title}')}", "Department",
+                   LAST_ON_DEPARTMENT)
+        shown = visit.shown()
         assert payload.text("Move the office") in shown  # the action's title, as written
         assert department in shown  # in the page's caption
         for word in ("&lt;", "&gt;", "&amp;", "\\[", "\\<", "\\:"):
             assert word not in shown, word
-        visit.page.screenshot(path=str(tmp_path / "department.png"), full_page=True)
-        visit.open(f"explore?{PERIOD}", "Explore & export")
-        caption = visit.page.locator("[data-testid='stCaptionContainer']").first.inner_text()
-        assert department in caption or payload.FIN in caption
+        full_screenshot(visit.page, SHOTS / "payload-department.png", 1440)
+        both = "".join(f"&dept={quote_plus(x)}" for x in payload.DEPARTMENTS)
+        visit.open(f"explore?{PERIOD}{both}", "Explore & export")
+        caption = visit.shown("[data-testid='stMain'] [data-testid='stCaptionContainer']")
+        assert payload.OPS in caption and payload.FIN in caption
         for word in ("&lt;", "&gt;", "&amp;", "\\[", "\\<", "\\:"):
             assert word not in caption, word
-        visit.page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
+        full_screenshot(visit.page, SHOTS / "payload-explore.png", 1440)
     finally:
         visit.close()

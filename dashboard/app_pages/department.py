@@ -6,6 +6,7 @@ import metrics
 from dashboard import auth, charts, components, filters, theme, versions
 from dashboard.data import Data
 from metrics import views
+from metrics.markup import md
 
 d = Data()
 user = auth.current()
@@ -24,7 +25,7 @@ st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and 
 
 changes = d(metrics.kpi_changes, scoped)
 if not changes.set_index("kpi")["value"].get("actions"):
-    components.empty(f"{department} has no actions for {theme.period_label(f.period)} with these "
+    components.empty(f"{md(department)} has no actions for {theme.period_label(f.period)} with these "
                      "filters. Choose another period, or see Submissions for a missing report.")
     st.stop()
 trend = d(metrics.kpi_trend, filters.history(scoped, d))
@@ -37,7 +38,7 @@ month = str(figures["period"].iloc[0])
 report = d(views.current_upload, department, month)
 if report:
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.caption(f"Report in force for {theme.period_label(month)}: **{report['file_name']}** "
+    left.caption(f"Report in force for {theme.period_label(month)}: **{md(report['file_name'])}** "
                  f"(upload #{report['upload_id']}), submitted "
                  f"{theme.a_date(report['submitted_at'])}, {report['row_count']} actions, "
                  f"{report['warning_count']} warnings.")
@@ -74,16 +75,16 @@ with left:
                              inputs=(scoped, department, action_id)),
                     config=charts.CONFIG, theme=None)
 with right:
-    st.markdown(f"**{latest['action']}**")
+    st.markdown(f"**{md(latest['action'])}**")
     st.markdown(
-        f"- Responsible: {theme.text(latest['responsible'])}\n"
-        f"- Objective: {theme.text(latest['objective_id'])}\n"
+        f"- Responsible: {md(theme.text(latest['responsible']))}\n"
+        f"- Objective: {md(theme.text(latest['objective_id']))}\n"
         f"- Budget: {theme.money(latest['budget_allocated'], currency)}, spent "
         f"{theme.money(latest['budget_spent'], currency)}\n"
         f"- Due {theme.a_date(latest['due_date'])} (baseline "
         f"{theme.a_date(latest['baseline_due_date'])})\n"
-        f"- Success metric: {theme.text(latest['success_metric'])}\n"
-        f"- Risk: {theme.text(latest['risk'])}")
+        f"- Success metric: {md(theme.text(latest['success_metric']))}\n"
+        f"- Risk: {md(theme.text(latest['risk']))}")
 st.caption("Every month's figures, with the file, sheet and spreadsheet row each came from.")
 components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
                  currency=currency, download=trail,

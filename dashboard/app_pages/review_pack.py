@@ -14,6 +14,7 @@ from ingest.db import Connection
 from ingest.errors import LekgotlaError
 from metrics import pack as review_pack
 from metrics.filters import Filters, is_quarter
+from metrics.markup import md
 from metrics.pack_html import pack_html
 from metrics.pack_pdf import PdfUnavailable, find_chromium, html_to_pdf
 from metrics.pack_xlsx import pack_xlsx
@@ -133,7 +134,7 @@ if missing.empty:
                icon=":material/check_circle:")
 else:
     st.warning("Did not report: " + "; ".join(
-        f"{r.department} ({theme.period_label(r.period)}, {r.state})"
+        f"{md(r.department)} ({theme.period_label(r.period)}, {r.state})"
         for r in missing.itertuples()), icon=":material/warning:")
 
 st.markdown("##### Reports in force")

@@ -12,6 +12,7 @@ from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
 from metrics import views
+from metrics.markup import md
 
 FLASH = "settings_flash"
 d = Data()
@@ -34,8 +35,8 @@ with register:
     else:
         v = versions.iloc[0]
         st.markdown(f"**Register in force: version {v['register_version']}** — "
-                    f"{v['file_name']}, loaded {theme.a_datetime(v['loaded_at'])} by "
-                    f"{theme.text(v['loaded_by'])}: {v['objective_count']} objectives, "
+                    f"{md(v['file_name'])}, loaded {theme.a_datetime(v['loaded_at'])} by "
+                    f"{md(theme.text(v['loaded_by']))}: {v['objective_count']} objectives, "
                     f"{v['department_count']} departments.")
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -147,11 +148,11 @@ with mappings:
         components.empty("No saved mapping yet. On Upload, choose “A new mapping…” for a "
                          "workbook that does not use the template, and save it under a name.")
     for name in names:
-        with st.expander(name):
+        with st.expander(md(name)):
             st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
             if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
                 mappings_store.delete_mapping(d.con, user, name)  # checked and audited there
-                st.session_state[FLASH] = [f"Mapping “{name}” deleted."]
+                st.session_state[FLASH] = [f"Mapping “{md(name)}” deleted."]
                 st.rerun()
 
 if admin:  # the Backups tab, for those who may take backups

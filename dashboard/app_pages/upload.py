@@ -13,6 +13,7 @@ from ingest.load import options_for
 from ingest.parse import can_load
 from ingest.template import build_template
 from metrics import views
+from metrics.markup import md
 
 d = Data()
 user = auth.current()
@@ -24,7 +25,7 @@ uploads.flash()
 # a department head uploads for their own department(s) only; ingest checks it again on commit
 names = uploads.departments_for(user, d(metrics.list_departments))
 if user.role == "department_head":
-    st.info(f"You upload for **{', '.join(names) or 'no department'}** as its head. A file for "
+    st.info(f"You upload for **{md(', '.join(names)) or 'no department'}** as its head. A file for "
             "another department, or whose Department column names another, is refused.",
             icon=":material/badge:")
 
@@ -46,7 +47,7 @@ else:
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
-    st.caption(f"{department}'s open actions from its last report are filled in; drop-down lists "
+    st.caption(f"{md(department)}'s open actions from its last report are filled in; drop-down lists "
                "for status, objective, quality review and reason code; the Action ID column is "
                "locked.")
 
@@ -93,7 +94,7 @@ opts = options_for(d.con, mapping=mapping, department=department, period=period,
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
 uploads.report(parsed, data, file.name, skip, uploads.limits(d.con))
 if problem is not None:
-    st.error(problem, icon=":material/error:")
+    st.error(md(problem), icon=":material/error:")
     st.stop()
 if not can_load(parsed, skip):
     # recorded once, so that Submissions shows the rejection and the audit log holds it

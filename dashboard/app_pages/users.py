@@ -7,6 +7,7 @@ from dashboard import admin, auth, components
 from dashboard.data import Data
 from ingest.access import ROLES, save_user, seed_department_heads
 from ingest.errors import LekgotlaError
+from metrics.markup import md
 
 FLASH = "users_flash"
 NEW = "A new user…"
@@ -56,7 +57,7 @@ with left:
                                placeholder="name@organisation.example")
                  if existing is None else str(existing["email"]))
         if existing is not None:
-            st.markdown(f"**{email}**")
+            st.markdown(f"**{md(email)}**")
         name = st.text_input("Name", value="" if existing is None else
                              str(existing["name"] or ""), key=f"user-name-{suffix}")
         roles = list(ROLES)
@@ -85,7 +86,7 @@ with left:
                 components.error(e)
             else:
                 st.session_state[FLASH] = [
-                    f"Saved {saved.email}: {auth.role_label(saved)}"
+                    f"Saved {md(saved.email)}: {auth.role_label(saved)}"
                     + ("" if is_active else ", not active") + "."]
                 for key in ("user-pick", "user-email"):
                     st.session_state.pop(key, None)

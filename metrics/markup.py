@@ -1,0 +1,46 @@
+"""Report text is data, never markup: the escaping of text from reports and the register (actions,
+comments, responsible, objective titles, department and file names...) where it meets one of the
+two markup languages the dashboard and the review pack draw with:
+
+- `md`: Streamlit's Markdown (st.markdown, captions, alerts, widget labels and help, expander
+  labels). Every ASCII punctuation character is backslash-escaped, as CommonMark allows for any
+  of them, so no link, image, autolink (`https://…`, `www.…`, e-mail), HTML tag, emphasis,
+  heading, list, `:red[…]` / `:material/…:` directive, emoji shortcode or `$…$` LaTeX can form;
+  runs of white space (line breaks too) become one space, so no block can start mid-text. Some
+  markup is found in the parsed text itself, after the escapes are read: GFM autolinks
+  (`https://…`, `www.…`, `name@host`) and emoji shortcodes (`:smile:`). For them an invisible
+  WORD JOINER (U+2060) follows every `:` and `@` and splits `www.`, so those patterns never
+  match. The text reads exactly as written (the joiner has no width and allows no line break).
+- `plotly`: Plotly's HTML-like label text (category values, tick labels, hover text, legend and
+  trace names, sunburst labels). `&`, `<` and `>` become entities, so no `<a href>`, `<b>`,
+  `<br>` or style forms, and `$` becomes `&#36;`, so no LaTeX; Plotly shows the characters.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+JOINER = "\u2060"  # WORD JOINER: no width, no line break; splits what Markdown would link
+_MARKDOWN = str.maketrans({ch: "\\" + ch for ch in string.punctuation}
+                          | {":": "\\:" + JOINER, "@": "\\@" + JOINER})
+_WWW = re.compile(r"(?<=w)(?=\\\.)", re.IGNORECASE)  # between `www` and its escaped dot
+_PLOTLY = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"})
+
+
+def md(value: Any) -> str:
+    """Text to put into Streamlit Markdown: shows as written, never as markup."""
+    text = " ".join(str(value).split()).translate(_MARKDOWN)
+    return _WWW.sub(JOINER, text) if "w\\." in text.lower() else text
+
+
+def plotly(value: Any) -> str:
+    """Text to put into a Plotly label, hover text or name: shows as written, never as markup."""
+    return str(value).translate(_PLOTLY)
+
+
+def plotly_all(values: Iterable[Any]) -> list[str]:
+    """`plotly` of each value (a column of category labels)."""
+    return [str(v).translate(_PLOTLY) for v in values]
