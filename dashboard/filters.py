@@ -45,7 +45,8 @@ def sidebar(d: Data) -> None:
                                  bind="query-params", required=True,
                                  help="A quarter shows the figures of its last month with data.")
     options = period_options(periods, view or MONTH)
-    bar.selectbox("Period", options, index=0, key=PERIOD, bind="query-params",
+    bar.selectbox("Period", options, index=options.index(default_period(d, options, view or MONTH)),
+                  key=PERIOD, bind="query-params",
                   format_func=theme.period_label,
                   help="Every page shows the reports in force for this period.")
     bar.multiselect("Departments", departments, key=DEPARTMENTS, bind="query-params",
@@ -72,6 +73,14 @@ def _value(key: str) -> Any:
     return st.session_state.get(key)
 
 
+def default_period(d: Data, options: list[str], view: str) -> str:
+    """The period a view opens on: the latest month most departments have reported (a month only a
+    few have reported would show the organisation collapsing), or the quarter it falls in."""
+    month = d(metrics.settled_month)
+    wanted = quarter_of(month) if month and view == QUARTER else month
+    return wanted if wanted in options else options[0]
+
+
 def current(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters | None:
     """The filters chosen in the sidebar, or None when there is no data to filter."""
     periods = [str(p) for p in d(metrics.list_periods)["period"]]
@@ -80,7 +89,7 @@ def current(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters | None:
     view = _value(VIEW) or MONTH
     period = _value(PERIOD)
     if period not in period_options(periods, view):
-        period = period_options(periods, view)[0]
+        period = default_period(d, period_options(periods, view), view)
     return metrics.Filters(
         period=str(period),
         departments=tuple(_value(DEPARTMENTS) or ()),

@@ -23,7 +23,9 @@ Data quality (metrics.quality)
   warnings per row, SMART pass share, stale actions; `stale_actions(con, f) -> DataFrame`.
 Catalogue (metrics.catalogue)
 - `list_departments(con)`, `list_periods(con, departments=())`, `list_objectives(con)`,
-  `checked_filters(con, f)` (names as stored, or QueryError saying what exists).
+  `checked_filters(con, f)` (names as stored, or QueryError saying what exists),
+  `reporting(con)` (per month, which expected departments reported), `settled_month(con)` (the
+  latest month most of them reported: the dashboard's default period).
 Export (metrics.export)
 - `export_actions(con, f, fmt, out) -> int`, `export_table(con, f)`, `neutralise(df)`,
   `write_table(df, fmt, out)`, `table_bytes(df, fmt) -> bytes`.
@@ -46,7 +48,14 @@ from metrics.breakdowns import (
     objectives_without_action,
     smart_results,
 )
-from metrics.catalogue import checked_filters, list_departments, list_objectives, list_periods
+from metrics.catalogue import (
+    checked_filters,
+    list_departments,
+    list_objectives,
+    list_periods,
+    reporting,
+    settled_month,
+)
 from metrics.export import export_actions, export_table, neutralise, table_bytes, write_table
 from metrics.filters import Filters
 from metrics.kpis import KPI_NAMES, department_kpis, kpi_changes, kpi_trend, kpis
@@ -72,6 +81,8 @@ __all__ = [
     "list_departments",
     "list_objectives",
     "list_periods",
+    "reporting",
+    "settled_month",
     "neutralise",
     "objective_alignment",
     "objectives_without_action",

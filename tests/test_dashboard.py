@@ -512,3 +512,17 @@ def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
     other = app(db_path, monkeypatch, "overview")
     other.selectbox(key="period").set_value("2025-07").run()
     assert _rag_bars(other) == _rag_bars(at)
+
+
+def test_default_period_is_the_latest_month_most_departments_reported(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    con.close()
+    at = app(db_path, monkeypatch)
+    # July has 1 of 7 departments reported: leadership opens on June, which all 7 reported
+    assert at.selectbox(key="period").value == "2025-06"
+    assert metric_values(at)["Completion"] == "56.0%"  # June's 42/75, as in the Overview test
+    assert "July 2025" in at.selectbox(key="period").options  # still there to choose
+    at.button_group(key="view").set_value("Quarter").run()
+    assert at.selectbox(key="period").value == "2025-Q2"  # June's quarter
