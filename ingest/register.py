@@ -132,14 +132,15 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
 
 
 def load_register(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
-                  user: User = CLI) -> int:
+                  user: User = CLI, parsed: RegisterFile | None = None) -> int:
     """Validate and store a register as a new version; returns the version. Nothing is written on error.
 
-    Only an admin (or the CLI) may replace the register; the change is audited.
+    Only an admin (or the CLI) may replace the register; the change is audited. `parsed`: the file as
+    `parse_register` read it already (the dashboard reads it in a bounded worker process).
     """
     require(con, user, "register", file=file_name)
     who = who or user.email
-    parsed = parse_register(data, file_name)
+    parsed = parsed if parsed is not None else parse_register(data, file_name)
     errors = [p for p in parsed.problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(parsed.problems, "Fix the register and upload it again")

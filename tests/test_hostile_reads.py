@@ -250,3 +250,30 @@ def test_the_marked_workbook_is_made_only_when_asked_for(empty_db: Path, monkeyp
     assert callable(made)  # not built on this run: on the click, in a worker
     marked = load_workbook(io.BytesIO(downloads.named("-problems.xlsx")))
     assert "Lekgotla problems" in marked.sheetnames and marked["Lookup"].sheet_state == "hidden"
+
+
+def test_the_settings_register_upload_reads_in_a_worker_and_refuses_the_corner_file(
+        empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.worker
+
+    ran: list[str] = []
+    real = ingest.worker.run_bounded
+
+    def spy(fn: Any, *args: Any, **kw: Any) -> Any:
+        ran.append(fn.__name__)
+        return real(fn, *args, **kw)
+
+    monkeypatch.setattr(ingest.worker, "run_bounded", spy)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Objectives"  # the corner cells on the sheet the register is read from
+    ws["A1"], ws["XFD1048576"] = "objective_id", "x"
+    out = io.BytesIO()
+    wb.save(out)
+    at = app(empty_db, monkeypatch, "settings")
+    at.file_uploader(key="register_file").set_value(("register.xlsx", out.getvalue(), XLSX)).run()
+    assert not at.exception
+    assert ran == ["parse_register"]  # the register is read in a bounded worker, not in the server
+    assert "Delete the stray content" in texts(at).replace("\\", "")
+    at.run()
+    assert not at.exception and at.file_uploader(key="register_file")

@@ -11,6 +11,7 @@ from ingest.access import change_setting
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
+from ingest.worker import run_bounded
 from metrics import views
 from metrics.markup import md
 
@@ -66,7 +67,10 @@ with register:
                                  "it was loaded.")
     if file is not None:
         try:
-            parsed = parse_register(file.getvalue(), file.name)
+            # read in a worker with the reading limits: a hostile file takes down only that process
+            parsed = run_bounded(parse_register, file.getvalue(), file.name, file_name=file.name,
+                                 timeout_s=float(d.setting("read_timeout_s")),
+                                 memory_mb=int(d.setting("read_memory_mb")))
         except LekgotlaError as e:
             components.error(e)
         else:
@@ -82,7 +86,7 @@ with register:
                          "nothing was loaded.", icon=":material/error:")
             elif st.button("Load this register", type="primary", key="load-register"):
                 try:
-                    version = load_register(d.con, file.getvalue(), file.name, user=user)
+                    version = load_register(d.con, file.getvalue(), file.name, user=user, parsed=parsed)
                 except LekgotlaError as e:
                     components.error(e)
                 else:
