@@ -14,7 +14,6 @@ import streamlit as st
 
 from dashboard import auth, components, data, filters, startup
 from ingest.errors import LekgotlaError
-from metrics.markup import md
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -31,7 +30,7 @@ try:
     d = data.Data()
     user = auth.gate(d)  # the login or no-access page stops the run here
 except LekgotlaError as e:
-    st.error(f"**{md(e.title)}.** {md(e.message)}", icon=":material/error:")
+    st.error(f"**{e.title}.** {e.message}", icon=":material/error:")
     st.stop()
 
 NEEDS: dict[st.Page, str] = {}  # page -> the permission (ingest.access.PERMISSIONS) it needs

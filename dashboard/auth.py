@@ -108,10 +108,10 @@ def may(user: User, action: str) -> bool:
 
 
 def role_label(user: User) -> str:
-    """`Department head (Finance)`."""
+    """`Department head (Finance)`, as Markdown (the department names escaped)."""
     label = ROLE_LABELS.get(user.role, user.role)
     if user.role == "department_head" and user.departments:
-        label += f" ({', '.join(sorted(user.departments))})"
+        label += f" ({md(', '.join(sorted(user.departments)))})"
     return label
 
 

@@ -9,8 +9,9 @@ two markup languages the dashboard and the review pack draw with:
   runs of white space (line breaks too) become one space, so no block can start mid-text. Some
   markup is found in the parsed text itself, after the escapes are read: GFM autolinks
   (`https://…`, `www.…`, `name@host`) and emoji shortcodes (`:smile:`). For them an invisible
-  WORD JOINER (U+2060) follows every `:` and `@` and splits `www.`, so those patterns never
-  match. The text reads exactly as written (the joiner has no width and allows no line break).
+  WORD JOINER (U+2060) goes after a `:` before `//` or a word, after an `@` before a word, and
+  into `www.`, so those patterns never match. The text reads exactly as written (the joiner has
+  no width and allows no line break); `Finance 2025-07: 4 actions` gets none.
 - `plotly`: Plotly's HTML-like label text (category values, tick labels, hover text, legend and
   trace names, sunburst labels). `&`, `<` and `>` become entities, so no `<a href>`, `<b>`,
   `<br>` or style forms, and `$` becomes `&#36;`, so no LaTeX; Plotly shows the characters.
@@ -24,16 +25,17 @@ from collections.abc import Iterable
 from typing import Any
 
 JOINER = "\u2060"  # WORD JOINER: no width, no line break; splits what Markdown would link
-_MARKDOWN = str.maketrans({ch: "\\" + ch for ch in string.punctuation}
-                          | {":": "\\:" + JOINER, "@": "\\@" + JOINER})
-_WWW = re.compile(r"(?<=w)(?=\\\.)", re.IGNORECASE)  # between `www` and its escaped dot
+_MARKDOWN = str.maketrans({ch: "\\" + ch for ch in string.punctuation})
+# where a joiner goes in escaped text: after `\:` before `\/\/` or a word character (autolink,
+# shortcode), after `\@` before a word character (e-mail), between `www` and its `\.`
+_LINKABLE = re.compile(r"(?<=\\:)(?=\\/\\/|\w|\\[+-])|(?<=\\@)(?=\w|\\-)|(?<=www)(?=\\\.)",
+                       re.IGNORECASE)
 _PLOTLY = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"})
 
 
 def md(value: Any) -> str:
     """Text to put into Streamlit Markdown: shows as written, never as markup."""
-    text = " ".join(str(value).split()).translate(_MARKDOWN)
-    return _WWW.sub(JOINER, text) if "w\\." in text.lower() else text
+    return _LINKABLE.sub(JOINER, " ".join(str(value).split()).translate(_MARKDOWN))
 
 
 def plotly(value: Any) -> str:

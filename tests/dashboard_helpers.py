@@ -4,6 +4,7 @@ copy of it, tiny report workbooks, and capture of the bytes a download button ha
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import socket
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.auth import ROLE_LABELS
 from ingest import db
 from ingest.sample import load_sample_data
+from metrics.markup import JOINER
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -51,6 +53,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback",
         "client_id": "lekgotla", "client_secret": "secret",
         "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
 TIMEOUT = 60
+MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped ASCII punctuation
 
 HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated", "Budget spent",
           "Start date", "Due date", "Status", "Percent complete", "Completion date", "Comments"]
@@ -112,12 +115,13 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 
 def texts(at: AppTest) -> str:
-    """Everything written with markdown, captions, titles, alerts: one string to search."""
+    """Everything written with markdown, captions, titles, alerts: one string to search, with
+    report text as a reader sees it (metrics.markup.md's escapes and word joiners read)."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
                  "warning", "error"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
+    return MD_ESCAPE.sub(r"\1", "\n".join(parts)).replace(JOINER, "")
 
 
 class Downloads:

@@ -15,12 +15,15 @@ from typing import Any
 
 import plotly.graph_objects as go
 import pytest
-from dashboard_helpers import app, clear_caches, copy_db
+from dashboard_helpers import APP, AUTH, TIMEOUT, app, clear_caches, copy_db
+from dashboard_helpers import PAGES as PAGES_BY_NAME
 from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
 
 import metrics
 from dashboard import charts
 from ingest import db
+from ingest.access import CLI, save_user
 from metrics.markup import JOINER, md, plotly, plotly_all
 from metrics.pack import build_pack
 from metrics.pack_charts import FIGURES
@@ -310,3 +313,27 @@ def test_pack_html_holds_no_link_image_or_reference_to_another_host(payload_db: 
     assert "<img src=x>" not in page
     stamp = page.split('id="lekgotla-stamp">', 1)[1].split("</script>", 1)[0]
     assert "<" not in stamp and json.loads(stamp)["uploads"]
+
+
+def test_signed_in_head_of_a_payload_department(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Login mode: the sidebar's name and role (with the department) and the page a role may not
+    open show the user's name and department as written."""
+    con = db.connect(db_path)
+    try:
+        save_user(con, CLI, "head@lekgotla.example", "department_head", payload.text("Head"),
+                  (payload.OPS,))
+    finally:
+        con.close()
+    # opened straight at the URL of a page the role may not use (as tests/test_access_ui.py)
+    monkeypatch.setenv("LEKGOTLA_DB", str(db_path))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.secrets = {"auth": dict(AUTH)}
+    at.user = {"is_logged_in": True, "email": "head@lekgotla.example", "email_verified": True}
+    at.switch_page(PAGES_BY_NAME["settings"]).run()
+    assert at.title[-1].value == "Not available to your role"
+    assert not at.exception, [e.value for e in at.exception]
+    assert not unescaped(at), "\n".join(unescaped(at))
+    shown = [visible(s) for _, s in markdown_sources(at)]
+    assert payload.text("Head") in shown
+    assert f"Department head ({payload.OPS})" in shown
