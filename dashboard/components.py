@@ -16,7 +16,7 @@ from dashboard import auth, data, filters, theme
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
-from metrics.kpis import RATE_KPIS
+from metrics import labels
 from metrics.markup import md
 
 
@@ -190,16 +190,9 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                                     f"{kpi_value(k.kind, max(spark))}"), unsafe_allow_html=True)
 
 
-# Columns holding fractions 0–1: shown as percentages (×100), downloaded as they are.
-RATE_COLUMNS: frozenset[str] = frozenset(RATE_KPIS) | {
-    "budget_utilisation", "red_share", "smart_pass_share", "smart_score", "share", "pass_rate"}
-RATE_LABELS: dict[str, str] = {
-    "completion_rate": "Complete", "on_time_rate": "On time", "overdue_rate": "Overdue",
-    "quality_pass_rate": "Quality pass", "target_attainment": "Target attainment",
-    "smart_compliance": "SMART", "alignment_rate": "Aligned", "objective_coverage": "Coverage",
-    "submission_rate": "Submitted", "on_time_submission_rate": "Submitted on time",
-    "budget_utilisation": "Budget used", "red_share": "Red share",
-    "smart_pass_share": "SMART pass", "share": "Share", "pass_rate": "Pass rate"}
+# Columns holding fractions 0–1 (shown as percentages ×100, downloaded as they are) and every
+# column's header: metrics.labels, so the downloads carry the headers the tables show.
+RATE_COLUMNS, RATE_LABELS = labels.RATE_COLUMNS, labels.RATE_LABELS
 # Columns whose cells are coloured by what they say (RAG, submission state).
 COLOURED_COLUMNS: dict[str, dict[str, str]] = {
     "rag": theme.RAG_COLOURS, "department_rag": theme.RAG_COLOURS,
@@ -207,76 +200,76 @@ COLOURED_COLUMNS: dict[str, dict[str, str]] = {
 
 
 def column_config(currency: str) -> dict[str, Any]:
-    """Display formats for the columns metrics returns (percent, money, dates, days)."""
-    cc = st.column_config
+    """Display formats for the columns metrics returns (percent, money, dates, days), headed by
+    the labels of `metrics.labels` (the downloads carry the same)."""
+    cc, label = st.column_config, labels.column_label
     money = f"{currency} %,.0f"
     pct = "%.1f%%"
     config: dict[str, Any] = {
-        "department": cc.TextColumn("Department", pinned=True),
-        "action_id": cc.TextColumn("Action ID", pinned=True),
-        "action": cc.TextColumn("Action", width="large"),
-        "objective_id": cc.TextColumn("Objective"),
-        "objective": cc.TextColumn("Objective title", width="large"),
-        "responsible": cc.TextColumn("Responsible"),
-        "status": cc.TextColumn("Reported status"),
-        "rag": cc.TextColumn("Computed RAG", help="Red, Amber, Green or Complete (SPEC §5.10)."),
-        "department_rag": cc.TextColumn("RAG"),
-        "state": cc.TextColumn("State"),
-        "carried_forward": cc.CheckboxColumn(
-            "Carried forward", help="Not reported this month: the report left the action out, so it "
+        "department": cc.TextColumn(label("department"), pinned=True),
+        "action_id": cc.TextColumn(label("action_id"), pinned=True),
+        "action": cc.TextColumn(label("action"), width="large"),
+        "objective_id": cc.TextColumn(label("objective_id")),
+        "objective": cc.TextColumn(label("objective"), width="large"),
+        "responsible": cc.TextColumn(label("responsible")),
+        "status": cc.TextColumn(label("status")),
+        "rag": cc.TextColumn(label("rag"), help="Red, Amber, Green or Complete (SPEC §5.10)."),
+        "department_rag": cc.TextColumn(label("department_rag")),
+        "state": cc.TextColumn(label("state")),
+        "carried_forward": cc.CheckboxColumn(label("carried_forward"), help="Not reported this month: the report left the action out, so it "
             "keeps the figures of the report it was last read from (the file, sheet and row beside it)."),
-        "percent_complete": cc.ProgressColumn("Progress", min_value=0, max_value=100,
+        "percent_complete": cc.ProgressColumn(label("percent_complete"), min_value=0, max_value=100,
                                               format="%.0f%%"),
-        "planned_progress": cc.NumberColumn("Planned", format="%.0f%%"),
-        "schedule_variance": cc.NumberColumn("Schedule variance", format="%+.0f pp"),
-        "budget_allocated": cc.NumberColumn("Budget", format=money),
-        "budget_spent": cc.NumberColumn("Spent", format=money),
-        "start_date": cc.DateColumn("Start", format="D MMM YYYY"),
-        "due_date": cc.DateColumn("Due", format="D MMM YYYY"),
-        "baseline_due_date": cc.DateColumn("Baseline due", format="D MMM YYYY"),
-        "completion_date": cc.DateColumn("Completed on", format="D MMM YYYY"),
-        "forecast_finish": cc.DateColumn("Forecast finish", format="D MMM YYYY"),
-        "from_due_date": cc.DateColumn("From", format="D MMM YYYY"),
-        "to_due_date": cc.DateColumn("To", format="D MMM YYYY"),
-        "deadline": cc.DateColumn("Deadline", format="D MMM YYYY"),
-        "first_submitted_at": cc.DateColumn("Submitted", format="D MMM YYYY"),
-        "current_submitted_at": cc.DateColumn("Version in force", format="D MMM YYYY"),
-        "uploaded_at": cc.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
-        "slip_days": cc.NumberColumn("Slip (days)", format="%d"),
-        "days_moved": cc.NumberColumn("Days moved", format="%+d"),
-        "days_overdue": cc.NumberColumn("Days overdue", format="%d"),
-        "forecast_slip_days": cc.NumberColumn("Forecast late (days)", format="%d"),
-        "smart_score": cc.ProgressColumn("SMART score", min_value=0, max_value=100,
+        "planned_progress": cc.NumberColumn(label("planned_progress"), format="%.0f%%"),
+        "schedule_variance": cc.NumberColumn(label("schedule_variance"), format="%+.0f pp"),
+        "budget_allocated": cc.NumberColumn(label("budget_allocated"), format=money),
+        "budget_spent": cc.NumberColumn(label("budget_spent"), format=money),
+        "start_date": cc.DateColumn(label("start_date"), format="D MMM YYYY"),
+        "due_date": cc.DateColumn(label("due_date"), format="D MMM YYYY"),
+        "baseline_due_date": cc.DateColumn(label("baseline_due_date"), format="D MMM YYYY"),
+        "completion_date": cc.DateColumn(label("completion_date"), format="D MMM YYYY"),
+        "forecast_finish": cc.DateColumn(label("forecast_finish"), format="D MMM YYYY"),
+        "from_due_date": cc.DateColumn(label("from_due_date"), format="D MMM YYYY"),
+        "to_due_date": cc.DateColumn(label("to_due_date"), format="D MMM YYYY"),
+        "deadline": cc.DateColumn(label("deadline"), format="D MMM YYYY"),
+        "first_submitted_at": cc.DateColumn(label("first_submitted_at"), format="D MMM YYYY"),
+        "current_submitted_at": cc.DateColumn(label("current_submitted_at"), format="D MMM YYYY"),
+        "uploaded_at": cc.DatetimeColumn(label("uploaded_at"), format="D MMM YYYY, HH:mm"),
+        "slip_days": cc.NumberColumn(label("slip_days"), format="%d"),
+        "days_moved": cc.NumberColumn(label("days_moved"), format="%+d"),
+        "days_overdue": cc.NumberColumn(label("days_overdue"), format="%d"),
+        "forecast_slip_days": cc.NumberColumn(label("forecast_slip_days"), format="%d"),
+        "smart_score": cc.ProgressColumn(label("smart_score"), min_value=0, max_value=100,
                                          format="%.0f%%"),
-        "failed_checks": cc.TextColumn("Failed SMART checks"),
-        "file_name": cc.TextColumn("File"),
-        "sheet": cc.TextColumn("Sheet"),
-        "source_row": cc.NumberColumn("Row", format="%d", help="Spreadsheet row, as Excel shows it."),
-        "upload_id": cc.NumberColumn("Upload #", format="%d"),
-        "period": cc.TextColumn("Period"),
-        "actions": cc.NumberColumn("Actions"),
-        "mean_progress": cc.NumberColumn("Mean progress", format="%.0f%%"),
-        "warnings_per_row": cc.NumberColumn("Warnings per row", format="%.2f"),
-        "cost_performance_index": cc.NumberColumn("CPI", format="%.2f"),
-        "mean_slip_days": cc.NumberColumn("Mean slip (days)", format="%.0f"),
-        "comments": cc.TextColumn("Comments", width="medium"),
-        "risk": cc.TextColumn("Risk", width="medium"),
-        "quality_review": cc.TextColumn("Quality review"),
-        "reason_code": cc.TextColumn("Reason code"),
-        "risk_level": cc.TextColumn("Risk level"),
-        "pillar": cc.TextColumn("Pillar"),
-        "owner": cc.TextColumn("Owner"),
-        "priority": cc.NumberColumn("Priority", format="%d"),
+        "failed_checks": cc.TextColumn(label("failed_checks")),
+        "file_name": cc.TextColumn(label("file_name")),
+        "sheet": cc.TextColumn(label("sheet")),
+        "source_row": cc.NumberColumn(label("source_row"), format="%d", help="Spreadsheet row, as Excel shows it."),
+        "upload_id": cc.NumberColumn(label("upload_id"), format="%d"),
+        "period": cc.TextColumn(label("period")),
+        "actions": cc.NumberColumn(label("actions")),
+        "mean_progress": cc.NumberColumn(label("mean_progress"), format="%.0f%%"),
+        "warnings_per_row": cc.NumberColumn(label("warnings_per_row"), format="%.2f"),
+        "cost_performance_index": cc.NumberColumn(label("cost_performance_index"), format="%.2f"),
+        "mean_slip_days": cc.NumberColumn(label("mean_slip_days"), format="%.0f"),
+        "comments": cc.TextColumn(label("comments"), width="medium"),
+        "risk": cc.TextColumn(label("risk"), width="medium"),
+        "quality_review": cc.TextColumn(label("quality_review")),
+        "reason_code": cc.TextColumn(label("reason_code")),
+        "risk_level": cc.TextColumn(label("risk_level")),
+        "pillar": cc.TextColumn(label("pillar")),
+        "owner": cc.TextColumn(label("owner")),
+        "priority": cc.NumberColumn(label("priority"), format="%d"),
     }
     for name in RATE_COLUMNS:
-        label = RATE_LABELS.get(name, name.replace("_", " ").capitalize())
-        config.setdefault(name, cc.NumberColumn(label, format=pct))
+        config.setdefault(name, cc.NumberColumn(label(name), format=pct))
     return config
 
 
 def _colour_cells(value: Any, colours: dict[str, str]) -> str:
     colour = colours.get(str(value))
-    return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+    return (f"background-color: {colour}; color: {theme.ink(colour)}; font-weight: 600"
+            if colour else "")
 
 
 # Cells a table may have and still get its RAG and state cells coloured: Streamlit sends a

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+import pandas as pd
 
 from ingest.errors import QueryError
 
@@ -141,3 +144,32 @@ class Filters:
             "objectives": sorted(set(self.objectives)),
             "statuses": sorted(set(self.statuses)),
         }
+
+
+_RUNS = re.compile(r"(\d+)")
+
+
+def objective_order(objective_id: object) -> tuple[tuple[tuple[int, int, str], ...], str]:
+    """The natural sort key of an objective code: SO2 before SO10, SO1.2 before SO1.10 (runs of
+    digits compared as numbers, the rest case-blind); None and empty codes last. The one rule
+    for every list of objectives (sidebar, pages, template, exports, review pack)."""
+    text = "" if objective_id is None or objective_id != objective_id else str(objective_id)
+    if not text.strip():
+        return ((2, 0, ""),), text
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold())
+                  for p in _RUNS.split(text.strip()) if p)
+    return parts, text  # the text itself orders ties (so1 / SO1) the same way every time
+
+
+def sort_objectives(codes: Iterable[object]) -> list[str]:
+    """The objective codes in natural order (`objective_order`)."""
+    return [str(c) for c in sorted(codes, key=objective_order)]
+
+
+def natural_rows(df: pd.DataFrame, column: str = "objective_id") -> pd.DataFrame:
+    """The table's rows in the natural order of its objective codes (stable for equal codes),
+    with a fresh index."""
+    if df.empty or column not in df.columns:
+        return df
+    order = sorted(range(len(df)), key=lambda i: objective_order(df[column].iloc[i]))
+    return df.iloc[order].reset_index(drop=True)
