@@ -171,7 +171,8 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
         z=grid.to_numpy(), x=columns, y=labels, colorscale=theme.SEQUENTIAL,
         hovertemplate=hover, xgap=2 if cell_text else 1, ygap=2 if cell_text else 1,
         showscale=not cell_text, customdata=names if codes else None,
-        **({"text": text, "texttemplate": "%{text}"} if cell_text else {
+        **({"text": text, "texttemplate": "%{text}", "textfont": {"color": theme.TEXT}}
+           if cell_text else {
             "colorbar": {"title": {"text": currency if money else "actions", "side": "top"},
                          "thickness": 12, "len": 0.6, "y": 1, "yanchor": "top"}})))
     fig.update_yaxes(autorange="reversed")
@@ -309,17 +310,18 @@ def _sunburst(ids: list[str], labels: list[str], parents: list[str], values: lis
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker={"colors": colours, "line": {"width": 1, "color": "white"}},
         hovertext=hover, hoverinfo="text", insidetextorientation="radial",
-        textfont={"size": 11}))
+        textfont={"size": 11}, insidetextfont={"color": [theme.ink(c) for c in colours]}))
     return _layout(fig, None, 560)
 
 
 def smart_bars(smart: pd.DataFrame, title: str) -> go.Figure:
     """Pass rate of each SMART check (and all five) over the actions in scope."""
     rows = smart[smart["department"].isna()]
+    fills = [theme.PRIMARY if c != "All five" else theme.SERIES[1] for c in rows["check"]]
     fig = go.Figure(go.Bar(
-        x=rows["pass_rate"] * 100, y=rows["check"], orientation="h",
-        marker_color=[theme.PRIMARY if c != "All five" else theme.SERIES[1]
-                      for c in rows["check"]],
+        x=rows["pass_rate"] * 100, y=rows["check"], orientation="h", marker_color=fills,
+        insidetextfont={"color": [theme.ink(c) for c in fills]},
+        outsidetextfont={"color": theme.TEXT},
         text=[f"{p * 100:.0f}% · {int(f)} fail" if pd.notna(p) else "" for p, f in
               zip(rows["pass_rate"], rows["failed"], strict=True)],
         textposition="auto",
@@ -461,24 +463,29 @@ def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
     """Departments × months, each cell on time, late, rejected or missing: the state written in each
     cell up to GRID_TEXT_CELLS cells, else colours only (the state in the hover), with thinner rows
     above GRID_NAMED_COLUMNS departments — thousands of cell labels take a browser seconds to draw."""
-    states = list(theme.SUBMISSION_ORDER)
-    code = {s: i for i, s in enumerate(states)}
     grid = quality.pivot_table(index="department", columns="period", values="state",
                                aggfunc="first")
     cells = grid.to_numpy()
-    z = [[code.get(v, None) for v in row] for row in cells]
-    text = [[v if isinstance(v, str) else "" for v in row] for row in cells]
     labelled = grid.size <= GRID_TEXT_CELLS
-    n = len(states)
-    scale = []
-    for i, s in enumerate(states):
-        scale += [[i / n, theme.SUBMISSION_COLOURS[s]], [(i + 1) / n, theme.SUBMISSION_COLOURS[s]]]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[theme.short_period(p) for p in grid.columns], y=plotly_all(grid.index), text=text,
-        texttemplate="%{text}" if labelled else None, colorscale=scale, zmin=-0.5, zmax=n - 0.5,
-        showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", textfont={"color": "white", "size": 12}))
-    fig.update_yaxes(autorange="reversed")
+    x = [theme.short_period(p) for p in grid.columns]
+    y = plotly_all(grid.index)
+    fig = go.Figure()
+    # one trace per state: a heatmap writes all its cells' text in one colour, and each state's
+    # colour takes its own ink (white on "on time", dark on "late": 4.5:1 or more)
+    for state in theme.SUBMISSION_ORDER:
+        colour = theme.SUBMISSION_COLOURS[state]
+        mine = [[1 if v == state else None for v in row] for row in cells]
+        if not any(v for row in mine for v in row):
+            continue
+        fig.add_trace(go.Heatmap(
+            z=mine, x=x, y=y, text=[[state] * len(x)] * len(y), name=state,
+            texttemplate="%{text}" if labelled else None, colorscale=[[0, colour], [1, colour]],
+            showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>", hoverongaps=False,
+            textfont={"color": theme.ink(colour), "size": 12}))
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array",
+                     categoryarray=y)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
     fig.update_xaxes(side="top")
     row = 44 if len(grid) <= GRID_NAMED_COLUMNS else 18
     return _layout(fig, title, 90 + row * len(grid))

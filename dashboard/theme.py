@@ -1,6 +1,10 @@
 """Colours, the Plotly template and number formats: defined once, used by every page.
 
 RAG colours always mean the computed RAG of SPEC §5.10 and nothing else.
+
+Text drawn on a colour takes `ink(colour)`: white or the page's text colour, whichever contrasts
+more. Every fill that carries text is chosen so that its ink reaches WCAG 2.2 AA (4.5:1); the
+test in tests/test_accessibility.py works the ratio out for every pair the app draws.
 """
 
 from __future__ import annotations
@@ -14,19 +18,19 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 RAG_COLOURS: dict[str, str] = {
-    "Red": "#C0392B",
-    "Amber": "#E67E22",
-    "Green": "#27AE60",
-    "Complete": "#2E86C1",
+    "Red": "#C0392B",  # white text 5.4:1
+    "Amber": "#E67E22",  # dark text 5.8:1 (white was 2.85:1)
+    "Green": "#27AE60",  # dark text 5.8:1 (white was 2.87:1)
+    "Complete": "#2471A3",  # white text 5.3:1 (#2E86C1 gave 3.97:1)
 }
 RAG_ORDER: tuple[str, ...] = ("Red", "Amber", "Green", "Complete")
 
 # Submission states (Submissions page): their own palette, so that they never read as a RAG.
 SUBMISSION_COLOURS: dict[str, str] = {
-    "on time": "#1E8449",
-    "late": "#D4AC0D",
-    "rejected": "#8E44AD",
-    "missing": "#95A5A6",
+    "on time": "#1E8449",  # white text 4.7:1
+    "late": "#D4AC0D",  # dark text 7.7:1 (white was 2.16:1)
+    "rejected": "#8E44AD",  # white text 5.9:1
+    "missing": "#95A5A6",  # dark text 6.5:1 (white was 2.56:1)
 }
 SUBMISSION_ORDER: tuple[str, ...] = ("on time", "late", "rejected", "missing")
 
@@ -45,18 +49,21 @@ STATUS_COLOURS: dict[str, str] = {
 SPARK_COLOURS: dict[str, str] = {"good": "#21A05A", "bad": "#D8413F", "off": "#808495"}
 
 PRIMARY = "#1F4E79"
-MUTED = "#7F8C8D"
+MUTED = "#646F70"  # also a text colour (chart notes): 5.2:1 on white
 GRID = "#E5E8EC"
 BASELINE = "#566573"
-SEQUENTIAL: list[list[Any]] = [[0.0, "#F3F6FA"], [0.25, "#C6DBEF"], [0.5, "#6BAED6"],
-                               [0.75, "#2171B5"], [1.0, "#08306B"]]
+# Counts in a grid: light to mid blue, so the numbers written in the cells (in TEXT) read at
+# 4.5:1 or more on every shade (the darkest, #4292C6, gives 4.9:1).
+SEQUENTIAL: list[list[Any]] = [[0.0, "#F3F6FA"], [0.25, "#C6DBEF"], [0.5, "#9ECAE1"],
+                               [0.75, "#6BAED6"], [1.0, "#4292C6"]]
 # Lines and categories that are not RAG: navy, teal, purple, slate, mustard... (no RAG hue).
-SERIES: list[str] = ["#1F4E79", "#17A589", "#8E44AD", "#5D6D7E", "#B7950B", "#D35490",
+# Each takes white or dark text at 4.5:1 or more (sunburst labels): #D35490 reached neither.
+SERIES: list[str] = ["#1F4E79", "#17A589", "#8E44AD", "#5D6D7E", "#B7950B", "#A93B78",
                      "#76D7C4", "#34495E", "#A9CCE3", "#633974"]
 
 pio.templates["lekgotla"] = go.layout.Template(
     layout=go.Layout(
-        font={"family": "Source Sans Pro, Segoe UI, sans-serif", "size": 13, "color": "#1B1F24"},
+        font={"family": "Source Sans Pro, Segoe UI, sans-serif", "size": 13, "color": TEXT},
         colorway=SERIES,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -86,13 +93,32 @@ def missing(value: Any) -> bool:
 
 
 def chip(label: str, colour: str) -> str:
-    """A small coloured label (HTML), e.g. a RAG beside a figure."""
-    return (f'<span style="background:{colour};color:white;border-radius:0.6em;'
+    """A small coloured label (HTML), e.g. a RAG beside a figure, its text in `ink(colour)`."""
+    return (f'<span style="background:{colour};color:{ink(colour)};border-radius:0.6em;'
             f'padding:0.1em 0.55em;font-size:0.85em;font-weight:600;white-space:nowrap">'
             f'{label}</span>')
 
 
 def text(value: Any) -> str:
+def luminance(colour: str) -> float:
+    """The relative luminance of a `#RRGGBB` colour (WCAG 2.2, definition of terms)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour.lstrip("#")[i:i + 2], 16) / 255) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two `#RRGGBB` colours, 1 to 21."""
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def ink(colour: str) -> str:
+    """The text colour for text drawn on `colour`: white or TEXT, whichever contrasts more."""
+    return WHITE if contrast(WHITE, colour) >= contrast(TEXT, colour) else TEXT
+
+
     """A text cell as shown in a sentence: the dash when empty."""
     return DASH if missing(value) or str(value).strip() == "" else str(value)
 

@@ -4,13 +4,13 @@ offline). Screen: a centred reading column; print (and PDF): A4 landscape, one d
 
 from __future__ import annotations
 
-from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS
+from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS, ink
 
 
 def stylesheet() -> str:
     """The CSS of the report, RAG and submission colours from the dashboard's theme."""
     chips = "\n".join(
-        f".chip.{name.lower().replace(' ', '-')} {{ background: {colour}; }}"
+        f".chip.{name.lower().replace(' ', '-')} {{ background: {colour}; color: {ink(colour)}; }}"
         for name, colour in {**RAG_COLOURS, **SUBMISSION_COLOURS}.items())
     return CSS + chips + "\n"
 

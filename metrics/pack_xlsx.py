@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS
+from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS, ink
 from ingest.neutral import neutral
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
@@ -142,12 +142,13 @@ def _number_format(kind: str, currency: str) -> str | None:
 
 
 def _rag(style: Style, value: Any, colours: dict[str, str]) -> Style:
-    """A RAG (or submission state) cell's style: white bold on its colour, centred."""
+    """A RAG (or submission state) cell's style: bold on its colour in its ink (white or dark,
+    4.5:1 or more), centred."""
     colour = colours.get(str(value))
     if not colour:
         return style
-    return replace(style, bold=True, colour=WHITE, fill=colour.lstrip("#"), horizontal="center",
-                   vertical="top", wrap=False)
+    return replace(style, bold=True, colour=ink(colour).lstrip("#"), fill=colour.lstrip("#"),
+                   horizontal="center", vertical="top", wrap=False)
 
 
 def write_table(sheet: Sheet, top: int, columns: Sequence[Col], rows: pd.DataFrame,
