@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
+from metrics.filters import objective_order
+from metrics.labels import objective_label
 from metrics.markup import plotly, plotly_all
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -113,10 +115,11 @@ def most_red(league: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     return league.iloc[sorted(chosen[:limit])]
 
 
-def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency: str
-                      ) -> go.Figure:
-    """Objectives (rows) × departments (columns): actions or budget in each cell."""
-    return _alignment_grid(alignment, value, title, currency, cell_text=True)
+def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency: str,
+                      unserved: pd.DataFrame | None = None) -> go.Figure:
+    """Objectives (rows) × departments (columns): actions or budget in each cell; the
+    objectives in `unserved` (objective_id, objective: those with no action) as empty rows."""
+    return _alignment_grid(alignment, value, title, currency, cell_text=True, unserved=unserved)
 
 
 # A browser takes ~1.5 ms to place each number written in a cell (100 departments × 21
@@ -126,41 +129,53 @@ GRID_TEXT_CELLS = 600
 GRID_NAMED_COLUMNS = 25
 
 
-def alignment_grid(alignment: pd.DataFrame, value: str, currency: str) -> go.Figure:
-    """The Alignment page's objectives × departments grid: `alignment_heatmap`, with a number
-    in each cell up to GRID_TEXT_CELLS cells (else a colour scale), and department codes for
-    columns above GRID_NAMED_COLUMNS departments (their names in the hover)."""
-    objectives, departments = grid_shape(alignment)
+def alignment_grid(alignment: pd.DataFrame, value: str, currency: str,
+                   unserved: pd.DataFrame | None = None) -> go.Figure:
+    """The Alignment page's objectives × departments grid: `alignment_heatmap` (objectives in
+    `unserved` as empty rows), with a number in each cell up to GRID_TEXT_CELLS cells (else a
+    colour scale), and department codes for columns above GRID_NAMED_COLUMNS departments
+    (their names in the hover)."""
+    objectives, departments = grid_shape(alignment, unserved)
     return _alignment_grid(alignment, value, "", currency,
                            cell_text=objectives * departments <= GRID_TEXT_CELLS,
-                           codes=departments > GRID_NAMED_COLUMNS)
+                           codes=departments > GRID_NAMED_COLUMNS, unserved=unserved)
 
 
-def grid_shape(alignment: pd.DataFrame) -> tuple[int, int]:
+def grid_shape(alignment: pd.DataFrame, unserved: pd.DataFrame | None = None
+               ) -> tuple[int, int]:
     """(rows, columns) of the objectives × departments grid: objectives (no valid objective
-    counting as one), departments."""
-    return (alignment["objective_id"].fillna("No valid objective").nunique(),
-            alignment["department"].nunique())
+    counting as one; those in `unserved`, with no action, as empty rows), departments."""
+    served = set(alignment["objective_id"].fillna("No valid objective"))
+    empty = set() if unserved is None else set(unserved["objective_id"].astype(str))
+    return len(served | empty), alignment["department"].nunique()
+
+
+def _grid_order(objective_id: str) -> tuple[bool, object]:
+    """Objectives in natural order (SO2 before SO10), the no-valid-objective row last."""
+    return objective_id == NO_OBJECTIVE, objective_order(objective_id)
 
 
 def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: str,
-                    cell_text: bool, codes: bool = False) -> go.Figure:
+                    cell_text: bool, codes: bool = False,
+                    unserved: pd.DataFrame | None = None) -> go.Figure:
     data = alignment.copy()
-    data["objective_id"] = data["objective_id"].fillna("No valid objective")
+    data["objective_id"] = data["objective_id"].fillna(NO_OBJECTIVE)
     grid = data.pivot_table(index="objective_id", columns="department", values=value,
                             aggfunc="sum", fill_value=0)
-    order = sorted(grid.index, key=lambda o: (o == "No valid objective", len(o), o))
-    grid = grid.loc[order]
-    titles = data.drop_duplicates("objective_id").set_index("objective_id")["objective"]
-    labels = [plotly(f"{o} · {str(titles.get(o))[:38]}" if isinstance(titles.get(o), str) else o)
-              for o in grid.index]
+    titles = data.drop_duplicates("objective_id").set_index("objective_id")["objective"].to_dict()
+    if unserved is not None and len(unserved):  # no action: a row of empty cells (NaN)
+        titles.update(zip(unserved["objective_id"].astype(str), unserved["objective"],
+                          strict=True))
+        grid = grid.reindex(grid.index.union(unserved["objective_id"].astype(str)))
+    grid = grid.loc[sorted(grid.index, key=_grid_order)]
+    labels = [plotly(objective_label(o, titles.get(o), width=38)) for o in grid.index]
     money = value == "budget_allocated"
     if money:
-        text = [[theme.money(v, currency, compact=True) if v else "" for v in r]
+        text = [[theme.money(v, currency, compact=True) if v == v and v else "" for v in r]
                 for r in grid.to_numpy()]
         hover = f"%{{y}}<br>%{{x}}<br>{currency} %{{z:,.0f}}<extra></extra>"
     else:
-        text = [[f"{v:.0f}" if v else "" for v in r] for r in grid.to_numpy()]
+        text = [[f"{v:.0f}" if v == v and v else "" for v in r] for r in grid.to_numpy()]
         hover = "%{y}<br>%{x}<br>%{z:.0f} actions<extra></extra>"
     columns = [wrap(d) for d in grid.columns]
     if codes:  # the name in the hover, the code on the axis
@@ -169,7 +184,8 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
         columns = plotly_all(initials(d) for d in grid.columns)
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=columns, y=labels, colorscale=theme.SEQUENTIAL,
-        hovertemplate=hover, xgap=2 if cell_text else 1, ygap=2 if cell_text else 1,
+        hovertemplate=hover, hoverongaps=False, xgap=2 if cell_text else 1,
+        ygap=2 if cell_text else 1,
         showscale=not cell_text, customdata=names if codes else None,
         **({"text": text, "texttemplate": "%{text}", "textfont": {"color": theme.TEXT}}
            if cell_text else {
@@ -466,6 +482,7 @@ def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
     grid = quality.pivot_table(index="department", columns="period", values="state",
                                aggfunc="first")
     cells = grid.to_numpy()
+    text = [[v if isinstance(v, str) else "" for v in row] for row in cells]
     labelled = grid.size <= GRID_TEXT_CELLS
     x = [theme.short_period(p) for p in grid.columns]
     y = plotly_all(grid.index)
@@ -478,7 +495,7 @@ def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
         if not any(v for row in mine for v in row):
             continue
         fig.add_trace(go.Heatmap(
-            z=mine, x=x, y=y, text=[[state] * len(x)] * len(y), name=state,
+            z=mine, x=x, y=y, text=text, name=state,
             texttemplate="%{text}" if labelled else None, colorscale=[[0, colour], [1, colour]],
             showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>", hoverongaps=False,

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 import metrics
+from dashboard import theme
 from ingest import db
 from ingest.load import load_file
 from ingest.sample import load_sample_data
@@ -172,7 +173,8 @@ def test_formats_widths_and_frozen_headers(workbook: dict[str, Worksheet]) -> No
     assert finance.column_dimensions[columns["Action"]].width == 46
     assert finance.column_dimensions[columns["Comments"]].width == 50
     rag = finance[f"{columns['Computed RAG']}{first}"]
-    assert rag.value == "Complete" and rag.fill.fgColor.rgb.endswith("2E86C1")
+    assert rag.value == "Complete" and rag.fill.fgColor.rgb.endswith(
+        theme.RAG_COLOURS["Complete"].lstrip("#"))
     assert workbook["Sources"].freeze_panes == "A6"
 
 
