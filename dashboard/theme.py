@@ -17,6 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ingest.words import period_words
+
 RAG_COLOURS: dict[str, str] = {
     "Red": "#C0392B",  # white text 5.4:1
     "Amber": "#E67E22",  # dark text 5.8:1 (white was 2.85:1)
@@ -124,13 +126,9 @@ def ink(colour: str) -> str:
 
 
 def period_label(period: str | None) -> str:
-    """`2025-06` → `June 2025`; `2025-Q2` → `Q2 2025`."""
-    if not period:
-        return DASH
-    text = str(period)
-    if "Q" in text:
-        return f"{text[5:]} {text[:4]}"
-    return f"{MONTHS[int(text[5:7]) - 1]} {text[:4]}"
+    """`2025-06` → `June 2025`; `2025-Q2` → `Q2 2025`; none → `—` (ingest.words.period_words, the
+    same words as ingest's messages)."""
+    return period_words(period) or DASH
 
 
 def short_period(period: str) -> str:

@@ -16,11 +16,12 @@ from ingest.access import User
 from ingest.annotate import annotate_bounded
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
-from ingest.load import change_summary, read_report, store
+from ingest.load import audit_check, change_summary, read_report, store
 from ingest.mapping import Mapping
 from ingest.parse import Options, ParsedFile, can_load
 from ingest.read import Workbook, read_sheets
 from ingest.values import ParseError, Period, parse_period
+from ingest.words import plural, where
 from metrics import views
 from metrics.kpis import months_with_data
 from metrics.markup import md
@@ -28,7 +29,9 @@ from metrics.markup import md
 HEADERS = "Lekgotla's headers (the template, or the usual synonyms)"
 NEW_MAPPING = "A new mapping…"
 FLASH = "upload_flash"  # the outcome of a commit, shown once after the page reloads
-REJECTED = "upload_rejections_recorded"  # (sha256, department, period) already stored as rejected
+FLASH_REPORTED = "upload_flash_reported"  # (department, period) the commit stored, for links
+REJECTED = "upload_rejections_recorded"  # (sha256, department, period) recorded as failed submissions
+CHECKED = "upload_checks_logged"  # (sha256, department, period) whose failed check is in the audit log
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVERITY_COLOURS = {"error": "#F5B7B1", "warning": "#FCF3CF"}
 MAPPING_VIEW = "upload_mapping_view"  # (sha256, the file as the mapping editor sees it)
@@ -92,13 +95,20 @@ def template_periods(next_period: str, existing: list[str]) -> list[str]:
 
 
 def flash() -> None:
-    """Show what the last commit did (once), with a way to the figures."""
+    """Show what the last commit did (once), with a link to each department's page at the month
+    just reported (the period and department in the link's address)."""
     messages = st.session_state.pop(FLASH, None)
+    reported = st.session_state.pop(FLASH_REPORTED, None) or []
     if messages:
         for m in messages:
             st.success(md(m), icon=":material/check_circle:")
-        st.page_link("app_pages/overview.py", label="See it on the Overview",
-                     icon=":material/dashboard:")
+        for department, period in reported:
+            st.page_link("app_pages/department.py", icon=":material/apartment:",
+                         label=f"See {md(department)}, {label(period)}, on its Department page",
+                         query_params={"department": department, "period": label(period)})
+        if not reported:
+            st.page_link("app_pages/overview.py", label="See it on the Overview",
+                         icon=":material/dashboard:")
 
 
 def departments_for(user: User, departments: pd.DataFrame) -> list[str]:
@@ -172,7 +182,7 @@ def skip_choice(parsed: ParsedFile, key: str) -> bool:
     if not rows or file_level:
         return False
     return st.checkbox(
-        f"Load valid rows only: leave out the {len(rows)} row(s) with errors", key=f"skip-{key}",
+        f"Load valid rows only: leave out the {plural(len(rows), 'row with errors')}", key=f"skip-{key}",
         help="The rows with errors are listed below and not stored; the upload records how many "
              "were skipped. Missing columns or an unknown department still reject the file.")
 
@@ -184,6 +194,21 @@ def problems_frame(parsed: ParsedFile) -> pd.DataFrame:
           "column": p.column, "header": p.header, "value": p.value, "message": p.message}
          for p in parsed.problems],
         columns=["severity", "sheet", "cell", "row", "column", "header", "value", "message"])
+
+
+MESSAGE_CHARS_PER_LINE = 60  # what a "large" (400 px) column holds on a line, about
+MESSAGE_LINES = 5  # the most lines a row of the problems table grows to
+
+
+def message_row_height(messages: pd.Series) -> int | None:
+    """The row height (px) that shows the longest "What to do" message whole: the grid wraps a
+    cell's text only in rows taller than 4rem, so a long message gets 3 to 5 lines, never cut off
+    at one; None (one line, the default) when every message fits a line."""
+    longest = int(messages.astype(str).str.len().max()) if len(messages) else 0
+    lines = -(-longest // MESSAGE_CHARS_PER_LINE)
+    if lines <= 1:
+        return None
+    return 22 * min(max(lines, 3), MESSAGE_LINES) + 8
 
 
 def _severity_style(value: object) -> str:
@@ -202,21 +227,26 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
     cols[3].metric("Rows left out", skipped if skip else 0, border=True)
     loadable = can_load(parsed, skip)
     if parsed.errors and loadable:
-        st.warning(f"{len(parsed.errors)} error(s) in {skipped} row(s): those rows will be left "
-                   "out; the other rows can be stored.", icon=":material/warning:")
+        st.warning(f"{plural(len(parsed.errors), 'error')} in {plural(skipped, 'row')}: "
+                   f"{'that row' if skipped == 1 else 'those rows'} will be left out; the other rows "
+                   "can be stored.", icon=":material/warning:")
     elif parsed.errors:
-        st.error(f"**Fix these cells and upload again.** {len(parsed.errors)} error(s) found: "
-                 "nothing will be stored while there is an error.", icon=":material/error:")
+        st.error(f"**Fix these cells and upload again.** {plural(len(parsed.errors), 'error')} "
+                 "found: nothing will be stored while there is an error.", icon=":material/error:")
     elif parsed.warnings:
-        st.success(f"No errors. {len(parsed.warnings)} warning(s) will be stored with the report.",
-                   icon=":material/check_circle:")
+        st.success(f"No errors. {plural(len(parsed.warnings), 'warning')} will be stored with the "
+                   "report.", icon=":material/check_circle:")
     else:
         st.success("No errors and no warnings.", icon=":material/check_circle:")
     if not parsed.problems:
         return
     table = problems_frame(parsed)
     st.dataframe(table.style.map(_severity_style, subset=["severity"]), hide_index=True,
-                 key="problems", column_config={
+                 key="problems", row_height=message_row_height(table["message"]), placeholder="",
+                 # what to do next to where, before the columns that say where in more detail
+                 column_order=["severity", "cell", "message", "value", "header", "sheet", "row",
+                               "column"],
+                 column_config={
                      "severity": "Severity", "sheet": "Sheet", "cell": "Cell",
                      "row": st.column_config.NumberColumn("Row", format="%d"),
                      "column": "Column", "header": "Header", "value": "Value",
@@ -250,7 +280,7 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
         else:
             counts = summary["change"].value_counts()
             st.caption(" · ".join(f"{n} × {md(c)}" for c, n in counts.items()))
-            st.dataframe(summary, hide_index=True, key=f"changes-{r.department}",
+            st.dataframe(summary, hide_index=True, key=f"changes-{r.department}", placeholder="—",
                          column_config={"action_id": "Action ID",
                                         "action": st.column_config.TextColumn("Action",
                                                                               width="large"),
@@ -262,28 +292,44 @@ def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:
     current = [views.current_upload(con, r.department, r.period.key) for r in parsed.reports]
     if parsed.reports and all(c is not None and c["sha256"] == sha for c in current):
         st.info("This file is already the report in force for "
-                + ", ".join(f"{md(r.department)} {label(r.period.key)}" for r in parsed.reports)
+                + "; ".join(md(where(r.department, r.period.key)) for r in parsed.reports)
                 + ": nothing to commit.", icon=":material/info:")
         return True
     return False
 
 
-def record_rejection(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options,
-                     sha: str, mapping: Mapping | None) -> None:
-    """Store the rejected upload once per file, department and period: `store` writes its
-    `rejected` row (every message, no rows, no bytes) and its audit entry."""
-    done: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
+def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, sha: str,
+                 mapping: Mapping | None) -> None:
+    """A file with errors: the check is audited once per file, department and period (a check of
+    a draft is not a rejection: nothing is held against the department), and the uploader may
+    record the file as the department's failed submission for the month, explicitly."""
     mark = (sha, opts.department, opts.period)
-    if mark not in done:
-        done.add(mark)
+    checked: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(CHECKED, set())
+    if mark not in checked:
+        checked.add(mark)
+        audit_check(d.con, user, parsed, opts)
+    whom = where(opts.department or ", ".join(parsed.departments), opts.period
+                 or (parsed.period.key if parsed.period else None)) or "this department and month"
+    recorded: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
+    if mark in recorded:
+        st.caption(f"This file is recorded as the failed submission for {md(whom)}: Submissions "
+                   "shows the month as rejected until a valid report is committed.")
+        return
+    st.caption("Nothing is recorded against the department for a check: fix the cells listed above "
+               f"and upload the file again. If this file is the submission for {md(whom)} and cannot "
+               "be fixed, record it: Submissions then shows the month as rejected until a valid "
+               "report is committed.")
+    if st.button("Record as a failed submission", key="record-rejection", icon=":material/block:",
+                 help="Stores the file's outcome (rejected, with every problem listed above, no "
+                      "rows) for the department and month. The check itself is already in the "
+                      "audit log."):
         try:
-            store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None,
-                  user=user)
+            store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None, user=user)
         except LekgotlaError as e:
             components.error(e)
             return
-    st.caption("This rejected file is recorded: it shows on Submissions as a rejected upload, "
-               "with every problem listed above.")
+        recorded.add(mark)
+        st.rerun()
 
 
 def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, skip: bool,
@@ -304,4 +350,6 @@ def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, 
             components.error(e)
             return
         st.session_state[FLASH] = [o.message for o in outcomes]
+        st.session_state[FLASH_REPORTED] = [(o.department, o.period) for o in outcomes
+                                            if o.status == "accepted" and o.department and o.period]
         st.rerun()

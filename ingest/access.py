@@ -104,9 +104,10 @@ def require(con: db.Connection, user: User, action: str, department: str | None 
     verb = _VERBS.get(action, action.replace("_", " "))
     if action in OWN_DEPARTMENT_ONLY and user.role == "department_head":
         mine = ", ".join(sorted(user.departments)) or "none"
+        own = "department" if len(user.departments) <= 1 else "departments"
         other = where or (" organisation-wide ones (ask the M&E team or an admin)" if action == "mapping"
                           else " for this department")
-        message = f"{user.email} may {verb} only for their own department(s) ({mine}), not{other}."
+        message = f"{user.email} may {verb} only for their own {own} ({mine}), not{other}."
     else:
         message = f"The {user.role.replace('_', ' ')} role may not {verb}{where}."
     raise AccessDenied(message)

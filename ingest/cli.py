@@ -18,6 +18,7 @@ from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
 from ingest.values import ParseError, parse_period
+from ingest.words import period_words, plural
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -95,9 +96,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         state = "invalid" if parsed.errors else "valid"
         depts = ", ".join(parsed.departments) or "department unknown"
-        period = parsed.period.key if parsed.period else "period unknown"
-        print(f"{args.file}: {state} — {depts}, {period}, {parsed.rows} row(s), "
-              f"{len(parsed.errors)} error(s), {len(parsed.warnings)} warning(s)")
+        period = period_words(parsed.period.key) if parsed.period else "period unknown"
+        print(f"{args.file}: {state} — {depts}, {period}, {plural(parsed.rows, 'row')}, "
+              f"{plural(len(parsed.errors), 'error')}, {plural(len(parsed.warnings), 'warning')}")
         _print_problems(parsed)
     return EXIT_INVALID if parsed.errors else EXIT_OK
 
@@ -159,8 +160,8 @@ def cmd_strategy(args: argparse.Namespace) -> int:
         row = con.execute("SELECT objective_count, department_count FROM register_versions "
                           "WHERE register_version = $v", {"v": version}).fetchall()[0]
         assert row is not None
-        print(f"{args.file}: register version {version} in force — {row[0]} objective(s), "
-              f"{row[1]} department(s).")
+        print(f"{args.file}: register version {version} in force — {plural(row[0], 'objective')}, "
+              f"{plural(row[1], 'department')}.")
         return EXIT_OK
     except ValidationFailed as e:
         print(f"{args.file}: rejected — {e.title}:", file=sys.stderr)
@@ -179,7 +180,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: cannot be read. {parsed.errors[0].message}")
     out = annotate(data, Path(args.file).name, parsed.problems)
     Path(args.out).write_bytes(out)
-    print(f"{args.out}: {len(parsed.errors)} error(s) and {len(parsed.warnings)} warning(s) marked.")
+    print(f"{args.out}: {plural(len(parsed.errors), 'error')} and {plural(len(parsed.warnings), 'warning')} marked.")
     return EXIT_INVALID if parsed.problems else EXIT_OK
 
 

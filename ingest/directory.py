@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ingest import db
+from ingest.words import period_words
 
 
 def sql(name: str) -> str:
@@ -88,8 +89,22 @@ def _detail_text(raw: Any) -> str:
         return str(detail)
     parts = []
     for k, v in detail.items():
-        if v in (None, "", [], {}):
-            continue
-        value = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-        parts.append(f"{k}: {value}")
+        value = _value_text(v, k)
+        if value:
+            parts.append(f"{k}: {value}")
     return " · ".join(parts)
+
+
+_PERIOD_KEYS = frozenset(("period", "period_from", "months", "since"))
+
+
+def _value_text(value: Any, key: str = "") -> str:
+    """One detail value as people read it: empty for None and empty lists (never "None"), a list
+    joined by `, `, a nested mapping as `key: value`, and periods in words ("July 2025")."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(t for t in (_value_text(v, key) for v in value) if t)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {t}" for k, v in value.items() if (t := _value_text(v, str(k))))
+    return period_words(value) if key in _PERIOD_KEYS else str(value)

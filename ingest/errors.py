@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ingest.words import plural
+
 if TYPE_CHECKING:
     from ingest.problems import Problem
 
@@ -29,7 +31,7 @@ class ValidationFailed(LekgotlaError):
 
     def __init__(self, problems: list[Problem], title: str = "Fix these cells and upload again") -> None:
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} error(s) found", title)
+        super().__init__(f"{plural(len(errors), 'error')} found", title)
         self.problems = problems
 
 

@@ -26,6 +26,7 @@ from ingest.parse import (
 from ingest.plan import DONE, add_plan_warnings, left_out
 from ingest.problems import Problem
 from ingest.register import current_register
+from ingest.words import plural, where
 
 STATUS_COLUMNS = (
     "action_id", "action", "objective_id", "responsible", "resources", "budget_allocated",
@@ -267,7 +268,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                 row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
                 messages=_messages(parsed.problems), mapping_name=mapping_name)
             outcomes.append(Outcome(parsed.file_name, "rejected",
-                                    f"Rejected: {len(errors)} error(s); nothing was stored.", dept,
+                                    f"Rejected: {plural(len(errors), 'error')}; nothing was stored.", dept,
                                     parsed.period.key if parsed.period else None, uid,
                                     parsed.rows, len(parsed.warnings), len(errors),
                                     problems=parsed.problems))
@@ -293,7 +294,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         if current and current[1] == sha:
             uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
             outcomes.append(Outcome(parsed.file_name, "duplicate",
-                                    f"{dept} {period}: identical to the current report (upload "
+                                    f"{where(dept, period)}: identical to the current report (upload "
                                     f"#{current[0]}); nothing changed.", dept, period, uid,
                                     len(report.frame)))
             continue
@@ -308,7 +309,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
             uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
                                  **common)
             outcomes.append(Outcome(parsed.file_name, "restored",
-                                    f"{dept} {period}: same file as upload #{old_id}; that version is "
+                                    f"{where(dept, period)}: same file as upload #{old_id}; that version is "
                                     "current again.", dept, period, old_id, len(report.frame),
                                     changes=diffs[dept]))
             continue
@@ -322,14 +323,26 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
             con.unregister("incoming_status")
         make_current(con, dept, period, uid, pending, first=current is None)
         verb = f"replaced upload #{current[0]}" if current else "stored"
-        skipped = f", {len(report.skipped_rows)} invalid row(s) skipped" if report.skipped_rows else ""
+        skipped = f", {plural(len(report.skipped_rows), 'invalid row')} skipped" if report.skipped_rows else ""
         outcomes.append(Outcome(parsed.file_name, "accepted",
-                                f"{dept} {period}: {len(report.frame)} action(s) {verb}, "
-                                f"{len(report.warnings)} warning(s){skipped}.", dept, period, uid,
+                                f"{where(dept, period)}: {plural(len(report.frame), 'action')} {verb}, "
+                                f"{plural(len(report.warnings), 'warning')}{skipped}.", dept, period, uid,
                                 len(report.frame), len(report.warnings), len(report.errors),
                                 len(report.skipped_rows), diffs[dept], report.problems))
     _audit_outcomes(con, user, outcomes)
     return outcomes
+
+
+def audit_check(con: db.Connection, user: User, parsed: ParsedFile, opts: Options) -> None:
+    """Log a check that found errors (action 'check', outcome 'failed', with its counts of rows, errors
+    and warnings), one entry per department the file holds (else the one chosen). A check of a draft
+    on the Upload page is not a submission: nothing goes in `uploads`, so Submissions counts no
+    rejection; `store` records a failed file only when it is submitted (the CLI, a bulk load, or the
+    Upload page's "Record as a failed submission")."""
+    period = parsed.period.key if parsed.period else opts.period
+    for dept in list(parsed.departments) or [opts.department]:
+        audit(con, user, "check", "failed", dept, period, file=parsed.file_name, rows=parsed.rows,
+              errors=len(parsed.errors), warnings=len(parsed.warnings))
 
 
 def _audit_outcomes(con: db.Connection, user: User, outcomes: list[Outcome]) -> None:

@@ -75,7 +75,7 @@ def mapping_from_dict(data: dict[str, Any], name: str | None = None) -> Mapping:
 
     unknown = set(data) - _KEYS
     if unknown:
-        raise bad(f"unknown key(s) {sorted(unknown)}; use sheet, header_row, date_order, "
+        raise bad(f"unknown {'key' if len(unknown) == 1 else 'keys'} {sorted(unknown)}; use sheet, header_row, date_order, "
                   "[columns], [values.status], [defaults], [blank].")
     def table(key: str) -> dict[str, Any]:
         value = data.get(key, {}) or {}

@@ -16,6 +16,7 @@ import pandas as pd
 from ingest import settings
 from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
+from ingest.words import plural
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
 from metrics.export import FORMATS, export_actions
@@ -142,7 +143,7 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
     filters = checked_filters(con, Filters(args.period, tuple(args.department),
                                            tuple(args.objective), tuple(args.status)))
     count = export_actions(con, filters, args.format, args.out)
-    print(f"Wrote {count} action(s) to {args.out}", file=sys.stderr)
+    print(f"Wrote {plural(count, 'action')} to {args.out}", file=sys.stderr)
 
 
 def _pack(con: Connection, args: argparse.Namespace) -> None:

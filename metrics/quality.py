@@ -46,7 +46,8 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     'late', 'missing' or 'rejected' when only rejected files came), on_time (bool, None when
     missing), first_submitted_at (first accepted version: what on time is judged by),
     current_submitted_at (the version in force), versions (accepted versions), rejected
-    (rejected files), upload_id, file_name, row_count, warning_count of the version in force,
+    (the rejections that stand: failed submissions recorded for a month with no accepted
+    version; 0 once a version is accepted — the files stay in `upload_history`), upload_id, file_name, row_count, warning_count of the version in force,
     warnings_per_row, smart_pass_share (share of its actions, Cancelled left out, passing all
     five SMART checks; None when it has none), stale_actions (count), not_reported (open actions
     the report left out, carried forward: "not reported in <month>"; None when missing).

@@ -83,7 +83,7 @@ def test_department_head_cannot_smuggle_another_department_in_a_consolidated_fil
                  ["Human Resources", "H1", "Fill the vacant posts this year", "In progress"]])
     with pytest.raises(AccessDenied) as err:
         load_file(loaded, data, "tracker.xlsx", user=HEAD)
-    assert "only for their own department(s) (Finance)" in err.value.message
+    assert "only for their own department (Finance)" in err.value.message
     assert loaded.execute("SELECT count(*) FROM action_status").fetchall() == [(0,)]
 
 

@@ -430,7 +430,7 @@ def test_a_department_head_uploads_their_own_report_as_themselves(
         ("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
     at.button(key="commit").click().run()
     assert not at.exception
-    assert "Finance 2025-07: 4 action(s) stored" in texts(at)
+    assert "Finance, July 2025: 4 actions stored" in texts(at)
     assert scalar(db_path, "SELECT uploaded_by FROM uploads WHERE period = '2025-07'"
                   ) == EMAILS["department_head"]
     uploads = [r for r in audit_rows(db_path, "upload") if r[4] == "2025-07"]
@@ -454,7 +454,12 @@ def test_a_department_column_naming_another_department_is_refused_and_recorded(
     assert not at.exception
     assert metric_values(at)["Errors"] != "0"
     assert not [b for b in at.button if b.key == "commit"]
-    at.run()  # recorded once, however often the page reruns
+    at.run()  # the check is logged once, however often the page reruns; nothing is recorded
+    checks = [r[:5] for r in audit_rows(db_path, "check")]
+    assert checks == [(HR_HEAD, "check", "failed", "Human Resources", "2025-07")]
+    assert scalar(db_path, "SELECT count(*) FROM uploads WHERE status = 'rejected'") == 0
+    at.button(key="record-rejection").click().run()  # submitted as it is: recorded, once
+    at.run()
     rejected = audit_rows(db_path, "upload")
     rejected = [r for r in rejected if r[2] == "rejected"]
     assert [r[:5] for r in rejected] == [(HR_HEAD, "upload", "rejected", "Human Resources",
@@ -467,8 +472,9 @@ def test_a_rejected_file_shows_on_submissions(db_path: Path,
     at = app(db_path, monkeypatch, "upload", role="me")
     at.file_uploader(key="report_file").set_value(
         ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    at.button(key="record-rejection").click().run()
     at.run()
-    assert "This rejected file is recorded" in texts(at)
+    assert "This file is recorded as the failed submission for Finance, July 2025" in texts(at)
     assert scalar(db_path, "SELECT count(*) FROM uploads WHERE status = 'rejected' AND "
                            "department = 'Finance' AND period = '2025-07' AND uploaded_by = 'demo'"
                   ) == 1
@@ -544,7 +550,7 @@ def test_users_page_adds_a_user_and_the_register_heads(db_path: Path,
     assert heads is not None
     assert len(heads) == 5 and "Finance" not in set(heads["department"])
     at.button(key="seed-heads").click().run()
-    assert "Added 5 department head(s) from the register." in texts(at)
+    assert "Added 5 department heads from the register." in texts(at)
     assert scalar(db_path, "SELECT count(*) FROM users WHERE role = 'department_head'") == 7
     by_admin = [r for r in audit_rows(db_path, "users") if r[0] == EMAILS["admin"]]
     assert len(by_admin) == 6  # the analyst and five heads (the fixture's users are the CLI's)

@@ -117,7 +117,7 @@ def test_upload_bad_then_good_file(page: Any, url: str, tmp_path: Path) -> None:
     settle(page)
     assert tile(page, "Errors") == "0"
     page.get_by_role("button", name="Commit").click()
-    page.get_by_text("Finance 2025-07: 4 action(s) stored").wait_for()
+    page.get_by_text("Finance, July 2025: 4 actions stored").wait_for()
     assert not exceptions(page)
     page.goto(f"{url}/?period=July+2025")
     settle(page, "Overview")

@@ -279,7 +279,7 @@ def test_good_upload_commits_on_confirmation_and_shows_on_overview(
     assert "2025-07" not in _periods(db_path)  # nothing stored before the commit
     at.button(key="commit").click().run()
     assert not at.exception
-    assert "Finance 2025-07: 4 action(s) stored" in texts(at)
+    assert "Finance, July 2025: 4 actions stored" in texts(at)
     assert "already the report in force" in texts(at)
     at.switch_page(PAGES["overview"]).run()
     at.selectbox(key="period").set_value("2025-07").run()
@@ -311,7 +311,7 @@ def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.Monke
     assert not at.exception
     assert metric_values(at)["Errors"] == "0"
     at.button(key="commit").click().run()
-    assert "Operations 2025-07: 2 action(s) stored" in texts(at)
+    assert "Operations, July 2025: 2 actions stored" in texts(at)
 
 
 def test_template_for_the_next_period_holds_the_open_actions(

@@ -122,7 +122,7 @@ def test_a_cli_bulk_load_stores_the_good_file_and_reports_the_corner_file(tmp_pa
     corner.write_bytes(bad.corner_cells())
     done = _cli("load", str(good), str(corner), "--db", str(tmp_path / "db.duckdb"))
     assert done.returncode == 1, done.stderr[-2000:]
-    assert "Finance 2025-02: 3 action(s) stored" in done.stdout
+    assert "Finance, February 2025: 3 actions stored" in done.stdout
     assert "corner.xlsx: Rejected" in done.stdout and "cell XFD1048576" in done.stdout
 
 

@@ -60,9 +60,9 @@ def test_load_continues_after_a_rejected_file(files: dict[str, Path], tmp_path: 
     dbp = str(tmp_path / "l.duckdb")
     r = run("load", str(files["bad"]), str(files["good"]), "--db", dbp)
     assert r.returncode == 1
-    assert "bad.xlsx: Rejected: 1 error(s); nothing was stored." in r.stdout
+    assert "bad.xlsx: Rejected: 1 error; nothing was stored." in r.stdout
     assert "cell I5, column 'Status'" in r.stdout
-    assert "Finance_2025-02.xlsx: Finance 2025-02: 1 action(s) stored" in r.stdout
+    assert "Finance_2025-02.xlsx: Finance, February 2025: 1 action stored" in r.stdout
     con = db.connect(dbp)
     assert con.execute("SELECT status, count(*) FROM uploads GROUP BY 1 ORDER BY 1").fetchall() == [
         ("accepted", 1), ("rejected", 1)]

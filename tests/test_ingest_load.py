@@ -41,7 +41,7 @@ def test_load_reload_replace_restore(con: db.Connection) -> None:
 
     [o] = load_file(con, v1, "Finance_2025-02.xlsx")
     assert o.status == "duplicate"
-    assert o.message == "Finance 2025-02: identical to the current report (upload #1); nothing changed."
+    assert o.message == "Finance, February 2025: identical to the current report (upload #1); nothing changed."
 
     [o] = load_file(con, v2, "Finance_2025-02 v2.xlsx")
     assert o.status == "accepted" and "replaced upload #1" in o.message

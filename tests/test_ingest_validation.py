@@ -304,7 +304,7 @@ def test_errors_are_all_listed_even_without_a_period() -> None:
         ('sheet = 5', "sheet must be text in quotes"),
         ('[defaults]\nstatus = "Bogus"', "[defaults] status: 'Bogus' is not a status"),
         ('[columns]\nwhatever = "A"', "[columns] names 'whatever', which is not a Lekgotla column"),
-        ('colour = "red"', "unknown key(s) ['colour']"),
+        ('colour = "red"', "unknown key ['colour']"),
     ],
 )
 def test_mapping_mistakes_are_named(toml: str, message: str) -> None:

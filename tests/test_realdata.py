@@ -40,12 +40,12 @@ def test_gmpp_two_years_as_two_periods(tmp_path: Path) -> None:
     assert errors[0]["message"] == "The start date 2023-02-20 is after the due date 2023-01-20: correct one of them."
 
     r = ingest("load", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--db", dbp)
-    assert r.returncode == 1 and "Rejected: 1 error(s)" in r.stdout
+    assert r.returncode == 1 and "Rejected: 1 error;" in r.stdout
 
     r = ingest("load", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--db", dbp,
                "--skip-invalid-rows")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "1 invalid row(s) skipped" in r.stdout
+    assert "1 invalid row skipped" in r.stdout
 
     con = db.connect(dbp)
     counts = dict(con.execute("SELECT period, count(*) FROM action_status WHERE is_current GROUP BY 1").fetchall())

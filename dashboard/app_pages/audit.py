@@ -5,12 +5,13 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import admin, components
+from dashboard import admin, components, theme
 from dashboard.data import Data
 
 d = Data()
 st.title("Audit")
-st.caption("Who did what and when: logins, uploads (accepted, rejected, duplicate), restores, "
+st.caption("Who did what and when: logins, checks of a file with errors on Upload, uploads "
+           "(accepted, rejected, duplicate), restores, "
            "register and setting changes, user changes, exports, and every attempt the user's "
            "role did not allow (outcome *refused*).")
 
@@ -42,7 +43,9 @@ if log.empty:
     components.empty("No entry matches these filters: widen the dates, or clear who and what.")
     st.stop()
 
-st.dataframe(log, hide_index=True, key="audit", height=560, column_config={
+# as people read them: periods in words, and an empty cell (never "None") where nothing applies
+shown = log.assign(period=[theme.period_label(p) if p else None for p in log["period"]])
+st.dataframe(shown, hide_index=True, key="audit", height=560, placeholder="", column_config={
     "audit_id": st.column_config.NumberColumn("#", format="%d"),
     "logged_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm:ss"),
     "actor": "Who", "action": "What", "outcome": "Outcome", "department": "Department",

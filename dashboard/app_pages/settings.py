@@ -11,6 +11,7 @@ from ingest.access import change_setting
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
+from ingest.words import plural
 from ingest.worker import run_bounded
 from metrics import views
 from metrics.markup import md
@@ -37,8 +38,8 @@ with register:
         v = versions.iloc[0]
         st.markdown(f"**Register in force: version {v['register_version']}** — "
                     f"{md(v['file_name'])}, loaded {theme.a_datetime(v['loaded_at'])} by "
-                    f"{md(theme.text(v['loaded_by']))}: {v['objective_count']} objectives, "
-                    f"{v['department_count']} departments.")
+                    f"{md(theme.text(v['loaded_by']))}: {plural(int(v['objective_count']), 'objective')}, "
+                    f"{plural(int(v['department_count']), 'department')}.")
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("##### Objectives")
@@ -75,14 +76,14 @@ with register:
             components.error(e)
         else:
             errors = [p for p in parsed.problems if p.severity == "error"]
-            st.caption(f"{len(parsed.objectives)} objectives and {len(parsed.departments)} "
-                       "departments read.")
+            st.caption(f"{plural(len(parsed.objectives), 'objective')} and "
+                       f"{plural(len(parsed.departments), 'department')} read.")
             if parsed.problems:
                 st.dataframe(pd.DataFrame([dict(p.as_dict(), severity=p.severity)
                                            for p in parsed.problems]),
                              hide_index=True, key="register-problems")
             if errors:
-                st.error(f"**Fix the register and upload it again.** {len(errors)} error(s): "
+                st.error(f"**Fix the register and upload it again.** {plural(len(errors), 'error')}: "
                          "nothing was loaded.", icon=":material/error:")
             elif st.button("Load this register", type="primary", key="load-register"):
                 try:

@@ -97,8 +97,8 @@ if problem is not None:
     st.error(md(problem), icon=":material/error:")
     st.stop()
 if not can_load(parsed, skip):
-    # recorded once, so that Submissions shows the rejection and the audit log holds it
-    uploads.record_rejection(d, user, data, parsed, opts, sha, mapping)
+    # a check is audited, not held against the department; recording it is the uploader's choice
+    uploads.failed_check(d, user, data, parsed, opts, sha, mapping)
 elif not uploads.already_in_force(d.con, parsed, sha):
     uploads.changes(d.con, parsed)
     uploads.commit(d, user, data, parsed, opts, skip, sha, mapping)

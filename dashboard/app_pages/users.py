@@ -7,6 +7,7 @@ from dashboard import admin, auth, components
 from dashboard.data import Data
 from ingest.access import ROLES, save_user, seed_department_heads
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 from metrics.markup import md
 
 FLASH = "users_flash"
@@ -99,20 +100,21 @@ with right:
         st.caption("Every head with an email on the register's Departments sheet is a user "
                    "already (or the register lists no emails).")
     else:
-        st.caption(f"{len(heads)} head(s) on the register's Departments sheet have no user yet. "
+        st.caption(f"{plural(len(heads), 'head')} on the register's Departments sheet "
+                   f"{'has' if len(heads) == 1 else 'have'} no user yet. "
                    "Adding them gives each the department head role for their department; "
                    "existing users are left as they are.")
         st.dataframe(heads, hide_index=True, key="heads-to-add",
                      column_config={"department": "Department", "head": "Head",
                                     "email": "Email"})
-        if st.button(f"Add {len(heads)} department head(s)", key="seed-heads",
+        if st.button(f"Add {plural(len(heads), 'department head')}", key="seed-heads",
                      icon=":material/group_add:"):
             try:
                 added = seed_department_heads(d.con, user)
             except LekgotlaError as e:
                 components.error(e)
             else:
-                st.session_state[FLASH] = [f"Added {added} department head(s) from the register."]
+                st.session_state[FLASH] = [f"Added {plural(added, 'department head')} from the register."]
                 st.rerun()
     st.subheader("Roles")
     st.markdown("\n".join(f"- **{auth.ROLE_LABELS[r]}** — {text.split(': ', 1)[-1]}"

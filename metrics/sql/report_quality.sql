@@ -3,6 +3,9 @@
 -- and warnings of the report in force, and not_reported: its open actions carried over because it
 -- left them out (migration 007). On time is judged by the first accepted version; the
 -- deadline is day $on_time_day of the following month (the month's last day at most).
+-- A rejection stands only while the month has no accepted version: `rejected` counts the failed
+-- submissions recorded (CLI, bulk load, or "Record as a failed submission" on Upload; a check on
+-- Upload records none) for a department-month with no accepted report, else 0.
 -- Parameters: $months (YYYY-MM list); $departments (empty list = the register's departments,
 -- or every department that ever had an accepted report when the register lists none).
 WITH months AS (
@@ -46,7 +49,7 @@ SELECT c.department, c.period, c.deadline,
            AS on_time,
        c.first_submitted_at,
        coalesce(cur.submitted_at, cur.uploaded_at) AS current_submitted_at,
-       c.versions, c.rejected,
+       c.versions, CASE WHEN c.versions = 0 THEN c.rejected ELSE 0 END AS rejected,
        cur.upload_id, cur.file_name, cur.row_count, cur.warning_count,
        cur.warning_count / nullif(cur.row_count, 0) AS warnings_per_row,
        CASE WHEN cur.upload_id IS NOT NULL THEN coalesce(nr.not_reported, 0) END AS not_reported

@@ -1,0 +1,40 @@
+"""How messages count things and name months, the same way everywhere people read them:
+"1 warning", "2 errors"; "July 2025", "Q3 2025". Keys such as 2025-07 stay in file names, SQL
+and JSON; these are for text."""
+
+from __future__ import annotations
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+# plurals that are not the word + "s"
+_IRREGULAR = {"entry": "entries", "copy": "copies", "row with errors": "rows with errors"}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`n` and the word, singular for 1 and plural otherwise: plural(1, "warning") → "1 warning",
+    plural(2, "error") → "2 errors", plural(3, "entry") → "3 entries"; `many` gives the plural form
+    where it is not the word + "s"."""
+    if n == 1:
+        return f"{n:,} {word}"
+    return f"{n:,} {many or _IRREGULAR.get(word) or word + 's'}"
+
+
+def period_words(period: object) -> str:
+    """A period key as people read it: "2025-07" → "July 2025", "2025-Q3" → "Q3 2025"; anything
+    else (a key that is not a month or quarter) as it is, and None or "" as ""."""
+    if period is None:
+        return ""
+    text = str(period).strip()
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit():
+        if text[5] == "Q" and text[6] in "1234":
+            return f"{text[5:]} {text[:4]}"
+        if text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+            return f"{MONTHS[int(text[5:]) - 1]} {text[:4]}"
+    return text
+
+
+def where(department: str | None, period: object) -> str:
+    """A department's report for a month as a message starts: "Finance, July 2025"; either part
+    alone when the other is unknown."""
+    return ", ".join(part for part in (department or "", period_words(period)) if part)
