@@ -6,6 +6,7 @@ import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,8 @@ from dashboard import auth, data, filters, theme
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
-from metrics import labels
+from metrics import labels, views
+from metrics.export import export_notes
 from metrics.markup import md
 
 
@@ -308,23 +310,37 @@ def builtin_export_off() -> None:
 
 
 def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
-              sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None) -> None:
+              sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None,
+              scope: metrics.Filters | None = None,
+              headers: Mapping[str, str] | None = None) -> None:
     """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7), for roles that may
     export. The bytes are made when a button is clicked, after `check_export` has checked the
-    user and logged the export (who, the filters in force, how many rows)."""
+    user and logged the export (who, the filters in force, how many rows).
+
+    The columns carry the headers the tables show (`metrics.labels`, `headers` first); the
+    XLSX has a Filters sheet: the `scope` (period, departments, objectives, statuses) of what
+    the table holds, the `applied_filters`, when and by whom, and how fresh the data was."""
     user = auth.current()
     if not auth.may(user, "export"):
         return
     rows = f" ({len(df)} rows)" if prominent else ""
     kind = "secondary" if prominent else "tertiary"
-    detail = {**sidebar_filters(), **{k: v for k, v in (applied_filters or {}).items()
-                                      if v not in (None, "", [], ())}}
+    applied = {k: v for k, v in (applied_filters or {}).items() if v not in (None, "", [], ())}
+    detail = {**sidebar_filters(), **applied}
     con = data.connection()
 
     def make(fmt: str) -> Callable[[], bytes]:
         def build() -> bytes:  # runs in the server's thread when the button is clicked
-            check_export(con.cursor(), user, len(df), table=key, file=f"{stem}.{fmt}", **detail)
-            return metrics.table_bytes(df, fmt, sheet)
+            cursor = con.cursor()
+            check_export(cursor, user, len(df), table=key, file=f"{stem}.{fmt}", **detail)
+            notes = None
+            if fmt == "xlsx":
+                notes = export_notes(
+                    scope, rows=len(df), exported_at=datetime.now().astimezone(),
+                    exported_by=exported_by(user), other=applied,
+                    objectives=metrics.list_objectives(cursor),
+                    freshness=views.data_freshness(cursor))
+            return metrics.table_bytes(labels.labelled(df, headers), fmt, sheet, notes)
         return build
 
     with st.container(horizontal=True, gap="small"):
@@ -335,6 +351,15 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
             f"XLSX{rows}", make("xlsx"), file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx", on_click="ignore", icon=":material/download:", type=kind)
+
+
+def exported_by(user: auth.User) -> str:
+    """Who an export was made by, for its Filters sheet: name and e-mail, or demo mode."""
+    role = auth.ROLE_LABELS.get(user.role, user.role)
+    if auth.is_demo(user):
+        return f"demo mode (nobody signed in), acting as {role}"
+    who = f"{user.name} <{user.email}>" if user.name else user.email
+    return f"{who}, {role}"
 
 
 def sidebar_filters() -> dict[str, Any]:
@@ -348,18 +373,30 @@ def sidebar_filters() -> dict[str, Any]:
 def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | None = None,
           currency: str = "R", height: int | str = "auto", labels: dict[str, Any] | None = None,
           download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
-          applied_filters: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+          applied_filters: Mapping[str, Any] | None = None,
+          scope: metrics.Filters | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
-    shown unless `download` gives the full table to hand out."""
+    shown unless `download` gives the full table to hand out, headed as the table is. `scope`:
+    the filters of what the table holds, for the XLSX's Filters sheet (the sidebar's when not
+    given)."""
     shown = df[list(columns)] if columns is not None else df
     config = column_config(currency)
     for name, label in (labels or {}).items():
         config[name] = label
     result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
                           key=key, placeholder=theme.DASH, **kwargs)
+    headers = {name: _header(label) for name, label in (labels or {}).items() if _header(label)}
     downloads(shown if download is None else download, stem, key, prominent=prominent,
-              sheet=sheet, applied_filters=applied_filters)
+              sheet=sheet, applied_filters=applied_filters,
+              scope=scope or filters.current(Data()), headers=headers)
     return result
+
+
+def _header(config: Any) -> str | None:
+    """The header a column configuration gives (a label, or a column_config's label)."""
+    if isinstance(config, str):
+        return config
+    return config.get("label") if isinstance(config, Mapping) else None
 
 
 def rag_counts_line(counts: dict[str, int]) -> str:

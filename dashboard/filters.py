@@ -7,6 +7,7 @@ same view, and a view can be shared by copying the address.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import streamlit as st
@@ -15,7 +16,15 @@ import metrics
 from dashboard import theme
 from dashboard.data import Data
 from metrics import views
-from metrics.filters import is_quarter, months_of, quarter_of
+from metrics.filters import (
+    STATUSES,
+    is_quarter,
+    months_of,
+    objective_order,
+    quarter_of,
+    sort_objectives,
+)
+from metrics.labels import objective_labels
 from metrics.markup import md
 
 VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
@@ -52,21 +61,17 @@ def sidebar(d: Data) -> None:
     bar.multiselect("Departments", departments, key=DEPARTMENTS, bind="query-params",
                     placeholder="All departments",
                     help="None chosen: the whole organisation. Several: pooled together.")
-    ordered = sorted(titles, key=_objective_order)
+    ordered = sort_objectives(titles)
+    named = objective_labels(objectives)
+    # plain text in the list and its chips (Streamlit does not read options as Markdown)
     bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params",
-                    placeholder="All objectives",
+                    format_func=lambda o: named.get(o, o), placeholder="All objectives",
                     help="Only actions that serve these strategic objectives:\n\n"
                          + "\n".join(f"- **{md(o)}** {md(titles[o])}" for o in ordered))
     fresh = d(views.data_freshness)
     bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
                 f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "
                 "copy it to share.")
-
-
-def _objective_order(objective_id: str) -> tuple[str, int, str]:
-    digits = "".join(ch for ch in objective_id if ch.isdigit())
-    prefix = objective_id.rstrip("0123456789")
-    return (prefix, int(digits) if digits else 0, objective_id)
 
 
 def _value(key: str) -> Any:
@@ -116,14 +121,46 @@ def describe(f: metrics.Filters) -> str:
     parts = [theme.period_label(f.period)]
     parts.append(md(f.scope) if f.departments else "All departments")
     if f.objectives:
-        parts.append("Objectives " + ", ".join(md(o) for o in f.objectives))
+        parts.append("Objectives " + ", ".join(md(o) for o in sort_objectives(f.objectives)))
     if f.statuses:
         parts.append("Status " + ", ".join(f.statuses))
     return " · ".join(parts)
 
 
+# A download's name lists up to this many departments, objectives or statuses; more are counted.
+STEM_NAMES = 3
+STEM_PART, STEM_LENGTH = 24, 120  # characters of one name, of the whole name
+
+
+def _stem_part(text: str) -> str:
+    """A name as a piece of a file name: letters, digits and '-' kept, any other run of
+    characters one '_', cut to STEM_PART characters."""
+    out, gap = [], False
+    for ch in unicodedata.normalize("NFC", str(text)):
+        if ch.isalnum() or ch == "-":
+            out.append(ch)
+            gap = False
+        elif not gap:
+            out.append("_")
+            gap = True
+    return "".join(out).strip("_-")[:STEM_PART].strip("_-")
+
+
+def _stem_names(values: tuple[str, ...], what: str, order: Any = None) -> list[str]:
+    names = sorted(set(values), key=order)
+    if len(names) > STEM_NAMES:
+        return [f"{len(names)}-{what}"]
+    return [p for p in (_stem_part(v) for v in names) if p]
+
+
 def file_stem(f: metrics.Filters, what: str) -> str:
-    """A download's file name without extension: `lekgotla-actions-2025-06-Finance`."""
-    scope = "-".join(f.departments) if f.departments else "all"
-    text = f"lekgotla-{what}-{f.period}-{scope}"
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:120]
+    """A download's file name without extension, naming the filters of what it holds: the
+    period, the departments (`all` for none), objectives and statuses chosen —
+    `lekgotla-actions-2025-06-Finance-SO4-Delayed`. More than STEM_NAMES of a kind are
+    counted (`5-departments`); only letters, digits, '-' and '_' (safe on every file system),
+    at most STEM_LENGTH characters."""
+    parts = ["lekgotla", _stem_part(what), f.period]
+    parts += _stem_names(f.departments, "departments") or ["all"]
+    parts += _stem_names(f.objectives, "objectives", order=objective_order)
+    parts += _stem_names(f.statuses, "statuses", order=STATUSES.index)
+    return "-".join(p for p in parts if p)[:STEM_LENGTH].rstrip("-_")

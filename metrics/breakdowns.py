@@ -12,7 +12,7 @@ import pandas as pd
 from ingest.db import Connection
 from metrics import queries, summary
 from metrics.actions import RAGS, SMART_CHECKS, figures_summary, resolve_month
-from metrics.filters import STATUSES, Filters
+from metrics.filters import STATUSES, Filters, natural_rows
 from metrics.kpis import KPI_NAMES, department_kpis, query_params
 
 # Department RAG (league table): Red when at least a quarter of its actions are Red; Amber when
@@ -101,10 +101,11 @@ def objective_alignment(con: Connection, filters: Filters) -> pd.DataFrame:
 def objectives_without_action(con: Connection, filters: Filters) -> pd.DataFrame:
     """Objectives of the register in force with no action in A for the scope and period.
 
-    Columns: objective_id, objective, pillar, owner, period, priority.
+    Columns: objective_id, objective, pillar, owner, period, priority; in the natural order of
+    the codes (SO2 before SO10).
     """
     params = {**query_params(con, filters), "month": resolve_month(con, filters)}
-    return queries.frame(con, "objectives_without_action", params)
+    return natural_rows(queries.frame(con, "objectives_without_action", params))
 
 
 def actions_without_objective(con: Connection, filters: Filters) -> pd.DataFrame:

@@ -8,7 +8,14 @@ from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.locate import department_key
 from metrics import queries
-from metrics.filters import Filters, months_of, periods_between, quarter_of
+from metrics.filters import (
+    Filters,
+    months_of,
+    natural_rows,
+    periods_between,
+    quarter_of,
+    sort_objectives,
+)
 from metrics.kpis import periods_with_data
 
 
@@ -29,9 +36,10 @@ def list_periods(con: Connection, departments: tuple[str, ...] = ()) -> pd.DataF
 
 
 def list_objectives(con: Connection) -> pd.DataFrame:
-    """The objectives of the register in force. Columns: objective_id, objective, pillar, owner,
-    period, priority, reported_rows (current action rows that name it)."""
-    return queries.frame(con, "objectives", {})
+    """The objectives of the register in force, in the natural order of their codes (SO2 before
+    SO10). Columns: objective_id, objective, pillar, owner, period, priority, reported_rows
+    (current action rows that name it)."""
+    return natural_rows(queries.frame(con, "objectives", {}))
 
 
 def match_department(con: Connection, name: str) -> str:
@@ -58,7 +66,7 @@ def checked_filters(con: Connection, filters: Filters) -> Filters:
     if unknown:
         raise QueryError(
             f"Unknown objective {', '.join(unknown)}. Objectives: "
-            f"{', '.join(sorted(known_objectives)) or '(no register loaded yet)'}."
+            f"{', '.join(sort_objectives(known_objectives)) or '(no register loaded yet)'}."
         )
     available = [str(p) for p in list_periods(con)["period"]]
     asked = [filters.period] if filters.period_from is None else periods_between(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -12,7 +14,9 @@ from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.neutral import FORMULA_STARTS, PREFIX, neutral
 from metrics.actions import figures_for_months, resolve_month
-from metrics.filters import Filters
+from metrics.filters import Filters, sort_objectives
+from metrics.labels import objective_labels
+from metrics.pack_format import period_label
 from metrics.xlsx import xlsx_bytes
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
@@ -38,27 +42,84 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
-                sheet_name: str = "Data") -> None:
+                sheet_name: str = "Data", notes: Sequence[tuple[str, str]] | None = None) -> None:
     """Write a table, neutralised, as `csv` (UTF-8 with BOM, so Excel reads accents) or `xlsx`
-    to a path or a binary file-like object."""
+    to a path or a binary file-like object. `notes` (what the export holds: `export_notes`)
+    become the XLSX's Filters sheet, neutralised too; a CSV has one table only (its file name
+    says what it holds)."""
     if fmt not in FORMATS:
         raise QueryError(f"Unknown export format {fmt!r}: use csv or xlsx.")
     table = neutralise(df)
     if fmt == "csv":
         data = table.to_csv(index=False).encode("utf-8-sig")
     else:
-        data = xlsx_bytes(table, sheet_name[:31])
+        about = None if notes is None else [(neutral(w), neutral(v)) for w, v in notes]
+        data = xlsx_bytes(table, sheet_name[:31], about)
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     else:
         out.write(data)
 
 
-def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data") -> bytes:
+def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data",
+                notes: Sequence[tuple[str, str]] | None = None) -> bytes:
     """The bytes of `write_table` (for a download button)."""
     buffer = io.BytesIO()
-    write_table(df, fmt, buffer, sheet_name)
+    write_table(df, fmt, buffer, sheet_name, notes)
     return buffer.getvalue()
+
+
+# Names of the other filters a page applies (Explore's computed RAG and search, the audit log's).
+OTHER_FILTERS: dict[str, str] = {
+    "rags": "Computed RAG", "search": "Search", "actors": "Who", "actions": "What",
+    "from": "From", "to": "To"}
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def export_notes(filters: Filters | None, *, rows: int, exported_at: datetime,
+                 exported_by: str | None = None, other: Mapping[str, Any] | None = None,
+                 objectives: pd.DataFrame | None = None,
+                 freshness: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """What an export holds, as (what, value) lines for its Filters sheet: the period,
+    departments, objectives (code and title, from `objectives`: the register) and statuses of
+    `filters` (none when the table is not filtered by them), the page's `other` filters, how many
+    rows, when and by whom it was exported, and how fresh the data was (`views.data_freshness`).
+    Plain text: `write_table` neutralises it."""
+    lines: list[tuple[str, str]] = [("Rows", f"{rows:,}")]
+    if filters is not None:
+        titles = ({} if objectives is None else
+                  objective_labels(objectives, width=None))
+        lines += [
+            ("Period", f"{period_label(filters.period)} ({filters.period})"),
+            ("Departments", ", ".join(sorted(set(filters.departments))) or "All departments"),
+            ("Objectives", "; ".join(titles.get(o, o) for o in sort_objectives(filters.objectives))
+             or "All objectives"),
+            ("Statuses", ", ".join(filters.statuses) or "Every status")]
+    for key, value in (other or {}).items():
+        if key not in ("period", "departments", "objectives", "statuses") and _words(value):
+            lines.append((OTHER_FILTERS.get(key, key.replace("_", " ").capitalize()),
+                          _words(value)))
+    lines += [("Exported", exported_at.strftime("%d %b %Y, %H:%M %Z").strip()),
+              ("Exported by", exported_by or "not known")]
+    if freshness:
+        lines.append(("Data", f"{freshness.get('reports_in_force') or 0} reports in force; "
+                              f"latest upload {_moment(freshness.get('last_upload_at'))}"))
+        if freshness.get("register_version") is not None:
+            lines.append(("Strategy register",
+                          f"version {freshness['register_version']}, loaded "
+                          f"{_moment(freshness.get('register_loaded_at'))}"))
+    return lines
+
+
+def _moment(value: Any) -> str:
+    if value is None or value != value:
+        return "none"
+    return pd.Timestamp(value).strftime("%d %b %Y, %H:%M")
 
 
 def export_table(con: Connection, filters: Filters) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from metrics.breakdowns import (
     smart_results,
 )
 from metrics.catalogue import checked_filters
-from metrics.filters import Filters, months_of
+from metrics.filters import Filters, months_of, sort_objectives
 from metrics.kpis import kpi_changes, kpi_trend, months_with_data, periods_with_data, plain
 from metrics.pack_parts import (
     DepartmentPart,
@@ -99,7 +99,7 @@ class ReviewPack:
         scope = "-".join(sorted(self.filters.departments)) or "all"
         text = f"lekgotla-review-{self.filters.period}-{scope}"
         if self.filters.objectives:
-            text += "-" + "-".join(sorted(self.filters.objectives))
+            text += "-" + "-".join(sort_objectives(self.filters.objectives))
         return re.sub(r"[^A-Za-z0-9_-]+", "_", text)[:120]
 
     def kpi(self, name: str) -> Any:

@@ -72,7 +72,8 @@ def alignment(pack: ReviewPack) -> go.Figure | None:
     """Objectives × departments: how many actions serve each objective."""
     if pack.alignment.empty:
         return None
-    return charts.alignment_heatmap(pack.alignment, "actions", "", pack.currency)
+    return charts.alignment_heatmap(pack.alignment, "actions", "", pack.currency,
+                                    pack.objectives_without_action)
 
 
 def smart(pack: ReviewPack) -> go.Figure | None:

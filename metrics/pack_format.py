@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics.filters import Filters, months_of
+from metrics.filters import Filters, months_of, sort_objectives
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -99,7 +99,7 @@ def describe_filters(filters: Filters) -> str:
     """The filters in words: `Q2 2025 · All departments · Objectives SO1, SO3`."""
     parts = [period_label(filters.period), scope_label(filters)]
     if filters.objectives:
-        parts.append("Objectives " + ", ".join(sorted(filters.objectives)))
+        parts.append("Objectives " + ", ".join(sort_objectives(filters.objectives)))
     if filters.statuses:
         parts.append("Status " + ", ".join(filters.statuses))
     return " · ".join(parts)

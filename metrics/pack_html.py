@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import theme
+from metrics.filters import sort_objectives
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
@@ -96,7 +97,7 @@ def _cover(pack: ReviewPack) -> str:
         ("Compared with", period_label(pack.previous_period) if pack.previous_period
          else "no earlier period with data"),
         ("Departments", scope_label(f)),
-        ("Objectives", ", ".join(sorted(f.objectives)) or "All objectives"),
+        ("Objectives", ", ".join(sort_objectives(f.objectives)) or "All objectives"),
         ("Strategy register", f"version {register['register_version']} · {register['file_name']} · "
                               f"{register['objective_count']} objectives · sha256 "
                               f"{str(register['sha256'])[:12]}" if register else "none loaded"),

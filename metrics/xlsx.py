@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -31,11 +32,13 @@ _CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
     'spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.worksheet+xml"/>'
+    '{sheets}'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
     'spreadsheetml.styles+xml"/>'
     '</Types>')
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/>')
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -46,15 +49,18 @@ _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets>{sheets}</sheets></workbook>')
+_SHEET = '<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    '{sheets}'
+    '<Relationship Id="rId{styles}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/styles" Target="styles.xml"/>'
     '</Relationships>')
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet{n}.xml"/>')
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -164,23 +170,49 @@ def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
 ROWS_PER_CHUNK = 2000  # rows formed at once: the memory of a large export stays bounded
 
 
-def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
-    """The table as an .xlsx workbook with one sheet: header row in bold, then one row per row
-    (no index). Empty cells (None, NaN, NaT, empty text) are left empty."""
+def _sheet_name(name: str) -> str:
+    return (name[:31].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _notes_sheet(notes: Sequence[tuple[str, str]]) -> str:
+    """A second sheet of (what, value) lines: what in bold in column A, the value as text in B."""
+    rows = "".join(f'<row r="{i}">{_text(f"A{i}", what, HEADER_STYLE)}'
+                   + (_text(f"B{i}", value) if value else "") + "</row>"
+                   for i, (what, value) in enumerate(notes, start=1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<dimension ref="A1:B{max(len(notes), 1)}"/><cols><col min="1" max="1" width="22" '
+            'customWidth="1"/><col min="2" max="2" width="90" customWidth="1"/></cols>'
+            f"<sheetData>{rows}</sheetData></worksheet>")
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data",
+               notes: Sequence[tuple[str, str]] | None = None,
+               notes_name: str = "Filters") -> bytes:
+    """The table as an .xlsx workbook: one sheet with the header row in bold, then one row per
+    row (no index); empty cells (None, NaN, NaT, empty text) are left empty. With `notes`, a
+    second sheet `notes_name` lists them, one (what, value) a line (what an export holds). Text
+    is written as text: neutralise it first (`metrics.export`)."""
     rows, width = df.shape
     letters = [column_letter(i) for i in range(width)]
     header = "".join(_text(f"{letter}1", str(name), HEADER_STYLE)
                      for letter, name in zip(letters, df.columns, strict=True))
     last = f"{letters[-1]}{rows + 1}" if width else "A1"
-    name = (sheet_name[:31].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    names = [_sheet_name(sheet_name)] + ([_sheet_name(notes_name)] if notes is not None else [])
+    numbers = range(1, len(names) + 1)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
+            sheets="".join(_SHEET_TYPE.format(n=n) for n in numbers)))
         z.writestr("_rels/.rels", _ROOT_RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=name))
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK.format(sheets="".join(
+            _SHEET.format(name=name, n=n) for n, name in zip(numbers, names, strict=True))))
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(
+            sheets="".join(_SHEET_REL.format(n=n) for n in numbers), styles=len(names) + 1))
         z.writestr("xl/styles.xml", _STYLES)
+        if notes is not None:
+            z.writestr("xl/worksheets/sheet2.xml", _notes_sheet(notes))
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write((
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -5,11 +5,13 @@ import streamlit as st
 import metrics
 from dashboard import charts, components, filters, theme
 from dashboard.data import Data
+from metrics.markup import md
 
 d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
 components.heading("Alignment", f, "do the departments' actions serve the strategy?")
+filters.provisional(d, f)  # a month not every department has reported
 
 figures = d(metrics.action_figures, f)
 in_a = figures[figures["status"] != "Cancelled"]
@@ -35,16 +37,22 @@ st.subheader("Objectives × departments")
 measure = st.segmented_control("Show in each cell", ["Actions", "Budget"], default="Actions",
                                key="measure", bind="query-params", required=True)
 alignment = d(metrics.objective_alignment, f)
+missing = d(metrics.objectives_without_action, f)  # their rows stay in the grid, empty
 value = "budget_allocated" if measure == "Budget" else "actions"
-objectives, departments = charts.grid_shape(alignment)
+objectives, departments = charts.grid_shape(alignment, missing)
 if objectives * departments > charts.GRID_TEXT_CELLS:
     st.caption(f"{objectives} objectives × {departments} departments: too many cells to write "
                "a number in each, so the colour says how many (scale at the right); hover over "
                "a cell for its figure"
                + (" and the department's name." if departments > charts.GRID_NAMED_COLUMNS
                   else "."))
-st.plotly_chart(d.figure(charts.alignment_grid, alignment, value, currency,
+st.plotly_chart(d.figure(charts.alignment_grid, alignment, value, currency, missing,
                          inputs=(f,)), config=charts.CONFIG, theme=None)
+if len(missing):
+    codes = [md(o) for o in missing["objective_id"]]
+    named = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
+    st.caption(f"Empty rows: no action in scope serves {named} (see *Objectives with no action* "
+               "below).")
 
 size = "budget" if measure == "Budget" else "count"
 scope = charts.sunburst_scope(in_a, size)
@@ -76,7 +84,6 @@ with left:
                              inputs=(f,)), config=charts.CONFIG, theme=None)
 with right:
     st.markdown("##### Objectives with no action")
-    missing = d(metrics.objectives_without_action, f)
     if missing.empty:
         st.success("Every objective of the register has at least one action in scope.",
                    icon=":material/check_circle:")

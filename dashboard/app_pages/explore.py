@@ -1,12 +1,15 @@
 """Explore & export: every filter, the actions with their figures, downloads of exactly those."""
 
+import pandas as pd
 import streamlit as st
 
+import metrics
 from dashboard import auth, components, filters
 from dashboard.data import Data
-from metrics import views
+from metrics import labels, views
 from metrics.actions import RAGS
 from metrics.filters import STATUSES
+from metrics.labels import objective_labels
 
 d = Data()
 currency = d.setting("currency")
@@ -21,11 +24,19 @@ search = right.text_input("Search", key="q", bind="query-params",
 f = components.require_filters(d, tuple(statuses))
 
 table = d(views.explore_table, f, tuple(rags), search or "")
+register = d(metrics.list_objectives)
 if table.empty:
     components.empty("No action matches these filters. Clear the status, RAG or search filters "
                      "above, or the objective filter in the sidebar.")
     st.stop()
 
+# the objective by name: "SO4 · Keep operating…" on screen; the code and the whole title downloaded
+titles = dict(zip(register["objective_id"].astype(str), register["objective"], strict=True))
+named = objective_labels(register)
+at = table.columns.get_loc("objective_id") + 1  # the title beside the code, in a new table
+table = pd.concat([table.iloc[:, :at], table["objective_id"].map(titles).rename("objective"),
+                   table.iloc[:, at:]], axis=1)
+shown = table.assign(objective_id=[named.get(o, o) for o in table["objective_id"]])
 stem = filters.file_stem(f, "actions")
 exports = auth.may(auth.current(), "export")
 st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
@@ -36,8 +47,11 @@ st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
               if exports else "Your role may read these rows here but not download them: "
               "leadership, the M&E team and the policy office export."))
 components.table(
-    table, key="explore", stem=stem, currency=currency, height=560, download=table,
-    prominent=True, sheet="Actions",
+    shown, key="explore", stem=stem, currency=currency, height=560, download=table,
+    prominent=True, sheet="Actions", scope=f,
+    labels={"objective_id": st.column_config.TextColumn(
+        labels.column_label("objective_id"), width="medium",
+        help="Code and title in the strategy register (the code alone when it is not in it).")},
     applied_filters={"statuses": list(statuses), "rags": list(rags), "search": search},
     columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
              "percent_complete", "planned_progress", "schedule_variance", "start_date",
