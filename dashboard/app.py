@@ -3,7 +3,8 @@
 Start-up checks (settings, packages, login configuration), the database (sample data on a fresh
 start), who is signed in (`auth.gate`: the login page or demo mode), then `st.navigation` with
 the pages the user's role may use — a page left out is not reachable by its URL either — and
-the sidebar filters every page honours. Pages only render; their numbers come from `metrics`.
+the sidebar filters, on the pages they affect. A department head starts on their own
+Department page. Pages only render; their numbers come from `metrics`.
 """
 
 from __future__ import annotations
@@ -34,19 +35,24 @@ except LekgotlaError as e:
     st.stop()
 
 NEEDS: dict[st.Page, str] = {}  # page -> the permission (ingest.access.PERMISSIONS) it needs
+FILTERED: set[st.Page] = set()  # the pages the sidebar filters affect
+HOME = "department.py" if user.role == "department_head" else "overview.py"  # a head's: their own
 
 
-def page(file: str, title: str, icon: str, default: bool = False, needs: str = "view"
+def page(file: str, title: str, icon: str, needs: str = "view", filtered: bool = True
          ) -> st.Page:
-    """A page of dashboard/app_pages/, its URL path taken from the file name."""
-    p = st.Page(PAGES / file, title=title, icon=icon, default=default)
+    """A page of dashboard/app_pages/, its URL path taken from the file name (the home page's
+    is the site root)."""
+    p = st.Page(PAGES / file, title=title, icon=icon, default=file == HOME)
     NEEDS[p] = needs
+    if filtered:
+        FILTERED.add(p)
     return p
 
 
 navigation = st.navigation(auth.visible_pages({
     "Leadership": [
-        page("overview.py", "Overview", ":material/dashboard:", default=True),
+        page("overview.py", "Overview", ":material/dashboard:"),
         page("alignment.py", "Alignment", ":material/account_tree:"),
         page("slippage.py", "Slippage", ":material/event_busy:"),
         page("department.py", "Department", ":material/apartment:"),
@@ -56,17 +62,18 @@ navigation = st.navigation(auth.visible_pages({
         page("explore.py", "Explore & export", ":material/table_view:"),
     ],
     "Reports & admin": [
-        page("upload.py", "Upload", ":material/upload_file:", needs="upload"),
+        page("upload.py", "Upload", ":material/upload_file:", needs="upload", filtered=False),
         page("review_pack.py", "Review pack", ":material/summarize:", needs="export"),
-        page("settings.py", "Settings", ":material/settings:", needs="settings"),
-        page("users.py", "Users", ":material/group:", needs="users"),
-        page("audit.py", "Audit", ":material/history:", needs="audit"),
+        page("settings.py", "Settings", ":material/settings:", needs="settings", filtered=False),
+        page("users.py", "Users", ":material/group:", needs="users", filtered=False),
+        page("audit.py", "Audit", ":material/history:", needs="audit", filtered=False),
     ],
 }, NEEDS, user, d))
 components.builtin_export_off()  # after st.navigation: a rerun keeps the page
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
 auth.sidebar(user)
-filters.sidebar(d)
+if navigation in FILTERED:  # Upload, Settings, Users and Audit do not read them
+    filters.sidebar(d)
 auth.banner(user)
 navigation.run()

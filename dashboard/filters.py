@@ -2,18 +2,24 @@
 
 Each widget is bound to a URL query parameter (`?view=Quarter&period=2025-Q1&dept=Finance`),
 so the choice survives moving between pages, a page opened straight from its URL shows the
-same view, and a view can be shared by copying the address.
+same view, and a view can be shared by copying the address. The pages these filters do not
+affect (Upload, Settings, Users, Audit) do not draw them; the choice is kept meanwhile.
+
+Also here: the "provisional" banner of a month not every department has reported, and the way
+from a league row or a chart bar to that department's page (`open_department`).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import theme
+from dashboard import auth, theme
 from dashboard.data import Data
 from metrics import views
 from metrics.filters import (
@@ -25,10 +31,15 @@ from metrics.filters import (
     sort_objectives,
 )
 from metrics.labels import objective_labels
-from metrics.markup import md
+from metrics.markup import md, plotly
 
 VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
 MONTH, QUARTER = "Month", "Quarter"
+LAST_MONTH = "_filters_last_month"  # the month chosen before switching to Quarter
+DEPARTMENT_PAGE = "app_pages/department.py"
+DEPARTMENT = "department"  # the Department page's choice (a widget bound to ?department=)
+# a filter's value is kept while a page that does not draw the filters is open
+KEEP = "session"
 
 
 def period_options(periods: list[str], view: str) -> list[str]:
@@ -51,20 +62,22 @@ def sidebar(d: Data) -> None:
         bar.info("No reports loaded yet: the filters appear after the first upload.")
         return
     view = bar.segmented_control("View", [MONTH, QUARTER], default=MONTH, key=VIEW,
-                                 bind="query-params", required=True,
+                                 bind="query-params", persist_state=KEEP, required=True,
+                                 on_change=keep_period, args=(periods,),
                                  help="A quarter shows the figures of its last month with data.")
     options = period_options(periods, view or MONTH)
     bar.selectbox("Period", options, index=options.index(default_period(d, options, view or MONTH)),
-                  key=PERIOD, bind="query-params",
+                  key=PERIOD, bind="query-params", persist_state=KEEP,
                   format_func=theme.period_label,
                   help="Every page shows the reports in force for this period.")
-    bar.multiselect("Departments", departments, key=DEPARTMENTS, bind="query-params",
+    bar.multiselect("Departments", departments, default=own_departments(departments),
+                    key=DEPARTMENTS, bind="query-params", persist_state=KEEP,
                     placeholder="All departments",
                     help="None chosen: the whole organisation. Several: pooled together.")
     ordered = sort_objectives(titles)
     named = objective_labels(objectives)
     # plain text in the list and its chips (Streamlit does not read options as Markdown)
-    bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params",
+    bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params", persist_state=KEEP,
                     format_func=lambda o: named.get(o, o), placeholder="All objectives",
                     help="Only actions that serve these strategic objectives:\n\n"
                          + "\n".join(f"- **{md(o)}** {md(titles[o])}" for o in ordered))
@@ -72,6 +85,91 @@ def sidebar(d: Data) -> None:
     bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
                 f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "
                 "copy it to share.")
+
+
+def own_departments(departments: Sequence[str]) -> list[str]:
+    """The departments the sidebar starts on: a department head's own (their home is their own
+    department's figures; they may clear it to see the organisation), else none (all)."""
+    user = auth.current()
+    if user.role != "department_head":
+        return []
+    return [x for x in departments if user.owns(x)]
+
+
+def keep_period(periods: list[str]) -> None:
+    """When the View changes, keep the period chosen (the View's on_change, run before the
+    sidebar is drawn again): a month becomes its quarter; a quarter becomes the month chosen
+    before, when it lies in that quarter, else the quarter's last month with data."""
+    view = st.session_state.get(VIEW) or MONTH
+    chosen = st.session_state.get(PERIOD)
+    if not chosen:
+        return
+    kept = switched_period(str(chosen), view, periods, st.session_state.get(LAST_MONTH))
+    if view == QUARTER and not is_quarter(str(chosen)):
+        st.session_state[LAST_MONTH] = str(chosen)
+    if kept is not None:
+        st.session_state[PERIOD] = kept
+
+
+def switched_period(chosen: str, view: str, periods: Sequence[str], last_month: str | None
+                    ) -> str | None:
+    """The period to show after switching the View to `view` with `chosen` selected: its
+    quarter, or back in Month view `last_month` when it lies in the chosen quarter, else the
+    quarter's last month with data (None: nothing to keep)."""
+    if view == QUARTER:
+        return chosen if is_quarter(chosen) else quarter_of(chosen)
+    if not is_quarter(chosen):
+        return chosen
+    if last_month in periods and quarter_of(str(last_month)) == chosen:
+        return last_month
+    inside = [m for m in months_of(chosen) if m in periods]
+    return inside[-1] if inside else None
+
+
+def provisional(d: Data, f: metrics.Filters) -> dict[str, Any] | None:
+    """Show the "Provisional: N of M departments reported" banner when some departments in scope
+    have not reported the month the figures come from; returns who has (None: every one has)."""
+    who = d(views.period_reporting, f)
+    if not who["missing"] or not who["expected"]:
+        return None
+    month = theme.period_label(who["month"])
+    within = (f" (the latest month of {theme.period_label(f.period)} with reports)"
+              if is_quarter(f.period) else "")
+    st.warning(
+        f"**Provisional: {len(who['reported'])} of {who['expected']} departments reported "
+        f"{month}**{within}. Not yet reported: {md(', '.join(who['missing']))}. The figures "
+        "will change as their reports arrive; choose an earlier period in the sidebar for a "
+        "complete month.", icon=":material/hourglass_top:")
+    return who
+
+
+def selected_row(selection: Mapping[str, Any] | None, frame: pd.DataFrame, column: str
+                 ) -> str | None:
+    """The `column` value of the row a `st.dataframe` selection (`on_select`, single row)
+    points at, in `frame` as drawn; None when nothing is selected."""
+    rows = list(((selection or {}).get("selection") or {}).get("rows") or [])
+    if not rows or not 0 <= int(rows[0]) < len(frame):
+        return None
+    return str(frame[column].iloc[int(rows[0])])
+
+
+def clicked_label(selection: Mapping[str, Any] | None, names: Iterable[str], axis: str = "y"
+                  ) -> str | None:
+    """The name a Plotly chart's clicked point stands for (`st.plotly_chart` on_select): its
+    `axis` value, which the chart drew escaped (metrics.markup.plotly), read back to the name."""
+    points = list(((selection or {}).get("selection") or {}).get("points") or [])
+    if not points:
+        return None
+    by_label = {plotly(str(n)): str(n) for n in names}
+    value = points[0].get(axis)
+    return by_label.get(str(value)) if value is not None else None
+
+
+def open_department(department: str) -> None:
+    """Go to the Department page on `department`, keeping the period and the other filters
+    (their widgets write them back to the address: a bound parameter cannot be passed here)."""
+    st.session_state[DEPARTMENT] = department
+    st.switch_page(DEPARTMENT_PAGE, query_params={DEPARTMENT: department})
 
 
 def _value(key: str) -> Any:

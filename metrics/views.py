@@ -35,7 +35,7 @@ MOVED_COLUMNS: tuple[str, ...] = (
 LATE_COLUMNS: tuple[str, ...] = (
     "department", "action_id", "action", "responsible", "status", "rag", "percent_complete",
     "due_date", "baseline_due_date", "overdue", "days_overdue", "forecast_finish",
-    "forecast_slip_days", "reason", "file_name", "sheet", "source_row",
+    "forecast_slip_days", "reason_code", "comments", "reason", "file_name", "sheet", "source_row",
 )
 
 
@@ -93,14 +93,38 @@ def _typed(frame: pd.DataFrame, texts: tuple[str, ...], counts: tuple[str, ...])
 def late_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     """Actions in A, not Completed, that are overdue or forecast to finish after their due date.
 
-    Columns: LATE_COLUMNS — days_overdue (period_end − due_date, None when not overdue) and
-    reason, a plain sentence such as "Overdue by 30 days" or "Forecast 12 days late". Overdue
-    first, then the latest forecast.
+    Columns: LATE_COLUMNS — days_overdue (period_end − due_date, None when not overdue),
+    reason_code and comments as the department reported them, and reason: the department's own
+    words first, then the computed lateness, such as "Supplier delay: awaiting the vendor —
+    overdue by 30 days" or "Forecast 12 days late". Overdue first, then the latest forecast.
     """
     late = figures_summary(con, filters, [resolve_month(con, filters)], "figures_late")
     late = _typed(late, ("department", "action_id", "action", "responsible", "status", "rag",
                          "reason", "file_name", "sheet"), ("days_overdue", "forecast_slip_days"))
     return late[list(LATE_COLUMNS)]
+
+
+def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
+    """Who has reported the month the filters' figures come from (a quarter's last month with
+    data), among the departments in scope: those chosen, else those expected to report
+    (`catalogue.expected_departments`). A month some have not reported is provisional.
+
+    Keys: month, expected (how many), reported and missing (lists, in scope order), and silent:
+    the departments in scope with no report in any month of the period (for a month, the
+    missing; for a quarter, those that reported in none of its months).
+    """
+    from metrics.catalogue import expected_departments
+
+    scope = list(dict.fromkeys(filters.departments)) or expected_departments(con)
+    month = resolve_month(con, filters)
+    by_month = {str(p): set(ds) for p, ds in
+                queries.frame(con, "reported_departments", {}).itertuples(index=False)}
+    have = by_month.get(month, set())
+    anywhere = set().union(*(by_month.get(m, set()) for m in months_of(filters.period)))
+    return {"month": month, "expected": len(scope),
+            "reported": [d for d in scope if d in have],
+            "missing": [d for d in scope if d not in have],
+            "silent": [d for d in scope if d not in anywhere]}
 
 
 def rag_trend(con: Connection, filters: Filters) -> pd.DataFrame:

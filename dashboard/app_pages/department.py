@@ -47,9 +47,13 @@ if report:
     versions.restore_control(d, user, department, month)
 
 st.subheader("Actions: self-reported status beside computed RAG")
+st.caption("Beside each computed RAG, the department's own reason code and latest comment: why "
+           "it is where it is, in its words.")
 components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),
                  currency=currency, download=figures,
-                 columns=["action_id", "action", "status", "rag", "percent_complete",
+                 labels={"comments": st.column_config.TextColumn("Latest comment", width="large")},
+                 columns=["action_id", "action", "status", "rag", "reason_code", "comments",
+                          "percent_complete",
                           "planned_progress", "due_date", "baseline_due_date", "slip_days",
                           "budget_allocated", "budget_spent", "file_name", "sheet", "source_row",
                           "carried_forward"])

@@ -1,5 +1,9 @@
-"""Overview: the organisation at a glance — KPI tiles, department league table, trends."""
+"""Overview: the organisation at a glance — KPI tiles, department league table, trends.
 
+A month some departments have not reported is marked provisional, and the league lists them as
+"not yet reported". A league row or a department's bar opens that department's page."""
+
+import pandas as pd
 import streamlit as st
 
 import metrics
@@ -9,6 +13,7 @@ from metrics import views
 
 DELIVERY = (("completion_rate", "Completion"), ("on_time_rate", "On time"),
             ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"))
+NOT_REPORTED = "Not yet reported"
 QUALITY = (("quality_pass_rate", "Quality pass"), ("target_attainment", "Target attainment"),
            ("smart_compliance", "SMART compliance"), ("alignment_rate", "Alignment"))
 
@@ -16,6 +21,7 @@ d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
 components.heading("Overview", f, "how far the plan has come, and who is on track")
+reporting = filters.provisional(d, f)
 
 changes = d(metrics.kpi_changes, f)
 history = filters.history(f, d)
@@ -35,20 +41,39 @@ st.markdown(f"{int(now['actions'])} actions in scope (Cancelled left out), by co
 
 st.subheader("Departments")
 league = d(metrics.department_league, f)
-league = league[league["actions"] > 0]
-components.table(
-    league, key="league", stem=filters.file_stem(f, "league"), currency=currency,
+ranked = league[league["actions"] > 0]
+# the departments that have not reported the period are listed last, saying so
+silent = d(views.period_reporting, f)["silent"]
+shown = pd.concat([ranked, league[league["department"].isin(silent) & (league["actions"] == 0)]
+                   .assign(rank=pd.NA, department_rag=NOT_REPORTED)], ignore_index=True)
+shown["rank"] = shown["rank"].astype("Int64")
+st.caption("Choose a row to open that department's page: its actions, their reasons and "
+           "comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
+picked = components.table(
+    shown, key="league", stem=filters.file_stem(f, "league"), currency=currency,
     columns=["rank", "department", "department_rag", "actions", "completion_rate", "mean_progress",
              "on_time_rate", "overdue_rate", "slipped_count", "budget_utilisation",
              "cost_performance_index", "smart_compliance", "alignment_rate"],
-    download=league,
+    download=shown, on_select="rerun", selection_mode="single-row",
     labels={"rank": st.column_config.NumberColumn("#", width="small", pinned=True),
             "department": st.column_config.TextColumn("Department", pinned=True),
             "department_rag": st.column_config.TextColumn(
                 "RAG", help="Computed from its actions: Red when at least a quarter are Red; "
-                "Amber when at least a tenth are Red or a quarter Red or Amber; else Green."),
+                "Amber when at least a tenth are Red or a quarter Red or Amber; else Green. "
+                f"“{NOT_REPORTED}”: no report in force for the period yet."),
             "actions": st.column_config.NumberColumn("Actions", width="small"),
             "slipped_count": st.column_config.NumberColumn("Slipped", width="small")})
+components.phone_cards(  # on a phone, one card per department in place of the wide table
+    shown, "league", title="department", chip="department_rag", currency=currency,
+    link=lambda name: components.page_link("department", department=name),
+    fields=[("rank", "Rank", "count"), ("actions", "Actions", "count"),
+            ("completion_rate", "Complete", "rate"), ("on_time_rate", "On time", "rate"),
+            ("overdue_rate", "Overdue", "rate"), ("slipped_count", "Slipped", "count"),
+            ("budget_utilisation", "Budget used", "rate"),
+            ("smart_compliance", "SMART", "rate")])
+chosen = filters.selected_row(picked, shown, "department")
+if chosen:
+    filters.open_department(chosen)
 
 # One chart at a time: tabs that track which one is open run only that one, so a change of
 # filter draws one chart, not four (each costs the browser ~0.15 s).
@@ -58,15 +83,20 @@ by_department, by_month, delivery, quality = st.tabs(
      "Quality, targets and alignment"], key="chart", on_change="rerun")
 if by_department.open:
     with by_department:
-        drawn = charts.most_red(league)
+        drawn = charts.most_red(ranked)
         st.markdown("Actions by computed RAG, per department "
                     + " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER),
                     unsafe_allow_html=True)
-        if len(drawn) < len(league):
-            st.caption(f"{len(drawn)} of {len(league)} departments drawn: those with the "
+        if len(drawn) < len(ranked):
+            st.caption(f"{len(drawn)} of {len(ranked)} departments drawn: those with the "
                        "largest share of Red actions. The league table above has every one.")
-        st.plotly_chart(d.figure(charts.department_rag_bars, drawn, inputs=(f,)),
-                        config=charts.CONFIG, theme=None)
+        st.caption("Click a department's bar to open its page.")
+        bars = st.plotly_chart(d.figure(charts.department_rag_bars, drawn, inputs=(f,)),
+                               config=charts.CONFIG, theme=None, key="rag-bars",
+                               on_select="rerun", selection_mode="points")
+        clicked = filters.clicked_label(bars, drawn["department"])
+        if clicked:
+            filters.open_department(clicked)
 if by_month.open:
     with by_month:
         st.markdown("Actions by computed RAG, month by month")

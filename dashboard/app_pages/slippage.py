@@ -11,6 +11,7 @@ d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
 components.heading("Slippage", f, "what moved, how often, and what is running late")
+filters.provisional(d, f)
 
 changes = d(metrics.kpi_changes, f)
 history = filters.history(f, d)
@@ -80,10 +81,16 @@ if late.empty:
     st.success("No open action is overdue or forecast to finish late.",
                icon=":material/check_circle:")
 else:
+    st.caption("Why: the department's own reason code and comment first, then how late the "
+               "figures make it.")
     components.table(late, key="late", stem=filters.file_stem(f, "late"), currency=currency,
-                     columns=["department", "action_id", "action", "responsible", "status", "rag",
-                              "percent_complete", "due_date", "forecast_finish", "reason",
-                              "file_name", "source_row"])
+                     columns=["department", "action_id", "action", "days_overdue",
+                              "forecast_slip_days", "reason", "rag", "status", "responsible",
+                              "percent_complete", "due_date", "forecast_finish", "file_name",
+                              "source_row"],
+                     labels={"reason": st.column_config.TextColumn(
+                         "Why", width="large", help="The department's reason code and comment "
+                         "as reported, then the lateness the figures show.")})
 
 st.subheader("Slippage by department over time")
 by_dept = d(metrics.kpi_trend, history, by_department=True)
