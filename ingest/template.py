@@ -19,6 +19,7 @@ from ingest import db
 from ingest.access import User, require
 from ingest.load import sql
 from ingest.neutral import neutral
+from ingest.objectives import objective_order, sort_objectives
 from ingest.register import current_register
 from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
 
@@ -63,6 +64,43 @@ def _put(cell: Cell, value: Any) -> Cell:
     if cell.data_type == "f":  # openpyxl makes any text starting with "=" a formula
         cell.data_type = "s"
     return cell
+
+
+# What each drop-down's message calls a value of its list ("Choose an objective from the list.").
+LIST_WORDS = {"status": "a status", "objective_id": "an objective", "quality_review": "a quality review",
+              "reason_code": "a reason code", "risk_level": "a risk level",
+              "metric_direction": "a direction (increase or decrease)"}
+
+
+def register_objectives(con: db.Connection) -> list[tuple[str, str, str, str]]:
+    """The register's objectives as (code, title, pillar, owner), codes in natural order (SO2
+    before SO10)."""
+    rows = con.execute(sql("register_objectives")).fetchall()
+    return sorted(((str(c), *("" if v is None else str(v) for v in rest)) for c, *rest in rows),
+                  key=lambda r: objective_order(r[0]))
+
+
+def _objectives_sheet(wb: Workbook, objectives: list[tuple[str, str, str, str]]) -> None:
+    """A visible sheet listing each objective's code and title: the drop-down can hold only codes."""
+    ws = wb.create_sheet("Objectives")
+    _put(ws.cell(row=1, column=1), "Strategic objectives of the register in force")
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    _put(ws.cell(row=2, column=1), "The Objective ID column of the Actions sheet takes the code "
+         "from this list (its drop-down shows codes only); the title says what each one is.")
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=False)
+    for j, (header, width) in enumerate((("Objective ID", 14), ("Objective", 80), ("Pillar", 26),
+                                         ("Owner", 26)), start=1):
+        c = ws.cell(row=4, column=j, value=header)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i, row in enumerate(objectives, start=5):
+        for j, value in enumerate(row, start=1):
+            _put(ws.cell(row=i, column=j), value)
+    if not objectives:
+        _put(ws.cell(row=5, column=1), "No strategy register is loaded yet: ask the M&E team.")
+    ws.freeze_panes = "A5"
+    ws.protection.sheet = True  # a list to read, not to change
 
 
 def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
@@ -138,11 +176,13 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         ws.cell(row=first + done_from, column=1).comment = Comment(
             "Completed earlier: shown so that you see the whole plan, locked. They stay Completed in "
             "Lekgotla whether or not the report lists them.", "Lekgotla")
-    refs = _lists_sheet(wb, sorted(register.objective_ids))
+    objectives = register_objectives(con)
+    refs = _lists_sheet(wb, sort_objectives(register.objective_ids))
     col_of = {canon: get_column_letter(j) for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1)}
     for canon, ref in refs.items():
         dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
-                            errorTitle="Choose from the list", error=f"Choose a {canon.replace('_', ' ')} from the list.")
+                            errorTitle="Choose from the list", error=f"Choose {LIST_WORDS[canon]} from the list."
+                            + (" The Objectives sheet gives each code's title." if canon == "objective_id" else ""))
         dv.add(f"{col_of[canon]}{first}:{col_of[canon]}{last}")
         ws.add_data_validation(dv)
     pct = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
@@ -165,12 +205,14 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         "An open action left out of the report stays in the plan as last reported, flagged 'not "
         "reported': report it, or mark it Cancelled with a reason.",
         "Status, objective, quality review, reason code and risk level come from drop-down lists.",
+        "The objective drop-down lists codes only: the Objectives sheet gives each code's title.",
         "Give a reason code for every action that is At risk or Delayed.",
         "Dates as 28/02/2025; the due date may also be a phrase such as 'Week 2 (March)' or 'End of Q2'.",
         "Do not change the Action ID of a continuing action: its history is joined on it.",
     ), start=1):
         _put(info.cell(row=i, column=1), line)
     info.column_dimensions["A"].width = 110
+    _objectives_sheet(wb, objectives)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

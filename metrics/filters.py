@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from ingest.errors import QueryError
+
+# the one order of objective codes (ingest's template uses it too), for metrics and the dashboard
+from ingest.objectives import objective_order as objective_order
+from ingest.objectives import sort_objectives as sort_objectives
 
 STATUSES: tuple[str, ...] = (
     "Not started",
@@ -144,26 +147,6 @@ class Filters:
             "objectives": sorted(set(self.objectives)),
             "statuses": sorted(set(self.statuses)),
         }
-
-
-_RUNS = re.compile(r"(\d+)")
-
-
-def objective_order(objective_id: object) -> tuple[tuple[tuple[int, int, str], ...], str]:
-    """The natural sort key of an objective code: SO2 before SO10, SO1.2 before SO1.10 (runs of
-    digits compared as numbers, the rest case-blind); None and empty codes last. The one rule
-    for every list of objectives (sidebar, pages, template, exports, review pack)."""
-    text = "" if objective_id is None or objective_id != objective_id else str(objective_id)
-    if not text.strip():
-        return ((2, 0, ""),), text
-    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold())
-                  for p in _RUNS.split(text.strip()) if p)
-    return parts, text  # the text itself orders ties (so1 / SO1) the same way every time
-
-
-def sort_objectives(codes: Iterable[object]) -> list[str]:
-    """The objective codes in natural order (`objective_order`)."""
-    return [str(c) for c in sorted(codes, key=objective_order)]
 
 
 def natural_rows(df: pd.DataFrame, column: str = "objective_id") -> pd.DataFrame:
