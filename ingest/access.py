@@ -20,8 +20,8 @@ ROLES: dict[str, str] = {
     "admin": "Policy office: the strategy register, settings, users and restores",
     "leadership": "Reads everything and exports",
     "me": "M&E team: reads everything, exports, bulk loads, loads for any department",
-    "department_head": "Reads everything; uploads, restores, templates and saved mappings for their own "
-                       "department(s)",
+    "department_head": "Reads everything; uploads, restores, templates and saved mappings for the "
+                       "departments they head",
 }
 # action -> roles allowed; "own" means department heads, for their own departments only
 PERMISSIONS: dict[str, set[str]] = {
@@ -165,12 +165,25 @@ def seed_department_heads(con: db.Connection, actor: User) -> int:
 
 
 def change_setting(con: db.Connection, user: User, name: str, raw: Any) -> Any:
-    """Save an organisation setting (admin only), audited; returns the value as stored."""
-    require(con, user, "settings", setting=name)
-    before = db.setting(con, name)
-    value = db.save_setting(con, name, raw, user.email)
-    audit(con, user, "settings", "ok", setting=name, before=before, after=value)
-    return value
+    """Save an organisation setting (admin only), audited; returns the value as stored.
+    SettingsError says why a value is refused (out of range, or contradicting another setting)."""
+    return change_settings(con, user, {name: raw})[name]
+
+
+def change_settings(con: db.Connection, user: User, raws: dict[str, Any]) -> dict[str, Any]:
+    """Save several organisation settings at once (admin only; a form), checked together and
+    against those in force, so that a change which is consistent only as a whole (Red and Amber
+    moved together) is accepted and one that contradicts is refused whole; each change audited.
+    Returns the values as stored."""
+    if not raws:
+        return {}
+    for name in raws:
+        require(con, user, "settings", setting=name)
+    before = {name: db.setting(con, name) for name in raws}
+    values = db.save_settings(con, raws, user.email)
+    for name, value in values.items():
+        audit(con, user, "settings", "ok", setting=name, before=before[name], after=value)
+    return values
 
 
 def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:

@@ -156,11 +156,22 @@ def setting(con: Connection, name: str) -> Any:
 
 def save_setting(con: Connection, name: str, raw: Any, who: str | None = None) -> Any:
     """Validate and save an organisation setting; returns the coerced value."""
-    value = settings.validate_value(name, raw)
+    return save_settings(con, {name: raw}, who)[name]
+
+
+def save_settings(con: Connection, raws: dict[str, Any], who: str | None = None) -> dict[str, Any]:
+    """Validate organisation settings together with those in force (SettingsError says why a
+    value, or values taken together, cannot be used: nothing is saved then), and save them all in
+    one transaction; returns the coerced values."""
+    values = {name: settings.validate_value(name, raw) for name, raw in raws.items()}
+    stored = stored_settings(con)
+    settings.check_together({s.name: settings.get(s.name, stored) for s in settings.SETTINGS
+                             if s.editable} | values)
     with transaction(con):
-        con.execute(
-            "INSERT OR REPLACE INTO settings VALUES ($n, $v, $w, now())",
-            {"n": name, "v": str(value), "w": who},
-        )
+        for name, value in values.items():
+            con.execute(
+                "INSERT OR REPLACE INTO settings VALUES ($n, $v, $w, now())",
+                {"n": name, "v": str(value), "w": who},
+            )
         bump_data_version(con)
-    return value
+    return values

@@ -30,7 +30,7 @@ from ingest.locate import (
     unknown_column_warnings,
 )
 from ingest.mapping import Mapping
-from ingest.problems import Problem, column_letter, display_value
+from ingest.problems import Problem, column_letter, display_value, without_contradictions
 from ingest.read import Workbook, read_workbook
 from ingest.schema import Letters, complete_rows, row_warnings, schema_problems
 from ingest.values import (
@@ -429,7 +429,8 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
                                 {c for c in failed if c[0] in rows_set})
         mine += row_warnings(frame, loc.sheet.name, letters, objective_ids)
         frame = complete_rows(frame)
-        report = DepartmentReport(dept, working_period, frame, sorted(mine, key=_order))
+        report = DepartmentReport(dept, working_period, frame,
+                                  sorted(without_contradictions(mine), key=_order))
         if opts.skip_invalid_rows and not file_level:
             bad_rows = sorted({p.row for p in report.errors if p.row is not None})
             report.skipped_rows = bad_rows

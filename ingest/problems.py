@@ -57,6 +57,16 @@ class Problem:
         return f"{self.severity.upper()}: {loc + ': ' if loc else ''}{self.message}{val}"
 
 
+def without_contradictions(problems: list[Problem]) -> list[Problem]:
+    """The problems less every warning on a cell (sheet, row, column) that has an error: the
+    error says what is wrong with the cell, and a warning read from the same unusable value
+    would contradict it (status 'Maybe' at 100%: "should it be Completed?"; a completion date
+    that is not a date: "Completed without a completion date")."""
+    broken = {(p.sheet, p.row, p.column) for p in problems
+              if p.severity == "error" and p.row is not None and p.column}
+    return [p for p in problems if p.severity == "error" or (p.sheet, p.row, p.column) not in broken]
+
+
 def display_value(value: Any) -> str | None:
     """The value as a person would read it in the cell."""
     if value is None or (isinstance(value, float) and value != value):

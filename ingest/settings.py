@@ -95,7 +95,40 @@ def _coerce(setting: Setting, raw: Any) -> Any:
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")
+    bounds = _BOUNDS.get(setting.name)
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise SettingsError(f"{_TITLES[setting.name]} must be {bounds[2]}, not {value:g}.")
     return value
+
+
+# the range each threshold may take, and why, in words
+_BOUNDS: dict[str, tuple[float, float, str]] = {
+    "on_time_day": (1, 28, "a day from 1 to 28 (every month has it)"),
+    "red_slip_days": (0, 3660, "0 days or more (a number of days late)"),
+    "red_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
+    "amber_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
+}
+_TITLES = {"on_time_day": "On time day", "red_slip_days": "Red slip days",
+           "red_schedule_variance": "Red schedule variance",
+           "amber_schedule_variance": "Amber schedule variance"}
+
+
+def contradictions(values: dict[str, Any]) -> list[str]:
+    """Why these settings, taken together, contradict each other (empty when they agree): Amber
+    must start before Red, so the Amber schedule variance must be above the Red one."""
+    red, amber = values.get("red_schedule_variance"), values.get("amber_schedule_variance")
+    if red is None or amber is None or amber > red:
+        return []
+    return [f"Amber schedule variance ({amber:g} pp) must be above Red schedule variance ({red:g} "
+            f"pp): an action turns Amber when it falls more than {-amber:g} pp behind schedule and "
+            f"Red beyond {-red:g} pp, so Amber has to come first. Raise Amber or lower Red."]
+
+
+def check_together(values: dict[str, Any]) -> None:
+    """SettingsError saying why, when the settings `values` contradict each other."""
+    found = contradictions(values)
+    if found:
+        raise SettingsError(" ".join(found))
 
 
 def _secrets() -> dict[str, Any]:
@@ -135,8 +168,7 @@ def get(name: str, stored: dict[str, str] | None = None) -> Any:
 
 def check_all() -> None:
     """Raise SettingsError for the first setting whose value cannot be used (start-up check)."""
-    for s in SETTINGS:
-        get(s.name)
+    check_together({s.name: get(s.name) for s in SETTINGS})
 
 
 def validate_value(name: str, raw: Any) -> Any:

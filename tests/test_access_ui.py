@@ -519,7 +519,7 @@ def test_settings_changes_go_through_ingest_as_the_admin(db_path: Path,
     at.number_input(key="setting-red_slip_days").set_value(45)
     at.button[0].click()  # the form's submit button
     at.run()
-    assert "Saved: red_slip_days." in texts(at)
+    assert "Saved: Red slip days." in texts(at)
     [entry] = audit_rows(db_path, "settings")
     assert entry[:3] == (EMAILS["admin"], "settings", "ok")
     assert json.loads(entry[5]) == {"setting": "red_slip_days", "before": 30, "after": 45}

@@ -340,7 +340,7 @@ def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatc
     at.button[0].click()  # the form's submit button
     at.run()
     assert not at.exception
-    assert "Saved: red_slip_days." in texts(at)
+    assert "Saved: Red slip days." in texts(at)
     con = db.connect(db_path)
     assert db.setting(con, "red_slip_days") == 45
     con.close()

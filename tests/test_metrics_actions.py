@@ -143,6 +143,7 @@ def test_cancelled_action_is_listed_without_figures(con: Connection) -> None:
 
 def test_rag_thresholds_are_settings() -> None:
     db = build(connect(":memory:"))
+    save_setting(db, "amber_schedule_variance", -2)  # Amber comes before Red
     save_setting(db, "red_schedule_variance", -5)
     # F2's variance -9.33 is now below the Red threshold -5
     f2 = action_figures(db, Filters("2025-03", ("Finance",))).set_index("action_id").loc["F2"]

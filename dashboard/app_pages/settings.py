@@ -7,7 +7,7 @@ import metrics
 from dashboard import auth, backups, components, theme
 from dashboard.data import Data
 from ingest import db, mappings_store
-from ingest.access import change_setting
+from ingest.access import change_settings
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
@@ -17,6 +17,12 @@ from metrics import views
 from metrics.markup import md
 
 FLASH = "settings_flash"
+
+
+def setting_label(name: str) -> str:
+    """A setting's name as the form labels it: `red_slip_days` → `Red slip days`."""
+    return name.replace("_", " ").capitalize()
+
 d = Data()
 user = auth.current()
 st.title("Settings")
@@ -105,7 +111,7 @@ with thresholds:
         for s in editable:
             fixed = source_of(s.name) != "database-or-default"
             current = d.setting(s.name)
-            label = s.name.replace("_", " ").capitalize()
+            label = setting_label(s.name)
             help_text = s.help + (" (set in the environment or secrets)" if fixed else "")
             if s.name == "date_order":
                 options = ["DMY", "MDY", "YMD"]
@@ -125,19 +131,16 @@ with thresholds:
                                                disabled=fixed, key=f"setting-{s.name}")
         submitted = st.form_submit_button("Save settings", type="primary")
     if submitted:
-        changed = []
-        try:
-            for s in editable:
-                if source_of(s.name) != "database-or-default":
-                    continue
-                if str(values[s.name]) != str(d.setting(s.name)):
-                    change_setting(d.con, user, s.name, values[s.name])
-                    changed.append(s.name)
+        changed = {s.name: values[s.name] for s in editable
+                   if source_of(s.name) == "database-or-default"
+                   and str(values[s.name]) != str(d.setting(s.name))}
+        try:  # checked together: Red and Amber may move in one save, never contradict
+            change_settings(d.con, user, changed)
         except LekgotlaError as e:
-            components.error(e)
+            st.error(f"**Not saved.** {md(e.message)}", icon=":material/error:")
         else:
-            st.session_state[FLASH] = ([f"Saved: {', '.join(changed)}."] if changed
-                                       else ["Nothing changed."])
+            st.session_state[FLASH] = ([f"Saved: {', '.join(setting_label(n) for n in changed)}."]
+                                       if changed else ["Nothing changed."])
             st.rerun()
     st.markdown("##### Set at start-up")
     st.dataframe(pd.DataFrame([{"setting": s.name, "value": str(d.setting(s.name)),
