@@ -312,13 +312,13 @@ def builtin_export_off() -> None:
 def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
               sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None,
               scope: metrics.Filters | None = None,
-              headers: Mapping[str, str] | None = None) -> None:
+              headers: Mapping[str, Any] | None = None) -> None:
     """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7), for roles that may
     export. The bytes are made when a button is clicked, after `check_export` has checked the
     user and logged the export (who, the filters in force, how many rows).
 
-    The columns carry the headers the tables show (`metrics.labels`, `headers` first); the
-    XLSX has a Filters sheet: the `scope` (period, departments, objectives, statuses) of what
+    The columns carry the headers the tables show (`metrics.labels`; `headers` first: a page's
+    own labels or column configuration); the XLSX has a Filters sheet: the `scope` (period, departments, objectives, statuses) of what
     the table holds, the `applied_filters`, when and by whom, and how fresh the data was."""
     user = auth.current()
     if not auth.may(user, "export"):
@@ -327,6 +327,8 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
     kind = "secondary" if prominent else "tertiary"
     applied = {k: v for k, v in (applied_filters or {}).items() if v not in (None, "", [], ())}
     detail = {**sidebar_filters(), **applied}
+    own = {name: text for name, text in ((k, _header(v)) for k, v in (headers or {}).items())
+           if text}
     con = data.connection()
 
     def make(fmt: str) -> Callable[[], bytes]:
@@ -340,7 +342,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
                     exported_by=exported_by(user), other=applied,
                     objectives=metrics.list_objectives(cursor),
                     freshness=views.data_freshness(cursor))
-            return metrics.table_bytes(labels.labelled(df, headers), fmt, sheet, notes)
+            return metrics.table_bytes(labels.labelled(df, own), fmt, sheet, notes)
         return build
 
     with st.container(horizontal=True, gap="small"):
@@ -385,10 +387,9 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
         config[name] = label
     result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
                           key=key, placeholder=theme.DASH, **kwargs)
-    headers = {name: _header(label) for name, label in (labels or {}).items() if _header(label)}
     downloads(shown if download is None else download, stem, key, prominent=prominent,
               sheet=sheet, applied_filters=applied_filters,
-              scope=scope or filters.current(Data()), headers=headers)
+              scope=scope or filters.current(Data()), headers=labels)
     return result
 
 

@@ -76,6 +76,7 @@ def sidebar(d: Data) -> None:
                     help="None chosen: the whole organisation. Several: pooled together.")
     ordered = sort_objectives(titles)
     named = objective_labels(objectives)
+    _objectives_by_code(named)
     # plain text in the list and its chips (Streamlit does not read options as Markdown)
     bar.multiselect("Objectives", ordered, key=OBJECTIVES, bind="query-params", persist_state=KEEP,
                     format_func=lambda o: named.get(o, o), placeholder="All objectives",
@@ -170,6 +171,16 @@ def open_department(department: str) -> None:
     (their widgets write them back to the address: a bound parameter cannot be passed here)."""
     st.session_state[DEPARTMENT] = department
     st.switch_page(DEPARTMENT_PAGE, query_params={DEPARTMENT: department})
+
+
+def _objectives_by_code(named: dict[str, str]) -> None:
+    """An address naming objectives by code (`?obj=SO4`, as written by hand or shared before
+    objectives had names) chooses them: the bound filter reads its labels (`SO4 · Keep
+    operating…`) from the address, so codes are chosen here before it is drawn."""
+    wanted = st.query_params.get_all(OBJECTIVES)
+    codes = [w for w in wanted if w in named and named[w] != w]
+    if codes and OBJECTIVES not in st.session_state:  # by code or by label, as the URL says
+        st.session_state[OBJECTIVES] = [o for o in named if o in codes or named[o] in wanted]
 
 
 def _value(key: str) -> Any:

@@ -45,15 +45,17 @@ if log.empty:
 
 # as people read them: periods in words, and an empty cell (never "None") where nothing applies
 shown = log.assign(period=[theme.period_label(p) if p else None for p in log["period"]])
-st.dataframe(shown, hide_index=True, key="audit", height=560, placeholder="", column_config={
+columns = {
     "audit_id": st.column_config.NumberColumn("#", format="%d"),
     "logged_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm:ss"),
     "actor": "Who", "action": "What", "outcome": "Outcome", "department": "Department",
-    "period": "Period", "detail": st.column_config.TextColumn("Detail", width="large")})
+    "period": "Period", "detail": st.column_config.TextColumn("Detail", width="large")}
+st.dataframe(shown, hide_index=True, key="audit", height=560, placeholder="",
+             column_config=columns)
 if len(log) == admin.AUDIT_LIMIT:
     st.caption(f"The newest {admin.AUDIT_LIMIT:,} entries: narrow the dates to see older ones.")
 stem = f"lekgotla-audit-{start or 'all'}-{end or 'all'}"
-components.downloads(log, stem, "audit-log", prominent=True, sheet="Audit",
+components.downloads(log, stem, "audit-log", prominent=True, sheet="Audit", headers=columns,
                      applied_filters={"actors": list(who), "actions": list(what),
                                       "from": str(start) if start else None,
                                       "to": str(end) if end else None})

@@ -6,6 +6,7 @@ import metrics
 from dashboard import auth, charts, components, filters, theme, versions
 from dashboard.data import Data
 from metrics import views
+from metrics.labels import objective_label
 from metrics.markup import md
 
 d = Data()
@@ -50,6 +51,7 @@ st.subheader("Actions: self-reported status beside computed RAG")
 st.caption("Beside each computed RAG, the department's own reason code and latest comment: why "
            "it is where it is, in its words.")
 components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),
+                 scope=scoped,
                  currency=currency, download=figures,
                  labels={"comments": st.column_config.TextColumn("Latest comment", width="large")},
                  columns=["action_id", "action", "status", "rag", "reason_code", "comments",
@@ -79,10 +81,14 @@ with left:
                              inputs=(scoped, department, action_id)),
                     config=charts.CONFIG, theme=None)
 with right:
+    register = d(metrics.list_objectives)
+    titles = dict(zip(register["objective_id"].astype(str), register["objective"], strict=True))
+    objective = objective_label(latest["objective_id"], titles.get(str(latest["objective_id"])),
+                                width=None)  # the whole title: there is room here
     st.markdown(f"**{md(latest['action'])}**")
     st.markdown(
         f"- Responsible: {md(theme.text(latest['responsible']))}\n"
-        f"- Objective: {md(theme.text(latest['objective_id']))}\n"
+        f"- Objective: {md(theme.text(objective or None))}\n"
         f"- Budget: {theme.money(latest['budget_allocated'], currency)}, spent "
         f"{theme.money(latest['budget_spent'], currency)}\n"
         f"- Due {theme.a_date(latest['due_date'])} (baseline "
@@ -91,6 +97,7 @@ with right:
         f"- Risk: {md(theme.text(latest['risk']))}")
 st.caption("Every month's figures, with the file, sheet and spreadsheet row each came from.")
 components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
+                 scope=scoped,
                  currency=currency, download=trail,
                  columns=["period", "status", "rag", "percent_complete", "planned_progress",
                           "due_date", "budget_spent", "reason_code", "comments", "file_name",

@@ -60,12 +60,14 @@ with register:
     with right:
         st.markdown("##### Departments")
         departments = d(metrics.list_departments)
-        st.dataframe(departments, hide_index=True, key="departments", column_config={
+        columns = {
             "department": "Department", "head": "Head", "email": "Email",
             "in_register": st.column_config.CheckboxColumn("In register"),
             "first_period": "First report", "last_period": "Last report",
-            "periods_reported": st.column_config.NumberColumn("Months")})
-        components.downloads(departments, "lekgotla-departments", "departments")
+            "periods_reported": st.column_config.NumberColumn("Months")}
+        st.dataframe(departments, hide_index=True, key="departments", column_config=columns)
+        components.downloads(departments, "lekgotla-departments", "departments",
+                             headers=columns)
     st.markdown("##### Upload a new register")
     file = st.file_uploader("Strategy register (.xlsx)", type=["xlsx", "xlsm"],
                             key="register_file",
