@@ -418,6 +418,8 @@ def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
         "view": "Quarter", "period": "Q1 2025", "dept": ["Finance", "Operations"],
         "obj": ["SO3", "SO4"]})
     assert not at.exception, at.exception
+    if page in ("upload", "settings", "users", "audit"):
+        return  # no sidebar filters there (issue 12 point 10)
     assert at.selectbox(key="period").value == "2025-Q1"
     assert at.multiselect(key="obj").value == ["SO3", "SO4"]
 
