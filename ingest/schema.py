@@ -155,7 +155,8 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
             return df.at[self.row, column]
 
     def warn(row: int, column: str, message: str) -> None:
-        letter, header = letters.get(column, (None, column))
+        # a column the file does not have is named as the template heads it: "Reason code"
+        letter, header = letters.get(column, (None, column.replace("_", " ").capitalize()))
         value = df.at[row, column] if column in df.columns else None
         out.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                            value=display_value(value)))

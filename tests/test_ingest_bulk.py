@@ -121,6 +121,6 @@ def test_the_cli_loads_many_files_in_one_command(tmp_path: Path, capsys: pytest.
     paths += [str(p) for p in sorted((SAMPLE_DIR / "reports").glob("Operations_*.xlsx"))]
     assert main(["load", *paths, "--db", str(database)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 12 and all(": Finance 2025-0" in line or ": Operations 2025-0" in line for line in out)
+    assert len(out) == 12 and all(": Finance, " in line or ": Operations, " in line for line in out)
     con = db.connect(database)
     assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted' AND is_current") == 12

@@ -54,7 +54,10 @@ components.table(
              "stale_actions", "not_reported", "file_name"],
     labels={"state": "State", "versions": st.column_config.NumberColumn(
                 "Versions", help="Accepted versions of the report for the month."),
-            "rejected": st.column_config.NumberColumn("Rejected files"),
+            "rejected": st.column_config.NumberColumn(
+                "Rejected files", help="Failed files submitted for the month while it has no "
+                "accepted report (a file only checked on Upload is not one); 0 once a valid report "
+                "is accepted."),
             "row_count": st.column_config.NumberColumn("Rows reported"),
             "warning_count": st.column_config.NumberColumn("Warnings"),
             "stale_actions": st.column_config.NumberColumn(
