@@ -603,8 +603,9 @@ def test_audit_page_filters_and_downloads(db_path: Path,
     at.multiselect(key="audit-actor").set_value(["stranger@elsewhere.example"]).run()
     assert len(frame_with(at, "actor", "outcome")) == 1  # type: ignore[arg-type]
     csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
-    assert list(csv["actor"]) == ["stranger@elsewhere.example"]
-    assert "no active user record" in csv["detail"].iloc[0]
+    # headed as the Audit table is: Who, Detail
+    assert list(csv["Who"]) == ["stranger@elsewhere.example"]
+    assert "no active user record" in csv["Detail"].iloc[0]
     [export] = audit_rows(db_path, "export")
     assert json.loads(export[5])["actors"] == ["stranger@elsewhere.example"]
 

@@ -207,10 +207,11 @@ def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
     assert len(shown) == 7
     csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
     assert len(csv) == 7
-    assert set(csv["status"]) == {"Completed"}
-    assert set(csv["action_id"]) == set(shown["action_id"])
+    # headed as the table on screen (metrics.labels): status is "Reported status", and so on
+    assert set(csv["Reported status"]) == {"Completed"}
+    assert set(csv["Action ID"]) == set(shown["action_id"])
     # every reported field and every per-action figure, not only the columns shown
-    for column in ("comments", "risk", "mitigation", "slip_days", "rag", "source_row"):
+    for column in ("Comments", "Risk", "Mitigation", "Slip (days)", "Computed RAG", "Row"):
         assert column in csv.columns
     xlsx = load_workbook(io.BytesIO(downloads.named(".xlsx")))
     assert xlsx["Actions"].max_row == 8  # header + 7
@@ -227,14 +228,14 @@ def test_exports_neutralise_formula_looking_text(db_path: Path,
     at.selectbox(key="period").set_value("2025-07").run()
     assert not at.exception
     csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
-    comments = dict(zip(csv["action_id"], csv["comments"], strict=True))
+    comments = dict(zip(csv["Action ID"], csv["Comments"], strict=True))  # the table's headers
     assert comments["FIN-04"] == "'=HYPERLINK(\"http://example.com\",\"click\")"
     assert comments["FIN-05"] == "'+27 11 555 0100"
     assert comments["FIN-07"] == "'-5% variance"
     assert comments["FIN-03"] == "On track"
     sheet = load_workbook(io.BytesIO(downloads.named(".xlsx")))["Actions"]
     header = [c.value for c in sheet[1]]
-    cells = [row[header.index("comments")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    cells = [row[header.index("Comments")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://example.com\",\"click\")" in cells
     assert all(not str(v).startswith(("=", "+", "-", "@")) for v in cells if v is not None)
 
