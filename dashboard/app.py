@@ -21,8 +21,10 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 # a local file, served by the app: a `:material/...:` page icon is fetched from fonts.gstatic.com
 # (and an emoji one drawn from a CDN), which an intranet behind a firewall cannot reach
 ICON = Path(__file__).resolve().parent / "icon.svg"
+# "auto": the sidebar starts open on a wide screen and collapsed on a phone
 st.set_page_config(page_title="Lekgotla", page_icon=ICON, layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
+components.style()  # focus ring, phone layout: on every page, the login page too
 
 
 try:

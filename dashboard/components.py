@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,9 +165,9 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         since = "vs " + (theme.short_period(before) if before[:4] != now[:4]
                          else theme.short_period(before)[:-5])
     periods = [theme.short_period(p) for p in trend["period"]] if "period" in trend else []
-    for start in range(0, len(kpis), per_row):
-        cols = st.columns(per_row)
-        for col, k in zip(cols, kpis[start:start + per_row], strict=False):
+    # one wrapping row of tiles: `per_row` to a line on a wide screen, two on a phone (style())
+    with st.container(horizontal=True, gap="small", key=f"kpi-tiles-{per_row}"):
+        for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
             delta = kpi_change(k.kind, row["change"])
@@ -174,7 +175,7 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
             steady = delta is not None and abs(float(row["change"])) < 1e-9
             if steady:
                 delta, colour = "no change", "off"
-            tile = col.container(border=True, gap=None)
+            tile = st.container(border=True, gap=None)
             tile.metric(
                 k.label, kpi_value(k.kind, row["value"]), delta=delta,
                 delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",
@@ -294,6 +295,92 @@ def display(df: pd.DataFrame) -> Any:
     for name in coloured:
         styler = styler.map(_colour_cells, subset=[name], colours=COLOURED_COLUMNS[name])
     return styler
+
+
+# Keyboard focus: a 2 px ring in the primary navy, 8.7:1 on the page, 8.0:1 on the sidebar.
+FOCUS_RING = theme.PRIMARY
+# Up to this width (px) the layout is a phone's (Streamlit stacks columns below 640 px too).
+PHONE_WIDTH = 640
+TILE_ROWS = "".join(f".st-key-kpi-tiles-{n} > div {{ flex: 1 1 calc({100 / n:.3f}% - 1rem); "
+                    "min-width: 0 !important; }\n" for n in range(2, 7))
+STYLE = f"""
+:focus-visible {{ outline: 2px solid {FOCUS_RING} !important; outline-offset: 2px !important; }}
+{TILE_ROWS}
+[class*="-cards-phone"] {{ display: none !important; }}
+.lk-cards {{ display: grid; gap: 0.6rem; }}
+.lk-card {{ border: 1px solid #D5DBE1; border-radius: 0.5rem; padding: 0.6rem 0.8rem; }}
+.lk-head {{ display: flex; gap: 0.5rem; align-items: baseline; flex-wrap: wrap;
+  font-weight: 600; margin-bottom: 0.3rem; }}
+.lk-head a {{ color: {theme.PRIMARY}; }}
+.lk-card dl {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.3rem 0.6rem;
+  margin: 0 !important; padding: 0 !important; }}
+.lk-card dl div, .lk-card dt, .lk-card dd {{ min-width: 0; margin: 0 !important;
+  padding: 0 !important; }}
+.lk-card dt {{ color: {theme.MUTED}; font-size: 0.8em; font-weight: 400; line-height: 1.2; }}
+.lk-card dd {{ font-weight: 600; font-variant-numeric: tabular-nums; }}
+@media (max-width: {PHONE_WIDTH}px) {{
+  [class*="st-key-kpi-tiles-"] > div {{ flex-basis: calc(50% - 0.5rem) !important; }}
+  [class*="-cards-phone"] {{ display: flex !important; }}
+  .modebar-container {{ display: none !important; }}
+}}
+"""
+
+
+def style() -> None:
+    """The app's own CSS, once a run (the router calls it): the keyboard focus ring, the KPI
+    tiles' rows (two to a line on a phone), cards in place of wide tables on a phone, and no
+    chart toolbar over the labels on a phone."""
+    st.html(f"<style>{STYLE}</style>")  # style only: Streamlit adds it to the page, no space
+
+
+def phone_cards(rows: pd.DataFrame, key: str, **how: Any) -> None:
+    """The table drawn with `key` as `cards` on a phone: the cards are shown only up to
+    PHONE_WIDTH, and the table only above it, so a phone never scrolls a wide table sideways.
+    `how`: the arguments of `cards`."""
+    st.html(f"<style>@media (max-width: {PHONE_WIDTH}px) {{ .st-key-{key} {{ display: none "
+            "!important; }} }}</style>")
+    st.container(key=f"{key}-cards-phone").html(cards(rows, **how))
+
+
+def page_link(page: str, **params: str) -> str:
+    """The URL of a page (its URL path) with the filters in force (they live in the query
+    string) and `params`, for a link in HTML."""
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    query.update({k: [v] for k, v in params.items()})
+    return f"{page}?{urllib.parse.urlencode(query, doseq=True)}"
+
+
+def cards(rows: pd.DataFrame, *, title: str, fields: Sequence[tuple[str, str, str]],
+          chip: str | None = None, link: Callable[[str], str] | None = None,
+          currency: str = "R") -> str:
+    """One card per row (HTML, for st.html): the `title` column as its heading (a link where
+    `link` gives a URL), the `chip` column as a coloured label (RAG or submission state), then
+    each (column, label, kind) of `fields`, kind as for `card_value`. Report text is escaped."""
+    out = []
+    for record in rows.to_dict("records"):
+        name = html.escape(theme.text(record.get(title)))
+        if link is not None:
+            name = f'<a href="{html.escape(link(str(record.get(title))))}" target="_self">{name}</a>'
+        badge = ""
+        if chip is not None:
+            value = theme.text(record.get(chip))
+            colour = theme.RAG_COLOURS.get(value) or theme.SUBMISSION_COLOURS.get(value)
+            badge = theme.chip(html.escape(value), colour) if colour else html.escape(value)
+        items = "".join(f"<div><dt>{html.escape(label)}</dt>"
+                        f"<dd>{html.escape(card_value(kind, record.get(column), currency))}</dd></div>"
+                        for column, label, kind in fields)
+        out.append(f'<div class="lk-card"><div class="lk-head">{name} {badge}</div>'
+                   f"<dl>{items}</dl></div>")
+    return f'<div class="lk-cards">{"".join(out)}</div>'
+
+
+def card_value(kind: str, value: Any, currency: str) -> str:
+    """A card's value: a KPI kind (rate, ratio, percent, days, count), money, or text."""
+    if kind == "money":
+        return theme.money(value, currency, compact=True)
+    if kind == "text":
+        return theme.text(value)
+    return kpi_value(kind, value)
 
 
 BUILTIN_EXPORT = "client.disableDataExport"

@@ -1,7 +1,10 @@
 """Start the dashboard on a fresh database, open every page in headless Chromium, and save a
 screenshot of each in docs/screenshots/ (the README shows them). Fails on any Streamlit exception.
 
-    python dashboard/screenshots.py [--out docs/screenshots] [--width 1440]
+    python dashboard/screenshots.py [--out docs/screenshots] [--width 1440] [--only phone]
+
+Overview, Department and Upload are also taken at a phone's width (PHONE, 390 px), as
+`<name>-phone.png`.
 
 The browser test (tests/test_browser.py) drives the app with the same helpers.
 """
@@ -41,6 +44,9 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("users", "users", "Users"),
     ("audit", "audit", "Audit"),
 )
+# The pages taken at a phone's width too (an iPhone 12-14's 390 CSS px), as `<name>-phone.png`.
+PHONE = 390
+PHONE_PAGES = ("overview", "department", "upload")
 # demo mode acts as an admin; a page for another role is opened as that role (URL parameter)
 DEMO_ROLE = {"upload": "demo_role=M%26E+team"}
 EXCEPTION = "[data-testid='stException']"
@@ -129,8 +135,10 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def capture_all(url: str, out: Path, width: int = 1440) -> dict[str, float]:
-    """Open every page, fail on an exception block, save `<name>.png`; seconds per page."""
+def capture_all(url: str, out: Path, width: int = 1440, names: tuple[str, ...] | None = None,
+                suffix: str = "") -> dict[str, float]:
+    """Open every page (or those in `names`), fail on an exception block, save
+    `<name><suffix>.png`; seconds per page."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -139,6 +147,8 @@ def capture_all(url: str, out: Path, width: int = 1440) -> dict[str, float]:
         browser = launch(p)
         page = browser.new_page(viewport={"width": width, "height": 900})
         for name, path, title in PAGES:
+            if names is not None and name not in names:
+                continue
             start = time.monotonic()
             page.goto(f"{url}/{path}" + (f"?{DEMO_ROLE[name]}" if name in DEMO_ROLE else ""))
             settle(page, title)
@@ -146,9 +156,14 @@ def capture_all(url: str, out: Path, width: int = 1440) -> dict[str, float]:
             found = exceptions(page)
             if found:
                 raise AssertionError(f"{name}: Streamlit exception:\n" + "\n".join(found))
-            full_screenshot(page, out / f"{name}.png", width)
+            full_screenshot(page, out / f"{name}{suffix}.png", width)
         browser.close()
     return timings
+
+
+def capture_phone(url: str, out: Path) -> dict[str, float]:
+    """Overview, Department and Upload at a phone's width: `<name>-phone.png`."""
+    return capture_all(url, out, PHONE, PHONE_PAGES, "-phone")
 
 
 def example_report() -> bytes:
@@ -295,12 +310,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--only", choices=["phone"], help="take only the phone screenshots")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "lekgotla.duckdb") as url:
         # the first request loads the sample data into the empty database
-        timings = capture_all(url, args.out, args.width)
-        capture_upload(url, args.out, args.width)
-    capture_login(args.out, args.width)
+        timings = {} if args.only else capture_all(url, args.out, args.width)
+        timings.update({f"{name}-phone": seconds
+                        for name, seconds in capture_phone(url, args.out).items()})
+        if not args.only:
+            capture_upload(url, args.out, args.width)
+    if not args.only:
+        capture_login(args.out, args.width)
     for name, seconds in timings.items():
         print(f"{name:12} {seconds:5.1f} s  {args.out / (name + '.png')}")
     return 0
