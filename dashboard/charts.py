@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -526,3 +528,56 @@ def action_progress(trail: pd.DataFrame, title: str) -> go.Figure:
         hovertemplate="%{y:.0f}% · %{customdata[0]} · RAG %{customdata[1]}<extra>%{x}</extra>"))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     return _layout(fig, title, 300)
+
+
+def _plain(label: object) -> str:
+    """A label as drawn (escaped for Plotly, lines joined by <br>) back to plain text."""
+    return html.unescape(str(label).replace("<br>", " ")).replace("\u2060", "")
+
+
+def _column(values: object) -> list[object]:
+    return [] if values is None else list(values)  # type: ignore[call-overload]
+
+
+def figure_table(fig: go.Figure) -> pd.DataFrame:
+    """The numbers a chart draws, as a table (its text equivalent, WCAG 1.1.1): a row per
+    category (bars, lines: their axis category; heatmaps: their rows; sunbursts: their
+    segments), a column per series; a bar drawn from a date (the timeline) shows its two dates."""
+    rows: dict[str, dict[str, object]] = {}
+    first = "Item"
+    for trace in fig.data:
+        name = _plain(trace.name) if trace.name else "Value"
+        if trace.type == "heatmap":
+            first = "Row"
+            # a named heatmap is one state of a grid of states (submissions): its words
+            text = trace.text if trace.name and trace.text is not None else trace.z
+            for y, zs, ts in zip(_column(trace.y), _column(trace.z), _column(text), strict=False):
+                row = rows.setdefault(_plain(y), {})
+                for x, z, t in zip(_column(trace.x), _column(zs), _column(ts), strict=False):
+                    if z is not None and z == z:  # noqa: PLR0124 (NaN: no value)
+                        row[_plain(x)] = t if t not in (None, "") else z
+        elif trace.type == "sunburst":
+            first = "Segment"
+            for label, parent, value in zip(_column(trace.labels), _column(trace.parents),
+                                            _column(trace.values), strict=False):
+                key = " › ".join(p for p in (_plain(parent).split("/")[-1].split(":")[-1],
+                                             _plain(label)) if p)
+                rows.setdefault(key, {})["Value"] = value
+        else:
+            ys = _column(trace.y)
+            horizontal = trace.orientation == "h" or (  # markers placed on named rows
+                trace.type == "scatter" and bool(ys) and isinstance(ys[0], str))
+            categories = _column(trace.y if horizontal else trace.x)
+            values = _column(trace.x if horizontal else trace.y)
+            bases = _column(trace.base) if trace.type == "bar" and trace.base is not None else []
+            for i, (category, value) in enumerate(zip(categories, values, strict=False)):
+                cell: object = value
+                if bases:  # a span: from its base date, `value` milliseconds long
+                    start = pd.Timestamp(bases[i])
+                    cell = (f"{theme.a_date(start)} → "
+                            f"{theme.a_date(start + pd.Timedelta(milliseconds=float(value)))}")
+                elif isinstance(value, np.datetime64 | pd.Timestamp):
+                    cell = theme.a_date(pd.Timestamp(value))
+                rows.setdefault(_plain(category), {})[name] = cell
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return table.rename_axis(first).reset_index()

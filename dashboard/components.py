@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth, data, filters, theme
+from dashboard import auth, charts, data, filters, theme
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
@@ -331,6 +331,18 @@ def style() -> None:
     tiles' rows (two to a line on a phone), cards in place of wide tables on a phone, and no
     chart toolbar over the labels on a phone."""
     st.html(f"<style>{STYLE}</style>")  # style only: Streamlit adds it to the page, no space
+
+
+def chart(fig: Any, **kwargs: Any) -> Any:
+    """A Plotly chart (st.plotly_chart with `kwargs`; charts.CONFIG unless given) and, under it,
+    its numbers as a table in an expander: the chart's text equivalent (WCAG 1.1.1), for a
+    screen reader and for anyone who wants the exact figures."""
+    kwargs.setdefault("config", charts.CONFIG)
+    kwargs.setdefault("theme", None)
+    result = st.plotly_chart(fig, **kwargs)
+    with st.expander("The figures in this chart", icon=":material/table_rows:"):
+        st.dataframe(charts.figure_table(fig), hide_index=True, placeholder=theme.DASH)
+    return result
 
 
 def phone_cards(rows: pd.DataFrame, key: str, **how: Any) -> None:

@@ -205,3 +205,83 @@ def test_chart_text_on_the_page() -> None:
     assert notes
     for note in notes:
         assert ratio(note.font.color, background) >= AA, note.text
+
+
+# --- Charts keep a text equivalent: every chart on every page has its numbers in a table ---
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dashboard_helpers import build_sample_db
+
+    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+def chart_numbers(spec: dict[str, Any]) -> set[float]:
+    """The numbers a chart draws as the browser receives them (bars, lines, cells, segments),
+    rounded; a timeline's spans (milliseconds from a date) left out: the table shows dates."""
+    import base64
+
+    import numpy as np
+
+    def values(array: Any) -> list[Any]:
+        if isinstance(array, dict) and "bdata" in array:
+            return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+        return list(array) if isinstance(array, list) else []
+
+    found: set[float] = set()
+    for trace in spec["data"]:
+        if trace.get("base") is not None:
+            continue
+        # a grid of states (one named heatmap per state) draws words, its z only codes them
+        words = trace.get("type") == "heatmap" and trace.get("name")
+        for field in ("x", "y", "values") if words else ("x", "y", "z", "values"):
+            for v in values(trace.get(field)):
+                for item in v if isinstance(v, list) else [v]:
+                    if isinstance(item, int | float) and item == item:
+                        found.add(round(float(item), 6))
+    return found
+
+
+def table_numbers(frame: pd.DataFrame) -> set[float]:
+    out: set[float] = set()
+    for column in frame.columns:
+        for v in pd.to_numeric(frame[column], errors="coerce").dropna():
+            out.add(round(float(v), 6))
+    return out
+
+
+def charts_and_tables(block: Any) -> list[tuple[Any, Any]]:
+    """Each plotly chart in the page's tree with the element drawn right after it."""
+    pairs: list[tuple[Any, Any]] = []
+    children = list(getattr(block, "children", {}).values())
+    for i, child in enumerate(children):
+        if getattr(child, "type", None) == "plotly_chart":
+            pairs.append((child, children[i + 1] if i + 1 < len(children) else None))
+        pairs += charts_and_tables(child)
+    return pairs
+
+
+@pytest.mark.parametrize("page", ["overview", "alignment", "slippage", "department",
+                                  "submissions"])
+def test_every_chart_has_its_numbers_in_a_table_beside_it(
+        page: str, sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from dashboard_helpers import app, clear_caches, copy_db
+
+    clear_caches()
+    at = app(copy_db(sample_db, tmp_path), monkeypatch, page)
+    assert not at.exception, at.exception
+    pairs = charts_and_tables(at.main)
+    assert pairs, f"{page} draws a chart"
+    for chart, after in pairs:
+        assert after is not None and getattr(after, "type", None) == "expander", (page, after)
+        assert after.label == "The figures in this chart"
+        [frame] = [e.value for e in after.children.values() if e.type == "dataframe"]
+        assert len(frame) > 0
+        spec = json.loads(chart.proto.spec)
+        missing = chart_numbers(spec) - table_numbers(frame)
+        assert not missing, (page, sorted(missing)[:10])
+        for trace in spec["data"]:  # and the words a grid of states writes in its cells
+            if trace.get("type") == "heatmap" and trace.get("name"):
+                assert trace["name"] in set(frame.astype(str).to_numpy().ravel()), trace["name"]

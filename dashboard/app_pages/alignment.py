@@ -46,7 +46,7 @@ if objectives * departments > charts.GRID_TEXT_CELLS:
                "a cell for its figure"
                + (" and the department's name." if departments > charts.GRID_NAMED_COLUMNS
                   else "."))
-st.plotly_chart(d.figure(charts.alignment_grid, alignment, value, currency, missing,
+components.chart(d.figure(charts.alignment_grid, alignment, value, currency, missing,
                          inputs=(f,)), config=charts.CONFIG, theme=None)
 if len(missing):
     codes = [md(o) for o in missing["objective_id"]]
@@ -80,7 +80,7 @@ with left:
                     "pair), so the outer ring shows each objective's actions by computed RAG "
                     f"{rags}. Click a ring to zoom in. Explore & export lists every action.",
                     unsafe_allow_html=True)
-    st.plotly_chart(d.figure(charts.alignment_sunburst, in_a, size, currency,
+    components.chart(d.figure(charts.alignment_sunburst, in_a, size, currency,
                              inputs=(f,)), config=charts.CONFIG, theme=None)
 with right:
     st.markdown("##### Objectives with no action")
@@ -110,7 +110,7 @@ smart = d(metrics.smart_results, f)
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.markdown("##### Share of actions passing each check")
-    st.plotly_chart(d.figure(charts.smart_bars, smart, "", inputs=(f,)), config=charts.CONFIG,
+    components.chart(d.figure(charts.smart_bars, smart, "", inputs=(f,)), config=charts.CONFIG,
                     theme=None)
 with right:
     failing = in_a[in_a["failed_checks"].fillna("") != ""]

@@ -77,7 +77,7 @@ trail = d(views.action_trail, scoped, department, action_id)
 latest = trail.iloc[-1]
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(d.figure(charts.action_progress, trail, "",
+    components.chart(d.figure(charts.action_progress, trail, "",
                              inputs=(scoped, department, action_id)),
                     config=charts.CONFIG, theme=None)
 with right:

@@ -91,7 +91,7 @@ if by_department.open:
             st.caption(f"{len(drawn)} of {len(ranked)} departments drawn: those with the "
                        "largest share of Red actions. The league table above has every one.")
         st.caption("Click a department's bar to open its page.")
-        bars = st.plotly_chart(d.figure(charts.department_rag_bars, drawn, inputs=(f,)),
+        bars = components.chart(d.figure(charts.department_rag_bars, drawn, inputs=(f,)),
                                config=charts.CONFIG, theme=None, key="rag-bars",
                                on_select="rerun", selection_mode="points")
         clicked = filters.clicked_label(bars, drawn["department"])
@@ -100,15 +100,15 @@ if by_department.open:
 if by_month.open:
     with by_month:
         st.markdown("Actions by computed RAG, month by month")
-        st.plotly_chart(d.figure(charts.rag_stacked, d(views.rag_trend, history),
+        components.chart(d.figure(charts.rag_stacked, d(views.rag_trend, history),
                                  inputs=(history,)), config=charts.CONFIG, theme=None)
 if delivery.open:
     with delivery:
         st.markdown("Completion, timeliness and spend, month by month")
-        st.plotly_chart(d.figure(charts.trend_lines, trend, DELIVERY, inputs=(history,)),
+        components.chart(d.figure(charts.trend_lines, trend, DELIVERY, inputs=(history,)),
                         config=charts.CONFIG, theme=None)
 if quality.open:
     with quality:
         st.markdown("Quality, targets and alignment, month by month")
-        st.plotly_chart(d.figure(charts.trend_lines, trend, QUALITY, inputs=(history,)),
+        components.chart(d.figure(charts.trend_lines, trend, QUALITY, inputs=(history,)),
                         config=charts.CONFIG, theme=None)

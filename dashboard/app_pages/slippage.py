@@ -43,7 +43,7 @@ else:
     st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG "
                "colour. Thin dark bar ending in ◆: the baseline plan (the due date first "
                "reported). ✕: forecast finish at the current pace.")
-    st.plotly_chart(d.figure(charts.gantt, drawn, inputs=(f, only)), config=charts.CONFIG,
+    components.chart(d.figure(charts.gantt, drawn, inputs=(f, only)), config=charts.CONFIG,
                     theme=None)
 
 st.subheader("What moved, and how often")
@@ -108,5 +108,5 @@ if shown < every:
     st.caption(f"{shown} of {every} departments drawn: those with the highest "
                f"{measure.lower()} in {theme.period_label(f.period)}. Choose departments in the "
                "sidebar to compare others.")
-st.plotly_chart(d.figure(charts.department_lines, lines, column, label, "", percent,
+components.chart(d.figure(charts.department_lines, lines, column, label, "", percent,
                          inputs=(history,)), config=charts.CONFIG, theme=None)

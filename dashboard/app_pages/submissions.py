@@ -42,7 +42,7 @@ grid_cells = quality["department"].nunique() * quality["period"].nunique()
 if grid_cells > charts.GRID_TEXT_CELLS:
     st.caption(f"{quality['department'].nunique()} departments × {quality['period'].nunique()} months: "
                "each cell in its state's colour; point at a cell for its state.")
-st.plotly_chart(d.figure(charts.submission_grid, quality, "", inputs=(history,)),
+components.chart(d.figure(charts.submission_grid, quality, "", inputs=(history,)),
                 config=charts.CONFIG, theme=None)
 
 st.subheader(f"Data quality of the reports for {theme.period_label(last)}")
