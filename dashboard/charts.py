@@ -193,8 +193,9 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
            if cell_text else {
             "colorbar": {"title": {"text": currency if money else "actions", "side": "top"},
                          "thickness": 12, "len": 0.6, "y": 1, "yanchor": "top"}})))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=-90 if codes else 0, tickfont={"size": 11})
+    fig.update_yaxes(autorange="reversed", showgrid=False)  # an empty row stays blank
+    fig.update_xaxes(side="top", tickangle=-90 if codes else 0, tickfont={"size": 11},
+                     showgrid=False)
     return _layout(fig, title, 110 + 34 * len(grid))
 
 

@@ -50,8 +50,9 @@ RATE_LABELS: dict[str, str] = {
     "smart_pass_share": "SMART pass", "share": "Share", "pass_rate": "Pass rate"}
 RATE_COLUMNS: frozenset[str] = frozenset(RATE_KPIS) | {
     "budget_utilisation", "red_share", "smart_pass_share", "smart_score", "share", "pass_rate"}
-# An objective's title is cut to this many characters where space is short (filters, chart rows).
-OBJECTIVE_WIDTH = 40
+# An objective's title is cut to this many characters where space is short (the sidebar's list,
+# table cells): "SO4 · Keep operating expenditure…" fits the sidebar's width.
+OBJECTIVE_WIDTH = 28
 
 
 def column_label(name: str) -> str:

@@ -47,10 +47,11 @@ st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
               if exports else "Your role may read these rows here but not download them: "
               "leadership, the M&E team and the policy office export."))
 components.table(
-    shown, key="explore", stem=stem, currency=currency, height=560, download=table,
+    shown, key="explore", stem=stem, currency=currency, download=table,
+    height=560 if len(table) > 14 else "auto",  # a few rows: no empty grid below them
     prominent=True, sheet="Actions", scope=f,
     labels={"objective_id": st.column_config.TextColumn(
-        labels.column_label("objective_id"), width="medium",
+        labels.column_label("objective_id"), width=250,
         help="Code and title in the strategy register (the code alone when it is not in it).")},
     applied_filters={"statuses": list(statuses), "rags": list(rags), "search": search},
     columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
