@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
+from ingest.words import plural
 from metrics.filters import objective_order
 from metrics.labels import objective_label
 from metrics.markup import plotly, plotly_all
@@ -276,7 +277,7 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
     values = objectives["weight"].astype(float).tolist()
     colours = [theme.MUTED if o == NO_OBJECTIVE else theme.SERIES[i % len(theme.SERIES)]
                for i, o in enumerate(objectives.index)]
-    hover = [f"<b>{plotly(o)}</b><br>{n} actions · {theme.money(b, currency, compact=True)}"
+    hover = [f"<b>{plotly(o)}</b><br>{plural(n, 'action')} · {theme.money(b, currency, compact=True)}"
              for o, n, b in zip(objectives.index, objectives["actions"], objectives["budget"],
                                 strict=True)]
 
@@ -288,7 +289,7 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
         parents += ("o:" + rags["objective_id"]).tolist()
         values += rags["weight"].astype(float).tolist()
         colours += [theme.RAG_COLOURS.get(r, theme.MUTED) for r in rags["rag"]]
-        hover += [f"<b>{r}</b> · {plotly(o)}<br>{n} actions · "
+        hover += [f"<b>{r}</b> · {plotly(o)}<br>{plural(n, 'action')} · "
                   f"{theme.money(b, currency, compact=True)}"
                   for o, r, n, b in zip(rags["objective_id"], rags["rag"], rags["actions"],
                                         rags["budget"], strict=True)]
@@ -304,7 +305,7 @@ def alignment_sunburst(figures: pd.DataFrame, size: str, currency: str) -> go.Fi
     parents += parent.tolist()
     values += pairs["weight"].astype(float).tolist()
     colours += [DEPARTMENT_FILL] * len(pairs)
-    hover += [f"<b>{plotly(d)}</b> · {plotly(o)}<br>{n} actions · "
+    hover += [f"<b>{plotly(d)}</b> · {plotly(o)}<br>{plural(n, 'action')} · "
               f"{theme.money(b, currency, compact=True)}"
               + (f"<br>{r}" if r else "")
               for d, o, n, b, r in zip(pairs["department"], pairs["objective_id"],

@@ -18,6 +18,7 @@ from dashboard import auth, charts, data, filters, theme
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 from metrics import labels, views
 from metrics.export import export_notes
 from metrics.markup import md
@@ -422,7 +423,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
     user = auth.current()
     if not auth.may(user, "export"):
         return
-    rows = f" ({len(df)} rows)" if prominent else ""
+    rows = f" ({plural(len(df), 'row')})" if prominent else ""
     kind = "secondary" if prominent else "tertiary"
     applied = {k: v for k, v in (applied_filters or {}).items() if v not in (None, "", [], ())}
     detail = {**sidebar_filters(), **applied}

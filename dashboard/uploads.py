@@ -272,8 +272,9 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
         earlier = [m for m in months_with_data(con, (r.department,)) if m <= r.period.key]
         summary = change_summary(con, r)
         if not earlier:
-            st.caption(f"This is {md(r.department)}'s first report: all {len(r.frame)} actions are "
-                       "new.")
+            st.caption(f"This is {md(r.department)}'s first report: "
+                       + ("its one action is new." if len(r.frame) == 1
+                          else f"all {len(r.frame)} actions are new."))
         elif summary.empty:
             st.caption("Nothing changes against the previous report: same actions, due dates, "
                        "progress and statuses.")

@@ -22,6 +22,7 @@ from ingest.mapping import Mapping
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, Workbook
 from ingest.values import ParseError, Period, parse_period, parse_text
+from ingest.words import plural
 
 _FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})(?:\s*\(\d+\))?$")  # "... (1)" from a browser
 
@@ -113,7 +114,7 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
             if idx is not None and idx >= len(sheet.rows):
                 return None, [_file_problem(
                     f"The mapping says the header is on row {mapping.header_row}, but the sheet has "
-                    f"only {len(sheet.rows)} rows.", sheet.name)]
+                    f"only {plural(len(sheet.rows), 'row')}.", sheet.name)]
         else:
             idx = find_header_row(sheet.rows, mapped)
             if idx is None and mapped:  # mapped headers absent: find the row by synonyms, then say which

@@ -11,13 +11,14 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 _IRREGULAR = {"entry": "entries", "copy": "copies", "row with errors": "rows with errors"}
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
+def plural(n: float, word: str, many: str | None = None) -> str:
     """`n` and the word, singular for 1 and plural otherwise: plural(1, "warning") → "1 warning",
     plural(2, "error") → "2 errors", plural(3, "entry") → "3 entries"; `many` gives the plural form
     where it is not the word + "s"."""
-    if n == 1:
-        return f"{n:,} {word}"
-    return f"{n:,} {many or _IRREGULAR.get(word) or word + 's'}"
+    count = int(n) if float(n).is_integer() else n  # a numpy or float count reads as a whole number
+    if count == 1:
+        return f"1 {word}"
+    return f"{count:,} {many or _IRREGULAR.get(word) or word + 's'}"
 
 
 def period_words(period: object) -> str:

@@ -6,6 +6,7 @@ import streamlit as st
 import metrics
 from dashboard import auth, components, filters
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import labels, views
 from metrics.actions import RAGS
 from metrics.filters import STATUSES
@@ -39,8 +40,8 @@ table = pd.concat([table.iloc[:, :at], table["objective_id"].map(titles).rename(
 shown = table.assign(objective_id=[named.get(o, o) for o in table["objective_id"]])
 stem = filters.file_stem(f, "actions")
 exports = auth.may(auth.current(), "export")
-st.caption(f"**{filters.describe(f)}** — **{len(table)} actions** in "
-           f"{table['department'].nunique()} departments. "
+st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in "
+           f"{plural(table['department'].nunique(), 'department')}. "
            + ("The downloads hold exactly these rows, with every reported field (comments and "
               "risks included) and every per-action figure; text a spreadsheet would run as a "
               "formula is neutralised with a leading apostrophe. Each download is logged."

@@ -12,6 +12,7 @@ from dashboard.data import Data
 from ingest.access import check_export
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 from metrics import pack as review_pack
 from metrics.filters import Filters, is_quarter
 from metrics.markup import md
@@ -66,9 +67,9 @@ reporting = [x for x in p.departments if x.action_count]
 previous = theme.period_label(p.previous_period) if p.previous_period else "no earlier period"
 st.markdown(
     f"**Stamp `{p.pack_id}`** — {len(reporting)} department{'s' * (len(reporting) != 1)}, "
-    f"{int(p.kpi('actions'))} actions, "
+    f"{plural(int(p.kpi('actions')), 'action')}, "
     f"figures as of {theme.period_label(p.month)}, compared with {previous}; built from "
-    f"{len(p.uploads)} reports, each named in the pack with its SHA-256. The same data and "
+    f"{plural(len(p.uploads), 'report')}, each named in the pack with its SHA-256. The same data and "
     "filters always give the same pack.")
 if seconds > 1:  # built in this run (a pack already built for these filters comes at once)
     st.caption(f"Built in {seconds:.1f} s.")
@@ -125,7 +126,7 @@ st.markdown(
     "- **Trends**, **Alignment** (objectives × departments, SMART checks), **Slippage** "
     f"({len(p.slipped)} slipped, {len(p.moved)} rescheduled, {len(p.late)} overdue or "
     "forecast late)\n"
-    f"- **Departments**: {len(reporting)} sections, each with its KPIs and every action\n"
+    f"- **Departments**: {plural(len(reporting), 'section')}, each with its KPIs and every action\n"
     "- **Did not report** and **Sources** (every upload read)")
 
 missing = p.not_reported
