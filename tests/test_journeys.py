@@ -79,7 +79,7 @@ def test_a_month_one_department_missed_is_provisional_and_the_league_names_it(
     last = league.iloc[-1]
     assert last["department"] == "Legal and Compliance"
     assert last["department_rag"] == "Not yet reported"
-    assert pd.isna(last["rank"])
+    assert pd.isna(last["rank"]) and pd.isna(last["actions"])  # blank, not 0
     assert list(league["rank"].iloc[:6]) == [1, 2, 3, 4, 5, 6]
     # the same banner on the other pages of organisation KPIs
     for page in ("slippage", "alignment"):

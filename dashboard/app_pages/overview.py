@@ -45,8 +45,9 @@ ranked = league[league["actions"] > 0]
 # the departments that have not reported the period are listed last, saying so
 silent = d(views.period_reporting, f)["silent"]
 shown = pd.concat([ranked, league[league["department"].isin(silent) & (league["actions"] == 0)]
-                   .assign(rank=pd.NA, department_rag=NOT_REPORTED)], ignore_index=True)
-shown["rank"] = shown["rank"].astype("Int64")
+                   .assign(rank=pd.NA, actions=pd.NA, department_rag=NOT_REPORTED)],
+                  ignore_index=True)
+shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
 st.caption("Choose a row to open that department's page: its actions, their reasons and "
            "comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
 picked = components.table(
