@@ -188,8 +188,7 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                 if delta and colour != "off":
                     up = float(row["change"]) > 0
                     tone = "good" if up == (colour == "normal") else "bad"
-                span = (f" from {theme.period_label(periods[0])} to {theme.period_label(periods[-1])}"
-                        if periods else "")
+                span = f" from {periods[0]} to {periods[-1]}" if periods else ""  # short_period's words
                 tile.markdown(sparkline(spark, theme.SPARK_COLOURS[tone],
                                     f"{k.label}{span}: {kpi_value(k.kind, min(spark))} to "
                                     f"{kpi_value(k.kind, max(spark))}"), unsafe_allow_html=True)
