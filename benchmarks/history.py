@@ -158,6 +158,10 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         SELECT *,
                CASE WHEN cancels AND age >= 5 THEN 'Cancelled'
                     WHEN raw_progress >= 100 THEN 'Completed'
+                    -- still open in its last report (age LIFE - 1 = 11): it leaves the plan
+                    -- Cancelled, as a department must say (the plan carries over what a report
+                    -- leaves out)
+                    WHEN age >= 11 THEN 'Cancelled'
                     WHEN age = 0 AND (h >> 32) % 3 = 0 THEN 'Not started'
                     WHEN holds AND age >= 4 THEN 'On hold'
                     WHEN delays AND age >= 3 THEN 'Delayed'
@@ -225,12 +229,15 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         FROM bench_rows
         ORDER BY p, d, version, j
     """, p)
+    # the plan carries over (migration 007): an action a report leaves out is carried into it
+    con.execute("INSERT INTO action_status BY NAME SELECT * FROM carried_rows([], '')")
     # actions: as refresh_actions_insert.sql, for every department at once
     _run(con, """
         INSERT INTO actions (department, action_id, action, objective_id, responsible,
                              budget_allocated, start_date, due_date, baseline_due_date,
                              first_period, last_period)
-        WITH current_rows AS (SELECT * FROM action_status WHERE is_current),
+        WITH current_rows AS (SELECT * FROM action_status
+                              WHERE is_current AND carried_from_upload IS NULL),
         latest AS (
             SELECT *, row_number() OVER (PARTITION BY department, action_id ORDER BY period DESC) AS rn
             FROM current_rows),
