@@ -108,6 +108,9 @@ def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> Non
         "() => !Array.from(document.querySelectorAll('[data-testid=\"stStatusWidget\"]'))"
         ".some(e => /running/i.test(e.innerText))", timeout=timeout_ms)
     page.wait_for_timeout(600)
+    # no element still drawn as a grey placeholder (a run in progress after the first one)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
+                           timeout=timeout_ms)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
         ".every(p => p.querySelector('.main-svg'))", timeout=timeout_ms)
@@ -126,6 +129,7 @@ def full_screenshot(page: Any, path: Path, width: int) -> None:
         " return m ? m.scrollHeight : document.body.scrollHeight; }")
     page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 7000))})
     page.wait_for_timeout(700)
+    settle(page)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 900})
 
