@@ -103,7 +103,8 @@ def test_login_then_a_tampered_cookie_sends_back_to_the_login_page(
     page.goto(f"{site['app']}/explore")
     assert on_login_page(page)  # no data before a login, whatever the URL
     log_in(page, site, HEAD)
-    settle(page, "Overview")
+    settle(page, "Department")  # a department head's home: their own Department page (issue 12)
+    assert page.get_by_text("June 2025 · Finance").first.is_visible()
     assert not exceptions(page)
     sidebar = page.get_by_test_id("stSidebar").inner_text()
     assert "Nomvula Dlamini" in sidebar and "Department head (Finance)" in sidebar
