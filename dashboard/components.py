@@ -303,8 +303,13 @@ FOCUS_RING = theme.PRIMARY
 PHONE_WIDTH = 640
 TILE_ROWS = "".join(f".st-key-kpi-tiles-{n} > div {{ flex: 1 1 calc({100 / n:.3f}% - 1rem); "
                     "min-width: 0 !important; }\n" for n in range(2, 7))
+# Captions and "vs May" under a KPI: Streamlit draws them in the text colour at 60% opacity,
+# 4.4:1 on white and less on the sidebar; in MUTED at full opacity, 5.2:1 and 4.8:1.
+FADED_TEXT = '[data-testid="stCaptionContainer"], [data-testid="stMetricDeltaDescription"]'
 STYLE = f"""
 :focus-visible {{ outline: 2px solid {FOCUS_RING} !important; outline-offset: 2px !important; }}
+:is({FADED_TEXT}) {{ opacity: 1 !important; color: {theme.MUTED} !important; }}
+:is({FADED_TEXT}) :is(p, span, div, li) {{ color: inherit; }}
 {TILE_ROWS}
 [class*="-cards-phone"] {{ display: none !important; }}
 .lk-cards {{ display: grid; gap: 0.6rem; }}

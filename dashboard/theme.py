@@ -19,6 +19,12 @@ import plotly.io as pio
 
 from ingest.words import period_words
 
+# Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.
+TEXT = "#1B1F24"
+WHITE = "#FFFFFF"
+# The contrast WCAG 2.2 AA asks of normal-size text (1.4.3).
+AA_TEXT = 4.5
+
 RAG_COLOURS: dict[str, str] = {
     "Red": "#C0392B",  # white text 5.4:1
     "Amber": "#E67E22",  # dark text 5.8:1 (white was 2.85:1)
@@ -94,14 +100,6 @@ def missing(value: Any) -> bool:
         return False
 
 
-def chip(label: str, colour: str) -> str:
-    """A small coloured label (HTML), e.g. a RAG beside a figure, its text in `ink(colour)`."""
-    return (f'<span style="background:{colour};color:{ink(colour)};border-radius:0.6em;'
-            f'padding:0.1em 0.55em;font-size:0.85em;font-weight:600;white-space:nowrap">'
-            f'{label}</span>')
-
-
-def text(value: Any) -> str:
 def luminance(colour: str) -> float:
     """The relative luminance of a `#RRGGBB` colour (WCAG 2.2, definition of terms)."""
     def channel(c: float) -> float:
@@ -121,6 +119,14 @@ def ink(colour: str) -> str:
     return WHITE if contrast(WHITE, colour) >= contrast(TEXT, colour) else TEXT
 
 
+def chip(label: str, colour: str) -> str:
+    """A small coloured label (HTML), e.g. a RAG beside a figure, its text in `ink(colour)`."""
+    return (f'<span style="background:{colour};color:{ink(colour)};border-radius:0.6em;'
+            f'padding:0.1em 0.55em;font-size:0.85em;font-weight:600;white-space:nowrap">'
+            f'{label}</span>')
+
+
+def text(value: Any) -> str:
     """A text cell as shown in a sentence: the dash when empty."""
     return DASH if missing(value) or str(value).strip() == "" else str(value)
 

@@ -216,3 +216,27 @@ def test_keyboard_focus_shows_a_ring(browser: Any, url: str) -> None:
     on_page = tab_to(page, "main", ("BUTTON",))  # the chart tabs, the downloads
     assert_ring(page, on_page, "#FFFFFF")
     page.context.close()
+
+
+def test_faded_text_reads_at_aa(browser: Any, url: str) -> None:
+    """Captions (the filters in words, notes under tables, the sidebar's data line) and a KPI's
+    'vs May': their colour as drawn — opacity included — on the background under them."""
+    page = open_page(browser, url, 1440, 900)
+    overview(page, url)
+    drawn = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stCaptionContainer"], [data-testid="stMetricDeltaDescription"]')]
+      .filter(e => e.innerText.trim()).map(e => {
+        let alpha = 1, b = e, bg = 'rgba(0, 0, 0, 0)';
+        for (let a = e; a; a = a.parentElement) alpha *= parseFloat(getComputedStyle(a).opacity);
+        while (b && /rgba\\(0, 0, 0, 0\\)|transparent/.test(bg)) {
+          bg = getComputedStyle(b).backgroundColor; b = b.parentElement; }
+        return {text: e.innerText.slice(0, 30), colour: getComputedStyle(e).color, alpha, bg}; })""")
+    assert len(drawn) >= 5
+    for d in drawn:
+        fg = [int(float(v)) for v in d["colour"][d["colour"].index("(") + 1:-1].split(",")[:3]]
+        bg = [int(float(v)) for v in d["bg"][d["bg"].index("(") + 1:-1].split(",")[:3]]
+        seen = [round(f * d["alpha"] + b * (1 - d["alpha"])) for f, b in zip(fg, bg, strict=True)]
+        text = "#" + "".join(f"{v:02X}" for v in seen)
+        ground = "#" + "".join(f"{v:02X}" for v in bg)
+        assert theme.contrast(text, ground) >= 4.5, (d, text, ground)
+    page.context.close()
