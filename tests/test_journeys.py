@@ -156,6 +156,8 @@ def test_a_head_starts_on_their_department_page(db_path: Path,
     assert at.title[0].value == "Department"  # before: Overview
     assert at.multiselect(key="dept").value == ["Human Resources"]
     assert at.selectbox(key="department").value == "Human Resources"
+    # their next step is a click away
+    assert [e.proto.label for e in at.get("page_link")] == ["Upload the next report for Human Resources"]
     # the Overview now shows their figures: HR June, 10 rows (6 Completed, sample_data/README.md)
     # + HR 3.1 carried Completed = 11 actions, 7 Completed → 63.6%
     at.switch_page(PAGES["overview"]).run()

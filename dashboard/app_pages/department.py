@@ -21,6 +21,9 @@ pick, _ = st.columns([2, 3])
 department = pick.selectbox("Department", choices, key="department", bind="query-params",
                             help="Choose departments in the sidebar to narrow this list.")
 scoped = metrics.Filters(f.period, (department,), f.objectives)
+if user.role == "department_head" and user.owns(department):  # their home: report from here
+    st.page_link("app_pages/upload.py", label=f"Upload the next report for {md(department)}",
+                 icon=":material/upload_file:")
 st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and the file, "
            "sheet and row of each figure")
 

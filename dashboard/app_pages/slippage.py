@@ -88,9 +88,15 @@ else:
                               "forecast_slip_days", "reason", "rag", "status", "responsible",
                               "percent_complete", "due_date", "forecast_finish", "file_name",
                               "source_row"],
-                     labels={"reason": st.column_config.TextColumn(
-                         "Why", width="large", help="The department's reason code and comment "
-                         "as reported, then the lateness the figures show.")})
+                     # the action narrower, so that the reason reads beside the days late
+                     labels={"action": st.column_config.TextColumn("Action", width="medium"),
+                             "days_overdue": st.column_config.NumberColumn(
+                                 "Overdue", format="%d days", width=90),
+                             "forecast_slip_days": st.column_config.NumberColumn(
+                                 "Forecast late", format="%d days", width=110),
+                             "reason": st.column_config.TextColumn(
+                                 "Why", width="large", help="The department's reason code and "
+                                 "comment as reported, then the lateness the figures show.")})
 
 st.subheader("Slippage by department over time")
 by_dept = d(metrics.kpi_trend, history, by_department=True)
