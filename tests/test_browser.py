@@ -91,9 +91,9 @@ def test_explore_downloads_the_filtered_rows(page: Any, url: str, tmp_path: Path
     target = tmp_path / "export.csv"
     shutil.copy(info.value.path(), target)
     csv = pd.read_csv(target, encoding="utf-8-sig")
-    # Finance, June 2025: 7 Completed actions
+    # Finance, June 2025: 7 Completed actions, under the headers the table shows
     assert len(csv) == 7
-    assert set(csv["department"]) == {"Finance"} and set(csv["status"]) == {"Completed"}
+    assert set(csv["Department"]) == {"Finance"} and set(csv["Reported status"]) == {"Completed"}
 
 
 def test_upload_bad_then_good_file(page: Any, url: str, tmp_path: Path) -> None:

@@ -58,12 +58,20 @@ LAST_ON_DEPARTMENT = "Every month's figures"  # the Department page's last capti
 # the attributes through which a page fetches or links to something
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "style", "action", "formaction",
                   "poster", "data", "background")
+# a link of the app's own (a league card's link to the Department page) may carry a payload name
+# in its query string, URL-encoded: what counts is the host a link or source points at
 FIND_URLS = """([host, names]) => {
   const found = [];
   for (const e of document.querySelectorAll('*')) {
     for (const a of e.attributes) {
-      if (names.includes(a.name) && a.value.includes(host))
-        found.push(`${e.tagName} ${a.name}=${a.value}`);
+      if (!names.includes(a.name) || !a.value.includes(host)) continue;
+      if (a.name === 'href' || a.name === 'src' || a.name === 'action' || a.name === 'formaction') {
+        try {
+          const u = new URL(a.value, document.baseURI);
+          if (u.origin === window.location.origin && !u.pathname.includes(host)) continue;
+        } catch (err) {}
+      }
+      found.push(`${e.tagName} ${a.name}=${a.value}`);
     }
   }
   return found;
