@@ -5,6 +5,7 @@ import streamlit as st
 import metrics
 from dashboard import auth, charts, components, filters, theme, versions
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import views
 from metrics.labels import objective_label
 from metrics.markup import md
@@ -44,8 +45,8 @@ if report:
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.caption(f"Report in force for {theme.period_label(month)}: **{md(report['file_name'])}** "
                  f"(upload #{report['upload_id']}), submitted "
-                 f"{theme.a_date(report['submitted_at'])}, {report['row_count']} actions, "
-                 f"{report['warning_count']} warnings.")
+                 f"{theme.a_date(report['submitted_at'])}, {plural(report['row_count'], 'row')} reported, "
+                 f"{plural(report['warning_count'], 'warning')}.")
     with right:
         versions.original_file(user, report, department, month)
     versions.restore_control(d, user, department, month)
