@@ -48,8 +48,8 @@ shown = pd.concat([ranked, league[league["department"].isin(silent) & (league["a
                    .assign(rank=pd.NA, actions=pd.NA, department_rag=NOT_REPORTED)],
                   ignore_index=True)
 shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
-st.caption("Choose a row to open that department's page: its actions, their reasons and "
-           "comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
+st.caption("Choose a department (a row, or the name on its card on a phone) to open its page: "
+           "its actions, their reasons and comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
 picked = components.table(
     shown, key="league", stem=filters.file_stem(f, "league"), currency=currency,
     columns=["rank", "department", "department_rag", "actions", "completion_rate", "mean_progress",
