@@ -1,0 +1,96 @@
+"""`lekgotla COMMAND …`: one command for every job, on top of `python -m ingest`, `python -m metrics`
+and the dashboard.
+
+`lekgotla validate|load|strategy|annotate|template|backup|restore` runs `python -m ingest`'s
+command of that name, `lekgotla kpis|actions|export|pack` runs `python -m metrics`'s, with the
+same arguments, output and exit code; `lekgotla serve [ARGS]` runs `streamlit run
+dashboard/app.py [ARGS]` from the project folder (where `.streamlit/` is read). The command list
+and its help come from those two parsers, so a command added there is here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from importlib.util import find_spec
+from pathlib import Path
+
+from ingest import cli as ingest_cli
+from metrics import cli as metrics_cli
+
+SERVE_HELP = "run the dashboard: streamlit run dashboard/app.py, with any arguments after it"
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """name -> one-line help of an argparse parser's subcommands, in its order."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return {a.dest: a.help or "" for a in action._choices_actions}
+    return {}
+
+
+def commands() -> dict[str, tuple[str, Callable[[list[str]], int]]]:
+    """Every command: name -> (help, runner taking the arguments after the name)."""
+    table: dict[str, tuple[str, Callable[[list[str]], int]]] = {}
+    for name, text in _subcommands(ingest_cli.build_parser()).items():
+        table[name] = (text, lambda rest, name=name: ingest_cli.main([name, *rest]))
+    for name, text in _subcommands(metrics_cli._parser()).items():
+        table[name] = (text, lambda rest, name=name: metrics_cli.main([name, *rest]))
+    table["serve"] = (SERVE_HELP, serve)
+    return table
+
+
+def app_path() -> Path:
+    """The dashboard's `app.py`, found without importing Streamlit."""
+    spec = find_spec("dashboard")
+    assert spec is not None and spec.submodule_search_locations, "the dashboard package is not installed"
+    return Path(next(iter(spec.submodule_search_locations))) / "app.py"
+
+
+def serve_command(rest: Sequence[str]) -> list[str]:
+    """The command `lekgotla serve REST…` runs."""
+    return [sys.executable, "-m", "streamlit", "run", str(app_path()), *rest]
+
+
+def serve(rest: list[str]) -> int:
+    """Run the dashboard until it stops; its exit code."""
+    try:
+        # the project folder, so that `.streamlit/config.toml` and `secrets.toml` are read
+        return subprocess.run(serve_command(rest), cwd=app_path().parent.parent).returncode
+    except KeyboardInterrupt:  # Ctrl+C reaches Streamlit too, which stops by itself
+        return 0
+
+
+def usage(table: dict[str, tuple[str, Callable[[list[str]], int]]]) -> str:
+    """`lekgotla --help`: every command with its one-line help."""
+    width = max(len(n) for n in table)
+    lines = ["usage: lekgotla COMMAND [ARGS...]", "",
+             "Lekgotla: monthly department status reports in, strategy KPIs out.", "",
+             "commands:"]
+    lines += [f"  {name:<{width}}  {text}" for name, (text, _run) in table.items()]
+    lines += ["", "`lekgotla COMMAND --help` explains one command. `python -m ingest` and "
+              "`python -m metrics` run the same commands."]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit code (2 for an unknown command, as argparse does)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    table = commands()
+    if not args:
+        print(usage(table), file=sys.stderr)
+        return 2
+    if args[0] in ("-h", "--help", "help"):
+        print(usage(table))
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in table:
+        print(f"lekgotla: unknown command {name!r}. Commands: {', '.join(table)}.", file=sys.stderr)
+        return 2
+    return table[name][1](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
