@@ -3,7 +3,7 @@
 
 - With an `[auth]` section in `.streamlit/secrets.toml`, every visitor logs in with the
   organisation's identity provider. The identity's email is looked up in the `users` table
-  (`ingest.access.get_user`) and its role decides which pages `st.navigation` lists, so a page a
+  (`ingest.users.get_user`) and its role decides which pages `st.navigation` lists, so a page a
   role may not use is neither shown nor reachable by its URL. An identity without an active user
   record sees a page asking them to ask their administrator, and no data. A login (and a refused
   one) is written to the audit log once per browser session.
@@ -21,16 +21,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import pandas as pd
 import streamlit as st
 from streamlit import config as st_config
 from streamlit.errors import StreamlitSecretNotFoundError
 
 import metrics
-from dashboard import admin
 from dashboard.data import Data
-from ingest import access, settings
+from ingest import db, settings
 from ingest.access import PERMISSIONS, ROLES, SYSTEM, User
+from ingest.audit import audit
+from ingest.directory import login_logged, user_exists
 from ingest.errors import LekgotlaError
+from ingest.users import get_user, save_user
 from metrics.markup import md
 
 DEMO_EMAIL = "demo"
@@ -147,7 +150,7 @@ def _not_for_role(d: Data, user: User, title: str, url_path: str, action: str
         logged: set[str] = st.session_state.setdefault(_REFUSED_PAGES, set())
         if url_path not in logged:  # once per session and page
             logged.add(url_path)
-            access.audit(d.con, user, "page", "refused", page=url_path, role=user.role)
+            audit(d.con, user, "page", "refused", page=url_path, role=user.role)
     return render
 
 
@@ -176,6 +179,17 @@ def gate(d: Data) -> User:
     return user
 
 
+def department_names(departments: pd.DataFrame) -> list[str]:
+    """The register's departments (else every department known), from `list_departments`."""
+    listed = departments[departments["in_register"].astype(bool)]["department"].tolist()
+    return [str(x) for x in (listed or departments["department"].tolist())]
+
+
+def register_departments(con: db.Connection) -> list[str]:
+    """Department names for the Users page's choice."""
+    return department_names(metrics.list_departments(con))
+
+
 def _demo_user(d: Data) -> User:
     """The demo user, with the role chosen in the sidebar (admin unless changed)."""
     bar = st.sidebar
@@ -186,7 +200,7 @@ def _demo_user(d: Data) -> User:
              "pages and actions it has.") or "admin"
     departments: frozenset[str] = frozenset()
     if role == "department_head":
-        names = admin.department_names(d(metrics.list_departments))
+        names = department_names(d(metrics.list_departments))
         if names:
             chosen = bar.selectbox("Department of the demo head", names, key=DEMO_DEPARTMENT,
                                    bind="query-params")
@@ -214,9 +228,9 @@ def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
         _log_once(d, email, "refused", reason="email not verified" if sent else "email_verified missing",
                   issuer=info.get("iss"), provider=info.get("provider"))
         _screen(lambda: _no_access_page(email, reason), "No access", "no-access")
-    user = access.get_user(d.con, email)
-    if user is None and not admin.user_exists(d.con, email) and email in bootstrap_admins():
-        user = access.save_user(d.con, SYSTEM, email, "admin", name)  # the first administrator
+    user = get_user(d.con, email)
+    if user is None and not user_exists(d.con, email) and email in bootstrap_admins():
+        user = save_user(d.con, SYSTEM, email, "admin", name)  # the first administrator
     if user is None:
         _log_once(d, email, "refused", reason="no active user record")
         _screen(lambda: _no_access_page(email, None), "No access", "no-access")
@@ -256,9 +270,9 @@ def _log_once(d: Data, email: str, outcome: str, **detail: Any) -> None:
         return
     issued = st.user.to_dict().get("iat")
     token = str(issued) if issued is not None else None
-    if token is None or not admin.login_logged(d.con, email, outcome, token):
-        access.audit(d.con, email, "login", outcome, token_issued=token,
-                     **{k: v for k, v in detail.items() if v})
+    if token is None or not login_logged(d.con, email, outcome, token):
+        audit(d.con, email, "login", outcome, token_issued=token,
+              **{k: v for k, v in detail.items() if v})
     st.session_state[_LOGGED] = (email, outcome)
 
 

@@ -257,8 +257,9 @@ def capture_login(out: Path, width: int = 1440) -> None:
     from playwright.sync_api import sync_playwright
 
     from ingest import db
-    from ingest.access import CLI, save_user, seed_department_heads
+    from ingest.access import CLI
     from ingest.sample import load_sample_data
+    from ingest.users import save_user, seed_department_heads
 
     admin = "thabo.nkosi@lekgotla.example"
     with tempfile.TemporaryDirectory() as tmp:

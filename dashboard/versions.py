@@ -1,6 +1,6 @@
 """One department's report for one month on the Department page: the original file of the version
 in force, and every accepted version with a way to make an older one current again (SPEC §2.6).
-The restore itself is `ingest.access.restore_upload`, which checks the user and logs it."""
+The restore itself is `ingest.load.restore_upload`, which checks the user and logs it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import streamlit as st
 import metrics
 from dashboard import auth, components, data, theme
 from dashboard.data import Data
-from ingest.access import User, allowed, check_export, restore_upload
+from ingest.access import User, allowed, check_export
 from ingest.errors import LekgotlaError
+from ingest.load import restore_upload
 from metrics import views
 from metrics.markup import md
 

@@ -2,19 +2,21 @@
 
 The dashboard decides which pages a user sees from the same table, so a page a role may not
 use is neither listed nor reachable by its URL; but the check that counts is here, below the UI.
+
+A leaf of `ingest`: it imports only the lowest modules (errors, names, db, audit). What the roles
+guard lives with its data: users in `ingest.users`, settings in `ingest.settings_store`, a
+report's restore in `ingest.load`, the audit log in `ingest.audit`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ingest import db
-from ingest.directory import heads_to_add
+from ingest.audit import audit
 from ingest.errors import LekgotlaError
-from ingest.locate import check_department_name, department_key
+from ingest.names import department_key
 
 ROLES: dict[str, str] = {
     "admin": "Policy office: the strategy register, settings, users and restores",
@@ -81,19 +83,6 @@ def allowed(user: User, action: str, department: str | None = None) -> bool:
     return True
 
 
-def audit(con: db.Connection, actor: User | str, action: str, outcome: str, department: str | None = None,
-          period: str | None = None, **detail: Any) -> None:
-    """Append one entry to the audit log (inside the caller's transaction when there is one)."""
-    who = actor.email if isinstance(actor, User) else actor
-    with db.write_lock():
-        con.execute(
-            "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
-            "$at, $who, $action, $outcome, $dept, $period, $detail)",
-            {"at": datetime.now(), "who": who, "action": action, "outcome": outcome, "dept": department,
-             "period": period, "detail": json.dumps(detail, ensure_ascii=False, default=str)},
-        )
-
-
 def require(con: db.Connection, user: User, action: str, department: str | None = None,
             period: str | None = None, **detail: Any) -> None:
     """Raise AccessDenied (and log the attempt) unless `user` may do `action`."""
@@ -114,92 +103,6 @@ def require(con: db.Connection, user: User, action: str, department: str | None 
 
 
 _VERBS = {"template": "download the template", "mapping": "save or delete saved mappings"}
-
-
-def get_user(con: db.Connection, email: str) -> User | None:
-    """The active user with this email (case-insensitive), or None when unknown."""
-    row = db.one(con, "SELECT email, role, name FROM users WHERE email = lower($e) AND active", {"e": email})
-    if row is None:
-        return None
-    depts = frozenset(r[0] for r in con.execute(
-        "SELECT department FROM user_departments WHERE email = lower($e)", {"e": email}).fetchall())
-    return User(str(row[0]), str(row[1]), row[2], depts)
-
-
-def save_user(con: db.Connection, actor: User, email: str, role: str, name: str | None = None,
-              departments: tuple[str, ...] = (), active: bool = True) -> User:
-    """Create or change a user (admin only); departments matter for department heads."""
-    require(con, actor, "users", detail_email=email)
-    if role not in ROLES:
-        raise LekgotlaError(f"{role!r} is not a role: use {', '.join(ROLES)}.", "Choose a role")
-    if "@" not in email:
-        raise LekgotlaError(f"{email!r} is not an email address.", "Enter the user's email")
-    if role == "department_head" and not departments:
-        raise LekgotlaError("A department head needs at least one department.", "Choose the department")
-    for d in departments:
-        check_department_name(d)
-    email = email.strip().lower()
-    with db.transaction(con):
-        con.execute(
-            "INSERT INTO users VALUES ($e, $n, $r, $a, now(), $by) ON CONFLICT (email) DO UPDATE "
-            "SET name = excluded.name, role = excluded.role, active = excluded.active",
-            {"e": email, "n": name, "r": role, "a": active, "by": actor.email})
-        con.execute("DELETE FROM user_departments WHERE email = $e", {"e": email})
-        for d in departments:
-            con.execute("INSERT INTO user_departments VALUES ($e, $d)", {"e": email, "d": d})
-        audit(con, actor, "users", "ok", email=email, role=role, departments=list(departments), active=active)
-        db.bump_data_version(con)
-    user = get_user(con, email)
-    return user if user is not None else User(email, role, name, frozenset(departments))
-
-
-def seed_department_heads(con: db.Connection, actor: User) -> int:
-    """Create department-head users from the register's Departments sheet emails (existing users kept)."""
-    require(con, actor, "users")
-    rows = heads_to_add(con).itertuples(index=False)
-    added = 0
-    for dept, head, email in rows:
-        save_user(con, actor, str(email), "department_head", head, (str(dept),))
-        added += 1
-    return added
-
-
-def change_setting(con: db.Connection, user: User, name: str, raw: Any) -> Any:
-    """Save an organisation setting (admin only), audited; returns the value as stored.
-    SettingsError says why a value is refused (out of range, or contradicting another setting)."""
-    return change_settings(con, user, {name: raw})[name]
-
-
-def change_settings(con: db.Connection, user: User, raws: dict[str, Any]) -> dict[str, Any]:
-    """Save several organisation settings at once (admin only; a form), checked together and
-    against those in force, so that a change which is consistent only as a whole (Red and Amber
-    moved together) is accepted and one that contradicts is refused whole; each change audited.
-    Returns the values as stored."""
-    if not raws:
-        return {}
-    for name in raws:
-        require(con, user, "settings", setting=name)
-    before = {name: db.setting(con, name) for name in raws}
-    values = db.save_settings(con, raws, user.email)
-    for name, value in values.items():
-        audit(con, user, "settings", "ok", setting=name, before=before[name], after=value)
-    return values
-
-
-def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:
-    """Make an older accepted version of a report current again (SPEC §2.6), audited."""
-    row = db.one(con, "SELECT department, period, status FROM uploads WHERE upload_id = $u", {"u": upload_id})
-    if row is None or row[2] != "accepted":
-        raise LekgotlaError(f"Upload #{upload_id} is not an accepted report, so it cannot be restored.",
-                            "Choose an accepted version")
-    department, period = str(row[0]), str(row[1])
-    require(con, user, "restore", department, period, upload_id=upload_id)
-    from ingest.load import make_current
-
-    with db.transaction(con):
-        make_current(con, department, period, upload_id)
-        audit(con, user, "restore", "restored", department, period, upload_id=upload_id)
-        db.bump_data_version(con)
 
 
 def check_export(con: db.Connection, user: User, rows: int, **filters: Any) -> None:

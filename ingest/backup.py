@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import access, db, settings
+from ingest.audit import audit
 from ingest.errors import LekgotlaError
 
 BATCH_ROWS = 100_000  # rows per Arrow batch streamed into the backup: bounds the memory it takes
@@ -213,10 +214,10 @@ def take_backup(con: db.Connection, user: access.User, folder: Path | None = Non
     try:
         made = write_backup(con, new_name(where, now or datetime.now(), kind))
     except (LekgotlaError, duckdb.Error, OSError) as e:
-        access.audit(con, user, "backup", "failed", folder=str(where), error=str(e))
+        audit(con, user, "backup", "failed", folder=str(where), error=str(e))
         raise e if isinstance(e, LekgotlaError) else LekgotlaError(
             f"The backup into {where} failed: {e}", "The backup failed") from e
-    access.audit(con, user, "backup", "ok", file=made.path.name, folder=str(where),
+    audit(con, user, "backup", "ok", file=made.path.name, folder=str(where),
                  rows=made.rows, bytes=made.size)
     return made
 
@@ -235,7 +236,7 @@ def download(con: db.Connection, user: access.User, path: Path) -> bytes:
     if path.resolve() not in {p.resolve() for p in backup_files(path.parent)}:
         raise LekgotlaError(f"{path.name} is not a backup in the backup folder.",
                             "Choose a backup")
-    access.audit(con, user, "backup", "downloaded", file=path.name, bytes=path.stat().st_size)
+    audit(con, user, "backup", "downloaded", file=path.name, bytes=path.stat().st_size)
     return path.read_bytes()
 
 
@@ -411,7 +412,7 @@ def _prepare(source: Path, fresh: Path, who: access.User) -> None:
                             "uploads or audit log). Nothing was changed.", "Choose a backup file")
     con = db.connect(fresh)  # applies any newer migrations
     try:
-        access.audit(con, who, "database", "restored", file=source.name, source=str(source))
+        audit(con, who, "database", "restored", file=source.name, source=str(source))
         con.execute("CHECKPOINT")
     finally:
         con.close()

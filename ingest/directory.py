@@ -1,6 +1,6 @@
 """Who the users are and what the audit log holds: the reads behind the Users and Audit pages.
 
-Writes go through `ingest.access`, which checks the acting user. These reads are not cached by
+Writes go through `ingest.users` and `ingest.audit`; `ingest.access` checks the acting user. These reads are not cached by
 the dashboard: the audit log grows without changing the data version, and both tables are small.
 """
 

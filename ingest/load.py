@@ -14,7 +14,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import db
-from ingest.access import CLI, User, audit, require
+from ingest.access import CLI, User, require
+from ingest.audit import audit
+from ingest.errors import LekgotlaError
 from ingest.parse import (
     DepartmentReport,
     Options,
@@ -167,6 +169,20 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
     todo[department] = min(period, todo.get(department, period))
     if pending is None:
         refresh_derived(con, todo)
+
+
+def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:
+    """Make an older accepted version of a report current again (SPEC §2.6), audited."""
+    row = db.one(con, "SELECT department, period, status FROM uploads WHERE upload_id = $u", {"u": upload_id})
+    if row is None or row[2] != "accepted":
+        raise LekgotlaError(f"Upload #{upload_id} is not an accepted report, so it cannot be restored.",
+                            "Choose an accepted version")
+    department, period = str(row[0]), str(row[1])
+    require(con, user, "restore", department, period, upload_id=upload_id)
+    with db.transaction(con):
+        make_current(con, department, period, upload_id)
+        audit(con, user, "restore", "restored", department, period, upload_id=upload_id)
+        db.bump_data_version(con)
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:

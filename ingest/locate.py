@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from ingest.errors import LekgotlaError
 from ingest.headers import (
     REQUIRED,
     Column,
@@ -19,39 +17,13 @@ from ingest.headers import (
     read_metadata,
 )
 from ingest.mapping import Mapping
+from ingest.names import department_key
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, Workbook
 from ingest.values import ParseError, Period, parse_period, parse_text
 from ingest.words import plural
 
 _FILE_NAME = re.compile(r"^(?P<dept>.*?)[ _]+(?P<period>\d{4}-\d{2})(?:\s*\(\d+\))?$")  # "... (1)" from a browser
-
-
-def department_key(name: str) -> str:
-    """A department name as compared (SPEC §2.1): ignoring case, spaces and punctuation, in every
-    script ('&' reads as 'and'). Unicode NFKC normalisation and case folding, then the letters,
-    digits and combining marks kept (an Indic vowel sign tells कमल from कमला); '' when the name has
-    no letter or digit, which matches nothing (see `check_department_name`)."""
-    text = unicodedata.normalize("NFKC", str(name).replace("&", " and "))
-    text = unicodedata.normalize("NFKC", text.casefold())  # folding can un-normalise (as NFKC_Casefold)
-    if not any(ch.isalnum() for ch in text):
-        return ""
-    return "".join(ch for ch in text if ch.isalnum() or unicodedata.category(ch).startswith("M"))
-
-
-def no_department_message(name: str) -> str:
-    """What to say about a department name without a letter or digit."""
-    return (f"The department name {name!r} has no letter or digit, so it names no department: "
-            "write the department's name.")
-
-
-def check_department_name(name: str) -> str:
-    """The name's `department_key`, or LekgotlaError when it has no letter or digit (an empty
-    key would match every other such name)."""
-    key = department_key(name)
-    if not key:
-        raise LekgotlaError(no_department_message(name), "Name the department")
-    return key
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ every caller, and every change is audited in the transaction that makes it.
 from __future__ import annotations
 
 from ingest import db
-from ingest.access import AccessDenied, User, allowed, audit, require
+from ingest.access import AccessDenied, User, allowed, require
+from ingest.audit import audit
 from ingest.directory import sql
 from ingest.errors import IngestError
-from ingest.locate import check_department_name, department_key
 from ingest.mapping import Mapping, mapping_to_toml, parse_mapping
+from ingest.names import check_department_name, department_key
 
 _MISSING = object()  # mapping_scope's answer when there is no mapping by that name
 

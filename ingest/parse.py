@@ -21,15 +21,14 @@ from ingest.locate import (
     Located,
     Register,
     check_columns,
-    department_key,
     department_sources,
     locate,
     match_department,
-    no_department_message,
     resolve_period,
     unknown_column_warnings,
 )
 from ingest.mapping import Mapping
+from ingest.names import department_key, no_department_message
 from ingest.problems import Problem, column_letter, display_value, without_contradictions
 from ingest.read import Workbook, read_workbook
 from ingest.schema import Letters, complete_rows, row_warnings, schema_problems

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest import db
-from ingest.access import CLI, User, audit, require
+from ingest.access import CLI, User, require
+from ingest.audit import audit
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import normalise
-from ingest.locate import Register, department_key, no_department_message
+from ingest.locate import Register
+from ingest.names import department_key, no_department_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
 from ingest.values import ParseError, parse_text

@@ -9,20 +9,11 @@ import pytest
 from conftest import SAMPLE, report
 
 from ingest import db
-from ingest.access import (
-    CLI,
-    AccessDenied,
-    User,
-    allowed,
-    change_setting,
-    check_export,
-    get_user,
-    restore_upload,
-    save_user,
-    seed_department_heads,
-)
-from ingest.load import load_file
+from ingest.access import CLI, AccessDenied, User, allowed, check_export
+from ingest.load import load_file, restore_upload
 from ingest.register import load_register
+from ingest.settings_store import change_setting
+from ingest.users import get_user, save_user, seed_department_heads
 
 ADMIN = User("admin@org.example", "admin")
 LEADER = User("ceo@org.example", "leadership")

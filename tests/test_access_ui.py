@@ -36,9 +36,10 @@ from streamlit.testing.v1 import AppTest
 import metrics
 from dashboard import data, startup
 from ingest import db
-from ingest.access import CLI, save_user
+from ingest.access import CLI
 from ingest.errors import LekgotlaError
 from ingest.load import load_file
+from ingest.users import save_user
 from metrics import views
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,7 +24,8 @@ from dashboard_helpers import (
 from streamlit.testing.v1 import AppTest
 
 from ingest import db
-from ingest.access import CLI, save_user
+from ingest.access import CLI
+from ingest.users import save_user
 
 EMAILS = {"admin": "policy.office@lekgotla.example", "leadership": "ceo@lekgotla.example",
           "department_head": "nomvula.dlamini@lekgotla.example"}

@@ -32,11 +32,13 @@ from openpyxl import load_workbook
 
 import metrics
 from ingest import db
-from ingest.access import CLI, audit, change_setting, change_settings
+from ingest.access import CLI
+from ingest.audit import audit
 from ingest.errors import SettingsError
 from ingest.load import load_file
 from ingest.parse import Options, parse_file
 from ingest.settings import check_all
+from ingest.settings_store import change_setting, change_settings
 from ingest.words import period_words, plural
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

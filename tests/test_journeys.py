@@ -25,8 +25,9 @@ from dashboard_helpers import (
 
 from dashboard import filters
 from ingest import db
-from ingest.access import CLI, save_user
+from ingest.access import CLI
 from ingest.load import load_file
+from ingest.users import save_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEVEN = ["Finance", "Human Resources", "Information Technology", "Legal and Compliance",

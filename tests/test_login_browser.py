@@ -23,9 +23,10 @@ from dashboard.screenshots import (
 )
 from dashboard.screenshots import log_in as sign_in
 from ingest import db
-from ingest.access import CLI, save_user
+from ingest.access import CLI
 from ingest.load import load_file
 from ingest.register import load_register
+from ingest.users import save_user
 from metrics.markup import JOINER
 
 pytestmark = [

@@ -23,7 +23,8 @@ from streamlit.testing.v1 import AppTest
 import metrics
 from dashboard import charts
 from ingest import db
-from ingest.access import CLI, save_user
+from ingest.access import CLI
+from ingest.users import save_user
 from metrics.markup import JOINER, md, plotly, plotly_all
 from metrics.pack import build_pack
 from metrics.pack_charts import FIGURES

@@ -13,12 +13,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 import non_latin  # noqa: E402  (tests/data is no package)
 
 from ingest import db, mappings_store  # noqa: E402
-from ingest.access import CLI, AccessDenied, User, allowed, save_user  # noqa: E402
+from ingest.access import CLI, AccessDenied, User, allowed  # noqa: E402
 from ingest.errors import LekgotlaError, ValidationFailed  # noqa: E402
 from ingest.load import load_file  # noqa: E402
 from ingest.locate import department_key  # noqa: E402
 from ingest.mapping import mapping_from_dict  # noqa: E402
 from ingest.register import load_register, parse_register  # noqa: E402
+from ingest.users import save_user  # noqa: E402
 from metrics.catalogue import match_department  # noqa: E402
 
 N = non_latin.NAMES

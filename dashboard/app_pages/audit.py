@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import admin, components, theme
+from dashboard import components, theme
 from dashboard.data import Data
+from ingest import directory
 
 d = Data()
 st.title("Audit")
@@ -15,7 +16,7 @@ st.caption("Who did what and when: logins, checks of a file with errors on Uploa
            "register and setting changes, user changes, exports, and every attempt the user's "
            "role did not allow (outcome *refused*).")
 
-actors, actions, first = admin.audit_choices(d.con)
+actors, actions, first = directory.audit_choices(d.con)
 today = date.today()
 left, middle, right = st.columns([2, 2, 2])
 who = left.multiselect("Who", actors, key="audit-actor", placeholder="Everyone",
@@ -30,7 +31,7 @@ dates = right.date_input("When", value=(default_start, today), key="audit-dates"
 picked = list(dates) if isinstance(dates, (tuple, list)) else [dates]
 start = picked[0] if picked else None
 end = picked[1] if len(picked) > 1 else start
-log = admin.audit_log(d.con, tuple(who), tuple(what), start, end)
+log = directory.audit_log(d.con, tuple(who), tuple(what), start, end)
 refused = int((log["outcome"] == "refused").sum()) if len(log) else 0
 
 cols = st.columns(4)
@@ -52,8 +53,8 @@ columns = {
     "period": "Period", "detail": st.column_config.TextColumn("Detail", width="large")}
 st.dataframe(shown, hide_index=True, key="audit", height=560, placeholder="",
              column_config=columns)
-if len(log) == admin.AUDIT_LIMIT:
-    st.caption(f"The newest {admin.AUDIT_LIMIT:,} entries: narrow the dates to see older ones.")
+if len(log) == directory.AUDIT_LIMIT:
+    st.caption(f"The newest {directory.AUDIT_LIMIT:,} entries: narrow the dates to see older ones.")
 stem = f"lekgotla-audit-{start or 'all'}-{end or 'all'}"
 components.downloads(log, stem, "audit-log", prominent=True, sheet="Audit", headers=columns,
                      applied_filters={"actors": list(who), "actions": list(what),

@@ -7,10 +7,10 @@ import metrics
 from dashboard import auth, backups, components, theme
 from dashboard.data import Data
 from ingest import db, mappings_store
-from ingest.access import change_settings
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
 from ingest.settings import SETTINGS, source_of
+from ingest.settings_store import change_settings
 from ingest.words import plural
 from ingest.worker import run_bounded
 from metrics import views

@@ -3,10 +3,12 @@ the register's Departments sheet."""
 
 import streamlit as st
 
-from dashboard import admin, auth, components
+from dashboard import auth, components
 from dashboard.data import Data
-from ingest.access import ROLES, save_user, seed_department_heads
+from ingest import directory
+from ingest.access import ROLES
 from ingest.errors import LekgotlaError
+from ingest.users import save_user, seed_department_heads
 from ingest.words import plural
 from metrics.markup import md
 
@@ -21,7 +23,7 @@ st.caption("Who may log in and what their role lets them do. A person logs in wi
 for message in st.session_state.pop(FLASH, []):
     st.success(message, icon=":material/check_circle:")
 
-people = admin.users(d.con)
+people = directory.users(d.con)
 active = people[people["active"].astype(bool)] if not people.empty else people
 cols = st.columns(5)
 cols[0].metric("Active users", len(active), border=True)
@@ -44,7 +46,7 @@ else:
         "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY, HH:mm"),
         "created_by": "Added by"})
 
-names = admin.register_departments(d.con)
+names = auth.register_departments(d.con)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Add or change a user")
@@ -65,7 +67,7 @@ with left:
         role = st.selectbox("Role", roles, format_func=lambda r: auth.ROLE_LABELS[r],
                             index=roles.index(str(existing["role"])) if existing is not None
                             else roles.index("leadership"), key=f"user-role-{suffix}")
-        mine = admin.user_departments(d.con, email) if existing is not None else []
+        mine = directory.user_departments(d.con, email) if existing is not None else []
         departments = st.multiselect(
             "Departments", sorted(set(names) | set(mine)), default=mine,
             key=f"user-departments-{suffix}",
@@ -95,7 +97,7 @@ with left:
 
 with right:
     st.subheader("Department heads from the register")
-    heads = admin.heads_to_add(d.con)
+    heads = directory.heads_to_add(d.con)
     if heads.empty:
         st.caption("Every head with an email on the register's Departments sheet is a user "
                    "already (or the register lists no emails).")

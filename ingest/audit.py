@@ -1,0 +1,33 @@
+"""The audit log's writer: one entry per write, refusal, export, login or restore.
+
+Below the role policy (`ingest.access` logs its refusals here), so it knows an actor only as
+something with an email, or the email itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Protocol
+
+from ingest import db
+
+
+class Actor(Protocol):
+    """Whoever acted: an `ingest.access.User`, of which the log keeps the email."""
+
+    @property
+    def email(self) -> str: ...
+
+
+def audit(con: db.Connection, actor: Actor | str, action: str, outcome: str, department: str | None = None,
+          period: str | None = None, **detail: Any) -> None:
+    """Append one entry to the audit log (inside the caller's transaction when there is one)."""
+    who = actor if isinstance(actor, str) else actor.email
+    with db.write_lock():
+        con.execute(
+            "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
+            "$at, $who, $action, $outcome, $dept, $period, $detail)",
+            {"at": datetime.now(), "who": who, "action": action, "outcome": outcome, "dept": department,
+             "period": period, "detail": json.dumps(detail, ensure_ascii=False, default=str)},
+        )

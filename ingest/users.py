@@ -1,0 +1,61 @@
+"""The users: who they are, their role and departments; created and changed by an admin, audited.
+
+The reads behind the Users page are in `ingest.directory`; the role policy in `ingest.access`.
+"""
+
+from __future__ import annotations
+
+from ingest import db
+from ingest.access import ROLES, User, require
+from ingest.audit import audit
+from ingest.directory import heads_to_add
+from ingest.errors import LekgotlaError
+from ingest.names import check_department_name
+
+
+def get_user(con: db.Connection, email: str) -> User | None:
+    """The active user with this email (case-insensitive), or None when unknown."""
+    row = db.one(con, "SELECT email, role, name FROM users WHERE email = lower($e) AND active", {"e": email})
+    if row is None:
+        return None
+    depts = frozenset(r[0] for r in con.execute(
+        "SELECT department FROM user_departments WHERE email = lower($e)", {"e": email}).fetchall())
+    return User(str(row[0]), str(row[1]), row[2], depts)
+
+
+def save_user(con: db.Connection, actor: User, email: str, role: str, name: str | None = None,
+              departments: tuple[str, ...] = (), active: bool = True) -> User:
+    """Create or change a user (admin only); departments matter for department heads."""
+    require(con, actor, "users", detail_email=email)
+    if role not in ROLES:
+        raise LekgotlaError(f"{role!r} is not a role: use {', '.join(ROLES)}.", "Choose a role")
+    if "@" not in email:
+        raise LekgotlaError(f"{email!r} is not an email address.", "Enter the user's email")
+    if role == "department_head" and not departments:
+        raise LekgotlaError("A department head needs at least one department.", "Choose the department")
+    for d in departments:
+        check_department_name(d)
+    email = email.strip().lower()
+    with db.transaction(con):
+        con.execute(
+            "INSERT INTO users VALUES ($e, $n, $r, $a, now(), $by) ON CONFLICT (email) DO UPDATE "
+            "SET name = excluded.name, role = excluded.role, active = excluded.active",
+            {"e": email, "n": name, "r": role, "a": active, "by": actor.email})
+        con.execute("DELETE FROM user_departments WHERE email = $e", {"e": email})
+        for d in departments:
+            con.execute("INSERT INTO user_departments VALUES ($e, $d)", {"e": email, "d": d})
+        audit(con, actor, "users", "ok", email=email, role=role, departments=list(departments), active=active)
+        db.bump_data_version(con)
+    user = get_user(con, email)
+    return user if user is not None else User(email, role, name, frozenset(departments))
+
+
+def seed_department_heads(con: db.Connection, actor: User) -> int:
+    """Create department-head users from the register's Departments sheet emails (existing users kept)."""
+    require(con, actor, "users")
+    rows = heads_to_add(con).itertuples(index=False)
+    added = 0
+    for dept, head, email in rows:
+        save_user(con, actor, str(email), "department_head", head, (str(dept),))
+        added += 1
+    return added
