@@ -58,13 +58,15 @@ def section(d: Data, user: User) -> None:
     if not files:
         components.empty("No backup in the backup folder yet: take one with Back up now.")
         return
-    st.dataframe(pd.DataFrame([{
+    listed = pd.DataFrame([{
         "file": p.name, "taken": theme.a_datetime(datetime.fromtimestamp(p.stat().st_mtime)),
         "size_mb": round(p.stat().st_size / 1e6, 1),
-        "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files]),
-        hide_index=True, key="backup-files", column_config={
-            "file": "File", "taken": "Taken", "kind": "Kind",
-            "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")})
+        "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files])
+    columns = {"file": "File", "taken": "Taken", "kind": "Kind",
+               "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")}
+    st.dataframe(listed, hide_index=True, key="backup-files", column_config=columns)
+    components.downloads(listed, "lekgotla-backups", "backup-files", sheet="Backups",
+                         headers=columns)
     name = st.selectbox("Backup to download", [p.name for p in files], key="backup-file")
     chosen = folder / str(name)
     con = data.connection()

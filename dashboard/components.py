@@ -336,6 +336,10 @@ def style() -> None:
     tiles' rows (two to a line on a phone), cards in place of wide tables on a phone, and no
     chart toolbar over the labels on a phone."""
     st.html(f"<style>{STYLE}</style>")  # style only: Streamlit adds it to the page, no space
+    st.session_state[CHARTS_DRAWN] = 0  # charts are numbered afresh on each run
+
+
+CHARTS_DRAWN = "charts-drawn"  # charts drawn so far in this run: names their figures' downloads
 
 
 def chart(fig: Any, **kwargs: Any) -> Any:
@@ -345,8 +349,15 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     kwargs.setdefault("config", charts.CONFIG)
     kwargs.setdefault("theme", None)
     result = st.plotly_chart(fig, **kwargs)
+    number = st.session_state.get(CHARTS_DRAWN, 0) + 1
+    st.session_state[CHARTS_DRAWN] = number
+    figures = charts.figure_table(fig)
+    f = filters.current(Data())
     with st.expander("The figures in this chart", icon=":material/table_rows:"):
-        st.dataframe(charts.figure_table(fig), hide_index=True, placeholder=theme.DASH)
+        st.dataframe(figures, hide_index=True, placeholder=theme.DASH)
+        # the table is the chart's numbers as drawn: already in words (its own headers)
+        downloads(figures, filters.file_stem(f, f"chart-{number}") if f else f"lekgotla-chart-{number}",
+                  f"chart-{number}-figures", sheet="Chart", scope=f)
     return result
 
 

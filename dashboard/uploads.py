@@ -9,11 +9,12 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, theme
+import metrics
+from dashboard import components, filters, theme
 from dashboard.data import Data
 from ingest import db
 from ingest.access import User
-from ingest.annotate import annotate_bounded
+from ingest.annotate import SUMMARY_SHEET, annotate_bounded, problems_workbook
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
 from ingest.load import audit_check, change_summary, read_report, store
@@ -251,9 +252,16 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
                      "row": st.column_config.NumberColumn("Row", format="%d"),
                      "column": "Column", "header": "Header", "value": "Value",
                      "message": st.column_config.TextColumn("What to do", width="large")})
-    if parsed.unreadable:
-        return  # nothing to mark: the file could not be opened as a spreadsheet
+    # This table's download is the workbook below, for whoever uploads (a department head too,
+    # who may not export): its problems are the uploader's own, listed on its first sheet.
     stem = file_name.rsplit(".", 1)[0]
+    if parsed.unreadable:  # nothing to mark: the file could not be opened as a spreadsheet
+        st.download_button(
+            "The list of problems", partial(problems_workbook, parsed.problems,
+                                            f"{file_name} could not be read as a spreadsheet."),
+            file_name=f"{stem}-problems.xlsx", mime=XLSX, key="annotated", on_click="ignore",
+            icon=":material/download:", help="Every problem above, as a workbook.")
+        return
     # a callable: run on the click (in its own thread), not on every rerun of the page
     marked = partial(annotate_bounded, data, file_name, parsed.problems, max_rows=lim.max_rows,
                      timeout_s=lim.timeout_s, memory_mb=lim.memory_mb)
@@ -263,6 +271,8 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
         icon=":material/download:",
         help="The file you sent, each problem cell filled (red: error, amber: warning) with the "
              "message as a comment, and a sheet listing every problem.")
+    st.caption(f"To keep this list, download the workbook: its first sheet, “{SUMMARY_SHEET}”, "
+               "holds every problem above, and each cell with a problem is marked where it is.")
 
 
 def changes(con: Connection, parsed: ParsedFile) -> None:
@@ -281,11 +291,16 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
         else:
             counts = summary["change"].value_counts()
             st.caption(" · ".join(f"{n} × {md(c)}" for c, n in counts.items()))
-            st.dataframe(summary, hide_index=True, key=f"changes-{r.department}", placeholder="—",
-                         column_config={"action_id": "Action ID",
-                                        "action": st.column_config.TextColumn("Action",
-                                                                              width="large"),
-                                        "change": "Change", "before": "Before", "after": "After"})
+            columns = {"action_id": "Action ID",
+                       "action": st.column_config.TextColumn("Action", width="large"),
+                       "change": "Change", "before": "Before", "after": "After"}
+            key = f"changes-{r.department}"
+            st.dataframe(summary, hide_index=True, key=key, placeholder="—",
+                         column_config=columns)
+            scope = metrics.Filters(r.period.key, (r.department,))
+            components.downloads(summary, filters.file_stem(scope, "changes"), key,
+                                 sheet="Changes", headers=columns, scope=scope,
+                                 applied_filters={"source": parsed.file_name})
 
 
 def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:

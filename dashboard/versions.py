@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 import metrics
-from dashboard import auth, components, data, theme
+from dashboard import auth, components, data, filters, theme
 from dashboard.data import Data
 from ingest.access import User, allowed, check_export
 from ingest.errors import LekgotlaError
@@ -54,18 +54,20 @@ def restore_control(d: Data, user: User, department: str, month: str) -> None:
         return
     with st.expander(f"{len(accepted)} versions of this report — the one in force can be "
                      "changed", icon=":material/history:"):
-        st.dataframe(accepted, hide_index=True, key="versions",
-                     column_order=["upload_id", "is_current", "file_name", "uploaded_by",
-                                   "uploaded_at", "submitted_at", "row_count", "warning_count"],
-                     column_config={
-                         "upload_id": st.column_config.NumberColumn("Upload #", format="%d"),
-                         "is_current": st.column_config.CheckboxColumn("In force"),
-                         "file_name": "File", "uploaded_by": "Uploaded by",
-                         "uploaded_at": st.column_config.DatetimeColumn(
-                             "Uploaded", format="D MMM YYYY, HH:mm"),
-                         "submitted_at": st.column_config.DatetimeColumn(
-                             "Submitted", format="D MMM YYYY"),
-                         "row_count": "Actions", "warning_count": "Warnings"})
+        order = ["upload_id", "is_current", "file_name", "uploaded_by", "uploaded_at",
+                 "submitted_at", "row_count", "warning_count"]
+        columns = {
+            "upload_id": st.column_config.NumberColumn("Upload #", format="%d"),
+            "is_current": st.column_config.CheckboxColumn("In force"),
+            "file_name": "File", "uploaded_by": "Uploaded by",
+            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
+            "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
+            "row_count": "Actions", "warning_count": "Warnings"}
+        st.dataframe(accepted, hide_index=True, key="versions", column_order=order,
+                     column_config=columns)
+        scope = metrics.Filters(month, (department,))
+        components.downloads(accepted[order], filters.file_stem(scope, "versions"), "versions",
+                             sheet="Versions", headers=columns, scope=scope)
         if not allowed(user, "restore", department):
             st.caption("The policy office, the M&E team and the department's own head may make "
                        "an older version current again.")

@@ -66,8 +66,13 @@ components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "ac
                           "carried_forward"])
 crosstab = d(views.status_against_rag, scoped)
 left, right = st.columns([3, 2], gap="large")
-left.dataframe(components.display(crosstab), hide_index=True,
-               column_config={"status": "Reported ↓  RAG →", "total": "All"})
+with left:
+    crosstab_labels = {"status": "Reported ↓  RAG →", "total": "All"}
+    st.dataframe(components.display(crosstab), hide_index=True, key="status-rag",
+                 column_config=crosstab_labels)
+    components.downloads(crosstab, filters.file_stem(scoped, "status-against-rag"), "status-rag",
+                         sheet="Status against RAG", scope=scoped,
+                         headers={"status": "Reported status", "total": "All"})
 right.caption("Rows in which the department's own words and the figures disagree — e.g. an "
               "action reported *In progress* that the figures make Red (overdue, slipped more "
               f"than {d.setting('red_slip_days')} days, or far behind its planned progress).")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import auth, components, data, theme
+from dashboard import auth, components, data, filters, theme
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.db import Connection
@@ -140,10 +140,12 @@ else:
 
 st.markdown("##### Reports in force")
 fresh = p.uploads[p.uploads["use"] == "figures"].assign(sha256=lambda t: t["sha256"].str[:12])
-st.dataframe(fresh[["department", "period", "file_name", "upload_id", "versions", "submitted_at",
-                    "uploaded_at", "sha256"]], hide_index=True,
-             column_config={**components.column_config(d.setting("currency")),
-                            "versions": st.column_config.NumberColumn("Version"),
-                            "submitted_at": st.column_config.DateColumn("Submitted",
-                                                                        format="D MMM YYYY"),
-                            "sha256": st.column_config.TextColumn("SHA-256 (first 12)")})
+fresh = fresh[["department", "period", "file_name", "upload_id", "versions", "submitted_at",
+               "uploaded_at", "sha256"]]
+columns = {"versions": st.column_config.NumberColumn("Version"),
+           "submitted_at": st.column_config.DateColumn("Submitted", format="D MMM YYYY"),
+           "sha256": st.column_config.TextColumn("SHA-256 (first 12)")}
+st.dataframe(fresh, hide_index=True, key="pack-reports",
+             column_config={**components.column_config(d.setting("currency")), **columns})
+components.downloads(fresh, filters.file_stem(f, "reports-in-force"), "pack-reports",
+                     sheet="Reports", headers=columns, scope=f)

@@ -50,13 +50,16 @@ with register:
     with left:
         st.markdown("##### Objectives")
         objectives = d(metrics.list_objectives)
-        st.dataframe(objectives, hide_index=True, key="objectives", column_config={
+        columns = {
             "objective_id": "ID", "objective": st.column_config.TextColumn("Objective",
                                                                            width="large"),
             "pillar": "Pillar", "owner": "Owner", "period": "Period",
             "priority": st.column_config.NumberColumn("Priority", format="%d"),
             "reported_rows": st.column_config.NumberColumn(
-                "Action rows", help="Action rows in force that name it, all months.")})
+                "Action rows", help="Action rows in force that name it, all months.")}
+        st.dataframe(objectives, hide_index=True, key="objectives", column_config=columns)
+        components.downloads(objectives, "lekgotla-objectives", "objectives",
+                             sheet="Objectives", headers=columns)
     with right:
         st.markdown("##### Departments")
         departments = d(metrics.list_departments)
@@ -87,9 +90,12 @@ with register:
             st.caption(f"{plural(len(parsed.objectives), 'objective')} and "
                        f"{plural(len(parsed.departments), 'department')} read.")
             if parsed.problems:
-                st.dataframe(pd.DataFrame([dict(p.as_dict(), severity=p.severity)
-                                           for p in parsed.problems]),
-                             hide_index=True, key="register-problems")
+                problems = pd.DataFrame([dict(p.as_dict(), severity=p.severity)
+                                         for p in parsed.problems])
+                st.dataframe(problems, hide_index=True, key="register-problems")
+                components.downloads(problems, "lekgotla-register-problems",
+                                     "register-problems", sheet="Problems",
+                                     applied_filters={"source": file.name})
             if errors:
                 st.error(f"**Fix the register and upload it again.** {plural(len(errors), 'error')}: "
                          "nothing was loaded.", icon=":material/error:")
@@ -145,12 +151,14 @@ with thresholds:
                                        if changed else ["Nothing changed."])
             st.rerun()
     st.markdown("##### Set at start-up")
-    st.dataframe(pd.DataFrame([{"setting": s.name, "value": str(d.setting(s.name)),
-                                "from": source_of(s.name).replace("database-or-default",
-                                                                  "default"),
-                                "meaning": s.help} for s in SETTINGS if not s.editable]),
-                 hide_index=True, key="fixed-settings",
-                 column_config={"meaning": st.column_config.TextColumn(width="large")})
+    fixed = pd.DataFrame([{"setting": s.name, "value": str(d.setting(s.name)),
+                           "from": source_of(s.name).replace("database-or-default", "default"),
+                           "meaning": s.help} for s in SETTINGS if not s.editable])
+    columns = {"setting": "Setting", "value": "Value", "from": "From",
+               "meaning": st.column_config.TextColumn("Meaning", width="large")}
+    st.dataframe(fixed, hide_index=True, key="fixed-settings", column_config=columns)
+    components.downloads(fixed, "lekgotla-settings-at-start-up", "fixed-settings",
+                         sheet="Settings", headers=columns)
 
 with mappings:
     names = mappings_store.list_mappings(d.con)

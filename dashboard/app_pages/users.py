@@ -36,7 +36,7 @@ if people.empty:
                      "user by email.")
 else:
     shown = people.assign(role=people["role"].map(lambda r: auth.ROLE_LABELS.get(r, r)))
-    st.dataframe(shown, hide_index=True, key="users", column_config={
+    columns = {
         "email": st.column_config.TextColumn("Email"),
         "name": "Name",
         "role": st.column_config.TextColumn("Role", help="\n".join(
@@ -44,7 +44,9 @@ else:
         "departments": st.column_config.TextColumn("Departments", width="medium"),
         "active": st.column_config.CheckboxColumn("Active"),
         "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY, HH:mm"),
-        "created_by": "Added by"})
+        "created_by": "Added by"}
+    st.dataframe(shown, hide_index=True, key="users", column_config=columns)
+    components.downloads(shown, "lekgotla-users", "users", sheet="Users", headers=columns)
 
 names = auth.register_departments(d.con)
 left, right = st.columns([3, 2], gap="large")
@@ -106,9 +108,10 @@ with right:
                    f"{'has' if len(heads) == 1 else 'have'} no user yet. "
                    "Adding them gives each the department head role for their department; "
                    "existing users are left as they are.")
-        st.dataframe(heads, hide_index=True, key="heads-to-add",
-                     column_config={"department": "Department", "head": "Head",
-                                    "email": "Email"})
+        columns = {"department": "Department", "head": "Head", "email": "Email"}
+        st.dataframe(heads, hide_index=True, key="heads-to-add", column_config=columns)
+        components.downloads(heads, "lekgotla-heads-to-add", "heads-to-add",
+                             sheet="Heads to add", headers=columns)
         if st.button(f"Add {plural(len(heads), 'department head')}", key="seed-heads",
                      icon=":material/group_add:"):
             try:
