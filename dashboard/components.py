@@ -282,18 +282,36 @@ def _colour_cells(value: Any, colours: dict[str, str]) -> str:
 STYLED_CELLS = 6000
 
 
+def period_columns(df: pd.DataFrame) -> list[str]:
+    """The columns holding period keys (`period`, `since_period`, `first_period`...)."""
+    return [c for c in df.columns if c == "period" or str(c).endswith("_period")]
+
+
+def _period_words(value: Any) -> str:
+    return "" if theme.missing(value) else theme.period_label(str(value))
+
+
 def display(df: pd.DataFrame) -> Any:
-    """The table as shown: fractions as percentages, RAG and state cells in their colours (up to
-    STYLED_CELLS cells)."""
+    """The table as shown: fractions as percentages, periods in words ("June 2025"), RAG and
+    state cells in their colours. Up to STYLED_CELLS cells the periods are the Styler's display
+    values, so the grid still sorts them by their key (2025-06); a larger table shows the words
+    as its values. Downloads keep the keys (YYYY-MM): they sort, and scripts read them."""
     shown = df.copy()
     for name in RATE_COLUMNS & set(shown.columns):
         shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
     coloured = [c for c in COLOURED_COLUMNS if c in shown.columns]
-    if not coloured or shown.size > STYLED_CELLS:
+    periods = period_columns(shown)
+    if shown.size > STYLED_CELLS:
+        for name in periods:
+            shown[name] = [_period_words(p) or None for p in shown[name]]
+        return shown
+    if not coloured and not periods:
         return shown
     styler = shown.style
     for name in coloured:
         styler = styler.map(_colour_cells, subset=[name], colours=COLOURED_COLUMNS[name])
+    if periods:
+        styler = styler.format(_period_words, subset=periods)
     return styler
 
 

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from ingest import db
 from ingest.load import load_file
+from ingest.words import MONTHS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -250,3 +251,39 @@ def test_no_buttons_for_a_role_without_export(db_path: Path,
     at = app(db_path, monkeypatch, "department", role="department_head")
     assert not at.exception
     assert not [n for n in downloads.names() if n.endswith((".csv", ".xlsx"))]
+
+
+# ---- periods in words in every table (issue 12 point 10) ---------------------------------------
+
+def _shown(at: AppTest, *columns: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first table with these columns: its values, and the text each cell shows (a Styler's
+    display values where it has them, else the values)."""
+    import pyarrow as pa
+    for element in at.dataframe:
+        values = element.value
+        if set(columns) <= set(values.columns):
+            shown = element.proto.arrow_data.styler.display_values
+            if shown:
+                return values, pa.ipc.open_stream(shown).read_pandas()
+            return values, values.astype(str)
+    raise AssertionError(f"no table with {columns}")
+
+
+def test_stale_actions_and_the_trail_read_months_in_words(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "submissions")
+    at.selectbox(key="period").set_value("2025-05").run()  # one action unchanged since March
+    assert not at.exception
+    values, shown = _shown(at, "since_period", "action_id")
+    assert list(shown["since_period"]) == ["March 2025"]
+    assert not shown["since_period"].str.match(r"\d{4}-\d\d").any()
+    assert list(shown["since_period"]) == [
+        f"{MONTHS[int(p[5:]) - 1]} {p[:4]}" for p in values["since_period"]]
+    assert values["since_period"].str.match(r"\d{4}-\d\d$").all()  # sorted by the key
+
+    at = app(db_path, monkeypatch, "department", role="me")
+    at.selectbox(key="department").set_value("Finance").run()
+    assert not at.exception
+    values, shown = _shown(at, "period", "status", "comments")
+    assert "June 2025" in list(shown["period"]) and "2025-06" in list(values["period"])
+    assert not shown["period"].str.contains("2025-").any()

@@ -68,7 +68,8 @@ with register:
             "in_register": st.column_config.CheckboxColumn("In register"),
             "first_period": "First report", "last_period": "Last report",
             "periods_reported": st.column_config.NumberColumn("Months")}
-        st.dataframe(departments, hide_index=True, key="departments", column_config=columns)
+        st.dataframe(components.display(departments), hide_index=True, key="departments",
+                     column_config=columns)
         components.downloads(departments, "lekgotla-departments", "departments",
                              headers=columns)
     st.markdown("##### Upload a new register")
