@@ -50,3 +50,20 @@ def report(actions: list[list[Any]], department: str = "Finance", period: str = 
            header: list[str] | None = None) -> bytes:
     """A template-like report: metadata block on rows 1-2, blank row 3, header on row 4, actions from row 5."""
     return xlsx([["Department", department], ["Reporting period", period], [], header or HEADER, *actions])
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data (sample_data/) loaded once for the whole run, checkpointed and closed: a test
+    copies it (`db_path`) or reads it; none writes to it."""
+    from dashboard_helpers import build_sample_db
+
+    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def db_path(sample_db: Path, tmp_path: Path) -> Path:
+    """A copy of the sample database of this test's own."""
+    from dashboard_helpers import copy_db
+
+    return copy_db(sample_db, tmp_path)

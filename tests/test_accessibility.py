@@ -209,12 +209,6 @@ def test_chart_text_on_the_page() -> None:
 
 # --- Charts keep a text equivalent: every chart on every page has its numbers in a table ---
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dashboard_helpers import build_sample_db
-
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-
 
 def chart_numbers(spec: dict[str, Any]) -> set[float]:
     """The numbers a chart draws as the browser receives them (bars, lines, cells, segments),

@@ -12,8 +12,6 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 import lekgotla_cli
-from ingest import db
-from ingest.sample import load_sample_data
 
 LEKGOTLA = Path(sys.executable).parent / "lekgotla"
 # every command the issue names, written out so that losing one fails here
@@ -24,14 +22,6 @@ COMMANDS = {"validate", "load", "strategy", "annotate", "template", "backup", "r
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("console") / "sample.duckdb"
-    con = db.connect(path)
-    load_sample_data(con)
-    con.close()
-    return str(path)
 
 
 def test_the_script_is_installed() -> None:
@@ -54,7 +44,7 @@ def test_no_command_or_an_unknown_one_exits_2(capsys: pytest.CaptureFixture[str]
     assert "unknown command 'lod'" in capsys.readouterr().err
 
 
-def test_validate_json_equals_python_m_ingest(sample_db: str) -> None:
+def test_validate_json_equals_python_m_ingest(sample_db: Path) -> None:
     report = SAMPLE / "reports" / "Finance_2025-02.xlsx"
     ours = run(LEKGOTLA, "validate", report, "--db", sample_db, "--json")
     theirs = run(sys.executable, "-m", "ingest", "validate", report, "--db", sample_db, "--json")
@@ -62,7 +52,7 @@ def test_validate_json_equals_python_m_ingest(sample_db: str) -> None:
     assert json.loads(ours.stdout)["department"] == "Finance"
 
 
-def test_kpis_json_equals_python_m_metrics(sample_db: str) -> None:
+def test_kpis_json_equals_python_m_metrics(sample_db: Path) -> None:
     ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--db", sample_db, "--json")
     theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--db", sample_db,
                  "--json")
@@ -71,7 +61,7 @@ def test_kpis_json_equals_python_m_metrics(sample_db: str) -> None:
     assert json.loads(ours.stdout)["period"] == "2025-06"
 
 
-def test_exit_codes_and_messages_pass_through(sample_db: str) -> None:
+def test_exit_codes_and_messages_pass_through(sample_db: Path) -> None:
     ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--department", "Nowhere", "--db", sample_db)
     theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--department",
                  "Nowhere", "--db", sample_db)

@@ -18,9 +18,7 @@ from dashboard_helpers import (
     PAGES,
     Downloads,
     app,
-    build_sample_db,
     clear_caches,
-    copy_db,
     finance_july,
     finance_july_bad,
     metric_values,
@@ -46,14 +44,6 @@ def fresh_caches() -> Iterator[None]:
     clear_caches()
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    return copy_db(sample_db, tmp_path)
 
 
 def _periods(path: Path) -> list[str]:

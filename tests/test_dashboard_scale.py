@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from dashboard_helpers import PAGES, build_sample_db, clear_caches, copy_db, texts
+from dashboard_helpers import PAGES, clear_caches, copy_db, texts
 from streamlit.testing.v1 import AppTest
 
 import metrics
@@ -56,10 +56,6 @@ def history_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _history_module().build_file(path, DEPARTMENTS, 6, 170)
     return path
 
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,7 @@ from conftest import HEADER, ROOT, report
 from dashboard_helpers import (
     PAGES,
     app,
-    build_sample_db,
     clear_caches,
-    copy_db,
     finance_july,
     finance_july_bad,
     texts,
@@ -53,14 +51,6 @@ def fresh_caches() -> Iterator[None]:
     clear_caches()
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("drafts") / "sample.duckdb")
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    return copy_db(sample_db, tmp_path)
 
 
 def row(**changes: Any) -> list[Any]:

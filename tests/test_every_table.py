@@ -15,9 +15,7 @@ from dashboard_helpers import (
     ROOT,
     Downloads,
     app,
-    build_sample_db,
     clear_caches,
-    copy_db,
     finance_july,
     finance_july_bad,
     texts,
@@ -39,14 +37,6 @@ def fresh_caches() -> Iterator[None]:
     clear_caches()
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("every-table") / "sample.duckdb")
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    return copy_db(sample_db, tmp_path)
 
 
 # ---- the Overview's caption on a phone (issue 12 point 10) -------------------------------------

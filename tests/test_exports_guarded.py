@@ -24,7 +24,6 @@ from dashboard_helpers import (
     APP,
     ROOT,
     app,
-    build_sample_db,
     clear_caches,
     copy_db,
     finance_july_bad,
@@ -332,10 +331,6 @@ def test_template_uploaded_back_unchanged_keeps_the_text(loaded: Path, tmp_path:
 
 
 # ---- the original file -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("original") / "sample.duckdb")
 
 
 def test_original_file_says_it_is_the_raw_upload(sample_db: Path, tmp_path: Path,

@@ -15,9 +15,7 @@ import pytest
 from dashboard_helpers import (
     PAGES,
     app,
-    build_sample_db,
     clear_caches,
-    copy_db,
     finance_july,
     metric_values,
     texts,
@@ -42,14 +40,6 @@ def fresh_caches() -> Iterator[None]:
     clear_caches()
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("journeys") / "sample.duckdb")
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    return copy_db(sample_db, tmp_path)
 
 
 @pytest.fixture

@@ -18,9 +18,7 @@ import pytest
 from dashboard_helpers import (
     Downloads,
     app,
-    build_sample_db,
     clear_caches,
-    copy_db,
     finance_july,
     texts,
 )
@@ -64,14 +62,6 @@ def fresh_caches() -> Iterator[None]:
     clear_caches()
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("objectives") / "sample.duckdb")
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    return copy_db(sample_db, tmp_path)
 
 
 def _values(array: Any) -> list[Any]:

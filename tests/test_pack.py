@@ -22,7 +22,6 @@ import metrics
 from dashboard import theme
 from ingest import db
 from ingest.load import load_file
-from ingest.sample import load_sample_data
 from metrics.cli import main
 from metrics.pack import ReviewPack, build_pack, write_pack
 from metrics.pack_html import pack_html
@@ -33,15 +32,6 @@ DEPARTMENTS = ["Finance", "Human Resources", "Information Technology", "Legal an
                "Marketing and Communications", "Operations", "Strategy and Planning"]
 Q2 = metrics.Filters("2025-Q2")
 
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pack") / "lekgotla.duckdb"
-    con = db.connect(path)
-    load_sample_data(con)
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
 
 
 @pytest.fixture(scope="module")

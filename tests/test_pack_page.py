@@ -6,17 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import TIMEOUT, app, build_sample_db, clear_caches, copy_db, texts
+from dashboard_helpers import TIMEOUT, app, clear_caches, copy_db, texts
 
 from ingest import db
 from metrics import pack as review_pack
 
 PAGE = "app_pages/review_pack.py"
 
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("pack-page") / "lekgotla.duckdb")
 
 
 @pytest.fixture
