@@ -67,3 +67,16 @@ def db_path(sample_db: Path, tmp_path: Path) -> Path:
     from dashboard_helpers import copy_db
 
     return copy_db(sample_db, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright (dashboard.screenshots.launch: the flags that keep
+    it off the network), one per module of browser tests."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from dashboard.screenshots import launch
+
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -17,7 +17,6 @@ from dashboard.screenshots import (
     DEMO_ROLE,
     PAGES,
     exceptions,
-    launch,
     running_app,
     settle,
 )
@@ -35,13 +34,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(tmp_path_factory.mktemp("browser") / "lekgotla.duckdb") as base:
         yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

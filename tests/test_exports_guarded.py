@@ -77,15 +77,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from dashboard.screenshots import launch
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
 
 @pytest.fixture
 def page(browser: Any) -> Any:

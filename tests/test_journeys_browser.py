@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dashboard.screenshots import CHROMIUM, exceptions, launch, running_app, settle
+from dashboard.screenshots import CHROMIUM, exceptions, running_app, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,13 +27,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(tmp_path_factory.mktemp("journeys") / "lekgotla.duckdb") as base:
         yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

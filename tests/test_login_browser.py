@@ -17,7 +17,6 @@ from dashboard.screenshots import (
     auth_secrets,
     exceptions,
     free_port,
-    launch,
     running_app,
     settle,
 )
@@ -66,13 +65,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             # the redirect URI names localhost, so the browser must use it too (cookies)
             yield {"app": f"http://localhost:{port}", "idp": idp}
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

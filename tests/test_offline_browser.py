@@ -21,7 +21,6 @@ from dashboard.screenshots import (
     DEMO_ROLE,
     exceptions,
     full_screenshot,
-    launch,
     running_app,
     settle,
 )
@@ -97,13 +96,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(path) as base:
         yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 class Visit:

@@ -4,7 +4,6 @@ every chart draws, the console stays clean; and the PDF Chromium prints from it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.write_text(html, encoding="utf-8")
     return path
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def test_report_opens_offline_and_every_chart_draws(report: Path, browser: Any) -> None:

@@ -17,7 +17,6 @@ from dashboard.screenshots import (
     DEMO_ROLE,
     PHONE,
     exceptions,
-    launch,
     running_app,
     settle,
 )
@@ -34,13 +33,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(tmp_path_factory.mktemp("phone") / "lekgotla.duckdb") as base:
         yield base
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, url: str, width: int, height: int = 844) -> Any:
