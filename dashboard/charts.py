@@ -125,8 +125,8 @@ def alignment_heatmap(alignment: pd.DataFrame, value: str, title: str, currency:
     return _alignment_grid(alignment, value, title, currency, cell_text=True, unserved=unserved)
 
 
-# A browser takes ~1.5 ms to place each number written in a cell (100 departments × 21
-# objectives: ~3.5 s); above this many cells the grid is read by its colour scale and hover.
+# A browser is slow to place a number written in each of many cells; above this many cells the
+# grid is read by its colour scale and hover.
 GRID_TEXT_CELLS = 600
 # Above this many departments their names are too long for a column: the grid shows their codes.
 GRID_NAMED_COLUMNS = 25
@@ -200,7 +200,7 @@ def _alignment_grid(alignment: pd.DataFrame, value: str, title: str, currency: s
     return _layout(fig, title, 110 + 34 * len(grid))
 
 
-# What the sunburst's outer ring shows. A browser takes ~2 ms a segment (17k actions: ~45 s),
+# What the sunburst's outer ring shows. A browser is slow to draw thousands of segments,
 # and segments thinner than a pixel cannot be read or clicked: up to SUNBURST_ACTIONS actions,
 # each action; else up to SUNBURST_PAIRS objective × department pairs, each department; else
 # each objective's actions by computed RAG (the grid above the sunburst has every pair).
@@ -351,8 +351,8 @@ def smart_bars(smart: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, 300)
 
 
-# The timeline draws at most this many actions: a browser needs ~16 s for 9,000 bars, and a
-# chart that tall cannot be read; the tables beside it list every action.
+# The timeline draws at most this many actions: a browser is slow to draw thousands of bars,
+# and a chart that tall cannot be read; the tables beside it list every action.
 GANTT_ACTIONS = 150
 
 
@@ -439,8 +439,8 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
     return _layout(fig, None, 130 + 22 * data["label"].nunique())
 
 
-# Lines a chart of departments over time draws at most: 100 departments' lines take a browser
-# ~3 s and cannot be told apart.
+# Lines a chart of departments over time draws at most: many more are slow for a browser to
+# draw and cannot be told apart.
 DEPARTMENT_LINES = 10
 
 

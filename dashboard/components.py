@@ -139,8 +139,8 @@ def kpi_change(kind: str, change: Any) -> str | None:
 
 def sparkline(values: Sequence[float], colour: str, label: str) -> str:
     """A KPI's trend as a small area chart: an SVG image in an <img> tag (for st.markdown).
-    The browser draws it at once, where a chart library costs ~0.08 s a tile on each change of
-    filter."""
+    The browser draws it at once, where a chart library would be slow for every tile on each
+    change of filter."""
     top, bottom = max(values), min(values)
     span = (top - bottom) or 1.0
     step = 100 / (len(values) - 1)
@@ -277,8 +277,8 @@ def _colour_cells(value: Any, colours: dict[str, str]) -> str:
 
 
 # Cells a table may have and still get its RAG and state cells coloured: Streamlit sends a
-# coloured table as a pandas Styler, which costs ~25 µs a cell here on every run (1,700 rows ×
-# 27 columns took ~1 s); a larger table shows the same words uncoloured.
+# coloured table as a pandas Styler, which costs time for every cell on every run; a larger
+# table shows the same words uncoloured.
 STYLED_CELLS = 6000
 
 

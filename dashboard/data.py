@@ -77,7 +77,7 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
     return fn(_con, *args, **dict(kwargs))
 
 
-# Figures kept: a large one (timeline, sunburst, grid) holds ~1.5 MB of Python objects, and those
+# Figures kept: a large one (timeline, sunburst, grid) holds a lot of Python objects, and those
 # of an older data version are only dropped as newer ones push them out.
 @st.cache_resource(show_spinner=False, max_entries=100)
 def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
@@ -104,8 +104,8 @@ class Data:
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
         """`build(*args)` (a chart of `dashboard.charts`) built once per data version, `inputs`
-        and the arguments that are not tables, and shared by every session: Plotly takes
-        ~50–300 ms to build a large figure, on every rerun and for every viewer. `inputs` must
+        and the arguments that are not tables, and shared by every session: Plotly is slow
+        to build a large figure, on every rerun and for every viewer. `inputs` must
         name everything the tables among `args` are made of — the filters and page choices of
         the cached calls they come from — since the tables themselves are not looked at. The
         figure is shared, not copied: draw it with `st.plotly_chart` (which copies it) and do

@@ -27,18 +27,18 @@ AA_TEXT = 4.5
 
 RAG_COLOURS: dict[str, str] = {
     "Red": "#C0392B",  # white text 5.4:1
-    "Amber": "#E67E22",  # dark text 5.8:1 (white was 2.85:1)
-    "Green": "#27AE60",  # dark text 5.8:1 (white was 2.87:1)
-    "Complete": "#2471A3",  # white text 5.3:1 (#2E86C1 gave 3.97:1)
+    "Amber": "#E67E22",  # dark text 5.8:1 (white text fails AA)
+    "Green": "#27AE60",  # dark text 5.8:1 (white text fails AA)
+    "Complete": "#2471A3",  # white text 5.3:1
 }
 RAG_ORDER: tuple[str, ...] = ("Red", "Amber", "Green", "Complete")
 
 # Submission states (Submissions page): their own palette, so that they never read as a RAG.
 SUBMISSION_COLOURS: dict[str, str] = {
     "on time": "#1E8449",  # white text 4.7:1
-    "late": "#D4AC0D",  # dark text 7.7:1 (white was 2.16:1)
+    "late": "#D4AC0D",  # dark text 7.7:1 (white text fails AA)
     "rejected": "#8E44AD",  # white text 5.9:1
-    "missing": "#95A5A6",  # dark text 6.5:1 (white was 2.56:1)
+    "missing": "#95A5A6",  # dark text 6.5:1 (white text fails AA)
 }
 SUBMISSION_ORDER: tuple[str, ...] = ("on time", "late", "rejected", "missing")
 

@@ -112,8 +112,8 @@ _NUMBERS = frozenset(("budget_allocated", "budget_spent", "percent_complete", "t
 def status_columns(report: DepartmentReport, objective_ids: frozenset[str] | None) -> pa.Table:
     """A report's rows as the `action_status` columns they fill themselves (the reported fields,
     objective_valid, source_row), built as Arrow columns: DuckDB reads them as they are (a pandas
-    frame of Python objects cost it ~4x more to scan). A bulk load's workers make them beside the
-    parsing (`report.status_columns`), which takes ~13 ms a file off the one writing process."""
+    frame of Python objects is slower for it to scan). A bulk load's workers make them beside the
+    parsing (`report.status_columns`), which takes that work off the one process that writes."""
     f = report.frame
     n = len(f)
 
@@ -426,7 +426,7 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
         add(aid, old.at[aid, "action"], change, old.at[aid, "status"], None)
     cols = ["action", "due_date", "percent_complete", "status"]
     both = new.index.intersection(old.index)
-    # plain dicts of the four compared fields: a .loc per action costs ~0.2 ms, this a few µs
+    # plain dicts of the four compared fields: a .loc per action is far slower
     new_rows = new.loc[both, cols].to_dict("index")
     old_rows = old.loc[both, cols].to_dict("index")
 

@@ -261,7 +261,7 @@ def _parse_rows(
     data["metric_direction"] = ["increase" if v is None else v for v in data["metric_direction"]]
     data["period_end"] = [period.end if period_known else date.max] * len(rows)
     # numbers as float64 (None -> NaN); everything else object, keeping None as None (pandas 3 would
-    # turn blank text into NaN). Built a column at a time: an object frame's astype costs ~20x more.
+    # turn blank text into NaN). Built a column at a time: an object frame's astype is much slower.
     rows_index = pd.Index(index, name="row")
     df = pd.DataFrame({
         k: pd.Series(np.array([np.nan if v is None else v for v in values], dtype="float64") if k in NUMERIC

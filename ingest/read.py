@@ -313,7 +313,7 @@ def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | No
                 "Save the workbook again from Excel as .xlsx.",
                 "The file is damaged",
             ) from e
-        # empty text is an empty cell (inline: a call per cell costs 2x the whole loop)
+        # empty text is an empty cell (inline: a call per cell would cost more than the loop)
         rows = [[None if v == "" else v for v in row] for row in raw]
         missing, errors = _cell_issues(xml) if path else ([], [])
         return rows, missing, errors
@@ -385,7 +385,7 @@ def sniff_delimiter(text: str) -> str:
 
 def _records(text: str, delim: str, cap: int, file_name: str, max_rows: int) -> list[list[Any]]:
     """The CSV's records as cleaned rows, refused as soon as there are more than `cap` (before the
-    whole list is built: a 2 MB file of a million one-cell lines would otherwise take ~0.5 GB)."""
+    whole list is built: a small file of many one-cell lines would otherwise take much memory)."""
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         records = list(itertools.islice(reader, cap + 1))

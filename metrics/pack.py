@@ -54,8 +54,8 @@ UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_na
 # What a report is read for: its actions are the pack's figures; the previous period's change;
 # the trends and due-date history.
 USES: tuple[str, ...] = ("figures", "comparison", "history")
-# The dashboard builds a pack of up to this many action rows when its page opens (about a
-# second); a larger one takes several seconds, so it is built when asked for.
+# The dashboard builds a pack of up to this many action rows when its page opens; a larger one
+# is slow to build, so it is built when asked for.
 BUILD_ON_OPEN_ROWS = 5_000
 
 

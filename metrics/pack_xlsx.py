@@ -7,7 +7,7 @@ would run as a formula is neutralised (SPEC §7); no cell holds a formula. The b
 on the pack (fixed document dates and zip timestamps), so the same data gives the same file.
 
 Written with `metrics.xlsx_book.Book` (Office Open XML formed directly, a table a column at a time):
-openpyxl's cell objects, styling and XML writing took ~40 s for a pack of 17,000 actions.
+openpyxl's cell objects, styling and XML writing are too slow for a pack of many actions.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def composed(con: Connection, name: str, sources: dict[str, str], params: dict[s
 
 
 # A DB-API result's Arrow table is one copy of the rows more than a relation's; a relation is
-# parsed and bound once more before it runs (~10 ms for action_figures.sql), which costs more.
+# parsed and bound once more before it runs, which costs more.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
@@ -81,7 +81,7 @@ def _run(con: Connection, text: str, params: dict[str, Any], dates_as_objects: b
 def to_frame(rows: duckdb.DuckDBPyRelation, dates_as_objects: bool = False) -> pd.DataFrame:
     """The rows as the DataFrame DuckDB's `.df()` gives (same columns, dtypes and values), built
     from Arrow: text columns stay Arrow-backed instead of becoming one Python object per cell,
-    which makes a table of thousands of actions several times faster to hand over."""
+    which makes a table of thousands of actions much quicker to hand over."""
     table = rows.to_arrow_table()
     converted = _from_arrow(table, dates_as_objects)
     if converted is None:

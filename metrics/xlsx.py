@@ -2,7 +2,7 @@
 writes styled workbooks of several sheets the same way, from the cells formed here).
 
 What `DataFrame.to_excel` (openpyxl) writes for an export — a bold header row, text as text,
-numbers, booleans, dates with a date format — about ten times faster, because each column's cells
+numbers, booleans, dates with a date format — faster, because each column's cells
 are formed at once instead of as one Python object per cell. Text is always written as text, so
 no cell can ever become a formula.
 """

@@ -25,7 +25,7 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss"  # a date cell without a format
 _FONT = '<sz val="{size:g}"/>{colour}<name val="Calibri"/><family val="2"/>'
-COMPRESS_LEVEL = 1  # 6 (openpyxl's): ~25 % smaller, ~0.4 s slower at 17,000 action rows
+COMPRESS_LEVEL = 1  # openpyxl's 6 gives smaller files but is slower to write
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ if chosen:
     filters.open_department(chosen)
 
 # One chart at a time: tabs that track which one is open run only that one, so a change of
-# filter draws one chart, not four (each costs the browser ~0.15 s).
+# filter draws one chart, not four (each is slow for the browser to draw).
 st.subheader("Breakdown and trends")
 by_department, by_month, delivery, quality = st.tabs(
     ["RAG by department", "RAG month by month", "Completion, timeliness and spend",

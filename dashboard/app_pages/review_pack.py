@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @st.cache_resource(max_entries=4, show_spinner=False)
 def built(key: str, version: int, f: Filters, _con: Connection) -> review_pack.ReviewPack:
     """The pack of these filters, once per database and data version, kept as the object itself:
-    st.cache_data would unpickle a hundred departments' frames on every run (most of a second).
+    st.cache_data would unpickle a hundred departments' frames on every run, which is slow.
     A pack is frozen and nothing writes to its frames, so sessions may share it."""
     return review_pack.build_pack(_con, f)
 

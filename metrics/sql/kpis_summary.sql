@@ -4,8 +4,8 @@
 -- objective_coverage reads the current rows of the months asked (it needs objective ids).
 -- Parameters: $months (YYYY-MM list); $departments, $statuses (empty list = all);
 -- $on_time_day; $per_department (also return one row per department).
--- Counts are summed as CAST(sum(..) AS BIGINT): DuckDB then adds in BIGINT, several times faster
--- than the HUGEINT a plain sum of BIGINT gives (same values: counts never near 2^63).
+-- Counts are summed as CAST(sum(..) AS BIGINT): DuckDB then adds in BIGINT, much faster
+-- than in the HUGEINT a plain sum of BIGINT gives (same values: counts never near 2^63).
 WITH months AS (
     SELECT unnest($months) AS period
 ),

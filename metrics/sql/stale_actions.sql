@@ -24,7 +24,7 @@ needed AS (
 compared AS (
     -- each row with the two before it in (department, action_id, period) order, kept only when
     -- they are the same action (as a window partitioned by action would give): one sort instead
-    -- of a partition per action, which cost ~0.01 ms each; the window carries only what the
+    -- of a partition per action, which is slow for many actions; the window carries only what the
     -- comparison needs, the rest is read for the stale actions
     SELECT s.department, s.period, s.action_id, s.status, s.percent_complete, n.report_no,
            lag({'department': s.department, 'action_id': s.action_id, 'report_no': n.report_no,
