@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ingest.words import period_words
+from ingest.words import MONTHS, period_words
 
 # Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.
 TEXT = "#1B1F24"
@@ -85,8 +85,6 @@ pio.templates["lekgotla"] = go.layout.Template(
 )
 TEMPLATE = "lekgotla"
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 DASH = "—"  # a figure whose denominator is empty (SPEC §5)
 
 

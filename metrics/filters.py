@@ -14,16 +14,8 @@ from ingest.errors import QueryError
 # the one order of objective codes (ingest's template uses it too), for metrics and the dashboard
 from ingest.objectives import objective_order as objective_order
 from ingest.objectives import sort_objectives as sort_objectives
+from ingest.values import STATUSES as STATUSES
 
-STATUSES: tuple[str, ...] = (
-    "Not started",
-    "In progress",
-    "At risk",
-    "Delayed",
-    "On hold",
-    "Completed",
-    "Cancelled",
-)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 ORGANISATION = "Organisation"

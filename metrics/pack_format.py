@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.words import MONTHS, period_words
 from metrics.filters import Filters, months_of, sort_objectives
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 DASH = "—"
 
 
@@ -74,12 +73,8 @@ class Col:
 
 
 def period_label(period: str | None) -> str:
-    """`2025-06` → `June 2025`; `2025-Q2` → `Q2 2025`."""
-    if not period:
-        return DASH
-    if "Q" in period:
-        return f"{period[5:]} {period[:4]}"
-    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+    """`2025-06` → `June 2025`; `2025-Q2` → `Q2 2025` (ingest.words.period_words); none → `—`."""
+    return period_words(period) or DASH
 
 
 def period_span(period: str) -> str:
