@@ -5,7 +5,6 @@ neutralised strings (never a formula), and that text reads back unchanged when u
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import shutil
@@ -28,8 +27,9 @@ from dashboard_helpers import (
     copy_db,
     finance_july_bad,
     texts,
+    workbook,
 )
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
@@ -225,24 +225,15 @@ TEXT_COLUMNS = tuple(PAYLOADS)
 def _payload_report() -> bytes:
     """Finance's June 2025 report: two open actions whose every free-text cell looks like a
     formula (written as text cells, as a department's spreadsheet holds them)."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["Department", "Finance"])
-    ws.append(["Reporting period", "June 2025"])
-    ws.append([])
-    ws.append(["Action ID", "Objective ID", "Budget allocated", "Budget spent", "Start date",
-               "Due date", "Status", "Percent complete", *HEADERS.values()])
+    rows: list[list[Any]] = [
+        ["Department", "Finance"], ["Reporting period", "June 2025"], [],
+        ["Action ID", "Objective ID", "Budget allocated", "Budget spent", "Start date", "Due date",
+         "Status", "Percent complete", *HEADERS.values()],
+    ]
     for n, status in ((1, "In progress"), (2, "Not started")):
-        ws.append([f"FIN-{n:02d}", "SO1", 1000, 100 * n, dt.date(2025, 1, 6), dt.date(2025, 9, 30),
-                   status, 40 if n == 1 else 0, *PAYLOADS.values()])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula, not a formula
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        rows.append([f"FIN-{n:02d}", "SO1", 1000, 100 * n, dt.date(2025, 1, 6), dt.date(2025, 9, 30),
+                     status, 40 if n == 1 else 0, *PAYLOADS.values()])
+    return workbook(rows)  # text that looks like a formula stays a text cell
 
 
 @pytest.fixture
