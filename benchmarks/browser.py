@@ -4,7 +4,7 @@ long a filter change takes to settle.
 Starts `streamlit run dashboard/app.py` on 127.0.0.1 (demo mode, LEKGOTLA_DB on the history of
 benchmarks/pages.py, no sample data), then:
 - first load: each page opened by its URL in a fresh browser session, in menu order, timed from
-  navigation start to settled (benchmarks/browsing.py says what settled means); the server's
+  navigation start to settled (tools/browser.py says what settled means); the server's
   caches are whatever the pages before it left, as for the first visitors after a restart;
 - filter changes: on --page (Overview by default), --changes times a different month is chosen
   in the sidebar's Period select, timed from the click on the option to the page settled with
@@ -19,34 +19,18 @@ Run: python benchmarks/browser.py [--size 1M] [--changes 20] [--page Overview]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-if Path(sys.path[0] or ".").resolve() == HERE:
-    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+if __package__ in (None, ""):  # run as `python benchmarks/browser.py`: import from the repo root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from benchmarks import browsing  # noqa: E402
+from tools.browser import CLOCK_JS, EXCEPTION, LAST_CLICK_JS, launch, settled_after  # noqa: E402
 
-def _sibling(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", HERE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-browsing = _sibling("browsing")
 FIRST_LOAD_TARGET_S, CHANGE_P95_TARGET_S = 3.0, 0.6
-
-
-def settled_after(page: Any, since: float, timeout_ms: int) -> float:
-    """Wait until the page settled after `since` (page clock, ms); its last change, in ms."""
-    page.wait_for_function(browsing.SETTLED_JS, arg=since, timeout=timeout_ms, polling=50)
-    return float(page.evaluate("() => window.__lk.last"))
 
 
 def first_loads(browser: Any, url: str, pages: list[tuple[str, str]], timeout_ms: int
@@ -54,12 +38,12 @@ def first_loads(browser: Any, url: str, pages: list[tuple[str, str]], timeout_ms
     out = []
     for path, title in pages:
         context = browser.new_context(viewport={"width": 1440, "height": 900})
-        context.add_init_script(browsing.CLOCK_JS)
+        context.add_init_script(CLOCK_JS)
         page = context.new_page()
         page.goto(f"{url}/{path}", wait_until="commit")
         page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
         ms = settled_after(page, 0, timeout_ms)
-        errors = [e.inner_text()[:200] for e in page.query_selector_all(browsing.EXCEPTION)]
+        errors = [e.inner_text()[:200] for e in page.query_selector_all(EXCEPTION)]
         out.append({"page": title, "seconds": ms / 1000, "exceptions": errors})
         print(f"  first load {title:18} {ms / 1000:6.2f} s"
               + (f"  {len(errors)} exception(s): {errors[0]}" if errors else ""), flush=True)
@@ -75,7 +59,7 @@ def period_select(page: Any) -> Any:
 def filter_changes(browser: Any, url: str, path: str, title: str, changes: int,
                    timeout_ms: int) -> list[dict[str, Any]]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.add_init_script(browsing.CLOCK_JS)
+    context.add_init_script(CLOCK_JS)
     page = context.new_page()
     page.goto(f"{url}/{path}", wait_until="commit")
     page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
@@ -97,9 +81,9 @@ def filter_changes(browser: Any, url: str, path: str, title: str, changes: int,
         option = page.get_by_role("option", name=label, exact=True)
         option.wait_for(timeout=timeout_ms)
         option.click()
-        click = float(page.evaluate("() => window.__lk.click"))
+        click = float(page.evaluate(LAST_CLICK_JS))
         last = settled_after(page, click, timeout_ms)
-        errors = [e.inner_text()[:200] for e in page.query_selector_all(browsing.EXCEPTION)]
+        errors = [e.inner_text()[:200] for e in page.query_selector_all(EXCEPTION)]
         kind = "new month" if n < len(months) else "again"
         out.append({"period": label, "seconds": (last - click) / 1000, "kind": kind,
                     "exceptions": errors})
@@ -124,14 +108,14 @@ def main() -> None:
     path = next(p for p, t in pages if t == args.page)
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
           f"database {db_path.name}")
-    with browsing.running_app(db_path, browsing.free_port()) as (url, server), \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browsing.CHROMIUM, args=browsing.CHROMIUM_ARGS)
+    with browsing.serving(db_path) as app, sync_playwright() as p:
+        url = app.url
+        browser = launch(p)
         print("first load of each page (fresh browser session each):")
         loads = first_loads(browser, url, pages, timeout_ms)
         print(f"filter changes on {args.page} (sidebar Period):")
         changes = filter_changes(browser, url, path, args.page, args.changes, timeout_ms)
-        server_rss = browsing.rss_mb(server.pid)
+        server_rss = browsing.rss_mb(app.process.pid)
         browser.close()
     seconds = [c["seconds"] for c in changes]
     print(f"\n== {args.size} rows, first load (target <= {FIRST_LOAD_TARGET_S:.0f} s) ==")

@@ -30,10 +30,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# run as `python benchmarks/ingest.py`, this file's folder comes first on sys.path and would
-# shadow the ingest package with this very file
-if Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+# run as `python benchmarks/ingest.py`, this file's folder would come first on sys.path and shadow
+# the ingest package with this very file: import from the repository root instead
+if __package__ in (None, ""):
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
 import cProfile

@@ -5,7 +5,7 @@ of benchmarks/pages.py, no sample data) and opens --sessions browser sessions (d
 headless Chromium. For --seconds (default 60) each session keeps opening a page — the six pages
 every role views, in turn, each with one of the twelve latest months and now and then one
 department in the sidebar filters (so some views are new to the server's caches and some are
-not) — and waits for it to settle (benchmarks/browsing.py). Nothing else is contacted; the
+not) — and waits for it to settle (tools/browser.py). Nothing else is contacted; the
 sessions, the time and each page's wait (--page-timeout) are bounded.
 
 Prints pages completed, p50/p95/max page time overall and per page, pages that timed out, the
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import random
 import sys
@@ -27,21 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-HERE = Path(__file__).resolve().parent
-if Path(sys.path[0] or ".").resolve() == HERE:
-    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+if __package__ in (None, ""):  # run as `python benchmarks/load.py`: import from the repo root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from benchmarks import browsing  # noqa: E402
+from tools.browser import CLOCK_JS, EXCEPTION, LAST_CHANGE_JS, SETTLED_JS, launch  # noqa: E402
 
-def _sibling(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", HERE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-browsing = _sibling("browsing")
 MAX_SESSIONS, MAX_SECONDS = 64, 600
 PAGES: list[tuple[str, str]] = list(browsing.VIEW_PAGES)  # (URL path, title) the sessions visit
 
@@ -73,7 +63,7 @@ async def session(n: int, browser: Any, url: str, deadline: float, months: list[
     """One person browsing until the deadline: a page, wait for it to settle, the next."""
     rng = random.Random(n)
     context = await browser.new_context(viewport={"width": 1440, "height": 900})
-    await context.add_init_script(browsing.CLOCK_JS)
+    await context.add_init_script(CLOCK_JS)
     page = await context.new_page()
     turn = n
     try:
@@ -88,11 +78,11 @@ async def session(n: int, browser: Any, url: str, deadline: float, months: list[
             try:
                 await page.goto(f"{url}/{path}?{query}", wait_until="commit",
                                 timeout=page_timeout_ms)
-                await page.wait_for_function(browsing.SETTLED_JS, arg=0, timeout=page_timeout_ms,
+                await page.wait_for_function(SETTLED_JS, arg=0, timeout=page_timeout_ms,
                                              polling=100)
-                record["seconds"] = float(await page.evaluate("() => window.__lk.last")) / 1000
+                record["seconds"] = float(await page.evaluate(LAST_CHANGE_JS)) / 1000
                 record["exceptions"] = [await e.inner_text() for e in
-                                        await page.query_selector_all(browsing.EXCEPTION)]
+                                        await page.query_selector_all(EXCEPTION)]
             except Exception as e:  # a timeout or a crashed tab is a result, not a stop
                 record["error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"
                 record["seconds"] = time.monotonic() - started
@@ -168,8 +158,7 @@ async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[
     results: list[dict[str, Any]] = []
     peak = [browsing.rss_mb(server_pid)]
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=browsing.CHROMIUM,
-                                          args=browsing.CHROMIUM_ARGS)
+        browser = await launch(p)
         start = time.monotonic()
         deadline = start + args.seconds
         if args.clients == "ws":
@@ -212,8 +201,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
           f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}",
           flush=True)
-    with browsing.running_app(db_path, browsing.free_port()) as (url, server):
-        results, elapsed, peak = asyncio.run(run(url, server.pid, args, months, departments))
+    with browsing.serving(db_path) as app:
+        results, elapsed, peak = asyncio.run(run(app.url, app.process.pid, args, months,
+                                                 departments))
     done = [r for r in results if "error" not in r]
     failed = [r for r in results if "error" in r]
     seconds = [r["seconds"] for r in done]

@@ -1,18 +1,18 @@
 """Time the main metrics calls on a million action_status rows (quick check).
 
-The history of benchmarks/history.py (100 departments x 60 months x 170 actions, report_summary
+The history of tools/history.py (100 departments x 60 months x 170 actions, report_summary
 filled as loading would), built in a temporary database file (as the app reads one: DuckDB
 compresses a file's tables, not in-memory ones, and scans of a file are faster). Each call's best of three is printed
 beside a baseline measured in the same run: a bare scan of the current rows of the month (what
 any query must at least read). Target: each call <= 100 ms (issue 6). benchmarks/pages.py times
 every call of every page at three sizes, and the pages themselves.
 
-Run: python benchmarks/metrics_calls.py
+Run: python benchmarks/metrics_calls.py [--departments 100]
 """
 
 from __future__ import annotations
 
-import importlib.util
+import argparse
 import sys
 import tempfile
 import time
@@ -20,9 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-if Path(sys.path[0] or ".").resolve() == HERE:
-    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+if __package__ in (None, ""):  # run as `python benchmarks/metrics_calls.py`: import from the repo root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from ingest.db import Connection, connect  # noqa: E402
 from metrics import (  # noqa: E402
@@ -36,17 +35,13 @@ from metrics import (  # noqa: E402
     objective_alignment,
     report_quality,
 )
+from tools.history import build_file  # noqa: E402
 
 
-def build(folder: Path) -> Connection:
-    """The 1M-row history of benchmarks/history.py, in a database file in `folder`."""
-    spec = importlib.util.spec_from_file_location("benchmarks_history", HERE / "history.py")
-    assert spec is not None and spec.loader is not None
-    history = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = history
-    spec.loader.exec_module(history)
+def build(folder: Path, departments: int) -> Connection:
+    """The history of tools/history.py (100 departments: 1M rows), in a database file in `folder`."""
     path = folder / "history.duckdb"
-    history.build_file(path)
+    build_file(path, departments)
     return connect(path)
 
 
@@ -76,9 +71,13 @@ CALLS: list[tuple[str, Callable[..., Any], Filters]] = [
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--departments", type=int, default=100,
+                        help="x 60 months x 170 actions (100: 1M rows)")
+    args = parser.parse_args()
     t0 = time.perf_counter()
     folder = tempfile.TemporaryDirectory(prefix="lekgotla-calls-")
-    con = build(Path(folder.name))
+    con = build(Path(folder.name), args.departments)
     rows = con.execute("SELECT count(*) FROM action_status").fetchall()[0][0]
     print(f"built {rows:,} action_status rows in {time.perf_counter() - t0:.1f} s")
 

@@ -1,6 +1,6 @@
 """Time every metrics call the dashboard's pages make, and every page, at 10k, 100k and 1M rows.
 
-A synthetic history (benchmarks/history.py: departments x 60 months x 170 actions, so 1, 10 and
+A synthetic history (tools/history.py: departments x 60 months x 170 actions, so 1, 10 and
 100 departments give about 10k, 100k and 1M current action_status rows) is built once per size
 into a cache folder. Each size is then measured in fresh child processes, with LEKGOTLA_DB on
 that file and LEKGOTLA_LOAD_SAMPLE_DATA=false:
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import re
@@ -39,24 +38,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-if Path(sys.path[0] or ".").resolve() == HERE:
-    sys.path.pop(0)  # benchmarks/ingest.py would shadow the ingest package
+if __package__ in (None, ""):  # run as `python benchmarks/pages.py`: import from the repo root
+    sys.path[0] = str(ROOT)
 
-
-def _sibling(name: str) -> Any:
-    """A module of benchmarks/ (not a package) loaded from its file."""
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", HERE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-history = _sibling("history")
+from tools import history  # noqa: E402
 
 SIZES = {"10k": 1, "100k": 10, "1M": 100}  # name -> departments (x 60 months x 170 actions)
 MONTHS, ACTIONS = 60, 170
@@ -99,6 +86,8 @@ def peak_rss_mb() -> float:
 
 def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]:
     """(page, call, function, args, kwargs) for what each page calls on the default sidebar."""
+    from presentation.export import table_bytes
+
     import metrics
     from dashboard.uploads import period_of, template_periods
     from ingest.access import CLI
@@ -153,10 +142,10 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
         ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
         # the page hands both downloads their bytes on every run (eager=True)
-        ("Explore", "table_bytes(table, csv)", lambda _c: metrics.table_bytes(table, "csv", "Actions"),
+        ("Explore", "table_bytes(table, csv)", lambda _c: table_bytes(table, "csv", "Actions"),
          (), {}),
         ("Explore", "table_bytes(table, xlsx)",
-         lambda _c: metrics.table_bytes(table, "xlsx", "Actions"), (), {}),
+         lambda _c: table_bytes(table, "xlsx", "Actions"), (), {}),
         ("Upload", "next_period(dept)", views.next_period, (dept,), {}),
         ("Upload", "build_template(dept, next)", build_template,
          (dept, period_of(template_period)), {"user": CLI}),
@@ -258,8 +247,8 @@ def _rss_now_mb() -> float:
 def child(kind: str, path: Path, repeat: int, timeout: float) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter (so each peak RSS is its own)."""
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--db", str(path), "--repeat", str(repeat),
-         "--timeout", str(timeout)],
+        [sys.executable, "-m", "benchmarks.pages", "--child", kind, "--db", str(path),
+         "--repeat", str(repeat), "--timeout", str(timeout)],
         capture_output=True, text=True, cwd=ROOT, check=False,
         env={**os.environ, "LEKGOTLA_DB": str(path), "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
     if out.returncode != 0:

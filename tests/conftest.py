@@ -71,10 +71,10 @@ def db_path(sample_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright (dashboard.screenshots.launch: the flags that keep
-    it off the network), one per module of browser tests."""
+    """Headless Debian Chromium through Playwright (tools.browser.launch: the flags that keep it
+    off the network), one per module of browser tests."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    from dashboard.screenshots import launch
+    from tools.browser import launch
 
     with sync_api.sync_playwright() as p:
         b = launch(p)

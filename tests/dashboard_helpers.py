@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -216,10 +215,3 @@ def finance_july_bad() -> bytes:
          "Kagiso Molefe", 150000, 90000, "01/04/2025", "31/07/2025", "In progress", 80, None,
          None],
     ])
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

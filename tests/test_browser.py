@@ -12,14 +12,9 @@ import pandas as pd
 import pytest
 from dashboard_helpers import finance_july, finance_july_bad
 
-from dashboard.screenshots import (
-    CHROMIUM,
-    DEMO_ROLE,
-    PAGES,
-    exceptions,
-    running_app,
-    settle,
-)
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.launch import running_app
+from tools.screenshots import DEMO_ROLE, PAGES
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,16 +3,14 @@ when there is too much to draw one by one, and that the words beside each chart 
 counts. Expected figures are worked out here from the data (metrics' per-action figures and a
 pandas count), not by the chart code under test.
 
-The history is benchmarks/history.py's synthetic one: 30 departments × 6 months × 170 actions
+The history is tools/history.py's synthetic one: 30 departments × 6 months × 170 actions
 (June 2021 holds about 5,000 actions in 630 objective × department pairs)."""
 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,21 +24,12 @@ import metrics
 from dashboard import charts
 from dashboard.auth import ROLE_LABELS
 from ingest import db
+from tools import history
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 PERIOD = "2021-06"  # the last month of the history
 DEPARTMENTS = 30
-
-
-def _history_module() -> Any:
-    spec = importlib.util.spec_from_file_location("benchmarks_history",
-                                                  ROOT / "benchmarks" / "history.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +42,7 @@ def fresh_caches() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def history_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("history") / "history.duckdb"
-    _history_module().build_file(path, DEPARTMENTS, 6, 170)
+    history.build_file(path, DEPARTMENTS, 6, 170)
     return path
 
 

@@ -5,15 +5,9 @@ neutralised strings (never a formula), and that text reads back unchanged when u
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
 import tomllib
-import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -36,6 +30,8 @@ from streamlit.testing.v1 import AppTest
 from ingest import db
 from ingest.cli import main
 from ingest.neutral import FORMULA_STARTS, neutral, unneutral
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.launch import running_app
 
 DISABLE = "client.disableDataExport"
 
@@ -66,13 +62,12 @@ def test_app_turns_it_off_when_started_without_the_config(
 # ---- in the browser ---------------------------------------------------------------------------
 
 browser_only = [pytest.mark.browser,
-                pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                    reason="Debian chromium is not installed")]
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from dashboard.screenshots import running_app
     with running_app(tmp_path_factory.mktemp("guarded") / "lekgotla.duckdb") as base:
         yield base
 
@@ -113,10 +108,9 @@ def toolbar_labels(page: Any) -> list[list[str]]:
     ("upload", "upload", "Upload", "demo_role=M%26E+team"),
 ])
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_no_table_offers_its_own_download(page: Any, url: str, tmp_path: Path, name: str,
                                           path: str, title: str, query: str) -> None:
-    from dashboard.screenshots import exceptions, settle
     page.goto(f"{url}/{path}?{query}")
     settle(page, title)
     if name == "upload":  # a file with errors: its problems are a table
@@ -136,54 +130,28 @@ def test_no_table_offers_its_own_download(page: Any, url: str, tmp_path: Path, n
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_started_from_another_folder_the_first_page_has_no_table_download(
         browser: Any, tmp_path: Path) -> None:
     # no .streamlit/config.toml is read from /tmp: the router turns it off before the first page
-    from dashboard.screenshots import exceptions, free_port, settle
-    port = free_port()
-    env = dict(os.environ, LEKGOTLA_DB=str(tmp_path / "lekgotla.duckdb"),
-               PYTHONPATH=str(ROOT))
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(tmp_path / "no-secrets.toml")],
-            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    assert proc.poll() is None, "the dashboard did not start"
-                    time.sleep(0.3)
-            context = browser.new_context(viewport={"width": 1440, "height": 900})
-            page = context.new_page()
-            page.goto(f"{base}/explore?dept=Finance")
-            settle(page, "Explore & export")
-            page.locator("[data-testid='stDataFrame']").first.wait_for()
-            settle(page)
-            assert not exceptions(page)
-            [labels] = toolbar_labels(page)
-            assert "Search" in labels and not any("CSV" in x for x in labels), labels
-            context.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running_app(tmp_path / "lekgotla.duckdb", cwd=tmp_path, address="127.0.0.1",
+                     secrets=tmp_path / "no-secrets.toml", env={"PYTHONPATH": str(ROOT)}) as base:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/explore?dept=Finance")
+        settle(page, "Explore & export")
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        settle(page)
+        assert not exceptions(page)
+        [labels] = toolbar_labels(page)
+        assert "Search" in labels and not any("CSV" in x for x in labels), labels
+        context.close()
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_explore_keeps_lekgotlas_own_downloads_for_roles_that_export(
         page: Any, url: str, tmp_path: Path) -> None:
-    from dashboard.screenshots import exceptions, settle
     page.goto(f"{url}/explore?dept=Finance&status=Completed&demo_role=M%26E+team")
     settle(page, "Explore & export")
     assert not exceptions(page)

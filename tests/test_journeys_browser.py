@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from dashboard.screenshots import CHROMIUM, exceptions, running_app, settle
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.launch import running_app
 
 pytestmark = [
     pytest.mark.browser,

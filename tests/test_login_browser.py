@@ -12,21 +12,15 @@ from typing import Any
 
 import pytest
 
-from dashboard.screenshots import (
-    CHROMIUM,
-    auth_secrets,
-    exceptions,
-    free_port,
-    running_app,
-    settle,
-)
-from dashboard.screenshots import log_in as sign_in
 from ingest import db
 from ingest.access import CLI
 from ingest.load import load_file
 from ingest.register import load_register
 from ingest.users import save_user
 from metrics.markup import JOINER
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.browser import log_in as sign_in
+from tools.launch import auth_secrets, free_port, running_app
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,15 +16,10 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
-from dashboard.screenshots import (
-    CHROMIUM,
-    DEMO_ROLE,
-    exceptions,
-    full_screenshot,
-    running_app,
-    settle,
-)
 from metrics.markup import JOINER
+from tools.browser import CHROMIUM, exceptions, full_screenshot, settle
+from tools.launch import running_app
+from tools.screenshots import DEMO_ROLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 import payload  # noqa: E402  (tests/data is no package)

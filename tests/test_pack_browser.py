@@ -15,8 +15,8 @@ from ingest.sample import load_sample_data
 from metrics.pack import build_pack
 from metrics.pack_html import pack_html
 from metrics.pack_pdf import CHARTS_DRAWN, html_to_pdf
+from tools.browser import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),

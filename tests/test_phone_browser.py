@@ -12,14 +12,9 @@ from typing import Any
 import pytest
 
 from dashboard import theme
-from dashboard.screenshots import (
-    CHROMIUM,
-    DEMO_ROLE,
-    PHONE,
-    exceptions,
-    running_app,
-    settle,
-)
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.launch import running_app
+from tools.screenshots import DEMO_ROLE, PHONE
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,4 +1,4 @@
-"""A large synthetic history of status reports, built in DuckDB, for the benchmarks.
+"""A large synthetic history of status reports, built in DuckDB, for benchmarks and scale tests.
 
 `build(con, departments=100, months=60, actions=170)` fills a migrated database with what
 `ingest.load` would have stored after loading every department's monthly report: the register
@@ -16,7 +16,7 @@ Completed with a completion date and a quality review. Some due dates are "TBC" 
 move later once or twice, some action texts are too short to be Specific, some objectives are
 not in the register.
 
-Run `python benchmarks/history.py PATH [--departments N --months N --actions N]` to write one.
+Run `python -m tools.history PATH [--departments N --months N --actions N]` to write one.
 """
 
 from __future__ import annotations

@@ -1,36 +1,24 @@
 """Start the dashboard on a fresh database, open every page in headless Chromium, and save a
 screenshot of each in docs/screenshots/ (the README shows them). Fails on any Streamlit exception.
 
-    python dashboard/screenshots.py [--out docs/screenshots] [--width 1440] [--only phone]
+    python -m tools.screenshots [--out docs/screenshots] [--width 1440] [--only phone]
 
 Overview, Department and Upload are also taken at a phone's width (PHONE, 390 px), as
 `<name>-phone.png`.
 
-The browser test (tests/test_browser.py) drives the app with the same helpers.
+The app is started by tools/launch.py and driven by tools/browser.py, as in the browser tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tools.browser import exceptions, full_screenshot, launch, log_in, settle
+from tools.launch import ROOT, auth_secrets, free_port, running_app
+
 # (file name of the screenshot, URL path, page title)
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("overview", "", "Overview"),
@@ -49,94 +37,6 @@ PHONE = 390
 PHONE_PAGES = ("overview", "department", "upload")
 # demo mode acts as an admin; a page for another role is opened as that role (URL parameter)
 DEMO_ROLE = {"upload": "demo_role=M%26E+team"}
-EXCEPTION = "[data-testid='stException']"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running_app(db_path: Path, port: int | None = None, timeout: float = 60,
-                secrets: Path | None = None, env: dict[str, str] | None = None
-                ) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` on `db_path`; yields the base URL, stops it after.
-
-    `secrets`: the secrets file to use instead of .streamlit/secrets.toml (login tests);
-    without it, none is read, so the app runs in demo mode whatever the folder holds."""
-    port = port or free_port()
-    env = dict(os.environ, LEKGOTLA_DB=str(db_path), **(env or {}))
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(secrets or Path(tempfile.gettempdir()) / "no-secrets.toml")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("The dashboard did not start:\n"
-                                   + log.read().decode(errors="replace")[-3000:])
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> None:
-    """Wait until the page's script has finished and its charts are drawn."""
-    if title is not None:
-        page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !Array.from(document.querySelectorAll('[data-testid=\"stStatusWidget\"]'))"
-        ".some(e => /running/i.test(e.innerText))", timeout=timeout_ms)
-    page.wait_for_timeout(600)
-    # no element still drawn as a grey placeholder (a run in progress after the first one)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
-                           timeout=timeout_ms)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".every(p => p.querySelector('.main-svg'))", timeout=timeout_ms)
-    page.wait_for_timeout(400)
-
-
-def exceptions(page: Any) -> list[str]:
-    """The text of every Streamlit exception block on the page."""
-    return [e.inner_text() for e in page.query_selector_all(EXCEPTION)]
-
-
-def full_screenshot(page: Any, path: Path, width: int) -> None:
-    """The whole page (Streamlit scrolls inside its main block, so grow the window to fit)."""
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }")
-    page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 7000))})
-    page.wait_for_timeout(700)
-    settle(page)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": 900})
-
-
-def launch(playwright: Any) -> Any:
-    """Headless Debian Chromium."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def capture_all(url: str, out: Path, width: int = 1440, names: tuple[str, ...] | None = None,
@@ -216,37 +116,6 @@ def capture_upload(url: str, out: Path, width: int = 1440) -> None:
             raise AssertionError("upload: Streamlit exception:\n" + "\n".join(found))
         full_screenshot(page, out / "upload-validation.png", width)
         browser.close()
-
-
-def log_in(page: Any, app_url: str, idp_url: str, email: str, verified: bool | None = True) -> None:
-    """From the login page through a local oidc-provider-mock's form and back to the app, as a
-    user whose token says `email_verified: verified` (None: no such claim, the mock's default)."""
-    claims: dict[str, Any] = {"email": email}
-    if verified is not None:
-        claims["email_verified"] = verified
-    request = urllib.request.Request(f"{idp_url}/users/{urllib.parse.quote(email)}", method="PUT",
-                                     data=json.dumps(claims).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the local mock provider)
-        pass
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{idp_url}/**")
-    page.fill("input[name=sub]", email)  # the mock provider's user: its email is the subject
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{app_url}/**")
-
-
-def auth_secrets(path: Path, app_port: int, idp_url: str) -> Path:
-    """A secrets file whose [auth] logs in with the identity provider at `idp_url`."""
-    path.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://localhost:{app_port}/oauth2callback"\n'
-        'cookie_secret = "local-test-cookie-secret-0123456789"\n'
-        'client_id = "lekgotla"\n'
-        'client_secret = "lekgotla-test-secret"\n'
-        f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
-    return path
 
 
 def capture_login(out: Path, width: int = 1440) -> None:

@@ -1,0 +1,120 @@
+"""Headless Chromium through Playwright, kept off the network, and what the tests, the benchmarks
+and the screenshots do with a page of the dashboard: wait until it has settled, read its
+Streamlit exceptions, take it whole, time it, log in through a local identity provider."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+# no sandbox in containers; nothing fetched in the background (updates, sync, first-run pages)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+EXCEPTION = "[data-testid='stException']"
+
+
+def launch(playwright: Any) -> Any:
+    """Headless Debian Chromium (with Playwright's async API, await what this returns)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> None:
+    """Wait until the page's script has finished and its charts are drawn."""
+    if title is not None:
+        page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !Array.from(document.querySelectorAll('[data-testid=\"stStatusWidget\"]'))"
+        ".some(e => /running/i.test(e.innerText))", timeout=timeout_ms)
+    page.wait_for_timeout(600)
+    # no element still drawn as a grey placeholder (a run in progress after the first one)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
+                           timeout=timeout_ms)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".every(p => p.querySelector('.main-svg'))", timeout=timeout_ms)
+    page.wait_for_timeout(400)
+
+
+def exceptions(page: Any) -> list[str]:
+    """The text of every Streamlit exception block on the page."""
+    return [e.inner_text() for e in page.query_selector_all(EXCEPTION)]
+
+
+def full_screenshot(page: Any, path: Path, width: int) -> None:
+    """The whole page (Streamlit scrolls inside its main block, so grow the window to fit)."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 7000))})
+    page.wait_for_timeout(700)
+    settle(page)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+# --- a clock in the page (the benchmarks) ------------------------------------------------------
+# A page has settled when its script is no longer running (the app's data-test-script-state), no
+# element is stale (Streamlit greys elements out while a run replaces them) and no spinner shows,
+# every Plotly chart has drawn its SVG, and nothing in the document has changed for QUIET_MS. Its
+# time is the moment of the last change, measured inside the page from navigation start or from
+# the click that changed a filter, so the quiet window that proves it settled is not counted.
+QUIET_MS = 400
+# Installed (context.add_init_script) before any of the page's own scripts: records the last
+# change of the document and the last click, in the page's own clock (ms since navigation start).
+CLOCK_JS = """
+(() => {
+  const lk = window.__lk = {last: performance.now(), changes: 0, click: null};
+  const watch = () => new MutationObserver(() => { lk.last = performance.now(); lk.changes++; })
+      .observe(document.documentElement, {subtree: true, childList: true, characterData: true,
+                                          attributes: true,
+                                          attributeFilter: ['data-stale', 'class', 'data-test-script-state']});
+  if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
+  document.addEventListener('click', () => { lk.click = performance.now(); }, true);
+})();
+"""
+# true once the page settled after `since` (page clock, ms)
+SETTLED_JS = """
+(since) => {
+  const lk = window.__lk;
+  if (!lk || lk.last <= since || !document.querySelector('h1')) return false;
+  if (performance.now() - lk.last < QUIET_MS) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSpinner"]')) return false;
+  return Array.from(document.querySelectorAll('.js-plotly-plot'))
+      .every(p => p.querySelector('.main-svg'));
+}
+""".replace("QUIET_MS", str(QUIET_MS))
+LAST_CHANGE_JS = "() => window.__lk.last"
+LAST_CLICK_JS = "() => window.__lk.click"
+
+
+def settled_after(page: Any, since: float, timeout_ms: int) -> float:
+    """Wait until a page with CLOCK_JS settled after `since` (page clock, ms); its last change,
+    in ms since navigation start."""
+    page.wait_for_function(SETTLED_JS, arg=since, timeout=timeout_ms, polling=50)
+    return float(page.evaluate(LAST_CHANGE_JS))
+
+
+# --- login through a local OpenID Connect provider (oidc-provider-mock) ------------------------
+
+def log_in(page: Any, app_url: str, idp_url: str, email: str, verified: bool | None = True) -> None:
+    """From the login page through a local oidc-provider-mock's form and back to the app, as a
+    user whose token says `email_verified: verified` (None: no such claim, the mock's default)."""
+    claims: dict[str, Any] = {"email": email}
+    if verified is not None:
+        claims["email_verified"] = verified
+    request = urllib.request.Request(f"{idp_url}/users/{urllib.parse.quote(email)}", method="PUT",
+                                     data=json.dumps(claims).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the local mock provider)
+        pass
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{idp_url}/**")
+    page.fill("input[name=sub]", email)  # the mock provider's user: its email is the subject
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/**")
