@@ -1,23 +1,20 @@
-"""Shared fixtures: an in-memory database and tiny workbooks made in code."""
+"""Fixtures every layer's tests share: an empty in-memory database, the sample data loaded once
+per run and copied per test, the hand-made metrics history, headless Chromium, and the running
+dashboard on the sample data.
+
+Helpers to import live in tests/support/ (and generated data in tests/data/); pyproject's
+`pythonpath` puts both on the path."""
 
 from __future__ import annotations
 
-import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from ingest import db
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
-REALDATA = ROOT.parent / "shared" / "realdata"
-
-HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated", "Budget spent",
-          "Start date", "Due date", "Status", "Percent complete", "Completion date", "Reason code"]
 
 
 @pytest.fixture
@@ -25,31 +22,6 @@ def con() -> Iterator[db.Connection]:
     connection = db.connect(":memory:")
     yield connection
     connection.close()
-
-
-def xlsx(rows: list[list[Any]], sheet: str = "Actions", extra_sheets: dict[str, list[list[Any]]] | None = None,
-         hidden: tuple[str, ...] = ()) -> bytes:
-    """Workbook bytes whose first sheet holds `rows` from A1."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r in rows:
-        ws.append(r)
-    for name, more in (extra_sheets or {}).items():
-        other = wb.create_sheet(name)
-        for r in more:
-            other.append(r)
-        if name in hidden:
-            other.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def report(actions: list[list[Any]], department: str = "Finance", period: str = "February 2025",
-           header: list[str] | None = None) -> bytes:
-    """A template-like report: metadata block on rows 1-2, blank row 3, header on row 4, actions from row 5."""
-    return xlsx([["Department", department], ["Reporting period", period], [], header or HEADER, *actions])
 
 
 @pytest.fixture(scope="session")
@@ -69,10 +41,29 @@ def db_path(sample_db: Path, tmp_path: Path) -> Path:
     return copy_db(sample_db, tmp_path)
 
 
+@pytest.fixture
+def sample_con(db_path: Path) -> Iterator[db.Connection]:
+    """A connection to this test's own copy of the sample database, for a test that changes it."""
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="module")
+def history() -> Iterator[db.Connection]:
+    """The hand-made history (tests/support/metrics_history.py) in memory, one per module, for the
+    tests that only read it."""
+    from metrics_history import build
+
+    connection = build(db.connect(":memory:"))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium through Playwright (tools.browser.launch: the flags that keep it
-    off the network), one per module of browser tests."""
+    off the network), one for the whole run: each test opens a context of its own."""
     sync_api = pytest.importorskip("playwright.sync_api")
     from tools.browser import launch
 
@@ -80,3 +71,30 @@ def browser() -> Iterator[Any]:
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def sample_app(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard running (demo mode) on a copy of the sample database, one for the whole run,
+    for browser tests that only read; its base URL."""
+    from dashboard_helpers import copy_db
+
+    from tools.launch import running_app
+
+    with running_app(copy_db(sample_db, tmp_path_factory.mktemp("sample-app"))) as base:
+        yield base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _components_scanned_once() -> Iterator[None]:
+    """Each new AppTest scans every installed package's metadata for Streamlit components; the
+    installed packages do not change during a run, so the first scan's answer serves them all."""
+    if "streamlit.testing.v1" not in sys.modules:  # no AppTest in this run
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(manifest_scanner, "scan_component_manifests", lambda *a, **kw: list(found))
+        yield

@@ -1,0 +1,516 @@
+"""The dashboard through Streamlit's AppTest: every page renders, and the numbers it shows for a
+filter are the ones worked out by hand from sample_data/README.md (not by calling metrics)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from dashboard_helpers import (
+    PAGES,
+    Downloads,
+    app,
+    clear_caches,
+    finance_july,
+    finance_july_bad,
+    metric_values,
+    texts,
+    workbook,
+)
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+import metrics
+from ingest import db, mappings_store
+from ingest.access import CLI
+from ingest.load import load_file
+from ingest.mapping import mapping_from_dict
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _periods(path: Path) -> list[str]:
+    con = db.connect(path)
+    try:
+        return [str(p) for p in metrics.list_periods(con)["period"]]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_exception(page: str, db_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, page)
+    assert not at.exception, at.exception
+    title = {"explore": "Explore & export", "department": "Department",
+             "review_pack": "Review pack"}.get(page, page.title())
+    assert at.title[0].value == title
+    # the sidebar filters are drawn on every page they affect (issue 12 point 10: not on Upload,
+    # Settings, Users and Audit), opening on June, the latest month all 7 departments reported
+    keys = {w.key for w in at.sidebar.selectbox}
+    if page in ("upload", "settings", "users", "audit"):
+        assert "period" not in keys
+    else:
+        assert at.selectbox(key="period").value == "2025-06"
+
+
+def test_overview_tiles_for_the_whole_organisation(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    tiles = metric_values(at)
+    # June 2025: 73 rows, none Cancelled, Completed 7+6+4+5+7+5+6 = 40; the plan carries over two
+    # Completed actions the June reports leave out (HR 3.1, last reported in February, and
+    # Strategy 2, last in March) → 75 actions, 42 Completed → 42/75 = 56.0%
+    assert tiles["Completion"] == "56.0%"
+    # 6 actions without a register objective (ICT-07 SO11, OPS-08 SO12, ICT-11, MC-09,
+    # Strategy 4, and HR 3.1 carried, which names none) → 69/75 = 92.0%; all 7 reported → 100.0%
+    assert tiles["Alignment"] == "92.0%"
+    assert tiles["Submission rate"] == "100.0%"
+    assert len(at.metric) == 10
+    # each tile shows its change since May: completion was 31/73 rows (README: 6+4+3+3+7+3+5)
+    # plus the same two carried Completed actions → 33/75
+    completion = next(m for m in at.metric if m.label == "Completion")
+    assert completion.delta == "+12.0 pp"  # 42/75 − 33/75 = 9/75 = 12.0 points
+
+
+def test_department_filter_by_widget_key(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    at.multiselect(key="dept").set_value(["Finance"]).run()
+    assert not at.exception
+    # Finance June: 11 rows, 7 Completed → 63.6%
+    assert metric_values(at)["Completion"] == "63.6%"
+    at.selectbox(key="period").set_value("2025-03").run()
+    # Finance March: 9 rows, 3 Completed → 33.3%
+    assert metric_values(at)["Completion"] == "33.3%"
+
+
+def test_quarter_view_takes_the_last_month_with_data(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch)
+    at.button_group(key="view").set_value("Quarter").run()
+    at.selectbox(key="period").set_value("2025-Q1").run()
+    assert not at.exception
+    # Q1 → March: 64 rows, OPS-07 Cancelled → 63, plus HR 3.1 carried Completed from February
+    # → 64 actions; Completed 3+2+1+2+3+2+3 = 16, +1 → 17/64 = 26.6%
+    assert metric_values(at)["Completion"] == "26.6%"
+    assert "Q1 2025" in texts(at)
+
+
+def test_filters_come_from_the_url_and_survive_a_page_change(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, query={"period": "March 2025", "dept": "Finance"})
+    assert metric_values(at)["Completion"] == "33.3%"
+    at.switch_page(PAGES["department"]).run()
+    assert not at.exception
+    assert at.selectbox(key="period").value == "2025-03"
+    assert at.multiselect(key="dept").value == ["Finance"]
+    assert at.selectbox(key="department").value == "Finance"
+    assert metric_values(at)["Completion"] == "33.3%"
+    assert at.query_params["period"] == "March 2025"
+
+
+def test_alignment_lists_the_objective_without_action(db_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "alignment")
+    assert metric_values(at)["Alignment"] == "92.0%"  # 69/75, as on Overview
+    # 9 of the 10 objectives have an action: SO5 has none
+    assert metric_values(at)["Objective coverage"] == "90.0%"
+    frames = [df.value for df in at.dataframe]
+    no_action = next(f for f in frames if "objective" in f.columns and "pillar" in f.columns)
+    assert list(no_action["objective_id"]) == ["SO5"]
+    orphans = next(f for f in frames if "action_id" in f.columns and "source_row" in f.columns
+                   and len(f) == 6)
+    # HR 3.1, carried over from February, names no objective either
+    assert set(orphans["action_id"]) == {"ICT-07", "OPS-08", "ICT-11", "MC-09", "4", "3.1"}
+
+
+def test_slippage_counts_the_rescheduled_actions(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "slippage")
+    assert not at.exception
+    # README: ICT-01, OPS-02, Strategy 3, FIN-04, LC-03 moved later
+    assert metric_values(at)["Rescheduled"] == "5"
+    moved = next(df.value for df in at.dataframe if "moves" in df.value.columns)
+    by_id = dict(zip(moved["action_id"], moved["moves"], strict=True))
+    assert by_id == {"ICT-01": 2, "OPS-02": 2, "3": 1, "FIN-04": 1, "LC-03": 1}
+
+
+def test_department_page_traces_figures_to_their_cells(db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "department")
+    at.selectbox(key="department").set_value("Information Technology").run()
+    at.selectbox(key="action").set_value("ICT-01").run()
+    assert not at.exception
+    # IT June: 11 rows, 5 Completed → 45.5%
+    assert metric_values(at)["Completion"] == "45.5%"
+    trail = next(df.value for df in at.dataframe if "upload_id" in df.value.columns)
+    assert list(trail["period"]) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+                                     "2025-06"]
+    assert trail["file_name"].iloc[-1] == "Information Technology_2025-06.xlsx"
+    assert set(trail["sheet"]) == {"Actions"}
+    assert trail["source_row"].iloc[-1] == 2
+
+
+def test_submissions_show_the_missing_report(db_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "submissions")
+    at.selectbox(key="period").set_value("2025-04").run()
+    assert not at.exception
+    tiles = metric_values(at)
+    # Legal and Compliance did not report for April: 6 of 7 → 85.7%
+    assert tiles["Submission rate"] == "85.7%"
+    assert tiles["Missing"] == "1"
+    quality = next(df.value for df in at.dataframe if "stale_actions" in df.value.columns)
+    states = dict(zip(quality["department"], quality["state"], strict=True))
+    assert states["Legal and Compliance"] == "missing"
+    # HR 2.1 is stale in April (30% in Feb, Mar and Apr)
+    assert dict(zip(quality["department"], quality["stale_actions"], strict=True))[
+        "Human Resources"] == 1
+
+
+def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "explore")
+    at.multiselect(key="dept").set_value(["Finance"]).run()
+    at.multiselect(key="status").set_value(["Completed"]).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    # Finance June: 7 Completed
+    assert len(shown) == 7
+    csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
+    assert len(csv) == 7
+    # headed as the table on screen (metrics.labels): status is "Reported status", and so on
+    assert set(csv["Reported status"]) == {"Completed"}
+    assert set(csv["Action ID"]) == set(shown["action_id"])
+    # every reported field and every per-action figure, not only the columns shown
+    for column in ("Comments", "Risk", "Mitigation", "Slip (days)", "Computed RAG", "Row"):
+        assert column in csv.columns
+    xlsx = load_workbook(io.BytesIO(downloads.named(".xlsx")))
+    assert xlsx["Actions"].max_row == 8  # header + 7
+
+
+def test_exports_neutralise_formula_looking_text(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    [outcome] = load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    con.close()
+    assert outcome.status == "accepted"
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "explore")
+    at.selectbox(key="period").set_value("2025-07").run()
+    assert not at.exception
+    csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
+    comments = dict(zip(csv["Action ID"], csv["Comments"], strict=True))  # the table's headers
+    assert comments["FIN-04"] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert comments["FIN-05"] == "'+27 11 555 0100"
+    assert comments["FIN-07"] == "'-5% variance"
+    assert comments["FIN-03"] == "On track"
+    sheet = load_workbook(io.BytesIO(downloads.named(".xlsx")))["Actions"]
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("Comments")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://example.com\",\"click\")" in cells
+    assert all(not str(v).startswith(("=", "+", "-", "@")) for v in cells if v is not None)
+
+
+def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "4"
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    errors = problems[problems["severity"] == "error"]
+    assert sorted(errors["cell"]) == ["A6", "A7", "I5", "J6"]
+    assert "Fix these cells and upload again" in texts(at)
+    assert not [b for b in at.button if b.key == "commit"]
+    # the annotated workbook marks the bad cells
+    marked = load_workbook(io.BytesIO(downloads.named("-problems.xlsx")))
+    assert marked["Actions"]["I5"].comment is not None
+    assert "2025-07" not in _periods(db_path)
+
+
+def test_load_valid_rows_only_is_an_explicit_choice(db_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    skip = next(c for c in at.checkbox if str(c.key).startswith("skip-"))
+    skip.check().run()
+    # rows 5, 6 and 7 all have errors → every row would be left out, so nothing can load
+    assert metric_values(at)["Rows left out"] == "3"
+    assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_good_upload_commits_on_confirmation_and_shows_on_overview(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
+    assert not at.exception
+    assert at.selectbox(key=next(s.key for s in at.selectbox
+                                 if str(s.key).startswith("dept-"))).value == "Finance"
+    changes = next(df.value for df in at.dataframe if "change" in df.value.columns)
+    # the 7 completed actions the report leaves out stay in the plan: no change, not "dropped"
+    assert not {"dropped action", "not reported (carried forward)"} & set(changes["change"])
+    assert "2025-07" not in _periods(db_path)  # nothing stored before the commit
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert "Finance, July 2025: 4 actions stored" in texts(at)
+    assert "already the report in force" in texts(at)
+    at.switch_page(PAGES["overview"]).run()
+    at.selectbox(key="period").set_value("2025-07").run()
+    # only Finance reported for July: 4 rows (FIN-03 and FIN-04 Completed) and June's 7 Completed
+    # actions carried over → 11 actions, 9 Completed → 81.8%
+    assert metric_values(at)["Completion"] == "81.8%"
+    assert "2025-07" in _periods(db_path)
+
+
+def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mapping = mapping_from_dict({
+        "columns": {"action_id": "Project Code", "action": "Project Title", "status": "RAG",
+                    "percent_complete": "Done so far"},
+        "values": {"status": {"Green": "In progress", "Red": "Delayed", "Blue": "Completed"}},
+    }, "tracker")
+    con = db.connect(db_path)
+    mappings_store.save_mapping(con, CLI, "tracker", mapping)
+    con.close()
+    data = workbook([
+        ["Project Code", "Project Title", "RAG", "Done so far"],
+        ["P-1", "Build the new regional service centre", "Green", 40],
+        ["P-2", "Retire the legacy switchboard", "Blue", 100],
+    ], sheet="Tracker")
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("Operations_2025-07.xlsx", data, XLSX)).run()
+    assert metric_values(at)["Errors"] != "0"  # read with the synonyms, the headers are unknown
+    how = next(s for s in at.selectbox if str(s.key).startswith("how-"))
+    how.set_value("tracker").run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "0"
+    at.button(key="commit").click().run()
+    assert "Operations, July 2025: 2 actions stored" in texts(at)
+
+
+def test_template_for_the_next_period_holds_the_open_actions(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "upload")
+    assert at.selectbox(key="template_period").value == "2025-07"
+    sheet = load_workbook(io.BytesIO(downloads.named("Finance_2025-07.xlsx")))["Actions"]
+    rows = [r for r in sheet.iter_rows(min_row=7) if r[0].value]
+    # Finance June: 11 actions, 7 Completed → the 4 open ones to update, then the 7 completed
+    # earlier, locked (the whole plan)
+    assert [r[0].value for r in rows[:4]] == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
+    assert [r[9].value for r in rows[4:]] == ["Completed"] * 7
+    assert not rows[0][1].protection.locked and all(r[1].protection.locked for r in rows[4:])
+
+
+def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "settings")
+    assert not at.exception
+    at.number_input(key="setting-red_slip_days").set_value(45)
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    assert "Saved: Red slip days." in texts(at)
+    con = db.connect(db_path)
+    assert db.setting(con, "red_slip_days") == 45
+    con.close()
+
+
+def test_a_fresh_empty_database_gets_the_sample_data(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(tmp_path / "new.duckdb", monkeypatch)
+    assert not at.exception
+    assert metric_values(at)["Completion"] == "56.0%"  # 42/75, as in the Overview test
+
+
+def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_LOAD_SAMPLE_DATA", "false")
+    path = tmp_path / "empty.duckdb"
+    for page in PAGES:
+        clear_caches()
+        at = app(path, monkeypatch, page)
+        assert not at.exception, page
+        if page not in ("upload", "settings", "users", "audit"):
+            assert "No status reports are loaded yet" in texts(at), page
+
+
+def test_interactive_mapping_reads_a_foreign_workbook_and_is_saved_by_name(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = workbook([
+        ["Quarterly tracker"], [],
+        ["Project Code", "Project Title", "RAG", "Done so far"],
+        ["P-1", "Build the new regional service centre", "Green", 40],
+        ["P-2", "Retire the legacy switchboard", "Blue", 100],
+    ], sheet="Tracker")
+    key = hashlib.sha256(data).hexdigest()[:12]
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("Operations_2025-07.xlsx", data, XLSX)).run()
+    at.selectbox(key=f"how-{key}").set_value("A new mapping…").run()
+    assert not at.exception
+    # the header row is found (row 3); nothing maps yet, so it asks for the required columns
+    assert at.number_input(key=f"map-{key}-header-Tracker").value == 3
+    assert "Choose the header for action_id, action, status" in texts(at)
+    columns = at.data_editor(key=f"map-{key}-columns-Tracker-3").value
+    row = {c: i for i, c in enumerate(columns["column"])}
+    at.session_state[f"map-{key}-columns-Tracker-3"] = {
+        "edited_rows": {row["action_id"]: {"header": "Project Code"},
+                        row["action"]: {"header": "Project Title"},
+                        row["status"]: {"header": "RAG"},
+                        row["percent_complete"]: {"header": "Done so far"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    values = at.data_editor(key=f"map-{key}-status-RAG").value
+    index = {v: i for i, v in enumerate(values["value"])}
+    at.session_state[f"map-{key}-status-RAG"] = {
+        "edited_rows": {index["Green"]: {"status": "In progress"},
+                        index["Blue"]: {"status": "Completed"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["Errors"] == "0"
+    at.text_input(key=f"map-{key}-name").set_value("Quarterly tracker").run()
+    at.button(key=f"map-{key}-save").click().run()
+    assert "Saved as “Quarterly tracker”" in texts(at)
+    con = db.connect(db_path)
+    saved = mappings_store.get_mapping(con, "Quarterly tracker")
+    con.close()
+    assert saved is not None
+    assert saved.columns["action_id"] == "Project Code"
+    assert saved.header_row == 3
+    assert saved.status("Blue") == "Completed"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, page, query={
+        "view": "Quarter", "period": "Q1 2025", "dept": ["Finance", "Operations"],
+        "obj": ["SO3", "SO4"]})
+    assert not at.exception, at.exception
+    if page in ("upload", "settings", "users", "audit"):
+        return  # no sidebar filters there (issue 12 point 10)
+    assert at.selectbox(key="period").value == "2025-Q1"
+    assert at.multiselect(key="obj").value == ["SO3", "SO4"]
+
+
+@pytest.mark.parametrize("page", ["overview", "alignment", "slippage", "department", "explore"])
+def test_an_objective_without_actions_gives_an_empty_state(
+        page: str, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SO5 (revenue diversification) has no action in any department
+    at = app(db_path, monkeypatch, page, query={"obj": "SO5"})
+    assert not at.exception, at.exception
+    assert "No action" in texts(at) or "no actions" in texts(at), texts(at)
+
+
+def test_department_without_a_report_for_the_month(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "department", query={"period": "April 2025"})
+    at.selectbox(key="department").set_value("Legal and Compliance").run()
+    assert not at.exception
+    assert "Legal and Compliance has no actions for April 2025" in texts(at)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", b"PK\x03\x04 this is not a workbook", XLSX)).run()
+    assert not at.exception
+    problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
+    assert "damaged" in problems["message"].iloc[0]
+    assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_settings_upload_the_strategy_register(db_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "settings")
+    assert "Register in force: version 1" in texts(at)
+    bad = workbook([["objective_id", "objective"], ["SO1", "Something"]], sheet="Goals")
+    at.file_uploader(key="register_file").set_value(("register.xlsx", bad, XLSX)).run()
+    assert not at.exception
+    problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
+    assert "no sheet named 'Objectives'" in problems["message"].iloc[0]
+    assert "nothing was loaded" in texts(at)
+    good = (Path(__file__).resolve().parents[2] / "sample_data" /
+            "strategy_register.xlsx").read_bytes()
+    at.file_uploader(key="register_file").set_value(("strategy_register.xlsx", good, XLSX)).run()
+    assert "10 objectives and 7 departments read" in texts(at)
+    at.button(key="load-register").click().run()
+    assert not at.exception
+    assert "Register version 2 is now in force." in texts(at)
+    assert "Register in force: version 2" in texts(at)
+
+
+def _values(array: Any) -> list[Any]:
+    """A Plotly array as sent: a list, or numbers packed as {"dtype", "bdata": base64}."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _rag_bars(at: AppTest) -> dict[str, dict[str, int]]:
+    """The Overview's RAG-by-department chart as the browser receives it: RAG -> department ->
+    actions."""
+    [chart] = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    return {t["name"]: dict(zip(_values(t["y"]), _values(t["x"]), strict=True))
+            for t in chart["data"]}
+
+
+def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart is built once per data version and filters and shared by every session
+    (Data.figure): a new report, or another period, draws it anew."""
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    at = app(db_path, monkeypatch, "overview")
+    at.selectbox(key="period").set_value("2025-06").run()
+    june = _rag_bars(at)
+    assert set(june["Red"]) > {"Finance"}  # every department reported June
+    at.selectbox(key="period").set_value("2025-07").run()
+    july = _rag_bars(at)
+    assert july != june
+    # July: only Finance reported, 4 rows with FIN-03 and FIN-04 Completed, and June's 7 Completed
+    # actions carried over: 11 actions, 9 Complete
+    assert sum(july[rag]["Finance"] for rag in july) == 11 and july["Complete"]["Finance"] == 9
+    # a correction: FIN-05 Completed too -> 3 Complete, in this session and in a new one
+    wb = load_workbook(io.BytesIO(finance_july()))
+    ws = wb.active
+    assert ws is not None
+    row = next(r for r in ws.iter_rows() if r[0].value == "FIN-05")
+    row[8].value, row[9].value, row[10].value = "Completed", 100, "28/07/2025"
+    out = io.BytesIO()
+    wb.save(out)
+    [outcome] = load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    con.close()
+    at.run()
+    assert _rag_bars(at)["Complete"]["Finance"] == 10
+    other = app(db_path, monkeypatch, "overview")
+    other.selectbox(key="period").set_value("2025-07").run()
+    assert _rag_bars(other) == _rag_bars(at)
+
+
+def test_default_period_is_the_latest_month_most_departments_reported(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    con.close()
+    at = app(db_path, monkeypatch)
+    # July has 1 of 7 departments reported: leadership opens on June, which all 7 reported
+    assert at.selectbox(key="period").value == "2025-06"
+    assert metric_values(at)["Completion"] == "56.0%"  # June's 42/75, as in the Overview test
+    assert "July 2025" in at.selectbox(key="period").options  # still there to choose
+    at.button_group(key="view").set_value("Quarter").run()
+    assert at.selectbox(key="period").value == "2025-Q2"  # June's quarter

@@ -1,0 +1,306 @@
+"""Issue 12 points 6 and 10: checking a draft on Upload is not a rejection (only a failed file that
+is submitted stands, and only while the month has no accepted report), and the words people read:
+no warning beside an error on the same cell, plurals, months in words, thresholds that contradict
+each other refused, no raw "None", and the "What to do" column wraps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import tokenize
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from dashboard_helpers import (
+    PAGES,
+    app,
+    finance_july,
+    finance_july_bad,
+    texts,
+    workbook,
+)
+from openpyxl import load_workbook
+from testdata import HEADER, ROOT, report
+
+import metrics
+from ingest import db
+from ingest.access import CLI
+from ingest.audit import audit
+from ingest.errors import SettingsError
+from ingest.load import load_file
+from ingest.parse import Options, parse_file
+from ingest.settings import check_all
+from ingest.settings_store import change_setting, change_settings
+from ingest.words import period_words, plural
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GOOD = ["FIN-01", "Roll out the new procurement system", "SO1", "T. Mokoena", 10000, 5000,
+        dt.date(2025, 1, 6), dt.date(2025, 3, 31), "In progress", 40, None, None]
+
+
+def row(**changes: Any) -> list[Any]:
+    """A valid action row of the template's HEADER, with some cells changed (by header)."""
+    values = dict(zip(HEADER, GOOD, strict=True)) | changes
+    return [values[h] for h in HEADER]
+
+
+def quality(path: Path, period: str, department: str) -> dict[str, Any]:
+    """Submissions' data-quality row of a department-month, from metrics.report_quality."""
+    con = db.connect(path)
+    try:
+        table = metrics.report_quality(con, metrics.Filters(period, (department,)))
+    finally:
+        con.close()
+    return table.set_index("period").loc[period].to_dict()
+
+
+def audit_entries(path: Path, action: str) -> list[tuple[Any, ...]]:
+    con = db.connect(path)
+    try:
+        return con.execute("SELECT actor, outcome, department, period, detail FROM audit_log "
+                           "WHERE action = $a ORDER BY audit_id", {"a": action}).fetchall()
+    finally:
+        con.close()
+
+
+def shown(element: Any) -> list[list[str]]:
+    """A table's cells as the browser's grid writes them: a missing value as the table's
+    placeholder, which Streamlit leaves at "None" unless the page sets one."""
+    placeholder = element.proto.placeholder if element.proto.HasField("placeholder") else "None"
+
+    def cell(v: Any) -> str:
+        missing = v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+        return placeholder if missing else str(v)
+
+    return [[cell(v) for v in r] for r in element.value.itertuples(index=False)]
+
+
+def table(at: Any, *columns: str) -> Any:
+    """The first st.dataframe element whose table has these columns."""
+    return next(df for df in at.dataframe if set(columns) <= set(df.value.columns))
+
+
+# ---- point 6: checking a draft is not a rejection ------------------------------------------------
+
+def test_a_checked_draft_then_the_fixed_file_leaves_no_rejection(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    assert not at.exception
+    assert "4 errors found" in texts(at)  # the repeated ID on both its rows
+    assert not [b for b in at.button if b.key == "commit"]
+    at.run()  # reruns log the check once
+    # the check is in the audit log, with its error count; nothing is held against Finance
+    [check] = audit_entries(db_path, "check")
+    assert check[:4] == ("demo", "failed", "Finance", "2025-07")
+    assert json.loads(check[4])["errors"] == 4
+    assert quality(db_path, "2025-07", "Finance")["rejected"] == 0
+    # the fixed file, committed
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert "Finance, July 2025: 4 actions stored, 1 warning." in texts(at)  # FIN-04 overspent
+    # Submissions' data quality for Finance in July: 0 rejected, late (submitted now, after 7 Aug)
+    at.switch_page(PAGES["submissions"]).run()
+    at.selectbox(key="period").set_value("2025-07").run()
+    assert not at.exception
+    rows = table(at, "department", "rejected").value.set_index("department")
+    assert rows.loc["Finance", "rejected"] == 0
+    assert rows.loc["Finance", "state"] in ("on time", "late")
+    assert metric_value(at, "Rejected only") == "0"
+    # the Audit page shows the check, its month in words and no "None"
+    admin = app(db_path, monkeypatch, "audit", role="admin")
+    log = table(admin, "actor", "outcome")
+    cells = shown(log)
+    checks = [r for r in cells if r[3] == "check"]
+    assert checks and checks[0][6] == "July 2025" and "errors: 4" in checks[0][7]
+    assert not any(c == "None" or "None" in c for r in cells for c in r)
+
+
+def metric_value(at: Any, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_failed_file_submitted_stands_until_a_valid_report_is_accepted(con: db.Connection) -> None:
+    load_file(con, report([row(), row(**{"Action ID": "FIN-02", "Status": "Maybe"})]),
+              "Finance_2025-02.xlsx")  # the CLI's load: a submission, recorded
+    before = metrics.report_quality(con, metrics.Filters("2025-02", ("Finance",))).iloc[0]
+    assert (before["state"], before["rejected"], before["versions"]) == ("rejected", 1, 0)
+    [o] = load_file(con, report([row()]), "Finance_2025-02.xlsx")
+    assert o.status == "accepted"
+    after = metrics.report_quality(con, metrics.Filters("2025-02", ("Finance",))).iloc[0]
+    # a valid report came: the rejection no longer stands (the file stays in the upload history)
+    assert after["state"] in ("on time", "late") and after["rejected"] == 0
+    assert con.execute("SELECT count(*) FROM uploads WHERE status = 'rejected'").fetchall() == [(1,)]
+
+
+def test_recording_a_failed_submission_on_upload_is_explicit(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    assert "Nothing is recorded against the department for a check" in texts(at)
+    at.button(key="record-rejection").click().run()
+    assert not at.exception
+    assert "recorded as the failed submission for Finance, July 2025" in texts(at)
+    july = quality(db_path, "2025-07", "Finance")
+    assert (july["state"], july["rejected"]) == ("rejected", 1)
+    assert [e[1] for e in audit_entries(db_path, "upload")][-1] == "rejected"
+
+
+# ---- point 10: wording and consistency -----------------------------------------------------------
+
+CONTRADICTIONS = [  # (a row with an error on one cell, the cell, the warning it used to carry)
+    (row(Status="Maybe", **{"Percent complete": 100}), "I5", "should it be Completed?"),
+    (row(Status="Completed", **{"Percent complete": 100, "Completion date": "32/13/2025"}), "K5",
+     "Completed without a completion date"),
+    (row(Status="At risk", **{"Reason code": "Zebra"}), "L5", "without a reason"),
+]
+
+
+@pytest.mark.parametrize(("action", "cell", "warning"), CONTRADICTIONS,
+                         ids=["status", "completion_date", "reason_code"])
+def test_no_warning_beside_an_error_on_the_same_cell(action: list[Any], cell: str,
+                                                     warning: str) -> None:
+    parsed = parse_file(report([action]), "Finance_2025-02.xlsx", Options())
+    assert [p.cell for p in parsed.errors] == [cell]
+    assert not [p.message for p in parsed.warnings if p.cell == cell]
+    assert not any(warning in p.message for p in parsed.problems)
+
+
+def test_a_warning_on_another_cell_of_the_row_stays() -> None:
+    # an error on the status cell; over-spending is about another cell, and still said
+    parsed = parse_file(report([row(Status="Maybe", **{"Budget spent": 20000})]),
+                        "Finance_2025-02.xlsx", Options())
+    assert [p.cell for p in parsed.errors] == ["I5"]
+    assert [p.cell for p in parsed.warnings] == ["F5"]
+
+
+def test_plural_and_period_words() -> None:
+    assert [plural(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
+    assert plural(1, "error") == "1 error" and plural(3, "entry") == "3 entries"
+    assert plural(1200, "row") == "1,200 rows"
+    assert [period_words(p) for p in ("2025-07", "2025-Q3", None, "")] == [
+        "July 2025", "Q3 2025", "", ""]
+
+
+def test_outcomes_count_in_words(con: db.Connection) -> None:
+    [one] = load_file(con, report([row(Status="Completed", **{"Percent complete": 100})]),
+                      "Finance_2025-02.xlsx")
+    # one action; one warning (Completed without a completion date)
+    assert one.message == "Finance, February 2025: 1 action stored, 1 warning."
+    [two] = load_file(con, report([row(), row(**{"Action ID": "FIN-02"})]), "Finance_2025-03.xlsx",
+                      period="2025-03")
+    assert two.message == "Finance, March 2025: 2 actions stored, 0 warnings."
+    [bad] = load_file(con, report([row(Status="Maybe")], period="April 2025"), "x.xlsx")
+    assert bad.message == "Rejected: 1 error; nothing was stored."
+
+
+def _strings(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open("rb") as f:
+        for tok in tokenize.tokenize(f.readline):
+            if tok.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1)):
+                yield tok.start[0], tok.string
+
+
+def test_no_message_counts_with_an_s_in_brackets() -> None:
+    found = [f"{p.relative_to(ROOT)}:{line}: {text}"
+             for folder in ("ingest", "metrics", "dashboard") for p in sorted((ROOT / folder).rglob("*.py"))
+             for line, text in _strings(p) if "(s)" in text and not text.lstrip("rbuf").startswith('"""')]
+    assert not found, "\n".join(found)
+
+
+def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -> None:
+    # Red below -25 pp, Amber below -10 pp (the defaults): Amber must stay above Red
+    with pytest.raises(SettingsError, match=r"Amber schedule variance \(-30 pp\) must be above Red "
+                                            r"schedule variance \(-25 pp\)"):
+        change_setting(con, CLI, "amber_schedule_variance", -30)
+    with pytest.raises(SettingsError, match="Red schedule variance"):
+        change_setting(con, CLI, "red_schedule_variance", -5)
+    with pytest.raises(SettingsError, match="On time day must be a day from 1 to 28"):
+        change_setting(con, CLI, "on_time_day", 31)
+    with pytest.raises(SettingsError, match="Red slip days must be 0 days or more"):
+        change_setting(con, CLI, "red_slip_days", -1)
+    assert db.stored_settings(con) == {}  # nothing saved
+    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings'").fetchall() == [(0,)]
+    # moved together in one form, Red and Amber agree: saved, each audited
+    assert change_settings(con, CLI, {"red_schedule_variance": -40, "amber_schedule_variance": -30}) \
+        == {"red_schedule_variance": -40.0, "amber_schedule_variance": -30.0}
+    assert db.setting(con, "amber_schedule_variance") == -30.0
+    # and refused whole when they do not
+    with pytest.raises(SettingsError):
+        change_settings(con, CLI, {"red_slip_days": 20, "amber_schedule_variance": -50})
+    assert db.setting(con, "red_slip_days") == 30
+
+
+def test_contradicting_thresholds_from_the_environment_stop_the_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_AMBER_SCHEDULE_VARIANCE", "-40")
+    with pytest.raises(SettingsError, match="must be above Red"):
+        check_all()
+
+
+def test_the_settings_page_says_why_it_refuses_thresholds(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "settings")
+    at.number_input(key="setting-amber_schedule_variance").set_value(-30.0)
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    assert "Not saved." in texts(at) and "must be above Red schedule variance" in texts(at)
+    con = db.connect(db_path)
+    assert db.setting(con, "amber_schedule_variance") == -10.0
+    con.close()
+    # both moved in the one form: saved
+    at.number_input(key="setting-red_schedule_variance").set_value(-40.0)
+    at.button[0].click()
+    at.run()
+    assert "Saved: Red schedule variance, Amber schedule variance." in texts(at)
+
+
+def test_audit_details_never_read_none(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    audit(con, CLI, "export", "ok", rows=3, applied={"from": None, "departments": [None, "Finance"]},
+          period="2025-06", file=None)
+    con.close()
+    at = app(db_path, monkeypatch, "audit", role="admin")
+    cells = shown(table(at, "actor", "outcome"))
+    export = next(r for r in cells if r[3] == "export")
+    assert (export[6], export[7]) == ("June 2025", "rows: 3 · applied: departments: Finance")
+    assert not any("None" in c for r in cells for c in r)
+
+
+def test_the_change_summary_shows_a_dash_not_none(db_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # July: Finance's open actions as in June, and one new action (no "before")
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(finance_july())).active.iter_rows()]
+    rows.append(["FIN-20", "Publish the procurement plan for next year", "SO4", "Ruan Pretorius",
+                 10000, 0, "01/07/2025", "30/09/2025", "Not started", 0, None, None])
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(("Finance_2025-07.xlsx", workbook(rows), XLSX)).run()
+    cells = shown(table(at, "change", "before", "after"))
+    new = next(r for r in cells if r[0] == "FIN-20")
+    assert new[2:] == ["new action", "—", "Not started"]
+    assert not any(c == "None" for r in cells for c in r)
+
+
+def test_what_to_do_wraps(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    problems = table(at, "severity", "message")
+    longest = int(problems.value["message"].str.len().max())
+    assert longest > 100  # "'Maybe' is not a status: use Not started, …"
+    # the grid wraps a cell's text only in rows taller than 4rem (64 px)
+    assert problems.proto.row_height > 64
+    assert list(problems.proto.column_order)[:3] == ["severity", "cell", "message"]
+    # and no warning sits beside the error on I5 ('Maybe' at 100%)
+    i5 = problems.value[problems.value["cell"] == "I5"]
+    assert list(i5["severity"]) == ["error"]

@@ -1,0 +1,159 @@
+"""The `python -m ingest` contract of SPEC §6: exit codes, --json shape, template, annotate, backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from testdata import ROOT, SAMPLE, report
+
+from ingest import db
+from ingest.cli import main
+from ingest.load import load_file
+from ingest.register import load_register
+
+GOOD = ["FIN-01", "Roll out the new procurement system", "SO1", "T. Mokoena", 10000, 5000,
+        dt.date(2025, 1, 6), dt.date(2025, 3, 31), "In progress", 40, None, None]
+BAD = GOOD[:8] + ["Doing it"] + GOOD[9:]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ingest", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(report([BAD]))
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook at all")
+    return {"good": good, "bad": bad, "junk": junk}
+
+
+def test_validate_exit_codes_and_json(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nodb = ["--db", str(tmp_path / "none.duckdb")]
+    assert main(["validate", str(files["good"]), *nodb]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(files["bad"]), "--json", *nodb]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"department", "period", "rows", "errors", "warnings"}
+    assert (out["department"], out["period"], out["rows"]) == ("Finance", "2025-02", 1)
+    assert out["errors"] == [{"sheet": "Actions", "row": 5, "column": "I", "header": "Status", "value": "Doing it",
+                              "message": "'Doing it' is not a status: use Not started, In progress, At risk, "
+                                         "Delayed, On hold, Completed or Cancelled."}]
+    assert main(["validate", str(files["junk"]), *nodb]) == 2
+    assert main(["validate", str(tmp_path / "missing.xlsx"), *nodb]) == 2
+    assert main(["validate", str(files["good"]), "--period", "Smarch", *nodb]) == 2
+    assert not (tmp_path / "none.duckdb").exists(), "validate never writes"
+
+
+def test_load_continues_after_a_rejected_file(files: dict[str, Path], tmp_path: Path) -> None:
+    dbp = str(tmp_path / "l.duckdb")
+    r = run("load", str(files["bad"]), str(files["good"]), "--db", dbp)
+    assert r.returncode == 1
+    assert "bad.xlsx: Rejected: 1 error; nothing was stored." in r.stdout
+    assert "cell I5, column 'Status'" in r.stdout
+    assert "Finance_2025-02.xlsx: Finance, February 2025: 1 action stored" in r.stdout
+    con = db.connect(dbp)
+    assert con.execute("SELECT status, count(*) FROM uploads GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("accepted", 1), ("rejected", 1)]
+    con.close()
+
+
+def test_annotate_marks_the_bad_cell(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "annotated.xlsx"
+    assert main(["annotate", str(files["bad"]), "--out", str(out), "--db", str(tmp_path / "x.duckdb")]) == 1
+    wb = load_workbook(out)
+    cell = wb["Actions"]["I5"]
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    assert cell.comment.text.startswith("ERROR: 'Doing it' is not a status")
+    summary = wb["Lekgotla problems"]
+    assert [c.value for c in summary[2]][:4] == ["error", "Actions", "I5", "Status"]
+    assert main(["annotate", str(files["good"]), "--out", str(tmp_path / "ok.xlsx"),
+                 "--db", str(tmp_path / "x.duckdb")]) == 0
+
+
+def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) -> None:
+    dbp = tmp_path / "t.duckdb"
+    con = db.connect(dbp)
+    load_register(con, (SAMPLE / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx")
+    for p in sorted((SAMPLE / "reports").glob("Finance_2025-0[1-6].xlsx")):
+        load_file(con, p.read_bytes(), p.name)
+    open_before = con.execute(
+        "SELECT action_id FROM action_status WHERE department = 'Finance' AND period = '2025-06' AND is_current "
+        "AND status NOT IN ('Completed', 'Cancelled') ORDER BY source_row").fetchall()
+    done_before = con.execute(
+        "SELECT action_id FROM action_status WHERE department = 'Finance' AND period = '2025-06' AND is_current "
+        "AND status = 'Completed' ORDER BY source_row").fetchall()
+    con.close()
+    out = tmp_path / "Finance_2025-07.xlsx"
+    assert main(["template", "--department", "finance", "--period", "2025-07", "--out", str(out), "--db", str(dbp)]) == 0
+
+    wb = load_workbook(out)
+    ws = wb["Actions"]
+    assert wb["Lists"].sheet_state == "hidden"
+    assert (ws["A2"].value, ws["B2"].value, ws["B3"].value) == ("Department", "Finance", "July 2025")
+    ids = [ws.cell(row=r, column=1).value for r in range(7, 7 + len(open_before))]
+    assert ids == [r[0] for r in open_before]
+    assert ws.protection.sheet and ws["A7"].protection.locked and not ws["B7"].protection.locked
+    # below them, locked and greyed, the 7 actions completed earlier: the whole plan
+    done = range(7 + len(open_before), 7 + len(open_before) + len(done_before))
+    assert [ws.cell(row=r, column=1).value for r in done] == [r[0] for r in done_before]
+    assert all(ws.cell(row=r, column=c).protection.locked for r in done for c in (1, 2, 10, 11))
+    assert {ws.cell(row=r, column=10).value for r in done} == {"Completed"}
+    assert ws.cell(row=done[0], column=2).fill.start_color.rgb.endswith("E7E6E6")
+    new = done[-1] + 1
+    assert not ws.cell(row=new, column=1).protection.locked  # room for new actions
+    lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["J"].startswith("=Lists!$A$2")  # status drop-down
+    assert lists["C"].startswith("=Lists!$B$2")  # objective drop-down
+    assert lists["Q"].startswith("=Lists!$C$2") and lists["U"].startswith("=Lists!$D$2")
+
+    # the department head fills it in: every open action progresses, a new one is added
+    ws.cell(row=2 + 2, column=2, value=dt.date(2025, 8, 5))  # Date submitted
+    for r in range(7, 7 + len(open_before)):
+        ws.cell(row=r, column=10, value="In progress")
+        ws.cell(row=r, column=11, value=50)
+        ws.cell(row=r, column=21, value=None)
+    for col, value in ((1, "FIN-99"), (2, "Publish the mid-year budget review report"), (3, "SO1"),
+                       (10, "Not started"), (11, 0)):
+        ws.cell(row=new, column=col, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    out.write_bytes(buf.getvalue())
+    r = run("load", str(out), "--db", str(dbp))
+    assert r.returncode == 0, r.stdout + r.stderr
+    con = db.connect(dbp)
+    n = con.execute("SELECT count(*), min(submitted_at) FROM uploads u WHERE period = '2025-07' AND is_current").fetchall()
+    assert n == [(1, dt.datetime(2025, 8, 5))]
+    rows = con.execute("SELECT count(*) FILTER (WHERE carried_from_upload IS NULL), count(*) "
+                       "FROM action_status WHERE period = '2025-07' AND is_current").fetchall()
+    # every row of the template is read: the open ones filled in, the 7 Completed ones as they were,
+    # and the new action; nothing left to carry over
+    assert rows == [(len(open_before) + len(done_before) + 1,) * 2]
+    con.close()
+
+
+def test_backup_and_restore(tmp_path: Path) -> None:
+    dbp = tmp_path / "live.duckdb"
+    con = db.connect(dbp)
+    load_file(con, report([GOOD]), "Finance_2025-02.xlsx")
+    backup = tmp_path / "backup.duckdb"
+    from ingest.backup import backup as do_backup
+
+    do_backup(con, backup)  # while the live connection is open
+    con.execute("DELETE FROM action_status")
+    con.close()
+    assert main(["restore", str(backup), "--db", str(dbp)]) == 0
+    con = db.connect(dbp)
+    assert con.execute("SELECT action_id FROM action_status").fetchall() == [("FIN-01",)]
+    con.close()

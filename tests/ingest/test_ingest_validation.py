@@ -1,0 +1,336 @@
+"""One small bad file per failure mode of SPEC §2.4, with the exact message and cell asserted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from testdata import HEADER, report, xlsx
+
+from ingest.locate import Register
+from ingest.parse import Options, parse_file
+from ingest.problems import Problem
+
+GOOD = ["FIN-01", "Roll out the new procurement system", "SO1", "T. Mokoena", 10000, 5000,
+        dt.date(2025, 1, 6), dt.date(2025, 3, 31), "In progress", 40, None, None]
+
+
+def row(**changes: object) -> list[object]:
+    values = dict(zip(HEADER, GOOD, strict=True))
+    for key, value in changes.items():
+        header = next(h for h in HEADER if h.lower() == key.replace("_", " "))
+        values[header] = value
+    return [values[h] for h in HEADER]
+
+
+def parse(data: bytes, name: str = "report.xlsx", **kw: object) -> tuple[list[Problem], list[Problem]]:
+    parsed = parse_file(data, name, Options(**kw))  # type: ignore[arg-type]
+    return parsed.errors, parsed.warnings
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, [p.describe() for p in problems]
+    return problems[0]
+
+
+def test_a_valid_report_has_no_errors() -> None:
+    errors, warnings = parse(report([row()]))
+    assert errors == [] and warnings == []
+
+
+def test_missing_required_column_names_the_header_row() -> None:
+    header = [h for h in HEADER if h != "Status"]
+    good = [v for h, v in zip(HEADER, GOOD, strict=True) if h != "Status"]
+    e = only(parse(report([good], header=header))[0])
+    assert (e.sheet, e.row, e.header) == ("Actions", 4, "status")
+    assert e.message == "The required column 'status' is missing from the header row (row 4). Add a column headed 'Status'."
+
+
+def test_empty_required_cell() -> None:
+    e = only(parse(report([row(action=None)]))[0])
+    assert (e.row, e.column, e.header, e.message) == (5, "B", "Action", "This cell is required: fill it in.")
+
+
+def test_duplicate_action_id_points_at_both_rows() -> None:
+    errors, _ = parse(report([row(), row(action="Second action with a proper name")]))
+    assert [(e.row, e.column) for e in errors] == [(5, "A"), (6, "A")]
+    assert errors[0].message == "Action ID 'FIN-01' is used more than once (also row 6): give each action its own ID."
+
+
+def test_unparseable_status() -> None:
+    e = only(parse(report([row(status="Doing it")]))[0])
+    assert (e.row, e.column, e.header, e.value) == (5, "I", "Status", "Doing it")
+    assert e.message.startswith("'Doing it' is not a status: use Not started, In progress")
+
+
+def test_impossible_date() -> None:
+    e = only(parse(report([row(due_date="31/02/2025")]))[0])
+    assert (e.row, e.column, e.header) == (5, "H", "Due date")
+    assert e.message == "31/02/2025 is not a real date (February 2025 has 28 days)."
+
+
+def test_negative_money() -> None:
+    e = only(parse(report([row(budget_spent="R -500")]))[0])
+    assert (e.row, e.column) == (5, "F")
+    assert "cannot be negative" in e.message
+
+
+def test_start_after_due() -> None:
+    e = only(parse(report([row(start_date=dt.date(2025, 4, 1))]))[0])
+    assert (e.row, e.column, e.header) == (5, "G", "Start date")
+    assert e.message == "The start date 2025-04-01 is after the due date 2025-03-31: correct one of them."
+
+
+def test_completion_after_period_end() -> None:
+    e = only(parse(report([row(status="Completed", percent_complete=100,
+                               completion_date=dt.date(2025, 3, 3))]))[0])
+    assert (e.row, e.column, e.header) == (5, "K", "Completion date")
+    assert "after the end of the reporting period (February 2025)" in e.message
+
+
+def test_percent_outside_range() -> None:
+    e = only(parse(report([row(percent_complete=140)]))[0])
+    assert (e.row, e.column) == (5, "J")
+    assert "0" in e.message and "100" in e.message
+
+
+def test_too_many_rows() -> None:
+    rows = [row(action_id=f"A{i}") for i in range(6)]
+    e = only(parse(report(rows), max_rows=5)[0])
+    assert e.message == "The sheet has 6 action rows, more than the 5 allowed: split the report."
+
+
+def test_every_problem_is_reported_in_one_pass() -> None:
+    errors, _ = parse(report([row(status="??"), row(action_id="FIN-02", due_date="soon"),
+                              row(action_id="FIN-03", percent_complete=-3)]))
+    assert [(e.row, e.column) for e in errors] == [(5, "I"), (6, "H"), (7, "J")]
+
+
+def test_unknown_department_against_the_register() -> None:
+    reg = Register(1, {"finance": "Finance"}, frozenset({"SO1"}))
+    e = only(parse(report([row()], department="Catering"), register=reg)[0])
+    assert e.message.startswith("Department 'Catering' is not in the strategy register (Finance).")
+
+
+def test_department_matched_ignoring_case_and_punctuation() -> None:
+    reg = Register(1, {"humanresources": "Human Resources"}, frozenset())
+    parsed = parse_file(report([row()], department="human-resources"), "x.xlsx", Options(register=reg))
+    assert parsed.departments == ["Human Resources"]
+
+
+def test_department_and_period_from_file_name() -> None:
+    data = xlsx([HEADER, row()])
+    parsed = parse_file(data, "Human Resources_2025-03.xlsx", Options())
+    assert parsed.departments == ["Human Resources"] and parsed.period is not None
+    assert parsed.period.key == "2025-03"
+
+
+def test_unknown_period_says_how_to_give_it() -> None:
+    e = only(parse(xlsx([HEADER, row()]), "report.xlsx", department="Finance")[0])
+    assert e.message.startswith("The reporting period is unknown.")
+
+
+def test_no_header_row() -> None:
+    e = only(parse(xlsx([["just", "some"], ["text", "here"]]))[0])
+    assert e.message.startswith("No header row found in sheet 'Actions'")
+
+
+def test_formula_without_cached_value_names_the_cell() -> None:
+    data = report([row(budget_spent="=F1*2")])  # openpyxl writes a formula with no cached value
+    e = only(parse(data)[0])
+    assert (e.row, e.column, e.header) == (5, "F", "Budget spent")
+    assert e.message.startswith("This cell holds a formula with no saved value")
+
+
+def test_hidden_sheets_are_never_read() -> None:
+    data = xlsx([["nothing here"]], sheet="Cover", extra_sheets={"Actions": [HEADER, row()]}, hidden=("Actions",))
+    e = only(parse(data, "Finance_2025-02.xlsx")[0])
+    assert "No header row" in e.message
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "start"),
+    [
+        (b"", "x.xlsx", "x.xlsx is empty (0 bytes)."),
+        (b"hello, this is text", "x.xlsx", "x.xlsx is not an Excel workbook even though its name ends in .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.xls", "old.xls is an old Excel 97-2003 (.xls) workbook."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx", "locked.xlsx is protected with a password"),
+        (b"PK\x03\x04" + b"\0" * 40, "cut.xlsx", "cut.xlsx is damaged or incomplete"),
+    ],
+)
+def test_file_level_errors(data: bytes, name: str, start: str) -> None:
+    parsed = parse_file(data, name, Options())
+    assert parsed.unreadable
+    assert only(parsed.errors).message.startswith(start)
+
+
+def test_zip_bomb_is_refused_before_parsing() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "0" * 5_000_000)
+    parsed = parse_file(buf.getvalue(), "bomb.xlsx", Options(max_uncompressed=1_000_000))
+    assert "unpacks to 5 MB, more than the 1 MB allowed" in only(parsed.errors).message
+
+
+def test_file_over_the_upload_limit() -> None:
+    parsed = parse_file(report([row()]), "big.xlsx", Options(max_bytes=1000))
+    assert "more than the 0 MB upload limit" in only(parsed.errors).message or "upload limit" in parsed.errors[0].message
+
+
+# --- warnings: the file loads, each warning names its cell
+
+
+def test_unknown_column_is_a_warning_and_kept() -> None:
+    parsed = parse_file(report([row() + ["blue"]], header=HEADER + ["Colour"]), "x.xlsx", Options())
+    w = only(parsed.warnings)
+    assert (w.row, w.column, w.header) == (4, "M", "Colour")
+    assert parsed.reports[0].frame["extra"].iloc[0] == '{"Colour": "blue"}'
+
+
+def test_unknown_objective_against_the_register() -> None:
+    reg = Register(1, {}, frozenset({"SO2"}))
+    w = only(parse(report([row()]), register=reg)[1])
+    assert (w.row, w.column) == (5, "C")
+    assert w.message == "Objective 'SO1' is not in the strategy register: check the objective ID."
+
+
+def test_overspend_warning() -> None:
+    w = only(parse(report([row(budget_spent=12000)]))[1])
+    assert (w.row, w.column) == (5, "F")
+
+
+def test_completed_below_100_is_stored_as_100() -> None:
+    parsed = parse_file(report([row(status="Done", percent_complete=80, completion_date=dt.date(2025, 2, 20))]),
+                        "x.xlsx", Options())
+    w = only(parsed.warnings)
+    assert (w.column, w.message) == ("J", "Completed but 80% complete: stored as 100%.")
+    assert parsed.reports[0].frame["percent_complete"].iloc[0] == 100.0
+
+
+def test_completed_without_completion_date() -> None:
+    w = only(parse(report([row(status="Completed", percent_complete=100)]))[1])
+    assert (w.column, w.message) == ("K", "Completed without a completion date: add the date it was completed.")
+
+
+def test_hundred_percent_but_not_completed() -> None:
+    w = only(parse(report([row(percent_complete=100)]))[1])
+    assert w.column == "I" and "should it be Completed?" in w.message
+
+
+def test_totals_row_skipped_with_warning() -> None:
+    parsed = parse_file(report([row(), ["Total", None, None, None, 10000]]), "x.xlsx", Options())
+    w = only(parsed.warnings)
+    assert (w.row, w.message) == (6, "Totals row skipped: totals are computed by Lekgotla.")
+    assert len(parsed.reports[0].frame) == 1
+
+
+def test_fractional_percent_column() -> None:
+    parsed = parse_file(report([row(percent_complete=0.4), row(action_id="B", percent_complete=0.75)]),
+                        "x.xlsx", Options())
+    w = only(parsed.warnings)
+    assert w.column == "J" and "read as fractions" in w.message
+    assert list(parsed.reports[0].frame["percent_complete"]) == [40.0, 75.0]
+
+
+def test_at_risk_without_reason() -> None:
+    w = only(parse(report([row(status="At risk")]))[1])
+    assert (w.column, w.message) == ("L", "At risk without a reason: choose a reason code.")
+
+
+def test_skip_invalid_rows_keeps_the_rest() -> None:
+    parsed = parse_file(report([row(), row(action_id="FIN-02", status="??")]), "x.xlsx",
+                        Options(skip_invalid_rows=True))
+    rep = parsed.reports[0]
+    assert rep.skipped_rows == [6]
+    assert list(rep.frame["action_id"]) == ["FIN-01"]
+
+
+# --- regressions found in review
+
+
+def test_blank_department_cell_in_a_consolidated_file_is_an_error_not_a_department() -> None:
+    data = xlsx([["Department", "Action ID", "Action", "Status"],
+                 ["Finance", "F1", "Pay suppliers within thirty days", "In progress"],
+                 [None, "F2", "Move payroll to the new system", "In progress"],
+                 ["FINANCE", "F3", "Close the books on time", "Completed"]])
+    parsed = parse_file(data, "tracker_2025-02.xlsx", Options())
+    e = only(parsed.errors)
+    assert (e.row, e.column, e.value) == (3, "A", None)
+    assert e.message == "The department is empty: every row of a consolidated report needs one."
+    assert parsed.departments == ["Finance"]  # 'FINANCE' is the same department
+
+
+def test_a_report_with_no_action_rows_is_rejected() -> None:
+    e = only(parse(xlsx([["Action ID", "Action", "Status"]]), "Finance_2025-06.xlsx")[0])
+    assert e.message == "There are no action rows under the header (row 1): add the actions, one per row."
+
+
+def test_excel_error_cells_are_reported() -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(report([row()])))
+    cell = wb["Actions"]["J5"]
+    cell.value, cell.data_type = "#DIV/0!", "e"
+    buf = io.BytesIO()
+    wb.save(buf)
+    e = only(parse(buf.getvalue())[0])
+    assert (e.row, e.column, e.header, e.value) == (5, "J", "Percent complete", "#DIV/0!")
+
+
+def test_formula_error_is_located_past_styled_empty_cells() -> None:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    wb = load_workbook(io.BytesIO(report([row(completion_date=None, reason_code="=1+1")])))
+    wb["Actions"]["K5"].font = Font(bold=True)  # written as <c r="K5" s="1"/>
+    buf = io.BytesIO()
+    wb.save(buf)
+    e = only(parse(buf.getvalue())[0])
+    assert (e.row, e.column) == (5, "L")
+
+
+def test_errors_are_all_listed_even_without_a_period() -> None:
+    errors, _ = parse(xlsx([HEADER, row(status="Bogus")]), "report.xlsx", department="Finance")
+    assert [e.message.split(":")[0] for e in errors] == ["The reporting period is unknown. Put 'Reporting period | February 2025' above the header, name the file like Finance_2025-02.xlsx, or choose the period when uploading.".split(":")[0], "'Bogus' is not a status"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('columns = "x"', "[columns] must be a table"),
+        ('sheet = 5', "sheet must be text in quotes"),
+        ('[defaults]\nstatus = "Bogus"', "[defaults] status: 'Bogus' is not a status"),
+        ('[columns]\nwhatever = "A"', "[columns] names 'whatever', which is not a Lekgotla column"),
+        ('colour = "red"', "unknown key ['colour']"),
+    ],
+)
+def test_mapping_mistakes_are_named(toml: str, message: str) -> None:
+    from ingest.errors import IngestError
+    from ingest.mapping import parse_mapping
+
+    with pytest.raises(IngestError) as err:
+        parse_mapping(toml, "m")
+    assert message in err.value.message
+
+
+def test_semicolon_csv_with_commas_in_text() -> None:
+    data = "Action ID;Action;Status\n1;Fix roads, bridges, drains, and culverts;In progress\n".encode("cp1252")
+    parsed = parse_file(data, "Finance_2025-02.csv", Options())
+    assert parsed.errors == [] and parsed.rows == 1
+
+
+def test_annotating_a_csv_keeps_formula_text_as_text() -> None:
+    from openpyxl import load_workbook
+
+    from ingest.annotate import annotate
+
+    name = "A_very_long_department_status_report_name_Finance_2025-02.csv"
+    data = b"Action ID,Action,Status\nF1,=HYPERLINK(\"http://x\"),Doing it\n"
+    parsed = parse_file(data, name, Options())
+    wb = load_workbook(io.BytesIO(annotate(data, name, parsed.problems)))
+    ws = wb[wb.sheetnames[1]]
+    assert ws["C2"].comment is not None and "not a status" in ws["C2"].comment.text
+    assert ws["B2"].data_type == "s"

@@ -1,0 +1,208 @@
+"""The plan carries over from month to month (issue 12, SPEC §5): an action, once reported, stays in
+its department's plan until a report marks it Cancelled. Every expected value is worked by hand."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from testdata import ROOT, report
+
+from ingest import db
+from ingest.access import CLI
+from ingest.load import change_summary, load_file, options_for
+from ingest.parse import parse_file
+from metrics.actions import action_figures
+from metrics.filters import Filters
+from metrics.kpis import kpis
+
+JAN = [
+    # header on row 4: A1 is row 5, A2 row 6, A3 row 7
+    ["A1", "Pay suppliers within thirty days", "SO1", "Thandi", 100, 40, "01/01/2025", "31/03/2025",
+     "In progress", 40, None, None],
+    ["A2", "Close the audit findings register", "SO1", "Thandi", 200, 200, "01/01/2025", "31/01/2025",
+     "Completed", 100, "20/01/2025", None],
+    ["A3", "Train the accounts payable clerks", "SO1", "Sipho", 50, 10, "01/01/2025", "15/02/2025",
+     "In progress", 20, None, None],
+]
+A1_FEB = ["A1", "Pay suppliers within thirty days", "SO1", "Thandi", 100, 60, "01/01/2025", "31/03/2025",
+          "In progress", 60, None, None]
+A3_CANCELLED = ["A3", "Train the accounts payable clerks", "SO1", "Sipho", 50, 10, "01/01/2025",
+                "15/02/2025", "Cancelled", 20, None, "Scope changed"]
+
+
+def _load(con: db.Connection, rows: list[list[object]], period: str, name: str, **options: object) -> list:
+    outcomes = load_file(con, report(rows, period=period), name, **options)
+    assert [o.status for o in outcomes] == ["accepted"], [o.message for o in outcomes]
+    return outcomes
+
+
+def _feb(con: db.Connection) -> dict:
+    return kpis(con, Filters(period="2025-02", departments=("Finance",)))
+
+
+def test_completed_and_open_actions_left_out_stay_in_the_plan(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    k = _feb(con)
+    # A = A1 (reported), A2 (carried, Completed), A3 (carried, open): 3 actions, not 1
+    assert k["actions"] == 3
+    assert k["completion_rate"] == pytest.approx(1 / 3)  # A2 of three
+    assert k["mean_progress"] == pytest.approx((60 + 100 + 20) / 3)  # = 60
+    # A3 is open and was due 15 Feb, before period_end 28 Feb: one overdue of three
+    assert k["overdue_rate"] == pytest.approx(1 / 3)
+    assert k["on_time_rate"] == pytest.approx(1.0)  # A2 completed 20 Jan, due 31 Jan
+    # spent 60 + 200 + 10 over allocated 100 + 200 + 50
+    assert k["budget_utilisation"] == pytest.approx(270 / 350)
+
+
+def test_carried_row_points_to_the_report_it_was_last_read_from(con: db.Connection) -> None:
+    jan = _load(con, JAN, "January 2025", "fin-jan.xlsx")[0]
+    feb = _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")[0]
+    rows = action_figures(con, Filters(period="2025-02", departments=("Finance",))).set_index("action_id")
+    assert list(rows["carried_forward"].sort_index()) == [False, True, True]
+    assert rows.at["A1", "upload_id"] == feb.upload_id and rows.at["A1", "file_name"] == "fin-feb.xlsx"
+    for aid, row in (("A2", 6), ("A3", 7)):
+        assert rows.at[aid, "upload_id"] == jan.upload_id
+        assert rows.at[aid, "file_name"] == "fin-jan.xlsx"
+        assert rows.at[aid, "source_row"] == row
+    assert rows.at["A3", "percent_complete"] == 20 and rows.at["A3", "rag"] == "Red"  # overdue
+
+
+def test_an_open_action_left_out_is_flagged_at_upload(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    feb = _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")[0]
+    carried = [p for p in feb.problems if p.value == "A3"]
+    assert len(carried) == 1 and carried[0].severity == "warning"
+    assert "not reported in February 2025" in carried[0].message
+    assert "Report it, or mark it Cancelled with a reason" in carried[0].message
+    assert not [p for p in feb.problems if p.value == "A2"]  # a Completed action is never a problem
+    assert feb.warnings == 1
+    stored = db.scalar(con, "SELECT warning_count FROM uploads WHERE upload_id = $u", {"u": feb.upload_id})
+    assert stored == 1
+
+
+def test_change_summary_says_carried_not_dropped(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    parsed = parse_file(report([A1_FEB], period="February 2025"), "fin-feb.xlsx", options_for(con))
+    changes = change_summary(con, parsed.reports[0])
+    gone = changes[changes["action_id"].isin(["A2", "A3"])]
+    # A3 (open) is not reported, carried forward; A2 (Completed) is no change at all
+    assert gone[["action_id", "change"]].values.tolist() == [["A3", "not reported (carried forward)"]]
+    assert "dropped action" not in set(changes["change"])
+
+
+def test_cancelled_leaves_the_plan(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB, A3_CANCELLED], "February 2025", "fin-feb.xlsx")
+    mar = _load(con, [A1_FEB], "March 2025", "fin-mar.xlsx")[0]
+    k = kpis(con, Filters(period="2025-03", departments=("Finance",)))
+    # March: A1 reported, A2 carried as Completed; A3 was Cancelled in February and is not carried
+    assert k["actions"] == 2 and k["completion_rate"] == pytest.approx(1 / 2)
+    assert mar.warnings == 0
+
+
+def test_a_late_action_cannot_be_deleted_away(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    _load(con, [A1_FEB], "March 2025", "fin-mar.xlsx")
+    rows = action_figures(con, Filters(period="2025-03", departments=("Finance",))).set_index("action_id")
+    # A3 still carried from January (its last report), overdue since 15 Feb: slip 31 Mar - 15 Feb = 44 days
+    assert rows.at["A3", "carried_forward"] and rows.at["A3", "overdue"]
+    assert rows.at["A3", "slip_days"] == 44
+
+
+def test_out_of_order_backfill_and_correction_rebuild_the_carried_rows(con: db.Connection) -> None:
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    assert _feb(con)["actions"] == 1  # nothing reported before February yet
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")  # backfilled: February now carries A2 and A3
+    assert _feb(con)["actions"] == 3
+    # February corrected to report A3 as done: it is read, not carried
+    a3_done = ["A3", "Train the accounts payable clerks", "SO1", "Sipho", 50, 50, "01/01/2025", "15/02/2025",
+               "Completed", 100, "14/02/2025", None]
+    _load(con, [A1_FEB, a3_done], "February 2025", "fin-feb-v2.xlsx")
+    k = _feb(con)
+    assert k["actions"] == 3 and k["completion_rate"] == pytest.approx(2 / 3)  # A2 and A3
+    carried = db.scalar(con, "SELECT count(*) FROM action_status WHERE is_current AND period = '2025-02' "
+                             "AND carried_from_upload IS NOT NULL")
+    assert carried == 1  # A2 only
+
+
+def test_portfolio_snapshot_absence_means_left(con: db.Connection) -> None:
+    _load(con, JAN, "January 2025", "fin-jan.xlsx", absent_actions="left")
+    parsed = parse_file(report([A1_FEB], period="February 2025"), "x.xlsx", options_for(con))
+    changes = change_summary(con, parsed.reports[0], "left")
+    assert changes.loc[changes["change"] == "left the plan", "action_id"].tolist() == ["A2", "A3"]
+    feb = _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx", absent_actions="left")[0]
+    k = _feb(con)
+    assert k["actions"] == 1 and k["completion_rate"] == 0  # A1 only, as the snapshot says
+    assert feb.warnings == 0
+
+
+def test_cli_absent_actions_flag(tmp_path: Path) -> None:
+    dbp = tmp_path / "t.duckdb"
+    jan, feb = tmp_path / "jan.xlsx", tmp_path / "feb.xlsx"
+    jan.write_bytes(report(JAN, period="January 2025"))
+    feb.write_bytes(report([A1_FEB], period="February 2025"))
+    for f in (jan, feb):
+        r = subprocess.run([sys.executable, "-m", "ingest", "load", str(f), "--db", str(dbp),
+                            "--absent-actions", "left"], capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+    con = db.connect(dbp)
+    try:
+        assert _feb(con)["actions"] == 1
+        assert db.scalar(con, "SELECT count(*) FROM uploads WHERE absent_actions = 'left'") == 2
+    finally:
+        con.close()
+
+
+def test_template_only_month_keeps_finance_completion(sample_con: db.Connection) -> None:
+    """Issue 12's steps on the sample data: Finance's July template, date submitted filled in, loaded."""
+    from ingest.template import build_template
+
+    con = sample_con
+    june = kpis(con, Filters(period="2025-06", departments=("Finance",)))
+    assert june["actions"] == 11 and june["completion_rate"] == pytest.approx(7 / 11)
+    from ingest.dates import Period
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 7), user=CLI)))
+    ws = wb["Actions"]
+    assert ws["A4"].value == "Date submitted"
+    ws["B4"] = datetime(2025, 8, 5)
+    out = io.BytesIO()
+    wb.save(out)
+    load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    july = kpis(con, Filters(period="2025-07", departments=("Finance",)))
+    # the 4 open actions reported unchanged + the 7 completed ones carried: 7 of 11, as in June
+    assert july["actions"] == 11
+    assert july["completion_rate"] == pytest.approx(7 / 11)
+    assert july["budget_utilisation"] == pytest.approx(june["budget_utilisation"])
+
+
+def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> None:
+    from metrics.quality import report_quality
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    q = report_quality(con, Filters(period="2025-02", period_from="2025-01", departments=("Finance",)))
+    # January reported everything; February left out A2 (Completed: not counted) and A3 (open)
+    assert q.set_index("period")["not_reported"].to_dict() == {"2025-01": 0, "2025-02": 1}
+    assert q.set_index("period").at["2025-02", "row_count"] == 1
+
+
+def test_default_month_is_the_latest_most_departments_reported(con: db.Connection) -> None:
+    from metrics.catalogue import reporting, settled_month
+
+    for dept in ("Finance", "Operations", "Legal"):
+        _load(con, [A1_FEB], "January 2025", f"{dept}-jan.xlsx", department=dept)
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx", department="Finance")
+    # no register: the three departments that ever reported are expected; February has 1 of 3
+    assert settled_month(con) == "2025-01"
+    feb = reporting(con).set_index("period").loc["2025-02"]
+    assert (feb["reported"], feb["missing"], feb["expected"]) == (["Finance"], ["Legal", "Operations"], 3)
+    _load(con, [A1_FEB], "February 2025", "ops-feb.xlsx", department="Operations")
+    assert settled_month(con) == "2025-02"  # 2 of 3 is a majority

@@ -1,0 +1,353 @@
+"""The review pack (SPEC §7): the workbook's sheets, figures, formats and neutralised text; the HTML
+report's stamp, sections and offline promise; reproducibility; the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from dashboard_helpers import finance_july
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from testdata import SAMPLE
+
+import metrics
+from dashboard import theme
+from ingest import db
+from ingest.load import load_file
+from metrics.cli import main
+from metrics.pack import ReviewPack, build_pack, write_pack
+from metrics.pack_html import pack_html
+from metrics.pack_pdf import PdfUnavailable, html_to_pdf
+from metrics.pack_xlsx import pack_xlsx
+
+DEPARTMENTS = ["Finance", "Human Resources", "Information Technology", "Legal and Compliance",
+               "Marketing and Communications", "Operations", "Strategy and Planning"]
+Q2 = metrics.Filters("2025-Q2")
+
+
+
+@pytest.fixture(scope="module")
+def con(sample_db: Path) -> Iterator[db.Connection]:
+    connection = db.connect(sample_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def pack(con: db.Connection) -> ReviewPack:
+    return build_pack(con, Q2)
+
+
+@pytest.fixture(scope="module")
+def workbook(pack: ReviewPack) -> dict[str, Worksheet]:
+    wb = load_workbook(io.BytesIO(pack_xlsx(pack)))
+    return {ws.title: ws for ws in wb.worksheets}
+
+
+@pytest.fixture(scope="module")
+def html(pack: ReviewPack) -> str:
+    return pack_html(pack)
+
+
+def table_below(ws: Worksheet, header_row: int) -> list[dict[str, object]]:
+    """The rows of the table whose header is on `header_row`, until the first empty row."""
+    header = [c.value for c in ws[header_row]]
+    rows = []
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(dict(zip(header, row, strict=False)))
+    return rows
+
+
+def find_row(ws: Worksheet, column: int, value: str) -> int:
+    for row in ws.iter_rows(min_col=column, max_col=column):
+        if row[0].value == value:
+            return int(row[0].row)
+    raise AssertionError(f"{value!r} not in column {column} of {ws.title}")
+
+
+# --- workbook ---------------------------------------------------------------------------------
+
+def test_workbook_has_a_summary_a_sheet_per_department_and_the_sources(
+        workbook: dict[str, Worksheet]) -> None:
+    assert list(workbook) == ["Summary", *DEPARTMENTS, "Sources"]
+
+
+def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_quarter(
+        con: db.Connection, workbook: dict[str, Worksheet]) -> None:
+    ws = workbook["Summary"]
+    now, before = metrics.kpis(con, Q2), metrics.kpis(con, metrics.Filters("2025-Q1"))
+    header = find_row(ws, 1, "KPI")
+    assert [c.value for c in ws[header]][:4] == ["KPI", "Q2 2025", "Q1 2025", "Change"]
+    rows = {r["KPI"]: r for r in table_below(ws, header)}
+    # by hand (sample_data/README.md): June has 73 action rows and no Cancelled one, and the plan
+    # carries over 2 Completed actions its reports leave out (HR 3.1, Strategy 2): 75; March has
+    # 64 rows of which OPS-07 is Cancelled, and HR 3.1 carried: 64
+    assert rows["Actions (Cancelled left out)"]["Q2 2025"] == 75
+    assert rows["Actions (Cancelled left out)"]["Q1 2025"] == 64
+    assert rows["Actions (Cancelled left out)"]["Change"] == 11
+    assert rows["Completion"]["Q2 2025"] == pytest.approx(now["completion_rate"])
+    assert rows["Completion"]["Q1 2025"] == pytest.approx(before["completion_rate"])
+    # rates change in percentage points
+    assert rows["Completion"]["Change"] == pytest.approx(
+        100 * (now["completion_rate"] - before["completion_rate"]))
+    assert rows["Mean progress"]["Q2 2025"] == pytest.approx(now["mean_progress"] / 100)
+    assert rows["Slipped actions"]["Q2 2025"] == now["slipped_count"]
+    assert rows["Mean slip"]["Q2 2025"] == pytest.approx(now["mean_slip_days"])
+    assert rows["Cost performance (CPI)"]["Q2 2025"] == pytest.approx(
+        now["cost_performance_index"])
+    assert rows["Objective coverage"]["Q2 2025"] == pytest.approx(now["objective_coverage"])
+
+
+def test_summary_league_table_has_the_computed_rag(con: db.Connection,
+                                                  workbook: dict[str, Worksheet]) -> None:
+    ws = workbook["Summary"]
+    league = metrics.department_league(con, Q2)
+    rows = table_below(ws, find_row(ws, 1, "Department"))
+    assert [r["Department"] for r in rows] == list(league["department"])
+    assert [r["RAG"] for r in rows] == list(league["department_rag"])
+    assert [r["Completion"] for r in rows] == pytest.approx(list(league["completion_rate"]))
+    red = ws.cell(row=find_row(ws, 1, "Operations"), column=2)
+    assert red.value == "Red"
+    assert red.fill.fgColor.rgb.endswith("C0392B")
+    # Legal and Compliance did not report for April (sample_data/README.md)
+    missing = table_below(ws, find_row(ws, 1, "Departments that did not report in Q2 2025") + 1)
+    assert [(r["Department"], r["Month"], r["State"]) for r in missing] == [
+        ("Legal and Compliance", "2025-04", "missing")]
+
+
+def test_department_sheet_worked_by_hand(con: db.Connection,
+                                         workbook: dict[str, Worksheet]) -> None:
+    ws = workbook["Finance"]
+    header = find_row(ws, 1, "Action ID")
+    actions = table_below(ws, header)
+    # sample_data/README.md: Finance 2025-06 has 11 actions, 7 of them Completed
+    assert len(actions) == 11
+    assert sum(a["Reported status"] == "Completed" for a in actions) == 7
+    kpi_names = [c.value for c in ws[4]]
+    values = [c.value for c in ws[5]]
+    assert values[kpi_names.index("Completion")] == pytest.approx(7 / 11)
+    assert values[kpi_names.index("Actions (Cancelled left out)")] == 11
+    figures = metrics.action_figures(con, metrics.Filters("2025-Q2", ("Finance",)))
+    by_id = figures.set_index("action_id")
+    row = next(a for a in actions if a["Action ID"] == "FIN-04")
+    # FIN-04 moved from 31 May to 31 Jul 2025 (README): open at 30 Jun, 30 days past baseline
+    assert row["Slip (days)"] == 30 == by_id.loc["FIN-04", "slip_days"]
+    assert row["Computed RAG"] == by_id.loc["FIN-04", "rag"]
+    assert row["Progress"] == pytest.approx(by_id.loc["FIN-04", "percent_complete"] / 100)
+    assert row["Source file"] == "Finance_2025-06.xlsx"
+    assert row["Row"] == by_id.loc["FIN-04", "source_row"]
+
+
+def test_formats_widths_and_frozen_headers(workbook: dict[str, Worksheet]) -> None:
+    summary, finance = workbook["Summary"], workbook["Finance"]
+    assert summary.freeze_panes == "B6"
+    completion = summary.cell(row=find_row(summary, 1, "Completion"), column=2)
+    assert completion.number_format == "0.0%"
+    header = find_row(finance, 1, "Action ID")
+    assert finance.freeze_panes == f"C{header + 1}"
+    columns = {c.value: c.column_letter for c in finance[header]}
+    first = header + 1
+    assert finance[f"{columns['Budget']}{first}"].number_format == '"R" #,##0'
+    assert finance[f"{columns['Progress']}{first}"].number_format == "0%"
+    assert finance[f"{columns['Due']}{first}"].number_format == "d mmm yyyy"
+    assert finance.column_dimensions[columns["Action"]].width == 46
+    assert finance.column_dimensions[columns["Comments"]].width == 50
+    rag = finance[f"{columns['Computed RAG']}{first}"]
+    assert rag.value == "Complete" and rag.fill.fgColor.rgb.endswith(
+        theme.RAG_COLOURS["Complete"].lstrip("#"))
+    assert workbook["Sources"].freeze_panes == "A6"
+
+
+def test_no_cell_holds_a_formula_and_formula_text_is_neutralised(
+        sample_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lekgotla.duckdb"
+    shutil.copy(sample_db, copy)
+    con = db.connect(copy)
+    [outcome] = load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    pack = build_pack(con, metrics.Filters("2025-07", ("Finance",)))
+    con.close()
+    wb = load_workbook(io.BytesIO(pack_xlsx(pack)))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    ws = wb["Finance"]
+    comments = {r["Action ID"]: r["Comments"] for r in table_below(ws, find_row(ws, 1, "Action ID"))}
+    assert comments["FIN-04"] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert comments["FIN-05"] == "'+27 11 555 0100"
+    assert comments["FIN-07"] == "'-5% variance"
+    # and in the HTML report the same text is shown as text, escaped
+    report = pack_html(pack)
+    assert "=HYPERLINK(&quot;http://example.com&quot;,&quot;click&quot;)" in report
+
+
+# --- HTML report ------------------------------------------------------------------------------
+
+class Report(HTMLParser):
+    """Collects ids, department sections, every src/href, scripts and the embedded stamp."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.departments: list[str] = []
+        self.links: list[str] = []
+        self.script_sources: list[str] = []
+        self.meta: dict[str, str] = {}
+        self._in_stamp = False
+        self.stamp = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "section" and "data-department" in a:
+            self.departments.append(a["data-department"])
+        for name in ("src", "href", "srcset", "data", "action", "poster"):
+            if name in a:
+                self.links.append(a[name])
+        if tag == "script" and "src" in a:
+            self.script_sources.append(a["src"])
+        if tag == "meta" and "name" in a:
+            self.meta[a["name"]] = a.get("content", "")
+        self._in_stamp = tag == "script" and a.get("id") == "lekgotla-stamp"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_stamp = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_stamp:
+            self.stamp += data
+
+
+def parse(html: str) -> Report:
+    report = Report()
+    report.feed(html)
+    return report
+
+
+def test_report_has_the_stamp_naming_every_upload_it_used(pack: ReviewPack, html: str) -> None:
+    report = parse(html)
+    assert report.meta["lekgotla-pack"] == pack.pack_id
+    assert re.fullmatch(r"[0-9a-f]{12}", pack.pack_id)
+    stamp = json.loads(report.stamp)
+    assert stamp["pack_id"] == pack.pack_id and stamp["period"] == "2025-Q2"
+    assert stamp["month"] == "2025-06"
+    # 41 sample reports, every one read by the Q2 pack (figures, comparison or trend history)
+    assert len(stamp["uploads"]) == 41
+    finance = next(u for u in stamp["uploads"] if u["file_name"] == "Finance_2025-06.xlsx")
+    # the stamp traces the figures to the very file: its SHA-256 prefix
+    digest = hashlib.sha256((SAMPLE / "reports" / "Finance_2025-06.xlsx").read_bytes()).hexdigest()
+    assert finance == {"upload_id": finance["upload_id"], "file_name": "Finance_2025-06.xlsx",
+                       "sha256": digest[:12], "department": "Finance", "period": "2025-06",
+                       "use": "figures"}
+    assert {u["use"] for u in stamp["uploads"]} == {"figures", "comparison", "history"}
+    assert f'id="pack-stamp">{pack.pack_id}<' in html
+
+
+def test_report_sections_and_one_section_per_department(html: str) -> None:
+    report = parse(html)
+    for section in ("cover", "kpis", "trends", "alignment", "slippage", "departments",
+                    "not-reported", "sources"):
+        assert section in report.ids
+    assert report.departments == DEPARTMENTS
+    for chart in ("fig-department-rag", "fig-completion-trend", "fig-quality-trend",
+                  "fig-rag-months", "fig-alignment-heatmap", "fig-smart-checks",
+                  "fig-slippage-by-department"):
+        assert chart in report.ids
+    assert len(report.ids) == len(set(report.ids)), "duplicate ids"
+    # the slippage section names the actions rescheduled in the story (sample_data/README.md)
+    slippage = html[html.index('id="slippage"'):html.index('id="departments"')]
+    for action in ("ICT-01", "OPS-02", "LC-03", "FIN-04"):
+        assert f">{action}<" in slippage
+    missing = html[html.index('id="not-reported"'):html.index('id="sources"')]
+    assert "Legal and Compliance" in missing and "2025-04" in missing
+
+
+def test_report_references_no_network_resource(html: str) -> None:
+    report = parse(html)
+    assert report.script_sources == []  # plotly.js is inlined
+    for link in report.links:
+        assert not re.match(r"^\s*(https?:)?//", link, re.IGNORECASE), link
+        assert link.startswith("#"), link  # only the table of contents' anchors
+    assert "Plotly.newPlot" in html and "plotly.js v" in html
+    assert not re.search(r"""<link[^>]+href=["']?https?:""", html, re.IGNORECASE)
+    assert not re.search(r"""url\(\s*["']?https?:""", html, re.IGNORECASE)
+
+
+# --- reproducible -----------------------------------------------------------------------------
+
+def test_same_data_and_filters_give_the_same_bytes(con: db.Connection, pack: ReviewPack,
+                                                   html: str, tmp_path: Path) -> None:
+    again = build_pack(con, Q2)
+    assert again.pack_id == pack.pack_id
+    assert pack_html(again) == html
+    assert pack_xlsx(again) == pack_xlsx(pack)
+    first = write_pack(con, Q2, tmp_path / "a", pdf=False)
+    second = write_pack(con, Q2, tmp_path / "b", pdf=False)
+    assert first.xlsx.read_bytes() == second.xlsx.read_bytes()
+    assert first.html.read_bytes() == second.html.read_bytes()
+    assert first.pdf is None and first.pdf_message == "PDF not asked for."
+
+
+def test_stamp_changes_only_with_the_reports_it_reads(sample_db: Path, pack: ReviewPack,
+                                                      tmp_path: Path) -> None:
+    copy = tmp_path / "lekgotla.duckdb"
+    shutil.copy(sample_db, copy)
+    con = db.connect(copy)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    # a July report is not read by the Q2 pack: same stamp, same report
+    assert build_pack(con, Q2).pack_id == pack.pack_id
+    q3 = build_pack(con, metrics.Filters("2025-Q3"))
+    assert q3.pack_id != pack.pack_id
+    assert "Finance_2025-07.xlsx" in set(q3.uploads["file_name"])
+    # a new version of a June report is: the stamp changes and names the new upload
+    may = (SAMPLE / "reports" / "Finance_2025-05.xlsx").read_bytes()
+    [outcome] = load_file(con, may, "Finance_2025-06b.xlsx", period="2025-06")
+    assert outcome.status == "accepted"
+    changed = build_pack(con, Q2)
+    con.close()
+    assert changed.pack_id != pack.pack_id
+    assert "Finance_2025-06b.xlsx" in set(changed.uploads["file_name"])
+
+
+# --- command line and PDF ---------------------------------------------------------------------
+
+def test_cli_writes_the_pack(sample_db: Path, tmp_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    out, copy = tmp_path / "pack", tmp_path / "lekgotla.duckdb"
+    shutil.copy(sample_db, copy)  # the module's read-only connection holds the original
+    code = main(["pack", "--period", "2025-Q1", "--department", "finance", "--out", str(out),
+                 "--db", str(copy), "--no-pdf"])
+    assert code == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["lekgotla-review-2025-Q1-Finance.html",
+                       "lekgotla-review-2025-Q1-Finance.xlsx"]
+    assert capsys.readouterr().out.splitlines() == [str(out / n) for n in reversed(written)]
+    wb = load_workbook(out / "lekgotla-review-2025-Q1-Finance.xlsx")
+    assert wb.sheetnames == ["Summary", "Finance", "Sources"]
+    # an unknown period: exit 2 and what exists
+    assert main(["pack", "--period", "2024-Q1", "--out", str(out), "--db", str(copy)]) == 2
+    assert "Periods with data" in capsys.readouterr().err
+
+
+def test_without_chromium_the_pdf_is_explained_and_the_rest_written(
+        con: db.Connection, tmp_path: Path) -> None:
+    with pytest.raises(PdfUnavailable, match="no Chromium at /nonexistent/chromium"):
+        html_to_pdf("<html></html>", chromium="/nonexistent/chromium")
+    files = write_pack(con, metrics.Filters("2025-03"), tmp_path, chromium="/nonexistent/chromium")
+    assert files.pdf is None
+    assert files.pdf_message is not None and "/nonexistent/chromium" in files.pdf_message
+    assert files.xlsx.exists() and files.html.exists()

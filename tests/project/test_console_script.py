@@ -1,0 +1,79 @@
+"""The `lekgotla` console script: the same commands, output and exit codes as `python -m ingest`
+and `python -m metrics`, plus `lekgotla serve` for the dashboard."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from testdata import ROOT, SAMPLE
+
+import lekgotla_cli
+
+LEKGOTLA = Path(sys.executable).parent / "lekgotla"
+# every command the issue names, written out so that losing one fails here
+COMMANDS = {"validate", "load", "strategy", "annotate", "template", "backup", "restore",
+            "kpis", "actions", "export", "pack", "serve"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+
+def test_the_script_is_installed() -> None:
+    assert LEKGOTLA.exists(), "reinstall the project: pip install -e '.[dev]'"
+
+
+def test_help_lists_every_command() -> None:
+    done = run(LEKGOTLA, "--help")
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.split("commands:")[1].splitlines()
+              if line.startswith("  ")}
+    assert listed == COMMANDS == set(lekgotla_cli.commands())
+    assert "streamlit run dashboard/app.py" in done.stdout
+
+
+def test_no_command_or_an_unknown_one_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert lekgotla_cli.main([]) == 2
+    assert "commands:" in capsys.readouterr().err
+    assert lekgotla_cli.main(["lod"]) == 2
+    assert "unknown command 'lod'" in capsys.readouterr().err
+
+
+def test_validate_json_equals_python_m_ingest(sample_db: Path) -> None:
+    report = SAMPLE / "reports" / "Finance_2025-02.xlsx"
+    ours = run(LEKGOTLA, "validate", report, "--db", sample_db, "--json")
+    theirs = run(sys.executable, "-m", "ingest", "validate", report, "--db", sample_db, "--json")
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    assert json.loads(ours.stdout)["department"] == "Finance"
+
+
+def test_kpis_json_equals_python_m_metrics(sample_db: Path) -> None:
+    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--db", sample_db, "--json")
+    theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--db", sample_db,
+                 "--json")
+    assert ours.returncode == theirs.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+    assert json.loads(ours.stdout)["period"] == "2025-06"
+
+
+def test_exit_codes_and_messages_pass_through(sample_db: Path) -> None:
+    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--department", "Nowhere", "--db", sample_db)
+    theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--department",
+                 "Nowhere", "--db", sample_db)
+    assert ours.returncode == theirs.returncode == 2
+    assert ours.stderr == theirs.stderr and "Nowhere" in ours.stderr
+
+
+def test_serve_runs_streamlit_on_the_dashboard_with_the_arguments_after_it() -> None:
+    command = lekgotla_cli.serve_command(["--server.port", "8600"])
+    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert Path(command[4]) == ROOT / "dashboard" / "app.py"
+    assert command[5:] == ["--server.port", "8600"]
+    done = run(LEKGOTLA, "serve", "--help")  # streamlit run's own help: nothing is started
+    assert done.returncode == 0, done.stderr
+    assert "streamlit run" in done.stdout.lower()

@@ -1,0 +1,41 @@
+"""Promises about the project itself: layering, documented settings, sample data that loads cleanly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from testdata import ROOT, SAMPLE
+
+from ingest import db
+from ingest.load import options_for
+from ingest.parse import parse_file
+from ingest.register import load_register
+
+
+def test_ingest_and_metrics_never_import_streamlit() -> None:
+    code = "import sys, ingest.cli, ingest.load, ingest.template, ingest.annotate, metrics; " \
+           "import pkgutil, importlib; [importlib.import_module('metrics.' + m.name) for m in " \
+           "pkgutil.iter_modules(metrics.__path__) if m.name != '__main__']; " \
+           "print(json.dumps(sorted(m for m in sys.modules if m.startswith('streamlit'))))"
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == []
+
+
+def test_every_sample_report_is_valid(con: db.Connection) -> None:
+    load_register(con, (SAMPLE / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx")
+    opts = options_for(con)
+    files = sorted((SAMPLE / "reports").iterdir())
+    assert len(files) == 41  # 7 departments x 6 months, less Legal and Compliance's missing April
+    for path in files:
+        parsed = parse_file(path.read_bytes(), path.name, opts)
+        assert parsed.errors == [], (path.name, [p.describe() for p in parsed.errors])
+        assert len(parsed.departments) == 1
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    numbers = [n for n, _name, _sql in db.migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
