@@ -16,6 +16,19 @@ import pytest
 
 from ingest import db
 
+HERE = Path(__file__).parent
+# started first, as their modules take longest: with workers (pytest-xdist), the long ones do not
+# come last while the other worker has nothing left to do
+FIRST = ("reliability", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        inside = item.path.relative_to(HERE).parts if item.path.is_relative_to(HERE) else ()
+        return FIRST.index(inside[0]) if inside and inside[0] in FIRST else len(FIRST)
+
+    items.sort(key=rank)  # stable: every module's tests stay together and in order
+
 
 @pytest.fixture
 def con() -> Iterator[db.Connection]:

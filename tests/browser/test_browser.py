@@ -53,7 +53,7 @@ def test_every_page_through_the_menu_keeps_the_filters(page: Any, url: str) -> N
     assert tile(page, "Completion") == "33.3%"
     for name, path, title in PAGES[1:]:
         if name in DEMO_ROLE or name in ("users", "audit"):
-            continue  # not in the demo admin's menu; or no filters (tests/test_login_browser.py)
+            continue  # not in the demo admin's menu; or no filters (tests/browser/test_login_browser.py)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
         settle(page, title)
         found = exceptions(page)

@@ -323,7 +323,7 @@ def test_signed_in_head_of_a_payload_department(db_path: Path,
                   (payload.OPS,))
     finally:
         con.close()
-    # opened straight at the URL of a page the role may not use (as tests/test_access_ui.py)
+    # opened straight at the URL of a page the role may not use (as tests/dashboard/test_access_ui.py)
     monkeypatch.setenv("LEKGOTLA_DB", str(db_path))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.secrets = {"auth": dict(AUTH)}

@@ -1,6 +1,6 @@
 """The app calls no third party (issue 11 item 5), without a browser: the page icon is a file the
 app serves, Streamlit sends no usage statistics, and the server's start-up does not ask an
-outside service for its external IP. tests/test_offline_browser.py checks every page in Chromium."""
+outside service for its external IP. tests/browser/test_offline_browser.py checks every page in Chromium."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_no_usage_statistics() -> None:
 @pytest.fixture
 def project_config() -> Iterator[None]:
     """Streamlit's options as `streamlit run` sets them from .streamlit/config.toml (headless,
-    as tests/test_browser.py starts it), restored after."""
+    as tests/browser/test_browser.py starts it), restored after."""
     saved = {k: (config.get_option(k), config.get_where_defined(k)) for k in options()}
     for key, value in options().items():
         config.set_option(key, value, where_defined=str(CONFIG))

@@ -6,19 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import TIMEOUT, app, clear_caches, copy_db, texts
+from dashboard_helpers import TIMEOUT, app, texts
 
 from ingest import db
 from metrics import pack as review_pack
 
 PAGE = "app_pages/review_pack.py"
 
-
-
-@pytest.fixture
-def db_path(sample_db: Path, tmp_path: Path) -> Path:
-    clear_caches()
-    return copy_db(sample_db, tmp_path)
 
 
 def open_page(db_path: Path, monkeypatch: pytest.MonkeyPatch, **query: str):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""KPIs of SPEC §5.1–5.8 on the hand-made history (tests/metrics_history.py).
+"""KPIs of SPEC §5.1–5.8 on the hand-made history (tests/support/metrics_history.py).
 
 Every expected value is worked out by hand in the comment beside it.
 """

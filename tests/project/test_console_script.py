@@ -44,27 +44,27 @@ def test_no_command_or_an_unknown_one_exits_2(capsys: pytest.CaptureFixture[str]
     assert "unknown command 'lod'" in capsys.readouterr().err
 
 
-def test_validate_json_equals_python_m_ingest(sample_db: Path) -> None:
+def test_validate_json_equals_python_m_ingest(db_path: Path) -> None:
     report = SAMPLE / "reports" / "Finance_2025-02.xlsx"
-    ours = run(LEKGOTLA, "validate", report, "--db", sample_db, "--json")
-    theirs = run(sys.executable, "-m", "ingest", "validate", report, "--db", sample_db, "--json")
+    ours = run(LEKGOTLA, "validate", report, "--db", db_path, "--json")
+    theirs = run(sys.executable, "-m", "ingest", "validate", report, "--db", db_path, "--json")
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
     assert json.loads(ours.stdout)["department"] == "Finance"
 
 
-def test_kpis_json_equals_python_m_metrics(sample_db: Path) -> None:
-    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--db", sample_db, "--json")
-    theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--db", sample_db,
+def test_kpis_json_equals_python_m_metrics(db_path: Path) -> None:
+    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--db", db_path, "--json")
+    theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--db", db_path,
                  "--json")
     assert ours.returncode == theirs.returncode == 0, ours.stderr
     assert ours.stdout == theirs.stdout
     assert json.loads(ours.stdout)["period"] == "2025-06"
 
 
-def test_exit_codes_and_messages_pass_through(sample_db: Path) -> None:
-    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--department", "Nowhere", "--db", sample_db)
+def test_exit_codes_and_messages_pass_through(db_path: Path) -> None:
+    ours = run(LEKGOTLA, "kpis", "--period", "2025-06", "--department", "Nowhere", "--db", db_path)
     theirs = run(sys.executable, "-m", "metrics", "kpis", "--period", "2025-06", "--department",
-                 "Nowhere", "--db", sample_db)
+                 "Nowhere", "--db", db_path)
     assert ours.returncode == theirs.returncode == 2
     assert ours.stderr == theirs.stderr and "Nowhere" in ours.stderr
 
