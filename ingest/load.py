@@ -203,15 +203,8 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     con.execute(sql("refresh_actions_insert"), {"ds": departments})
     con.execute(sql("refresh_moves_delete"), {"ds": departments})
     con.execute(sql("refresh_moves_insert"), {"ds": departments})
-    if periods:  # an empty list would mean every period to report_summary_rows
-        params = {"ds": departments, "ps": periods}
-        con.execute("DELETE FROM report_summary WHERE list_contains($ds, department) "
-                    "AND list_contains($ps, period)", params)
-        con.execute("INSERT INTO report_summary BY NAME "
-                    "SELECT * FROM report_summary_rows($ds, $ps, $r, $rs, $ar)",
-                    {**params, "r": int(db.setting(con, "red_slip_days")),
-                     "rs": float(db.setting(con, "red_schedule_variance")),
-                     "ar": float(db.setting(con, "amber_schedule_variance"))})
+    if periods:  # an empty list would mean every period to refresh_summary
+        db.refresh_summary(con, departments, periods)
     pending.clear()
 
 

@@ -32,7 +32,7 @@ try:
 except ImportError:  # tests/ became a package
     from tests.metrics_history import build
 
-THRESHOLDS = {"r": 30, "rs": -25.0, "ar": -10.0}
+THRESHOLDS = {"red_slip_days": 30, "red_schedule_variance": -25.0, "amber_schedule_variance": -10.0}
 
 
 def _kept(con: db.Connection) -> pd.DataFrame:
@@ -40,8 +40,9 @@ def _kept(con: db.Connection) -> pd.DataFrame:
 
 
 def _recomputed(con: db.Connection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM report_summary_rows([], [], $r, $rs, $ar) "
-                       "ORDER BY department, period, status", THRESHOLDS).df()
+    rows = db.sql("report_summary_rows")  # the summary's own query, over every report in force
+    return con.execute(f"SELECT * FROM ({rows}) ORDER BY department, period, status",
+                       {"departments": [], "periods": [], **THRESHOLDS}).df()
 
 
 def _moves(con: db.Connection, source: str) -> pd.DataFrame:

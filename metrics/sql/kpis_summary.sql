@@ -10,12 +10,7 @@ WITH months AS (
     SELECT unnest($months) AS period
 ),
 scope_departments AS (
-    SELECT d.department
-    FROM departments d
-    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
-               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
-               ELSE EXISTS (SELECT 1 FROM uploads u
-                            WHERE u.department = d.department AND u.status = 'accepted') END
+    {{metrics:scope_departments}}
 ),
 sums AS (
     -- each month and department: the counts and sums of A (and every reported row)
