@@ -86,8 +86,6 @@ def peak_rss_mb() -> float:
 
 def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]:
     """(page, call, function, args, kwargs) for what each page calls on the default sidebar."""
-    from presentation.export import table_bytes
-
     import metrics
     from dashboard.uploads import period_of, template_periods
     from ingest.access import CLI
@@ -142,10 +140,10 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
         ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
         # the page hands both downloads their bytes on every run (eager=True)
-        ("Explore", "table_bytes(table, csv)", lambda _c: table_bytes(table, "csv", "Actions"),
+        ("Explore", "table_bytes(table, csv)", lambda _c: metrics.table_bytes(table, "csv", "Actions"),
          (), {}),
         ("Explore", "table_bytes(table, xlsx)",
-         lambda _c: table_bytes(table, "xlsx", "Actions"), (), {}),
+         lambda _c: metrics.table_bytes(table, "xlsx", "Actions"), (), {}),
         ("Upload", "next_period(dept)", views.next_period, (dept,), {}),
         ("Upload", "build_template(dept, next)", build_template,
          (dept, period_of(template_period)), {"user": CLI}),
