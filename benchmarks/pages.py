@@ -92,6 +92,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
     from ingest.template import build_template
     from metrics import views
     from metrics.filters import Filters
+    from presentation.export import table_bytes
 
     periods = [str(p) for p in metrics.list_periods(con)["period"]]
     departments = [str(x) for x in metrics.list_departments(con)["department"]]
@@ -140,10 +141,10 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
         ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
         # the page hands both downloads their bytes on every run (eager=True)
-        ("Explore", "table_bytes(table, csv)", lambda _c: metrics.table_bytes(table, "csv", "Actions"),
+        ("Explore", "table_bytes(table, csv)", lambda _c: table_bytes(table, "csv", "Actions"),
          (), {}),
         ("Explore", "table_bytes(table, xlsx)",
-         lambda _c: metrics.table_bytes(table, "xlsx", "Actions"), (), {}),
+         lambda _c: table_bytes(table, "xlsx", "Actions"), (), {}),
         ("Upload", "next_period(dept)", views.next_period, (dept,), {}),
         ("Upload", "build_template(dept, next)", build_template,
          (dept, period_of(template_period)), {"user": CLI}),

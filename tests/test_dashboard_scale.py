@@ -21,9 +21,9 @@ from dashboard_helpers import PAGES, clear_caches, copy_db, texts
 from streamlit.testing.v1 import AppTest
 
 import metrics
-from dashboard import charts
 from dashboard.auth import ROLE_LABELS
 from ingest import db
+from presentation import charts
 from tools import history
 
 ROOT = Path(__file__).resolve().parent.parent

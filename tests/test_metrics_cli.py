@@ -12,8 +12,8 @@ import pytest
 
 from ingest.db import connect
 from ingest.errors import QueryError
-from metrics.cli import main
 from metrics.filters import Filters, months_of, periods_between, quarter_of
+from presentation.cli import main
 
 try:
     from metrics_history import build
@@ -124,7 +124,7 @@ def test_python_dash_m_metrics(db: str) -> None:
 
 
 def test_metrics_never_imports_streamlit() -> None:
-    code = ("import sys, metrics, metrics.cli, metrics.export, metrics.quality; "
+    code = ("import sys, metrics, metrics.cli, presentation.export, metrics.quality; "
             "sys.exit(1 if 'streamlit' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -14,8 +14,8 @@ import pytest
 from ingest.db import Connection, connect
 from ingest.errors import QueryError
 from metrics.actions import ACTION_COLUMNS
-from metrics.export import export_actions, neutralise, table_bytes
 from metrics.filters import Filters
+from presentation.export import export_actions, neutralise, table_bytes
 
 try:
     from metrics_history import build

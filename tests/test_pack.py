@@ -19,14 +19,15 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 import metrics
-from dashboard import theme
 from ingest import db
 from ingest.load import load_file
-from metrics.cli import main
-from metrics.pack import ReviewPack, build_pack, write_pack
-from metrics.pack_html import pack_html
-from metrics.pack_pdf import PdfUnavailable, html_to_pdf
-from metrics.pack_xlsx import pack_xlsx
+from metrics.pack import ReviewPack, build_pack
+from presentation import theme
+from presentation.cli import main
+from presentation.pack_files import write_pack
+from presentation.pack_html import pack_html
+from presentation.pack_pdf import PdfUnavailable, html_to_pdf
+from presentation.pack_xlsx import pack_xlsx
 
 DEPARTMENTS = ["Finance", "Human Resources", "Information Technology", "Legal and Compliance",
                "Marketing and Communications", "Operations", "Strategy and Planning"]
@@ -103,7 +104,7 @@ def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_
     assert rows["Mean progress"]["Q2 2025"] == pytest.approx(now["mean_progress"] / 100)
     assert rows["Slipped actions"]["Q2 2025"] == now["slipped_count"]
     assert rows["Mean slip"]["Q2 2025"] == pytest.approx(now["mean_slip_days"])
-    assert rows["Cost performance (CPI)"]["Q2 2025"] == pytest.approx(
+    assert rows["CPI"]["Q2 2025"] == pytest.approx(
         now["cost_performance_index"])
     assert rows["Objective coverage"]["Q2 2025"] == pytest.approx(now["objective_coverage"])
 

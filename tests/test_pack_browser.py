@@ -13,8 +13,8 @@ import metrics
 from ingest import db
 from ingest.sample import load_sample_data
 from metrics.pack import build_pack
-from metrics.pack_html import pack_html
-from metrics.pack_pdf import CHARTS_DRAWN, html_to_pdf
+from presentation.pack_html import pack_html
+from presentation.pack_pdf import CHARTS_DRAWN, html_to_pdf
 from tools.browser import CHROMIUM
 
 pytestmark = [

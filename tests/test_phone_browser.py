@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import theme
+from presentation import theme
 from tools.browser import CHROMIUM, exceptions, settle
 from tools.launch import running_app
 from tools.screenshots import DEMO_ROLE, PHONE
