@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import metrics
 from ingest import db
 from ingest.load import load_file
+from metrics.kpi_catalogue import KPIS
 from metrics.pack import ReviewPack, build_pack
 from presentation import theme
 from presentation.cli import main
@@ -289,6 +291,21 @@ def test_report_references_no_network_resource(html: str) -> None:
 
 
 # --- reproducible -----------------------------------------------------------------------------
+
+def test_the_kpis_read_as_the_one_catalogue_says(workbook: dict[str, Worksheet], html: str) -> None:
+    """Labels and meanings of the summary sheet and the report's tiles are metrics.kpi_catalogue's
+    (the dashboard's tiles take theirs from it too)."""
+    ws = workbook["Summary"]
+    rows = {r["KPI"]: r for r in table_below(ws, find_row(ws, 1, "KPI"))}
+    tiles = {name: title for title, name in
+             re.findall(r'<div class="tile" title="([^"]*)" data-kpi="(\w+)">', html)}
+    labels = dict(re.findall(r'data-kpi="(\w+)">(?:<svg.*?</svg>)?<div class="label">([^<]*)<', html))
+    for k in KPIS:
+        assert k.label in rows, k.name
+        assert k.help in rows[k.label].values(), k.name
+        assert tiles[k.name] == escape(k.help)
+        assert labels[k.name] == escape(k.label)
+
 
 def test_same_data_and_filters_give_the_same_bytes(con: db.Connection, pack: ReviewPack,
                                                    html: str, tmp_path: Path) -> None:
