@@ -95,7 +95,4 @@ FROM (
                         (r.period_end - r.start_date) * 100.0 / r.percent_complete) AS INTEGER)
                     END AS forecast_finish
         FROM action_rows r
-        -- only the actions asked: `actions` holds every department's
-        LEFT JOIN (SELECT department, action_id, baseline_due_date FROM actions
-                   WHERE (department, action_id) IN (SELECT department, action_id FROM action_rows)) b
-            ON b.department = r.department AND b.action_id = r.action_id))
+        LEFT JOIN actions b ON b.department = r.department AND b.action_id = r.action_id))

@@ -26,7 +26,10 @@ action_rows AS (
       AND (len($departments) = 0 OR list_contains($departments, s.department))
 ),
 reported AS (
-    SELECT *,
+    -- only what the KPIs read: the CTE is read three times, so it may be materialised
+    SELECT department, period, period_end, action_id, status, objective_id, objective_valid,
+           budget_allocated, budget_spent, progress, is_overdue, completed_on_time, slip_days,
+           rescheduled, earned_value, quality_pass, attainment, smart,
            status <> 'Cancelled'
                AND (len($objectives) = 0 OR list_contains($objectives, objective_id))
                AND (len($statuses) = 0 OR list_contains($statuses, status)) AS in_a
