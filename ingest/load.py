@@ -6,7 +6,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -38,9 +37,7 @@ STATUS_COLUMNS = (
 )
 
 
-def sql(name: str) -> str:
-    """One statement from ingest/sql/<name>.sql."""
-    return resources.files("ingest.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+sql = db.sql  # ingest/sql/<name>.sql, its fragments included
 
 
 @dataclass
