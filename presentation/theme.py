@@ -154,8 +154,7 @@ def describe_filters(filters: Filters, escape: Callable[[str], str] = str) -> st
     """The filters in words: `Q2 2025 · All departments · Objectives SO1, SO3` (objectives in
     their natural order). `escape` is applied to the department and objective names, which are
     report text (e.g. `presentation.markup.md` for a page caption)."""
-    parts = [period_label(filters.period),
-             escape(filters.scope) if filters.departments else "All departments"]
+    parts = [period_label(filters.period), escape(scope_label(filters))]
     if filters.objectives:
         parts.append("Objectives " + ", ".join(escape(o) for o in sort_objectives(filters.objectives)))
     if filters.statuses:
