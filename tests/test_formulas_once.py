@@ -1,8 +1,8 @@
 """Each per-action formula of SPEC §5, and the scope of the submission rates, is written once.
 
-ingest/sql/action_facts.sql defines the per-action facts; report_summary's refresh and the
-metrics queries include it as text ({{ingest:action_facts}}), as they include
-metrics/sql/scope_departments.sql. A formula written out anywhere else in the SQL the product
+ingest/sql/action_facts.sql defines the per-action facts and ingest/sql/action_unchanged.sql
+the stale rule; report_summary's refresh and the metrics queries include them as text
+({{ingest:action_facts}}), as they include metrics/sql/scope_departments.sql. A formula written out anywhere else in the SQL the product
 runs — a query, a fragment, a migration still to come, or a macro left in the catalog — fails
 here, so that changing a formula stays one edit.
 """
@@ -42,6 +42,7 @@ FORMULAS: dict[str, tuple[str, str]] = {
     "planned_progress": (r"period_end - start_date /", FACTS),
     "forecast_finish": (r"\* 100\.0 / percent_complete", FACTS),
     "rag": (r"then 'complete'", FACTS),
+    "stale": (r"= report_no - 2", "ingest/sql/action_unchanged.sql"),
     "scope_departments": (r"then in_register", SCOPE),
 }
 
@@ -97,7 +98,8 @@ def test_a_second_copy_is_found() -> None:
     # and migration 004, were it still to run, holds a copy of nearly every formula
     [(_n, name, old)] = [m for m in db.migrations() if m[0] == 4]
     in_004 = copies({name: old})
-    assert {"progress", "slip_days (open)", "specific", "planned_progress", "rag"} <= set(in_004)
+    assert {"progress", "slip_days (open)", "specific", "planned_progress", "rag",
+            "stale"} <= set(in_004)
 
 
 def _macro_copies(con: db.Connection) -> dict[str, list[str]]:

@@ -1,8 +1,8 @@
 -- report_summary_rows: the rows of report_summary (migration 004) — one per department × period
 -- × reported status, counts and sums only, so that any set of them adds up — for the departments
 -- and periods asked, from their reports in force, with the per-action facts of action_facts.sql
--- and the computed RAG under the thresholds given. Stale actions as
--- metrics/sql/stale_actions.sql (SPEC §5.11).
+-- and the computed RAG under the thresholds given, and the stale actions of
+-- action_unchanged.sql (SPEC §5.11).
 -- Parameters: $departments, $periods (empty list = all); $red_slip_days,
 -- $red_schedule_variance, $amber_schedule_variance.
 WITH reports AS (
@@ -30,16 +30,13 @@ action_rows AS (
     WHERE s.is_current
       AND (len($departments) = 0 OR list_contains($departments, s.department))
 ),
+numbered_rows AS (
+    {{ingest:action_facts}}
+),
 reported AS (
-    SELECT *,
-           -- stale (§5.11): the same status and progress in this and the two reports before
-           lag(report_no, 1) OVER w = report_no - 1 AND lag(report_no, 2) OVER w = report_no - 2
-               AND lag(status, 1) OVER w = status AND lag(status, 2) OVER w = status
-               AND lag(percent_complete, 1) OVER w IS NOT DISTINCT FROM percent_complete
-               AND lag(percent_complete, 2) OVER w IS NOT DISTINCT FROM percent_complete
-               AS unchanged
-    FROM ({{ingest:action_facts}})
-    WINDOW w AS (PARTITION BY department, action_id ORDER BY period)
+    SELECT *
+    FROM ({{ingest:action_unchanged}})
+    WHERE len($periods) = 0 OR list_contains($periods, period)
 )
 SELECT department, period, status,
        any_value(upload_id) AS upload_id,
@@ -65,11 +62,9 @@ SELECT department, period, status,
        count(*) FILTER (WHERE rag = 'Amber') AS amber,
        count(*) FILTER (WHERE rag = 'Green') AS green,
        count(*) FILTER (WHERE rag = 'Complete') AS complete,
-       count(*) FILTER (WHERE unchanged AND status NOT IN ('Completed', 'Cancelled'))
-           AS stale_actions,
+       count(*) FILTER (WHERE stale) AS stale_actions,
        CAST($red_slip_days AS INTEGER) AS red_slip_days,
        CAST($red_schedule_variance AS DOUBLE) AS red_schedule_variance,
        CAST($amber_schedule_variance AS DOUBLE) AS amber_schedule_variance
 FROM reported
-WHERE len($periods) = 0 OR list_contains($periods, period)
 GROUP BY department, period, status
