@@ -2,9 +2,10 @@
 
 ingest/sql/action_facts.sql defines the per-action facts and ingest/sql/action_unchanged.sql
 the stale rule; report_summary's refresh and the metrics queries include them as text
-({{ingest:action_facts}}), as they include metrics/sql/scope_departments.sql. A formula written out anywhere else in the SQL the product
-runs — a query, a fragment, a migration still to come, or a macro left in the catalog — fails
-here, so that changing a formula stays one edit.
+({{ingest:action_facts}}), as they include metrics/sql/scope_departments.sql and
+metrics/sql/report_deadlines.sql (the day a month's report is due). A formula written out
+anywhere else in the SQL the product runs — a query, a fragment, a migration still to come, or
+a macro left in the catalog — fails here, so that changing a formula stays one edit.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ FORMULAS: dict[str, tuple[str, str]] = {
     "rag": (r"then 'complete'", FACTS),
     "stale": (r"= report_no - 2", "ingest/sql/action_unchanged.sql"),
     "scope_departments": (r"then in_register", SCOPE),
+    "report deadline": (r"cast \$on_time_day - 1", "metrics/sql/report_deadlines.sql"),
 }
 
 

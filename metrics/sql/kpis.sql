@@ -15,6 +15,9 @@ register AS (
 scope_departments AS (
     {{metrics:scope_departments}}
 ),
+deadlines AS (
+    {{metrics:report_deadlines}}
+),
 action_rows AS (
     SELECT s.department, s.period, s.period_end, s.action_id, s.action, s.status,
            s.percent_complete, s.objective_id, s.objective_valid, s.start_date, s.due_date,
@@ -53,11 +56,9 @@ submissions AS (
            (SELECT CAST(min(coalesce(u.submitted_at, u.uploaded_at)) AS DATE) FROM uploads u
             WHERE u.department = g.department AND u.period = g.period
               AND u.status = 'accepted')
-               <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                            + CAST($on_time_day - 1 AS INTEGER),
-                        last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS on_time
+               <= d.deadline AS on_time
     FROM grid g
+    LEFT JOIN deadlines d ON d.period = g.period
 ),
 register_objectives AS (
     SELECT o.objective_id

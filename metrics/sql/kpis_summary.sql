@@ -12,6 +12,9 @@ WITH months AS (
 scope_departments AS (
     {{metrics:scope_departments}}
 ),
+deadlines AS (
+    {{metrics:report_deadlines}}
+),
 sums AS (
     -- each month and department: the counts and sums of A (and every reported row)
     SELECT r.period, r.department,
@@ -92,11 +95,7 @@ per_department AS (
     SELECT g.period, g.department, g.in_scope,
            coalesce(f.submitted, FALSE) AS submitted,
            -- on time is judged by the first accepted report; a later correction does not undo it
-           f.first_submitted_on
-               <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                            + CAST($on_time_day - 1 AS INTEGER),
-                        last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS on_time,
+           f.first_submitted_on <= d.deadline AS on_time,
            coalesce(s.reported_rows, 0) AS reported_rows, coalesce(s.actions, 0) AS actions,
            coalesce(s.completed, 0) AS completed, s.progress_sum,
            coalesce(s.completed_on_time, 0) AS completed_on_time,
@@ -110,6 +109,7 @@ per_department AS (
     FROM grid g
     LEFT JOIN sums s ON s.period = g.period AND s.department = g.department
     LEFT JOIN first_accepted f ON f.department = g.department AND f.period = g.period
+    LEFT JOIN deadlines d ON d.period = g.period
 ),
 totals AS (
     -- pooled over the scope's departments (each month), then each department's own row when

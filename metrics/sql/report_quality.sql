@@ -14,6 +14,9 @@ WITH months AS (
 scope_departments AS (
     {{metrics:scope_departments}}
 ),
+deadlines AS (
+    {{metrics:report_deadlines}}
+),
 grid AS (
     SELECT m.period, d.department FROM months m CROSS JOIN scope_departments d
     UNION
@@ -23,17 +26,15 @@ grid AS (
 ),
 cells AS (
     SELECT g.department, g.period,
-           least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                     + CAST($on_time_day - 1 AS INTEGER),
-                 last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS deadline,
+           d.deadline,
            min(coalesce(u.submitted_at, u.uploaded_at)) FILTER (WHERE u.status = 'accepted')
                AS first_submitted_at,
            count(u.upload_id) FILTER (WHERE u.status = 'accepted') AS versions,
            count(u.upload_id) FILTER (WHERE u.status = 'rejected') AS rejected
     FROM grid g
+    LEFT JOIN deadlines d ON d.period = g.period
     LEFT JOIN uploads u ON u.department = g.department AND u.period = g.period
-    GROUP BY g.department, g.period
+    GROUP BY g.department, g.period, d.deadline
 )
 SELECT c.department, c.period, c.deadline,
        CASE WHEN c.versions = 0 AND c.rejected > 0 THEN 'rejected'
