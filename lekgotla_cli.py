@@ -2,7 +2,8 @@
 and the dashboard.
 
 `lekgotla validate|load|strategy|annotate|template|backup|restore` runs `python -m ingest`'s
-command of that name, `lekgotla kpis|actions|export|pack` runs `python -m metrics`'s, with the
+command of that name, `lekgotla kpis|actions|export|pack` runs `python -m metrics`'s
+(presentation.cli: kpis and actions from metrics.cli, export and pack, which write files), with the
 same arguments, output and exit code; `lekgotla serve [ARGS]` runs `streamlit run
 dashboard/app.py [ARGS]` from the project folder (where `.streamlit/` is read). The command list
 and its help come from those two parsers, so a command added there is here too.
@@ -18,7 +19,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ingest import cli as ingest_cli
-from metrics import cli as metrics_cli
+from presentation import cli as metrics_cli
 
 SERVE_HELP = "run the dashboard: streamlit run dashboard/app.py, with any arguments after it"
 
@@ -36,7 +37,7 @@ def commands() -> dict[str, tuple[str, Callable[[list[str]], int]]]:
     table: dict[str, tuple[str, Callable[[list[str]], int]]] = {}
     for name, text in _subcommands(ingest_cli.build_parser()).items():
         table[name] = (text, lambda rest, name=name: ingest_cli.main([name, *rest]))
-    for name, text in _subcommands(metrics_cli._parser()).items():
+    for name, text in _subcommands(metrics_cli.build_parser()).items():
         table[name] = (text, lambda rest, name=name: metrics_cli.main([name, *rest]))
     table["serve"] = (SERVE_HELP, serve)
     return table

@@ -86,14 +86,13 @@ def peak_rss_mb() -> float:
 
 def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]:
     """(page, call, function, args, kwargs) for what each page calls on the default sidebar."""
-    from presentation.export import table_bytes
-
     import metrics
     from dashboard.uploads import period_of, template_periods
     from ingest.access import CLI
     from ingest.template import build_template
     from metrics import views
     from metrics.filters import Filters
+    from presentation.export import table_bytes
 
     periods = [str(p) for p in metrics.list_periods(con)["period"]]
     departments = [str(x) for x in metrics.list_departments(con)["department"]]

@@ -34,7 +34,7 @@ from ingest.audit import audit
 from ingest.directory import login_logged, user_exists
 from ingest.errors import LekgotlaError
 from ingest.users import get_user, save_user
-from metrics.markup import md
+from presentation.markup import md
 
 DEMO_EMAIL = "demo"
 ROLE_LABELS: dict[str, str] = {

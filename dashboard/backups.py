@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, data, theme
+from dashboard import components, data
 from dashboard.data import Data
 from ingest import settings
 from ingest.access import User
 from ingest.backup import SCHEDULED, backup_files, download, take_backup
 from ingest.errors import LekgotlaError
+from presentation import theme
 
 FLASH = "backups_flash"
 

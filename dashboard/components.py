@@ -6,7 +6,6 @@ import base64
 import html
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,14 +13,16 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth, charts, data, filters, theme
+from dashboard import auth, data, filters
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
 from ingest.words import plural
-from metrics import labels, views
-from metrics.export import export_notes
-from metrics.markup import md
+from metrics import kpi_catalogue, views
+from metrics.kpi_catalogue import Kpi
+from presentation import charts, labels, theme
+from presentation.export import export_notes, table_bytes
+from presentation.markup import md
 
 
 def heading(title: str, f: metrics.Filters | None = None, intro: str | None = None) -> None:
@@ -60,65 +61,13 @@ def error(e: LekgotlaError) -> None:
     st.error(f"**{md(e.title)}.** {md(e.message)}", icon=":material/error:")
 
 
-@dataclass(frozen=True)
-class Kpi:
-    """How one KPI tile shows its value: name in metrics, label, kind of number, which way is
-    good ('up', 'down' or 'none'), and what it means."""
-
-    name: str
-    label: str
-    kind: str  # rate | ratio | percent | days | count
-    good: str
-    help: str
-
-
-OVERVIEW_KPIS: tuple[Kpi, ...] = (
-    Kpi("completion_rate", "Completion", "rate", "up",
-        "Share of actions (Cancelled left out) that are Completed."),
-    Kpi("on_time_rate", "On time", "rate", "up",
-        "Among Completed actions with both dates: completed on or before the due date."),
-    Kpi("overdue_rate", "Overdue", "rate", "down",
-        "Share of actions not Completed whose due date is before the end of the period."),
-    Kpi("budget_utilisation", "Budget utilisation", "rate", "none",
-        "Total spent ÷ total allocated, over actions with a budget."),
-    Kpi("cost_performance_index", "CPI", "ratio", "up",
-        "Value of work done (progress × budget) ÷ spent. Above 1: more done than spent."),
-    Kpi("quality_pass_rate", "Quality pass", "rate", "up",
-        "Among Completed actions with a quality review: share rated Meets."),
-    Kpi("target_attainment", "Target attainment", "rate", "up",
-        "Mean of actual ÷ target (capped at 100%) over actions with a numeric target."),
-    Kpi("smart_compliance", "SMART compliance", "rate", "up",
-        "Share of actions passing all five SMART checks."),
-    Kpi("alignment_rate", "Alignment", "rate", "up",
-        "Share of actions whose objective is in the strategy register."),
-    Kpi("submission_rate", "Submission rate", "rate", "up",
-        "Departments with an accepted report for the period ÷ departments in the register."),
-)
-SLIPPAGE_KPIS: tuple[Kpi, ...] = (
-    Kpi("overdue_rate", "Overdue", "rate", "down",
-        "Share of actions not Completed whose due date is before the end of the period."),
-    Kpi("slipped_count", "Slipped actions", "count", "down",
-        "Actions finished, or still open, after their baseline (first reported) due date."),
-    Kpi("mean_slip_days", "Mean slip", "days", "down",
-        "Mean days past the baseline due date, over the actions that slipped."),
-    Kpi("rescheduled_count", "Rescheduled", "count", "down",
-        "Actions whose due date is now later than their baseline due date."),
-    Kpi("on_time_rate", "On time", "rate", "up",
-        "Among Completed actions with both dates: completed on or before the due date."),
-)
-
-
-def kpi_value(kind: str, value: Any) -> str:
-    """A KPI value as shown on its tile."""
-    if kind == "rate":
-        return theme.pct(value)
-    if kind == "ratio":
-        return theme.ratio(value)
-    if kind == "percent":
-        return theme.percent_points(value)
-    if kind == "days":
-        return theme.days(value)
-    return theme.number(value)
+# the tiles of the Overview (and a department's page) and of Slippage, from the one catalogue
+OVERVIEW_KPIS: tuple[Kpi, ...] = kpi_catalogue.kpis(
+    "completion_rate", "on_time_rate", "overdue_rate", "budget_utilisation",
+    "cost_performance_index", "quality_pass_rate", "target_attainment", "smart_compliance",
+    "alignment_rate", "submission_rate")
+SLIPPAGE_KPIS: tuple[Kpi, ...] = kpi_catalogue.kpis(
+    "overdue_rate", "slipped_count", "mean_slip_days", "rescheduled_count", "on_time_rate")
 
 
 def kpi_change(kind: str, change: Any) -> str | None:
@@ -171,14 +120,14 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
-            delta = kpi_change(k.kind, row["change"])
-            colour = {"up": "normal", "down": "inverse"}.get(k.good, "off")
+            delta = kpi_change(k.format, row["change"])
+            colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             steady = delta is not None and abs(float(row["change"])) < 1e-9
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)
             tile.metric(
-                k.label, kpi_value(k.kind, row["value"]), delta=delta,
+                k.label, theme.kpi_value(k.format, row["value"]), delta=delta,
                 delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",
                 delta_description=since if delta else None,
                 help=k.help + ("" if delta else " No earlier period to compare with."),
@@ -190,12 +139,12 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                     tone = "good" if up == (colour == "normal") else "bad"
                 span = f" from {periods[0]} to {periods[-1]}" if periods else ""  # short_period's words
                 tile.markdown(sparkline(spark, theme.SPARK_COLOURS[tone],
-                                    f"{k.label}{span}: {kpi_value(k.kind, min(spark))} to "
-                                    f"{kpi_value(k.kind, max(spark))}"), unsafe_allow_html=True)
+                                    f"{k.label}{span}: {theme.kpi_value(k.format, min(spark))} to "
+                                    f"{theme.kpi_value(k.format, max(spark))}"), unsafe_allow_html=True)
 
 
 # Columns holding fractions 0–1 (shown as percentages ×100, downloaded as they are) and every
-# column's header: metrics.labels, so the downloads carry the headers the tables show.
+# column's header: presentation.labels, so the downloads carry the headers the tables show.
 RATE_COLUMNS, RATE_LABELS = labels.RATE_COLUMNS, labels.RATE_LABELS
 # Columns whose cells are coloured by what they say (RAG, submission state).
 COLOURED_COLUMNS: dict[str, dict[str, str]] = {
@@ -205,7 +154,7 @@ COLOURED_COLUMNS: dict[str, dict[str, str]] = {
 
 def column_config(currency: str) -> dict[str, Any]:
     """Display formats for the columns metrics returns (percent, money, dates, days), headed by
-    the labels of `metrics.labels` (the downloads carry the same)."""
+    the labels of `presentation.labels` (the downloads carry the same)."""
     cc, label = st.column_config, labels.column_label
     money = f"{currency} %,.0f"
     pct = "%.1f%%"
@@ -426,7 +375,7 @@ def card_value(kind: str, value: Any, currency: str) -> str:
         return theme.money(value, currency, compact=True)
     if kind == "text":
         return theme.text(value)
-    return kpi_value(kind, value)
+    return theme.kpi_value(kind, value)
 
 
 BUILTIN_EXPORT = "client.disableDataExport"
@@ -450,7 +399,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
     export. The bytes are made when a button is clicked, after `check_export` has checked the
     user and logged the export (who, the filters in force, how many rows).
 
-    The columns carry the headers the tables show (`metrics.labels`; `headers` first: a page's
+    The columns carry the headers the tables show (`presentation.labels`; `headers` first: a page's
     own labels or column configuration); the XLSX has a Filters sheet: the `scope` (period, departments, objectives, statuses) of what
     the table holds, the `applied_filters`, when and by whom, and how fresh the data was."""
     user = auth.current()
@@ -475,7 +424,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
                     exported_by=exported_by(user), other=applied,
                     objectives=metrics.list_objectives(cursor),
                     freshness=views.data_freshness(cursor))
-            return metrics.table_bytes(labels.labelled(df, own), fmt, sheet, notes)
+            return table_bytes(labels.labelled(df, own), fmt, sheet, notes)
         return build
 
     with st.container(horizontal=True, gap="small"):

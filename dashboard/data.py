@@ -103,7 +103,7 @@ class Data:
                        tuple(sorted(kwargs.items())), _con=self.con)
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
-        """`build(*args)` (a chart of `dashboard.charts`) built once per data version, `inputs`
+        """`build(*args)` (a chart of `presentation.charts`) built once per data version, `inputs`
         and the arguments that are not tables, and shared by every session: Plotly is slow
         to build a large figure, on every rerun and for every viewer. `inputs` must
         name everything the tables among `args` are made of — the filters and page choices of

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth, theme
+from dashboard import auth
 from dashboard.data import Data
 from metrics import views
 from metrics.filters import (
@@ -30,8 +30,9 @@ from metrics.filters import (
     quarter_of,
     sort_objectives,
 )
-from metrics.labels import objective_labels
-from metrics.markup import md, plotly
+from presentation import theme
+from presentation.labels import objective_labels
+from presentation.markup import md, plotly
 
 VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
 MONTH, QUARTER = "Month", "Quarter"
@@ -157,7 +158,7 @@ def selected_row(selection: Mapping[str, Any] | None, frame: pd.DataFrame, colum
 def clicked_label(selection: Mapping[str, Any] | None, names: Iterable[str], axis: str = "y"
                   ) -> str | None:
     """The name a Plotly chart's clicked point stands for (`st.plotly_chart` on_select): its
-    `axis` value, which the chart drew escaped (metrics.markup.plotly), read back to the name."""
+    `axis` value, which the chart drew escaped (presentation.markup.plotly), read back to the name."""
     points = list(((selection or {}).get("selection") or {}).get("points") or [])
     if not points:
         return None
@@ -227,13 +228,7 @@ def history(f: metrics.Filters, d: Data) -> metrics.Filters:
 def describe(f: metrics.Filters) -> str:
     """The filters in words, as Markdown for page captions (department and objective names
     escaped: they are report text, never markup): `June 2025 · Finance`."""
-    parts = [theme.period_label(f.period)]
-    parts.append(md(f.scope) if f.departments else "All departments")
-    if f.objectives:
-        parts.append("Objectives " + ", ".join(md(o) for o in sort_objectives(f.objectives)))
-    if f.statuses:
-        parts.append("Status " + ", ".join(f.statuses))
-    return " · ".join(parts)
+    return theme.describe_filters(f, md)
 
 
 # A download's name lists up to this many departments, objectives or statuses; more are counted.

@@ -20,7 +20,7 @@ from ingest.headers import CANONICAL, REQUIRED, canonical_for, find_header_row
 from ingest.mapping import Mapping, mapping_from_dict
 from ingest.read import Sheet, Workbook
 from ingest.values import STATUSES, ParseError, parse_status
-from metrics.markup import md
+from presentation.markup import md
 
 NONE = "(not in the file)"
 COLUMN_HELP = {

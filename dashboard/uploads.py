@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import components, filters, theme
+from dashboard import components, filters
 from dashboard.data import Data
 from ingest import db
 from ingest.access import User
@@ -25,7 +25,8 @@ from ingest.values import ParseError, Period, parse_period
 from ingest.words import plural, where
 from metrics import views
 from metrics.kpis import months_with_data
-from metrics.markup import md
+from presentation import theme
+from presentation.markup import md
 
 HEADERS = "Lekgotla's headers (the template, or the usual synonyms)"
 NEW_MAPPING = "A new mapping…"

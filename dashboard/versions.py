@@ -9,13 +9,14 @@ from typing import Any
 import streamlit as st
 
 import metrics
-from dashboard import auth, components, data, filters, theme
+from dashboard import auth, components, data, filters
 from dashboard.data import Data
 from ingest.access import User, allowed, check_export
 from ingest.errors import LekgotlaError
 from ingest.load import restore_upload
 from metrics import views
-from metrics.markup import md
+from presentation import theme
+from presentation.markup import md
 
 FLASH = "restore_flash"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,43 @@ from ingest.errors import LekgotlaError
 
 Connection = duckdb.DuckDBPyConnection
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_INCLUDE = re.compile(r"\{\{([a-z_]+):([a-z0-9_]+)\}\}")
+SQL_PACKAGES: Mapping[str, str] = {"ingest": "ingest.sql"}
+
+
+def sql_file(package: str, name: str) -> str:
+    """The text of `<package>/<name>.sql`, as written."""
+    return resources.files(package).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def compose(text: str, packages: Mapping[str, str] = SQL_PACKAGES,
+            within: tuple[str, ...] = ()) -> str:
+    """`text` with each `{{layer:name}}` outside a comment replaced by that layer's `name.sql`
+    (composed in turn).
+
+    A fragment is pasted as text, not stored as a macro, so one definition serves every query
+    without living in the database's catalog. `packages`: the layers a text may include (ingest
+    SQL may include only ingest's); `within`: the fragments being composed (none may include
+    itself)."""
+    def fragment(found: re.Match[str]) -> str:
+        layer, name = found.groups()
+        if layer not in packages:
+            raise KeyError(f"{layer}:{name}: this SQL may include only {sorted(packages)}")
+        if f"{layer}:{name}" in within:
+            raise ValueError(f"{layer}:{name} includes itself (through {' > '.join(within)})")
+        body = compose(sql_file(packages[layer], name), packages, (*within, f"{layer}:{name}"))
+        return "\n" + body.rstrip() + "\n"
+    lines = []
+    for line in text.splitlines(keepends=True):
+        code, dashes, comment = line.partition("--")
+        lines.append(_INCLUDE.sub(fragment, code) + dashes + comment)
+    return "".join(lines)
+
+
+@cache
+def sql(name: str) -> str:
+    """`ingest/sql/<name>.sql` with its fragments included."""
+    return compose(sql_file(SQL_PACKAGES["ingest"], name))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -31,6 +69,8 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     """Apply the migrations not yet applied, each in its own transaction; return how many ran.
+    When they bring the database to the latest schema, the last one's transaction also rebuilds
+    `report_summary` (`refresh_summary`), so the rows kept follow today's ingest/sql.
 
     `versions`: only these (a backup is given its source's schema, no newer); empty: none at all.
     """
@@ -41,17 +81,35 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    ran = 0
-    for version, name, sql in migrations():
-        if version in applied or (versions is not None and version not in versions):
-            continue
+    known = migrations()
+    todo = [m for m in known
+            if m[0] not in applied and (versions is None or m[0] in versions)]
+    latest = {m[0] for m in known} <= applied | {m[0] for m in todo}
+    for i, (version, name, text) in enumerate(todo):
         with transaction(con):
-            con.execute(sql)
+            con.execute(text)
             con.execute(
                 "INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name}
             )
-        ran += 1
-    return ran
+            if latest and i == len(todo) - 1:
+                # derived rows follow today's definitions (ingest/sql), which may have changed
+                refresh_summary(con)
+    return len(todo)
+
+
+def refresh_summary(con: Connection, departments: Sequence[str] = (),
+                    periods: Sequence[str] = ()) -> None:
+    """Rebuild the `report_summary` rows of these departments and periods (every one when
+    empty) from their reports in force, under the RAG thresholds in force; inside the caller's
+    transaction."""
+    scope = {"departments": list(departments), "periods": list(periods)}
+    con.execute(sql("refresh_summary_delete"), scope)
+    con.execute(sql("refresh_summary_insert"), {
+        **scope,
+        "red_slip_days": int(setting(con, "red_slip_days")),
+        "red_schedule_variance": float(setting(con, "red_schedule_variance")),
+        "amber_schedule_variance": float(setting(con, "amber_schedule_variance")),
+    })
 
 
 def connect(path: str | Path | None = None, read_only: bool = False,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -16,10 +15,7 @@ import pandas as pd
 from ingest import db
 from ingest.words import period_words
 
-
-def sql(name: str) -> str:
-    """One statement from ingest/sql/<name>.sql."""
-    return resources.files("ingest.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+sql = db.sql  # ingest/sql/<name>.sql, its fragments included
 
 
 AUDIT_LIMIT = 10_000  # most entries the Audit page shows and downloads at once

@@ -6,7 +6,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -38,9 +37,7 @@ STATUS_COLUMNS = (
 )
 
 
-def sql(name: str) -> str:
-    """One statement from ingest/sql/<name>.sql."""
-    return resources.files("ingest.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+sql = db.sql  # ingest/sql/<name>.sql, its fragments included
 
 
 @dataclass
@@ -203,15 +200,8 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     con.execute(sql("refresh_actions_insert"), {"ds": departments})
     con.execute(sql("refresh_moves_delete"), {"ds": departments})
     con.execute(sql("refresh_moves_insert"), {"ds": departments})
-    if periods:  # an empty list would mean every period to report_summary_rows
-        params = {"ds": departments, "ps": periods}
-        con.execute("DELETE FROM report_summary WHERE list_contains($ds, department) "
-                    "AND list_contains($ps, period)", params)
-        con.execute("INSERT INTO report_summary BY NAME "
-                    "SELECT * FROM report_summary_rows($ds, $ps, $r, $rs, $ar)",
-                    {**params, "r": int(db.setting(con, "red_slip_days")),
-                     "rs": float(db.setting(con, "red_schedule_variance")),
-                     "ar": float(db.setting(con, "amber_schedule_variance"))})
+    if periods:  # an empty list would mean every period to refresh_summary
+        db.refresh_summary(con, departments, periods)
     pending.clear()
 
 

@@ -9,8 +9,6 @@ it leaves out has left the plan.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pandas as pd
 
 from ingest import db
@@ -22,8 +20,7 @@ OPEN = "open"
 DONE = "completed"
 
 
-def _sql(name: str) -> str:
-    return resources.files("ingest.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+_sql = db.sql  # ingest/sql/<name>.sql, its fragments included
 
 
 def left_out(con: db.Connection, report: DepartmentReport) -> pd.DataFrame:

@@ -26,10 +26,13 @@ Catalogue (metrics.catalogue)
   `checked_filters(con, f)` (names as stored, or QueryError saying what exists),
   `reporting(con)` (per month, which expected departments reported), `settled_month(con)` (the
   latest month most of them reported: the dashboard's default period).
-Export (metrics.export)
-- `export_actions(con, f, fmt, out) -> int`, `export_table(con, f)`, `neutralise(df)`,
-  `write_table(df, fmt, out)`, `table_bytes(df, fmt) -> bytes`.
-Command line: `python -m metrics kpis|actions|export` (metrics.cli.main).
+Views (metrics.views)
+- `export_table(con, f)`: the Explore & export table (presentation.export writes it as CSV or
+  XLSX, neutralised: `export_actions`, `write_table`, `table_bytes`).
+KPI catalogue (metrics.kpi_catalogue)
+- `KPIS`, `kpi(name)`: each KPI's label, help, format and which way is good.
+Command line: `python -m metrics kpis|actions` (metrics.cli); `export|pack` write files
+(presentation.cli, which `python -m metrics` runs).
 
 SQL lives in metrics/sql/*.sql (one query a file, `$named` parameters, loaded by
 metrics.queries). Summaries of per-action figures (`figures_*.sql`) run inside DuckDB over the
@@ -56,10 +59,10 @@ from metrics.catalogue import (
     reporting,
     settled_month,
 )
-from metrics.export import export_actions, export_table, neutralise, table_bytes, write_table
 from metrics.filters import Filters
 from metrics.kpis import KPI_NAMES, department_kpis, kpi_changes, kpi_trend, kpis
 from metrics.quality import report_quality, stale_actions
+from metrics.views import export_table
 
 __all__ = [
     "KPI_NAMES",
@@ -73,7 +76,6 @@ __all__ = [
     "checked_filters",
     "department_kpis",
     "department_league",
-    "export_actions",
     "export_table",
     "kpi_changes",
     "kpi_trend",
@@ -83,12 +85,9 @@ __all__ = [
     "list_periods",
     "reporting",
     "settled_month",
-    "neutralise",
     "objective_alignment",
     "objectives_without_action",
     "report_quality",
     "smart_results",
     "stale_actions",
-    "table_bytes",
-    "write_table",
 ]

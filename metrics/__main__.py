@@ -1,7 +1,8 @@
-"""`python -m metrics`: see metrics/cli.py."""
+"""`python -m metrics`: kpis and actions (metrics/cli.py), export and pack (presentation/cli.py,
+which writes the files and runs all four)."""
 
 import sys
 
-from metrics.cli import main
+from presentation.cli import main
 
 sys.exit(main())

@@ -57,12 +57,12 @@ def figures_for_months(con: Connection, filters: Filters, months: list[str],
 
 def figures_summary(con: Connection, filters: Filters, months: list[str], name: str,
                     with_moves: bool = False) -> pd.DataFrame:
-    """Run `metrics/sql/<name>.sql`, which reads the rows of `action_figures` for these months
-    under the name `figures`, in one statement (only its result reaches pandas); without
-    `with_moves`, due_date_changes is None."""
+    """Run `metrics/sql/<name>.sql`, which reads the rows of `figures.sql` (action_figures'
+    rows, unordered, with `progress`) for these months under the name `figures`, in one
+    statement (only its result reaches pandas); without `with_moves`, due_date_changes is None."""
     params = {**query_params(con, filters), "months": months, "with_moves": with_moves,
               "action_ids": []}
-    return queries.composed(con, name, {"figures": "action_figures"}, params)
+    return queries.composed(con, name, {"figures": "figures"}, params)
 
 
 def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:

@@ -1,12 +1,15 @@
 """`python -m metrics kpis | actions | export | pack` (SPEC §6, §7). Exit 0 ok, 1 database unusable,
 2 bad arguments (unknown department or period: stderr says what exists)."""
 
+# kpis and actions print numbers and live here; export and pack write files, so they are
+# presentation.cli's, which adds them to this parser (python -m metrics runs that one).
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,11 @@ import pandas as pd
 from ingest import settings
 from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
-from ingest.words import plural
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
-from metrics.export import FORMATS, export_actions
 from metrics.filters import Filters
-from metrics.kpis import COUNT_KPIS, KPI_NAMES, RATE_KPIS, kpis, plain
+from metrics.kpi_catalogue import KPI_BY_NAME
+from metrics.kpis import KPI_NAMES, kpis, plain
 
 CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "actions", *KPI_NAMES)
 TABLE_COLUMNS: tuple[str, ...] = ("department", "action_id", "status", "percent_complete",
@@ -32,14 +34,19 @@ class _UsageError(Exception):
     """Bad arguments, already explained on stderr."""
 
 
-def _parser() -> argparse.ArgumentParser:
+Command = Callable[[Connection, argparse.Namespace], None]
+
+
+def common(p: argparse.ArgumentParser) -> None:
+    """The arguments every command takes: --db and --period."""
+    p.add_argument("--db", help="database file (default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--period", required=True, help="YYYY-MM, or a quarter YYYY-Qn")
+
+
+def build_parser(more: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
+    """The parser of kpis and actions; `more(subparsers)` adds further commands after them."""
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", help="database file (default: LEKGOTLA_DB or data/lekgotla.duckdb)")
-        p.add_argument("--period", required=True, help="YYYY-MM, or a quarter YYYY-Qn")
-
     kpi = commands.add_parser("kpis", help="the KPIs of SPEC §5 for one scope and period")
     common(kpi)
     kpi.add_argument("--department", help="one department (default: the whole organisation)")
@@ -48,20 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     common(act)
     act.add_argument("--department", help="one department (default: every department)")
     act.add_argument("--json", action="store_true", help="print JSON")
-    exp = commands.add_parser("export", help="the Explore & export table as CSV or XLSX")
-    common(exp)
-    exp.add_argument("--department", action="append", default=[], help="repeatable")
-    exp.add_argument("--objective", action="append", default=[], help="repeatable")
-    exp.add_argument("--status", action="append", default=[], help="repeatable")
-    exp.add_argument("--format", required=True, choices=FORMATS)
-    exp.add_argument("--out", required=True, help="file to write")
-    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF (SPEC §7)")
-    common(pck)
-    pck.add_argument("--department", action="append", default=[], help="repeatable")
-    pck.add_argument("--objective", action="append", default=[], help="repeatable")
-    pck.add_argument("--out", required=True, help="folder to write the files into")
-    pck.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    pck.add_argument("--chromium", help="Chromium to print the PDF with (default: found on PATH)")
+    if more is not None:
+        more(commands)
     return parser
 
 
@@ -96,20 +91,17 @@ def _action_objects(table: pd.DataFrame) -> list[dict[str, Any]]:
     return objects
 
 
+# a KPI's text line by its format in the catalogue (a count, the scope's name: as they are)
+TEXT: dict[str, Callable[[Any], str]] = {
+    "rate": lambda v: f"{100 * v:.1f}%", "percent": lambda v: f"{v:.1f}%",
+    "days": lambda v: f"{v:.1f} days", "ratio": lambda v: f"{v:.2f}"}
+
+
 def _shown(name: str, value: Any) -> str:
     if value is None:
         return "—"
-    if name in RATE_KPIS:
-        return f"{100 * value:.1f}%"
-    if name == "mean_progress":
-        return f"{value:.1f}%"
-    if name == "mean_slip_days":
-        return f"{value:.1f} days"
-    if name in COUNT_KPIS or name == "actions":
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
+    kpi = KPI_BY_NAME.get(name)
+    return TEXT.get(kpi.format if kpi else "", str)(value)
 
 
 def _kpis(con: Connection, args: argparse.Namespace) -> None:
@@ -139,31 +131,14 @@ def _actions(con: Connection, args: argparse.Namespace) -> None:
     print(shown.to_string(index=False))
 
 
-def _export(con: Connection, args: argparse.Namespace) -> None:
-    filters = checked_filters(con, Filters(args.period, tuple(args.department),
-                                           tuple(args.objective), tuple(args.status)))
-    count = export_actions(con, filters, args.format, args.out)
-    print(f"Wrote {plural(count, 'action')} to {args.out}", file=sys.stderr)
+COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions}
 
 
-def _pack(con: Connection, args: argparse.Namespace) -> None:
-    from metrics.pack import write_pack
-
-    filters = checked_filters(con, Filters(args.period, tuple(args.department),
-                                           tuple(args.objective)))
-    files = write_pack(con, filters, args.out, pdf=not args.no_pdf, chromium=args.chromium)
-    for path in (files.xlsx, files.html, files.pdf):
-        if path is not None:
-            print(path)
-    if files.pdf_message and not args.no_pdf:
-        print(f"No PDF: {files.pdf_message}", file=sys.stderr)
-    print(f"Review pack {files.pack_id} written in {files.seconds:.1f} s", file=sys.stderr)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
+        commands: dict[str, Command]) -> int:
+    """Parse `argv` with `parser`, open the database and run the command; returns the exit code."""
     try:
-        args = _parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as e:  # argparse has printed the usage; 2 for bad arguments, 0 for --help
         return e.code if isinstance(e.code, int) else 2
     try:
@@ -174,11 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{e.title}: {e.message}", file=sys.stderr)
         return 1
     try:
-        {"kpis": _kpis, "actions": _actions, "export": _export,
-         "pack": _pack}[args.command](con, args)
+        commands[args.command](con, args)
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2
     finally:
         con.close()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """kpis and actions (`python -m metrics` runs presentation.cli.main, which has all four)."""
+    return run(argv, build_parser(), COMMANDS)

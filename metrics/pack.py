@@ -2,8 +2,9 @@
 gathered once from the metrics functions and written as XLSX, a self-contained HTML report and,
 where a Chromium is installed, a PDF of that report.
 
-`build_pack(con, filters) -> ReviewPack` collects the figures; `metrics.pack_xlsx.pack_xlsx` and
-`metrics.pack_html.pack_html` render them; `write_pack(con, filters, out_dir)` writes all three.
+`build_pack(con, filters) -> ReviewPack` collects the figures; `presentation.pack_xlsx.pack_xlsx`
+and `presentation.pack_html.pack_html` render them; `presentation.pack_files.write_pack(con,
+filters, out_dir)` writes all three.
 The pack is reproducible: nothing in it depends on when it was made. Its stamp (`pack_id`) is a
 hash of the filters, the settings and register used and the upload id and SHA-256 of every report
 read, and the pack lists those uploads, so any figure in it can be traced to its file.
@@ -14,9 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -237,47 +236,3 @@ def _concat(frames: list[pd.DataFrame], by: list[str], ascending: list[bool]) ->
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(by, ascending=ascending, na_position="last").reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class PackFiles:
-    """What `write_pack` wrote: paths, the PDF's absence explained, and how long it took."""
-
-    xlsx: Path
-    html: Path
-    pdf: Path | None
-    pdf_message: str | None
-    pack_id: str
-    seconds: float
-
-
-def write_pack(con: Connection, filters: Filters, out_dir: str | Path, pdf: bool = True,
-               chromium: str | None = None) -> PackFiles:
-    """Write `<stem>.xlsx`, `<stem>.html` and (when `pdf` and a Chromium is found) `<stem>.pdf`
-    into `out_dir`; where no PDF can be made, `pdf_message` says why and the others are written."""
-    from metrics.pack_html import pack_html
-    from metrics.pack_pdf import PdfUnavailable, html_to_pdf
-    from metrics.pack_xlsx import pack_xlsx
-
-    start = time.monotonic()
-    pack = build_pack(con, filters)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    xlsx_path, html_path = out / f"{pack.stem}.xlsx", out / f"{pack.stem}.html"
-    xlsx_path.write_bytes(pack_xlsx(pack))
-    html = pack_html(pack)
-    html_path.write_text(html, encoding="utf-8")
-    pdf_path: Path | None = None
-    message: str | None = None
-    if pdf:
-        try:
-            data = html_to_pdf(html, chromium=chromium, footer=f"Lekgotla review pack · "
-                               f"{pack.filters.period} · stamp {pack.pack_id}")
-            pdf_path = out / f"{pack.stem}.pdf"
-            pdf_path.write_bytes(data)
-        except PdfUnavailable as e:
-            message = e.message
-    else:
-        message = "PDF not asked for."
-    return PackFiles(xlsx_path, html_path, pdf_path, message, pack.pack_id,
-                     time.monotonic() - start)

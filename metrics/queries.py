@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import warnings
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import duckdb
@@ -13,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.db import Connection
+from ingest.db import Connection, compose, sql_file
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
+# the layers whose SQL fragments metrics queries may include ({{layer:name}}): metrics sits on ingest
+SQL_PACKAGES = {"ingest": "ingest.sql", "metrics": "metrics.sql"}
 _NULLABLE_INTS: dict[pa.DataType, Any] = {
     pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
     pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
@@ -25,8 +26,8 @@ _NULLABLE_INTS: dict[pa.DataType, Any] = {
 
 @cache
 def sql(name: str) -> str:
-    """The text of `metrics/sql/<name>.sql`."""
-    return resources.files("metrics.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    """The text of `metrics/sql/<name>.sql`, with its fragments included."""
+    return compose(sql_file(SQL_PACKAGES["metrics"], name), SQL_PACKAGES)
 
 
 @cache

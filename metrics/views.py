@@ -230,13 +230,18 @@ def status_against_rag(con: Connection, filters: Filters) -> pd.DataFrame:
     return out.sort_values("status", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+def export_table(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The Explore & export table exactly as filtered, before neutralising: `action_figures`
+    with dates as dates and failed_checks as text."""
+    return figures_for_months(con, filters, [resolve_month(con, filters)], dates_as_objects=True)
+
+
 def explore_table(con: Connection, filters: Filters, rags: tuple[str, ...] = (),
                   search: str = "") -> pd.DataFrame:
     """The Explore & export table: `export_table` as filtered, then narrowed to the computed RAGs
     asked (none = all) and to actions whose ID, description, responsible or comments contain
-    `search` (case-insensitive). Not neutralised: `metrics.table_bytes` does that on export."""
-    from metrics.export import export_table
-
+    `search` (case-insensitive). Not neutralised: `presentation.export.table_bytes` does that on
+    export."""
     table = export_table(con, filters)
     if rags:
         table = table[table["rag"].isin(list(rags))]

@@ -10,10 +10,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+# the review pack prints its PDF with the same flags: no sandbox (containers), nothing fetched in
+# the background (updates, sync, first-run pages); and waits for the charts the same way
+from presentation.pack_pdf import ARGS as CHROMIUM_ARGS
+from presentation.pack_pdf import CHARTS_DRAWN
+
 CHROMIUM = "/usr/bin/chromium"
-# no sandbox in containers; nothing fetched in the background (updates, sync, first-run pages)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXCEPTION = "[data-testid='stException']"
 
 
@@ -33,9 +35,7 @@ def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> Non
     # no element still drawn as a grey placeholder (a run in progress after the first one)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
                            timeout=timeout_ms)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".every(p => p.querySelector('.main-svg'))", timeout=timeout_ms)
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
     page.wait_for_timeout(400)
 
 

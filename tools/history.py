@@ -261,8 +261,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
     con.execute("INSERT INTO due_date_moves SELECT * FROM due_date_moves_rows([]) "
                 "ORDER BY department, action_id, period")
     if summary:  # what ingest.load.make_current keeps for every department it loads
-        con.execute("INSERT INTO report_summary BY NAME "
-                    "SELECT * FROM report_summary_rows([], [], 30, -25.0, -10.0)")
+        db.refresh_summary(con)
     for name in ("bench_rows", "bench_traits", "bench_slots", "bench_uploads", "bench_reports",
                  "bench_months"):
         con.execute(f"DROP TABLE {name}")

@@ -3,9 +3,11 @@
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters, theme
+from dashboard import components, filters
 from dashboard.data import Data
-from metrics.markup import md
+from metrics import kpi_catalogue
+from presentation import charts, theme
+from presentation.markup import md
 
 d = Data()
 f = components.require_filters(d)
@@ -22,13 +24,10 @@ if in_a.empty:
 
 k = d(metrics.kpis, f)
 cols = st.columns(4)
-cols[0].metric("Alignment", theme.pct(k["alignment_rate"]), border=True,
-               help="Share of actions whose objective is in the strategy register.")
-cols[1].metric("Objective coverage", theme.pct(k["objective_coverage"]), border=True,
-               help="Share of the register's objectives with at least one action "
-                    "(whole organisation only).")
-cols[2].metric("SMART compliance", theme.pct(k["smart_compliance"]), border=True,
-               help="Share of actions passing all five SMART checks.")
+for col, kpi in zip(cols[:3], kpi_catalogue.kpis("alignment_rate", "objective_coverage",
+                                                  "smart_compliance"), strict=True):
+    col.metric(kpi.label, theme.kpi_value(kpi.format, k[kpi.name]), border=True,
+               help=kpi.help)
 budget = in_a["budget_allocated"].sum()
 cols[3].metric("Budget planned", theme.money(budget, currency, compact=True), border=True,
                help="Sum of the allocated budget of the actions in scope.")

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import components, theme
+from dashboard import components
 from dashboard.data import Data
 from ingest import directory
+from presentation import theme
 
 d = Data()
 st.title("Audit")

@@ -3,12 +3,13 @@
 import streamlit as st
 
 import metrics
-from dashboard import auth, charts, components, filters, theme, versions
+from dashboard import auth, components, filters, versions
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import views
-from metrics.labels import objective_label
-from metrics.markup import md
+from presentation import charts, theme
+from presentation.labels import objective_label
+from presentation.markup import md
 
 d = Data()
 user = auth.current()

@@ -7,10 +7,11 @@ import metrics
 from dashboard import auth, components, filters
 from dashboard.data import Data
 from ingest.words import plural
-from metrics import labels, views
+from metrics import views
 from metrics.actions import RAGS
 from metrics.filters import STATUSES
-from metrics.labels import objective_labels
+from presentation import labels
+from presentation.labels import objective_labels
 
 d = Data()
 currency = d.setting("currency")

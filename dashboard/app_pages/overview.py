@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters, theme
+from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
+from presentation import charts, theme
 
 DELIVERY = (("completion_rate", "Completion"), ("on_time_rate", "On time"),
             ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import auth, components, data, filters, theme
+from dashboard import auth, components, data, filters
 from dashboard.data import Data
 from ingest.access import check_export
 from ingest.db import Connection
@@ -15,10 +15,11 @@ from ingest.errors import LekgotlaError
 from ingest.words import plural
 from metrics import pack as review_pack
 from metrics.filters import Filters, is_quarter
-from metrics.markup import md
-from metrics.pack_html import pack_html
-from metrics.pack_pdf import PdfUnavailable, find_chromium, html_to_pdf
-from metrics.pack_xlsx import pack_xlsx
+from presentation import theme
+from presentation.markup import md
+from presentation.pack_html import pack_html
+from presentation.pack_pdf import PdfUnavailable, find_chromium, html_to_pdf
+from presentation.pack_xlsx import pack_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth, backups, components, theme
+from dashboard import auth, backups, components
 from dashboard.data import Data
 from ingest import db, mappings_store
 from ingest.errors import LekgotlaError
@@ -14,7 +14,8 @@ from ingest.settings_store import change_settings
 from ingest.words import plural
 from ingest.worker import run_bounded
 from metrics import views
-from metrics.markup import md
+from presentation import theme
+from presentation.markup import md
 
 FLASH = "settings_flash"
 

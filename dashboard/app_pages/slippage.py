@@ -3,9 +3,10 @@
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters, theme
+from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
+from presentation import charts, theme
 
 d = Data()
 f = components.require_filters(d)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 import metrics
-from dashboard import charts, components, filters, theme
+from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
 from metrics.filters import months_of
+from presentation import charts, theme
 
 d = Data()
 f = components.require_filters(d)

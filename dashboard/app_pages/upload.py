@@ -13,7 +13,7 @@ from ingest.load import options_for
 from ingest.parse import can_load
 from ingest.template import build_template
 from metrics import views
-from metrics.markup import md
+from presentation.markup import md
 
 d = Data()
 user = auth.current()

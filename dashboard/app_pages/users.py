@@ -10,7 +10,7 @@ from ingest.access import ROLES
 from ingest.errors import LekgotlaError
 from ingest.users import save_user, seed_department_heads
 from ingest.words import plural
-from metrics.markup import md
+from presentation.markup import md
 
 FLASH = "users_flash"
 NEW = "A new user…"

@@ -1,5 +1,5 @@
 -- figures_by_status: reported actions (Cancelled included) per self-reported status, with budget.
--- Reads `figures`, the rows of action_figures.sql as filtered.
+-- Reads `figures`, the rows of figures.sql as filtered.
 SELECT status,
        count(*) AS actions,
        sum(budget_allocated) AS budget_allocated,

@@ -1,4 +1,4 @@
--- figures_late: the actions of `figures` (the rows of action_figures.sql for one month) that are
+-- figures_late: the actions of `figures` (the rows of figures.sql for one month) that are
 -- in A, not Completed, and overdue or forecast to finish after their due date; days_overdue
 -- (period_end − due_date, NULL when not overdue) and the reason in words, such as "Overdue by
 -- 30 days, forecast 12 days late", after the department's own reason code and comment (its

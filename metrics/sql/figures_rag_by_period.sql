@@ -1,5 +1,5 @@
 -- figures_rag_by_period: per month and department, how many actions in A (Cancelled left out)
--- have each computed RAG. Reads `figures`, the rows of action_figures.sql as filtered.
+-- have each computed RAG. Reads `figures`, the rows of figures.sql as filtered.
 SELECT period, department,
        count(*) AS actions,
        count(*) FILTER (WHERE rag = 'Red') AS red,

@@ -1,5 +1,5 @@
 -- figures_smart_by_department: per department, the actions in A (Cancelled left out) and how
--- many pass each SMART check and all five. Reads `figures`, the rows of action_figures.sql.
+-- many pass each SMART check and all five. Reads `figures`, the rows of figures.sql.
 SELECT department,
        count(*) AS actions,
        count(*) FILTER (WHERE specific) AS "Specific",

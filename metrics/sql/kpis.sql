@@ -4,7 +4,8 @@
 -- reported_rows counts every current row (Cancelled and filtered ones too): "has data".
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
 -- $on_time_day (reports accepted by this day of the following month are on time);
--- $per_department (also return one row per department).
+-- $per_department (also return one row per department); the RAG thresholds action_facts.sql
+-- binds ($red_slip_days, $red_schedule_variance, $amber_schedule_variance; no KPI reads the RAG).
 WITH months AS (
     SELECT unnest($months) AS period
 ),
@@ -12,42 +13,30 @@ register AS (
     SELECT max(register_version) AS version FROM register_versions
 ),
 scope_departments AS (
-    -- the departments submission rates count: those asked for, else the register's where it
-    -- lists any, else every department that has ever had an accepted report
-    SELECT d.department
-    FROM departments d
-    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
-               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
-               ELSE EXISTS (SELECT 1 FROM uploads u
-                            WHERE u.department = d.department AND u.status = 'accepted') END
+    {{metrics:scope_departments}}
 ),
-reported AS (
-    SELECT s.department, s.period, s.period_end, s.action_id, s.status, s.objective_id,
-           s.objective_valid, s.due_date, s.completion_date, s.budget_allocated, s.budget_spent,
-           s.target, s.actual, s.metric_direction, s.quality_review,
-           a.baseline_due_date,
-           CASE WHEN s.status = 'Completed' THEN 100.0 ELSE coalesce(s.percent_complete, 0) END
-               AS progress,
-           s.status <> 'Cancelled'
-               AND (len($objectives) = 0 OR list_contains($objectives, s.objective_id))
-               AND (len($statuses) = 0 OR list_contains($statuses, s.status)) AS in_a,
-           -- greatest() skips NULLs, so a Completed row without completion_date is caught first
-           CASE WHEN a.baseline_due_date IS NULL THEN NULL
-                WHEN s.status = 'Completed' AND s.completion_date IS NULL THEN NULL
-                WHEN s.status = 'Completed' THEN greatest(0, s.completion_date - a.baseline_due_date)
-                ELSE greatest(0, s.period_end - a.baseline_due_date) END AS slip_days,
-           regexp_matches(s.action, '\S+\s+\S+\s+\S+\s+\S')
-               AND coalesce(trim(s.success_metric), '') <> '' AND s.target IS NOT NULL
-               AND coalesce(trim(s.responsible), '') <> ''
-               AND (s.budget_allocated IS NOT NULL OR coalesce(trim(s.resources), '') <> '')
-               AND s.objective_valid
-               AND s.due_date IS NOT NULL AND (s.start_date IS NULL OR s.start_date <= s.due_date)
-               AS smart
+deadlines AS (
+    {{metrics:report_deadlines}}
+),
+action_rows AS (
+    SELECT s.department, s.period, s.period_end, s.action_id, s.action, s.status,
+           s.percent_complete, s.objective_id, s.objective_valid, s.start_date, s.due_date,
+           s.completion_date, s.budget_allocated, s.budget_spent, s.resources, s.responsible,
+           s.success_metric, s.target, s.actual, s.metric_direction, s.quality_review
     FROM action_status s
-    LEFT JOIN actions a ON a.department = s.department AND a.action_id = s.action_id
     WHERE s.is_current
       AND list_contains($months, s.period)
       AND (len($departments) = 0 OR list_contains($departments, s.department))
+),
+reported AS (
+    -- only what the KPIs read: the CTE is read three times, so it may be materialised
+    SELECT department, period, period_end, action_id, status, objective_id, objective_valid,
+           budget_allocated, budget_spent, progress, is_overdue, completed_on_time, slip_days,
+           rescheduled, earned_value, quality_pass, attainment, smart,
+           status <> 'Cancelled'
+               AND (len($objectives) = 0 OR list_contains($objectives, objective_id))
+               AND (len($statuses) = 0 OR list_contains($statuses, status)) AS in_a
+    FROM ({{ingest:action_facts}})
 ),
 grid AS (
     -- every (month, department) a row may come from; in_scope: counted by the submission rates
@@ -67,11 +56,9 @@ submissions AS (
            (SELECT CAST(min(coalesce(u.submitted_at, u.uploaded_at)) AS DATE) FROM uploads u
             WHERE u.department = g.department AND u.period = g.period
               AND u.status = 'accepted')
-               <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                            + CAST($on_time_day - 1 AS INTEGER),
-                        last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS on_time
+               <= d.deadline AS on_time
     FROM grid g
+    LEFT JOIN deadlines d ON d.period = g.period
 ),
 register_objectives AS (
     SELECT o.objective_id
@@ -98,37 +85,25 @@ kpis AS (
            count(*) FILTER (WHERE r.in_a AND r.status = 'Completed')
                / nullif(count(*) FILTER (WHERE r.in_a), 0) AS completion_rate,
            avg(r.progress) FILTER (WHERE r.in_a) AS mean_progress,
-           count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
-                            AND r.completion_date <= r.due_date)
-               / nullif(count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
-                        AND r.completion_date IS NOT NULL AND r.due_date IS NOT NULL), 0)
-               AS on_time_rate,
-           -- SPEC 5.2: the share of A (all of it) that is not Completed and past its due date
-           count(*) FILTER (WHERE r.in_a AND r.status <> 'Completed'
-                            AND r.due_date < r.period_end)
+           count(*) FILTER (WHERE r.in_a AND r.completed_on_time)
+               / nullif(count(r.completed_on_time) FILTER (WHERE r.in_a), 0) AS on_time_rate,
+           -- SPEC 5.2: the share of A (all of it) that is overdue
+           count(*) FILTER (WHERE r.in_a AND r.is_overdue)
                / nullif(count(*) FILTER (WHERE r.in_a), 0)
                AS overdue_rate,
            count(*) FILTER (WHERE r.in_a AND r.slip_days > 0) AS slipped_count,
            avg(r.slip_days) FILTER (WHERE r.in_a AND r.slip_days > 0) AS mean_slip_days,
-           count(*) FILTER (WHERE r.in_a AND r.due_date > r.baseline_due_date)
-               AS rescheduled_count,
+           count(*) FILTER (WHERE r.in_a AND r.rescheduled) AS rescheduled_count,
            sum(coalesce(r.budget_spent, 0)) FILTER (WHERE r.in_a AND r.budget_allocated > 0)
                / nullif(sum(r.budget_allocated) FILTER (WHERE r.in_a AND r.budget_allocated > 0), 0)
                AS budget_utilisation,
-           sum(r.progress / 100.0 * r.budget_allocated)
-                   FILTER (WHERE r.in_a AND r.budget_allocated > 0)
+           sum(r.earned_value) FILTER (WHERE r.in_a)
                / nullif(sum(coalesce(r.budget_spent, 0))
                    FILTER (WHERE r.in_a AND r.budget_allocated > 0), 0)
                AS cost_performance_index,
-           count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
-                            AND lower(r.quality_review) = 'meets')
-               / nullif(count(*) FILTER (WHERE r.in_a AND r.status = 'Completed'
-                        AND r.quality_review IS NOT NULL), 0) AS quality_pass_rate,
-           avg(CASE WHEN r.metric_direction = 'decrease'
-                    THEN CASE WHEN r.actual <= r.target THEN 1.0 ELSE r.target / r.actual END
-                    ELSE greatest(0.0, least(r.actual / r.target, 1.0)) END)
-               FILTER (WHERE r.in_a AND r.target > 0 AND r.actual IS NOT NULL)
-               AS target_attainment,
+           count(*) FILTER (WHERE r.in_a AND r.quality_pass)
+               / nullif(count(r.quality_pass) FILTER (WHERE r.in_a), 0) AS quality_pass_rate,
+           avg(r.attainment) FILTER (WHERE r.in_a) AS target_attainment,
            count(*) FILTER (WHERE r.in_a AND r.smart) / nullif(count(*) FILTER (WHERE r.in_a), 0)
                AS smart_compliance,
            count(*) FILTER (WHERE r.in_a AND r.objective_valid)

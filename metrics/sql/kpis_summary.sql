@@ -10,12 +10,10 @@ WITH months AS (
     SELECT unnest($months) AS period
 ),
 scope_departments AS (
-    SELECT d.department
-    FROM departments d
-    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
-               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
-               ELSE EXISTS (SELECT 1 FROM uploads u
-                            WHERE u.department = d.department AND u.status = 'accepted') END
+    {{metrics:scope_departments}}
+),
+deadlines AS (
+    {{metrics:report_deadlines}}
 ),
 sums AS (
     -- each month and department: the counts and sums of A (and every reported row)
@@ -97,11 +95,7 @@ per_department AS (
     SELECT g.period, g.department, g.in_scope,
            coalesce(f.submitted, FALSE) AS submitted,
            -- on time is judged by the first accepted report; a later correction does not undo it
-           f.first_submitted_on
-               <= least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                            + CAST($on_time_day - 1 AS INTEGER),
-                        last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS on_time,
+           f.first_submitted_on <= d.deadline AS on_time,
            coalesce(s.reported_rows, 0) AS reported_rows, coalesce(s.actions, 0) AS actions,
            coalesce(s.completed, 0) AS completed, s.progress_sum,
            coalesce(s.completed_on_time, 0) AS completed_on_time,
@@ -115,6 +109,7 @@ per_department AS (
     FROM grid g
     LEFT JOIN sums s ON s.period = g.period AND s.department = g.department
     LEFT JOIN first_accepted f ON f.department = g.department AND f.period = g.period
+    LEFT JOIN deadlines d ON d.period = g.period
 ),
 totals AS (
     -- pooled over the scope's departments (each month), then each department's own row when

@@ -12,12 +12,10 @@ WITH months AS (
     SELECT unnest($months) AS period
 ),
 scope_departments AS (
-    SELECT d.department
-    FROM departments d
-    WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
-               WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
-               ELSE EXISTS (SELECT 1 FROM uploads u
-                            WHERE u.department = d.department AND u.status = 'accepted') END
+    {{metrics:scope_departments}}
+),
+deadlines AS (
+    {{metrics:report_deadlines}}
 ),
 grid AS (
     SELECT m.period, d.department FROM months m CROSS JOIN scope_departments d
@@ -28,17 +26,15 @@ grid AS (
 ),
 cells AS (
     SELECT g.department, g.period,
-           least(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)
-                     + CAST($on_time_day - 1 AS INTEGER),
-                 last_day(CAST(CAST(g.period || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE)))
-               AS deadline,
+           d.deadline,
            min(coalesce(u.submitted_at, u.uploaded_at)) FILTER (WHERE u.status = 'accepted')
                AS first_submitted_at,
            count(u.upload_id) FILTER (WHERE u.status = 'accepted') AS versions,
            count(u.upload_id) FILTER (WHERE u.status = 'rejected') AS rejected
     FROM grid g
+    LEFT JOIN deadlines d ON d.period = g.period
     LEFT JOIN uploads u ON u.department = g.department AND u.period = g.period
-    GROUP BY g.department, g.period
+    GROUP BY g.department, g.period, d.deadline
 )
 SELECT c.department, c.period, c.deadline,
        CASE WHEN c.versions = 0 AND c.rejected > 0 THEN 'rejected'

@@ -17,7 +17,7 @@ from ingest.access import CLI
 from ingest.load import load_file
 from ingest.register import load_register
 from ingest.users import save_user
-from metrics.markup import JOINER
+from presentation.markup import JOINER
 from tools.browser import CHROMIUM, exceptions, settle
 from tools.browser import log_in as sign_in
 from tools.launch import auth_secrets, free_port, running_app
@@ -127,7 +127,7 @@ def test_an_unknown_identity_is_refused_and_the_admin_sees_it_in_the_audit_log(
     page.goto(site["app"])
     log_in(page, site, STRANGER)
     page.locator("h1", has_text="No access yet").wait_for()
-    body = page.inner_text("body").replace(JOINER, "")  # as read (metrics.markup.md)
+    body = page.inner_text("body").replace(JOINER, "")  # as read (presentation.markup.md)
     assert STRANGER in body and "Ask your administrator" in body
     assert page.locator("[data-testid='stMetric']").count() == 0
     assert nav_links(page) == []

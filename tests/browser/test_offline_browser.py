@@ -16,7 +16,7 @@ from urllib.parse import quote_plus, urlsplit
 import payload
 import pytest
 
-from metrics.markup import JOINER
+from presentation.markup import JOINER
 from tools.browser import CHROMIUM, exceptions, full_screenshot, settle
 from tools.launch import running_app
 from tools.screenshots import DEMO_ROLE

@@ -12,8 +12,8 @@ import pytest
 import metrics
 from ingest import db
 from metrics.pack import build_pack
-from metrics.pack_html import pack_html
-from metrics.pack_pdf import CHARTS_DRAWN, html_to_pdf
+from presentation.pack_html import pack_html
+from presentation.pack_pdf import CHARTS_DRAWN, html_to_pdf
 from tools.browser import CHROMIUM
 
 pytestmark = [

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import theme
+from presentation import theme
 from tools.browser import CHROMIUM, exceptions, settle
 from tools.screenshots import DEMO_ROLE, PHONE
 

@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from dashboard import charts, components, theme, uploads
-from metrics import pack_style, pack_xlsx
-from metrics.xlsx_book import Style
+from dashboard import components, uploads
+from presentation import charts, pack_style, pack_xlsx, theme
+from presentation.xlsx_book import Style
 
 ROOT = Path(__file__).resolve().parents[2]
 AA = 4.5

@@ -187,7 +187,7 @@ def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
     assert len(shown) == 7
     csv = pd.read_csv(io.BytesIO(downloads.named(".csv")), encoding="utf-8-sig")
     assert len(csv) == 7
-    # headed as the table on screen (metrics.labels): status is "Reported status", and so on
+    # headed as the table on screen (presentation.labels): status is "Reported status", and so on
     assert set(csv["Reported status"]) == {"Completed"}
     assert set(csv["Action ID"]) == set(shown["action_id"])
     # every reported field and every per-action figure, not only the columns shown

@@ -20,9 +20,9 @@ from dashboard_helpers import PAGES, copy_db, texts
 from streamlit.testing.v1 import AppTest
 
 import metrics
-from dashboard import charts
 from dashboard.auth import ROLE_LABELS
 from ingest import db
+from presentation import charts
 from tools import history
 
 pytestmark = pytest.mark.scale

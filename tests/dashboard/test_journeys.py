@@ -212,7 +212,7 @@ def test_selection_handlers() -> None:
     assert filters.selected_row({"selection": {"rows": []}}, frame, "department") is None
     assert filters.selected_row({"selection": {"rows": [5]}}, frame, "department") is None
     assert filters.selected_row(None, frame, "department") is None
-    # a bar's label as Plotly drew it: escaped (metrics.markup.plotly) and read back
+    # a bar's label as Plotly drew it: escaped (presentation.markup.plotly) and read back
     bar = {"selection": {"points": [{"x": 3, "y": "R&amp;D &lt;unit&gt;", "curve_number": 0}]}}
     assert filters.clicked_label(bar, frame["department"]) == "R&D <unit>"
     assert filters.clicked_label({"selection": {"points": []}}, frame["department"]) is None

@@ -1,4 +1,4 @@
-"""Report text is data, never markup (issue 11 item 4): the escaping helpers of metrics.markup,
+"""Report text is data, never markup (issue 11 item 4): the escaping helpers of presentation.markup,
 every page of the dashboard run (AppTest) on the payload report (tests/data/payload.py), and the
 review pack built from it."""
 
@@ -21,14 +21,14 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 import metrics
-from dashboard import charts
 from ingest import db
 from ingest.access import CLI
 from ingest.users import save_user
-from metrics.markup import JOINER, md, plotly, plotly_all
 from metrics.pack import build_pack
-from metrics.pack_charts import FIGURES
-from metrics.pack_html import pack_html
+from presentation import charts
+from presentation.markup import JOINER, md, plotly, plotly_all
+from presentation.pack_charts import FIGURES
+from presentation.pack_html import pack_html
 
 # CommonMark with GitHub's autolinks and strikethrough, as Streamlit's Markdown reads text
 MARKDOWN = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "strikethrough"])

@@ -23,7 +23,6 @@ from dashboard_helpers import (
 from openpyxl import load_workbook
 
 import metrics
-from dashboard import charts
 from dashboard.filters import file_stem
 from ingest import db
 from ingest.access import CLI
@@ -31,9 +30,10 @@ from ingest.errors import QueryError
 from ingest.load import load_file
 from ingest.template import build_template
 from ingest.values import Period
-from metrics.export import export_actions
 from metrics.filters import Filters, sort_objectives
-from metrics.labels import COLUMN_LABELS, RATE_LABELS, labelled, objective_label
+from presentation import charts
+from presentation.export import export_actions
+from presentation.labels import COLUMN_LABELS, RATE_COLUMNS, RATE_LABELS, labelled, objective_label
 
 # the sample register's objectives, by hand from sample_data/strategy_register.xlsx, in natural
 # order; each title cut at a word to 28 characters with an ellipsis (objective_label): e.g. SO1's
@@ -244,7 +244,7 @@ def test_dashboard_downloads_carry_filters_labels_and_a_filters_sheet(
 
     raw = downloads.named(f"{stem}.csv")
     header = raw.decode("utf-8-sig").splitlines()[0].split(",")
-    # the headers of the table on screen (metrics.labels), then the fields it does not show
+    # the headers of the table on screen (presentation.labels), then the fields it does not show
     assert header[:8] == ["Department", "Period", "Period end", "Action ID", "Action",
                           "Objective", "Objective title", "Objective in register"]
     assert {"Reported status", "Computed RAG", "Progress", "Budget", "Slip (days)", "Comments",
@@ -285,7 +285,7 @@ def test_labels_are_unique_and_a_repeated_header_is_told_apart() -> None:
     out = labelled(pd.DataFrame(columns=["status", "state", "first_period"]),
                    {"state": "Reported status"})
     assert list(out.columns) == ["Reported status", "Reported status (state)", "First period"]
-    assert set(RATE_LABELS) <= set(metrics.labels.RATE_COLUMNS) | set(RATE_LABELS)
+    assert set(RATE_LABELS) <= set(RATE_COLUMNS) | set(RATE_LABELS)
 
 
 def test_the_cli_export_keeps_the_snake_case_keys(db_path: Path, tmp_path: Path) -> None:

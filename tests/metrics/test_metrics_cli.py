@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,9 @@ from metrics_history import build
 
 from ingest.db import connect
 from ingest.errors import QueryError
-from metrics.cli import main
 from metrics.filters import Filters, months_of, periods_between, quarter_of
+from metrics.kpi_catalogue import KPIS
+from presentation.cli import main
 
 # The bold names of SPEC §5.1–5.8, copied from the spec.
 SPEC_KPIS = {
@@ -57,6 +59,20 @@ def test_kpis_table_and_department_names(db: str, capsys: pytest.CaptureFixture[
         assert name in out
     # Health March, on_time_submission_rate 0 (late); objective_coverage shown as a dash
     assert "33.3%" in out and "—" in out
+
+
+def test_kpis_table_shows_each_kpi_in_its_catalogue_format(db: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The text table formats a KPI as metrics.kpi_catalogue says, as the dashboard and the pack
+    do: budget_utilisation is a rate (it printed as a bare ratio, 0.69, before the catalogue)."""
+    assert main(["kpis", "--db", db, "--period", "2025-03"]) == 0
+    shown = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
+    pattern = {"rate": r"-?\d+\.\d%", "percent": r"-?\d+\.\d%", "days": r"-?\d+\.\d days",
+               "ratio": r"-?\d+\.\d\d", "count": r"\d+"}
+    assert re.fullmatch(r"\d+\.\d%", shown["budget_utilisation"].strip())
+    for k in KPIS:
+        text = shown[k.name].strip()
+        assert text == "—" or re.fullmatch(pattern[k.format], text), (k.name, text)
 
 
 @pytest.mark.parametrize("args, says", [
@@ -120,7 +136,7 @@ def test_python_dash_m_metrics(db: str) -> None:
 
 
 def test_metrics_never_imports_streamlit() -> None:
-    code = ("import sys, metrics, metrics.cli, metrics.export, metrics.quality; "
+    code = ("import sys, metrics, metrics.cli, presentation.export, metrics.quality; "
             "sys.exit(1 if 'streamlit' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

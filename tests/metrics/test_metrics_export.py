@@ -13,8 +13,8 @@ import pytest
 from ingest.db import Connection
 from ingest.errors import QueryError
 from metrics.actions import ACTION_COLUMNS
-from metrics.export import export_actions, neutralise, table_bytes
 from metrics.filters import Filters
+from presentation.export import export_actions, neutralise, table_bytes
 
 
 def test_neutralise_text_cells_only() -> None:

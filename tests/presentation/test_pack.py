@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,14 +20,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from testdata import SAMPLE
 
 import metrics
-from dashboard import theme
 from ingest import db
 from ingest.load import load_file
-from metrics.cli import main
-from metrics.pack import ReviewPack, build_pack, write_pack
-from metrics.pack_html import pack_html
-from metrics.pack_pdf import PdfUnavailable, html_to_pdf
-from metrics.pack_xlsx import pack_xlsx
+from metrics.kpi_catalogue import KPIS
+from metrics.pack import ReviewPack, build_pack
+from presentation import theme
+from presentation.cli import main
+from presentation.pack_files import write_pack
+from presentation.pack_html import pack_html
+from presentation.pack_pdf import PdfUnavailable, html_to_pdf
+from presentation.pack_xlsx import pack_xlsx
 
 DEPARTMENTS = ["Finance", "Human Resources", "Information Technology", "Legal and Compliance",
                "Marketing and Communications", "Operations", "Strategy and Planning"]
@@ -103,7 +106,7 @@ def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_
     assert rows["Mean progress"]["Q2 2025"] == pytest.approx(now["mean_progress"] / 100)
     assert rows["Slipped actions"]["Q2 2025"] == now["slipped_count"]
     assert rows["Mean slip"]["Q2 2025"] == pytest.approx(now["mean_slip_days"])
-    assert rows["Cost performance (CPI)"]["Q2 2025"] == pytest.approx(
+    assert rows["CPI"]["Q2 2025"] == pytest.approx(
         now["cost_performance_index"])
     assert rows["Objective coverage"]["Q2 2025"] == pytest.approx(now["objective_coverage"])
 
@@ -288,6 +291,21 @@ def test_report_references_no_network_resource(html: str) -> None:
 
 
 # --- reproducible -----------------------------------------------------------------------------
+
+def test_the_kpis_read_as_the_one_catalogue_says(workbook: dict[str, Worksheet], html: str) -> None:
+    """Labels and meanings of the summary sheet and the report's tiles are metrics.kpi_catalogue's
+    (the dashboard's tiles take theirs from it too)."""
+    ws = workbook["Summary"]
+    rows = {r["KPI"]: r for r in table_below(ws, find_row(ws, 1, "KPI"))}
+    tiles = {name: title for title, name in
+             re.findall(r'<div class="tile" title="([^"]*)" data-kpi="(\w+)">', html)}
+    labels = dict(re.findall(r'data-kpi="(\w+)">(?:<svg.*?</svg>)?<div class="label">([^<]*)<', html))
+    for k in KPIS:
+        assert k.label in rows, k.name
+        assert k.help in rows[k.label].values(), k.name
+        assert tiles[k.name] == escape(k.help)
+        assert labels[k.name] == escape(k.label)
+
 
 def test_same_data_and_filters_give_the_same_bytes(con: db.Connection, pack: ReviewPack,
                                                    html: str, tmp_path: Path) -> None:

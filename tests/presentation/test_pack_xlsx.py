@@ -1,6 +1,6 @@
 """The review pack workbook as a reader sees it, opened with openpyxl: sheets, frozen headers,
 number formats, column widths, RAG colours, the pack's own figures, no formula anywhere; and the
-styled workbook writer under it (metrics.xlsx_book.Book)."""
+styled workbook writer under it (presentation.xlsx_book.Book)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from openpyxl.workbook.workbook import Workbook
 from ingest.db import Connection
 from metrics.filters import Filters
 from metrics.pack import ReviewPack, build_pack
-from metrics.pack_xlsx import pack_xlsx
-from metrics.xlsx_book import Book, Style
+from presentation.pack_xlsx import pack_xlsx
+from presentation.xlsx_book import Book, Style
 
 MARCH = Filters("2025-03")
 HEADER_ROW = 8  # of the actions table on a department sheet

@@ -14,10 +14,11 @@ from ingest.parse import parse_file
 from ingest.register import load_register
 
 
-def test_ingest_and_metrics_never_import_streamlit() -> None:
-    code = "import sys, ingest.cli, ingest.load, ingest.template, ingest.annotate, metrics; " \
-           "import pkgutil, importlib; [importlib.import_module('metrics.' + m.name) for m in " \
-           "pkgutil.iter_modules(metrics.__path__) if m.name != '__main__']; " \
+def test_ingest_metrics_and_presentation_never_import_streamlit() -> None:
+    code = "import sys, ingest.cli, ingest.load, ingest.template, ingest.annotate, metrics, " \
+           "presentation; import pkgutil, importlib; [importlib.import_module(p.__name__ + '.' + " \
+           "m.name) for p in (metrics, presentation) for m in pkgutil.iter_modules(p.__path__) " \
+           "if m.name != '__main__']; " \
            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('streamlit'))))"
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True,
                          cwd=ROOT, timeout=60)

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.auth import ROLE_LABELS
 from ingest import db
 from ingest.sample import load_sample_data
-from metrics.markup import JOINER
+from presentation.markup import JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
@@ -115,7 +115,7 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 def texts(at: AppTest) -> str:
     """Everything written with markdown, captions, titles, alerts: one string to search, with
-    report text as a reader sees it (metrics.markup.md's escapes and word joiners read)."""
+    report text as a reader sees it (presentation.markup.md's escapes and word joiners read)."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
                  "warning", "error"):

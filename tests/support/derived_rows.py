@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from ingest import db
 
-THRESHOLDS = {"r": 30, "rs": -25.0, "ar": -10.0}
+THRESHOLDS = {"red_slip_days": 30, "red_schedule_variance": -25.0, "amber_schedule_variance": -10.0}
 
 
 def kept(con: db.Connection) -> pd.DataFrame:
@@ -18,8 +18,9 @@ def kept(con: db.Connection) -> pd.DataFrame:
 
 
 def recomputed(con: db.Connection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM report_summary_rows([], [], $r, $rs, $ar) "
-                       "ORDER BY department, period, status", THRESHOLDS).df()
+    rows = db.sql("report_summary_rows")  # the summary's own query, over every report in force
+    return con.execute(f"SELECT * FROM ({rows}) ORDER BY department, period, status",
+                       {"departments": [], "periods": [], **THRESHOLDS}).df()
 
 
 def moves(con: db.Connection, source: str) -> pd.DataFrame:

@@ -9,9 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import theme
+from metrics.kpi_catalogue import KPI_BY_NAME
 from metrics.kpis import plain
-from metrics.pack_format import DASH, KPI_BY_NAME, Col, change_unit, period_label
+from presentation import theme
+from presentation.pack_format import Col, change_unit
+from presentation.theme import DASH, period_label
 
 NUMERIC = {"int", "signed", "rate", "percent", "pct100", "ratio", "days", "money"}
 NOWRAP = {"nowrap", "date", "datetime"}
@@ -22,10 +24,8 @@ def show(value: Any, kind: str, currency: str = "R") -> str:
     value = plain(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return DASH
-    formats = {"rate": theme.pct, "percent": theme.percent_points, "ratio": theme.ratio,
-               "days": theme.days, "date": theme.a_date, "datetime": theme.a_datetime,
-               "pct100": lambda v: f"{float(v):.0f}%", "int": theme.number,
-               "count": theme.number}
+    formats = {**theme.KPI_FORMATS, "date": theme.a_date, "datetime": theme.a_datetime,
+               "pct100": lambda v: f"{float(v):.0f}%", "int": theme.number}
     if kind == "money":
         return theme.money(value, currency)
     if kind == "signed":
@@ -125,7 +125,7 @@ def change_text(name: str, change: Any, since: str | None, short: bool = False) 
     if change is None or since is None:
         return '<div class="change flat">no earlier period to compare</div>'
     k = KPI_BY_NAME.get(name)
-    kind, good = (k.kind, k.good) if k else ("count", "none")
+    kind, good = (k.format, k.direction) if k else ("count", "none")
     amount = float(change) * (100 if kind == "rate" else 1)
     unit = change_unit(kind)
     digits = 0 if kind in ("count", "days") else 2 if kind == "ratio" else 1
@@ -148,9 +148,9 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
     for name in names:
         k = KPI_BY_NAME[name]
         spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
-        out.append(f'<div class="tile" title="{escape(k.meaning)}" data-kpi="{name}">{spark}'
+        out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
-                   f'<div class="value">{escape(show(by_name.loc[name, "value"], k.kind))}</div>'
+                   f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'
                    f'{change_text(name, by_name.loc[name, "change"], since, mini)}</div>')
     return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
 

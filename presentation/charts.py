@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
 from ingest.words import plural
 from metrics.filters import objective_order
-from metrics.labels import objective_label
-from metrics.markup import plotly, plotly_all
+from presentation import theme
+from presentation.labels import objective_label
+from presentation.markup import plotly, plotly_all
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 

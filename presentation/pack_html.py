@@ -16,23 +16,17 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import theme
 from metrics.filters import sort_objectives
+from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
-from metrics.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
-from metrics.pack_charts import figure_divs, plotly_js
-from metrics.pack_format import (
-    DASH,
-    KPIS,
-    Col,
-    describe_filters,
-    period_label,
-    period_span,
-    scope_label,
-)
 from metrics.pack_parts import DepartmentPart
-from metrics.pack_style import stylesheet
+from presentation import theme
+from presentation.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
+from presentation.pack_charts import figure_divs, plotly_js
+from presentation.pack_format import Col
+from presentation.pack_style import stylesheet
+from presentation.theme import DASH, describe_filters, period_label, period_span, scope_label
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("kpis", "At a glance"), ("trends", "Trends"), ("alignment", "Alignment"),

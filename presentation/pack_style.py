@@ -4,7 +4,7 @@ offline). Screen: a centred reading column; print (and PDF): A4 landscape, one d
 
 from __future__ import annotations
 
-from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS, ink
+from presentation.theme import RAG_COLOURS, SUBMISSION_COLOURS, ink
 
 
 def stylesheet() -> str:

@@ -1,6 +1,6 @@
 """`Book`: a workbook of several sheets with cell styles (number formats, fonts, fills, rules,
 alignment), frozen panes, column widths, filters and print setup, written directly as Office
-Open XML like `metrics.xlsx.xlsx_bytes` — the review pack's workbook. Text is always text, so no
+Open XML like `presentation.xlsx.xlsx_bytes` — the review pack's workbook. Text is always text, so no
 cell can become a formula; the same content gives the same bytes.
 """
 
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
-from metrics.xlsx import _SPECIAL, _cell, _escape, column_letter
+from presentation.xlsx import _SPECIAL, _cell, _escape, column_letter
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -6,7 +6,7 @@ currency and date formats, RAG cells in their colours. Text from the reports tha
 would run as a formula is neutralised (SPEC §7); no cell holds a formula. The bytes depend only
 on the pack (fixed document dates and zip timestamps), so the same data gives the same file.
 
-Written with `metrics.xlsx_book.Book` (Office Open XML formed directly, a table a column at a time):
+Written with `presentation.xlsx_book.Book` (Office Open XML formed directly, a table a column at a time):
 openpyxl's cell objects, styling and XML writing are too slow for a pack of many actions.
 """
 
@@ -19,14 +19,23 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.theme import RAG_COLOURS, SUBMISSION_COLOURS, ink
 from ingest.neutral import neutral
+from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
-from metrics.pack_format import KPIS, Col, describe_filters, period_label, period_span
 from metrics.pack_parts import DepartmentPart
-from metrics.xlsx import column_letter
-from metrics.xlsx_book import Book, Sheet, Style
+from presentation.export import neutral_texts
+from presentation.pack_format import Col
+from presentation.theme import (
+    RAG_COLOURS,
+    SUBMISSION_COLOURS,
+    describe_filters,
+    ink,
+    period_label,
+    period_span,
+)
+from presentation.xlsx import column_letter
+from presentation.xlsx_book import Book, Sheet, Style
 
 NAVY, MUTED, WHITE = "1F4E79", "5D6D7E", "FFFFFF"
 RULE = "D5DBE1"  # the thin line under each table cell
@@ -131,7 +140,7 @@ def column_values(rows: pd.DataFrame, col: Col) -> list[Any]:
         return [cell_value(v, col.kind) for v in values.tolist()]
     # text, float or integer (NaN or NA where missing): cell_value's work without its checks
     if types.is_string_dtype(values.dtype):
-        return [neutral(v) if isinstance(v, str) else None for v in values.tolist()]
+        return [v if isinstance(v, str) else None for v in neutral_texts(values)]
     return [None if v is pd.NA or v != v else v for v in values.tolist()]
 
 
@@ -193,10 +202,10 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
              "previous": previous, "change": change, "meaning": "|A| of SPEC §5."}]
     for k in KPIS:
         value, previous, change = by_name[k.name]
-        if change is not None and k.kind == "rate":
+        if change is not None and k.format == "rate":
             change = change * 100
-        rows.append({"label": k.label, "kind": k.kind, "value": value, "previous": previous,
-                     "change": change, "meaning": k.meaning, "name": k.name})
+        rows.append({"label": k.label, "kind": k.format, "value": value, "previous": previous,
+                     "change": change, "meaning": k.help, "name": k.name})
     return rows
 
 

@@ -10,6 +10,7 @@ test in tests/test_accessibility.py works the ratio out for every pair the app d
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ingest.words import MONTHS, period_words
+from metrics.filters import Filters, months_of, sort_objectives
 
 # Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.
 TEXT = "#1B1F24"
@@ -135,6 +137,31 @@ def period_label(period: str | None) -> str:
     return period_words(period) or DASH
 
 
+def period_span(period: str) -> str:
+    """The months a period covers in words: `April – June 2025`, or `June 2025`."""
+    months = months_of(period)
+    if len(months) == 1:
+        return period_label(months[0])
+    return f"{MONTHS[int(months[0][5:7]) - 1]} – {period_label(months[-1])}"
+
+
+def scope_label(filters: Filters) -> str:
+    """`All departments`, one department, or several joined."""
+    return filters.scope if filters.departments else "All departments"
+
+
+def describe_filters(filters: Filters, escape: Callable[[str], str] = str) -> str:
+    """The filters in words: `Q2 2025 · All departments · Objectives SO1, SO3` (objectives in
+    their natural order). `escape` is applied to the department and objective names, which are
+    report text (e.g. `presentation.markup.md` for a page caption)."""
+    parts = [period_label(filters.period), escape(scope_label(filters))]
+    if filters.objectives:
+        parts.append("Objectives " + ", ".join(escape(o) for o in sort_objectives(filters.objectives)))
+    if filters.statuses:
+        parts.append("Status " + ", ".join(filters.statuses))
+    return " · ".join(parts)
+
+
 def short_period(period: str) -> str:
     """`2025-06` → `Jun 2025` (axis labels)."""
     text = str(period)
@@ -217,6 +244,16 @@ def a_datetime(value: Any) -> str:
         return DASH
     ts = pd.Timestamp(value)
     return f"{a_date(ts)}, {ts:%H:%M}"
+
+
+# A KPI's value as people read it, by its format in metrics.kpi_catalogue (a count otherwise).
+KPI_FORMATS: dict[str, Callable[[Any], str]] = {
+    "rate": pct, "percent": percent_points, "ratio": ratio, "days": days, "count": number}
+
+
+def kpi_value(kind: str, value: Any) -> str:
+    """A KPI value as shown on a tile (dashboard and review pack): `54.8%`, `1.03`, `40 days`."""
+    return KPI_FORMATS.get(kind, number)(value)
 
 
 def finite(values: Any) -> list[float]:

@@ -1,4 +1,4 @@
-"""A table as a one-sheet .xlsx workbook, written directly as Office Open XML (`metrics.xlsx_book`
+"""A table as a one-sheet .xlsx workbook, written directly as Office Open XML (`presentation.xlsx_book`
 writes styled workbooks of several sheets the same way, from the cells formed here).
 
 What `DataFrame.to_excel` (openpyxl) writes for an export — a bold header row, text as text,
@@ -185,7 +185,7 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data",
     """The table as an .xlsx workbook: one sheet with the header row in bold, then one row per
     row (no index); empty cells (None, NaN, NaT, empty text) are left empty. With `notes`, a
     second sheet `notes_name` lists them, one (what, value) a line (what an export holds). Text
-    is written as text: neutralise it first (`metrics.export`)."""
+    is written as text: neutralise it first (`presentation.export`)."""
     rows, width = df.shape
     letters = [column_letter(i) for i in range(width)]
     header = "".join(_text(f"{letter}1", str(name), HEADER_STYLE)

@@ -8,18 +8,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.neutral import FORMULA_STARTS, PREFIX, neutral
-from metrics.actions import figures_for_months, resolve_month
 from metrics.filters import Filters, sort_objectives
-from metrics.labels import objective_labels
-from metrics.pack_format import period_label
-from metrics.xlsx import xlsx_bytes
+from metrics.views import export_table
+from presentation.labels import objective_labels
+from presentation.theme import period_label
+from presentation.xlsx import xlsx_bytes
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
+
+
+def neutral_texts(values: pd.Series) -> np.ndarray:
+    """A text column's cells (object array, missing ones as they are) with `neutral` applied, the
+    column at once: only the cells that start like a formula change."""
+    risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+    cells: np.ndarray = values.to_numpy(dtype=object)
+    cells[risky] = [PREFIX + v for v in cells[risky]]
+    return cells
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -30,11 +40,7 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
-            # a text column at once: only the cells that start like a formula change
-            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
-            cells = values.to_numpy(dtype=object)
-            cells[risky] = [PREFIX + v for v in cells[risky]]
-            out[column] = pd.Series(cells, index=out.index, dtype=object)
+            out[column] = pd.Series(neutral_texts(values), index=out.index, dtype=object)
         elif values.dtype == object:
             out[column] = values.map(neutral).astype(object)
     out.columns = [neutral(c) for c in out.columns]
@@ -120,12 +126,6 @@ def _moment(value: Any) -> str:
     if value is None or value != value:
         return "none"
     return pd.Timestamp(value).strftime("%d %b %Y, %H:%M")
-
-
-def export_table(con: Connection, filters: Filters) -> pd.DataFrame:
-    """The Explore & export table exactly as filtered, before neutralising: `action_figures`
-    with dates as dates and failed_checks as text."""
-    return figures_for_months(con, filters, [resolve_month(con, filters)], dates_as_objects=True)
 
 
 def export_actions(con: Connection, filters: Filters, fmt: str,

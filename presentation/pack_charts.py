@@ -1,7 +1,7 @@
 """The review pack's charts: Plotly figures built from a ReviewPack, and their HTML with fixed div
 ids (so the same pack gives the same HTML).
 
-The figures are the dashboard's own (`dashboard.charts`, `dashboard.theme`: pure Plotly, no
+The figures are the dashboard's own (`presentation.charts`, `presentation.theme`: pure Plotly, no
 Streamlit — tests/test_project.py imports every metrics module and checks that Streamlit stays
 out), so a chart in the pack looks like the one on the page it summarises.
 """
@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from dashboard import charts
 from metrics.pack import ReviewPack
+from presentation import charts
 
 CONFIG: dict[str, object] = {"displaylogo": False, "responsive": True,
                              "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

@@ -1,0 +1,65 @@
+"""`python -m metrics export | pack`: the commands that write files (a CSV or XLSX export, the review
+pack), added to metrics.cli's parser of kpis and actions. `main` runs all four; `python -m metrics`
+and the `lekgotla` console script call it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ingest.db import Connection
+from ingest.words import plural
+from metrics import cli as metrics_cli
+from metrics.catalogue import checked_filters
+from metrics.filters import Filters
+from presentation.export import FORMATS, export_actions
+from presentation.pack_files import write_pack
+
+
+def _file_commands(commands: Any) -> None:
+    exp = commands.add_parser("export", help="the Explore & export table as CSV or XLSX")
+    metrics_cli.common(exp)
+    exp.add_argument("--department", action="append", default=[], help="repeatable")
+    exp.add_argument("--objective", action="append", default=[], help="repeatable")
+    exp.add_argument("--status", action="append", default=[], help="repeatable")
+    exp.add_argument("--format", required=True, choices=FORMATS)
+    exp.add_argument("--out", required=True, help="file to write")
+    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF (SPEC §7)")
+    metrics_cli.common(pck)
+    pck.add_argument("--department", action="append", default=[], help="repeatable")
+    pck.add_argument("--objective", action="append", default=[], help="repeatable")
+    pck.add_argument("--out", required=True, help="folder to write the files into")
+    pck.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    pck.add_argument("--chromium", help="Chromium to print the PDF with (default: found on PATH)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """`python -m metrics`'s parser: kpis, actions, export, pack."""
+    return metrics_cli.build_parser(_file_commands)
+
+
+def _export(con: Connection, args: argparse.Namespace) -> None:
+    filters = checked_filters(con, Filters(args.period, tuple(args.department),
+                                           tuple(args.objective), tuple(args.status)))
+    count = export_actions(con, filters, args.format, args.out)
+    print(f"Wrote {plural(count, 'action')} to {args.out}", file=sys.stderr)
+
+
+def _pack(con: Connection, args: argparse.Namespace) -> None:
+    filters = checked_filters(con, Filters(args.period, tuple(args.department),
+                                           tuple(args.objective)))
+    files = write_pack(con, filters, args.out, pdf=not args.no_pdf, chromium=args.chromium)
+    for path in (files.xlsx, files.html, files.pdf):
+        if path is not None:
+            print(path)
+    if files.pdf_message and not args.no_pdf:
+        print(f"No PDF: {files.pdf_message}", file=sys.stderr)
+    print(f"Review pack {files.pack_id} written in {files.seconds:.1f} s", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `python -m metrics`'s command line; returns the exit code."""
+    return metrics_cli.run(argv, build_parser(),
+                           {**metrics_cli.COMMANDS, "export": _export, "pack": _pack})

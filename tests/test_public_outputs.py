@@ -1,0 +1,82 @@
+"""The command line's public outputs on the sample data are those of the code before issue 13's
+reshaping (tests/data/golden/ was written by that code): the JSON of `kpis` and `actions`, the
+export CSV and the review packs' stamps. Only the text of `kpis` changed, on purpose: budget
+utilisation is printed as the rate the catalogue says it is (it printed 0.69)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from presentation.cli import main
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+PERIODS = ("2025-01", "2025-03", "2025-06", "2025-Q2")
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """What the command printed, standard output then standard error."""
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def same(got: Any, want: Any, where: str = "") -> None:
+    """Equal, with floats equal to the last bits DuckDB's order of summing can move."""
+    if isinstance(want, float) and isinstance(got, float):
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-15), f"{where}: {got} != {want}"
+    elif isinstance(want, dict):
+        assert isinstance(got, dict) and list(got) == list(want), f"{where}: keys {list(got)} != {list(want)}"
+        for key in want:
+            same(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{where}: {len(got)} rows != {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            same(g, w, f"{where}[{i}]")
+    else:
+        assert got == want, f"{where}: {got!r} != {want!r}"
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("department", [None, "Finance"])
+def test_kpis_json_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], period: str,
+                                department: str | None) -> None:
+    argv = ["kpis", "--db", str(sample_db), "--period", period, "--json"]
+    name = f"kpis_{period}.json"
+    if department:
+        argv += ["--department", department]
+        name = f"kpis_fin_{period}.json"
+    same(json.loads(cli(capsys, *argv)), json.loads((GOLDEN / name).read_text()), name)
+
+
+def test_kpis_text_is_the_catalogues(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = cli(capsys, "kpis", "--db", str(sample_db), "--period", "2025-06")
+    before = (GOLDEN / "kpis_2025-06.txt").read_text()
+    assert "budget_utilisation       0.69\n" in before
+    assert text == before.replace("budget_utilisation       0.69\n", "budget_utilisation       69.2%\n")
+
+
+def test_actions_json_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    got = json.loads(cli(capsys, "actions", "--db", str(sample_db), "--period", "2025-06", "--json"))
+    same(got, json.loads((GOLDEN / "actions_2025-06.json").read_text()), "actions")
+
+
+def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "export.csv"
+    cli(capsys, "export", "--db", str(sample_db), "--period", "2025-06", "--format", "csv", "--out", str(out))
+    assert out.read_bytes() == (GOLDEN / "export_2025-06.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("argv", "stamp"), [
+    (["--period", "2025-06"], "35a350fbcd69"),
+    (["--period", "2025-Q2", "--department", "Finance"], "95c345556ff4"),
+])
+def test_pack_stamp_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                 argv: list[str], stamp: str) -> None:
+    text = cli(capsys, "pack", "--db", str(sample_db), *argv, "--out", str(tmp_path), "--no-pdf")
+    assert f"Review pack {stamp} written" in text
