@@ -14,7 +14,7 @@ import pytest
 
 from presentation.cli import main
 
-GOLDEN = Path(__file__).parent / "data" / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 PERIODS = ("2025-01", "2025-03", "2025-06", "2025-Q2")
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from ingest import db
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FACTS = "ingest/sql/action_facts.sql"
 SCOPE = "metrics/sql/scope_departments.sql"
 # Migrations up to 007 ran once and are history: 004's macro report_summary_rows, the one that
