@@ -132,7 +132,7 @@ def _copy(source: db.Connection, partial: Path) -> dict[str, int]:
             for name in names:
                 quoted = '"' + name.replace('"', '""') + '"'  # a name from DuckDB's own catalogue
                 expected = int(db.scalar(source, f"SELECT count(*) FROM {quoted}"))
-                rows = source.sql(f"SELECT * FROM {quoted}").to_arrow_reader(BATCH_ROWS)
+                rows = db.arrow_reader(source.sql(f"SELECT * FROM {quoted}"), BATCH_ROWS)
                 out.register("lekgotla_rows", rows)
                 if name in have:
                     out.execute(f"DELETE FROM {quoted}")  # rows a migration seeded

@@ -179,6 +179,19 @@ def lock_down(con: Connection) -> None:
         con.execute(statement)
 
 
+def arrow_table(result: Any) -> Any:
+    """A statement's (or relation's) rows as a pyarrow Table, on DuckDB 2.x and the 1.4 LTS line
+    (1.4's DB-API result names it `fetch_arrow_table`)."""
+    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fetch()
+
+
+def arrow_reader(relation: duckdb.DuckDBPyRelation, rows: int) -> Any:
+    """A relation's rows as a pyarrow RecordBatchReader of `rows` a batch, on DuckDB 2.x and 1.4."""
+    read = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+    return read(rows)
+
+
 def one(con: Connection, query: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
     """The first row of a query, read to the end (DuckDB 2 keeps an unread result pending)."""
     rows = con.execute(query, params or {}).fetchall()

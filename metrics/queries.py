@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.db import Connection, compose, sql_file
+from ingest.db import Connection, arrow_table, compose, sql_file
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 # the layers whose SQL fragments metrics queries may include ({{layer:name}}): metrics sits on ingest
@@ -73,7 +73,7 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 def _run(con: Connection, text: str, params: dict[str, Any], dates_as_objects: bool = False
          ) -> pd.DataFrame:
     """The rows of one statement as `to_frame` gives them, run as a DB-API result."""
-    converted = _from_arrow(con.execute(text, params).to_arrow_table(), dates_as_objects)
+    converted = _from_arrow(arrow_table(con.execute(text, params)), dates_as_objects)
     if converted is None:  # a type `_from_arrow` does not map: DuckDB's own `.df()`
         return to_frame(con.sql(text, params=params), dates_as_objects)
     return converted
@@ -83,7 +83,7 @@ def to_frame(rows: duckdb.DuckDBPyRelation, dates_as_objects: bool = False) -> p
     """The rows as the DataFrame DuckDB's `.df()` gives (same columns, dtypes and values), built
     from Arrow: text columns stay Arrow-backed instead of becoming one Python object per cell,
     which makes a table of thousands of actions much quicker to hand over."""
-    table = rows.to_arrow_table()
+    table = arrow_table(rows)
     converted = _from_arrow(table, dates_as_objects)
     if converted is None:
         converted = rows.df()
