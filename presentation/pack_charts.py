@@ -2,8 +2,8 @@
 ids (so the same pack gives the same HTML).
 
 The figures are the dashboard's own (`presentation.charts`, `presentation.theme`: pure Plotly, no
-Streamlit — tests/test_project.py imports every metrics module and checks that Streamlit stays
-out), so a chart in the pack looks like the one on the page it summarises.
+Streamlit — tests/project/test_project.py checks that Streamlit stays out of every layer below the
+dashboard), so a chart in the pack looks like the one on the page it summarises.
 """
 
 from __future__ import annotations

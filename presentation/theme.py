@@ -4,7 +4,7 @@ RAG colours always mean the computed RAG of SPEC §5.10 and nothing else.
 
 Text drawn on a colour takes `ink(colour)`: white or the page's text colour, whichever contrasts
 more. Every fill that carries text is chosen so that its ink reaches WCAG 2.2 AA (4.5:1); the
-test in tests/test_accessibility.py works the ratio out for every pair the app draws.
+test in tests/dashboard/test_accessibility.py works the ratio out for every pair the app draws.
 """
 
 from __future__ import annotations
