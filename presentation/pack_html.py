@@ -86,8 +86,9 @@ def _cover(pack: ReviewPack) -> str:
     latest_submitted = show(figures["submitted_at"].max(), "date") if len(figures) else DASH
     register = pack.register
     facts = [
-        ("Period", f"{period_label(f.period)} ({period_span(f.period)}); figures as of "
-                   f"{period_label(pack.month)}, each department's last report in the period"),
+        ("Period", period_label(f.period) + ("" if period_span(f.period) == period_label(f.period)
+                                            else f" ({period_span(f.period)})")
+         + f"; figures as of {period_label(pack.month)}, each department's last report in the period"),
         ("Compared with", period_label(pack.previous_period) if pack.previous_period
          else "no earlier period with data"),
         ("Departments", scope_label(f)),

@@ -369,3 +369,10 @@ def test_without_chromium_the_pdf_is_explained_and_the_rest_written(
     assert files.pdf is None
     assert files.pdf_message is not None and "/nonexistent/chromium" in files.pdf_message
     assert files.xlsx.exists() and files.html.exists()
+
+
+def test_the_period_is_said_once_for_a_month_and_with_its_months_for_a_quarter(con: db.Connection,
+                                                                               html: str) -> None:
+    assert "<dt>Period</dt><dd>Q2 2025 (April – June 2025); figures as of June 2025," in html
+    month = pack_html(build_pack(con, metrics.Filters("2025-06")))
+    assert "<dt>Period</dt><dd>June 2025; figures as of June 2025," in month
