@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -69,8 +70,8 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     """Apply the migrations not yet applied, each in its own transaction; return how many ran.
-    When they bring the database to the latest schema, the last one's transaction also rebuilds
-    `report_summary` (`refresh_summary`), so the rows kept follow today's ingest/sql.
+    At the latest schema, `report_summary` is rebuilt if its definition changed
+    (`follow_definitions`).
 
     `versions`: only these (a backup is given its source's schema, no newer); empty: none at all.
     """
@@ -84,17 +85,29 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     known = migrations()
     todo = [m for m in known
             if m[0] not in applied and (versions is None or m[0] in versions)]
-    latest = {m[0] for m in known} <= applied | {m[0] for m in todo}
-    for i, (version, name, text) in enumerate(todo):
+    for version, name, text in todo:
         with transaction(con):
             con.execute(text)
             con.execute(
                 "INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name}
             )
-            if latest and i == len(todo) - 1:
-                # derived rows follow today's definitions (ingest/sql), which may have changed
-                refresh_summary(con)
+    if {m[0] for m in known} <= applied | {m[0] for m in todo}:
+        follow_definitions(con)
     return len(todo)
+
+
+def follow_definitions(con: Connection) -> bool:
+    """Rebuild `report_summary` when the definition it was computed by (ingest/sql, its
+    fragments included) is not today's: a formula changed in one file needs no migration.
+    Returns whether it rebuilt."""
+    definition = hashlib.sha256(sql("refresh_summary_insert").encode()).hexdigest()
+    kept = con.execute(sql("derived_definition"), {"name": "report_summary"}).fetchone()
+    if kept is not None and kept[0] == definition:
+        return False
+    with transaction(con):
+        refresh_summary(con)
+        con.execute(sql("derived_definition_save"), {"name": "report_summary", "sha256": definition})
+    return True
 
 
 def refresh_summary(con: Connection, departments: Sequence[str] = (),

@@ -2,6 +2,6 @@
 -- written once, in ingest/sql/action_facts.sql, which report_summary's refresh
 -- (ingest/sql/report_summary_rows.sql, through ingest.db.refresh_summary) and the metrics
 -- queries include as text. Migration 004's macro report_summary_rows held a copy of them; it is
--- dropped. ingest.db.migrate rebuilds every report_summary row after the last migration, so the
--- rows kept follow the one definition.
+-- dropped. ingest.db.follow_definitions rebuilds every report_summary row when its definition
+-- changes, so the rows kept follow the one definition.
 DROP MACRO TABLE report_summary_rows;

@@ -131,3 +131,25 @@ def test_rag_figures_use_the_rows_when_the_thresholds_changed(sample_con: db.Con
     usual = metrics.by_rag(con, f).set_index("rag")["actions"]
     # Red after 10 days' slip instead of 30: more Red, as many actions
     assert strict["Red"] > usual["Red"] and strict.sum() == usual.sum()
+
+
+def test_the_summary_is_rebuilt_when_its_definition_changed_and_only_then(db_path: Any) -> None:
+    """A formula changed in ingest/sql needs no migration: opening the database rebuilds the kept
+    rows. Simulated by spoiling one kept row and the definition's stored hash."""
+    spoil = "UPDATE report_summary SET reported_rows = reported_rows + 1000 WHERE department = 'Finance'"
+    con = db.connect(db_path)
+    con.execute(spoil)
+    con.close()
+    con = db.connect(db_path)  # the same definition: the kept rows are not recomputed on open
+    assert con.execute("SELECT min(reported_rows) FROM report_summary WHERE department = 'Finance'"
+                       ).fetchone()[0] > 1000
+    con.execute("UPDATE derived_definitions SET definition_sha256 = 'a formula before this one'")
+    con.close()
+    con = db.connect(db_path)  # another definition: rebuilt from the reports in force
+    try:
+        assert con.execute("SELECT max(reported_rows) FROM report_summary WHERE department = 'Finance'"
+                           ).fetchone()[0] < 1000
+        assert_kept_exact(con)
+        assert db.follow_definitions(con) is False
+    finally:
+        con.close()
