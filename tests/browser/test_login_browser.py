@@ -126,7 +126,7 @@ def test_an_unknown_identity_is_refused_and_the_admin_sees_it_in_the_audit_log(
     page = stranger.new_page()
     page.goto(site["app"])
     log_in(page, site, STRANGER)
-    page.locator("h1", has_text="No access yet").wait_for()
+    settle(page, "No access yet")  # the whole script run, not only its first line
     body = page.inner_text("body").replace(JOINER, "")  # as read (presentation.markup.md)
     assert STRANGER in body and "Ask your administrator" in body
     assert page.locator("[data-testid='stMetric']").count() == 0
@@ -168,7 +168,7 @@ def test_a_token_without_email_verified_is_refused(browser: Any, site: dict[str,
     page = context.new_page()
     page.goto(site["app"])
     log_in(page, site, UNVERIFIED, verified=None)
-    page.locator("h1", has_text="No access yet").wait_for()
+    settle(page, "No access yet")  # the whole script run, not only its first line
     body = page.inner_text("body")
     assert "did not say whether this email address is verified" in body
     assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
