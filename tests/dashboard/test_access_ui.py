@@ -16,6 +16,8 @@ import pytest
 from dashboard_helpers import (
     APP,
     AUTH,
+    EMAILS,
+    HR_HEAD,
     PAGES,
     ROLE_PAGES,
     TIMEOUT,
@@ -34,21 +36,12 @@ from streamlit.testing.v1 import AppTest
 import metrics
 from dashboard import data, startup
 from ingest import db
-from ingest.access import CLI
 from ingest.errors import LekgotlaError
 from ingest.load import load_file
-from ingest.users import save_user
 from metrics import views
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLES = ("admin", "leadership", "me", "department_head")
-EMAILS = {
-    "admin": "policy.office@lekgotla.example",
-    "leadership": "ceo@lekgotla.example",
-    "me": "me.team@lekgotla.example",
-    "department_head": "nomvula.dlamini@lekgotla.example",  # Finance
-}
-HR_HEAD = "pieter.vandermerwe@lekgotla.example"
 TITLES = {"overview": "Overview", "alignment": "Alignment", "slippage": "Slippage",
           "department": "Department", "submissions": "Submissions",
           "explore": "Explore & export", "upload": "Upload", "settings": "Settings",
@@ -59,23 +52,6 @@ MARKERS: dict[str, str | tuple[str, ...]] = {
     "audit": ("actor", "outcome"), "review_pack": "pack-xlsx"}
 # the pages every role reads: all but those some roles' navigation adds
 EVERYONE = set(PAGES) - set().union(*ROLE_PAGES.values())
-
-
-@pytest.fixture(scope="session")
-def users_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample data with one user per role, and a second department head (HR)."""
-    path = copy_db(sample_db, tmp_path_factory.mktemp("access"))
-    con = db.connect(path)
-    save_user(con, CLI, EMAILS["admin"], "admin", "Policy Office")
-    save_user(con, CLI, EMAILS["leadership"], "leadership", "Chief Executive")
-    save_user(con, CLI, EMAILS["me"], "me", "M&E Team")
-    save_user(con, CLI, EMAILS["department_head"], "department_head", "Nomvula Dlamini",
-              ("Finance",))
-    save_user(con, CLI, HR_HEAD, "department_head", "Pieter van der Merwe", ("Human Resources",))
-    save_user(con, CLI, "former@lekgotla.example", "leadership", "Left in May", active=False)
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from dashboard_helpers import (
     APP,
     AUTH,
+    EMAILS,
     PAGES,
     TIMEOUT,
     Downloads,
@@ -22,24 +23,6 @@ from dashboard_helpers import (
 from streamlit.testing.v1 import AppTest
 
 from ingest import db
-from ingest.access import CLI
-from ingest.users import save_user
-
-EMAILS = {"admin": "policy.office@lekgotla.example", "leadership": "ceo@lekgotla.example",
-          "department_head": "nomvula.dlamini@lekgotla.example"}
-
-
-@pytest.fixture(scope="module")
-def users_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = copy_db(sample_db, tmp_path_factory.mktemp("backup-page"))
-    con = db.connect(path)
-    save_user(con, CLI, EMAILS["admin"], "admin", "Policy Office")
-    save_user(con, CLI, EMAILS["leadership"], "leadership", "Chief Executive")
-    save_user(con, CLI, EMAILS["department_head"], "department_head", "Nomvula Dlamini",
-              ("Finance",))
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
 
 
 @pytest.fixture

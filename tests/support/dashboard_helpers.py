@@ -215,3 +215,13 @@ def finance_july_bad() -> bytes:
          "Kagiso Molefe", 150000, 90000, "01/04/2025", "31/07/2025", "In progress", 80, None,
          None],
     ])
+
+
+# The users the role tests sign in as (the `users_db` fixture of tests/dashboard/conftest.py).
+EMAILS = {
+    "admin": "policy.office@lekgotla.example",
+    "leadership": "ceo@lekgotla.example",
+    "me": "me.team@lekgotla.example",
+    "department_head": "nomvula.dlamini@lekgotla.example",  # Finance
+}
+HR_HEAD = "pieter.vandermerwe@lekgotla.example"
