@@ -1,9 +1,13 @@
 """Start `streamlit run dashboard/app.py` on a database, wait until it answers, stop it after:
-the one app launcher of the tests, the benchmarks and the screenshots."""
+the one app launcher of the tests, the benchmarks and the screenshots. Also HAProxy in front of
+several of them, with deploy/start's configuration (sticky sessions, WebSocket, health checks)."""
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,9 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
+DEPLOY_START = ROOT / "deploy" / "start"
 
 
 def free_port() -> int:
@@ -103,3 +109,83 @@ def auth_secrets(path: Path, app_port: int, idp_url: str) -> Path:
         f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n',
         encoding="utf-8")
     return path
+
+
+# --- HAProxy in front of several dashboards ----------------------------------------------------
+
+def deploy_start() -> ModuleType:
+    """deploy/start as a module (a script without a .py suffix): its haproxy_config and
+    servers_state."""
+    name = "lekgotla_deploy_start"
+    if name not in sys.modules:
+        loader = importlib.machinery.SourceFileLoader(name, str(DEPLOY_START))
+        spec = importlib.util.spec_from_loader(name, loader)
+        assert spec is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up there
+        loader.exec_module(module)
+    return sys.modules[name]
+
+
+def haproxy_binary() -> str | None:
+    """Debian's haproxy (in /usr/sbin, which a user's PATH may lack), or None."""
+    found = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    return found if Path(found).exists() else None
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """A running HAProxy: the URL users open (http://localhost:PORT) and its admin socket."""
+
+    url: str
+    stats_socket: Path
+    process: subprocess.Popen[bytes]
+
+    def servers(self) -> dict[str, str]:
+        """Each dashboard's status as the proxy sees it: {"app1": "UP", …}."""
+        return dict(deploy_start().servers_state(self.stats_socket))
+
+
+@contextmanager
+def running_proxy(app_ports: list[int], folder: Path, port: int | None = None, *,
+                  timeout: float = 30) -> Iterator[Proxy]:
+    """HAProxy on 127.0.0.1:`port` (a free one by default) in front of the dashboards on
+    127.0.0.1:`app_ports` (`app1`, `app2`, … in that order), configured as deploy/start does;
+    yields it once every dashboard is UP, stops it after. `folder` takes its configuration and
+    admin socket."""
+    haproxy = haproxy_binary()
+    if haproxy is None:
+        raise RuntimeError("HAProxy is not installed (Debian: apt-get install haproxy)")
+    port = port or free_port()
+    stats_socket = folder / "haproxy.sock"
+    config = folder / "haproxy.cfg"
+    config.write_text(deploy_start().haproxy_config(app_ports, f"127.0.0.1:{port}",
+                                                    stats_socket=str(stats_socket)),
+                      encoding="utf-8")
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([haproxy, "-W", "-db", "-f", str(config)], stdout=log,
+                            stderr=subprocess.STDOUT)
+    proxy = Proxy(f"http://localhost:{port}", stats_socket, proc)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                states = proxy.servers()
+                if states and set(states.values()) == {"UP"}:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("HAProxy did not start, or a dashboard is not UP behind it:\n"
+                                   + log.read().decode(errors="replace")[-3000:])
+            time.sleep(0.2)
+        yield proxy
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

@@ -1,0 +1,247 @@
+"""Several dashboard processes behind HAProxy (deploy/, issue 14 item 2), in headless Chromium:
+a browser stays on one instance (the LEKGOTLA_NODE cookie) while its pages render over the
+WebSocket through the proxy; a login works through the proxy whichever instance serves the
+identity provider's callback, and its cookie holds on every instance; and `deploy/start` starts
+and stops the whole set with one command.
+
+The two instances here each have a DuckDB file of their own, with different months of Finance,
+so that the page itself says which instance drew it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest import db
+from ingest.access import CLI
+from ingest.load import load_file
+from ingest.register import load_register
+from ingest.users import save_user
+from tools.browser import CHROMIUM, exceptions, settle
+from tools.browser import log_in as sign_in
+from tools.launch import (
+    DEPLOY_START,
+    auth_secrets,
+    deploy_start,
+    free_port,
+    haproxy_binary,
+    running_proxy,
+    started_app,
+)
+
+if haproxy_binary() is None and os.environ.get("CI"):
+    pytest.fail("HAProxy is not installed: .ci/run installs Debian's haproxy", pytrace=False)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(haproxy_binary() is None,
+                       reason="HAProxy is not installed (apt-get install haproxy; .ci/run does)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+oidc = pytest.importorskip("oidc_provider_mock")
+
+HEAD = "nomvula.dlamini@lekgotla.example"  # head of Finance in the sample register
+NODE = "LEKGOTLA_NODE"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+# each instance's one month of Finance: what its Department page shows
+MONTHS = {"app1": "June 2025", "app2": "May 2025"}
+
+
+def _database(path: Path, report: str) -> Path:
+    con = db.connect(path)
+    load_register(con, (SAMPLE / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx")
+    load_file(con, (SAMPLE / "reports" / report).read_bytes(), report)
+    save_user(con, CLI, HEAD, "department_head", "Nomvula Dlamini", ("Finance",))
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The identity provider, two dashboards configured alike (one secrets file: the same
+    cookie_secret, and redirect_uri on the proxy) and HAProxy in front of them."""
+    folder = tmp_path_factory.mktemp("proxy")
+    databases = [_database(folder / "app1.duckdb", "Finance_2025-06.xlsx"),
+                 _database(folder / "app2.duckdb", "Finance_2025-05.xlsx")]
+    with oidc.run_server_in_thread(port=0) as server:
+        idp = f"http://localhost:{server.server_port}"
+        proxy_port = free_port()
+        secrets = auth_secrets(folder / "secrets.toml", proxy_port, idp)
+        env = {"LEKGOTLA_REQUIRE_LOGIN": "true", "LEKGOTLA_LOAD_SAMPLE_DATA": "false"}
+        with started_app(databases[0], secrets=secrets, env=env, address="127.0.0.1") as app1, \
+                started_app(databases[1], secrets=secrets, env=env, address="127.0.0.1") as app2:
+            ports = [int(a.url.rsplit(":", 1)[1]) for a in (app1, app2)]
+            with running_proxy(ports, folder, proxy_port) as proxy:
+                # the redirect URI names localhost, so the browser must use it too (cookies)
+                yield {"proxy": proxy, "url": proxy.url, "idp": idp}
+
+
+def _node(context: Any) -> str:
+    """The instance the proxy keeps this browser on."""
+    return str(next(c["value"] for c in context.cookies() if c["name"] == NODE))
+
+
+def _new_page(browser: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    return context, context.new_page()
+
+
+def _shows_month_of(page: Any, node: str) -> bool:
+    settle(page, "Department")
+    return bool(page.get_by_text(f"{MONTHS[node]} · Finance").first.is_visible())
+
+
+def test_a_browser_sticks_to_one_instance_and_its_pages_render_over_the_websocket(
+        browser: Any, site: dict[str, Any]) -> None:
+    assert site["proxy"].servers() == {"app1": "UP", "app2": "UP"}
+    context, page = _new_page(browser)
+    sockets: list[Any] = []
+    page.on("websocket", lambda ws: sockets.append(ws))
+    page.goto(site["url"])
+    page.get_by_role("button", name="Log in").wait_for()
+    node = _node(context)
+    sign_in(page, site["url"], site["idp"], HEAD)
+    assert _shows_month_of(page, node)  # drawn by the instance the cookie names
+    for path in ("explore", "upload", "department", ""):
+        page.goto(f"{site['url']}/{path}")
+        settle(page)
+        assert not exceptions(page), path
+        assert _node(context) == node
+    assert _shows_month_of(page, node)
+    # every page came over Streamlit's WebSocket, through the proxy (none went to an instance)
+    assert sockets and all(ws.url.startswith(site["url"].replace("http", "ws", 1) + "/_stcore/stream")
+                           for ws in sockets)
+    assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
+
+    # another browser, while this one's WebSocket is open: the other instance (leastconn)
+    other_context, other = _new_page(browser)
+    other.goto(site["url"])
+    other.get_by_role("button", name="Log in").wait_for()
+    assert _node(other_context) != node
+    sign_in(other, site["url"], site["idp"], HEAD)
+    assert _shows_month_of(other, _node(other_context))
+    other_context.close()
+    context.close()
+
+
+def test_a_login_holds_whichever_instance_serves_the_callback(
+        browser: Any, site: dict[str, Any]) -> None:
+    """The login starts on one instance and the provider's callback lands on the other: the OAuth
+    state (Streamlit's session cookie) and the identity cookie are signed with the one shared
+    cookie_secret, so either instance accepts what the other wrote."""
+    context, page = _new_page(browser)
+    page.goto(site["url"])
+    page.get_by_role("button", name="Log in").wait_for()
+    first = _node(context)
+    second = "app2" if first == "app1" else "app1"
+    claims = {"email": HEAD, "email_verified": True}
+    request = urllib.request.Request(f"{site['idp']}/users/{urllib.parse.quote(HEAD)}",
+                                     method="PUT", data=json.dumps(claims).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the local mock provider)
+        pass
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site['idp']}/**")
+    # at the provider: the browser now goes back to the proxy as the other instance's user
+    context.add_cookies([{"name": NODE, "value": second, "url": site["url"]}])
+    page.fill("input[name=sub]", HEAD)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{site['url']}/**")
+    assert _shows_month_of(page, second)  # logged in, on the second instance
+    assert _node(context) == second
+    # and the first accepts the identity cookie the second wrote
+    context.add_cookies([{"name": NODE, "value": first, "url": site["url"]}])
+    page.goto(site["url"])
+    assert _shows_month_of(page, first)
+    assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
+    assert page.get_by_role("button", name="Log in").count() == 0
+    context.close()
+
+
+def test_an_instance_that_stops_sends_its_users_to_the_other(
+        browser: Any, site: dict[str, Any], tmp_path: Path) -> None:
+    """HAProxy's health check takes a stopped instance out, and its users reach the other one
+    (redispatch), still logged in. Runs on a third instance of its own, so the others stay up."""
+    proxy_port = free_port()
+    # the same provider, a proxy of its own in front of two fresh instances
+    secrets = auth_secrets(tmp_path / "secrets.toml", proxy_port, site["idp"])
+    env = {"LEKGOTLA_REQUIRE_LOGIN": "true", "LEKGOTLA_LOAD_SAMPLE_DATA": "false"}
+    databases = [_database(tmp_path / "a.duckdb", "Finance_2025-06.xlsx"),
+                 _database(tmp_path / "b.duckdb", "Finance_2025-05.xlsx")]
+    with started_app(databases[0], secrets=secrets, env=env, address="127.0.0.1") as a, \
+            started_app(databases[1], secrets=secrets, env=env, address="127.0.0.1") as b:
+        ports = [int(x.url.rsplit(":", 1)[1]) for x in (a, b)]
+        with running_proxy(ports, tmp_path, proxy_port) as proxy:
+            context, page = _new_page(browser)
+            page.goto(proxy.url)
+            page.get_by_role("button", name="Log in").wait_for()
+            node = _node(context)
+            sign_in(page, proxy.url, site["idp"], HEAD)
+            assert _shows_month_of(page, node)
+            stopped = time.monotonic()
+            (a if node == "app1" else b).process.terminate()
+            (a if node == "app1" else b).process.wait(timeout=15)
+            # before the health check has noticed: the refused connection is sent to the other
+            survivor = "app2" if node == "app1" else "app1"
+            page.goto(proxy.url)
+            assert _shows_month_of(page, survivor)
+            assert _node(context) == survivor
+            assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
+            deadline = time.monotonic() + 20
+            while proxy.servers()[node].startswith("UP") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert proxy.servers()[node].startswith("DOWN")
+            print(f"the proxy took the stopped instance out {time.monotonic() - stopped:.1f} s "
+                  "after its stop (the page had already come from the other)")
+            context.close()
+
+
+def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Path) -> None:
+    """`deploy/start` with a DuckDB file per instance (no PostgreSQL): the proxy answers with
+    every instance UP, and SIGTERM (as Ctrl-C) stops them all."""
+    port, first = free_port(), free_port()
+    ports = [first, free_port()]
+    if ports[1] != first + 1:  # deploy/start numbers its instances' ports from --first-port
+        ports[1] = first + 1
+    state = tmp_path / "state"
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, str(DEPLOY_START), "--state", str(state), "--instances", "2",
+         "--port", str(port), "--first-port", str(first), "--db", str(tmp_path / "app{i}.duckdb"),
+         "--python", sys.executable, "--secrets", str(tmp_path / "none.toml")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=dict(os.environ, LEKGOTLA_LOAD_SAMPLE_DATA="false"))
+    try:
+        lines = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Open "):
+                break
+        assert lines and lines[-1].startswith(f"Open http://localhost:{port}"), "".join(lines)
+        started = time.monotonic() - start
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+            assert r.status == 200
+            assert any(c.startswith(f"{NODE}=app") for c in r.headers.get_all("Set-Cookie"))
+        states = deploy_start().servers_state(state / "run" / "haproxy.sock")
+        assert states == {"app1": "UP", "app2": "UP"}
+        print(f"deploy/start: 2 instances and the proxy up in {started:.1f} s")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, rest
+    assert "Stopped." in rest
+    for p in (port, *ports):
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2)

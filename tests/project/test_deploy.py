@@ -1,0 +1,33 @@
+"""deploy/: the proxy configuration the systemd units use is the one deploy/start generates (and
+the tests run), and the units start what deploy/start starts."""
+
+from __future__ import annotations
+
+import shlex
+
+from testdata import ROOT
+
+from tools.launch import deploy_start
+
+DEPLOY = ROOT / "deploy"
+
+
+def test_deploy_haproxy_cfg_is_what_deploy_start_generates() -> None:
+    # regenerate: deploy/start --print-haproxy-config --address '*' --port 80 \
+    #   --stats-socket /run/lekgotla-proxy/admin.sock > deploy/haproxy.cfg
+    expected = deploy_start().haproxy_config([8601, 8602], "*:80",
+                                             stats_socket="/run/lekgotla-proxy/admin.sock")
+    assert (DEPLOY / "haproxy.cfg").read_text(encoding="utf-8") == expected
+
+
+def test_the_instance_unit_runs_the_command_deploy_start_runs() -> None:
+    unit = (DEPLOY / "systemd" / "lekgotla@.service").read_text(encoding="utf-8")
+    exec_start = unit.split("ExecStart=", 1)[1].split("\n\n", 1)[0]
+    exec_start = exec_start.split("\nRestart=", 1)[0].replace("\\\n", " ")
+    words = shlex.split(exec_start)
+    script = deploy_start().instance_command("PY", 8601, "localhost", 8600, None)
+    # the same Streamlit options, apart from the address people open (config.toml's there)
+    options = {w for w in script[3:] if w.startswith("--")} - {"--browser.serverAddress",
+                                                              "--browser.serverPort"}
+    assert options <= set(words)
+    assert "--secrets.files" in words and "%i" in words
