@@ -24,10 +24,10 @@ def audit(con: db.Connection, actor: Actor | str, action: str, outcome: str, dep
           period: str | None = None, **detail: Any) -> None:
     """Append one entry to the audit log (inside the caller's transaction when there is one)."""
     who = actor if isinstance(actor, str) else actor.email
-    with db.write_lock():
-        con.execute(
-            "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
-            "$at, $who, $action, $outcome, $dept, $period, $detail)",
-            {"at": datetime.now(), "who": who, "action": action, "outcome": outcome, "dept": department,
-             "period": period, "detail": json.dumps(detail, ensure_ascii=False, default=str)},
-        )
+    # part of the caller's transaction, else its own (max + 1 stays unique with writers at once)
+    entry = {"at": datetime.now(), "who": who, "action": action, "outcome": outcome,
+             "dept": department, "period": period,
+             "detail": json.dumps(detail, ensure_ascii=False, default=str)}
+    db.write(con, lambda c: c.execute(
+        "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
+        "$at, $who, $action, $outcome, $dept, $period, $detail)", entry))

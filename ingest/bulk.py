@@ -135,14 +135,17 @@ def _write_batch(con: db.Connection, batch: list[tuple[bytes, ParsedFile, dateti
                  who: str | None, mapping_name: str | None, user: User) -> Iterator[list[Outcome]]:
     for _, parsed, _ in batch:
         check_rights(con, parsed, opts, user)
+    def write_all(con: db.Connection) -> list[list[Outcome]]:
+        pending: Pending = {}
+        written = [write_parsed(con, data, parsed, opts, who, mapping_name, when, user, pending,
+                                changes=False)
+                   for data, parsed, when in batch]
+        refresh_derived(con, pending)
+        db.bump_data_version(con)
+        return written
+
     try:
-        with db.transaction(con):
-            pending: Pending = {}
-            results = [write_parsed(con, data, parsed, opts, who, mapping_name, when, user, pending,
-                                    changes=False)
-                       for data, parsed, when in batch]
-            refresh_derived(con, pending)
-            db.bump_data_version(con)
+        results = db.write(con, write_all)
     except Exception:  # rolled back whole: write the files one at a time, so only a bad one fails
         if len(batch) == 1:
             raise

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -18,6 +20,7 @@ from ingest import settings
 from ingest.errors import LekgotlaError
 
 Connection = duckdb.DuckDBPyConnection
+T = TypeVar("T")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _INCLUDE = re.compile(r"\{\{([a-z_]+):([a-z0-9_]+)\}\}")
 SQL_PACKAGES: Mapping[str, str] = {"ingest": "ingest.sql"}
@@ -77,23 +80,70 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     """
     if versions is not None and not versions:
         return 0
-    con.execute(
+    lake = is_lake(con)
+    dialect = lake_dialect if lake else (lambda text: text)
+    write(con, lambda c: c.execute(dialect(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
-    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
+        ticket=False)
     known = migrations()
-    todo = [m for m in known
-            if m[0] not in applied and (versions is None or m[0] in versions)]
-    for version, name, text in todo:
-        with transaction(con):
-            con.execute(text)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name}
-            )
-    if {m[0] for m in known} <= applied | {m[0] for m in todo}:
+    ran = 0
+    for version, name, text in known:
+        if versions is not None and version not in versions:
+            continue
+
+        def apply(c: Connection, version: int = version, name: str = name, text: str = text) -> int:
+            # read inside the transaction: another process may have applied it meanwhile
+            if scalar(c, "SELECT count(*) FROM schema_migrations WHERE version = $v", {"v": version}):
+                return 0
+            c.execute(dialect(text))
+            c.execute("INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name})
+            return 1
+        # the ticket row exists from migration 010 on
+        ticket = bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
+                                  "AND database_name = current_database()"))
+        ran += write(con, apply, ticket=ticket)
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    if {m[0] for m in known} <= applied:
         follow_definitions(con)
-    return len(todo)
+    return ran
+
+
+# What a DuckLake catalog does not hold, removed from a migration's text before it runs there:
+# constraints other than NOT NULL (the code keeps keys unique: every write transaction bumps one
+# row, so writers at once conflict and are retried) and indexes; its macros live only while the
+# migration runs (the code includes SQL fragments instead); a default must be a literal.
+_CONSTRAINT = re.compile(r",\s*PRIMARY KEY\s*\([^)]*\)|\s+PRIMARY KEY\b")
+_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE)
+_BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(TRUE|FALSE)\b")
+
+
+def _without_checks(text: str) -> str:
+    out, i = [], 0
+    for found in re.finditer(r"\s+CHECK\s*\(", text):
+        if found.start() < i:
+            continue
+        depth, j = 1, found.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            j += 1
+        out.append(text[i:found.start()])
+        i = j
+    return "".join(out) + text[i:]
+
+
+def lake_dialect(text: str) -> str:
+    """A migration's SQL as a DuckLake catalog takes it (see the comment above)."""
+    lines = []
+    for line in text.splitlines(keepends=True):  # comments may hold any word
+        code, dashes, _comment = line.partition("--")
+        lines.append(code + ("\n" if dashes else ""))
+    code = _without_checks("".join(lines))
+    code = _CONSTRAINT.sub("", code)
+    code = _INDEX.sub("", code)
+    code = _BOOLEAN_DEFAULT.sub(lambda m: f"DEFAULT '{m.group(1).lower()}'", code)
+    code = re.sub(r"\bCREATE\s+MACRO\b", "CREATE TEMP MACRO", code)
+    return code
 
 
 def follow_definitions(con: Connection) -> bool:
@@ -104,9 +154,12 @@ def follow_definitions(con: Connection) -> bool:
     kept = con.execute(sql("derived_definition"), {"name": "report_summary"}).fetchone()
     if kept is not None and kept[0] == definition:
         return False
-    with transaction(con):
-        refresh_summary(con)
-        con.execute(sql("derived_definition_save"), {"name": "report_summary", "sha256": definition})
+
+    def rebuild(c: Connection) -> None:
+        refresh_summary(c)
+        c.execute(sql("derived_definition_forget"), {"name": "report_summary"})
+        c.execute(sql("derived_definition_save"), {"name": "report_summary", "sha256": definition})
+    write(con, rebuild)
     return True
 
 
@@ -127,26 +180,96 @@ def refresh_summary(con: Connection, departments: Sequence[str] = (),
 
 def connect(path: str | Path | None = None, read_only: bool = False,
             versions: Collection[int] | None = None) -> Connection:
-    """Open the database (`:memory:` for tests), migrated to the latest schema (or `versions`)."""
-    target = str(path) if path is not None else str(settings.db_path())
-    if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as e:
-        raise LekgotlaError(
-            f"The database {target} cannot be opened: {e}",
-            "Close the other program using the database (only one process can write to it)",
-        ) from e
+    """Open the database (`:memory:` for tests; a file; or the shared store, `ducklake:…`),
+    migrated to the latest schema (or `versions`)."""
+    target = settings.database(path)
+    if is_lake(target):
+        con = _connect_lake(target)
+    else:
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+        except duckdb.IOException as e:
+            raise LekgotlaError(
+                f"The database {target} cannot be opened: {e}",
+                "Close the other program using the database (only one process can write to it)",
+            ) from e
     if not read_only:
         migrate(con, versions)
     return con
 
 
-# One writer at a time in this process: every session's cursor shares one database, and every
-# write bumps the same data_version row, so concurrent write transactions would only conflict.
-# Readers never take it. (Other processes are kept out by DuckDB's own file lock.)
+def is_lake(con_or_target: Connection | str | Path) -> bool:
+    """Whether a connection (or a `db` value) is the shared store rather than a DuckDB file."""
+    if isinstance(con_or_target, (str, Path)):
+        return settings.is_lake(con_or_target)
+    return bool(scalar(con_or_target, "SELECT count(*) FROM duckdb_databases() "
+                                      "WHERE database_name = current_database() AND type = 'ducklake'"))
+
+
+def _lake_config() -> dict[str, Any]:
+    """DuckDB's settings for the shared store: its extensions (ducklake, postgres) loaded from
+    the PyPI packages of the `lake` extra, never fetched."""
+    try:
+        import duckdb_ext  # type: ignore[import-not-found]  # the lake extra's extension binaries
+    except ImportError as e:
+        raise LekgotlaError(
+            "The shared store (ducklake:…) needs the DuckLake extension, which is not installed.",
+            'Install it with: pip install -e ".[lake]"') from e
+    return {"extension_directory": str(Path(list(duckdb_ext.__path__)[0]) / "extensions"),
+            "autoinstall_known_extensions": False, "autoload_known_extensions": True}
+
+
+def redact(target: str) -> str:
+    """A connection string fit to show: its password hidden."""
+    return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", target)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _connect_lake(target: str) -> Connection:
+    config = _lake_config()
+    try:
+        try:
+            return duckdb.connect(target, config=config)
+        except duckdb.InvalidInputException as e:
+            if "data_path is not set" not in str(e):
+                raise
+        # a new store: created once, with where its data files go (kept in its catalog)
+        boot = duckdb.connect(":memory:", config=config)
+        try:
+            boot.execute(f"ATTACH {_literal(target)} AS lake (DATA_PATH {_literal(settings.data_path())})")
+        finally:
+            boot.close()
+        return duckdb.connect(target, config=config)
+    except duckdb.Error as e:
+        raise LekgotlaError(
+            f"The shared store {redact(target)} cannot be opened: {redact(str(e))}",
+            "Check that its PostgreSQL server is running and that the db setting's connection "
+            "string is right (docs/deployment.md)") from e
+
+
+def lake_data_path(con: Connection) -> str:
+    """Where the shared store keeps its data files (as its catalog records it)."""
+    return str(scalar(con, "SELECT value FROM ducklake_options(current_database()) "
+                           "WHERE option_name = 'data_path'"))
+
+
+def snapshot(con: Connection) -> int | None:
+    """The shared store's latest snapshot (None for a DuckDB file)."""
+    if not is_lake(con):
+        return None
+    return int(scalar(con, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
+
+
+# One writer at a time in this process: every session's cursor shares one database, so
+# concurrent write transactions would only conflict. Readers never take it. Other processes are
+# kept out by DuckDB's file lock, or, on the shared store, told apart by a conflict at commit.
 _WRITE_LOCK = threading.RLock()
+_OPEN = threading.local()  # the connections with a transaction open in this thread
 
 
 @contextmanager
@@ -156,17 +279,72 @@ def write_lock() -> Iterator[None]:
         yield
 
 
+def _open_here() -> set[int]:
+    if not hasattr(_OPEN, "ids"):
+        _OPEN.ids = set()
+    return _OPEN.ids  # type: ignore[no-any-return]
+
+
 @contextmanager
-def transaction(con: Connection) -> Iterator[Connection]:
-    """BEGIN ... COMMIT under the write lock, rolled back on any exception so nothing is half-written."""
+def transaction(con: Connection, ticket: bool = True) -> Iterator[Connection]:
+    """BEGIN ... COMMIT under the write lock, rolled back on any exception so nothing is
+    half-written; inside a transaction already open on `con`, part of it.
+
+    It first bumps the `writes` row, so that two writers at once (other processes on the shared
+    store) conflict, and the one that commits second gets an error that `is_conflict` knows —
+    `write` runs its work again then. `ticket=False`: no such row yet (the first migrations)."""
+    if id(con) in _open_here():
+        yield con
+        return
     with _WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
+        _open_here().add(id(con))
         try:
+            if ticket:
+                con.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
             yield con
         except BaseException:
-            con.execute("ROLLBACK")
+            _open_here().discard(id(con))
+            _rollback(con)
             raise
-        con.execute("COMMIT")
+        _open_here().discard(id(con))
+        try:
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+
+
+def _rollback(con: Connection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:  # a failed COMMIT may have ended the transaction already
+        pass
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether another writer committed first (retrying on the new data is right)."""
+    return isinstance(error, duckdb.TransactionException) or (
+        isinstance(error, duckdb.Error) and "conflict" in str(error).lower())
+
+
+WRITE_ATTEMPTS = 30
+
+
+def write(con: Connection, work: Callable[[Connection], T], attempts: int = WRITE_ATTEMPTS,
+          ticket: bool = True) -> T:
+    """`work(con)` in one transaction (`transaction`); when another writer committed first, run
+    again on what it wrote, after a random, growing pause. Inside an open transaction, simply
+    `work(con)` (the outer `write` retries)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(con, ticket):
+                return work(con)
+        except duckdb.Error as e:
+            if id(con) in _open_here() or not is_conflict(e) or attempt == attempts:
+                raise
+        time.sleep(min(1.0, 0.01 * 1.5 ** attempt) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
 
 
 # A connection that may read and write its own database and nothing else: no files, no network,
@@ -251,11 +429,12 @@ def save_settings(con: Connection, raws: dict[str, Any], who: str | None = None)
     stored = stored_settings(con)
     settings.check_together({s.name: settings.get(s.name, stored) for s in settings.SETTINGS
                              if s.editable} | values)
-    with transaction(con):
+
+    def save(c: Connection) -> None:
         for name, value in values.items():
-            con.execute(
-                "INSERT OR REPLACE INTO settings VALUES ($n, $v, $w, now())",
-                {"n": name, "v": str(value), "w": who},
-            )
-        bump_data_version(con)
+            c.execute("DELETE FROM settings WHERE name = $n", {"n": name})
+            c.execute("INSERT INTO settings VALUES ($n, $v, $w, now())",
+                      {"n": name, "v": str(value), "w": who})
+        bump_data_version(c)
+    write(con, save)
     return values

@@ -176,14 +176,16 @@ def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:
                             "Choose an accepted version")
     department, period = str(row[0]), str(row[1])
     require(con, user, "restore", department, period, upload_id=upload_id)
-    with db.transaction(con):
+
+    def _restore(con: db.Connection) -> Any:
         make_current(con, department, period, upload_id)
         audit(con, user, "restore", "restored", department, period, upload_id=upload_id)
         db.bump_data_version(con)
+    db.write(con, _restore)
 
 
 def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild the rows carried over (migration 007), `actions` and `due_date_moves` of the departments
+    """Rebuild the rows carried over (carried_rows), `actions` and `due_date_moves` of the departments
     pending, and their `report_summary` rows of the periods the changes can move (`report_summary_periods`
     since the earliest period changed: it and every later one, and earlier ones whose baseline may move),
     under the RAG thresholds in force; empties `pending`."""
@@ -191,27 +193,27 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
         return
     departments = sorted(pending)
     for department, since in pending.items():  # first: actions and summaries count the carried rows
-        params = {"d": department, "p": since}
-        con.execute(sql("refresh_carried_delete"), params)
-        con.execute(sql("refresh_carried_insert"), params)
+        con.execute(sql("refresh_carried_delete"), {"d": department, "p": since})
+        con.execute(sql("refresh_carried_insert"), {"departments": [department], "since": since})
     periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
-        "SELECT period FROM report_summary_periods($d, $p)", {"d": d, "p": since}).fetchall()})
+        sql("report_summary_periods"), {"department": d, "since": since}).fetchall()})
     con.execute(sql("refresh_actions_delete"), {"ds": departments})
     con.execute(sql("refresh_actions_insert"), {"ds": departments})
     con.execute(sql("refresh_moves_delete"), {"ds": departments})
-    con.execute(sql("refresh_moves_insert"), {"ds": departments})
+    con.execute(sql("refresh_moves_insert"), {"departments": departments})
     if periods:  # an empty list would mean every period to refresh_summary
         db.refresh_summary(con, departments, periods)
     pending.clear()
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:
-    con.execute("INSERT INTO departments (department, in_register, first_seen) VALUES ($d, FALSE, now()) "
-                "ON CONFLICT (department) DO NOTHING", {"d": department})
+    con.execute("INSERT INTO departments (department, in_register, first_seen) SELECT $d, FALSE, now() "
+                "WHERE NOT EXISTS (SELECT 1 FROM departments WHERE department = $d)", {"d": department})
 
 
 def _store_raw(con: db.Connection, sha: str, data: bytes, file_name: str) -> None:
-    con.execute("INSERT INTO raw_files VALUES ($s, $n, $c, $f, now()) ON CONFLICT (sha256) DO NOTHING",
+    con.execute("INSERT INTO raw_files SELECT $s, $n, $c, $f, now() "
+                "WHERE NOT EXISTS (SELECT 1 FROM raw_files WHERE sha256 = $s)",
                 {"s": sha, "n": len(data), "c": data, "f": file_name})
 
 
@@ -231,13 +233,15 @@ def store(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, wh
     `changes`: say in each outcome what the report changes (False: the caller showed that already).
     """
     check_rights(con, parsed, opts, user)
-    with db.transaction(con):
+
+    def _store(con: db.Connection) -> Any:
         pending: Pending = {}
         outcomes = write_parsed(con, data, parsed, opts, who, mapping_name, submitted_at, user, pending,
                                 changes)
         refresh_derived(con, pending)
         db.bump_data_version(con)
-    return outcomes
+        return outcomes
+    return db.write(con, _store)
 
 
 def check_rights(con: db.Connection, parsed: ParsedFile, opts: Options, user: User) -> None:

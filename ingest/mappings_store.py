@@ -51,13 +51,16 @@ def save_mapping(con: db.Connection, user: User, name: str, mapping: Mapping,
             _require_replace(con, user, clean, before)
         elif before is not _MISSING and before is not None:
             department = str(before)  # the same department: keep the spelling it was saved under
-        with db.transaction(con):
+
+        def _save(con: db.Connection) -> None:
+            con.execute(sql("mapping_delete"), {"name": clean})
             con.execute(sql("mapping_save"), {"name": clean, "toml": text, "who": user.email,
                                               "department": department})
             moved = ({} if before is _MISSING or _same_scope(before, department)
                      else {"moved_from": before or "organisation-wide"})
             audit(con, user, "mapping", "saved", department, mapping=clean,
                   replaced=before is not _MISSING, **moved)
+        db.write(con, _save)
     return text
 
 
@@ -110,7 +113,9 @@ def delete_mapping(con: db.Connection, user: User, name: str) -> bool:
             return False
         owner = None if before is None else str(before)
         require(con, user, "mapping", owner, mapping=name, change="delete")
-        with db.transaction(con):
+
+        def _delete(con: db.Connection) -> None:
             con.execute(sql("mapping_delete"), {"name": name})
             audit(con, user, "mapping", "deleted", owner, mapping=name)
+        db.write(con, _delete)
     return True

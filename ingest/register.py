@@ -149,7 +149,8 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
     if not parsed.objectives:
         raise IngestError("The register's Objectives sheet lists no objectives.", "Fix the register")
     sha = hashlib.sha256(data).hexdigest()
-    with db.transaction(con):
+
+    def _write_register(con: db.Connection) -> Any:
         row = con.execute("SELECT coalesce(max(register_version), 0) + 1 FROM register_versions").fetchall()[0]
         version = int(row[0]) if row else 1
         con.execute(
@@ -169,15 +170,16 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
             for d in parsed.departments:
                 # keep the spelling already in use so history stays joined to it
                 name = existing.get(department_key(d["department"]), d["department"])
-                con.execute(
-                    "INSERT INTO departments VALUES ($n, $h, $e, TRUE, now()) ON CONFLICT (department) DO UPDATE "
-                    "SET head = excluded.head, email = excluded.email, in_register = TRUE",
-                    {"n": name, "h": d.get("head"), "e": d.get("email")},
-                )
+                keys = {"n": name, "h": d.get("head"), "e": d.get("email")}
+                con.execute("UPDATE departments SET head = $h, email = $e, in_register = TRUE "
+                            "WHERE department = $n", keys)
+                con.execute("INSERT INTO departments SELECT $n, $h, $e, TRUE, now() WHERE NOT EXISTS "
+                            "(SELECT 1 FROM departments WHERE department = $n)", keys)
         audit(con, user, "register", "ok", file=file_name, register_version=version,
               objectives=len(parsed.objectives), departments=len(parsed.departments))
         db.bump_data_version(con)
-    return version
+        return version
+    return int(db.write(con, _write_register))
 
 
 def current_register(con: db.Connection) -> Register:

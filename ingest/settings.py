@@ -29,7 +29,19 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "data/lekgotla.duckdb", str,
-            "Path of the DuckDB database (relative paths are taken from the project folder)."),
+            "The database: a DuckDB file's path (relative paths are taken from the project folder), "
+            "or ducklake:postgres:<libpq connection string> for the shared store that several "
+            "dashboard processes use at once (docs/deployment.md)."),
+    Setting("data_path", "data/lake/", str,
+            "Shared store only: where its data files (Parquet) go when the store is created — a "
+            "folder every dashboard process reaches (relative paths are taken from the project "
+            "folder), or s3://bucket/prefix/ on S3-compatible storage."),
+    Setting("lake_maintenance_hours", 6, int,
+            "Shared store only: hours between merging its small files and expiring old snapshots "
+            "(also done after every bulk load); 0: only after bulk loads."),
+    Setting("snapshot_keep_days", 30, int,
+            "Shared store only: days an old snapshot is kept for going back to (snapshots a backup "
+            "names are kept as long as the backup)."),
     Setting("date_order", "DMY", str,
             "How text dates such as 03/04/2025 are read: DMY (day first), MDY or YMD.", True),
     Setting("on_time_day", 7, int,
@@ -91,7 +103,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         ) from e
     if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
         raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
-    least = {"backup_every_hours": 0, "backup_keep": 1}.get(setting.name)
+    least = {"backup_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
+             "snapshot_keep_days": 1}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")
@@ -176,17 +189,53 @@ def validate_value(name: str, raw: Any) -> Any:
     return _coerce(_BY_NAME[name], raw)
 
 
+LAKE_PREFIX = "ducklake:"
+
+
+def is_lake(target: str | Path) -> bool:
+    """Whether a `db` value names the shared store (DuckLake) rather than a DuckDB file."""
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def database(given: str | Path | None = None) -> str:
+    """The database in use: `given` (a --db flag) else the `db` setting — the shared store's
+    `ducklake:` address as written, or a DuckDB file's absolute path."""
+    text = str(given) if given is not None else str(get("db"))
+    if is_lake(text) or text == ":memory:":
+        return text
+    path = Path(text)
+    return str(path if path.is_absolute() else PROJECT_ROOT / path)
+
+
 def db_path() -> Path:
-    """The database file: `LEKGOTLA_DB`, else `data/lekgotla.duckdb` in the project folder."""
-    path = Path(str(get("db")))
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    """The database file: `LEKGOTLA_DB`, else `data/lekgotla.duckdb` in the project folder
+    (SettingsError when `db` names the shared store, which is no file)."""
+    target = database()
+    if is_lake(target):
+        raise SettingsError("The db setting names the shared store (ducklake:…), not a file.")
+    return Path(target)
 
 
-def backup_dir(database: Path | None = None) -> Path:
+def data_path() -> str:
+    """Where a new shared store puts its data files: s3://… as written, else an absolute folder
+    ending in '/'."""
+    text = str(get("data_path")).strip()
+    if "://" in text:
+        return text if text.endswith("/") else text + "/"
+    path = Path(text)
+    return str(path if path.is_absolute() else PROJECT_ROOT / path).rstrip("/") + "/"
+
+
+def backup_dir(target: str | Path | None = None) -> Path:
     """The backup folder: `LEKGOTLA_BACKUP_DIR`, else `backups` beside the database file
-    (`database`, else the one configured)."""
+    (`target`, else the database configured) — for the shared store, beside its local data folder,
+    else in the project's data folder."""
     text = str(get("backup_dir")).strip()
     if not text:
-        return (database or db_path()).resolve().parent / "backups"
+        target = str(target) if target is not None else database()
+        if is_lake(target):
+            data = data_path()
+            return (Path(data).parent if "://" not in data else PROJECT_ROOT / "data") / "backups"
+        return Path(target).resolve().parent / "backups"
     path = Path(text)
     return path if path.is_absolute() else PROJECT_ROOT / path

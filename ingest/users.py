@@ -36,16 +36,19 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
     for d in departments:
         check_department_name(d)
     email = email.strip().lower()
-    with db.transaction(con):
-        con.execute(
-            "INSERT INTO users VALUES ($e, $n, $r, $a, now(), $by) ON CONFLICT (email) DO UPDATE "
-            "SET name = excluded.name, role = excluded.role, active = excluded.active",
-            {"e": email, "n": name, "r": role, "a": active, "by": actor.email})
+
+    def _write_user(con: db.Connection) -> None:
+        keys = {"e": email, "n": name, "r": role, "a": active, "by": actor.email}
+        con.execute("UPDATE users SET name = $n, role = $r, active = $a WHERE email = $e",
+                    {k: keys[k] for k in "enra"})
+        con.execute("INSERT INTO users SELECT $e, $n, $r, $a, now(), $by WHERE NOT EXISTS "
+                    "(SELECT 1 FROM users WHERE email = $e)", keys)
         con.execute("DELETE FROM user_departments WHERE email = $e", {"e": email})
         for d in departments:
             con.execute("INSERT INTO user_departments VALUES ($e, $d)", {"e": email, "d": d})
         audit(con, actor, "users", "ok", email=email, role=role, departments=list(departments), active=active)
         db.bump_data_version(con)
+    db.write(con, _write_user)
     user = get_user(con, email)
     return user if user is not None else User(email, role, name, frozenset(departments))
 

@@ -229,8 +229,8 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         FROM bench_rows
         ORDER BY p, d, version, j
     """, p)
-    # the plan carries over (migration 007): an action a report leaves out is carried into it
-    con.execute("INSERT INTO action_status BY NAME SELECT * FROM carried_rows([], '')")
+    # the plan carries over: an action a report leaves out is carried into it
+    con.execute(db.sql("refresh_carried_insert"), {"departments": [], "since": ""})
     # actions: as refresh_actions_insert.sql, for every department at once
     _run(con, """
         INSERT INTO actions (department, action_id, action, objective_id, responsible,
@@ -258,8 +258,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         ORDER BY l.department, l.action_id
     """, p)
     # due_date_moves: as ingest/sql/refresh_moves_insert.sql, for every department at once
-    con.execute("INSERT INTO due_date_moves SELECT * FROM due_date_moves_rows([]) "
-                "ORDER BY department, action_id, period")
+    con.execute(db.sql("refresh_moves_insert"), {"departments": []})
     if summary:  # what ingest.load.make_current keeps for every department it loads
         db.refresh_summary(con)
     for name in ("bench_rows", "bench_traits", "bench_slots", "bench_uploads", "bench_reports",

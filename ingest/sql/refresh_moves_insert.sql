@@ -1,4 +1,4 @@
--- Rebuild departments' due date moves from their current reports (migration 005's
--- due_date_moves_rows). Parameter: $ds departments (a list, not empty: empty means every one).
+-- Rebuild departments' due date moves from their current reports (due_date_moves_rows).
+-- Parameter: $departments (a list, not empty: empty means every one).
 INSERT INTO due_date_moves
-SELECT * FROM due_date_moves_rows($ds)
+SELECT * FROM ({{ingest:due_date_moves_rows}})

@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ingest import db
 from ingest.db import Connection
 
 PERIOD_END = {"2025-01": date(2025, 1, 31), "2025-02": date(2025, 2, 28), "2025-03": date(2025, 3, 31)}
@@ -272,4 +273,4 @@ def refresh_moves(con: Connection) -> None:
     """`due_date_moves` from the rows in force, as loading leaves it (ingest.load.refresh_derived):
     for a test that changes rows after `build`."""
     con.execute("DELETE FROM due_date_moves")
-    con.execute("INSERT INTO due_date_moves SELECT * FROM due_date_moves_rows([])")
+    con.execute(db.sql("refresh_moves_insert"), {"departments": []})
