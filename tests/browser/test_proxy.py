@@ -245,3 +245,56 @@ def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Pat
     for p in (port, *ports):
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2)
+
+
+LAKE_RUN = os.environ.get("LEKGOTLA_TEST_BACKEND") == "lake"
+
+
+@pytest.mark.skipif(not LAKE_RUN, reason="needs the shared store: runs in .ci/run's DuckLake "
+                                         "pass (LEKGOTLA_TEST_BACKEND=lake)")
+def test_an_upload_through_one_instance_shows_on_the_other_at_its_next_rerun(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two dashboards on one shared store (DuckLake on a throw-away PostgreSQL) behind the proxy,
+    each with a browser open on it: Finance's June report uploaded through one shows on the other
+    as soon as that one reruns (a move to another page), without a reload or a restart."""
+    from tools.postgres import Cluster
+
+    folder = tmp_path_factory.mktemp("proxy-lake")
+    with Cluster.started() as pg:
+        target = "ducklake:postgres:" + pg.create_database("proxylake")
+        data = folder / "lake"
+        data.mkdir()
+        monkeypatch.setenv("LEKGOTLA_DATA_PATH", f"{data}/")
+        con = db.connect(target)  # the register and Finance's May: June is to come
+        load_register(con, (SAMPLE / "strategy_register.xlsx").read_bytes(),
+                      "strategy_register.xlsx")
+        load_file(con, (SAMPLE / "reports" / "Finance_2025-05.xlsx").read_bytes(),
+                  "Finance_2025-05.xlsx")
+        con.close()
+        env = {"LEKGOTLA_DATA_PATH": f"{data}/", "LEKGOTLA_LOAD_SAMPLE_DATA": "false"}
+        with started_app(target, env=env, address="127.0.0.1") as app1, \
+                started_app(target, env=env, address="127.0.0.1") as app2:
+            ports = [int(a.url.rsplit(":", 1)[1]) for a in (app1, app2)]
+            with running_proxy(ports, folder) as proxy:
+                reader_context, reader = _new_page(browser)
+                reader.goto(f"{proxy.url}/department?department=Finance")
+                settle(reader, "Department")
+                assert reader.get_by_text("May 2025 · Finance").first.is_visible()
+                uploader_context, uploader = _new_page(browser)
+                uploader.goto(f"{proxy.url}/upload?demo_role=M%26E+team")
+                settle(uploader, "Upload")
+                # one browser on each dashboard (leastconn: the reader's WebSocket is open)
+                assert _node(uploader_context) != _node(reader_context)
+                uploader.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+                    str(SAMPLE / "reports" / "Finance_2025-06.xlsx"))
+                uploader.get_by_role("button", name="Commit").click()
+                uploader.get_by_text("Finance, June 2025:").first.wait_for()
+                assert not exceptions(uploader)
+                # the reader's next rerun, in the same session: a move through the sidebar
+                reader.get_by_test_id("stSidebarNav").get_by_role("link", name="Department").click()
+                settle(reader, "Department")
+                assert reader.get_by_text("June 2025 · Finance").first.is_visible()
+                assert not exceptions(reader)
+                uploader_context.close()
+                reader_context.close()
