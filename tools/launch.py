@@ -41,7 +41,7 @@ class App:
 
 
 @contextmanager
-def started_app(db_path: Path, port: int | None = None, *, timeout: float = 60,
+def started_app(db_path: Path | str, port: int | None = None, *, timeout: float = 60,
                 secrets: Path | None = None, env: dict[str, str] | None = None,
                 address: str | None = None, cwd: Path = ROOT) -> Iterator[App]:
     """`streamlit run dashboard/app.py` with LEKGOTLA_DB on `db_path`, on `port` (a free one by
@@ -89,7 +89,7 @@ def started_app(db_path: Path, port: int | None = None, *, timeout: float = 60,
 
 
 @contextmanager
-def running_app(db_path: Path, port: int | None = None, *, timeout: float = 60,
+def running_app(db_path: Path | str, port: int | None = None, *, timeout: float = 60,
                 secrets: Path | None = None, env: dict[str, str] | None = None,
                 address: str | None = None, cwd: Path = ROOT) -> Iterator[str]:
     """`started_app` yielding only the base URL (`http://127.0.0.1:PORT`)."""
