@@ -1,11 +1,14 @@
 """Several dashboard processes behind HAProxy (deploy/, issue 14 item 2), in headless Chromium:
 a browser stays on one instance (the LEKGOTLA_NODE cookie) while its pages render over the
 WebSocket through the proxy; a login works through the proxy whichever instance serves the
-identity provider's callback, and its cookie holds on every instance; and `deploy/start` starts
-and stops the whole set with one command.
+identity provider's callback, and its cookie holds on every instance; a stopped instance's users
+reach the other; `deploy/start` starts and stops the whole set with one command (with PostgreSQL
+and the shared store, and with a DuckDB file each); and on the shared store an upload through one
+instance shows on the other at its next rerun.
 
-The two instances here each have a DuckDB file of their own, with different months of Finance,
-so that the page itself says which instance drew it."""
+Where the login and stickiness are checked, the two instances each have a DuckDB file of their
+own, with different months of Finance, so that the page itself says which instance drew it. The
+shared-store tests need the lake extra and PostgreSQL: skipped without them, failed in CI."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -210,29 +214,76 @@ def test_an_instance_that_stops_sends_its_users_to_the_other(
             context.close()
 
 
+def _run_deploy_start(args: list[str], port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    """deploy/start with `args`, once it says it is ready (its output so far)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(DEPLOY_START), "--port", str(port), "--python", sys.executable,
+         *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=dict(os.environ, LEKGOTLA_LOAD_SAMPLE_DATA="false"))
+    lines = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("Open "):
+            break
+    assert lines and lines[-1].startswith(f"Open http://localhost:{port}"), "".join(lines)
+    return proc, lines
+
+
+def _stop_deploy_start(proc: subprocess.Popen[str], ports: list[int]) -> str:
+    """SIGTERM (as Ctrl-C): it exits 0 and nothing answers on `ports` any more."""
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, rest
+    assert "Stopped." in rest
+    for p in ports:
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2)
+    return rest
+
+
+def test_deploy_start_with_postgresql_and_the_shared_store() -> None:
+    """The one command as documented: a PostgreSQL cluster in the state folder (initdb, the
+    catalog database), the shared store created and migrated, two dashboards and the proxy; all
+    stopped, PostgreSQL too, on SIGTERM; a second start reuses cluster and store."""
+    missing = _lake_missing()
+    if missing:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
+    # not under pytest's tmp_path: its folders are private to root, and PostgreSQL runs as postgres
+    state = Path(tempfile.mkdtemp(prefix="lekgotla-deploy-"))
+    state.chmod(0o755)
+    try:
+        port, first, pg_port = free_port(), free_port(), free_port()
+        args = ["--state", str(state), "--instances", "2", "--first-port", str(first),
+                "--pg-port", str(pg_port), "--secrets", str(state / "none.toml")]
+        for run in ("new", "again"):
+            start = time.monotonic()
+            proc, lines = _run_deploy_start(args, port)
+            try:
+                text = "".join(lines)
+                assert "PostgreSQL ready" in text and "Store ready" in text, text
+                assert deploy_start().servers_state(state / "run" / "haproxy.sock") == {
+                    "app1": "UP", "app2": "UP"}
+                print(f"deploy/start ({run} cluster and store): up in "
+                      f"{time.monotonic() - start:.1f} s")
+            finally:
+                _stop_deploy_start(proc, [port, first, first + 1])
+            assert not (state / "postgres" / "postmaster.pid").exists()  # stopped too
+        assert (state / "lake").is_dir() and any((state / "lake").rglob("*.parquet"))
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
 def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Path) -> None:
-    """`deploy/start` with a DuckDB file per instance (no PostgreSQL): the proxy answers with
-    every instance UP, and SIGTERM (as Ctrl-C) stops them all."""
+    """`deploy/start` with a DuckDB file per dashboard (no PostgreSQL): the proxy answers and
+    sets its cookie, with every dashboard UP; SIGTERM (as Ctrl-C) stops them all."""
     port, first = free_port(), free_port()
-    ports = [first, free_port()]
-    if ports[1] != first + 1:  # deploy/start numbers its instances' ports from --first-port
-        ports[1] = first + 1
     state = tmp_path / "state"
     start = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, str(DEPLOY_START), "--state", str(state), "--instances", "2",
-         "--port", str(port), "--first-port", str(first), "--db", str(tmp_path / "app{i}.duckdb"),
-         "--python", sys.executable, "--secrets", str(tmp_path / "none.toml")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=dict(os.environ, LEKGOTLA_LOAD_SAMPLE_DATA="false"))
+    proc, _ = _run_deploy_start(
+        ["--state", str(state), "--instances", "2", "--first-port", str(first),
+         "--db", str(tmp_path / "app{i}.duckdb"), "--secrets", str(tmp_path / "none.toml")], port)
     try:
-        lines = []
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Open "):
-                break
-        assert lines and lines[-1].startswith(f"Open http://localhost:{port}"), "".join(lines)
         started = time.monotonic() - start
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
             assert r.status == 200
@@ -241,14 +292,7 @@ def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Pat
         assert states == {"app1": "UP", "app2": "UP"}
         print(f"deploy/start: 2 instances and the proxy up in {started:.1f} s")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        rest, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 0, rest
-    assert "Stopped." in rest
-    for p in (port, *ports):
-        with pytest.raises(OSError):
-            urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2)
-
+        _stop_deploy_start(proc, [port, first, first + 1])
 
 def _lake_missing() -> str | None:
     """Why the shared store cannot run here (None when it can): the lake extra, PostgreSQL."""
