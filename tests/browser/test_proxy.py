@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import finance_july
 
 from ingest import db
 from ingest.access import CLI
@@ -178,8 +179,9 @@ def test_a_login_holds_whichever_instance_serves_the_callback(
 
 def test_an_instance_that_stops_sends_its_users_to_the_other(
         browser: Any, site: dict[str, Any], tmp_path: Path) -> None:
-    """HAProxy's health check takes a stopped instance out, and its users reach the other one
-    (redispatch), still logged in. Runs on a third instance of its own, so the others stay up."""
+    """An upload through the proxy reaches the instance that holds the session; then that
+    instance stops: its users reach the other one (redispatch), still logged in, and HAProxy's
+    health check takes it out. On two instances of its own, so the module's others stay up."""
     proxy_port = free_port()
     # the same provider, a proxy of its own in front of two fresh instances
     secrets = auth_secrets(tmp_path / "secrets.toml", proxy_port, site["idp"])
@@ -196,6 +198,17 @@ def test_an_instance_that_stops_sends_its_users_to_the_other(
             node = _node(context)
             sign_in(page, proxy.url, site["idp"], HEAD)
             assert _shows_month_of(page, node)
+            # an upload through the proxy: its file goes by HTTP (with the XSRF cookie) to the
+            # instance that holds the session
+            page.goto(f"{proxy.url}/upload")
+            settle(page, "Upload")
+            upload = tmp_path / "Finance_2025-07.xlsx"
+            upload.write_bytes(finance_july())
+            page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+                str(upload))
+            page.get_by_role("button", name="Commit").click()
+            page.get_by_text("Finance, July 2025: 4 actions stored").wait_for()
+            assert not exceptions(page) and _node(context) == node
             stopped = time.monotonic()
             (a if node == "app1" else b).process.terminate()
             (a if node == "app1" else b).process.wait(timeout=15)
@@ -205,7 +218,7 @@ def test_an_instance_that_stops_sends_its_users_to_the_other(
             assert _shows_month_of(page, survivor)
             assert _node(context) == survivor
             assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 40
             while proxy.servers()[node].startswith("UP") and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert proxy.servers()[node].startswith("DOWN")
