@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import db, settings
+from ingest.access import CLI
 from ingest.annotate import annotate
 from ingest.bulk import load_files
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
@@ -55,8 +56,8 @@ def _mapping(path: str | None) -> Mapping | None:
 
 def _read_only_options(db_arg: str | None, **kw: Any) -> Options:
     """Options from the database without writing to it; the register checks are skipped without one."""
-    path = Path(db_arg) if db_arg else settings.db_path()
-    if not path.exists():
+    path = settings.database(db_arg)
+    if not settings.is_lake(path) and not Path(path).exists():
         return Options(**kw)
     try:
         con = db.connect(path, read_only=True)
@@ -185,7 +186,6 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from ingest.access import CLI
     from ingest.locate import department_key
     from ingest.template import build_template
 
@@ -207,8 +207,18 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from ingest.backup import new_name, open_for_backup, write_backup
 
-    database = Path(args.db) if args.db else settings.db_path()
-    con = open_for_backup(database)
+    database = settings.database(args.db)
+    if settings.is_lake(database):  # the shared store: a snapshot and its catalog, while in use
+        from ingest import lake
+        con = db.connect(database)
+        try:
+            kept = lake.take_backup(con, CLI, Path(args.path) if args.path else None)
+        finally:
+            con.close()
+        print(f"{kept.path}: backup written (snapshot {kept.snapshot} of the shared store, "
+              f"its catalog dumped to {kept.catalog.name}).")
+        return EXIT_OK
+    con = open_for_backup(Path(database))
     try:
         path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now())
         made = write_backup(con, path)
@@ -222,8 +232,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from ingest.backup import restore
 
-    target = Path(args.db) if args.db else settings.db_path()
-    done = restore(args.path, target)
+    target = settings.database(args.db)
+    if settings.is_lake(target):  # the shared store goes back to the backup's snapshot, in use
+        from ingest import lake
+        con = db.connect(target)
+        try:
+            back = lake.restore(con, Path(args.path), CLI)
+        finally:
+            con.close()
+        print(f"{args.path}: the shared store is back at snapshot {back.snapshot} "
+              f"({back.rows} rows in {back.tables} tables), as snapshot {back.new_snapshot}.")
+        return EXIT_OK
+    done = restore(args.path, Path(target))
     print(f"{done.path}: restored from {args.path}.")
     if done.kept is not None:
         print(f"The database it replaced is kept as {done.kept}.")
@@ -235,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_read_flags(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--db", help="database path (default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+        sp.add_argument("--db", help="database: a DuckDB file path, or ducklake:postgres:<connection> "
+                        "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
         sp.add_argument("--department", help="the report's department (else from the file)")
         sp.add_argument("--period", help="the reporting period, YYYY-MM (else from the file)")
         sp.add_argument("--mapping", help="TOML column mapping for a non-template workbook")

@@ -39,7 +39,8 @@ Command = Callable[[Connection, argparse.Namespace], None]
 
 def common(p: argparse.ArgumentParser) -> None:
     """The arguments every command takes: --db and --period."""
-    p.add_argument("--db", help="database file (default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
+                   "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
     p.add_argument("--period", required=True, help="YYYY-MM, or a quarter YYYY-Qn")
 
 
@@ -61,12 +62,12 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
 
 
 def _open(db: str | None) -> Connection:
-    path = Path(db) if db else settings.db_path()
-    if db != ":memory:" and not path.exists():
+    path = Path(settings.database(db))
+    if db != ":memory:" and not settings.is_lake(settings.database(db)) and not path.exists():
         print(f"There is no database at {path}. Load reports first: python -m ingest load FILE...",
               file=sys.stderr)
         raise _UsageError
-    return connect(db if db == ":memory:" else path)
+    return connect(settings.database(db))
 
 
 def jsonable(value: Any) -> Any:

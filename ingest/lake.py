@@ -1,0 +1,225 @@
+"""The shared store's upkeep (DuckLake: catalog in PostgreSQL, data files in `data_path`):
+backups, going back to one, and maintenance.
+
+A backup is a snapshot of the store, kept from expiry (`kept_snapshots`), plus a dump of its
+PostgreSQL catalog (`pg_dump`, for a lost catalog server) and a manifest naming both. Restore
+goes back to the snapshot while the dashboards run: one transaction rewrites every table as it
+was then, so the store's history keeps both the restore and what it undid. The audit log is not
+rewound: the restore is one more entry in it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ingest import access, db, settings
+from ingest.audit import audit
+from ingest.errors import LekgotlaError
+
+MANIFEST = ".lake.json"
+CATALOG = ".catalog.dump"
+# not rewound by a restore: the schema's own record, the backups' pins, the audit log, and meta
+# (its data version moves on, so every cache sees the restore)
+NOT_RESTORED = frozenset({"schema_migrations", "kept_snapshots", "audit_log", "meta"})
+
+
+@dataclass(frozen=True)
+class LakeBackup:
+    """A backup of the shared store: its manifest, the snapshot it names and the catalog dump."""
+
+    path: Path
+    snapshot: int
+    catalog: Path
+    tables: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+@dataclass(frozen=True)
+class LakeRestored:
+    """A restore done: the snapshot gone back to, the new snapshot holding it, what it rewrote."""
+
+    snapshot: int
+    new_snapshot: int
+    tables: int
+    rows: int
+
+
+def _catalog_dsn(con: db.Connection) -> str:
+    """The libpq connection string of the store's PostgreSQL catalog."""
+    row = db.one(con, "SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = '__ducklake_metadata_' || current_database()")
+    if row is None:
+        raise LekgotlaError("This connection is not the shared store.", "Check the db setting")
+    return str(row[0])
+
+
+def _tables(con: db.Connection) -> list[str]:
+    return [str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' ORDER BY 1").fetchall()]
+
+
+def _tables_at(con: db.Connection, snapshot: int) -> set[str]:
+    """The store's tables as they stood at a snapshot (from its catalog)."""
+    meta = _quoted("__ducklake_metadata_" + str(db.scalar(con, "SELECT current_database()")))
+    return {str(r[0]) for r in con.execute(
+        f"SELECT table_name FROM {meta}.ducklake_table WHERE begin_snapshot <= $s "
+        "AND (end_snapshot IS NULL OR end_snapshot > $s)", {"s": snapshot}).fetchall()}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def new_name(folder: Path, now: datetime, kind: str = "") -> Path:
+    """A manifest path in `folder` not used yet: lekgotla-YYYYMMDDTHHMMSS[-kind][-n].lake.json."""
+    stem = f"lekgotla-{now:%Y%m%dT%H%M%S}" + (f"-{kind}" if kind else "")
+    path, n = folder / f"{stem}{MANIFEST}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{MANIFEST}"
+    return path
+
+
+def write_backup(con: db.Connection, path: Path) -> LakeBackup:
+    """Pin the store's latest snapshot, dump its catalog beside `path`, and write the manifest
+    `path` last (a manifest names a complete backup)."""
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise LekgotlaError("pg_dump is not installed, so the catalog cannot be dumped.",
+                            "Install PostgreSQL's client programs (Debian: postgresql-client)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise LekgotlaError(f"{path} already exists: choose a new name for the backup.",
+                            "Choose another backup path")
+
+    def pin(c: db.Connection) -> tuple[int, dict[str, int]]:
+        snapshot = int(db.scalar(c, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
+        counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {_quoted(t)}")) for t in _tables(c)}
+        c.execute("INSERT INTO kept_snapshots VALUES ($s, $r, now())",
+                  {"s": snapshot, "r": f"backup {path.name}"})
+        return snapshot, counts
+    snapshot, tables = db.write(con, pin)
+    catalog = path.with_name(path.name.removesuffix(MANIFEST) + CATALOG)
+    done = subprocess.run([pg_dump, "--format=custom", f"--file={catalog}",
+                           f"--dbname={_catalog_dsn(con)}"], capture_output=True, text=True,
+                          timeout=600)
+    if done.returncode != 0:
+        catalog.unlink(missing_ok=True)
+        raise LekgotlaError(f"pg_dump of the catalog failed: {db.redact(done.stderr.strip())}",
+                            "The backup failed: check the catalog server and try again")
+    path.write_text(json.dumps({
+        "kind": "lekgotla shared store backup", "snapshot": snapshot, "tables": tables,
+        "catalog_dump": catalog.name, "data_path": db.lake_data_path(con),
+        "taken_at": datetime.now().isoformat(timespec="seconds"),
+    }, indent=2), encoding="utf-8")
+    return LakeBackup(path, snapshot, catalog, tables)
+
+
+def take_backup(con: db.Connection, user: access.User, path: Path | None = None,
+                kind: str = "manual", now: datetime | None = None) -> LakeBackup:
+    """A backup by a user allowed to (admin, the command line), audited either way; into the
+    backup folder unless `path` names the manifest."""
+    access.require(con, user, "backup")
+    where = path or new_name(settings.backup_dir(), now or datetime.now(), kind)
+    try:
+        made = write_backup(con, where)
+    except (LekgotlaError, OSError) as e:
+        audit(con, user, "backup", "failed", file=where.name, error=str(e))
+        raise e if isinstance(e, LekgotlaError) else LekgotlaError(
+            f"The backup {where} failed: {e}", "The backup failed") from e
+    audit(con, user, "backup", "ok", file=made.path.name, snapshot=made.snapshot, rows=made.rows)
+    return made
+
+
+def read_manifest(path: Path) -> dict[str, object]:
+    """A backup's manifest, or LekgotlaError saying why it is not one."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise LekgotlaError(f"{path} is not a backup of the shared store: {e}",
+                            "Choose a lekgotla-….lake.json file from the backup folder") from e
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("snapshot"), int):
+        raise LekgotlaError(f"{path} is not a backup of the shared store (no snapshot in it).",
+                            "Choose a lekgotla-….lake.json file from the backup folder")
+    return manifest
+
+
+def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
+    """Put every table back as it was at the backup's snapshot, in one transaction (retried
+    when a writer commits meanwhile), audited; the dashboards go on running."""
+    access.require(con, user, "restore", file=path.name)
+    snapshot = int(read_manifest(path)["snapshot"])  # type: ignore[call-overload]
+    if not db.scalar(con, "SELECT count(*) FROM ducklake_snapshots(current_database()) "
+                          "WHERE snapshot_id = $s", {"s": snapshot}):
+        raise LekgotlaError(
+            f"Snapshot {snapshot}, which {path.name} names, has been expired from the store.",
+            "Restore the catalog dump beside it into a new PostgreSQL database (docs/backups.md)")
+
+    existed = _tables_at(con, snapshot)
+
+    def back(c: db.Connection) -> tuple[int, int]:
+        rows = 0
+        # a table made by a later migration has nothing to go back to
+        names = [n for n in _tables(c) if n not in NOT_RESTORED and n in existed]
+        # read first: a read AT a snapshot inside the transaction would see its own deletes
+        for n, name in enumerate(names):
+            c.execute(f"CREATE OR REPLACE TEMP TABLE lekgotla_restore_{n} AS "
+                      f"SELECT * FROM {_quoted(name)} AT (VERSION => {snapshot})")
+        for n, name in enumerate(names):
+            c.execute(f"DELETE FROM {_quoted(name)}")
+            c.execute(f"INSERT INTO {_quoted(name)} BY NAME SELECT * FROM lekgotla_restore_{n}")
+            c.execute(f"DROP TABLE lekgotla_restore_{n}")
+            rows += int(db.scalar(c, f"SELECT count(*) FROM {_quoted(name)}"))
+        tables = len(names)
+        db.bump_data_version(c)
+        audit(c, user, "restore", "restored", snapshot=snapshot, file=path.name, rows=rows)
+        return tables, rows
+    tables, rows = db.write(con, back)
+    return LakeRestored(snapshot, db.snapshot(con) or 0, tables, rows)
+
+
+def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
+    """Merge the store's small data files, expire snapshots older than `snapshot_keep_days`
+    (never one a backup names, never the latest) and delete the files no snapshot needs.
+    Returns how many snapshots were expired and files merged away."""
+    keep_days = int(settings.get("snapshot_keep_days"))
+    cutoff = (now or datetime.now()) - timedelta(days=keep_days)
+    before = _file_count(con)
+    con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    old = [int(r[0]) for r in con.execute(
+        "SELECT snapshot_id FROM ducklake_snapshots(current_database()) "
+        "WHERE snapshot_time < $cutoff "
+        "AND snapshot_id < (SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())) "
+        "AND snapshot_id NOT IN (SELECT snapshot_id FROM kept_snapshots)",
+        {"cutoff": cutoff}).fetchall()]
+    if old:
+        con.execute(f"CALL ducklake_expire_snapshots(current_database(), versions => {old})")
+    con.execute("CALL ducklake_cleanup_old_files(current_database(), cleanup_all => true)")
+    db.write(con, lambda c: c.execute(
+        "UPDATE meta SET value = epoch(now())::BIGINT WHERE key = 'maintained_at'"))
+    return {"snapshots_expired": len(old), "files_before": before, "files_after": _file_count(con)}
+
+
+def _file_count(con: db.Connection) -> int:
+    return int(db.scalar(con, "SELECT count(*) FROM ducklake_list_files(current_database(), 'action_status')")
+               or 0)
+
+
+def maintain_if_due(con: db.Connection, now: datetime | None = None) -> dict[str, int] | None:
+    """`maintain` when the last one (by any process) is `lake_maintenance_hours` old."""
+    every = int(settings.get("lake_maintenance_hours"))
+    if every <= 0 or not db.is_lake(con):
+        return None
+    last = int(db.scalar(con, "SELECT value FROM meta WHERE key = 'maintained_at'") or 0)
+    if (now or datetime.now()).timestamp() - last < every * 3600:
+        return None
+    return maintain(con, now)
