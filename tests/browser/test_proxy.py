@@ -16,6 +16,7 @@ import glob
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -316,6 +317,14 @@ def _lake_missing() -> str | None:
     return None
 
 
+def _reports_in_force(page: Any) -> int:
+    """The sidebar's count of the reports in force, as the page's session last read the store."""
+    found = re.search(r"Data: (\d+) reports? in force",
+                      page.get_by_test_id("stSidebar").inner_text())
+    assert found, page.get_by_test_id("stSidebar").inner_text()
+    return int(found.group(1))
+
+
 def test_an_upload_through_one_instance_shows_on_the_other_at_its_next_rerun(
         browser: Any, tmp_path_factory: pytest.TempPathFactory,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -348,6 +357,7 @@ def test_an_upload_through_one_instance_shows_on_the_other_at_its_next_rerun(
                 reader.goto(f"{proxy.url}/department?department=Finance")
                 settle(reader, "Department")
                 assert reader.get_by_text("May 2025 · Finance").first.is_visible()
+                assert _reports_in_force(reader) == 1
                 uploader_context, uploader = _new_page(browser)
                 uploader.goto(f"{proxy.url}/upload?demo_role=M%26E+team")
                 settle(uploader, "Upload")
@@ -358,10 +368,14 @@ def test_an_upload_through_one_instance_shows_on_the_other_at_its_next_rerun(
                 uploader.get_by_role("button", name="Commit").click()
                 uploader.get_by_text("Finance, June 2025:").first.wait_for()
                 assert not exceptions(uploader)
-                # the reader's next rerun, in the same session: a move through the sidebar
+                # the reader's next rerun, in the same session (a move through the sidebar):
+                # the new report is there; the page keeps the month its reader had chosen
                 reader.get_by_test_id("stSidebarNav").get_by_role("link", name="Department").click()
                 settle(reader, "Department")
-                assert reader.get_by_text("June 2025 · Finance").first.is_visible()
+                assert _reports_in_force(reader) == 2
                 assert not exceptions(reader)
+                reader.reload()  # a new session starts on the latest month
+                settle(reader, "Department")
+                assert reader.get_by_text("June 2025 · Finance").first.is_visible()
                 uploader_context.close()
                 reader_context.close()
