@@ -80,33 +80,36 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     """
     if versions is not None and not versions:
         return 0
-    lake = is_lake(con)
-    dialect = lake_dialect if lake else (lambda text: text)
-    write(con, lambda c: c.execute(dialect(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
-        ticket=False)
+    dialect = lake_dialect if is_lake(con) else (lambda text: text)
+    if not scalar(con, _TABLE_EXISTS, {"t": "schema_migrations"}):
+        write(con, lambda c: c.execute(dialect(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
+            ticket=False)
     known = migrations()
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     ran = 0
     for version, name, text in known:
-        if versions is not None and version not in versions:
+        if version in applied or (versions is not None and version not in versions):
             continue
 
         def apply(c: Connection, version: int = version, name: str = name, text: str = text) -> int:
-            # read inside the transaction: another process may have applied it meanwhile
+            # read again inside the transaction: another process may have applied it meanwhile
             if scalar(c, "SELECT count(*) FROM schema_migrations WHERE version = $v", {"v": version}):
                 return 0
             c.execute(dialect(text))
             c.execute("INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name})
             return 1
         # the ticket row exists from migration 010 on
-        ticket = bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
-                                  "AND database_name = current_database()"))
-        ran += write(con, apply, ticket=ticket)
+        ran += write(con, apply, ticket=bool(scalar(con, _TABLE_EXISTS, {"t": "meta"})))
     applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     if {m[0] for m in known} <= applied:
         follow_definitions(con)
     return ran
+
+
+_TABLE_EXISTS = ("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t "
+                 "AND database_name = current_database() AND schema_name = 'main'")
 
 
 # What a DuckLake catalog does not hold, removed from a migration's text before it runs there:
@@ -218,7 +221,8 @@ def _lake_config() -> dict[str, Any]:
             "The shared store (ducklake:…) needs the DuckLake extension, which is not installed.",
             'Install it with: pip install -e ".[lake]"') from e
     return {"extension_directory": str(Path(list(duckdb_ext.__path__)[0]) / "extensions"),
-            "autoinstall_known_extensions": False, "autoload_known_extensions": True}
+            "autoinstall_known_extensions": False, "autoload_known_extensions": True,
+            "enable_progress_bar": False}
 
 
 def redact(target: str) -> str:
@@ -366,6 +370,8 @@ def lock_down(con: Connection) -> None:
                                 "access allowed and its configuration locked.",
                                 "The database connection is not locked down")
         return
+    if is_lake(con):  # its data files are the one place it may read and write
+        con.execute(f"SET allowed_directories = [{_literal(lake_data_path(con))}]")
     for statement in LOCK_DOWN:
         con.execute(statement)
 

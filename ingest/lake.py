@@ -41,6 +41,11 @@ class LakeBackup:
     def rows(self) -> int:
         return sum(self.tables.values())
 
+    @property
+    def size(self) -> int:
+        """Bytes in the backup folder (the data files stay in the store)."""
+        return self.path.stat().st_size + self.catalog.stat().st_size
+
 
 @dataclass(frozen=True)
 class LakeRestored:
@@ -138,6 +143,24 @@ def take_backup(con: db.Connection, user: access.User, path: Path | None = None,
             f"The backup {where} failed: {e}", "The backup failed") from e
     audit(con, user, "backup", "ok", file=made.path.name, snapshot=made.snapshot, rows=made.rows)
     return made
+
+
+def forget(manifest: Path) -> None:
+    """Delete a backup's catalog dump (its manifest is the caller's to delete)."""
+    if manifest.name.endswith(MANIFEST):
+        manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG).unlink(missing_ok=True)
+
+
+def unpin_missing(con: db.Connection, folder: Path) -> int:
+    """Let maintenance expire the snapshots of backups no longer in `folder`; how many."""
+    present = {f"backup {p.name}" for p in folder.glob(f"*{MANIFEST}")}
+    pinned = [str(r[0]) for r in con.execute(
+        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %'").fetchall()]
+    gone = [r for r in pinned if r not in present]
+    if gone:
+        db.write(con, lambda c: c.execute("DELETE FROM kept_snapshots WHERE list_contains($g, reason)",
+                                          {"g": gone}))
+    return len(gone)
 
 
 def read_manifest(path: Path) -> dict[str, object]:
