@@ -338,16 +338,20 @@ WRITE_ATTEMPTS = 30
 def write(con: Connection, work: Callable[[Connection], T], attempts: int = WRITE_ATTEMPTS,
           ticket: bool = True) -> T:
     """`work(con)` in one transaction (`transaction`); when another writer committed first, run
-    again on what it wrote, after a random, growing pause. Inside an open transaction, simply
+    it again on what that one wrote, after a random pause. Inside an open transaction, simply
     `work(con)` (the outer `write` retries)."""
     for attempt in range(1, attempts + 1):
+        began = time.monotonic()
         try:
             with transaction(con, ticket):
                 return work(con)
         except duckdb.Error as e:
             if id(con) in _open_here() or not is_conflict(e) or attempt == attempts:
                 raise
-        time.sleep(min(1.0, 0.01 * 1.5 ** attempt) * random.uniform(0.5, 1.5))
+        # let the others finish a transaction as long as this one was (randomised, so that
+        # writers colliding again spread out), rather than redo the work at once
+        took = time.monotonic() - began
+        time.sleep(0.005 + random.uniform(0, took * min(2 ** attempt, 8)))
     raise AssertionError("unreachable")
 
 

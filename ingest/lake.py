@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from ingest import access, db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
@@ -217,7 +219,12 @@ def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
     keep_days = int(settings.get("snapshot_keep_days"))
     cutoff = (now or datetime.now()) - timedelta(days=keep_days)
     before = _file_count(con)
-    con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    try:
+        con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    except duckdb.Error as e:
+        if not db.is_conflict(e):
+            raise
+        return {"snapshots_expired": 0, "files_before": before, "files_after": before}  # next time
     old = [int(r[0]) for r in con.execute(
         "SELECT snapshot_id FROM ducklake_snapshots(current_database()) "
         "WHERE snapshot_time < $cutoff "
