@@ -221,8 +221,7 @@ def _lake_config() -> dict[str, Any]:
             "The shared store (ducklake:…) needs the DuckLake extension, which is not installed.",
             'Install it with: pip install -e ".[lake]"') from e
     return {"extension_directory": str(Path(list(duckdb_ext.__path__)[0]) / "extensions"),
-            "autoinstall_known_extensions": False, "autoload_known_extensions": True,
-            "enable_progress_bar": False}
+            "autoinstall_known_extensions": False, "autoload_known_extensions": True}
 
 
 def redact(target: str) -> str:
