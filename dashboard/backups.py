@@ -16,7 +16,7 @@ from dashboard import components, data
 from dashboard.data import Data
 from ingest import db, settings
 from ingest.access import User
-from ingest.backup import SCHEDULED, backup_files, download, take_backup
+from ingest.backup import SCHEDULED, backup_files, backup_size, download, take_backup
 from ingest.errors import LekgotlaError
 from presentation import theme
 
@@ -70,7 +70,7 @@ def section(d: Data, user: User) -> None:
         return
     listed = pd.DataFrame([{
         "file": p.name, "taken": theme.a_datetime(datetime.fromtimestamp(p.stat().st_mtime)),
-        "size_mb": round(p.stat().st_size / 1e6, 1),
+        "size_mb": round(backup_size(p) / 1e6, 1),
         "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files])
     columns = {"file": "File", "taken": "Taken", "kind": "Kind",
                "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")}

@@ -234,6 +234,11 @@ def backup_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
 
 
+def backup_size(path: Path) -> int:
+    """Bytes a backup in the folder takes (a shared store backup: its manifest and catalog dump)."""
+    return path.stat().st_size + lake.catalog_size(path)
+
+
 def download(con: db.Connection, user: access.User, path: Path) -> bytes:
     """The bytes of one backup in the backup folder, for an admin, audited."""
     access.require(con, user, "backup", file=path.name)

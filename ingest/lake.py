@@ -147,6 +147,14 @@ def take_backup(con: db.Connection, user: access.User, path: Path | None = None,
     return made
 
 
+def catalog_size(manifest: Path) -> int:
+    """Bytes of a backup's catalog dump (0 when `manifest` is not a shared store backup's)."""
+    if not manifest.name.endswith(MANIFEST):
+        return 0
+    dump = manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+    return dump.stat().st_size if dump.exists() else 0
+
+
 def forget(manifest: Path) -> None:
     """Delete a backup's catalog dump (its manifest is the caller's to delete)."""
     if manifest.name.endswith(MANIFEST):
