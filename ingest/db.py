@@ -100,7 +100,7 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
             c.execute(dialect(text))
             c.execute("INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name})
             return 1
-        # the ticket row exists from migration 010 on
+        # the ticket bumps meta (migration 001) and its row (migration 010): nothing before that
         ran += write(con, apply, ticket=bool(scalar(con, _TABLE_EXISTS, {"t": "meta"})))
     applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     if {m[0] for m in known} <= applied:
