@@ -14,9 +14,9 @@ import streamlit as st
 
 from dashboard import components, data
 from dashboard.data import Data
-from ingest import settings
+from ingest import db, settings
 from ingest.access import User
-from ingest.backup import SCHEDULED, backup_files, download, take_backup
+from ingest.backup import SCHEDULED, backup_files, backup_size, download, take_backup
 from ingest.errors import LekgotlaError
 from presentation import theme
 
@@ -35,10 +35,19 @@ def section(d: Data, user: User) -> None:
     schedule = (f"The dashboard also takes one by itself every {every} hours and keeps the "
                 f"newest {keep} of those" if every > 0 else
                 "Scheduled backups are off (setting backup_every_hours is 0)")
-    st.caption(f"A backup is a complete copy of the database, consistent even while reports "
-               f"are being uploaded, written to {_code(folder)} on the server. {schedule}; "
-               "the ones taken here are never deleted by it. To put one back, stop the "
-               "dashboard and run `python -m ingest restore FILE` (README, Backups).")
+    if db.is_lake(d.con):
+        st.caption(f"The shared store keeps every change as a numbered snapshot. A backup pins "
+                   f"the latest one (maintenance never expires it) and writes a dump of the "
+                   f"store's catalog beside a small manifest to {_code(folder)} on the server; "
+                   f"the data files stay in the store's data folder, to be backed up with the "
+                   f"storage's own tools. {schedule}; the ones taken here are never deleted by "
+                   "it. To go back to one while everyone works, run `python -m ingest restore "
+                   "MANIFEST.lake.json` (docs/backups.md).")
+    else:
+        st.caption(f"A backup is a complete copy of the database, consistent even while reports "
+                   f"are being uploaded, written to {_code(folder)} on the server. {schedule}; "
+                   "the ones taken here are never deleted by it. To put one back, stop the "
+                   "dashboard and run `python -m ingest restore FILE` (README, Backups).")
     for message in st.session_state.pop(FLASH, []):
         st.success(message, icon=":material/check_circle:")
     failed = data.backups().error
@@ -46,7 +55,7 @@ def section(d: Data, user: User) -> None:
         st.warning(f"The last scheduled backup failed: {failed}", icon=":material/warning:")
     if st.button("Back up now", type="primary", key="backup-now", icon=":material/backup:"):
         try:
-            with st.spinner("Copying the database…"):
+            with st.spinner("Backing up the database…"):
                 made = take_backup(d.con, user, folder)
         except LekgotlaError as e:
             components.error(e)
@@ -61,7 +70,7 @@ def section(d: Data, user: User) -> None:
         return
     listed = pd.DataFrame([{
         "file": p.name, "taken": theme.a_datetime(datetime.fromtimestamp(p.stat().st_mtime)),
-        "size_mb": round(p.stat().st_size / 1e6, 1),
+        "size_mb": round(backup_size(p) / 1e6, 1),
         "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files])
     columns = {"file": "File", "taken": "Taken", "kind": "Kind",
                "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")}

@@ -50,7 +50,7 @@ def backups() -> Schedule:
 
 def db_key() -> str:
     """The database in use (part of every cache key, so two databases never share results)."""
-    return str(settings.db_path())
+    return settings.database()
 
 
 def start() -> bool:

@@ -29,12 +29,13 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import access, db, settings
+from ingest import access, db, lake, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
 
 BATCH_ROWS = 100_000  # rows per Arrow batch streamed into the backup: bounds the memory it takes
-SCHEDULED = re.compile(r"^lekgotla-\d{8}T\d{6}(-\d+)?\.duckdb$")  # only these are ever pruned
+# only these are ever pruned: a file's backups, and the shared store's manifests
+SCHEDULED = re.compile(r"^lekgotla-\d{8}T\d{6}(-\d+)?(\.duckdb|\.lake\.json)$")
 _HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
@@ -204,13 +205,15 @@ def new_name(folder: Path, now: datetime, kind: str = "") -> Path:
 
 
 def take_backup(con: db.Connection, user: access.User, folder: Path | None = None,
-                kind: str = "manual", now: datetime | None = None) -> Backup:
+                kind: str = "manual", now: datetime | None = None) -> Backup | lake.LakeBackup:
     """A backup into the backup folder, by a user allowed to (admin), audited either way.
 
     `kind` "manual" names the file `...-manual.duckdb` (never pruned); "" a scheduled one.
     """
-    access.require(con, user, "backup")
     where = folder or settings.backup_dir()
+    if db.is_lake(con):  # the shared store: a pinned snapshot and its catalog's dump
+        return lake.take_backup(con, user, lake.new_name(where, now or datetime.now(), kind))
+    access.require(con, user, "backup")
     try:
         made = write_backup(con, new_name(where, now or datetime.now(), kind))
     except (LekgotlaError, duckdb.Error, OSError) as e:
@@ -226,8 +229,14 @@ def backup_files(folder: Path) -> list[Path]:
     """The backups in the folder, newest first (hidden, half-written files left out)."""
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob("lekgotla-*.duckdb") if p.is_file()]
+    found = [p for pattern in ("lekgotla-*.duckdb", f"lekgotla-*{lake.MANIFEST}")
+             for p in folder.glob(pattern) if p.is_file()]
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def backup_size(path: Path) -> int:
+    """Bytes a backup in the folder takes (a shared store backup: its manifest and catalog dump)."""
+    return path.stat().st_size + lake.catalog_size(path)
 
 
 def download(con: db.Connection, user: access.User, path: Path) -> bytes:
@@ -245,12 +254,13 @@ def prune(folder: Path, keep: int) -> list[Path]:
     scheduled = [p for p in backup_files(folder) if SCHEDULED.match(p.name)]
     gone = scheduled[max(keep, 1):]
     for p in gone:
+        lake.forget(p)  # a shared store backup's catalog dump goes with its manifest
         p.unlink()
     return gone
 
 
 def scheduled_backup(con: db.Connection, folder: Path, every_hours: int, keep: int,
-                     now: datetime | None = None) -> Backup | None:
+                     now: datetime | None = None) -> Backup | lake.LakeBackup | None:
     """Take the scheduled backup if it is due (the newest is `every_hours` old), then prune."""
     now = now or datetime.now()
     if every_hours <= 0:
@@ -261,7 +271,8 @@ def scheduled_backup(con: db.Connection, folder: Path, every_hours: int, keep: i
         if age_h < every_hours:
             return None
     made = take_backup(con, access.SYSTEM, folder, kind="", now=now)
-    prune(folder, keep)
+    if prune(folder, keep) and db.is_lake(con):
+        lake.unpin_missing(con, folder)
     return made
 
 
@@ -278,7 +289,7 @@ class Schedule:
         self.first_check_s = first_check_s
         self.check_every_s = check_every_s
         self.stop = threading.Event()
-        self.last: Backup | None = None
+        self.last: Backup | lake.LakeBackup | None = None
         self.error: str | None = None
         self.thread = threading.Thread(target=self._run, name="lekgotla-backups", daemon=True)
 
@@ -295,6 +306,7 @@ class Schedule:
                 every = int(settings.get("backup_every_hours"))
                 made = scheduled_backup(self.con.cursor(), settings.backup_dir(), every,
                                         int(settings.get("backup_keep")))
+                lake.maintain_if_due(self.con.cursor())  # the shared store's upkeep, when due
             except (LekgotlaError, duckdb.Error, OSError) as e:  # logged; tried again later
                 self.error = str(e.message if isinstance(e, LekgotlaError) else e)
                 print(f"lekgotla: scheduled backup failed: {self.error}", file=sys.stderr)

@@ -23,7 +23,7 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
-from ingest import db, settings
+from ingest import db, lake, settings
 from ingest.access import CLI, User
 from ingest.errors import IngestError
 from ingest.load import (
@@ -129,6 +129,8 @@ def load_files(con: db.Connection, files: Iterable[tuple[str, bytes]], who: str 
             yield from flush()
     if batch:
         yield from flush()
+    if db.is_lake(con):  # the shared store: merge the small files the load wrote
+        lake.maintain(con)
 
 
 def _write_batch(con: db.Connection, batch: list[tuple[bytes, ParsedFile, datetime | None]], opts: Options,

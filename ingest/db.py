@@ -80,33 +80,36 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
     """
     if versions is not None and not versions:
         return 0
-    lake = is_lake(con)
-    dialect = lake_dialect if lake else (lambda text: text)
-    write(con, lambda c: c.execute(dialect(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
-        ticket=False)
+    dialect = lake_dialect if is_lake(con) else (lambda text: text)
+    if not scalar(con, _TABLE_EXISTS, {"t": "schema_migrations"}):
+        write(con, lambda c: c.execute(dialect(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
+            ticket=False)
     known = migrations()
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     ran = 0
     for version, name, text in known:
-        if versions is not None and version not in versions:
+        if version in applied or (versions is not None and version not in versions):
             continue
 
         def apply(c: Connection, version: int = version, name: str = name, text: str = text) -> int:
-            # read inside the transaction: another process may have applied it meanwhile
+            # read again inside the transaction: another process may have applied it meanwhile
             if scalar(c, "SELECT count(*) FROM schema_migrations WHERE version = $v", {"v": version}):
                 return 0
             c.execute(dialect(text))
             c.execute("INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name})
             return 1
-        # the ticket row exists from migration 010 on
-        ticket = bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
-                                  "AND database_name = current_database()"))
-        ran += write(con, apply, ticket=ticket)
+        # the ticket bumps meta (migration 001) and its row (migration 010): nothing before that
+        ran += write(con, apply, ticket=bool(scalar(con, _TABLE_EXISTS, {"t": "meta"})))
     applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     if {m[0] for m in known} <= applied:
         follow_definitions(con)
     return ran
+
+
+_TABLE_EXISTS = ("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t "
+                 "AND database_name = current_database() AND schema_name = 'main'")
 
 
 # What a DuckLake catalog does not hold, removed from a migration's text before it runs there:
@@ -334,16 +337,20 @@ WRITE_ATTEMPTS = 30
 def write(con: Connection, work: Callable[[Connection], T], attempts: int = WRITE_ATTEMPTS,
           ticket: bool = True) -> T:
     """`work(con)` in one transaction (`transaction`); when another writer committed first, run
-    again on what it wrote, after a random, growing pause. Inside an open transaction, simply
+    it again on what that one wrote, after a random pause. Inside an open transaction, simply
     `work(con)` (the outer `write` retries)."""
     for attempt in range(1, attempts + 1):
+        began = time.monotonic()
         try:
             with transaction(con, ticket):
                 return work(con)
         except duckdb.Error as e:
             if id(con) in _open_here() or not is_conflict(e) or attempt == attempts:
                 raise
-        time.sleep(min(1.0, 0.01 * 1.5 ** attempt) * random.uniform(0.5, 1.5))
+        # let the others finish a transaction as long as this one was (randomised, so that
+        # writers colliding again spread out), rather than redo the work at once
+        took = time.monotonic() - began
+        time.sleep(0.005 + random.uniform(0, took * min(2 ** attempt, 8)))
     raise AssertionError("unreachable")
 
 
@@ -366,6 +373,8 @@ def lock_down(con: Connection) -> None:
                                 "access allowed and its configuration locked.",
                                 "The database connection is not locked down")
         return
+    if is_lake(con):  # its data files are the one place it may read and write
+        con.execute(f"SET allowed_directories = [{_literal(lake_data_path(con))}]")
     for statement in LOCK_DOWN:
         con.execute(statement)
 

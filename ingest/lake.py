@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from ingest import access, db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
@@ -40,6 +42,11 @@ class LakeBackup:
     @property
     def rows(self) -> int:
         return sum(self.tables.values())
+
+    @property
+    def size(self) -> int:
+        """Bytes in the backup folder (the data files stay in the store)."""
+        return self.path.stat().st_size + self.catalog.stat().st_size
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,32 @@ def take_backup(con: db.Connection, user: access.User, path: Path | None = None,
     return made
 
 
+def catalog_size(manifest: Path) -> int:
+    """Bytes of a backup's catalog dump (0 when `manifest` is not a shared store backup's)."""
+    if not manifest.name.endswith(MANIFEST):
+        return 0
+    dump = manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+    return dump.stat().st_size if dump.exists() else 0
+
+
+def forget(manifest: Path) -> None:
+    """Delete a backup's catalog dump (its manifest is the caller's to delete)."""
+    if manifest.name.endswith(MANIFEST):
+        manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG).unlink(missing_ok=True)
+
+
+def unpin_missing(con: db.Connection, folder: Path) -> int:
+    """Let maintenance expire the snapshots of backups no longer in `folder`; how many."""
+    present = {f"backup {p.name}" for p in folder.glob(f"*{MANIFEST}")}
+    pinned = [str(r[0]) for r in con.execute(
+        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %'").fetchall()]
+    gone = [r for r in pinned if r not in present]
+    if gone:
+        db.write(con, lambda c: c.execute("DELETE FROM kept_snapshots WHERE list_contains($g, reason)",
+                                          {"g": gone}))
+    return len(gone)
+
+
 def read_manifest(path: Path) -> dict[str, object]:
     """A backup's manifest, or LekgotlaError saying why it is not one."""
     try:
@@ -194,7 +227,12 @@ def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
     keep_days = int(settings.get("snapshot_keep_days"))
     cutoff = (now or datetime.now()) - timedelta(days=keep_days)
     before = _file_count(con)
-    con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    try:
+        con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    except duckdb.Error as e:
+        if not db.is_conflict(e):
+            raise
+        return {"snapshots_expired": 0, "files_before": before, "files_after": before}  # next time
     old = [int(r[0]) for r in con.execute(
         "SELECT snapshot_id FROM ducklake_snapshots(current_database()) "
         "WHERE snapshot_time < $cutoff "

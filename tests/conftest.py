@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import empty_database
 
 from ingest import db
 
@@ -32,7 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def con() -> Iterator[db.Connection]:
-    connection = db.connect(":memory:")
+    """An empty database: in memory, or on the shared store (backends.LAKE) a new one."""
+    connection = db.connect(empty_database())
     yield connection
     connection.close()
 
@@ -68,7 +70,7 @@ def history() -> Iterator[db.Connection]:
     tests that only read it."""
     from metrics_history import build
 
-    connection = build(db.connect(":memory:"))
+    connection = build(db.connect(empty_database()))
     yield connection
     connection.close()
 

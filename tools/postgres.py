@@ -70,6 +70,7 @@ class Cluster:
         # runs as `postgres` when we are root
         own = root is None
         where = Path(tempfile.mkdtemp(prefix="lekgotla-pg-")) if own else Path(root)  # type: ignore[arg-type]
+        where.mkdir(parents=True, exist_ok=True)
         where.chmod(0o755)
         cluster = cls(where)
         cluster.start()

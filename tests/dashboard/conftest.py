@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import LAKE
 from dashboard_helpers import EMAILS, HR_HEAD, clear_caches, copy_db
 
 from ingest import db
@@ -34,6 +35,7 @@ def users_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
               ("Finance",))
     save_user(con, CLI, HR_HEAD, "department_head", "Pieter van der Merwe", ("Human Resources",))
     save_user(con, CLI, "former@lekgotla.example", "leadership", "Left in May", active=False)
-    con.execute("CHECKPOINT")
+    if not LAKE:
+        con.execute("CHECKPOINT")
     con.close()
     return path

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
+from backends import LAKE, Lakes, is_lake_target
 from openpyxl import Workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -65,16 +66,21 @@ def clear_caches() -> None:
 
 
 def build_sample_db(path: Path) -> Path:
-    """A database file holding the sample data (sample_data/), closed so it can be copied."""
-    con = db.connect(path)
+    """A database holding the sample data (sample_data/), closed so it can be copied: the file
+    `path`, or on the shared store (backends.LAKE) a store of its own (a `ducklake:` address)."""
+    target: Any = Lakes.new() if LAKE else path
+    con = db.connect(target)
     load_sample_data(con)
-    con.execute("CHECKPOINT")
+    if not LAKE:
+        con.execute("CHECKPOINT")
     con.close()
-    return path
+    return target  # type: ignore[no-any-return]
 
 
 def copy_db(source: Path, target_dir: Path) -> Path:
-    """A private copy of a database file for one test."""
+    """A private copy of a database for one test (on the shared store, a store of its own)."""
+    if is_lake_target(source):
+        return Lakes.copy(str(source))  # type: ignore[return-value]
     target = target_dir / "lekgotla.duckdb"
     shutil.copy(source, target)
     return target

@@ -1,0 +1,120 @@
+"""The shared store while a dashboard runs on it: the command line loads, backs up and restores
+beside it (a DuckDB file would refuse: it admits one process), and maintenance merges files
+without expiring a snapshot a backup pins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from backends import Lakes
+from testdata import report
+
+from ingest import db, lake
+from ingest.access import CLI
+from ingest.sample import load_sample_data
+from tools.browser import exceptions, settle
+from tools.launch import ROOT, running_app
+
+DEPARTMENTS = ["Finance", "Human Resources", "Information Technology", "Legal and Compliance",
+               "Marketing and Communications", "Operations", "Strategy and Planning"]
+
+
+def july_reports(folder: Path) -> list[str]:
+    """A report for July 2025 from every department: a month the sample data does not have."""
+    folder.mkdir()
+    paths = []
+    for n, department in enumerate(DEPARTMENTS):
+        path = folder / f"{department}_2025-07.xlsx"
+        path.write_bytes(report([[f"JUL-{n}", "Close the half-year books", "SO1", "Owner", 5000,
+                                  2500, dt.date(2025, 7, 1), dt.date(2025, 9, 30), "In progress",
+                                  50, None, None]], department=department, period="July 2025"))
+        paths.append(str(path))
+    return paths
+
+
+def cli(*args: str, backups: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, LEKGOTLA_BACKUP_DIR=str(backups), PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "ingest", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+
+
+def count(target: str, sql: str) -> int:
+    con = db.connect(target)
+    try:
+        return int(db.scalar(con, sql))
+    finally:
+        con.close()
+
+
+def test_load_backup_and_restore_from_the_command_line_while_the_app_runs(
+        tmp_path: Path, browser: Any) -> None:
+    target = Lakes.new()
+    seed = db.connect(target)
+    load_sample_data(seed)
+    seed.close()
+    backups = tmp_path / "backups"
+    with running_app(target) as url:  # type: ignore[arg-type]
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+        def overview() -> str:
+            page.goto(url)
+            settle(page, "Overview")
+            assert not exceptions(page)
+            return str(page.content())  # the charts' SVG text included
+        assert "July 2025" not in overview()  # the app has the store open now
+
+        made = cli("backup", "--db", target, backups=backups)
+        assert made.returncode == 0, made.stderr
+        [manifest] = backups.glob("lekgotla-*-manual.lake.json")
+        assert json.loads(manifest.read_text())["tables"]["uploads"] == 41
+        assert (backups / manifest.name.replace(".lake.json", ".catalog.dump")).stat().st_size > 0
+
+        # a month's reports loaded beside the running app
+        loaded = cli("load", *july_reports(tmp_path / "july"), "--db", target, backups=backups)
+        assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+        assert count(target, "SELECT count(*) FROM uploads") == 41 + len(DEPARTMENTS)
+        assert "July 2025" in overview()  # the newest month, seen at the next run: no restart
+
+        back = cli("restore", str(manifest), "--db", target, backups=backups)
+        assert back.returncode == 0, back.stderr
+        assert "back at snapshot" in back.stdout
+        assert count(target, "SELECT count(*) FROM uploads") == 41
+        assert count(target, "SELECT count(*) FROM action_status WHERE period = '2025-07'") == 0
+        assert "July 2025" not in overview()
+        # the audit log keeps the load and adds the restore
+        assert count(target, "SELECT count(*) FROM audit_log WHERE action = 'upload' "
+                             "AND period = '2025-07'") == len(DEPARTMENTS)
+        assert count(target, "SELECT count(*) FROM audit_log WHERE action = 'restore'") == 1
+        page.close()
+
+
+def test_maintenance_merges_files_and_keeps_pinned_snapshots(tmp_path: Path) -> None:
+    target = Lakes.new()
+    con = db.connect(target)
+    load_sample_data(con)
+    pinned = lake.write_backup(con, tmp_path / "pinned.lake.json")
+    for month in ("2025-02", "2025-03"):  # more snapshots after the backup
+        db.write(con, lambda c, m=month: c.execute(
+            "UPDATE action_status SET comments = 'edited' WHERE period = $m", {"m": m}))
+    rows = db.scalar(con, "SELECT count(*) FROM action_status")
+    snapshots = db.scalar(con, "SELECT count(*) FROM ducklake_snapshots(current_database())")
+
+    done = lake.maintain(con, now=datetime.now() + timedelta(days=400))  # everything is old
+    assert done["snapshots_expired"] >= snapshots - 2  # all but the pinned one and the latest
+    left = {r[0] for r in con.execute(
+        "SELECT snapshot_id FROM ducklake_snapshots(current_database())").fetchall()}
+    assert pinned.snapshot in left
+    assert db.scalar(con, "SELECT count(*) FROM action_status") == rows  # nothing lost
+    assert done["files_after"] <= done["files_before"]
+
+    restored = lake.restore(con, pinned.path, CLI)  # the pinned snapshot still restores
+    assert restored.snapshot == pinned.snapshot
+    assert db.scalar(con, "SELECT count(*) FROM action_status WHERE comments = 'edited'") == 0
+    con.close()
