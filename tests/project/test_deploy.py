@@ -4,7 +4,9 @@ the tests run), and the units start what deploy/start starts."""
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
+import pytest
 from testdata import ROOT
 
 from tools.launch import deploy_start
@@ -31,3 +33,18 @@ def test_the_instance_unit_runs_the_command_deploy_start_runs() -> None:
                                                               "--browser.serverPort"}
     assert options <= set(words)
     assert "--secrets.files" in words and "%i" in words
+
+
+def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(tmp_path: Path) -> None:
+    """Every dashboard reads one secrets file; the login comes back through the proxy only if
+    its redirect_uri names the proxy."""
+    check = deploy_start().check_secrets
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\n'
+                       'cookie_secret = "x"\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="http://localhost:8600/oauth2callback"):
+        check(secrets, "http://localhost:8600")
+    check(secrets, "http://localhost:8501/")  # the address people open: accepted
+    secrets.write_text('[lekgotla]\nrequire_login = false\n', encoding="utf-8")
+    check(secrets, "http://localhost:8600")  # no [auth]: demo mode, nothing to check
+    check(tmp_path / "missing.toml", "http://localhost:8600")
