@@ -302,9 +302,22 @@ def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Pat
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
             assert r.status == 200
             assert any(c.startswith(f"{NODE}=app") for c in r.headers.get_all("Set-Cookie"))
-        states = deploy_start().servers_state(state / "run" / "haproxy.sock")
-        assert states == {"app1": "UP", "app2": "UP"}
+        sock = state / "run" / "haproxy.sock"
+        assert deploy_start().servers_state(sock) == {"app1": "UP", "app2": "UP"}
         print(f"deploy/start: 2 instances and the proxy up in {started:.1f} s")
+        # docs/deployment.md's drain before a restart: new browsers go to the other dashboard,
+        # one that holds the drained one's cookie stays there
+        deploy_start().haproxy_command(sock, "set server dashboards/app1 state drain")
+        assert deploy_start().servers_state(sock)["app1"] == "DRAIN"
+        for _ in range(3):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                assert f"{NODE}=app2; path=/; HttpOnly; SameSite=Lax" in r.headers.get_all(
+                    "Set-Cookie")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/",
+                                         headers={"Cookie": f"{NODE}=app1"})
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.status == 200
+            assert not any(c.startswith(NODE) for c in r.headers.get_all("Set-Cookie") or [])
     finally:
         _stop_deploy_start(proc, [port, first, first + 1])
 
