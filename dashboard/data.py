@@ -97,6 +97,7 @@ class Data:
         self.con = cursor()
         self.version = db.data_version(self.con)
         self.key = db_key()
+        self._stored: dict[str, str] | None = None
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return _cached(fn.__module__, fn.__name__, self.key, self.version, args,
@@ -115,5 +116,8 @@ class Data:
                        _build=build, _args=args)
 
     def setting(self, name: str) -> Any:
-        """One setting's value (environment, secrets, the Settings page, else its default)."""
-        return db.setting(self.con, name)
+        """One setting's value (environment, secrets, the Settings page, else its default); the
+        saved settings are read once a run (a page asks for many)."""
+        if self._stored is None:
+            self._stored = db.stored_settings(self.con)
+        return settings.get(name, self._stored)
