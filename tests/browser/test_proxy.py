@@ -381,13 +381,15 @@ def test_an_upload_through_one_instance_shows_on_the_other_at_its_next_rerun(
                 uploader.get_by_role("button", name="Commit").click()
                 uploader.get_by_text("Finance, June 2025:").first.wait_for()
                 assert not exceptions(uploader)
-                # the reader's next rerun, in the same session (a move through the sidebar):
-                # the new report is there; the page keeps the month its reader had chosen
-                reader.get_by_test_id("stSidebarNav").get_by_role("link", name="Department").click()
-                settle(reader, "Department")
-                assert _reports_in_force(reader) == 2
+                # the reader's next rerun, in the same session (a move to another page through
+                # the sidebar, so that the new page's title marks the new run): the new report
+                reader.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
+                settle(reader, "Overview")
+                sync_api.expect(reader.get_by_test_id("stSidebar")).to_contain_text(
+                    "Data: 2 reports in force", timeout=30_000)
                 assert not exceptions(reader)
-                reader.reload()  # a new session starts on the latest month
+                # a new session on the Department page starts on the latest month
+                reader.goto(f"{proxy.url}/department?department=Finance")
                 settle(reader, "Department")
                 assert reader.get_by_text("June 2025 · Finance").first.is_visible()
                 uploader_context.close()
