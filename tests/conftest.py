@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backends import empty_database
+from backends import LAKE, empty_database
 
 from ingest import db
 
@@ -29,6 +29,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return FIRST.index(inside[0]) if inside and inside[0] in FIRST else len(FIRST)
 
     items.sort(key=rank)  # stable: every module's tests stay together and in order
+
+
+@pytest.fixture(autouse=LAKE)
+def _backups_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the shared store, backups go to the test's own folder (by default they would go beside
+    the data_path setting, in the project's data folder)."""
+    monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(tmp_path / "backups"))
 
 
 @pytest.fixture
