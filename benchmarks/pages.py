@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import re
@@ -109,8 +110,7 @@ def maintain(con: Any) -> str:
     (what it will do)."""
     # this checkout's module only (an editable install would find another checkout's)
     if (ROOT / "ingest" / "lake.py").exists():
-        from ingest import lake
-
+        lake = importlib.import_module("ingest.lake")
         if hasattr(lake, "maintain"):
             lake.maintain(con)
             return "ingest.lake.maintain"
@@ -358,7 +358,8 @@ def child(kind: str, path: str, repeat: int, timeout: float) -> dict[str, Any]:
         env={**os.environ, "LEKGOTLA_DB": path, "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
     if out.returncode != 0:
         raise SystemExit(f"{kind} on {path} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def ratio(a: float | None, b: float | None) -> str:
