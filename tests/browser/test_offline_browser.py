@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import payload
 import pytest
 
 from presentation.markup import JOINER
-from tools.browser import CHROMIUM, exceptions, full_screenshot, settle
+from tools.browser import CHROMIUM, exceptions, full_screenshot, in_tabs, settle
 from tools.launch import running_app
 from tools.screenshots import DEMO_ROLE
 
@@ -127,24 +126,15 @@ class Visit:
         settles, the others' draw), and wait for the text `last` to show; every problem found on
         each page (exceptions, links to the payloads' host, assets of another host), and what
         `check(tab, path)` finds there, by path."""
-        waiting = deque(pages)
-        drawing: deque[tuple[Any, tuple[str, str, str | None]]] = deque()
-
-        def start(tab: Any) -> None:
-            if waiting:
-                visit = waiting.popleft()
-                tab.goto(f"{self.base}/{visit[0]}", wait_until="commit")
-                drawing.append((tab, visit))
-
-        for tab in self.pages:
-            start(tab)
         problems: dict[str, list[str]] = {}
-        while drawing:
-            tab, (path, title, last) = drawing.popleft()
+
+        def read(tab: Any, visit: tuple[str, str, str | None]) -> None:
+            path, title, last = visit
             found = self._problems(tab, title, last) + check(tab, path)
             if found:
                 problems[path] = found
-            start(tab)
+
+        in_tabs(self.pages, pages, lambda visit: f"{self.base}/{visit[0]}", read)
         return problems
 
     def _problems(self, page: Any, title: str, last: str | None) -> list[str]:
