@@ -18,13 +18,22 @@ one size to the next (10x the rows: a ratio up to 10 is linear or better) and th
 issue 6 at 1M rows: each call <= 100 ms, each page warm <= 0.3 s and cold <= 1.5 s, peak RSS
 <= 1 GB. No figure is asserted: this measures.
 
-Run: python benchmarks/pages.py [--sizes 10k,100k,1M] [--repeat 3] [--rebuild] [--json OUT]
+`--backend lake` measures the same on the shared store (issue 14): a throw-away PostgreSQL cluster
+(tools/postgres.py) holds a DuckLake catalog, its Parquet files go to a temporary folder, and the
+history file is copied into it table by table, then maintained (small files merged). `--backend
+both` measures the file and the lake in one run and prints, per call and page, lake / file (issue
+14's target: every page within 1.5x of the file at 1M rows), and each backend's cost of a tiny
+query (what every statement pays before its work).
+
+Run: python benchmarks/pages.py [--sizes 10k,100k,1M] [--backend file|lake|both] [--repeat 3]
+     [--page-runs 1] [--rebuild] [--json OUT]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import re
@@ -34,7 +43,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +58,9 @@ from tools import history  # noqa: E402
 SIZES = {"10k": 1, "100k": 10, "1M": 100}  # name -> departments (x 60 months x 170 actions)
 MONTHS, ACTIONS = 60, 170
 CALL_TARGET_MS, WARM_TARGET_S, COLD_TARGET_S, RSS_TARGET_MB = 100.0, 0.3, 1.5, 1024.0
-BUILD_VERSION = "5"
-ROLE_FOR = {"app_pages/upload.py": "me"}  # the demo admin does not upload  # bump when history.py changes the data it writes
+BUILD_VERSION = "5"  # bump when history.py changes the data it writes
+ROLE_FOR = {"app_pages/upload.py": "me"}  # the demo admin does not upload
+LAKE_TARGET_RATIO = 1.5  # issue 14: every page on DuckLake within 1.5x of the file at 1M rows
 
 
 def cache_dir() -> Path:
@@ -61,12 +72,85 @@ def cache_dir() -> Path:
 
 def database(departments: int, rebuild: bool = False) -> tuple[Path, float | None]:
     """The history database for this many departments, built when missing; (path, build s)."""
-    path = cache_dir() / f"history-v{BUILD_VERSION}-{departments}x{MONTHS}x{ACTIONS}.duckdb"
+    import duckdb
+
+    # DuckDB 1.4 (the DuckLake extensions' line) cannot read a file DuckDB 2 wrote: its own copy
+    major, minor = duckdb.__version__.split(".")[:2]
+    storage = "" if int(major) >= 2 else f"-duckdb{major}.{minor}"
+    path = cache_dir() / f"history-v{BUILD_VERSION}-{departments}x{MONTHS}x{ACTIONS}{storage}.duckdb"
     if path.exists() and not rebuild:
         return path, None
     start = time.perf_counter()
     history.build_file(path, departments, MONTHS, ACTIONS)
     return path, time.perf_counter() - start
+
+
+@contextmanager
+def postgres() -> Iterator[Any]:
+    """A throw-away PostgreSQL cluster for the lakes' catalogs (tools/postgres.py)."""
+    from tools.postgres import Cluster
+
+    with Cluster.started() as cluster:
+        yield cluster
+
+
+def lake_files(con: Any) -> dict[str, int]:
+    """Data files of each table of the shared store (Parquet; deletion files not counted)."""
+    out = {}
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                                "WHERE database_name = current_database()").fetchall():
+        out[str(table)] = int(con.execute(
+            "SELECT count(*) FROM ducklake_list_files(current_database(), $t)",
+            {"t": table}).fetchall()[0][0])
+    return out
+
+
+def maintain(con: Any) -> str:
+    """The store's maintenance: ingest.lake.maintain when it exists, else the merge of small files
+    (what it will do)."""
+    # this checkout's module only (an editable install would find another checkout's)
+    if (ROOT / "ingest" / "lake.py").exists():
+        lake = importlib.import_module("ingest.lake")
+        if hasattr(lake, "maintain"):
+            lake.maintain(con)
+            return "ingest.lake.maintain"
+    con.execute("CALL ducklake_merge_adjacent_files(current_database())")
+    return "CALL ducklake_merge_adjacent_files"
+
+
+def lake_store(source: Path, cluster: Any, name: str, data: Path) -> tuple[str, dict[str, Any]]:
+    """A new shared store (catalog: database `name` of `cluster`; data files in `data`) holding
+    the history of the file `source`, copied table by table in one transaction, then maintained;
+    (its `db` value, what it took)."""
+    from ingest import db
+
+    cluster.create_database(name)
+    target = "ducklake:postgres:" + cluster.dsn(name)
+    os.environ["LEKGOTLA_DATA_PATH"] = str(data)
+    start = time.perf_counter()
+    con = db.connect(target)  # created, migrated
+    migrated = time.perf_counter() - start
+    con.execute(f"ATTACH '{source}' AS history (READ_ONLY)")
+    tables = [str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'history' "
+        "AND table_name <> 'schema_migrations' ORDER BY 1").fetchall()]
+
+    def copy(c: Any) -> None:
+        for table in tables:  # rows in the file's order (the history inserts them sorted)
+            c.execute(f'DELETE FROM "{table}"')
+            c.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM history.main."{table}"')
+    start = time.perf_counter()
+    db.write(con, copy)
+    copied = time.perf_counter() - start
+    con.execute("DETACH history")
+    before = lake_files(con)
+    start = time.perf_counter()
+    how = maintain(con)
+    maintained = time.perf_counter() - start
+    after = lake_files(con)
+    con.close()
+    return target, {"migrate_s": migrated, "copy_s": copied, "maintain_s": maintained,
+                    "maintenance": how, "files_before": before, "files_after": after}
 
 
 def peak_rss_mb() -> float:
@@ -159,11 +243,32 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
     return calls
 
 
-def measure_calls(path: Path, repeat: int) -> dict[str, Any]:
-    """Child: time every page call on the database at `path`."""
+PROBES = {  # what a statement pays before its work, and what every script run asks first
+    "SELECT 1": "SELECT 1",
+    "data_version()": "SELECT value FROM meta WHERE key = 'data_version'",
+    "count(*) action_status": "SELECT count(*) FROM action_status",
+}
+
+
+def measure_calls(path: str, repeat: int) -> dict[str, Any]:
+    """Child: time opening the database at `path` (a file or `ducklake:…`), a few tiny queries,
+    and every page call."""
     from ingest import db
 
+    start = time.perf_counter()
     con = db.connect(path)
+    connect_ms = (time.perf_counter() - start) * 1000
+    probes = {}
+    for name, query in PROBES.items():
+        cur = con.cursor()
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            cur.execute(query).fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+        cur.close()
+        probes[name] = {"first_ms": times[0], "best_ms": min(times[1:]),
+                        "median_ms": statistics.median(times[1:])}
     results = []
     for page, name, fn, args, kwargs in page_calls(con.cursor()):
         cur = con.cursor()
@@ -180,7 +285,8 @@ def measure_calls(path: Path, repeat: int) -> dict[str, Any]:
                         "median_ms": statistics.median(times), "peak_rss_mb": peak_rss_mb()})
     rows = db.scalar(con, "SELECT count(*) FROM action_status WHERE is_current")
     con.close()
-    return {"rows": rows, "calls": results, "peak_rss_mb": peak_rss_mb()}
+    return {"rows": rows, "calls": results, "connect_ms": connect_ms, "probes": probes,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 # --- the pages through AppTest -----------------------------------------------------------------
@@ -192,12 +298,12 @@ def app_pages() -> list[tuple[str, str]]:
             for file, title in re.findall(r'page\("([\w]+\.py)",\s*"([^"]+)"', text)]
 
 
-def measure_pages(path: Path, timeout: float) -> dict[str, Any]:
+def measure_pages(path: str, timeout: float) -> dict[str, Any]:
     """Child: every page cold (caches cleared) and warm (run again), in demo mode."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    os.environ["LEKGOTLA_DB"] = str(path)
+    os.environ["LEKGOTLA_DB"] = path
     os.environ["LEKGOTLA_LOAD_SAMPLE_DATA"] = "false"
 
     def run(page: str) -> tuple[Any, float]:
@@ -243,16 +349,17 @@ def _rss_now_mb() -> float:
 
 # --- the parent: build, spawn, print -----------------------------------------------------------
 
-def child(kind: str, path: Path, repeat: int, timeout: float) -> dict[str, Any]:
+def child(kind: str, path: str, repeat: int, timeout: float) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter (so each peak RSS is its own)."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.pages", "--child", kind, "--db", str(path),
+        [sys.executable, "-m", "benchmarks.pages", "--child", kind, "--db", path,
          "--repeat", str(repeat), "--timeout", str(timeout)],
         capture_output=True, text=True, cwd=ROOT, check=False,
-        env={**os.environ, "LEKGOTLA_DB": str(path), "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
+        env={**os.environ, "LEKGOTLA_DB": path, "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
     if out.returncode != 0:
         raise SystemExit(f"{kind} on {path} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def ratio(a: float | None, b: float | None) -> str:
@@ -322,15 +429,86 @@ def report(results: dict[str, dict[str, Any]]) -> None:
           + ("met" if rss <= RSS_TARGET_MB else "OVER"))
 
 
+def fastest(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two runs of the pages child: each page's fastest cold, warm and click, and their
+    exceptions together."""
+    pages = []
+    other = {p["page"]: p for p in b["pages"]}
+    for p in a["pages"]:
+        q = other.get(p["page"], p)
+        row = {**p, "exceptions": p["exceptions"] + [e for e in q["exceptions"]
+                                                      if e not in p["exceptions"]]}
+        for key in ("cold_s", "warm_s", "click_s", "after_click_warm_s"):
+            if key in p and key in q:
+                row[key] = min(p[key], q[key])
+        pages.append(row)
+    return {"pages": pages, "peak_rss_mb": max(a["peak_rss_mb"], b["peak_rss_mb"])}
+
+
+def compare(file: dict[str, Any], lake: dict[str, Any], size: str) -> None:
+    """Print the lake against the file at one size: per page and call, lake / file."""
+    def times(r: dict[str, Any]) -> str:
+        return f"{r['calls']['connect_ms']:.0f} ms"
+    print(f"\n== DuckLake against the DuckDB file at {size} (lake / file; target: every page "
+          f"within {LAKE_TARGET_RATIO}x) ==")
+    print(f"opening the database (connect + migration check): file {times(file)}, lake {times(lake)}")
+    print(f"{'tiny query (ms, best / median of 19)':40}{'file':>16}{'lake':>16}")
+    for name in PROBES:
+        a, b = file["calls"]["probes"][name], lake["calls"]["probes"][name]
+        print(f"{name:40}{a['best_ms']:8.2f} /{a['median_ms']:6.2f}{b['best_ms']:8.2f} /"
+              f"{b['median_ms']:6.2f}")
+    print(f"\n{'page':18}{'file cold':>10}{'lake cold':>10}{'ratio':>7}{'file warm':>11}"
+          f"{'lake warm':>10}{'ratio':>7}  exceptions (file, lake)")
+    fp = {p["page"]: p for p in file["pages"]["pages"]}
+    lp = {p["page"]: p for p in lake["pages"]["pages"]}
+    over = []
+    for title, a in fp.items():
+        b = lp.get(title)
+        if b is None:
+            print(f"{title:18}{a['cold_s']:10.2f}{'-':>10}")
+            continue
+        cold, warm = b["cold_s"] / a["cold_s"], b["warm_s"] / a["warm_s"]
+        flags = [f"{k} over {LAKE_TARGET_RATIO}x" for k, r in (("cold", cold), ("warm", warm))
+                 if r > LAKE_TARGET_RATIO]
+        if flags:
+            over.append((title, flags))
+        print(f"{title:18}{a['cold_s']:10.2f}{b['cold_s']:10.2f}{cold:7.2f}{a['warm_s']:11.2f}"
+              f"{b['warm_s']:10.2f}{warm:7.2f}  {len(a['exceptions'])}, {len(b['exceptions'])}"
+              + ("  " + ", ".join(flags) if flags else ""))
+        for e in b["exceptions"]:
+            print(f"{'':18}lake exception: {e}")
+        if "click_s" in a and "click_s" in b:
+            print(f"{'':18}built on a click: file {a['click_s']:.2f} s, lake {b['click_s']:.2f} s "
+                  f"({b['click_s'] / a['click_s']:.2f}x)")
+    print(f"\n{'page':12} {'call (ms, best of the repeats)':36}{'file':>9}{'lake':>9}{'ratio':>7}"
+          f"{'lake first':>11}")
+    fc = {(c["page"], c["call"]): c for c in file["calls"]["calls"]}
+    for c in lake["calls"]["calls"]:
+        a = fc.get((c["page"], c["call"]))
+        if a is None:
+            continue
+        print(f"{c['page']:12} {c['call']:36}{a['best_ms']:9.1f}{c['best_ms']:9.1f}"
+              f"{c['best_ms'] / a['best_ms']:7.2f}{c['first_ms']:11.1f}")
+    print(f"\npeak RSS: file {max(file['calls']['peak_rss_mb'], file['pages']['peak_rss_mb']):.0f} MB, "
+          f"lake {max(lake['calls']['peak_rss_mb'], lake['pages']['peak_rss_mb']):.0f} MB")
+    print(f"pages over {LAKE_TARGET_RATIO}x the file: {len(over)} of {len(fp)}"
+          + (": " + "; ".join(f"{t} ({', '.join(f)})" for t, f in over) if over else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="of " + ", ".join(SIZES))
+    parser.add_argument("--backend", choices=["file", "lake", "both"], default="file",
+                        help="the DuckDB file, the shared store (DuckLake), or both, compared")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--page-runs", type=int, default=1,
+                        help="measure the pages this many times (per backend, alternating); "
+                             "each page's fastest run is kept")
     parser.add_argument("--timeout", type=float, default=300.0, help="AppTest timeout per run, s")
     parser.add_argument("--rebuild", action="store_true", help="build the databases again")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", choices=["calls", "pages"], help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         out = (measure_calls(args.db, args.repeat) if args.child == "calls"
@@ -339,17 +517,48 @@ def main() -> None:
         return
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; "
           f"databases in {cache_dir()}")
-    results: dict[str, dict[str, Any]] = {}
-    for size in args.sizes.split(","):
-        path, built = database(SIZES[size], args.rebuild)
-        print(f"{size}: {path.name}" + (f" built in {built:.1f} s" if built else " (cached)"),
-              flush=True)
-        results[size] = {"build_s": built, "calls": child("calls", path, args.repeat, args.timeout),
-                         "pages": child("pages", path, args.repeat, args.timeout)}
+    backends = ["file", "lake"] if args.backend == "both" else [args.backend]
+    results: dict[str, dict[str, dict[str, Any]]] = {b: {} for b in backends}
+    with ExitStack() as stack:
+        cluster = stack.enter_context(postgres()) if "lake" in backends else None
+        data = Path(stack.enter_context(tempfile.TemporaryDirectory(
+            prefix="lake-", dir=cache_dir()))) if cluster else None
+        for size in args.sizes.split(","):
+            path, built = database(SIZES[size], args.rebuild)
+            print(f"{size}: {path.name}" + (f" built in {built:.1f} s" if built else " (cached)"),
+                  flush=True)
+            targets = {"file": str(path)}
+            stores: dict[str, Any] = {}
+            if cluster is not None and data is not None:
+                name = f"lake_{size.lower()}"
+                targets["lake"], stores = lake_store(path, cluster, name, data / name)
+                print(f"{size} lake: migrated in {stores['migrate_s']:.1f} s, copied in "
+                      f"{stores['copy_s']:.1f} s, {stores['maintenance']} in "
+                      f"{stores['maintain_s']:.1f} s; data files "
+                      f"{sum(stores['files_before'].values())} -> "
+                      f"{sum(stores['files_after'].values())} (action_status "
+                      f"{stores['files_before'].get('action_status')} -> "
+                      f"{stores['files_after'].get('action_status')})", flush=True)
+            for backend in backends:  # each child's figures beside the other backend's
+                results[backend][size] = {"build_s": built, "store": stores if backend == "lake" else {}}
+            for backend in backends:
+                results[backend][size]["calls"] = child("calls", targets[backend], args.repeat,
+                                                        args.timeout)
+            for _ in range(args.page_runs):  # alternating, so both see the same load
+                for backend in backends:
+                    run = child("pages", targets[backend], args.repeat, args.timeout)
+                    kept = results[backend][size].get("pages")
+                    results[backend][size]["pages"] = run if kept is None else fastest(kept, run)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
-    report(results)
+    for backend in backends:
+        print(f"\n######## {backend} ########")
+        report(results[backend])
+    if len(backends) == 2:
+        for size in results["file"]:
+            compare(results["file"][size], results["lake"][size], size)
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        out = results if len(backends) == 2 else results[backends[0]]
+        args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

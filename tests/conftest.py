@@ -13,22 +13,48 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backends import empty_database
+from backends import LAKE, empty_database
 
 from ingest import db
 
 HERE = Path(__file__).parent
-# started first, as their modules take longest: with workers (pytest-xdist), the long ones do not
-# come last while the other worker has nothing left to do
+# started first, the longest first (--durations): with workers (pytest-xdist, a module to a worker),
+# a long module does not come last while the other worker has nothing left to do; then the rest of
+# these folders, then every other module in its folder's order
+SLOWEST = (
+    "browser/test_offline_browser.py",
+    "dashboard/test_exports_guarded.py",
+    "dashboard/test_dashboard.py",
+    "browser/test_browser.py",
+    "metrics/test_summary.py",
+    "presentation/test_pack_scale.py",
+    "browser/test_phone_browser.py",
+    "ingest/test_rights.py",
+    "dashboard/test_access_ui.py",
+    "browser/test_login_browser.py",
+    "reliability/test_reliability_concurrency.py",
+    "project/test_console_script.py",
+)
 FIRST = ("reliability", "browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         inside = item.path.relative_to(HERE).parts if item.path.is_relative_to(HERE) else ()
-        return FIRST.index(inside[0]) if inside and inside[0] in FIRST else len(FIRST)
+        if "/".join(inside) in SLOWEST:
+            return SLOWEST.index("/".join(inside))
+        if inside and inside[0] in FIRST:
+            return len(SLOWEST) + FIRST.index(inside[0])
+        return len(SLOWEST) + len(FIRST)
 
     items.sort(key=rank)  # stable: every module's tests stay together and in order
+
+
+@pytest.fixture(autouse=LAKE)
+def _backups_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the shared store, backups go to the test's own folder (by default they would go beside
+    the data_path setting, in the project's data folder)."""
+    monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(tmp_path / "backups"))
 
 
 @pytest.fixture

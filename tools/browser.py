@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # the review pack prints its PDF with the same flags: no sandbox (containers), nothing fetched in
 # the background (updates, sync, first-run pages); and waits for the charts the same way
@@ -17,6 +19,7 @@ from presentation.pack_pdf import CHARTS_DRAWN
 
 CHROMIUM = "/usr/bin/chromium"
 EXCEPTION = "[data-testid='stException']"
+T = TypeVar("T")
 
 
 def launch(playwright: Any) -> Any:
@@ -37,6 +40,28 @@ def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> Non
                            timeout=timeout_ms)
     page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
     page.wait_for_timeout(400)
+
+
+def in_tabs(tabs: list[Any], visits: Iterable[T], address: Callable[[T], str],
+            read: Callable[[Any, T], None]) -> None:
+    """Open each visit's page (at `address(visit)`) in one of `tabs`, as many at once as there are
+    tabs, and call `read(tab, visit)` on each in the order given (it waits for its page to settle):
+    while one tab's page is read, the others' draw."""
+    waiting = deque(visits)
+    drawing: deque[tuple[Any, T]] = deque()
+
+    def start(tab: Any) -> None:
+        if waiting:
+            visit = waiting.popleft()
+            tab.goto(address(visit), wait_until="commit")
+            drawing.append((tab, visit))
+
+    for tab in tabs:
+        start(tab)
+    while drawing:
+        tab, visit = drawing.popleft()
+        read(tab, visit)
+        start(tab)
 
 
 def exceptions(page: Any) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
@@ -17,7 +17,7 @@ import payload
 import pytest
 
 from presentation.markup import JOINER
-from tools.browser import CHROMIUM, exceptions, full_screenshot, settle
+from tools.browser import CHROMIUM, exceptions, full_screenshot, in_tabs, settle
 from tools.launch import running_app
 from tools.screenshots import DEMO_ROLE
 
@@ -45,6 +45,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     (f"users?{PERIOD}", "Users"),
     (f"audit?{PERIOD}", "Audit"),
 )
+VIEWPORT = {"width": 1440, "height": 1000}
+# pages drawn at once in the walk (tabs of one browser context)
+TABS = 3
 LAST_ON_DEPARTMENT = "Every month's figures"  # the Department page's last caption
 # the attributes through which a page fetches or links to something
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "style", "action", "formaction",
@@ -91,16 +94,17 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class Visit:
-    """A browser tab that refuses (and remembers) every request to another host."""
+    """Browser tabs that refuse (and remember) every request to another host."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, tabs: int = 1) -> None:
         self.base = base
         self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
-        self.context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        self.context = browser.new_context(viewport=VIEWPORT)
         self.outside: list[str] = []
         self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("request", self._request)
+        self.pages = [self.context.new_page() for _ in range(tabs)]
+        for page in self.pages:
+            page.on("request", self._request)
 
     def _route(self, route: Any) -> None:
         if self._local(route.request.url):
@@ -116,81 +120,103 @@ class Visit:
         scheme = urlsplit(address).scheme
         return scheme in ("data", "blob", "about") or address.startswith(self.origin)
 
-    def open(self, path: str, title: str, last: str | None = None) -> list[str]:
-        """Open a page (and wait for the text `last` to show); every problem found on it
-        (exceptions, links to the payloads' host, assets of another host)."""
-        self.page.goto(f"{self.base}/{path}")
-        settle(self.page, title)
-        if last is not None:
-            self.page.get_by_text(last).first.wait_for()
-            settle(self.page)
-        problems = [f"exception: {e}" for e in exceptions(self.page)]
-        problems += [f"points at {payload.HOST}: {x}"
-                     for x in self.page.evaluate(FIND_URLS, [payload.HOST, URL_ATTRIBUTES])]
-        problems += [f"asset of another host: {x}"
-                     for x in self.page.evaluate(FOREIGN_LINKS, self.origin)]
+    def walk(self, pages: list[tuple[str, str, str | None]],
+             check: Callable[[Any, str], list[str]]) -> dict[str, list[str]]:
+        """Open every (path, title, last), a page in each tab at once (while one tab's page
+        settles, the others' draw), and wait for the text `last` to show; every problem found on
+        each page (exceptions, links to the payloads' host, assets of another host), and what
+        `check(tab, path)` finds there, by path."""
+        problems: dict[str, list[str]] = {}
+
+        def read(tab: Any, visit: tuple[str, str, str | None]) -> None:
+            path, title, last = visit
+            found = self._problems(tab, title, last) + check(tab, path)
+            if found:
+                problems[path] = found
+
+        in_tabs(self.pages, pages, lambda visit: f"{self.base}/{visit[0]}", read)
         return problems
 
-    def shown(self, selector: str = "[data-testid='stMain']") -> str:
+    def _problems(self, page: Any, title: str, last: str | None) -> list[str]:
+        settle(page, title)
+        if last is not None:
+            page.get_by_text(last).first.wait_for()
+            settle(page)
+        problems = [f"exception: {e}" for e in exceptions(page)]
+        problems += [f"points at {payload.HOST}: {x}"
+                     for x in page.evaluate(FIND_URLS, [payload.HOST, URL_ATTRIBUTES])]
+        problems += [f"asset of another host: {x}"
+                     for x in page.evaluate(FOREIGN_LINKS, self.origin)]
+        return problems
+
+    def shown(self, page: Any, selector: str = "[data-testid='stMain']") -> str:
         """The text of the page's main block (or of `selector`'s first element) as a reader sees
         it: without the invisible word joiners that keep Markdown from linking report text."""
-        return str(self.page.locator(selector).first.inner_text()).replace(JOINER, "")
+        return str(page.locator(selector).first.inner_text()).replace(JOINER, "")
 
     def close(self) -> None:
         self.context.close()
 
 
-def test_every_page_on_the_payload_report_stays_local(browser: Any, url: str) -> None:
-    visit = Visit(browser, url)
+def department_path(department: str, action: str, title: str) -> str:
+    # a bound selectbox reads its option's label from the address (`ID · title`)
+    return (f"department?{PERIOD}&department={quote_plus(department)}"
+            f"&action={quote_plus(f'{action} · {title}')}")
+
+
+ESCAPES = ("&lt;", "&gt;", "&amp;", "\\[", "\\<", "\\:")  # what must never show
+# the Department page of Ops's second action, and Explore on both departments, read closely
+MOVE_THE_OFFICE = department_path(payload.OPS, *payload._actions(payload.OPS, "2025-06")[1][:2])
+EXPLORE_BOTH = f"explore?{PERIOD}" + "".join(f"&dept={quote_plus(x)}" for x in payload.DEPARTMENTS)
+
+
+def test_every_page_on_the_payload_report_stays_local_and_reads_as_written(
+        browser: Any, url: str) -> None:
+    """Every page stays local (no request to another host, nothing pointing at the payloads'
+    host). The Department and Explore pages show the payloads as the words they are: no
+    backslash or HTML entity visible (screenshots in SHOTS)."""
+    titles = {department_path(department, row[0], row[1]): row[1]
+              for department in payload.DEPARTMENTS
+              for row in payload._actions(department, "2025-06")}
+    assert len(titles) == 2 * 5 and MOVE_THE_OFFICE in titles  # every action of both departments
+    read: list[str] = []
+
+    def reads_as_written(tab: Any, path: str) -> list[str]:
+        found = []
+        if path in titles:
+            shown = visit.shown(tab)
+            # the Department page shows the action picked, its title in its own words
+            if titles[path] not in shown:
+                found.append(f"the title of {path} does not read as written")
+            if path == MOVE_THE_OFFICE:
+                if payload.text("Move the office") not in shown:  # the title, as written
+                    found.append("the title of Move the office is not shown whole")
+                if payload.OPS not in shown:  # in the page's caption
+                    found.append(f"{payload.OPS} is not in the caption")
+                found += [f"{word} shows" for word in ESCAPES if word in shown]
+                full_screenshot(tab, SHOTS / "payload-department.png", 1440)
+                read.append(path)
+        elif path == EXPLORE_BOTH:
+            caption = visit.shown(tab, "[data-testid='stMain'] [data-testid='stCaptionContainer']")
+            if payload.OPS not in caption or payload.FIN not in caption:
+                found.append(f"the caption does not name both departments: {caption}")
+            found += [f"{word} shows in the caption" for word in ESCAPES if word in caption]
+            full_screenshot(tab, SHOTS / "payload-explore.png", 1440)
+            read.append(path)
+        tab.set_viewport_size(VIEWPORT)  # as the next page in this tab opens in
+        return found
+
+    visit = Visit(browser, url, tabs=TABS)
     try:
-        problems: dict[str, list[str]] = {}
-        for path, title in PAGES:
-            found = visit.open(path, title)
-            if found:
-                problems[path] = found
-        for department in payload.DEPARTMENTS:
-            for row in payload._actions(department, "2025-06"):
-                action, title = row[0], row[1]
-                # a bound selectbox reads its option's label from the address (`ID · title`)
-                path = (f"department?{PERIOD}&department={quote_plus(department)}"
-                        f"&action={quote_plus(f'{action} · {title}')}")
-                found = visit.open(path, "Department", LAST_ON_DEPARTMENT)
-                # the page shows the action picked, its title in its own words
-                if title not in visit.shown():
-                    found.append(f"the title of {action} does not read as written")
-                if found:
-                    problems[path] = found
+        problems = visit.walk([(path, title, None) for path, title in PAGES]
+                              + [(EXPLORE_BOTH, "Explore & export", None)]
+                              + [(path, "Department", LAST_ON_DEPARTMENT) for path in titles],
+                              reads_as_written)
         outside = sorted(set(visit.outside))
         print(f"\nrequests to other hosts: {len(visit.outside)} ({len(outside)} distinct); "
               f"pages with problems: {len(problems)}")
         assert not outside, f"{len(visit.outside)} request(s) to other hosts: {outside}"
         assert not problems, "\n".join(f"{p}: {v}" for p, v in problems.items())
-    finally:
-        visit.close()
-
-
-def test_payload_text_reads_as_written(browser: Any, url: str) -> None:
-    """The Department and Explore pages show the payloads as the words they are: no backslash
-    or HTML entity visible (screenshots in SHOTS)."""
-    visit = Visit(browser, url)
-    try:
-        department = payload.OPS
-        action, title = payload._actions(department, "2025-06")[1][:2]
-        visit.open(f"department?{PERIOD}&department={quote_plus(department)}"
-                   f"&action={quote_plus(f'{action} · {title}')}", "Department",
-                   LAST_ON_DEPARTMENT)
-        shown = visit.shown()
-        assert payload.text("Move the office") in shown  # the action's title, as written
-        assert department in shown  # in the page's caption
-        for word in ("&lt;", "&gt;", "&amp;", "\\[", "\\<", "\\:"):
-            assert word not in shown, word
-        full_screenshot(visit.page, SHOTS / "payload-department.png", 1440)
-        both = "".join(f"&dept={quote_plus(x)}" for x in payload.DEPARTMENTS)
-        visit.open(f"explore?{PERIOD}{both}", "Explore & export")
-        caption = visit.shown("[data-testid='stMain'] [data-testid='stCaptionContainer']")
-        assert payload.OPS in caption and payload.FIN in caption
-        for word in ("&lt;", "&gt;", "&amp;", "\\[", "\\<", "\\:"):
-            assert word not in caption, word
-        full_screenshot(visit.page, SHOTS / "payload-explore.png", 1440)
+        assert sorted(read) == sorted([MOVE_THE_OFFICE, EXPLORE_BOTH])
     finally:
         visit.close()

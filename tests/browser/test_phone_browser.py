@@ -47,7 +47,7 @@ def sideways(page: Any) -> dict[str, int]:
                 main: m.scrollWidth - m.clientWidth}; }""")
 
 
-def test_phone_overview(browser: Any, url: str) -> None:
+def test_phone_overview_and_its_chart_toolbar(browser: Any, url: str) -> None:
     page = open_page(browser, url, PHONE)
     overview(page, url)
 
@@ -80,6 +80,9 @@ def test_phone_overview(browser: Any, url: str) -> None:
     for i in range(cards.count()):
         box = cards.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+    # the chart toolbar covers no label (before leaving the page by a card's link)
+    chart_toolbar_covers_no_label(page)
+
     # a card's link opens that department's page
     page.locator(".lk-card .lk-head a", has_text="Human Resources").first.click()
     settle(page, "Department")
@@ -93,9 +96,7 @@ def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
             and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
 
 
-def test_phone_chart_toolbar_covers_no_label(browser: Any, url: str) -> None:
-    page = open_page(browser, url, PHONE)
-    overview(page, url)
+def chart_toolbar_covers_no_label(page: Any) -> None:
     chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
     chart.hover()  # a tap on a phone: Plotly shows its toolbar on hover
@@ -111,7 +112,6 @@ def test_phone_chart_toolbar_covers_no_label(browser: Any, url: str) -> None:
     assert labels, "the chart has labels"
     if bar is not None:
         assert not [label for label in labels if overlaps(bar, label)]
-    page.context.close()
 
 
 @pytest.mark.parametrize(("name", "title"), [("department", "Department"), ("upload", "Upload")])
@@ -122,19 +122,6 @@ def test_phone_pages_do_not_scroll_sideways(browser: Any, url: str, name: str, t
     assert not exceptions(page)
     assert sidebar_box(page)["right"] <= 0
     assert sideways(page) == {"page": 0, "main": 0}
-    page.context.close()
-
-
-def test_wide_screen_keeps_the_sidebar_open_and_the_table(browser: Any, url: str) -> None:
-    page = open_page(browser, url, 1440, 900)
-    overview(page, url)
-    assert sidebar_box(page)["width"] > 200 and sidebar_box(page)["x"] >= 0
-    assert page.locator(".st-key-league").first.is_visible()
-    assert not page.locator(".lk-card").first.is_visible()
-    # five tiles to a line
-    ys = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-        .map(e => Math.round(e.getBoundingClientRect().y))""")
-    assert sorted({y: ys.count(y) for y in ys}.values()) == [5, 5], page.locator("[data-testid='stMain']").inner_text()[:800]
     page.context.close()
 
 
@@ -182,9 +169,7 @@ def assert_ring(page: Any, focused: dict[str, Any], background: str) -> None:
     assert near >= 2 * (box["width"] + box["height"]), (focused, near)
 
 
-def test_keyboard_focus_shows_a_ring(browser: Any, url: str) -> None:
-    page = open_page(browser, url, 1440, 900)
-    overview(page, url)
+def keyboard_focus_shows_a_ring(page: Any) -> None:
     sidebar_bg = rgb_hex(page.evaluate("""() => getComputedStyle(document.querySelector(
         '[data-testid="stSidebar"]')).backgroundColor"""))
     link = tab_to(page, "sidebar", ("A",))
@@ -193,14 +178,11 @@ def test_keyboard_focus_shows_a_ring(browser: Any, url: str) -> None:
     assert_ring(page, control, sidebar_bg)
     on_page = tab_to(page, "main", ("BUTTON",))  # the chart tabs, the downloads
     assert_ring(page, on_page, "#FFFFFF")
-    page.context.close()
 
 
-def test_faded_text_reads_at_aa(browser: Any, url: str) -> None:
+def faded_text_reads_at_aa(page: Any) -> None:
     """Captions (the filters in words, notes under tables, the sidebar's data line) and a KPI's
     'vs May': their colour as drawn — opacity included — on the background under them."""
-    page = open_page(browser, url, 1440, 900)
-    overview(page, url)
     drawn = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stCaptionContainer"], [data-testid="stMetricDeltaDescription"]')]
       .filter(e => e.innerText.trim()).map(e => {
@@ -217,4 +199,24 @@ def test_faded_text_reads_at_aa(browser: Any, url: str) -> None:
         text = "#" + "".join(f"{v:02X}" for v in seen)
         ground = "#" + "".join(f"{v:02X}" for v in bg)
         assert theme.contrast(text, ground) >= 4.5, (d, text, ground)
+
+
+def wide_screen_keeps_the_sidebar_open_and_the_table(page: Any) -> None:
+    assert sidebar_box(page)["width"] > 200 and sidebar_box(page)["x"] >= 0
+    assert page.locator(".st-key-league").first.is_visible()
+    assert not page.locator(".lk-card").first.is_visible()
+    # five tiles to a line
+    ys = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+        .map(e => Math.round(e.getBoundingClientRect().y))""")
+    assert sorted({y: ys.count(y) for y in ys}.values()) == [5, 5], page.locator("[data-testid='stMain']").inner_text()[:800]
+
+
+def test_wide_screen_overview(browser: Any, url: str) -> None:
+    """One Overview at 1440 px: the sidebar and the league table, faded text read at AA, then
+    keyboard focus (it moves the focus, so it comes last)."""
+    page = open_page(browser, url, 1440, 900)
+    overview(page, url)
+    wide_screen_keeps_the_sidebar_open_and_the_table(page)
+    faded_text_reads_at_aa(page)
+    keyboard_focus_shows_a_ring(page)
     page.context.close()

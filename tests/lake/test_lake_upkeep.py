@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from backends import Lakes
+from dashboard_helpers import app, clear_caches, texts
 from testdata import report
 
 from ingest import db, lake
@@ -118,3 +120,27 @@ def test_maintenance_merges_files_and_keeps_pinned_snapshots(tmp_path: Path) -> 
     assert restored.snapshot == pinned.snapshot
     assert db.scalar(con, "SELECT count(*) FROM action_status WHERE comments = 'edited'") == 0
     con.close()
+
+
+def test_an_admin_backs_up_the_shared_store_on_the_settings_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = Lakes.new()
+    seed = db.connect(target)
+    load_sample_data(seed)
+    seed.close()
+    folder = tmp_path / "backups"
+    monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
+    clear_caches()
+    at = app(target, monkeypatch, page="settings", role="admin")  # type: ignore[arg-type]
+    assert "The shared store keeps every change as a numbered snapshot" in texts(at)
+    at.button(key="backup-now").click().run()
+    assert not at.exception
+    assert "Backup written" in texts(at)
+    [manifest] = folder.glob("lekgotla-*-manual.lake.json")
+    assert (folder / manifest.name.replace(".lake.json", ".catalog.dump")).exists()
+    snapshot = json.loads(manifest.read_text())["snapshot"]
+    assert at.selectbox(key="backup-file").value == manifest.name
+    assert count(target, f"SELECT count(*) FROM kept_snapshots WHERE snapshot_id = {snapshot}") == 1
+    assert count(target, "SELECT count(*) FROM audit_log WHERE action = 'backup' "
+                         "AND outcome = 'ok'") == 1
+    clear_caches()

@@ -6,7 +6,7 @@ they give department by department."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,6 +50,20 @@ def sample(sample_db: Path) -> Iterator[Connection]:
     con.close()
 
 
+@pytest.fixture(scope="module")
+def pack_of() -> Callable[[Connection, Filters], ReviewPack]:
+    """build_pack, each pack built once per module: two tests read the same pack of a database
+    that only is read here."""
+    built: dict[tuple[int, Filters], ReviewPack] = {}
+
+    def pack(con: Connection, filters: Filters) -> ReviewPack:
+        if (id(con), filters) not in built:
+            built[(id(con), filters)] = build_pack(con, filters)
+        return built[(id(con), filters)]
+
+    return pack
+
+
 def by_department(con: Connection, filters: Filters, department: str
                   ) -> tuple[str | None, pd.DataFrame, pd.DataFrame, dict[str, object] | None]:
     """(month, KPI changes, actions, upload) of one department, asked of the metrics functions
@@ -88,14 +102,16 @@ CASES = [Filters("2025-Q1"), Filters("2025-03"), Filters("2025-02"),
 
 @pytest.mark.parametrize("filters", CASES, ids=lambda f: f"{f.period}-{f.scope}-{f.objectives}"
                                                           f"-{f.statuses}")
-def test_parts_equal_each_departments_figures(history: Connection, filters: Filters) -> None:
-    assert_parts_are_the_departments_own(history, build_pack(history, filters))
+def test_parts_equal_each_departments_figures(history: Connection, filters: Filters,
+                                             pack_of: Callable[..., ReviewPack]) -> None:
+    assert_parts_are_the_departments_own(history, pack_of(history, filters))
 
 
-def test_march_parts_differ_by_department(history: Connection) -> None:
+def test_march_parts_differ_by_department(history: Connection,
+                                          pack_of: Callable[..., ReviewPack]) -> None:
     # the split must not hand one department's figures to another: by hand (metrics_history),
     # March has Finance F1-F6 (F4 Cancelled, so 5 in A) and Health, Works 3 actions each
-    pack = build_pack(history, Filters("2025-03"))
+    pack = pack_of(history, Filters("2025-03"))
     parts = {p.department: p for p in pack.departments}
     assert {d: p.action_count for d, p in parts.items()} == {"Finance": 5, "Health": 3, "Works": 3}
     assert list(parts["Finance"].actions["action_id"]) == ["F1", "F2", "F3", "F4", "F5", "F6"]
@@ -106,8 +122,9 @@ def test_march_parts_differ_by_department(history: Connection) -> None:
 
 
 @pytest.mark.parametrize("period", ["2025-Q1", "2025-03"])
-def test_departments_with_different_months(health_behind: Connection, period: str) -> None:
-    pack = build_pack(health_behind, Filters(period))
+def test_departments_with_different_months(health_behind: Connection, period: str,
+                                           pack_of: Callable[..., ReviewPack]) -> None:
+    pack = pack_of(health_behind, Filters(period))
     assert_parts_are_the_departments_own(health_behind, pack)
     parts = {p.department: p for p in pack.departments}
     if period == "2025-Q1":
@@ -121,9 +138,9 @@ def test_departments_with_different_months(health_behind: Connection, period: st
         assert finance.loc["actions", "previous_period"] == "2025-02"
 
 
-def test_slippage_tables_read_each_department_as_of_its_own_month(health_behind: Connection
-                                                                   ) -> None:
-    pack = build_pack(health_behind, Filters("2025-Q1"))
+def test_slippage_tables_read_each_department_as_of_its_own_month(
+        health_behind: Connection, pack_of: Callable[..., ReviewPack]) -> None:
+    pack = pack_of(health_behind, Filters("2025-Q1"))
     scoped = [replace(pack.filters, departments=(p.department,))
               for p in pack.departments if p.month]
     moved = pd.concat([views.moved_actions(health_behind, f) for f in scoped], ignore_index=True)

@@ -61,55 +61,94 @@ def test_kill_minus_nine_at_random_points(tmp_path: Path) -> None:
     for dept in DEPTS:
         for n in range(1, 4):
             (files / f"{dept}_{n}.xlsx").write_bytes(version(dept, n))
+    # one Python imports ingest once and forks a loader per load (as a fresh process would be, but
+    # without its imports): the loader opens the database, says "ready PID", waits for "go", loads
+    # and says "done"; the parent says "reaped" once the loader has ended, however it ended
     script = textwrap.dedent(f"""
-        import sys
+        import os, sys
         from pathlib import Path
         from ingest import db
         from ingest.load import load_file
-        con = db.connect({str(path)!r})
-        print("ready", flush=True)
-        for line in sys.stdin:
-            name = line.strip()
-            load_file(con, Path({str(files)!r}, name).read_bytes(), name.split("_")[0] + "_2025-02.xlsx")
-            print("done " + name, flush=True)
+        print("warm", flush=True)
+        while True:
+            name = sys.stdin.readline().strip()
+            if not name:
+                break
+            pid = os.fork()
+            if pid == 0:
+                con = db.connect({str(path)!r})
+                print(f"ready {{os.getpid()}}", flush=True)
+                sys.stdin.readline()
+                load_file(con, Path({str(files)!r}, name).read_bytes(),
+                          name.split("_")[0] + "_2025-02.xlsx")
+                print("done " + name, flush=True)
+                con.close()
+                os._exit(0)
+            os.waitpid(pid, 0)
+            print("reaped", flush=True)
     """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert parent.stdout is not None and parent.stdin is not None
+    assert parent.stdout.readline().strip() == "warm"
+
+    def say(line: str) -> None:
+        assert parent.stdin is not None
+        parent.stdin.write(line + "\n")
+        parent.stdin.flush()
+
+    def start(name: str) -> int:
+        """A loader that has opened the database and been told to load `name`: its pid."""
+        assert parent.stdout is not None
+        say(name)
+        ready = parent.stdout.readline().strip()
+        assert ready.startswith("ready "), ready
+        say("go")
+        return int(ready.split()[1])
+
+    def ended() -> list[str]:
+        """Wait until the loader has ended; what it said before it did."""
+        assert parent.stdout is not None
+        said = []
+        while (line := parent.stdout.readline().strip()) != "reaped":
+            assert line, "the loading parent died"
+            said.append(line)
+        return said
+
     rng = random.Random(20250201)
     loaded: dict[str, set[int]] = {d: set() for d in DEPTS}
-
-    def start(name: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                text=True, cwd=ROOT)
-        assert proc.stdout is not None and proc.stdin is not None
-        assert proc.stdout.readline().strip() == "ready"
-        proc.stdin.write(name + "\n")
-        proc.stdin.flush()
-        return proc
 
     # how long a whole load takes on this machine now — a replacing one, as most below are — so
     # that the kills land in every stage of one and some after its commit, however busy the machine
     loaded["Finance"].add(1)
-    for name in ("Finance_1.xlsx", "Finance_2.xlsx"):
-        proc = start(name)
-        began = time.monotonic()
-        assert proc.stdout is not None and proc.stdout.readline().strip() == f"done {name}"
-        one_load = time.monotonic() - began
-        proc.stdin.close()  # type: ignore[union-attr]
-        proc.wait()
-    loaded["Finance"].add(2)
-    kills = 0
-    committed = 0
-    for _ in range(LOADS):
-        dept, n = rng.choice(DEPTS), rng.randint(1, 3)
-        before = uploads_count(path)
-        proc = start(f"{dept}_{n}.xlsx")
-        # somewhere in reading, validating, writing or committing, or just after
-        time.sleep(rng.uniform(0.0, 2.0 * one_load))
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        kills += 1
-        committed += uploads_count(path) > before
-        loaded[dept].add(n)  # the killed load may or may not have committed
-        check(path, loaded)
+    try:
+        for name in ("Finance_1.xlsx", "Finance_2.xlsx"):
+            start(name)
+            began = time.monotonic()
+            assert parent.stdout.readline().strip() == f"done {name}"
+            one_load = time.monotonic() - began
+            assert ended() == []
+        loaded["Finance"].add(2)
+        kills = 0
+        committed = 0
+        for _ in range(LOADS):
+            dept, n = rng.choice(DEPTS), rng.randint(1, 3)
+            before = uploads_count(path)
+            pid = start(f"{dept}_{n}.xlsx")
+            # somewhere in reading, validating, writing or committing, or just after
+            time.sleep(rng.uniform(0.0, 2.0 * one_load))
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:  # it had finished: a kill just after the commit
+                pass
+            ended()
+            kills += 1
+            committed += uploads_count(path) > before
+            loaded[dept].add(n)  # the killed load may or may not have committed
+            check(path, loaded)
+    finally:
+        parent.stdin.close()
+        parent.wait(timeout=60)
     assert kills == LOADS
     # the kills fell both before and after commits (so some landed inside a load)
     assert 0 < committed < LOADS, committed
