@@ -24,7 +24,10 @@ import asyncio
 import os
 import random
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -34,6 +37,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/load.py`: import from
 
 from benchmarks import browsing  # noqa: E402
 from tools.browser import CLOCK_JS, EXCEPTION, LAST_CHANGE_JS, SETTLED_JS, launch  # noqa: E402
+from tools.launch import running_proxy, started_app  # noqa: E402
 
 MAX_SESSIONS, MAX_SECONDS = 64, 600
 DEPARTMENT_SHARE = [0.3]  # of the views, those with one department chosen (--department-share)
@@ -149,43 +153,116 @@ async def ws_session(n: int, port: int, deadline: float, months: list[str],
             results.append(record)
 
 
-async def watch_memory(pid: int, deadline: float, peak: list[float]) -> None:
+async def watch_memory(pids: list[int], deadline: float, peak: dict[int, float]) -> None:
     while time.monotonic() < deadline:
-        peak[0] = max(peak[0], browsing.rss_mb(pid))
+        for pid in pids:
+            peak[pid] = max(peak.get(pid, 0.0), browsing.rss_mb(pid))
         await asyncio.sleep(0.5)
 
 
-async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[str],
-              departments: list[str]) -> tuple[list[dict[str, Any]], float, float, float]:
+async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int,
+              months: list[str], departments: list[str]
+              ) -> tuple[list[dict[str, Any]], float, dict[int, float], float]:
+    """`sessions` people browsing `url` for --seconds: (results, elapsed s, peak MB of each
+    server process, CPU s the servers used)."""
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = []
-    peak = [browsing.rss_mb(server_pid)]
+    peak = {pid: browsing.rss_mb(pid) for pid in pids}
     async with async_playwright() as p:
         browser = await launch(p)
         start = time.monotonic()
-        cpu = browsing.cpu_seconds(server_pid)
+        cpu = sum(browsing.cpu_seconds(pid) for pid in pids)
         deadline = start + args.seconds
         if args.clients == "ws":
             port = int(url.rsplit(":", 1)[1])
             tasks = [ws_session(n, port, deadline, months, departments, args.page_timeout,
-                                results) for n in range(args.sessions)]
+                                results) for n in range(sessions)]
         else:
             tasks = [session(n, browser, url, deadline, months, departments,
-                             int(args.page_timeout * 1000), results) for n in range(args.sessions)]
-        watcher = asyncio.create_task(watch_memory(server_pid, deadline + args.page_timeout, peak))
+                             int(args.page_timeout * 1000), results) for n in range(sessions)]
+        watcher = asyncio.create_task(watch_memory(pids, deadline + args.page_timeout, peak))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
-        cpu = browsing.cpu_seconds(server_pid) - cpu
+        cpu = sum(browsing.cpu_seconds(pid) for pid in pids) - cpu
         watcher.cancel()
         await browser.close()
-    return results, elapsed, peak[0], cpu
+    return results, elapsed, peak, cpu
+
+
+@contextmanager
+def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitStack
+            ) -> Iterator[tuple[str, list[int]]]:
+    """The dashboards of a setup, `file:1` (one process on the history file, as before) or
+    `lake:N` (N processes on the shared store behind HAProxy, as deploy/start runs them): (the
+    URL the sessions open, the server processes)."""
+    backend, _, count = setup.partition(":")
+    instances = int(count or 1)
+    if backend == "file":
+        if instances != 1:
+            raise SystemExit("a DuckDB file admits one process: file:1 only")
+        with browsing.serving(history) as app:
+            yield app.url, [app.process.pid]
+        return
+    if not lake:  # built once for every lake setup of the run, stopped with `run`
+        from benchmarks import pages
+        cluster = run.enter_context(pages.postgres())
+        target, took = pages.lake_store(history, cluster, "lekgotla_load", folder.parent / "lake")
+        print(f"shared store built from {history.name}: copied in {took['copy_s']:.1f} s, "
+              f"maintained in {took['maintain_s']:.1f} s", flush=True)
+        lake.append(target)
+    with ExitStack() as stack:
+        apps = [stack.enter_context(started_app(
+            lake[0], timeout=180, address="127.0.0.1",  # type: ignore[arg-type]
+            env={"LEKGOTLA_LOAD_SAMPLE_DATA": "false"})) for _ in range(instances)]
+        ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
+        proxy = stack.enter_context(running_proxy(ports, folder))
+        yield proxy.url, [a.process.pid for a in apps]
+
+
+def report(setup: str, sessions: int, results: list[dict[str, Any]], elapsed: float,
+           peak: dict[int, float], cpu: float) -> dict[str, Any]:
+    """Print one setup's figures; the summary row."""
+    done = [r for r in results if "error" not in r]
+    failed = [r for r in results if "error" in r]
+    seconds = [r["seconds"] for r in done]
+    errors = [(r["page"], e) for r in done for e in r["exceptions"]]
+    print(f"\n== {setup}, {sessions} sessions, {elapsed:.0f} s: {len(done)} pages done, "
+          f"{len(failed)} failed or timed out ==")
+    print(f"{'page':18}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+    for _, title in PAGES:
+        part = [r["seconds"] for r in done if r["page"] == title]
+        if part:
+            print(f"{title:18}{len(part):5}{browsing.percentile(part, 50):8.2f}"
+                  f"{browsing.percentile(part, 95):8.2f}{max(part):8.2f}")
+    if seconds:
+        print(f"{'all':18}{len(seconds):5}{browsing.percentile(seconds, 50):8.2f}"
+              f"{browsing.percentile(seconds, 95):8.2f}{max(seconds):8.2f}")
+    memory = ", ".join(f"{mb:.0f}" for mb in peak.values())
+    print(f"throughput {len(done) / elapsed:.2f} pages/s; Streamlit exceptions: {len(errors)}; "
+          f"peak RSS per server (MB): {memory}; load average {os.getloadavg()[0]:.1f}")
+    if done:
+        print(f"servers' CPU {cpu:.1f} s: {cpu / len(done):.2f} s a page ({cpu / elapsed:.2f} of "
+              f"{os.cpu_count()} cores busy)")
+    for page, text in errors[:5]:
+        print(f"  exception on {page}: {text[:200]}")
+    for r in failed[:5]:
+        print(f"  {r['page']} ({r['query']}): {r['error']}")
+    return {"setup": setup, "sessions": sessions, "pages_s": len(done) / elapsed,
+            "p50": browsing.percentile(seconds, 50), "p95": browsing.percentile(seconds, 95),
+            "failed": len(failed), "mb": max(peak.values(), default=0.0),
+            "busy": cpu / elapsed}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="1M", help="history size of benchmarks/pages.py")
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", default="20",
+                        help="people browsing at once, comma-separated for several runs (20,50)")
+    parser.add_argument("--setups", default="file:1",
+                        help="comma-separated: file:1 (one process on the DuckDB file, today's "
+                             "shape) and lake:N (N processes on the shared store behind HAProxy); "
+                             "the first is the baseline of the ratios")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--page-timeout", type=float, default=90, help="seconds per page")
     parser.add_argument("--clients", choices=["browser", "ws"], default="browser",
@@ -206,43 +283,36 @@ def main() -> None:
         PAGES[:] = [p for p in browsing.VIEW_PAGES if p[1] in wanted]
         if not PAGES:
             raise SystemExit(f"--pages: none of {wanted} is a page")
-    if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.seconds <= MAX_SECONDS:
+    counts = [int(n) for n in args.sessions.split(",")]
+    setups = [s.strip() for s in args.setups.split(",")]
+    if not all(1 <= n <= MAX_SESSIONS for n in counts) or not 1 <= args.seconds <= MAX_SECONDS:
         raise SystemExit(f"--sessions 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
     db_path = browsing.database_for(args.size)
     months, departments = views(db_path)
     months = months[:max(1, args.months)]
     DEPARTMENT_SHARE[0] = args.department_share
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
-          f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}; "
-          f"{len(months)} months, {args.department_share:.0%} of the views one department",
-          flush=True)
-    with browsing.serving(db_path) as app:
-        results, elapsed, peak, cpu = asyncio.run(run(app.url, app.process.pid, args, months,
-                                                      departments))
-    done = [r for r in results if "error" not in r]
-    failed = [r for r in results if "error" in r]
-    seconds = [r["seconds"] for r in done]
-    errors = [(r["page"], e) for r in done for e in r["exceptions"]]
-    print(f"\n== {args.sessions} {args.clients} sessions, {elapsed:.0f} s: {len(done)} pages done, "
-          f"{len(failed)} failed or timed out ==")
-    print(f"{'page':18}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    for _, title in PAGES:
-        part = [r["seconds"] for r in done if r["page"] == title]
-        if part:
-            print(f"{title:18}{len(part):5}{browsing.percentile(part, 50):8.2f}"
-                  f"{browsing.percentile(part, 95):8.2f}{max(part):8.2f}")
-    if seconds:
-        print(f"{'all':18}{len(seconds):5}{browsing.percentile(seconds, 50):8.2f}"
-              f"{browsing.percentile(seconds, 95):8.2f}{max(seconds):8.2f}")
-    print(f"throughput {len(done) / elapsed:.2f} pages/s; Streamlit exceptions: {len(errors)}; "
-          f"server peak RSS {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}")
-    if done:
-        print(f"server CPU {cpu:.1f} s: {cpu / len(done):.2f} s a page ({cpu / elapsed:.2f} of "
-              f"{os.cpu_count()} cores busy)")
-    for page, text in errors[:5]:
-        print(f"  exception on {page}: {text[:200]}")
-    for r in failed[:5]:
-        print(f"  {r['page']} ({r['query']}): {r['error']}")
+          f"{args.clients} sessions {counts} for {args.seconds:.0f} s on {db_path.name}; "
+          f"setups {setups}; {len(months)} months, {args.department_share:.0%} of the views one "
+          "department", flush=True)
+    rows: list[dict[str, Any]] = []
+    lake: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="lekgotla-load-") as tmp, ExitStack() as whole:
+        for setup in setups:
+            folder = Path(tmp) / setup.replace(":", "-")
+            folder.mkdir()
+            with serving(setup, db_path, folder, lake, whole) as (url, pids):
+                for n in counts:
+                    out = asyncio.run(run(url, pids, args, n, months, departments))
+                    rows.append(report(setup, n, *out))
+    print(f"\n== summary (ratio: pages/s against {setups[0]} at the same sessions) ==")
+    print(f"{'setup':10}{'sessions':>9}{'pages/s':>9}{'ratio':>7}{'p50 s':>8}{'p95 s':>8}"
+          f"{'MB/server':>11}{'cores busy':>11}{'failed':>7}")
+    base = {r["sessions"]: r["pages_s"] for r in rows if r["setup"] == setups[0]}
+    for r in rows:
+        ratio = r["pages_s"] / base[r["sessions"]] if base.get(r["sessions"]) else float("nan")
+        print(f"{r['setup']:10}{r['sessions']:9}{r['pages_s']:9.2f}{ratio:7.2f}{r['p50']:8.2f}"
+              f"{r['p95']:8.2f}{r['mb']:11.0f}{r['busy']:11.2f}{r['failed']:7}")
 
 
 if __name__ == "__main__":
