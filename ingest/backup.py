@@ -194,13 +194,14 @@ def _remove(path: Path) -> None:
 
 # --- backups in the backup folder: on Settings, on schedule --------------------------------
 
-def new_name(folder: Path, now: datetime, kind: str = "") -> Path:
-    """A name in `folder` not used yet: lekgotla-YYYYMMDDTHHMMSS[-kind][-n].duckdb."""
+def new_name(folder: Path, now: datetime, kind: str = "", suffix: str = ".duckdb") -> Path:
+    """A name in `folder` not used yet: lekgotla-YYYYMMDDTHHMMSS[-kind][-n].duckdb (a shared
+    store backup's manifest: `suffix` lake.MANIFEST)."""
     stem = f"lekgotla-{now:%Y%m%dT%H%M%S}" + (f"-{kind}" if kind else "")
-    path, n = folder / f"{stem}.duckdb", 1
+    path, n = folder / f"{stem}{suffix}", 1
     while path.exists():
         n += 1
-        path = folder / f"{stem}-{n}.duckdb"
+        path = folder / f"{stem}-{n}{suffix}"
     return path
 
 
@@ -212,7 +213,8 @@ def take_backup(con: db.Connection, user: access.User, folder: Path | None = Non
     """
     where = folder or settings.backup_dir()
     if db.is_lake(con):  # the shared store: a pinned snapshot and its catalog's dump
-        return lake.take_backup(con, user, lake.new_name(where, now or datetime.now(), kind))
+        return lake.take_backup(con, user, new_name(where, now or datetime.now(), kind,
+                                                    lake.MANIFEST))
     access.require(con, user, "backup")
     try:
         made = write_backup(con, new_name(where, now or datetime.now(), kind))

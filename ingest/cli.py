@@ -212,7 +212,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         from ingest import lake
         con = db.connect(database)
         try:
-            kept = lake.take_backup(con, CLI, Path(args.path) if args.path else None)
+            kept = lake.take_backup(con, CLI, Path(args.path) if args.path else new_name(
+                settings.backup_dir(database), datetime.now(), "manual", lake.MANIFEST))
         finally:
             con.close()
         print(f"{kept.path}: backup written (snapshot {kept.snapshot} of the shared store, "

@@ -86,16 +86,6 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def new_name(folder: Path, now: datetime, kind: str = "") -> Path:
-    """A manifest path in `folder` not used yet: lekgotla-YYYYMMDDTHHMMSS[-kind][-n].lake.json."""
-    stem = f"lekgotla-{now:%Y%m%dT%H%M%S}" + (f"-{kind}" if kind else "")
-    path, n = folder / f"{stem}{MANIFEST}", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}{MANIFEST}"
-    return path
-
-
 def write_backup(con: db.Connection, path: Path) -> LakeBackup:
     """Pin the store's latest snapshot, dump its catalog beside `path`, and write the manifest
     `path` last (a manifest names a complete backup)."""
@@ -131,12 +121,10 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
     return LakeBackup(path, snapshot, catalog, tables)
 
 
-def take_backup(con: db.Connection, user: access.User, path: Path | None = None,
-                kind: str = "manual", now: datetime | None = None) -> LakeBackup:
-    """A backup by a user allowed to (admin, the command line), audited either way; into the
-    backup folder unless `path` names the manifest."""
+def take_backup(con: db.Connection, user: access.User, where: Path) -> LakeBackup:
+    """A backup (its manifest at `where`) by a user allowed to (admin, the command line),
+    audited either way."""
     access.require(con, user, "backup")
-    where = path or new_name(settings.backup_dir(), now or datetime.now(), kind)
     try:
         made = write_backup(con, where)
     except (LekgotlaError, OSError) as e:

@@ -14,15 +14,33 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 DEPLOY_START = ROOT / "deploy" / "start"
+
+
+def _wait_for(ready: Callable[[], bool], proc: subprocess.Popen[bytes], log: IO[bytes],
+              timeout: float, every: float, failed: str) -> None:
+    """Until `ready()` (an OSError meaning not yet); RuntimeError with the end of the process's
+    log when it exits or `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            raise RuntimeError(f"{failed}:\n" + log.read().decode(errors="replace")[-3000:])
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -63,20 +81,12 @@ def started_app(db_path: Path | str, port: int | None = None, *, timeout: float 
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    def healthy() -> bool:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return bool(r.status == 200)
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("The dashboard did not start:\n"
-                                   + log.read().decode(errors="replace")[-3000:])
-            time.sleep(0.3)
+        _wait_for(healthy, proc, log, timeout, 0.3, "The dashboard did not start")
         yield App(url, proc)
     finally:
         proc.terminate()
@@ -166,20 +176,13 @@ def running_proxy(app_ports: list[int], folder: Path, port: int | None = None, *
     proc = subprocess.Popen([haproxy, "-W", "-db", "-f", str(config)], stdout=log,
                             stderr=subprocess.STDOUT)
     proxy = Proxy(f"http://localhost:{port}", stats_socket, proc)
+    def all_up() -> bool:
+        states = proxy.servers()
+        return bool(states) and set(states.values()) == {"UP"}
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                states = proxy.servers()
-                if states and set(states.values()) == {"UP"}:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("HAProxy did not start, or a dashboard is not UP behind it:\n"
-                                   + log.read().decode(errors="replace")[-3000:])
-            time.sleep(0.2)
+        _wait_for(all_up, proc, log, timeout, 0.2,
+                  "HAProxy did not start, or a dashboard is not UP behind it")
         yield proxy
     finally:
         proc.terminate()
