@@ -43,6 +43,16 @@ def _wait_for(ready: Callable[[], bool], proc: subprocess.Popen[bytes], log: IO[
         time.sleep(every)
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a process, killing it when it does not end within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -89,12 +99,7 @@ def started_app(db_path: Path | str, port: int | None = None, *, timeout: float 
         _wait_for(healthy, proc, log, timeout, 0.3, "The dashboard did not start")
         yield App(url, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         log.close()
 
 
@@ -185,10 +190,5 @@ def running_proxy(app_ports: list[int], folder: Path, port: int | None = None, *
                   "HAProxy did not start, or a dashboard is not UP behind it")
         yield proxy
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         log.close()
