@@ -2,13 +2,14 @@
 
 One `st.cache_resource` holds the DuckDB connection of the process; every script run works on
 its own `cursor()` (a shared connection is not thread-safe and each browser session is a
-thread). Results are cached with `st.cache_data`, keyed on the database path, its data version
-(bumped by every upload, register and setting change) and the filters, so an upload shows on
-every page at once without clearing any cache.
+thread). Results are kept once per process (`st.cache_resource`; each caller gets its own copy),
+keyed on the database path, its data version (bumped by every upload, register and setting
+change) and the filters, so an upload shows on every page at once without clearing any cache.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -70,11 +71,22 @@ def connection() -> db.Connection:
     return _connection(db_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+# Kept as the objects themselves, not pickled: st.cache_data unpickles a result on every read,
+# ~10% of a warm page view for the month's 80,000 actions (benchmarks/README.md, "Per-view
+# cost"); `_copy` hands each caller its own copy instead.
+@st.cache_resource(show_spinner=False, max_entries=1000)
 def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(_con, *args, **dict(kwargs))
+
+
+def _copy(value: Any) -> Any:
+    """A cached result as the caller's own: a table shallowly (pandas copies on write, so a
+    change made to it never reaches the cached one), anything else deeply."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    return copy.deepcopy(value)
 
 
 # Figures kept: a large one (timeline, sunburst, grid) holds a lot of Python objects, and those
@@ -99,8 +111,8 @@ class Data:
         self.key = db_key()
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return _cached(fn.__module__, fn.__name__, self.key, self.version, args,
-                       tuple(sorted(kwargs.items())), _con=self.con)
+        return _copy(_cached(fn.__module__, fn.__name__, self.key, self.version, args,
+                             tuple(sorted(kwargs.items())), _con=self.con))
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
         """`build(*args)` (a chart of `presentation.charts`) built once per data version, `inputs`
@@ -116,4 +128,4 @@ class Data:
 
     def setting(self, name: str) -> Any:
         """One setting's value (environment, secrets, the Settings page, else its default)."""
-        return db.setting(self.con, name)
+        return settings.get(name, self(db.stored_settings))  # saving one bumps the version
