@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import metrics
@@ -240,6 +241,25 @@ def _period_words(value: Any) -> str:
     return "" if theme.missing(value) else theme.period_label(str(value))
 
 
+def styled(df: pd.DataFrame) -> bool:
+    """Whether `display` draws this table through a pandas Styler."""
+    return df.size <= STYLED_CELLS and bool(
+        [c for c in COLOURED_COLUMNS if c in df.columns] or period_columns(df))
+
+
+def drawn(df: pd.DataFrame, columns: tuple[str, ...] | None, key: str) -> Any:
+    """The table as `table` hands it to st.dataframe (`key`: which table, for the cache key of
+    Data.shared): `display` of its `columns`, as an Arrow table when it is not styled — the
+    conversion Streamlit would make on every run (~100 ms for Explore's 80,000 rows)."""
+    shown = display(df[list(columns)] if columns is not None else df)
+    if isinstance(shown, pd.DataFrame):
+        try:
+            return pa.Table.from_pandas(shown)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            return shown  # Streamlit's own conversion fixes mixed columns
+    return shown
+
+
 def display(df: pd.DataFrame) -> Any:
     """The table as shown: fractions as percentages, periods in words ("June 2025"), RAG and
     state cells in their colours. Up to STYLED_CELLS cells the periods are the Styler's display
@@ -458,16 +478,23 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
           currency: str = "R", height: int | str = "auto", labels: dict[str, Any] | None = None,
           download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
           applied_filters: Mapping[str, Any] | None = None,
-          scope: metrics.Filters | None = None, **kwargs: Any) -> Any:
+          scope: metrics.Filters | None = None, d: Data | None = None,
+          inputs: tuple[Any, ...] | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
     shown unless `download` gives the full table to hand out, headed as the table is. `scope`:
     the filters of what the table holds, for the XLSX's Filters sheet (the sidebar's when not
-    given)."""
+    given). With `d` and `inputs` (everything `df` is made of, as for Data.figure), a table
+    that is not styled is drawn from its Arrow form made once per data version and shared."""
     shown = df[list(columns)] if columns is not None else df
     config = column_config(currency)
     for name, label in (labels or {}).items():
         config[name] = label
-    result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
+    if d is not None and inputs is not None and not styled(shown):
+        data = d.shared(drawn, df, None if columns is None else tuple(columns), key,
+                        inputs=inputs)
+    else:
+        data = display(shown)
+    result = st.dataframe(data, hide_index=True, column_config=config, height=height,
                           key=key, placeholder=theme.DASH, **kwargs)
     downloads(shown if download is None else download, stem, key, prominent=prominent,
               sheet=sheet, applied_filters=applied_filters,

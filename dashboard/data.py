@@ -98,6 +98,14 @@ def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, .
     return _build(*_args)
 
 
+# Tables as drawn (components.table): one is up to ~20 MB of Arrow for a month of 1M rows.
+@st.cache_resource(show_spinner=False, max_entries=40)
+def _shared(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
+            plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
+            ) -> Any:
+    return _build(*_args)
+
+
 class Data:
     """This run's view of the database: a cursor and the data version, and cached calls.
 
@@ -125,6 +133,15 @@ class Data:
         plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
         return _figure(build.__module__, build.__name__, self.key, self.version, inputs, plain_args,
                        _build=build, _args=args)
+
+    def shared(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
+        """`build(*args)` made once per data version, `inputs` and the arguments that are not
+        tables, and shared by every session, as `figure` does for charts: for what a page draws
+        from cached results and would otherwise make again on every run (a table as drawn).
+        Shared, not copied: do not change it."""
+        plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
+        return _shared(build.__module__, build.__name__, self.key, self.version, inputs,
+                       plain_args, _build=build, _args=args)
 
     def setting(self, name: str) -> Any:
         """One setting's value (environment, secrets, the Settings page, else its default)."""

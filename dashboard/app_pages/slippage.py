@@ -56,7 +56,8 @@ with by_action:
         if moved.empty:
             st.success("No due date has moved.", icon=":material/check_circle:")
         else:
-            components.table(moved, key="moved", stem=filters.file_stem(f, "moved"),
+            components.table(moved, key="moved", d=d, inputs=(f,),
+                             stem=filters.file_stem(f, "moved"),
                              currency=currency,
                              columns=["department", "action_id", "action", "moves",
                                       "baseline_due_date", "due_date", "days_moved", "rag"],
@@ -68,7 +69,8 @@ with every:
         if moves.empty:
             st.success("No due date has moved.", icon=":material/check_circle:")
         else:
-            components.table(moves, key="moves", stem=filters.file_stem(f, "due-date-moves"),
+            components.table(moves, key="moves", d=d, inputs=(f,),
+                             stem=filters.file_stem(f, "due-date-moves"),
                              currency=currency,
                              columns=["department", "action_id", "action", "period", "from_due_date",
                                       "to_due_date", "days_moved", "file_name", "sheet",
@@ -84,7 +86,8 @@ if late.empty:
 else:
     st.caption("Why: the department's own reason code and comment first, then how late the "
                "figures make it.")
-    components.table(late, key="late", stem=filters.file_stem(f, "late"), currency=currency,
+    components.table(late, key="late", d=d, inputs=(f,),
+                     stem=filters.file_stem(f, "late"), currency=currency,
                      columns=["department", "action_id", "action", "days_overdue",
                               "forecast_slip_days", "reason", "rag", "status", "responsible",
                               "percent_complete", "due_date", "forecast_finish", "file_name",
