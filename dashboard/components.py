@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import urllib.parse
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -252,12 +253,16 @@ def drawn(df: pd.DataFrame, columns: tuple[str, ...] | None, key: str) -> Any:
     Data.shared): `display` of its `columns`, as an Arrow table when it is not styled — the
     conversion Streamlit would make on every run (~100 ms for Explore's 80,000 rows)."""
     shown = display(df[list(columns)] if columns is not None else df)
-    if isinstance(shown, pd.DataFrame):
-        try:
-            return pa.Table.from_pandas(shown)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-            return shown  # Streamlit's own conversion fixes mixed columns
-    return shown
+    return arrow(shown) if isinstance(shown, pd.DataFrame) else shown
+
+
+def arrow(df: pd.DataFrame) -> Any:
+    """The table as the Arrow table st.dataframe would convert it to on every run (the same
+    `pa.Table.from_pandas`), or the table itself when that fails: Streamlit fixes its columns."""
+    try:
+        return pa.Table.from_pandas(df)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        return df
 
 
 def display(df: pd.DataFrame) -> Any:
@@ -338,14 +343,32 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     result = st.plotly_chart(fig, **kwargs)
     number = st.session_state.get(CHARTS_DRAWN, 0) + 1
     st.session_state[CHARTS_DRAWN] = number
-    figures = charts.figure_table(fig)
+    figures, drawn_figures = figure_table(fig)
     f = filters.current(Data())
     with st.expander("The figures in this chart", icon=":material/table_rows:"):
-        st.dataframe(figures, hide_index=True, placeholder=theme.DASH)
+        st.dataframe(drawn_figures, hide_index=True, placeholder=theme.DASH)
         # the table is the chart's numbers as drawn: already in words (its own headers)
         downloads(figures, filters.file_stem(f, f"chart-{number}") if f else f"lekgotla-chart-{number}",
                   f"chart-{number}-figures", sheet="Chart", scope=f)
     return result
+
+
+# A chart's figures as a table, kept while the figure lives: the figures of Data.figure are
+# shared by every session and rerun, and so is this table (~half of drawing a kept chart).
+_FIGURE_TABLES: dict[int, tuple[weakref.ref[Any], pd.DataFrame, Any]] = {}
+
+
+def figure_table(fig: Any) -> tuple[pd.DataFrame, Any]:
+    """`charts.figure_table(fig)` and its form for st.dataframe (`arrow`), made once a figure.
+    Both are shared: do not change them."""
+    kept = _FIGURE_TABLES.get(id(fig))
+    if kept is not None and kept[0]() is fig:
+        return kept[1], kept[2]
+    table = charts.figure_table(fig)
+    key = id(fig)
+    _FIGURE_TABLES[key] = (weakref.ref(fig, lambda _ref: _FIGURE_TABLES.pop(key, None)),
+                           table, arrow(table))
+    return _FIGURE_TABLES[key][1:]
 
 
 def phone_cards(rows: pd.DataFrame, key: str, **how: Any) -> None:

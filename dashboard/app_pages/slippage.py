@@ -1,5 +1,6 @@
 """Slippage: baseline against current due dates, what moved and how often, what is late."""
 
+import pandas as pd
 import streamlit as st
 
 import metrics
@@ -7,6 +8,18 @@ from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
 from presentation import charts, theme
+
+
+def timeline_rows(figures: pd.DataFrame, only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actions in the plan with a due date (`only`: those that moved, slipped or are
+    forecast late), and those of them the timeline draws (charts.most_slipped)."""
+    plan = figures[figures["status"] != "Cancelled"]
+    if only:
+        plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
+                    | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
+    dated = plan.dropna(subset=["due_date"])
+    return dated, charts.most_slipped(dated) if len(dated) else dated
+
 
 d = Data()
 f = components.require_filters(d)
@@ -24,19 +37,14 @@ if not changes.set_index("kpi")["value"].get("actions"):
 components.kpi_tiles(changes, trend, components.SLIPPAGE_KPIS)
 
 st.subheader("Timeline: current plan against baseline")
-figures = d(metrics.action_figures, f)
-plan = figures[figures["status"] != "Cancelled"]
 only = st.toggle("Only actions that moved, slipped or are forecast late", value=True,
                  key="only_moved", bind="query-params")
-if only:
-    plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
-                | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
-dated = plan.dropna(subset=["due_date"])
+# made once per data version and view, and shared (not changed below)
+dated, drawn = d.shared(timeline_rows, d(metrics.action_figures, f), only, inputs=(f,))
 if dated.empty:
     components.empty("No action in scope has a due date to draw. Turn off the toggle above to "
                      "see every action.")
 else:
-    drawn = charts.most_slipped(dated)
     shown = ("" if len(drawn) == len(dated) else
              f"{theme.number(len(drawn))} of {theme.number(len(dated))} actions drawn: those "
              "furthest behind (most days past their baseline due date, or forecast to finish "
