@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 import urllib.parse
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -13,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import metrics
 from dashboard import auth, data, filters
@@ -242,17 +244,40 @@ def _period_words(value: Any) -> str:
     return "" if theme.missing(value) else theme.period_label(str(value))
 
 
-def styled(df: pd.DataFrame) -> bool:
-    """Whether `display` draws this table through a pandas Styler."""
-    return df.size <= STYLED_CELLS and bool(
-        [c for c in COLOURED_COLUMNS if c in df.columns] or period_columns(df))
+def kept_styler(data: pd.DataFrame, uuid: str) -> Styler:
+    """A Styler to draw again and again (shared between sessions by Data.shared) whose cells are
+    styled and translated once: Streamlit styles a Styler on every run (its `_compute` and
+    `_translate`), 10-100 ms for a table near STYLED_CELLS, and only reads the result. Still a
+    plain Styler (Streamlit knows one by its class), with those two methods kept on it;
+    `uuid` is set here, where Streamlit would set its own on the first run."""
+    styler = Styler(data, uuid=uuid)
+    compute, translate = styler._compute, styler._translate
+    lock = threading.Lock()
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    def _compute() -> Styler:
+        with lock:
+            if not kept:
+                compute()
+        return styler
+
+    def _translate(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        with lock:
+            if key not in kept:
+                kept[key] = translate(*args, **kwargs)
+            return kept[key]
+
+    styler._compute, styler._translate = _compute, _translate  # type: ignore[method-assign]
+    return styler
 
 
 def drawn(df: pd.DataFrame, columns: tuple[str, ...] | None, key: str) -> Any:
-    """The table as `table` hands it to st.dataframe (`key`: which table, for the cache key of
-    Data.shared): `display` of its `columns`, as an Arrow table when it is not styled — the
-    conversion Streamlit would make on every run (~100 ms for Explore's 80,000 rows)."""
-    shown = display(df[list(columns)] if columns is not None else df)
+    """The table as `table` hands it to st.dataframe, to be made once and shared (Data.shared;
+    `key`: which table): `display` of its `columns`, as an Arrow table — the conversion
+    Streamlit would make on every run (~100 ms for Explore's 80,000 rows) — or as a
+    `kept_styler`."""
+    shown = display(df[list(columns)] if columns is not None else df, uuid=f"lk-{key}")
     return arrow(shown) if isinstance(shown, pd.DataFrame) else shown
 
 
@@ -265,11 +290,12 @@ def arrow(df: pd.DataFrame) -> Any:
         return df
 
 
-def display(df: pd.DataFrame) -> Any:
+def display(df: pd.DataFrame, uuid: str | None = None) -> Any:
     """The table as shown: fractions as percentages, periods in words ("June 2025"), RAG and
     state cells in their colours. Up to STYLED_CELLS cells the periods are the Styler's display
     values, so the grid still sorts them by their key (2025-06); a larger table shows the words
-    as its values. Downloads keep the keys (YYYY-MM): they sort, and scripts read them."""
+    as its values. Downloads keep the keys (YYYY-MM): they sort, and scripts read them. With a
+    `uuid` (unique on the page), the Styler is a `kept_styler`."""
     shown = df.copy()
     for name in RATE_COLUMNS & set(shown.columns):
         shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
@@ -281,7 +307,7 @@ def display(df: pd.DataFrame) -> Any:
         return shown
     if not coloured and not periods:
         return shown
-    styler = shown.style
+    styler = shown.style if uuid is None else kept_styler(shown, uuid)
     for name in coloured:
         styler = styler.map(_colour_cells, subset=[name], colours=COLOURED_COLUMNS[name])
     if periods:
@@ -506,13 +532,13 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
     shown unless `download` gives the full table to hand out, headed as the table is. `scope`:
     the filters of what the table holds, for the XLSX's Filters sheet (the sidebar's when not
-    given). With `d` and `inputs` (everything `df` is made of, as for Data.figure), a table
-    that is not styled is drawn from its Arrow form made once per data version and shared."""
+    given). With `d` and `inputs` (everything `df` is made of, as for Data.figure), the table
+    is drawn from its form made once per data version and shared (`drawn`)."""
     shown = df[list(columns)] if columns is not None else df
     config = column_config(currency)
     for name, label in (labels or {}).items():
         config[name] = label
-    if d is not None and inputs is not None and not styled(shown):
+    if d is not None and inputs is not None:
         data = d.shared(drawn, df, None if columns is None else tuple(columns), key,
                         inputs=inputs)
     else:

@@ -94,7 +94,7 @@ with right:
         st.success("Every objective of the register has at least one action in scope.",
                    icon=":material/check_circle:")
     else:
-        components.table(missing, key="no-action",
+        components.table(missing, key="no-action", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "objectives-no-action"),
                          columns=["objective_id", "objective", "pillar", "owner", "priority"],
                          currency=currency)

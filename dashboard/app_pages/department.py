@@ -109,6 +109,7 @@ with right:
         f"- Risk: {md(theme.text(latest['risk']))}")
 st.caption("Every month's figures, with the file, sheet and spreadsheet row each came from.")
 components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
+                 d=d, inputs=(scoped, action_id),
                  scope=scoped,
                  currency=currency, download=trail,
                  columns=["period", "status", "rag", "percent_complete", "planned_progress",

@@ -50,6 +50,7 @@ st.subheader(f"Data quality of the reports for {theme.period_label(last)}")
 components.table(
     now,
     key="quality", stem=filters.file_stem(f, "report-quality"), currency=currency,
+    d=d, inputs=(f,),
     columns=["department", "state", "deadline", "first_submitted_at", "versions", "rejected",
              "row_count", "warning_count", "warnings_per_row", "smart_pass_share",
              "stale_actions", "not_reported", "file_name"],
