@@ -43,6 +43,18 @@ def rss_mb(pid: int) -> float:
         return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its finished children have used so far (Linux):
+    the server's own cost, which other work on the machine does not inflate as it does the
+    wall-clock times."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100), by linear interpolation; nan for no values."""
     if not values:

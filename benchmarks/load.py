@@ -9,7 +9,9 @@ not) — and waits for it to settle (tools/browser.py). Nothing else is contacte
 sessions, the time and each page's wait (--page-timeout) are bounded.
 
 Prints pages completed, p50/p95/max page time overall and per page, pages that timed out, the
-Streamlit exceptions seen (`[data-testid='stException']`), and the server's peak resident memory.
+Streamlit exceptions seen (`[data-testid='stException']`), the server's peak resident memory and
+the CPU time the server used per page (its cost per view, which other work on a shared machine
+inflates far less than the page times).
 
 Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60]
 """
@@ -152,7 +154,7 @@ async def watch_memory(pid: int, deadline: float, peak: list[float]) -> None:
 
 
 async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[str],
-              departments: list[str]) -> tuple[list[dict[str, Any]], float, float]:
+              departments: list[str]) -> tuple[list[dict[str, Any]], float, float, float]:
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = []
@@ -160,6 +162,7 @@ async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[
     async with async_playwright() as p:
         browser = await launch(p)
         start = time.monotonic()
+        cpu = browsing.cpu_seconds(server_pid)
         deadline = start + args.seconds
         if args.clients == "ws":
             port = int(url.rsplit(":", 1)[1])
@@ -171,9 +174,10 @@ async def run(url: str, server_pid: int, args: argparse.Namespace, months: list[
         watcher = asyncio.create_task(watch_memory(server_pid, deadline + args.page_timeout, peak))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
+        cpu = browsing.cpu_seconds(server_pid) - cpu
         watcher.cancel()
         await browser.close()
-    return results, elapsed, peak[0]
+    return results, elapsed, peak[0], cpu
 
 
 def main() -> None:
@@ -202,8 +206,8 @@ def main() -> None:
           f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}",
           flush=True)
     with browsing.serving(db_path) as app:
-        results, elapsed, peak = asyncio.run(run(app.url, app.process.pid, args, months,
-                                                 departments))
+        results, elapsed, peak, cpu = asyncio.run(run(app.url, app.process.pid, args, months,
+                                                      departments))
     done = [r for r in results if "error" not in r]
     failed = [r for r in results if "error" in r]
     seconds = [r["seconds"] for r in done]
@@ -221,6 +225,9 @@ def main() -> None:
               f"{browsing.percentile(seconds, 95):8.2f}{max(seconds):8.2f}")
     print(f"throughput {len(done) / elapsed:.2f} pages/s; Streamlit exceptions: {len(errors)}; "
           f"server peak RSS {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}")
+    if done:
+        print(f"server CPU {cpu:.1f} s: {cpu / len(done):.2f} s a page ({cpu / elapsed:.2f} of "
+              f"{os.cpu_count()} cores busy)")
     for page, text in errors[:5]:
         print(f"  exception on {page}: {text[:200]}")
     for r in failed[:5]:
