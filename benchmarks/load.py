@@ -13,7 +13,8 @@ Streamlit exceptions seen (`[data-testid='stException']`), the server's peak res
 the CPU time the server used per page (its cost per view, which other work on a shared machine
 inflates far less than the page times).
 
-Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60]
+Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60] [--clients ws]
+     [--months 12] [--department-share 0.3]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from benchmarks import browsing  # noqa: E402
 from tools.browser import CLOCK_JS, EXCEPTION, LAST_CHANGE_JS, SETTLED_JS, launch  # noqa: E402
 
 MAX_SESSIONS, MAX_SECONDS = 64, 600
+DEPARTMENT_SHARE = [0.3]  # of the views, those with one department chosen (--department-share)
 PAGES: list[tuple[str, str]] = list(browsing.VIEW_PAGES)  # (URL path, title) the sessions visit
 
 
@@ -73,7 +75,7 @@ async def session(n: int, browser: Any, url: str, deadline: float, months: list[
             path, title = PAGES[turn % len(PAGES)]
             turn += 1
             query = f"period={quote_plus(rng.choice(months))}"
-            if rng.random() < 0.3:
+            if rng.random() < DEPARTMENT_SHARE[0]:
                 query += f"&dept={quote_plus(rng.choice(departments))}"
             started = time.monotonic()
             record: dict[str, Any] = {"session": n, "page": title, "query": query}
@@ -115,7 +117,7 @@ async def ws_session(n: int, port: int, deadline: float, months: list[str],
             path, title = PAGES[turn % len(PAGES)]
             turn += 1
             query = f"period={quote_plus(rng.choice(months))}"
-            if rng.random() < 0.3:
+            if rng.random() < DEPARTMENT_SHARE[0]:
                 query += f"&dept={quote_plus(rng.choice(departments))}"
             back = BackMsg()
             back.rerun_script.query_string = query
@@ -192,6 +194,12 @@ def main() -> None:
                              "protocol without rendering (what the server takes)")
     parser.add_argument("--pages", help="titles of the pages to visit, comma-separated "
                                          "(default: the six every role views)")
+    parser.add_argument("--months", type=int, default=12,
+                        help="the latest months the sessions choose from (1 with "
+                             "--department-share 0: the same view of each page again and again, "
+                             "the server's caches warm)")
+    parser.add_argument("--department-share", type=float, default=0.3,
+                        help="share of the views with one department chosen")
     args = parser.parse_args()
     if args.pages:
         wanted = [t.strip() for t in args.pages.split(",")]
@@ -202,8 +210,11 @@ def main() -> None:
         raise SystemExit(f"--sessions 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
     db_path = browsing.database_for(args.size)
     months, departments = views(db_path)
+    months = months[:max(1, args.months)]
+    DEPARTMENT_SHARE[0] = args.department_share
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
-          f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}",
+          f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s on {db_path.name}; "
+          f"{len(months)} months, {args.department_share:.0%} of the views one department",
           flush=True)
     with browsing.serving(db_path) as app:
         results, elapsed, peak, cpu = asyncio.run(run(app.url, app.process.pid, args, months,
