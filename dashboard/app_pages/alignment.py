@@ -61,7 +61,7 @@ if len(missing):
                "below).")
 
 size = "budget" if measure == "Budget" else "count"
-scope = charts.sunburst_scope(in_a, size)
+scope = d.shared(charts.sunburst_scope, in_a, size, inputs=(f,))  # a count over every action
 left, right = st.columns([1, 1], gap="large")
 with left:
     which = "actions with a budget" if size == "budget" else "actions"
