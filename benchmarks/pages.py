@@ -10,8 +10,8 @@ that file and LEKGOTLA_LOAD_SAMPLE_DATA=false:
   database, then the best of --repeat further calls (the dashboard caches each result per data
   version, so a call runs once per filter change);
 - pages: every page of dashboard/app.py through Streamlit's AppTest (demo mode), cold (caches
-  cleared: connection opened, every call made) and warm (the same session run again), with the
-  Streamlit exceptions it shows.
+  cleared: connection opened, every call made) and warm (the same session run again; the best
+  of --warm such runs, and their median), with the Streamlit exceptions it shows.
 
 Each child reports its peak resident memory. The table prints the figures, the growth ratio from
 one size to the next (10x the rows: a ratio up to 10 is linear or better) and the targets of
@@ -26,7 +26,7 @@ both` measures the file and the lake in one run and prints, per call and page, l
 query (what every statement pays before its work).
 
 Run: python benchmarks/pages.py [--sizes 10k,100k,1M] [--backend file|lake|both] [--repeat 3]
-     [--page-runs 1] [--rebuild] [--json OUT]
+     [--page-runs 1] [--warm 1] [--only pages|calls] [--rebuild] [--json OUT]
 """
 
 from __future__ import annotations
@@ -298,8 +298,9 @@ def app_pages() -> list[tuple[str, str]]:
             for file, title in re.findall(r'page\("([\w]+\.py)",\s*"([^"]+)"', text)]
 
 
-def measure_pages(path: str, timeout: float) -> dict[str, Any]:
-    """Child: every page cold (caches cleared) and warm (run again), in demo mode."""
+def measure_pages(path: str, timeout: float, warm_runs: int = 1) -> dict[str, Any]:
+    """Child: every page cold (caches cleared) and warm (run again: the best of `warm_runs`),
+    in demo mode."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -324,11 +325,14 @@ def measure_pages(path: str, timeout: float) -> dict[str, Any]:
         gc.collect()
         at, cold = run(page)
         exceptions = [str(e.value)[:200] for e in at.exception]
-        start = time.perf_counter()
-        at.run()
-        warm = time.perf_counter() - start
-        exceptions += [str(e.value)[:200] for e in at.exception]
-        row = {"page": title, "cold_s": cold, "warm_s": warm}
+        warms = []
+        for _ in range(max(1, warm_runs)):
+            start = time.perf_counter()
+            at.run()
+            warms.append(time.perf_counter() - start)
+            exceptions += [str(e.value)[:200] for e in at.exception]
+        row = {"page": title, "cold_s": cold, "warm_s": min(warms),
+               "warm_median_s": statistics.median(warms)}
         build = [b for b in at.button if b.key == "pack-build"]
         if build:  # a big review pack is built on a click: time the click, then a run with the pack
             start = time.perf_counter()
@@ -349,11 +353,11 @@ def _rss_now_mb() -> float:
 
 # --- the parent: build, spawn, print -----------------------------------------------------------
 
-def child(kind: str, path: str, repeat: int, timeout: float) -> dict[str, Any]:
+def child(kind: str, path: str, repeat: int, timeout: float, warm: int = 1) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter (so each peak RSS is its own)."""
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.pages", "--child", kind, "--db", path,
-         "--repeat", str(repeat), "--timeout", str(timeout)],
+         "--repeat", str(repeat), "--timeout", str(timeout), "--warm", str(warm)],
         capture_output=True, text=True, cwd=ROOT, check=False,
         env={**os.environ, "LEKGOTLA_DB": path, "LEKGOTLA_LOAD_SAMPLE_DATA": "false"})
     if out.returncode != 0:
@@ -404,7 +408,8 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             flags.append("warm over 0.3 s")
         if flags:
             slow_pages.append((title, flags))
-        print(f"{title:18}{cells}{ratio(cold[0], cold[-1]):>16}  {len(p['exceptions'])}"
+        median = f" (warm median {p['warm_median_s']:.2f})" if "warm_median_s" in p else ""
+        print(f"{title:18}{cells}{ratio(cold[0], cold[-1]):>16}  {len(p['exceptions'])}{median}"
               f"{'  ' + ', '.join(flags) if flags else ''}")
         for e in p["exceptions"]:
             print(f"{'':18}exception: {e}")
@@ -505,6 +510,9 @@ def main() -> None:
                         help="measure the pages this many times (per backend, alternating); "
                              "each page's fastest run is kept")
     parser.add_argument("--timeout", type=float, default=300.0, help="AppTest timeout per run, s")
+    parser.add_argument("--warm", type=int, default=1,
+                        help="warm runs of each page: the best is reported (and the median)")
+    parser.add_argument("--only", choices=["calls", "pages"], help="measure only these")
     parser.add_argument("--rebuild", action="store_true", help="build the databases again")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", choices=["calls", "pages"], help=argparse.SUPPRESS)
@@ -512,7 +520,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         out = (measure_calls(args.db, args.repeat) if args.child == "calls"
-               else measure_pages(args.db, args.timeout))
+               else measure_pages(args.db, args.timeout, args.warm))
         print(json.dumps(out))
         return
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; "
@@ -542,11 +550,15 @@ def main() -> None:
             for backend in backends:  # each child's figures beside the other backend's
                 results[backend][size] = {"build_s": built, "store": stores if backend == "lake" else {}}
             for backend in backends:
-                results[backend][size]["calls"] = child("calls", targets[backend], args.repeat,
-                                                        args.timeout)
+                results[backend][size]["calls"] = (
+                    child("calls", targets[backend], args.repeat, args.timeout)
+                    if args.only != "pages" else {"rows": 0, "calls": [], "peak_rss_mb": 0.0})
             for _ in range(args.page_runs):  # alternating, so both see the same load
                 for backend in backends:
-                    run = child("pages", targets[backend], args.repeat, args.timeout)
+                    if args.only == "calls":
+                        results[backend][size]["pages"] = {"pages": [], "peak_rss_mb": 0.0}
+                        continue
+                    run = child("pages", targets[backend], args.repeat, args.timeout, args.warm)
                     kept = results[backend][size].get("pages")
                     results[backend][size]["pages"] = run if kept is None else fastest(kept, run)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

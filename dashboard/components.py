@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 import urllib.parse
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import metrics
 from dashboard import auth, data, filters
@@ -240,11 +244,58 @@ def _period_words(value: Any) -> str:
     return "" if theme.missing(value) else theme.period_label(str(value))
 
 
-def display(df: pd.DataFrame) -> Any:
+def kept_styler(data: pd.DataFrame, uuid: str) -> Styler:
+    """A Styler to draw again and again (shared between sessions by Data.shared) whose cells are
+    styled and translated once: Streamlit styles a Styler on every run (its `_compute` and
+    `_translate`), 10-100 ms for a table near STYLED_CELLS, and only reads the result. Still a
+    plain Styler (Streamlit knows one by its class), with those two methods kept on it;
+    `uuid` is set here, where Streamlit would set its own on the first run."""
+    styler = Styler(data, uuid=uuid)
+    compute, translate = styler._compute, styler._translate
+    lock = threading.Lock()
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    def _compute() -> Styler:
+        with lock:
+            if not kept:
+                compute()
+        return styler
+
+    def _translate(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        with lock:
+            if key not in kept:
+                kept[key] = translate(*args, **kwargs)
+            return kept[key]
+
+    styler._compute, styler._translate = _compute, _translate  # type: ignore[method-assign]
+    return styler
+
+
+def drawn(df: pd.DataFrame, columns: tuple[str, ...] | None, key: str) -> Any:
+    """The table as `table` hands it to st.dataframe, to be made once and shared (Data.shared;
+    `key`: which table): `display` of its `columns`, as an Arrow table — the conversion
+    Streamlit would make on every run (~100 ms for Explore's 80,000 rows) — or as a
+    `kept_styler`."""
+    shown = display(df[list(columns)] if columns is not None else df, uuid=f"lk-{key}")
+    return arrow(shown) if isinstance(shown, pd.DataFrame) else shown
+
+
+def arrow(df: pd.DataFrame) -> Any:
+    """The table as the Arrow table st.dataframe would convert it to on every run (the same
+    `pa.Table.from_pandas`), or the table itself when that fails: Streamlit fixes its columns."""
+    try:
+        return pa.Table.from_pandas(df)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        return df
+
+
+def display(df: pd.DataFrame, uuid: str | None = None) -> Any:
     """The table as shown: fractions as percentages, periods in words ("June 2025"), RAG and
     state cells in their colours. Up to STYLED_CELLS cells the periods are the Styler's display
     values, so the grid still sorts them by their key (2025-06); a larger table shows the words
-    as its values. Downloads keep the keys (YYYY-MM): they sort, and scripts read them."""
+    as its values. Downloads keep the keys (YYYY-MM): they sort, and scripts read them. With a
+    `uuid` (unique on the page), the Styler is a `kept_styler`."""
     shown = df.copy()
     for name in RATE_COLUMNS & set(shown.columns):
         shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
@@ -256,7 +307,7 @@ def display(df: pd.DataFrame) -> Any:
         return shown
     if not coloured and not periods:
         return shown
-    styler = shown.style
+    styler = shown.style if uuid is None else kept_styler(shown, uuid)
     for name in coloured:
         styler = styler.map(_colour_cells, subset=[name], colours=COLOURED_COLUMNS[name])
     if periods:
@@ -318,14 +369,32 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     result = st.plotly_chart(fig, **kwargs)
     number = st.session_state.get(CHARTS_DRAWN, 0) + 1
     st.session_state[CHARTS_DRAWN] = number
-    figures = charts.figure_table(fig)
+    figures, drawn_figures = figure_table(fig)
     f = filters.current(Data())
     with st.expander("The figures in this chart", icon=":material/table_rows:"):
-        st.dataframe(figures, hide_index=True, placeholder=theme.DASH)
+        st.dataframe(drawn_figures, hide_index=True, placeholder=theme.DASH)
         # the table is the chart's numbers as drawn: already in words (its own headers)
         downloads(figures, filters.file_stem(f, f"chart-{number}") if f else f"lekgotla-chart-{number}",
                   f"chart-{number}-figures", sheet="Chart", scope=f)
     return result
+
+
+# A chart's figures as a table, kept while the figure lives: the figures of Data.figure are
+# shared by every session and rerun, and so is this table (~half of drawing a kept chart).
+_FIGURE_TABLES: dict[int, tuple[weakref.ref[Any], pd.DataFrame, Any]] = {}
+
+
+def figure_table(fig: Any) -> tuple[pd.DataFrame, Any]:
+    """`charts.figure_table(fig)` and its form for st.dataframe (`arrow`), made once a figure.
+    Both are shared: do not change them."""
+    kept = _FIGURE_TABLES.get(id(fig))
+    if kept is not None and kept[0]() is fig:
+        return kept[1], kept[2]
+    table = charts.figure_table(fig)
+    key = id(fig)
+    _FIGURE_TABLES[key] = (weakref.ref(fig, lambda _ref: _FIGURE_TABLES.pop(key, None)),
+                           table, arrow(table))
+    return _FIGURE_TABLES[key][1:]
 
 
 def phone_cards(rows: pd.DataFrame, key: str, **how: Any) -> None:
@@ -458,16 +527,23 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
           currency: str = "R", height: int | str = "auto", labels: dict[str, Any] | None = None,
           download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
           applied_filters: Mapping[str, Any] | None = None,
-          scope: metrics.Filters | None = None, **kwargs: Any) -> Any:
+          scope: metrics.Filters | None = None, d: Data | None = None,
+          inputs: tuple[Any, ...] | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
     shown unless `download` gives the full table to hand out, headed as the table is. `scope`:
     the filters of what the table holds, for the XLSX's Filters sheet (the sidebar's when not
-    given)."""
+    given). With `d` and `inputs` (everything `df` is made of, as for Data.figure), the table
+    is drawn from its form made once per data version and shared (`drawn`)."""
     shown = df[list(columns)] if columns is not None else df
     config = column_config(currency)
     for name, label in (labels or {}).items():
         config[name] = label
-    result = st.dataframe(display(shown), hide_index=True, column_config=config, height=height,
+    if d is not None and inputs is not None:
+        data = d.shared(drawn, df, None if columns is None else tuple(columns), key,
+                        inputs=inputs)
+    else:
+        data = display(shown)
+    result = st.dataframe(data, hide_index=True, column_config=config, height=height,
                           key=key, placeholder=theme.DASH, **kwargs)
     downloads(shown if download is None else download, stem, key, prominent=prominent,
               sheet=sheet, applied_filters=applied_filters,

@@ -2,13 +2,14 @@
 
 One `st.cache_resource` holds the DuckDB connection of the process; every script run works on
 its own `cursor()` (a shared connection is not thread-safe and each browser session is a
-thread). Results are cached with `st.cache_data`, keyed on the database path, its data version
-(bumped by every upload, register and setting change) and the filters, so an upload shows on
-every page at once without clearing any cache.
+thread). Results are kept once per process (`st.cache_resource`; each caller gets its own copy),
+keyed on the database path, its data version (bumped by every upload, register and setting
+change) and the filters, so an upload shows on every page at once without clearing any cache.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -70,17 +71,36 @@ def connection() -> db.Connection:
     return _connection(db_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+# Kept as the objects themselves, not pickled: st.cache_data unpickles a result on every read,
+# ~10% of a warm page view for the month's 80,000 actions (benchmarks/README.md, "Per-view
+# cost"); `_copy` hands each caller its own copy instead.
+@st.cache_resource(show_spinner=False, max_entries=1000)
 def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(_con, *args, **dict(kwargs))
 
 
+def _copy(value: Any) -> Any:
+    """A cached result as the caller's own: a table shallowly (pandas copies on write, so a
+    change made to it never reaches the cached one), anything else deeply."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    return copy.deepcopy(value)
+
+
 # Figures kept: a large one (timeline, sunburst, grid) holds a lot of Python objects, and those
 # of an older data version are only dropped as newer ones push them out.
 @st.cache_resource(show_spinner=False, max_entries=100)
 def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
+            plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
+            ) -> Any:
+    return _build(*_args)
+
+
+# Tables as drawn (components.table): one is up to ~20 MB of Arrow for a month of 1M rows.
+@st.cache_resource(show_spinner=False, max_entries=40)
+def _shared(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
             plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
             ) -> Any:
     return _build(*_args)
@@ -97,11 +117,10 @@ class Data:
         self.con = cursor()
         self.version = db.data_version(self.con)
         self.key = db_key()
-        self._stored: dict[str, str] | None = None
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return _cached(fn.__module__, fn.__name__, self.key, self.version, args,
-                       tuple(sorted(kwargs.items())), _con=self.con)
+        return _copy(_cached(fn.__module__, fn.__name__, self.key, self.version, args,
+                             tuple(sorted(kwargs.items())), _con=self.con))
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
         """`build(*args)` (a chart of `presentation.charts`) built once per data version, `inputs`
@@ -115,9 +134,15 @@ class Data:
         return _figure(build.__module__, build.__name__, self.key, self.version, inputs, plain_args,
                        _build=build, _args=args)
 
+    def shared(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
+        """`build(*args)` made once per data version, `inputs` and the arguments that are not
+        tables, and shared by every session, as `figure` does for charts: for what a page draws
+        from cached results and would otherwise make again on every run (a table as drawn).
+        Shared, not copied: do not change it."""
+        plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
+        return _shared(build.__module__, build.__name__, self.key, self.version, inputs,
+                       plain_args, _build=build, _args=args)
+
     def setting(self, name: str) -> Any:
-        """One setting's value (environment, secrets, the Settings page, else its default); the
-        saved settings are read once a run (a page asks for many)."""
-        if self._stored is None:
-            self._stored = db.stored_settings(self.con)
-        return settings.get(name, self._stored)
+        """One setting's value (environment, secrets, the Settings page, else its default)."""
+        return settings.get(name, self(db.stored_settings))  # saving one bumps the version

@@ -1,5 +1,6 @@
 """Alignment: which objectives the departments' actions serve, and which they do not."""
 
+import pandas as pd
 import streamlit as st
 
 import metrics
@@ -8,6 +9,12 @@ from dashboard.data import Data
 from metrics import kpi_catalogue
 from presentation import charts, theme
 from presentation.markup import md
+
+
+def smart_failing(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions failing at least one SMART check, the lowest score first."""
+    return actions[actions["failed_checks"].fillna("") != ""].sort_values("smart_score")
+
 
 d = Data()
 f = components.require_filters(d)
@@ -54,7 +61,7 @@ if len(missing):
                "below).")
 
 size = "budget" if measure == "Budget" else "count"
-scope = charts.sunburst_scope(in_a, size)
+scope = d.shared(charts.sunburst_scope, in_a, size, inputs=(f,))  # a count over every action
 left, right = st.columns([1, 1], gap="large")
 with left:
     which = "actions with a budget" if size == "budget" else "actions"
@@ -87,7 +94,7 @@ with right:
         st.success("Every objective of the register has at least one action in scope.",
                    icon=":material/check_circle:")
     else:
-        components.table(missing, key="no-action",
+        components.table(missing, key="no-action", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "objectives-no-action"),
                          columns=["objective_id", "objective", "pillar", "owner", "priority"],
                          currency=currency)
@@ -97,7 +104,7 @@ with right:
         st.success("Every action names an objective of the register.",
                    icon=":material/check_circle:")
     else:
-        components.table(orphans, key="no-objective",
+        components.table(orphans, key="no-objective", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "actions-no-objective"),
                          columns=["department", "action_id", "action", "objective_id",
                                   "file_name", "sheet", "source_row"], currency=currency,
@@ -112,12 +119,12 @@ with left:
     components.chart(d.figure(charts.smart_bars, smart, "", inputs=(f,)), config=charts.CONFIG,
                     theme=None)
 with right:
-    failing = in_a[in_a["failed_checks"].fillna("") != ""]
+    failing = d.shared(smart_failing, in_a, inputs=(f,))  # not changed below
     st.caption(f"{len(failing)} of {len(in_a)} actions fail at least one check. Specific: at least "
                "4 words · Measurable: success metric and numeric target · Achievable: responsible "
                "and budget or resources · Relevant: objective in the register · Time-bound: due "
                "date, not before the start.")
-    components.table(failing.sort_values("smart_score"), key="smart-failing",
+    components.table(failing, key="smart-failing", d=d, inputs=(f,),
                      stem=filters.file_stem(f, "smart-failing"), currency=currency, height=320,
                      columns=["department", "action_id", "action", "smart_score",
                               "failed_checks", "file_name", "source_row"])

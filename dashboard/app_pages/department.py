@@ -56,6 +56,7 @@ st.subheader("Actions: self-reported status beside computed RAG")
 st.caption("Beside each computed RAG, the department's own reason code and latest comment: why "
            "it is where it is, in its words.")
 components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),
+                 d=d, inputs=(scoped,),
                  scope=scoped,
                  currency=currency, download=figures,
                  labels={"reason_code": st.column_config.TextColumn("Reason code", width="medium"),
@@ -108,6 +109,7 @@ with right:
         f"- Risk: {md(theme.text(latest['risk']))}")
 st.caption("Every month's figures, with the file, sheet and spreadsheet row each came from.")
 components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
+                 d=d, inputs=(scoped, action_id),
                  scope=scoped,
                  currency=currency, download=trail,
                  columns=["period", "status", "rag", "percent_complete", "planned_progress",

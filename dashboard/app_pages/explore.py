@@ -32,13 +32,22 @@ if table.empty:
                      "above, or the objective filter in the sidebar.")
     st.stop()
 
-# the objective by name: "SO4 · Keep operating…" on screen; the code and the whole title downloaded
-titles = dict(zip(register["objective_id"].astype(str), register["objective"], strict=True))
-named = objective_labels(register)
-at = table.columns.get_loc("objective_id") + 1  # the title beside the code, in a new table
-table = pd.concat([table.iloc[:, :at], table["objective_id"].map(titles).rename("objective"),
-                   table.iloc[:, at:]], axis=1)
-shown = table.assign(objective_id=[named.get(o, o) for o in table["objective_id"]])
+
+def with_objectives(table: pd.DataFrame, register: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The objective by name: "SO4 · Keep operating…" on screen (the second table); the code
+    and the whole title downloaded (the first)."""
+    titles = dict(zip(register["objective_id"].astype(str), register["objective"], strict=True))
+    named = objective_labels(register)
+    at = table.columns.get_loc("objective_id") + 1  # the title beside the code, in a new table
+    table = pd.concat([table.iloc[:, :at], table["objective_id"].map(titles).rename("objective"),
+                       table.iloc[:, at:]], axis=1)
+    return table, table.assign(objective_id=[named.get(o, o) for o in table["objective_id"]])
+
+
+# made once per data version and view, and shared: ~80,000 rows at 1M (not changed below)
+view = (f, tuple(rags), search or "")
+table, shown = d.shared(with_objectives, table, register, inputs=view)
 stem = filters.file_stem(f, "actions")
 exports = auth.may(auth.current(), "export")
 st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in "
@@ -51,7 +60,7 @@ st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in
 components.table(
     shown, key="explore", stem=stem, currency=currency, download=table,
     height=560 if len(table) > 14 else "auto",  # a few rows: no empty grid below them
-    prominent=True, sheet="Actions", scope=f,
+    prominent=True, sheet="Actions", scope=f, d=d, inputs=view,
     labels={"objective_id": st.column_config.TextColumn(
         labels.column_label("objective_id"), width=250,
         help="Code and title in the strategy register (the code alone when it is not in it).")},

@@ -52,7 +52,7 @@ shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
 st.caption("Choose a department (a row, or the name on its card on a phone) to open its page: "
            "its actions, their reasons and comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
 picked = components.table(
-    shown, key="league", stem=filters.file_stem(f, "league"), currency=currency,
+    shown, key="league", stem=filters.file_stem(f, "league"), currency=currency, d=d, inputs=(f,),
     columns=["rank", "department", "department_rag", "actions", "completion_rate", "mean_progress",
              "on_time_rate", "overdue_rate", "slipped_count", "budget_utilisation",
              "cost_performance_index", "smart_compliance", "alignment_rate"],

@@ -1,5 +1,6 @@
 """Slippage: baseline against current due dates, what moved and how often, what is late."""
 
+import pandas as pd
 import streamlit as st
 
 import metrics
@@ -7,6 +8,18 @@ from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
 from presentation import charts, theme
+
+
+def timeline_rows(figures: pd.DataFrame, only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actions in the plan with a due date (`only`: those that moved, slipped or are
+    forecast late), and those of them the timeline draws (charts.most_slipped)."""
+    plan = figures[figures["status"] != "Cancelled"]
+    if only:
+        plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
+                    | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
+    dated = plan.dropna(subset=["due_date"])
+    return dated, charts.most_slipped(dated) if len(dated) else dated
+
 
 d = Data()
 f = components.require_filters(d)
@@ -24,19 +37,14 @@ if not changes.set_index("kpi")["value"].get("actions"):
 components.kpi_tiles(changes, trend, components.SLIPPAGE_KPIS)
 
 st.subheader("Timeline: current plan against baseline")
-figures = d(metrics.action_figures, f)
-plan = figures[figures["status"] != "Cancelled"]
 only = st.toggle("Only actions that moved, slipped or are forecast late", value=True,
                  key="only_moved", bind="query-params")
-if only:
-    plan = plan[plan["rescheduled"].astype(bool) | (plan["slip_days"].fillna(0) > 0)
-                | (plan["forecast_slip_days"].fillna(0) > 0) | plan["overdue"].astype(bool)]
-dated = plan.dropna(subset=["due_date"])
+# made once per data version and view, and shared (not changed below)
+dated, drawn = d.shared(timeline_rows, d(metrics.action_figures, f), only, inputs=(f,))
 if dated.empty:
     components.empty("No action in scope has a due date to draw. Turn off the toggle above to "
                      "see every action.")
 else:
-    drawn = charts.most_slipped(dated)
     shown = ("" if len(drawn) == len(dated) else
              f"{theme.number(len(drawn))} of {theme.number(len(dated))} actions drawn: those "
              "furthest behind (most days past their baseline due date, or forecast to finish "
@@ -56,7 +64,8 @@ with by_action:
         if moved.empty:
             st.success("No due date has moved.", icon=":material/check_circle:")
         else:
-            components.table(moved, key="moved", stem=filters.file_stem(f, "moved"),
+            components.table(moved, key="moved", d=d, inputs=(f,),
+                             stem=filters.file_stem(f, "moved"),
                              currency=currency,
                              columns=["department", "action_id", "action", "moves",
                                       "baseline_due_date", "due_date", "days_moved", "rag"],
@@ -68,7 +77,8 @@ with every:
         if moves.empty:
             st.success("No due date has moved.", icon=":material/check_circle:")
         else:
-            components.table(moves, key="moves", stem=filters.file_stem(f, "due-date-moves"),
+            components.table(moves, key="moves", d=d, inputs=(f,),
+                             stem=filters.file_stem(f, "due-date-moves"),
                              currency=currency,
                              columns=["department", "action_id", "action", "period", "from_due_date",
                                       "to_due_date", "days_moved", "file_name", "sheet",
@@ -84,7 +94,8 @@ if late.empty:
 else:
     st.caption("Why: the department's own reason code and comment first, then how late the "
                "figures make it.")
-    components.table(late, key="late", stem=filters.file_stem(f, "late"), currency=currency,
+    components.table(late, key="late", d=d, inputs=(f,),
+                     stem=filters.file_stem(f, "late"), currency=currency,
                      columns=["department", "action_id", "action", "days_overdue",
                               "forecast_slip_days", "reason", "rag", "status", "responsible",
                               "percent_complete", "due_date", "forecast_finish", "file_name",

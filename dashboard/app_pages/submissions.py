@@ -50,6 +50,7 @@ st.subheader(f"Data quality of the reports for {theme.period_label(last)}")
 components.table(
     now,
     key="quality", stem=filters.file_stem(f, "report-quality"), currency=currency,
+    d=d, inputs=(f,),
     columns=["department", "state", "deadline", "first_submitted_at", "versions", "rejected",
              "row_count", "warning_count", "warnings_per_row", "smart_pass_share",
              "stale_actions", "not_reported", "file_name"],
@@ -77,7 +78,8 @@ with left:
         st.success("No action has stood still for three consecutive reports.",
                    icon=":material/check_circle:")
     else:
-        components.table(stale, key="stale", stem=filters.file_stem(f, "stale"),
+        components.table(stale, key="stale", d=d, inputs=(f,),
+                         stem=filters.file_stem(f, "stale"),
                          currency=currency,
                          columns=["department", "action_id", "action", "status",
                                   "percent_complete", "since_period", "sheet", "source_row"],
@@ -88,7 +90,8 @@ with right:
     if files.empty:
         components.empty("No file was received for this period.")
     else:
-        components.table(files, key="files", stem=filters.file_stem(f, "uploads"),
+        components.table(files, key="files", d=d, inputs=(f,),
+                         stem=filters.file_stem(f, "uploads"),
                          currency=currency,
                          columns=["department", "file_name", "status", "is_current",
                                   "uploaded_at", "row_count", "error_count", "warning_count",

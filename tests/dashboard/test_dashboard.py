@@ -502,6 +502,48 @@ def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
     assert _rag_bars(other) == _rag_bars(at)
 
 
+def test_shared_tables_follow_an_upload(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table is made once per data version and view and shared by every session
+    (components.table with d= and inputs=: Explore's as Arrow, the league's through a kept
+    Styler): a correction shows at once, in this session and in a new one."""
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+
+    def fin05(at: AppTest) -> str:
+        [table] = [df.value for df in at.dataframe if "action_id" in df.value.columns]
+        return str(table.set_index("action_id").loc["FIN-05", "status"])
+
+    def finance_completion(at: AppTest) -> float:
+        league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
+        return float(league.set_index("department").loc["Finance", "completion_rate"])
+
+    explore = app(db_path, monkeypatch, "explore")
+    explore.selectbox(key="period").set_value("2025-07").run()
+    explore.multiselect(key="dept").set_value(["Finance"]).run()
+    overview = app(db_path, monkeypatch, "overview")
+    overview.selectbox(key="period").set_value("2025-07").run()
+    assert fin05(explore) != "Completed"
+    before = finance_completion(overview)
+    wb = load_workbook(io.BytesIO(finance_july()))  # a correction: FIN-05 Completed
+    ws = wb.active
+    assert ws is not None
+    row = next(r for r in ws.iter_rows() if r[0].value == "FIN-05")
+    row[8].value, row[9].value, row[10].value = "Completed", 100, "28/07/2025"
+    out = io.BytesIO()
+    wb.save(out)
+    [outcome] = load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    con.close()
+    explore.run()
+    overview.run()
+    assert fin05(explore) == "Completed"
+    assert finance_completion(overview) > before
+    other = app(db_path, monkeypatch, "explore")
+    other.selectbox(key="period").set_value("2025-07").run()
+    other.multiselect(key="dept").set_value(["Finance"]).run()
+    assert fin05(other) == "Completed"
+
+
 def test_default_period_is_the_latest_month_most_departments_reported(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     con = db.connect(db_path)
