@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ingest import db, settings
 from ingest.backup import Schedule
@@ -114,8 +115,19 @@ class Data:
     """
 
     def __init__(self) -> None:
-        self.con = cursor()
-        self.version = db.data_version(self.con)
+        # one cursor and one read of the data version a script run, however many tables and
+        # charts make a Data of their own (on the shared store each read is catalog round
+        # trips); again after a write by this process
+        ctx = get_script_run_ctx()
+        run = getattr(ctx, "cursors", None)  # Streamlit makes this map anew at every run
+        kept = getattr(ctx, "_lekgotla_view", None)
+        if run is not None and kept is not None and kept[0] is run and kept[1] == db.commits():
+            self.con, self.version = kept[2], kept[3]
+        else:
+            self.con = cursor()
+            self.version = db.data_version(self.con)
+            if run is not None:
+                ctx._lekgotla_view = (run, db.commits(), self.con, self.version)  # type: ignore[union-attr]
         self.key = db_key()
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

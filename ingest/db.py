@@ -276,6 +276,13 @@ def snapshot(con: Connection) -> int | None:
 # kept out by DuckDB's file lock, or, on the shared store, told apart by a conflict at commit.
 _WRITE_LOCK = threading.RLock()
 _OPEN = threading.local()  # the connections with a transaction open in this thread
+_COMMITS = [0]  # write transactions this process has committed
+
+
+def commits() -> int:
+    """How many write transactions this process has committed so far (what it read before
+    may be out of date when this has moved)."""
+    return _COMMITS[0]
 
 
 @contextmanager
@@ -319,6 +326,7 @@ def transaction(con: Connection, ticket: bool = True) -> Iterator[Connection]:
         except BaseException:
             _rollback(con)
             raise
+        _COMMITS[0] += 1
 
 
 def _rollback(con: Connection) -> None:
