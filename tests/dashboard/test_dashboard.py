@@ -485,14 +485,7 @@ def test_shared_charts_follow_an_upload_and_the_filters(db_path: Path,
     # actions carried over: 11 actions, 9 Complete
     assert sum(july[rag]["Finance"] for rag in july) == 11 and july["Complete"]["Finance"] == 9
     # a correction: FIN-05 Completed too -> 3 Complete, in this session and in a new one
-    wb = load_workbook(io.BytesIO(finance_july()))
-    ws = wb.active
-    assert ws is not None
-    row = next(r for r in ws.iter_rows() if r[0].value == "FIN-05")
-    row[8].value, row[9].value, row[10].value = "Completed", 100, "28/07/2025"
-    out = io.BytesIO()
-    wb.save(out)
-    [outcome] = load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
     assert outcome.status == "accepted"
     con.close()
     at.run()
@@ -524,14 +517,8 @@ def test_shared_tables_follow_an_upload(db_path: Path, monkeypatch: pytest.Monke
     overview.selectbox(key="period").set_value("2025-07").run()
     assert fin05(explore) != "Completed"
     before = finance_completion(overview)
-    wb = load_workbook(io.BytesIO(finance_july()))  # a correction: FIN-05 Completed
-    ws = wb.active
-    assert ws is not None
-    row = next(r for r in ws.iter_rows() if r[0].value == "FIN-05")
-    row[8].value, row[9].value, row[10].value = "Completed", 100, "28/07/2025"
-    out = io.BytesIO()
-    wb.save(out)
-    [outcome] = load_file(con, out.getvalue(), "Finance_2025-07.xlsx")
+    # a correction: FIN-05 Completed
+    [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
     assert outcome.status == "accepted"
     con.close()
     explore.run()

@@ -187,9 +187,10 @@ def workbook(rows: list[list[Any]], sheet: str = "Actions") -> bytes:
     return out.getvalue()
 
 
-def finance_july(comment: str = "On track") -> bytes:
+def finance_july(comment: str = "On track", fin05_completed: bool = False) -> bytes:
     """A valid Finance report for July 2025: four actions, two Completed (hand-checked: completion
-    2/4 = 50.0%)."""
+    2/4 = 50.0%); `fin05_completed`: the correction with FIN-05 Completed on 28 July too."""
+    fin05 = (["Completed", 100, "28/07/2025"] if fin05_completed else ["In progress", 80, None])
     return workbook([
         ["Department", "Finance"], ["Reporting period", "July 2025"], [],
         HEADER,
@@ -199,8 +200,7 @@ def finance_july(comment: str = "On track") -> bytes:
          "Priya Govender", 1850000, 2063800, "01/03/2025", "31/07/2025", "Completed", 100,
          "30/07/2025", "=HYPERLINK(\"http://example.com\",\"click\")"],
         ["FIN-05", "Prepare interim financial statements for the half-year", "SO3",
-         "Kagiso Molefe", 150000, 90000, "01/04/2025", "31/07/2025", "In progress", 80, None,
-         "+27 11 555 0100"],
+         "Kagiso Molefe", 150000, 90000, "01/04/2025", "31/07/2025", *fin05, "+27 11 555 0100"],
         ["FIN-07", "Recover outstanding debtors older than 90 days", "SO4", "Themba Zulu",
          50000, 30000, "01/01/2025", "30/09/2025", "In progress", 70, None, "-5% variance"],
     ])
