@@ -272,6 +272,8 @@ def scheduled_backup(con: db.Connection, folder: Path, every_hours: int, keep: i
         age_h = (now.timestamp() - newest.stat().st_mtime) / 3600
         if age_h < every_hours:
             return None
+    if not db.claim(con, "scheduled_backup_at", every_hours * 3600, now.timestamp()):
+        return None  # another dashboard on the shared store took it (or is taking it) now
     made = take_backup(con, access.SYSTEM, folder, kind="", now=now)
     if prune(folder, keep) and db.is_lake(con):
         lake.unpin_missing(con, folder)

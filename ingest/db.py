@@ -365,6 +365,25 @@ def write(con: Connection, work: Callable[[Connection], T], attempts: int = WRIT
     raise AssertionError("unreachable")
 
 
+def claim(con: Connection, job: str, every_s: float, now: float | None = None) -> bool:
+    """True for the one caller, in any process, that takes `job` (a job done every `every_s`
+    seconds) now: its last take is kept in `meta`, and two takes at once conflict, so the one
+    retried sees the other's. On the shared store several dashboards run the same schedule."""
+    at = int(time.time() if now is None else now)
+
+    def take(c: Connection) -> bool:
+        last = scalar(c, "SELECT value FROM meta WHERE key = $job", {"job": job})
+        if last is not None and at - int(last) < every_s:
+            return False
+        if last is None:
+            c.execute("INSERT INTO meta VALUES ($job, $at)", {"job": job, "at": at})
+        else:
+            c.execute("UPDATE meta SET value = $at WHERE key = $job", {"job": job, "at": at})
+        return True
+
+    return write(con, take)
+
+
 # A connection that may read and write its own database and nothing else: no files, no network,
 # no extensions fetched or loaded on demand, and no way for a query to undo this. (Backups,
 # which attach another file, are the command line's.)

@@ -230,8 +230,8 @@ def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
     if old:
         con.execute(f"CALL ducklake_expire_snapshots(current_database(), versions => {old})")
     con.execute("CALL ducklake_cleanup_old_files(current_database(), cleanup_all => true)")
-    db.write(con, lambda c: c.execute(
-        "UPDATE meta SET value = epoch(now())::BIGINT WHERE key = 'maintained_at'"))
+    db.write(con, lambda c: c.execute("UPDATE meta SET value = $at WHERE key = 'maintained_at'",
+                                      {"at": int((now or datetime.now()).timestamp())}))
     return {"snapshots_expired": len(old), "files_before": before, "files_after": _file_count(con)}
 
 
@@ -241,11 +241,11 @@ def _file_count(con: db.Connection) -> int:
 
 
 def maintain_if_due(con: db.Connection, now: datetime | None = None) -> dict[str, int] | None:
-    """`maintain` when the last one (by any process) is `lake_maintenance_hours` old."""
+    """`maintain` when the last one (by any process) is `lake_maintenance_hours` old, by one of
+    the dashboards that find it due at once."""
     every = int(settings.get("lake_maintenance_hours"))
     if every <= 0 or not db.is_lake(con):
         return None
-    last = int(db.scalar(con, "SELECT value FROM meta WHERE key = 'maintained_at'") or 0)
-    if (now or datetime.now()).timestamp() - last < every * 3600:
-        return None
+    if not db.claim(con, "maintained_at", every * 3600, (now or datetime.now()).timestamp()):
+        return None  # done lately, or being done now by another dashboard
     return maintain(con, now)
