@@ -222,9 +222,14 @@ def _lake_config() -> dict[str, Any]:
             'Install it with: pip install -e ".[lake]"') from e
     # allow_unsigned_extensions: DuckDB then skips hashing the two binaries (~100 MB) to check
     # their signature, which took ~0.5 s on every open; they come from the installed package
-    return {"extension_directory": str(Path(list(duckdb_ext.__path__)[0]) / "extensions"),
-            "autoinstall_known_extensions": False, "autoload_known_extensions": True,
-            "allow_unsigned_extensions": True}
+    config = {"extension_directory": str(Path(list(duckdb_ext.__path__)[0]) / "extensions"),
+              "autoinstall_known_extensions": False, "autoload_known_extensions": True,
+              "allow_unsigned_extensions": True}
+    if settings.get("s3_endpoint"):  # data files on S3-compatible storage other than Amazon's
+        config.update({"s3_endpoint": settings.get("s3_endpoint"),
+                       "s3_url_style": settings.get("s3_url_style"),
+                       "s3_use_ssl": settings.get("s3_use_ssl")})
+    return config
 
 
 def redact(target: str) -> str:

@@ -36,6 +36,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Shared store only: where its data files (Parquet) go when the store is created — a "
             "folder every dashboard process reaches (relative paths are taken from the project "
             "folder), or s3://bucket/prefix/ on S3-compatible storage."),
+    Setting("s3_endpoint", "", str,
+            "Shared store on S3-compatible storage other than Amazon's: its address, host:port "
+            "(empty: Amazon S3). The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "in the environment (docs/deployment.md)."),
+    Setting("s3_url_style", "vhost", str,
+            "Shared store on S3-compatible storage: vhost (bucket.host/key, Amazon's) or path "
+            "(host/bucket/key, what most other servers expect)."),
+    Setting("s3_use_ssl", True, bool,
+            "Shared store on S3-compatible storage: reach s3_endpoint over HTTPS (false: plain "
+            "HTTP, for a server on a private network only)."),
     Setting("lake_maintenance_hours", 6, int,
             "Shared store only: hours between merging its small files and expiring old snapshots "
             "(also done after every bulk load); 0: only after bulk loads."),
