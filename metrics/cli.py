@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from metrics.catalogue import checked_filters
 from metrics.digest import digest
 from metrics.filters import Filters
 from metrics.kpi_catalogue import KPI_BY_NAME
-from metrics.kpis import KPI_NAMES, kpis, plain
+from metrics.kpis import KPI_NAMES, jsonable, kpis
 
 CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "actions", *KPI_NAMES)
 TABLE_COLUMNS: tuple[str, ...] = ("department", "action_id", "status", "percent_complete",
@@ -74,18 +73,6 @@ def _open(db: str | None) -> Connection:
               file=sys.stderr)
         raise _UsageError
     return connect(settings.database(db))
-
-
-def jsonable(value: Any) -> Any:
-    """A cell as JSON: dates and timestamps as ISO strings, NaN/NA as null."""
-    value = plain(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _action_objects(table: pd.DataFrame) -> list[dict[str, Any]]:

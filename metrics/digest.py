@@ -11,7 +11,6 @@ moves (view_due_date_moves.sql), report_quality (on time, late, missing) and kpi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -24,7 +23,7 @@ from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
 from metrics.formats import a_date, days, kpi_value, period_label
 from metrics.kpi_catalogue import KPI_BY_NAME
-from metrics.kpis import kpi_changes, plain, previous_period, query_params
+from metrics.kpis import jsonable, kpi_changes, plain, previous_period, query_params
 from metrics.pack_parts import department_months
 from metrics.quality import report_quality
 from metrics.views import upload_history
@@ -69,19 +68,10 @@ class Sentence:
         """The sentence as JSON: {kind, text, figures, actions: [{department, action_id,
         file_name, sheet, row}]}."""
         return {"kind": self.kind, "text": self.text,
-                "figures": {k: _json(v) for k, v in self.figures.items()},
+                "figures": {k: jsonable(v) for k, v in self.figures.items()},
                 "actions": [{"department": a.department, "action_id": a.action_id,
                              "file_name": a.file_name, "sheet": a.sheet, "row": a.row}
                             for a in self.actions]}
-
-
-def _json(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    return value
 
 
 def previous(con: Connection, period: str, department: str | None = None) -> str | None:
