@@ -33,7 +33,7 @@ from metrics.views import upload_history
 KINDS: tuple[str, ...] = (
     "report_missing", "report_rejected", "report_late", "overdue", "at_risk", "due_date_moved",
     "kpi_move", "completed", "new_action", "dropped_action", "report_on_time")
-CAP = 5  # sentences a kind at the most; one more says "and N more"
+CAP = 5  # sentences a kind at the most; one more says "and N more" (N of 2 or more)
 # a KPI move is told when its change is at least this, by the KPI's format in the catalogue
 # (rate and percent: percentage points; days; count; ratio)
 KPI_THRESHOLDS: dict[str, float] = {"rate": 0.05, "percent": 5.0, "days": 5.0, "count": 3.0,
@@ -153,8 +153,9 @@ def _ref(row: Any) -> ActionRef:
 def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
     """The kind's sentences, most important first, CAP at the most and one "and N more"."""
     items = sorted(items, key=lambda i: i.key)
-    shown = [Sentence(kind, i.text, i.figures, i.actions) for i in items[:CAP]]
-    rest = items[CAP:]
+    cap = CAP if len(items) > CAP + 1 else CAP + 1  # "and 1 more" would say no less than it
+    shown = [Sentence(kind, i.text, i.figures, i.actions) for i in items[:cap]]
+    rest = items[cap:]
     if rest:
         names = [i.more for i in rest if i.more]
         listed = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
