@@ -158,7 +158,8 @@ def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
     rest = items[cap:]
     if rest:
         names = [i.more for i in rest if i.more]
-        listed = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10
+                                          else "")
         noun, befell = MORE[kind]
         words = " ".join(w for w in (plural(len(rest), noun), befell) if w)
         shown.append(Sentence(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+import pandas as pd
+
 from metrics.digest import Sentence
 from metrics.formats import period_label
 from presentation.markup import md
@@ -80,3 +82,12 @@ def digest_markdown(sentences: Sequence[Sentence]) -> str:
         lines.append(f"- **{md(KIND_LABELS.get(s.kind, s.kind))}** · {md(s.text)}"
                      + (f" :gray[{md(note)}]" if note else ""))
     return "\n".join(lines)
+
+
+def digest_rows(groups: Sequence[tuple[str, Sequence[Sentence]]]) -> pd.DataFrame:
+    """The sentences as a table (the review pack's workbook): department (empty for the scope
+    as a whole), kind (KIND_LABELS), change (the sentence) and source (`source_note`)."""
+    return pd.DataFrame(
+        [{"department": name, "kind": KIND_LABELS.get(s.kind, s.kind), "change": s.text,
+          "source": source_note(s)} for name, sentences in groups for s in sentences],
+        columns=["department", "kind", "change", "source"])
