@@ -75,12 +75,13 @@ def digest_html(sentences: Sequence[Sentence], title: str = "", level: int = 2) 
 
 def digest_markdown(sentences: Sequence[Sentence]) -> str:
     """Streamlit Markdown: a list, each sentence escaped (presentation.markup.md), its kind in
-    bold before it and its source in grey after it."""
+    bold before it and its source in italics after it (no directive such as `:gray[]`: report
+    text never sits inside one)."""
     lines = []
     for s in sentences:
         note = source_note(s)
         lines.append(f"- **{md(KIND_LABELS.get(s.kind, s.kind))}** · {md(s.text)}"
-                     + (f" :gray[{md(note)}]" if note else ""))
+                     + (f" *{md(note)}*" if note else ""))
     return "\n".join(lines)
 
 

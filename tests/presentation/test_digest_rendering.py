@@ -71,7 +71,7 @@ def test_markdown_escapes_report_text(sentences: list[Sentence]) -> None:
     text = digest_markdown([hostile(sentences)])
     assert "<script>" not in text and "**bold**" not in text and "](https" not in text
     assert r"\<script\>alert\(1\)\</script\>" in text.replace("\\/", "/")
-    assert r":gray[from Finance\_2025\-06\.xlsx\, Status report row 7]" in text
+    assert r" *from Finance\_2025\-06\.xlsx\, Status report row 7*" in text
 
 
 def test_plain_text_has_a_line_a_sentence_with_its_source(sentences: list[Sentence]) -> None:
