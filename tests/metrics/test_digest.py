@@ -5,11 +5,9 @@ docstring (June 2025 against May 2025)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from backends import empty_database
 from digest_history import HOSTILE, build
 
 from ingest import db
@@ -19,10 +17,8 @@ from presentation.cli import main
 
 
 @pytest.fixture(scope="module")
-def con() -> Iterator[db.Connection]:
-    connection = build(db.connect(empty_database()))
-    yield connection
-    connection.close()
+def con(digest_history: db.Connection) -> db.Connection:
+    return digest_history
 
 
 @pytest.fixture(scope="module")

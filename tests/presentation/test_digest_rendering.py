@@ -4,11 +4,9 @@ the hand-made history of tests/support/digest_history.py (June 2025 against May 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
-from backends import empty_database
-from digest_history import HOSTILE, build
+from digest_history import HOSTILE
 from openpyxl import load_workbook
 
 from ingest import db
@@ -28,15 +26,8 @@ from presentation.pack_xlsx import pack_xlsx
 
 
 @pytest.fixture(scope="module")
-def con() -> Iterator[db.Connection]:
-    connection = build(db.connect(empty_database()))
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
-def sentences(con: db.Connection) -> list[Sentence]:
-    return digest(con, "2025-06")
+def sentences(digest_history: db.Connection) -> list[Sentence]:
+    return digest(digest_history, "2025-06")
 
 
 def hostile(sentences: list[Sentence]) -> Sentence:
@@ -85,8 +76,8 @@ def test_plain_text_has_a_line_a_sentence_with_its_source(sentences: list[Senten
 
 
 @pytest.fixture(scope="module")
-def pack(con: db.Connection):  # noqa: ANN201 - metrics.pack.ReviewPack
-    return build_pack(con, Filters("2025-06"))
+def pack(digest_history: db.Connection):  # noqa: ANN201 - metrics.pack.ReviewPack
+    return build_pack(digest_history, Filters("2025-06"))
 
 
 def test_pack_has_a_what_changed_section(pack, sentences: list[Sentence]) -> None:  # noqa: ANN001
@@ -111,7 +102,7 @@ def test_pack_workbook_has_a_what_changed_sheet(pack, sentences: list[Sentence])
     assert digest_rows(pack.digest)["source"].iloc[0] == ""  # Works' missing report: no action
 
 
-def test_a_pack_of_several_departments_has_each_ones_digest(con: db.Connection) -> None:
-    several = build_pack(con, Filters("2025-06", ("Finance", "Health")))
+def test_a_pack_of_several_departments_has_each_ones_digest(digest_history: db.Connection) -> None:
+    several = build_pack(digest_history, Filters("2025-06", ("Finance", "Health")))
     assert [name for name, _ in several.digest] == ["Finance", "Health"]
-    assert several.digest[0][1] == tuple(digest(con, "2025-06", "Finance"))
+    assert several.digest[0][1] == tuple(digest(digest_history, "2025-06", "Finance"))
