@@ -10,6 +10,7 @@ moves (view_due_date_moves.sql), report_quality (on time, late, missing) and kpi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,26 +186,36 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
     out: dict[str, list[_Item]] = {k: [] for k in ("completed", "overdue", "at_risk",
                                                    "new_action", "dropped_action")}
     for row in pairs.itertuples(index=False):
-        ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
-        was = plain(row.previous_status)
-        if row.dropped or (row.status == "Cancelled" and was not in (None, "Cancelled")):
-            out["dropped_action"].append(_dropped(row, name, ref, order))
+        kind = _action_kind(row)
+        if kind is None:  # most actions: nothing to say
             continue
-        if row.is_new:
+        ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
+        if kind == "new_action":
             due = plain(row.due_date)
-            out["new_action"].append(_Item(
+            out[kind].append(_Item(
                 order, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
                 {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
                 (ref,), str(row.action_id)))
-            continue
-        if row.status == "Completed" and was != "Completed":
-            out["completed"].append(_completed(row, name, ref, order))
-        elif bool(row.overdue) and not bool(row.previous_overdue):
-            out["overdue"].append(_overdue(row, name, ref, order))
-        elif (plain(row.rag) in RAG_RANK
-              and RAG_RANK[str(row.rag)] < RAG_RANK.get(str(plain(row.previous_rag)), 9)):
-            out["at_risk"].append(_at_risk(row, name, ref, order))
+        else:
+            out[kind].append(BUILDERS[kind](row, name, ref, order))
     return out
+
+
+def _action_kind(row: Any) -> str | None:
+    """The kind of sentence an action's change gives (the first rule that holds), or None."""
+    was = plain(row.previous_status)
+    if row.dropped or (row.status == "Cancelled" and was not in (None, "Cancelled")):
+        return "dropped_action"
+    if row.is_new:
+        return "new_action"
+    if row.status == "Completed" and was != "Completed":
+        return "completed"
+    if bool(row.overdue) and not bool(row.previous_overdue):
+        return "overdue"
+    if (plain(row.rag) in RAG_RANK
+            and RAG_RANK[str(row.rag)] < RAG_RANK.get(str(plain(row.previous_rag)), 9)):
+        return "at_risk"
+    return None
 
 
 def _dropped(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
@@ -263,6 +274,10 @@ def _at_risk(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _It
     return _Item((RAG_RANK[rag], -(slip or 0), *order), text,
                  {"rag": rag, "previous_rag": was, "schedule_variance": variance,
                   "forecast_slip_days": forecast, "slip_days": slip}, (ref,), str(row.action_id))
+
+
+BUILDERS: dict[str, Callable[[Any, str, ActionRef, tuple[str, str]], _Item]] = {
+    "dropped_action": _dropped, "completed": _completed, "overdue": _overdue, "at_risk": _at_risk}
 
 
 def _moved(moves: pd.DataFrame, named: _Names) -> list[_Item]:
