@@ -381,9 +381,9 @@ def _on_time(reports: list[tuple[str, str, Any, Any]], named: _Names) -> list[_I
     if not reports:
         return []
     if named.scoped or len(reports) == 1:
-        return [_Item((p, d), f"{named.report(d, p)} came in on time ({a_date(s)}).",
-                      {"department": d, "period": p, "state": "on time", "submitted": s,
-                       "file_name": f}, more=d) for d, p, s, f in reports]
+        return [_Item((p, d), f"{named.report(d, p)} came in on time ({a_date(at)}).",
+                      {"department": d, "period": p, "state": "on time", "submitted": at,
+                       "file_name": f}, more=d) for d, p, at, f in reports]
     by_month: dict[str, list[str]] = {}
     for d, p, _s, _f in reports:
         by_month.setdefault(p, []).append(d)
