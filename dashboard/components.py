@@ -62,11 +62,15 @@ def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
     return f
 
 
-def what_changed(d: Data, period: str, department: str | None = None) -> None:
-    """"What changed since <previous period>": the digest of the period (metrics.digest) for a
-    department or the organisation, its first sentences shown and the rest in an expander."""
-    sentences = d(digest.digest, period, department)
-    st.subheader(digest_heading(d(digest.previous, period, department)))
+def what_changed(d: Data, f: metrics.Filters, department: str | None = None) -> None:
+    """"What changed since <previous period>": the digest of the filters' period (metrics.digest)
+    for a department or the organisation, its first sentences shown and the rest in an expander.
+    Objective and status filters do not narrow it (the caption says so when they are set)."""
+    sentences = d(digest.digest, f.period, department)
+    st.subheader(digest_heading(d(digest.previous, f.period, department)))
+    if f.objectives or f.statuses:
+        st.caption("Every objective and status: the objective and status filters do not narrow "
+                   "these changes.")
     if not sentences:
         st.caption("Nothing to report: no change since the previous period.")
         return

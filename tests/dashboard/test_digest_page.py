@@ -71,3 +71,11 @@ def test_overview_has_the_organisations_digest_and_the_rest_in_an_expander(
     (rest,) = [e for e in at.expander if e.label == "The other 15 changes"]
     assert "And 2 more new actions: H-N5, H-N6." in " ".join(
         str(m.value) for m in rest.markdown).replace("\\", "")
+
+
+def test_an_objective_filter_says_it_does_not_narrow_the_changes(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, query={"period": "June 2025", "obj": ["SO1"]})
+    assert not at.exception, [e.value for e in at.exception]
+    assert ("Every objective and status: the objective and status filters do not narrow these "
+            "changes.") in texts(at)
