@@ -22,9 +22,11 @@ from dashboard.data import Data
 from ingest.access import check_export
 from ingest.errors import LekgotlaError
 from ingest.words import plural
-from metrics import kpi_catalogue, views
+from metrics import digest, kpi_catalogue, views
 from metrics.kpi_catalogue import Kpi
 from presentation import charts, labels, theme
+from presentation.digest import SHOWN, digest_markdown
+from presentation.digest import heading as digest_heading
 from presentation.export import export_notes, table_bytes
 from presentation.markup import md
 
@@ -58,6 +60,26 @@ def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
                          icon=":material/upload_file:")
         st.stop()
     return f
+
+
+def what_changed(d: Data, f: metrics.Filters, department: str | None = None) -> None:
+    """"What changed since <previous period>": the digest of the filters' period (metrics.digest)
+    for a department or the organisation, its first sentences shown and the rest in an expander.
+    Objective and status filters do not narrow it (the caption says so when they are set)."""
+    sentences = d(digest.digest, f.period, department)
+    st.subheader(digest_heading(d(digest.previous, f.period, department)))
+    if f.objectives or f.statuses:
+        st.caption("Every objective and status: the objective and status filters do not narrow "
+                   "these changes.")
+    if not sentences:
+        st.caption("Nothing to report: no change since the previous period.")
+        return
+    st.markdown(digest_markdown(sentences[:SHOWN]))
+    rest = sentences[SHOWN:]
+    if rest:
+        with st.expander(f"The other {plural(len(rest), 'change')}"):
+            st.markdown(digest_markdown(rest))
+    st.caption("Each change names the file, sheet and row its actions were read from.")
 
 
 def error(e: LekgotlaError) -> None:

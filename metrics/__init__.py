@@ -29,9 +29,16 @@ Catalogue (metrics.catalogue)
 Views (metrics.views)
 - `export_table(con, f)`: the Explore & export table (presentation.export writes it as CSV or
   XLSX, neutralised: `export_actions`, `write_table`, `table_bytes`).
+Digest (metrics.digest)
+- `digest(con, period, department=None) -> list[Sentence]`: what changed since the previous
+  period, in sentences (kind, text, figures, actions with file, sheet, row); `previous(con,
+  period, department=None)`: the period compared with. docs/digest.md gives the rules.
+Formats (metrics.formats)
+- `pct`, `percent_points`, `days`, `a_date`, `kpi_value`, `period_label`…: values as people read
+  them (presentation.theme gives them under the same names).
 KPI catalogue (metrics.kpi_catalogue)
 - `KPIS`, `kpi(name)`: each KPI's label, help, format and which way is good.
-Command line: `python -m metrics kpis|actions` (metrics.cli); `export|pack` write files
+Command line: `python -m metrics kpis|actions|digest` (metrics.cli); `export|pack` write files
 (presentation.cli, which `python -m metrics` runs).
 
 SQL lives in metrics/sql/*.sql (one query a file, `$named` parameters, loaded by

@@ -1,4 +1,4 @@
-"""`python -m metrics kpis | actions | export | pack` (SPEC §6, §7). Exit 0 ok, 1 database unusable,
+"""`python -m metrics kpis | actions | digest | export | pack` (SPEC §6, §7; the digest: issue 15). Exit 0 ok, 1 database unusable,
 2 bad arguments (unknown department or period: stderr says what exists)."""
 
 # kpis and actions print numbers and live here; export and pack write files, so they are
@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,10 @@ from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
+from metrics.digest import digest
 from metrics.filters import Filters
 from metrics.kpi_catalogue import KPI_BY_NAME
-from metrics.kpis import KPI_NAMES, kpis, plain
+from metrics.kpis import KPI_NAMES, jsonable, kpis
 
 CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "actions", *KPI_NAMES)
 TABLE_COLUMNS: tuple[str, ...] = ("department", "action_id", "status", "percent_complete",
@@ -56,6 +56,11 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
     common(act)
     act.add_argument("--department", help="one department (default: every department)")
     act.add_argument("--json", action="store_true", help="print JSON")
+    dig = commands.add_parser("digest", help="what changed since the previous period, in "
+                              "sentences (one a line; --json: with figures and sources)")
+    common(dig)
+    dig.add_argument("--department", help="one department (default: the whole organisation)")
+    dig.add_argument("--json", action="store_true", help="print JSON: a list of sentences")
     if more is not None:
         more(commands)
     return parser
@@ -68,18 +73,6 @@ def _open(db: str | None) -> Connection:
               file=sys.stderr)
         raise _UsageError
     return connect(settings.database(db))
-
-
-def jsonable(value: Any) -> Any:
-    """A cell as JSON: dates and timestamps as ISO strings, NaN/NA as null."""
-    value = plain(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _action_objects(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -132,7 +125,18 @@ def _actions(con: Connection, args: argparse.Namespace) -> None:
     print(shown.to_string(index=False))
 
 
-COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions}
+def _digest(con: Connection, args: argparse.Namespace) -> None:
+    sentences = digest(con, args.period, args.department)
+    if args.json:
+        print(json.dumps([s.as_json() for s in sentences], indent=2, ensure_ascii=False))
+        return
+    for sentence in sentences:
+        print(sentence.text)
+    if not sentences:
+        print("Nothing changed since the previous period.", file=sys.stderr)
+
+
+COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions, "digest": _digest}
 
 
 def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,

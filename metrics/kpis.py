@@ -7,6 +7,7 @@ A quarter takes, for each scope, the figures of its last month that has data for
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -72,6 +73,18 @@ def plain(value: Any) -> Any:
         return None
     if hasattr(value, "item"):  # numpy scalar
         return plain(value.item())
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """A cell as JSON: dates and timestamps as ISO strings, NaN/NA as null."""
+    value = plain(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 

@@ -32,6 +32,7 @@ from metrics.breakdowns import (
     smart_results,
 )
 from metrics.catalogue import checked_filters
+from metrics.digest import Sentence, digest
 from metrics.filters import Filters, months_of, sort_objectives
 from metrics.kpis import kpi_changes, kpi_trend, months_with_data, periods_with_data, plain
 from metrics.pack_parts import (
@@ -44,7 +45,7 @@ from metrics.pack_parts import (
 )
 from metrics.quality import report_quality
 
-PACK_FORMAT = 1  # bump when the layout changes, so that a changed pack gets a new stamp
+PACK_FORMAT = 2  # bump when the layout changes, so that a changed pack gets a new stamp
 SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
                                   "amber_schedule_variance", "on_time_day", "currency")
 UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
@@ -85,6 +86,9 @@ class ReviewPack:
     late: pd.DataFrame
     submissions: pd.DataFrame
     departments: tuple[DepartmentPart, ...] = field(default=())
+    # "What changed" (metrics.digest): (department, its sentences) for each department asked, or
+    # one ("", sentences) for the organisation or a single department
+    digest: tuple[tuple[str, tuple[Sentence, ...]], ...] = field(default=())
 
     @property
     def not_reported(self) -> pd.DataFrame:
@@ -226,8 +230,17 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         objectives_without_action=objectives_without_action(con, filters),
         actions_without_objective=sorted_actions(actions_without_objective(con, filters)),
         smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
-        submissions=submissions, departments=parts,
+        submissions=submissions, departments=parts, digest=_digest(con, filters),
     ))
+
+
+def _digest(con: Connection, filters: Filters) -> tuple[tuple[str, tuple[Sentence, ...]], ...]:
+    """The digest of the period: the organisation's or the department's, or each department's
+    when several are asked (a digest is of one scope; objectives do not narrow it)."""
+    departments = sorted(set(filters.departments))
+    if len(departments) <= 1:
+        return (("", tuple(digest(con, filters.period, departments[0] if departments else None))),)
+    return tuple((d, tuple(digest(con, filters.period, d))) for d in departments)
 
 
 def _concat(frames: list[pd.DataFrame], by: list[str], ascending: list[bool]) -> pd.DataFrame:

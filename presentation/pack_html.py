@@ -1,5 +1,5 @@
 """The review pack as one self-contained HTML file: cover (period, filters, data freshness, the
-uploads read and the pack's stamp), the scope's KPI tiles and league table, trends, alignment,
+uploads read and the pack's stamp), the scope's KPI tiles and league table, what changed, trends, alignment,
 slippage, one section per department, the departments that did not report, and the sources.
 
 Charts are interactive Plotly with plotly.js inlined once, so the file opens offline in any
@@ -22,6 +22,7 @@ from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
 from presentation import theme
+from presentation.digest import digest_html, heading
 from presentation.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
 from presentation.pack_charts import figure_divs, plotly_js
 from presentation.pack_format import Col
@@ -29,7 +30,7 @@ from presentation.pack_style import stylesheet
 from presentation.theme import DASH, describe_filters, period_label, period_span, scope_label
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("kpis", "At a glance"), ("trends", "Trends"), ("alignment", "Alignment"),
+    ("kpis", "At a glance"), ("what-changed", "What changed"), ("trends", "Trends"), ("alignment", "Alignment"),
     ("slippage", "Slippage"), ("departments", "Departments"),
     ("not-reported", "Did not report"), ("sources", "Sources"))
 MINI_KPIS: tuple[str, ...] = ("completion_rate", "mean_progress", "on_time_rate", "overdue_rate",
@@ -146,6 +147,16 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
                 "Red or Amber; else Green. Ranked by completion, then mean progress.")
         + chart(divs, "department-rag", "Actions by computed RAG, per department")
         + "</section>")
+
+
+def _what_changed(pack: ReviewPack) -> str:
+    groups = "".join(digest_html(sentences, name, level=3) for name, sentences in pack.digest)
+    objectives = (" Objectives do not narrow it: it covers every action of the scope."
+                  if pack.filters.objectives else "")
+    return (f'<section id="what-changed" class="major"><h2>{escape(heading(pack.previous_period))}'
+            '</h2><p class="lead">The changes since the previous period, most important first, '
+            "each with the file, sheet and row of the actions it names (docs/digest.md gives "
+            f"the rules).{objectives}</p>{groups}</section>")
 
 
 def _trends(divs: dict[str, str]) -> str:
@@ -274,7 +285,7 @@ def pack_html(pack: ReviewPack) -> str:
         f"<style>{stylesheet()}</style>"
         f'<script type="application/json" id="lekgotla-stamp">{stamp_json(pack)}</script>'
         f'<script type="text/javascript">{plotly_js()}</script></head>\n<body><main>'
-        + _cover(pack) + _glance(pack, divs) + _trends(divs) + _alignment(pack, divs)
+        + _cover(pack) + _glance(pack, divs) + _what_changed(pack) + _trends(divs) + _alignment(pack, divs)
         + _slippage(pack, divs)
         + '<section id="departments" class="major"><h2>Departments</h2><p class="lead">Each '
           "department's KPIs (its last report in the period) and every action, with the file "

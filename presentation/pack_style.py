@@ -74,6 +74,10 @@ table.data tr { break-inside: avoid; }
 .dept-head { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .dept-head h3 { margin-bottom: 2px; }
 .ok { background: #EAF6EE; border: 1px solid #BFE3CB; border-radius: 6px; padding: 8px 12px; }
+.digest ul { margin: 6px 0 12px; padding-left: 20px; }
+.digest li { margin: 3px 0; }
+.digest .kind { font-weight: 700; color: var(--navy); margin-right: 4px; }
+.digest .source { color: var(--muted); font-size: 12px; margin-left: 4px; }
 footer { margin-top: 48px; border-top: 1px solid var(--line); padding-top: 10px; }
 @page { size: A4 landscape; margin: 11mm 11mm 14mm; }
 @media print {

@@ -1,6 +1,6 @@
 """The review pack as a workbook: a Summary sheet (the scope's KPIs with the change since the
 previous period, the department league table with computed RAG, the departments that did not
-report), one sheet per department (its KPIs and every action with its figures and source) and a
+report), a What changed sheet (the digest, metrics.digest), one sheet per department (its KPIs and every action with its figures and source) and a
 Sources sheet (every upload read). Formatted for reading: frozen headers, column widths, percent,
 currency and date formats, RAG cells in their colours. Text from the reports that a spreadsheet
 would run as a formula is neutralised (SPEC §7); no cell holds a formula. The bytes depend only
@@ -24,6 +24,7 @@ from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
+from presentation.digest import digest_rows, heading
 from presentation.export import neutral_texts
 from presentation.pack_format import Col
 from presentation.theme import (
@@ -91,6 +92,10 @@ LEAGUE_COLUMNS: tuple[Col, ...] = (
     Col("smart_compliance", "SMART", "rate", 9), Col("alignment_rate", "Aligned", "rate", 9),
     Col("red", "Red", "int", 6), Col("amber", "Amber", "int", 7), Col("green", "Green", "int", 7),
     Col("complete", "Complete", "int", 9),
+)
+DIGEST_COLUMNS: tuple[Col, ...] = (
+    Col("department", "Department", width=18), Col("kind", "Kind", width=16),
+    Col("change", "Change", "wrap", 90), Col("source", "Source", "wrap", 44),
 )
 SOURCE_COLUMNS: tuple[Col, ...] = (
     Col("upload_id", "Upload #", "int", 9), Col("department", "Department", "wrap", 28),
@@ -307,6 +312,18 @@ def _department(book: Book, pack: ReviewPack, part: DepartmentPart, name: str) -
     ws.widths[1] = 13
 
 
+def _what_changed(book: Book, pack: ReviewPack, name: str) -> None:
+    ws = book.sheet(name)
+    previous = period_label(pack.previous_period) if pack.previous_period else "no earlier period"
+    _title(ws, heading(pack.previous_period), [
+        f"The changes of {period_label(pack.filters.period)} since {previous}, most important "
+        "first, each with the file, sheet and row of the actions it names (docs/digest.md)."])
+    top = 4
+    write_table(ws, top, DIGEST_COLUMNS, digest_rows(pack.digest), pack.currency)
+    ws.freeze = f"A{top + 1}"
+    _widths(ws, DIGEST_COLUMNS)
+
+
 def _sources(book: Book, pack: ReviewPack, name: str) -> None:
     ws = book.sheet(name)
     _title(ws, "Sources: every report this pack read", [
@@ -334,7 +351,8 @@ def pack_xlsx(pack: ReviewPack) -> bytes:
     """The review pack workbook (see the module docstring) as bytes."""
     book = Book()
     _summary(book, pack)
-    taken = {"summary", "sources"}
+    _what_changed(book, pack, "What changed")
+    taken = {"summary", "what changed", "sources"}
     for part in pack.departments:
         _department(book, pack, part, _sheet_name(part.department, taken))
     _sources(book, pack, "Sources")

@@ -1,4 +1,6 @@
-"""Colours, the Plotly template and number formats: defined once, used by every page.
+"""Colours, the Plotly template and number formats: defined once, used by every page. The
+formats of values themselves live in metrics.formats (metrics writes sentences with them); this
+module gives them under their old names.
 
 RAG colours always mean the computed RAG of SPEC §5.10 and nothing else.
 
@@ -11,15 +13,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ingest.words import MONTHS, period_words
-from metrics.filters import Filters, months_of, sort_objectives
+from metrics.filters import Filters, sort_objectives
+from metrics.formats import DASH as DASH
+from metrics.formats import KPI_FORMATS as KPI_FORMATS
+from metrics.formats import a_date as a_date
+from metrics.formats import a_datetime as a_datetime
+from metrics.formats import days as days
+from metrics.formats import kpi_value as kpi_value
+from metrics.formats import missing as missing
+from metrics.formats import money as money
+from metrics.formats import number as number
+from metrics.formats import pct as pct
+from metrics.formats import percent_points as percent_points
+from metrics.formats import period_label as period_label
+from metrics.formats import period_span as period_span
+from metrics.formats import pp_change as pp_change
+from metrics.formats import ratio as ratio
+from metrics.formats import short_period as short_period
+from metrics.formats import text as text
 
 # Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.
 TEXT = "#1B1F24"
@@ -87,19 +103,6 @@ pio.templates["lekgotla"] = go.layout.Template(
 )
 TEMPLATE = "lekgotla"
 
-DASH = "—"  # a figure whose denominator is empty (SPEC §5)
-
-
-def missing(value: Any) -> bool:
-    """True for None, NaN, NA and NaT."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def luminance(colour: str) -> float:
     """The relative luminance of a `#RRGGBB` colour (WCAG 2.2, definition of terms)."""
     def channel(c: float) -> float:
@@ -126,25 +129,6 @@ def chip(label: str, colour: str) -> str:
             f'{label}</span>')
 
 
-def text(value: Any) -> str:
-    """A text cell as shown in a sentence: the dash when empty."""
-    return DASH if missing(value) or str(value).strip() == "" else str(value)
-
-
-def period_label(period: str | None) -> str:
-    """`2025-06` → `June 2025`; `2025-Q2` → `Q2 2025`; none → `—` (ingest.words.period_words, the
-    same words as ingest's messages)."""
-    return period_words(period) or DASH
-
-
-def period_span(period: str) -> str:
-    """The months a period covers in words: `April – June 2025`, or `June 2025`."""
-    months = months_of(period)
-    if len(months) == 1:
-        return period_label(months[0])
-    return f"{MONTHS[int(months[0][5:7]) - 1]} – {period_label(months[-1])}"
-
-
 def scope_label(filters: Filters) -> str:
     """`All departments`, one department, or several joined."""
     return filters.scope if filters.departments else "All departments"
@@ -160,100 +144,6 @@ def describe_filters(filters: Filters, escape: Callable[[str], str] = str) -> st
     if filters.statuses:
         parts.append("Status " + ", ".join(filters.statuses))
     return " · ".join(parts)
-
-
-def short_period(period: str) -> str:
-    """`2025-06` → `Jun 2025` (axis labels)."""
-    text = str(period)
-    if "Q" in text:
-        return f"{text[5:]} {text[:4]}"
-    return f"{MONTHS[int(text[5:7]) - 1][:3]} {text[:4]}"
-
-
-def pct(value: Any, digits: int = 1) -> str:
-    """A fraction as a percentage: 0.5479 → `54.8%`."""
-    if missing(value):
-        return DASH
-    return f"{float(value) * 100:.{digits}f}%"
-
-
-def percent_points(value: Any, digits: int = 1) -> str:
-    """A value already in percent: 82.1 → `82.1%`."""
-    if missing(value):
-        return DASH
-    return f"{float(value):.{digits}f}%"
-
-
-def pp_change(value: Any) -> str | None:
-    """A change of a fraction, in percentage points: 0.123 → `+12.3 pp`."""
-    if missing(value):
-        return None
-    return f"{float(value) * 100:+.1f} pp"
-
-
-def ratio(value: Any) -> str:
-    """A ratio such as the CPI: `1.03`."""
-    if missing(value):
-        return DASH
-    return f"{float(value):.2f}"
-
-
-def number(value: Any) -> str:
-    """A count or amount with thousands separated by a space: `12 500`."""
-    if missing(value):
-        return DASH
-    v = float(value)
-    return f"{v:,.0f}".replace(",", " ") if v.is_integer() or abs(v) >= 100 else f"{v:,.1f}"
-
-
-def money(value: Any, currency: str, compact: bool = False) -> str:
-    """Money with the currency setting: `R 1 250 000`, or `R 1.25m` when compact."""
-    if missing(value):
-        return DASH
-    v = float(value)
-    if compact:
-        for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-            if abs(v) >= size:
-                return f"{currency} {v / size:.2f}".rstrip("0").rstrip(".") + suffix
-    return f"{currency} {v:,.0f}".replace(",", " ")
-
-
-def days(value: Any) -> str:
-    """A number of days: `40 days`, `1 day`."""
-    if missing(value):
-        return DASH
-    v = float(value)
-    shown = f"{v:.0f}" if abs(v) >= 10 or v.is_integer() else f"{v:.1f}"
-    return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
-
-
-def a_date(value: Any) -> str:
-    """A date as people read it: `30 Jun 2025`."""
-    if missing(value):
-        return DASH
-    if isinstance(value, str):
-        value = pd.Timestamp(value)
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
-    return str(value)
-
-
-def a_datetime(value: Any) -> str:
-    """A moment as people read it: `2 Jul 2025, 14:05`."""
-    if missing(value):
-        return DASH
-    ts = pd.Timestamp(value)
-    return f"{a_date(ts)}, {ts:%H:%M}"
-
-
-# A KPI's value as people read it, by its format in metrics.kpi_catalogue (a count otherwise).
-KPI_FORMATS: dict[str, Callable[[Any], str]] = {
-    "rate": pct, "percent": percent_points, "ratio": ratio, "days": days, "count": number}
-
-
-def kpi_value(kind: str, value: Any) -> str:
-    """A KPI value as shown on a tile (dashboard and review pack): `54.8%`, `1.03`, `40 days`."""
-    return KPI_FORMATS.get(kind, number)(value)
 
 
 def finite(values: Any) -> list[float]:

@@ -101,6 +101,17 @@ def history() -> Iterator[db.Connection]:
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def digest_history() -> Iterator[db.Connection]:
+    """The digest's hand-made history (tests/support/digest_history.py: May and June 2025) in
+    memory, one per module, for the tests that only read it."""
+    from digest_history import build
+
+    connection = build(db.connect(empty_database()))
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium through Playwright (tools.browser.launch: the flags that keep it

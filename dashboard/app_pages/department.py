@@ -52,6 +52,8 @@ if report:
         versions.original_file(user, report, department, month)
     versions.restore_control(d, user, department, month)
 
+components.what_changed(d, scoped, department)
+
 st.subheader("Actions: self-reported status beside computed RAG")
 st.caption("Beside each computed RAG, the department's own reason code and latest comment: why "
            "it is where it is, in its words.")

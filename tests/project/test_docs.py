@@ -21,7 +21,7 @@ from metrics.kpis import KPI_NAMES
 from metrics.quality import QUALITY_COLUMNS
 
 DOCS = ROOT / "docs"
-PAGES = ("report-format", "kpis", "roles", "settings", "deployment", "backups")
+PAGES = ("report-format", "kpis", "roles", "settings", "deployment", "backups", "digest")
 
 
 def doc(name: str) -> str:

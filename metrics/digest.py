@@ -1,0 +1,393 @@
+"""The monthly "what changed" digest (issue 15): the changes of a period since the previous one, as
+short plain-text sentences, each carrying its kind, the figures it states and the actions it
+names with their file, sheet and row. Rule-based: the same data always gives the same words.
+
+`digest(con, period, department=None) -> list[Sentence]`; `previous(con, period, department=None)`
+is the period it compares with ("What changed since May 2025"). docs/digest.md gives each kind's
+rule and the thresholds. The facts come from the per-action figures (figures.sql), the due-date
+moves (view_due_date_moves.sql), report_quality (on time, late, missing) and kpi_changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ingest.db import Connection
+from ingest.words import plural
+from metrics import queries
+from metrics.actions import resolve_month
+from metrics.catalogue import checked_filters
+from metrics.filters import Filters, months_of
+from metrics.formats import a_date, days, kpi_value, period_label
+from metrics.kpi_catalogue import KPI_BY_NAME
+from metrics.kpis import jsonable, kpi_changes, plain, previous_period, query_params
+from metrics.pack_parts import department_months
+from metrics.quality import report_quality
+from metrics.views import upload_history
+
+# Most important first: the report's own problems, then the actions that got worse, the plan's
+# changes, the KPIs, the good news, and the reports that came in on time.
+KINDS: tuple[str, ...] = (
+    "report_missing", "report_rejected", "report_late", "overdue", "at_risk", "due_date_moved",
+    "kpi_move", "completed", "new_action", "dropped_action", "report_on_time")
+CAP = 5  # sentences a kind at the most; one more says "and N more" (N of 2 or more)
+# a KPI move is told when its change is at least this, by the KPI's format in the catalogue
+# (rate and percent: percentage points; days; count; ratio)
+KPI_THRESHOLDS: dict[str, float] = {"rate": 0.05, "percent": 5.0, "days": 5.0, "count": 3.0,
+                                    "ratio": 0.1}
+RAG_RANK = {"Red": 0, "Amber": 1}
+ACTION_WORDS = 60  # characters of an action's description a sentence quotes
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """An action a sentence names, and where it was read: file, sheet and spreadsheet row."""
+
+    department: str
+    action_id: str
+    file_name: str
+    sheet: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the digest: its kind (KINDS), its plain text, the figures it states (JSON
+    values) and the actions it names. A kind's last sentence may be "and N more" (figures
+    `{"more": N}`), naming the actions it leaves out."""
+
+    kind: str
+    text: str
+    figures: dict[str, Any]
+    actions: tuple[ActionRef, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The sentence as JSON: {kind, text, figures, actions: [{department, action_id,
+        file_name, sheet, row}]}."""
+        return {"kind": self.kind, "text": self.text,
+                "figures": {k: jsonable(v) for k, v in self.figures.items()},
+                "actions": [{"department": a.department, "action_id": a.action_id,
+                             "file_name": a.file_name, "sheet": a.sheet, "row": a.row}
+                            for a in self.actions]}
+
+
+def previous(con: Connection, period: str, department: str | None = None) -> str | None:
+    """The period the digest compares with: the latest earlier period with data for the scope
+    (a month, or for a quarter a quarter), None when there is none."""
+    return previous_period(con, Filters(period, (department,) if department else ()))
+
+
+def digest(con: Connection, period: str, department: str | None = None) -> list[Sentence]:
+    """What changed in `period` (a month, or a quarter: its last month with data) since the
+    previous period, for one department or the organisation: sentences in KINDS order, the most
+    important first within a kind (Red before Amber, larger slips first), at most CAP a kind
+    plus one "and N more". Raises QueryError for an unknown department or a bad period."""
+    filters = checked_filters(con, Filters(period, (department,) if department else ()))
+    month = resolve_month(con, filters)
+    params = _params(con, filters, month)
+    pairs = queries.composed(con, "digest_actions", {"figures": "figures"}, params)
+    moves = queries.composed(con, "digest_moves", {
+        "figures": "figures", "pairs": "digest_actions", "moved": "view_due_date_moves"}, params)
+    named = _Names(scoped=department is not None)
+    found: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
+    for kind, items in (*_reports(con, filters, month, named).items(),
+                        *_actions(pairs, named).items(),
+                        ("due_date_moved", _moved(moves, named)),
+                        ("kpi_move", _kpi_moves(con, filters))):
+        found[kind] += items
+    out: list[Sentence] = []
+    for kind in KINDS:
+        out += _capped(kind, found[kind])
+    return out
+
+
+def _params(con: Connection, filters: Filters, month: str) -> dict[str, Any]:
+    """The parameters of digest_actions.sql and digest_moves.sql: the month, and for `figures`
+    the month and each department's previous month with data (before the period's first)."""
+    since = months_of(filters.period)[0]
+    before = [max(m for m in months if m < since)
+              for months in department_months(con, filters.departments).values()
+              if any(m < since for m in months)]
+    return {**query_params(con, filters), "months": sorted({month, *before}),
+            "with_moves": False, "action_ids": [], "month": month, "since": since}
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A sentence before the cap: its sort key, text, figures and the actions it names."""
+
+    key: tuple[Any, ...]
+    text: str
+    figures: dict[str, Any]
+    actions: tuple[ActionRef, ...] = ()
+    more: str = ""  # how the "and N more" sentence names it (an action's ID)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """How sentences name things: a department's digest leaves its name out."""
+
+    scoped: bool
+
+    def action(self, row: Any) -> str:
+        words = " ".join(str(row.action or "").split())
+        if len(words) > ACTION_WORDS:
+            words = words[:ACTION_WORDS - 1].rstrip() + "…"
+        where = "" if self.scoped else f" ({row.department})"
+        return f"{row.action_id} “{words}”{where}"
+
+    def report(self, department: str, month: str) -> str:
+        the = f"The {period_label(month)} report"
+        return the if self.scoped else f"{department}: the {period_label(month)} report"
+
+
+def _ref(row: Any) -> ActionRef:
+    return ActionRef(department=str(row.department), action_id=str(row.action_id),
+                     file_name=str(plain(row.file_name) or ""), sheet=str(plain(row.sheet) or ""),
+                     row=int(plain(row.source_row) or 0))
+
+
+def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
+    """The kind's sentences, most important first, CAP at the most and one "and N more"."""
+    items = sorted(items, key=lambda i: i.key)
+    cap = CAP if len(items) > CAP + 1 else CAP + 1  # "and 1 more" would say no less than it
+    shown = [Sentence(kind, i.text, i.figures, i.actions) for i in items[:cap]]
+    rest = items[cap:]
+    if rest:
+        names = [i.more for i in rest if i.more]
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10
+                                          else "")
+        noun, befell = MORE[kind]
+        words = " ".join(w for w in (plural(len(rest), noun), befell) if w)
+        shown.append(Sentence(
+            kind, f"And {words.replace(' ', ' more ', 1)}" + (f": {listed}." if listed else "."),
+            {"more": len(rest)}, tuple(a for i in rest for a in i.actions)))
+    return shown
+
+
+# how the "and N more" sentence names a kind: the noun (plural with an s) and what befell them
+MORE: dict[str, tuple[str, str]] = {
+    "report_missing": ("report", "missing"), "report_rejected": ("report", "with rejected versions"),
+    "report_late": ("report", "late"), "overdue": ("action", "newly overdue"),
+    "at_risk": ("action", "newly at risk"), "due_date_moved": ("due date", "moved"),
+    "kpi_move": ("KPI", "moved beyond the threshold"), "completed": ("action", "completed"),
+    "new_action": ("new action", ""), "dropped_action": ("action", "no longer in the plan"),
+    "report_on_time": ("report", "on time")}
+
+
+# --- the actions ---------------------------------------------------------------------------------
+
+def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
+    """completed, overdue, at_risk, new_action and dropped_action, from digest_actions.sql."""
+    out: dict[str, list[_Item]] = {k: [] for k in ("completed", "overdue", "at_risk",
+                                                   "new_action", "dropped_action")}
+    for row in pairs.itertuples(index=False):
+        kind = _action_kind(row)
+        if kind is None:  # most actions: nothing to say
+            continue
+        ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
+        if kind == "new_action":
+            due = plain(row.due_date)
+            out[kind].append(_Item(
+                order, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
+                {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
+                (ref,), str(row.action_id)))
+        else:
+            out[kind].append(BUILDERS[kind](row, name, ref, order))
+    return out
+
+
+def _action_kind(row: Any) -> str | None:
+    """The kind of sentence an action's change gives (the first rule that holds), or None."""
+    was = plain(row.previous_status)
+    if row.dropped or (row.status == "Cancelled" and was not in (None, "Cancelled")):
+        return "dropped_action"
+    if row.is_new:
+        return "new_action"
+    if row.status == "Completed" and was != "Completed":
+        return "completed"
+    if bool(row.overdue) and not bool(row.previous_overdue):
+        return "overdue"
+    if (plain(row.rag) in RAG_RANK
+            and RAG_RANK[str(row.rag)] < RAG_RANK.get(str(plain(row.previous_rag)), 9)):
+        return "at_risk"
+    return None
+
+
+def _dropped(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+    if row.dropped:
+        text = (f"{name} is no longer in the plan: it was last reported in "
+                f"{period_label(plain(row.previous_month))}.")
+    else:
+        text = f"{name} was cancelled."
+    return _Item(order, text, {"status": "Cancelled" if not row.dropped else None,
+                               "previous_status": plain(row.previous_status),
+                               "last_reported": plain(row.previous_month) if row.dropped else None},
+                 (ref,), str(row.action_id))
+
+
+def _completed(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+    done, due = plain(row.completion_date), plain(row.due_date)
+    late = (pd.Timestamp(done) - pd.Timestamp(due)).days if done and due else None
+    text = f"{name} was completed" + (f" on {a_date(done)}" if done else "")
+    if late is not None and late > 0:
+        text += f", {days(late)} after its due date"
+    elif late is not None:
+        text += ", on time"
+    return _Item(order, text + ".", {"completion_date": done, "due_date": due,
+                                     "days_late": late if late and late > 0 else 0
+                                     if late is not None else None},
+                 (ref,), str(row.action_id))
+
+
+def _overdue(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+    due, end = plain(row.due_date), plain(row.period_end)
+    late = (pd.Timestamp(end) - pd.Timestamp(due)).days
+    reason = plain(row.reason_code)
+    text = (f"{name} is now overdue: due {a_date(due)}, {days(late)} past it at the end of "
+            f"{period_label(str(pd.Timestamp(end).date())[:7])}"
+            + (f" (reason code: {reason})." if reason else "; no reason code given."))
+    return _Item((RAG_RANK.get(str(row.rag), 9), -late, *order), text,
+                 {"due_date": due, "days_overdue": late, "rag": plain(row.rag),
+                  "reason_code": reason}, (ref,), str(row.action_id))
+
+
+def _at_risk(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+    rag, was = str(row.rag), plain(row.previous_rag)
+    why = []
+    variance, forecast = plain(row.schedule_variance), plain(row.forecast_slip_days)
+    if variance is not None and variance < 0:
+        why.append(f"{-variance:.1f} pp behind its planned progress")
+    if forecast is not None and forecast > 0:
+        why.append(f"forecast to finish {days(forecast)} late")
+    slip = plain(row.slip_days)
+    if slip is not None and slip > 0:
+        why.append(f"{days(slip)} past its first due date")
+    if not why and plain(row.status) in ("At risk", "Delayed"):
+        why.append(f"reported {row.status}")
+    text = f"{name} is now {rag} (was {was or 'not rated'})" + (f": {', '.join(why)}."
+                                                                 if why else ".")
+    return _Item((RAG_RANK[rag], -(slip or 0), *order), text,
+                 {"rag": rag, "previous_rag": was, "schedule_variance": variance,
+                  "forecast_slip_days": forecast, "slip_days": slip}, (ref,), str(row.action_id))
+
+
+BUILDERS: dict[str, Callable[[Any, str, ActionRef, tuple[str, str]], _Item]] = {
+    "dropped_action": _dropped, "completed": _completed, "overdue": _overdue, "at_risk": _at_risk}
+
+
+def _moved(moves: pd.DataFrame, named: _Names) -> list[_Item]:
+    """due_date_moved: each move since the previous report, larger moves first."""
+    out = []
+    for row in moves.itertuples(index=False):
+        moved = int(row.days_moved)
+        reason = plain(row.reason_code)
+        way = f"+{days(moved)}" if moved > 0 else f"brought forward {days(-moved)}"
+        text = (f"{named.action(row)}: due date moved from {a_date(row.from_due_date)} to "
+                f"{a_date(row.to_due_date)} ({way}), "
+                + (f"reason code: {reason}." if reason else "no reason code given."))
+        out.append(_Item((-moved, RAG_RANK.get(str(plain(row.rag)), 9), str(row.department),
+                          str(row.action_id), str(row.period)), text,
+                         {"days_moved": moved, "from_due_date": plain(row.from_due_date),
+                          "to_due_date": plain(row.to_due_date), "reason_code": reason,
+                          "rag": plain(row.rag)}, (_ref(row),), str(row.action_id)))
+    return out
+
+
+# --- KPIs and reports ------------------------------------------------------------------------------
+
+def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
+    """kpi_move: each KPI whose change since the previous period reaches its threshold."""
+    out = []
+    for row in kpi_changes(con, filters).itertuples(index=False):
+        entry = KPI_BY_NAME.get(str(row.kpi))
+        change = plain(row.change)
+        if entry is None or change is None or abs(change) < KPI_THRESHOLDS[entry.format] - 1e-9:
+            continue
+        shown = _change(entry.format, change)
+        verb = "rose" if change > 0 else "fell"
+        better = {"up": change > 0, "down": change < 0}.get(entry.direction)
+        text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value)} to "
+                f"{kpi_value(entry.format, row.value)} ({shown}).")
+        out.append(_Item((-abs(change) / KPI_THRESHOLDS[entry.format], entry.name), text, {
+            "kpi": entry.name, "value": plain(row.value), "previous_value": plain(row.previous_value),
+            "change": change, "change_text": shown, "previous_period": plain(row.previous_period),
+            "better": better}, more=entry.label))
+    return out
+
+
+def _change(kind: str, change: float) -> str:
+    """A KPI's change as a sentence states it: `+12.0 pp`, `+5 days`, `-3`, `+0.12`."""
+    if kind == "rate":
+        return f"{change * 100:+.1f} pp"
+    if kind == "percent":
+        return f"{change:+.1f} pp"
+    if kind == "days":
+        return ("+" if change > 0 else "-") + days(abs(change))
+    if kind == "ratio":
+        return f"{change:+.2f}"
+    return f"{change:+.0f}"
+
+
+def _reports(con: Connection, filters: Filters, month: str, named: _Names
+             ) -> dict[str, list[_Item]]:
+    """report_missing, report_rejected, report_late and report_on_time: each report of the
+    period's months up to `month` (report_quality), with the versions rejected (uploads)."""
+    months = [m for m in months_of(filters.period) if m <= month]
+    quality = report_quality(con, Filters(months[-1], filters.departments,
+                                          period_from=months[0] if len(months) > 1 else None))
+    files = upload_history(con, filters, whole_history=False)
+    rejected = files[files["status"] == "rejected"].groupby(["department", "period"]).size()
+    out: dict[str, list[_Item]] = {k: [] for k in ("report_missing", "report_rejected",
+                                                   "report_late", "report_on_time")}
+    on_time: list[tuple[str, str, Any, Any]] = []
+    for row in quality.itertuples(index=False):
+        department, period, state = str(row.department), str(row.period), str(row.state)
+        the, order = named.report(department, period), (period, department)
+        versions = int(rejected.get((department, period), 0))
+        common = {"department": department, "period": period, "deadline": plain(row.deadline)}
+        if state in ("missing", "rejected"):
+            out["report_missing"].append(_Item(order, (
+                f"{the} has not come in (it was due by {a_date(row.deadline)})"
+                + (f"; {versions} version{'s' if versions != 1 else ''} rejected." if versions
+                   else ".")), {**common, "state": state, "rejected_versions": versions},
+                more=department))
+            continue
+        submitted = plain(row.first_submitted_at)
+        if versions:
+            out["report_rejected"].append(_Item(order, (
+                f"{the} had {versions} version{'s' if versions != 1 else ''} rejected before one "
+                "was accepted."), {**common, "rejected_versions": versions}, more=department))
+        if state == "late":
+            late = (pd.Timestamp(submitted).normalize() - pd.Timestamp(row.deadline)).days
+            out["report_late"].append(_Item((-late, *order), (
+                f"{the} came in {days(late)} late ({a_date(submitted)}; due by "
+                f"{a_date(row.deadline)})."), {**common, "state": state, "days_late": late,
+                                               "submitted": submitted,
+                                               "file_name": plain(row.file_name)},
+                more=department))
+        else:
+            on_time.append((department, period, submitted, plain(row.file_name)))
+    out["report_on_time"] = _on_time(on_time, named)
+    return out
+
+
+def _on_time(reports: list[tuple[str, str, Any, Any]], named: _Names) -> list[_Item]:
+    """One sentence for the reports that came in on time (a department's: with its date)."""
+    if not reports:
+        return []
+    if named.scoped or len(reports) == 1:
+        return [_Item((p, d), f"{named.report(d, p)} came in on time ({a_date(at)}).",
+                      {"department": d, "period": p, "state": "on time", "submitted": at,
+                       "file_name": f}, more=d) for d, p, at, f in reports]
+    by_month: dict[str, list[str]] = {}
+    for d, p, _s, _f in reports:
+        by_month.setdefault(p, []).append(d)
+    return [_Item((p,), f"{len(ds)} reports for {period_label(p)} came in on time: "
+                        f"{', '.join(ds)}.", {"period": p, "state": "on time", "reports": len(ds),
+                                               "departments": ds})
+            for p, ds in by_month.items()]

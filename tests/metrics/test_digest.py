@@ -1,0 +1,165 @@
+"""The monthly digest (metrics.digest, issue 15) on the hand-made history of
+tests/support/digest_history.py: every figure below is worked out by hand in that module's
+docstring (June 2025 against May 2025)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from digest_history import HOSTILE, build
+
+from ingest import db
+from ingest.errors import QueryError
+from metrics.digest import CAP, KINDS, ActionRef, Sentence, digest, previous
+from presentation.cli import main
+
+
+@pytest.fixture(scope="module")
+def con(digest_history: db.Connection) -> db.Connection:
+    return digest_history
+
+
+@pytest.fixture(scope="module")
+def organisation(con: db.Connection) -> list[Sentence]:
+    return digest(con, "2025-06")
+
+
+def of(sentences: list[Sentence], kind: str) -> list[Sentence]:
+    return [s for s in sentences if s.kind == kind]
+
+
+def test_previous_is_the_month_before_with_data(con: db.Connection) -> None:
+    assert previous(con, "2025-06") == "2025-05"
+    assert previous(con, "2025-06", "Works") == "2025-05"
+    assert previous(con, "2025-05") is None
+
+
+def test_a_slip_of_21_days_with_its_reason_code(organisation: list[Sentence]) -> None:
+    moved = {s.actions[0].action_id: s for s in of(organisation, "due_date_moved")}
+    f2 = moved["F2"]  # 10 Jun -> 1 Jul 2025: 20 days left in June + 1 = 21
+    assert f2.figures["days_moved"] == 21
+    assert f2.figures["reason_code"] == "Supplier delay"
+    assert f2.text == ("F2 “Upgrade the general ledger” (Finance): due date moved from "
+                       "10 Jun 2025 to 1 Jul 2025 (+21 days), reason code: Supplier delay.")
+    assert f2.actions == (ActionRef("Finance", "F2", "Finance_2025-06.xlsx", "Status report", 6),)
+    # larger moves first: H2's +46 days (15 Jun -> 31 Jul: 15 + 31) before F2's 21
+    assert [s.figures["days_moved"] for s in of(organisation, "due_date_moved")] == [46, 21]
+
+
+def test_a_completion(organisation: list[Sentence]) -> None:
+    (done,) = of(organisation, "completed")
+    assert done.text == ("F1 “Roll out the new procurement system” (Finance) was completed on "
+                         "20 Jun 2025, on time.")
+    assert done.figures["days_late"] == 0  # completed 20 Jun, due 30 Jun
+    assert done.actions[0].row == 5
+
+
+def test_the_reports_missing_late_rejected_and_on_time(organisation: list[Sentence]) -> None:
+    (missing,) = of(organisation, "report_missing")
+    assert missing.text == ("Works: the June 2025 report has not come in (it was due by "
+                            "7 Jul 2025).")  # day 7 of the following month
+    (late,) = of(organisation, "report_late")
+    assert late.figures["days_late"] == 5  # submitted 12 Jul, deadline 7 Jul
+    assert late.text == ("Health: the June 2025 report came in 5 days late (12 Jul 2025; due by "
+                         "7 Jul 2025).")
+    (rejected,) = of(organisation, "report_rejected")
+    assert rejected.figures["rejected_versions"] == 1  # upload 4, before upload 5 was accepted
+    assert rejected.text == ("Finance: the June 2025 report had 1 version rejected before one "
+                             "was accepted.")
+    (on_time,) = of(organisation, "report_on_time")
+    assert on_time.text == "Finance: the June 2025 report came in on time (3 Jul 2025)."
+
+
+def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
+    budget = next(s for s in of(organisation, "kpi_move")
+                  if s.figures.get("kpi") == "budget_utilisation")
+    # F1 alone has a budget: 69 000 / 100 000 in May, 81 000 / 100 000 in June
+    assert budget.text == "Budget utilisation rose from 69.0% to 81.0% (+12.0 pp)."
+    assert budget.figures["previous_value"] == pytest.approx(0.69)
+    assert budget.figures["value"] == pytest.approx(0.81)
+    assert budget.figures["change_text"] == "+12.0 pp"
+
+
+def test_newly_overdue_and_at_risk_red_before_amber(organisation: list[Sentence]) -> None:
+    (overdue,) = of(organisation, "overdue")
+    assert overdue.figures["days_overdue"] == 10  # due 20 Jun, month ends 30 Jun
+    assert overdue.figures["reason_code"] == "Staff shortage"
+    at_risk = of(organisation, "at_risk")
+    # H2 Red (slip 30 Jun - 20 May = 41 > 30) before H1 Amber (At risk), though H1 sorts first
+    assert [(s.actions[0].action_id, s.figures["rag"]) for s in at_risk] == [
+        ("H2", "Red"), ("H1", "Amber")]
+    assert at_risk[0].figures["slip_days"] == 41
+
+
+def test_new_and_dropped_actions_and_the_cap(organisation: list[Sentence]) -> None:
+    new = of(organisation, "new_action")
+    # F4 and H-N1..H-N6: 7 new actions, CAP (5) shown and one sentence for the other 2
+    assert CAP == 5 and len(new) == 6
+    assert [s.actions[0].action_id for s in new[:5]] == ["F4", "H-N1", "H-N2", "H-N3", "H-N4"]
+    assert new[5].text == "And 2 more new actions: H-N5, H-N6."
+    assert new[5].figures == {"more": 2}
+    assert [a.action_id for a in new[5].actions] == ["H-N5", "H-N6"]
+    (dropped,) = of(organisation, "dropped_action")
+    assert dropped.text == "F5 “Digitise invoices” (Finance) was cancelled."
+
+
+def test_kinds_come_in_order_and_the_department_has_only_its_own(
+        con: db.Connection, organisation: list[Sentence]) -> None:
+    order = [KINDS.index(s.kind) for s in organisation]
+    assert order == sorted(order)
+    finance = digest(con, "2025-06", "Finance")
+    assert {a.department for s in finance for a in s.actions} == {"Finance"}
+    assert "(Finance)" not in " ".join(s.text for s in finance)  # its own name left out
+    assert finance[0].text == "The June 2025 report had 1 version rejected before one was accepted."
+    assert not of(digest(con, "2025-06", "Works"), "completed")  # no report, nothing compared
+
+
+def test_the_same_data_gives_the_same_words(con: db.Connection,
+                                            organisation: list[Sentence]) -> None:
+    assert digest(con, "2025-06") == organisation
+    with pytest.raises(QueryError):
+        digest(con, "2025-06", "Nowhere")
+
+
+def test_report_text_is_kept_as_written(organisation: list[Sentence]) -> None:
+    (overdue,) = of(organisation, "overdue")
+    assert HOSTILE[:40] in overdue.text  # plain text: escaping is each rendering's job
+
+
+@pytest.fixture(scope="module")
+def db_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("digest") / "digest.duckdb"
+    build(db.connect(path)).close()
+    return str(path)
+
+
+def test_cli_json_is_a_list_of_sentences(db_file: str, capsys: pytest.CaptureFixture[str],
+                                         organisation: list[Sentence]) -> None:
+    assert main(["digest", "--db", db_file, "--period", "2025-06", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == [s.as_json() for s in organisation]
+    moved = next(s for s in got if s["kind"] == "due_date_moved" and s["figures"]["days_moved"] == 21)
+    assert set(moved) == {"kind", "text", "figures", "actions"}
+    assert moved["figures"]["from_due_date"] == "2025-06-10"
+    assert moved["actions"] == [{"department": "Finance", "action_id": "F2",
+                                 "file_name": "Finance_2025-06.xlsx", "sheet": "Status report",
+                                 "row": 6}]
+
+
+def test_cli_text_is_one_sentence_a_line(db_file: str, capsys: pytest.CaptureFixture[str],
+                                         con: db.Connection) -> None:
+    assert main(["digest", "--db", db_file, "--period", "2025-06", "--department", "Finance"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [s.text for s in digest(con, "2025-06", "Finance")]
+    assert main(["digest", "--db", db_file, "--period", "2025-06", "--department", "Nope"]) == 2
+
+
+def test_lekgotla_runs_digest(db_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import lekgotla_cli
+
+    assert "digest" in lekgotla_cli.commands()
+    assert lekgotla_cli.main(["digest", "--db", db_file, "--period", "2025-06", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["kind"] == "report_missing"
+    assert Path(db_file).exists()
