@@ -105,6 +105,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("digest_day", 10, int,
             "Day of the month on which last month's digest goes out (and, after a quarter ends, "
             "the quarter's review pack to leadership).", True),
+    Setting("notify_every_hours", 0, int,
+            "Hours between the notify runs the dashboard makes by itself while it runs; 0: none "
+            "(cron or the systemd timer runs python -m metrics notify). Set it for a DuckDB file, "
+            "which the command cannot open while the dashboard holds it."),
     Setting("pack_attach_xlsx", False, bool,
             "Attach the review pack's XLSX workbook to the quarterly email too (the HTML always, "
             "the PDF where Chromium is installed)."),
@@ -141,7 +145,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         if unknown:
             raise SettingsError(f"Setting 'notify_kinds' may list {', '.join(NOTIFY_KINDS)}; "
                                 f"not {', '.join(unknown)}.")
-    least = {"backup_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
+    least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
              "snapshot_keep_days": 1}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
