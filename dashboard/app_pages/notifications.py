@@ -64,9 +64,11 @@ with schedule_tab:
         due_rows = pd.DataFrame(due_now)
         due_rows = due_rows.assign(kind=due_rows["kind"].map(_kind),
                                    period=due_rows["period"].map(theme.period_label))
-        st.dataframe(due_rows, hide_index=True, key="notify-due",
-                     column_config={"kind": "Notification", "recipient": "To",
-                                    "period": "Period", "about": "About"})
+        due_columns = {"kind": "Notification", "recipient": "To", "period": "Period",
+                       "about": "About"}
+        st.dataframe(due_rows, hide_index=True, key="notify-due", column_config=due_columns)
+        components.downloads(due_rows, "lekgotla-notifications-due", "notify-due",
+                             sheet="Due", headers=due_columns)
 
 with people_tab:
     people = pd.DataFrame(preview.recipients(d.con), columns=[
@@ -81,10 +83,13 @@ with people_tab:
                           "register's Departments sheet.")
     else:
         shown = people.assign(role=people["role"].map(lambda r: auth.ROLE_LABELS.get(r, r)))
-        st.dataframe(shown, hide_index=True, key="notify-people", column_config={
+        people_columns = {
             "email": "Email", "name": "Name", "role": "Role", "departments": "Departments",
             "gets": st.column_config.TextColumn("Gets", width="large"),
-            "opted_out": st.column_config.CheckboxColumn("Opted out")})
+            "opted_out": st.column_config.CheckboxColumn("Opted out")}
+        st.dataframe(shown, hide_index=True, key="notify-people", column_config=people_columns)
+        components.downloads(shown, "lekgotla-notification-recipients", "notify-people",
+                             sheet="Recipients", headers=people_columns)
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         who = left.selectbox("Stop or resume notifications to", people["email"].tolist(),
                              key="notify-optout-person", format_func=lambda e: names.get(e, e))
@@ -164,10 +169,15 @@ with outbox_tab:
         components.empty("No message sent yet" + (" with these filters." if states or kinds else
                          ": `python -m metrics notify` sends what is due."))
     else:
-        st.dataframe(rows.drop(columns=["upload_id"]), hide_index=True, key="notify-outbox", column_config={
+        outbox = rows.drop(columns=["upload_id"])
+        outbox_columns = {
             "claimed_at": st.column_config.DatetimeColumn("Sent or tried", format="D MMM YYYY, HH:mm"),
             "sent_at": st.column_config.DatetimeColumn("Delivered", format="D MMM YYYY, HH:mm"),
             "recipient": "To", "kind": "Notification", "period": "Period", "department": "About",
             "subject": st.column_config.TextColumn("Subject", width="large"), "state": "State",
             "attempts": st.column_config.NumberColumn("Attempts", format="%d"),
-            "last_error": "Last error", "delivered_to": "Delivered to"})
+            "last_error": "Last error", "delivered_to": "Delivered to"}
+        st.dataframe(outbox, hide_index=True, key="notify-outbox", column_config=outbox_columns)
+        components.downloads(outbox, "lekgotla-outbox", "notify-outbox", sheet="Outbox",
+                             headers=outbox_columns, applied_filters={
+                                 "states": list(states), "kinds": list(kinds)})
