@@ -4,7 +4,6 @@ monthly digest and the quarterly review pack."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -18,12 +17,15 @@ from ingest import db
 from ingest.access import SYSTEM
 from ingest.annotate import problems_workbook
 from ingest.dates import Period
+from ingest.errors import QueryError
 from ingest.template import build_template
 from ingest.words import period_words, plural
+from metrics.digest import Sentence, digest
 from metrics.filters import Filters
 from metrics.kpi_catalogue import kpi
 from metrics.pack import build_pack
 from presentation import theme
+from presentation.digest import KIND_LABELS, source_note
 from presentation.pack_html import pack_html
 from presentation.pack_pdf import PdfUnavailable, html_to_pdf
 from presentation.pack_xlsx import pack_xlsx
@@ -101,27 +103,13 @@ def _rejected(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str
     return subject, body, [(problems_workbook(problems, note), XLSX, f"{stem}-problems.xlsx")]
 
 
-def digest_sentences(con: db.Connection, period: str, department: str | None) -> list[Any] | None:
-    """The digest's sentences (metrics.digest, issue 15 item 1); None while it is not there."""
-    try:
-        module = importlib.import_module("metrics.digest")
-    except ModuleNotFoundError:
-        return None
-    return list(module.digest(con, period, department))
-
-
-def _field(item: Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-
-
-def sentence_lines(sentences: list[Any]) -> list[str]:
-    """Each sentence as a line: its text, then the source of the actions it names."""
+def sentence_lines(sentences: list[Sentence]) -> list[str]:
+    """Each sentence as a line: its kind, its text, where its actions were read (as the dashboard
+    and the review pack say it: presentation.digest)."""
     lines = []
     for s in sentences:
-        sources = [f"{_field(a, 'action_id')} ({_field(a, 'file_name')}, sheet "
-                   f"{_field(a, 'sheet')}, row {_field(a, 'row')})"
-                   for a in (_field(s, "actions") or ()) if _field(a, "row") is not None]
-        lines.append(str(_field(s, "text")) + (f" [{'; '.join(sources)}]" if sources else ""))
+        note = source_note(s)
+        lines.append(f"{KIND_LABELS.get(s.kind, s.kind)}: {s.text}" + (f" ({note})" if note else ""))
     return lines
 
 
@@ -132,12 +120,14 @@ def _digest(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str, 
     body = Body().para(f"Hello {due.recipient.greeting},").para(
         f"What changed in {month} since the month before, as the reports tell it.")
     for scope in scopes:
-        sentences = digest_sentences(con, due.period, scope)
         body.heading(scope or "The organisation")
-        if sentences is None:
-            body.para("The digest is not available in this version of Lekgotla.")
-        else:
-            body.items(sentence_lines(sentences), "Nothing changed.")
+        try:
+            sentences = digest(con, due.period, scope)
+        except QueryError:  # the department has no report of the period, nor before it
+            body.para(f"No report of {month} to compare.")
+            continue
+        body.items(sentence_lines(sentences),
+                   "Nothing to report: no change since the previous period.")
     body.link("Open the dashboard", link(con, "department" if due.departments else ""))
     return subject, body, []
 

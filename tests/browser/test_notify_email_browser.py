@@ -1,14 +1,12 @@
 """A digest email's HTML part as a mail program shows it, in headless Chromium: the sentences,
-their sources, the link, and hostile report text shown as text. The digest's sentences come from
-metrics.digest (issue 15 item 1); here a stand-in gives them, so the email is what is tested."""
+their kinds and sources, the link, and hostile report text shown as text. The sentences are
+given here (metrics.digest's own are tested in tests/metrics/test_digest.py), so the email is
+what is tested."""
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
-import types
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,41 +14,35 @@ from typing import Any
 import pytest
 from backends import empty_database
 
-from followup.messages import compose
+from followup import messages
 from followup.recipients import Person
 from followup.schedule import Due
 from ingest import db
+from metrics.digest import ActionRef, Sentence
 
 HOSTILE = 'Works & <b>Roads</b> <script>alert("x")</script>'
 # where the screenshot goes (to look at it: LEKGOTLA_SHOTS=folder)
 SHOTS = Path(os.environ.get("LEKGOTLA_SHOTS", tempfile.gettempdir()))
 
 
-@dataclass
-class Sentence:
-    kind: str
-    text: str
-    figures: dict[str, Any] = field(default_factory=dict)
-    actions: list[dict[str, Any]] = field(default_factory=list)
-
-
 def fake_digest(con: db.Connection, period: str, department: str | None = None) -> list[Sentence]:
-    where = {"department": department, "file_name": "finance-june.xlsx", "sheet": "Actions"}
-    return [Sentence("slip", "FIN-03 Procurement system: due date moved by 21 days, from 9 Jun 2025 "
-                             "to 30 Jun 2025 (reason: Supplier delay).", {"days": 21},
-                     [{**where, "action_id": "FIN-03", "row": 9}]),
+    def ref(action_id: str, row: int) -> ActionRef:
+        return ActionRef(str(department), action_id, "finance-june.xlsx", "Actions", row)
+    return [Sentence("report_missing", f"The report of {HOSTILE} is missing.", {}, ()),
+            Sentence("due_date_moved", "FIN-03 Procurement system: due date moved by 21 days, "
+                     "from 9 Jun 2025 to 30 Jun 2025 (reason: Supplier delay).", {"days": 21},
+                     (ref("FIN-03", 9),)),
             Sentence("completed", "1 action completed: FIN-01 Budget policy.", {"count": 1},
-                     [{**where, "action_id": "FIN-01", "row": 7}]),
-            Sentence("report", f"The report of {HOSTILE} is missing.", {}, [])]
+                     (ref("FIN-01", 7),))]
 
 
 def test_a_digest_email_in_chromium(browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "metrics.digest", types.SimpleNamespace(digest=fake_digest))
+    monkeypatch.setattr(messages, "digest", fake_digest)
     con = db.connect(empty_database())
     try:
         person = Person("head@example.org", "Nomvula Dlamini", "department_head",
                         frozenset({"Finance"}))
-        msg = compose(con, Due("digest", person, "2025-06", ("Finance",)), datetime(2025, 7, 10, 8))
+        msg = messages.compose(con, Due("digest", person, "2025-06", ("Finance",)), datetime(2025, 7, 10, 8))
     finally:
         con.close()
     html_part = msg.get_body(("html",))
@@ -64,9 +56,11 @@ def test_a_digest_email_in_chromium(browser: Any, tmp_path: Path, monkeypatch: p
         page.goto(page_file.as_uri())
         body = page.inner_text("body")
         assert "What changed in June 2025: Finance" in body
-        assert ("due date moved by 21 days, from 9 Jun 2025 to 30 Jun 2025 (reason: Supplier "
-                "delay). [FIN-03 (finance-june.xlsx, sheet Actions, row 9)]") in body
-        assert f"The report of {HOSTILE} is missing." in body  # shown as text, run as nothing
+        assert ("Due date moved: FIN-03 Procurement system: due date moved by 21 days, from 9 Jun "
+                "2025 to 30 Jun 2025 (reason: Supplier delay). (from finance-june.xlsx, Actions "
+                "row 9)") in body
+        # shown as text, run as nothing
+        assert f"Report missing: The report of {HOSTILE} is missing." in body
         assert page.locator("script").count() == 0 and page.locator("b").count() == 0
         assert page.get_by_role("link", name="Open the dashboard").get_attribute("href") == (
             "http://localhost:8501/department")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from backends import LAKE, empty_database
-from conftest import Inbox, parts, with_users
+from mail import Inbox, parts, with_users
 from testdata import ROOT
 
 from followup.cli import main

@@ -9,11 +9,14 @@ from datetime import datetime
 from email.message import EmailMessage
 
 import pytest
-from conftest import Inbox, client_context, free_port, parts, server_context
+from backends import empty_database
+from mail import Inbox, client_context, free_port, parts, server_context
 from openpyxl import load_workbook
 
 from followup.delivery import Smtp, deliver, history, notify
 from ingest import db
+from ingest.access import CLI
+from ingest.users import save_user
 
 APRIL_5 = datetime(2025, 4, 5, 12, 0)
 
@@ -145,3 +148,41 @@ def test_tls(security: str, history_con: db.Connection, certificate: tuple) -> N
     assert (len(run.sent), run.failed) == (3, [])
     assert {str(r.message["X-Lekgotla-Kind"]) for r in inbox.received} == {
         "reminder", "overdue", "rejected"}
+
+
+def test_the_digest_emails_state_the_hand_worked_changes(smtp: tuple[int, Inbox]) -> None:
+    """tests/support/digest_history.py, June 2025 against May, as the digest day (10 July) sends
+    it: each head their department's, leadership the organisation's."""
+    from digest_history import HOSTILE, build
+
+    port, inbox = smtp
+    con = db.connect(empty_database())
+    try:
+        build(con)
+        save_user(con, CLI, "fin@example.org", "department_head", "Fatima", ("Finance",))
+        save_user(con, CLI, "boss@example.org", "leadership", "Busi")
+        db.save_setting(con, "notify_kinds", "digest")
+        first = len(inbox.received)
+        run = notify(con, datetime(2025, 7, 10, 9), via=plain(port), backoff_s=0)
+    finally:
+        con.close()
+    assert (len(run.sent), run.failed) == (2, [])
+    got = {r.rcpt_tos[0]: r.message for r in inbox.received[first:]}
+    finance = got["fin@example.org"]
+    assert finance["Subject"] == "What changed in June 2025: Finance"
+    text, html, files = parts(finance)
+    assert files == {}
+    # F2: due 10 Jun -> 1 Jul 2025, 20 days left in June + 1 = 21, reason code on June's row 6
+    assert ("due date moved from 10 Jun 2025 to 1 Jul 2025 (+21 days), reason code: Supplier "
+            "delay. (from Finance_2025-06.xlsx, Status report row 6)") in text
+    # F1: completed 20 Jun, due 30 Jun: on time
+    assert "was completed on 20 Jun 2025, on time." in text and "on time." in html
+    assert "Works" not in text  # the department's own digest only
+    assert "<script>" not in html and "&lt;script&gt;" in html  # F3's hostile description
+    assert HOSTILE in text  # the text part says it as written
+    organisation = got["boss@example.org"]
+    assert organisation["Subject"] == "What changed in June 2025: the organisation"
+    text, html, _ = parts(organisation)
+    # Works reported May only; June's report was due by day 7 of July
+    assert "Works: the June 2025 report has not come in (it was due by 7 Jul 2025)." in text
+    assert "(+21 days)" in text and "(+46 days)" in text  # H2 (15 Jun -> 31 Jul) and F2
