@@ -2,8 +2,9 @@
 and the dashboard.
 
 `lekgotla validate|load|strategy|annotate|template|backup|restore` runs `python -m ingest`'s
-command of that name, `lekgotla kpis|actions|export|pack` runs `python -m metrics`'s
-(presentation.cli: kpis and actions from metrics.cli, export and pack, which write files), with the
+command of that name, `lekgotla kpis|actions|export|pack|notify` runs `python -m metrics`'s
+(followup.cli: kpis and actions from metrics.cli, export and pack from presentation.cli, which
+write files, and notify, which sends the notifications), with the
 same arguments, output and exit code; `lekgotla serve [ARGS]` runs `streamlit run
 dashboard/app.py [ARGS]` from the project folder (where `.streamlit/` is read). The command list
 and its help come from those two parsers, so a command added there is here too.
@@ -18,8 +19,8 @@ from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 
+from followup import cli as metrics_cli
 from ingest import cli as ingest_cli
-from presentation import cli as metrics_cli
 
 SERVE_HELP = "run the dashboard: streamlit run dashboard/app.py, with any arguments after it"
 

@@ -68,6 +68,8 @@ navigation = st.navigation(auth.visible_pages({
         page("review_pack.py", "Review pack", ":material/summarize:", needs="export"),
         page("settings.py", "Settings", ":material/settings:", needs="settings", filtered=False),
         page("users.py", "Users", ":material/group:", needs="users", filtered=False),
+        page("notifications.py", "Notifications", ":material/notifications:",
+             needs="notifications", filtered=False),
         page("audit.py", "Audit", ":material/history:", needs="audit", filtered=False),
     ],
 }, NEEDS, user, d))
@@ -75,7 +77,7 @@ components.builtin_export_off()  # after st.navigation: a rerun keeps the page
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
 auth.sidebar(user)
-if navigation in FILTERED:  # Upload, Settings, Users and Audit do not read them
+if navigation in FILTERED:  # Upload, Settings, Users, Notifications and Audit do not read them
     filters.sidebar(d)
 auth.banner(user)
 navigation.run()

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from followup.runner import NotifySchedule
 from ingest import db, settings
 from ingest.backup import Schedule
 from ingest.sample import ensure_sample_data
@@ -45,6 +46,12 @@ def _backups(path: str) -> Schedule:
     return Schedule(_connection(path)).start()
 
 
+# the dashboard's own notify runs (notify_every_hours): a DuckDB file admits no other process
+@st.cache_resource(show_spinner=False, on_release=lambda schedule: schedule.stop.set())
+def _notifications(path: str) -> NotifySchedule:
+    return NotifySchedule(_connection(path)).start()
+
+
 def backups() -> Schedule:
     """The scheduled backups of the process's database (ingest.backup.Schedule), started once."""
     return _backups(db_key())
@@ -58,6 +65,7 @@ def db_key() -> str:
 def start() -> bool:
     """Open the database and, on a fresh start with an empty database, load the sample data."""
     backups()
+    _notifications(db_key())
     return _started(db_key())
 
 

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "users": {"admin"},
     "audit": {"admin"},
     "backup": {"admin"},  # a backup holds every table: taking or downloading one is the admin's
+    "notifications": {"admin"},  # who gets which email, previews of anyone's, a test send
 }
 OWN_DEPARTMENT_ONLY = {"upload", "restore", "template", "mapping"}
 

@@ -25,9 +25,11 @@ from ingest.errors import LekgotlaError
 
 MANIFEST = ".lake.json"
 CATALOG = ".catalog.dump"
-# not rewound by a restore: the schema's own record, the backups' pins, the audit log, and meta
-# (its data version moves on, so every cache sees the restore)
-NOT_RESTORED = frozenset({"schema_migrations", "kept_snapshots", "audit_log", "meta"})
+# not rewound by a restore: the schema's own record, the backups' pins, the audit log, meta
+# (its data version moves on, so every cache sees the restore), and the notifications sent and
+# opted out of (a restore must neither send a message again nor write to who asked it to stop)
+NOT_RESTORED = frozenset({"schema_migrations", "kept_snapshots", "audit_log", "meta",
+                          "notifications", "notification_opt_outs"})
 
 
 @dataclass(frozen=True)

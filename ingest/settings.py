@@ -89,9 +89,44 @@ SETTINGS: tuple[Setting, ...] = (
             "issuer URL (the token's iss) or by their [auth.NAME] name ('default' for the unnamed "
             "one): a login whose token has no email_verified claim is let in only from these "
             "(Microsoft Entra ID sends no such claim); email_verified false is always refused."),
+    # notifications (followup/, `python -m metrics notify`): docs/settings.md, README "Notifications"
+    Setting("smtp_host", "", str,
+            "The mail server notifications are sent through; empty: each message is written as an "
+            ".eml file to the outbox folder instead (outbox_dir)."),
+    Setting("smtp_port", 587, int, "The mail server's port: 587 for starttls, 465 for ssl, 25 for none."),
+    Setting("smtp_security", "starttls", str,
+            "How the connection to the mail server is secured: starttls, ssl or none."),
+    Setting("smtp_user", "", str, "The mail server login; empty: send without logging in."),
+    Setting("smtp_password", "", str,
+            "The mail server password: in .streamlit/secrets.toml or LEKGOTLA_SMTP_PASSWORD, never "
+            "in the database, and never shown."),
+    Setting("smtp_from", "lekgotla@localhost", str, "The sender address of notifications."),
+    Setting("public_url", "http://localhost:8501", str,
+            "The dashboard's address as people open it: links in notifications point there."),
+    Setting("outbox_dir", "data/outbox/", str,
+            "Where notifications go as .eml files while no mail server is set (smtp_host empty; "
+            "relative paths are taken from the project folder)."),
+    Setting("notify_kinds", "reminder,overdue,rejected,digest,pack", str,
+            "Comma-separated notifications that are sent: reminder, overdue, rejected, digest, pack.",
+            True),
+    Setting("reminder_days_before", 3, int,
+            "Reminders go to heads whose report is not in this many days before the deadline "
+            "(on_time_day), and again each day until it.", True),
+    Setting("digest_day", 10, int,
+            "Day of the month on which last month's digest goes out (and, after a quarter ends, "
+            "the quarter's review pack to leadership).", True),
+    Setting("notify_every_hours", 0, int,
+            "Hours between the notify runs the dashboard makes by itself while it runs; 0: none "
+            "(cron or the systemd timer runs python -m metrics notify). Set it for a DuckDB file, "
+            "which the command cannot open while the dashboard holds it."),
+    Setting("pack_attach_xlsx", False, bool,
+            "Attach the review pack's XLSX workbook to the quarterly email too (the HTML always, "
+            "the PDF where Chromium is installed)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+NOTIFY_KINDS: tuple[str, ...] = ("reminder", "overdue", "rejected", "digest", "pack")
+SECRET_SETTINGS = frozenset({"smtp_password"})  # never shown on a page
 
 
 def _coerce(setting: Setting, raw: Any) -> Any:
@@ -113,7 +148,14 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         ) from e
     if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
         raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
-    least = {"backup_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
+    if setting.name == "smtp_security" and value not in ("starttls", "ssl", "none"):
+        raise SettingsError(f"Setting 'smtp_security' must be starttls, ssl or none, not {value!r}.")
+    if setting.name == "notify_kinds":
+        unknown = sorted({k.strip() for k in value.split(",") if k.strip()} - set(NOTIFY_KINDS))
+        if unknown:
+            raise SettingsError(f"Setting 'notify_kinds' may list {', '.join(NOTIFY_KINDS)}; "
+                                f"not {', '.join(unknown)}.")
+    least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
              "snapshot_keep_days": 1}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
@@ -127,11 +169,14 @@ def _coerce(setting: Setting, raw: Any) -> Any:
 # the range each threshold may take, and why, in words
 _BOUNDS: dict[str, tuple[float, float, str]] = {
     "on_time_day": (1, 28, "a day from 1 to 28 (every month has it)"),
+    "reminder_days_before": (0, 27, "from 0 to 27 days"),
+    "digest_day": (1, 28, "a day from 1 to 28 (every month has it)"),
     "red_slip_days": (0, 3660, "0 days or more (a number of days late)"),
     "red_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
     "amber_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
 }
-_TITLES = {"on_time_day": "On time day", "red_slip_days": "Red slip days",
+_TITLES = {"on_time_day": "On time day", "reminder_days_before": "Reminder days before",
+           "digest_day": "Digest day", "red_slip_days": "Red slip days",
            "red_schedule_variance": "Red schedule variance",
            "amber_schedule_variance": "Amber schedule variance"}
 

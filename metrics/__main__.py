@@ -1,8 +1,8 @@
 """`python -m metrics`: kpis and actions (metrics/cli.py), export and pack (presentation/cli.py,
-which writes the files and runs all four)."""
+which writes the files), notify (followup/cli.py, which runs all five)."""
 
 import sys
 
-from presentation.cli import main
+from followup.cli import main
 
 sys.exit(main())

@@ -1,12 +1,12 @@
 """`python -m metrics export | pack`: the commands that write files (a CSV or XLSX export, the review
-pack), added to metrics.cli's parser of kpis and actions. `main` runs all four; `python -m metrics`
-and the `lekgotla` console script call it."""
+pack), added to metrics.cli's parser of kpis and actions. `main` runs all four; followup.cli adds
+notify, and `python -m metrics` and the `lekgotla` console script run that one."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ingest.db import Connection
@@ -35,9 +35,14 @@ def _file_commands(commands: Any) -> None:
     pck.add_argument("--chromium", help="Chromium to print the PDF with (default: found on PATH)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """`python -m metrics`'s parser: kpis, actions, export, pack."""
-    return metrics_cli.build_parser(_file_commands)
+def build_parser(more: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
+    """The parser of kpis, actions, export and pack; `more(subparsers)` adds further commands
+    (followup.cli adds notify)."""
+    def commands(subparsers: Any) -> None:
+        _file_commands(subparsers)
+        if more is not None:
+            more(subparsers)
+    return metrics_cli.build_parser(commands)
 
 
 def _export(con: Connection, args: argparse.Namespace) -> None:
@@ -59,7 +64,10 @@ def _pack(con: Connection, args: argparse.Namespace) -> None:
     print(f"Review pack {files.pack_id} written in {files.seconds:.1f} s", file=sys.stderr)
 
 
+COMMANDS: dict[str, metrics_cli.Command] = {**metrics_cli.COMMANDS, "export": _export, "pack": _pack}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `python -m metrics`'s command line; returns the exit code."""
-    return metrics_cli.run(argv, build_parser(),
-                           {**metrics_cli.COMMANDS, "export": _export, "pack": _pack})
+    """Run kpis, actions, export and pack (`python -m metrics` runs followup.cli.main, which
+    adds notify); returns the exit code."""
+    return metrics_cli.run(argv, build_parser(), COMMANDS)

@@ -9,7 +9,7 @@ from dashboard.data import Data
 from ingest import db, mappings_store
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
-from ingest.settings import SETTINGS, source_of
+from ingest.settings import SECRET_SETTINGS, SETTINGS, source_of
 from ingest.settings_store import change_settings
 from ingest.words import plural
 from ingest.worker import run_bounded
@@ -153,7 +153,8 @@ with thresholds:
                                        if changed else ["Nothing changed."])
             st.rerun()
     st.markdown("##### Set at start-up")
-    fixed = pd.DataFrame([{"setting": s.name, "value": str(d.setting(s.name)),
+    fixed = pd.DataFrame([{"setting": s.name, "value": ("(set)" if d.setting(s.name) else "")
+                           if s.name in SECRET_SETTINGS else str(d.setting(s.name)),
                            "from": source_of(s.name).replace("database-or-default", "default"),
                            "meaning": s.help} for s in SETTINGS if not s.editable])
     columns = {"setting": "Setting", "value": "Value", "from": "From",

@@ -45,11 +45,13 @@ ROLES = ("admin", "leadership", "me", "department_head")
 TITLES = {"overview": "Overview", "alignment": "Alignment", "slippage": "Slippage",
           "department": "Department", "submissions": "Submissions",
           "explore": "Explore & export", "upload": "Upload", "settings": "Settings",
-          "users": "Users", "audit": "Audit", "review_pack": "Review pack"}
+          "users": "Users", "audit": "Audit", "review_pack": "Review pack",
+          "notifications": "Notifications"}
 # what only that page draws: a file uploader's key, or the columns of a table
 MARKERS: dict[str, str | tuple[str, ...]] = {
     "upload": "report_file", "settings": "register_file", "users": ("email", "created_by"),
-    "audit": ("actor", "outcome"), "review_pack": "pack-xlsx"}
+    "audit": ("actor", "outcome"), "review_pack": "pack-xlsx",
+    "notifications": ("gets", "opted_out")}
 # the pages every role reads: all but those some roles' navigation adds
 EVERYONE = set(PAGES) - set().union(*ROLE_PAGES.values())
 

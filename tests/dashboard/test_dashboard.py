@@ -55,7 +55,7 @@ def test_every_page_renders_without_exception(page: str, db_path: Path,
     # the sidebar filters are drawn on every page they affect (issue 12 point 10: not on Upload,
     # Settings, Users and Audit), opening on June, the latest month all 7 departments reported
     keys = {w.key for w in at.sidebar.selectbox}
-    if page in ("upload", "settings", "users", "audit"):
+    if page in ("upload", "settings", "users", "audit", "notifications"):
         assert "period" not in keys
     else:
         assert at.selectbox(key="period").value == "2025-06"
@@ -342,7 +342,7 @@ def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
         clear_caches()
         at = app(path, monkeypatch, page)
         assert not at.exception, page
-        if page not in ("upload", "settings", "users", "audit"):
+        if page not in ("upload", "settings", "users", "audit", "notifications"):
             assert "No status reports are loaded yet" in texts(at), page
 
 
@@ -399,7 +399,7 @@ def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
         "view": "Quarter", "period": "Q1 2025", "dept": ["Finance", "Operations"],
         "obj": ["SO3", "SO4"]})
     assert not at.exception, at.exception
-    if page in ("upload", "settings", "users", "audit"):
+    if page in ("upload", "settings", "users", "audit", "notifications"):
         return  # no sidebar filters there (issue 12 point 10)
     assert at.selectbox(key="period").value == "2025-Q1"
     assert at.multiselect(key="obj").value == ["SO3", "SO4"]

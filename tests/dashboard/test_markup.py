@@ -155,7 +155,7 @@ def unescaped(at: Any) -> list[str]:
 
 
 PAGES = ("overview", "alignment", "slippage", "submissions", "explore", "review_pack",
-         "settings", "users", "audit", "upload")
+         "settings", "users", "audit", "upload", "notifications")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,4 +1,4 @@
-"""The layers point down (ingest < metrics < presentation < dashboard) and no package has an import
+"""The layers point down (ingest < metrics < presentation < followup < dashboard) and no package has an import
 circle (issue 13), read from the code's own imports with `ast`: every import statement, at module
 level or inside a function, counts."""
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from testdata import ROOT
 
-PACKAGES = ("ingest", "metrics", "presentation", "dashboard")  # from the bottom
-# `python -m metrics` runs presentation.cli (export and pack write files): the entry point only
-ENTRY_POINTS = {("metrics.__main__", "presentation.cli")}
+PACKAGES = ("ingest", "metrics", "presentation", "followup", "dashboard")  # from the bottom
+# `python -m metrics` runs followup.cli (export and pack write files, notify sends): the entry point only
+ENTRY_POINTS = {("metrics.__main__", "followup.cli")}
 # what the role policy may stand on: errors and the words they use, department names, the
 # connection and the settings it reads, the audit log's writer
 ACCESS_MAY_IMPORT = {"ingest", "ingest.errors", "ingest.words", "ingest.problems", "ingest.names",
@@ -125,8 +125,8 @@ def test_no_layer_imports_one_above_it(graph: dict[str, set[str]]) -> None:
 
 def test_the_layer_check_finds_an_upward_import() -> None:
     graph = {"metrics.pack": {"presentation.theme"}, "presentation.theme": {"ingest.words"},
-             "metrics.__main__": {"presentation.cli"}, "ingest.words": set(),
-             "presentation.cli": set()}
+             "metrics.__main__": {"followup.cli"}, "ingest.words": set(),
+             "followup.cli": set()}
     assert upward(graph) == {("metrics.pack", "presentation.theme")}
 
 

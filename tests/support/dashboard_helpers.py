@@ -35,12 +35,13 @@ PAGES = {
     "upload": "app_pages/upload.py",
     "settings": "app_pages/settings.py",
     "users": "app_pages/users.py",
+    "notifications": "app_pages/notifications.py",
     "audit": "app_pages/audit.py",
     "review_pack": "app_pages/review_pack.py",
 }
 # the pages each role's navigation lists beyond the ones everybody reads (ingest.access.PERMISSIONS)
 ROLE_PAGES = {
-    "admin": {"settings", "users", "audit", "review_pack"},
+    "admin": {"settings", "users", "audit", "review_pack", "notifications"},
     "leadership": {"review_pack"},
     "me": {"upload", "review_pack"},
     "department_head": {"upload"},

@@ -1,0 +1,65 @@
+"""`python -m metrics notify [--at DATETIME] [--dry-run DIR]`: send the notifications due at that
+moment (followup.delivery), added to presentation.cli's parser of kpis, actions, export and pack.
+`main` runs all five; `python -m metrics` and the `lekgotla` console script call it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from followup.delivery import notify
+from ingest.db import Connection
+from ingest.words import plural
+from metrics import cli as metrics_cli
+from presentation import cli as presentation_cli
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time: write 2025-07-05 or 2025-07-05T08:00") from e
+
+
+def _notify_command(commands: Any) -> None:
+    p = commands.add_parser("notify", help="send the notifications due now (or --at): reminders, "
+                            "overdue notices, rejections, the digest and the review pack")
+    p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
+                   "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--at", type=_moment, default=None,
+                   help="the moment to send for, e.g. 2025-07-05T08:00 (default: now); a report "
+                        "counts as missing when none of its versions had been submitted by then")
+    p.add_argument("--dry-run", metavar="DIR",
+                   help="write one .eml file per message into DIR instead; nothing is recorded")
+    p.add_argument("--no-pdf", action="store_true", help="attach no PDF to the review pack")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """`python -m metrics`'s parser: kpis, actions, export, pack, notify."""
+    return presentation_cli.build_parser(_notify_command)
+
+
+def _notify(con: Connection, args: argparse.Namespace) -> None:
+    at = args.at or datetime.now()
+    run = notify(con, at, dry_run=Path(args.dry_run) if args.dry_run else None,
+                 pdf=not args.no_pdf)
+    for item in run.sent:
+        print(f"{'written' if args.dry_run else 'sent'}\t{item.kind}\t{item.period}\t"
+              f"{item.recipient.email}")
+    for item, error in run.failed:
+        print(f"failed\t{item.kind}\t{item.period}\t{item.recipient.email}\t{error}")
+    verb = f"written to {args.dry_run}" if args.dry_run else "sent"
+    print(f"{plural(len(run.sent), 'message')} {verb}, {len(run.failed)} failed, "
+          f"{len(run.skipped)} sent before (at {at:%Y-%m-%d %H:%M})", file=sys.stderr)
+    if run.failed:
+        raise SystemExit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `python -m metrics`'s command line; returns the exit code."""
+    return metrics_cli.run(argv, build_parser(), {**presentation_cli.COMMANDS, "notify": _notify})

@@ -1,0 +1,202 @@
+"""Sending: through the mail server (smtp_* settings), else into the outbox folder as .eml files;
+each message claimed in the database first, so that it goes once per recipient, kind and period
+even with two `notify` runs at once; failures retried with backoff, and recorded."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Protocol
+
+from followup import queries
+from followup.messages import compose
+from followup.schedule import Due, due
+from ingest import db, settings
+from ingest.audit import audit
+from ingest.errors import LekgotlaError
+
+MAX_ATTEMPTS = 5  # a message that failed this often is left failed (the page shows it)
+STALE_CLAIM = timedelta(hours=1)  # a claim this old whose sender never finished is taken again
+TRIES_PER_RUN = 3
+
+
+class Transport(Protocol):
+    """Where a message goes."""
+
+    def send(self, msg: EmailMessage) -> str:
+        """Deliver `msg`; where it went (raises on failure)."""
+
+
+@dataclass
+class Smtp:
+    """The mail server: host, port, security (starttls, ssl, none), login."""
+
+    host: str
+    port: int
+    security: str = "starttls"
+    user: str = ""
+    password: str = ""
+    timeout_s: float = 30
+    context: ssl.SSLContext | None = None  # tests trust their own certificate
+
+    def send(self, msg: EmailMessage) -> str:
+        """Send through the server."""
+        context = self.context or ssl.create_default_context()
+        opener: Any = smtplib.SMTP_SSL if self.security == "ssl" else smtplib.SMTP
+        extra = {"context": context} if self.security == "ssl" else {}
+        with opener(self.host, self.port, timeout=self.timeout_s, **extra) as server:
+            if self.security == "starttls":
+                server.starttls(context=context)
+            if self.user:
+                server.login(self.user, self.password)
+            server.send_message(msg)
+        return f"smtp://{self.host}:{self.port}"
+
+
+@dataclass
+class Folder:
+    """A folder that receives one .eml file per message (the outbox, or a dry run's)."""
+
+    path: Path
+    written: list[Path] = field(default_factory=list)
+
+    def send(self, msg: EmailMessage) -> str:
+        """Write `msg` as `<kind>-<period>-<recipient>.eml` (numbered when taken)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        stem = "-".join(str(msg.get(h, "")) for h in ("X-Lekgotla-Kind", "X-Lekgotla-Period", "To"))
+        stem = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in stem)[:150]
+        target, n = self.path / f"{stem}.eml", 1
+        while target.exists():
+            n += 1
+            target = self.path / f"{stem}-{n}.eml"
+        target.write_bytes(msg.as_bytes())
+        self.written.append(target)
+        return str(target)
+
+
+def transport(con: db.Connection) -> Transport:
+    """The mail server of the smtp_* settings, else the outbox folder."""
+    host = str(db.setting(con, "smtp_host")).strip()
+    if not host:
+        folder = Path(str(db.setting(con, "outbox_dir")))
+        return Folder(folder if folder.is_absolute() else settings.PROJECT_ROOT / folder)
+    return Smtp(host, int(db.setting(con, "smtp_port")), str(db.setting(con, "smtp_security")),
+                str(db.setting(con, "smtp_user")), str(db.setting(con, "smtp_password")))
+
+
+def _params(item: Due) -> dict[str, Any]:
+    recipient, kind, period, upload_id = item.key
+    return {"recipient": recipient, "kind": kind, "period": period, "upload_id": upload_id}
+
+
+def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) -> bool:
+    """Take `item` for sending (True), unless it was sent, is being sent by another run, or failed
+    MAX_ATTEMPTS times. One write transaction: of two runs at once one commits first, and the
+    other, retried on its data, finds the row."""
+    def take(c: db.Connection) -> bool:
+        rows = queries.records(c, "notification_get", _params(item))
+        values = {**_params(item), "department": ", ".join(item.departments) or None,
+                  "subject": subject, "now": now, "claimed_by": who}
+        if not rows:
+            queries.execute(c, "notification_claim_new", values)
+            return True
+        row = rows[0]
+        retry = row["state"] == "failed" and row["attempts"] < MAX_ATTEMPTS
+        stale = row["state"] == "sending" and row["claimed_at"] < now - STALE_CLAIM
+        if retry or stale:
+            queries.execute(c, "notification_claim_again", values)
+            return True
+        return False
+    return db.write(con, take)
+
+
+def finish(con: db.Connection, item: Due, error: str | None, where: str | None, actor: str,
+           tries: int) -> None:
+    """Record how a claimed message ended, and audit it."""
+    def done(c: db.Connection) -> None:
+        queries.execute(c, "notification_done", {
+            **_params(item), "state": "failed" if error else "sent", "last_error": error,
+            "sent_at": None if error else datetime.now(), "delivered_to": where})
+        audit(c, actor, "notify", "failed" if error else "sent", ", ".join(item.departments) or None,
+              item.period, kind=item.kind, to=item.recipient.email, cc=list(item.cc),
+              tries=tries, delivered_to=where, error=error)
+    db.write(con, done)
+
+
+def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
+            sleep: Callable[[float], None] = time.sleep) -> tuple[str | None, str | None, int]:
+    """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error,
+    attempts made)."""
+    error = None
+    for attempt in range(1, tries + 1):
+        try:
+            return via.send(msg), None, attempt
+        except (OSError, smtplib.SMTPException) as e:  # socket errors included
+            error = f"{type(e).__name__}: {e}"
+            if attempt < tries:
+                sleep(backoff_s * 2 ** (attempt - 1))
+    return None, error, tries
+
+
+@dataclass
+class Run:
+    """What one `notify` run did."""
+
+    sent: list[Due] = field(default_factory=list)
+    failed: list[tuple[Due, str]] = field(default_factory=list)
+    skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
+    files: list[Path] = field(default_factory=list)  # a dry run's
+
+
+def claimant() -> str:
+    """This run's name in the outbox: host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
+           via: Transport | None = None, actor: str = "cli", pdf: bool = True,
+           backoff_s: float = 2.0, items: list[Due] | None = None) -> Run:
+    """Send every message due at `at` that has not been sent (`items`: these instead). With
+    `dry_run`, write each as an .eml file there and record nothing."""
+    run = Run()
+    todo = due(con, at) if items is None else items
+    if dry_run is not None:
+        folder = Folder(Path(dry_run))
+        for item in todo:
+            folder.send(compose(con, item, at, pdf=pdf))
+            run.sent.append(item)
+        run.files = folder.written
+        return run
+    via = via or transport(con)
+    who = claimant()
+    for item in todo:
+        try:
+            msg = compose(con, item, at, pdf=pdf)
+        except LekgotlaError as e:  # e.g. the period has no data for the pack: recorded as failed
+            if claim(con, item, item.kind, datetime.now(), who):
+                finish(con, item, e.message, None, actor, 0)
+                run.failed.append((item, e.message))
+            continue
+        if not claim(con, item, str(msg["Subject"]), datetime.now(), who):
+            run.skipped.append(item)
+            continue
+        where, error, tries = deliver(msg, via, backoff_s=backoff_s)
+        finish(con, item, error, where, actor, tries)
+        if error:
+            run.failed.append((item, error))
+        else:
+            run.sent.append(item)
+    return run
+
+
+def history(con: db.Connection, states: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The outbox: every message claimed, newest first (by state and kind when given)."""
+    return queries.records(con, "notifications_list", {"states": list(states), "kinds": list(kinds)})

@@ -1,0 +1,72 @@
+"""Who receives notifications: the active users (role, departments, email), less those who opted
+out; while Users holds nobody (demo mode), the department heads' emails on the register stand in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from followup import queries
+from ingest import db
+from ingest.access import User, require
+from ingest.audit import audit
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a notification goes to."""
+
+    email: str
+    name: str | None
+    role: str  # a role of ingest.access.ROLES
+    departments: frozenset[str] = field(default_factory=frozenset)
+    opted_out: bool = False
+
+    @property
+    def greeting(self) -> str:
+        """How a message addresses them: their name, else their email."""
+        return self.name or self.email
+
+
+def demo_mode(con: db.Connection) -> bool:
+    """Whether Users holds nobody, so the register's head emails stand in."""
+    return int(queries.records(con, "users_count")[0]["users"]) == 0
+
+
+def people(con: db.Connection, *, with_opted_out: bool = False) -> list[Person]:
+    """Everyone notifications may go to (those who opted out only when `with_opted_out`): the
+    active users, or in demo mode one department head per register email (its departments merged)."""
+    if demo_mode(con):
+        merged: dict[str, Person] = {}
+        for r in queries.records(con, "register_heads"):
+            known = merged.get(r["email"])
+            depts = (known.departments if known else frozenset()) | {r["department"]}
+            merged[r["email"]] = Person(r["email"], r["name"], "department_head", depts,
+                                        bool(r["opted_out"]))
+        found = list(merged.values())
+    else:
+        found = [Person(r["email"], r["name"], r["role"], frozenset(r["departments"]),
+                        bool(r["opted_out"])) for r in queries.records(con, "recipients")]
+    return [p for p in found if with_opted_out or not p.opted_out]
+
+
+def heads_of(everyone: list[Person], department: str) -> list[Person]:
+    """The department heads of `department`."""
+    return [p for p in everyone if p.role == "department_head" and department in p.departments]
+
+
+def with_role(everyone: list[Person], role: str) -> list[Person]:
+    """Everyone with this role."""
+    return [p for p in everyone if p.role == role]
+
+
+def set_opt_out(con: db.Connection, actor: User, email: str, opted_out: bool) -> None:
+    """Stop (or resume) every notification to `email` (admin only); audited."""
+    require(con, actor, "notifications", detail_email=email)
+    email, who = email.strip().lower(), actor.email
+
+    def change(c: db.Connection) -> None:
+        queries.execute(c, "opt_out_add" if opted_out else "opt_out_remove",
+                        {"email": email, "by": who, "now": datetime.now()})
+        audit(c, who, "notifications", "ok", email=email, opted_out=opted_out)
+    db.write(con, change)

@@ -1,0 +1,150 @@
+"""What is due at a given moment: which notification goes to whom, for which period.
+
+A report counts as missing at that moment when none of its versions had been submitted by then
+(the submission date the on-time rate uses), so the schedule gives the same answer on a history
+loaded after the fact. One message per recipient, kind and period: a head of two departments gets
+one reminder naming both.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from followup import queries
+from followup.recipients import Person, heads_of, people, with_role
+from ingest import db
+from ingest.problems import Problem
+from metrics.filters import quarter_of
+
+KINDS: dict[str, str] = {
+    "reminder": "Before the deadline, to each head whose report is not in",
+    "overdue": "After the deadline, to each head whose report is missing, copied to the M&E team",
+    "rejected": "On a rejected upload, to the uploader: the problems and a workbook listing them",
+    "digest": "Monthly, what changed: each head their departments', leadership the organisation's",
+    "pack": "Quarterly, to leadership: the review pack (HTML, PDF where Chromium is installed)",
+}
+REJECTED_WITHIN = timedelta(days=7)  # a rejection older than this when notify first sees it is not sent
+
+
+@dataclass(frozen=True)
+class Due:
+    """One message to send: its kind, recipient, period and what it is about."""
+
+    kind: str
+    recipient: Person
+    period: str  # YYYY-MM; YYYY-Qn for the pack
+    departments: tuple[str, ...] = ()  # empty: the organisation
+    cc: tuple[str, ...] = ()
+    upload_id: int = 0
+    deadline: date | None = None
+    upload: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        """The outbox key: recipient, kind, period, upload."""
+        return (self.recipient.email, self.kind, self.period, self.upload_id)
+
+
+def month_key(day: date) -> str:
+    """`2025-07` of a date."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_before(key: str) -> str:
+    """The month before `2025-07`: `2025-06`."""
+    year, month = int(key[:4]), int(key[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def deadline(period: str, on_time_day: int) -> date:
+    """The last day a month's report is on time: day `on_time_day` of the following month."""
+    year, month = int(period[:4]), int(period[5:7])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return date(year, month, on_time_day)
+
+
+def enabled_kinds(con: db.Connection) -> list[str]:
+    """The kinds the notify_kinds setting turns on, in KINDS' order."""
+    listed = {k.strip() for k in str(db.setting(con, "notify_kinds")).split(",")}
+    return [k for k in KINDS if k in listed]
+
+
+def problems_of(messages: str) -> list[Problem]:
+    """The problems stored with an upload (its `messages` JSON)."""
+    return [Problem(**{k: d.get(k) for k in ("severity", "message", "sheet", "row", "column",
+                                              "header", "value")})
+            for d in json.loads(messages or "[]")]
+
+
+def _missing(con: db.Connection, period: str, at: datetime, on_time_day: int) -> dict[str, date]:
+    rows = queries.records(con, "due_reports", {"months": [period], "departments": [],
+                                                "on_time_day": on_time_day, "at": at})
+    return {r["department"]: r["deadline"] for r in rows if not r["submitted"]}
+
+
+def _per_head(kind: str, everyone: list[Person], missing: dict[str, date], period: str,
+              cc: tuple[str, ...] = ()) -> list[Due]:
+    found: dict[str, Due] = {}
+    for department, due_on in sorted(missing.items()):
+        for head in heads_of(everyone, department):
+            known = found.get(head.email)
+            departments = (*known.departments, department) if known else (department,)
+            found[head.email] = Due(kind, head, period, departments,
+                                    tuple(c for c in cc if c != head.email), deadline=due_on)
+    return list(found.values())
+
+
+def _reported(con: db.Connection, months: list[str]) -> bool:
+    return bool(queries.records(con, "reported_months", {"months": months}))
+
+
+def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> list[Due]:
+    """Every message due at `at` (those of the `kinds` given, else of the notify_kinds setting),
+    whether or not it was sent already (the outbox tells)."""
+    kinds = enabled_kinds(con) if kinds is None else kinds
+    on_time_day = int(db.setting(con, "on_time_day"))
+    everyone = people(con)
+    today = at.date()
+    last_month = month_before(month_key(today))
+    found: list[Due] = []
+    if "reminder" in kinds:
+        ends = deadline(last_month, on_time_day)
+        before = int(db.setting(con, "reminder_days_before"))
+        if ends - timedelta(days=before) <= today <= ends:
+            found += _per_head("reminder", everyone, _missing(con, last_month, at, on_time_day),
+                               last_month)
+    if "overdue" in kinds:
+        # the latest month whose deadline has passed
+        late = last_month if today > deadline(last_month, on_time_day) else month_before(last_month)
+        cc = tuple(p.email for p in with_role(everyone, "me"))
+        found += _per_head("overdue", everyone, _missing(con, late, at, on_time_day), late, cc)
+    if "rejected" in kinds:
+        found += _rejected(con, everyone, at)
+    digest_day = int(db.setting(con, "digest_day"))
+    if "digest" in kinds and today.day >= digest_day and _reported(con, [last_month]):
+        for head in with_role(everyone, "department_head"):
+            if head.departments:
+                found.append(Due("digest", head, last_month, tuple(sorted(head.departments))))
+        found += [Due("digest", p, last_month) for p in with_role(everyone, "leadership")]
+    quarter = quarter_of(last_month)
+    if ("pack" in kinds and today.day >= digest_day and last_month[5:7] in ("03", "06", "09", "12")
+            and _reported(con, [last_month])):
+        found += [Due("pack", p, quarter) for p in with_role(everyone, "leadership")]
+    return found
+
+
+def _rejected(con: db.Connection, everyone: list[Person], at: datetime) -> list[Due]:
+    by_email = {p.email: p for p in people(con, with_opted_out=True)}
+    found = []
+    for upload in queries.records(con, "rejected_uploads", {"since": at - REJECTED_WITHIN, "at": at}):
+        uploader = by_email.get(str(upload["uploaded_by"] or "").strip().lower())
+        if uploader is not None and uploader.opted_out:
+            continue
+        # an upload from the command line or demo mode: its department's heads are told instead
+        told = [uploader] if uploader is not None else heads_of(everyone, upload["department"])
+        found += [Due("rejected", person, upload["period"], (upload["department"],),
+                      upload_id=int(upload["upload_id"]), upload=upload) for person in told]
+    return found

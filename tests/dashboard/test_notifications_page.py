@@ -1,0 +1,69 @@
+"""The Notifications page (admin) on the sample data in demo mode: the register's heads stand in
+as recipients; the schedule in days, a message previewed, a test sent, a person opted out, the
+outbox history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_helpers import app, metric_values, texts
+
+from ingest import db
+
+
+def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LEKGOTLA_OUTBOX_DIR", str(tmp_path / "outbox"))
+    at = app(db_path, monkeypatch, "notifications")
+    assert not at.exception
+    shown = texts(at)
+    assert "No mail server is set" in shown and str(tmp_path / "outbox") in shown
+    schedule = at.table[0].value
+    # on_time_day 7, reminder_days_before 3, digest_day 10 (the defaults)
+    assert schedule["When"].to_dict() == {
+        "Reminder": "Days 4 to 7 of each month (3 days before the deadline, day 7), once a period",
+        "Overdue": "From day 8 of each month (the day after the deadline), once a period",
+        "Rejected": "At the next run after the upload (within 7 days)",
+        "Digest": "From day 10 of each month, for the month before",
+        "Pack": "From day 10 of January, April, July and October, for the quarter before"}
+    people = next(t.value for t in at.dataframe if "opted_out" in t.value.columns)
+    assert len(people) == 7 and "nomvula.dlamini@lekgotla.example" in set(people["email"])
+    assert "demo mode" in shown
+    assert metric_values(at) == {"Sent": "0", "Failed": "0", "Retried": "0"}
+
+    at.selectbox(key="notify-kind").set_value("reminder")
+    at.selectbox(key="notify-period").set_value("2025-06")
+    at.selectbox(key="notify-person").set_value("nomvula.dlamini@lekgotla.example").run()
+    assert not at.exception
+    # June's deadline is 7 July; the preview reads as on the reminder's first day, 4 July
+    assert "Reminder: the June 2025 report of Finance is due in 3 days" in texts(at)
+    assert "Finance_2025-06.xlsx" in texts(at)
+    assert any("It is due on 7 Jul 2025 (in 3 days)" in str(h.proto.body) for h in at.html)
+
+
+def test_send_a_test_and_stop_sending_to_a_person(db_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setenv("LEKGOTLA_OUTBOX_DIR", str(tmp_path / "outbox"))
+    at = app(db_path, monkeypatch, "notifications")
+    at.text_input(key="notify-test-to").set_value("Admin@Example.org")
+    at.button(key="notify-test").click().run()
+    assert not at.exception
+    assert "Test sent to Admin@Example.org: see the outbox." in texts(at)
+    assert [p.name for p in (tmp_path / "outbox").iterdir()][0].startswith("test-")
+    assert metric_values(at) == {"Sent": "1", "Failed": "0", "Retried": "0"}
+    outbox = next(t.value for t in at.dataframe if "subject" in t.value.columns)
+    assert list(outbox["recipient"]) == ["admin@example.org"]
+    assert list(outbox["subject"]) == ["Lekgotla: a test notification"]
+
+    at.selectbox(key="notify-optout-person").set_value("zoe.pillay@lekgotla.example")
+    at.button(key="notify-optout").click().run()
+    assert "zoe.pillay@lekgotla.example gets no more notifications." in texts(at)
+    con = db.connect(db_path)
+    try:
+        assert con.execute("SELECT email FROM notification_opt_outs").fetchall() == [
+            ("zoe.pillay@lekgotla.example",)]
+        assert con.execute("SELECT actor, outcome FROM audit_log WHERE action = 'notify'"
+                           ).fetchall() == [("demo", "sent")]
+    finally:
+        con.close()

@@ -1,0 +1,97 @@
+"""`python -m metrics notify` and `lekgotla notify`: the dry run's files, and two runs at once
+sending each message once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from backends import LAKE, empty_database
+from mail import Inbox, parts, with_users
+from testdata import ROOT
+
+from followup.cli import main
+from ingest import db
+from lekgotla_cli import main as lekgotla
+
+
+@pytest.fixture
+def history_db(tmp_path: Path) -> str:
+    """The hand-made history with users, in a database the command line opens (closed here)."""
+    from metrics_history import build
+
+    target = empty_database()
+    if target == ":memory:":
+        target = str(tmp_path / "history.duckdb")
+    with_users(build(db.connect(target))).close()
+    return target
+
+
+def test_the_dry_run_writes_one_eml_per_message_and_records_nothing(
+        history_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "dry"
+    code = main(["notify", "--db", history_db, "--at", "2025-04-10T09:00", "--dry-run", str(out),
+                 "--no-pdf"])
+    assert code == 0
+    # 10 April (tests/followup/test_schedule.py): Health overdue for March, three digests, the pack
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["digest-2025-03-boss@example.org.eml", "digest-2025-03-fin@example.org.eml",
+                     "digest-2025-03-health@example.org.eml", "overdue-2025-03-health@example.org.eml",
+                     "pack-2025-Q1-boss@example.org.eml"]
+    pack = message_from_bytes((out / "pack-2025-Q1-boss@example.org.eml").read_bytes(),
+                              policy=policy.default)
+    assert pack["Subject"] == "Review pack: Q1 2025"
+    text, html, files = parts(pack)  # type: ignore[arg-type]
+    assert list(files) == ["lekgotla-review-2025-Q1-all.html"]
+    assert "stamp" in str(files["lekgotla-review-2025-Q1-all.html"])
+    assert "Submission rate:" in text and "Submission rate:" in html
+    digest = message_from_bytes((out / "digest-2025-03-health@example.org.eml").read_bytes(),
+                                policy=policy.default)
+    assert digest["Subject"] == "What changed in March 2025: Health, Works"
+    assert "5 messages written to" in capsys.readouterr().err
+    con = db.connect(history_db)
+    try:
+        assert con.execute("SELECT count(*) FROM notifications").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'notify'").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+def test_lekgotla_notify_sends_into_the_outbox_folder_without_a_mail_server(
+        history_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.delenv("LEKGOTLA_SMTP_HOST", raising=False)
+    assert lekgotla(["notify", "--db", history_db, "--at", "2025-04-05T12:00"]) == 0
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+    assert lekgotla(["notify", "--db", history_db, "--at", "2025-04-05T12:00"]) == 0
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3  # sent before: not again
+    assert lekgotla(["notify", "--db", history_db, "--at", "tomorrow"]) == 2
+
+
+def test_two_runs_at_once_send_each_message_once(history_db: str, smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    first = len(inbox.received)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEKGOTLA_SMTP_HOST": "127.0.0.1",
+           "LEKGOTLA_SMTP_PORT": str(port), "LEKGOTLA_SMTP_SECURITY": "none"}
+    command = [sys.executable, "-m", "metrics", "notify", "--db", history_db,
+               "--at", "2025-04-10T09:00", "--no-pdf"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]
+    results = [(r.wait(timeout=120), r.stdout.read(), r.stderr.read()) for r in runs]  # type: ignore[union-attr]
+    subjects = sorted((r.rcpt_tos[0], str(r.message["X-Lekgotla-Kind"]))
+                      for r in inbox.received[first:])
+    assert subjects == [("boss@example.org", "digest"), ("boss@example.org", "pack"),
+                        ("fin@example.org", "digest"), ("health@example.org", "digest"),
+                        ("health@example.org", "overdue")]
+    if LAKE:  # both ran; between them each message once
+        assert [code for code, _, _ in results] == [0, 0], results
+        assert sum(out.count("sent\t") for _, out, _ in results) == 5
+    else:  # a DuckDB file has one writer process: the other is told the database is in use
+        codes = sorted(code for code, _, _ in results)
+        assert codes in ([0, 0], [0, 1]), results
+        for code, _out, err in results:
+            assert code == 0 or "cannot be opened" in err

@@ -1,0 +1,188 @@
+"""Notifications sent to a real SMTP server (aiosmtpd) and read back: recipients, subject, both
+parts, attachments; report text escaped; sent once; failures retried, recorded and audited; TLS."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from email.message import EmailMessage
+
+import pytest
+from backends import empty_database
+from mail import Inbox, client_context, free_port, parts, server_context
+from openpyxl import load_workbook
+
+from followup.delivery import Smtp, deliver, history, notify
+from ingest import db
+from ingest.access import CLI
+from ingest.users import save_user
+
+APRIL_5 = datetime(2025, 4, 5, 12, 0)
+
+
+def plain(port: int) -> Smtp:
+    return Smtp("127.0.0.1", port, "none")
+
+
+def by_kind(inbox: Inbox, first: int = 0) -> dict[str, object]:
+    return {str(r.message["X-Lekgotla-Kind"]): r for r in inbox.received[first:]}
+
+
+def test_the_messages_due_arrive_with_both_parts_and_their_attachments(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    first = len(inbox.received)
+    run = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert (len(run.sent), run.failed, run.skipped) == (3, [], [])
+    got = by_kind(inbox, first)
+    assert set(got) == {"reminder", "overdue", "rejected"}
+
+    reminder = got["reminder"]
+    assert reminder.rcpt_tos == ["health@example.org"]  # type: ignore[attr-defined]
+    msg = reminder.message  # type: ignore[attr-defined]
+    # March's deadline is 7 April: 2 days after 5 April
+    assert msg["Subject"] == "Reminder: the March 2025 report of Health is due in 2 days"
+    assert msg["From"] == "lekgotla@localhost" and msg["X-Lekgotla-Period"] == "2025-03"
+    text, html, files = parts(msg)
+    assert "It is due on 7 Apr 2025 (in 2 days)" in text and "Hello Hendrik Health," in text
+    assert "http://localhost:8501/upload" in text and 'href="http://localhost:8501/upload"' in html
+    assert list(files) == ["Health_2025-03.xlsx"]  # the pre-filled template
+    sheet = load_workbook(io.BytesIO(files["Health_2025-03.xlsx"]))["Actions"]
+    assert (sheet["B2"].value, sheet["B3"].value) == ("Health", "March 2025")
+
+    overdue = got["overdue"]
+    # the head, and the M&E team in copy; February's deadline 7 March + 29 days = 5 April
+    assert sorted(overdue.rcpt_tos) == ["health@example.org", "me@example.org"]  # type: ignore[attr-defined]
+    msg = overdue.message  # type: ignore[attr-defined]
+    assert (msg["To"], msg["Cc"]) == ("health@example.org", "me@example.org")
+    assert msg["Subject"] == "Overdue: the February 2025 report of Health (29 days late)"
+    assert list(parts(msg)[2]) == ["Health_2025-02.xlsx"]
+
+    rejected = got["rejected"].message  # type: ignore[attr-defined]
+    assert rejected["Subject"] == "Rejected: Works_2025-03.xlsx (Works, March 2025): 0 errors"
+    assert list(parts(rejected)[2]) == ["Works_2025-03-problems.xlsx"]
+
+    rows = history(history_con)
+    assert {(r["kind"], r["recipient"], r["state"], r["attempts"]) for r in rows} == {
+        ("reminder", "health@example.org", "sent", 1), ("overdue", "health@example.org", "sent", 1),
+        ("rejected", "health@example.org", "sent", 1)}
+    audit = history_con.execute("SELECT outcome, period, detail FROM audit_log "
+                                "WHERE action = 'notify' ORDER BY audit_id").fetchall()
+    assert [(o, p, json.loads(d)["kind"]) for o, p, d in audit] == [
+        ("sent", "2025-03", "reminder"), ("sent", "2025-02", "overdue"), ("sent", "2025-03", "rejected")]
+
+    again = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert (again.sent, len(again.skipped)) == ([], 3)
+    assert len(inbox.received) == first + 3  # each once
+
+
+def test_hostile_report_text_is_escaped_in_the_html(history_con: db.Connection,
+                                                    smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    hostile = '<img src=x onerror="alert(1)">'
+    problems = [{"severity": "error", "message": f"Status {hostile} is not a status",
+                 "sheet": "Actions", "row": 7, "column": "I", "header": "Status", "value": hostile}]
+    history_con.execute(
+        "INSERT INTO uploads (upload_id, sha256, file_name, department, period, uploaded_by, "
+        "uploaded_at, submitted_at, status, error_count, messages) VALUES (50, 'x', $f, 'Finance', "
+        "'2025-03', 'fin@example.org', $at, $at, 'rejected', 1, $m)",
+        {"f": f"{hostile}.xlsx", "at": datetime(2025, 4, 3, 9), "m": json.dumps(problems)})
+    first = len(inbox.received)
+    notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    mine = [r for r in inbox.received[first:] if r.rcpt_tos == ["fin@example.org"]]
+    assert len(mine) == 1  # the uploader, a user, is told (not Finance's heads at large)
+    text, html, files = parts(mine[0].message)
+    assert hostile not in html and "<img" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert f"Status {hostile} is not a status" in text  # the text part says it as written
+    assert "I7" in text
+    book = load_workbook(io.BytesIO(next(iter(files.values()))))
+    assert f"Status {hostile} is not a status" in [c.value for row in book.active.iter_rows()
+                                                   for c in row]
+
+
+def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    waits: list[float] = []
+    down = plain(free_port())  # nothing listens there
+    where, error, tries = deliver(EmailMessage(), down,
+                                  backoff_s=0.5, sleep=waits.append)
+    assert (where, tries, waits) == (None, 3, [0.5, 1.0])  # 3 tries, waiting 0.5 s then 1 s
+    assert error is not None and "ConnectionRefused" in error
+
+    run = notify(history_con, APRIL_5, via=down, backoff_s=0)
+    assert (run.sent, len(run.failed)) == ([], 3)
+    rows = history(history_con, states=("failed",))
+    assert len(rows) == 3 and all(r["attempts"] == 1 and "Connection" in r["last_error"] for r in rows)
+    failed_audit = history_con.execute("SELECT count(*) FROM audit_log WHERE action = 'notify' "
+                                       "AND outcome = 'failed'").fetchall()
+    assert failed_audit == [(3,)]
+
+    first = len(inbox.received)
+    later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert len(later.sent) == 3 and len(inbox.received) == first + 3
+    rows = history(history_con)
+    assert {(r["state"], r["attempts"], r["last_error"]) for r in rows} == {("sent", 2, None)}
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls(security: str, history_con: db.Connection, certificate: tuple) -> None:
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    if security == "ssl":
+        controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                                ssl_context=server_context(certificate))
+    else:
+        controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                                tls_context=server_context(certificate), require_starttls=True)
+    controller.start()
+    try:
+        via = Smtp("127.0.0.1", port, security, context=client_context(certificate))
+        run = notify(history_con, APRIL_5, via=via, backoff_s=0)
+    finally:
+        controller.stop()
+    assert (len(run.sent), run.failed) == (3, [])
+    assert {str(r.message["X-Lekgotla-Kind"]) for r in inbox.received} == {
+        "reminder", "overdue", "rejected"}
+
+
+def test_the_digest_emails_state_the_hand_worked_changes(smtp: tuple[int, Inbox]) -> None:
+    """tests/support/digest_history.py, June 2025 against May, as the digest day (10 July) sends
+    it: each head their department's, leadership the organisation's."""
+    from digest_history import HOSTILE, build
+
+    port, inbox = smtp
+    con = db.connect(empty_database())
+    try:
+        build(con)
+        save_user(con, CLI, "fin@example.org", "department_head", "Fatima", ("Finance",))
+        save_user(con, CLI, "boss@example.org", "leadership", "Busi")
+        db.save_setting(con, "notify_kinds", "digest")
+        first = len(inbox.received)
+        run = notify(con, datetime(2025, 7, 10, 9), via=plain(port), backoff_s=0)
+    finally:
+        con.close()
+    assert (len(run.sent), run.failed) == (2, [])
+    got = {r.rcpt_tos[0]: r.message for r in inbox.received[first:]}
+    finance = got["fin@example.org"]
+    assert finance["Subject"] == "What changed in June 2025: Finance"
+    text, html, files = parts(finance)
+    assert files == {}
+    # F2: due 10 Jun -> 1 Jul 2025, 20 days left in June + 1 = 21, reason code on June's row 6
+    assert ("due date moved from 10 Jun 2025 to 1 Jul 2025 (+21 days), reason code: Supplier "
+            "delay. (from Finance_2025-06.xlsx, Status report row 6)") in text
+    # F1: completed 20 Jun, due 30 Jun: on time
+    assert "was completed on 20 Jun 2025, on time." in text and "on time." in html
+    assert "Works" not in text  # the department's own digest only
+    assert "<script>" not in html and "&lt;script&gt;" in html  # F3's hostile description
+    assert HOSTILE in text  # the text part says it as written
+    organisation = got["boss@example.org"]
+    assert organisation["Subject"] == "What changed in June 2025: the organisation"
+    text, html, _ = parts(organisation)
+    # Works reported May only; June's report was due by day 7 of July
+    assert "Works: the June 2025 report has not come in (it was due by 7 Jul 2025)." in text
+    assert "(+21 days)" in text and "(+46 days)" in text  # H2 (15 Jun -> 31 Jul) and F2

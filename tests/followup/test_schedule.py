@@ -1,0 +1,69 @@
+"""Who is due which notification at a given moment, on the hand-made history
+(tests/support/metrics_history.py): on_time_day 7, reminders 3 days before, digest on day 10.
+
+A report counts as missing at a moment when no accepted version had been submitted by then:
+Finance's February report came on 2025-03-05 at 09:00, Health's February report never came,
+Health's March report came late on 2025-04-15, Works' March report was rejected on 2025-04-01
+before a version was accepted on 2025-04-02."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from followup.recipients import people, set_opt_out
+from followup.schedule import due
+from ingest import db
+from ingest.access import CLI
+
+
+def plan(con: db.Connection, at: str) -> set[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]]:
+    return {(d.kind, d.recipient.email, d.period, d.departments, d.cc)
+            for d in due(con, datetime.fromisoformat(at))}
+
+
+def test_reminders_go_to_the_heads_whose_report_is_not_in_by_that_moment(history_con: db.Connection) -> None:
+    # February's deadline is 7 March, reminders from 4 March; at 08:00 on the 5th Finance's report
+    # (09:00) is not in yet, Health's never came, Works' came on 2 March
+    assert plan(history_con, "2025-03-05T08:00") == {
+        ("reminder", "fin@example.org", "2025-02", ("Finance",), ()),
+        ("reminder", "health@example.org", "2025-02", ("Health",), ())}
+    # an hour after Finance's report was submitted, only Health is reminded
+    assert plan(history_con, "2025-03-05T10:00") == {
+        ("reminder", "health@example.org", "2025-02", ("Health",), ())}
+    # 3 March: before the reminder window, and January's reports were all in by its deadline
+    assert plan(history_con, "2025-03-03T10:00") == set()
+
+
+def test_after_the_deadline_overdue_rejected_digest_and_pack(history_con: db.Connection) -> None:
+    # 5 April: March's reminder window (4-7 April): Health's March report came on the 15th;
+    # February's deadline passed and Health never sent it: overdue, copied to M&E; Works' March
+    # upload of 1 April was rejected, uploaded by 'tester' (no user): Works' head is told
+    assert plan(history_con, "2025-04-05T12:00") == {
+        ("reminder", "health@example.org", "2025-03", ("Health",), ()),
+        ("overdue", "health@example.org", "2025-02", ("Health",), ("me@example.org",)),
+        ("rejected", "health@example.org", "2025-03", ("Works",), ())}
+    # 10 April, the digest day: March overdue for Health (in on the 15th), March's digests (each
+    # head their departments', leadership the organisation's), and March ends Q1: the pack
+    assert plan(history_con, "2025-04-10T09:00") == {
+        ("overdue", "health@example.org", "2025-03", ("Health",), ("me@example.org",)),
+        ("digest", "fin@example.org", "2025-03", ("Finance",), ()),
+        ("digest", "health@example.org", "2025-03", ("Health", "Works"), ()),
+        ("digest", "boss@example.org", "2025-03", (), ()),
+        ("pack", "boss@example.org", "2025-Q1", (), ())}
+
+
+def test_an_opted_out_user_gets_nothing_and_the_kinds_setting_turns_kinds_off(
+        history_con: db.Connection) -> None:
+    set_opt_out(history_con, CLI, "Health@example.org", True)
+    assert plan(history_con, "2025-03-05T08:00") == {
+        ("reminder", "fin@example.org", "2025-02", ("Finance",), ())}
+    db.save_setting(history_con, "notify_kinds", "digest")
+    assert {k for k, *_ in plan(history_con, "2025-04-10T09:00")} == {"digest"}
+
+
+def test_demo_mode_the_register_heads_stand_in(history: db.Connection) -> None:
+    # no user: each department's head email on the register (all three share one here)
+    assert [(p.email, p.role, sorted(p.departments)) for p in people(history)] == [
+        ("head@example.org", "department_head", ["Finance", "Health", "Works"])]
+    assert plan(history, "2025-03-05T10:00") == {
+        ("reminder", "head@example.org", "2025-02", ("Health",), ())}
