@@ -31,6 +31,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("settings", "settings", "Settings"),
     ("users", "users", "Users"),
     ("audit", "audit", "Audit"),
+    ("notifications", "notifications", "Notifications"),
 )
 # The pages taken at a phone's width too (an iPhone 12-14's 390 CSS px), as `<name>-phone.png`.
 PHONE = 390
