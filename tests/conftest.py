@@ -7,6 +7,7 @@ Helpers to import live in tests/support/ (and generated data in tests/data/); py
 
 from __future__ import annotations
 
+import fcntl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,12 +67,25 @@ def con() -> Iterator[db.Connection]:
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The sample data (sample_data/) loaded once for the whole run, checkpointed and closed: a test
-    copies it (`db_path`) or reads it; none writes to it."""
+    copies it (`db_path`) or reads it; none writes to it. With workers (pytest-xdist), the first to
+    need it builds it in the run's shared temporary folder and the others wait for it (a file
+    lock); on the shared store, each worker has a store of its own."""
     from dashboard_helpers import build_sample_db
 
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    if LAKE or worker_id == "master":
+        return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    path = shared / "sample.duckdb"
+    with open(shared / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = shared / "sample-building.duckdb"
+            building.unlink(missing_ok=True)
+            build_sample_db(building)
+            building.rename(path)
+    return path
 
 
 @pytest.fixture
@@ -127,15 +141,38 @@ def sample_app(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _components_scanned_once() -> Iterator[None]:
+def _app_tests_cheaper() -> Iterator[None]:
     """Each new AppTest scans every installed package's metadata for Streamlit components; the
-    installed packages do not change during a run, so the first scan's answer serves them all."""
+    installed packages do not change during a run, so the first scan's answer serves them all.
+    And an AppTest run waits for its script by joining its thread (`_joined`)."""
     if "streamlit.testing.v1" not in sys.modules:  # no AppTest in this run
         yield
         return
     from streamlit.components.v2 import manifest_scanner
+    from streamlit.testing.v1 import local_script_runner
 
     found = manifest_scanner.scan_component_manifests()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(manifest_scanner, "scan_component_manifests", lambda *a, **kw: list(found))
+        m.setattr(local_script_runner, "require_widgets_deltas",
+                  _joined(local_script_runner.require_widgets_deltas))
         yield
+
+
+def _joined(polling: Any) -> Any:
+    """AppTest's wait for a script run, joining the run's thread instead of polling every
+    millisecond: the poll took the GIL from the script's thread about a thousand times a second.
+    The same end (the run's thread has stopped) and the same error on a timeout."""
+
+    def require_widgets_deltas(runner: Any, timeout: float = 3) -> None:
+        thread = getattr(runner, "_script_thread", None)
+        if thread is None:
+            polling(runner, timeout)
+            return
+        thread.join(timeout)
+        if not runner.script_stopped():
+            runner.request_stop()
+            runner.join()
+            raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    return require_widgets_deltas

@@ -52,10 +52,9 @@ SETTLE_JS = """
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'))
     return false;
-  return Array.from(document.querySelectorAll('.js-plotly-plot'))
-      .every(p => p.querySelector('.main-svg'));
+  return (CHARTS_DRAWN)();
 }
-""".replace("QUIET_MS", str(SETTLE_QUIET_MS))
+""".replace("QUIET_MS", str(SETTLE_QUIET_MS)).replace("CHARTS_DRAWN", CHARTS_DRAWN)
 _calls = itertools.count()
 
 
