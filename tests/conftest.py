@@ -141,38 +141,15 @@ def sample_app(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _app_tests_cheaper() -> Iterator[None]:
+def _components_scanned_once() -> Iterator[None]:
     """Each new AppTest scans every installed package's metadata for Streamlit components; the
-    installed packages do not change during a run, so the first scan's answer serves them all.
-    And an AppTest run waits for its script by joining its thread (`_joined`)."""
+    installed packages do not change during a run, so the first scan's answer serves them all."""
     if "streamlit.testing.v1" not in sys.modules:  # no AppTest in this run
         yield
         return
     from streamlit.components.v2 import manifest_scanner
-    from streamlit.testing.v1 import local_script_runner
 
     found = manifest_scanner.scan_component_manifests()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(manifest_scanner, "scan_component_manifests", lambda *a, **kw: list(found))
-        m.setattr(local_script_runner, "require_widgets_deltas",
-                  _joined(local_script_runner.require_widgets_deltas))
         yield
-
-
-def _joined(polling: Any) -> Any:
-    """AppTest's wait for a script run, joining the run's thread instead of polling every
-    millisecond: the poll took the GIL from the script's thread about a thousand times a second.
-    The same end (the run's thread has stopped) and the same error on a timeout."""
-
-    def require_widgets_deltas(runner: Any, timeout: float = 3) -> None:
-        thread = getattr(runner, "_script_thread", None)
-        if thread is None:
-            polling(runner, timeout)
-            return
-        thread.join(timeout)
-        if not runner.script_stopped():
-            runner.request_stop()
-            runner.join()
-            raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
-
-    return require_widgets_deltas
