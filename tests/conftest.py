@@ -82,7 +82,8 @@ def con() -> Iterator[db.Connection]:
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str,
+              testrun_uid: str) -> Path:
     """The sample data (sample_data/) loaded once for the whole run, checkpointed and closed: a test
     copies it (`db_path`) or reads it; none writes to it. With workers (pytest-xdist), the first to
     need it builds it in the run's shared temporary folder and the others wait for it (a file
@@ -91,12 +92,13 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
 
     if LAKE or worker_id == "master":
         return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
-    path = shared / "sample.duckdb"
-    with open(shared / "sample.lock", "w") as lock:
+    # the folder above each worker's; named by the run (a --basetemp folder outlives runs)
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / f"sample-{testrun_uid}.duckdb"
+    with open(shared / f"sample-{testrun_uid}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
-            building = shared / "sample-building.duckdb"
+            building = shared / f"sample-{testrun_uid}-building.duckdb"
             building.unlink(missing_ok=True)
             build_sample_db(building)
             building.rename(path)
