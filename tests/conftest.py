@@ -7,6 +7,8 @@ Helpers to import live in tests/support/ (and generated data in tests/data/); py
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,19 +25,33 @@ HERE = Path(__file__).parent
 # these folders, then every other module in its folder's order
 SLOWEST = (
     "browser/test_offline_browser.py",
+    "browser/test_proxy.py",
     "dashboard/test_exports_guarded.py",
     "dashboard/test_dashboard.py",
-    "browser/test_browser.py",
-    "metrics/test_summary.py",
-    "presentation/test_pack_scale.py",
-    "browser/test_phone_browser.py",
-    "ingest/test_rights.py",
     "dashboard/test_access_ui.py",
-    "browser/test_login_browser.py",
+    "reliability/test_reliability_crash.py",
     "reliability/test_reliability_concurrency.py",
+    "browser/test_browser.py",
+    "browser/test_login_browser.py",
+    "reliability/test_hostile_reads.py",
+    "reliability/test_reliability_backup.py",
+    "browser/test_phone_browser.py",
+    "browser/test_journeys_browser.py",
+    "dashboard/test_journeys.py",
+    "metrics/test_summary.py",
     "project/test_console_script.py",
+    "presentation/test_pack_scale.py",
+    "ingest/test_rights.py",
 )
 FIRST = ("reliability", "browser")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: half as many workers again as cores (3 on 2 cores). A worker waits much of its
+    time on another process (the app, Chromium, a loader it forked, PostgreSQL) or on a test's own
+    clock; the extra worker's tests run meanwhile."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) * 3 // 2)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,12 +82,27 @@ def con() -> Iterator[db.Connection]:
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str,
+              testrun_uid: str) -> Path:
     """The sample data (sample_data/) loaded once for the whole run, checkpointed and closed: a test
-    copies it (`db_path`) or reads it; none writes to it."""
+    copies it (`db_path`) or reads it; none writes to it. With workers (pytest-xdist), the first to
+    need it builds it in the run's shared temporary folder and the others wait for it (a file
+    lock); on the shared store, each worker has a store of its own."""
     from dashboard_helpers import build_sample_db
 
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    if LAKE or worker_id == "master":
+        return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    # the folder above each worker's; named by the run (a --basetemp folder outlives runs)
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / f"sample-{testrun_uid}.duckdb"
+    with open(shared / f"sample-{testrun_uid}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = shared / f"sample-{testrun_uid}-building.duckdb"
+            building.unlink(missing_ok=True)
+            build_sample_db(building)
+            building.rename(path)
+    return path
 
 
 @pytest.fixture

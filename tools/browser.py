@@ -4,6 +4,7 @@ Streamlit exceptions, take it whole, time it, log in through a local identity pr
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.parse
 import urllib.request
@@ -27,19 +28,41 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# settle(): a page has settled when its script run is over (the app's data-test-script-state is
+# "notRunning": neither "initial", before the first run, nor "running" or "rerunRequested"), no
+# element is stale (greyed out while a run replaces it), a skeleton or a spinner, every Plotly chart
+# has drawn its SVG, and the document has not changed for SETTLE_QUIET_MS since the call: the quiet
+# window also covers a click whose rerun the server has not started yet.
+SETTLE_QUIET_MS = 300
+# (each call passes a token of its own: the first poll of a call, or in a new document, starts the
+# watch and the quiet window)
+SETTLE_JS = """
+(call) => {
+  let w = window.__lkSettle;
+  if (!w) {
+    w = window.__lkSettle = {call: null, last: 0};
+    new MutationObserver(() => { w.last = performance.now(); })
+        .observe(document.documentElement, {subtree: true, childList: true, characterData: true,
+                                            attributes: true,
+                                            attributeFilter: ['data-stale', 'class', 'data-test-script-state']});
+  }
+  if (w.call !== call) { w.call = call; w.last = performance.now(); return false; }
+  if (performance.now() - w.last < QUIET_MS) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'))
+    return false;
+  return (CHARTS_DRAWN)();
+}
+""".replace("QUIET_MS", str(SETTLE_QUIET_MS)).replace("CHARTS_DRAWN", CHARTS_DRAWN)
+_calls = itertools.count()
+
+
 def settle(page: Any, title: str | None = None, timeout_ms: int = 60_000) -> None:
-    """Wait until the page's script has finished and its charts are drawn."""
+    """Wait until the page's script has finished and its charts are drawn (SETTLE_JS)."""
     if title is not None:
         page.locator("h1", has_text=title).first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !Array.from(document.querySelectorAll('[data-testid=\"stStatusWidget\"]'))"
-        ".some(e => /running/i.test(e.innerText))", timeout=timeout_ms)
-    page.wait_for_timeout(600)
-    # no element still drawn as a grey placeholder (a run in progress after the first one)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
-                           timeout=timeout_ms)
-    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
-    page.wait_for_timeout(400)
+    page.wait_for_function(SETTLE_JS, arg=next(_calls), timeout=timeout_ms, polling=50)
 
 
 def in_tabs(tabs: list[Any], visits: Iterable[T], address: Callable[[T], str],
@@ -75,8 +98,7 @@ def full_screenshot(page: Any, path: Path, width: int) -> None:
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
         " return m ? m.scrollHeight : document.body.scrollHeight; }")
     page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 7000))})
-    page.wait_for_timeout(700)
-    settle(page)
+    settle(page)  # the charts redrawn at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 900})
 
