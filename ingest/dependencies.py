@@ -52,7 +52,9 @@ class Ref:
 def split_refs(text: str | None) -> list[tuple[str | None, str]]:
     """A cell's references as written: (department as written or None, action ID), in order, once each."""
     out: list[tuple[str | None, str]] = []
-    for part in _SEPARATORS.split(text or ""):
+    if not isinstance(text, str):  # an empty cell: None (NaN in a frame)
+        return out
+    for part in _SEPARATORS.split(text):
         part = part.strip()
         if not part:
             continue
@@ -229,7 +231,7 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
     problems: list[Problem] = []
     cycles: set[frozenset[Node]] = set()
     for row, aid, cell in zip(frame.index, frame["action_id"], frame["depends_on"], strict=True):
-        if not cell:
+        if not isinstance(cell, str) or not cell:
             continue
 
         def warn(message: str, row: int = int(row), cell: str = cell) -> None:

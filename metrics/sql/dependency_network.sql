@@ -23,7 +23,14 @@
 --           (`days`) of every action on the way before it, the action itself included
 --   nodes   `plan` with, for every action, `finish`: the later of its expected_finish and, over
 --           every path, the upstream action's expected_finish + the path's days (an action
---           without open predecessors: its expected_finish)
+--           without open predecessors: its expected_finish); `open`: not Completed nor Cancelled
+--   states  each link with both actions' nodes (a.*, the action; p.*, its predecessor):
+--             waiting    the action open and the predecessor not Completed
+--             late       the action open, the predecessor open and overdue or finishing after
+--                        the action's due date (the action is `blocked`)
+--             days_late  days the link moves the action past its due date: max(0,
+--                        predecessor's finish + the action's remaining_days − max(due date,
+--                        expected_finish)); NULL unless open with a due date
 plan AS (
     SELECT *,
            CASE WHEN status = 'Cancelled' THEN NULL
@@ -114,7 +121,20 @@ upstream AS (
     GROUP BY p.month, p.department, p.action_id
 ),
 nodes AS (
-    SELECT p.*, greatest(p.expected_finish, x.latest) AS finish
+    SELECT p.*, greatest(p.expected_finish, x.latest) AS finish,
+           p.status NOT IN ('Completed', 'Cancelled') AS open
     FROM plan p
     LEFT JOIN upstream x ON x.month = p.month AND x.department = p.department AND x.action_id = p.action_id
+),
+states AS (
+    SELECT l.month, l.department, l.action_id, l.ref, l.pred_department, l.pred_action_id,
+           a.open AND p.status <> 'Completed' AS waiting,
+           coalesce(a.open AND p.open AND (p.is_overdue OR p.finish > a.due_date), FALSE) AS late,
+           CASE WHEN a.open AND a.due_date IS NOT NULL
+                THEN greatest(0, p.finish + a.remaining_days - greatest(a.due_date, a.expected_finish))
+                END AS days_late
+    FROM links l
+    JOIN nodes a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
+    JOIN nodes p
+        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
 )
