@@ -123,11 +123,11 @@ def test_register_initiative_problems(tmp_path: Path) -> None:
     out = io.BytesIO()
     wb.save(out)
     parsed = parse_register(out.getvalue(), "register.xlsx")
-    assert sorted((p.severity, p.row, p.column, p.message[:40]) for p in parsed.problems) == [
-        ("error", 4, "A", "Initiative ID 'INI-1' is used more than "),
-        ("error", 4, "F", "'soon' is not a date: write it as 28/02/"),
-        ("warning", 4, "C", "Objective 'SO7' is not on the Objectives "),
-        ("warning", 4, "D", "Department 'Parks' is not on the Departm"),
+    assert sorted((p.severity, p.row, p.column, p.message[:30]) for p in parsed.problems) == [
+        ("error", 4, "A", "Initiative ID 'INI-1' is used m"),
+        ("error", 4, "F", "'soon' is not a date: write it"),
+        ("warning", 4, "C", "Objective 'SO7' is not on the O"),
+        ("warning", 4, "D", "Department 'Parks' is not on t"),
     ]
     con = db.connect(":memory:")
     load_register(con, register_xlsx(), "register.xlsx")
