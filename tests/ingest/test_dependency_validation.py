@@ -126,7 +126,7 @@ def test_register_initiative_problems(tmp_path: Path) -> None:
     assert sorted((p.severity, p.row, p.column, p.message[:30]) for p in parsed.problems) == [
         ("error", 4, "A", "Initiative ID 'INI-1' is used "),
         ("error", 4, "F", "'soon' is not a date: write it"),
-        ("warning", 4, "C", "Objective 'SO7' is not on the O"),
+        ("warning", 4, "C", "Objective 'SO7' is not on the "),
         ("warning", 4, "D", "Department 'Parks' is not on t"),
     ]
     con = db.connect(":memory:")
