@@ -73,8 +73,8 @@ def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(("argv", "stamp"), [
-    (["--period", "2025-06"], "35a350fbcd69"),
-    (["--period", "2025-Q2", "--department", "Finance"], "95c345556ff4"),
+    (["--period", "2025-06"], "4651ff653ec6"),
+    (["--period", "2025-Q2", "--department", "Finance"], "dda59dbd8a41"),
 ])
 def test_pack_stamp_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                  argv: list[str], stamp: str) -> None:
