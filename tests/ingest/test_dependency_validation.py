@@ -149,3 +149,29 @@ def test_validate_json_reports_each_cell(history: Path, tmp_path: Path) -> None:
         (5, "M", "Initiative", "Initiative 'Roads' is not in the strat"),
     ]
     assert HEADER[11] == "Depends on"
+
+
+def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from ingest.access import CLI
+    from ingest.template import build_template
+    from ingest.values import Period
+
+    con = db.connect(str(history))
+    data = build_template(con, "Health", Period(2025, 4), user=CLI)
+    con.close()
+    ws = load_workbook(io.BytesIO(data))["Actions"]
+    header = [c.value for c in ws[6]]
+    dep, ini = header.index("Depends on") + 1, header.index("Initiative") + 1
+    assert [(ws.cell(r, 1).value, ws.cell(r, dep).value, ws.cell(r, ini).value) for r in (7, 8)] == [
+        ("H1", "Works: W1", "INI-1"), ("H2", "W2", "INI-1")]
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.formula1 and "Lists" in dv.formula1]
+    letter = ws.cell(6, ini).column_letter
+    initiative = [dv for dv in lists if str(dv.sqref).startswith(f"{letter}7")]
+    assert len(initiative) == 1 and initiative[0].error == "Choose an initiative from the list."
+    values = load_workbook(io.BytesIO(data))["Lists"]
+    column = next(c for c in values[1] if c.value == "initiative").column
+    assert [values.cell(r, column).value for r in (2, 3, 4)] == ["INI-1", "INI-2", None]
