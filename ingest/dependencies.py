@@ -20,7 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
@@ -28,9 +28,6 @@ from ingest import db
 from ingest.locate import Register
 from ingest.names import department_key
 from ingest.problems import Problem, display_value
-
-if TYPE_CHECKING:  # ingest.parse calls read_columns
-    from ingest.parse import ParsedFile
 
 _SEPARATORS = re.compile(r"[;,\n]")
 CLOSEST = 3  # how many close matches an unknown ID's warning names
@@ -251,8 +248,8 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
     return problems
 
 
-def add_dependency_warnings(con: db.Connection, parsed: ParsedFile) -> None:
-    """Add to each report of `parsed` the warnings of its "Depends on" cells against the plans in
+def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
+    """Add to each report of `parsed` (an ingest.parse.ParsedFile, which imports this module) the warnings of its "Depends on" cells against the plans in
     force in `con` (once per report)."""
     todo = [r for r in parsed.reports if not r.dependencies_checked]
     if not any(r.frame["depends_on"].notna().any() for r in todo if "depends_on" in r.frame.columns):
