@@ -1,66 +1,49 @@
 -- dependency_network: the cross-department dependency network of the months asked (issue 16), as
 -- CTEs an including query reads: `WITH {{metrics:dependency_network}} SELECT ... FROM nodes`.
 -- Every department's plan in force is read, whatever the filters: a predecessor may be anyone's.
--- Parameters: $months (YYYY-MM list); the RAG thresholds action_facts.sql binds.
+-- Only the actions with a link get their facts worked out, so a month without dependencies costs
+-- a scan of its "Depends on" cells. Parameters: $months (YYYY-MM list); the RAG thresholds
+-- action_facts.sql binds.
 --
---   plan    each action of each department's latest report in force up to each month asked
---           (`month`; rows carried over, migration 007, included), with the facts of
---           ingest/sql/action_facts.sql as of its own report, and:
---             expected_finish  when it finishes: its completion date (the report's month end when
---                              Completed without one); else its forecast_finish (SPEC §5.9) when
---                              progress gives one; else the later of its due date and the month
---                              end; NULL when Cancelled or without a due date
---             remaining_days   days of work left at its planned pace, (due − start) × (100 −
---                              progress) ÷ 100, rounded; 0 when Completed, Cancelled, or without
---                              both dates
---   links   each dependency: the action (department, action_id), the reference as stored (ref)
---           and the action it names (pred_department, pred_action_id), resolved in the same
---           month's plans: `Department: ID` in that department; a bare ID in the action's own
---           department, else in the one department whose plan has it. A reference that names no
---           action, or several, is no link.
---   paths   upstream walks from each open action through open predecessors (no action twice):
---           the action reached (up_department, up_action_id) and the days of remaining work
---           (`days`) of every action on the way before it, the action itself included
---   nodes   `plan` with, for every action, `finish`: the later of its expected_finish and, over
---           every path, the upstream action's expected_finish + the path's days (an action
---           without open predecessors: its expected_finish); `open`: not Completed nor Cancelled
---   states  each link with both actions' nodes (a.*, the action; p.*, its predecessor):
---             waiting    the action open and the predecessor not Completed
---             late       the action open, the predecessor open and overdue or finishing after
---                        the action's due date (the action is `blocked`)
---             days_late  days the link moves the action past its due date: max(0,
---                        predecessor's finish + the action's remaining_days − max(due date,
---                        expected_finish)); NULL unless open with a due date
-plan AS (
-    SELECT *,
-           CASE WHEN status = 'Cancelled' THEN NULL
-                WHEN status = 'Completed' THEN coalesce(completion_date, period_end)
-                WHEN forecast_finish IS NOT NULL THEN forecast_finish
-                WHEN due_date IS NULL THEN NULL
-                ELSE greatest(due_date, period_end) END AS expected_finish,
-           CASE WHEN status IN ('Completed', 'Cancelled') OR start_date IS NULL
-                     OR due_date IS NULL OR due_date <= start_date THEN 0
-                ELSE CAST(round((due_date - start_date) * (100 - progress) / 100.0) AS INTEGER)
-                END AS remaining_days
-    FROM (
-        WITH months AS (
-            SELECT unnest($months) AS month
-        ),
-        in_force AS (
-            SELECT m.month, u.department, max(u.period) AS period
-            FROM months m
-            JOIN uploads u ON u.period <= m.month
-            WHERE u.status = 'accepted' AND u.is_current
-            GROUP BY m.month, u.department
-        ),
-        action_rows AS (
-            SELECT s.*, f.month
-            FROM in_force f
-            JOIN action_status s ON s.department = f.department AND s.period = f.period
-            WHERE s.is_current
-        )
-        {{ingest:action_facts}}
-    )
+--   in_force  each department's latest report in force up to each month asked (`month`)
+--   plan_rows its action rows (rows carried over, migration 007, included), with `month`
+--   links     each dependency: the action (department, action_id), the reference as stored (ref)
+--             and the action it names (pred_department, pred_action_id), resolved in the same
+--             month's plans: `Department: ID` in that department; a bare ID in the action's own
+--             department, else in the one department whose plan has it. A reference that names no
+--             action, or several, is no link.
+--   plan      the actions at either end of a link, with the facts of dependency_plan.sql
+--             (expected_finish, remaining_days) as of their own report
+--   cycles    the links on a cycle (an action waiting, through its chain, on itself): left out of
+--             the forecasts, which would otherwise rise without end. Found among the actions a
+--             topological peel leaves (on a cycle or after one), by reachability there.
+--   finishes  each action's `finish`, the longest path over the links not on a cycle, worked out
+--             in topological order (each link once): its expected_finish when not open, else the
+--             later of its expected_finish and, for each predecessor, the predecessor's finish +
+--             its own remaining_days — the same as the latest, over every chain upstream, of the
+--             upstream action's expected_finish + the remaining days of the open actions after it
+--   nodes     `plan` with `finish` and `open` (not Completed nor Cancelled)
+--   states    each link with both actions' nodes (a.*, the action; p.*, its predecessor):
+--               on_cycle   the link is on a cycle
+--               waiting    the action open and the predecessor not Completed
+--               late       the action open, the predecessor open and overdue or finishing after
+--                          the action's due date (the action is `blocked`)
+--               days_late  days the link moves the action past its due date: max(0,
+--                          predecessor's finish + the action's remaining_days − max(due date,
+--                          expected_finish)); 0 for a link on a cycle (it moves nothing); NULL
+--                          unless open with a due date
+in_force AS MATERIALIZED (
+    SELECT m.month, u.department, max(u.period) AS period
+    FROM (SELECT unnest($months) AS month) m
+    JOIN uploads u ON u.period <= m.month
+    WHERE u.status = 'accepted' AND u.is_current
+    GROUP BY m.month, u.department
+),
+plan_rows AS (
+    SELECT s.*, f.month
+    FROM in_force f
+    JOIN action_status s ON s.department = f.department AND s.period = f.period
+    WHERE s.is_current
 ),
 refs AS (
     SELECT month, department, action_id, ref,
@@ -69,7 +52,7 @@ refs AS (
            trim(CASE WHEN strpos(ref, ': ') > 0 THEN substr(ref, strpos(ref, ': ') + 2) ELSE ref END)
                AS ref_id
     FROM (SELECT month, department, action_id, unnest(string_split(depends_on, '; ')) AS ref
-          FROM plan
+          FROM plan_rows
           WHERE depends_on IS NOT NULL)
 ),
 candidates AS (
@@ -79,62 +62,114 @@ candidates AS (
            CASE WHEN r.ref_department IS NOT NULL THEN 0
                 WHEN p.department = r.department THEN 1 ELSE 2 END AS preference
     FROM refs r
-    JOIN plan p
+    JOIN plan_rows p
         ON p.month = r.month AND p.action_id = r.ref_id
        AND (r.ref_department IS NULL OR p.department = r.ref_department)
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
 ),
-links AS (
+links AS MATERIALIZED (
     SELECT month, department, action_id, ref, pred_department, pred_action_id
     FROM candidates
     QUALIFY preference = min(preference) OVER (PARTITION BY month, department, action_id, ref)
         AND count(*) OVER (PARTITION BY month, department, action_id, ref, preference) = 1
 ),
-paths AS (
-    WITH RECURSIVE walk AS (
-        SELECT l.month, l.department, l.action_id, l.pred_department AS up_department,
-               l.pred_action_id AS up_action_id, a.remaining_days AS days,
-               [l.department || chr(31) || l.action_id,
-                l.pred_department || chr(31) || l.pred_action_id] AS visited
-        FROM links l
-        JOIN plan a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
-        WHERE a.status NOT IN ('Completed', 'Cancelled')
-        UNION ALL
-        SELECT w.month, w.department, w.action_id, l.pred_department, l.pred_action_id,
-               w.days + u.remaining_days,
-               list_append(w.visited, l.pred_department || chr(31) || l.pred_action_id)
-        FROM walk w
-        JOIN plan u
-            ON u.month = w.month AND u.department = w.up_department AND u.action_id = w.up_action_id
-        JOIN links l
-            ON l.month = w.month AND l.department = w.up_department AND l.action_id = w.up_action_id
-        WHERE u.status NOT IN ('Completed', 'Cancelled')
-          AND NOT list_contains(w.visited, l.pred_department || chr(31) || l.pred_action_id)
-          AND len(w.visited) < 50
+plan AS MATERIALIZED (
+    WITH ends AS (
+        SELECT month, department, action_id FROM links
+        UNION
+        SELECT month, pred_department, pred_action_id FROM links
+    ),
+    action_rows AS (
+        SELECT r.*
+        FROM plan_rows r
+        SEMI JOIN ends e
+            ON e.month = r.month AND e.department = r.department AND e.action_id = r.action_id
     )
-    SELECT month, department, action_id, up_department, up_action_id, days FROM walk
+    {{metrics:dependency_plan}}
 ),
-upstream AS (
-    SELECT p.month, p.department, p.action_id, max(u.expected_finish + p.days) AS latest
-    FROM paths p
-    JOIN plan u ON u.month = p.month AND u.department = p.up_department AND u.action_id = p.up_action_id
-    GROUP BY p.month, p.department, p.action_id
+graph AS MATERIALIZED (
+    -- the actions of `plan` numbered, and the links between them as pairs of numbers
+    SELECT row_number() OVER () AS id, month, department, action_id, expected_finish,
+           remaining_days, status NOT IN ('Completed', 'Cancelled') AS open
+    FROM plan
 ),
-nodes AS (
-    SELECT p.*, greatest(p.expected_finish, x.latest) AS finish,
-           p.status NOT IN ('Completed', 'Cancelled') AS open
+edges AS MATERIALIZED (
+    SELECT DISTINCT p.id AS p, a.id AS a
+    FROM links l
+    JOIN graph a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
+    JOIN graph p
+        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
+),
+cycles AS MATERIALIZED (
+    WITH RECURSIVE peel(id, pending) USING KEY (id) AS (
+        -- Kahn's algorithm: an action leaves once every predecessor has; `pending` counts those
+        -- left. The working set is the rows changed last; recurring.peel the whole table.
+        SELECT g.id, count(e.a) FROM graph g LEFT JOIN edges e ON e.a = g.id GROUP BY g.id
+        UNION
+        SELECT e.a, any_value(q.pending) - count(*)
+        FROM peel w
+        JOIN edges e ON e.p = w.id
+        JOIN recurring.peel q ON q.id = e.a
+        WHERE w.pending = 0
+        GROUP BY e.a
+    ),
+    stuck AS (
+        SELECT e.p, e.a
+        FROM edges e
+        SEMI JOIN peel s ON s.id = e.p AND s.pending > 0
+        SEMI JOIN peel t ON t.id = e.a AND t.pending > 0
+    ),
+    reach(source, target) AS (
+        SELECT p, a FROM stuck
+        UNION
+        SELECT r.source, s.a FROM reach r JOIN stuck s ON s.p = r.target
+    )
+    SELECT s.p, s.a FROM stuck s SEMI JOIN reach r ON r.source = s.a AND r.target = s.p
+),
+finishes AS (
+    WITH RECURSIVE dag AS (
+        SELECT p, a FROM edges ANTI JOIN cycles c ON c.p = edges.p AND c.a = edges.a
+    ),
+    walk(id, pending, finish) USING KEY (id) AS (
+        -- the same peel over the links not on a cycle: an action's finish is final when it leaves
+        SELECT g.id, count(d.a), g.expected_finish
+        FROM graph g LEFT JOIN dag d ON d.a = g.id
+        GROUP BY g.id, g.expected_finish
+        UNION
+        SELECT d.a, q.pending - count(*),
+               CASE WHEN n.open THEN greatest(q.finish, max(w.finish + n.remaining_days))
+                    ELSE q.finish END
+        FROM walk w
+        JOIN dag d ON d.p = w.id
+        JOIN recurring.walk q ON q.id = d.a
+        JOIN graph n ON n.id = d.a
+        WHERE w.pending = 0
+        GROUP BY d.a, q.pending, q.finish, n.open, n.remaining_days
+    )
+    SELECT g.month, g.department, g.action_id, w.finish
+    FROM walk w JOIN graph g ON g.id = w.id
+),
+nodes AS MATERIALIZED (
+    SELECT p.*, f.finish, p.status NOT IN ('Completed', 'Cancelled') AS open
     FROM plan p
-    LEFT JOIN upstream x ON x.month = p.month AND x.department = p.department AND x.action_id = p.action_id
+    JOIN finishes f ON f.month = p.month AND f.department = p.department AND f.action_id = p.action_id
 ),
-states AS (
+states AS MATERIALIZED (
     SELECT l.month, l.department, l.action_id, l.ref, l.pred_department, l.pred_action_id,
+           c.p IS NOT NULL AS on_cycle,
            a.open AND p.status <> 'Completed' AS waiting,
            coalesce(a.open AND p.open AND (p.is_overdue OR p.finish > a.due_date), FALSE) AS late,
-           CASE WHEN a.open AND a.due_date IS NOT NULL
-                THEN greatest(0, p.finish + a.remaining_days - greatest(a.due_date, a.expected_finish))
+           CASE WHEN NOT a.open OR a.due_date IS NULL THEN NULL
+                WHEN c.p IS NOT NULL THEN 0
+                ELSE greatest(0, p.finish + a.remaining_days - greatest(a.due_date, a.expected_finish))
                 END AS days_late
     FROM links l
     JOIN nodes a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
     JOIN nodes p
         ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
+    LEFT JOIN (SELECT ga.month, ga.department, ga.action_id, gp.department AS pred_department,
+                      gp.action_id AS pred_action_id, cycles.p
+               FROM cycles JOIN graph ga ON ga.id = cycles.a JOIN graph gp ON gp.id = cycles.p) c
+        ON c.month = l.month AND c.department = l.department AND c.action_id = l.action_id
+       AND c.pred_department = l.pred_department AND c.pred_action_id = l.pred_action_id
 )

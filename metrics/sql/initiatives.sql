@@ -1,7 +1,7 @@
 -- initiatives: each cross-department initiative of the month asked (issue 16): those of the
 -- register in force's Initiatives sheet, and any other an action names. Its actions (A) are the
--- actions of every department's plan in force (dependency_network.sql) that name it, Cancelled
--- left out; its figures are the KPIs of docs/kpis.md over them:
+-- actions of every department's plan in force (dependency_network.sql's plan_rows) that name it,
+-- Cancelled left out; its figures are the KPIs of docs/kpis.md over them:
 --   completion_rate, on_time_rate, overdue_rate, budget_utilisation, slipped_count (as the KPIs);
 --   forecast_finish     the latest `finish` of its actions (dependency_network.sql: completion
 --                       dates, forecasts, moved by what they wait for)
@@ -19,10 +19,17 @@ blocked AS (
     SELECT DISTINCT department, action_id FROM states WHERE late
 ),
 members AS (
-    SELECT n.*, b.action_id IS NOT NULL AS is_blocked
-    FROM nodes n
-    LEFT JOIN blocked b ON b.department = n.department AND b.action_id = n.action_id
-    WHERE n.initiative IS NOT NULL AND n.status <> 'Cancelled'
+    -- its actions, with the facts of dependency_plan.sql, their finish when they have a link
+    SELECT m.*, coalesce(n.finish, m.expected_finish) AS finish,
+           b.action_id IS NOT NULL AS is_blocked
+    FROM (
+        WITH action_rows AS (
+            SELECT * FROM plan_rows WHERE initiative IS NOT NULL AND status <> 'Cancelled'
+        )
+        {{metrics:dependency_plan}}
+    ) m
+    LEFT JOIN nodes n ON n.month = m.month AND n.department = m.department AND n.action_id = m.action_id
+    LEFT JOIN blocked b ON b.department = m.department AND b.action_id = m.action_id
 ),
 figures AS (
     SELECT initiative AS initiative_id,
