@@ -18,7 +18,7 @@ from ingest import db
 from ingest.dependencies import add_dependency_warnings
 from ingest.headers import canonical_for
 from ingest.load import options_for
-from ingest.parse import parse_file
+from ingest.parse import ParsedFile, parse_file
 from ingest.register import load_register, parse_register
 
 D = date
@@ -33,6 +33,18 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _messages(problems: list) -> list[tuple[str, int | None, str | None, str]]:
     return [(p.severity, p.row, p.column, p.message) for p in problems]
+
+
+def _april(history: Path, department: str, row: list, warnings: bool = True) -> ParsedFile:
+    """`row` as the only action of `department`'s April 2025 report, parsed against the history
+    (with the dependency warnings of ingest.dependencies unless `warnings` is False)."""
+    con = db.connect(str(history))
+    parsed = parse_file(report_file(department, "2025-04", [row]), f"{department}_2025-04.xlsx",
+                        options_for(con))
+    if warnings:
+        add_dependency_warnings(con, parsed)
+    con.close()
+    return parsed
 
 
 def test_headers_and_synonyms() -> None:
@@ -52,23 +64,18 @@ def test_references_are_stored_with_their_department(history: Path) -> None:
 
 
 def test_a_dependency_on_itself_is_an_error(history: Path) -> None:
-    con = db.connect(str(history))
-    rows = [_row("F1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1), D(2025, 9, 30),
-                 "Not started", 0, depends="F1; Health: H1")]
-    parsed = parse_file(report_file("Finance", "2025-04", rows), "Finance_2025-04.xlsx", options_for(con))
-    con.close()
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends="F1; Health: H1"), warnings=False)
     assert _messages(parsed.errors) == [
         ("error", 5, "L", "F1 depends on itself: name the actions it waits for, not the action.")]
     assert parsed.errors[0].header == "Depends on" and parsed.errors[0].value == "F1; Health: H1"
 
 
 def test_an_unknown_action_names_the_closest(history: Path) -> None:
-    con = db.connect(str(history))
-    rows = [_row("F1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1), D(2025, 9, 30),
-                 "Not started", 0, depends="Health: H11, W3, Helth: H1")]
-    parsed = parse_file(report_file("Finance", "2025-04", rows), "Finance_2025-04.xlsx", options_for(con))
-    add_dependency_warnings(con, parsed)
-    con.close()
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends="Health: H11, W3, Helth: H1"))
     warnings = [(p.row, p.column, p.message) for p in parsed.warnings]
     assert warnings == [
         (5, "L", "F1 depends on Helth: H1, but 'Helth' is not a known department: check its name."),
@@ -81,12 +88,9 @@ def test_an_unknown_action_names_the_closest(history: Path) -> None:
 
 def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:
     # W1 now waits for F1, which waits for H1, which waits for W1
-    con = db.connect(str(history))
-    rows = [_row("W1", "Deliver the clinic building materials", 100, 90, D(2025, 1, 1), D(2025, 3, 12),
-                 "In progress", 60, depends="Finance: F1")]
-    parsed = parse_file(report_file("Works", "2025-04", rows), "Works_2025-04.xlsx", options_for(con))
-    add_dependency_warnings(con, parsed)
-    con.close()
+    parsed = _april(history, "Works", _row("W1", "Deliver the clinic building materials", 100, 90,
+                                           D(2025, 1, 1), D(2025, 3, 12), "In progress", 60,
+                                           depends="Finance: F1"))
     assert _messages(parsed.warnings) == [(
         "warning", 5, "L", "The dependencies go round in a circle: Works: W1 → Finance: F1 → Health: H1 → "
         "Works: W1. Each of these actions waits for the next, so none can finish: remove one of the "

@@ -39,8 +39,8 @@ from metrics.dependencies import (
     LINK_COLUMNS,
     action_dependencies,
     blocked_actions,
-    dependency_kpi,
     department_dependencies,
+    dependency_kpi,
     initiative_actions,
     initiatives,
 )
