@@ -17,13 +17,13 @@
 -- Parameters: those of dependency_network.sql.
 WITH {{metrics:dependency_network}},
 per_action AS (
-    SELECT month, department, action_id, count(*) AS links,
+    SELECT node_id, count(*) AS links,
            string_agg(pred_department || ': ' || pred_action_id, '; '
                       ORDER BY pred_department, pred_action_id) FILTER (WHERE waiting) AS waiting_on,
            bool_or(late) AS blocked,
            max(days_late) AS slip_from_dependencies
     FROM states
-    GROUP BY month, department, action_id
+    GROUP BY node_id
 )
 SELECT n.month AS period, n.department, n.action_id, w.waiting_on,
        coalesce(w.blocked, FALSE) AS blocked,
@@ -31,4 +31,4 @@ SELECT n.month AS period, n.department, n.action_id, w.waiting_on,
        CASE WHEN n.open AND n.due_date IS NOT NULL THEN coalesce(w.slip_from_dependencies, 0) END
            AS slip_from_dependencies
 FROM nodes n
-JOIN per_action w ON w.month = n.month AND w.department = n.department AND w.action_id = n.action_id
+JOIN per_action w ON w.node_id = n.node_id

@@ -21,7 +21,6 @@ SELECT s.month AS period, s.department, s.action_id, a.action, a.status, a.rag, 
        p.source_upload AS pred_upload_id, p.file_name AS pred_file_name, p.sheet AS pred_sheet,
        p.source_row AS pred_source_row
 FROM states s
-JOIN sources a ON a.month = s.month AND a.department = s.department AND a.action_id = s.action_id
-JOIN sources p
-    ON p.month = s.month AND p.department = s.pred_department AND p.action_id = s.pred_action_id
+JOIN sources a ON a.node_id = s.node_id
+JOIN sources p ON p.node_id = s.pred_node_id
 ORDER BY s.department, a.source_row, s.action_id, s.pred_department, s.pred_action_id

@@ -12,8 +12,9 @@
 --             month's plans: `Department: ID` in that department; a bare ID in the action's own
 --             department, else in the one department whose plan has it. A reference that names no
 --             action, or several, is no link.
---   plan      the actions at either end of a link, with the facts of dependency_plan.sql
---             (expected_finish, remaining_days) as of their own report
+--   plan      the actions at either end of a link, numbered (node_id), with the facts of
+--             dependency_plan.sql (expected_finish, remaining_days) as of their own report
+--   pairs     `links` with the node_id of both ends (pred_node_id); edges: the pairs of numbers
 --   cycles    the links on a cycle (an action waiting, through its chain, on itself): left out of
 --             the forecasts, which would otherwise rise without end. Found among the actions a
 --             topological peel leaves (on a cycle or after one), by reachability there.
@@ -23,7 +24,8 @@
 --             its own remaining_days — the same as the latest, over every chain upstream, of the
 --             upstream action's expected_finish + the remaining days of the open actions after it
 --   nodes     `plan` with `finish` and `open` (not Completed nor Cancelled)
---   states    each link with both actions' nodes (a.*, the action; p.*, its predecessor):
+--   states    each link with both actions' nodes (a.*, the action; p.*, its predecessor; their
+--             node_id, pred_node_id):
 --               on_cycle   the link is on a cycle
 --               waiting    the action open and the predecessor not Completed
 --               late       the action open, the predecessor open and overdue or finishing after
@@ -74,37 +76,40 @@ links AS MATERIALIZED (
         AND count(*) OVER (PARTITION BY month, department, action_id, ref, preference) = 1
 ),
 plan AS MATERIALIZED (
-    WITH ends AS (
-        SELECT month, department, action_id FROM links
-        UNION
-        SELECT month, pred_department, pred_action_id FROM links
-    ),
-    action_rows AS (
-        SELECT r.*
-        FROM plan_rows r
-        SEMI JOIN ends e
-            ON e.month = r.month AND e.department = r.department AND e.action_id = r.action_id
+    -- numbered (node_id): the joins after the recursive CTEs below are on one number, which the
+    -- planner cannot turn into a join on the month alone (it did, at 1M rows: minutes)
+    SELECT row_number() OVER () AS node_id, *
+    FROM (
+        WITH ends AS (
+            SELECT month, department, action_id FROM links
+            UNION
+            SELECT month, pred_department, pred_action_id FROM links
+        ),
+        action_rows AS (
+            SELECT r.*
+            FROM plan_rows r
+            SEMI JOIN ends e
+                ON e.month = r.month AND e.department = r.department AND e.action_id = r.action_id
+        )
+        {{metrics:dependency_plan}}
     )
-    {{metrics:dependency_plan}}
 ),
-graph AS MATERIALIZED (
-    -- the actions of `plan` numbered, and the links between them as pairs of numbers
-    SELECT row_number() OVER () AS id, month, department, action_id, expected_finish,
-           remaining_days, status NOT IN ('Completed', 'Cancelled') AS open
-    FROM plan
+pairs AS MATERIALIZED (
+    -- each link with the node_id of the action and of its predecessor (pred_node_id)
+    SELECT l.*, a.node_id, p.node_id AS pred_node_id
+    FROM links l
+    JOIN plan a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
+    JOIN plan p
+        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
 ),
 edges AS MATERIALIZED (
-    SELECT DISTINCT p.id AS p, a.id AS a
-    FROM links l
-    JOIN graph a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
-    JOIN graph p
-        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
+    SELECT DISTINCT pred_node_id AS p, node_id AS a FROM pairs
 ),
 cycles AS MATERIALIZED (
     WITH RECURSIVE peel(id, pending) USING KEY (id) AS (
         -- Kahn's algorithm: an action leaves once every predecessor has; `pending` counts those
         -- left. The working set is the rows changed last; recurring.peel the whole table.
-        SELECT g.id, count(e.a) FROM graph g LEFT JOIN edges e ON e.a = g.id GROUP BY g.id
+        SELECT g.node_id, count(e.a) FROM plan g LEFT JOIN edges e ON e.a = g.node_id GROUP BY g.node_id
         UNION
         SELECT e.a, any_value(q.pending) - count(*)
         FROM peel w
@@ -132,44 +137,38 @@ finishes AS (
     ),
     walk(id, pending, finish) USING KEY (id) AS (
         -- the same peel over the links not on a cycle: an action's finish is final when it leaves
-        SELECT g.id, count(d.a), g.expected_finish
-        FROM graph g LEFT JOIN dag d ON d.a = g.id
-        GROUP BY g.id, g.expected_finish
+        SELECT g.node_id, count(d.a), g.expected_finish
+        FROM plan g LEFT JOIN dag d ON d.a = g.node_id
+        GROUP BY g.node_id, g.expected_finish
         UNION
         SELECT d.a, q.pending - count(*),
-               CASE WHEN n.open THEN greatest(q.finish, max(w.finish + n.remaining_days))
-                    ELSE q.finish END
+               CASE WHEN n.status NOT IN ('Completed', 'Cancelled')
+                    THEN greatest(q.finish, max(w.finish + n.remaining_days)) ELSE q.finish END
         FROM walk w
         JOIN dag d ON d.p = w.id
         JOIN recurring.walk q ON q.id = d.a
-        JOIN graph n ON n.id = d.a
+        JOIN plan n ON n.node_id = d.a
         WHERE w.pending = 0
-        GROUP BY d.a, q.pending, q.finish, n.open, n.remaining_days
+        GROUP BY d.a, q.pending, q.finish, n.status, n.remaining_days
     )
-    SELECT g.month, g.department, g.action_id, w.finish
-    FROM walk w JOIN graph g ON g.id = w.id
+    SELECT id AS node_id, finish FROM walk
 ),
 nodes AS MATERIALIZED (
     SELECT p.*, f.finish, p.status NOT IN ('Completed', 'Cancelled') AS open
     FROM plan p
-    JOIN finishes f ON f.month = p.month AND f.department = p.department AND f.action_id = p.action_id
+    JOIN finishes f ON f.node_id = p.node_id
 ),
 states AS MATERIALIZED (
     SELECT l.month, l.department, l.action_id, l.ref, l.pred_department, l.pred_action_id,
-           c.p IS NOT NULL AS on_cycle,
+           l.node_id, l.pred_node_id, c.p IS NOT NULL AS on_cycle,
            a.open AND p.status <> 'Completed' AS waiting,
            coalesce(a.open AND p.open AND (p.is_overdue OR p.finish > a.due_date), FALSE) AS late,
            CASE WHEN NOT a.open OR a.due_date IS NULL THEN NULL
                 WHEN c.p IS NOT NULL THEN 0
                 ELSE greatest(0, p.finish + a.remaining_days - greatest(a.due_date, a.expected_finish))
                 END AS days_late
-    FROM links l
-    JOIN nodes a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
-    JOIN nodes p
-        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
-    LEFT JOIN (SELECT ga.month, ga.department, ga.action_id, gp.department AS pred_department,
-                      gp.action_id AS pred_action_id, cycles.p
-               FROM cycles JOIN graph ga ON ga.id = cycles.a JOIN graph gp ON gp.id = cycles.p) c
-        ON c.month = l.month AND c.department = l.department AND c.action_id = l.action_id
-       AND c.pred_department = l.pred_department AND c.pred_action_id = l.pred_action_id
+    FROM pairs l
+    JOIN nodes a ON a.node_id = l.node_id
+    JOIN nodes p ON p.node_id = l.pred_node_id
+    LEFT JOIN cycles c ON c.a = l.node_id AND c.p = l.pred_node_id
 )
