@@ -18,7 +18,6 @@ expected finish is max(due 04-11, month end 03-31) = 04-11 and its remaining day
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
