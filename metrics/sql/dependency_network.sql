@@ -41,7 +41,7 @@ in_force AS MATERIALIZED (
     WHERE u.status = 'accepted' AND u.is_current
     GROUP BY m.month, u.department
 ),
-plan_rows AS (
+plan_rows AS NOT MATERIALIZED (
     SELECT s.*, f.month
     FROM in_force f
     JOIN action_status s ON s.department = f.department AND s.period = f.period
