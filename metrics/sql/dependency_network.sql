@@ -6,7 +6,8 @@
 -- action_facts.sql binds.
 --
 --   in_force  each department's latest report in force up to each month asked (`month`)
---   plan_rows its action rows (rows carried over, migration 007, included), with `month`
+--   plan_rows its action rows (rows carried over, migration 007, included), with `month`;
+--             plan_keys: what resolving the references reads of them, scanned once
 --   links     each dependency: the action (department, action_id), the reference as stored (ref)
 --             and the action it names (pred_department, pred_action_id), resolved in the same
 --             month's plans: `Department: ID` in that department; a bare ID in the action's own
@@ -47,6 +48,10 @@ plan_rows AS NOT MATERIALIZED (
     JOIN action_status s ON s.department = f.department AND s.period = f.period
     WHERE s.is_current
 ),
+plan_keys AS MATERIALIZED (
+    -- what resolving the references reads of plan_rows, scanned once
+    SELECT month, department, action_id, depends_on FROM plan_rows
+),
 refs AS (
     SELECT month, department, action_id, ref,
            CASE WHEN strpos(ref, ': ') > 0 THEN trim(substr(ref, 1, strpos(ref, ': ') - 1)) END
@@ -54,7 +59,7 @@ refs AS (
            trim(CASE WHEN strpos(ref, ': ') > 0 THEN substr(ref, strpos(ref, ': ') + 2) ELSE ref END)
                AS ref_id
     FROM (SELECT month, department, action_id, unnest(string_split(depends_on, '; ')) AS ref
-          FROM plan_rows
+          FROM plan_keys
           WHERE depends_on IS NOT NULL)
 ),
 candidates AS (
@@ -64,7 +69,7 @@ candidates AS (
            CASE WHEN r.ref_department IS NOT NULL THEN 0
                 WHEN p.department = r.department THEN 1 ELSE 2 END AS preference
     FROM refs r
-    JOIN plan_rows p
+    JOIN plan_keys p
         ON p.month = r.month AND p.action_id = r.ref_id
        AND (r.ref_department IS NULL OR p.department = r.ref_department)
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
