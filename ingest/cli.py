@@ -9,10 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from ingest import db, settings
 from ingest.access import CLI
 from ingest.annotate import annotate
 from ingest.bulk import load_files
+from ingest.dependencies import add_dependency_warnings
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
 from ingest.load import options_for
 from ingest.locate import Register
@@ -73,6 +76,25 @@ def _read_only_options(db_arg: str | None, **kw: Any) -> Options:
         con.close()
 
 
+def _check_dependencies(db_arg: str | None, parsed: ParsedFile) -> None:
+    """Add the dependency warnings that need the other departments' plans, when there is a database
+    to read them from (without one, validation gives what the file alone can)."""
+    path = settings.database(db_arg)
+    if parsed.unreadable or not parsed.reports or (not settings.is_lake(path) and not Path(path).exists()):
+        return
+    try:
+        con = db.connect(path, read_only=True)
+    except LekgotlaError:
+        return
+    try:
+        add_dependency_warnings(con, parsed)
+        parsed.problems.sort(key=lambda p: (p.row or 0, 0 if p.severity == "error" else 1, p.column or ""))
+    except duckdb.Error as e:  # an unmigrated or foreign file: validate without it
+        print(f"note: the plans in {path} could not be read ({e}); dependency checks skipped.", file=sys.stderr)
+    finally:
+        con.close()
+
+
 def _print_problems(parsed: ParsedFile, out: Any = sys.stdout) -> None:
     for p in parsed.problems:
         print("  " + p.describe(), file=out)
@@ -86,6 +108,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
+    _check_dependencies(args.db, parsed)
     if parsed.unreadable:
         if args.json:
             print(json.dumps(_json(parsed), ensure_ascii=False, indent=2))
@@ -177,6 +200,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
+    _check_dependencies(args.db, parsed)
     if parsed.unreadable:
         raise UsageError(f"{args.file}: cannot be read. {parsed.errors[0].message}")
     out = annotate(data, Path(args.file).name, parsed.problems)

@@ -33,6 +33,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "mitigation": ("mitigation plan",),
     "reason_code": ("reason", "variance reason", "delay reason"),
     "comments": ("comment", "notes", "remarks"),
+    # issue 16: the actions this one waits for, and the cross-department initiative it serves
+    "depends_on": ("depends on", "dependencies", "dependency", "depends upon", "predecessors",
+                   "predecessor", "prerequisites", "waits for"),
+    "initiative": ("initiative id", "initiative name", "cross-department initiative",
+                   "cross-departmental initiative", "programme"),
 }
 CANONICAL: tuple[str, ...] = tuple(SYNONYMS)
 REQUIRED: tuple[str, ...] = ("action_id", "action", "status")

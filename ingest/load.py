@@ -15,6 +15,7 @@ import pyarrow as pa
 from ingest import db
 from ingest.access import CLI, User, require
 from ingest.audit import audit
+from ingest.dependencies import add_dependency_warnings
 from ingest.errors import LekgotlaError
 from ingest.parse import (
     DepartmentReport,
@@ -33,7 +34,7 @@ STATUS_COLUMNS = (
     "action_id", "action", "objective_id", "responsible", "resources", "budget_allocated",
     "budget_spent", "start_date", "due_date", "due_text", "status", "percent_complete",
     "completion_date", "success_metric", "target", "actual", "metric_direction", "quality_review",
-    "risk", "risk_level", "mitigation", "reason_code", "comments", "extra",
+    "risk", "risk_level", "mitigation", "reason_code", "comments", "extra", "depends_on", "initiative",
 )
 
 
@@ -287,6 +288,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
     register = opts.register
     objective_ids = register.objective_ids if register.version is not None else None
     add_plan_warnings(con, parsed, opts.absence)
+    add_dependency_warnings(con, parsed)
     diffs = {r.department: change_summary(con, r, opts.absence) if changes else None for r in parsed.reports}
     _store_raw(con, sha, data, parsed.file_name)
     for report in parsed.reports:

@@ -33,6 +33,13 @@ class Register:
     version: int | None = None
     departments: dict[str, str] = field(default_factory=dict)  # department_key -> name
     objective_ids: frozenset[str] = frozenset()
+    # the Initiatives sheet: normalised ID and normalised name -> initiative ID (issue 16)
+    initiatives: dict[str, str] = field(default_factory=dict)
+
+    def match_initiative(self, text: str) -> str | None:
+        """The register's initiative ID that `text` names (its ID or its name, ignoring case, spaces
+        and punctuation), or None."""
+        return self.initiatives.get(normalise(text))
 
     @property
     def lists_departments(self) -> bool:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ingest.dependencies import read_columns
 from ingest.errors import IngestError
 from ingest.headers import CANONICAL
 from ingest.locate import (
@@ -49,7 +50,7 @@ from ingest.values import (
 )
 
 TEXT = ("action_id", "action", "department", "objective_id", "responsible", "resources",
-        "success_metric", "risk", "mitigation", "comments")
+        "success_metric", "risk", "mitigation", "comments", "depends_on", "initiative")
 DATE_COLUMNS = ("start_date", "due_date", "completion_date")
 
 
@@ -90,6 +91,7 @@ class DepartmentReport:
     # made them beside the parsing; None: made when stored
     status_columns: pa.Table | None = field(default=None, repr=False, compare=False)
     plan_checked: bool = False  # ingest.plan added its warnings for the actions it leaves out
+    dependencies_checked: bool = False  # ingest.dependencies checked its "Depends on" against the plans
 
     @property
     def errors(self) -> list[Problem]:
@@ -427,6 +429,7 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
         mine += schema_problems(frame, loc.sheet.name, letters, working_period.label,
                                 {c for c in failed if c[0] in rows_set})
         mine += row_warnings(frame, loc.sheet.name, letters, objective_ids)
+        mine += read_columns(frame, dept, loc.sheet.name, letters, opts.register, opts.known_departments)
         frame = complete_rows(frame)
         report = DepartmentReport(dept, working_period, frame,
                                   sorted(without_contradictions(mine), key=_order))

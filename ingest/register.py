@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +16,22 @@ from ingest.locate import Register
 from ingest.names import department_key, no_department_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
-from ingest.values import ParseError, parse_text
+from ingest.values import ParseError, parse_date, parse_text
 
 OBJECTIVE_COLUMNS = {
     "objectiveid": "objective_id", "id": "objective_id", "objectiveno": "objective_id", "code": "objective_id",
     "objective": "objective", "title": "objective", "objectivetitle": "objective",
     "strategicobjective": "objective",
     "pillar": "pillar", "owner": "owner", "period": "period", "priority": "priority",
+}
+INITIATIVE_COLUMNS = {
+    "initiativeid": "initiative_id", "id": "initiative_id", "code": "initiative_id",
+    "name": "name", "initiative": "name", "initiativename": "name", "title": "name",
+    "objective": "objective_id", "objectiveid": "objective_id", "strategicobjective": "objective_id",
+    "leaddepartment": "lead_department", "lead": "lead_department",
+    "memberdepartments": "member_departments", "members": "member_departments",
+    "departments": "member_departments",
+    "targetdate": "target_date", "target": "target_date", "duedate": "target_date",
 }
 DEPARTMENT_COLUMNS = {
     "department": "department", "departmentname": "department", "name": "department",
@@ -35,6 +45,7 @@ class RegisterFile:
 
     objectives: list[dict[str, Any]] = field(default_factory=list)
     departments: list[dict[str, Any]] = field(default_factory=list)
+    initiatives: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -81,7 +92,8 @@ def _table(sheet: Sheet, names: dict[str, str], required: tuple[str, ...], out: 
 
 
 def parse_register(data: bytes, file_name: str) -> RegisterFile:
-    """Read the register workbook: sheet Objectives (required) and Departments (optional)."""
+    """Read the register workbook: sheet Objectives (required), Departments and Initiatives
+    (optional)."""
     wb = read_workbook(data, file_name, max_bytes=50_000_000, max_uncompressed=100_000_000)
     out = RegisterFile()
     sheets = {s.name.strip().lower(): s for s in wb.sheets}
@@ -130,7 +142,58 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
                                             f"{names[key]}).", "Departments", rec["_row"],
                                             column_letter(j), header, name))
             names[key] = rec["_row"]
+    if "initiatives" in sheets:
+        out.initiatives = _table(sheets["initiatives"], INITIATIVE_COLUMNS, ("initiative_id", "name"), out)
+        _check_initiatives(out)
     return out
+
+
+def _split_names(text: str | None) -> list[str]:
+    return [n.strip() for n in re.split(r"[;,\n]", text or "") if n.strip()]
+
+
+def _check_initiatives(out: RegisterFile) -> None:
+    """Initiatives (issue 16): unique IDs, a target date, departments and objective as listed in the
+    register; member_departments becomes the '; '-joined names, the lead department first."""
+    listed = {department_key(d["department"]): d["department"] for d in out.departments if d.get("department")}
+    objectives = {o["objective_id"] for o in out.objectives if o.get("objective_id")}
+    seen: dict[str, int] = {}
+
+    def problem(severity: str, rec: dict[str, Any], key: str, message: str, value: Any) -> None:
+        j, header = rec["_cols"].get(key, (0, key))
+        out.problems.append(Problem(severity, message, "Initiatives", rec["_row"],  # type: ignore[arg-type]
+                                    column_letter(j), header, display_value(value)))
+
+    for rec in out.initiatives:
+        iid = rec.get("initiative_id")
+        if iid is not None and normalise(iid) in seen:
+            problem("error", rec, "initiative_id", f"Initiative ID {iid!r} is used more than once (also row "
+                    f"{seen[normalise(iid)]}): give each initiative its own ID.", iid)
+        elif iid is not None:
+            seen[normalise(iid)] = rec["_row"]
+        raw_date = rec.get("target_date")
+        rec["target_date"] = None
+        if raw_date is not None:
+            try:
+                rec["target_date"] = parse_date(raw_date, "DMY")
+            except ParseError as e:
+                problem("error", rec, "target_date", str(e), raw_date)
+        members: list[str] = []
+        for key in ("lead_department", "member_departments"):
+            for name in _split_names(rec.get(key)):
+                spelt = listed.get(department_key(name), name)
+                if listed and department_key(name) not in listed:
+                    problem("warning", rec, key, f"Department {name!r} is not on the Departments sheet: "
+                            "check the name.", name)
+                if spelt not in members:
+                    members.append(spelt)
+            if key == "lead_department" and rec.get(key):
+                rec[key] = members[0] if members else None
+        rec["member_departments"] = "; ".join(members) or None
+        objective = rec.get("objective_id")
+        if objective is not None and objective not in objectives:
+            problem("warning", rec, "objective_id", f"Objective {objective!r} is not on the Objectives sheet: "
+                    "check the objective ID.", objective)
 
 
 def load_register(con: db.Connection, data: bytes, file_name: str, who: str | None = None,
@@ -164,6 +227,12 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
               "owner": o.get("owner"), "period": o.get("period"), "priority": o.get("priority")}
              for o in parsed.objectives],
         )
+        if parsed.initiatives:
+            con.executemany(
+                "INSERT INTO initiatives VALUES ($v, $id, $name, $objective, $lead, $members, $target)",
+                [{"v": version, "id": i["initiative_id"], "name": i["name"], "objective": i.get("objective_id"),
+                  "lead": i.get("lead_department"), "members": i.get("member_departments"),
+                  "target": i.get("target_date")} for i in parsed.initiatives])
         if parsed.departments:
             existing = {department_key(n): n for (n,) in con.execute("SELECT department FROM departments").fetchall()}
             con.execute("UPDATE departments SET in_register = FALSE")
@@ -192,4 +261,9 @@ def current_register(con: db.Connection) -> Register:
         "SELECT objective_id FROM objectives WHERE register_version = $v", {"v": version}).fetchall())
     depts = {department_key(n): n for (n,) in con.execute(
         "SELECT department FROM departments WHERE in_register").fetchall()}
-    return Register(int(version), depts, ids)
+    initiatives: dict[str, str] = {}
+    for iid, name in con.execute(
+            "SELECT initiative_id, name FROM initiatives WHERE register_version = $v", {"v": version}).fetchall():
+        initiatives.setdefault(normalise(iid), str(iid))
+        initiatives.setdefault(normalise(name), str(iid))
+    return Register(int(version), depts, ids, initiatives)

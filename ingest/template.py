@@ -34,6 +34,7 @@ TEMPLATE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("metric_direction", "Direction", 11), ("quality_review", "Quality review", 16),
     ("risk", "Risk", 26), ("risk_level", "Risk level", 10), ("mitigation", "Mitigation", 26),
     ("reason_code", "Reason code", 22), ("comments", "Comments", 36),
+    ("depends_on", "Depends on", 24), ("initiative", "Initiative", 14),
 )
 HEADER_ROW = 6
 EDITABLE_ROWS = 300  # blank rows below the pre-filled actions, open for new actions
@@ -69,7 +70,7 @@ def _put(cell: Cell, value: Any) -> Cell:
 # What each drop-down's message calls a value of its list ("Choose an objective from the list.").
 LIST_WORDS = {"status": "a status", "objective_id": "an objective", "quality_review": "a quality review",
               "reason_code": "a reason code", "risk_level": "a risk level",
-              "metric_direction": "a direction (increase or decrease)"}
+              "metric_direction": "a direction (increase or decrease)", "initiative": "an initiative"}
 
 
 def register_objectives(con: db.Connection) -> list[tuple[str, str, str, str]]:
@@ -103,11 +104,11 @@ def _objectives_sheet(wb: Workbook, objectives: list[tuple[str, str, str, str]])
     ws.protection.sheet = True  # a list to read, not to change
 
 
-def _lists_sheet(wb: Workbook, objective_ids: list[str]) -> dict[str, str]:
+def _lists_sheet(wb: Workbook, objective_ids: list[str], initiative_ids: list[str]) -> dict[str, str]:
     ws = wb.create_sheet("Lists")
     lists = {"status": list(STATUSES), "objective_id": objective_ids, "quality_review": list(QUALITY),
              "reason_code": list(REASON_CODES), "risk_level": list(RISK_LEVELS),
-             "metric_direction": ["increase", "decrease"]}
+             "metric_direction": ["increase", "decrease"], "initiative": initiative_ids}
     refs = {}
     for j, (name, values) in enumerate(lists.items(), start=1):
         ws.cell(row=1, column=j, value=name)
@@ -177,7 +178,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
             "Completed earlier: shown so that you see the whole plan, locked. They stay Completed in "
             "Lekgotla whether or not the report lists them.", "Lekgotla")
     objectives = register_objectives(con)
-    refs = _lists_sheet(wb, sort_objectives(register.objective_ids))
+    refs = _lists_sheet(wb, sort_objectives(register.objective_ids),
+                        sorted(set(register.initiatives.values()), key=objective_order))
     col_of = {canon: get_column_letter(j) for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1)}
     for canon, ref in refs.items():
         dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
@@ -207,6 +209,9 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         "Status, objective, quality review, reason code and risk level come from drop-down lists.",
         "The objective drop-down lists codes only: the Objectives sheet gives each code's title.",
         "Give a reason code for every action that is At risk or Delayed.",
+        "Depends on: the actions this one waits for, separated by ';' — your own as FIN-03, another "
+        "department's as 'Operations: OPS-02'. Initiative: the cross-department initiative it serves "
+        "(drop-down).",
         "Dates as 28/02/2025; the due date may also be a phrase such as 'Week 2 (March)' or 'End of Q2'.",
         "Do not change the Action ID of a continuing action: its history is joined on it.",
     ), start=1):

@@ -15,11 +15,13 @@ REPORTED_COLUMNS: tuple[str, ...] = (
     "start_date", "due_date", "due_text", "baseline_due_date", "status", "percent_complete",
     "completion_date", "success_metric", "target", "actual", "metric_direction",
     "quality_review", "risk", "risk_level", "mitigation", "reason_code", "comments", "extra",
+    "depends_on", "initiative",
 )
 FIGURE_COLUMNS: tuple[str, ...] = (
     "overdue", "slip_days", "rescheduled", "due_date_changes", "specific", "measurable",
     "achievable", "relevant", "time_bound", "smart_score", "failed_checks", "planned_progress",
     "schedule_variance", "forecast_finish", "forecast_slip_days", "rag",
+    "waiting_on", "blocked", "dependency_forecast", "slip_from_dependencies",
 )
 SOURCE_COLUMNS: tuple[str, ...] = ("upload_id", "file_name", "sheet", "source_row", "carried_forward")
 ACTION_COLUMNS: tuple[str, ...] = REPORTED_COLUMNS + FIGURE_COLUMNS + SOURCE_COLUMNS

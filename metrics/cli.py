@@ -1,4 +1,4 @@
-"""`python -m metrics kpis | actions | digest | export | pack` (SPEC §6, §7; the digest: issue 15). Exit 0 ok, 1 database unusable,
+"""`python -m metrics kpis | actions | digest | initiatives | export | pack` (SPEC §6, §7; the digest: issue 15; initiatives: issue 16). Exit 0 ok, 1 database unusable,
 2 bad arguments (unknown department or period: stderr says what exists)."""
 
 # kpis and actions print numbers and live here; export and pack write files, so they are
@@ -20,6 +20,7 @@ from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
+from metrics.dependencies import initiatives
 from metrics.digest import digest
 from metrics.filters import Filters
 from metrics.kpi_catalogue import KPI_BY_NAME
@@ -61,6 +62,11 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
     common(dig)
     dig.add_argument("--department", help="one department (default: the whole organisation)")
     dig.add_argument("--json", action="store_true", help="print JSON: a list of sentences")
+    ini = commands.add_parser("initiatives", help="each cross-department initiative with its figures")
+    common(ini)
+    ini.add_argument("--department", help="the initiatives one department leads, takes part in or has "
+                     "an action in (default: every initiative)")
+    ini.add_argument("--json", action="store_true", help="print JSON")
     if more is not None:
         more(commands)
     return parser
@@ -81,6 +87,8 @@ def _action_objects(table: pd.DataFrame) -> list[dict[str, Any]]:
         item = {str(k): jsonable(v) for k, v in record.items()}
         failed = item.get("failed_checks") or ""
         item["failed_checks"] = [c for c in str(failed).split(", ") if c]
+        for key in ("depends_on", "waiting_on"):  # '; '-joined references, as lists
+            item[key] = [r for r in str(item.get(key) or "").split("; ") if r]
         objects.append(item)
     return objects
 
@@ -136,7 +144,34 @@ def _digest(con: Connection, args: argparse.Namespace) -> None:
         print("Nothing changed since the previous period.", file=sys.stderr)
 
 
-COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions, "digest": _digest}
+
+
+INITIATIVE_TABLE: tuple[str, ...] = ("initiative_id", "name", "actions", "completion_rate", "overdue_rate",
+                                     "forecast_finish", "target_date", "forecast_vs_target_days", "rag")
+
+
+def _initiatives(con: Connection, args: argparse.Namespace) -> None:
+    departments = (args.department,) if args.department else ()
+    filters = checked_filters(con, Filters(args.period, departments))
+    table = initiatives(con, filters)
+    if args.json:
+        rows = [{str(k): jsonable(v) for k, v in r.items()} for r in table.to_dict("records")]
+        for row in rows:  # '; '-joined department names, as lists
+            for key in ("member_departments", "departments_with_actions"):
+                row[key] = [d for d in str(row.get(key) or "").split("; ") if d]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if table.empty:
+        print("No initiatives.")
+        return
+    shown = table[list(INITIATIVE_TABLE)].copy()
+    for column in ("completion_rate", "overdue_rate"):
+        shown[column] = [None if jsonable(v) is None else TEXT["rate"](v) for v in shown[column]]
+    print(shown.map(lambda v: "—" if jsonable(v) is None else jsonable(v)).to_string(index=False))
+
+
+COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions, "digest": _digest,
+                                "initiatives": _initiatives}
 
 
 def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,

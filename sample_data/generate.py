@@ -42,6 +42,12 @@ OBJECTIVES = [  # objective_id, objective, pillar, owner, priority
     ("SO10", "Build an engaged, healthy workforce that lives the organisation's values", "People and culture", "Human Resources", 3),
 ]
 
+INITIATIVES = [  # initiative_id, name, objective, lead department, member departments, target date
+    ("INI-01", "Service centre capacity", "SO1", "Operations", "Operations; Human Resources; Information Technology",
+     date(2025, 9, 30)),
+    ("INI-02", "Annual report FY2025", "SO3", "Finance", "Finance; Marketing and Communications", date(2025, 8, 31)),
+]
+
 DEPARTMENTS = [  # department, head
     ("Finance", "Nomvula Dlamini"),
     ("Human Resources", "Pieter van der Merwe"),
@@ -70,7 +76,7 @@ ACTIONS = {
          "NS0 IP15 IP35 DL50 DL65 IP85", dict(moves={4: "2025-07-31"}, over=1.25, reason="Blocked by resources",
          risk=("Vendor consultants over-booked; change requests add cost", "High", "Fixed-price change order negotiated"), note={4: "Go-live moved to July after data migration rework", 5: "Spend exceeds budget; virement requested from EXCO"})),
         ("FIN-05", "Prepare interim financial statements for the half-year", "SO3", "Kagiso Molefe", 90000, "2025-04-07", "2025-07-31",
-         ". . . IP5 IP30 IP55", {}),
+         ". . . IP5 IP30 IP55", dict(ini="INI-02")),
         ("FIN-06", "Roll out the procurement compliance checklist to all buyers", "SO3", "Yusuf Ebrahim", 60000, "2025-01-20", "2025-03-31",
          "IP30 IP60 C100 C100 C100 C100", dict(q="Partially meets", note={2: "Two regional buyers still to be trained"})),
         ("FIN-07", "Recover outstanding debtors older than 90 days", "SO4", "Themba Zulu", 80000, "2025-01-06", "2025-06-30",
@@ -86,7 +92,7 @@ ACTIONS = {
     ],
     "Human Resources": [
         (1.1, "Fill 12 critical vacancies in Operations and IT", "SO6", "Lindiwe Mahlangu", 350000, "2025-01-06", "2025-06-30",
-         "IP10 IP25 IP40 AR45 IP60 IP75", dict(metric=("Critical vacancies filled", 0, 12, "increase"), reason="Blocked by dependency",
+         "IP10 IP25 IP40 AR45 IP60 IP75", dict(dep="Information Technology: ICT-07", ini="INI-01", metric=("Critical vacancies filled", 0, 12, "increase"), reason="Blocked by dependency",
          note={3: "Awaiting budget confirmation for four posts"})),
         (1.2, "Shorten recruitment so posts are filled within 90 days", "SO6", "Lindiwe Mahlangu", 80000, "2025-01-13", "2025-05-30",
          "IP15 IP30 IP50 IP65 IP80 DL90", dict(metric=("Posts filled within 90 days (%)", 45, 80, "increase"), reason="Blocked by resources")),
@@ -111,7 +117,7 @@ ACTIONS = {
     ],
     "Operations": [
         ("OPS-01", "Reduce turnaround on service requests to 5 working days", "SO1", "Bongani Shabalala", 900000, "2025-01-06", "End of Q2",
-         "IP10 IP20 IP35 IP45 IP55 IP70", dict(metric=("Average turnaround (working days)", 11, 5, "decrease"), extra="All regions")),
+         "IP10 IP20 IP35 IP45 IP55 IP70", dict(dep="Human Resources: 1.1", ini="INI-01", metric=("Average turnaround (working days)", 11, 5, "decrease"), extra="All regions")),
         ("OPS-02", "Refurbish customer service counters at three regional offices", "SO2", "Refilwe Modise", 1200000, "2025-01-13", "End of March",
          "IP20 IP40 DL55 DL70 IP85 C100", dict(moves={2: "End of May", 4: "Week 2 (June)"}, over=1.12, reason="Blocked by resources", extra="Gauteng, KZN, Eastern Cape",
          risk=("Contractor capacity and late delivery of counters", "Medium", "Penalty clause enforced; second contractor on standby"), note={2: "Contractor behind schedule; new date agreed", 5: "Handed over; final invoice above budget"})),
@@ -151,15 +157,15 @@ ACTIONS = {
         ("ICT-06", "Digitise leave and travel forms on the intranet", "SO8", "Chantelle Adams", 180000, "2025-01-06", "2025-04-30",
          "IP20 IP40 IP60 C100 C100 C100", dict(q="Partially meets")),
         ("ICT-07", "Refresh laptops for field staff", "SO11", "Andile Ngcobo", 950000, "2025-02-03", "2025-06-30",
-         "NS0 IP10 IP30 IP50 IP70 IP85", dict(extra="SITA contract")),
+         "NS0 IP10 IP30 IP50 IP70 IP85", dict(ini="INI-01", extra="SITA contract")),
         ("ICT-08", "Publish the data governance policy and appoint data stewards", "SO9", "Fatima Patel", 60000, "2025-01-20", "2025-03-31",
          "IP20 IP50 C100 C100 C100 C100", dict(q="Does not meet", note={2: "Policy approved but only three of seven stewards appointed"})),
         ("ICT-09", "Resolve 90% of service desk tickets within the SLA", "SO1", "Chantelle Adams", None, "2025-01-06", "2025-06-30",
          "IP15 IP30 IP45 IP60 IP75 IP90", dict(res="Service desk team", metric=("Tickets resolved within SLA (%)", 72, 90, "increase"))),
         ("ICT-10", "Build an online booking system for client appointments", "SO2", "Fatima Patel", 800000, "2025-04-01", "2025-08-29",
-         ". . . IP10 IP25 IP40", dict(note={3: "New action from the Q1 lekgotla; replaces Operations' queue pilot"})),
+         ". . . IP10 IP25 IP40", dict(ini="INI-01", note={3: "New action from the Q1 lekgotla; replaces Operations' queue pilot"})),
         ("ICT-11", "Decommission the legacy file servers after migration", None, "Andile Ngcobo", 50000, "2025-05-05", "2025-07-31",
-         ". . . . NS0 IP20", {}),
+         ". . . . NS0 IP20", dict(dep="ICT-01")),
     ],
     "Marketing and Communications": [
         ("MC-01", "Website refresh", "SO2", "Zoë Pillay", 380000, "2025-01-13", "2025-04-30",
@@ -181,7 +187,7 @@ ACTIONS = {
         ("MC-09", "Hold lekgotla feedback sessions with staff in all regions", None, "Zoë Pillay", 25000, "2025-04-07", "2025-04-30",
          ". . . C100 C100 C100", dict(q="Meets")),
         ("MC-10", "Design and lay out the annual report", "SO3", "Nandi Zwane", 180000, "2025-05-05", "2025-08-29",
-         ". . . . IP15 IP30", {}),
+         ". . . . IP15 IP30", dict(dep="Finance: FIN-05", ini="INI-02")),
         ("MC-11", "Update the media and social media policy", "SO10", "Zoë Pillay", 20000, "2025-01-13", "2025-03-31",
          "IP30 IP60 C100 C100 C100 C100", dict(q="Meets")),
     ],
@@ -191,7 +197,7 @@ ACTIONS = {
         ("LC-02", "Update the compliance universe and legislative register", "SO3", "Lwazi Ntuli", 80000, "2025-01-13", "2025-03-31",
          "IP30 IP60 C100 . C100 C100", dict(q="Meets")),
         ("LC-03", "Complete POPIA personal information impact assessments for all departments", "SO9", "Lwazi Ntuli", 250000, "2025-01-20", "2025-04-30",
-         "IP10 IP25 AR35 . DL60 IP80", dict(moves={4: "2025-07-31"}, reason="Blocked by dependency",
+         "IP10 IP25 AR35 . DL60 IP80", dict(dep="Human Resources: 3.2", moves={4: "2025-07-31"}, reason="Blocked by dependency",
          risk=("Departments slow to return completed assessment templates", "High", "Assessments added to HODs' performance agreements"))),
         ("LC-04", "Review all supplier contracts above R1 million", "SO4", "Sibusiso Dube", 150000, "2025-02-03", "2025-05-30",
          "NS0 IP20 IP40 . IP70 C100", dict(q="Partially meets")),
@@ -239,7 +245,7 @@ F = dict(id="action_id", act="action", obj="objective_id", dept="department", wh
          bud="budget_allocated", spent="budget_spent", start="start_date", due="due_date", status="status",
          pct="percent_complete", done="completion_date", kpi="success_metric", tgt="target", act_v="actual",
          dir="metric_direction", q="quality_review", risk="risk", lvl="risk_level", mit="mitigation",
-         why="reason_code", com="comments", extra="extra")
+         why="reason_code", com="comments", extra="extra", dep="depends_on", ini="initiative")
 
 
 def cols(spec: str) -> list[tuple[str, str]]:
@@ -256,7 +262,7 @@ STYLES = {
         cols=cols("Action ID=id; Action Description=act; Strategic Objective=obj; Responsible=who; Budget Allocated=bud; "
                   "Budget Spent=spent; Start Date=start; Due Date=due; Status=status; % Complete=pct; Date Completed=done; "
                   "Success Metric=kpi; Target=tgt; Actual=act_v; Direction=dir; Quality Review=q; Risks=risk; Risk Level=lvl; "
-                  "Mitigation=mit; Reason=why; Comments=com"),
+                  "Mitigation=mit; Reason=why; Comments=com; Depends on=dep; Initiative=ini"),
         dates="cell", money="number", pct="number", totals=True, after=["Notes"]),
     "Human Resources": dict(
         file="Human Resources_{p}.xlsx", sheet="Action Plan", meta=["Department:", "Reporting period:", "Prepared by:", "Date submitted:"],
@@ -264,7 +270,7 @@ STYLES = {
         cols=cols("Ref=id; Activity=act; Strategic Objective=obj; Owner=who; Resources Required=res; Budget (ZAR)=bud; "
                   "Actual Spend=spent; Start=start; Deadline=due; Status=status; Progress (%)=pct; Completed On=done; KPI=kpi; "
                   "Target=tgt; Achieved=act_v; Quality=q; Risks/Challenges=risk; Risk rating=lvl; Mitigation=mit; "
-                  "Delay reason=why; Remarks=com"),
+                  "Delay reason=why; Remarks=com; Dependencies=dep; Initiative=ini"),
         dates="%d/%m/%Y", money="R {:,.0f}", pct="number", before=["Instructions"], quality="yesno",
         statuses={"In progress": "On track", "Delayed": "Behind schedule", "Completed": "Done"}),
     "Operations": dict(
@@ -273,7 +279,7 @@ STYLES = {
         cols=cols("Action No=id; Specific Action=act; Goal=obj; Responsible Party=who; Resources Needed=res; Budget=bud; "
                   "Expenditure=spent; Start Date=start; Timeline=due; Status=status; Completion=pct; Actual Completion Date=done; "
                   "Indicator=kpi; Target Value=tgt; Actual Value=act_v; Direction=dir; Risk=risk; Risk Level=lvl; "
-                  "Mitigation Plan=mit; Variance Reason=why; Region=extra; Notes=com"),
+                  "Mitigation Plan=mit; Variance Reason=why; Region=extra; Notes=com; Predecessors=dep; Programme=ini"),
         dates="cell", money="number", pct="fraction", statuses={"At risk": "At Risk", "Completed": "Complete"}),
     "Information Technology": dict(
         file="Information Technology_{p}.xlsx", sheet="Actions", meta=None,
@@ -281,13 +287,13 @@ STYLES = {
                   "budget_allocated=bud; budget_spent=spent; start_date=start; due_date=due; status=status; "
                   "percent_complete=pct; completion_date=done; success_metric=kpi; target=tgt; actual=act_v; "
                   "metric_direction=dir; quality_review=q; risk=risk; risk_level=lvl; mitigation=mit; reason_code=why; "
-                  "comments=com; vendor=extra"),
+                  "comments=com; vendor=extra; depends_on=dep; initiative=ini"),
         dates="%Y-%m-%d", money="number", pct="number"),
     "Marketing and Communications": dict(
         file="Marketing and Communications_{p}.csv", csv={"2025-03": ("cp1252", ";")}, csv_default=("utf-8-sig", ","),
         cols=cols("ID=id; Task=act; Objective=obj; Lead=who; Budget=bud; Spent=spent; Start=start; Due=due; Status=status; "
                   "% Complete=pct; Completed On=done; KPI=kpi; Target=tgt; Actual=act_v; Quality=q; Challenges=risk; "
-                  "Risk Level=lvl; Reason=why; Comment=com"),
+                  "Risk Level=lvl; Reason=why; Comment=com; Depends on=dep; Initiative=ini"),
         dates="{d.day} %b %Y", money="R{:,.2f}", pct="text",
         statuses={"In progress": "Ongoing", "Delayed": "Behind", "Completed": "Done"}),
     "Legal and Compliance": dict(
@@ -295,7 +301,8 @@ STYLES = {
         meta=["Department", "Reporting period", "Prepared by", "Date submitted"], period_fmt="%B %Y", skip={"2025-04"},
         cols=cols("Ref=id; Action=act; Objective=obj; Responsible=who; Budget=bud; Spent=spent; Start Date=start; "
                   "Target Date=due; Status=status; Progress=pct; Actual Completion Date=done; Measure=kpi; Target=tgt; "
-                  "Actual=act_v; Direction=dir; Quality=q; Risks=risk; Risk Level=lvl; Mitigation=mit; Reason=why; Comments=com"),
+                  "Actual=act_v; Direction=dir; Quality=q; Risks=risk; Risk Level=lvl; Mitigation=mit; Reason=why; Comments=com; "
+                  "Depends on=dep; Initiative=ini"),
         dates="%d-%m-%Y", money="ZAR {:,.0f}", pct="number"),
     "Strategy and Planning": dict(
         file="status_report_{p}.xlsx", sheet="Actions", meta=["Department", "Reporting period", "Prepared by", "Date submitted"],
@@ -412,6 +419,7 @@ def build_rows(dept: str, rng: random.Random) -> dict[str, list[dict]]:
                 "risk": risk[0] if risk else None, "risk_level": level, "mitigation": risk[2] if risk else None,
                 "reason_code": reason, "comments": o.get("note", {}).get(i) or (done_note if status == "Completed" else rng.choice(COMMENTS[status])),
                 "extra": o.get("extra"),
+                "depends_on": o.get("dep"), "initiative": o.get("ini"),
             })
     return out
 
@@ -552,6 +560,10 @@ def write_register(out: Path) -> None:
     for dept, head in DEPARTMENTS:
         first, last = head.replace("ë", "e").lower().split(" ", 1)
         ws.append([dept, head, f"{first}.{last.replace(' ', '')}@{DOMAIN}"])
+    ws = wb.create_sheet("Initiatives")
+    ws.append(["initiative_id", "name", "objective", "lead department", "member departments", "target date"])
+    for row in INITIATIVES:
+        ws.append(list(row))
     save_stable(wb, out)
 
 

@@ -8,7 +8,7 @@ WITH last_report AS (
 SELECT action_id, action, objective_id, responsible, resources, budget_allocated, budget_spent,
        start_date, due_date, due_text, status, percent_complete, completion_date, success_metric,
        target, actual, metric_direction, quality_review, risk, risk_level, mitigation, reason_code,
-       comments
+       comments, depends_on, initiative
 FROM action_status
 WHERE department = $d AND is_current AND period = (SELECT period FROM last_report)
   AND status <> 'Cancelled'

@@ -37,6 +37,7 @@ SELECT f.department, f.period, f.period_end, f.action_id, f.action, f.objective_
        f.start_date, f.due_date, f.due_text, f.baseline_due_date, f.status, f.percent_complete,
        f.completion_date, f.success_metric, f.target, f.actual, f.metric_direction,
        f.quality_review, f.risk, f.risk_level, f.mitigation, f.reason_code, f.comments, f.extra,
+       f.depends_on, f.initiative,
        f.is_overdue AS overdue, f.slip_days, f.rescheduled,
        CASE WHEN $with_moves THEN CAST(coalesce(m.due_date_changes, 0) AS INTEGER) END
            AS due_date_changes,

@@ -16,7 +16,7 @@ import lekgotla_cli
 LEKGOTLA = Path(sys.executable).parent / "lekgotla"
 # every command the issue names, written out so that losing one fails here
 COMMANDS = {"validate", "load", "strategy", "annotate", "template", "backup", "restore",
-            "kpis", "actions", "digest", "export", "pack", "notify", "serve"}
+            "kpis", "actions", "digest", "initiatives", "export", "pack", "notify", "serve"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

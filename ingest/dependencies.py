@@ -1,0 +1,262 @@
+"""Cross-department dependencies and initiatives in a report (issue 16): the "Depends on" and
+"Initiative" columns, read into the form they are stored in, and checked.
+
+A "Depends on" cell lists action IDs separated by `;` or `,`: the department's own (`FIN-03`),
+another department's written `Operations: OPS-02`, or a bare ID that is unique in the
+organisation. Stored (migration 013) as "; "-joined references, each `Department: ID` when the
+department is known (named, or this report's own department for an ID the report lists), else the
+bare ID, which the metrics resolve against the plans in force (metrics/sql/dependency_edges.sql:
+the action's own department first, else the one department whose plan has it).
+
+Checks, each at its cell: a dependency on itself is an error (while reading, `read_columns`); an
+initiative not in the register is a warning (while reading); an unknown action ID (naming the
+closest matches) and a cycle (listing it) are warnings that need the other departments' plans in
+force, from the database (`add_dependency_warnings`, at load and by `python -m ingest validate`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ingest import db
+from ingest.locate import Register
+from ingest.names import department_key
+from ingest.problems import Problem, display_value
+
+_SEPARATORS = re.compile(r"[;,\n]")
+CLOSEST = 3  # how many close matches an unknown ID's warning names
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One reference of a "Depends on" cell: the department (None for a bare ID) and the action ID."""
+
+    department: str | None
+    action_id: str
+
+    @property
+    def text(self) -> str:
+        """As stored and shown: `Department: ID`, or the bare ID."""
+        return f"{self.department}: {self.action_id}" if self.department else self.action_id
+
+
+def split_refs(text: str | None) -> list[tuple[str | None, str]]:
+    """A cell's references as written: (department as written or None, action ID), in order, once each."""
+    out: list[tuple[str | None, str]] = []
+    if not isinstance(text, str):  # an empty cell: None (NaN in a frame)
+        return out
+    for part in _SEPARATORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        dept, colon, aid = part.rpartition(":")
+        ref = (dept.strip() or None, aid.strip()) if colon else (None, part)
+        if ref[1] and ref not in out:
+            out.append(ref)
+    return out
+
+
+def stored_refs(text: str | None) -> list[Ref]:
+    """The references of a stored `depends_on` value."""
+    return [Ref(d, a) for d, a in split_refs(text)]
+
+
+def _department(name: str, register: Register, known: dict[str, str]) -> str | None:
+    key = department_key(name)
+    return (register.departments.get(key) or known.get(key)) if key else None
+
+
+def read_columns(frame: pd.DataFrame, department: str, sheet: str, letters: dict[str, tuple[str, str]],
+                 register: Register, known_departments: dict[str, str]) -> list[Problem]:
+    """Rewrite one department's `depends_on` cells into their stored form and `initiative` cells into the
+    register's ID; the problems found without the database: a dependency on itself (error), an
+    initiative not in the register (warning; no check without a register)."""
+    problems: list[Problem] = []
+    own_ids = {str(a) for a in frame["action_id"] if a is not None}
+    letter, header = letters.get("depends_on", (None, "Depends on"))
+    stored: list[str | None] = []
+    for row, aid, cell in zip(frame.index, frame["action_id"], frame["depends_on"], strict=True):
+        refs: list[Ref] = []
+        for dept_text, ref_id in split_refs(cell):
+            dept = _department(dept_text, register, known_departments) if dept_text else None
+            if dept_text is None and ref_id in own_ids:
+                dept = department
+            if dept_text and dept is None and (register.lists_departments or known_departments):
+                problems.append(Problem(
+                    "warning", f"{aid} depends on {dept_text}: {ref_id}, but {dept_text!r} is not a known "
+                    "department: check its name.", sheet=sheet, row=int(row), column=letter, header=header,
+                    value=display_value(cell)))
+            ref = Ref(dept or dept_text, ref_id)
+            if ref.department == department and ref_id == str(aid):
+                problems.append(Problem(
+                    "error", f"{aid} depends on itself: name the actions it waits for, not the action.",
+                    sheet=sheet, row=int(row), column=letter, header=header, value=display_value(cell)))
+                continue
+            if ref not in refs:
+                refs.append(ref)
+        stored.append("; ".join(r.text for r in refs) or None)
+    frame["depends_on"] = pd.Series(stored, index=frame.index, dtype=object)
+    if register.version is not None:
+        problems += _initiatives(frame, sheet, letters, register)
+    return problems
+
+
+def _initiatives(frame: pd.DataFrame, sheet: str, letters: dict[str, tuple[str, str]], register: Register
+                 ) -> list[Problem]:
+    letter, header = letters.get("initiative", (None, "Initiative"))
+    problems: list[Problem] = []
+    ids: list[str | None] = []
+    for row, cell in zip(frame.index, frame["initiative"], strict=True):
+        if cell is None or cell != cell:
+            ids.append(None)
+            continue
+        found = register.match_initiative(str(cell))
+        if found is None:
+            listed = ", ".join(sorted(set(register.initiatives.values()))) or "none is listed"
+            problems.append(Problem(
+                "warning", f"Initiative {cell!r} is not in the strategy register's Initiatives sheet "
+                f"({listed}): check the initiative.", sheet=sheet, row=int(row), column=letter,
+                header=header, value=display_value(cell)))
+        ids.append(found or str(cell))
+    frame["initiative"] = pd.Series(ids, index=frame.index, dtype=object)
+    return problems
+
+
+# ---- the checks that need the other departments' plans ----
+
+Node = tuple[str, str]  # (department, action ID)
+
+
+@dataclass
+class Plans:
+    """The organisation's plans in force: each department's actions and what each depends on."""
+
+    actions: dict[str, set[str]]
+    depends: dict[Node, list[Ref]]
+
+    @classmethod
+    def from_db(cls, con: db.Connection) -> Plans:
+        """Every department's latest report in force (rows carried over included)."""
+        actions: dict[str, set[str]] = {}
+        depends: dict[Node, list[Ref]] = {}
+        for dept, aid, deps in con.execute(db.sql("dependency_plans")).fetchall():
+            actions.setdefault(str(dept), set()).add(str(aid))
+            if deps:
+                depends[(str(dept), str(aid))] = stored_refs(deps)
+        return cls(actions, depends)
+
+    def with_report(self, department: str, frame: pd.DataFrame) -> None:
+        """Put a report's rows in place of its department's plan."""
+        self.actions[department] = {str(a) for a in frame["action_id"]}
+        for node in [n for n in self.depends if n[0] == department]:
+            del self.depends[node]
+        for aid, deps in zip(frame["action_id"], frame["depends_on"], strict=True):
+            if deps:
+                self.depends[(department, str(aid))] = stored_refs(deps)
+
+    def resolve(self, ref: Ref, own: str) -> Node | None:
+        """The action a reference names: a department's own, or a bare ID in the own department's
+        plan, else in the one department whose plan has it (None when unknown or not unique)."""
+        if ref.department is not None:
+            return (ref.department, ref.action_id) if ref.action_id in self.actions.get(ref.department, ()) \
+                else None
+        if ref.action_id in self.actions.get(own, ()):
+            return (own, ref.action_id)
+        holders = [d for d, ids in self.actions.items() if ref.action_id in ids]
+        return (holders[0], ref.action_id) if len(holders) == 1 else None
+
+    def successors(self, node: Node) -> Iterable[Node]:
+        for ref in self.depends.get(node, ()):
+            found = self.resolve(ref, node[0])
+            if found is not None:
+                yield found
+
+
+def _unknown(plans: Plans, ref: Ref, own: str) -> str | None:
+    """Why a reference names no action (with the closest matches), or None when it names one or
+    cannot be checked yet (its department has no plan in force)."""
+    if plans.resolve(ref, own) is not None:
+        return None
+    if ref.department is not None:
+        ids = plans.actions.get(ref.department)
+        if ids is None:
+            return None  # the department has not reported: nothing to check against yet
+        close = difflib.get_close_matches(ref.action_id, sorted(ids), n=CLOSEST, cutoff=0.5)
+        hint = f" Closest: {', '.join(f'{ref.department}: {c}' for c in close)}." if close else ""
+        return f"{ref.department} has no action {ref.action_id!r} in its plan.{hint}"
+    holders = sorted(d for d, ids in plans.actions.items() if ref.action_id in ids)
+    if len(holders) > 1:
+        return (f"{ref.action_id!r} is an action of {', '.join(holders)}: write it as "
+                f"'Department: {ref.action_id}'.")
+    every = {f"{d}: {a}": a for d, ids in plans.actions.items() for a in ids}
+    close = difflib.get_close_matches(ref.action_id, sorted(set(every.values())), n=CLOSEST, cutoff=0.5)
+    named = sorted(k for k, a in every.items() if a in close)[:CLOSEST]
+    hint = f" Closest: {', '.join(named)}." if named else ""
+    return f"No department's plan has an action {ref.action_id!r}.{hint}"
+
+
+def _cycle(plans: Plans, start: Node, limit: int = 10_000) -> list[Node] | None:
+    """A path of dependencies from `start` back to it (start first), or None."""
+    stack: list[tuple[Node, list[Node]]] = [(start, [start])]
+    seen: set[Node] = set()
+    while stack and limit:
+        limit -= 1
+        node, path = stack.pop()
+        for nxt in plans.successors(node):
+            if nxt == start:
+                return path
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
+def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, sheet: str | None,
+                        letters: dict[str, tuple[str, str]]) -> list[Problem]:
+    """The warnings of one report's "Depends on" cells against the plans in force (the report's own
+    rows in place of its department's): unknown action IDs and cycles."""
+    if "depends_on" not in frame.columns or not frame["depends_on"].notna().any():
+        return []
+    plans.with_report(department, frame)
+    letter, header = letters.get("depends_on", (None, "Depends on"))
+    problems: list[Problem] = []
+    cycles: set[frozenset[Node]] = set()
+    for row, aid, cell in zip(frame.index, frame["action_id"], frame["depends_on"], strict=True):
+        if not isinstance(cell, str) or not cell:
+            continue
+
+        def warn(message: str, row: int = int(row), cell: str = cell) -> None:
+            problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
+                                    value=display_value(cell)))
+
+        for ref in stored_refs(cell):
+            why = _unknown(plans, ref, department)
+            if why:
+                warn(f"{aid} depends on {ref.text}, which is unknown: {why}")
+        path = _cycle(plans, (department, str(aid)))
+        if path and frozenset(path) not in cycles:
+            cycles.add(frozenset(path))
+            shown = " → ".join(f"{d}: {a}" for d, a in [*path, path[0]])
+            warn(f"The dependencies go round in a circle: {shown}. Each of these actions waits for "
+                 "the next, so none can finish: remove one of the dependencies.")
+    return problems
+
+
+def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
+    """Add to each report of `parsed` (an ingest.parse.ParsedFile, which imports this module) the warnings of its "Depends on" cells against the plans in
+    force in `con` (once per report)."""
+    todo = [r for r in parsed.reports if not r.dependencies_checked]
+    if not any(r.frame["depends_on"].notna().any() for r in todo if "depends_on" in r.frame.columns):
+        return
+    plans = Plans.from_db(con)
+    for report in todo:
+        found = dependency_warnings(plans, report.department, report.frame, parsed.sheet, parsed.letters)
+        report.problems.extend(found)
+        parsed.problems.extend(found)
+        report.dependencies_checked = True

@@ -1,0 +1,179 @@
+-- dependency_network: the cross-department dependency network of the months asked (issue 16), as
+-- CTEs an including query reads: `WITH {{metrics:dependency_network}} SELECT ... FROM nodes`.
+-- Every department's plan in force is read, whatever the filters: a predecessor may be anyone's.
+-- Only the actions with a link get their facts worked out, so a month without dependencies costs
+-- a scan of its "Depends on" cells. Parameters: $months (YYYY-MM list); the RAG thresholds
+-- action_facts.sql binds.
+--
+--   in_force  each department's latest report in force up to each month asked (`month`)
+--   plan_rows its action rows (rows carried over, migration 007, included), with `month`;
+--             plan_keys: what resolving the references reads of them, scanned once
+--   links     each dependency: the action (department, action_id), the reference as stored (ref)
+--             and the action it names (pred_department, pred_action_id), resolved in the same
+--             month's plans: `Department: ID` in that department; a bare ID in the action's own
+--             department, else in the one department whose plan has it. A reference that names no
+--             action, or several, is no link.
+--   plan      the actions at either end of a link, numbered (node_id), with the facts of
+--             dependency_plan.sql (expected_finish, remaining_days) as of their own report
+--   pairs     `links` with the node_id of both ends (pred_node_id); edges: the pairs of numbers
+--   cycles    the links on a cycle (an action waiting, through its chain, on itself): left out of
+--             the forecasts, which would otherwise rise without end. Found among the actions a
+--             topological peel leaves (on a cycle or after one), by reachability there.
+--   finishes  each action's `finish`, the longest path over the links not on a cycle, worked out
+--             in topological order (each link once): its expected_finish when not open, else the
+--             later of its expected_finish and, for each predecessor, the predecessor's finish +
+--             its own remaining_days — the same as the latest, over every chain upstream, of the
+--             upstream action's expected_finish + the remaining days of the open actions after it
+--   nodes     `plan` with `finish` and `open` (not Completed nor Cancelled)
+--   states    each link with both actions' nodes (a.*, the action; p.*, its predecessor; their
+--             node_id, pred_node_id):
+--               on_cycle   the link is on a cycle
+--               waiting    the action open and the predecessor not Completed
+--               late       the action open, the predecessor open and overdue or finishing after
+--                          the action's due date (the action is `blocked`)
+--               days_late  days the link moves the action past its due date: max(0,
+--                          predecessor's finish + the action's remaining_days − max(due date,
+--                          expected_finish)); 0 for a link on a cycle (it moves nothing); NULL
+--                          unless open with a due date
+in_force AS MATERIALIZED (
+    SELECT m.month, u.department, max(u.period) AS period
+    FROM (SELECT unnest($months) AS month) m
+    JOIN uploads u ON u.period <= m.month
+    WHERE u.status = 'accepted' AND u.is_current
+    GROUP BY m.month, u.department
+),
+plan_rows AS NOT MATERIALIZED (
+    SELECT s.*, f.month
+    FROM in_force f
+    JOIN action_status s ON s.department = f.department AND s.period = f.period
+    WHERE s.is_current
+),
+plan_keys AS MATERIALIZED (
+    -- what resolving the references reads of plan_rows, scanned once
+    SELECT month, department, action_id, depends_on FROM plan_rows
+),
+refs AS (
+    SELECT month, department, action_id, ref,
+           CASE WHEN strpos(ref, ': ') > 0 THEN trim(substr(ref, 1, strpos(ref, ': ') - 1)) END
+               AS ref_department,
+           trim(CASE WHEN strpos(ref, ': ') > 0 THEN substr(ref, strpos(ref, ': ') + 2) ELSE ref END)
+               AS ref_id
+    FROM (SELECT month, department, action_id, unnest(string_split(depends_on, '; ')) AS ref
+          FROM plan_keys
+          WHERE depends_on IS NOT NULL)
+),
+candidates AS (
+    -- 0: the department named; 1: a bare ID of the own department; 2: a bare ID elsewhere
+    SELECT r.month, r.department, r.action_id, r.ref,
+           p.department AS pred_department, p.action_id AS pred_action_id,
+           CASE WHEN r.ref_department IS NOT NULL THEN 0
+                WHEN p.department = r.department THEN 1 ELSE 2 END AS preference
+    FROM refs r
+    JOIN plan_keys p
+        ON p.month = r.month AND p.action_id = r.ref_id
+       AND (r.ref_department IS NULL OR p.department = r.ref_department)
+    WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
+),
+links AS MATERIALIZED (
+    SELECT month, department, action_id, ref, pred_department, pred_action_id
+    FROM candidates
+    QUALIFY preference = min(preference) OVER (PARTITION BY month, department, action_id, ref)
+        AND count(*) OVER (PARTITION BY month, department, action_id, ref, preference) = 1
+),
+plan AS MATERIALIZED (
+    -- numbered (node_id): the joins after the recursive CTEs below are on one number, which the
+    -- planner cannot turn into a join on the month alone (it did, at 1M rows: minutes)
+    SELECT row_number() OVER () AS node_id, *
+    FROM (
+        WITH ends AS (
+            SELECT month, department, action_id FROM links
+            UNION
+            SELECT month, pred_department, pred_action_id FROM links
+        ),
+        action_rows AS (
+            SELECT r.*
+            FROM plan_rows r
+            SEMI JOIN ends e
+                ON e.month = r.month AND e.department = r.department AND e.action_id = r.action_id
+        )
+        {{metrics:dependency_plan}}
+    )
+),
+pairs AS MATERIALIZED (
+    -- each link with the node_id of the action and of its predecessor (pred_node_id)
+    SELECT l.*, a.node_id, p.node_id AS pred_node_id
+    FROM links l
+    JOIN plan a ON a.month = l.month AND a.department = l.department AND a.action_id = l.action_id
+    JOIN plan p
+        ON p.month = l.month AND p.department = l.pred_department AND p.action_id = l.pred_action_id
+),
+edges AS MATERIALIZED (
+    SELECT DISTINCT pred_node_id AS p, node_id AS a FROM pairs
+),
+cycles AS MATERIALIZED (
+    WITH RECURSIVE peel(id, pending) USING KEY (id) AS (
+        -- Kahn's algorithm: an action leaves once every predecessor has; `pending` counts those
+        -- left. The working set is the rows changed last; recurring.peel the whole table.
+        SELECT g.node_id, count(e.a) FROM plan g LEFT JOIN edges e ON e.a = g.node_id GROUP BY g.node_id
+        UNION
+        SELECT e.a, any_value(q.pending) - count(*)
+        FROM peel w
+        JOIN edges e ON e.p = w.id
+        JOIN recurring.peel q ON q.id = e.a
+        WHERE w.pending = 0
+        GROUP BY e.a
+    ),
+    stuck AS (
+        SELECT e.p, e.a
+        FROM edges e
+        SEMI JOIN peel s ON s.id = e.p AND s.pending > 0
+        SEMI JOIN peel t ON t.id = e.a AND t.pending > 0
+    ),
+    reach(source, target) AS (
+        SELECT p, a FROM stuck
+        UNION
+        SELECT r.source, s.a FROM reach r JOIN stuck s ON s.p = r.target
+    )
+    SELECT s.p, s.a FROM stuck s SEMI JOIN reach r ON r.source = s.a AND r.target = s.p
+),
+finishes AS (
+    WITH RECURSIVE dag AS (
+        SELECT p, a FROM edges ANTI JOIN cycles c ON c.p = edges.p AND c.a = edges.a
+    ),
+    walk(id, pending, finish) USING KEY (id) AS (
+        -- the same peel over the links not on a cycle: an action's finish is final when it leaves
+        SELECT g.node_id, count(d.a), g.expected_finish
+        FROM plan g LEFT JOIN dag d ON d.a = g.node_id
+        GROUP BY g.node_id, g.expected_finish
+        UNION
+        SELECT d.a, q.pending - count(*),
+               CASE WHEN n.status NOT IN ('Completed', 'Cancelled')
+                    THEN greatest(q.finish, max(w.finish + n.remaining_days)) ELSE q.finish END
+        FROM walk w
+        JOIN dag d ON d.p = w.id
+        JOIN recurring.walk q ON q.id = d.a
+        JOIN plan n ON n.node_id = d.a
+        WHERE w.pending = 0
+        GROUP BY d.a, q.pending, q.finish, n.status, n.remaining_days
+    )
+    SELECT id AS node_id, finish FROM walk
+),
+nodes AS MATERIALIZED (
+    SELECT p.*, f.finish, p.status NOT IN ('Completed', 'Cancelled') AS open
+    FROM plan p
+    JOIN finishes f ON f.node_id = p.node_id
+),
+states AS MATERIALIZED (
+    SELECT l.month, l.department, l.action_id, l.ref, l.pred_department, l.pred_action_id,
+           l.node_id, l.pred_node_id, c.p IS NOT NULL AS on_cycle,
+           a.open AND p.status <> 'Completed' AS waiting,
+           coalesce(a.open AND p.open AND (p.is_overdue OR p.finish > a.due_date), FALSE) AS late,
+           CASE WHEN NOT a.open OR a.due_date IS NULL THEN NULL
+                WHEN c.p IS NOT NULL THEN 0
+                ELSE greatest(0, p.finish + a.remaining_days - greatest(a.due_date, a.expected_finish))
+                END AS days_late
+    FROM pairs l
+    JOIN nodes a ON a.node_id = l.node_id
+    JOIN nodes p ON p.node_id = l.pred_node_id
+    LEFT JOIN cycles c ON c.a = l.node_id AND c.p = l.pred_node_id
+)

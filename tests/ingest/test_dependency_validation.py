@@ -1,0 +1,181 @@
+"""The "Depends on" and "Initiative" columns (issue 16): how they are read and stored, and each check
+with its cell. The reports follow tests/support/dependency_history.py (header on row 4, the first
+action on row 5; "Depends on" is column L, "Initiative" column M)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from dependency_history import HEADER, _row, build, register_xlsx, report_file
+from testdata import ROOT
+
+from ingest import db
+from ingest.dependencies import add_dependency_warnings
+from ingest.headers import canonical_for
+from ingest.load import options_for
+from ingest.parse import ParsedFile, parse_file
+from ingest.register import load_register, parse_register
+
+D = date
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("validation") / "deps.duckdb"
+    build(path).close()
+    return path
+
+
+def _messages(problems: list) -> list[tuple[str, int | None, str | None, str]]:
+    return [(p.severity, p.row, p.column, p.message) for p in problems]
+
+
+def _april(history: Path, department: str, row: list, warnings: bool = True) -> ParsedFile:
+    """`row` as the only action of `department`'s April 2025 report, parsed against the history
+    (with the dependency warnings of ingest.dependencies unless `warnings` is False)."""
+    con = db.connect(str(history))
+    parsed = parse_file(report_file(department, "2025-04", [row]), f"{department}_2025-04.xlsx",
+                        options_for(con))
+    if warnings:
+        add_dependency_warnings(con, parsed)
+    con.close()
+    return parsed
+
+
+def test_headers_and_synonyms() -> None:
+    for header in ("Depends on", "Dependencies", "Predecessors", "depends_on"):
+        assert canonical_for(header) == "depends_on"
+    for header in ("Initiative", "Initiative ID", "Cross-department initiative"):
+        assert canonical_for(header) == "initiative"
+
+
+def test_references_are_stored_with_their_department(history: Path) -> None:
+    con = db.connect(str(history))
+    rows = dict(con.execute("SELECT action_id, depends_on FROM action_status WHERE period = '2025-03' "
+                            "AND department <> 'Works'").fetchall())
+    con.close()
+    # "Works: W1" as written; "F3" is Finance's own (in the report); "W2" stays bare (not Health's)
+    assert rows == {"H1": "Works: W1", "H2": "W2", "F1": "Health: H1", "F2": "Finance: F3", "F3": None}
+
+
+def test_a_dependency_on_itself_is_an_error(history: Path) -> None:
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends="F1; Health: H1"), warnings=False)
+    assert _messages(parsed.errors) == [
+        ("error", 5, "L", "F1 depends on itself: name the actions it waits for, not the action.")]
+    assert parsed.errors[0].header == "Depends on" and parsed.errors[0].value == "F1; Health: H1"
+
+
+def test_an_unknown_action_names_the_closest(history: Path) -> None:
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends="Health: H11, W3, Helth: H1"))
+    warnings = [(p.row, p.column, p.message) for p in parsed.warnings]
+    assert warnings == [
+        (5, "L", "F1 depends on Helth: H1, but 'Helth' is not a known department: check its name."),
+        (5, "L", "F1 depends on Health: H11, which is unknown: Health has no action 'H11' in its plan. "
+                 "Closest: Health: H1."),
+        (5, "L", "F1 depends on W3, which is unknown: No department's plan has an action 'W3'. "
+                 "Closest: Works: W1, Works: W2."),
+    ]
+
+
+def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:
+    # W1 now waits for F1, which waits for H1, which waits for W1
+    parsed = _april(history, "Works", _row("W1", "Deliver the clinic building materials", 100, 90,
+                                           D(2025, 1, 1), D(2025, 3, 12), "In progress", 60,
+                                           depends="Finance: F1"))
+    assert _messages(parsed.warnings) == [(
+        "warning", 5, "L", "The dependencies go round in a circle: Works: W1 → Finance: F1 → Health: H1 → "
+        "Works: W1. Each of these actions waits for the next, so none can finish: remove one of the "
+        "dependencies.")]
+
+
+def test_an_initiative_not_in_the_register_is_a_warning(history: Path) -> None:
+    con = db.connect(str(history))
+    messages = json.loads(con.execute(
+        "SELECT messages FROM uploads WHERE department = 'Works' AND period = '2025-03'").fetchall()[0][0])
+    con.close()
+    assert [(m["severity"], m["row"], m["column"], m["header"], m["value"], m["message"]) for m in messages] == [
+        ("warning", 6, "M", "Initiative", "INI-9", "Initiative 'INI-9' is not in the strategy register's "
+         "Initiatives sheet (INI-1, INI-2): check the initiative.")]
+
+
+def test_the_register_initiatives_sheet() -> None:
+    parsed = parse_register(register_xlsx(), "register.xlsx")
+    assert not parsed.problems
+    assert [(i["initiative_id"], i["lead_department"], i["member_departments"], i["target_date"])
+            for i in parsed.initiatives] == [
+        ("INI-1", "Health", "Health; Works; Finance", D(2025, 12, 31)),
+        ("INI-2", "Finance", "Finance", D(2025, 6, 30))]
+
+
+def test_register_initiative_problems(tmp_path: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(register_xlsx()))
+    ws = wb["Initiatives"]
+    ws.append(["INI-1", "Again", "SO7", "Parks", None, "soon"])
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = parse_register(out.getvalue(), "register.xlsx")
+    assert sorted((p.severity, p.row, p.column, p.message[:30]) for p in parsed.problems) == [
+        ("error", 4, "A", "Initiative ID 'INI-1' is used "),
+        ("error", 4, "F", "'soon' is not a date: write it"),
+        ("warning", 4, "C", "Objective 'SO7' is not on the "),
+        ("warning", 4, "D", "Department 'Parks' is not on t"),
+    ]
+    con = db.connect(":memory:")
+    load_register(con, register_xlsx(), "register.xlsx")
+    assert con.execute("SELECT initiative_id, name, target_date FROM initiatives ORDER BY 1").fetchall() == [
+        ("INI-1", "Clinic staffing", D(2025, 12, 31)), ("INI-2", "Budget reform", D(2025, 6, 30))]
+
+
+def test_validate_json_reports_each_cell(history: Path, tmp_path: Path) -> None:
+    rows = [_row("F1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1), D(2025, 9, 30),
+                 "Not started", 0, depends="Health: H11", initiative="Roads")]
+    path = tmp_path / "Finance_2025-04.xlsx"
+    path.write_bytes(report_file("Finance", "2025-04", rows))
+    found = subprocess.run([sys.executable, "-m", "ingest", "validate", str(path), "--db", str(history), "--json"],
+                           capture_output=True, text=True, cwd=ROOT, check=False)
+    assert found.returncode == 0, found.stderr
+    got = json.loads(found.stdout)
+    assert [(w["row"], w["column"], w["header"], w["message"][:38]) for w in got["warnings"]] == [
+        (5, "L", "Depends on", "F1 depends on Health: H11, which is un"),
+        (5, "M", "Initiative", "Initiative 'Roads' is not in the strat"),
+    ]
+    assert HEADER[11] == "Depends on"
+
+
+def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from ingest.access import CLI
+    from ingest.template import build_template
+    from ingest.values import Period
+
+    con = db.connect(str(history))
+    data = build_template(con, "Health", Period(2025, 4), user=CLI)
+    con.close()
+    ws = load_workbook(io.BytesIO(data))["Actions"]
+    header = [c.value for c in ws[6]]
+    dep, ini = header.index("Depends on") + 1, header.index("Initiative") + 1
+    assert [(ws.cell(r, 1).value, ws.cell(r, dep).value, ws.cell(r, ini).value) for r in (7, 8)] == [
+        ("H1", "Works: W1", "INI-1"), ("H2", "W2", "INI-1")]
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.formula1 and "Lists" in dv.formula1]
+    letter = ws.cell(6, ini).column_letter
+    initiative = [dv for dv in lists if str(dv.sqref).startswith(f"{letter}7")]
+    assert len(initiative) == 1 and initiative[0].error == "Choose an initiative from the list."
+    values = load_workbook(io.BytesIO(data))["Lists"]
+    column = next(c for c in values[1] if c.value == "initiative").column
+    assert [values.cell(r, column).value for r in (2, 3, 4)] == ["INI-1", "INI-2", None]
