@@ -196,6 +196,20 @@ def column_config(currency: str) -> dict[str, Any]:
         "days_moved": cc.NumberColumn(label("days_moved"), format="%+d"),
         "days_overdue": cc.NumberColumn(label("days_overdue"), format="%d"),
         "forecast_slip_days": cc.NumberColumn(label("forecast_slip_days"), format="%d"),
+        # dependencies (issue 16)
+        "depends_on": cc.TextColumn(label("depends_on"), help="The actions this one waits on, "
+                                    "as its report lists them."),
+        "initiative": cc.TextColumn(label("initiative")),
+        "waiting_on": cc.TextColumn(label("waiting_on"), help="Those of the actions it depends "
+                                    "on that are not yet Completed."),
+        "blocked": cc.CheckboxColumn(label("blocked"), help="An action it waits on is overdue, "
+                                     "or forecast to finish after this action is due."),
+        "dependency_forecast": cc.DateColumn(label("dependency_forecast"), format="D MMM YYYY"),
+        "slip_from_dependencies": cc.NumberColumn(label("slip_from_dependencies"), format="%d"),
+        "days_late": cc.NumberColumn(label("days_late"), format="%d"),
+        "upstream_due_date": cc.DateColumn(label("upstream_due_date"), format="D MMM YYYY"),
+        "upstream_forecast_finish": cc.DateColumn(label("upstream_forecast_finish"),
+                                                  format="D MMM YYYY"),
         "smart_score": cc.ProgressColumn(label("smart_score"), min_value=0, max_value=100,
                                          format="%.0f%%"),
         "failed_checks": cc.TextColumn(label("failed_checks")),

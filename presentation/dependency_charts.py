@@ -320,3 +320,45 @@ def scope_words(scope: GraphScope) -> str:
     return (f"{theme.number(scope.actions)} actions have a dependency: too many to draw one by "
             f"one, so the graph shows {what} and the dependencies between their actions. The "
             f"table of blocked actions below lists all {plural(scope.blocked, 'blocked action')}.")
+
+
+def edge_table(dependencies: pd.DataFrame, initiative: str | None = None) -> pd.DataFrame:
+    """The dependencies as the graph and tables read them (`EDGE_COLUMNS` first); with
+    `initiative`, only those between two actions of that initiative."""
+    edges = dependencies
+    if initiative:
+        edges = edges[(edges["initiative"] == initiative)
+                      & (edges["upstream_initiative"] == initiative)]
+    rest = [c for c in edges.columns if c not in EDGE_COLUMNS]
+    return edges[list(EDGE_COLUMNS) + rest].reset_index(drop=True)
+
+
+def blocked_table(edges: pd.DataFrame) -> pd.DataFrame:
+    """The late dependencies: each blocked action beside the upstream action that holds it up
+    and by how many days, the most days first (then department, action ID); `key` names the
+    blocked action."""
+    ordered = blocked_order(edges)
+    return ordered[ordered["late"]].reset_index(drop=True)
+
+
+def department_sides(edges: pd.DataFrame, department: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A department's dependencies across departments: those of its actions on other
+    departments' (waiting on others), and those of other departments' actions on its own (others
+    waiting on it); each the late ones first, the most days late first."""
+    across = edges[edges["department"] != edges["upstream_department"]]
+    ordered = blocked_order(across)
+    return (ordered[ordered["department"] == department].reset_index(drop=True),
+            ordered[ordered["upstream_department"] == department].reset_index(drop=True))
+
+
+def blocked_order(edges: pd.DataFrame) -> pd.DataFrame:
+    """Dependencies the late first, the most days late first, then by department and action;
+    `key` names the waiting action."""
+    rows = edges.assign(key=[key(d, a) for d, a in zip(edges["department"], edges["action_id"],
+                                                        strict=True)],
+                        late=_late(edges).to_numpy(),
+                        days_late=pd.to_numeric(edges["days_late"], errors="coerce"))
+    return rows.sort_values(["late", "days_late", "department", "action_id",
+                             "upstream_department", "upstream_action_id"],
+                            ascending=[False, False, True, True, True, True],
+                            na_position="last", ignore_index=True)

@@ -1,0 +1,76 @@
+"""Initiatives: each cross-department initiative of the strategy register as one thing — its
+member departments' actions on one timeline, and its figures."""
+
+import streamlit as st
+
+import metrics
+from dashboard import components, filters
+from dashboard.data import Data
+from ingest.words import plural
+from metrics import dependencies, kpi_catalogue
+from presentation import charts, theme
+from presentation import initiatives as ini
+from presentation.markup import md
+
+TILES = kpi_catalogue.kpis("completion_rate", "on_time_rate", "overdue_rate",
+                           "budget_utilisation", "slipped_count")
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Initiatives", f, "the cross-department initiatives, each as one plan")
+filters.provisional(d, f)
+
+table = d(dependencies.initiatives, f)
+if table.empty:
+    components.empty("The strategy register names no cross-department initiative, or none has an "
+                     "action in scope. The register's *Initiatives* sheet lists them, and a "
+                     "report's *Initiative* column ties an action to one (docs/report-format.md).")
+    st.stop()
+
+st.caption("Each initiative's figures over its actions in its member departments, its computed "
+           "RAG by the rule used for departments, and its forecast finish against its target "
+           "date. Choose one below for its timeline.")
+components.table(table, key="initiatives", d=d, inputs=(f,), currency=currency,
+                 stem=filters.file_stem(f, "initiatives"),
+                 columns=[c for c in ini.INITIATIVE_COLUMNS if c in table.columns],
+                 labels=ini.INITIATIVE_LABELS)
+
+names = dict(zip(table["initiative_id"].astype(str), table["name"].astype(str), strict=True))
+pick, _ = st.columns([2, 3])
+chosen = pick.selectbox("Initiative", list(names), key="initiative", bind="query-params",
+                        format_func=lambda i: f"{i} · {names.get(i, i)}")
+row = table.set_index(table["initiative_id"].astype(str)).loc[chosen]
+st.subheader(f"{md(chosen)} · {md(row['name'])}")
+st.caption(ini.initiative_words(row))
+
+cols = st.columns(len(TILES) + 1)
+for col, kpi in zip(cols, TILES, strict=False):
+    col.metric(kpi.label, theme.kpi_value(kpi.format, row.get(kpi.name)), border=True,
+               help=kpi.help)
+cols[-1].metric("Forecast finish", theme.a_date(row.get("forecast_finish")), border=True,
+                delta=ini.target_words(row), delta_color="inverse", delta_arrow="off",
+                help="The latest forecast finish of its open actions (their dependencies "
+                     "included), against the initiative's target date in the register.")
+
+actions = d(metrics.action_figures, f)
+mine = d.shared(ini.initiative_actions, actions, chosen, inputs=(f, chosen))
+dated, drawn = d.shared(ini.initiative_timeline, mine, inputs=(f, chosen))
+st.markdown("##### Its actions in its member departments, on one timeline")
+if dated.empty:
+    components.empty("No action of this initiative has a due date to draw.")
+else:
+    shown = ("" if len(drawn) == len(dated) else
+             f"{theme.number(len(drawn))} of {theme.number(len(dated))} actions drawn: those "
+             "furthest behind. The table below lists them all. ")
+    st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG colour. "
+               "Thin dark bar ending in ◆: the baseline plan. ✕: forecast finish at the current "
+               "pace.")
+    components.chart(d.figure(charts.gantt, drawn, inputs=(f, chosen)))
+st.caption(f"{plural(len(mine), 'action')} of {md(chosen)}, with the file, sheet and row each "
+           "came from.")
+components.table(mine, key="initiative-actions", d=d, inputs=(f, chosen), currency=currency,
+                 stem=filters.file_stem(f, f"initiative-{chosen}"), download=mine,
+                 columns=["department", "action_id", "action", "status", "rag",
+                          "percent_complete", "due_date", "forecast_finish", "budget_allocated",
+                          "budget_spent", "file_name", "sheet", "source_row"])

@@ -1,0 +1,65 @@
+"""The Department page's dependency sections: what the department waits on from other
+departments, and what other departments wait on from it (issue 16)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import metrics
+from dashboard import components, filters
+from dashboard.data import Data
+from ingest.words import plural
+from metrics import dependencies
+from presentation import dependency_charts as dc
+from presentation import theme
+from presentation.markup import md
+
+COLUMNS = {
+    "waiting": ["action_id", "action", "rag", "due_date", "upstream_department",
+                "upstream_action_id", "upstream_action", "upstream_rag",
+                "upstream_forecast_finish", "days_late", "file_name", "sheet", "source_row"],
+    "waited": ["upstream_action_id", "upstream_action", "upstream_rag",
+               "upstream_forecast_finish", "department", "action_id", "action", "rag",
+               "due_date", "days_late", "upstream_file_name", "upstream_sheet",
+               "upstream_source_row"],
+}
+HEADERS = {
+    "waiting": {"upstream_department": "Waits on department", "upstream_action_id": "Waits on"},
+    "waited": {"upstream_action_id": "Our action", "upstream_action": "Our action's title",
+               "upstream_rag": "Our RAG", "upstream_forecast_finish": "Our forecast finish",
+               "department": "Waiting department", "action_id": "Their action",
+               "action": "Their action's title", "rag": "Their RAG", "due_date": "They are due",
+               "upstream_file_name": "File", "upstream_sheet": "Sheet",
+               "upstream_source_row": "Row"},
+}
+
+
+def sections(d: Data, f: metrics.Filters, department: str) -> None:
+    """"Waiting on others" and "Others waiting on us" for `department` in period `f.period`
+    (the objective filter applies to the department's own actions)."""
+    organisation = metrics.Filters(f.period, (), f.objectives)
+    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, organisation), None,
+                     inputs=(organisation,))
+    waiting, waited = d.shared(dc.department_sides, edges, department,
+                               inputs=(organisation, department))
+    st.subheader("Dependencies on other departments")
+    left, right = st.columns(2, gap="large")
+    for column, key, rows, title, none in (
+            (left, "waiting", waiting, "Waiting on others",
+             f"No action of {md(department)} waits on another department's."),
+            (right, "waited", waited, "Others waiting on us",
+             f"No other department's action waits on {md(department)}'s.")):
+        with column:
+            st.markdown(f"##### {title}")
+            if rows.empty:
+                st.caption(none)
+                continue
+            late = int(rows["late"].astype(bool).sum())
+            st.caption(f"{plural(len(rows), 'dependency', 'dependencies')}, "
+                       f"{theme.number(late)} late ({theme.pct(late / len(rows))}): the upstream "
+                       "action is overdue or forecast to finish after the waiting one is due. "
+                       "The late ones first.")
+            components.table(rows, key=f"dept-{key}", d=d, inputs=(organisation, department),
+                             stem=filters.file_stem(f, f"{key}-{department}"),
+                             columns=COLUMNS[key], labels=HEADERS[key],
+                             download=rows.drop(columns="key"))
