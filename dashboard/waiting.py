@@ -8,7 +8,6 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
-from ingest.words import plural
 from metrics import dependencies
 from presentation import dependency_charts as dc
 from presentation import theme
@@ -35,31 +34,32 @@ HEADERS = {
 
 
 def sections(d: Data, f: metrics.Filters, department: str) -> None:
-    """"Waiting on others" and "Others waiting on us" for `department` in period `f.period`
-    (the objective filter applies to the department's own actions)."""
-    organisation = metrics.Filters(f.period, (), f.objectives)
-    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, organisation), None,
-                     inputs=(organisation,))
-    waiting, waited = d.shared(dc.department_sides, edges, department,
-                               inputs=(organisation, department))
+    """"Waiting on others" and "Others waiting on us" for `department` (f: the page's filters,
+    that department alone)."""
+    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f), inputs=(f,))
+    waiting, waited = d.shared(dc.department_sides, edges, department, inputs=(f, department))
+    counts = d(dependencies.department_dependencies, f).set_index("department")
+    mine = counts.loc[department] if department in counts.index else None
     st.subheader("Dependencies on other departments")
     left, right = st.columns(2, gap="large")
-    for column, key, rows, title, none in (
-            (left, "waiting", waiting, "Waiting on others",
+    for column, key, rows, title, figure, none in (
+            (left, "waiting", waiting, "Waiting on others", "waiting_on_others",
              f"No action of {md(department)} waits on another department's."),
-            (right, "waited", waited, "Others waiting on us",
+            (right, "waited", waited, "Others waiting on us", "others_waiting",
              f"No other department's action waits on {md(department)}'s.")):
         with column:
             st.markdown(f"##### {title}")
             if rows.empty:
                 st.caption(none)
                 continue
-            late = int(rows["late"].astype(bool).sum())
-            st.caption(f"{plural(len(rows), 'dependency', 'dependencies')}, "
-                       f"{theme.number(late)} late ({theme.pct(late / len(rows))}): the upstream "
-                       "action is overdue or forecast to finish after the waiting one is due. "
-                       "The late ones first.")
-            components.table(rows, key=f"dept-{key}", d=d, inputs=(organisation, department),
-                             stem=filters.file_stem(f, f"{key}-{department}"),
-                             columns=COLUMNS[key], labels=HEADERS[key],
-                             download=rows.drop(columns="key"))
+            if mine is not None:
+                who = ("of its open actions wait" if key == "waiting" else
+                       "open actions of other departments wait on its")
+                st.caption(f"{theme.number(mine[figure])} {who}; "
+                           f"{theme.number(mine[figure + '_late'])} of them are late "
+                           f"({theme.pct(mine[figure + '_late_share'])}): overdue, or forecast "
+                           "to finish after their due date. Each dependency below, the late "
+                           "ones first.")
+            components.table(rows, key=f"dept-{key}", d=d, inputs=(f, department),
+                             stem=filters.file_stem(f, key), columns=COLUMNS[key],
+                             labels=HEADERS[key], download=rows.drop(columns="key"))

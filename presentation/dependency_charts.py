@@ -322,13 +322,17 @@ def scope_words(scope: GraphScope) -> str:
             f"table of blocked actions below lists all {plural(scope.blocked, 'blocked action')}.")
 
 
-def edge_table(dependencies: pd.DataFrame, initiative: str | None = None) -> pd.DataFrame:
-    """The dependencies as the graph and tables read them (`EDGE_COLUMNS` first); with
-    `initiative`, only those between two actions of that initiative."""
-    edges = dependencies
-    if initiative:
-        edges = edges[(edges["initiative"] == initiative)
-                      & (edges["upstream_initiative"] == initiative)]
+# metrics.dependencies' names (dependency_links.sql) -> the names here: the action waited on is
+# the "upstream" one; the waiting action's forecast is its forecast with its dependencies
+RENAME: dict[str, str] = {"dependency_forecast": "forecast_finish",
+                          "pred_forecast": "upstream_forecast_finish"}
+
+
+def edge_table(links: pd.DataFrame) -> pd.DataFrame:
+    """The dependencies of `metrics.dependencies.action_dependencies` as the graph and tables
+    read them: `EDGE_COLUMNS` first, then the rest (`pred_…` as `upstream_…`)."""
+    edges = links.rename(columns={c: RENAME.get(c, "upstream_" + c[5:] if c.startswith("pred_")
+                                                else c) for c in links.columns})
     rest = [c for c in edges.columns if c not in EDGE_COLUMNS]
     return edges[list(EDGE_COLUMNS) + rest].reset_index(drop=True)
 
@@ -362,3 +366,13 @@ def blocked_order(edges: pd.DataFrame) -> pd.DataFrame:
                              "upstream_department", "upstream_action_id"],
                             ascending=[False, False, True, True, True, True],
                             na_position="last", ignore_index=True)
+
+
+def cross_department_kpi(edges: pd.DataFrame) -> dict[str, object]:
+    """`metrics.dependencies.dependency_kpi` over these dependencies only (one initiative's): the
+    open actions' dependencies across departments, how many are late, and the share."""
+    across = edges[(edges["department"] != edges["upstream_department"])
+                   & ~edges["status"].isin(["Completed", "Cancelled"])]
+    late = int(_late(across).sum())
+    return {"cross_department_links": len(across), "late_links": late,
+            "late_dependency_share": late / len(across) if len(across) else None}

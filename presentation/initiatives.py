@@ -3,8 +3,6 @@ figures in words, and its actions for the timeline (presentation.charts.gantt)."
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from presentation import charts, theme
@@ -13,19 +11,20 @@ from presentation import charts, theme
 INITIATIVE_COLUMNS: tuple[str, ...] = (
     "initiative_id", "name", "rag", "lead_department", "member_departments", "objective_id",
     "actions", "completion_rate", "on_time_rate", "overdue_rate", "budget_utilisation",
-    "slipped_count", "forecast_finish", "target_date")
+    "slipped_count", "blocked", "target_date", "forecast_finish", "forecast_vs_target_days")
 INITIATIVE_LABELS: dict[str, str] = {
     "initiative_id": "Initiative", "name": "Name", "rag": "Computed RAG",
     "lead_department": "Lead", "member_departments": "Member departments",
-    "target_date": "Target date"}
+    "target_date": "Target date", "forecast_vs_target_days": "Days past target",
+    "blocked": "Blocked"}
 
 
 def target_words(row: pd.Series) -> str | None:
-    """`12 days after target` / `on target` / None: the forecast finish against the target."""
-    forecast, target = row.get("forecast_finish"), row.get("target_date")
-    if theme.missing(forecast) or theme.missing(target):
+    """`12 days after target` / `on or before target` / None (no target or forecast): the
+    forecast finish against the target date."""
+    days = row.get("forecast_vs_target_days")
+    if theme.missing(days):
         return None
-    days = (pd.Timestamp(forecast) - pd.Timestamp(target)).days
     if days > 0:
         return f"{days} days after target"
     return "on or before target"
@@ -41,14 +40,15 @@ def initiative_words(row: pd.Series) -> str:
     return " · ".join(bits)
 
 
-def initiative_actions(actions: pd.DataFrame, initiative: Any) -> pd.DataFrame:
-    """The actions of one initiative (its `initiative` column), by department and action ID."""
-    mine = actions[actions["initiative"].astype("string") == str(initiative)]
-    return mine.sort_values(["department", "action_id"], ignore_index=True)
-
-
 def initiative_timeline(actions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The initiative's actions with a due date (Cancelled left out), and those the timeline
     draws (charts.most_slipped: the furthest behind, up to charts.GANTT_ACTIONS)."""
     dated = actions[actions["status"] != "Cancelled"].dropna(subset=["due_date"])
     return dated, charts.most_slipped(dated) if len(dated) else dated
+
+
+def initiative_names(initiatives: pd.DataFrame) -> dict[str, str]:
+    """ID → `INI-01 · Onboard the new recruits` (the ID alone when the register names none):
+    the initiatives' choices, in their order."""
+    return {str(i): f"{i} · {n}" if not theme.missing(n) and str(n).strip() else str(i)
+            for i, n in zip(initiatives["initiative_id"], initiatives["name"], strict=True)}

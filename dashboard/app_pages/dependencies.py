@@ -8,6 +8,7 @@ from dashboard.data import Data
 from ingest.words import plural
 from metrics import dependencies
 from presentation import dependency_charts as dc
+from presentation import initiatives as ini
 from presentation import theme
 from presentation.markup import md
 
@@ -19,15 +20,14 @@ components.heading("Dependencies", f, "who is waiting on whom, and what a late a
 filters.provisional(d, f)
 
 register = d(dependencies.initiatives, f)
-names = dict(zip(register["initiative_id"].astype(str), register["name"].astype(str),
-                 strict=True))
+names = ini.initiative_names(register)
 pick, _ = st.columns([2, 3])
 initiative = pick.selectbox(
     "Initiative", list(names), index=None, key="initiative", bind="query-params",
-    format_func=lambda i: f"{i} · {names.get(i, i)}", placeholder="Every initiative",
+    format_func=names.get, placeholder="Every initiative",
     help="Only the dependencies between actions of this cross-department initiative. The "
          "sidebar narrows them to departments and objectives.")
-edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f), initiative,
+edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f, initiative),
                  inputs=(f, initiative))
 if edges.empty:
     components.empty("No action in scope depends on another. A report lists what an action waits "
@@ -37,18 +37,18 @@ if edges.empty:
 
 drawn, scope = d.shared(dc.graph_scope, edges, inputs=(f, initiative))
 chains = d.shared(dc.late_chains, edges, inputs=(f, initiative))
-cross = int((edges["department"] != edges["upstream_department"]).sum())
-late_cross = int(((edges["department"] != edges["upstream_department"])
-                  & edges["late"].astype(bool)).sum())
+# the organisation KPI; for one initiative, the same count over its dependencies
+kpi = d.shared(dc.cross_department_kpi, edges, inputs=(f, initiative)) if initiative else d(
+    dependencies.dependency_kpi, f)
 cols = st.columns(4)
 cols[0].metric("Actions with a dependency", theme.number(scope.actions), border=True,
                help="Actions that wait on another action, or that another action waits on.")
-cols[1].metric("Across departments", theme.number(cross), border=True,
-               help="Dependencies of an action on another department's action.")
-cols[2].metric("Late across departments", theme.pct(late_cross / cross if cross else None),
+cols[1].metric("Across departments", theme.number(kpi["cross_department_links"]), border=True,
+               help="Dependencies of an open action on another department's action.")
+cols[2].metric("Late across departments", theme.pct(kpi["late_dependency_share"]),
                border=True,
-               help="Share of the dependencies across departments whose upstream action is "
-                    "overdue, or forecast to finish after the waiting action is due.")
+               help="Share of those whose upstream action is open and overdue, or forecast to "
+                    "finish after the waiting action is due (docs/kpis.md).")
 cols[3].metric("Blocked actions", theme.number(scope.blocked), border=True,
                help="Actions waiting on a late action.")
 
@@ -94,5 +94,5 @@ else:
             "Late by", format="%d days", help="Days by which the upstream action is forecast to "
             "finish after this action is due (overdue: past its own due date).")})
 if initiative:
-    st.caption(f"Initiative {md(initiative)} · {md(names.get(initiative, ''))}: its member "
-               "departments' timeline and figures are on the Initiatives page.")
+    st.caption(f"{md(names.get(initiative, initiative))}: its member departments' timeline and "
+               "figures are on the Initiatives page.")

@@ -3,7 +3,6 @@ member departments' actions on one timeline, and its figures."""
 
 import streamlit as st
 
-import metrics
 from dashboard import components, filters
 from dashboard.data import Data
 from ingest.words import plural
@@ -36,12 +35,12 @@ components.table(table, key="initiatives", d=d, inputs=(f,), currency=currency,
                  columns=[c for c in ini.INITIATIVE_COLUMNS if c in table.columns],
                  labels=ini.INITIATIVE_LABELS)
 
-names = dict(zip(table["initiative_id"].astype(str), table["name"].astype(str), strict=True))
+names = ini.initiative_names(table)
 pick, _ = st.columns([2, 3])
 chosen = pick.selectbox("Initiative", list(names), key="initiative", bind="query-params",
-                        format_func=lambda i: f"{i} · {names.get(i, i)}")
+                        format_func=names.get)
 row = table.set_index(table["initiative_id"].astype(str)).loc[chosen]
-st.subheader(f"{md(chosen)} · {md(row['name'])}")
+st.subheader(md(names[chosen]))
 st.caption(ini.initiative_words(row))
 
 cols = st.columns(len(TILES) + 1)
@@ -53,8 +52,7 @@ cols[-1].metric("Forecast finish", theme.a_date(row.get("forecast_finish")), bor
                 help="The latest forecast finish of its open actions (their dependencies "
                      "included), against the initiative's target date in the register.")
 
-actions = d(metrics.action_figures, f)
-mine = d.shared(ini.initiative_actions, actions, chosen, inputs=(f, chosen))
+mine = d(dependencies.initiative_actions, f, chosen)
 dated, drawn = d.shared(ini.initiative_timeline, mine, inputs=(f, chosen))
 st.markdown("##### Its actions in its member departments, on one timeline")
 if dated.empty:
