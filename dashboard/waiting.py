@@ -8,6 +8,7 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import dependencies
 from presentation import dependency_charts as dc
 from presentation import theme
@@ -41,25 +42,27 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
     counts = d(dependencies.department_dependencies, f).set_index("department")
     mine = counts.loc[department] if department in counts.index else None
     st.subheader("Dependencies on other departments")
-    left, right = st.columns(2, gap="large")
-    for column, key, rows, title, figure, none in (
-            (left, "waiting", waiting, "Waiting on others", "waiting_on_others",
+    for key, rows, title, figure, none in (
+            ("waiting", waiting, "Waiting on others", "waiting_on_others",
              f"No action of {md(department)} waits on another department's."),
-            (right, "waited", waited, "Others waiting on us", "others_waiting",
+            ("waited", waited, "Others waiting on us", "others_waiting",
              f"No other department's action waits on {md(department)}'s.")):
-        with column:
-            st.markdown(f"##### {title}")
-            if rows.empty:
-                st.caption(none)
-                continue
-            if mine is not None:
-                who = ("of its open actions wait" if key == "waiting" else
-                       "open actions of other departments wait on its")
-                st.caption(f"{theme.number(mine[figure])} {who}; "
-                           f"{theme.number(mine[figure + '_late'])} of them are late "
-                           f"({theme.pct(mine[figure + '_late_share'])}): overdue, or forecast "
-                           "to finish after their due date. Each dependency below, the late "
-                           "ones first.")
-            components.table(rows, key=f"dept-{key}", d=d, inputs=(f, department),
-                             stem=filters.file_stem(f, key), columns=COLUMNS[key],
-                             labels=HEADERS[key], download=rows.drop(columns="key"))
+        st.markdown(f"##### {title}")
+        if rows.empty:
+            st.caption(none)
+            continue
+        if mine is not None:
+            n, late = int(mine[figure]), int(mine[figure + "_late"])
+            who = (f"{plural(n, 'open action')} of {md(department)} "
+                   f"{'waits' if n == 1 else 'wait'} on other departments'"
+                   if key == "waiting" else
+                   f"{plural(n, 'open action')} of other departments "
+                   f"{'waits' if n == 1 else 'wait'} on {md(department)}'s")
+            st.caption(f"{who}; {theme.number(late)} of them "
+                       f"{'is' if late == 1 else 'are'} late "
+                       f"({theme.pct(mine[figure + '_late_share'])}): overdue, or forecast to "
+                       "finish after their due date. Each dependency, the late ones first, with "
+                       "the file, sheet and row it was read from.")
+        components.table(rows, key=f"dept-{key}", d=d, inputs=(f, department),
+                         stem=filters.file_stem(f, key), columns=COLUMNS[key],
+                         labels=HEADERS[key], download=rows.drop(columns="key"))

@@ -12,11 +12,9 @@ INITIATIVE_COLUMNS: tuple[str, ...] = (
     "initiative_id", "name", "rag", "lead_department", "member_departments", "objective_id",
     "actions", "completion_rate", "on_time_rate", "overdue_rate", "budget_utilisation",
     "slipped_count", "blocked", "target_date", "forecast_finish", "forecast_vs_target_days")
-INITIATIVE_LABELS: dict[str, str] = {
-    "initiative_id": "Initiative", "name": "Name", "rag": "Computed RAG",
-    "lead_department": "Lead", "member_departments": "Member departments",
-    "target_date": "Target date", "forecast_vs_target_days": "Days past target",
-    "blocked": "Blocked"}
+INITIATIVE_LABELS: dict[str, str] = {"initiative_id": "Initiative", "name": "Name",
+                                     "lead_department": "Lead", "blocked": "Blocked actions",
+                                     "slipped_count": "Slipped"}
 
 
 def target_words(row: pd.Series) -> str | None:
@@ -41,9 +39,16 @@ def initiative_words(row: pd.Series) -> str:
 
 
 def initiative_timeline(actions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The initiative's actions with a due date (Cancelled left out), and those the timeline
-    draws (charts.most_slipped: the furthest behind, up to charts.GANTT_ACTIONS)."""
+    """The initiative's actions with a due date (Cancelled left out), their forecast finish the
+    later of their own and their dependency forecast (what they wait on moves them), and those
+    the timeline draws (charts.most_slipped: the furthest behind, up to charts.GANTT_ACTIONS)."""
     dated = actions[actions["status"] != "Cancelled"].dropna(subset=["due_date"])
+    own = pd.to_datetime(dated["forecast_finish"])
+    waited = pd.to_datetime(dated["dependency_forecast"])
+    finish = own.where(waited.isna() | (own >= waited), waited)
+    slip = (finish - pd.to_datetime(dated["due_date"])).dt.days
+    dated = dated.assign(forecast_finish=finish,
+                         forecast_slip_days=slip.where(finish.notna()).astype("Float64"))
     return dated, charts.most_slipped(dated) if len(dated) else dated
 
 

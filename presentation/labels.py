@@ -48,7 +48,9 @@ COLUMN_LABELS: dict[str, str] = {
     "days_late": "Late by (days)", "chain": "Chain", "depends_on": "Depends on",
     "initiative": "Initiative", "waiting_on": "Waiting on", "blocked": "Blocked",
     "dependency_forecast": "Forecast with dependencies",
-    "slip_from_dependencies": "Slip from dependencies (days)",
+    "slip_from_dependencies": "Slip from dependencies (days)", "departments": "Departments",
+    "lead_department": "Lead department", "member_departments": "Member departments",
+    "target_date": "Target date", "forecast_vs_target_days": "Days past target",
 }
 # Columns holding fractions 0–1 (shown as percentages, downloaded as they are) and their headers.
 RATE_LABELS: dict[str, str] = {

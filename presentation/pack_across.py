@@ -1,7 +1,7 @@
 """The review pack's cross-department section (issue 16): the share of dependencies across
 departments that are late, each department's dependencies, the initiatives, and the blocked
 actions beside what holds them up — as HTML (pack_html) and as a sheet of the workbook
-(pack_xlsx). Report text is escaped (HTML) or neutralised (the workbook's cells)."""
+(pack_xlsx's `_across`). Report text is escaped (HTML) or neutralised (the workbook's cells)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def sources(rows: pd.DataFrame) -> pd.DataFrame:
 
 def headline(pack: ReviewPack) -> str:
     """The section's first sentence: how many dependencies across departments, how many late."""
-    kpi = pack.across.kpi
+    kpi = pack.across.kpi if pack.across is not None else {}
     links, late = int(kpi.get("cross_department_links") or 0), int(kpi.get("late_links") or 0)
     if not links:
         return "No open action waits on another department's."
@@ -68,8 +68,10 @@ def headline(pack: ReviewPack) -> str:
 
 
 def across_html(pack: ReviewPack) -> str:
-    """The section as HTML (id `across`)."""
+    """The section as HTML (id `across`); empty for a pack made without it."""
     a = pack.across
+    if a is None:
+        return ""
     blocked = sources(a.blocked)
     return (
         '<section id="across" class="major"><h2>Across departments</h2>'
@@ -88,3 +90,4 @@ def across_html(pack: ReviewPack) -> str:
                  "both.") if len(blocked)
            else '<p class="ok">No action waits on a late action of another department.</p>')
         + "</section>")
+

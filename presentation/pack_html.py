@@ -22,6 +22,7 @@ from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
 from presentation import theme
+from presentation.pack_across import across_html
 from presentation.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
 from presentation.pack_charts import figure_divs, plotly_js
 from presentation.pack_format import Col
@@ -30,7 +31,7 @@ from presentation.theme import DASH, describe_filters, period_label, period_span
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("kpis", "At a glance"), ("trends", "Trends"), ("alignment", "Alignment"),
-    ("slippage", "Slippage"), ("departments", "Departments"),
+    ("slippage", "Slippage"), ("across", "Across departments"), ("departments", "Departments"),
     ("not-reported", "Did not report"), ("sources", "Sources"))
 MINI_KPIS: tuple[str, ...] = ("completion_rate", "mean_progress", "on_time_rate", "overdue_rate",
                               "slipped_count", "budget_utilisation", "smart_compliance")
@@ -275,7 +276,7 @@ def pack_html(pack: ReviewPack) -> str:
         f'<script type="application/json" id="lekgotla-stamp">{stamp_json(pack)}</script>'
         f'<script type="text/javascript">{plotly_js()}</script></head>\n<body><main>'
         + _cover(pack) + _glance(pack, divs) + _trends(divs) + _alignment(pack, divs)
-        + _slippage(pack, divs)
+        + _slippage(pack, divs) + across_html(pack)
         + '<section id="departments" class="major"><h2>Departments</h2><p class="lead">Each '
           "department's KPIs (its last report in the period) and every action, with the file "
           "and row it came from.</p></section>" + departments

@@ -43,14 +43,14 @@ row = table.set_index(table["initiative_id"].astype(str)).loc[chosen]
 st.subheader(md(names[chosen]))
 st.caption(ini.initiative_words(row))
 
-cols = st.columns(len(TILES) + 1)
+cols = [c for _ in range(2) for c in st.columns(3)]
 for col, kpi in zip(cols, TILES, strict=False):
     col.metric(kpi.label, theme.kpi_value(kpi.format, row.get(kpi.name)), border=True,
                help=kpi.help)
 cols[-1].metric("Forecast finish", theme.a_date(row.get("forecast_finish")), border=True,
                 delta=ini.target_words(row), delta_color="inverse", delta_arrow="off",
-                help="The latest forecast finish of its open actions (their dependencies "
-                     "included), against the initiative's target date in the register.")
+                help="The latest forecast finish of its actions, moved by what they wait on, "
+                     "against the initiative's target date in the register.")
 
 mine = d(dependencies.initiative_actions, f, chosen)
 dated, drawn = d.shared(ini.initiative_timeline, mine, inputs=(f, chosen))
@@ -63,7 +63,7 @@ else:
              "furthest behind. The table below lists them all. ")
     st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG colour. "
                "Thin dark bar ending in ◆: the baseline plan. ✕: forecast finish at the current "
-               "pace.")
+               "pace, or later when what the action waits on will finish later.")
     components.chart(d.figure(charts.gantt, drawn, inputs=(f, chosen)))
 st.caption(f"{plural(len(mine), 'action')} of {md(chosen)}, with the file, sheet and row each "
            "came from.")
