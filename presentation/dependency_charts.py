@@ -31,6 +31,8 @@ EDGE_COLUMNS: tuple[str, ...] = (
 # The graph draws at most this many actions: more cannot be read, nor quickly drawn; above it
 # the late chains only, the worst first (`graph_scope`).
 GRAPH_ACTIONS = 150
+# With more departments than GRAPH_LANES (see `layout`), the late chains drawn at most.
+GRAPH_CHAINS = 30
 SEP = "\x1f"  # between a department and an action ID in a node's key
 EDGE_COLOUR = "#AAB4BE"
 LANE_FILL = "#F3F6FA"
@@ -145,12 +147,15 @@ def graph_scope(edges: pd.DataFrame, limit: int | None = None
 
     if len(every) <= limit:
         return scope(edges, "all")
+    # above GRAPH_LANES departments each chain is a lane of its own: at most GRAPH_CHAINS
+    many = len({k.split(SEP)[0] for k in every}) > GRAPH_LANES
+    most = GRAPH_CHAINS if many else len(chains)
     on_chains = set(nodes_of(edges[late]))
-    if len(on_chains) <= limit:
+    if len(on_chains) <= limit and len(chains) <= most:
         return scope(_between(edges, on_chains), "late")
     chosen: set[str] = set()
-    for path in chains["keys"]:
-        if len(chosen | set(path)) > limit:
+    for n, path in enumerate(chains["keys"]):
+        if len(chosen | set(path)) > limit or n == most:
             if chosen:
                 break
             path = path[-limit:]  # one chain longer than the graph: its last `limit` actions
@@ -166,12 +171,13 @@ def _between(edges: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
 
 def layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, list[str],
                                                                list[tuple[float, float]]]:
-    """Each node's place (`x`, `y`), the departments' lanes in order and their (top, bottom).
+    """Each node's place (`x`, `y`), the lanes in order and their (top, bottom).
 
     x: a step to the right of the furthest action it waits on (longest path; an action in a cycle
     goes right of those of its predecessors already placed). Lanes: the departments, the most
-    upstream first. In a lane, the actions of one step stack, ordered by where what they wait on
-    stands, so that arrows cross less."""
+    upstream first; above GRAPH_LANES departments, each group of connected actions (a chain and
+    what joins it), the latest first (`lane_groups`). In a lane, the actions of one step stack,
+    ordered by where what they wait on stands, so that arrows cross less."""
     keys = nodes["key"].tolist()
     preds: dict[str, list[str]] = defaultdict(list)
     succs: dict[str, list[str]] = defaultdict(list)
@@ -180,28 +186,69 @@ def layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, list
             preds[down].append(up)
             succs[up].append(down)
     step = _steps(keys, preds, succs)
-    department = dict(zip(keys, nodes["department"].astype(str), strict=True))
+    departments = dict(zip(keys, nodes["department"].astype(str), strict=True))
+    lane = (departments if len(set(departments.values())) <= GRAPH_LANES
+            else lane_groups(keys, edges))
     by_lane: dict[str, list[str]] = defaultdict(list)
     for k in keys:
-        by_lane[department[k]].append(k)
-    lanes = sorted(by_lane, key=lambda d: (sum(step[k] for k in by_lane[d]) / len(by_lane[d]), d))
+        by_lane[lane[k]].append(k)
+    if lane is departments:
+        lanes = sorted(by_lane, key=lambda d: (sum(step[k] for k in by_lane[d])
+                                               / len(by_lane[d]), d))
+    else:
+        lanes = sorted(by_lane, key=lambda g: int(g.split()[-1]))
     height = {d: max(pd.Series([step[k] for k in by_lane[d]]).value_counts()) for d in lanes}
     top, bands = 0.0, []
     for d in lanes:
         bands.append((top, top + height[d] - 1))
         top += height[d] + 0.8  # a gap between lanes
     start = {d: bands[i][0] for i, d in enumerate(lanes)}
+    order = {d: i for i, d in enumerate(lanes)}
     y: dict[str, float] = {}
     cells: dict[tuple[int, str], list[str]] = defaultdict(list)
     for k in keys:
-        cells[(step[k], department[k])].append(k)
-    for s, d in sorted(cells, key=lambda c: (c[0], lanes.index(c[1]))):
+        cells[(step[k], lane[k])].append(k)
+    for s, d in sorted(cells, key=lambda c: (c[0], order[c[1]])):
         members = sorted(cells[(s, d)], key=lambda k: (_mean([y[p] for p in preds[k] if p in y]),
                                                        k))
         for i, k in enumerate(members):
             y[k] = start[d] + i
     places = pd.DataFrame({"key": keys, "x": [step[k] for k in keys], "y": [y[k] for k in keys]})
     return places, lanes, bands
+
+
+# Above this many departments a lane each is too many to read: the lanes are groups of
+# connected actions instead (a chain and what joins it), each action labelled with its
+# department's code.
+GRAPH_LANES = 20
+
+
+def lane_groups(keys: list[str], edges: pd.DataFrame) -> dict[str, str]:
+    """Each action's group of connected actions, `Late chain 1`, `Late chain 2`… (a late
+    dependency in it) or `Group 3`…: the most days late first, then the largest (then by its
+    first action)."""
+    parent = {k: k for k in keys}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for up, down in _pairs(edges):
+        if up in parent and down in parent:
+            parent[root(up)] = root(down)
+    days = pd.to_numeric(edges["days_late"], errors="coerce").where(_late(edges)).fillna(-1)
+    worst: dict[str, float] = defaultdict(lambda: -1.0)
+    for (_, down), n in zip(_pairs(edges), days, strict=True):
+        if down in parent:
+            worst[root(down)] = max(worst[root(down)], float(n))
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        members[root(k)].append(k)
+    ranked = sorted(members, key=lambda r: (-worst[r], -len(members[r]), min(members[r])))
+    return {k: f"{'Late chain' if worst[r] >= 0 else 'Group'} {i}"
+            for i, r in enumerate(ranked, start=1) for k in members[r]}
 
 
 def _mean(values: list[float]) -> float:
@@ -268,6 +315,7 @@ def dependency_graph(edges: pd.DataFrame) -> go.Figure:
                 line={"color": colour, "width": width},
                 marker={"symbol": "arrow", "angleref": "previous", "color": colour,
                         "size": [0, 9 + width * 2, 0] * (len(xs) // 3)}))
+    grouped = nodes["department"].nunique() > GRAPH_LANES  # lanes are groups: name the dept
     for rag in (*theme.RAG_ORDER, None):
         rows = nodes[nodes["rag"] == rag] if rag else nodes[~nodes["rag"].isin(theme.RAG_ORDER)]
         if rows.empty:
@@ -275,22 +323,23 @@ def dependency_graph(edges: pd.DataFrame) -> go.Figure:
         ring = rows["on_late_chain"].astype(bool)
         fig.add_trace(go.Scatter(
             x=rows["x"], y=rows["y"], mode="markers+text", name=rag or "No RAG",
-            text=[plotly(a) for a in rows["action_id"]], textposition="top center",
+            text=[plotly(f"{initials(d)} {a}" if grouped else a)
+                  for d, a in zip(rows["department"], rows["action_id"], strict=True)],
+            textposition="top center",
             textfont={"size": 11, "color": theme.TEXT},
             marker={"size": 16, "color": theme.RAG_COLOURS.get(rag or "", theme.MUTED),
                     "line": {"color": [theme.TEXT if r else "white" for r in ring],
                              "width": [3 if r else 1 for r in ring]}},
             hovertext=[_hover(n) for _, n in rows.iterrows()], hoverinfo="text"))
-    for i, (top, bottom) in enumerate(bands):
-        if i % 2 == 0:
-            fig.add_hrect(y0=top - 0.55, y1=bottom + 0.45, fillcolor=LANE_FILL, line_width=0,
-                          layer="below")
+    fig.update_layout(shapes=[  # every other lane shaded (one update: add_hrect each is slow)
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": top - 0.55, "y1": bottom + 0.45,
+         "fillcolor": LANE_FILL, "line": {"width": 0}, "layer": "below"}
+        for i, (top, bottom) in enumerate(bands) if i % 2 == 0])
     steps = int(nodes["x"].max()) if len(nodes) else 0
     fig.update_xaxes(visible=False, range=[-0.5, steps + 0.5])
-    codes = len(lanes) > 12
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False,
                      tickvals=[(t + b) / 2 for t, b in bands],
-                     ticktext=[plotly(initials(d)) if codes else wrap(d, 18) for d in lanes])
+                     ticktext=[wrap(d, 18) for d in lanes])
     total = bands[-1][1] + 1 if bands else 1
     fig.update_layout(template=theme.TEMPLATE, height=int(140 + 46 * total),
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, hovermode="closest",

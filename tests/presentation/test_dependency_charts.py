@@ -146,3 +146,28 @@ def test_big_month_is_quick(n: int) -> None:
     dc.dependency_graph(drawn)
     dc.late_chains(edges)
     assert time.perf_counter() - t < 5
+
+
+def across(chains: int, departments: int) -> pd.DataFrame:
+    """`chains` late chains of 3 actions, chain c through departments c, c + 1, c + 2 (of
+    `departments`), late by c + 1 days."""
+    rows = []
+    for c in range(chains):
+        for i in (1, 2):
+            d, u = (c + i) % departments, (c + i - 1) % departments
+            rows.append(dependency((f"Dept {d}", f"C{c}-{i}", "Amber"),
+                                   (f"Dept {u}", f"C{c}-{i - 1}", "Red"), late=True, days=c + 1))
+    return frame(*rows)
+
+
+def test_many_departments_draw_each_chain_in_a_lane_of_its_own() -> None:
+    # 60 chains over 62 departments (more than GRAPH_LANES = 20): 180 actions, more than 150;
+    # every chain late, so the worst GRAPH_CHAINS = 30 are drawn: chains 59 … 30, 90 actions
+    drawn, scope = dc.graph_scope(across(60, 62))
+    assert scope.shown == "worst" and scope.drawn == 90
+    fig = dc.dependency_graph(drawn)
+    lanes = list(fig.layout.yaxis.ticktext)
+    assert len(lanes) == 30 and lanes[0] == "Late chain 1" and lanes[-1] == "Late chain 30"
+    # the nodes say their department's code, as the lanes no longer do
+    red = next(t for t in fig.data if t.name == "Red")
+    assert "D59 C59-0" in list(red.text)
