@@ -234,6 +234,23 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
          (dept, period_of(template_period)), {"user": CLI}),
         ("Settings", "register_versions()", views.register_versions, (), {}),
     ]
+    try:  # issue 16: the Dependencies and Initiatives pages, the Department page's sections
+        from metrics import dependencies
+
+        initiative = next(iter(dependencies.initiatives(con, f)["initiative_id"]), "")
+        calls += [
+            ("Dependencies", "action_dependencies(f)", dependencies.action_dependencies, (f,), {}),
+            ("Dependencies", "dependency_kpi(f)", dependencies.dependency_kpi, (f,), {}),
+            ("Dependencies", "initiatives(f)", dependencies.initiatives, (f,), {}),
+            ("Initiatives", "initiative_actions(f, first)", dependencies.initiative_actions,
+             (f, initiative), {}),
+            ("Department", "action_dependencies(dept)", dependencies.action_dependencies, (fd,),
+             {}),
+            ("Department", "department_dependencies(dept)",
+             dependencies.department_dependencies, (fd,), {}),
+        ]
+    except ImportError:
+        pass
     try:  # the review pack (metrics/pack.py) is built by one call too
         from metrics import pack
 

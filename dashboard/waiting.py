@@ -26,9 +26,12 @@ COLUMNS = {
 HEADERS = {
     "waiting": {"upstream_department": "Waits on department", "upstream_action_id": "Waits on"},
     "waited": {"upstream_action_id": "Our action", "upstream_action": "Our action's title",
-               "upstream_rag": "Our RAG", "upstream_forecast_finish": "Our forecast finish",
+               "upstream_rag": "Our RAG",
+               "upstream_forecast_finish": st.column_config.DateColumn("Our forecast finish",
+                                                                       format="D MMM YYYY"),
                "department": "Waiting department", "action_id": "Their action",
-               "action": "Their action's title", "rag": "Their RAG", "due_date": "They are due",
+               "action": "Their action's title", "rag": "Their RAG",
+               "due_date": st.column_config.DateColumn("They are due", format="D MMM YYYY"),
                "upstream_file_name": "File", "upstream_sheet": "Sheet",
                "upstream_source_row": "Row"},
 }

@@ -65,6 +65,8 @@ else:
                              "days_late": st.column_config.NumberColumn(
                                  "Late by", format="%d days",
                                  help="The most days any dependency of the chain is late by."),
+                             "actions": st.column_config.NumberColumn("Actions"),
+                             "departments": st.column_config.NumberColumn("Departments"),
                              "start": "Starts at", "end": "Holds up"})
 
 st.subheader("Who waits on whom")
