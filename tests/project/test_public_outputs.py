@@ -73,8 +73,8 @@ def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(("argv", "stamp"), [
-    (["--period", "2025-06"], "4651ff653ec6"),
-    (["--period", "2025-Q2", "--department", "Finance"], "dda59dbd8a41"),
+    (["--period", "2025-06"], "5687ff9d9a8e"),
+    (["--period", "2025-Q2", "--department", "Finance"], "67be09bc203a"),
 ])
 def test_pack_stamp_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                  argv: list[str], stamp: str) -> None:
