@@ -97,3 +97,34 @@ def test_initiatives_page(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert tiles["Completion"] == "0.0%" and tiles["Overdue"] == "33.3%"
     actions = at.dataframe[-1].value
     assert actions["action_id"].tolist() == ["FIN-05", "HR-03", "IT-01"]
+
+
+# --- the sample data (sample_data/README.md, "Dependencies and initiatives") ------------------
+
+def test_dependencies_page_on_the_sample(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "dependencies", query=JUNE)
+    assert not at.exception
+    # 5 links: ICT-07 → 1.1 → OPS-01, FIN-05 → MC-10, ICT-01 → ICT-11, 3.2 → LC-03; 9 actions
+    # at either end (1.1 is at both). Across departments and open: 1.1 on ICT-07, OPS-01 on 1.1,
+    # MC-10 on FIN-05, LC-03 on 3.2 (ICT-11 on ICT-01 is within IT) = 4; late: the first three
+    # (3.2 is Completed) = 3/4 = 75.0%; blocked: 1.1, OPS-01, MC-10
+    assert metric_values(at) == {"Actions with a dependency": "9", "Across departments": "4",
+                                 "Late across departments": "75.0%", "Blocked actions": "3"}
+    chains = at.dataframe[0].value
+    assert chains["chain"].tolist() == ["IT ICT-07 → HR 1.1 → Operations OPS-01",
+                                        "Finance FIN-05 → MC MC-10"]
+    # OPS-01 is moved 48 days, MC-10 19, 1.1 12 (the README's figures), the most first
+    blocked = at.dataframe[-1].value
+    assert blocked["action_id"].tolist() == ["OPS-01", "MC-10", "1.1"]
+    assert blocked["days_late"].tolist() == [48, 19, 12]
+
+
+def test_initiatives_page_on_the_sample(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "initiatives", query=JUNE)
+    assert not at.exception
+    assert "INI-01 · Service centre capacity" in texts(at)
+    tiles = metric_values(at)
+    # INI-01's four actions (OPS-01, HR 1.1, ICT-07, ICT-10) are all open: 0% complete; none is
+    # past its due date at the end of June (ICT-07 and 1.1 are due 30 June): 0% overdue
+    assert tiles["Completion"] == "0.0%" and tiles["Overdue"] == "0.0%"
+    assert at.dataframe[-1].value["action_id"].tolist() == ["1.1", "ICT-07", "ICT-10", "OPS-01"]
