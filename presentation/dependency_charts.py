@@ -350,14 +350,14 @@ def dependency_graph(edges: pd.DataFrame) -> go.Figure:
 
 def dependency_rows(edges: pd.DataFrame) -> list[dict[str, object]]:
     """Each dependency in words, the late ones first: the graph's text equivalent."""
-    rows = [{"Action": f"{d} · {a}", "RAG": theme.text(r), "Waits on": f"{ud} · {ua}",
+    rows: list[dict[str, object]] = [{"Action": f"{d} · {a}", "RAG": theme.text(r), "Waits on": f"{ud} · {ua}",
              "Its RAG": theme.text(ur), "Late": "yes" if flag else "no",
              "Days late": None if theme.missing(n) or not flag else int(n)}
             for d, a, r, ud, ua, ur, flag, n in zip(
                 edges["department"], edges["action_id"], edges["rag"],
                 edges["upstream_department"], edges["upstream_action_id"], edges["upstream_rag"],
                 _late(edges), edges["days_late"], strict=True)]
-    return sorted(rows, key=lambda r: (r["Late"] != "yes", r["Action"], r["Waits on"]))
+    return sorted(rows, key=lambda r: (r["Late"] != "yes", str(r["Action"]), str(r["Waits on"])))
 
 
 def scope_words(scope: GraphScope) -> str:
