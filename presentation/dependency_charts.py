@@ -425,3 +425,9 @@ def cross_department_kpi(edges: pd.DataFrame) -> dict[str, object]:
     late = int(_late(across).sum())
     return {"cross_department_links": len(across), "late_links": late,
             "late_dependency_share": late / len(across) if len(across) else None}
+
+
+def by_department(edges: pd.DataFrame) -> bool:
+    """Whether the graph of these dependencies has a lane per department (else per chain or
+    group, above GRAPH_LANES departments)."""
+    return len({k.split(SEP)[0] for k in nodes_of(edges)}) <= GRAPH_LANES

@@ -71,7 +71,10 @@ else:
 
 st.subheader("Who waits on whom")
 rags = " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
-st.markdown(dc.scope_words(scope) + f" Each department is a lane; each action a dot in its "
+lanes = ("Each department is a lane" if dc.by_department(drawn) else
+         "Each chain of connected actions is a lane, the latest first, and each action is "
+         "labelled with its department's code")
+st.markdown(dc.scope_words(scope) + f" {lanes}; each action a dot in its "
             f"computed RAG colour {rags}, to the right of what it waits on. Thick red arrows: "
             "late dependencies; a dark ring: an action on a late chain. Hover over a dot for the "
             "action, its dates and its file, sheet and row.", unsafe_allow_html=True)

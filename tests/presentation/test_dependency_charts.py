@@ -171,3 +171,9 @@ def test_many_departments_draw_each_chain_in_a_lane_of_its_own() -> None:
     # the nodes say their department's code, as the lanes no longer do
     red = next(t for t in fig.data if t.name == "Red")
     assert "D59 C59-0" in list(red.text)
+
+
+def test_lanes_by_department_up_to_the_limit() -> None:
+    assert dc.by_department(CHAIN)  # 4 departments
+    drawn, _ = dc.graph_scope(across(60, 62))
+    assert not dc.by_department(drawn)  # the 30 chains drawn span 32 departments
