@@ -58,7 +58,7 @@ from tools import history  # noqa: E402
 SIZES = {"10k": 1, "100k": 10, "1M": 100}  # name -> departments (x 60 months x 170 actions)
 MONTHS, ACTIONS = 60, 170
 CALL_TARGET_MS, WARM_TARGET_S, COLD_TARGET_S, RSS_TARGET_MB = 100.0, 0.3, 1.5, 1024.0
-BUILD_VERSION = "5"  # bump when history.py changes the data it writes
+BUILD_VERSION = "6"  # bump when history.py changes the data it writes
 ROLE_FOR = {"app_pages/upload.py": "me"}  # the demo admin does not upload
 LAKE_TARGET_RATIO = 1.5  # issue 14: every page on DuckLake within 1.5x of the file at 1M rows
 
@@ -234,6 +234,23 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
          (dept, period_of(template_period)), {"user": CLI}),
         ("Settings", "register_versions()", views.register_versions, (), {}),
     ]
+    try:  # issue 16: the Dependencies and Initiatives pages, the Department page's sections
+        from metrics import dependencies
+
+        initiative = next(iter(dependencies.initiatives(con, f)["initiative_id"]), "")
+        calls += [
+            ("Dependencies", "action_dependencies(f)", dependencies.action_dependencies, (f,), {}),
+            ("Dependencies", "dependency_kpi(f)", dependencies.dependency_kpi, (f,), {}),
+            ("Dependencies", "initiatives(f)", dependencies.initiatives, (f,), {}),
+            ("Initiatives", "initiative_actions(f, first)", dependencies.initiative_actions,
+             (f, initiative), {}),
+            ("Department", "action_dependencies(dept)", dependencies.action_dependencies, (fd,),
+             {}),
+            ("Department", "department_dependencies(dept)",
+             dependencies.department_dependencies, (fd,), {}),
+        ]
+    except ImportError:
+        pass
     try:  # the review pack (metrics/pack.py) is built by one call too
         from metrics import pack
 

@@ -56,6 +56,8 @@ navigation = st.navigation(auth.visible_pages({
     "Leadership": [
         page("overview.py", "Overview", ":material/dashboard:"),
         page("alignment.py", "Alignment", ":material/account_tree:"),
+        page("dependencies.py", "Dependencies", ":material/lan:"),
+        page("initiatives.py", "Initiatives", ":material/hub:"),
         page("slippage.py", "Slippage", ":material/event_busy:"),
         page("department.py", "Department", ":material/apartment:"),
     ],

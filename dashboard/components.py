@@ -175,7 +175,7 @@ RATE_COLUMNS, RATE_LABELS = labels.RATE_COLUMNS, labels.RATE_LABELS
 # Columns whose cells are coloured by what they say (RAG, submission state).
 COLOURED_COLUMNS: dict[str, dict[str, str]] = {
     "rag": theme.RAG_COLOURS, "department_rag": theme.RAG_COLOURS,
-    "state": theme.SUBMISSION_COLOURS}
+    "upstream_rag": theme.RAG_COLOURS, "state": theme.SUBMISSION_COLOURS}
 
 
 def column_config(currency: str) -> dict[str, Any]:
@@ -218,6 +218,28 @@ def column_config(currency: str) -> dict[str, Any]:
         "days_moved": cc.NumberColumn(label("days_moved"), format="%+d"),
         "days_overdue": cc.NumberColumn(label("days_overdue"), format="%d"),
         "forecast_slip_days": cc.NumberColumn(label("forecast_slip_days"), format="%d"),
+        # dependencies (issue 16)
+        "depends_on": cc.TextColumn(label("depends_on"), help="The actions this one waits on, "
+                                    "as its report lists them."),
+        "initiative": cc.TextColumn(label("initiative")),
+        "waiting_on": cc.TextColumn(label("waiting_on"), help="Those of the actions it depends "
+                                    "on that are not yet Completed."),
+        "blocked": cc.CheckboxColumn(label("blocked"), help="An action it waits on is overdue, "
+                                     "or forecast to finish after this action is due."),
+        "dependency_forecast": cc.DateColumn(label("dependency_forecast"), format="D MMM YYYY"),
+        "slip_from_dependencies": cc.NumberColumn(label("slip_from_dependencies"), format="%d"),
+        "days_late": cc.NumberColumn(label("days_late"), format="%d"),
+        **{name: cc.TextColumn(label(name)) for name in (
+            "upstream_department", "upstream_action_id", "upstream_rag", "upstream_file_name",
+            "upstream_sheet", "chain", "lead_department", "member_departments")},
+        "upstream_action": cc.TextColumn(label("upstream_action"), width="large"),
+        "upstream_source_row": cc.NumberColumn(label("upstream_source_row"), format="%d"),
+        "upstream_due_date": cc.DateColumn(label("upstream_due_date"), format="D MMM YYYY"),
+        "target_date": cc.DateColumn(label("target_date"), format="D MMM YYYY"),
+        "forecast_vs_target_days": cc.NumberColumn(label("forecast_vs_target_days"),
+                                                   format="%+d"),
+        "upstream_forecast_finish": cc.DateColumn(label("upstream_forecast_finish"),
+                                                  format="D MMM YYYY"),
         "smart_score": cc.ProgressColumn(label("smart_score"), min_value=0, max_value=100,
                                          format="%.0f%%"),
         "failed_checks": cc.TextColumn(label("failed_checks")),

@@ -144,7 +144,7 @@ def initiatives(con: Connection, filters: Filters, initiative: str | None = None
         keep = [bool(wanted & {*_split(m), *_split(d), *_split(lead)})
                 for m, d, lead in zip(rows["member_departments"], rows["departments_with_actions"],
                                       rows["lead_department"], strict=True)]
-        rows = rows[keep]
+        rows = rows[pd.Series(keep, index=rows.index, dtype=bool)]  # [] would pick no column
     if filters.objectives:
         rows = rows[rows["objective_id"].isin(filters.objectives)]
     if initiative:

@@ -35,6 +35,7 @@ from metrics.catalogue import checked_filters
 from metrics.digest import Sentence, digest
 from metrics.filters import Filters, months_of, sort_objectives
 from metrics.kpis import kpi_changes, kpi_trend, months_with_data, periods_with_data, plain
+from metrics.pack_across import CrossDepartment, cross_department
 from metrics.pack_parts import (
     DepartmentPart,
     department_parts,
@@ -45,7 +46,7 @@ from metrics.pack_parts import (
 )
 from metrics.quality import report_quality
 
-PACK_FORMAT = 2  # bump when the layout changes, so that a changed pack gets a new stamp
+PACK_FORMAT = 3  # bump when the layout changes, so that a changed pack gets a new stamp
 SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
                                   "amber_schedule_variance", "on_time_day", "currency")
 UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
@@ -89,6 +90,7 @@ class ReviewPack:
     # "What changed" (metrics.digest): (department, its sentences) for each department asked, or
     # one ("", sentences) for the organisation or a single department
     digest: tuple[tuple[str, tuple[Sentence, ...]], ...] = field(default=())
+    across: CrossDepartment | None = None  # issue 16: dependencies and initiatives
 
     @property
     def not_reported(self) -> pd.DataFrame:
@@ -231,6 +233,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         actions_without_objective=sorted_actions(actions_without_objective(con, filters)),
         smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
         submissions=submissions, departments=parts, digest=_digest(con, filters),
+        across=cross_department(con, filters),
     ))
 
 

@@ -544,7 +544,11 @@ def _column(values: object) -> list[object]:
 def figure_table(fig: go.Figure) -> pd.DataFrame:
     """The numbers a chart draws, as a table (its text equivalent, WCAG 1.1.1): a row per
     category (bars, lines: their axis category; heatmaps: their rows; sunbursts: their
-    segments), a column per series; a bar drawn from a date (the timeline) shows its two dates."""
+    segments), a column per series; a bar drawn from a date (the timeline) shows its two dates; a
+    chart with `layout.meta["rows"]` (the dependency graph), those rows."""
+    given = fig.layout.meta.get("rows") if isinstance(fig.layout.meta, dict) else None
+    if given is not None:  # a chart that states its own (the dependency graph: its edges)
+        return pd.DataFrame(given)
     rows: dict[str, dict[str, object]] = {}
     first = "Item"
     for trace in fig.data:

@@ -39,6 +39,18 @@ COLUMN_LABELS: dict[str, str] = {
     "achievable": "Achievable", "relevant": "Relevant", "time_bound": "Time-bound",
     "pillar": "Pillar", "owner": "Owner", "priority": "Priority", "rank": "Rank",
     "month": "Month", "red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete",
+    # dependencies (issue 16): the action waited on is the "upstream" one
+    "upstream_department": "Waits on department", "upstream_action_id": "Waits on",
+    "upstream_action": "Upstream action", "upstream_rag": "Upstream RAG",
+    "upstream_status": "Upstream status", "upstream_due_date": "Upstream due",
+    "upstream_forecast_finish": "Upstream forecast finish", "upstream_file_name": "Upstream file",
+    "upstream_sheet": "Upstream sheet", "upstream_source_row": "Upstream row",
+    "days_late": "Late by (days)", "chain": "Chain", "depends_on": "Depends on",
+    "initiative": "Initiative", "waiting_on": "Waiting on", "blocked": "Blocked",
+    "dependency_forecast": "Forecast with dependencies",
+    "slip_from_dependencies": "Slip from dependencies (days)", "departments": "Departments",
+    "lead_department": "Lead department", "member_departments": "Member departments",
+    "target_date": "Target date", "forecast_vs_target_days": "Days past target",
 }
 # Columns holding fractions 0–1 (shown as percentages, downloaded as they are) and their headers.
 RATE_LABELS: dict[str, str] = {

@@ -23,6 +23,7 @@ from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
 from presentation import theme
 from presentation.digest import digest_html, heading
+from presentation.pack_across import across_html
 from presentation.pack_blocks import chart, chip, show, table, tiles, with_cells, with_source
 from presentation.pack_charts import figure_divs, plotly_js
 from presentation.pack_format import Col
@@ -30,8 +31,9 @@ from presentation.pack_style import stylesheet
 from presentation.theme import DASH, describe_filters, period_label, period_span, scope_label
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("kpis", "At a glance"), ("what-changed", "What changed"), ("trends", "Trends"), ("alignment", "Alignment"),
-    ("slippage", "Slippage"), ("departments", "Departments"),
+    ("kpis", "At a glance"), ("what-changed", "What changed"), ("trends", "Trends"),
+    ("alignment", "Alignment"), ("slippage", "Slippage"), ("across", "Across departments"),
+    ("departments", "Departments"),
     ("not-reported", "Did not report"), ("sources", "Sources"))
 MINI_KPIS: tuple[str, ...] = ("completion_rate", "mean_progress", "on_time_rate", "overdue_rate",
                               "slipped_count", "budget_utilisation", "smart_compliance")
@@ -285,8 +287,8 @@ def pack_html(pack: ReviewPack) -> str:
         f"<style>{stylesheet()}</style>"
         f'<script type="application/json" id="lekgotla-stamp">{stamp_json(pack)}</script>'
         f'<script type="text/javascript">{plotly_js()}</script></head>\n<body><main>'
-        + _cover(pack) + _glance(pack, divs) + _what_changed(pack) + _trends(divs) + _alignment(pack, divs)
-        + _slippage(pack, divs)
+        + _cover(pack) + _glance(pack, divs) + _what_changed(pack) + _trends(divs)
+        + _alignment(pack, divs) + _slippage(pack, divs) + across_html(pack)
         + '<section id="departments" class="major"><h2>Departments</h2><p class="lead">Each '
           "department's KPIs (its last report in the period) and every action, with the file "
           "and row it came from.</p></section>" + departments

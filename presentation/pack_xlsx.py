@@ -25,6 +25,7 @@ from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
 from presentation.digest import digest_rows, heading
+from presentation import pack_across
 from presentation.export import neutral_texts
 from presentation.pack_format import Col
 from presentation.theme import (
@@ -338,6 +339,32 @@ def _sources(book: Book, pack: ReviewPack, name: str) -> None:
     _widths(ws, SOURCE_COLUMNS)
 
 
+def _across(book: Book, pack: ReviewPack, name: str) -> None:
+    """The cross-department section (presentation.pack_across) as a sheet: its headline, then
+    the initiatives, each department's dependencies and the blocked actions."""
+    a = pack.across
+    if a is None:
+        return
+    ws = book.sheet(name)
+    _title(ws, "Across departments: dependencies and initiatives",
+           [pack_across.headline(pack), pack_across.LEAD])
+    top = 5
+    for title, columns, rows, none in (
+            ("Initiatives", pack_across.INITIATIVES, a.initiatives,
+             "No cross-department initiative has an action in scope."),
+            ("Dependencies by department", pack_across.DEPARTMENTS, a.departments,
+             "No action waits on another department's."),
+            ("Blocked actions", pack_across.BLOCKED, pack_across.sources(a.blocked),
+             "No action waits on a late action of another department.")):
+        ws.cell(top, 1, neutral(f"{title} ({len(rows)})"), book.style(SECTION))
+        if rows.empty:
+            ws.cell(top + 1, 1, none)
+            top += 4
+        else:
+            top = write_table(ws, top + 1, columns, rows, pack.currency) + 2
+    _widths(ws, pack_across.BLOCKED)
+
+
 def _fixed_moment(pack: ReviewPack) -> datetime:
     """The workbook's document date: the latest upload it read (no clock time in the file)."""
     stamps = [pd.Timestamp(v) for v in pack.uploads["uploaded_at"] if plain(v) is not None]
@@ -352,7 +379,8 @@ def pack_xlsx(pack: ReviewPack) -> bytes:
     book = Book()
     _summary(book, pack)
     _what_changed(book, pack, "What changed")
-    taken = {"summary", "what changed", "sources"}
+    _across(book, pack, "Across departments")
+    taken = {"summary", "what changed", "across departments", "sources"}
     for part in pack.departments:
         _department(book, pack, part, _sheet_name(part.department, taken))
     _sources(book, pack, "Sources")

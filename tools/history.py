@@ -37,6 +37,21 @@ def _h(*parts: str, bits: int = 0, mod: int = 1) -> str:
     return f"(((hash({', '.join(parts)}, $seed) >> {bits}) % {mod})::INTEGER)"
 
 
+# Issue 16: one action in DEPENDENT_SHARE of a slot (from the second department on) depends on
+# the action in the same slot of the previous department (its generation there, as in
+# bench_slots), so chains run across departments; one in INITIATIVE_SHARE serves one of
+# INITIATIVES cross-department initiatives (the register's Initiatives sheet).
+DEPENDENT_SHARE, INITIATIVE_SHARE, INITIATIVES = 5, 20, 10
+_DEPENDS, _OFFSET, _INITIATIVE = "'depends'", "'offset'", "'initiative'"
+DEPENDS_ON = (
+    f"CASE WHEN d > 0 AND {_h('d', 'j', _DEPENDS, mod=DEPENDENT_SHARE)} = 0 "
+    "THEN 'Department ' || lpad((d - 1)::VARCHAR, 2, '0') || ': A' || lpad(j::VARCHAR, 3, '0') "
+    f"|| '-' || ((p + {_h('d - 1', 'j', _OFFSET, mod=LIFE)}) // {LIFE}) END")
+INITIATIVE = (f"CASE WHEN {_h('d', 'j', _INITIATIVE, mod=INITIATIVE_SHARE)} = 0 "
+              f"THEN 'INI-' || lpad(({_h('j', _INITIATIVE, mod=INITIATIVES)} + 1)::VARCHAR, "
+              "2, '0') END")
+
+
 def _run(con: db.Connection, query: str, params: dict[str, int]) -> None:
     # DuckDB refuses parameters a statement does not use: pass only those it names
     names = set(re.findall(r"\$([a-z]+)", query))
@@ -58,6 +73,11 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
                 "['Service delivery', 'Financial sustainability', 'People and culture', "
                 "'Digital transformation'][i % 4 + 1], 'Department ' || lpad((i % 7)::VARCHAR, 2, '0'), "
                 "'FY2025', i % 3 + 1 FROM range(1, 21) t(i)")
+    con.execute("INSERT INTO initiatives SELECT 1, 'INI-' || lpad(i::VARCHAR, 2, '0'), "
+                "'Cross-department initiative ' || i, 'SO' || i, "
+                "'Department ' || lpad((i * 7 % $d)::VARCHAR, 2, '0'), NULL, "
+                "DATE '2022-12-31' + INTERVAL (i * 3) MONTH FROM range(1, $n + 1) t(i)",
+                {"d": departments, "n": INITIATIVES})
     con.execute("INSERT INTO departments SELECT 'Department ' || lpad(d::VARCHAR, 2, '0'), "
                 "'Head ' || d, 'head' || d || '@lekgotla.example', TRUE, TIMESTAMP '2020-12-01 09:00' "
                 "FROM range($d) t(d)", {"d": departments})
@@ -173,12 +193,13 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
                                             AS INTEGER) END AS due
         FROM progress
     """, p)
-    _run(con, """
+    _run(con, f"""
         INSERT INTO action_status (upload_id, department, period, period_end, action_id, action,
             objective_id, objective_valid, responsible, resources, budget_allocated, budget_spent,
             start_date, due_date, due_text, status, percent_complete, completion_date,
             success_metric, target, actual, metric_direction, quality_review, risk, risk_level,
-            mitigation, reason_code, comments, extra, sheet, source_row, is_current)
+            mitigation, reason_code, comments, extra, depends_on, initiative, sheet, source_row,
+            is_current)
         SELECT upload_id, department, period, period_end,
                'A' || lpad(j::VARCHAR, 3, '0') || '-' || g,
                CASE WHEN (h >> 6) % 13 = 0 THEN ['Digitise invoices', 'Payroll audit',
@@ -225,7 +246,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
                ['Progress in line with plan', 'Stakeholder workshop held',
                 'Draft circulated for comment', '=SUM(A1) pasted by mistake',
                 'Escalated to EXCO'][(h >> 34) % 5 + 1],
-               NULL, 'Actions', 6 + j, version = 0
+               NULL, {DEPENDS_ON}, {INITIATIVE}, 'Actions', 6 + j, version = 0
         FROM bench_rows
         ORDER BY p, d, version, j
     """, p)

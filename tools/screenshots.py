@@ -23,6 +23,8 @@ from tools.launch import ROOT, auth_secrets, free_port, running_app
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("overview", "", "Overview"),
     ("alignment", "alignment", "Alignment"),
+    ("dependencies", "dependencies", "Dependencies"),
+    ("initiatives", "initiatives", "Initiatives"),
     ("slippage", "slippage", "Slippage"),
     ("department", "department", "Department"),
     ("submissions", "submissions", "Submissions"),

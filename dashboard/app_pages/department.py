@@ -3,7 +3,7 @@
 import streamlit as st
 
 import metrics
-from dashboard import auth, components, filters, versions
+from dashboard import auth, components, filters, versions, waiting
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import views
@@ -80,6 +80,8 @@ with left:
 right.caption("Rows in which the department's own words and the figures disagree — e.g. an "
               "action reported *In progress* that the figures make Red (overdue, slipped more "
               f"than {d.setting('red_slip_days')} days, or far behind its planned progress).")
+
+waiting.sections(d, scoped, department)  # issue 16: dependencies across departments
 
 st.subheader("One action across periods")
 labels = {str(a): f"{a} · {t}" for a, t in zip(figures["action_id"], figures["action"],

@@ -13,6 +13,10 @@ from metrics.filters import STATUSES
 from presentation import labels
 from presentation.labels import objective_labels
 
+# issue 16: what each action waits on, and what that does to its plan
+DEPENDENCY_COLUMNS = ("depends_on", "initiative", "waiting_on", "blocked", "dependency_forecast",
+                      "slip_from_dependencies")
+
 d = Data()
 currency = d.setting("currency")
 st.title("Explore & export")
@@ -70,4 +74,4 @@ components.table(
              "due_date", "baseline_due_date", "slip_days", "forecast_finish",
              "forecast_slip_days", "budget_allocated", "budget_spent", "smart_score",
              "failed_checks", "quality_review", "risk_level", "reason_code", "comments",
-             "file_name", "sheet", "source_row"])
+             *DEPENDENCY_COLUMNS, "file_name", "sheet", "source_row"])

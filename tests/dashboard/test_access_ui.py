@@ -42,7 +42,8 @@ from metrics import views
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLES = ("admin", "leadership", "me", "department_head")
-TITLES = {"overview": "Overview", "alignment": "Alignment", "slippage": "Slippage",
+TITLES = {"overview": "Overview", "alignment": "Alignment", "dependencies": "Dependencies",
+          "initiatives": "Initiatives", "slippage": "Slippage",
           "department": "Department", "submissions": "Submissions",
           "explore": "Explore & export", "upload": "Upload", "settings": "Settings",
           "users": "Users", "audit": "Audit", "review_pack": "Review pack",

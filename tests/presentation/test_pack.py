@@ -82,7 +82,7 @@ def find_row(ws: Worksheet, column: int, value: str) -> int:
 
 def test_workbook_has_a_summary_a_sheet_per_department_and_the_sources(
         workbook: dict[str, Worksheet]) -> None:
-    assert list(workbook) == ["Summary", "What changed", *DEPARTMENTS, "Sources"]
+    assert list(workbook) == ["Summary", "What changed", "Across departments", *DEPARTMENTS, "Sources"]
 
 
 def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_quarter(
@@ -355,7 +355,7 @@ def test_cli_writes_the_pack(sample_db: Path, tmp_path: Path,
                        "lekgotla-review-2025-Q1-Finance.xlsx"]
     assert capsys.readouterr().out.splitlines() == [str(out / n) for n in reversed(written)]
     wb = load_workbook(out / "lekgotla-review-2025-Q1-Finance.xlsx")
-    assert wb.sheetnames == ["Summary", "What changed", "Finance", "Sources"]
+    assert wb.sheetnames == ["Summary", "What changed", "Across departments", "Finance", "Sources"]
     # an unknown period: exit 2 and what exists
     assert main(["pack", "--period", "2024-Q1", "--out", str(out), "--db", str(copy)]) == 2
     assert "Periods with data" in capsys.readouterr().err

@@ -52,7 +52,8 @@ def column_of(wb: Workbook, sheet: str, header: str) -> str:
 
 
 def test_sheets_and_frozen_headers(wb: Workbook) -> None:
-    assert wb.sheetnames == ["Summary", "What changed", "Finance", "Health", "Works", "Sources"]
+    assert wb.sheetnames == ["Summary", "What changed", "Across departments", "Finance", "Health",
+                             "Works", "Sources"]
     assert wb["Summary"].freeze_panes == "B6"  # the KPI header row and the KPI names
     for name in ("Finance", "Health", "Works"):  # the actions' header, the ID and action text
         assert wb[name].freeze_panes == "C9", name

@@ -73,8 +73,8 @@ def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(("argv", "stamp"), [
-    (["--period", "2025-06"], "46900310a9dd"),
-    (["--period", "2025-Q2", "--department", "Finance"], "b480d74a46c4"),
+    (["--period", "2025-06"], "c03390dad955"),
+    (["--period", "2025-Q2", "--department", "Finance"], "e45063674759"),
 ])
 def test_pack_stamp_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                  argv: list[str], stamp: str) -> None:

@@ -28,6 +28,8 @@ APP = ROOT / "dashboard" / "app.py"
 PAGES = {
     "overview": "app_pages/overview.py",
     "alignment": "app_pages/alignment.py",
+    "dependencies": "app_pages/dependencies.py",
+    "initiatives": "app_pages/initiatives.py",
     "slippage": "app_pages/slippage.py",
     "department": "app_pages/department.py",
     "submissions": "app_pages/submissions.py",

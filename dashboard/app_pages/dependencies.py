@@ -1,0 +1,103 @@
+"""Dependencies: who is waiting on whom across departments, and what a late action upstream does
+to the plan downstream."""
+
+import streamlit as st
+
+from dashboard import components, filters
+from dashboard.data import Data
+from ingest.words import plural
+from metrics import dependencies
+from presentation import dependency_charts as dc
+from presentation import initiatives as ini
+from presentation import theme
+from presentation.markup import md
+
+d = Data()
+f = components.require_filters(d)
+currency = d.setting("currency")
+components.heading("Dependencies", f, "who is waiting on whom, and what a late action upstream "
+                   "does to the plan downstream")
+filters.provisional(d, f)
+
+register = d(dependencies.initiatives, f)
+names = ini.initiative_names(register)
+pick, _ = st.columns([2, 3])
+initiative = pick.selectbox(
+    "Initiative", list(names), index=None, key="initiative", bind="query-params",
+    format_func=names.get, placeholder="Every initiative",
+    help="Only the dependencies between actions of this cross-department initiative. The "
+         "sidebar narrows them to departments and objectives.")
+edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f, initiative),
+                 inputs=(f, initiative))
+if edges.empty:
+    components.empty("No action in scope depends on another. A report lists what an action waits "
+                     "on in its *Depends on* column (docs/report-format.md). Clear the filters in "
+                     "the sidebar, or choose another period.")
+    st.stop()
+
+drawn, scope = d.shared(dc.graph_scope, edges, inputs=(f, initiative))
+chains = d.shared(dc.late_chains, edges, inputs=(f, initiative))
+# the organisation KPI; for one initiative, the same count over its dependencies
+kpi = d.shared(dc.cross_department_kpi, edges, inputs=(f, initiative)) if initiative else d(
+    dependencies.dependency_kpi, f)
+cols = st.columns(4)
+cols[0].metric("Actions with a dependency", theme.number(scope.actions), border=True,
+               help="Actions that wait on another action, or that another action waits on.")
+cols[1].metric("Across departments", theme.number(kpi["cross_department_links"]), border=True,
+               help="Dependencies of an open action on another department's action.")
+cols[2].metric("Late across departments", theme.pct(kpi["late_dependency_share"]),
+               border=True,
+               help="Share of those whose upstream action is open and overdue, or forecast to "
+                    "finish after the waiting action is due (docs/kpis.md).")
+cols[3].metric("Blocked actions", theme.number(scope.blocked), border=True,
+               help="Actions waiting on a late action.")
+
+if chains.empty:
+    st.success("No action waits on a late action.", icon=":material/check_circle:")
+else:
+    st.markdown(f"##### The worst late chains ({theme.number(len(chains))} in all)")
+    st.caption("Each chain starts at a late action and follows the latest dependency downstream "
+               "to the last action it holds up.")
+    components.table(chains.head(5), key="chains", d=d, inputs=(f, initiative),
+                     stem=filters.file_stem(f, "late-chains"), download=chains.drop(columns="keys"),
+                     columns=["chain", "actions", "departments", "days_late", "start", "end"],
+                     labels={"chain": st.column_config.TextColumn("Chain", width="large"),
+                             "days_late": st.column_config.NumberColumn(
+                                 "Late by", format="%d days",
+                                 help="The most days any dependency of the chain is late by."),
+                             "actions": st.column_config.NumberColumn("Actions"),
+                             "departments": st.column_config.NumberColumn("Departments"),
+                             "start": "Starts at", "end": "Holds up"})
+
+st.subheader("Who waits on whom")
+rags = " ".join(theme.chip(r, theme.RAG_COLOURS[r]) for r in theme.RAG_ORDER)
+lanes = ("Each department is a lane" if dc.by_department(drawn) else
+         "Each chain of connected actions is a lane, the latest first, and each action is "
+         "labelled with its department's code")
+st.markdown(dc.scope_words(scope) + f" {lanes}; each action a dot in its "
+            f"computed RAG colour {rags}, to the right of what it waits on. Thick red arrows: "
+            "late dependencies; a dark ring: an action on a late chain. Hover over a dot for the "
+            "action, its dates and its file, sheet and row.", unsafe_allow_html=True)
+components.chart(d.figure(dc.dependency_graph, drawn, inputs=(f, initiative)))
+
+st.subheader("Blocked actions")
+blocked = d.shared(dc.blocked_table, edges, inputs=(f, initiative))
+if blocked.empty:
+    st.success("No action waits on a late action.", icon=":material/check_circle:")
+else:
+    st.caption(f"{plural(blocked['key'].nunique(), 'action')} wait on a late action: each beside "
+               "the upstream action that holds it up and by how many days, the worst first, with "
+               "the file, sheet and row of both.")
+    components.table(
+        blocked, key="blocked", d=d, inputs=(f, initiative), currency=currency,
+        stem=filters.file_stem(f, "blocked"), download=blocked.drop(columns="key"),
+        columns=["department", "action_id", "action", "rag", "due_date", "upstream_department",
+                 "upstream_action_id", "upstream_action", "upstream_rag",
+                 "upstream_forecast_finish", "days_late", "file_name", "sheet", "source_row",
+                 "upstream_file_name", "upstream_sheet", "upstream_source_row"],
+        labels={"days_late": st.column_config.NumberColumn(
+            "Late by", format="%d days", help="Days by which the upstream action is forecast to "
+            "finish after this action is due (overdue: past its own due date).")})
+if initiative:
+    st.caption(f"{md(names.get(initiative, initiative))}: its member departments' timeline and "
+               "figures are on the Initiatives page.")

@@ -1,0 +1,130 @@
+"""Issue 16 item 3: the Dependencies and Initiatives pages, the Department page's waiting
+sections and Explore's dependency columns, on a small hand-built history
+(tests/support/dependency_pages_history.py: a late chain IT-01 → HR-03 → FIN-05 across three
+departments, and HR-04 waiting on IT-02 on time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from backends import LAKE
+from dashboard_helpers import app, copy_db, metric_values, texts
+from dependency_pages_history import HOSTILE, build
+
+pytestmark = pytest.mark.skipif(LAKE, reason="the hand-built history is a DuckDB file")
+JUNE = {"period": "2025-06"}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("deps") / "deps.duckdb")
+
+
+@pytest.fixture
+def deps_db(history: Path, tmp_path: Path) -> Path:
+    return copy_db(history, tmp_path)
+
+
+def test_dependencies_page_reads_the_chain(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "dependencies", query=JUNE)
+    assert not at.exception
+    tiles = metric_values(at)
+    # 5 actions at either end of 3 dependencies, all 3 across departments (IT→HR twice, HR→FIN);
+    # 2 late (HR-03 on the overdue IT-01; FIN-05 on HR-03, forecast past FIN-05's due date):
+    # 2/3 = 66.7%; blocked: HR-03 and FIN-05
+    assert tiles == {"Actions with a dependency": "5", "Across departments": "3",
+                     "Late across departments": "66.7%", "Blocked actions": "2"}
+    chains = at.dataframe[0].value
+    # one chain, from IT-01 through HR-03 to FIN-05: 3 actions in 3 departments
+    assert chains["chain"].tolist() == ["IT IT-01 → HR HR-03 → Finance FIN-05"]
+    assert chains[["actions", "departments"]].iloc[0].tolist() == [3, 3]
+    blocked = at.dataframe[-1].value
+    assert blocked["action_id"].tolist() == ["FIN-05", "HR-03"]  # the most days late first
+    assert blocked["upstream_action_id"].tolist() == ["HR-03", "IT-01"]
+    assert blocked["file_name"].tolist() == ["Finance_2025-06.xlsx", "Human Resources_2025-06.xlsx"]
+    assert blocked["source_row"].tolist() == [5, 5]
+    assert blocked["upstream_source_row"].tolist() == [5, 5]
+
+
+def test_dependency_graph_escapes_report_text(deps_db: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "dependencies", query=JUNE)
+    [chart] = at.get("plotly_chart")
+    spec = chart.proto.spec
+    assert "<img src=x" not in spec and "&lt;img src=x onerror=alert(1)&gt;" in spec
+    assert HOSTILE not in texts(at)
+
+
+def test_initiative_filter(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "dependencies", query={**JUNE, "initiative": "INI-01"})
+    assert not at.exception
+    # INI-01's actions: IT-01, HR-03, FIN-05: the two late links, both across departments
+    assert metric_values(at)["Across departments"] == "2"
+    assert metric_values(at)["Late across departments"] == "100.0%"
+
+
+def test_department_page_waiting_sections(deps_db: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "department",
+             query={**JUNE, "department": "Human Resources"})
+    assert not at.exception
+    words = texts(at)
+    assert "Waiting on others" in words and "Others waiting on us" in words
+    # HR-03 and HR-04 wait on IT; HR-03 is late (on the overdue IT-01), HR-04 is not: 2 of its
+    # actions, 1 late... as metrics.dependencies.department_dependencies counts them
+    waiting = next(t.value for t in at.dataframe if "upstream_action_id" in t.value.columns
+                   and t.value["action_id"].tolist() == ["HR-03", "HR-04"])
+    assert waiting["upstream_action_id"].tolist() == ["IT-01", "IT-02"]
+    waited = next(t.value for t in at.dataframe if t.value.columns[0] == "upstream_action_id")
+    # FIN-05 waits on HR-03
+    assert waited[["upstream_action_id", "action_id"]].values.tolist() == [["HR-03", "FIN-05"]]
+
+
+def test_explore_has_dependency_columns(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "explore", query=JUNE)
+    table = at.dataframe[0].value.set_index("action_id")
+    assert table.loc["HR-03", "depends_on"] == "Information Technology: IT-01"
+    assert table.loc["HR-03", "initiative"] == "INI-01"
+    assert bool(table.loc["FIN-05", "blocked"]) and not bool(table.loc["HR-04", "blocked"])
+
+
+def test_initiatives_page(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(deps_db, monkeypatch, "initiatives", query=JUNE)
+    assert not at.exception
+    tiles = metric_values(at)
+    # INI-01: IT-01, HR-03, FIN-05; none Completed (0%); IT-01 overdue: 1/3 = 33.3%
+    assert tiles["Completion"] == "0.0%" and tiles["Overdue"] == "33.3%"
+    actions = at.dataframe[-1].value
+    assert actions["action_id"].tolist() == ["FIN-05", "HR-03", "IT-01"]
+
+
+# --- the sample data (sample_data/README.md, "Dependencies and initiatives") ------------------
+
+def test_dependencies_page_on_the_sample(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "dependencies", query=JUNE)
+    assert not at.exception
+    # 5 links: ICT-07 → 1.1 → OPS-01, FIN-05 → MC-10, ICT-01 → ICT-11, 3.2 → LC-03; 9 actions
+    # at either end (1.1 is at both). Across departments and open: 1.1 on ICT-07, OPS-01 on 1.1,
+    # MC-10 on FIN-05, LC-03 on 3.2 (ICT-11 on ICT-01 is within IT) = 4; late: the first three
+    # (3.2 is Completed) = 3/4 = 75.0%; blocked: 1.1, OPS-01, MC-10
+    assert metric_values(at) == {"Actions with a dependency": "9", "Across departments": "4",
+                                 "Late across departments": "75.0%", "Blocked actions": "3"}
+    chains = at.dataframe[0].value
+    assert chains["chain"].tolist() == ["IT ICT-07 → HR 1.1 → Operations OPS-01",
+                                        "Finance FIN-05 → MC MC-10"]
+    # OPS-01 is moved 48 days, MC-10 19, 1.1 12 (the README's figures), the most first
+    blocked = at.dataframe[-1].value
+    assert blocked["action_id"].tolist() == ["OPS-01", "MC-10", "1.1"]
+    assert blocked["days_late"].tolist() == [48, 19, 12]
+
+
+def test_initiatives_page_on_the_sample(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "initiatives", query=JUNE)
+    assert not at.exception
+    assert "INI-01 · Service centre capacity" in texts(at)
+    tiles = metric_values(at)
+    # INI-01's four actions (OPS-01, HR 1.1, ICT-07, ICT-10) are all open: 0% complete; none is
+    # past its due date at the end of June (ICT-07 and 1.1 are due 30 June): 0% overdue
+    assert tiles["Completion"] == "0.0%" and tiles["Overdue"] == "0.0%"
+    assert at.dataframe[-1].value["action_id"].tolist() == ["1.1", "ICT-07", "ICT-10", "OPS-01"]
