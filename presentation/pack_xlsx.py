@@ -24,8 +24,8 @@ from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
 from metrics.pack_parts import DepartmentPart
-from presentation.digest import digest_rows, heading
 from presentation import pack_across
+from presentation.digest import digest_rows, heading
 from presentation.export import neutral_texts
 from presentation.pack_format import Col
 from presentation.theme import (
