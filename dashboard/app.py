@@ -74,7 +74,7 @@ navigation = st.navigation(auth.visible_pages({
              needs="notifications", filtered=False),
         page("audit.py", "Audit", ":material/history:", needs="audit", filtered=False),
     ],
-}, NEEDS, user, d))
+}, NEEDS, user, d), expanded=True)  # an admin's 15 pages: none hidden behind "View more"
 components.builtin_export_off()  # after st.navigation: a rerun keeps the page
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
