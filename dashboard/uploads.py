@@ -12,12 +12,13 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
+from followup.delivery import notify_rejected
 from ingest import db
 from ingest.access import User
 from ingest.annotate import SUMMARY_SHEET, annotate_bounded, problems_workbook
 from ingest.db import Connection
 from ingest.errors import LekgotlaError
-from ingest.load import audit_check, change_summary, read_report, store
+from ingest.load import Outcome, audit_check, change_summary, read_report, store
 from ingest.mapping import Mapping
 from ingest.parse import Options, ParsedFile, can_load
 from ingest.read import Workbook, read_sheets
@@ -341,12 +342,29 @@ def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Opt
                       "rows) for the department and month. The check itself is already in the "
                       "audit log."):
         try:
-            store(d.con, data, parsed, opts, mapping_name=mapping.name if mapping else None, user=user)
+            outcomes = store(d.con, data, parsed, opts,
+                             mapping_name=mapping.name if mapping else None, user=user)
         except LekgotlaError as e:
             components.error(e)
             return
         recorded.add(mark)
+        tell_rejected(d.con, user, outcomes, data)
         st.rerun()
+
+
+def tell_rejected(con: Connection, user: User, outcomes: list[Outcome], data: bytes) -> None:
+    """Email the rejected-upload notice now, the file with its cells marked attached; if the
+    mail server fails, the notice is recorded as failed and the next notify run retries it."""
+    for outcome in outcomes:
+        if outcome.status == "rejected" and outcome.upload_id is not None:
+            try:
+                failed = [error for _, error in
+                          notify_rejected(con, outcome.upload_id, data, actor=user.email).failed]
+            except (LekgotlaError, OSError) as e:  # the rejection itself is recorded
+                failed = [str(e)]
+            if failed:
+                st.session_state[FLASH] = [f"The rejection is recorded, but its email was not sent "
+                                           f"({failed[0]}); the next notify run tries again."]
 
 
 def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, skip: bool,

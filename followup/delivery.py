@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from followup import queries
 from followup.messages import compose
-from followup.schedule import Due, due
+from followup.schedule import Due, due, enabled_kinds
 from ingest import db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
@@ -195,6 +195,20 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
         else:
             run.sent.append(item)
     return run
+
+
+def notify_rejected(con: db.Connection, upload_id: int, data: bytes, actor: str,
+                    at: datetime | None = None, via: Transport | None = None) -> Run:
+    """The rejected-upload notice for one upload, sent as it is recorded, with the file itself
+    attached, its cells marked (a rejected file is not kept: a later `notify` run can attach the
+    problem list only). Once per recipient, as every message; nothing when the kind is off."""
+    at = at or datetime.now()
+    if "rejected" not in enabled_kinds(con):
+        return Run()
+    items = [item for item in due(con, at, ["rejected"]) if item.upload_id == upload_id]
+    for item in items:
+        item.upload["data"] = data
+    return notify(con, at, via=via, actor=actor, items=items, backoff_s=0.5)
 
 
 def history(con: db.Connection, states: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:

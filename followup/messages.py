@@ -15,7 +15,7 @@ from followup.body import Body
 from followup.schedule import Due, problems_of
 from ingest import db
 from ingest.access import SYSTEM
-from ingest.annotate import problems_workbook
+from ingest.annotate import annotate_bounded, problems_workbook
 from ingest.dates import Period
 from ingest.errors import QueryError
 from ingest.template import build_template
@@ -97,9 +97,12 @@ def _rejected(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str
         body.para(f"And {plural(len(rows) - PROBLEMS_SHOWN, 'more problem')}: the attached "
                   "workbook lists every one.")
     body.link("Upload the corrected file", link(con, "upload"))
+    stem = _file_part(str(upload["file_name"]).rsplit(".", 1)[0])
+    if upload.get("data"):  # sent as it was rejected: the file itself, its cells marked
+        marked = annotate_bounded(upload["data"], str(upload["file_name"]), problems)
+        return subject, body, [(marked, XLSX, f"{stem}-marked.xlsx")]
     note = (f"{upload['file_name']}: the problems found when it was uploaded. A rejected file is "
             "not kept, so check it again on Upload to get its cells marked.")
-    stem = _file_part(str(upload["file_name"]).rsplit(".", 1)[0])
     return subject, body, [(problems_workbook(problems, note), XLSX, f"{stem}-problems.xlsx")]
 
 

@@ -66,6 +66,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: every module's tests stay together and in order
 
 
+@pytest.fixture(autouse=True)
+def _outbox_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Emails written without a mail server (the outbox folder) go to the test's own folder, not
+    the project's data folder."""
+    monkeypatch.setenv("LEKGOTLA_OUTBOX_DIR", str(tmp_path / "outbox"))
+
+
 @pytest.fixture(autouse=LAKE)
 def _backups_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On the shared store, backups go to the test's own folder (by default they would go beside

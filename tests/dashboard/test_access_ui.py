@@ -6,6 +6,8 @@ and export goes through `ingest` as the signed-in user (audit log)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 from pathlib import Path
@@ -410,7 +412,7 @@ def test_a_department_head_uploads_their_own_report_as_themselves(
 
 
 def test_a_department_column_naming_another_department_is_refused_and_recorded(
-        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     data = workbook([
         ["Action ID", "Action", "Department", "Status", "Percent complete"],
         ["FIN-03", "Reduce supplier payment turnaround to 30 days", "Finance", "In progress", 50],
@@ -436,6 +438,13 @@ def test_a_department_column_naming_another_department_is_refused_and_recorded(
     assert [r[:5] for r in rejected] == [(HR_HEAD, "upload", "rejected", "Human Resources",
                                           "2025-07")]
     assert scalar(db_path, "SELECT count(*) FROM uploads WHERE status = 'rejected'") == 1
+    # and the uploader is emailed the problems and the file with its cells marked, at once (no
+    # mail server set: into the outbox folder)
+    [eml] = (tmp_path / "outbox").glob("rejected-*.eml")
+    sent = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert sent["To"] == HR_HEAD
+    assert sent["Subject"].startswith("Rejected: report_2025-07.xlsx (Human Resources, July 2025)")
+    assert [p.get_filename() for p in sent.iter_attachments()] == ["report_2025-07-marked.xlsx"]
 
 
 def test_a_rejected_file_shows_on_submissions(db_path: Path,

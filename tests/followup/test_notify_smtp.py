@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 
 import pytest
@@ -186,3 +186,40 @@ def test_the_digest_emails_state_the_hand_worked_changes(smtp: tuple[int, Inbox]
     # Works reported May only; June's report was due by day 7 of July
     assert "Works: the June 2025 report has not come in (it was due by 7 Jul 2025)." in text
     assert "(+21 days)" in text and "(+46 days)" in text  # H2 (15 Jun -> 31 Jul) and F2
+
+
+def test_a_rejection_recorded_on_upload_is_emailed_at_once_with_the_file_marked(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    from testdata import report
+
+    from followup.delivery import notify_rejected
+    from ingest.load import load_file
+
+    port, inbox = smtp
+    data = report([["W-9", "Repair the clinic roof", "SO1", "Owner", 1000, 200,
+                    date(2025, 4, 1), date(2025, 6, 30), "In progress", 150, None, None]],
+                  department="Works", period="April 2025")
+    [outcome] = load_file(history_con, data, "Works_2025-04.xlsx")
+    assert outcome.status == "rejected" and outcome.upload_id is not None
+    first = len(inbox.received)
+
+    run = notify_rejected(history_con, outcome.upload_id, data, "admin@example.org",
+                          via=plain(port))  # now: as it is recorded
+    assert (len(run.sent), run.failed) == (1, [])
+    [got] = inbox.received[first:]
+    assert got.rcpt_tos == ["health@example.org"]  # the CLI uploaded it: Works' head is told
+    msg = got.message
+    assert msg["Subject"] == "Rejected: Works_2025-04.xlsx (Works, April 2025): 1 error"
+    text, _, files = parts(msg)
+    assert "error | Actions | J5 | Percent complete | '150' is not a percentage" in text
+    # the file itself, its cells marked: the problem list first, then the report's sheet with a
+    # note on the cell at fault
+    marked = load_workbook(io.BytesIO(files["Works_2025-04-marked.xlsx"]))
+    assert marked.sheetnames == ["Lekgotla problems", "Actions"]
+    assert marked["Actions"]["J5"].value == 150
+    assert marked["Actions"]["J5"].comment.text.startswith("ERROR: '150' is not a percentage")
+    # the day's notify run finds it sent
+    again = notify(history_con, datetime.now(), via=plain(port), backoff_s=0)
+    assert all(item.kind != "rejected" or item.upload_id != outcome.upload_id
+               for item in again.sent)
+    assert len([r for r in inbox.received[first:] if r.message["X-Lekgotla-Kind"] == "rejected"]) == 1
