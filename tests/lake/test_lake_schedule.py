@@ -3,7 +3,6 @@ store's upkeep falls due, all of them find it due at once, and exactly one does 
 
 from __future__ import annotations
 
-import multiprocessing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ def scheduled(target: str, folder: str, start: Any, results: Any) -> None:
 
 
 def test_one_of_several_dashboards_takes_the_scheduled_backup_and_the_upkeep(
-        tmp_path: Path) -> None:
+        tmp_path: Path, spawn: Any) -> None:
     target = Lakes.new()
     con = db.connect(target)
     load_sample_data(con)
@@ -36,7 +35,6 @@ def test_one_of_several_dashboards_takes_the_scheduled_backup_and_the_upkeep(
     con.close()
     folder = tmp_path / "backups"  # a folder the machines share
 
-    spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(DASHBOARDS), spawn.Queue()
     workers = [spawn.Process(target=scheduled, args=(target, str(folder), start, results))
                for _ in range(DASHBOARDS)]

@@ -5,15 +5,11 @@ sequential load of the same files."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import sys
 import time
-import types
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 from backends import Lakes
 from testdata import report
 
@@ -92,12 +88,8 @@ def state(con: db.Connection) -> dict[str, Any]:
 
 
 def test_three_writers_and_a_reader_at_once_equal_a_sequential_load(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, spawn: Any) -> None:
     target = Lakes.new()
-    # a spawned process re-runs the parent's __main__, which an AppTest run earlier in this
-    # worker leaves as dashboard/app.py
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
-    spawn = multiprocessing.get_context("spawn")
     start, done, out = spawn.Event(), spawn.Event(), spawn.Queue()
     writers = [spawn.Process(target=upload, args=(target, w, start)) for w in range(WRITERS)]
     reader = spawn.Process(target=read, args=(target, done, out))
