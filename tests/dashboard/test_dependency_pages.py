@@ -8,11 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from backends import LAKE
 from dashboard_helpers import app, copy_db, metric_values, texts
 from dependency_pages_history import HOSTILE, build
 
-pytestmark = pytest.mark.skipif(LAKE, reason="the hand-built history is a DuckDB file")
 JUNE = {"period": "2025-06"}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backends import LAKE, Lakes
 from dashboard_helpers import HEADER, workbook
 
 from ingest import db
@@ -57,11 +58,14 @@ def reports() -> list[tuple[str, bytes]]:
 
 
 def build(path: Path) -> Path:
-    """A database file holding the three reports, closed so it can be copied."""
-    con = db.connect(path)
+    """A database holding the three reports, closed so it can be copied: the file `path`, or on
+    the shared store (backends.LAKE) a store of its own (a `ducklake:` address)."""
+    target: Any = Lakes.new() if LAKE else path
+    con = db.connect(target)
     for name, data in reports():
         [outcome] = load_file(con, data, name)
         assert outcome.status == "accepted", outcome.message
-    con.execute("CHECKPOINT")
+    if not LAKE:
+        con.execute("CHECKPOINT")
     con.close()
-    return path
+    return target  # type: ignore[no-any-return]
