@@ -87,6 +87,33 @@ def in_tabs(tabs: list[Any], visits: Iterable[T], address: Callable[[T], str],
         start(tab)
 
 
+def toolbar_labels(page: Any) -> list[list[str]]:
+    """Hover every table on the page: the labels of the buttons its toolbar shows."""
+    from playwright.sync_api import TimeoutError as Timeout  # only where Playwright is installed
+
+    shown = []
+    tables = page.locator("[data-testid='stDataFrame']")
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        if not table.is_visible():
+            continue  # inside a closed expander
+        # the page has settled: scrolled at once and hovered without Playwright's wait for it to
+        # be still over several frames (slow in software rendering); if the toolbar does not
+        # show, hovered again with that wait
+        table.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
+        table.hover(force=True)
+        bar = table.locator("[data-testid='stElementToolbar']")
+        button = bar.locator("[data-testid='stElementToolbarButton']").first
+        try:
+            button.wait_for(state="visible", timeout=5_000)
+        except Timeout:
+            table.hover()
+            button.wait_for(state="visible")
+        shown.append([str(b.get_attribute("aria-label") or b.inner_text())
+                      for b in bar.locator("button").all()])
+    return shown
+
+
 def exceptions(page: Any) -> list[str]:
     """The text of every Streamlit exception block on the page."""
     return [e.inner_text() for e in page.query_selector_all(EXCEPTION)]

@@ -93,7 +93,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             ports = [int(a.url.rsplit(":", 1)[1]) for a in (app1, app2)]
             with running_proxy(ports, folder, proxy_port) as proxy:
                 # the redirect URI names localhost, so the browser must use it too (cookies)
-                yield {"proxy": proxy, "url": proxy.url, "idp": idp}
+                yield {"proxy": proxy, "url": proxy.url, "idp": idp,
+                       "apps": {"app1": app1, "app2": app2}}
 
 
 def _node(context: Any) -> str:
@@ -182,50 +183,42 @@ def test_an_instance_that_stops_sends_its_users_to_the_other(
         browser: Any, site: dict[str, Any], tmp_path: Path) -> None:
     """An upload through the proxy reaches the instance that holds the session; then that
     instance stops: its users reach the other one (redispatch), still logged in, and HAProxy's
-    health check takes it out. On two instances of its own, so the module's others stay up."""
-    proxy_port = free_port()
-    # the same provider, a proxy of its own in front of two fresh instances
-    secrets = auth_secrets(tmp_path / "secrets.toml", proxy_port, site["idp"])
-    env = {"LEKGOTLA_REQUIRE_LOGIN": "true", "LEKGOTLA_LOAD_SAMPLE_DATA": "false"}
-    databases = [_database(tmp_path / "a.duckdb", "Finance_2025-06.xlsx"),
-                 _database(tmp_path / "b.duckdb", "Finance_2025-05.xlsx")]
-    with started_app(databases[0], secrets=secrets, env=env, address="127.0.0.1") as a, \
-            started_app(databases[1], secrets=secrets, env=env, address="127.0.0.1") as b:
-        ports = [int(x.url.rsplit(":", 1)[1]) for x in (a, b)]
-        with running_proxy(ports, tmp_path, proxy_port) as proxy:
-            context, page = _new_page(browser)
-            page.goto(proxy.url)
-            page.get_by_role("button", name="Log in").wait_for()
-            node = _node(context)
-            sign_in(page, proxy.url, site["idp"], HEAD)
-            assert _shows_month_of(page, node)
-            # an upload through the proxy: its file goes by HTTP (with the XSRF cookie) to the
-            # instance that holds the session
-            page.goto(f"{proxy.url}/upload")
-            settle(page, "Upload")
-            upload = tmp_path / "Finance_2025-07.xlsx"
-            upload.write_bytes(finance_july())
-            page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
-                str(upload))
-            page.get_by_role("button", name="Commit").click()
-            page.get_by_text("Finance, July 2025: 4 actions stored").wait_for()
-            assert not exceptions(page) and _node(context) == node
-            stopped = time.monotonic()
-            (a if node == "app1" else b).process.terminate()
-            (a if node == "app1" else b).process.wait(timeout=15)
-            # before the health check has noticed: the refused connection is sent to the other
-            survivor = "app2" if node == "app1" else "app1"
-            page.goto(proxy.url)
-            assert _shows_month_of(page, survivor)
-            assert _node(context) == survivor
-            assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
-            deadline = time.monotonic() + 40
-            while proxy.servers()[node].startswith("UP") and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert proxy.servers()[node].startswith("DOWN")
-            print(f"the proxy took the stopped instance out {time.monotonic() - stopped:.1f} s "
-                  "after its stop (the page had already come from the other)")
-            context.close()
+    health check takes it out. It stops one of the module's two instances, so it comes after the
+    tests that use both (the ones after it start their own)."""
+    proxy = site["proxy"]
+    assert proxy.servers() == {"app1": "UP", "app2": "UP"}
+    context, page = _new_page(browser)
+    page.goto(proxy.url)
+    page.get_by_role("button", name="Log in").wait_for()
+    node = _node(context)
+    sign_in(page, proxy.url, site["idp"], HEAD)
+    assert _shows_month_of(page, node)
+    # an upload through the proxy: its file goes by HTTP (with the XSRF cookie) to the instance
+    # that holds the session
+    page.goto(f"{proxy.url}/upload")
+    settle(page, "Upload")
+    upload = tmp_path / "Finance_2025-07.xlsx"
+    upload.write_bytes(finance_july())
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Commit").click()
+    page.get_by_text("Finance, July 2025: 4 actions stored").wait_for()
+    assert not exceptions(page) and _node(context) == node
+    stopped = time.monotonic()
+    site["apps"][node].process.terminate()
+    site["apps"][node].process.wait(timeout=15)
+    # before the health check has noticed: the refused connection is sent to the other
+    survivor = "app2" if node == "app1" else "app1"
+    page.goto(proxy.url)
+    assert _shows_month_of(page, survivor)
+    assert _node(context) == survivor
+    assert "Nomvula Dlamini" in page.get_by_test_id("stSidebar").inner_text()
+    deadline = time.monotonic() + 40
+    while proxy.servers()[node].startswith("UP") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert proxy.servers()[node].startswith("DOWN")
+    print(f"the proxy took the stopped instance out {time.monotonic() - stopped:.1f} s "
+          "after its stop (the page had already come from the other)")
+    context.close()
 
 
 def _run_deploy_start(args: list[str], port: int) -> tuple[subprocess.Popen[str], list[str]]:

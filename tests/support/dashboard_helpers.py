@@ -92,7 +92,7 @@ def copy_db(source: Path, target_dir: Path) -> Path:
 def app(db_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
         query: dict[str, Any] | None = None, state: dict[str, Any] | None = None,
         role: str | None = None, user: dict[str, Any] | None = None) -> AppTest:
-    """The dashboard run once on `db_path` (then on `page`, when given).
+    """The dashboard run once on `db_path`, opened at `page` when given (else the first page).
 
     Demo mode, acting as `role` (else the one `page` needs, else admin); with `user`, login is
     configured and `user` is the identity Streamlit's st.user gives (`{"is_logged_in": True,
@@ -111,10 +111,11 @@ def app(db_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
         at.query_params[k] = v
     for k, v in (state or {}).items():
         at.session_state[k] = v
-    at.run()
-    if page is not None and page != "overview":
-        at.switch_page(PAGES[page]).run()
-    return at
+    if page is not None:
+        # opened at the page's URL, as a browser would (before any run, AppTest finds a page by
+        # its file name, which is its URL path here): one run, not Overview's first
+        at.switch_page(PAGES[page])
+    return at.run()
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
