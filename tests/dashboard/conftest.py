@@ -1,5 +1,7 @@
 """The dashboard through Streamlit's AppTest (tests/support/dashboard_helpers.py runs it on a copy
-of the sample database): every test starts and ends with Streamlit's caches empty."""
+of the sample database): every test starts and ends with Streamlit's caches empty, except the
+tests that only read (`reads_sample_db`, `reads_users_db`): they share one copy per worker and
+keep the cached results between each other, as one server's sessions do."""
 
 from __future__ import annotations
 
@@ -14,12 +16,33 @@ from ingest import db
 from ingest.access import CLI
 from ingest.users import save_user
 
+READ_ONLY = ("reads_sample_db", "reads_users_db")
+
 
 @pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    clear_caches()
+def fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    # the dashboard's caches key on the database and its data version, so the tests that only
+    # read one shared copy can keep each other's results; a test on a copy of its own cannot
+    shared = any(name in request.fixturenames for name in READ_ONLY)
+    if not shared:
+        clear_caches()
     yield
-    clear_caches()
+    if not shared:
+        clear_caches()
+
+
+@pytest.fixture(scope="session")
+def reads_sample_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data, one copy per worker for the tests that only read it (the dashboard's
+    connection to it stays open between them)."""
+    return copy_db(sample_db, tmp_path_factory.mktemp("reads-sample"))
+
+
+@pytest.fixture(scope="session")
+def reads_users_db(users_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`users_db`, one copy per worker for the tests that only read it (page views refused to a
+    role are audited, which does not change the data version)."""
+    return copy_db(users_db, tmp_path_factory.mktemp("reads-users"))
 
 
 @pytest.fixture(scope="session")

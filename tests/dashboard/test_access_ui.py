@@ -126,9 +126,9 @@ def scalar(path: Path, sql: str, params: dict[str, Any] | None = None) -> Any:
 
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("role", ROLES)
-def test_page_access_matrix(role: str, page: str, db_path: Path,
+def test_page_access_matrix(role: str, page: str, reads_users_db: Path,
                             monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_url(db_path, monkeypatch, page, signed_in(EMAILS[role]))
+    at = open_url(reads_users_db, monkeypatch, page, signed_in(EMAILS[role]))
     assert not at.exception, at.exception
     expected = EVERYONE | ROLE_PAGES[role]
     assert listed(at) == expected

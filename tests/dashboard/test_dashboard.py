@@ -45,9 +45,9 @@ def _periods(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_renders_without_exception(page: str, db_path: Path,
+def test_every_page_renders_without_exception(page: str, reads_sample_db: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(db_path, monkeypatch, page)
+    at = app(reads_sample_db, monkeypatch, page)
     assert not at.exception, at.exception
     title = {"explore": "Explore & export", "department": "Department",
              "review_pack": "Review pack"}.get(page, page.title())
@@ -393,9 +393,9 @@ def test_interactive_mapping_reads_a_foreign_workbook_and_is_saved_by_name(
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
+def test_every_page_in_the_quarter_view_with_filters(page: str, reads_sample_db: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(db_path, monkeypatch, page, query={
+    at = app(reads_sample_db, monkeypatch, page, query={
         "view": "Quarter", "period": "Q1 2025", "dept": ["Finance", "Operations"],
         "obj": ["SO3", "SO4"]})
     assert not at.exception, at.exception
@@ -407,9 +407,9 @@ def test_every_page_in_the_quarter_view_with_filters(page: str, db_path: Path,
 
 @pytest.mark.parametrize("page", ["overview", "alignment", "slippage", "department", "explore"])
 def test_an_objective_without_actions_gives_an_empty_state(
-        page: str, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        page: str, reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # SO5 (revenue diversification) has no action in any department
-    at = app(db_path, monkeypatch, page, query={"obj": "SO5"})
+    at = app(reads_sample_db, monkeypatch, page, query={"obj": "SO5"})
     assert not at.exception, at.exception
     assert "No action" in texts(at) or "no actions" in texts(at), texts(at)
 
