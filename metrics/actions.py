@@ -54,6 +54,8 @@ def figures_for_months(con: Connection, filters: Filters, months: list[str],
     with `action_ids`, only those actions."""
     params = {**query_params(con, filters), "months": months, "with_moves": True,
               "action_ids": sorted(set(action_ids))}
+    # the dependency figures of these actions only: the network upstream of them
+    params |= {"seed_departments": params["departments"], "seed_action_ids": params["action_ids"]}
     return queries.frame(con, "action_figures", params, dates_as_objects)
 
 

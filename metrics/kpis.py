@@ -62,6 +62,8 @@ def query_params(con: Connection, filters: Filters) -> dict[str, Any]:
         "red_slip_days": int(settings.get("red_slip_days", stored)),
         "red_schedule_variance": float(settings.get("red_schedule_variance", stored)),
         "amber_schedule_variance": float(settings.get("amber_schedule_variance", stored)),
+        # the actions whose dependency figures are asked (dependency_network.sql; empty: all)
+        "seed_departments": [], "seed_action_ids": [],
     }
 
 

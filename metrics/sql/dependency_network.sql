@@ -2,17 +2,24 @@
 -- CTEs an including query reads: `WITH {{metrics:dependency_network}} SELECT ... FROM nodes`.
 -- Every department's plan in force is read, whatever the filters: a predecessor may be anyone's.
 -- Only the actions with a link get their facts worked out, so a month without dependencies costs
--- a scan of its "Depends on" cells. Parameters: $months (YYYY-MM list); the RAG thresholds
--- action_facts.sql binds.
+-- a scan of its "Depends on" cells. Parameters: $months (YYYY-MM list); $seed_departments and
+-- $seed_action_ids (`links`); the RAG thresholds action_facts.sql binds.
 --
---   in_force  each department's latest report in force up to each month asked (`month`)
+--   in_force  each department's latest report in force up to each month asked (`month`), in the
+--             months where an action of the seeds (below) names a predecessor
 --   plan_rows its action rows (rows carried over, migration 007, included), with `month`;
 --             plan_keys: what resolving the references reads of them, scanned once
---   links     each dependency: the action (department, action_id), the reference as stored (ref)
+--   resolved  each dependency: the action (department, action_id), the reference as stored (ref)
 --             and the action it names (pred_department, pred_action_id), resolved in the same
 --             month's plans: `Department: ID` in that department; a bare ID in the action's own
 --             department, else in the one department whose plan has it. A reference that names no
 --             action, or several, is no link.
+--   links     the links worked out: every one, or with $seed_departments or $seed_action_ids (an
+--             including query's actions; empty lists: all) those of the actions named there and,
+--             up the chain, of every action they wait on. An action's figures depend only on what
+--             is upstream of it (a cycle through an upstream action lies wholly upstream), so they
+--             come out the same; one action's trail over five years of a 1M-row history no longer
+--             works out the whole organisation's network for every month.
 --   plan      the actions at either end of a link, numbered (node_id), with the facts of
 --             dependency_plan.sql (expected_finish, remaining_days) as of their own report
 --   pairs     `links` with the node_id of both ends (pred_node_id); edges: the pairs of numbers
@@ -35,12 +42,26 @@
 --                          predecessor's finish + the action's remaining_days − max(due date,
 --                          expected_finish)); 0 for a link on a cycle (it moves nothing); NULL
 --                          unless open with a due date
-in_force AS MATERIALIZED (
+reports_in_force AS MATERIALIZED (
     SELECT m.month, u.department, max(u.period) AS period
     FROM (SELECT unnest($months) AS month) m
     JOIN uploads u ON u.period <= m.month
     WHERE u.status = 'accepted' AND u.is_current
     GROUP BY m.month, u.department
+),
+in_force AS MATERIALIZED (
+    -- only the months in which an action of the seeds (`links`; every action when none) names a
+    -- predecessor: no other month has a link of theirs to work out
+    SELECT f.*
+    FROM reports_in_force f
+    SEMI JOIN (
+        SELECT r.month
+        FROM reports_in_force r
+        JOIN action_status s ON s.department = r.department AND s.period = r.period
+        WHERE s.is_current AND s.depends_on IS NOT NULL
+          AND (len($seed_departments) = 0 OR list_contains($seed_departments, s.department))
+          AND (len($seed_action_ids) = 0 OR list_contains($seed_action_ids, s.action_id))
+    ) m ON m.month = f.month
 ),
 plan_rows AS NOT MATERIALIZED (
     SELECT s.*, f.month
@@ -74,11 +95,31 @@ candidates AS (
        AND (r.ref_department IS NULL OR p.department = r.ref_department)
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
 ),
-links AS MATERIALIZED (
+resolved AS MATERIALIZED (
     SELECT month, department, action_id, ref, pred_department, pred_action_id
     FROM candidates
     QUALIFY preference = min(preference) OVER (PARTITION BY month, department, action_id, ref)
         AND count(*) OVER (PARTITION BY month, department, action_id, ref, preference) = 1
+),
+links AS MATERIALIZED (
+    WITH RECURSIVE upstream(month, department, action_id) AS (
+        SELECT month, department, action_id
+        FROM resolved
+        WHERE (len($seed_departments) > 0 OR len($seed_action_ids) > 0)
+          AND (len($seed_departments) = 0 OR list_contains($seed_departments, department))
+          AND (len($seed_action_ids) = 0 OR list_contains($seed_action_ids, action_id))
+        UNION
+        SELECT r.month, r.pred_department, r.pred_action_id
+        FROM upstream u
+        JOIN resolved r
+            ON r.month = u.month AND r.department = u.department AND r.action_id = u.action_id
+    )
+    SELECT * FROM resolved WHERE len($seed_departments) = 0 AND len($seed_action_ids) = 0
+    UNION ALL
+    SELECT r.*
+    FROM resolved r
+    SEMI JOIN upstream u
+        ON u.month = r.month AND u.department = r.department AND u.action_id = r.action_id
 ),
 plan AS MATERIALIZED (
     -- numbered (node_id): the joins after the recursive CTEs below are on one number, which the

@@ -45,6 +45,7 @@ from metrics.dependencies import (
     initiatives,
 )
 from metrics.filters import Filters
+from metrics.views import action_trail
 from presentation.cli import main
 
 MARCH = Filters("2025-03")
@@ -85,6 +86,26 @@ def test_action_figures_carry_the_dependency_figures(con: db.Connection) -> None
                _day(row["dependency_forecast"]),
                None if pd.isna(row["slip_from_dependencies"]) else int(row["slip_from_dependencies"]))
         assert got == (depends, waiting, blocked, forecast, slip), aid
+
+
+def test_one_departments_figures_and_one_actions_trail_follow_the_chain_upstream(
+        con: db.Connection) -> None:
+    # asked for Finance alone, or for F1 alone (the Department page's trail), the network is
+    # worked out only upstream of what is asked (dependency_network.sql `links`), which still
+    # takes in Health's H1 and Works' W1: the same figures as above
+    finance = action_figures(con, Filters("2025-03", ("Finance",))).set_index("action_id")
+    assert sorted(finance.index) == ["F1", "F2", "F3"]
+    f1 = finance.loc["F1"]
+    assert (f1["waiting_on"], bool(f1["blocked"]), _day(f1["dependency_forecast"]),
+            int(f1["slip_from_dependencies"])) == ("Health: H1", True, date(2026, 6, 25), 268)
+    assert _day(finance.loc["F2"]["dependency_forecast"]) == date(2025, 5, 28)
+    trail = action_trail(con, Filters("2025-03"), "Finance", "F1").set_index("period")
+    assert _day(trail.loc["2025-03", "dependency_forecast"]) == date(2026, 6, 25)
+    assert int(trail.loc["2025-03", "slip_from_dependencies"]) == 268
+    # and Health's H1 (asked alone) waits on W1 as in the whole organisation's figures
+    h1 = action_trail(con, Filters("2025-03"), "Health", "H1").set_index("period")
+    assert (_day(h1.loc["2025-03", "dependency_forecast"]),
+            int(h1.loc["2025-03", "slip_from_dependencies"])) == (date(2025, 11, 24), 147)
 
 
 def test_the_history_keeps_what_each_report_said(con: db.Connection) -> None:
