@@ -90,8 +90,8 @@ def digest(con: Connection, period: str, department: str | None = None) -> list[
     month = resolve_month(con, filters)
     params = _params(con, filters, month)
     pairs = queries.composed(con, "digest_actions", {"figures": "figures"}, params)
-    moves = queries.composed(con, "digest_moves", {
-        "figures": "figures", "pairs": "digest_actions", "moved": "view_due_date_moves"}, params)
+    moves = _since_previous(
+        queries.composed(con, "digest_moves", {"moved": "view_due_date_moves"}, params), pairs)
     named = _Names(scoped=department is not None)
     found: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
     for kind, items in (*_reports(con, filters, month, named).items(),
@@ -103,6 +103,19 @@ def digest(con: Connection, period: str, department: str | None = None) -> list[
     for kind in KINDS:
         out += _capped(kind, found[kind])
     return out
+
+
+def _since_previous(moves: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The moves (digest_moves.sql) made after the action's previous report in force, each with
+    the action's computed RAG now (its row of digest_actions.sql: a move of an action no longer
+    in the plan, or of a department that did not report, has none and is left out)."""
+    if moves.empty:
+        return moves.assign(rag=pd.Series(dtype=object))
+    now = pairs[["department", "action_id", "previous_month", "rag"]]
+    out = moves.merge(now, on=["department", "action_id"], how="inner")
+    out = out[out["period"] > out["previous_month"].fillna("")]
+    return out.drop(columns="previous_month").sort_values(
+        ["department", "action_id", "period"], kind="stable").reset_index(drop=True)
 
 
 def _params(con: Connection, filters: Filters, month: str) -> dict[str, Any]:
