@@ -3,6 +3,8 @@ departments, and what other departments wait on from it (issue 16)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 import metrics
@@ -10,6 +12,7 @@ from dashboard import components, filters
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import dependencies
+from metrics.filters import months_of
 from presentation import dependency_charts as dc
 from presentation import theme
 from presentation.markup import md
@@ -40,9 +43,12 @@ HEADERS = {
 def sections(d: Data, f: metrics.Filters, department: str) -> None:
     """"Waiting on others" and "Others waiting on us" for `department` (f: the page's filters,
     that department alone)."""
-    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f), inputs=(f,))
-    waiting, waited = d.shared(dc.department_sides, edges, department, inputs=(f, department))
-    counts = d(dependencies.department_dependencies, f).set_index("department")
+    # a month's links are worked out once for every department's page (each takes its own
+    # sides); a quarter stands for the department's own last month with data, so not shared
+    every = dataclasses.replace(f, departments=()) if len(months_of(f.period)) == 1 else f
+    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, every), inputs=(every,))
+    waiting, waited = d.shared(dc.department_sides, edges, department, inputs=(every, department))
+    counts = d(dependencies.department_dependencies, every).set_index("department")
     mine = counts.loc[department] if department in counts.index else None
     st.subheader("Dependencies on other departments")
     for key, rows, title, figure, none in (

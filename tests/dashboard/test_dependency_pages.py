@@ -77,6 +77,14 @@ def test_department_page_waiting_sections(deps_db: Path,
     waited = next(t.value for t in at.dataframe if t.value.columns[0] == "upstream_action_id")
     # FIN-05 waits on HR-03
     assert waited[["upstream_action_id", "action_id"]].values.tolist() == [["HR-03", "FIN-05"]]
+    # the counts above each table (an action late: overdue, or forecast after its due date):
+    # HR-03 and HR-04 wait on IT. HR-03 is late through IT-01; HR-04's own pace is: 10% in the
+    # 29 days from 1 June gives 290 days, 18 March 2026, after its due 31 October → 2 of 2,
+    # 100.0%. FIN-05 waits on HR-03 and is late through it: 1 of 1
+    assert ("2 open actions of Human Resources wait on other departments'; 2 of them are late "
+            "(100.0%)") in words
+    assert ("1 open action of other departments waits on Human Resources's; 1 of them is late "
+            "(100.0%)") in words
 
 
 def test_explore_has_dependency_columns(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
