@@ -64,7 +64,7 @@ def moved_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     params = _moves_params(con, filters)
     # counted and joined to the month's figures inside DuckDB: only the moved actions come out
     out = queries.composed(con, "view_moved_actions", {
-        "moved": "view_due_date_moves", "month_figures": "action_figures"},
+        "moved": "view_due_date_moves", "month_figures": "figures"},
         {**params, "months": [params["month"]], "with_moves": False, "action_ids": []})
     if out.empty:
         return pd.DataFrame(columns=list(MOVED_COLUMNS))

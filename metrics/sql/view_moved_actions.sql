@@ -1,6 +1,7 @@
 -- view_moved_actions: the actions whose due date moved at least once up to the period, with how
 -- often and when, beside their figures for the month. Reads `moved` (the rows of
--- view_due_date_moves.sql) and `month_figures` (action_figures.sql for the month).
+-- view_due_date_moves.sql) and `month_figures` (figures.sql for the month: the dependency figures
+-- of action_figures.sql are not needed here).
 SELECT m.department, m.action_id, m.moves, m.first_moved_in, m.last_moved_in, f.action, f.status,
        f.rag, f.baseline_due_date, f.due_date, f.slip_days,
        -- whether the month's figures have an action without slip_days (the type of that column)
