@@ -44,9 +44,9 @@ def same(got: Any, want: Any, where: str = "") -> None:
 
 @pytest.mark.parametrize("period", PERIODS)
 @pytest.mark.parametrize("department", [None, "Finance"])
-def test_kpis_json_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], period: str,
+def test_kpis_json_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str], period: str,
                                 department: str | None) -> None:
-    argv = ["kpis", "--db", str(sample_db), "--period", period, "--json"]
+    argv = ["kpis", "--db", str(db_path), "--period", period, "--json"]
     name = f"kpis_{period}.json"
     if department:
         argv += ["--department", department]
@@ -54,21 +54,21 @@ def test_kpis_json_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[s
     same(json.loads(cli(capsys, *argv)), json.loads((GOLDEN / name).read_text()), name)
 
 
-def test_kpis_text_is_the_catalogues(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = cli(capsys, "kpis", "--db", str(sample_db), "--period", "2025-06")
+def test_kpis_text_is_the_catalogues(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = cli(capsys, "kpis", "--db", str(db_path), "--period", "2025-06")
     before = (GOLDEN / "kpis_2025-06.txt").read_text()
     assert "budget_utilisation       0.69\n" in before
     assert text == before.replace("budget_utilisation       0.69\n", "budget_utilisation       69.2%\n")
 
 
-def test_actions_json_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    got = json.loads(cli(capsys, "actions", "--db", str(sample_db), "--period", "2025-06", "--json"))
+def test_actions_json_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    got = json.loads(cli(capsys, "actions", "--db", str(db_path), "--period", "2025-06", "--json"))
     same(got, json.loads((GOLDEN / "actions_2025-06.json").read_text()), "actions")
 
 
-def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_csv_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "export.csv"
-    cli(capsys, "export", "--db", str(sample_db), "--period", "2025-06", "--format", "csv", "--out", str(out))
+    cli(capsys, "export", "--db", str(db_path), "--period", "2025-06", "--format", "csv", "--out", str(out))
     assert out.read_bytes() == (GOLDEN / "export_2025-06.csv").read_bytes()
 
 
@@ -76,7 +76,7 @@ def test_export_csv_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[
     (["--period", "2025-06"], "c03390dad955"),
     (["--period", "2025-Q2", "--department", "Finance"], "e45063674759"),
 ])
-def test_pack_stamp_is_unchanged(sample_db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+def test_pack_stamp_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                  argv: list[str], stamp: str) -> None:
-    text = cli(capsys, "pack", "--db", str(sample_db), *argv, "--out", str(tmp_path), "--no-pdf")
+    text = cli(capsys, "pack", "--db", str(db_path), *argv, "--out", str(tmp_path), "--no-pdf")
     assert f"Review pack {stamp} written" in text
