@@ -17,12 +17,17 @@ REPORTED_COLUMNS: tuple[str, ...] = (
     "quality_review", "risk", "risk_level", "mitigation", "reason_code", "comments", "extra",
     "depends_on", "initiative",
 )
+DEPENDENCY_COLUMNS: tuple[str, ...] = (
+    "waiting_on", "blocked", "dependency_forecast", "slip_from_dependencies",
+)
 FIGURE_COLUMNS: tuple[str, ...] = (
     "overdue", "slip_days", "rescheduled", "due_date_changes", "specific", "measurable",
     "achievable", "relevant", "time_bound", "smart_score", "failed_checks", "planned_progress",
-    "schedule_variance", "forecast_finish", "forecast_slip_days", "rag",
-    "waiting_on", "blocked", "dependency_forecast", "slip_from_dependencies",
+    "schedule_variance", "forecast_finish", "forecast_slip_days", "rag", *DEPENDENCY_COLUMNS,
 )
+# an action ID no report can hold (an ID is required): seeding the dependency network with it
+# leaves the network empty, so it is not worked out
+NO_ACTION = ""
 SOURCE_COLUMNS: tuple[str, ...] = ("upload_id", "file_name", "sheet", "source_row", "carried_forward")
 ACTION_COLUMNS: tuple[str, ...] = REPORTED_COLUMNS + FIGURE_COLUMNS + SOURCE_COLUMNS
 SMART_CHECKS: dict[str, str] = {
@@ -47,16 +52,18 @@ def resolve_month(con: Connection, filters: Filters) -> str:
 
 
 def figures_for_months(con: Connection, filters: Filters, months: list[str],
-                       dates_as_objects: bool = False, action_ids: tuple[str, ...] = ()
-                       ) -> pd.DataFrame:
+                       dates_as_objects: bool = False, action_ids: tuple[str, ...] = (),
+                       dependencies: bool = True) -> pd.DataFrame:
     """`action_figures` for these months exactly (filters.period is not used); with
     `dates_as_objects`, dates are `datetime.date` objects (None where empty), as exported;
-    with `action_ids`, only those actions."""
+    with `action_ids`, only those actions; without `dependencies`, without DEPENDENCY_COLUMNS."""
     params = {**query_params(con, filters), "months": months, "with_moves": True,
               "action_ids": sorted(set(action_ids))}
-    # the dependency figures of these actions only: the network upstream of them
-    params |= {"seed_departments": params["departments"], "seed_action_ids": params["action_ids"]}
-    return queries.frame(con, "action_figures", params, dates_as_objects)
+    # the dependency figures of these actions only: the network upstream of them, or none
+    params |= ({"seed_departments": params["departments"], "seed_action_ids": params["action_ids"]}
+               if dependencies else {"seed_departments": [], "seed_action_ids": [NO_ACTION]})
+    rows = queries.frame(con, "action_figures", params, dates_as_objects)
+    return rows if dependencies else rows.drop(columns=list(DEPENDENCY_COLUMNS))
 
 
 def figures_summary(con: Connection, filters: Filters, months: list[str], name: str,
@@ -69,7 +76,7 @@ def figures_summary(con: Connection, filters: Filters, months: list[str], name: 
     return queries.composed(con, name, {"figures": "figures"}, params)
 
 
-def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:
+def action_figures(con: Connection, filters: Filters, dependencies: bool = True) -> pd.DataFrame:
     """Each action reported for the scope and period (Cancelled included), as filtered.
 
     Columns: ACTION_COLUMNS — the reported fields (department ... extra, with baseline_due_date),
@@ -82,8 +89,13 @@ def action_figures(con: Connection, filters: Filters) -> pd.DataFrame:
     Cancelled) — and the source: upload_id, file_name, sheet, source_row (Excel row), and
     carried_forward (True: the report left the action out, so it is carried over with the fields it
     was last reported with, and the source is the report it was last read from).
+
+    With `dependencies=False` the dependency figures (DEPENDENCY_COLUMNS) are left out, and not
+    worked out: for a page that shows none of them (at 1M rows the network is about half the
+    organisation's month).
     """
-    return figures_for_months(con, filters, [resolve_month(con, filters)])
+    return figures_for_months(con, filters, [resolve_month(con, filters)],
+                              dependencies=dependencies)
 
 
 def action_history(con: Connection, filters: Filters) -> pd.DataFrame:

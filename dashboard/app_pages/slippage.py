@@ -40,7 +40,8 @@ st.subheader("Timeline: current plan against baseline")
 only = st.toggle("Only actions that moved, slipped or are forecast late", value=True,
                  key="only_moved", bind="query-params")
 # made once per data version and view, and shared (not changed below)
-dated, drawn = d.shared(timeline_rows, d(metrics.action_figures, f), only, inputs=(f,))
+dated, drawn = d.shared(timeline_rows, d(metrics.action_figures, f, dependencies=False), only,
+                        inputs=(f,))
 if dated.empty:
     components.empty("No action in scope has a due date to draw. Turn off the toggle above to "
                      "see every action.")

@@ -32,7 +32,7 @@ import pytest
 from dependency_history import build
 
 from ingest import db
-from metrics.actions import ACTION_COLUMNS, action_figures, action_history
+from metrics.actions import ACTION_COLUMNS, DEPENDENCY_COLUMNS, action_figures, action_history
 from metrics.dependencies import (
     DEPARTMENT_COLUMNS,
     INITIATIVE_COLUMNS,
@@ -106,6 +106,14 @@ def test_one_departments_figures_and_one_actions_trail_follow_the_chain_upstream
     h1 = action_trail(con, Filters("2025-03"), "Health", "H1").set_index("period")
     assert (_day(h1.loc["2025-03", "dependency_forecast"]),
             int(h1.loc["2025-03", "slip_from_dependencies"])) == (date(2025, 11, 24), 147)
+
+
+def test_without_the_dependency_figures_the_rest_is_the_same(con: db.Connection) -> None:
+    # for a page that shows none of them: the same rows and figures, without those four columns
+    whole = action_figures(con, MARCH)
+    plain = action_figures(con, MARCH, dependencies=False)
+    assert tuple(plain.columns) == tuple(c for c in ACTION_COLUMNS if c not in DEPENDENCY_COLUMNS)
+    pd.testing.assert_frame_equal(plain, whole.drop(columns=list(DEPENDENCY_COLUMNS)))
 
 
 def test_the_history_keeps_what_each_report_said(con: db.Connection) -> None:
