@@ -84,16 +84,21 @@ refs AS (
           WHERE depends_on IS NOT NULL)
 ),
 candidates AS (
-    -- 0: the department named; 1: a bare ID of the own department; 2: a bare ID elsewhere
+    -- 0: the department named; 1: a bare ID of the own department; 2: a bare ID elsewhere. A
+    -- named department is joined on, not filtered after: one ID may be in every department's plan
     SELECT r.month, r.department, r.action_id, r.ref,
-           p.department AS pred_department, p.action_id AS pred_action_id,
-           CASE WHEN r.ref_department IS NOT NULL THEN 0
-                WHEN p.department = r.department THEN 1 ELSE 2 END AS preference
+           p.department AS pred_department, p.action_id AS pred_action_id, 0 AS preference
     FROM refs r
     JOIN plan_keys p
-        ON p.month = r.month AND p.action_id = r.ref_id
-       AND (r.ref_department IS NULL OR p.department = r.ref_department)
+        ON p.month = r.month AND p.department = r.ref_department AND p.action_id = r.ref_id
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
+    UNION ALL
+    SELECT r.month, r.department, r.action_id, r.ref, p.department, p.action_id,
+           CASE WHEN p.department = r.department THEN 1 ELSE 2 END
+    FROM refs r
+    JOIN plan_keys p ON p.month = r.month AND p.action_id = r.ref_id
+    WHERE r.ref_department IS NULL
+      AND NOT (p.department = r.department AND p.action_id = r.action_id)
 ),
 resolved AS MATERIALIZED (
     SELECT month, department, action_id, ref, pred_department, pred_action_id
