@@ -507,10 +507,13 @@ def builtin_export_off() -> None:
 def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
               sheet: str = "Data", applied_filters: Mapping[str, Any] | None = None,
               scope: metrics.Filters | None = None,
-              headers: Mapping[str, Any] | None = None) -> None:
+              headers: Mapping[str, Any] | None = None,
+              made: Callable[[Any], pd.DataFrame] | None = None) -> None:
     """CSV and XLSX downloads of exactly this table, neutralised (SPEC §7), for roles that may
     export. The bytes are made when a button is clicked, after `check_export` has checked the
-    user and logged the export (who, the filters in force, how many rows).
+    user and logged the export (who, the filters in force, how many rows). `made`: the table to
+    hand out instead, worked out from a cursor on that click (the rows of `df`, more columns),
+    where working it out for every view would cost more than the view.
 
     The columns carry the headers the tables show (`presentation.labels`; `headers` first: a page's
     own labels or column configuration); the XLSX has a Filters sheet: the `scope` (period, departments, objectives, statuses) of what
@@ -537,7 +540,8 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
                     exported_by=exported_by(user), other=applied,
                     objectives=metrics.list_objectives(cursor),
                     freshness=views.data_freshness(cursor))
-            return table_bytes(labels.labelled(df, own), fmt, sheet, notes)
+            table = df if made is None else made(cursor)
+            return table_bytes(labels.labelled(table, own), fmt, sheet, notes)
         return build
 
     with st.container(horizontal=True, gap="small"):
@@ -572,9 +576,11 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
           download: pd.DataFrame | None = None, prominent: bool = False, sheet: str = "Data",
           applied_filters: Mapping[str, Any] | None = None,
           scope: metrics.Filters | None = None, d: Data | None = None,
-          inputs: tuple[Any, ...] | None = None, **kwargs: Any) -> Any:
+          inputs: tuple[Any, ...] | None = None,
+          download_made: Callable[[Any], pd.DataFrame] | None = None, **kwargs: Any) -> Any:
     """A table with readable formats and its CSV/XLSX downloads: every row, and the columns
-    shown unless `download` gives the full table to hand out, headed as the table is. `scope`:
+    shown unless `download` gives the full table to hand out (or `download_made` makes it when a
+    button is clicked: `downloads`' `made`), headed as the table is. `scope`:
     the filters of what the table holds, for the XLSX's Filters sheet (the sidebar's when not
     given). With `d` and `inputs` (everything `df` is made of, as for Data.figure), the table
     is drawn from its form made once per data version and shared (`drawn`)."""
@@ -591,7 +597,7 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
                           key=key, placeholder=theme.DASH, **kwargs)
     downloads(shown if download is None else download, stem, key, prominent=prominent,
               sheet=sheet, applied_filters=applied_filters,
-              scope=scope or filters.current(Data()), headers=labels)
+              scope=scope or filters.current(Data()), headers=labels, made=download_made)
     return result
 
 

@@ -89,7 +89,9 @@ labels = {str(a): f"{a} · {t}" for a, t in zip(figures["action_id"], figures["a
 pick, _ = st.columns([3, 2])
 action_id = pick.selectbox("Action", list(labels), format_func=lambda a: labels.get(a, a),
                            key="action", bind="query-params")
-trail = d(views.action_trail, scoped, department, action_id)
+# drawn without the dependency figures (the page shows them above, for the month); the download,
+# made on a click, has them for every month
+trail = d(views.action_trail, scoped, department, action_id, dependencies=False)
 latest = trail.iloc[-1]
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -115,7 +117,9 @@ st.caption("Every month's figures, with the file, sheet and spreadsheet row each
 components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{action_id}"),
                  d=d, inputs=(scoped, action_id),
                  scope=scoped,
-                 currency=currency, download=trail,
+                 currency=currency,
+                 download_made=lambda cursor: views.action_trail(cursor, scoped, department,
+                                                                 action_id),
                  columns=["period", "status", "rag", "percent_complete", "planned_progress",
                           "due_date", "budget_spent", "reason_code", "comments", "file_name",
                           "sheet", "source_row", "carried_forward", "upload_id"])
