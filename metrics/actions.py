@@ -91,8 +91,8 @@ def action_figures(con: Connection, filters: Filters, dependencies: bool = True)
     was last reported with, and the source is the report it was last read from).
 
     With `dependencies=False` the dependency figures (DEPENDENCY_COLUMNS) are left out, and not
-    worked out: for a page that shows none of them (at 1M rows the network is about half the
-    organisation's month).
+    worked out (the organisation's network costs as much as the rest): for a page that shows
+    none of them.
     """
     return figures_for_months(con, filters, [resolve_month(con, filters)],
                               dependencies=dependencies)

@@ -215,9 +215,8 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
 
 
 def _may_change(pairs: pd.DataFrame) -> pd.Series:
-    """The rows `_action_kind` may give a kind, at least (the rule itself is there): at 1M rows
-    an organisation's month is ~80,000 pairs, almost all unchanged, which a loop over rows reads
-    slowly."""
+    """The rows `_action_kind` may give a kind, at least (the rule itself is there): a large
+    organisation's month is mostly unchanged rows, which a loop over rows reads slowly."""
     if pairs.empty:
         return pd.Series(False, index=pairs.index)
     flag = lambda column: pairs[column].fillna(False).astype(bool)  # noqa: E731

@@ -18,8 +18,7 @@
 --             including query's actions; empty lists: all) those of the actions named there and,
 --             up the chain, of every action they wait on. An action's figures depend only on what
 --             is upstream of it (a cycle through an upstream action lies wholly upstream), so they
---             come out the same; one action's trail over five years of a 1M-row history no longer
---             works out the whole organisation's network for every month.
+--             come out the same, without working out the rest of the organisation's network.
 --   plan      the actions at either end of a link, numbered (node_id), with the facts of
 --             dependency_plan.sql (expected_finish, remaining_days) as of their own report
 --   pairs     `links` with the node_id of both ends (pred_node_id); edges: the pairs of numbers
