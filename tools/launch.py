@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -58,6 +59,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive TCP ports nobody listens on right now (deploy/start's
+    --first-port). Taken below Linux's ephemeral range (32768 up), where neither an outgoing
+    connection nor another `free_port()` lands, so the ports after the first stay free."""
+    rng = random.Random()
+    for _ in range(200):
+        first = rng.randrange(20000, 32768 - count)
+        try:
+            with ExitStack() as held:
+                for port in range(first, first + count):
+                    s = held.enter_context(socket.socket())
+                    s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {count} consecutive free ports between 20000 and 32767")
 
 
 @dataclass(frozen=True)

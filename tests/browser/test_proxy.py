@@ -44,6 +44,7 @@ from tools.launch import (
     auth_secrets,
     deploy_start,
     free_port,
+    free_ports,
     haproxy_binary,
     running_proxy,
     started_app,
@@ -260,7 +261,7 @@ def test_deploy_start_with_postgresql_and_the_shared_store() -> None:
     state = Path(tempfile.mkdtemp(prefix="lekgotla-deploy-"))
     state.chmod(0o755)
     try:
-        port, first, pg_port = free_port(), free_port(), free_port()
+        port, first, pg_port = free_port(), free_ports(2), free_port()
         args = ["--state", str(state), "--instances", "2", "--first-port", str(first),
                 "--pg-port", str(pg_port), "--secrets", str(state / "none.toml")]
         for run in ("new", "again"):
@@ -284,7 +285,7 @@ def test_deploy_start_with_postgresql_and_the_shared_store() -> None:
 def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Path) -> None:
     """`deploy/start` with a DuckDB file per dashboard (no PostgreSQL): the proxy answers and
     sets its cookie, with every dashboard UP; SIGTERM (as Ctrl-C) stops them all."""
-    port, first = free_port(), free_port()
+    port, first = free_port(), free_ports(2)
     state = tmp_path / "state"
     start = time.monotonic()
     proc, _ = _run_deploy_start(
