@@ -15,12 +15,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tools.launch import free_port
 
 SUPERUSER = "postgres"
 
@@ -40,13 +41,6 @@ def bin_dir() -> Path:
         return Path(on_path).parent
     raise PostgresMissing("PostgreSQL is not installed: `apt-get install postgresql` "
                           "(.ci/run does this when it is missing)")
-
-
-def free_port() -> int:
-    """A TCP port nothing on 127.0.0.1 listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _as_server_user() -> list[str]:

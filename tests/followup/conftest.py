@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from backends import empty_database
-from mail import Inbox, free_port, with_users
+from mail import Inbox, with_users
 
 from ingest import db
+from tools.launch import free_port
 
 
 @pytest.fixture(scope="session")

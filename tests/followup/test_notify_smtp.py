@@ -10,13 +10,14 @@ from email.message import EmailMessage
 
 import pytest
 from backends import empty_database
-from mail import Inbox, client_context, free_port, parts, server_context
+from mail import Inbox, client_context, parts, server_context
 from openpyxl import load_workbook
 
 from followup.delivery import Smtp, deliver, history, notify
 from ingest import db
 from ingest.access import CLI
 from ingest.users import save_user
+from tools.launch import free_port
 
 APRIL_5 = datetime(2025, 4, 5, 12, 0)
 

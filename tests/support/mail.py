@@ -4,7 +4,6 @@ message's parts."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -43,12 +42,6 @@ class Inbox:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
