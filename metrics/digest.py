@@ -198,10 +198,9 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
     """completed, overdue, at_risk, new_action and dropped_action, from digest_actions.sql."""
     out: dict[str, list[_Item]] = {k: [] for k in ("completed", "overdue", "at_risk",
                                                    "new_action", "dropped_action")}
-    for row in pairs[_may_change(pairs)].itertuples(index=False):
-        kind = _action_kind(row)
-        if kind is None:  # most actions: nothing to say
-            continue
+    kinds = _action_kinds(pairs)
+    for kind, row in zip(kinds[kinds.notna()], pairs[kinds.notna()].itertuples(index=False),
+                         strict=True):
         ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
         if kind == "new_action":
             due = plain(row.due_date)
@@ -214,35 +213,28 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
     return out
 
 
-def _may_change(pairs: pd.DataFrame) -> pd.Series:
-    """The rows `_action_kind` may give a kind, at least (the rule itself is there): a large
-    organisation's month is mostly unchanged rows, which a loop over rows reads slowly."""
+def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
+    """The kind of sentence each action's change gives (the first rule that holds), or None:
+    worked out over the whole table, since a large organisation's month is mostly unchanged
+    rows, which a loop over rows reads slowly."""
     if pairs.empty:
-        return pd.Series(False, index=pairs.index)
+        return pd.Series(None, index=pairs.index, dtype=object)
     flag = lambda column: pairs[column].fillna(False).astype(bool)  # noqa: E731
     status, was = pairs["status"].fillna(""), pairs["previous_status"].fillna("")
     rank = pairs["rag"].map(RAG_RANK).astype("float64")
-    return (flag("dropped") | flag("is_new") | (status == "Cancelled")
-            | ((status == "Completed") & (was != "Completed"))
-            | (flag("overdue") & ~flag("previous_overdue"))
-            | (rank < pairs["previous_rag"].map(RAG_RANK).astype("float64").fillna(9)).fillna(False))
-
-
-def _action_kind(row: Any) -> str | None:
-    """The kind of sentence an action's change gives (the first rule that holds), or None."""
-    was = plain(row.previous_status)
-    if row.dropped or (row.status == "Cancelled" and was not in (None, "Cancelled")):
-        return "dropped_action"
-    if row.is_new:
-        return "new_action"
-    if row.status == "Completed" and was != "Completed":
-        return "completed"
-    if bool(row.overdue) and not bool(row.previous_overdue):
-        return "overdue"
-    if (plain(row.rag) in RAG_RANK
-            and RAG_RANK[str(row.rag)] < RAG_RANK.get(str(plain(row.previous_rag)), 9)):
-        return "at_risk"
-    return None
+    rules = {  # in order: the first that holds
+        "dropped_action": flag("dropped") | ((status == "Cancelled")
+                                             & ~was.isin(["", "Cancelled"])),
+        "new_action": flag("is_new"),
+        "completed": (status == "Completed") & (was != "Completed"),
+        "overdue": flag("overdue") & ~flag("previous_overdue"),
+        "at_risk": (rank < pairs["previous_rag"].map(RAG_RANK).astype("float64").fillna(9))
+        .fillna(False).astype(bool),
+    }
+    kinds = pd.Series(None, index=pairs.index, dtype=object)
+    for kind, holds in reversed(rules.items()):  # earlier rules written last win
+        kinds[holds] = kind
+    return kinds
 
 
 def _dropped(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
