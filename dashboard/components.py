@@ -326,10 +326,12 @@ def drawn(df: pd.DataFrame, columns: tuple[str, ...] | None, key: str) -> Any:
 
 
 def arrow(df: pd.DataFrame) -> Any:
-    """The table as the Arrow table st.dataframe would convert it to on every run (the same
-    `pa.Table.from_pandas`), or the table itself when that fails: Streamlit fixes its columns."""
+    """The table as the Arrow table st.dataframe would convert it to on every run
+    (`pa.Table.from_pandas`, without the index, which no table shows: a lazy table would make the
+    index a column on every run), or the table itself when that fails: Streamlit fixes its
+    columns."""
     try:
-        return pa.Table.from_pandas(df)
+        return pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         return df
 
@@ -594,11 +596,26 @@ def table(df: pd.DataFrame, *, key: str, stem: str, columns: Sequence[str] | Non
     else:
         data = display(shown)
     result = st.dataframe(data, hide_index=True, column_config=config, height=height,
-                          key=key, placeholder=theme.DASH, **kwargs)
+                          key=key, placeholder=theme.DASH, lazy=lazy(data, kwargs), **kwargs)
     downloads(shown if download is None else download, stem, key, prominent=prominent,
               sheet=sheet, applied_filters=applied_filters,
               scope=scope or filters.current(Data()), headers=labels, made=download_made)
     return result
+
+
+# A table longer than this is sent to the browser a page of rows at a time, as it scrolls or
+# sorts (Streamlit's lazy dataframe), not whole on every view: Explore's month at 1M rows is
+# 80,000. What a lazy table cannot do is not used here: the grid's own search (the pages have
+# theirs), its CSV (off: `builtin_export_off`), row selection and a Styler.
+LAZY_ROWS = 5000
+
+
+def lazy(data: Any, kwargs: Mapping[str, Any]) -> bool | None:
+    """`lazy` for st.dataframe: True for a table of more than LAZY_ROWS rows that selects no
+    row; else Streamlit's choice."""
+    rows = data.num_rows if isinstance(data, pa.Table) else (
+        len(data) if isinstance(data, pd.DataFrame) else 0)
+    return True if rows > LAZY_ROWS and kwargs.get("on_select", "ignore") == "ignore" else None
 
 
 def _header(config: Any) -> str | None:

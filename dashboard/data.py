@@ -10,6 +10,7 @@ change) and the filters, so an upload shows on every page at once without cleari
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -92,10 +93,18 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
 
 def _copy(value: Any) -> Any:
     """A cached result as the caller's own: a table shallowly (pandas copies on write, so a
-    change made to it never reaches the cached one), anything else deeply."""
+    change made to it never reaches the cached one), a list of frozen dataclasses (the digest's
+    sentences) as a new list of the same ones (deep-copying the organisation's took longer than
+    drawing it), anything else deeply."""
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy(deep=False)
+    if isinstance(value, list) and all(_frozen(v) for v in value):
+        return list(value)
     return copy.deepcopy(value)
+
+
+def _frozen(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen  # type: ignore[union-attr]
 
 
 # Figures kept: a large one (timeline, sunburst, grid) holds a lot of Python objects, and those

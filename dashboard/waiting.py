@@ -48,7 +48,11 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
     every = dataclasses.replace(f, departments=()) if len(months_of(f.period)) == 1 else f
     edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, every), inputs=(every,))
     waiting, waited = d.shared(dc.department_sides, edges, department, inputs=(every, department))
-    counts = d(dependencies.department_dependencies, every).set_index("department")
+    # the counts, like department_dependencies, take no objective or status filter; without
+    # those this is the same call as above, and the month's network is not worked out again
+    whole = dataclasses.replace(every, objectives=(), statuses=())
+    counts = d.shared(dependencies.department_counts, d(dependencies.action_dependencies, whole),
+                      inputs=(whole,)).set_index("department")
     mine = counts.loc[department] if department in counts.index else None
     st.subheader("Dependencies on other departments")
     for key, rows, title, figure, none in (

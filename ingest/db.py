@@ -414,6 +414,21 @@ def lock_down(con: Connection) -> None:
         con.execute(statement)
 
 
+@contextmanager
+def scratch(**tables: Any) -> Iterator[Connection]:
+    """An in-memory DuckDB of its own, locked down, where each of `tables` (a DataFrame or an
+    Arrow table) is read under its name: for SQL over results already worked out."""
+    con = duckdb.connect(":memory:")
+    try:
+        for statement in LOCK_DOWN:
+            con.execute(statement)
+        for name, table in tables.items():
+            con.register(name, table)
+        yield con
+    finally:
+        con.close()
+
+
 def arrow_table(result: Any) -> Any:
     """A statement's (or relation's) rows as a pyarrow Table, on DuckDB 2.x and the 1.4 LTS line
     (1.4's DB-API result names it `fetch_arrow_table`)."""

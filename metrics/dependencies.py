@@ -99,10 +99,18 @@ def department_dependencies(con: Connection, filters: Filters) -> pd.DataFrame:
     others_waiting_late and others_waiting_late_share, blocking (other departments' actions its
     actions block). Shares are None when nothing waits."""
     _, params = _params(con, filters)
-    rows = queries.composed(con, "dependency_departments", {"dependencies": "dependency_links"}, params)
+    rows = department_counts(queries.frame(con, "dependency_links", params))
     if filters.departments:
         rows = rows[rows["department"].isin(filters.departments)].reset_index(drop=True)
-    return rows[list(DEPARTMENT_COLUMNS)]
+    return rows
+
+
+def department_counts(links: pd.DataFrame) -> pd.DataFrame:
+    """`department_dependencies` over these links (rows of `action_dependencies`, unfiltered: the
+    whole month's, or those with either end in the departments asked), for a page that has them
+    already."""
+    return queries.over("dependency_departments", {"dependencies": links}, {})[
+        list(DEPARTMENT_COLUMNS)]
 
 
 def dependency_kpi(con: Connection, filters: Filters) -> dict[str, Any]:
@@ -113,9 +121,15 @@ def dependency_kpi(con: Connection, filters: Filters) -> dict[str, Any]:
     predecessor open and overdue or finishing after the action's due date), late_dependency_share
     (late ÷ links; None without links)."""
     month, params = _params(con, filters)
-    row = queries.composed(con, "dependency_kpi", {"dependencies": "dependency_links"}, params)
-    out = {k: plain(row.at[0, k]) for k in KPI_KEYS if k != "period"}
-    return {"period": month, **out}
+    return {"period": month, **links_kpi(queries.frame(con, "dependency_links", params),
+                                         filters.departments)}
+
+
+def links_kpi(links: pd.DataFrame, departments: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`dependency_kpi` over these links (rows of `action_dependencies`: one initiative's, say),
+    without the period: those with either end in `departments` (empty: all)."""
+    row = queries.over("dependency_kpi", {"dependencies": links}, {"departments": list(departments)})
+    return {k: plain(row.at[0, k]) for k in KPI_KEYS if k != "period"}
 
 
 def initiatives(con: Connection, filters: Filters, initiative: str | None = None) -> pd.DataFrame:

@@ -58,7 +58,8 @@ class ActionRef:
 class Sentence:
     """One sentence of the digest: its kind (KINDS), its plain text, the figures it states (JSON
     values) and the actions it names. A kind's last sentence may be "and N more" (figures
-    `{"more": N}`), naming the actions it leaves out."""
+    `{"more": N}`), naming the actions it leaves out. Frozen, and shared as it is by the
+    dashboard's cache: nothing changes a sentence's figures."""
 
     kind: str
     text: str

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.db import Connection, arrow_table, compose, sql_file
+from ingest.db import Connection, arrow_table, compose, scratch, sql_file
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 # the layers whose SQL fragments metrics queries may include ({{layer:name}}): metrics sits on ingest
@@ -63,6 +63,13 @@ def composed(con: Connection, name: str, sources: dict[str, str], params: dict[s
     if missing:
         raise KeyError(f"{name}.sql and its sources need the parameters {sorted(missing)}")
     return _run(con, text, {k: v for k, v in params.items() if k in wanted})
+
+
+def over(name: str, tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
+    """Run `metrics/sql/<name>.sql` over tables already worked out, each read under its name in
+    `tables`, in an in-memory DuckDB of its own: a formula applied to rows a page already has."""
+    with scratch(**tables) as con:
+        return _run(con, sql(name), bind(name, params))
 
 
 # A DB-API result's Arrow table is one copy of the rows more than a relation's; a relation is

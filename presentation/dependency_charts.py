@@ -417,16 +417,6 @@ def blocked_order(edges: pd.DataFrame) -> pd.DataFrame:
                             na_position="last", ignore_index=True)
 
 
-def cross_department_kpi(edges: pd.DataFrame) -> dict[str, object]:
-    """`metrics.dependencies.dependency_kpi` over these dependencies only (one initiative's): the
-    open actions' dependencies across departments, how many are late, and the share."""
-    across = edges[(edges["department"] != edges["upstream_department"])
-                   & ~edges["status"].isin(["Completed", "Cancelled"])]
-    late = int(_late(across).sum())
-    return {"cross_department_links": len(across), "late_links": late,
-            "late_dependency_share": late / len(across) if len(across) else None}
-
-
 def by_department(edges: pd.DataFrame) -> bool:
     """Whether the graph of these dependencies has a lane per department (else per chain or
     group, above GRAPH_LANES departments)."""

@@ -11,9 +11,15 @@ from presentation import charts, theme
 from presentation.markup import md
 
 
+SMART_FAILING = ["department", "action_id", "action", "smart_score", "failed_checks", "file_name",
+                 "source_row"]
+
+
 def smart_failing(actions: pd.DataFrame) -> pd.DataFrame:
-    """The actions failing at least one SMART check, the lowest score first."""
-    return actions[actions["failed_checks"].fillna("") != ""].sort_values("smart_score")
+    """The actions failing at least one SMART check, the lowest score first: only the columns the
+    table shows are filtered (all fifty of a month's actions are many times the work)."""
+    failing = actions["failed_checks"].fillna("") != ""
+    return actions.loc[failing, SMART_FAILING].sort_values("smart_score")
 
 
 d = Data()
@@ -126,5 +132,4 @@ with right:
                "date, not before the start.")
     components.table(failing, key="smart-failing", d=d, inputs=(f,),
                      stem=filters.file_stem(f, "smart-failing"), currency=currency, height=320,
-                     columns=["department", "action_id", "action", "smart_score",
-                              "failed_checks", "file_name", "source_row"])
+                     columns=SMART_FAILING)

@@ -27,8 +27,8 @@ initiative = pick.selectbox(
     format_func=names.get, placeholder="Every initiative",
     help="Only the dependencies between actions of this cross-department initiative. The "
          "sidebar narrows them to departments and objectives.")
-edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, f, initiative),
-                 inputs=(f, initiative))
+links = d(dependencies.action_dependencies, f, initiative)
+edges = d.shared(dc.edge_table, links, inputs=(f, initiative))
 if edges.empty:
     components.empty("No action in scope depends on another. A report lists what an action waits "
                      "on in its *Depends on* column (docs/report-format.md). Clear the filters in "
@@ -38,7 +38,7 @@ if edges.empty:
 drawn, scope = d.shared(dc.graph_scope, edges, inputs=(f, initiative))
 chains = d.shared(dc.late_chains, edges, inputs=(f, initiative))
 # the organisation KPI; for one initiative, the same count over its dependencies
-kpi = d.shared(dc.cross_department_kpi, edges, inputs=(f, initiative)) if initiative else d(
+kpi = d.shared(dependencies.links_kpi, links, inputs=(f, initiative)) if initiative else d(
     dependencies.dependency_kpi, f)
 cols = st.columns(4)
 cols[0].metric("Actions with a dependency", theme.number(scope.actions), border=True,

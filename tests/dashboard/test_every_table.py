@@ -266,3 +266,26 @@ def test_stale_actions_and_the_trail_read_months_in_words(
     values, shown = _shown(at, "period", "status", "comments")
     assert "June 2025" in list(shown["period"]) and "2025-06" in list(values["period"])
     assert not shown["period"].str.contains("2025-").any()
+
+
+# ---- a long table is sent a page at a time (issue 14 item 5) -----------------------------------
+
+def test_a_table_longer_than_lazy_rows_is_sent_a_page_at_a_time() -> None:
+    import pyarrow as pa
+
+    from dashboard import components
+
+    rows = components.LAZY_ROWS
+    long, short = (pd.DataFrame({"action_id": [f"A{i}" for i in range(n)], "x": range(n)})
+                   for n in (rows + 1, rows))
+    assert components.lazy(components.arrow(long), {}) is True
+    assert components.lazy(long, {}) is True
+    assert components.lazy(components.arrow(short), {}) is None  # Streamlit's choice: eager
+    # a lazy table cannot select a row: the league's selection keeps the whole table
+    assert components.lazy(components.arrow(long), {"on_select": "rerun"}) is None
+    assert components.lazy(components.arrow(long), {"on_select": "ignore"}) is True
+    assert components.lazy(long.style, {}) is None  # a Styler is drawn whole
+    # no index column: Streamlit would otherwise rebuild a lazy table on every run to add one
+    table = components.arrow(long.iloc[3:])
+    assert isinstance(table, pa.Table) and table.column_names == ["action_id", "x"]
+    assert table.schema.pandas_metadata["index_columns"] == []
