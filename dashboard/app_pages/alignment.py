@@ -10,7 +10,6 @@ from metrics import kpi_catalogue
 from presentation import charts, theme
 from presentation.markup import md
 
-
 SMART_FAILING = ["department", "action_id", "action", "smart_score", "failed_checks", "file_name",
                  "source_row"]
 
