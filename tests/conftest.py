@@ -24,26 +24,34 @@ HERE = Path(__file__).parent
 # a long module does not come last while the other worker has nothing left to do; then the rest of
 # these folders, then every other module in its folder's order
 SLOWEST = (
+    "lake/test_lake_writers.py",
     "browser/test_offline_browser.py",
     "browser/test_proxy.py",
-    "dashboard/test_exports_guarded.py",
-    "dashboard/test_dashboard.py",
-    "dashboard/test_access_ui.py",
-    "reliability/test_reliability_crash.py",
-    "reliability/test_reliability_concurrency.py",
+    "lake/test_lake_upkeep.py",
+    "browser/test_proxy_deploy.py",
     "browser/test_browser.py",
+    "dashboard/test_exports_guarded.py",
+    "reliability/test_reliability_crash.py",
+    "lake/test_lake_s3.py",
+    "browser/test_journeys_browser.py",
+    "browser/test_phone_browser.py",
+    "reliability/test_reliability_concurrency.py",
     "browser/test_login_browser.py",
     "reliability/test_hostile_reads.py",
+    "lake/test_lake_schedule.py",
+    "dashboard/test_dashboard.py",
+    "dashboard/test_access_ui.py",
+    "ingest/test_ingest_bulk.py",
+    "ingest/test_realdata.py",
+    "presentation/test_pack.py",
     "reliability/test_reliability_backup.py",
-    "browser/test_phone_browser.py",
-    "browser/test_journeys_browser.py",
+    "project/test_console_script.py",
+    "followup/test_notify_cli.py",
+    "presentation/test_pack_scale.py",
     "dashboard/test_journeys.py",
     "metrics/test_summary.py",
-    "project/test_console_script.py",
-    "presentation/test_pack_scale.py",
-    "ingest/test_rights.py",
 )
-FIRST = ("reliability", "browser")
+FIRST = ("reliability", "browser", "lake")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

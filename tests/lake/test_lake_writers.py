@@ -72,6 +72,7 @@ def read(target: str, until: Any, out: Any) -> None:
         reads, most = reads + 1, max(most, reports)
         if doubled or partial:
             problems.append((doubled, partial, reports))
+        until.wait(0.05)  # a reader, not a fourth core's worth of load on the writers
     out.put((reads, problems, most))
     con.close()
 
