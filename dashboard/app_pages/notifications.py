@@ -116,7 +116,9 @@ with preview_tab:
         person = c.selectbox("Person", people["email"].tolist(), key="notify-person",
                              format_func=lambda e: names.get(e, e))
         try:
-            shown_message = preview.preview(d.con, user, kind, str(person), str(period))
+            # composed once per data version (each reminder builds its department's template):
+            # a rerun of any tab would compose it again
+            shown_message = d(preview.preview, user, kind, str(person), str(period))
         except LekgotlaError as e:
             components.error(e)
         else:

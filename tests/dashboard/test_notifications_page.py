@@ -41,6 +41,14 @@ def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
     assert "Finance_2025-06.xlsx" in texts(at)
     assert any("It is due on 7 Jul 2025 (in 3 days)" in str(h.proto.body) for h in at.html)
 
+    # a rerun (another tab's widget, say) shows the same preview without composing it again
+    from followup import preview
+    composed = []
+    monkeypatch.setattr(preview, "compose", lambda *a, **k: composed.append(a) or 1 / 0)
+    at.run()
+    assert not at.exception and not composed
+    assert "Reminder: the June 2025 report of Finance is due in 3 days" in texts(at)
+
 
 def test_send_a_test_and_stop_sending_to_a_person(db_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path) -> None:
