@@ -39,7 +39,9 @@ components.kpi_tiles(changes, trend, [k for k in components.OVERVIEW_KPIS
                                       if k.name not in ("submission_rate", "alignment_rate")],
                      per_row=4)
 
-figures = d(metrics.action_figures, scoped)
+# drawn without the dependency figures, which the table does not show (the sections below
+# take the month's links); its download, made on a click, has them
+figures = d(metrics.action_figures, scoped, dependencies=False)
 month = str(figures["period"].iloc[0])
 report = d(views.current_upload, department, month)
 if report:
@@ -60,7 +62,8 @@ st.caption("Beside each computed RAG, the department's own reason code and lates
 components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "actions"),
                  d=d, inputs=(scoped,),
                  scope=scoped,
-                 currency=currency, download=figures,
+                 currency=currency,
+                 download_made=lambda cursor: metrics.action_figures(cursor, scoped),
                  labels={"reason_code": st.column_config.TextColumn("Reason code", width="medium"),
                          "comments": st.column_config.TextColumn("Latest comment", width="large")},
                  columns=["action_id", "action", "status", "rag", "reason_code", "comments",

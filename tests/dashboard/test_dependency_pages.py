@@ -13,6 +13,9 @@ import pytest
 from dashboard_helpers import Downloads, app, copy_db, metric_values, texts
 from dependency_pages_history import HOSTILE, build
 
+import metrics
+from ingest import db
+
 JUNE = {"period": "2025-06"}
 
 
@@ -104,6 +107,25 @@ def test_the_action_trail_download_has_the_dependency_figures(
     rows = pd.read_csv(io.BytesIO(files.named(name)))
     assert rows["Waiting on"].tolist() == ["Information Technology: IT-01"]
     assert rows["Blocked"].tolist() == [True]
+
+
+def test_the_department_actions_download_has_every_column_and_the_dependency_figures(
+        deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the actions table is drawn without the dependency figures; its download, made on the click,
+    # is the month's action_figures for the department, every column: HR-03 waits on IT-01
+    con = db.connect(deps_db)
+    try:
+        expected = metrics.action_figures(con, metrics.Filters("2025-06", ("Human Resources",)))
+    finally:
+        con.close()
+    files = Downloads(monkeypatch)
+    at = app(deps_db, monkeypatch, "department", query={**JUNE, "department": "Human Resources"})
+    assert not at.exception
+    name = "lekgotla-actions-2025-06-Human_Resources.csv"
+    rows = pd.read_csv(io.BytesIO(files.named(name))).set_index("Action ID")
+    assert rows.loc["HR-03", "Waiting on"] == "Information Technology: IT-01"
+    assert bool(rows.loc["HR-03", "Blocked"]) and not bool(rows.loc["HR-04", "Blocked"])
+    assert len(rows) == len(expected) and len(rows.columns) + 1 == len(expected.columns)
 
 
 def test_explore_has_dependency_columns(deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
