@@ -59,9 +59,11 @@ def checked_filters(con: Connection, filters: Filters) -> Filters:
     """The filters with department names as stored, or QueryError saying what exists: for an
     unknown department or objective, or a period (or range) with no data at all."""
     departments = tuple(match_department(con, d) for d in filters.departments)
-    known_objectives = {str(o) for o in list_objectives(con)["objective_id"]}
-    known_objectives |= {str(o) for o in queries.frame(con, "reported_objective_ids", {})[
-        "objective_id"]}
+    known_objectives: set[str] = set()
+    if filters.objectives:  # none asked, none to look up (two queries at every call)
+        known_objectives = {str(o) for o in list_objectives(con)["objective_id"]}
+        known_objectives |= {str(o) for o in queries.frame(con, "reported_objective_ids", {})[
+            "objective_id"]}
     unknown = [o for o in filters.objectives if o not in known_objectives]
     if unknown:
         raise QueryError(
