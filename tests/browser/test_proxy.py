@@ -10,7 +10,6 @@ that the page itself says which instance drew it."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.parse
 import urllib.request
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 from dashboard_helpers import finance_july
-from proxy_helpers import NODE, new_page
+from proxy_helpers import NODE, new_page, proxy_marks
 from proxy_helpers import node as node_of
 
 from ingest import db
@@ -28,24 +27,16 @@ from ingest.access import CLI
 from ingest.load import load_file
 from ingest.register import load_register
 from ingest.users import save_user
-from tools.browser import CHROMIUM, exceptions, settle
+from tools.browser import exceptions, settle
 from tools.browser import log_in as sign_in
 from tools.launch import (
     auth_secrets,
     free_port,
-    haproxy_binary,
     running_proxy,
     started_app,
 )
 
-if haproxy_binary() is None and os.environ.get("CI"):
-    pytest.fail("HAProxy is not installed: .ci/run installs Debian's haproxy", pytrace=False)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(haproxy_binary() is None,
-                       reason="HAProxy is not installed (apt-get install haproxy; .ci/run does)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = proxy_marks()
 sync_api = pytest.importorskip("playwright.sync_api")
 oidc = pytest.importorskip("oidc_provider_mock")
 

@@ -22,31 +22,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from proxy_helpers import NODE, new_page
+from proxy_helpers import NODE, new_page, proxy_marks
 from proxy_helpers import node as node_of
 
 from ingest import db
 from ingest.load import load_file
 from ingest.register import load_register
-from tools.browser import CHROMIUM, exceptions, settle
+from tools.browser import exceptions, settle
 from tools.launch import (
     DEPLOY_START,
     deploy_start,
     free_port,
     free_ports,
-    haproxy_binary,
     running_proxy,
     started_app,
 )
 
-if haproxy_binary() is None and os.environ.get("CI"):
-    pytest.fail("HAProxy is not installed: .ci/run installs Debian's haproxy", pytrace=False)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(haproxy_binary() is None,
-                       reason="HAProxy is not installed (apt-get install haproxy; .ci/run does)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = proxy_marks()
 sync_api = pytest.importorskip("playwright.sync_api")
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
