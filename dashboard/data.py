@@ -94,8 +94,8 @@ def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...
 def _copy(value: Any) -> Any:
     """A cached result as the caller's own: a table shallowly (pandas copies on write, so a
     change made to it never reaches the cached one), a list of frozen dataclasses (the digest's
-    sentences) as a new list of the same ones (deep-copying the organisation's took longer than
-    drawing it), anything else deeply."""
+    sentences, which name thousands of actions for an organisation) as a new list of the same
+    ones, anything else deeply."""
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy(deep=False)
     if isinstance(value, list) and all(_frozen(v) for v in value):
