@@ -37,9 +37,13 @@ if edges.empty:
 
 drawn, scope = d.shared(dc.graph_scope, edges, inputs=(f, initiative))
 chains = d.shared(dc.late_chains, edges, inputs=(f, initiative))
-# the organisation KPI; for one initiative, the same count over its dependencies
-kpi = d.shared(dependencies.links_kpi, links, inputs=(f, initiative)) if initiative else d(
-    dependencies.dependency_kpi, f)
+# the organisation KPI, over every objective and status: the page's links when neither is
+# chosen (the month's network is not worked out again); for one initiative, the same count over
+# its dependencies
+if initiative or not (f.objectives or f.statuses):
+    kpi = d.shared(dependencies.links_kpi, links, inputs=(f, initiative))
+else:
+    kpi = d(dependencies.dependency_kpi, f)
 cols = st.columns(4)
 cols[0].metric("Actions with a dependency", theme.number(scope.actions), border=True,
                help="Actions that wait on another action, or that another action waits on.")

@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 from dashboard_helpers import Downloads, app, copy_db, metric_values, texts
 from dependency_pages_history import HOSTILE, build
+from openpyxl import Workbook
 
 import metrics
 from ingest import db
+from ingest.register import load_register
 
 JUNE = {"period": "2025-06"}
 
@@ -48,6 +50,30 @@ def test_dependencies_page_reads_the_chain(deps_db: Path, monkeypatch: pytest.Mo
     assert blocked["file_name"].tolist() == ["Finance_2025-06.xlsx", "Human Resources_2025-06.xlsx"]
     assert blocked["source_row"].tolist() == [5, 5]
     assert blocked["upstream_source_row"].tolist() == [5, 5]
+
+
+def test_the_kpi_stays_the_organisations_when_an_objective_narrows_the_page(
+        deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SO3 (FIN-05's) keeps one dependency on the page, HR-03 -> FIN-05; the KPI still counts
+    # every objective's: 3 across departments, 2 late (as in the test above). The objectives
+    # the sidebar offers are the register's.
+    book = Workbook()
+    book.active.title = "Objectives"
+    book.active.append(["Objective ID", "Objective"])
+    for code in ("SO2", "SO3", "SO5"):
+        book.active.append([code, f"Objective {code}"])
+    out = io.BytesIO()
+    book.save(out)
+    con = db.connect(deps_db)
+    try:
+        load_register(con, out.getvalue(), "register.xlsx")
+    finally:
+        con.close()
+    at = app(deps_db, monkeypatch, "dependencies", query={**JUNE, "obj": ["SO3"]})
+    assert not at.exception
+    tiles = metric_values(at)
+    assert tiles["Actions with a dependency"] == "2"
+    assert tiles["Across departments"] == "3" and tiles["Late across departments"] == "66.7%"
 
 
 def test_dependency_graph_escapes_report_text(deps_db: Path,
