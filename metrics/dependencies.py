@@ -16,7 +16,7 @@ import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import figures_for_months, resolve_month
+from metrics.actions import NO_ACTION, figures_for_months, resolve_month
 from metrics.breakdowns import department_rag
 from metrics.filters import Filters
 from metrics.kpis import plain, query_params
@@ -172,5 +172,9 @@ def initiative_actions(con: Connection, filters: Filters, initiative: str) -> pd
     metrics.actions.action_figures), for its timeline."""
     month = resolve_month(con, filters)
     everyone = Filters(filters.period)
-    rows = figures_for_months(con, everyone, [month])
+    # its actions' figures only, and the network upstream of them, not the organisation's month;
+    # an ID may be another department's too, so the rows are kept by their initiative
+    ids = queries.frame(con, "initiative_action_ids", {"months": [month], "initiative": initiative})
+    rows = figures_for_months(con, everyone, [month],
+                              action_ids=tuple(ids["action_id"]) or (NO_ACTION,))
     return rows[rows["initiative"] == initiative].reset_index(drop=True)

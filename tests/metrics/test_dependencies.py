@@ -199,6 +199,14 @@ def test_initiatives(con: db.Connection) -> None:
     assert list(initiatives(con, Filters("2025-03", ("Finance",)))["initiative_id"]) == ["INI-1", "INI-2"]
     assert list(initiatives(con, Filters("2025-03", ("Works",)))["initiative_id"]) == ["INI-1", "INI-9"]
     assert set(initiative_actions(con, MARCH, "INI-1")["action_id"]) == {"W1", "H1", "F1", "H2"}
+    # worked out for its actions alone (and what they wait on): the organisation's month's rows
+    # of the initiative, each figure the same (a column with no value in them is read as object)
+    every = action_figures(con, MARCH)
+    plain = lambda df: df.astype(object).where(df.notna(), None)  # noqa: E731
+    for name in ("INI-1", "INI-2", "INI-9"):
+        pd.testing.assert_frame_equal(
+            plain(initiative_actions(con, MARCH, name)),
+            plain(every[every["initiative"] == name].reset_index(drop=True)))
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
