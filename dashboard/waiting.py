@@ -12,7 +12,6 @@ from dashboard import components, filters
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import dependencies
-from metrics.filters import months_of
 from presentation import dependency_charts as dc
 from presentation import theme
 from presentation.markup import md
@@ -43,16 +42,15 @@ HEADERS = {
 def sections(d: Data, f: metrics.Filters, department: str) -> None:
     """"Waiting on others" and "Others waiting on us" for `department` (f: the page's filters,
     that department alone)."""
-    # a month's links are worked out once for every department's page (each takes its own
-    # sides); a quarter stands for the department's own last month with data, so not shared
-    every = dataclasses.replace(f, departments=()) if len(months_of(f.period)) == 1 else f
-    edges = d.shared(dc.edge_table, d(dependencies.action_dependencies, every), inputs=(every,))
+    # the month's links, worked out once for every department's page (and the Dependencies
+    # page); each takes its own sides of those its objectives and statuses keep
+    scope = dependencies.links_scope(f)
+    links = d(dependencies.month_links, scope)
+    every = dataclasses.replace(f, departments=())
+    edges = d.shared(dc.edge_table, d.shared(dependencies.select_links, links, every,
+                                             inputs=(scope,)), inputs=(every,))
     waiting, waited = d.shared(dc.department_sides, edges, department, inputs=(every, department))
-    # the counts, like department_dependencies, take no objective or status filter; without
-    # those this is the same call as above, and the month's network is not worked out again
-    whole = dataclasses.replace(every, objectives=(), statuses=())
-    counts = d.shared(dependencies.department_counts, d(dependencies.action_dependencies, whole),
-                      inputs=(whole,)).set_index("department")
+    counts = d.shared(dependencies.department_counts, links, inputs=(scope,)).set_index("department")
     mine = counts.loc[department] if department in counts.index else None
     st.subheader("Dependencies on other departments")
     for key, rows, title, figure, none in (

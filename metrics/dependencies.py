@@ -18,7 +18,7 @@ from ingest.db import Connection
 from metrics import queries
 from metrics.actions import NO_ACTION, figures_for_months, resolve_month
 from metrics.breakdowns import department_rag
-from metrics.filters import Filters
+from metrics.filters import Filters, months_of
 from metrics.kpis import plain, query_params
 
 LINK_COLUMNS: tuple[str, ...] = (
@@ -69,8 +69,26 @@ def action_dependencies(con: Connection, filters: Filters, initiative: str | Non
 
     A link is kept when either end is in the filters' departments, objectives (objective_id) and
     `initiative` (empty: all); filters.statuses chooses the action's status."""
+    return select_links(month_links(con, filters), filters, initiative)
+
+
+def links_scope(filters: Filters) -> Filters:
+    """What `month_links` depends on: the period, and for a quarter the departments (it stands for
+    their last month with data); a page keys its cache on this to share the month's links."""
+    return Filters(filters.period, filters.departments if len(months_of(filters.period)) > 1 else ())
+
+
+def month_links(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Every dependency of the month the filters stand for (LINK_COLUMNS), whatever their
+    departments, objectives and statuses: what `action_dependencies` selects from and
+    `department_dependencies` and `dependency_kpi` count (`department_counts`, `links_kpi`)."""
     _, params = _params(con, filters)
-    links = queries.frame(con, "dependency_links", params)
+    return queries.frame(con, "dependency_links", params)[list(LINK_COLUMNS)]
+
+
+def select_links(links: pd.DataFrame, filters: Filters, initiative: str | None = None
+                 ) -> pd.DataFrame:
+    """The links of `action_dependencies` among `month_links`' rows."""
     keep = pd.Series(True, index=links.index)
     for values, column in ((filters.departments, "department"), (filters.objectives, "objective_id"),
                            ((initiative,) if initiative else (), "initiative")):
@@ -78,7 +96,7 @@ def action_dependencies(con: Connection, filters: Filters, initiative: str | Non
             keep &= links[column].isin(values) | links[f"pred_{column}"].isin(values)
     if filters.statuses:
         keep &= links["status"].isin(filters.statuses)
-    return links[keep].reset_index(drop=True)[list(LINK_COLUMNS)]
+    return links[keep].reset_index(drop=True)
 
 
 def blocked_actions(con: Connection, filters: Filters, initiative: str | None = None) -> pd.DataFrame:
@@ -98,17 +116,15 @@ def department_dependencies(con: Connection, filters: Filters) -> pd.DataFrame:
     others_waiting (other departments' open actions waiting on one of its actions),
     others_waiting_late and others_waiting_late_share, blocking (other departments' actions its
     actions block). Shares are None when nothing waits."""
-    _, params = _params(con, filters)
-    rows = department_counts(queries.frame(con, "dependency_links", params))
+    rows = department_counts(month_links(con, filters))
     if filters.departments:
         rows = rows[rows["department"].isin(filters.departments)].reset_index(drop=True)
     return rows
 
 
 def department_counts(links: pd.DataFrame) -> pd.DataFrame:
-    """`department_dependencies` over these links (rows of `action_dependencies`, unfiltered: the
-    whole month's, or those with either end in the departments asked), for a page that has them
-    already."""
+    """`department_dependencies` over these links (`month_links`' rows, for every department), for
+    a page that has them already."""
     return queries.over("dependency_departments", {"dependencies": links}, {})[
         list(DEPARTMENT_COLUMNS)]
 
@@ -120,14 +136,14 @@ def dependency_kpi(con: Connection, filters: Filters) -> dict[str, Any]:
     filters.departments, those with either end in one of them), late_links (of those, late: the
     predecessor open and overdue or finishing after the action's due date), late_dependency_share
     (late ÷ links; None without links)."""
-    month, params = _params(con, filters)
-    return {"period": month, **links_kpi(queries.frame(con, "dependency_links", params),
-                                         filters.departments)}
+    return {"period": resolve_month(con, filters),
+            **links_kpi(month_links(con, filters), filters.departments)}
 
 
 def links_kpi(links: pd.DataFrame, departments: tuple[str, ...] = ()) -> dict[str, Any]:
-    """`dependency_kpi` over these links (rows of `action_dependencies`: one initiative's, say),
-    without the period: those with either end in `departments` (empty: all)."""
+    """`dependency_kpi` over these links (`month_links`' rows, or one initiative's of
+    `action_dependencies`), without the period: those with either end in `departments` (empty:
+    all)."""
     row = queries.over("dependency_kpi", {"dependencies": links}, {"departments": list(departments)})
     return {k: plain(row.at[0, k]) for k in KPI_KEYS if k != "period"}
 

@@ -27,7 +27,9 @@ initiative = pick.selectbox(
     format_func=names.get, placeholder="Every initiative",
     help="Only the dependencies between actions of this cross-department initiative. The "
          "sidebar narrows them to departments and objectives.")
-links = d(dependencies.action_dependencies, f, initiative)
+scope = dependencies.links_scope(f)
+every_link = d(dependencies.month_links, scope)  # shared with every Department page of the month
+links = d.shared(dependencies.select_links, every_link, f, initiative, inputs=(scope,))
 edges = d.shared(dc.edge_table, links, inputs=(f, initiative))
 if edges.empty:
     components.empty("No action in scope depends on another. A report lists what an action waits "
@@ -37,13 +39,10 @@ if edges.empty:
 
 drawn, scope = d.shared(dc.graph_scope, edges, inputs=(f, initiative))
 chains = d.shared(dc.late_chains, edges, inputs=(f, initiative))
-# the organisation KPI, over every objective and status: the page's links when neither is
-# chosen (the month's network is not worked out again); for one initiative, the same count over
-# its dependencies
-if initiative or not (f.objectives or f.statuses):
-    kpi = d.shared(dependencies.links_kpi, links, inputs=(f, initiative))
-else:
-    kpi = d(dependencies.dependency_kpi, f)
+# the organisation KPI (every objective and status); for one initiative, the same count over its
+# dependencies
+kpi = (d.shared(dependencies.links_kpi, links, inputs=(f, initiative)) if initiative else
+       d.shared(dependencies.links_kpi, every_link, f.departments, inputs=(scope,)))
 cols = st.columns(4)
 cols[0].metric("Actions with a dependency", theme.number(scope.actions), border=True,
                help="Actions that wait on another action, or that another action waits on.")
