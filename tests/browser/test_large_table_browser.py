@@ -56,6 +56,10 @@ def test_a_month_longer_than_lazy_rows_is_sent_as_it_scrolls(browser: Any,
     assert not exceptions(page)
     assert f"{len(table):,} actions" in page.get_by_test_id("stMain").inner_text()
     first, last = table.iloc[0], table.iloc[-1]
+    # the grid draws its cells a moment after the page settles (the canvas, then its accessible
+    # table)
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stDataFrame'] table tbody tr\").length")
     shown = _rows_shown(page)
     assert shown and shown[0].startswith(f"{first['department']}{first['action_id']}")
     assert not any(r.startswith(f"{last['department']}{last['action_id']}") for r in shown)
