@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -32,6 +33,7 @@ import duckdb
 from ingest import access, db, lake, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 
 BATCH_ROWS = 100_000  # rows per Arrow batch streamed into the backup: bounds the memory it takes
 # only these are ever pruned: a file's backups, and the shared store's manifests
@@ -378,6 +380,87 @@ def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
     return Restored(live, kept)
 
 
+# not taken from a file moved into the shared store: the schema's own record (the store's is
+# already this version's) and the store's bookkeeping (its backups' pins; meta's counters, which
+# only go up, so every cache sees the move)
+NOT_MOVED = frozenset({"schema_migrations", "kept_snapshots", "meta"})
+
+
+@dataclass(frozen=True)
+class MovedIn:
+    """A DuckDB file moved into the shared store: the rows of each table, and the new snapshot."""
+
+    tables: dict[str, int]
+    snapshot: int
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def restore_into_store(con: db.Connection, path: str | Path,
+                       who: access.User = access.CLI) -> MovedIn:
+    """Put a Lekgotla DuckDB file (a backup, or the database of a stopped dashboard) into the
+    shared store `con`, which must hold no report yet: every table in one transaction, the file's
+    audit log after the store's own entries, audited once. The way from one dashboard on a file to
+    several over the store (README, Running for many users)."""
+    source = Path(path)
+    access.require(con, who, "restore", file=source.name)
+    if not db.is_lake(con):
+        raise LekgotlaError("Only the shared store takes a DuckDB file this way; a DuckDB file "
+                            "is restored with python -m ingest restore.", "Choose the shared store")
+    held = int(db.scalar(con, "SELECT count(*) FROM uploads"))
+    if held:
+        raise LekgotlaError(
+            f"The shared store already holds {plural(held, 'upload')}: a DuckDB file goes only "
+            "into an empty store, so that no report is lost or doubled. Nothing was changed. Move "
+            "the file into a new store; to take this store back to an earlier state, restore "
+            f"one of its own backups (*{lake.MANIFEST}).", "Choose an empty store")
+    with tempfile.TemporaryDirectory(prefix="lekgotla-move-") as folder:
+        fresh = Path(folder) / "moving.duckdb"
+        prepare_copy(source, fresh)
+        reader = db.connect(fresh, read_only=True)
+        try:
+            names = [n for n in lake.table_names(reader) if n not in NOT_MOVED]
+            expected = {n: int(db.scalar(reader, f"SELECT count(*) FROM {lake.quoted(n)}"))
+                        for n in names}
+
+            def move(c: db.Connection) -> dict[str, int]:
+                missing = set(names) - set(lake.table_names(c))
+                if missing:  # both are at this version's schema: only a damaged store lacks one
+                    raise LekgotlaError(f"The shared store has no table {sorted(missing)[0]}. "
+                                        "Nothing was changed.", "Check the shared store")
+                shift = int(db.scalar(c, "SELECT coalesce(max(audit_id), 0) FROM audit_log"))
+                moved: dict[str, int] = {}
+                for name in names:
+                    table = lake.quoted(name)
+                    c.register("lekgotla_rows", db.arrow_reader(
+                        reader.sql(f"SELECT * FROM {table}"), BATCH_ROWS))
+                    before = 0
+                    if name == "audit_log":  # the store's own entries stay, numbered first
+                        before = int(db.scalar(c, "SELECT count(*) FROM audit_log"))
+                        c.execute("INSERT INTO audit_log BY NAME SELECT * REPLACE "
+                                  "(audit_id + $shift AS audit_id) FROM lekgotla_rows",
+                                  {"shift": shift})
+                    else:  # rows a migration seeded (the settings, the roles) make way
+                        c.execute(f"DELETE FROM {table}")
+                        c.execute(f"INSERT INTO {table} BY NAME SELECT * FROM lekgotla_rows")
+                    c.unregister("lekgotla_rows")
+                    moved[name] = int(db.scalar(c, f"SELECT count(*) FROM {table}")) - before
+                    if moved[name] != expected[name]:
+                        raise LekgotlaError(
+                            f"Table {name} took {moved[name]} rows of the file's {expected[name]}. "
+                            "Nothing was changed: try again.", "The move failed")
+                db.bump_data_version(c)
+                audit(c, who, "restore", "moved in", file=source.name, source=str(source),
+                      rows=sum(moved.values()))
+                return moved
+            tables = db.write(con, move)
+        finally:
+            reader.close()
+    return MovedIn(tables, db.snapshot(con) or 0)
+
+
 def _open_here(live: Path) -> bool:
     """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
     fds = Path("/proc/self/fd")
@@ -410,6 +493,20 @@ def _checkpoint(live: Path) -> None:
 
 def _prepare(source: Path, fresh: Path, who: access.User) -> None:
     """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore."""
+    prepare_copy(source, fresh)
+    con = db.connect(fresh)
+    try:
+        audit(con, who, "database", "restored", file=source.name, source=str(source))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def prepare_copy(source: Path, fresh: Path) -> None:
+    """Copy the Lekgotla database file `source` to `fresh` and migrate the copy to this version's
+    schema; refused, with what to do, when it is not a Lekgotla database or cannot be opened."""
+    if not source.is_file():
+        raise LekgotlaError(f"There is no backup file at {source}.", "Choose a backup file")
     shutil.copyfile(source, fresh)
     if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits there
         shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
@@ -421,17 +518,16 @@ def _prepare(source: Path, fresh: Path, who: access.User) -> None:
         finally:
             con.close()
     except duckdb.Error as e:
+        if db.newer_format(e):
+            raise LekgotlaError(f"{source} was written by a newer DuckDB than this install's "
+                                f"({duckdb.__version__}). Nothing was changed. "
+                                f"{db.NEWER_FORMAT_HINT}", "Open it with DuckDB 2.x") from e
         raise LekgotlaError(f"{source} is not a Lekgotla backup: {e}. Nothing was changed.",
                             "Choose a backup file") from e
     if not {"schema_migrations", "uploads", "audit_log"} <= found:
         raise LekgotlaError(f"{source} is a DuckDB file but not a Lekgotla backup (it has no "
                             "uploads or audit log). Nothing was changed.", "Choose a backup file")
-    con = db.connect(fresh)  # applies any newer migrations
-    try:
-        audit(con, who, "database", "restored", file=source.name, source=str(source))
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    db.connect(fresh).close()  # applies any newer migrations
 
 
 @contextmanager

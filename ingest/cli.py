@@ -255,13 +255,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ingest.backup import restore
+    from ingest.backup import restore, restore_into_store
 
     target = settings.database(args.db)
     if settings.is_lake(target):  # the shared store goes back to the backup's snapshot, in use
         from ingest import lake
         con = db.connect(target)
         try:
+            if not args.path.endswith(lake.MANIFEST):  # a DuckDB file, moved into a new store
+                moved = restore_into_store(con, args.path, CLI)
+                print(f"{args.path}: moved into the shared store ({moved.rows} rows in "
+                      f"{len(moved.tables)} tables), as snapshot {moved.snapshot}.")
+                return EXIT_OK
             back = lake.restore(con, Path(args.path), CLI)
         finally:
             con.close()
@@ -331,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_backup)
 
     r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
-                       "replaced file is kept)")
+                       "replaced file is kept); on the shared store, a store backup (*.lake.json) "
+                       "goes back to its snapshot and a DuckDB file moves into an empty store")
     r.add_argument("path")
     r.add_argument("--db")
     r.set_defaults(func=cmd_restore)

@@ -23,6 +23,12 @@ Connection = duckdb.DuckDBPyConnection
 T = TypeVar("T")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _INCLUDE = re.compile(r"\{\{([a-z_]+):([a-z0-9_]+)\}\}")
+# the storage format new DuckDB files are written in: the oldest line Lekgotla runs on (README
+# "DuckDB"), so a file made under DuckDB 2.x still opens where the lake extra pinned 1.4
+FILE_STORAGE = "v1.4.0"
+# what to do with a file made under DuckDB 2.x before Lekgotla wrote FILE_STORAGE, met by 1.4
+NEWER_FORMAT_HINT = ("Open it with a plain install (pip install -e .), which takes DuckDB 2.x, and "
+                     "make a backup there (python -m ingest backup): a backup opens on both lines.")
 SQL_PACKAGES: Mapping[str, str] = {"ingest": "ingest.sql"}
 
 
@@ -192,8 +198,15 @@ def connect(path: str | Path | None = None, read_only: bool = False,
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if target != ":memory:" and not read_only and not Path(target).exists():
+                # a file keeps the format it was made in (reopened without the setting too)
+                duckdb.connect(target, config={"storage_compatibility_version": FILE_STORAGE}).close()
             con = duckdb.connect(target, read_only=read_only)
         except duckdb.IOException as e:
+            if newer_format(e):
+                raise LekgotlaError(f"The database {target} was written by a newer DuckDB than "
+                                    f"this install's ({duckdb.__version__}). {NEWER_FORMAT_HINT}",
+                                    "Open it with DuckDB 2.x") from e
             raise LekgotlaError(
                 f"The database {target} cannot be opened: {e}",
                 "Close the other program using the database (only one process can write to it)",
@@ -201,6 +214,11 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     if not read_only:
         migrate(con, versions)
     return con
+
+
+def newer_format(error: BaseException) -> bool:
+    """Whether DuckDB refused a file for its storage format being newer than it reads."""
+    return "newer version of duckdb" in str(error).lower()
 
 
 def is_lake(con_or_target: Connection | str | Path) -> bool:

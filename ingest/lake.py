@@ -70,7 +70,8 @@ def _catalog_dsn(con: db.Connection) -> str:
     return str(row[0])
 
 
-def _tables(con: db.Connection) -> list[str]:
+def table_names(con: db.Connection) -> list[str]:
+    """The names of the tables of the connection's own database (the store's, or a file's)."""
     return [str(r[0]) for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = 'main' ORDER BY 1").fetchall()]
@@ -78,13 +79,14 @@ def _tables(con: db.Connection) -> list[str]:
 
 def _tables_at(con: db.Connection, snapshot: int) -> set[str]:
     """The store's tables as they stood at a snapshot (from its catalog)."""
-    meta = _quoted("__ducklake_metadata_" + str(db.scalar(con, "SELECT current_database()")))
+    meta = quoted("__ducklake_metadata_" + str(db.scalar(con, "SELECT current_database()")))
     return {str(r[0]) for r in con.execute(
         f"SELECT table_name FROM {meta}.ducklake_table WHERE begin_snapshot <= $s "
         "AND (end_snapshot IS NULL OR end_snapshot > $s)", {"s": snapshot}).fetchall()}
 
 
-def _quoted(name: str) -> str:
+def quoted(name: str) -> str:
+    """A table name from DuckDB's own catalogue, quoted for SQL."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -102,7 +104,7 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
 
     def pin(c: db.Connection) -> tuple[int, dict[str, int]]:
         snapshot = int(db.scalar(c, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
-        counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {_quoted(t)}")) for t in _tables(c)}
+        counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {quoted(t)}")) for t in table_names(c)}
         c.execute("INSERT INTO kept_snapshots VALUES ($s, $r, now())",
                   {"s": snapshot, "r": f"backup {path.name}"})
         return snapshot, counts
@@ -192,16 +194,16 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
     def back(c: db.Connection) -> tuple[int, int]:
         rows = 0
         # a table made by a later migration has nothing to go back to
-        names = [n for n in _tables(c) if n not in NOT_RESTORED and n in existed]
+        names = [n for n in table_names(c) if n not in NOT_RESTORED and n in existed]
         # read first: a read AT a snapshot inside the transaction would see its own deletes
         for n, name in enumerate(names):
             c.execute(f"CREATE OR REPLACE TEMP TABLE lekgotla_restore_{n} AS "
-                      f"SELECT * FROM {_quoted(name)} AT (VERSION => {snapshot})")
+                      f"SELECT * FROM {quoted(name)} AT (VERSION => {snapshot})")
         for n, name in enumerate(names):
-            c.execute(f"DELETE FROM {_quoted(name)}")
-            c.execute(f"INSERT INTO {_quoted(name)} BY NAME SELECT * FROM lekgotla_restore_{n}")
+            c.execute(f"DELETE FROM {quoted(name)}")
+            c.execute(f"INSERT INTO {quoted(name)} BY NAME SELECT * FROM lekgotla_restore_{n}")
             c.execute(f"DROP TABLE lekgotla_restore_{n}")
-            rows += int(db.scalar(c, f"SELECT count(*) FROM {_quoted(name)}"))
+            rows += int(db.scalar(c, f"SELECT count(*) FROM {quoted(name)}"))
         tables = len(names)
         db.bump_data_version(c)
         audit(c, user, "restore", "restored", snapshot=snapshot, file=path.name, rows=rows)

@@ -4,6 +4,8 @@ and JSON; these are for text."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -23,8 +25,9 @@ def plural(n: float, word: str, many: str | None = None) -> str:
 
 def period_words(period: object) -> str:
     """A period key as people read it: "2025-07" → "July 2025", "2025-Q3" → "Q3 2025"; anything
-    else (a key that is not a month or quarter) as it is, and None or "" as ""."""
-    if period is None:
+    else (a key that is not a month or quarter) as it is, and a missing one (None, NaN, "") as
+    ""."""
+    if period is None or (not isinstance(period, str) and pd.isna(period)):  # NULL in a column
         return ""
     text = str(period).strip()
     if len(text) == 7 and text[4] == "-" and text[:4].isdigit():

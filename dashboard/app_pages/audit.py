@@ -46,7 +46,8 @@ if log.empty:
     st.stop()
 
 # as people read them: periods in words, and an empty cell (never "None") where nothing applies
-shown = log.assign(period=[theme.period_label(p) if p else None for p in log["period"]])
+shown = log.assign(period=[theme.period_label(p) if isinstance(p, str) and p else None
+                           for p in log["period"]])
 columns = {
     "audit_id": st.column_config.NumberColumn("#", format="%d"),
     "logged_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm:ss"),

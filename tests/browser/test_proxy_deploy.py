@@ -71,10 +71,12 @@ def _stop_deploy_start(proc: subprocess.Popen[str], ports: list[int]) -> str:
     return rest
 
 
-def test_deploy_start_with_postgresql_and_the_shared_store() -> None:
+def test_deploy_start_with_postgresql_and_the_shared_store(
+        sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The one command as documented: a PostgreSQL cluster in the state folder (initdb, the
-    catalog database), the shared store created and migrated, two dashboards and the proxy; all
-    stopped, PostgreSQL too, on SIGTERM; a second start reuses cluster and store."""
+    catalog database), the shared store created and migrated with a DuckDB file's data moved into
+    it (--from), two dashboards and the proxy; all stopped, PostgreSQL too, on SIGTERM; a second
+    start reuses cluster and store, and refuses to move a file into it again."""
     missing = _lake_missing()
     if missing:
         (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
@@ -82,17 +84,35 @@ def test_deploy_start_with_postgresql_and_the_shared_store() -> None:
     state = Path(tempfile.mkdtemp(prefix="lekgotla-deploy-"))
     state.chmod(0o755)
     try:
+        moved = shutil.copyfile(sample_db, state / "one-dashboard.duckdb")
         port, first, pg_port = free_port(), free_ports(2), free_port()
         args = ["--state", str(state), "--instances", "2", "--first-port", str(first),
                 "--pg-port", str(pg_port), "--secrets", str(state / "none.toml")]
+        store = "ducklake:postgres:" + deploy_start().Postgres(
+            state / "postgres", state / "run", pg_port).conninfo
+        monkeypatch.setenv("LEKGOTLA_DATA_PATH", f"{state}/lake/")  # as deploy/start sets it
         for run in ("new", "again"):
+            if run == "again":  # a file goes only into an empty store: the start says so, and stops
+                refused = subprocess.run(
+                    [sys.executable, str(DEPLOY_START), "--port", str(port), "--python",
+                     sys.executable, *args, "--from", str(moved)],
+                    capture_output=True, text=True, timeout=120)
+                assert refused.returncode == 1
+                assert "already holds 41 uploads" in refused.stderr, refused.stderr
             start = time.monotonic()
-            proc, lines = _run_deploy_start(args, port)
+            proc, lines = _run_deploy_start(args + (["--from", str(moved)] if run == "new" else []),
+                                            port)
             try:
                 text = "".join(lines)
                 assert "PostgreSQL ready" in text and "Store ready" in text, text
+                assert ("moved into the shared store" in text) == (run == "new"), text
                 assert deploy_start().servers_state(state / "run" / "haproxy.sock") == {
                     "app1": "UP", "app2": "UP"}
+                con = db.connect(store)
+                try:  # the file's reports, once, whichever start
+                    assert db.scalar(con, "SELECT count(*) FROM uploads") == 41
+                finally:
+                    con.close()
                 print(f"deploy/start ({run} cluster and store): up in "
                       f"{time.monotonic() - start:.1f} s")
             finally:

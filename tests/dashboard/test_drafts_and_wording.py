@@ -269,12 +269,15 @@ def test_audit_details_never_read_none(db_path: Path, monkeypatch: pytest.Monkey
     con = db.connect(db_path)
     audit(con, CLI, "export", "ok", rows=3, applied={"from": None, "departments": [None, "Finance"]},
           period="2025-06", file=None)
+    audit(con, CLI, "restore", "moved in", file="lekgotla.duckdb")  # no period: an empty cell
     con.close()
     at = app(db_path, monkeypatch, "audit", role="admin")
     cells = shown(table(at, "actor", "outcome"))
     export = next(r for r in cells if r[3] == "export")
     assert (export[6], export[7]) == ("June 2025", "rows: 3 · applied: departments: Finance")
-    assert not any("None" in c for r in cells for c in r)
+    moved = next(r for r in cells if r[3] == "restore")
+    assert (moved[5], moved[6]) == ("", "")
+    assert not any(c in ("None", "nan", "<NA>") for r in cells for c in r)
 
 
 def test_the_change_summary_shows_a_dash_not_none(db_path: Path,

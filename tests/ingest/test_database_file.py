@@ -1,0 +1,72 @@
+"""A DuckDB file Lekgotla makes opens on both DuckDB lines it runs on (README "DuckDB"): one made
+under 2.x is written in the storage format DuckDB 1.4 reads, so installing the lake extra (which
+pins 1.4) after a first start, or moving to the shared store, finds the file readable."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest import backup, db
+from ingest.errors import LekgotlaError
+from ingest.sample import load_sample_data
+
+# DuckDB 1.4 reads storage versions 64 to 67 (its "can only read versions between" message);
+# DuckDB 2.x writes 999 unless told otherwise
+NEWEST_1_4_READS = 67
+
+
+def storage_version(path: Path) -> int:
+    """The storage version in a DuckDB file's main header: after an 8-byte checksum, the magic
+    bytes DUCK, then the version as a little-endian 64-bit number."""
+    head = path.read_bytes()[:20]
+    assert head[8:12] == b"DUCK"
+    return int(struct.unpack("<Q", head[12:20])[0])
+
+
+def test_a_new_database_file_is_written_in_a_format_duckdb_1_4_reads(tmp_path: Path) -> None:
+    path = tmp_path / "lekgotla.duckdb"
+    db.connect(path).close()
+    assert storage_version(path) <= NEWEST_1_4_READS
+
+
+def test_the_file_keeps_that_format_as_data_is_written_to_it(tmp_path: Path) -> None:
+    path = tmp_path / "lekgotla.duckdb"
+    con = db.connect(path)
+    made = storage_version(path)
+    load_sample_data(con)
+    con.execute("CHECKPOINT")
+    con.close()
+    con = db.connect(path)  # reopened: the format is the file's, not the opening library's
+    con.execute("CHECKPOINT")
+    uploads = db.scalar(con, "SELECT count(*) FROM uploads")
+    con.close()
+    assert uploads == 41
+    assert storage_version(path) == made <= NEWEST_1_4_READS
+
+
+# an empty database file made by DuckDB 2.0.1 without the setting (duckdb.connect(path).close()):
+# what a Lekgotla file made under 2.x before FILE_STORAGE looks like to DuckDB 1.4
+DUCKDB2_FILE = Path(__file__).parents[1] / "data" / "duckdb2-empty.duckdb"
+
+
+def test_a_file_in_duckdb_2s_format_says_how_to_open_it_where_duckdb_1_4_runs(
+        tmp_path: Path) -> None:
+    path = tmp_path / "lekgotla.duckdb"
+    shutil.copyfile(DUCKDB2_FILE, path)
+    if int(duckdb.__version__.split(".")[0]) >= 2:
+        con = db.connect(path)  # 2.x reads it and migrates it in place
+        assert db.scalar(con, "SELECT count(*) FROM uploads") == 0
+        con.close()
+        return
+    with pytest.raises(LekgotlaError, match="written by a newer DuckDB") as refused:
+        db.connect(path)
+    assert "pip install -e ." in refused.value.message
+    assert "python -m ingest backup" in refused.value.message
+    with pytest.raises(LekgotlaError, match="newer DuckDB.*Nothing was changed"):
+        backup.restore(path, tmp_path / "live.duckdb")
+    assert not (tmp_path / "live.duckdb").exists()
