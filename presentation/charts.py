@@ -564,10 +564,15 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
                         row[_plain(x)] = t if t not in (None, "") else z
         elif trace.type == "sunburst":
             first = "Segment"
-            for label, parent, value in zip(_column(trace.labels), _column(trace.parents),
-                                            _column(trace.values), strict=False):
+            labels = _column(trace.labels)
+            for seg, label, parent, value in zip(_column(trace.ids) or labels, labels,
+                                                 _column(trace.parents), _column(trace.values),
+                                                 strict=False):
+                # a segment by the last part of its id (an inner ring's label may be shortened:
+                # "None" for NO_OBJECTIVE), an outer one by its label, under its parent's
+                named = _plain(label) if parent else _plain(seg).split("/")[-1].split(":")[-1]
                 key = " › ".join(p for p in (_plain(parent).split("/")[-1].split(":")[-1],
-                                             _plain(label)) if p)
+                                             named) if p)
                 rows.setdefault(key, {})["Value"] = value
         else:
             ys = _column(trace.y)

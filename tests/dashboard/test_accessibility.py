@@ -185,6 +185,20 @@ def test_text_on_bars_and_sunburst_segments() -> None:
             assert ratio(ink, fill) >= AA, fill
 
 
+def test_the_sunburst_table_names_the_ring_of_actions_without_an_objective() -> None:
+    # the ring's own label is shortened to "None"; its text equivalent names it in full
+    figures = pd.DataFrame({
+        "objective_id": ["SO1", "SO1", None], "objective_valid": [True, True, False],
+        "department": ["Finance", "HR", "IT"], "action_id": ["F1", "H1", "I1"],
+        "action": ["Do it"] * 3, "budget_allocated": [100.0] * 3,
+        "rag": ["Red", "Green", "Amber"], "status": ["In progress"] * 3})
+    table = charts.figure_table(charts.alignment_sunburst(figures, "count", "R"))
+    values = dict(zip(table["Segment"], table["Value"], strict=True))
+    assert values["No valid objective"] == 1 and values["SO1"] == 2
+    assert values["No valid objective › IT"] == 1 and values["IT › I1"] == 1
+    assert "None" not in values
+
+
 def test_every_series_colour_takes_a_readable_ink() -> None:
     # sunburst objectives cycle through SERIES; a RAG, a state or a series colour all carry text
     for colour in [*theme.SERIES, *STATE_COLOURS.values(), theme.MUTED, charts.DEPARTMENT_FILL]:
