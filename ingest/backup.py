@@ -507,9 +507,20 @@ def prepare_copy(source: Path, fresh: Path) -> None:
     schema; refused, with what to do, when it is not a Lekgotla database or cannot be opened."""
     if not source.is_file():
         raise LekgotlaError(f"There is no backup file at {source}.", "Choose a backup file")
-    shutil.copyfile(source, fresh)
-    if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits there
-        shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
+    try:  # read-only: refused while a dashboard writes to it, and keeps one out during the copy
+        guard = duckdb.connect(str(source), read_only=True)
+    except duckdb.Error as e:
+        if _in_use(e):
+            raise DatabaseInUse(f"{in_use_message(source, e)} Stop it, or use a backup of it "
+                                "(Settings → Backups). Nothing was changed.") from e
+        guard = None  # not a database DuckDB reads: said below, on the copy
+    try:
+        shutil.copyfile(source, fresh)
+        if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits
+            shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
+    finally:
+        if guard is not None:
+            guard.close()
     try:
         con = duckdb.connect(str(fresh), read_only=True)
         try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -102,3 +104,24 @@ def test_a_duckdb_file_that_is_not_lekgotlas_is_refused_and_the_store_is_untouch
         assert int(db.scalar(store, "SELECT count(*) FROM uploads")) == 0
     finally:
         store.close()
+
+
+def test_a_file_a_running_dashboard_holds_is_refused_and_the_store_is_untouched(
+        sample_file: Path) -> None:
+    # another process has it open to write, as the one dashboard on it would: a copy taken now
+    # could miss its last commits
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys\n"
+         f"con = duckdb.connect({str(sample_file)!r})\nprint('open', flush=True)\nsys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    store = db.connect(Lakes.new())
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        snapshot = db.snapshot(store)
+        with pytest.raises(backup.DatabaseInUse, match="in use by .*Stop it, or use a backup"):
+            backup.restore_into_store(store, sample_file)
+        assert db.snapshot(store) == snapshot
+        assert int(db.scalar(store, "SELECT count(*) FROM uploads")) == 0
+    finally:
+        store.close()
+        holder.communicate("", timeout=30)
