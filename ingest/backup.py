@@ -96,6 +96,12 @@ def write_backup(con: db.Connection, path: str | Path) -> Backup:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     _remove(partial)
+    try:  # a folder it cannot write in: said of the backup asked for, not of its partial file
+        partial.open("xb").close()
+        partial.unlink()
+    except OSError as e:
+        raise LekgotlaError(f"A backup cannot be written to {target}: {e.strerror}.",
+                            "Choose another backup folder") from e
     reader = con.cursor()  # its own transaction, whatever the caller's connection is doing
     try:
         tables = _copy(reader, partial)
@@ -373,6 +379,12 @@ def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
     _remove(fresh)
     try:
         _prepare(source, fresh, who)
+        held, restored = _uploads(live), _uploads(fresh)
+        if held and not restored:  # an empty database put over reports: surely the wrong file
+            raise LekgotlaError(
+                f"{source} holds no reports, and the database holds {plural(held, 'upload')}: "
+                "restoring it would empty the dashboard. Nothing was changed. Choose a backup "
+                "taken after the reports were loaded.", "Choose another backup")
         with _holding(live) as fd:
             kept = _swap(fresh, live, now or datetime.now(), fd)
     finally:
@@ -461,6 +473,21 @@ def restore_into_store(con: db.Connection, path: str | Path,
     return MovedIn(tables, db.snapshot(con) or 0)
 
 
+def _uploads(path: Path) -> int:
+    """The uploads a Lekgotla database file holds (0 when there is none, or it cannot be read:
+    a damaged database is kept as it is, beside the restored one)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return 0
+    try:
+        return int(db.scalar(con, "SELECT count(*) FROM uploads"))
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()
+
+
 def _open_here(live: Path) -> bool:
     """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
     fds = Path("/proc/self/fd")
@@ -513,31 +540,23 @@ def prepare_copy(source: Path, fresh: Path) -> None:
         if _in_use(e):
             raise DatabaseInUse(f"{in_use_message(source, e)} Stop it, or use a backup of it "
                                 "(Settings → Backups). Nothing was changed.") from e
-        guard = None  # not a database DuckDB reads: said below, on the copy
-    try:
-        shutil.copyfile(source, fresh)
-        if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits
-            shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
-    finally:
-        if guard is not None:
-            guard.close()
-    try:
-        con = duckdb.connect(str(fresh), read_only=True)
-        try:
-            found = {str(r[0]) for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-        finally:
-            con.close()
-    except duckdb.Error as e:
         if db.newer_format(e):
             raise LekgotlaError(f"{source} was written by a newer DuckDB than this install's "
                                 f"({duckdb.__version__}). Nothing was changed. "
                                 f"{db.NEWER_FORMAT_HINT}", "Open it with DuckDB 2.x") from e
         raise LekgotlaError(f"{source} is not a Lekgotla backup: {e}. Nothing was changed.",
                             "Choose a backup file") from e
-    if not {"schema_migrations", "uploads", "audit_log"} <= found:
-        raise LekgotlaError(f"{source} is a DuckDB file but not a Lekgotla backup (it has no "
-                            "uploads or audit log). Nothing was changed.", "Choose a backup file")
+    try:
+        found = {str(r[0]) for r in guard.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        if not {"schema_migrations", "uploads", "audit_log"} <= found:
+            raise LekgotlaError(f"{source} is a DuckDB file but not a Lekgotla backup (it has no "
+                                "uploads or audit log). Nothing was changed.", "Choose a backup file")
+        shutil.copyfile(source, fresh)
+        if Path(f"{source}.wal").exists():  # a copy kept by a restore may carry its last commits
+            shutil.copyfile(f"{source}.wal", f"{fresh}.wal")
+    finally:
+        guard.close()
     db.connect(fresh).close()  # applies any newer migrations
 
 

@@ -38,9 +38,29 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot be read ({e.strerror}).") from e
 
 
+def _out_file(arg: str, suffixes: tuple[str, ...] = (".xlsx",), source: str | None = None) -> Path:
+    """`--out` checked before any work: a file name with the suffix of what is written, in a
+    folder that exists, and never the file read (annotate writes a new workbook beside it)."""
+    out = Path(arg)
+    if out.is_dir():
+        raise UsageError(f"--out {arg} is a folder: give a file name, such as {out / ('report' + suffixes[0])}.")
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"--out {arg}: the file written is a workbook; give it a name ending in "
+                         f"{' or '.join(suffixes)}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {arg}: the folder {out.parent} does not exist.")
+    if source is not None and out.exists() and out.resolve() == Path(source).resolve():
+        raise UsageError(f"--out {arg} is the report itself: the marked copy is a new file, and the "
+                         "report is never overwritten. Choose another name.")
+    return out
+
+
 def _period(text: str | None) -> str | None:
     if text is None:
         return None
+    if not text.strip():
+        raise UsageError("--period is empty: give a month such as 2025-02, or leave it out to "
+                         "take the period from the file.")
     try:
         period = parse_period(text)
     except ParseError as e:
@@ -140,16 +160,33 @@ def _json(parsed: ParsedFile) -> dict[str, Any]:
 
 def cmd_load(args: argparse.Namespace) -> int:
     common = _parse_args_common(args)
-    files = [(f, _read(f)) for f in args.files]
     submitted = None
     if args.submitted_at:
         try:
             submitted = datetime.fromisoformat(args.submitted_at)
         except ValueError as e:
             raise UsageError(f"--submitted-at {args.submitted_at!r} is not a date: write it as 2025-03-05.") from e
-    con = db.connect(args.db) if args.db else db.connect()
-    rejected = 0
-    results = []
+    files, unreadable = [], []
+    for f in args.files:  # one file that cannot be read does not stop the others
+        try:
+            files.append((f, _read(f)))
+        except UsageError as e:
+            unreadable.append({"file": f, "status": "unreadable", "message": f"{e} Not loaded."})
+    for u in unreadable:
+        if not args.json:
+            print(u["message"], file=sys.stderr)
+    if not files:
+        if args.json:
+            print(json.dumps(unreadable, ensure_ascii=False, indent=2))
+        return EXIT_USAGE
+    database = settings.database(args.db)
+    if not settings.is_lake(database) and not Path(database).exists():
+        print(f"note: there was no database at {database}: a new one is made (--db names another).",
+              file=sys.stderr)
+    con = db.connect(database)
+    started = datetime.now()
+    rejected = backfilled_now = 0
+    results: list[dict[str, Any]] = [*unreadable]
     try:
         named = [(Path(path).name, data) for path, data in files]
         # isolated: every file parsed in a bounded worker, so a file that kills its reader
@@ -162,16 +199,34 @@ def cmd_load(args: argparse.Namespace) -> int:
                 results.append(o.as_dict())
                 if not args.json:
                     print(f"{path}: {o.message}")
-                    shown = o.problems if o.status == "rejected" else [p for p in o.problems if p.severity == "error"]
-                    for p in shown:
+                    for p in o.problems:  # an accepted file's too: skipped rows, warnings
                         print("  " + p.describe())
                 if o.status == "rejected":
                     rejected += 1
+        old = [r["upload_id"] for r in results
+               if r.get("status") == "accepted" and _months_back(r.get("period")) > 2]
+        if old and submitted is None:  # stamped with this run's time: neither flag nor cell gave one
+            backfilled_now = int(db.scalar(con, "SELECT count(*) FROM uploads WHERE "
+                                                "list_contains($ids, upload_id) AND submitted_at >= $t",
+                                           {"ids": old, "t": started}))
     finally:
         con.close()
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
-    return EXIT_INVALID if rejected else EXIT_OK
+    if backfilled_now:
+        print(f"note: {plural(backfilled_now, 'report')} of months long past {'was' if backfilled_now == 1 else 'were'} "
+              "recorded as submitted now; for a backfill, give --submitted-at (or a 'Date "
+              "submitted' cell), or timeliness counts them as late.", file=sys.stderr)
+    return EXIT_USAGE if unreadable else EXIT_INVALID if rejected else EXIT_OK
+
+
+def _months_back(period: object) -> int:
+    """How many months before this one a YYYY-MM period is (0 when it is not one)."""
+    text = str(period or "")
+    if len(text) != 7 or not text[:4].isdigit() or not text[5:].isdigit():
+        return 0
+    now = datetime.now()
+    return (now.year - int(text[:4])) * 12 + now.month - int(text[5:])
 
 
 def cmd_strategy(args: argparse.Namespace) -> int:
@@ -197,6 +252,7 @@ def cmd_strategy(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
+    out_path = _out_file(args.out, (".xlsx", ".xlsm"), source=args.file)
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
@@ -204,9 +260,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if parsed.unreadable:
         raise UsageError(f"{args.file}: cannot be read. {parsed.errors[0].message}")
     out = annotate(data, Path(args.file).name, parsed.problems)
-    Path(args.out).write_bytes(out)
+    out_path.write_bytes(out)
     print(f"{args.out}: {plural(len(parsed.errors), 'error')} and {plural(len(parsed.warnings), 'warning')} marked.")
-    return EXIT_INVALID if parsed.problems else EXIT_OK
+    return EXIT_INVALID if parsed.errors else EXIT_OK  # as validate: warnings do not fail a report
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -215,13 +271,18 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     period = parse_period(args.period)
     assert period is not None
-    con = db.connect(args.db) if args.db else db.connect()
+    out_path = _out_file(args.out)
+    database = settings.database(args.db)
+    if not settings.is_lake(database) and not Path(database).exists():
+        raise UsageError(f"There is no database at {database}: a template is filled from the "
+                         "reports loaded (python -m ingest load), so give --db the database.")
+    con = db.connect(database)
     try:
         names = [r[0] for r in con.execute("SELECT department FROM departments ORDER BY 1").fetchall()]
         match = {department_key(n): n for n in names}.get(department_key(args.department))
         if match is None:
             raise UsageError(f"Department {args.department!r} is unknown. Known: {', '.join(names) or 'none'}.")
-        Path(args.out).write_bytes(build_template(con, match, period, user=CLI))
+        out_path.write_bytes(build_template(con, match, period, user=CLI))
     finally:
         con.close()
     print(f"{args.out}: template for {match}, {period.label}.")
@@ -359,4 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     except (LekgotlaError, ParseError) as e:
         message = e.message if isinstance(e, LekgotlaError) else str(e)
         print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as e:  # a file or folder the command could not read or write
+        print(f"error: {e.filename or 'a file'}: {e.strerror or e}.", file=sys.stderr)
         return EXIT_USAGE

@@ -207,10 +207,18 @@ def connect(path: str | Path | None = None, read_only: bool = False,
                 raise LekgotlaError(f"The database {target} was written by a newer DuckDB than "
                                     f"this install's ({duckdb.__version__}). {NEWER_FORMAT_HINT}",
                                     "Open it with DuckDB 2.x") from e
+            if "lock" not in str(e).lower():  # a folder, a file that is not a database, ...
+                raise LekgotlaError(f"The database {target} cannot be opened: {e}",
+                                    "Check the db setting (or --db)") from e
             raise LekgotlaError(
                 f"The database {target} cannot be opened: {e}",
                 "Close the other program using the database (only one process can write to it)",
             ) from e
+    # a table the query names but the database lacks (a schema behind the code's) is an error,
+    # never a Python variable of that name picked up by DuckDB's replacement scan (an instance
+    # already locked down in this process was opened here, so has it set)
+    if not scalar(con, "SELECT current_setting('lock_configuration')"):
+        con.execute("SET GLOBAL python_enable_replacements = false")
     if not read_only:
         migrate(con, versions)
     return con
@@ -438,6 +446,7 @@ def scratch(**tables: Any) -> Iterator[Connection]:
     Arrow table) is read under its name: for SQL over results already worked out."""
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET GLOBAL python_enable_replacements = false")  # only the tables given
         for statement in LOCK_DOWN:
             con.execute(statement)
         for name, table in tables.items():

@@ -64,6 +64,7 @@ class Outcome:
             "file": self.file_name, "status": self.status, "message": self.message,
             "department": self.department, "period": self.period, "upload_id": self.upload_id,
             "rows": self.rows, "warnings": self.warnings, "errors": self.errors, "skipped": self.skipped,
+            "problems": [dict(p.as_dict(), severity=p.severity) for p in self.problems],
         }
 
 

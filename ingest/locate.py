@@ -180,7 +180,7 @@ def resolve_period(
     _, fp = _from_file_name(file_name)
     if fp:
         sources.append((fp, "file name", None, None))
-    for value, source, r, c in sources:
+    for n, (value, source, r, c) in enumerate(sources):
         try:
             period = parse_period(value)
         except ParseError as e:
@@ -190,11 +190,43 @@ def resolve_period(
                                   sheet=loc.sheet.name, row=(r or 0) + 1, column=column_letter(c or 0),
                                   header="Reporting period", value=display_value(value))]
         if period is not None:
-            return period, []
+            return period, overruled(period.key, period.label, source, [
+                (_period_key(v), display_value(v), s) for v, s, _, _ in sources[n + 1:]],
+                "Reporting period", loc.sheet.name)
     return None, [_file_problem(
         "The reporting period is unknown. Put 'Reporting period | February 2025' above the header, "
         "name the file like Finance_2025-02.xlsx, or choose the period when uploading.",
         loc.sheet.name)]
+
+
+def _period_key(value: Any) -> str | None:
+    try:
+        period = parse_period(value)
+    except ParseError:
+        return None
+    return period.key if period else None
+
+
+def overruled(chosen: str, chosen_words: str, source: str,
+              others: list[tuple[str | None, str, str]], label: str,
+              sheet: str | None) -> list[Problem]:
+    """A warning when the file itself names another department or period than the argument
+    chosen (the upload form, a CLI flag): the argument wins, as SPEC §2.1 says, but a file for
+    another department or month loaded under the wrong one would otherwise go unnoticed.
+    `others`: the lower-ranked sources in order, as (key, as written, source); the first with a
+    readable value is the file's own word."""
+    if source != "argument":
+        return []
+    where = {"metadata": f"The report's {label} cell", "file name": "The file name"}
+    for key, written, kind in others:
+        if key is None or kind not in where:
+            continue
+        if key == chosen:
+            return []
+        return [Problem("warning", f"{where[kind]} says {written!r}, but the report is loaded "
+                        f"for {chosen_words}, as chosen: check that this is the right file.",
+                        sheet=sheet)]
+    return []
 
 
 def department_sources(arg: str | None, loc: Located, file_name: str) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from ingest.locate import (
     department_sources,
     locate,
     match_department,
+    overruled,
     resolve_period,
     unknown_column_warnings,
 )
@@ -327,6 +328,8 @@ def _split_departments(
         dept = canonical(name)
         if dept is None:
             return {}, [Problem("error", not_listed(name, "Choose one of those departments."), sheet=sheet)]
+        problems += overruled(dept, dept, source, [
+            (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", sheet)
         if column_values is not None:
             for row, v in column_values.items():
                 if not _blank(v) and canonical(v) != dept:
@@ -439,9 +442,13 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
             report.frame = frame.drop(index=bad_rows)
         result.reports.append(report)
     unassigned = [p for p in row_problems if not any(p.row in set(g) for g in groups.values())]
+    # warnings about the whole file (an unknown column, a department or period the file itself
+    # names otherwise) go with each report too: they are kept with what is stored
+    whole_file = [p for p in (*result.problems, *unassigned) if p.severity == "warning"]
     result.problems += unassigned
     for report in result.reports:
         result.problems += report.problems
+        report.problems = sorted(report.problems + whole_file, key=_order)
     result.problems.sort(key=_order)
     return result
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from ingest import settings
 from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
+from ingest.values import ParseError, parse_period
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
 from metrics.dependencies import initiatives
@@ -35,6 +37,10 @@ class _UsageError(Exception):
     """Bad arguments, already explained on stderr."""
 
 
+class CommandFailed(Exception):
+    """A command that could not do what was asked, having said why on stderr: exit 1."""
+
+
 Command = Callable[[Connection, argparse.Namespace], None]
 
 
@@ -42,7 +48,23 @@ def common(p: argparse.ArgumentParser) -> None:
     """The arguments every command takes: --db and --period."""
     p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
                    "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
-    p.add_argument("--period", required=True, help="YYYY-MM, or a quarter YYYY-Qn")
+    p.add_argument("--period", required=True, type=period_argument,
+                   help="YYYY-MM, or a quarter YYYY-Qn (also as the dashboard writes them: "
+                        "'June 2025', 'Q2 2025')")
+
+
+def period_argument(text: str) -> str:
+    """--period as given: a key (2025-06, 2025-Q2; checked by the command, which lists the
+    periods with data), or the words the dashboard shows (June 2025, Jun 2025, 06/2025, Q2
+    2025), read as that key."""
+    quarter = re.fullmatch(r"\s*[Qq]([1-4])\s+(\d{4})\s*", text)
+    if quarter:
+        return f"{quarter.group(2)}-Q{quarter.group(1)}"
+    try:
+        month = parse_period(text)
+    except ParseError:
+        return text
+    return month.key if month is not None else text
 
 
 def build_parser(more: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
@@ -193,6 +215,11 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2
+    except OSError as e:  # a file or folder the command could not write
+        print(f"{e.filename or 'A file'}: {e.strerror or e}.", file=sys.stderr)
+        return 2
+    except CommandFailed:
+        return 1
     finally:
         con.close()
     return 0

@@ -7,9 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ingest.db import Connection
+from ingest.errors import QueryError
 from ingest.words import plural
 from metrics import cli as metrics_cli
 from metrics.catalogue import checked_filters
@@ -46,6 +48,10 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
 
 
 def _export(con: Connection, args: argparse.Namespace) -> None:
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir() or out.suffix.lower() != f".{args.format}":
+        raise QueryError(f"--out {args.out}: give a new {args.format.upper()} file's name, ending "
+                         f"in .{args.format}, in a folder that exists.")
     filters = checked_filters(con, Filters(args.period, tuple(args.department),
                                            tuple(args.objective), tuple(args.status)))
     count = export_actions(con, filters, args.format, args.out)
@@ -53,6 +59,11 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
 
 
 def _pack(con: Connection, args: argparse.Namespace) -> None:
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise QueryError(f"--out {args.out} is a file: pack writes its files into a folder; name "
+                         "a folder (it is made when missing).")
+    if args.no_pdf and args.chromium:
+        raise QueryError("--no-pdf and --chromium ask for opposite things: leave one out.")
     filters = checked_filters(con, Filters(args.period, tuple(args.department),
                                            tuple(args.objective)))
     files = write_pack(con, filters, args.out, pdf=not args.no_pdf, chromium=args.chromium)
@@ -62,6 +73,8 @@ def _pack(con: Connection, args: argparse.Namespace) -> None:
     if files.pdf_message and not args.no_pdf:
         print(f"No PDF: {files.pdf_message}", file=sys.stderr)
     print(f"Review pack {files.pack_id} written in {files.seconds:.1f} s", file=sys.stderr)
+    if files.pdf is None and args.chromium:  # a PDF asked for by name and not made: a failure
+        raise metrics_cli.CommandFailed
 
 
 COMMANDS: dict[str, metrics_cli.Command] = {**metrics_cli.COMMANDS, "export": _export, "pack": _pack}

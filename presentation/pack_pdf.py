@@ -116,8 +116,10 @@ def html_to_pdf(html: str, chromium: str | None = None, footer: str = "",
     found = find_chromium(chromium)
     asked = chromium or os.environ.get("LEKGOTLA_CHROMIUM")
     if found is None and asked:
-        raise PdfUnavailable(f"There is no Chromium at {asked}. Name another, or leave it out "
-                             "to use the one installed (Debian: /usr/bin/chromium).")
+        what = ("is not a program this user may run" if Path(asked).is_file() else
+                "is not there")
+        raise PdfUnavailable(f"The Chromium named, {asked}, {what}. Name another, or leave it "
+                             "out to use the one installed (Debian: /usr/bin/chromium).")
     if found is None:
         raise PdfUnavailable(
             "No Chromium was found (looked for " + ", ".join(CANDIDATES) + "; LEKGOTLA_CHROMIUM "

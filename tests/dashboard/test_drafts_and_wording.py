@@ -196,8 +196,8 @@ def test_outcomes_count_in_words(con: db.Connection) -> None:
                       "Finance_2025-02.xlsx")
     # one action; one warning (Completed without a completion date)
     assert one.message == "Finance, February 2025: 1 action stored, 1 warning."
-    [two] = load_file(con, report([row(), row(**{"Action ID": "FIN-02"})]), "Finance_2025-03.xlsx",
-                      period="2025-03")
+    [two] = load_file(con, report([row(), row(**{"Action ID": "FIN-02"})], period="March 2025"),
+                      "Finance_2025-03.xlsx", period="2025-03")
     assert two.message == "Finance, March 2025: 2 actions stored, 0 warnings."
     [bad] = load_file(con, report([row(Status="Maybe")], period="April 2025"), "x.xlsx")
     assert bad.message == "Rejected: 1 error; nothing was stored."

@@ -116,7 +116,9 @@ def test_the_cli_loads_many_files_in_one_command(tmp_path: Path, capsys: pytest.
     paths = [str(p) for p in sorted((SAMPLE_DIR / "reports").glob("Finance_*.xlsx"))]
     paths += [str(p) for p in sorted((SAMPLE_DIR / "reports").glob("Operations_*.xlsx"))]
     assert main(["load", *paths, "--db", str(database)]) == 0
-    out = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    out = [line for line in lines if not line.startswith("  ")]  # each file's line, then its problems
     assert len(out) == 12 and all(": Finance, " in line or ": Operations, " in line for line in out)
+    assert all(line.startswith("  WARNING: ") for line in lines if line.startswith("  "))
     con = db.connect(database)
     assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted' AND is_current") == 12

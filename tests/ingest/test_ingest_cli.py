@@ -157,3 +157,119 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     con = db.connect(dbp)
     assert con.execute("SELECT action_id FROM action_status").fetchall() == [("FIN-01",)]
     con.close()
+
+
+# --- what a careless or hurried user gets: a message, never a traceback or a lost file ---------
+
+
+def test_annotate_never_overwrites_the_report_and_checks_out_first(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = files["bad"]
+    before = bad.read_bytes()
+    nodb = ["--db", str(tmp_path / "x.duckdb")]
+    for out, said in ((bad, "is the report itself"), (tmp_path, "is a folder"),
+                      (tmp_path / "marked.csv", "ending in .xlsx or .xlsm"),
+                      (tmp_path / "missing" / "marked.xlsx", "does not exist")):
+        assert main(["annotate", str(bad), "--out", str(out), *nodb]) == 2
+        assert said in capsys.readouterr().err
+    assert bad.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in files.values())
+    # warnings alone do not fail a report: exit 0, as validate's
+    warned = tmp_path / "Finance_2025-03.xlsx"
+    warned.write_bytes(report([GOOD[:8] + ["Completed", 100, None, None]], period="March 2025"))
+    assert main(["validate", str(warned), *nodb]) == 0
+    assert main(["annotate", str(warned), "--out", str(tmp_path / "w.xlsx"), *nodb]) == 0
+    assert "0 errors and 1 warning marked" in capsys.readouterr().out
+
+
+def test_a_template_needs_the_database_and_makes_none(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo.duckdb"
+    assert main(["template", "--department", "Finance", "--period", "2025-07", "--out",
+                 str(tmp_path / "t.xlsx"), "--db", str(missing)]) == 2
+    assert f"There is no database at {missing}" in capsys.readouterr().err
+    assert not missing.exists() and not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_file_that_cannot_be_read_does_not_stop_the_others(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = tmp_path / "l.duckdb"
+    missing = tmp_path / "nope.xlsx"
+    assert main(["load", str(missing), str(tmp_path), str(files["good"]), "--db", str(dbp)]) == 2
+    said = capsys.readouterr()
+    assert f"{missing}: cannot be read (No such file or directory). Not loaded." in said.err
+    assert f"{tmp_path}: cannot be read (Is a directory). Not loaded." in said.err
+    assert f"note: there was no database at {dbp}" in said.err
+    assert "Finance, February 2025: 1 action stored" in said.out
+    con = db.connect(dbp)
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
+    con.close()
+    # --json: every file has its entry, a rejected one with its problems
+    assert main(["load", str(missing), str(files["bad"]), "--db", str(dbp), "--json"]) == 2
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["status"] for e in entries] == ["unreadable", "rejected"]
+    assert entries[1]["problems"][0]["message"].startswith("'Doing it' is not a status")
+    assert (entries[1]["problems"][0]["severity"], entries[1]["problems"][0]["row"]) == ("error", 5)
+
+
+def test_a_department_or_period_given_against_the_files_own_is_loaded_with_a_warning(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the flags win (SPEC §2.1), but the report says Finance, February 2025 in its own cells
+    dbp = str(tmp_path / "l.duckdb")
+    assert main(["load", str(files["good"]), "--department", "Operations", "--period", "2025-07",
+                 "--db", dbp]) == 0
+    out = capsys.readouterr().out
+    assert "Operations, July 2025: 1 action stored, 2 warnings." in out
+    assert ("WARNING: sheet 'Actions': The report's Department cell says 'Finance', but the "
+            "report is loaded for Operations, as chosen") in out
+    assert "The report's Reporting period cell says 'February 2025'" in out
+    # the same as the file says: no warning
+    assert main(["load", str(files["good"]), "--department", "Finance", "--period", "2025-02",
+                 "--db", dbp]) == 0
+    assert "1 action stored, 0 warnings." in capsys.readouterr().out
+
+
+def test_a_backfill_without_a_submission_date_is_pointed_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = tmp_path / "Finance_2024-01.xlsx"  # no 'Date submitted' cell: stamped with the load's time
+    old.write_bytes(report([GOOD], period="January 2024"))
+    dbp = str(tmp_path / "l.duckdb")
+    assert main(["load", str(old), "--db", dbp]) == 0
+    assert "1 report of months long past was recorded as submitted now" in capsys.readouterr().err
+    assert main(["load", str(old), "--db", str(tmp_path / "m.duckdb"),
+                 "--submitted-at", "2024-02-05"]) == 0
+    assert "long past" not in capsys.readouterr().err
+
+
+def test_files_it_cannot_write_are_a_message_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    capsys.readouterr()
+    assert main(["backup", "--db", str(dbp), "/proc/lekgotla.duckdb"]) == 2
+    assert "A backup cannot be written to /proc/lekgotla.duckdb" in capsys.readouterr().err
+    assert main(["restore", str(tmp_path / "backup.duckdb"), "--db", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    assert main(["restore", str(junk), "--db", str(tmp_path / "r.duckdb")]) == 2
+    said = capsys.readouterr().err
+    assert f"{junk} is not a Lekgotla backup" in said and ".restoring-" not in said
+
+
+def test_an_empty_database_is_not_restored_over_reports(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    live, empty = tmp_path / "live.duckdb", tmp_path / "empty.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(live)]) == 0
+    db.connect(empty).close()
+    capsys.readouterr()
+    assert main(["restore", str(empty), "--db", str(live)]) == 2
+    assert "holds no reports, and the database holds 1 upload" in capsys.readouterr().err
+    con = db.connect(live)
+    assert db.scalar(con, "SELECT count(*) FROM uploads") == 1
+    con.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if "before-restore" in p.name) == []

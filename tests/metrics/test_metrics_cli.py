@@ -51,6 +51,16 @@ def test_kpis_json_prints_exactly_the_spec_names(db: str, capsys: pytest.Capture
     assert result["scope"] == "Finance" and result["actions"] == 5
 
 
+@pytest.mark.parametrize(("written", "key"), [("March 2025", "2025-03"), ("Mar 2025", "2025-03"),
+                                              ("03/2025", "2025-03"), ("Q1 2025", "2025-Q1")])
+def test_a_period_as_the_dashboard_writes_it(db: str, capsys: pytest.CaptureFixture[str],
+                                             written: str, key: str) -> None:
+    assert main(["kpis", "--db", db, "--period", written, "--department", "Finance", "--json"]) == 0
+    by_words = json.loads(capsys.readouterr().out)
+    assert main(["kpis", "--db", db, "--period", key, "--department", "Finance", "--json"]) == 0
+    assert by_words == json.loads(capsys.readouterr().out) and by_words["period"] == key
+
+
 def test_kpis_table_and_department_names(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     # department matched ignoring case and punctuation
     assert main(["kpis", "--db", db, "--period", "2025-Q1", "--department", "HEALTH"]) == 0
@@ -78,7 +88,7 @@ def test_kpis_table_shows_each_kpi_in_its_catalogue_format(db: str,
 @pytest.mark.parametrize("args, says", [
     (["--period", "2025-07"], "Periods with data: 2025-01, 2025-02, 2025-03, 2025-Q1"),
     (["--period", "2025-03", "--department", "Nowhere"], "Departments: Finance, Health, Works"),
-    (["--period", "March 2025"], "YYYY-MM"),
+    (["--period", "March"], "YYYY-MM"),  # a month needs its year ("March 2025" is read)
 ])
 def test_bad_arguments_exit_2_saying_what_exists(db: str, capsys: pytest.CaptureFixture[str],
                                                  args: list[str], says: str) -> None:

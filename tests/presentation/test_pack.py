@@ -361,10 +361,39 @@ def test_cli_writes_the_pack(sample_db: Path, tmp_path: Path,
     assert "Periods with data" in capsys.readouterr().err
 
 
+def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "lekgotla.duckdb"
+    shutil.copy(sample_db, copy)
+    base = ["--period", "2025-03", "--db", str(copy)]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a program")
+    for args, code, said in (
+            (["pack", *base, "--out", str(notes)], 2, "is a file: pack writes its files into a folder"),
+            (["pack", *base, "--out", str(tmp_path / "p"), "--no-pdf", "--chromium", str(notes)], 2,
+             "--no-pdf and --chromium ask for opposite things"),
+            (["pack", *base, "--out", "/proc/pack"], 2, "/proc/pack: No such file or directory."),
+            (["export", *base, "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")], 2,
+             "ending in .csv, in a folder that exists"),
+            (["export", *base, "--format", "xlsx", "--out", str(tmp_path / "x.csv")], 2,
+             "ending in .xlsx"),
+            # a PDF asked for by name that cannot be made: the others written, and exit 1
+            (["pack", *base, "--out", str(tmp_path / "q"), "--chromium", str(notes)], 1,
+             "is not a program this user may run")):
+        assert main(args) == code, args
+        assert said in capsys.readouterr().err, args
+    assert sorted(p.suffix for p in (tmp_path / "q").iterdir()) == [".html", ".xlsx"]
+    assert not (tmp_path / "p").exists() and not (tmp_path / "no").exists()
+
+
 def test_without_chromium_the_pdf_is_explained_and_the_rest_written(
         con: db.Connection, tmp_path: Path) -> None:
-    with pytest.raises(PdfUnavailable, match="no Chromium at /nonexistent/chromium"):
+    with pytest.raises(PdfUnavailable, match="Chromium named, /nonexistent/chromium, is not there"):
         html_to_pdf("<html></html>", chromium="/nonexistent/chromium")
+    not_a_program = tmp_path / "chromium.txt"
+    not_a_program.write_text("notes")
+    with pytest.raises(PdfUnavailable, match="is not a program this user may run"):
+        html_to_pdf("<html></html>", chromium=str(not_a_program))
     files = write_pack(con, metrics.Filters("2025-03"), tmp_path, chromium="/nonexistent/chromium")
     assert files.pdf is None
     assert files.pdf_message is not None and "/nonexistent/chromium" in files.pdf_message
