@@ -81,6 +81,8 @@ def _read_only_options(db_arg: str | None, **kw: Any) -> Options:
     """Options from the database without writing to it; the register checks are skipped without one."""
     path = settings.database(db_arg)
     if not settings.is_lake(path) and not Path(path).exists():
+        print(f"note: there is no database at {path} — validating without the register "
+              "(objective IDs and department names are not checked).", file=sys.stderr)
         return Options(**kw)
     try:
         con = db.connect(path, read_only=True)
