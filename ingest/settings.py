@@ -155,6 +155,12 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         if unknown:
             raise SettingsError(f"Setting 'notify_kinds' may list {', '.join(NOTIFY_KINDS)}; "
                                 f"not {', '.join(unknown)}.")
+    if setting.name == "currency":
+        value = value.strip()
+        if not 1 <= len(value) <= 6 or any(c.isspace() or c in _MARKUP for c in value):
+            raise SettingsError(f"Currency must be a short symbol such as R, ZAR, $, € or KSh (up "
+                                f"to 6 characters, no spaces or markup such as < > [ ] * _), not "
+                                f"{value!r}.")
     least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
              "snapshot_keep_days": 1}.get(setting.name)
     if least is not None and value < least:
@@ -162,8 +168,13 @@ def _coerce(setting: Setting, raw: Any) -> Any:
                             f"{setting.help}")
     bounds = _BOUNDS.get(setting.name)
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        raise SettingsError(f"{_TITLES[setting.name]} must be {bounds[2]}, not {value:g}.")
+        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+        raise SettingsError(f"{_TITLES[setting.name]} must be {bounds[2]}, not {shown}.")
     return value
+
+
+# characters a currency symbol never needs, which Markdown or HTML would read as markup
+_MARKUP = frozenset("<>[]()*_`#|\\!{}~&\"'")
 
 
 # the range each threshold may take, and why, in words
@@ -171,7 +182,7 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "on_time_day": (1, 28, "a day from 1 to 28 (every month has it)"),
     "reminder_days_before": (0, 27, "from 0 to 27 days"),
     "digest_day": (1, 28, "a day from 1 to 28 (every month has it)"),
-    "red_slip_days": (0, 3660, "0 days or more (a number of days late)"),
+    "red_slip_days": (0, 3660, "from 0 to 3,660 days (ten years late)"),
     "red_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
     "amber_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
 }
@@ -230,7 +241,10 @@ def get(name: str, stored: dict[str, str] | None = None) -> Any:
     if name in secrets:
         return _coerce(setting, secrets[name])
     if stored and name in stored and setting.editable:
-        return _coerce(setting, stored[name])
+        try:
+            return _coerce(setting, stored[name])
+        except SettingsError:  # saved under an older version's looser rule: the default until
+            return setting.default  # an admin saves it again (the Settings page shows it)
     return setting.default
 
 

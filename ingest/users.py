@@ -5,6 +5,8 @@ The reads behind the Users page are in `ingest.directory`; the role policy in `i
 
 from __future__ import annotations
 
+import re
+
 from ingest import db
 from ingest.access import ROLES, User, require
 from ingest.audit import audit
@@ -23,24 +25,42 @@ def get_user(con: db.Connection, email: str) -> User | None:
     return User(str(row[0]), str(row[1]), row[2], depts)
 
 
+# name@domain.tld: what an identity provider gives; nothing else can ever log in
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
 def save_user(con: db.Connection, actor: User, email: str, role: str, name: str | None = None,
-              departments: tuple[str, ...] = (), active: bool = True) -> User:
-    """Create or change a user (admin only); departments matter for department heads."""
+              departments: tuple[str, ...] = (), active: bool = True, new: bool = False) -> User:
+    """Create (`new`: refused when the email is a user already) or change a user (admin only);
+    departments matter for department heads. Never leaves the organisation without an active
+    admin, and no admin takes the role or access away from themselves."""
     require(con, actor, "users", detail_email=email)
     if role not in ROLES:
         raise LekgotlaError(f"{role!r} is not a role: use {', '.join(ROLES)}.", "Choose a role")
-    if "@" not in email:
-        raise LekgotlaError(f"{email!r} is not an email address.", "Enter the user's email")
+    email = email.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise LekgotlaError(f"{email!r} is not an email address: write it as "
+                            "name@organisation.example.", "Enter the user's email")
     if role == "department_head" and not departments:
         raise LekgotlaError("A department head needs at least one department.", "Choose the department")
     for d in departments:
         check_department_name(d)
-    email = email.strip().lower()
+    if email == actor.email.lower() and (role != "admin" or not active) and actor.role == "admin":
+        raise LekgotlaError("You cannot take the admin role or access away from yourself: ask "
+                            "another administrator.", "Ask another administrator")
 
     def _write_user(con: db.Connection) -> None:
         keys = {"e": email, "n": name, "r": role, "a": active, "by": actor.email}
+        before = db.one(con, "SELECT role = 'admin' AND active FROM users WHERE email = $e", {"e": email})
+        if new and before is not None:
+            raise LekgotlaError(f"{email} is a user already: choose them in the list to change "
+                                "their role or access. Nothing was changed.", "Choose the user")
         con.execute("UPDATE users SET name = $n, role = $r, active = $a WHERE email = $e",
                     {k: keys[k] for k in "enra"})
+        if before is not None and before[0] and not db.scalar(
+                con, "SELECT count(*) FROM users WHERE role = 'admin' AND active"):
+            raise LekgotlaError(f"{email} is the last active admin: make another user admin "
+                                "first. Nothing was changed.", "Keep an admin")
         con.execute("INSERT INTO users SELECT $e, $n, $r, $a, now(), $by WHERE NOT EXISTS "
                     "(SELECT 1 FROM users WHERE email = $e)", keys)
         con.execute("DELETE FROM user_departments WHERE email = $e", {"e": email})

@@ -110,8 +110,8 @@ with right:
     st.markdown(
         f"- Responsible: {md(theme.text(latest['responsible']))}\n"
         f"- Objective: {md(theme.text(objective or None))}\n"
-        f"- Budget: {theme.money(latest['budget_allocated'], currency)}, spent "
-        f"{theme.money(latest['budget_spent'], currency)}\n"
+        f"- Budget: {md(theme.money(latest['budget_allocated'], currency))}, spent "
+        f"{md(theme.money(latest['budget_spent'], currency))}\n"
         f"- Due {theme.a_date(latest['due_date'])} (baseline "
         f"{theme.a_date(latest['baseline_due_date'])})\n"
         f"- Success metric: {md(theme.text(latest['success_metric']))}\n"

@@ -79,23 +79,19 @@ with left:
                                 else bool(existing["active"]), key=f"user-active-{suffix}")
         submitted = st.form_submit_button("Save user", type="primary", icon=":material/save:")
     if submitted:
-        if existing is not None and email == user.email and (role != "admin" or not is_active):
-            st.error("You cannot take the admin role or access away from yourself: ask another "
-                     "administrator.", icon=":material/error:")
+        try:
+            saved = save_user(d.con, user, email, role, name.strip() or None,
+                              tuple(departments) if role == "department_head" else (),
+                              is_active, new=existing is None)
+        except LekgotlaError as e:
+            components.error(e)
         else:
-            try:
-                saved = save_user(d.con, user, email, role, name.strip() or None,
-                                  tuple(departments) if role == "department_head" else (),
-                                  is_active)
-            except LekgotlaError as e:
-                components.error(e)
-            else:
-                st.session_state[FLASH] = [
-                    f"Saved {md(saved.email)}: {auth.role_label(saved)}"
-                    + ("" if is_active else ", not active") + "."]
-                for key in ("user-pick", "user-email"):
-                    st.session_state.pop(key, None)
-                st.rerun()
+            st.session_state[FLASH] = [
+                f"Saved {md(saved.email)}: {auth.role_label(saved)}"
+                + ("" if is_active else ", not active") + "."]
+            for key in ("user-pick", "user-email"):
+                st.session_state.pop(key, None)
+            st.rerun()
 
 with right:
     st.subheader("Department heads from the register")

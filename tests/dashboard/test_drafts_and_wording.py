@@ -217,6 +217,24 @@ def test_no_message_counts_with_an_s_in_brackets() -> None:
     assert not found, "\n".join(found)
 
 
+def test_the_currency_is_a_short_symbol_never_markup(db_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    with pytest.raises(SettingsError, match="Currency must be a short symbol"):
+        change_setting(con, CLI, "currency", "**R**<i>x</i>[a](https://example.invalid)")
+    with pytest.raises(SettingsError, match="R x"):
+        change_setting(con, CLI, "currency", " R x ")
+    assert change_setting(con, CLI, "currency", " $ ") == "$"
+    # one saved before this rule: read as the default until saved again, and escaped where shown
+    con.execute("UPDATE settings SET value = '**R**<i>x</i>' WHERE name = 'currency'")
+    assert db.setting(con, "currency") == "R"
+    change_setting(con, CLI, "currency", "$")
+    con.close()
+    at = app(db_path, monkeypatch, "department", query={"period": "June 2025", "dept": "Finance"})
+    budget = next(m.value for m in at.markdown if "- Budget: " in m.value)
+    assert "- Budget: \\$ 450 000, spent \\$ 395 200" in budget  # no $…$ read as mathematics
+
+
 def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -> None:
     # Red below -25 pp, Amber below -10 pp (the defaults): Amber must stay above Red
     with pytest.raises(SettingsError, match=r"Amber schedule variance \(-30 pp\) must be above Red "
@@ -226,7 +244,7 @@ def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -
         change_setting(con, CLI, "red_schedule_variance", -5)
     with pytest.raises(SettingsError, match="On time day must be a day from 1 to 28"):
         change_setting(con, CLI, "on_time_day", 31)
-    with pytest.raises(SettingsError, match="Red slip days must be 0 days or more"):
+    with pytest.raises(SettingsError, match="Red slip days must be from 0 to 3,660 days"):
         change_setting(con, CLI, "red_slip_days", -1)
     assert db.stored_settings(con) == {}  # nothing saved
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings'").fetchall() == [(0,)]

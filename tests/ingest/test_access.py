@@ -10,6 +10,7 @@ from testdata import SAMPLE, report
 
 from ingest import db
 from ingest.access import CLI, AccessDenied, User, allowed, check_export
+from ingest.errors import LekgotlaError
 from ingest.load import load_file, restore_upload
 from ingest.register import load_register
 from ingest.settings_store import change_setting
@@ -128,6 +129,30 @@ def test_users_are_managed_by_admin_and_seeded_from_the_register(loaded: db.Conn
     save_user(loaded, ADMIN, "ceo@org.example", "leadership", "The CEO")
     assert get_user(loaded, "ceo@org.example") == User("ceo@org.example", "leadership", "The CEO")
     assert get_user(loaded, "nobody@org.example") is None
+
+
+def test_saving_a_user_never_overwrites_one_or_leaves_no_admin(loaded: db.Connection) -> None:
+    boss = User("boss@org.example", "admin", "Boss")
+    save_user(loaded, CLI, boss.email, "admin", "Boss", new=True)
+    save_user(loaded, boss, "ceo@org.example", "leadership", "The CEO", new=True)
+    # a "new" user with an existing email (any capitals): refused, the CEO as they were
+    with pytest.raises(LekgotlaError, match="ceo@org.example is a user already"):
+        save_user(loaded, boss, "CEO@Org.Example", "admin", "Impostor", new=True)
+    assert get_user(loaded, "ceo@org.example") == User("ceo@org.example", "leadership", "The CEO")
+    for bad in ("@", "ceo", "ceo@org", "a b@org.example", "ceo@@org.example"):
+        with pytest.raises(LekgotlaError, match="is not an email address"):
+            save_user(loaded, boss, bad, "leadership", new=True)
+    # an admin cannot demote or deactivate themselves, however the email is written
+    for role, active in (("leadership", True), ("admin", False)):
+        with pytest.raises(LekgotlaError, match="away from yourself"):
+            save_user(loaded, boss, "BOSS@org.example", role, "Boss", active=active)
+    # nor can anyone take the last active admin away (the command line here)
+    with pytest.raises(LekgotlaError, match="last active admin"):
+        save_user(loaded, CLI, "boss@org.example", "leadership", "Boss")
+    assert get_user(loaded, "boss@org.example") == boss
+    save_user(loaded, boss, "ceo@org.example", "admin", "The CEO")  # a second admin: then it may
+    save_user(loaded, CLI, "boss@org.example", "leadership", "Boss")
+    assert get_user(loaded, "boss@org.example").role == "leadership"  # type: ignore[union-attr]
 
 
 def test_the_command_line_may_do_everything() -> None:
