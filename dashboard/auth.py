@@ -320,7 +320,8 @@ def _no_access_page(email: str | None, reason: str | None) -> None:
         st.title("No access yet")
         who = f"You are logged in as **{md(email)}**, but " if email else ""
         st.warning(
-            who + (reason + " " if reason else "Lekgotla has no active user with this email. ")
+            who + (f"{reason[:1].lower() if who else reason[:1]}{reason[1:]} " if reason else
+                   "Lekgotla has no active user with this email. ")
             + "**Ask your administrator** (the policy office) to add you on the Users page, "
               "with your role and, for a department head, your department. Then log in again.",
             icon=":material/lock:")

@@ -9,6 +9,7 @@ import urllib.parse
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -164,9 +165,11 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                     up = float(row["change"]) > 0
                     tone = "good" if up == (colour == "normal") else "bad"
                 span = f" from {periods[0]} to {periods[-1]}" if periods else ""  # short_period's words
+                value = partial(theme.kpi_value, k.format)
                 tile.markdown(sparkline(spark, theme.SPARK_COLOURS[tone],
-                                    f"{k.label}{span}: {theme.kpi_value(k.format, min(spark))} to "
-                                    f"{theme.kpi_value(k.format, max(spark))}"), unsafe_allow_html=True)
+                                    f"{k.label}{span}: {value(spark[0])} then {value(spark[-1])} "
+                                    f"(lowest {value(min(spark))}, highest {value(max(spark))})"),
+                              unsafe_allow_html=True)
 
 
 # Columns holding fractions 0–1 (shown as percentages ×100, downloaded as they are) and every

@@ -67,7 +67,11 @@ def sidebar(d: Data) -> None:
                                  on_change=keep_period, args=(periods,),
                                  help="A quarter shows the figures of its last month with data.")
     options = period_options(periods, view or MONTH)
-    bar.selectbox("Period", options, index=options.index(default_period(d, options, view or MONTH)),
+    # the bound select reads the address's period as its label (May 2025); one written as its
+    # key (?period=2025-05, ?period=2025-Q1, as this module's docstring shows) opens on it too
+    wanted = st.query_params.get(PERIOD)
+    start = wanted if wanted in options else default_period(d, options, view or MONTH)
+    bar.selectbox("Period", options, index=options.index(start),
                   key=PERIOD, bind="query-params", persist_state=KEEP,
                   format_func=theme.period_label,
                   help="Every page shows the reports in force for this period.")

@@ -219,9 +219,12 @@ def _severity_style(value: object) -> str:
     return f"background-color: {colour}; font-weight: 600" if colour else ""
 
 
-def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Limits) -> None:
+def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Limits,
+           blocked: str | None = None) -> None:
     """The validation report: counts, verdict, every problem with its cell, and the annotated
-    workbook, made only when asked for, in a worker process within `lim`."""
+    workbook, made only when asked for, in a worker process within `lim`. `blocked`: what stops
+    the upload before the file is checked for it (no department or period chosen), said in place
+    of a verdict that would read as ready."""
     skipped = sum(len(r.skipped_rows) for r in parsed.reports)
     cols = st.columns(4)
     cols[0].metric("Action rows read", parsed.rows, border=True)
@@ -236,10 +239,12 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
     elif parsed.errors:
         st.error(f"**Fix these cells and upload again.** {plural(len(parsed.errors), 'error')} "
                  "found: nothing will be stored while there is an error.", icon=":material/error:")
-    elif parsed.warnings:
+    if blocked is not None:
+        st.error(md(blocked), icon=":material/error:")
+    elif parsed.warnings and not parsed.errors:
         st.success(f"No errors. {plural(len(parsed.warnings), 'warning')} will be stored with the "
                    "report.", icon=":material/check_circle:")
-    else:
+    elif not parsed.errors:
         st.success("No errors and no warnings.", icon=":material/check_circle:")
     if not parsed.problems:
         return

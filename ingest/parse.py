@@ -380,6 +380,11 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
     result.problems += unknown_column_warnings(loc)
     period, period_problems = resolve_period(opts.period, loc, wb.file_name)
     result.problems += period_problems
+    this_month = Period.of(date.today())
+    if period is not None and period.key > this_month.key:  # a typo of the year, most often
+        result.problems.append(Problem(
+            "warning", f"The report is for {period.label}, which has not begun yet (this month is "
+            f"{this_month.label}): check the reporting period.", sheet=loc.sheet.name))
     result.period = period
     if "submitted" in loc.metadata:
         try:

@@ -551,10 +551,12 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
         return pd.DataFrame(given)
     rows: dict[str, dict[str, object]] = {}
     first = "Item"
+    columns: dict[str, None] = {}  # a heatmap's columns in its axis order, whichever trace fills them
     for trace in fig.data:
         name = _plain(trace.name) if trace.name else "Value"
         if trace.type == "heatmap":
             first = "Row"
+            columns.update(dict.fromkeys(_plain(x) for x in _column(trace.x)))
             # a named heatmap is one state of a grid of states (submissions): its words
             text = trace.text if trace.name and trace.text is not None else trace.z
             for y, zs, ts in zip(_column(trace.y), _column(trace.z), _column(text), strict=False):
@@ -591,4 +593,6 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
                     cell = theme.a_date(pd.Timestamp(value))
                 rows.setdefault(_plain(category), {})[name] = cell
     table = pd.DataFrame.from_dict(rows, orient="index")
+    if columns:
+        table = table[[c for c in columns if c in table.columns]]
     return table.rename_axis(first).reset_index()

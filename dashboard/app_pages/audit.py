@@ -32,6 +32,8 @@ dates = right.date_input("When", value=(default_start, today), key="audit-dates"
 picked = list(dates) if isinstance(dates, (tuple, list)) else [dates]
 start = picked[0] if picked else None
 end = picked[1] if len(picked) > 1 else start
+if start and end and start > end:  # typed the other way round: the days between them
+    start, end = end, start
 log = directory.audit_log(d.con, tuple(who), tuple(what), start, end)
 refused = int((log["outcome"] == "refused").sum()) if len(log) else 0
 

@@ -94,9 +94,8 @@ skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
-uploads.report(parsed, data, file.name, skip, uploads.limits(d.con))
+uploads.report(parsed, data, file.name, skip, uploads.limits(d.con), blocked=problem)
 if problem is not None:
-    st.error(md(problem), icon=":material/error:")
     st.stop()
 if not can_load(parsed, skip):
     # a check is audited, not held against the department; recording it is the uploader's choice

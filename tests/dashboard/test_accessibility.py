@@ -199,6 +199,38 @@ def test_the_sunburst_table_names_the_ring_of_actions_without_an_objective() -> 
     assert "None" not in values
 
 
+def test_the_submission_grids_table_keeps_its_months_in_order() -> None:
+    # the first state drawn ("on time") has cells only in the later months: the table's columns
+    # still run in the grid's order, not in the order the states fill them
+    quality = pd.DataFrame({
+        "department": ["Finance", "Finance", "Finance", "HR", "HR", "HR"],
+        "period": ["2024-11", "2024-12", "2025-01"] * 2,
+        "state": ["missing", "late", "on time", "missing", "missing", "on time"]})
+    table = charts.figure_table(charts.submission_grid(quality, ""))
+    months = [c for c in table.columns if c != "Row"]
+    assert months == [theme.short_period(p) for p in ("2024-11", "2024-12", "2025-01")]
+    assert table.set_index("Row").loc["Finance"].tolist() == ["missing", "late", "on time"]
+
+
+def test_a_sparklines_words_end_on_the_value_its_tile_shows(
+        sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import html
+    import re
+
+    from dashboard_helpers import app, copy_db, metric_values
+
+    at = app(copy_db(sample_db, tmp_path), monkeypatch, query={"period": "June 2025"})
+    tiles = metric_values(at)
+    said = [html.unescape(m) for e in at.markdown
+            for m in re.findall(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]*)"', e.value)]
+    assert len(said) >= 5
+    for words in said:  # "On time from Jan 2025 to Jun 2025: 92.9% then 78.6% (lowest …, highest …)"
+        found = re.fullmatch(r"(.+) from \S+ \d{4} to \S+ \d{4}: (\S+) then (\S+) "
+                             r"\(lowest (\S+), highest (\S+)\)", words)
+        assert found, words
+        assert tiles[found.group(1)] == found.group(3), (words, tiles[found.group(1)])
+
+
 def test_every_series_colour_takes_a_readable_ink() -> None:
     # sunburst objectives cycle through SERIES; a RAG, a state or a series colour all carry text
     for colour in [*theme.SERIES, *STATE_COLOURS.values(), theme.MUTED, charts.DEPARTMENT_FILL]:

@@ -283,7 +283,8 @@ def test_kpi_tiles_draw_their_trend(sample_db: Path, tmp_path: Path,
     completion = next(i for i in images if 'alt="Completion ' in i)
     # six months, January to June 2025; completion rose to its June value, 42/75 = 56.0%
     assert "Completion from Jan 2025 to Jun 2025:" in completion
-    assert completion.split('alt="')[1].split('"')[0].endswith("to 56.0%")
+    assert completion.split('alt="')[1].split('"')[0].endswith(
+        ": 3.5% then 56.0% (lowest 3.5%, highest 56.0%)")
     svg = base64.b64decode(re.search(r"base64,([^\"]+)", completion).group(1)).decode()
     points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
     assert len(points) == 6

@@ -298,6 +298,17 @@ def test_audit_details_never_read_none(db_path: Path, monkeypatch: pytest.Monkey
     assert not any(c in ("None", "nan", "<NA>") for r in cells for c in r)
 
 
+def test_audit_dates_typed_the_other_way_round_read_as_the_days_between(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "audit", role="admin")
+    shown = len(table(at, "actor", "outcome").value)
+    assert shown > 0
+    today = dt.date.today()
+    at.date_input(key="audit-dates").set_value((today, today - dt.timedelta(days=90))).run()
+    assert not at.exception
+    assert len(table(at, "actor", "outcome").value) == shown
+
+
 def test_the_change_summary_shows_a_dash_not_none(db_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # July: Finance's open actions as in June, and one new action (no "before")
@@ -310,6 +321,19 @@ def test_the_change_summary_shows_a_dash_not_none(db_path: Path,
     new = next(r for r in cells if r[0] == "FIN-20")
     assert new[2:] == ["new action", "—", "Not started"]
     assert not any(c == "None" for r in cells for c in r)
+
+
+def test_a_period_that_cannot_be_read_is_never_under_a_no_errors_verdict(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
+    assert any(s.value.startswith("No errors") for s in at.success)  # as detected: ready
+    [period] = [t for t in at.text_input if t.label == "Reporting period"]
+    period.set_value("2025-13").run()
+    assert not at.exception
+    assert not any(s.value.startswith("No errors") for s in at.success)
+    assert [e.value for e in at.error if "is not a reporting period" in e.value]
+    assert not [b for b in at.button if "Commit" in b.label]
 
 
 def test_what_to_do_wraps(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

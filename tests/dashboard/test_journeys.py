@@ -117,6 +117,18 @@ def test_switching_to_quarter_keeps_the_chosen_months_quarter(
     assert at.selectbox(key="period").value == "2025-06"
 
 
+@pytest.mark.parametrize(("query", "chosen"), [
+    ({"period": "2025-05"}, "2025-05"), ({"period": "May 2025"}, "2025-05"),
+    ({"view": "Quarter", "period": "2025-Q1"}, "2025-Q1"),
+    ({"view": "Quarter", "period": "Q1 2025"}, "2025-Q1"),
+    ({"period": "abc"}, "2025-06")])  # not a period with data: the latest settled month
+def test_an_address_names_the_period_by_its_key_or_its_words(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, query: dict[str, str], chosen: str) -> None:
+    at = app(db_path, monkeypatch, query=query)
+    assert not at.exception
+    assert at.selectbox(key="period").value == chosen
+
+
 def test_switched_period() -> None:
     months = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
     assert filters.switched_period("2025-05", "Quarter", months, None) == "2025-Q2"

@@ -334,3 +334,16 @@ def test_annotating_a_csv_keeps_formula_text_as_text() -> None:
     ws = wb[wb.sheetnames[1]]
     assert ws["C2"].comment is not None and "not a status" in ws["C2"].comment.text
     assert ws["B2"].data_type == "s"
+
+
+def test_a_report_for_a_month_not_yet_begun_is_warned_about() -> None:
+    today = dt.date.today()
+    this_month = today.strftime("%B %Y")
+    following = (today.replace(day=1) + dt.timedelta(days=32)).strftime("%B %Y")
+    early = parse_file(report([GOOD], period=this_month), "f.xlsx", Options())
+    assert not [w for w in early.warnings if "not begun" in w.message]  # sent before month end
+    ahead = parse_file(report([GOOD], period=following), "f.xlsx", Options())
+    assert not ahead.errors
+    assert [w.message for w in ahead.warnings if "not begun" in w.message] == [
+        f"The report is for {following}, which has not begun yet (this month is {this_month}): "
+        "check the reporting period."]
