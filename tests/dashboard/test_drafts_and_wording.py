@@ -336,6 +336,24 @@ def test_a_period_that_cannot_be_read_is_never_under_a_no_errors_verdict(
     assert not [b for b in at.button if "Commit" in b.label]
 
 
+def test_the_preview_counts_the_warnings_the_commit_stores(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # August: one action of Finance's plan reported; its other open actions are carried forward,
+    # each with a warning, and the preview says so before the commit, not only after it
+    one = ["FIN-01", "Roll out", "SO1", "T. Mokoena", 10000, 5000, dt.date(2025, 1, 6),
+           dt.date(2025, 9, 30), "In progress", 40, None, None]
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-08.xlsx", report([one], period="August 2025"), XLSX)).run()
+    warned = int(next(m.value for m in at.metric if m.label == "Warnings"))
+    assert warned >= 2
+    assert any(f"{warned} warnings will be stored" in s.value for s in at.success)
+    assert any("is not in this report: it is carried forward" in v
+               for v in table(at, "severity", "message").value["message"])
+    at.button(key="commit").click().run()
+    assert f"Finance, August 2025: 1 action stored, {warned} warnings." in texts(at)
+
+
 def test_what_to_do_wraps(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "upload", role="me")
     at.file_uploader(key="report_file").set_value(
