@@ -21,6 +21,7 @@ from ingest.load import options_for
 from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
+from ingest.plan import add_plan_warnings
 from ingest.values import ParseError, parse_period
 from ingest.words import period_words, plural
 
@@ -98,9 +99,11 @@ def _read_only_options(db_arg: str | None, **kw: Any) -> Options:
         con.close()
 
 
-def _check_dependencies(db_arg: str | None, parsed: ParsedFile) -> None:
-    """Add the dependency warnings that need the other departments' plans, when there is a database
-    to read them from (without one, validation gives what the file alone can)."""
+def _check_against_plans(db_arg: str | None, parsed: ParsedFile, absence: str) -> None:
+    """Add the warnings that need the plans in force, when there is a database to read them from
+    (without one, validation gives what the file alone can): the dependencies on other
+    departments' actions, and the open actions of the department's plan the report leaves out
+    (as `load` and the Upload page give them)."""
     path = settings.database(db_arg)
     if parsed.unreadable or not parsed.reports or (not settings.is_lake(path) and not Path(path).exists()):
         return
@@ -110,9 +113,10 @@ def _check_dependencies(db_arg: str | None, parsed: ParsedFile) -> None:
         return
     try:
         add_dependency_warnings(con, parsed)
+        add_plan_warnings(con, parsed, absence)
         parsed.problems.sort(key=lambda p: (p.row or 0, 0 if p.severity == "error" else 1, p.column or ""))
     except duckdb.Error as e:  # an unmigrated or foreign file: validate without it
-        print(f"note: the plans in {path} could not be read ({e}); dependency checks skipped.", file=sys.stderr)
+        print(f"note: the plans in {path} could not be read ({e}); checks against them skipped.", file=sys.stderr)
     finally:
         con.close()
 
@@ -130,7 +134,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
-    _check_dependencies(args.db, parsed)
+    _check_against_plans(args.db, parsed, opts.absence)
     if parsed.unreadable:
         if args.json:
             print(json.dumps(_json(parsed), ensure_ascii=False, indent=2))
@@ -258,7 +262,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
-    _check_dependencies(args.db, parsed)
+    _check_against_plans(args.db, parsed, opts.absence)
     if parsed.unreadable:
         raise UsageError(f"{args.file}: cannot be read. {parsed.errors[0].message}")
     out = annotate(data, Path(args.file).name, parsed.problems)

@@ -149,6 +149,8 @@ def test_validate_json_reports_each_cell(history: Path, tmp_path: Path) -> None:
     assert found.returncode == 0, found.stderr
     got = json.loads(found.stdout)
     assert [(w["row"], w["column"], w["header"], w["message"][:38]) for w in got["warnings"]] == [
+        # Finance's open F2 is not in this report: carried forward, as load would say
+        (None, None, "Action ID", "F2 (Publish the revised budget rules) "),
         (5, "L", "Depends on", "F1 depends on Health: H11, which is un"),
         (5, "M", "Initiative", "Initiative 'Roads' is not in the strat"),
     ]

@@ -273,3 +273,18 @@ def test_an_empty_database_is_not_restored_over_reports(
     assert db.scalar(con, "SELECT count(*) FROM uploads") == 1
     con.close()
     assert sorted(p.name for p in tmp_path.iterdir() if "before-restore" in p.name) == []
+
+
+def test_validate_with_the_database_warns_of_the_actions_a_report_leaves_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # as load and the Upload page do: Finance's February plan has FIN-01 and FIN-02 open
+    dbp = str(tmp_path / "l.duckdb")
+    february = tmp_path / "Finance_2025-02.xlsx"
+    february.write_bytes(report([GOOD, ["FIN-02", *GOOD[1:]]]))
+    assert main(["load", str(february), "--db", dbp]) == 0
+    march = tmp_path / "Finance_2025-03.xlsx"
+    march.write_bytes(report([GOOD], period="March 2025"))
+    capsys.readouterr()
+    assert main(["validate", str(march), "--db", dbp, "--json"]) == 0
+    warned = json.loads(capsys.readouterr().out)["warnings"]
+    assert [w["value"] for w in warned if "carried forward" in w["message"]] == ["FIN-02"]
