@@ -71,6 +71,11 @@ def sidebar(d: Data) -> None:
     # key (?period=2025-05, ?period=2025-Q1, as this module's docstring shows) opens on it too
     wanted = st.query_params.get(PERIOD)
     start = wanted if wanted in options else default_period(d, options, view or MONTH)
+    if (PERIOD not in st.session_state and wanted and wanted not in options
+            and wanted not in {theme.period_label(o) for o in options}):
+        # the address opened names a period without reports (or none at all): say what is shown
+        bar.warning(f"No reports for {md(wanted)}: showing {theme.period_label(start)}.",
+                    icon=":material/info:")
     bar.selectbox("Period", options, index=options.index(start),
                   key=PERIOD, bind="query-params", persist_state=KEEP,
                   format_func=theme.period_label,

@@ -127,6 +127,13 @@ def test_an_address_names_the_period_by_its_key_or_its_words(
     at = app(db_path, monkeypatch, query=query)
     assert not at.exception
     assert at.selectbox(key="period").value == chosen
+    # only a period the address names without reports is said to be replaced
+    said = [w.value for w in at.sidebar.warning]
+    assert said == (["No reports for abc: showing June 2025."] if query["period"] == "abc" else [])
+    if query.get("view") == "Quarter":
+        return
+    at.button_group[0].set_value("Quarter").run()  # the view switched: no false alarm
+    assert at.selectbox(key="period").value == "2025-Q2" and not at.sidebar.warning
 
 
 def test_switched_period() -> None:
