@@ -134,7 +134,7 @@ SELECT k.period, k.department, k.pooled, k.reported_rows, k.actions,
        k.smart_compliance, k.alignment_rate,
        CASE WHEN k.pooled THEN c.objective_coverage END AS objective_coverage,
        s.departments_submitted / nullif(s.departments_expected, 0) AS submission_rate,
-       s.departments_on_time / nullif(s.departments_expected, 0) AS on_time_submission_rate,
+       s.departments_on_time / nullif(s.departments_submitted, 0) AS on_time_submission_rate,
        s.departments_expected, s.departments_submitted, s.departments_on_time
 FROM kpis k
 JOIN submission_rates s

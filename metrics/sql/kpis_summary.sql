@@ -162,7 +162,7 @@ SELECT t.period, t.department, t.pooled,
        t.aligned / nullif(t.actions, 0) AS alignment_rate,
        CASE WHEN t.pooled THEN c.objective_coverage END AS objective_coverage,
        t.departments_submitted / nullif(t.departments_expected, 0) AS submission_rate,
-       t.departments_on_time / nullif(t.departments_expected, 0) AS on_time_submission_rate,
+       t.departments_on_time / nullif(t.departments_submitted, 0) AS on_time_submission_rate,
        t.departments_expected, t.departments_submitted, t.departments_on_time
 FROM totals t
 LEFT JOIN coverage c ON c.period = t.period

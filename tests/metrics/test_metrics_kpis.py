@@ -125,14 +125,15 @@ def test_replaced_upload_is_ignored(con: Connection) -> None:
 def test_february_submissions_with_a_missing_department(con: Connection) -> None:
     k = kpis(con, Filters("2025-02"))
     # Finance and Works reported, Health did not -> 2/3; Finance's first version came 03-05
-    # (on time; the 03-10 correction does not make it late), Works 03-02 -> 2/3
+    # (on time; the 03-10 correction does not make it late), Works 03-02: both of the two
+    # reports on time -> 2/2 (SPEC §5.8: the share of those with an accepted report)
     assert k["submission_rate"] == pytest.approx(2 / 3)
-    assert k["on_time_submission_rate"] == pytest.approx(2 / 3)
+    assert k["on_time_submission_rate"] == 1.0
     health = kpis(con, Filters("2025-02", ("Health",)))
-    # no report: no actions, every action KPI null, submission 0.0
+    # no report: no actions, every action KPI null, submission 0.0, and no report to be on time
     assert health["actions"] == 0
     assert health["completion_rate"] is None and health["slipped_count"] is None
-    assert health["submission_rate"] == 0.0 and health["on_time_submission_rate"] == 0.0
+    assert health["submission_rate"] == 0.0 and health["on_time_submission_rate"] is None
 
 
 def test_set_of_departments_is_pooled(con: Connection) -> None:
@@ -287,9 +288,10 @@ def test_submission_rate_counts_the_registers_departments(fresh: Connection) -> 
     con = fresh
     con.execute("INSERT INTO departments VALUES ('Legal', NULL, NULL, TRUE, now())")
     k = kpis(con, Filters("2025-03"))
-    # the register now lists 4 departments; Legal never reported -> 3/4, on time 2/4
+    # the register now lists 4 departments; Legal never reported -> 3/4; of the 3 reports,
+    # Finance and Works on time, Health late -> 2/3 (the register's size does not change it)
     assert k["submission_rate"] == pytest.approx(3 / 4)
-    assert k["on_time_submission_rate"] == pytest.approx(2 / 4)
+    assert k["on_time_submission_rate"] == pytest.approx(2 / 3)
     con.execute("UPDATE departments SET in_register = FALSE")
     k = kpis(con, Filters("2025-03"))
     # a register listing no department: those that ever had an accepted report (not Legal)
