@@ -114,7 +114,8 @@ def _actions_by_department(figures: pd.DataFrame, month: dict[str, str]
     frame (no row where it has none)."""
     wanted = [month.get(str(d)) == p for d, p in zip(figures["department"].tolist(),
                                                       figures["period"].tolist(), strict=True)]
-    rows = steady(sorted_actions(figures[wanted]))  # once for all: a float is rounded alike
+    # a boolean array, not a list: an empty list would choose no columns, not no rows
+    rows = steady(sorted_actions(figures[np.array(wanted, dtype=bool)]))  # one rounding for all
     departments = [str(d) for d in rows["department"]]
     texts = [c for c in rows.columns if isinstance(rows[c].dtype, pd.StringDtype)]
     masked = [c for c in rows.columns if isinstance(rows[c].dtype, pd.api.extensions.ExtensionDtype)

@@ -60,8 +60,10 @@ with st.spinner("Gathering the figures…"):
     p = built(d.key, d.version, f, d.con)
 seconds = time.perf_counter() - start
 if not p.kpi("actions"):
-    components.empty("No actions match these filters for this period. Clear the objective filter "
-                     "or choose another period in the sidebar.")
+    undo = ("clear the objective filter" if f.objectives else
+            "choose other departments" if f.departments else "load this period's reports")
+    components.empty(f"No actions match these filters for {theme.period_label(f.period)}: "
+                     f"{undo}, or choose another period in the sidebar.")
     st.stop()
 
 reporting = [x for x in p.departments if x.action_count]

@@ -77,3 +77,15 @@ def test_a_large_pack_is_built_when_asked(db_path: Path, monkeypatch: pytest.Mon
     assert [b.label for b in at.get("download_button")][:2] == ["Workbook (XLSX)", "Report (HTML)"]
     at.run(timeout=TIMEOUT)  # another run of the page (a widget changed): the pack stays
     assert "7 departments, 75 actions" in texts(at)
+
+
+@pytest.mark.parametrize(("query", "undo"), [
+    ({"period": "June 2025", "obj": "SO5"}, "clear the objective filter"),  # SO5: no action
+    ({"view": "Quarter", "period": "Q2 2025", "obj": "SO5"}, "clear the objective filter"),
+    ({"period": "April 2025", "dept": "Legal and Compliance"}, "choose other departments")])
+def test_a_pack_with_nothing_in_scope_says_so(db_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             query: dict[str, str], undo: str) -> None:
+    # it raised KeyError: 'department' (an empty row choice read as a choice of no columns)
+    at = app(db_path, monkeypatch, "review_pack", query=query)
+    assert not at.exception
+    assert f"No actions match these filters for {query['period']}: {undo}" in texts(at)
