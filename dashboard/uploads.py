@@ -152,12 +152,19 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
             "Department", options, index=index,
             key=f"dept-{key}-{found}", placeholder="Choose the department",
             help="Detected from the metadata block, the Department column or the file name.")
-        if restricted and found and found not in options:
+        if restricted and found and found not in options and "department" in parsed.letters:
             left.warning(f"The file says it is {md(found)}'s report; you may upload only for "
-                         f"{md(', '.join(names))}. If it is your department's, choose it: a "
-                         "Department column naming another department is still an error.",
+                         f"{md(', '.join(names))}. If it is your department's, choose it: each "
+                         "row whose Department column names another department is an error.",
                          icon=":material/warning:")
-        if department is None:
+        elif restricted and found and found not in options:
+            # as the page's note says: another department's report (its Department cell or file
+            # name says whose) never goes in as a head's own
+            problem = (f"The file says it is {found}'s report (its Department cell or its file "
+                       f"name): you may upload only for {', '.join(names)}. Upload your "
+                       "department's own report, or correct the Department cell and the file "
+                       "name if this one is yours.")
+        if department is None and problem is None:
             problem = "Choose the department this report is for."
     text = right.text_input("Reporting period", value=detected_period or "",
                             key=f"period-{key}-{detected_period}",

@@ -6,6 +6,7 @@ and export goes through `ingest` as the signed-in user (audit log)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
@@ -34,6 +35,7 @@ from dashboard_helpers import (
     workbook,
 )
 from streamlit.testing.v1 import AppTest
+from testdata import report
 
 import metrics
 from dashboard import data, startup
@@ -409,6 +411,22 @@ def test_a_department_head_uploads_their_own_report_as_themselves(
     uploads = [r for r in audit_rows(db_path, "upload") if r[4] == "2025-07"]
     assert [r[:4] for r in uploads] == [(EMAILS["department_head"], "upload", "accepted",
                                          "Finance")]
+
+
+def test_a_report_whose_own_cells_name_another_department_is_refused_to_a_head(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the metadata block says Finance: an HR head may not store it as Human Resources' report
+    data = report([["FIN-03", "Reduce supplier payment turnaround to 30 days", "SO4", "R. P.",
+                    400000, 320000, dt.date(2025, 2, 1), dt.date(2025, 6, 30), "In progress", 50,
+                    None, None]], department="Finance", period="July 2025")
+    at = open_url(db_path, monkeypatch, "upload", signed_in(HR_HEAD))
+    at.file_uploader(key="report_file").set_value(("report.xlsx", data, XLSX)).run()
+    assert not at.exception
+    said = [e.value.replace("\\", "") for e in at.error]  # as written, Markdown escapes aside
+    assert any("The file says it is Finance's report" in e
+               and "you may upload only for Human Resources" in e for e in said), said
+    assert not [b for b in at.button if b.key == "commit"]
+    assert scalar(db_path, "SELECT count(*) FROM uploads WHERE period = '2025-07'") == 0
 
 
 def test_a_department_column_naming_another_department_is_refused_and_recorded(
