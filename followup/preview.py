@@ -48,10 +48,13 @@ def schedule(con: db.Connection) -> list[dict[str, str]]:
 
 
 def recipients(con: db.Connection) -> list[dict[str, object]]:
-    """Everyone notifications may go to, with the kinds their role gets and whether they opted out."""
+    """Everyone notifications may go to, with the kinds their role gets that the notify_kinds
+    setting has on, and whether they opted out."""
+    on = set(enabled_kinds(con))
     return [{"email": p.email, "name": p.name or "", "role": p.role,
              "departments": ", ".join(sorted(p.departments)),
-             "gets": ", ".join(ROLE_KINDS.get(p.role, ())), "opted_out": p.opted_out}
+             "gets": ", ".join(k for k in ROLE_KINDS.get(p.role, ()) if k in on),
+             "opted_out": p.opted_out}
             for p in people(con, with_opted_out=True)]
 
 

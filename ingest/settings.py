@@ -151,10 +151,12 @@ def _coerce(setting: Setting, raw: Any) -> Any:
     if setting.name == "smtp_security" and value not in ("starttls", "ssl", "none"):
         raise SettingsError(f"Setting 'smtp_security' must be starttls, ssl or none, not {value!r}.")
     if setting.name == "notify_kinds":
-        unknown = sorted({k.strip() for k in value.split(",") if k.strip()} - set(NOTIFY_KINDS))
+        listed = {k.strip() for k in value.split(",") if k.strip()}
+        unknown = sorted(listed - set(NOTIFY_KINDS))
         if unknown:
             raise SettingsError(f"Setting 'notify_kinds' may list {', '.join(NOTIFY_KINDS)}; "
                                 f"not {', '.join(unknown)}.")
+        value = ",".join(k for k in NOTIFY_KINDS if k in listed)  # as stored: once each, in order
     if setting.name == "currency":
         value = value.strip()
         if not 1 <= len(value) <= 6 or any(c.isspace() or c in _MARKUP for c in value):

@@ -145,12 +145,15 @@ with thresholds:
                    if source_of(s.name) == "database-or-default"
                    and str(values[s.name]) != str(d.setting(s.name))}
         try:  # checked together: Red and Amber may move in one save, never contradict
-            change_settings(d.con, user, changed)
+            saved = change_settings(d.con, user, changed)
         except LekgotlaError as e:
             st.error(f"**Not saved.** {md(e.message)}", icon=":material/error:")
         else:
             st.session_state[FLASH] = ([f"Saved: {', '.join(setting_label(n) for n in changed)}."]
                                        if changed else ["Nothing changed."])
+            if "notify_kinds" in saved and not saved["notify_kinds"]:  # a blank switches all off
+                st.session_state[FLASH].append("Notify kinds is empty: no notification is sent "
+                                               "until a kind is listed again.")
             st.rerun()
     st.markdown("##### Set at start-up")
     fixed = pd.DataFrame([{"setting": s.name, "value": ("(set)" if d.setting(s.name) else "")

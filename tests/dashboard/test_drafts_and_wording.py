@@ -235,6 +235,18 @@ def test_the_currency_is_a_short_symbol_never_markup(db_path: Path,
     assert "- Budget: \\$ 450 000, spent \\$ 395 200" in budget  # no $…$ read as mathematics
 
 
+def test_notify_kinds_are_stored_once_each_and_every_tab_follows_them(
+        con: db.Connection) -> None:
+    from followup.preview import recipients
+    from ingest.users import save_user
+
+    save_user(con, CLI, "fin@org.example", "department_head", "Fin", ("Finance",))
+    assert change_setting(con, CLI, "notify_kinds", "digest , ,digest,reminder") == "reminder,digest"
+    assert [r["gets"] for r in recipients(con)] == ["reminder, digest"]
+    assert change_setting(con, CLI, "notify_kinds", " ") == ""  # every kind off: nobody gets any
+    assert [r["gets"] for r in recipients(con)] == [""]
+
+
 def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -> None:
     # Red below -25 pp, Amber below -10 pp (the defaults): Amber must stay above Red
     with pytest.raises(SettingsError, match=r"Amber schedule variance \(-30 pp\) must be above Red "
