@@ -143,7 +143,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         value = setting.type(raw)
     except (TypeError, ValueError) as e:
         raise SettingsError(
-            f"Setting {setting.name!r} has the value {raw!r}, which is not a {setting.type.__name__}. "
+            f"Setting {setting.name!r} has the value {raw!r}, which is not "
+            f"{_KIND_WORDS.get(setting.type, setting.type.__name__)}. "
             f"{setting.help}"
         ) from e
     if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
@@ -175,6 +176,9 @@ def _coerce(setting: Setting, raw: Any) -> Any:
     return value
 
 
+# what a setting's type is, in words
+_KIND_WORDS = {int: "a whole number", float: "a number", bool: "yes or no (true or false)",
+               str: "text"}
 # characters a currency symbol never needs, which Markdown or HTML would read as markup
 _MARKUP = frozenset("<>[]()*_`#|\\!{}~&\"'")
 

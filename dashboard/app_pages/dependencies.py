@@ -88,7 +88,8 @@ blocked = d.shared(dc.blocked_table, edges, inputs=(f, initiative))
 if blocked.empty:
     st.success("No action waits on a late action.", icon=":material/check_circle:")
 else:
-    st.caption(f"{plural(blocked['key'].nunique(), 'action')} wait on a late action: each beside "
+    waiting = blocked["key"].nunique()
+    st.caption(f"{plural(waiting, 'action')} {'waits' if waiting == 1 else 'wait'} on a late action: each beside "
                "the upstream action that holds it up and by how many days, the worst first, with "
                "the file, sheet and row of both.")
     components.table(
