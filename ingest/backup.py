@@ -93,14 +93,17 @@ def write_backup(con: db.Connection, path: str | Path) -> Backup:
     if target.exists():
         raise LekgotlaError(f"{target} already exists: choose a new file name for the backup.",
                             "Choose another backup path")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    _remove(partial)
-    try:  # a folder it cannot write in: said of the backup asked for, not of its partial file
+    try:  # a folder it cannot make or write in: said of the backup asked for
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove(partial)
         partial.open("xb").close()
         partial.unlink()
     except OSError as e:
-        raise LekgotlaError(f"A backup cannot be written to {target}: {e.strerror}.",
+        blocker = next((p for p in (target.parent, *target.parent.parents) if p.is_file()), None)
+        why = (f"{blocker} is a file, not a folder" if blocker is not None
+               else str(e.strerror).lower())
+        raise LekgotlaError(f"A backup cannot be written to {target}: {why}.",
                             "Choose another backup folder") from e
     reader = con.cursor()  # its own transaction, whatever the caller's connection is doing
     try:

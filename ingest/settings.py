@@ -191,11 +191,12 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "red_slip_days": (0, 3660, "from 0 to 3,660 days (ten years late)"),
     "red_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
     "amber_schedule_variance": (-100, 0, "from -100 to 0 percentage points (behind schedule)"),
+    "smtp_port": (1, 65535, "a port from 1 to 65535 (587 for starttls, 465 for ssl)"),
 }
 _TITLES = {"on_time_day": "On time day", "reminder_days_before": "Reminder days before",
            "digest_day": "Digest day", "red_slip_days": "Red slip days",
            "red_schedule_variance": "Red schedule variance",
-           "amber_schedule_variance": "Amber schedule variance"}
+           "amber_schedule_variance": "Amber schedule variance", "smtp_port": "SMTP port"}
 
 
 def contradictions(values: dict[str, Any]) -> list[str]:

@@ -247,6 +247,12 @@ def test_notify_kinds_are_stored_once_each_and_every_tab_follows_them(
     assert [r["gets"] for r in recipients(con)] == [""]
 
 
+def test_an_smtp_port_out_of_range_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_SMTP_PORT", "70000")
+    with pytest.raises(SettingsError, match="SMTP port must be a port from 1 to 65535.*not 70,000"):
+        check_all()
+
+
 def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -> None:
     # Red below -25 pp, Amber below -10 pp (the defaults): Amber must stay above Red
     with pytest.raises(SettingsError, match=r"Amber schedule variance \(-30 pp\) must be above Red "

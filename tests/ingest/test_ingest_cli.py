@@ -250,6 +250,10 @@ def test_files_it_cannot_write_are_a_message_not_a_traceback(
     capsys.readouterr()
     assert main(["backup", "--db", str(dbp), "/proc/lekgotla.duckdb"]) == 2
     assert "A backup cannot be written to /proc/lekgotla.duckdb" in capsys.readouterr().err
+    a_file = tmp_path / "notes.md"
+    a_file.write_text("a file where a folder was meant")
+    assert main(["backup", "--db", str(dbp), str(a_file / "backups" / "b.duckdb")]) == 2
+    assert f"{a_file} is a file, not a folder." in capsys.readouterr().err
     assert main(["restore", str(tmp_path / "backup.duckdb"), "--db", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
     junk = tmp_path / "notes.txt"
