@@ -345,6 +345,15 @@ def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Opt
         st.caption(f"This file is recorded as the failed submission for {md(whom)}: Submissions "
                    "shows the month as rejected until a valid report is committed.")
         return
+    department = opts.department or (parsed.departments[0] if len(parsed.departments) == 1 else None)
+    period = opts.period or (parsed.period.key if parsed.period else None)
+    in_force = (views.current_upload(d.con, department, period)
+                if department is not None and period is not None else None)
+    if in_force is not None:  # a valid report stands: this file cannot make the month rejected
+        st.caption(f"A valid report is in force for {md(whom)} ({md(str(in_force['file_name']))}): "
+                   "it stays, and nothing is recorded against the department for this check. "
+                   "Fix the cells listed above and upload the file again to replace it.")
+        return
     st.caption("Nothing is recorded against the department for a check: fix the cells listed above "
                f"and upload the file again. If this file is the submission for {md(whom)} and cannot "
                "be fixed, record it: Submissions then shows the month as rejected until a valid "

@@ -372,6 +372,23 @@ def test_the_preview_counts_the_warnings_the_commit_stores(
     assert f"Finance, August 2025: 1 action stored, {warned} warnings." in texts(at)
 
 
+def test_a_file_with_errors_for_a_month_already_in_force_is_only_checked(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(("Finance_2025-07.xlsx", finance_july(), XLSX)).run()
+    at.button(key="commit").click().run()
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "record-rejection"]  # it cannot make July rejected
+    said = " ".join(c.value.replace("\\", "") for c in at.caption)
+    assert "A valid report is in force for Finance, July 2025 (Finance_2025-07.xlsx): it stays" in said
+    con = db.connect(db_path)
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'rejected'") == 0
+    con.close()
+    assert not list((tmp_path / "outbox").glob("rejected-*.eml"))
+
+
 def test_what_to_do_wraps(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "upload", role="me")
     at.file_uploader(key="report_file").set_value(
