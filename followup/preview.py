@@ -74,6 +74,10 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
     person = next((p for p in people(con, with_opted_out=True) if p.email == email), None)
     if person is None:
         return Preview(None, f"{email} receives no notification.")
+    gets = ROLE_KINDS.get(person.role, ())
+    if kind not in gets:  # composed anyway, it would show a message nobody sends them
+        return Preview(None, f"{email} does not receive the {kind} notification: their role "
+                             f"gets {', '.join(gets) or 'none'}.")
     on_time = int(db.setting(con, "on_time_day"))
     ends = deadline(period, on_time)
     # as it reads when it goes out: the reminder's first day, a few days after the deadline

@@ -245,6 +245,12 @@ def test_notify_kinds_are_stored_once_each_and_every_tab_follows_them(
     assert [r["gets"] for r in recipients(con)] == ["reminder, digest"]
     assert change_setting(con, CLI, "notify_kinds", " ") == ""  # every kind off: nobody gets any
     assert [r["gets"] for r in recipients(con)] == [""]
+    # a kind the person's role never gets is not composed for them in the preview
+    from followup.preview import preview
+    shown = preview(con, CLI, "pack", "fin@org.example", "2025-06")
+    assert shown.message is None
+    assert shown.reason == ("fin@org.example does not receive the pack notification: their role "
+                            "gets reminder, overdue, rejected, digest.")
 
 
 def test_an_smtp_port_out_of_range_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
