@@ -4,7 +4,6 @@ pins 1.4) after a first start, or moving to the shared store, finds the file rea
 
 from __future__ import annotations
 
-import shutil
 import struct
 from pathlib import Path
 
@@ -49,15 +48,35 @@ def test_the_file_keeps_that_format_as_data_is_written_to_it(tmp_path: Path) -> 
     assert storage_version(path) == made <= NEWEST_1_4_READS
 
 
-# an empty database file made by DuckDB 2.0.1 without the setting (duckdb.connect(path).close()):
-# what a Lekgotla file made under 2.x before FILE_STORAGE looks like to DuckDB 1.4
-DUCKDB2_FILE = Path(__file__).parents[1] / "data" / "duckdb2-empty.duckdb"
+# DuckDB 2.x's own storage version, which it writes without the setting
+DUCKDB2_STORAGE = 999
+
+
+def duckdb2_file(path: Path) -> Path:
+    """An empty database file in DuckDB 2.x's own format: what a Lekgotla file made under 2.x
+    before FILE_STORAGE looks like. Under 2.x, made as 2.x makes it; under 1.4, made by 1.4 with
+    its main header saying 999, checksummed again as DuckDB checksums a block (5381, then each
+    8-byte word times 0xbf58476d1ce4e5b9, XORed in; the 8 bytes before cover the rest of the
+    4,096), so that 1.4 reads the header and refuses the version, as it does a real 2.x file."""
+    duckdb.connect(str(path)).close()
+    if storage_version(path) == DUCKDB2_STORAGE:
+        return path
+    with path.open("r+b") as f:
+        block = bytearray(f.read(4096))
+        struct.pack_into("<Q", block, 12, DUCKDB2_STORAGE)
+        checksum = 5381
+        for (word,) in struct.iter_unpack("<Q", bytes(block[8:])):
+            checksum ^= (word * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        struct.pack_into("<Q", block, 0, checksum)
+        f.seek(0)
+        f.write(block)
+    return path
 
 
 def test_a_file_in_duckdb_2s_format_says_how_to_open_it_where_duckdb_1_4_runs(
         tmp_path: Path) -> None:
-    path = tmp_path / "lekgotla.duckdb"
-    shutil.copyfile(DUCKDB2_FILE, path)
+    path = duckdb2_file(tmp_path / "lekgotla.duckdb")
+    assert storage_version(path) == DUCKDB2_STORAGE
     if int(duckdb.__version__.split(".")[0]) >= 2:
         con = db.connect(path)  # 2.x reads it and migrates it in place
         assert db.scalar(con, "SELECT count(*) FROM uploads") == 0
