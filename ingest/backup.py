@@ -142,17 +142,15 @@ def _copy(source: db.Connection, partial: Path) -> dict[str, int]:
                 "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
             out.execute("BEGIN TRANSACTION")
             for name in names:
-                quoted = '"' + name.replace('"', '""') + '"'  # a name from DuckDB's own catalogue
+                quoted = lake.quoted(name)
                 expected = int(db.scalar(source, f"SELECT count(*) FROM {quoted}"))
-                rows = db.arrow_reader(source.sql(f"SELECT * FROM {quoted}"), BATCH_ROWS)
-                out.register("lekgotla_rows", rows)
                 if name in have:
                     out.execute(f"DELETE FROM {quoted}")  # rows a migration seeded
-                    out.execute(f"INSERT INTO {quoted} BY NAME SELECT * FROM lekgotla_rows")
+                    copied = _rows_into(source, out, name, f"INSERT INTO {quoted} BY NAME "
+                                                            "SELECT * FROM lekgotla_rows")
                 else:  # a table no migration makes: copied as it is
-                    out.execute(f"CREATE TABLE {quoted} AS SELECT * FROM lekgotla_rows")
-                out.unregister("lekgotla_rows")
-                copied = int(db.scalar(out, f"SELECT count(*) FROM {quoted}"))
+                    copied = _rows_into(source, out, name,
+                                        f"CREATE TABLE {quoted} AS SELECT * FROM lekgotla_rows")
                 if copied != expected:
                     raise LekgotlaError(f"The backup of table {name} holds {copied} rows, not "
                                         f"{expected}.", "The backup failed: try again")
@@ -164,6 +162,19 @@ def _copy(source: db.Connection, partial: Path) -> dict[str, int]:
     finally:
         source.execute("ROLLBACK")  # it only read
     return tables
+
+
+def _rows_into(source: db.Connection, out: db.Connection, name: str, statement: str,
+               params: dict[str, object] | None = None) -> int:
+    """Table `name` of `source` streamed into `out` in Arrow batches (bounded memory), read there
+    as `lekgotla_rows` by `statement`; returns the rows `out`'s table then holds."""
+    table = lake.quoted(name)
+    out.register("lekgotla_rows", db.arrow_reader(source.sql(f"SELECT * FROM {table}"), BATCH_ROWS))
+    try:
+        out.execute(statement, params)
+    finally:
+        out.unregister("lekgotla_rows")
+    return int(db.scalar(out, f"SELECT count(*) FROM {table}"))
 
 
 def _check(path: Path, tables: dict[str, int]) -> None:
@@ -449,19 +460,16 @@ def restore_into_store(con: db.Connection, path: str | Path,
                 moved: dict[str, int] = {}
                 for name in names:
                     table = lake.quoted(name)
-                    c.register("lekgotla_rows", db.arrow_reader(
-                        reader.sql(f"SELECT * FROM {table}"), BATCH_ROWS))
-                    before = 0
                     if name == "audit_log":  # the store's own entries stay, numbered first
                         before = int(db.scalar(c, "SELECT count(*) FROM audit_log"))
-                        c.execute("INSERT INTO audit_log BY NAME SELECT * REPLACE "
-                                  "(audit_id + $shift AS audit_id) FROM lekgotla_rows",
-                                  {"shift": shift})
+                        moved[name] = _rows_into(
+                            reader, c, name, "INSERT INTO audit_log BY NAME SELECT * REPLACE "
+                            "(audit_id + $shift AS audit_id) FROM lekgotla_rows",
+                            {"shift": shift}) - before
                     else:  # rows a migration seeded (the settings, the roles) make way
                         c.execute(f"DELETE FROM {table}")
-                        c.execute(f"INSERT INTO {table} BY NAME SELECT * FROM lekgotla_rows")
-                    c.unregister("lekgotla_rows")
-                    moved[name] = int(db.scalar(c, f"SELECT count(*) FROM {table}")) - before
+                        moved[name] = _rows_into(reader, c, name, f"INSERT INTO {table} BY NAME "
+                                                                  "SELECT * FROM lekgotla_rows")
                     if moved[name] != expected[name]:
                         raise LekgotlaError(
                             f"Table {name} took {moved[name]} rows of the file's {expected[name]}. "
