@@ -268,7 +268,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     out = annotate(data, Path(args.file).name, parsed.problems)
     out_path.write_bytes(out)
     print(f"{args.out}: {plural(len(parsed.errors), 'error')} and {plural(len(parsed.warnings), 'warning')} marked.")
-    return EXIT_INVALID if parsed.errors else EXIT_OK  # as validate: warnings do not fail a report
+    return EXIT_INVALID if parsed.problems else EXIT_OK  # SPEC §6: 1 when it marked anything
 
 
 def cmd_template(args: argparse.Namespace) -> int:

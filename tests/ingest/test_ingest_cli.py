@@ -174,11 +174,11 @@ def test_annotate_never_overwrites_the_report_and_checks_out_first(
         assert said in capsys.readouterr().err
     assert bad.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in files.values())
-    # warnings alone do not fail a report: exit 0, as validate's
+    # warnings alone: valid (validate exits 0), yet marked (annotate exits 1, as SPEC §6 says)
     warned = tmp_path / "Finance_2025-03.xlsx"
     warned.write_bytes(report([GOOD[:8] + ["Completed", 100, None, None]], period="March 2025"))
     assert main(["validate", str(warned), *nodb]) == 0
-    assert main(["annotate", str(warned), "--out", str(tmp_path / "w.xlsx"), *nodb]) == 0
+    assert main(["annotate", str(warned), "--out", str(tmp_path / "w.xlsx"), *nodb]) == 1
     assert "0 errors and 1 warning marked" in capsys.readouterr().out
 
 
