@@ -192,7 +192,7 @@ def resolve_period(
         if period is not None:
             return period, overruled(period.key, period.label, source, [
                 (_period_key(v), display_value(v), s) for v, s, _, _ in sources[n + 1:]],
-                "Reporting period", loc.sheet.name)
+                "Reporting period", loc)
     return None, [_file_problem(
         "The reporting period is unknown. Put 'Reporting period | February 2025' above the header, "
         "name the file like Finance_2025-02.xlsx, or choose the period when uploading.",
@@ -209,23 +209,28 @@ def _period_key(value: Any) -> str | None:
 
 def overruled(chosen: str, chosen_words: str, source: str,
               others: list[tuple[str | None, str, str]], label: str,
-              sheet: str | None) -> list[Problem]:
+              loc: Located) -> list[Problem]:
     """A warning when the file itself names another department or period than the argument
     chosen (the upload form, a CLI flag): the argument wins, as SPEC §2.1 says, but a file for
     another department or month loaded under the wrong one would otherwise go unnoticed.
     `others`: the lower-ranked sources in order, as (key, as written, source); the first with a
-    readable value is the file's own word."""
+    readable value is the file's own word; a metadata cell is named by its row and column."""
     if source != "argument":
         return []
     where = {"metadata": f"The report's {label} cell", "file name": "The file name"}
+    field = label.lower().split()[-1]  # the metadata block's key: department, period
     for key, written, kind in others:
         if key is None or kind not in where:
             continue
         if key == chosen:
             return []
+        _, row, col = loc.metadata[field] if kind == "metadata" else (None, None, None)
         return [Problem("warning", f"{where[kind]} says {written!r}, but the report is loaded "
                         f"for {chosen_words}, as chosen: check that this is the right file.",
-                        sheet=sheet)]
+                        sheet=loc.sheet.name, row=None if row is None else row + 1,
+                        column=None if col is None else column_letter(col),
+                        header=label if kind == "metadata" else None,
+                        value=written if kind == "metadata" else None)]
     return []
 
 

@@ -329,7 +329,7 @@ def _split_departments(
         if dept is None:
             return {}, [Problem("error", not_listed(name, "Choose one of those departments."), sheet=sheet)]
         problems += overruled(dept, dept, source, [
-            (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", sheet)
+            (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)
         if column_values is not None:
             for row, v in column_values.items():
                 if not _blank(v) and canonical(v) != dept:

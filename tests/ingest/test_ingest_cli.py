@@ -220,8 +220,8 @@ def test_a_department_or_period_given_against_the_files_own_is_loaded_with_a_war
                  "--db", dbp]) == 0
     out = capsys.readouterr().out
     assert "Operations, July 2025: 1 action stored, 2 warnings." in out
-    assert ("WARNING: sheet 'Actions': The report's Department cell says 'Finance', but the "
-            "report is loaded for Operations, as chosen") in out
+    assert ("WARNING: sheet 'Actions', cell B1, column 'Department': The report's Department "
+            "cell says 'Finance', but the report is loaded for Operations, as chosen") in out
     assert "The report's Reporting period cell says 'February 2025'" in out
     # the same as the file says: no warning
     assert main(["load", str(files["good"]), "--department", "Finance", "--period", "2025-02",
