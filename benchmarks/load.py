@@ -211,10 +211,14 @@ def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitS
         print(f"shared store built from {history.name}: copied in {took['copy_s']:.1f} s, "
               f"maintained in {took['maintain_s']:.1f} s", flush=True)
         lake.append(target)
+    # as deploy/start runs them: each instance's DuckDB on its share of the cores, unless
+    # LEKGOTLA_THREADS says otherwise (0: every core, DuckDB's default)
+    threads = os.environ.get("LEKGOTLA_THREADS", str(max(1, (os.cpu_count() or 1) // instances)))
     with ExitStack() as stack:
         apps = [stack.enter_context(started_app(
             lake[0], timeout=180, address="127.0.0.1",  # type: ignore[arg-type]
-            env={"LEKGOTLA_LOAD_SAMPLE_DATA": "false"})) for _ in range(instances)]
+            env={"LEKGOTLA_LOAD_SAMPLE_DATA": "false", "LEKGOTLA_THREADS": threads}))
+            for _ in range(instances)]
         ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
         proxy = stack.enter_context(running_proxy(ports, folder))
         yield proxy.url, [a.process.pid for a in apps]

@@ -63,6 +63,7 @@ def section(d: Data, user: User) -> None:
             st.session_state[FLASH] = [
                 f"Backup written: {_code(made.path.name)} ({made.rows:,} rows in "
                 f"{len(made.tables)} tables, {made.size / 1e6:.1f} MB)."]
+            st.session_state["backup-file"] = made.path.name  # the one just taken, to download
             st.rerun()
     files = backup_files(folder)
     if not files:

@@ -143,7 +143,7 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
             problem = (f"This consolidated report also holds {', '.join(others)}: you may upload "
                        f"only for {', '.join(names)}. Upload your department's own report.")
     else:
-        found = parsed.departments[0] if parsed.departments else None
+        found = (parsed.detected_departments or [None])[0]  # named by a file without rows too
         options = names + ([found] if found and found not in names and not restricted else [])
         index = options.index(found) if found in options else None
         if restricted and index is None and len(options) == 1 and found is None:
@@ -179,8 +179,9 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
         period = chosen.key if chosen else None
     elif problem is None:
         problem = "Give the reporting period, e.g. 2025-07."
-    if parsed.departments or parsed.period:
-        st.caption("Detected: " + md(", ".join(parsed.departments or ["department unknown"])) + " · "
+    if parsed.detected_departments or parsed.period:
+        st.caption("Detected: " + md(", ".join(parsed.detected_departments or ["department unknown"]))
+                   + " · "
                    + (label(detected_period) if detected_period else "period unknown"))
     return department, period, problem
 

@@ -12,7 +12,15 @@ from followup import queries
 from followup.delivery import Run, notify
 from followup.messages import compose
 from followup.recipients import Person, people, with_role
-from followup.schedule import KINDS, REJECTED_WITHIN, Due, deadline, due, enabled_kinds
+from followup.schedule import (
+    KINDS,
+    REJECTED_WITHIN,
+    Due,
+    deadline,
+    due,
+    enabled_kinds,
+    missing_reports,
+)
 from ingest import db
 from ingest.access import User, require
 from ingest.words import period_words, plural
@@ -60,7 +68,8 @@ def recipients(con: db.Connection) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class Preview:
-    """A composed message, or why there is none for that choice."""
+    """A composed message, or why there is none for that choice; with a message, `reason` (when
+    not empty) says why that message would not actually go out."""
 
     message: EmailMessage | None
     reason: str = ""
@@ -103,8 +112,19 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
     cc = tuple(p.email for p in with_role(people(con), "me")) if kind == "overdue" else ()
     if kind == "overdue" and at is None:
         moment += timedelta(days=3)
+    note = ""
+    if kind in ("reminder", "overdue"):  # sent only for a report still missing then
+        missing = missing_reports(con, period, moment, on_time)
+        if any(d in missing for d in departments):
+            departments = tuple(d for d in departments if d in missing)
+        else:  # shown all the same: the admin sees what it says, and that it would not go
+            whose = "its report" if len(departments) == 1 else "their reports"
+            note = (f"This {kind} would not go out: {', '.join(departments)} had {whose} for "
+                    f"{period_words(period)} in by {moment:%-d %B %Y}, the day it would be sent. "
+                    "Below, the message as it would read had the report been missing.")
     scope = departments if kind != "digest" or person.role == "department_head" else ()
-    return Preview(compose(con, Due(kind, person, period, scope, cc, deadline=ends), moment, pdf=False))
+    return Preview(compose(con, Due(kind, person, period, scope, cc, deadline=ends), moment,
+                           pdf=False), note)
 
 
 def html_fragment(message: EmailMessage) -> str:

@@ -79,7 +79,10 @@ def problems_of(messages: str) -> list[Problem]:
             for d in json.loads(messages or "[]")]
 
 
-def _missing(con: db.Connection, period: str, at: datetime, on_time_day: int) -> dict[str, date]:
+def missing_reports(con: db.Connection, period: str, at: datetime,
+                    on_time_day: int) -> dict[str, date]:
+    """The departments in scope with no accepted report for `period` submitted by `at`, and the
+    month's deadline: whom a reminder or an overdue notice is for."""
     rows = queries.records(con, "due_reports", {"months": [period], "departments": [],
                                                 "on_time_day": on_time_day, "at": at})
     return {r["department"]: r["deadline"] for r in rows if not r["submitted"]}
@@ -114,13 +117,13 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
         ends = deadline(last_month, on_time_day)
         before = int(db.setting(con, "reminder_days_before"))
         if ends - timedelta(days=before) <= today <= ends:
-            found += _per_head("reminder", everyone, _missing(con, last_month, at, on_time_day),
+            found += _per_head("reminder", everyone, missing_reports(con, last_month, at, on_time_day),
                                last_month)
     if "overdue" in kinds:
         # the latest month whose deadline has passed
         late = last_month if today > deadline(last_month, on_time_day) else month_before(last_month)
         cc = tuple(p.email for p in with_role(everyone, "me"))
-        found += _per_head("overdue", everyone, _missing(con, late, at, on_time_day), late, cc)
+        found += _per_head("overdue", everyone, missing_reports(con, late, at, on_time_day), late, cc)
     if "rejected" in kinds:
         found += _rejected(con, everyone, at)
     digest_day = int(db.setting(con, "digest_day"))

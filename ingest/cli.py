@@ -39,14 +39,16 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot be read ({e.strerror}).") from e
 
 
-def _out_file(arg: str, suffixes: tuple[str, ...] = (".xlsx",), source: str | None = None) -> Path:
+def out_file(arg: str, suffixes: tuple[str, ...] = (".xlsx",), source: str | None = None,
+             what: str = "a workbook") -> Path:
     """`--out` checked before any work: a file name with the suffix of what is written, in a
-    folder that exists, and never the file read (annotate writes a new workbook beside it)."""
+    folder that exists, and never the file read (annotate writes a new workbook beside it).
+    Used by every command that writes one file (`metrics export` too)."""
     out = Path(arg)
     if out.is_dir():
         raise UsageError(f"--out {arg} is a folder: give a file name, such as {out / ('report' + suffixes[0])}.")
     if out.suffix.lower() not in suffixes:
-        raise UsageError(f"--out {arg}: the file written is a workbook; give it a name ending in "
+        raise UsageError(f"--out {arg}: the file written is {what}; give it a name ending in "
                          f"{' or '.join(suffixes)}.")
     if not out.parent.is_dir():
         raise UsageError(f"--out {arg}: the folder {out.parent} does not exist.")
@@ -121,9 +123,9 @@ def _check_against_plans(db_arg: str | None, parsed: ParsedFile, absence: str) -
         con.close()
 
 
-def _print_problems(parsed: ParsedFile, out: Any = sys.stdout) -> None:
+def _print_problems(parsed: ParsedFile) -> None:
     for p in parsed.problems:
-        print("  " + p.describe(), file=out)
+        print("  " + p.describe())
 
 
 def _parse_args_common(args: argparse.Namespace) -> dict[str, Any]:
@@ -145,7 +147,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(_json(parsed), ensure_ascii=False, indent=2, default=str))
     else:
         state = "invalid" if parsed.errors else "valid"
-        depts = ", ".join(parsed.departments) or "department unknown"
+        depts = ", ".join(parsed.detected_departments) or "department unknown"
         period = period_words(parsed.period.key) if parsed.period else "period unknown"
         print(f"{args.file}: {state} — {depts}, {period}, {plural(parsed.rows, 'row')}, "
               f"{plural(len(parsed.errors), 'error')}, {plural(len(parsed.warnings), 'warning')}")
@@ -258,7 +260,7 @@ def cmd_strategy(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    out_path = _out_file(args.out, (".xlsx", ".xlsm"), source=args.file)
+    out_path = out_file(args.out, (".xlsx", ".xlsm"), source=args.file)
     opts = _read_only_options(args.db, **_parse_args_common(args))
     data = _read(args.file)
     parsed = parse_file(data, Path(args.file).name, opts)
@@ -277,7 +279,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     period = parse_period(args.period)
     assert period is not None
-    out_path = _out_file(args.out)
+    out_path = out_file(args.out)
     database = settings.database(args.db)
     if not settings.is_lake(database) and not Path(database).exists():
         raise UsageError(f"There is no database at {database}: a template is filled from the "

@@ -219,6 +219,8 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     # already locked down in this process was opened here, so has it set)
     if not scalar(con, "SELECT current_setting('lock_configuration')"):
         con.execute("SET GLOBAL python_enable_replacements = false")
+        if settings.get("threads"):
+            con.execute(f"SET GLOBAL threads = {int(settings.get('threads'))}")
     if not read_only:
         migrate(con, versions)
     return con

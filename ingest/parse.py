@@ -116,6 +116,8 @@ class ParsedFile:
     reports: list[DepartmentReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    # the department the file names (argument, metadata, file name), known without any rows
+    named_department: str | None = None
     unreadable: bool = False  # not a spreadsheet at all, damaged, encrypted, too big
 
     @property
@@ -129,6 +131,11 @@ class ParsedFile:
     @property
     def departments(self) -> list[str]:
         return [r.department for r in self.reports]
+
+    @property
+    def detected_departments(self) -> list[str]:
+        """The departments of the rows, else the one the file names (a file with no rows)."""
+        return self.departments or ([self.named_department] if self.named_department else [])
 
 
 def _cell_parser(canon: str, period: Period, date_order: str) -> Callable[[Any], Any]:
@@ -386,6 +393,10 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
             "warning", f"The report is for {period.label}, which has not begun yet (this month is "
             f"{this_month.label}): check the reporting period.", sheet=loc.sheet.name))
     result.period = period
+    named = department_sources(opts.department, loc, wb.file_name)
+    if named:
+        result.named_department = match_department(
+            named[0][0], opts.register, opts.known_departments) or named[0][0]
     if "submitted" in loc.metadata:
         try:
             d = parse_date(loc.metadata["submitted"][0], opts.date_order)

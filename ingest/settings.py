@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("s3_use_ssl", True, bool,
             "Shared store on S3-compatible storage: reach s3_endpoint over HTTPS (false: plain "
             "HTTP, for a server on a private network only)."),
+    Setting("threads", 0, int,
+            "Threads DuckDB may use for one query in each process; 0: one per core (DuckDB's "
+            "own default). Several dashboard processes on one machine each taking every core "
+            "only contend: deploy/start gives each cores ÷ instances."),
     Setting("lake_maintenance_hours", 6, int,
             "Shared store only: hours between merging its small files and expiring old snapshots "
             "(also done after every bulk load); 0: only after bulk loads."),
@@ -165,7 +169,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
                                 f"to 6 characters, no spaces or markup such as < > [ ] * _), not "
                                 f"{value!r}.")
     least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
-             "snapshot_keep_days": 1}.get(setting.name)
+             "snapshot_keep_days": 1, "threads": 0}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")

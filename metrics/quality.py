@@ -27,15 +27,20 @@ def stale_actions(con: Connection, filters: Filters) -> pd.DataFrame:
     """Actions that are stale in the months of the period (or range): not Completed and with the
     same status and percent_complete in three consecutive reports of their department.
 
-    Columns: department, period, action_id, action, status, percent_complete, since_period
-    (the first of the three reports), upload_id, sheet, source_row. Objective and status
-    filters do not apply (this is about the report, not the plan).
+    Columns: department, period, action_id, action, objective_id, status, percent_complete,
+    since_period (the first of the three reports), upload_id, sheet, source_row; an action stale
+    in several months of a quarter has a row for each. The objective and status filters choose
+    the actions listed; a report's count of stale actions (`report_quality`) is of all of them.
     """
-    return _stale(con, _months(filters), filters)
+    return _stale(con, _months(filters), filters, plan_filters=True)
 
 
-def _stale(con: Connection, months: list[str], filters: Filters) -> pd.DataFrame:
-    params = {"months": months, "departments": filters.params()["departments"]}
+def _stale(con: Connection, months: list[str], filters: Filters, *,
+           plan_filters: bool = False) -> pd.DataFrame:
+    chosen = filters.params()
+    params = {"months": months, "departments": chosen["departments"],
+              "objectives": chosen["objectives"] if plan_filters else [],
+              "statuses": chosen["statuses"] if plan_filters else []}
     return queries.frame(con, "stale_actions", params)
 
 

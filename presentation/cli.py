@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.cli import UsageError, out_file
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.words import plural
@@ -47,11 +48,14 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
     return metrics_cli.build_parser(commands)
 
 
+WRITTEN = {"csv": "a CSV file", "xlsx": "an XLSX workbook"}  # export's formats, in words
+
+
 def _export(con: Connection, args: argparse.Namespace) -> None:
-    out = Path(args.out)
-    if out.is_dir() or not out.parent.is_dir() or out.suffix.lower() != f".{args.format}":
-        raise QueryError(f"--out {args.out}: give a new {args.format.upper()} file's name, ending "
-                         f"in .{args.format}, in a folder that exists.")
+    try:
+        out_file(args.out, (f".{args.format}",), what=WRITTEN[args.format])
+    except UsageError as e:  # exit 2 here too, with ingest's words
+        raise QueryError(str(e)) from e
     filters = checked_filters(con, Filters(args.period, tuple(args.department),
                                            tuple(args.objective), tuple(args.status)))
     count = export_actions(con, filters, args.format, args.out)

@@ -89,6 +89,13 @@ waiting.sections(d, scoped, department)  # issue 16: dependencies across departm
 st.subheader("One action across periods")
 labels = {str(a): f"{a} · {t}" for a, t in zip(figures["action_id"], figures["action"],
                                                 strict=True)}
+# the action chosen at another period (its ID), or in a shared link (its label, as the URL holds it)
+asked = str(st.session_state.get("action") or st.query_params.get("action") or "")
+if asked and asked not in labels and asked not in labels.values():
+    st.session_state.pop("action", None)
+    st.info(f"Action {md(asked.split(' · ')[0])} is not in {md(department)}'s plan for "
+            f"{theme.period_label(f.period)} with these filters: showing another. Choose a "
+            "period it was reported in to follow it.", icon=":material/info:")
 pick, _ = st.columns([3, 2])
 action_id = pick.selectbox("Action", list(labels), format_func=lambda a: labels.get(a, a),
                            key="action", bind="query-params")

@@ -125,6 +125,8 @@ with preview_tab:
             if shown_message.message is None:
                 components.empty(shown_message.reason)
             else:
+                if shown_message.reason:
+                    st.info(md(shown_message.reason), icon=":material/info:")
                 msg = shown_message.message
                 files = [str(p.get_filename()) for p in msg.iter_attachments()]
                 st.markdown(f"**Subject:** {md(str(msg['Subject']))}  \n**To:** {md(str(msg['To']))}"

@@ -21,8 +21,13 @@ if quality.empty:
     components.empty("No department is in scope. Load the strategy register on Settings, or "
                      "upload a report.")
     st.stop()
-last = months_of(f.period)[-1]
+months = months_of(f.period)
+last = months[-1]
 now = quality[quality["period"] == last]
+if len(months) > 1:  # a quarter: the tiles and the quality table are of one month, said so
+    st.caption(f"The figures and the quality table are for {theme.period_label(last)}, the "
+               "quarter's last month; the grid shows every month, the stale actions each month "
+               "of the quarter.")
 counts = now["state"].value_counts().to_dict()
 k = d(metrics.kpis, metrics.Filters(last, f.departments))
 cols = st.columns(5)
@@ -64,7 +69,7 @@ components.table(
             "warning_count": st.column_config.NumberColumn("Warnings"),
             "stale_actions": st.column_config.NumberColumn(
                 "Stale actions", help="Not Completed, same status and progress in three "
-                "consecutive reports."),
+                "consecutive reports; every action of the report, whatever the objective filter."),
             "not_reported": st.column_config.NumberColumn(
                 "Not reported", help="Open actions of the plan the report left out: each is carried "
                 "forward with its last reported figures until a report gives it again or marks it "
@@ -75,15 +80,18 @@ with left:
     st.subheader("Stale actions")
     stale = d(metrics.stale_actions, f)
     if stale.empty:
-        st.success("No action has stood still for three consecutive reports.",
+        chosen = " of the chosen objectives and statuses" if f.objectives or f.statuses else ""
+        st.success(f"No action{chosen} has stood still for three consecutive reports.",
                    icon=":material/check_circle:")
     else:
         components.table(stale, key="stale", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "stale"),
                          currency=currency,
-                         columns=["department", "action_id", "action", "status",
+                         # a quarter lists an action once for each month it stood still in
+                         columns=["department", *(["period"] if len(months) > 1 else []),
+                                  "action_id", "action", "objective_id", "status",
                                   "percent_complete", "since_period", "sheet", "source_row"],
-                         labels={"since_period": "Unchanged since"})
+                         labels={"period": "Month", "since_period": "Unchanged since"})
 with right:
     st.subheader("Every file received")
     files = d(views.upload_history, f, False)

@@ -2,7 +2,8 @@
 -- ingest/sql/action_unchanged.sql defines it): not Completed (nor Cancelled) and with the same
 -- status and percent_complete in three consecutive reports of their department, this one and
 -- the two before; since_period is the month of the first of the three.
--- Parameters: $months (YYYY-MM list); $departments (empty list = all).
+-- Parameters: $months (YYYY-MM list); $departments (empty list = all); $objectives, $statuses
+-- (empty list = all: the list of actions takes the plan's filters, a report's count does not).
 WITH reports AS (
     SELECT department, period,
            row_number() OVER (PARTITION BY department ORDER BY period) AS report_no
@@ -33,10 +34,12 @@ stale AS (
     FROM ({{ingest:action_unchanged}})
     WHERE stale AND list_contains($months, period)
 )
-SELECT s.department, s.period, s.action_id, s.action, s.status, s.percent_complete,
-       t.since_period, s.upload_id, s.sheet, s.source_row
+SELECT s.department, s.period, s.action_id, s.action, s.objective_id, s.status,
+       s.percent_complete, t.since_period, s.upload_id, s.sheet, s.source_row
 FROM stale t
 JOIN action_status s
     ON s.department = t.department AND s.period = t.period AND s.action_id = t.action_id
    AND s.is_current
+WHERE (len($objectives) = 0 OR list_contains($objectives, s.objective_id))
+  AND (len($statuses) = 0 OR list_contains($statuses, s.status))
 ORDER BY s.department, s.period, s.source_row

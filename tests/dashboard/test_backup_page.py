@@ -86,6 +86,12 @@ def test_an_admin_backs_up_the_running_database_and_downloads_it(
     live["audit_log"] -= 2  # the two rows logging the backup and its download came after it
     assert copy == live
 
+    # a second backup: the download choice moves to it, not staying on the first
+    at.button(key="backup-now").click().run()
+    assert not at.exception
+    newest = next(p.name for p in folder.iterdir() if p.name != made.name)
+    assert at.selectbox(key="backup-file").value == newest
+
 
 @pytest.mark.parametrize("role", ["leadership", "department_head"])
 def test_other_roles_see_no_backup(db_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from dashboard_helpers import (
+    HEADER,
     PAGES,
     Downloads,
     app,
@@ -158,6 +159,30 @@ def test_department_page_traces_figures_to_their_cells(db_path: Path,
     assert trail["source_row"].iloc[-1] == 2
 
 
+def test_an_action_not_in_the_months_plan_is_said_so_not_switched_silently(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ICT-11 enters Information Technology's plan in May 2025 (the URL holds an action's label)
+    at = app(reads_sample_db, monkeypatch, "department", query={
+        "period": "May 2025", "department": "Information Technology",
+        "action": "ICT-11 · Decommission the legacy file servers after migration"})
+    assert not at.exception
+    assert at.selectbox(key="action").value == "ICT-11"
+    assert not [i for i in at.info if "is not in" in i.value]
+    at.selectbox(key="period").set_value("2025-03").run()
+    assert not at.exception
+    [note] = [i.value.replace("\\", "") for i in at.info if "is not in" in i.value]
+    assert note.startswith("Action ICT-11 is not in Information Technology's plan for March 2025")
+    assert at.selectbox(key="action").value != "ICT-11"
+    at.selectbox(key="action").set_value("ICT-01").run()  # chosen again: no note
+    assert not [i for i in at.info if "is not in" in i.value]
+    # a shared link to the action at a month before it
+    at = app(reads_sample_db, monkeypatch, "department", query={
+        "period": "March 2025", "department": "Information Technology",
+        "action": "ICT-11 · Decommission the legacy file servers after migration"})
+    assert [i.value.replace("\\", "")[:20] for i in at.info if "is not in" in i.value] == [
+        "Action ICT-11 is not"]
+
+
 def test_submissions_show_the_missing_report(db_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "submissions")
@@ -237,6 +262,22 @@ def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
     marked = load_workbook(io.BytesIO(downloads.named("-problems.xlsx")))
     assert marked["Actions"]["I5"].comment is not None
     assert "2025-07" not in _periods(db_path)
+
+
+def test_a_header_without_rows_keeps_the_department_its_metadata_names(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(reads_sample_db, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("empty.xlsx", workbook(
+        [["Department", "Human Resources"], ["Reporting period", "March 2025"], [], HEADER]),
+        XLSX)).run()
+    assert not at.exception
+    assert "Detected: Human Resources · March 2025" in texts(at)
+    assert [s.value for s in at.selectbox if str(s.key).startswith("dept-")] == ["Human Resources"]
+    assert "Choose the department" not in texts(at)  # only the problem with the file itself
+    assert metric_values(at)["Errors"] == "1"
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    assert problems["message"].str.startswith(
+        "There are no action rows under the header (row 4)").tolist() == [True]
 
 
 def test_load_valid_rows_only_is_an_explicit_choice(db_path: Path,

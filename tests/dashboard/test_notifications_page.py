@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 from dashboard_helpers import app, metric_values, texts
+from streamlit.testing.v1 import AppTest
 
 from ingest import db
+
+
+def not_sent(at: AppTest) -> list[str]:
+    """The preview's notes that its message would not go out, as read (Markdown unescaped)."""
+    return [i.value.replace("\\", "") for i in at.info if "would not go out" in i.value]
 
 
 def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
@@ -40,6 +46,10 @@ def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
     assert "Reminder: the June 2025 report of Finance is due in 3 days" in texts(at)
     assert "Finance_2025-06.xlsx" in texts(at)
     assert any("It is due on 7 Jul 2025 (in 3 days)" in str(h.proto.body) for h in at.html)
+    # Finance's June report came in on 2 July: shown, but said not to go out
+    assert not_sent(at) == [
+        "This reminder would not go out: Finance had its report for June 2025 in by 4 July 2025, "
+        "the day it would be sent. Below, the message as it would read had the report been missing."]
 
     # a rerun (another tab's widget, say) shows the same preview without composing it again
     from followup import preview
@@ -48,6 +58,22 @@ def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
     at.run()
     assert not at.exception and not composed
     assert "Reminder: the June 2025 report of Finance is due in 3 days" in texts(at)
+
+
+def test_an_overdue_notice_is_previewed_for_a_missing_report_without_a_note(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Legal and Compliance sent no April 2025 report: the notice would go out on 10 May
+    con = db.connect(db_path)
+    head = con.execute("SELECT email FROM departments WHERE department = 'Legal and Compliance'"
+                       ).fetchone()[0]
+    con.close()
+    at = app(db_path, monkeypatch, "notifications")
+    at.selectbox(key="notify-kind").set_value("overdue")
+    at.selectbox(key="notify-period").set_value("2025-04")
+    at.selectbox(key="notify-person").set_value(head).run()
+    assert not at.exception
+    assert not_sent(at) == []
+    assert "Legal and Compliance" in texts(at) and "April 2025" in texts(at)
 
 
 def test_send_a_test_and_stop_sending_to_a_person(db_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import backup, db
-from ingest.errors import LekgotlaError
+from ingest import backup, db, settings
+from ingest.errors import LekgotlaError, SettingsError
 from ingest.sample import load_sample_data
 
 # DuckDB 1.4 reads storage versions 64 to 67 (its "can only read versions between" message);
@@ -89,3 +89,14 @@ def test_a_file_in_duckdb_2s_format_says_how_to_open_it_where_duckdb_1_4_runs(
     with pytest.raises(LekgotlaError, match="newer DuckDB.*Nothing was changed"):
         backup.restore(path, tmp_path / "live.duckdb")
     assert not (tmp_path / "live.duckdb").exists()
+
+
+def test_the_threads_setting_caps_duckdbs_threads(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEKGOTLA_THREADS", "1")  # deploy/start: cores ÷ instances
+    con = db.connect(tmp_path / "one.duckdb")
+    assert db.scalar(con, "SELECT current_setting('threads')") == 1
+    con.close()
+    monkeypatch.setenv("LEKGOTLA_THREADS", "-1")
+    with pytest.raises(SettingsError, match="threads"):
+        settings.get("threads")

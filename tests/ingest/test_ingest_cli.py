@@ -292,3 +292,13 @@ def test_validate_with_the_database_warns_of_the_actions_a_report_leaves_out(
     assert main(["validate", str(march), "--db", dbp, "--json"]) == 0
     warned = json.loads(capsys.readouterr().out)["warnings"]
     assert [w["value"] for w in warned if "carried forward" in w["message"]] == ["FIN-02"]
+
+
+def test_a_header_without_rows_names_the_department_its_metadata_gives(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.xlsx"  # no department in the file name: the metadata names it
+    empty.write_bytes(report([], department="Human Resources", period="March 2025"))
+    assert main(["validate", str(empty), "--db", str(tmp_path / "none.duckdb")]) == 1
+    said = capsys.readouterr()
+    assert said.out.startswith(f"{empty}: invalid — Human Resources, March 2025, 0 rows, 1 error")
+    assert "There are no action rows under the header (row 4)" in said.out + said.err

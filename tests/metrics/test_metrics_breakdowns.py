@@ -159,6 +159,17 @@ def test_stale_actions(con: Connection) -> None:
     assert stale.iloc[0]["since_period"] == "2025-01"
 
 
+def test_stale_actions_take_the_objective_and_status_filters_but_a_reports_count_does_not(
+        con: Connection) -> None:
+    # F5 (objective SO9, Not started) is the quarter's one stale action, as above
+    assert stale_actions(con, Filters("2025-Q1", objectives=("SO9",)))["action_id"].tolist() == ["F5"]
+    assert stale_actions(con, Filters("2025-Q1", objectives=("SO1",))).empty
+    assert stale_actions(con, Filters("2025-Q1", statuses=("In progress",))).empty
+    # Finance's March report still has one stale action whichever objective is chosen
+    quality = report_quality(con, Filters("2025-03", ("Finance",), objectives=("SO1",)))
+    assert quality["stale_actions"].tolist() == [1]
+
+
 def test_a_month_with_only_a_rejected_file() -> None:
     db = build(connect(":memory:"))
     db.execute("INSERT INTO uploads (upload_id, sha256, file_name, department, period, "

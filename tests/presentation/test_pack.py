@@ -373,10 +373,13 @@ def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: 
             (["pack", *base, "--out", str(tmp_path / "p"), "--no-pdf", "--chromium", str(notes)], 2,
              "--no-pdf and --chromium ask for opposite things"),
             (["pack", *base, "--out", "/proc/pack"], 2, "/proc/pack: No such file or directory."),
+            # export's --out is checked as every command that writes one file checks it
             (["export", *base, "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")], 2,
-             "ending in .csv, in a folder that exists"),
+             f"--out {tmp_path / 'no' / 'x.csv'}: the folder {tmp_path / 'no'} does not exist."),
             (["export", *base, "--format", "xlsx", "--out", str(tmp_path / "x.csv")], 2,
-             "ending in .xlsx"),
+             "the file written is an XLSX workbook; give it a name ending in .xlsx."),
+            (["export", *base, "--format", "csv", "--out", str(tmp_path)], 2,
+             f"--out {tmp_path} is a folder: give a file name, such as {tmp_path / 'report.csv'}."),
             # a PDF asked for by name that cannot be made: the others written, and exit 1
             (["pack", *base, "--out", str(tmp_path / "q"), "--chromium", str(notes)], 1,
              "is not a program this user may run")):
