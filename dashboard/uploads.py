@@ -23,7 +23,7 @@ from ingest.mapping import Mapping
 from ingest.parse import Options, ParsedFile, can_load
 from ingest.read import Workbook, read_sheets
 from ingest.values import ParseError, Period, parse_period
-from ingest.words import plural, where
+from ingest.words import plural, possessive, where
 from metrics import views
 from metrics.kpis import months_with_data
 from presentation import theme
@@ -153,14 +153,14 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
             key=f"dept-{key}-{found}", placeholder="Choose the department",
             help="Detected from the metadata block, the Department column or the file name.")
         if restricted and found and found not in options and "department" in parsed.letters:
-            left.warning(f"The file says it is {md(found)}'s report; you may upload only for "
+            left.warning(f"The file says it is {md(possessive(found))} report; you may upload only for "
                          f"{md(', '.join(names))}. If it is your department's, choose it: each "
                          "row whose Department column names another department is an error.",
                          icon=":material/warning:")
         elif restricted and found and found not in options:
             # as the page's note says: another department's report (its Department cell or file
             # name says whose) never goes in as a head's own
-            problem = (f"The file says it is {found}'s report (its Department cell or its file "
+            problem = (f"The file says it is {possessive(found)} report (its Department cell or its file "
                        f"name): you may upload only for {', '.join(names)}. Upload your "
                        "department's own report, or correct the Department cell and the file "
                        "name if this one is yours.")
@@ -297,7 +297,7 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
         earlier = [m for m in months_with_data(con, (r.department,)) if m <= r.period.key]
         summary = change_summary(con, r)
         if not earlier:
-            st.caption(f"This is {md(r.department)}'s first report: "
+            st.caption(f"This is {md(possessive(r.department))} first report: "
                        + ("its one action is new." if len(r.frame) == 1
                           else f"all {len(r.frame)} actions are new."))
         elif summary.empty:
@@ -394,7 +394,7 @@ def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, 
     """The commit button: store the report(s) only when the uploader confirms."""
     current = [views.current_upload(d.con, r.department, r.period.key) for r in parsed.reports]
     what = ", ".join(
-        f"{'replace' if c else 'add'} {md(r.department)}'s report for {label(r.period.key)}"
+        f"{'replace' if c else 'add'} {md(possessive(r.department))} report for {label(r.period.key)}"
         for r, c in zip(parsed.reports, current, strict=True))
     kept = " The version it replaces is kept." if any(current) else ""
     st.markdown(f"Committing will **{what}**.{kept}")

@@ -14,6 +14,7 @@ from dashboard.data import Data
 from ingest.access import User, allowed, check_export
 from ingest.errors import LekgotlaError
 from ingest.load import restore_upload
+from ingest.words import possessive
 from metrics import views
 from presentation import theme
 from presentation.markup import md
@@ -86,7 +87,7 @@ def restore_control(d: Data, user: User, department: str, month: str) -> None:
             except LekgotlaError as e:
                 components.error(e)
             else:
-                st.session_state[FLASH] = (f"Upload #{chosen} is {md(department)}'s report in force "
+                st.session_state[FLASH] = (f"Upload #{chosen} is {md(possessive(department))} report in force "
                                            f"for {theme.period_label(month)} again; the version it "
                                            "replaces is kept.")
                 st.rerun()

@@ -10,7 +10,7 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
-from ingest.words import plural
+from ingest.words import plural, possessive
 from metrics import dependencies
 from presentation import dependency_charts as dc
 from presentation import theme
@@ -57,7 +57,7 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
             ("waiting", waiting, "Waiting on others", "waiting_on_others",
              f"No action of {md(department)} waits on another department's."),
             ("waited", waited, "Others waiting on us", "others_waiting",
-             f"No other department's action waits on {md(department)}'s.")):
+             f"No other department's action waits on {md(possessive(department))}.")):
         st.markdown(f"##### {title}")
         if rows.empty:
             st.caption(none)
@@ -68,7 +68,7 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
                    f"{'waits' if n == 1 else 'wait'} on other departments'"
                    if key == "waiting" else
                    f"{plural(n, 'open action')} of other departments "
-                   f"{'waits' if n == 1 else 'wait'} on {md(department)}'s")
+                   f"{'waits' if n == 1 else 'wait'} on {md(possessive(department))}")
             st.caption(f"{who}; {theme.number(late)} of them "
                        f"{'is' if late == 1 else 'are'} late "
                        f"({theme.pct(mine[figure + '_late_share'])}): overdue, or forecast to "

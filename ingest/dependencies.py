@@ -31,6 +31,7 @@ from ingest.problems import Problem, display_value
 
 _SEPARATORS = re.compile(r"[;,\n]")
 CLOSEST = 3  # how many close matches an unknown ID's warning names
+SHOWN = 5  # a cell with more unknown references gets one warning, naming this many
 
 
 @dataclass(frozen=True)
@@ -135,30 +136,40 @@ Node = tuple[str, str]  # (department, action ID)
 
 @dataclass
 class Plans:
-    """The organisation's plans in force: each department's actions and what each depends on."""
+    """The organisation's plans in force for a month: each department's actions, their status and
+    what each depends on."""
 
     actions: dict[str, set[str]]
     depends: dict[Node, list[Ref]]
+    status: dict[Node, str]
 
     @classmethod
-    def from_db(cls, con: db.Connection) -> Plans:
-        """Every department's latest report in force (rows carried over included)."""
+    def from_db(cls, con: db.Connection, period: str) -> Plans:
+        """Every department's latest report in force up to `period` (rows carried over included),
+        as the metrics read the plans of that month."""
         actions: dict[str, set[str]] = {}
         depends: dict[Node, list[Ref]] = {}
-        for dept, aid, deps in con.execute(db.sql("dependency_plans")).fetchall():
+        status: dict[Node, str] = {}
+        for dept, aid, state, deps in con.execute(db.sql("dependency_plans"),
+                                                  {"period": period}).fetchall():
             actions.setdefault(str(dept), set()).add(str(aid))
+            status[(str(dept), str(aid))] = str(state)
             if deps:
                 depends[(str(dept), str(aid))] = stored_refs(deps)
-        return cls(actions, depends)
+        return cls(actions, depends, status)
 
     def with_report(self, department: str, frame: pd.DataFrame) -> None:
-        """Put a report's rows in place of its department's plan."""
-        self.actions[department] = {str(a) for a in frame["action_id"]}
-        for node in [n for n in self.depends if n[0] == department]:
-            del self.depends[node]
-        for aid, deps in zip(frame["action_id"], frame["depends_on"], strict=True):
+        """Put a report's rows in place of theirs in its department's plan; the plan's other
+        actions stay (an open action the report leaves out is carried over, ingest.plan)."""
+        mine = self.actions.setdefault(department, set())
+        cells = frame["depends_on"] if "depends_on" in frame.columns else [None] * len(frame)
+        for aid, state, deps in zip(frame["action_id"], frame["status"], cells, strict=True):
+            node = (department, str(aid))
+            mine.add(node[1])
+            self.status[node] = str(state)
+            self.depends.pop(node, None)
             if deps:
-                self.depends[(department, str(aid))] = stored_refs(deps)
+                self.depends[node] = stored_refs(deps)
 
     def resolve(self, ref: Ref, own: str) -> Node | None:
         """The action a reference names: a department's own, or a bare ID in the own department's
@@ -219,13 +230,16 @@ def _cycle(plans: Plans, start: Node, limit: int = 10_000) -> list[Node] | None:
 
 def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, sheet: str | None,
                         letters: dict[str, tuple[str, str]]) -> list[Problem]:
-    """The warnings of one report's "Depends on" cells against the plans in force (the report's own
-    rows in place of its department's): unknown action IDs and cycles."""
-    if "depends_on" not in frame.columns or not frame["depends_on"].notna().any():
+    """The warnings of one report against the plans in force (the report's own rows in place of
+    theirs in its department's): in its "Depends on" cells, unknown action IDs, Cancelled actions
+    and cycles; and its Cancelled actions that other departments' open actions wait on."""
+    if not _checked(frame):
         return []
     plans.with_report(department, frame)
+    problems = _cancelled_awaited(plans, department, frame, sheet, letters)
+    if "depends_on" not in frame.columns:
+        return problems
     letter, header = letters.get("depends_on", (None, "Depends on"))
-    problems: list[Problem] = []
     cycles: set[frozenset[Node]] = set()
     for row, aid, cell in zip(frame.index, frame["action_id"], frame["depends_on"], strict=True):
         if not isinstance(cell, str) or not cell:
@@ -235,10 +249,22 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                                     value=display_value(cell)))
 
-        for ref in stored_refs(cell):
-            why = _unknown(plans, ref, department)
-            if why:
+        unknown = [(ref, why) for ref in stored_refs(cell)
+                   if (why := _unknown(plans, ref, department))]
+        if len(unknown) > SHOWN:  # one warning for the cell, not one a reference
+            named = ", ".join(r.text for r, _ in unknown[:SHOWN])
+            warn(f"{aid} depends on {len(unknown)} actions no plan has: {named} and "
+                 f"{len(unknown) - SHOWN} more. The first: {unknown[0][1]} Check the IDs against "
+                 "the other departments' plans.")
+        else:
+            for ref, why in unknown:
                 warn(f"{aid} depends on {ref.text}, which is unknown: {why}")
+        for ref in stored_refs(cell):
+            node = plans.resolve(ref, department)
+            if node is not None and plans.status.get(node) == "Cancelled":
+                warn(f"{aid} depends on {node[0]}: {node[1]}, which is Cancelled: it will not be "
+                     "done, so the dependency no longer counts. Remove it, or name the action "
+                     "that replaces it.")
         path = _cycle(plans, (department, str(aid)))
         if path and frozenset(path) not in cycles:
             cycles.add(frozenset(path))
@@ -248,13 +274,48 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
     return problems
 
 
+def _checked(frame: pd.DataFrame) -> bool:
+    """Whether a report has anything to check against the plans: a "Depends on" cell, or a
+    Cancelled action that others may wait on."""
+    return bool(("depends_on" in frame.columns and frame["depends_on"].notna().any())
+                or (frame["status"] == "Cancelled").any())
+
+
+def _cancelled_awaited(plans: Plans, department: str, frame: pd.DataFrame, sheet: str | None,
+                       letters: dict[str, tuple[str, str]]) -> list[Problem]:
+    """A warning at the Status cell of each Cancelled action of the report that another
+    department's open action depends on: they should be told."""
+    cancelled = {str(a) for a, s in zip(frame["action_id"], frame["status"], strict=True)
+                 if s == "Cancelled"}
+    awaiting: dict[str, list[Node]] = {}
+    for node, refs in plans.depends.items() if cancelled else ():
+        if node[0] == department or plans.status.get(node) in ("Completed", "Cancelled"):
+            continue
+        for ref in refs:
+            target = plans.resolve(ref, node[0])
+            if target is not None and target[0] == department and target[1] in cancelled:
+                awaiting.setdefault(target[1], []).append(node)
+    letter, header = letters.get("status", (None, "Status"))
+    problems = []
+    for row, aid, state in zip(frame.index, frame["action_id"], frame["status"], strict=True):
+        waiting = sorted(awaiting.get(str(aid), ()))
+        if waiting:
+            named = ", ".join(f"{d}: {a}" for d, a in waiting[:SHOWN])
+            more = f" and {len(waiting) - SHOWN} more" if len(waiting) > SHOWN else ""
+            problems.append(Problem(
+                "warning", f"{aid} is Cancelled, but {named}{more} of other departments depend on "
+                "it: tell them, so they can remove the dependency or name what replaces it.",
+                sheet=sheet, row=int(row), column=letter, header=header, value=display_value(state)))
+    return problems
+
+
 def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
     """Add to each report of `parsed` (an ingest.parse.ParsedFile, which imports this module) the warnings of its "Depends on" cells against the plans in
     force in `con` (once per report)."""
     todo = [r for r in parsed.reports if not r.dependencies_checked]
-    if not any(r.frame["depends_on"].notna().any() for r in todo if "depends_on" in r.frame.columns):
+    if not any(_checked(r.frame) for r in todo):
         return
-    plans = Plans.from_db(con)
+    plans = Plans.from_db(con, parsed.period.key if parsed.period else "9999-12")
     for report in todo:
         found = dependency_warnings(plans, report.department, report.frame, parsed.sheet, parsed.letters)
         report.problems.extend(found)

@@ -23,6 +23,12 @@ def plural(n: float, word: str, many: str | None = None) -> str:
     return f"{count:,} {many or _IRREGULAR.get(word) or word + 's'}"
 
 
+def possessive(name: str) -> str:
+    """A name owning something: "Finance's", "Operations'" (a name ending in s takes the
+    apostrophe alone)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def period_words(period: object) -> str:
     """A period key as people read it: "2025-07" → "July 2025", "2025-Q3" → "Q3 2025"; anything
     else (a key that is not a month or quarter) as it is, and a missing one (None, NaN, "") as

@@ -5,7 +5,7 @@ import streamlit as st
 import metrics
 from dashboard import auth, components, filters, versions, waiting
 from dashboard.data import Data
-from ingest.words import plural
+from ingest.words import plural, possessive
 from metrics import views
 from presentation import charts, theme
 from presentation.labels import objective_label
@@ -33,6 +33,8 @@ changes = d(metrics.kpi_changes, scoped)
 if not changes.set_index("kpi")["value"].get("actions"):
     components.empty(f"{md(department)} has no actions for {theme.period_label(f.period)} with these "
                      "filters. Choose another period, or see Submissions for a missing report.")
+    # others may still wait on its plan in force from an earlier month (issue 16)
+    waiting.sections(d, scoped, department)
     st.stop()
 trend = d(metrics.kpi_trend, filters.history(scoped, d))
 components.kpi_tiles(changes, trend, [k for k in components.OVERVIEW_KPIS
@@ -93,7 +95,7 @@ labels = {str(a): f"{a} · {t}" for a, t in zip(figures["action_id"], figures["a
 asked = str(st.session_state.get("action") or st.query_params.get("action") or "")
 if asked and asked not in labels and asked not in labels.values():
     st.session_state.pop("action", None)
-    st.info(f"Action {md(asked.split(' · ')[0])} is not in {md(department)}'s plan for "
+    st.info(f"Action {md(asked.split(' · ')[0])} is not in {md(possessive(department))} plan for "
             f"{theme.period_label(f.period)} with these filters: showing another. Choose a "
             "period it was reported in to follow it.", icon=":material/info:")
 pick, _ = st.columns([3, 2])

@@ -100,8 +100,10 @@ else:
                  "upstream_forecast_finish", "days_late", "file_name", "sheet", "source_row",
                  "upstream_file_name", "upstream_sheet", "upstream_source_row"],
         labels={"days_late": st.column_config.NumberColumn(
-            "Late by", format="%d days", help="Days by which the upstream action is forecast to "
-            "finish after this action is due (overdue: past its own due date).")})
+            "Late by", format="%d days", help="Days the wait moves this action past its due "
+            "date: the upstream action's forecast finish plus this action's remaining work, less "
+            "the later of its due date and its own expected finish. 0 when the upstream action "
+            "is overdue but the wait moves nothing, or the two are on a circle (docs/kpis.md).")})
 if initiative:
     st.caption(f"{md(names.get(initiative, initiative))}: its member departments' timeline and "
                "figures are on the Initiatives page.")

@@ -13,6 +13,7 @@ from ingest.load import options_for
 from ingest.parse import can_load
 from ingest.plan import add_plan_warnings
 from ingest.template import build_template
+from ingest.words import possessive
 from metrics import views
 from presentation.markup import md
 
@@ -48,7 +49,7 @@ else:
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
-    st.caption(f"{md(department)}'s open actions from its last report are filled in, and below them, "
+    st.caption(f"{md(possessive(department))} open actions from its last report are filled in, and below them, "
                "greyed, the actions completed earlier (they stay Completed whether or not you keep "
                "them); drop-down lists for status, objective, quality review and reason code; the "
                "Action ID column is locked. An open action you leave out stays in the plan as last "

@@ -1,7 +1,7 @@
 -- dependency_actions: the dependency figures of every action of the months asked (issue 16),
 -- whatever its department (an including query picks the rows it shows). One row per month
 -- (`period`), department and action of the plans in force (dependency_network.sql):
---   waiting_on              its predecessors not yet Completed (links `waiting`), '; '-joined
+--   waiting_on              its predecessors still open (links `waiting`), '; '-joined
 --                           `Department: ID`; NULL when none, and for an action Completed or
 --                           Cancelled
 --   blocked                 a link of it is `late`: it is open, and a predecessor open is overdue

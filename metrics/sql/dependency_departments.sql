@@ -1,7 +1,7 @@
 -- dependency_departments: for each department with a link across departments in the month asked
 -- (issue 16), reading `dependencies`, the rows of dependency_links.sql:
 --   waiting_on_others        its open actions waiting on another department's (a predecessor
---                            there not yet Completed)
+--                            there still open: not Completed nor Cancelled)
 --   waiting_on_others_late   of those, the ones late (`action_late`: overdue, or their
 --                            dependency_forecast after their due date)
 --   others_waiting           other departments' open actions waiting on one of its actions

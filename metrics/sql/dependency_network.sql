@@ -34,7 +34,7 @@
 --   states    each link with both actions' nodes (a.*, the action; p.*, its predecessor; their
 --             node_id, pred_node_id):
 --               on_cycle   the link is on a cycle
---               waiting    the action open and the predecessor not Completed
+--               waiting    the action and the predecessor open (a Cancelled one is never done)
 --               late       the action open, the predecessor open and overdue or finishing after
 --                          the action's due date (the action is `blocked`)
 --               days_late  days the link moves the action past its due date: max(0,
@@ -211,7 +211,7 @@ nodes AS MATERIALIZED (
 states AS MATERIALIZED (
     SELECT l.month, l.department, l.action_id, l.ref, l.pred_department, l.pred_action_id,
            l.node_id, l.pred_node_id, c.p IS NOT NULL AS on_cycle,
-           a.open AND p.status <> 'Completed' AS waiting,
+           a.open AND p.open AS waiting,
            coalesce(a.open AND p.open AND (p.is_overdue OR p.finish > a.due_date), FALSE) AS late,
            CASE WHEN NOT a.open OR a.due_date IS NULL THEN NULL
                 WHEN c.p IS NOT NULL THEN 0

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_helpers import Downloads, app, copy_db, metric_values, texts
-from dependency_pages_history import HOSTILE, build
+from dashboard_helpers import Downloads, app, copy_db, metric_values, texts, workbook
+from dependency_pages_history import COLUMNS, HOSTILE, build
 from openpyxl import Workbook
 
 import metrics
 from ingest import db
+from ingest.load import load_file
 from ingest.register import load_register
 
 JUNE = {"period": "2025-06"}
@@ -114,8 +115,30 @@ def test_department_page_waiting_sections(deps_db: Path,
     # 100.0%. FIN-05 waits on HR-03 and is late through it: 1 of 1
     assert ("2 open actions of Human Resources wait on other departments'; 2 of them are late "
             "(100.0%)") in words
-    assert ("1 open action of other departments waits on Human Resources's; 1 of them is late "
+    assert ("1 open action of other departments waits on Human Resources'; 1 of them is late "
             "(100.0%)") in words
+
+
+def test_a_department_without_the_months_report_still_sees_who_waits_on_it(
+        deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # July: only Human Resources reports; HR-03 still waits on IT-01, of IT's plan in force (June)
+    july = workbook([["Department", "Human Resources"], ["Reporting period", "July 2025"], [],
+                     COLUMNS, ["HR-03", "Onboard forty new recruits", "SO5", "Lerato Mokoena",
+                               200000, 60000, "01/04/2025", "31/07/2025", "In progress", 50, None,
+                               None, "Information Technology: IT-01", "INI-01"]])
+    con = db.connect(deps_db)
+    [outcome] = load_file(con, july, "Human Resources_2025-07.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    con.close()
+    at = app(deps_db, monkeypatch, "department",
+             query={"period": "2025-07", "department": "Information Technology"})
+    assert not at.exception
+    words = texts(at)
+    assert "Information Technology has no actions for July 2025" in words
+    waited = next(t.value for t in at.dataframe if t.value.columns[0] == "upstream_action_id")
+    # and HR-04, which July's report leaves out, carried over still waiting on IT-02
+    assert waited[["upstream_action_id", "action_id"]].values.tolist() == [["IT-01", "HR-03"],
+                                                                         ["IT-02", "HR-04"]]
 
 
 def test_the_action_trail_download_has_the_dependency_figures(

@@ -5,6 +5,7 @@ action on row 5; "Depends on" is column L, "Initiative" column M)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -17,7 +18,7 @@ from testdata import ROOT
 from ingest import db
 from ingest.dependencies import add_dependency_warnings
 from ingest.headers import canonical_for
-from ingest.load import options_for
+from ingest.load import load_file, options_for
 from ingest.parse import ParsedFile, parse_file
 from ingest.register import load_register, parse_register
 
@@ -81,9 +82,86 @@ def test_an_unknown_action_names_the_closest(history: Path) -> None:
         (5, "L", "F1 depends on Helth: H1, but 'Helth' is not a known department: check its name."),
         (5, "L", "F1 depends on Health: H11, which is unknown: Health has no action 'H11' in its plan. "
                  "Closest: Health: H1."),
+        # F3, which this April report leaves out, stays in Finance's plan (carried over)
         (5, "L", "F1 depends on W3, which is unknown: No department's plan has an action 'W3'. "
-                 "Closest: Works: W1, Works: W2."),
+                 "Closest: Finance: F3, Works: W1, Works: W2."),
     ]
+
+
+def test_an_own_action_the_report_leaves_out_is_known(history: Path) -> None:
+    # F2 (In progress) is not in this April report: it is carried over, so still in the plan
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends="F2"))
+    assert not [p for p in parsed.warnings if "depends on" in p.message], _messages(parsed.warnings)
+
+
+def test_many_unknown_references_in_one_cell_are_one_warning(history: Path) -> None:
+    ids = "; ".join(f"X{n}" for n in range(500))
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends=ids))
+    [warning] = [p for p in parsed.warnings if "depends on" in p.message]
+    assert warning.message.startswith(
+        "F1 depends on 500 actions no plan has: X0, X1, X2, X3, X4 and 495 more. The first: No "
+        "department's plan has an action 'X0'.")
+
+
+def _with_works_april(history: Path, tmp_path: Path, rows: list) -> Path:
+    """A copy of the history with Works' April report of `rows` loaded."""
+    copy = tmp_path / "deps.duckdb"
+    shutil.copy(history, copy)
+    con = db.connect(str(copy))
+    [outcome] = load_file(con, report_file("Works", "2025-04", rows), "Works_2025-04.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    con.close()
+    return copy
+
+
+W1_APRIL = _row("W1", "Deliver the clinic building materials", 100, 90, D(2025, 1, 1), D(2025, 3, 12),
+                "In progress", 70, initiative="INI-1")
+
+
+def test_a_report_is_checked_against_the_plans_of_its_own_month(history: Path, tmp_path: Path) -> None:
+    # W3 enters Works' plan in April: a corrected March report of Health may not name it yet
+    copy = _with_works_april(history, tmp_path, [W1_APRIL, _row(
+        "W3", "Fence the clinic site", None, None, D(2025, 4, 1), D(2025, 8, 31), "Not started", 0)])
+    con = db.connect(str(copy))
+    h1 = _row("H1", "Recruit nurses for the new clinic", 200, 0, D(2025, 2, 1), D(2025, 6, 30),
+              "Not started", 0, depends="Works: W3")
+    found = {}
+    for period in ("2025-03", "2025-04"):
+        parsed = parse_file(report_file("Health", period, [h1]), f"Health_{period}.xlsx",
+                            options_for(con))
+        add_dependency_warnings(con, parsed)
+        found[period] = [p.message for p in parsed.warnings if "depends on" in p.message]
+    con.close()
+    assert found == {"2025-03": ["H1 depends on Works: W3, which is unknown: Works has no action "
+                                 "'W3' in its plan. Closest: Works: W2, Works: W1."],
+                     "2025-04": []}
+
+
+def test_a_cancelled_action_others_wait_on_is_said_on_both_sides(history: Path,
+                                                                 tmp_path: Path) -> None:
+    w2_cancelled = _row("W2", "Repair the access road to the depot", None, None, D(2025, 2, 1),
+                        D(2025, 4, 30), "Cancelled", 50)
+    con = db.connect(str(history))
+    parsed = parse_file(report_file("Works", "2025-04", [W1_APRIL, w2_cancelled]),
+                        "Works_2025-04.xlsx", options_for(con))
+    add_dependency_warnings(con, parsed)
+    con.close()
+    # Health's H2 (open) depends on W2: Works is told at W2's Status cell (column I)
+    assert _messages(parsed.warnings) == [(
+        "warning", 6, "I", "W2 is Cancelled, but Health: H2 of other departments depend on it: tell "
+        "them, so they can remove the dependency or name what replaces it.")]
+    # and Health, at its next report still naming W2, at its Depends on cell
+    copy = _with_works_april(history, tmp_path, [W1_APRIL, w2_cancelled])
+    parsed = _april(copy, "Health", _row("H2", "Open the clinic's mobile service", None, None,
+                                         D(2025, 6, 1), D(2025, 12, 31), "Not started", 0,
+                                         depends="W2"))
+    assert _messages(parsed.warnings) == [(
+        "warning", 5, "L", "H2 depends on Works: W2, which is Cancelled: it will not be done, so the "
+        "dependency no longer counts. Remove it, or name the action that replaces it.")]
 
 
 def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:

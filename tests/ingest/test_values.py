@@ -30,6 +30,7 @@ from ingest.values import (
     parse_status,
     parse_text,
 )
+from ingest.words import possessive
 
 D = dt.date
 FEB = Period(2025, 2)
@@ -577,3 +578,8 @@ def test_parsers_are_cheap_for_many_rows() -> None:
         parse_text(float(i))
     assert time.perf_counter() - start < 2.0
     assert math.isfinite(parse_money("R 1 000") or 0.0)
+
+
+def test_possessive_of_a_name() -> None:
+    assert [possessive(n) for n in ("Finance", "Operations", "Human Resources", "IT")] == [
+        "Finance's", "Operations'", "Human Resources'", "IT's"]
