@@ -78,3 +78,19 @@ def test_a_cycle_is_left_out_of_the_forecasts(con: db.Connection) -> None:
     assert {k: int(links.at[k, "days_late"]) for k in [("Y1", "Y3"), ("Y2", "Y1"), ("Y3", "Y2"),
                                                        ("Y1", "C01"), ("Y4", "Y3")]} == {
         ("Y1", "Y3"): 0, ("Y2", "Y1"): 0, ("Y3", "Y2"): 0, ("Y1", "C01"): 10, ("Y4", "Y3"): 10}
+
+
+def test_a_cancelled_predecessor_is_not_waited_on(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # K2 depends on K1, which is Cancelled: it will never be done, so nothing waits on it.
+    # K2's forecast is its own expected finish (04-11; K1 has none), slip 0, not blocked
+    con = db.connect(str(tmp_path_factory.mktemp("cancelled") / "cancelled.duckdb"))
+    load_register(con, register_xlsx(), "register.xlsx")
+    rows = [_row("K1", "Survey the clinic road route", None, None, START, DUE, "Cancelled", 0),
+            _action("K2", "K1")]
+    [outcome] = load_file(con, report(rows, "Works", "March 2025", HEADER), "Works_2025-03.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    assert _figures(con)["K2"] == (date(2025, 4, 11), 0, False)
+    assert action_figures(con, MARCH).set_index("action_id").at["K2", "waiting_on"] is None
+    link = action_dependencies(con, MARCH).set_index(["action_id", "pred_action_id"]).loc[("K2", "K1")]
+    assert not link["waiting"] and not link["late"]
+    con.close()
