@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from followup.delivery import notify
+from ingest import settings
 from ingest.db import Connection
+from ingest.errors import QueryError
 from ingest.words import plural
 from metrics import cli as metrics_cli
 from presentation import cli as presentation_cli
@@ -20,10 +22,13 @@ from presentation import cli as presentation_cli
 
 def _moment(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date and time: write 2025-07-05 or 2025-07-05T08:00") from e
+    if moment.year < 1900:  # the months before it would fall before the calendar's year 1
+        raise argparse.ArgumentTypeError(f"{text!r} is too early: give a moment from 1900 on")
+    return moment
 
 
 def _notify_command(commands: Any) -> None:
@@ -45,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _notify(con: Connection, args: argparse.Namespace) -> None:
-    at = args.at or datetime.now()
+    now = datetime.now()
+    if args.at is not None and args.at > now:  # it would send and record what is not due yet
+        raise QueryError(f"--at {args.at:%Y-%m-%d %H:%M} is later than now: give a moment that "
+                         "has come (or leave --at out to send what is due now).")
+    at = args.at or now
+    settings.check_all()  # a bad setting is one message now, not a failure of every message
     run = notify(con, at, dry_run=Path(args.dry_run) if args.dry_run else None,
                  pdf=not args.no_pdf)
     for item in run.sent:

@@ -165,12 +165,17 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
            via: Transport | None = None, actor: str = "cli", pdf: bool = True,
            backoff_s: float = 2.0, items: list[Due] | None = None) -> Run:
     """Send every message due at `at` that has not been sent (`items`: these instead). With
-    `dry_run`, write each as an .eml file there and record nothing."""
+    `dry_run`, write each that a real run would send as an .eml file there and record nothing
+    (those sent before are counted in `skipped`, as a real run counts them)."""
     run = Run()
     todo = due(con, at) if items is None else items
     if dry_run is not None:
         folder = Folder(Path(dry_run))
         for item in todo:
+            rows = queries.records(con, "notification_get", _params(item))
+            if rows and rows[0]["state"] == "sent":
+                run.skipped.append(item)
+                continue
             folder.send(compose(con, item, at, pdf=pdf))
             run.sent.append(item)
         run.files = folder.written

@@ -10,6 +10,7 @@ from followup import queries
 from ingest import db
 from ingest.access import User, require
 from ingest.audit import audit
+from ingest.names import department_key
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,11 @@ def people(con: db.Connection, *, with_opted_out: bool = False) -> list[Person]:
 
 
 def heads_of(everyone: list[Person], department: str) -> list[Person]:
-    """The department heads of `department`."""
-    return [p for p in everyone if p.role == "department_head" and department in p.departments]
+    """The department heads of `department` (names compared as everywhere: capitals, spaces and
+    punctuation aside)."""
+    key = department_key(department)
+    return [p for p in everyone if p.role == "department_head"
+            and any(department_key(d) == key for d in p.departments)]
 
 
 def with_role(everyone: list[Person], role: str) -> list[Person]:

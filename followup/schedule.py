@@ -56,7 +56,7 @@ def month_key(day: date) -> str:
 def month_before(key: str) -> str:
     """The month before `2025-07`: `2025-06`."""
     year, month = int(key[:4]), int(key[5:7])
-    return f"{year - 1}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
 
 
 def deadline(period: str, on_time_day: int) -> date:

@@ -8,6 +8,7 @@ the database (organisation settings saved on the Settings page), else its defaul
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated notifications that are sent: reminder, overdue, rejected, digest, pack.",
             True),
     Setting("reminder_days_before", 3, int,
-            "Reminders go to heads whose report is not in this many days before the deadline "
-            "(on_time_day), and again each day until it.", True),
+            "Reminders go to heads whose report is not in, from this many days before the "
+            "deadline (on_time_day) up to it: once a period, at the first notify run in those "
+            "days.", True),
     Setting("digest_day", 10, int,
             "Day of the month on which last month's digest goes out (and, after a quarter ends, "
             "the quarter's review pack to leadership).", True),
@@ -155,6 +157,12 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
     if setting.name == "smtp_security" and value not in ("starttls", "ssl", "none"):
         raise SettingsError(f"Setting 'smtp_security' must be starttls, ssl or none, not {value!r}.")
+    if setting.name == "smtp_from" and not _ADDRESS.fullmatch(value.strip()):
+        raise SettingsError(f"Setting 'smtp_from' must be an email address such as "
+                            f"lekgotla@example.org, not {value!r}.")
+    if setting.name == "public_url" and not re.match(r"https?://[^\s/]+", value.strip()):
+        raise SettingsError(f"Setting 'public_url' must be the dashboard's http:// or https:// "
+                            f"address, such as https://lekgotla.example.org, not {value!r}.")
     if setting.name == "notify_kinds":
         listed = {k.strip() for k in value.split(",") if k.strip()}
         unknown = sorted(listed - set(NOTIFY_KINDS))
@@ -179,6 +187,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         raise SettingsError(f"{_TITLES[setting.name]} must be {bounds[2]}, not {shown}.")
     return value
 
+
+_ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+")  # one bare address (user@host)
 
 # what a setting's type is, in words
 _KIND_WORDS = {int: "a whole number", float: "a number", bool: "yes or no (true or false)",

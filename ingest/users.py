@@ -12,7 +12,7 @@ from ingest.access import ROLES, User, require
 from ingest.audit import audit
 from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
-from ingest.names import check_department_name
+from ingest.names import check_department_name, department_key
 
 
 def get_user(con: db.Connection, email: str) -> User | None:
@@ -45,6 +45,7 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
         raise LekgotlaError("A department head needs at least one department.", "Choose the department")
     for d in departments:
         check_department_name(d)
+    departments = _known_departments(con, departments)
     if email == actor.email.lower() and (role != "admin" or not active) and actor.role == "admin":
         raise LekgotlaError("You cannot take the admin role or access away from yourself: ask "
                             "another administrator.", "Ask another administrator")
@@ -71,6 +72,21 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
     db.write(con, _write_user)
     user = get_user(con, email)
     return user if user is not None else User(email, role, name, frozenset(departments))
+
+
+def _known_departments(con: db.Connection, departments: tuple[str, ...]) -> tuple[str, ...]:
+    """The departments as the organisation spells them (names compared as everywhere: capitals,
+    spaces and punctuation aside); refused when one is not among them, once there are any."""
+    known = {department_key(str(d)): str(d) for (d,) in
+             con.execute("SELECT department FROM departments").fetchall()}
+    if not known:  # nothing to check against yet (no register, no report)
+        return departments
+    unknown = [d for d in departments if department_key(d) not in known]
+    if unknown:
+        which = "is not a department" if len(unknown) == 1 else "are not departments"
+        raise LekgotlaError(f"{', '.join(unknown)} {which} of the organisation: choose among "
+                            f"{', '.join(sorted(known.values()))}.", "Choose the department")
+    return tuple(dict.fromkeys(known[department_key(d)] for d in departments))
 
 
 def seed_department_heads(con: db.Connection, actor: User) -> int:

@@ -215,6 +215,9 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2
+    except LekgotlaError as e:  # a setting the command reads that cannot be used, ...
+        print(f"{e.title}: {e.message}", file=sys.stderr)
+        return 1
     except OSError as e:  # a file or folder the command could not write
         print(f"{e.filename or 'A file'}: {e.strerror or e}.", file=sys.stderr)
         return 2

@@ -70,6 +70,34 @@ def test_lekgotla_notify_sends_into_the_outbox_folder_without_a_mail_server(
     assert lekgotla(["notify", "--db", history_db, "--at", "2025-04-05T12:00"]) == 0
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3  # sent before: not again
     assert lekgotla(["notify", "--db", history_db, "--at", "tomorrow"]) == 2
+    # a dry run after it writes only what a real run would still send: nothing
+    dry = tmp_path / "dry"
+    assert lekgotla(["notify", "--db", history_db, "--at", "2025-04-05T12:00", "--dry-run",
+                     str(dry)]) == 0
+    assert not list(dry.glob("*.eml"))
+
+
+def test_bad_settings_and_moments_are_one_line_each(
+        history_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LEKGOTLA_OUTBOX_DIR", str(tmp_path / "outbox"))
+    base = ["notify", "--db", history_db]
+    for setting, value, said in (
+            ("NOTIFY_KINDS", "reminder,bogus", "Setting 'notify_kinds' may list"),
+            ("REMINDER_DAYS_BEFORE", "-1", "Reminder days before must be from 0 to 27 days"),
+            ("SMTP_FROM", "not an address <x", "Setting 'smtp_from' must be an email address"),
+            ("PUBLIC_URL", "javascript:alert(1)//", "Setting 'public_url' must be the dashboard's")):
+        monkeypatch.setenv(f"LEKGOTLA_{setting}", value)
+        assert main([*base, "--at", "2025-04-10T09:00"]) == 1, setting
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        monkeypatch.delenv(f"LEKGOTLA_{setting}")
+    # a moment to come would send (and record) what is not due yet; one before 1900 has no months
+    assert main([*base, "--at", "2999-01-08"]) == 2
+    assert "--at 2999-01-08 00:00 is later than now" in capsys.readouterr().err
+    assert main([*base, "--at", "0001-01-08"]) == 2
+    assert "is too early" in capsys.readouterr().err
+    assert not (tmp_path / "outbox").exists()
 
 
 def test_two_runs_at_once_send_each_message_once(history_db: str, smtp: tuple[int, Inbox]) -> None:
