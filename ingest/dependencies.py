@@ -89,10 +89,11 @@ def read_columns(frame: pd.DataFrame, department: str, sheet: str, letters: dict
             if dept_text is None and ref_id in own_ids:
                 dept = department
             if dept_text and dept is None and (register.lists_departments or known_departments):
+                names = sorted({*register.departments.values(), *known_departments.values()})
                 problems.append(Problem(
                     "warning", f"{aid} depends on {dept_text}: {ref_id}, but {dept_text!r} is not a known "
-                    "department: check its name.", sheet=sheet, row=int(row), column=letter, header=header,
-                    value=display_value(cell)))
+                    f"department: write one of {', '.join(names)} before the colon.", sheet=sheet,
+                    row=int(row), column=letter, header=header, value=display_value(cell)))
             ref = Ref(dept or dept_text, ref_id)
             if ref.department == department and ref_id == str(aid):
                 problems.append(Problem(

@@ -361,7 +361,16 @@ def _reports(con: Connection, filters: Filters, month: str, named: _Names
     quality = report_quality(con, Filters(months[-1], filters.departments,
                                           period_from=months[0] if len(months) > 1 else None))
     files = upload_history(con, filters, whole_history=False)
-    rejected = files[files["status"] == "rejected"].groupby(["department", "period"]).size()
+    keys = ["department", "period"]
+    first_accepted = files[files["status"] == "accepted"].groupby(keys)["uploaded_at"].min()
+    failed = files[files["status"] == "rejected"]
+    accepted_at = [first_accepted.get((d, p)) for d, p in zip(failed["department"],
+                                                              failed["period"], strict=True)]
+    after = pd.Series([a is not None and u > a for u, a in zip(failed["uploaded_at"], accepted_at,
+                                                               strict=True)], index=failed.index,
+                      dtype=bool)
+    rejected = failed[~after].groupby(keys).size()  # before the first accepted version
+    rejected_later = failed[after].groupby(keys).size()
     out: dict[str, list[_Item]] = {k: [] for k in ("report_missing", "report_rejected",
                                                    "report_late", "report_on_time")}
     on_time: list[tuple[str, str, Any, Any]] = []
@@ -378,10 +387,15 @@ def _reports(con: Connection, filters: Filters, month: str, named: _Names
                 more=department))
             continue
         submitted = plain(row.first_submitted_at)
-        if versions:
-            out["report_rejected"].append(_Item(order, (
-                f"{the} had {versions} version{'s' if versions != 1 else ''} rejected before one "
-                "was accepted."), {**common, "rejected_versions": versions}, more=department))
+        later = int(rejected_later.get((department, period), 0))
+        if versions or later:
+            said = [f"{versions} version{'s' if versions != 1 else ''} rejected before one was "
+                    "accepted"] if versions else []
+            said += [f"{later} later version{'s' if later != 1 else ''} rejected (the accepted "
+                     "one stands)"] if later else []
+            out["report_rejected"].append(_Item(order, f"{the} had {' and '.join(said)}.",
+                                                {**common, "rejected_versions": versions + later},
+                                                more=department))
         if state == "late":
             late = (pd.Timestamp(submitted).normalize() - pd.Timestamp(row.deadline)).days
             out["report_late"].append(_Item((-late, *order), (

@@ -79,7 +79,8 @@ def test_an_unknown_action_names_the_closest(history: Path) -> None:
                                              depends="Health: H11, W3, Helth: H1"))
     warnings = [(p.row, p.column, p.message) for p in parsed.warnings]
     assert warnings == [
-        (5, "L", "F1 depends on Helth: H1, but 'Helth' is not a known department: check its name."),
+        (5, "L", "F1 depends on Helth: H1, but 'Helth' is not a known department: write one of "
+                 "Finance, Health, Works before the colon."),
         (5, "L", "F1 depends on Health: H11, which is unknown: Health has no action 'H11' in its plan. "
                  "Closest: Health: H1."),
         # F3, which this April report leaves out, stays in Finance's plan (carried over)

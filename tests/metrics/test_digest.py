@@ -5,10 +5,12 @@ docstring (June 2025 against May 2025)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from digest_history import HOSTILE, build
+from metrics_history import add_upload
 
 from ingest import db
 from ingest.errors import QueryError
@@ -70,6 +72,17 @@ def test_the_reports_missing_late_rejected_and_on_time(organisation: list[Senten
                              "was accepted.")
     (on_time,) = of(organisation, "report_on_time")
     assert on_time.text == "Finance: the June 2025 report came in on time (3 Jul 2025)."
+
+
+def test_a_version_rejected_after_the_accepted_one_is_said_so() -> None:
+    con = build(db.connect(":memory:"))
+    # Health's June report, accepted on 12 July (upload 6); a version rejected on 13 July
+    add_upload(con, (7, "Health", "2025-06", datetime(2025, 7, 13, 9), "rejected", False, 0, 0))
+    rejected = {s.text for s in digest(con, "2025-06") if s.kind == "report_rejected"}
+    assert rejected == {
+        "Finance: the June 2025 report had 1 version rejected before one was accepted.",
+        "Health: the June 2025 report had 1 later version rejected (the accepted one stands)."}
+    con.close()
 
 
 def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
