@@ -25,7 +25,7 @@ from ingest.parse import (
     department_keys,
     parse_file,
 )
-from ingest.plan import DONE, add_plan_warnings, left_out
+from ingest.plan import DONE, add_plan_warnings, left_out, restate_warnings
 from ingest.problems import Problem
 from ingest.register import current_register
 from ingest.words import plural, where
@@ -197,6 +197,7 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     for department, since in pending.items():  # first: actions and summaries count the carried rows
         con.execute(sql("refresh_carried_delete"), {"d": department, "p": since})
         con.execute(sql("refresh_carried_insert"), {"departments": [department], "since": since})
+        restate_warnings(con, department, since)  # what each later report carries may have changed
     periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
         sql("report_summary_periods"), {"department": d, "since": since}).fetchall()})
     con.execute(sql("refresh_actions_delete"), {"ds": departments})

@@ -9,6 +9,8 @@ it leaves out has left the plan.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from ingest import db
@@ -39,18 +41,51 @@ def _month(key: str) -> str:
     return Period(int(key[:4]), int(key[5:7])).label
 
 
+CARRIED = "is not in this report: it is carried forward"  # in each warning below, and only there
+
+
+def _carried_warning(action_id: str, action: str, last_reported: str, status: str, period: str,
+                     sheet: str | None) -> Problem:
+    return Problem("warning",
+                   f"{action_id} ({action}) was in the plan, last reported in {_month(last_reported)} "
+                   f"as {status}, and {CARRIED} with those figures and marked not reported in "
+                   f"{_month(period)}. Report it, or mark it Cancelled with a reason.",
+                   sheet=sheet, header="Action ID", value=str(action_id))
+
+
 def warnings_for(con: db.Connection, report: DepartmentReport, sheet: str | None) -> list[Problem]:
     """One warning for each open action of the plan the report leaves out ("not reported in <month>")."""
     missing = left_out(con, report)
-    month = report.period.label
-    return [
-        Problem("warning",
-                f"{r.action_id} ({r.action}) was in the plan, last reported in {_month(r.last_reported)} as "
-                f"{r.status}, and is not in this report: it is carried forward with those figures and marked "
-                f"not reported in {month}. Report it, or mark it Cancelled with a reason.",
-                sheet=sheet, header="Action ID", value=str(r.action_id))
-        for r in missing.itertuples() if r.kind == OPEN
-    ]
+    return [_carried_warning(str(r.action_id), str(r.action), str(r.last_reported), str(r.status),
+                             report.period.key, sheet)
+            for r in missing.itertuples() if r.kind == OPEN]
+
+
+def restate_warnings(con: db.Connection, department: str, since: str) -> None:
+    """Bring the stored "not in this report" warnings (and warning counts) of the department's
+    reports in force from `since` on up to date with the plan as rebuilt: a month loaded or
+    corrected before them changes what each carries over."""
+    rows = con.execute(_sql("plan_warnings_rows"), {"d": department, "since": since}).fetchall()
+    by_upload: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_upload.setdefault(int(row[0]), []).append(row)
+    for upload_id, found in by_upload.items():
+        _, period, sheet, messages = found[0][:4]
+        stored = json.loads(messages or "[]")
+        old = [i for i, p in enumerate(stored) if p.get("header") == "Action ID"
+               and CARRIED in str(p.get("message"))]
+        fresh = [dict(w.as_dict(), severity=w.severity)
+                 for w in (_carried_warning(str(aid), str(action), str(last), str(status),
+                                            str(period), sheet)
+                           for *_, aid, action, status, last in found if aid is not None)]
+        at = old[0] if old else len(stored)  # where they were (after the file's own problems)
+        kept = [p for i, p in enumerate(stored) if i not in old]
+        problems = kept[:at] + fresh + kept[at:]
+        if problems == stored:
+            continue
+        con.execute("UPDATE uploads SET messages = $m, warning_count = $w WHERE upload_id = $u",
+                    {"m": json.dumps(problems, ensure_ascii=False, default=str), "u": upload_id,
+                     "w": sum(p.get("severity") == "warning" for p in problems)})
 
 
 def add_plan_warnings(con: db.Connection, parsed: ParsedFile, absence: str) -> None:

@@ -4,6 +4,7 @@ its department's plan until a report marks it Cancelled. Every expected value is
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from datetime import datetime
@@ -131,6 +132,27 @@ def test_out_of_order_backfill_and_correction_rebuild_the_carried_rows(con: db.C
     carried = db.scalar(con, "SELECT count(*) FROM action_status WHERE is_current AND period = '2025-02' "
                              "AND carried_from_upload IS NOT NULL")
     assert carried == 1  # A2 only
+
+
+def _warned(con: db.Connection, period: str) -> tuple[int, list[str]]:
+    """The stored warning count of the department's report in force for `period`, and the action
+    IDs its "not in this report" warnings name."""
+    count, messages = con.execute(
+        "SELECT warning_count, messages FROM uploads WHERE period = $p AND is_current "
+        "AND status = 'accepted'", {"p": period}).fetchone()
+    return count, [m["value"] for m in json.loads(messages) if "carried forward" in m["message"]]
+
+
+def test_a_backfilled_month_restates_the_later_reports_warnings(con: db.Connection) -> None:
+    _load(con, [A1_FEB], "February 2025", "fin-feb.xlsx")
+    assert _warned(con, "2025-02") == (0, [])  # nothing was in the plan before it yet
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    # February now carries A3 (open; A2, Completed, silently): its stored warning says so
+    count, carried = _warned(con, "2025-02")
+    assert carried == ["A3"] and count == 1
+    # January corrected, A3 Cancelled there: February carries no open action, warns of none
+    _load(con, [*JAN[:2], A3_CANCELLED], "January 2025", "fin-jan-v2.xlsx")
+    assert _warned(con, "2025-02") == (0, [])
 
 
 def test_portfolio_snapshot_absence_means_left(con: db.Connection) -> None:
