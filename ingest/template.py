@@ -1,6 +1,7 @@
-"""The department's report workbook for a period: open actions pre-filled, drop-down lists, IDs locked,
-and below them, locked and greyed, the actions completed earlier (the whole plan, README "The plan
-carries over")."""
+"""The department's report workbook for a period: open actions pre-filled, drop-down lists, IDs locked;
+and on a sheet of their own, to read, the actions completed earlier (the whole plan, README "The
+plan carries over"). Those stay Completed without being reported again, so they are not rows of
+the report: a later correction of the month they were completed in reaches every later month."""
 
 from __future__ import annotations
 
@@ -41,7 +42,15 @@ EDITABLE_ROWS = 300  # blank rows below the pre-filled actions, open for new act
 HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
 LOCKED_FILL = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
 DATE_FORMAT = "dd/mm/yyyy"
-DONE_FONT = Font(color="595959")  # 7:1 on the grey fill: greyed, still readable
+DONE_SHEET = "Completed earlier"
+# (canonical column, header, width) of the Completed earlier sheet: no Status or progress column,
+# so it never reads as a report
+DONE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("action_id", "Action ID", 12), ("action", "Action", 44), ("objective_id", "Objective ID", 14),
+    ("responsible", "Responsible", 20), ("due_date", "Due date", 12),
+    ("completion_date", "Completed on", 14), ("budget_allocated", "Budget allocated", 16),
+    ("budget_spent", "Budget spent", 14),
+)
 
 
 def plan_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
@@ -104,6 +113,33 @@ def _objectives_sheet(wb: Workbook, objectives: list[tuple[str, str, str, str]])
     ws.protection.sheet = True  # a list to read, not to change
 
 
+def _done_sheet(wb: Workbook, department: str, done: list[dict[str, Any]]) -> None:
+    """A visible sheet, to read, of the department's actions completed earlier: the whole plan in
+    the workbook, without making them rows of the report."""
+    ws = wb.create_sheet(DONE_SHEET)
+    _put(ws.cell(row=1, column=1), f"Actions of {department} completed in earlier months")
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    _put(ws.cell(row=2, column=1), "They stay Completed in Lekgotla without being reported again; "
+         "to correct one, upload the report of the month it was completed in again.")
+    for j, (_canon, header, width) in enumerate(DONE_COLUMNS, start=1):
+        c = ws.cell(row=4, column=j, value=header)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i, action in enumerate(done, start=5):
+        for j, (canon, _h, _w) in enumerate(DONE_COLUMNS, start=1):
+            value = action.get(canon)
+            if isinstance(value, datetime):
+                value = value.date()
+            cell = _put(ws.cell(row=i, column=j), value)
+            if canon in ("due_date", "completion_date"):
+                cell.number_format = DATE_FORMAT
+    if not done:
+        _put(ws.cell(row=5, column=1), "None yet.")
+    ws.freeze_panes = "A5"
+    ws.protection.sheet = True  # a list to read, not to change
+
+
 def _lists_sheet(wb: Workbook, objective_ids: list[str], initiative_ids: list[str]) -> dict[str, str]:
     ws = wb.create_sheet("Lists")
     lists = {"status": list(STATUSES), "objective_id": objective_ids, "quality_review": list(QUALITY),
@@ -128,8 +164,9 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     M&E team, and the department's own heads (the `template` permission of `ingest.access`)."""
     require(con, user, "template", department, period.key)
     register = current_register(con)
-    actions = plan_actions(con, department, period)
-    done_from = sum(a["status"] != "Completed" for a in actions)  # index of the first Completed one
+    plan = plan_actions(con, department, period)
+    actions = [a for a in plan if a["status"] != "Completed"]
+    done = [a for a in plan if a["status"] == "Completed"]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -158,8 +195,7 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(row=r, column=j)
             prefilled = r - first < len(actions)
-            done = prefilled and r - first >= done_from
-            cell.protection = Protection(locked=bool(prefilled and (canon == "action_id" or done)))
+            cell.protection = Protection(locked=bool(prefilled and canon == "action_id"))
             if canon in ("start_date", "due_date", "completion_date"):
                 cell.number_format = DATE_FORMAT
             if prefilled:
@@ -169,14 +205,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
                 if canon == "due_date" and prefill is None:
                     prefill = actions[r - first].get("due_text")
                 _put(cell, prefill)
-                if canon == "action_id" or done:
+                if canon == "action_id":
                     cell.fill = LOCKED_FILL
-                if done:
-                    cell.font = DONE_FONT
-    if done_from < len(actions):
-        ws.cell(row=first + done_from, column=1).comment = Comment(
-            "Completed earlier: shown so that you see the whole plan, locked. They stay Completed in "
-            "Lekgotla whether or not the report lists them.", "Lekgotla")
     objectives = register_objectives(con)
     refs = _lists_sheet(wb, sort_objectives(register.objective_ids),
                         sorted(set(register.initiatives.values()), key=objective_order))
@@ -202,8 +232,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     for i, line in enumerate((
         f"Report for {department}, {period.label}.",
         "Update every action's status, progress, spend and dates; add new actions in the empty rows.",
-        "The grey rows are actions completed earlier, shown so you see the whole plan: they stay "
-        "Completed whether or not the report lists them.",
+        f"The '{DONE_SHEET}' sheet lists the actions completed in earlier months, so you see the "
+        "whole plan: they stay Completed without being reported again.",
         "An open action left out of the report stays in the plan as last reported, flagged 'not "
         "reported': report it, or mark it Cancelled with a reason.",
         "Status, objective, quality review, reason code and risk level come from drop-down lists.",
@@ -217,6 +247,7 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     ), start=1):
         _put(info.cell(row=i, column=1), line)
     info.column_dimensions["A"].width = 110
+    _done_sheet(wb, department, done)
     _objectives_sheet(wb, objectives)
     out = io.BytesIO()
     wb.save(out)

@@ -49,11 +49,11 @@ else:
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
-    st.caption(f"{md(possessive(department))} open actions from its last report are filled in, and below them, "
-               "greyed, the actions completed earlier (they stay Completed whether or not you keep "
-               "them); drop-down lists for status, objective, quality review and reason code; the "
-               "Action ID column is locked. An open action you leave out stays in the plan as last "
-               "reported, marked not reported.")
+    st.caption(f"{md(possessive(department))} open actions from its last report are filled in; "
+               "the actions completed earlier are listed on its *Completed earlier* sheet (they "
+               "stay Completed without being reported again); drop-down lists for status, "
+               "objective, quality review and reason code; the Action ID column is locked. An open "
+               "action you leave out stays in the plan as last reported, marked not reported.")
 
 st.subheader("2. Upload a report")
 max_mb = int(d.setting("max_upload_mb"))

@@ -346,13 +346,14 @@ def test_template_for_the_next_period_holds_the_open_actions(
     downloads = Downloads(monkeypatch)
     at = app(db_path, monkeypatch, "upload")
     assert at.selectbox(key="template_period").value == "2025-07"
-    sheet = load_workbook(io.BytesIO(downloads.named("Finance_2025-07.xlsx")))["Actions"]
-    rows = [r for r in sheet.iter_rows(min_row=7) if r[0].value]
-    # Finance June: 11 actions, 7 Completed → the 4 open ones to update, then the 7 completed
-    # earlier, locked (the whole plan)
-    assert [r[0].value for r in rows[:4]] == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
-    assert [r[9].value for r in rows[4:]] == ["Completed"] * 7
-    assert not rows[0][1].protection.locked and all(r[1].protection.locked for r in rows[4:])
+    book = load_workbook(io.BytesIO(downloads.named("Finance_2025-07.xlsx")))
+    rows = [r for r in book["Actions"].iter_rows(min_row=7) if r[0].value]
+    # Finance June: 11 actions, 7 Completed → the 4 open ones to update; the 7 completed earlier
+    # on their own sheet, to read (the whole plan)
+    assert [r[0].value for r in rows] == ["FIN-03", "FIN-04", "FIN-05", "FIN-07"]
+    assert rows[0][0].protection.locked and not rows[0][1].protection.locked
+    done = [r[0].value for r in book["Completed earlier"].iter_rows(min_row=5) if r[0].value]
+    assert len(done) == 7 and book["Completed earlier"].protection.sheet
 
 
 def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

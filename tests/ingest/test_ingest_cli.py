@@ -105,14 +105,17 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
     ids = [ws.cell(row=r, column=1).value for r in range(7, 7 + len(open_before))]
     assert ids == [r[0] for r in open_before]
     assert ws.protection.sheet and ws["A7"].protection.locked and not ws["B7"].protection.locked
-    # below them, locked and greyed, the 7 actions completed earlier: the whole plan
-    done = range(7 + len(open_before), 7 + len(open_before) + len(done_before))
-    assert [ws.cell(row=r, column=1).value for r in done] == [r[0] for r in done_before]
-    assert all(ws.cell(row=r, column=c).protection.locked for r in done for c in (1, 2, 10, 11))
-    assert {ws.cell(row=r, column=10).value for r in done} == {"Completed"}
-    assert ws.cell(row=done[0], column=2).fill.start_color.rgb.endswith("E7E6E6")
-    new = done[-1] + 1
+    # the 7 actions completed earlier on a sheet of their own, to read: the whole plan, but not
+    # rows of the report (a later correction of their month reaches every later month)
+    new = 7 + len(open_before)
+    assert ws.cell(row=new, column=1).value is None
     assert not ws.cell(row=new, column=1).protection.locked  # room for new actions
+    done = wb["Completed earlier"]
+    assert done.protection.sheet and done.sheet_state == "visible"
+    assert [c.value for c in done[4]][:6] == ["Action ID", "Action", "Objective ID", "Responsible",
+                                             "Due date", "Completed on"]
+    assert [done.cell(row=r, column=1).value for r in range(5, 5 + len(done_before))] == [
+        r[0] for r in done_before]
     lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["J"].startswith("=Lists!$A$2")  # status drop-down
     assert lists["C"].startswith("=Lists!$B$2")  # objective drop-down
@@ -137,9 +140,9 @@ def test_template_filled_in_and_uploaded_loads_without_errors(tmp_path: Path) ->
     assert n == [(1, dt.datetime(2025, 8, 5))]
     rows = con.execute("SELECT count(*) FILTER (WHERE carried_from_upload IS NULL), count(*) "
                        "FROM action_status WHERE period = '2025-07' AND is_current").fetchall()
-    # every row of the template is read: the open ones filled in, the 7 Completed ones as they were,
-    # and the new action; nothing left to carry over
-    assert rows == [(len(open_before) + len(done_before) + 1,) * 2]
+    # the rows of the template are read, the open ones filled in and the new action; the 7
+    # Completed earlier are carried over from the report they were last read from
+    assert rows == [(len(open_before) + 1, len(open_before) + len(done_before) + 1)]
     con.close()
 
 

@@ -205,6 +205,27 @@ def test_template_only_month_keeps_finance_completion(sample_con: db.Connection)
     assert july["budget_utilisation"] == pytest.approx(june["budget_utilisation"])
 
 
+def test_a_correction_of_the_month_an_action_was_completed_reaches_the_later_templates_months(
+        con: db.Connection) -> None:
+    from ingest.dates import Period
+    from ingest.template import build_template
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")  # A2 Completed on 20 January
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 2), user=CLI)))
+    # A2 is on the Completed earlier sheet, not a row of the report; A1 and A3 are
+    assert [wb["Actions"].cell(row=r, column=1).value for r in (7, 8, 9)] == ["A1", "A3", None]
+    assert wb["Completed earlier"]["A5"].value == "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    load_file(con, out.getvalue(), "Finance_2025-02.xlsx")
+    # January corrected afterwards: A2 was completed on 25 January
+    a2 = [*JAN[1][:10], "25/01/2025", None]
+    _load(con, [JAN[0], a2, JAN[2]], "January 2025", "fin-jan-v2.xlsx")
+    feb = action_figures(con, Filters(period="2025-02", departments=("Finance",))).set_index("action_id")
+    assert str(feb.at["A2", "completion_date"])[:10] == "2025-01-25"
+    assert bool(feb.at["A2", "carried_forward"]) and feb.at["A2", "file_name"] == "fin-jan-v2.xlsx"
+
+
 def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> None:
     from metrics.quality import report_quality
 
