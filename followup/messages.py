@@ -72,10 +72,19 @@ def _overdue(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str,
     month, ends = period_words(due.period), theme.a_date(due.deadline)
     late = (at.date() - due.deadline).days if due.deadline else 0
     subject = f"Overdue: the {month} report of {_names(due.departments)} ({theme.days(late)} late)"
-    body = Body().para(f"Hello {due.recipient.greeting},").para(
-        f"The {month} report of {_names(due.departments)} was due on {ends} and has not been "
-        f"received: it is {theme.days(late)} late. The M&E team is copied.").para(
-        "The template attached is pre-filled with your open actions.").link(
+    body = Body().para(f"Hello {due.recipient.greeting},")
+    if due.recipient.role == "department_head":
+        body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "
+                  f"been received: it is {theme.days(late)} late. The M&E team is copied.").para(
+            "The template attached is pre-filled with your open actions.")
+    else:  # the M&E team, for departments with no head to tell (schedule.due)
+        body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "
+                  f"been received: it is {theme.days(late)} late. No department head receives "
+                  "notifications for it (none is set on Users, or they stopped them), so this "
+                  "notice comes to the M&E team.").para(
+            "The template attached is pre-filled with the department's open actions: send it on "
+            "to whoever reports for it.")
+    body.link(
         "Upload the report", link(con, "upload")).link(
         "See who has reported", link(con, "submissions"))
     return subject, body, _template_parts(con, due)

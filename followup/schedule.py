@@ -21,7 +21,8 @@ from metrics.filters import quarter_of
 
 KINDS: dict[str, str] = {
     "reminder": "Before the deadline, to each head whose report is not in",
-    "overdue": "After the deadline, to each head whose report is missing, copied to the M&E team",
+    "overdue": "After the deadline, to each head whose report is missing, copied to the M&E team "
+               "(to the M&E team itself for a department no head is told of)",
     "rejected": "On a rejected upload, to the uploader: the problems and a workbook listing them",
     "digest": "Monthly, what changed: each head their departments', leadership the organisation's",
     "pack": "Quarterly, to leadership: the review pack (HTML, PDF where Chromium is installed)",
@@ -123,7 +124,14 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
         # the latest month whose deadline has passed
         late = last_month if today > deadline(last_month, on_time_day) else month_before(last_month)
         cc = tuple(p.email for p in with_role(everyone, "me"))
-        found += _per_head("overdue", everyone, missing_reports(con, late, at, on_time_day), late, cc)
+        missing = missing_reports(con, late, at, on_time_day)
+        found += _per_head("overdue", everyone, missing, late, cc)
+        # a missing report no head is told of (none set, or opted out) goes to the M&E team itself
+        unheaded = {d: due_on for d, due_on in missing.items() if not heads_of(everyone, d)}
+        if unheaded:
+            found += [Due("overdue", me, late, tuple(sorted(unheaded)),
+                          deadline=min(unheaded.values())) for me in with_role(everyone, "me")
+                      if me.email not in {f.recipient.email for f in found if f.kind == "overdue"}]
     if "rejected" in kinds:
         found += _rejected(con, everyone, at)
     digest_day = int(db.setting(con, "digest_day"))

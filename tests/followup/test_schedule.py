@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from followup.messages import COMPOSERS
 from followup.recipients import people, set_opt_out
 from followup.schedule import due
 from ingest import db
@@ -67,3 +68,16 @@ def test_demo_mode_the_register_heads_stand_in(history: db.Connection) -> None:
         ("head@example.org", "department_head", ["Finance", "Health", "Works"])]
     assert plan(history, "2025-03-05T10:00") == {
         ("reminder", "head@example.org", "2025-02", ("Health",), ())}
+
+
+def test_an_overdue_report_no_head_is_told_of_goes_to_the_me_team(
+        history_con: db.Connection) -> None:
+    # Health's head stops notifications: Health's overdue February report (5 April, as above) goes
+    # to the M&E team itself, not only as a copy of a message nobody receives
+    set_opt_out(history_con, CLI, "health@example.org", True)
+    overdue = {p for p in plan(history_con, "2025-04-05T12:00") if p[0] == "overdue"}
+    assert overdue == {("overdue", "me@example.org", "2025-02", ("Health",), ())}
+    [notice] = [d for d in due(history_con, datetime(2025, 4, 5, 12)) if d.kind == "overdue"]
+    subject, body, _ = COMPOSERS["overdue"](history_con, notice, datetime(2025, 4, 5, 12))
+    assert subject == "Overdue: the February 2025 report of Health (29 days late)"
+    assert "No department head receives notifications for it" in body.text()
