@@ -56,7 +56,7 @@ def split_refs(text: str | None) -> list[tuple[str | None, str]]:
         part = part.strip()
         if not part:
             continue
-        dept, colon, aid = part.rpartition(":")
+        dept, colon, aid = part.partition(":")  # the first colon: an action ID may hold one
         ref = (dept.strip() or None, aid.strip()) if colon else (None, part)
         if ref[1] and ref not in out:
             out.append(ref)
@@ -86,6 +86,8 @@ def read_columns(frame: pd.DataFrame, department: str, sheet: str, letters: dict
         refs: list[Ref] = []
         for dept_text, ref_id in split_refs(cell):
             dept = _department(dept_text, register, known_departments) if dept_text else None
+            if dept_text and dept is None and f"{dept_text}:{ref_id}" in own_ids:
+                dept_text, ref_id = None, f"{dept_text}:{ref_id}"  # an own ID with a colon in it
             if dept_text is None and ref_id in own_ids:
                 dept = department
             if dept_text and dept is None and (register.lists_departments or known_departments):

@@ -73,6 +73,20 @@ def test_a_dependency_on_itself_is_an_error(history: Path) -> None:
     assert parsed.errors[0].header == "Depends on" and parsed.errors[0].value == "F1; Health: H1"
 
 
+def test_an_action_id_with_a_colon_in_it(history: Path) -> None:
+    con = db.connect(str(history))
+    rows = [_row("F:1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1),
+                 D(2025, 9, 30), "Not started", 0),
+            _row("F2", "Publish the revised budget rules", 1000, 400, D(2025, 2, 1), D(2025, 6, 1),
+                 "In progress", 50, depends="F:1; Works: W:7")]
+    parsed = parse_file(report_file("Finance", "2025-04", rows), "Finance_2025-04.xlsx",
+                        options_for(con))
+    con.close()
+    assert not [p for p in parsed.problems if "depends on" in p.message], _messages(parsed.problems)
+    # its own ID read whole; another department's split at the first colon only
+    assert parsed.reports[0].frame["depends_on"].tolist()[1] == "Finance: F:1; Works: W:7"
+
+
 def test_an_unknown_action_names_the_closest(history: Path) -> None:
     parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
                                              D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
