@@ -318,6 +318,11 @@ def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
     todo = [r for r in parsed.reports if not r.dependencies_checked]
     if not any(_checked(r.frame) for r in todo):
         return
+    cells = any("depends_on" in r.frame.columns and r.frame["depends_on"].notna().any()
+                for r in todo)
+    if not cells and not db.scalar(con, "SELECT EXISTS (SELECT 1 FROM action_status "
+                                        "WHERE is_current AND depends_on IS NOT NULL)"):
+        return  # only Cancelled actions to check, and no plan depends on anything
     plans = Plans.from_db(con, parsed.period.key if parsed.period else "9999-12")
     for report in todo:
         found = dependency_warnings(plans, report.department, report.frame, parsed.sheet, parsed.letters)
