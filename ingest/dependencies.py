@@ -105,6 +105,10 @@ def read_columns(frame: pd.DataFrame, department: str, sheet: str, letters: dict
             if ref not in refs:
                 refs.append(ref)
         stored.append("; ".join(r.text for r in refs) or None)
+    # the cells as typed, for the warnings given later against the plans (ingest.dependencies
+    # .dependency_warnings): a problem shows the cell's own value (SPEC 2.6)
+    frame.attrs["typed_depends_on"] = {int(r): c for r, c in zip(frame.index, frame["depends_on"],
+                                                               strict=True) if isinstance(c, str)}
     frame["depends_on"] = pd.Series(stored, index=frame.index, dtype=object)
     if register.version is not None:
         problems += _initiatives(frame, sheet, letters, register)
@@ -243,6 +247,7 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
     if "depends_on" not in frame.columns:
         return problems
     letter, header = letters.get("depends_on", (None, "Depends on"))
+    typed = frame.attrs.get("typed_depends_on", {})
     cycles: set[frozenset[Node]] = set()
     for row, aid, cell in zip(frame.index, frame["action_id"], frame["depends_on"], strict=True):
         if not isinstance(cell, str) or not cell:
@@ -250,7 +255,7 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
 
         def warn(message: str, row: int = int(row), cell: str = cell) -> None:
             problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
-                                    value=display_value(cell)))
+                                    value=display_value(typed.get(row, cell))))
 
         unknown = [(ref, why) for ref in stored_refs(cell)
                    if (why := _unknown(plans, ref, department))]

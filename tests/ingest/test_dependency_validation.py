@@ -73,6 +73,15 @@ def test_a_dependency_on_itself_is_an_error(history: Path) -> None:
     assert parsed.errors[0].header == "Depends on" and parsed.errors[0].value == "F1; Health: H1"
 
 
+def test_a_warning_shows_the_cell_as_typed(history: Path) -> None:
+    typed = " health : H11 ;; W3 ,\nHealth:H1"
+    parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
+                                             D(2025, 3, 1), D(2025, 9, 30), "Not started", 0,
+                                             depends=typed))
+    warned = [p for p in parsed.warnings if "depends on" in p.message]
+    assert len(warned) == 2 and {p.value for p in warned} == {typed.strip()}  # as read: trimmed
+
+
 def test_an_action_id_with_a_colon_in_it(history: Path) -> None:
     con = db.connect(str(history))
     rows = [_row("F:1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1),
