@@ -69,6 +69,8 @@ def what_changed(d: Data, f: metrics.Filters, department: str | None = None) -> 
     Objective and status filters do not narrow it (the caption says so when they are set)."""
     sentences = d(digest.digest, f.period, department)
     st.subheader(digest_heading(d(digest.previous, f.period, department)))
+    if f.departments and department is None:
+        st.caption("The whole organisation's changes: choose one department to see its own.")
     if f.objectives or f.statuses:
         st.caption("Every objective and status: the objective and status filters do not narrow "
                    "these changes.")
@@ -101,16 +103,7 @@ def kpi_change(kind: str, change: Any) -> str | None:
     """A KPI's change since the previous period as shown under its value."""
     if theme.missing(change):
         return None
-    c = float(change)
-    if kind == "rate":
-        return theme.pp_change(c)
-    if kind == "ratio":
-        return f"{c:+.2f}"
-    if kind == "percent":
-        return f"{c:+.1f} pp"
-    if kind == "days":
-        return f"{c:+.0f} days"
-    return f"{c:+.0f}"
+    return theme.change_words(kind, float(change))
 
 
 def sparkline(values: Sequence[float], colour: str, label: str) -> str:
@@ -149,7 +142,8 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
             spark = theme.finite(trend[k.name]) if k.name in trend else []
             delta = kpi_change(k.format, row["change"])
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
-            steady = delta is not None and abs(float(row["change"])) < 1e-9
+            # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
+            steady = delta is not None and not any(d in delta for d in "123456789")
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)

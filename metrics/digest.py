@@ -22,7 +22,7 @@ from metrics import queries
 from metrics.actions import resolve_month
 from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
-from metrics.formats import a_date, days, kpi_value, period_label
+from metrics.formats import a_date, change_words, days, kpi_value, period_label
 from metrics.kpi_catalogue import KPI_BY_NAME
 from metrics.kpis import jsonable, kpi_changes, plain, previous_period, query_params
 from metrics.pack_parts import department_months
@@ -328,7 +328,7 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         change = plain(row.change)
         if entry is None or change is None or abs(change) < KPI_THRESHOLDS[entry.format] - 1e-9:
             continue
-        shown = _change(entry.format, change)
+        shown = change_words(entry.format, change)
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
         text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value)} to "
@@ -338,19 +338,6 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
             "change": change, "change_text": shown, "previous_period": plain(row.previous_period),
             "better": better}, more=entry.label))
     return out
-
-
-def _change(kind: str, change: float) -> str:
-    """A KPI's change as a sentence states it: `+12.0 pp`, `+5 days`, `-3`, `+0.12`."""
-    if kind == "rate":
-        return f"{change * 100:+.1f} pp"
-    if kind == "percent":
-        return f"{change:+.1f} pp"
-    if kind == "days":
-        return ("+" if change > 0 else "-") + days(abs(change))
-    if kind == "ratio":
-        return f"{change:+.2f}"
-    return f"{change:+.0f}"
 
 
 def _reports(con: Connection, filters: Filters, month: str, named: _Names

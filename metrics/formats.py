@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -56,32 +57,42 @@ def short_period(period: str) -> str:
     return f"{MONTHS[int(text[5:7]) - 1][:3]} {text[:4]}"
 
 
+def fixed(value: float, digits: int, sign: bool = False, thousands: bool = False) -> str:
+    """`value` with `digits` decimals, a half rounded away from zero as people round it (44.5 →
+    `45`, 6.25 → `6.3`; Python's format rounds a half to even: `44`, `6.2`), never `-0`; with
+    `sign`, `+` before a positive or zero value; with `thousands`, `12,500`."""
+    shown = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = abs(shown)
+    return format(shown, ("+" if sign else "") + ("," if thousands else "") + "f")
+
+
 def pct(value: Any, digits: int = 1) -> str:
     """A fraction as a percentage: 0.5479 → `54.8%`."""
     if missing(value):
         return DASH
-    return f"{float(value) * 100:.{digits}f}%"
+    return f"{fixed(float(value) * 100, digits)}%"
 
 
 def percent_points(value: Any, digits: int = 1) -> str:
     """A value already in percent: 82.1 → `82.1%`."""
     if missing(value):
         return DASH
-    return f"{float(value):.{digits}f}%"
+    return f"{fixed(value, digits)}%"
 
 
 def pp_change(value: Any) -> str | None:
     """A change of a fraction, in percentage points: 0.123 → `+12.3 pp`."""
     if missing(value):
         return None
-    return f"{float(value) * 100:+.1f} pp"
+    return f"{fixed(float(value) * 100, 1, sign=True)} pp"
 
 
 def ratio(value: Any) -> str:
     """A ratio such as the CPI: `1.03`."""
     if missing(value):
         return DASH
-    return f"{float(value):.2f}"
+    return fixed(value, 2)
 
 
 def number(value: Any) -> str:
@@ -89,7 +100,8 @@ def number(value: Any) -> str:
     if missing(value):
         return DASH
     v = float(value)
-    return f"{v:,.0f}".replace(",", " ") if v.is_integer() or abs(v) >= 100 else f"{v:,.1f}"
+    digits = 0 if v.is_integer() or abs(v) >= 100 else 1
+    return fixed(v, digits, thousands=True).replace(",", " ")
 
 
 def money(value: Any, currency: str, compact: bool = False) -> str:
@@ -109,8 +121,22 @@ def days(value: Any) -> str:
     if missing(value):
         return DASH
     v = float(value)
-    shown = f"{v:.0f}" if abs(v) >= 10 or v.is_integer() else f"{v:.1f}"
+    shown = fixed(v, 0 if abs(v) >= 10 or v.is_integer() else 1)
     return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
+
+
+def change_words(kind: str, change: float) -> str:
+    """A KPI's change since the previous period, by its format (metrics.kpi_catalogue), as a tile
+    and a sentence show it: `+12.0 pp`, `+5 days`, `-3`, `+0.12`."""
+    if kind == "rate":
+        return f"{fixed(change * 100, 1, sign=True)} pp"
+    if kind == "percent":
+        return f"{fixed(change, 1, sign=True)} pp"
+    if kind == "days":
+        return ("+" if change >= 0 else "-") + days(abs(change))
+    if kind == "ratio":
+        return fixed(change, 2, sign=True)
+    return fixed(change, 0, sign=True)
 
 
 def a_date(value: Any) -> str:

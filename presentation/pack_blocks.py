@@ -72,14 +72,17 @@ def table(rows: pd.DataFrame, columns: Sequence[Col], currency: str, caption: st
 def with_source(rows: pd.DataFrame, by: str = "upload_id") -> pd.DataFrame:
     """Rows with `source`: where each was read — `upload 23 · row 14` (Sources names the file),
     or, within one department's report, `Action Plan · row 14` (just the row for a CSV, whose
-    "sheet" is its file name)."""
+    "sheet" is its file name; a row carried forward names the earlier report's file first)."""
     if rows.empty:
         return rows
     out = []
-    for u, f, r in zip(rows[by], rows["file_name"], rows["source_row"], strict=True):
+    carried = rows["carried_forward"] if "carried_forward" in rows else [False] * len(rows)
+    for u, f, r, c in zip(rows[by], rows["file_name"], rows["source_row"], carried, strict=True):
         where = f"upload {int(u)}" if by == "upload_id" else str(u)
         if by == "sheet" and str(f).rsplit(".", 1)[0] == str(u):
             where = ""
+        if by == "sheet" and plain(c):  # not in the report named above: in an earlier one
+            where = " · ".join(p for p in (f"carried forward from {f}", where) if p)
         row = f"row\u00a0{int(r)}" if plain(r) is not None else ""
         out.append(" · ".join(p for p in (where, row) if p) or DASH)
     return rows.assign(source=out)

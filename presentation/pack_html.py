@@ -231,7 +231,8 @@ def _department(pack: ReviewPack, part: DepartmentPart) -> str:
             + table(with_cells(with_source(part.actions, by="sheet")), ACTIONS, pack.currency,
                     "Slip: days past the baseline (first reported) due date. Forecast: finish at "
                     "the pace so far, days after (+) or before (−) the due date. Source: sheet "
-                    "and row of the report named above.")
+                    "and row of the report named above, or of the earlier report an action left "
+                    "out of it is carried forward from.")
             + "</section>")
 
 

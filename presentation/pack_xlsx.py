@@ -51,11 +51,14 @@ LABEL = Style(bold=True, wrap=True, vertical="top")
 KPI_HEAD = replace(LABEL, fill="D6E4F0")
 FIXED_DATE = datetime(2000, 1, 1)
 FORMATS: dict[str, str] = {
-    "rate": "0.0%", "pct100": "0%", "percent": "0.0%", "date": "d mmm yyyy",
+    "rate": "0.0%", "pct100": "0%", "progress": "0.0%", "percent": "0.0%", "date": "d mmm yyyy",
     "datetime": "d mmm yyyy hh:mm", "int": "0", "count": "0", "days": "0.0", "ratio": "0.00",
     "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "signed": "+0;-0;0", "signed_days": '+0.0" days";-0.0" days";0.0" days"',
     "signed_ratio": "+0.00;-0.00;0.00",
 }
+# table kinds whose values are 0-100 points, written as fractions: a field (whole percents) and a
+# KPI such as mean progress (one decimal)
+PCT100 = ("pct100", "progress")
 CHANGE_FORMAT = {"rate": "pp", "percent": "pp", "count": "signed", "days": "signed_days",
                  "ratio": "signed_ratio"}
 
@@ -82,7 +85,7 @@ LEAGUE_COLUMNS: tuple[Col, ...] = (
     Col("department", "Department", "wrap", 30), Col("department_rag", "RAG", "rag", 12),
     Col("rank", "Rank", "int", 12), Col("actions", "Actions", "int", 12),
     Col("report_of", "Report of", width=12), Col("completion_rate", "Completion", "rate", 11),
-    Col("mean_progress", "Mean progress", "percent", 10),
+    Col("mean_progress", "Mean progress", "progress", 10),
     Col("on_time_rate", "On time", "rate", 10), Col("overdue_rate", "Overdue", "rate", 10),
     Col("slipped_count", "Slipped", "int", 9), Col("mean_slip_days", "Mean slip (days)", "days", 9),
     Col("rescheduled_count", "Rescheduled", "int", 11),
@@ -116,7 +119,7 @@ def cell_value(value: Any, kind: str) -> Any:
     if kind in ("date", "datetime"):
         ts = pd.Timestamp(value)
         return ts.date() if kind == "date" else ts.to_pydatetime().replace(tzinfo=None)
-    if kind == "pct100":
+    if kind in PCT100:
         return float(value) / 100
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -138,9 +141,9 @@ def column_values(rows: pd.DataFrame, col: Col) -> list[Any]:
         missing = stamps.isna().tolist()
         return [None if m else d for d, m in zip(stamps.dt.date.tolist(), missing, strict=True)]
     types = pd.api.types
-    if col.kind == "pct100" and types.is_float_dtype(values.dtype):
+    if col.kind in PCT100 and types.is_float_dtype(values.dtype):
         return [None if v != v else v for v in (values / 100).tolist()]
-    if col.kind in ("date", "datetime", "pct100") or not (
+    if col.kind in ("date", "datetime", *PCT100) or not (
             types.is_string_dtype(values.dtype) or types.is_float_dtype(values.dtype)
             or types.is_integer_dtype(values.dtype)) or values.dtype == object:
         return [cell_value(v, col.kind) for v in values.tolist()]
@@ -179,7 +182,7 @@ def write_table(sheet: Sheet, top: int, columns: Sequence[Col], rows: pd.DataFra
                       vertical="top", rule=RULE)
         if col.kind == "rag":
             ids = {v: book.style(_rag(style, v, colours or RAG_COLOURS))
-                   for v in set(map(str, values))}
+                   for v in sorted(set(map(str, values)))}  # in one order: the same bytes
             block.append((values, [ids[str(v)] for v in values]))
         else:
             block.append((values, book.style(style)))

@@ -23,7 +23,9 @@ from metrics.formats import DASH as DASH
 from metrics.formats import KPI_FORMATS as KPI_FORMATS
 from metrics.formats import a_date as a_date
 from metrics.formats import a_datetime as a_datetime
+from metrics.formats import change_words as change_words
 from metrics.formats import days as days
+from metrics.formats import fixed as fixed
 from metrics.formats import kpi_value as kpi_value
 from metrics.formats import missing as missing
 from metrics.formats import money as money

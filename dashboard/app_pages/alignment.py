@@ -96,8 +96,9 @@ with left:
 with right:
     st.markdown("##### Objectives with no action")
     if missing.empty:
-        st.success("Every objective of the register has at least one action in scope.",
-                   icon=":material/check_circle:")
+        which = ("Every objective chosen in the sidebar" if f.objectives
+                 else "Every objective of the register")
+        st.success(f"{which} has at least one action in scope.", icon=":material/check_circle:")
     else:
         components.table(missing, key="no-action", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "objectives-no-action"),

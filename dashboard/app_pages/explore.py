@@ -54,8 +54,11 @@ view = (f, tuple(rags), search or "")
 table, shown = d.shared(with_objectives, table, register, inputs=view)
 stem = filters.file_stem(f, "actions")
 exports = auth.may(auth.current(), "export")
+cancelled = int((table["status"] == "Cancelled").sum())
 st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in "
-           f"{plural(table['department'].nunique(), 'department')}. "
+           f"{plural(table['department'].nunique(), 'department')}"
+           + (f", {cancelled} of them Cancelled (listed here, counted in no KPI). " if cancelled
+              else ". ")
            + ("The downloads hold exactly these rows, with every reported field (comments and "
               "risks included) and every per-action figure; text a spreadsheet would run as a "
               "formula is neutralised with a leading apostrophe. Each download is logged."

@@ -39,7 +39,8 @@ st.markdown(f"{int(now['actions'])} actions in scope (Cancelled left out), by co
             f"{components.rag_counts_line(rags)} · mean progress "
             f"{theme.percent_points(now['mean_progress'])} · {int(now['slipped_count'] or 0)} "
             "slipped past their baseline due date.", unsafe_allow_html=True)
-components.what_changed(d, f)
+# one department chosen: its own changes; else the organisation's (the caption says so)
+components.what_changed(d, f, f.departments[0] if len(f.departments) == 1 else None)
 
 st.subheader("Departments")
 league = d(metrics.department_league, f)

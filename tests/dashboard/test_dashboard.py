@@ -585,3 +585,36 @@ def test_default_period_is_the_latest_month_most_departments_reported(
     assert "July 2025" in at.selectbox(key="period").options  # still there to choose
     at.button_group(key="view").set_value("Quarter").run()
     assert at.selectbox(key="period").value == "2025-Q2"  # June's quarter
+
+
+def test_overview_with_one_department_says_what_changed_in_it(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(reads_sample_db, monkeypatch, "overview", query={"period": "June 2025",
+                                                              "dept": "Finance"})
+    assert not at.exception
+    words = texts(at)
+    # Finance's own changes: none of another department's (Legal and Compliance's May was late)
+    assert "What changed since May 2025" in words and "Legal and Compliance" not in words
+    at = app(reads_sample_db, monkeypatch, "overview", query={
+        "period": "June 2025", "dept": ["Finance", "Operations"]})
+    assert "The whole organisation's changes: choose one department to see its own." in texts(at)
+
+
+def test_alignment_with_an_objective_filter_speaks_of_the_chosen_objectives(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(reads_sample_db, monkeypatch, "alignment", query={"period": "June 2025",
+                                                               "obj": "SO1"})
+    assert not at.exception
+    assert [s.value for s in at.success if "at least one action" in s.value] == [
+        "Every objective chosen in the sidebar has at least one action in scope."]
+
+
+def test_explore_says_how_many_of_its_rows_are_cancelled(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(reads_sample_db, monkeypatch, "explore", query={"period": "March 2025"})
+    assert not at.exception
+    shown = at.dataframe[0].value
+    cancelled = int((shown["status"] == "Cancelled").sum())
+    assert cancelled == 1
+    assert (f"**{len(shown)} actions** in 7 departments, 1 of them Cancelled (listed here, "
+            "counted in no KPI).") in texts(at)

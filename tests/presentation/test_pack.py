@@ -6,8 +6,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from html import escape
 from html.parser import HTMLParser
@@ -17,7 +20,7 @@ import pytest
 from dashboard_helpers import finance_july
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from testdata import SAMPLE
+from testdata import ROOT, SAMPLE
 
 import metrics
 from ingest import db
@@ -119,6 +122,11 @@ def test_summary_league_table_has_the_computed_rag(con: db.Connection,
     assert [r["Department"] for r in rows] == list(league["department"])
     assert [r["RAG"] for r in rows] == list(league["department_rag"])
     assert [r["Completion"] for r in rows] == pytest.approx(list(league["completion_rate"]))
+    # mean progress is 0-100 points: written as a fraction, shown with one decimal (89.1%)
+    assert [r["Mean progress"] for r in rows] == pytest.approx(
+        [v / 100 for v in league["mean_progress"]])
+    progress = next(c for c in ws[find_row(ws, 1, "Department")] if c.value == "Mean progress")
+    assert ws.cell(row=progress.row + 1, column=progress.column).number_format == "0.0%"
     red = ws.cell(row=find_row(ws, 1, "Operations"), column=2)
     assert red.value == "Red"
     assert red.fill.fgColor.rgb.endswith("C0392B")
@@ -260,6 +268,13 @@ def test_report_has_the_stamp_naming_every_upload_it_used(pack: ReviewPack, html
     assert f'id="pack-stamp">{pack.pack_id}<' in html
 
 
+def test_a_carried_row_names_the_report_it_was_read_from(html: str) -> None:
+    # Human Resources' 3.1 is not in its June report: carried forward from February's, row 14
+    section = html.split('id="dept-human-resources"')[1].split("</section>")[0]
+    row = next(r for r in section.split("<tr") if ">3.1<" in r)
+    assert "carried forward from Human Resources_2025-02.xlsx · Action Plan · row\u00a014" in row
+
+
 def test_report_sections_and_one_section_per_department(html: str) -> None:
     report = parse(html)
     for section in ("cover", "kpis", "trends", "alignment", "slippage", "departments",
@@ -318,6 +333,19 @@ def test_same_data_and_filters_give_the_same_bytes(con: db.Connection, pack: Rev
     assert first.xlsx.read_bytes() == second.xlsx.read_bytes()
     assert first.html.read_bytes() == second.html.read_bytes()
     assert first.pdf is None and first.pdf_message == "PDF not asked for."
+
+
+def test_the_workbook_is_the_same_bytes_in_processes_of_other_hash_seeds(sample_db: Path) -> None:
+    # the order of a set of strings changes with PYTHONHASHSEED: nothing written may follow it
+    code = ("import hashlib, sys; import metrics; from ingest import db; "
+            "from metrics.pack import build_pack; from presentation.pack_xlsx import pack_xlsx; "
+            "con = db.connect(sys.argv[1], read_only=True); "
+            "print(hashlib.sha256(pack_xlsx(build_pack(con, metrics.Filters('2025-Q2')))).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code, str(sample_db)], capture_output=True,
+                              text=True, check=True, cwd=ROOT, timeout=120,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "3")}
+    assert len(digests) == 1, digests
 
 
 def test_stamp_changes_only_with_the_reports_it_reads(sample_db: Path, pack: ReviewPack,
