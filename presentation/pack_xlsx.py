@@ -56,6 +56,19 @@ FORMATS: dict[str, str] = {
     "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "signed": "+0;-0;0", "signed_days": '+0.0" days";-0.0" days";0.0" days"',
     "signed_ratio": "+0.00;-0.00;0.00",
 }
+# days as the HTML and the dashboard show them (metrics.formats.days): whole days from 10 on
+WHOLE_DAYS = {"days": "0", "signed_days": '+0" days";-0" days";0" days"'}
+
+
+def _format(kind: str, value: Any) -> str | None:
+    """The number format of one value of `kind`: days of 10 or more (or whole) without a decimal,
+    as every other rendering shows them; else the kind's."""
+    v = plain(value)
+    if kind in WHOLE_DAYS and isinstance(v, int | float) and (abs(v) >= 10 or float(v).is_integer()):
+        return WHOLE_DAYS[kind]
+    return FORMATS.get(kind)
+
+
 # table kinds whose values are 0-100 points, written as fractions: a field (whole percents) and a
 # KPI such as mean progress (one decimal)
 PCT100 = ("pct100", "progress")
@@ -184,6 +197,9 @@ def write_table(sheet: Sheet, top: int, columns: Sequence[Col], rows: pd.DataFra
             ids = {v: book.style(_rag(style, v, colours or RAG_COLOURS))
                    for v in sorted(set(map(str, values)))}  # in one order: the same bytes
             block.append((values, [ids[str(v)] for v in values]))
+        elif col.kind == "days":
+            block.append((values, [book.style(replace(style, number_format=_format("days", v)))
+                                   for v in values]))
         else:
             block.append((values, book.style(style)))
     sheet.block(top + 1, left, block)
@@ -245,12 +261,11 @@ def _summary(book: Book, pack: ReviewPack) -> None:
     for r, row in enumerate(_kpi_rows(pack.changes), start=top + 1):
         kind = str(row["kind"])
         ws.cell(r, 1, row["label"], book.style(replace(BOLD, rule=RULE)))
-        value_style = book.style(replace(ruled, number_format=FORMATS[
-            "percent" if kind == "percent" else kind]))
         for c, key in ((2, "value"), (3, "previous")):
-            ws.cell(r, c, _kpi_value(kind, row[key]), value_style)
+            ws.cell(r, c, _kpi_value(kind, row[key]),
+                    book.style(replace(ruled, number_format=_format(kind, row[key]))))
         ws.cell(r, 4, plain(row["change"]),
-                book.style(replace(ruled, number_format=FORMATS[CHANGE_FORMAT[kind]])))
+                book.style(replace(ruled, number_format=_format(CHANGE_FORMAT[kind], row["change"]))))
         ws.cell(r, 5, row["meaning"], book.style(replace(NOTE, rule=RULE)))
     ws.freeze = "B6"
     league_top = top + len(KPIS) + 4
@@ -303,9 +318,9 @@ def _department(book: Book, pack: ReviewPack, part: DepartmentPart, name: str) -
         kind = str(row["kind"])
         ws.cell(4, c, row["label"], book.style(KPI_HEAD))
         ws.cell(5, c, _kpi_value(kind, row["value"]),
-                book.style(Style(number_format=FORMATS["percent" if kind == "percent" else kind])))
+                book.style(Style(number_format=_format(kind, row["value"]))))
         ws.cell(6, c, plain(row["change"]),
-                book.style(Style(number_format=FORMATS[CHANGE_FORMAT[kind]])))
+                book.style(Style(number_format=_format(CHANGE_FORMAT[kind], row["change"]))))
     ws.heights[4] = 32
     top = 8
     end = write_table(ws, top, ACTION_COLUMNS, part.actions, pack.currency)

@@ -136,6 +136,18 @@ def test_summary_league_table_has_the_computed_rag(con: db.Connection,
         ("Legal and Compliance", "2025-04", "missing")]
 
 
+def test_days_read_in_the_workbook_as_in_the_report(workbook: dict[str, Worksheet],
+                                                   html: str) -> None:
+    ws = workbook["Summary"]
+    r = find_row(ws, 1, next(k.label for k in KPIS if k.name == "mean_slip_days"))
+    value, previous, change = (ws.cell(row=r, column=c) for c in (2, 3, 4))
+    # Q2 40.68 days against Q1's 11.5: whole days from 10 on, as the HTML ("41 days", "+29 days")
+    assert value.value == pytest.approx(40.68, abs=0.01) and value.number_format == "0"
+    assert previous.value == pytest.approx(11.5) and previous.number_format == "0"
+    assert change.number_format.startswith('+0" days"')
+    assert "41 days" in html and "+29 days" in html
+
+
 def test_department_sheet_worked_by_hand(con: db.Connection,
                                          workbook: dict[str, Worksheet]) -> None:
     ws = workbook["Finance"]
