@@ -114,7 +114,9 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
     today = at.date()
     last_month = month_before(month_key(today))
     found: list[Due] = []
-    if "reminder" in kinds:
+    # no month before the organisation's first is chased (an --at long before any data)
+    first = queries.records(con, "first_month")[0]["first_month"] or "9999-12"
+    if "reminder" in kinds and last_month >= first:
         ends = deadline(last_month, on_time_day)
         before = int(db.setting(con, "reminder_days_before"))
         if ends - timedelta(days=before) <= today <= ends:
@@ -124,7 +126,7 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
         # the latest month whose deadline has passed
         late = last_month if today > deadline(last_month, on_time_day) else month_before(last_month)
         cc = tuple(p.email for p in with_role(everyone, "me"))
-        missing = missing_reports(con, late, at, on_time_day)
+        missing = missing_reports(con, late, at, on_time_day) if late >= first else {}
         found += _per_head("overdue", everyone, missing, late, cc)
         # a missing report no head is told of (none set, or opted out) goes to the M&E team itself
         unheaded = {d: due_on for d, due_on in missing.items() if not heads_of(everyone, d)}

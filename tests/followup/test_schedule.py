@@ -81,3 +81,10 @@ def test_an_overdue_report_no_head_is_told_of_goes_to_the_me_team(
     subject, body, _ = COMPOSERS["overdue"](history_con, notice, datetime(2025, 4, 5, 12))
     assert subject == "Overdue: the February 2025 report of Health (29 days late)"
     assert "No department head receives notifications for it" in body.text()
+
+
+def test_no_month_before_the_organisations_first_is_chased(history_con: db.Connection) -> None:
+    # the history's first report is for January 2025 (its register was loaded later): on 8 June
+    # 2024 May 2024's reports would be 'overdue' for every head, before anything existed
+    assert plan(history_con, "2024-06-08T09:00") == set()
+    assert plan(history_con, "2024-06-05T09:00") == set()  # nor reminded
