@@ -130,10 +130,9 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
         found += _per_head("overdue", everyone, missing, late, cc)
         # a missing report no head is told of (none set, or opted out) goes to the M&E team itself
         unheaded = {d: due_on for d, due_on in missing.items() if not heads_of(everyone, d)}
-        if unheaded:
-            found += [Due("overdue", me, late, tuple(sorted(unheaded)),
-                          deadline=min(unheaded.values())) for me in with_role(everyone, "me")
-                      if me.email not in {f.recipient.email for f in found if f.kind == "overdue"}]
+        told = {f.recipient.email for f in found if f.kind == "overdue"}
+        found += [Due("overdue", me, late, tuple(sorted(unheaded)), deadline=min(unheaded.values()))
+                  for me in with_role(everyone, "me") if unheaded and me.email not in told]
     if "rejected" in kinds:
         found += _rejected(con, everyone, at)
     digest_day = int(db.setting(con, "digest_day"))

@@ -80,7 +80,9 @@ with left:
     st.subheader("Stale actions")
     stale = d(metrics.stale_actions, f)
     if stale.empty:
-        chosen = " of the chosen objectives and statuses" if f.objectives or f.statuses else ""
+        chosen = " and ".join(w for w, on in (("objectives", f.objectives),
+                                              ("statuses", f.statuses)) if on)
+        chosen = f" of the chosen {chosen}" if chosen else ""
         st.success(f"No action{chosen} has stood still for three consecutive reports.",
                    icon=":material/check_circle:")
     else:
