@@ -62,7 +62,7 @@ in_force AS MATERIALIZED (
           AND (len($seed_action_ids) = 0 OR list_contains($seed_action_ids, s.action_id))
     ) m ON m.month = f.month
 ),
-plan_rows AS NOT MATERIALIZED (
+plan_rows AS MATERIALIZED (
     SELECT s.*, f.month
     FROM in_force f
     JOIN action_status s ON s.department = f.department AND s.period = f.period
@@ -100,10 +100,21 @@ candidates AS (
       AND NOT (p.department = r.department AND p.action_id = r.action_id)
 ),
 resolved AS MATERIALIZED (
-    SELECT month, department, action_id, ref, pred_department, pred_action_id
-    FROM candidates
-    QUALIFY preference = min(preference) OVER (PARTITION BY month, department, action_id, ref)
-        AND count(*) OVER (PARTITION BY month, department, action_id, ref, preference) = 1
+    -- the candidates of the best preference, when they are one action (grouped, not windowed:
+    -- DuckDB 1.4's windows over these keys took ~10x as long)
+    SELECT month, department, action_id, ref, best.pred_department, best.pred_action_id
+    FROM (
+        SELECT month, department, action_id, ref,
+               arg_min({'n': n, 'pred_department': pred_department,
+                        'pred_action_id': pred_action_id}, preference) AS best
+        FROM (SELECT month, department, action_id, ref, preference, count(*) AS n,
+                     any_value(pred_department) AS pred_department,
+                     any_value(pred_action_id) AS pred_action_id
+              FROM candidates
+              GROUP BY ALL)
+        GROUP BY ALL
+    )
+    WHERE best.n = 1
 ),
 links AS MATERIALIZED (
     WITH RECURSIVE upstream(month, department, action_id) AS (
@@ -168,11 +179,15 @@ cycles AS MATERIALIZED (
         WHERE w.pending = 0
         GROUP BY e.a
     ),
+    left_over AS (
+        SELECT id FROM peel WHERE pending > 0
+    ),
     stuck AS (
+        -- filtered first: with `pending > 0` in the join's condition DuckDB 1.4 loops over pairs
         SELECT e.p, e.a
         FROM edges e
-        SEMI JOIN peel s ON s.id = e.p AND s.pending > 0
-        SEMI JOIN peel t ON t.id = e.a AND t.pending > 0
+        SEMI JOIN left_over s ON s.id = e.p
+        SEMI JOIN left_over t ON t.id = e.a
     ),
     reach(source, target) AS (
         SELECT p, a FROM stuck

@@ -72,7 +72,7 @@ def read(target: str, until: Any, out: Any) -> None:
         reads, most = reads + 1, max(most, reports)
         if doubled or partial:
             problems.append((doubled, partial, reports))
-        until.wait(0.05)  # a reader, not a fourth core's worth of load on the writers
+        until.wait(0.5)  # ~2 reads a second: a reading every 50 ms took a core from the writers
     out.put((reads, problems, most))
     con.close()
 
