@@ -160,15 +160,25 @@ class _Names:
 
 
 def _ref(row: Any) -> ActionRef:
-    return ActionRef(department=str(row.department), action_id=str(row.action_id),
-                     file_name=str(plain(row.file_name) or ""), sheet=str(plain(row.sheet) or ""),
-                     row=int(plain(row.source_row) or 0))
+    return _action_ref(row.department, row.action_id, row.file_name, row.sheet, row.source_row)
+
+
+def _action_ref(department: Any, action_id: Any, file_name: Any, sheet: Any, row: Any
+                ) -> ActionRef:
+    return ActionRef(department=str(department), action_id=str(action_id),
+                     file_name=str(plain(file_name) or ""), sheet=str(plain(sheet) or ""),
+                     row=int(plain(row) or 0))
+
+
+def _shown(count: int) -> int:
+    """How many of a kind's `count` items get a sentence of their own (the rest: "and N more")."""
+    return CAP if count > CAP + 1 else CAP + 1  # "and 1 more" would say no less than it
 
 
 def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
     """The kind's sentences, most important first, CAP at the most and one "and N more"."""
     items = sorted(items, key=lambda i: i.key)
-    cap = CAP if len(items) > CAP + 1 else CAP + 1  # "and 1 more" would say no less than it
+    cap = _shown(len(items))
     shown = [Sentence(kind, i.text, i.figures, i.actions) for i in items[:cap]]
     rest = items[cap:]
     if rest:
@@ -200,18 +210,51 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
     out: dict[str, list[_Item]] = {k: [] for k in ("completed", "overdue", "at_risk",
                                                    "new_action", "dropped_action")}
     kinds = _action_kinds(pairs)
-    for kind, row in zip(kinds[kinds.notna()], pairs[kinds.notna()].itertuples(index=False),
-                         strict=True):
-        ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
-        if kind == "new_action":
-            due = plain(row.due_date)
-            out[kind].append(_Item(
-                order, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
-                {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
-                (ref,), str(row.action_id)))
-        else:
-            out[kind].append(BUILDERS[kind](row, name, ref, order))
+    rows, chosen = pairs[kinds.notna()].reset_index(drop=True), kinds[kinds.notna()].tolist()
+    keys = _keys(rows, chosen)
+    for kind in out:
+        at = sorted((i for i, k in enumerate(chosen) if k == kind), key=keys.__getitem__)
+        shown = _shown(len(at))
+        # a sentence is written only for the actions it will name; the rest ("and N more") need
+        # only their key, reference and ID: an organisation's month changes thousands of actions
+        for row in rows.take(at[:shown]).itertuples(index=False):
+            out[kind].append(_built(kind, row, named))
+        refs = _refs(rows.take(at[shown:]))
+        out[kind] += [_Item(keys[i], "", {}, (ref,), ref.action_id)
+                      for i, ref in zip(at[shown:], refs, strict=True)]
     return out
+
+
+def _built(kind: str, row: Any, named: _Names) -> _Item:
+    ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
+    if kind == "new_action":
+        due = plain(row.due_date)
+        return _Item(order, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
+                     {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
+                     (ref,), str(row.action_id))
+    return BUILDERS[kind](row, name, ref, order)
+
+
+def _keys(rows: pd.DataFrame, kinds: list[str]) -> list[tuple[Any, ...]]:
+    """Each row's sort key within its kind, the one its builder gives its _Item: (department,
+    action_id), after the RAG rank and the days past the due date (overdue: more first) or the
+    slip days (at_risk: more first)."""
+    late = (rows["period_end"] - rows["due_date"]).dt.days.tolist() if len(rows) else []
+    slip = rows["slip_days"].astype("float64").fillna(0).tolist()
+    rank = [RAG_RANK.get(str(r), 9) for r in rows["rag"].tolist()]
+    keys: list[tuple[Any, ...]] = []
+    for i, (kind, department, action_id) in enumerate(zip(
+            kinds, rows["department"].tolist(), rows["action_id"].tolist(), strict=True)):
+        order = (str(department), str(action_id))
+        keys.append((rank[i], -late[i], *order) if kind == "overdue"
+                    else (rank[i], -slip[i], *order) if kind == "at_risk" else order)
+    return keys
+
+
+def _refs(rows: pd.DataFrame) -> list[ActionRef]:
+    """_ref of each row, read column by column."""
+    return [_action_ref(*cells) for cells in zip(*(rows[c].tolist() for c in (
+        "department", "action_id", "file_name", "sheet", "source_row")), strict=True)]
 
 
 def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
