@@ -11,7 +11,6 @@ from backends import Lakes
 
 from ingest import db, lake
 from ingest.backup import backup_files, scheduled_backup
-from ingest.sample import load_sample_data
 
 DASHBOARDS = 3
 NOW = datetime(2027, 1, 5, 2, 0)  # after the sample load's own upkeep
@@ -28,9 +27,8 @@ def scheduled(target: str, folder: str, start: Any, results: Any) -> None:
 
 def test_one_of_several_dashboards_takes_the_scheduled_backup_and_the_upkeep(
         tmp_path: Path, spawn: Any) -> None:
-    target = Lakes.new()
+    target = Lakes.sample()
     con = db.connect(target)
-    load_sample_data(con)
     snapshots = db.scalar(con, "SELECT count(*) FROM kept_snapshots")
     con.close()
     folder = tmp_path / "backups"  # a folder the machines share

@@ -20,7 +20,6 @@ from testdata import report
 
 from ingest import db, lake
 from ingest.access import CLI
-from ingest.sample import load_sample_data
 from tools.browser import exceptions, settle
 from tools.launch import ROOT, running_app
 
@@ -57,10 +56,7 @@ def count(target: str, sql: str) -> int:
 
 def test_load_backup_and_restore_from_the_command_line_while_the_app_runs(
         tmp_path: Path, browser: Any) -> None:
-    target = Lakes.new()
-    seed = db.connect(target)
-    load_sample_data(seed)
-    seed.close()
+    target = Lakes.sample()
     backups = tmp_path / "backups"
     with running_app(target) as url:  # type: ignore[arg-type]
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -98,9 +94,8 @@ def test_load_backup_and_restore_from_the_command_line_while_the_app_runs(
 
 
 def test_maintenance_merges_files_and_keeps_pinned_snapshots(tmp_path: Path) -> None:
-    target = Lakes.new()
+    target = Lakes.sample()
     con = db.connect(target)
-    load_sample_data(con)
     pinned = lake.write_backup(con, tmp_path / "pinned.lake.json")
     for month in ("2025-02", "2025-03"):  # more snapshots after the backup
         db.write(con, lambda c, m=month: c.execute(
@@ -124,10 +119,7 @@ def test_maintenance_merges_files_and_keeps_pinned_snapshots(tmp_path: Path) -> 
 
 def test_an_admin_backs_up_the_shared_store_on_the_settings_page(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = Lakes.new()
-    seed = db.connect(target)
-    load_sample_data(seed)
-    seed.close()
+    target = Lakes.sample()
     folder = tmp_path / "backups"
     monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
     clear_caches()
