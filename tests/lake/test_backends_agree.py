@@ -20,9 +20,8 @@ PERIODS = ["2025-01", "2025-03", "2025-06", "2025-Q1", "2025-Q2"]
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[db.Connection, db.Connection]]:
     file = db.connect(tmp_path_factory.mktemp("file") / "sample.duckdb")
-    lake = db.connect(Lakes.new())
-    for con in (file, lake):
-        load_sample_data(con)
+    load_sample_data(file)
+    lake = db.connect(Lakes.sample())  # the same sample data loaded into a store
     assert not db.is_lake(file) and db.is_lake(lake)
     yield file, lake
     file.close()
