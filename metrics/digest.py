@@ -217,28 +217,18 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
         shown = _shown(len(at))
         # a sentence is written only for the actions it will name; the rest ("and N more") need
         # only their key, reference and ID: an organisation's month changes thousands of actions
-        for row in rows.take(at[:shown]).itertuples(index=False):
-            out[kind].append(_built(kind, row, named))
+        for i, row in zip(at[:shown], rows.take(at[:shown]).itertuples(index=False), strict=True):
+            out[kind].append(BUILDERS[kind](row, named.action(row), _ref(row), keys[i]))
         refs = _refs(rows.take(at[shown:]))
         out[kind] += [_Item(keys[i], "", {}, (ref,), ref.action_id)
                       for i, ref in zip(at[shown:], refs, strict=True)]
     return out
 
 
-def _built(kind: str, row: Any, named: _Names) -> _Item:
-    ref, name, order = _ref(row), named.action(row), (str(row.department), str(row.action_id))
-    if kind == "new_action":
-        due = plain(row.due_date)
-        return _Item(order, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
-                     {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
-                     (ref,), str(row.action_id))
-    return BUILDERS[kind](row, name, ref, order)
-
-
 def _keys(rows: pd.DataFrame, kinds: list[str]) -> list[tuple[Any, ...]]:
-    """Each row's sort key within its kind, the one its builder gives its _Item: (department,
-    action_id), after the RAG rank and the days past the due date (overdue: more first) or the
-    slip days (at_risk: more first)."""
+    """Each row's sort key within its kind (its _Item's key): (department, action_id), after the
+    RAG rank and the days past the due date (overdue: more first) or the slip days (at_risk: more
+    first)."""
     late = (rows["period_end"] - rows["due_date"]).dt.days.tolist() if len(rows) else []
     slip = rows["slip_days"].astype("float64").fillna(0).tolist()
     rank = [RAG_RANK.get(str(r), 9) for r in rows["rag"].tolist()]
@@ -281,19 +271,26 @@ def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
     return kinds
 
 
-def _dropped(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+def _new(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
+    due = plain(row.due_date)
+    return _Item(key, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
+                 {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
+                 (ref,), str(row.action_id))
+
+
+def _dropped(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
     if row.dropped:
         text = (f"{name} is no longer in the plan: it was last reported in "
                 f"{period_label(plain(row.previous_month))}.")
     else:
         text = f"{name} was cancelled."
-    return _Item(order, text, {"status": "Cancelled" if not row.dropped else None,
+    return _Item(key, text, {"status": "Cancelled" if not row.dropped else None,
                                "previous_status": plain(row.previous_status),
                                "last_reported": plain(row.previous_month) if row.dropped else None},
                  (ref,), str(row.action_id))
 
 
-def _completed(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+def _completed(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
     done, due = plain(row.completion_date), plain(row.due_date)
     late = (pd.Timestamp(done) - pd.Timestamp(due)).days if done and due else None
     text = f"{name} was completed" + (f" on {a_date(done)}" if done else "")
@@ -301,25 +298,25 @@ def _completed(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _
         text += f", {days(late)} after its due date"
     elif late is not None:
         text += ", on time"
-    return _Item(order, text + ".", {"completion_date": done, "due_date": due,
+    return _Item(key, text + ".", {"completion_date": done, "due_date": due,
                                      "days_late": late if late and late > 0 else 0
                                      if late is not None else None},
                  (ref,), str(row.action_id))
 
 
-def _overdue(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+def _overdue(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
     due, end = plain(row.due_date), plain(row.period_end)
     late = (pd.Timestamp(end) - pd.Timestamp(due)).days
     reason = plain(row.reason_code)
     text = (f"{name} is now overdue: due {a_date(due)}, {days(late)} past it at the end of "
             f"{period_label(str(pd.Timestamp(end).date())[:7])}"
             + (f" (reason code: {reason})." if reason else "; no reason code given."))
-    return _Item((RAG_RANK.get(str(row.rag), 9), -late, *order), text,
+    return _Item(key, text,
                  {"due_date": due, "days_overdue": late, "rag": plain(row.rag),
                   "reason_code": reason}, (ref,), str(row.action_id))
 
 
-def _at_risk(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _Item:
+def _at_risk(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
     rag, was = str(row.rag), plain(row.previous_rag)
     why = []
     variance, forecast = plain(row.schedule_variance), plain(row.forecast_slip_days)
@@ -334,13 +331,14 @@ def _at_risk(row: Any, name: str, ref: ActionRef, order: tuple[str, str]) -> _It
         why.append(f"reported {row.status}")
     text = f"{name} is now {rag} (was {was or 'not rated'})" + (f": {', '.join(why)}."
                                                                  if why else ".")
-    return _Item((RAG_RANK[rag], -(slip or 0), *order), text,
+    return _Item(key, text,
                  {"rag": rag, "previous_rag": was, "schedule_variance": variance,
                   "forecast_slip_days": forecast, "slip_days": slip}, (ref,), str(row.action_id))
 
 
-BUILDERS: dict[str, Callable[[Any, str, ActionRef, tuple[str, str]], _Item]] = {
-    "dropped_action": _dropped, "completed": _completed, "overdue": _overdue, "at_risk": _at_risk}
+BUILDERS: dict[str, Callable[[Any, str, ActionRef, tuple[Any, ...]], _Item]] = {
+    "new_action": _new, "dropped_action": _dropped, "completed": _completed, "overdue": _overdue,
+    "at_risk": _at_risk}
 
 
 def _moved(moves: pd.DataFrame, named: _Names) -> list[_Item]:
