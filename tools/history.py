@@ -252,6 +252,15 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
     """, p)
     # the plan carries over: an action a report leaves out is carried into it
     con.execute(db.sql("refresh_carried_insert"), {"departments": [], "since": ""})
+    # ...and stored in the order month-by-month uploads leave the rows: each report's, then its
+    # carried ones, month after month (inserted above for every month at once, the carried rows
+    # would end the table, each row group of them spanning every month, so that no month's scan
+    # could skip one: a layout no store of monthly uploads has)
+    con.execute("CREATE TEMP TABLE bench_ordered AS SELECT * FROM action_status "
+                "ORDER BY period, department, upload_id, carried_from_upload IS NOT NULL, source_row")
+    con.execute("DELETE FROM action_status")
+    con.execute("INSERT INTO action_status SELECT * FROM bench_ordered")
+    con.execute("DROP TABLE bench_ordered")
     # actions: as refresh_actions_insert.sql, for every department at once
     _run(con, """
         INSERT INTO actions (department, action_id, action, objective_id, responsible,

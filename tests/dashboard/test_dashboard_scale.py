@@ -87,6 +87,22 @@ def objective_of(figures: pd.DataFrame) -> pd.Series:
                                          "No valid objective").fillna("No valid objective")
 
 
+def test_history_rows_lie_month_by_month_as_monthly_loads_leave_them(history_db: Path) -> None:
+    """Benchmarks read this history as a store of monthly uploads: each month's rows (reported,
+    then carried over) after the month before, so a month's scan skips the others' row groups."""
+    con = db.connect(history_db, read_only=True)
+    try:
+        out_of_order, carried = con.execute(
+            "SELECT count(*) FILTER (WHERE period < previous), "
+            "       count(*) FILTER (WHERE carried_from_upload IS NOT NULL) "
+            "FROM (SELECT period, carried_from_upload, lag(period) OVER (ORDER BY rowid) AS previous "
+            "      FROM action_status)").fetchone()
+    finally:
+        con.close()
+    assert carried > 0  # the history carries actions over, so the order is tested
+    assert out_of_order == 0
+
+
 # --- Alignment ----------------------------------------------------------------------------------
 
 def test_sunburst_of_many_departments_shows_each_objective_by_rag(
