@@ -252,10 +252,7 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
     """, p)
     # the plan carries over: an action a report leaves out is carried into it
     con.execute(db.sql("refresh_carried_insert"), {"departments": [], "since": ""})
-    # ...and stored in the order month-by-month uploads leave the rows: each report's, then its
-    # carried ones, month after month (inserted above for every month at once, the carried rows
-    # would end the table, each row group of them spanning every month, so that no month's scan
-    # could skip one: a layout no store of monthly uploads has)
+    # rows in the order monthly uploads leave them (report, then its carried rows, month by month)
     con.execute("CREATE TEMP TABLE bench_ordered AS SELECT * FROM action_status "
                 "ORDER BY period, department, upload_id, carried_from_upload IS NOT NULL, source_row")
     con.execute("DELETE FROM action_status")
