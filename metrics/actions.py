@@ -59,11 +59,11 @@ def figures_for_months(con: Connection, filters: Filters, months: list[str],
     with `action_ids`, only those actions; without `dependencies`, without DEPENDENCY_COLUMNS."""
     params = {**query_params(con, filters), "months": months, "with_moves": True,
               "action_ids": sorted(set(action_ids))}
-    # the dependency figures of these actions only: the network upstream of them, or none
-    params |= ({"seed_departments": params["departments"], "seed_action_ids": params["action_ids"]}
-               if dependencies else {"seed_departments": [], "seed_action_ids": [NO_ACTION]})
-    rows = queries.frame(con, "action_figures", params, dates_as_objects)
-    return rows if dependencies else rows.drop(columns=list(DEPENDENCY_COLUMNS))
+    if not dependencies:
+        return queries.frame(con, "action_figures_alone", params, dates_as_objects)
+    # the dependency figures of these actions only: the network upstream of them
+    params |= {"seed_departments": params["departments"], "seed_action_ids": params["action_ids"]}
+    return queries.frame(con, "action_figures", params, dates_as_objects)
 
 
 def figures_summary(con: Connection, filters: Filters, months: list[str], name: str,
