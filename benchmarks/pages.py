@@ -174,7 +174,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
     from dashboard.uploads import period_of, template_periods
     from ingest.access import CLI
     from ingest.template import build_template
-    from metrics import views
+    from metrics import digest, views
     from metrics.filters import Filters
     from presentation.export import table_bytes
 
@@ -200,7 +200,8 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Overview", "by_rag(f)", metrics.by_rag, (f,), {}),
         ("Overview", "department_league(f)", metrics.department_league, (f,), {}),
         ("Overview", "rag_trend(history)", views.rag_trend, (h,), {}),
-        ("Alignment", "action_figures(f)", metrics.action_figures, (f,), {}),
+        ("Overview", "digest(month)", digest.digest, (last,), {}),
+        ("Alignment", "action_figures(f)", metrics.action_figures, (f,), {"dependencies": False}),
         ("Alignment", "kpis(f)", metrics.kpis, (f,), {}),
         ("Alignment", "objective_alignment(f)", metrics.objective_alignment, (f,), {}),
         ("Alignment", "objectives_without_action(f)", metrics.objectives_without_action, (f,), {}),
@@ -213,12 +214,15 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
          {"by_department": True}),
         ("Department", "kpi_changes(dept)", metrics.kpi_changes, (fd,), {}),
         ("Department", "kpi_trend(dept history)", metrics.kpi_trend, (hd,), {}),
-        ("Department", "action_figures(dept)", metrics.action_figures, (fd,), {}),
+        ("Department", "action_figures(dept)", metrics.action_figures, (fd,),
+         {"dependencies": False}),
         ("Department", "current_upload(dept, month)", views.current_upload, (dept, last), {}),
         ("Department", "upload_file(upload)", views.upload_file, (int(upload.get("upload_id", 0)),),
          {}),
         ("Department", "status_against_rag(dept)", views.status_against_rag, (fd,), {}),
-        ("Department", "action_trail(dept, action)", views.action_trail, (fd, dept, action), {}),
+        ("Department", "digest(dept, month)", digest.digest, (last, dept), {}),
+        ("Department", "action_trail(dept, action)", views.action_trail, (fd, dept, action),
+         {"dependencies": False}),
         ("Submissions", "report_quality(history)", metrics.report_quality, (h,), {}),
         ("Submissions", "kpis(month)", metrics.kpis, (Filters(last),), {}),
         ("Submissions", "stale_actions(f)", metrics.stale_actions, (f,), {}),
@@ -244,10 +248,9 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
             ("Dependencies", "initiatives(f)", dependencies.initiatives, (f,), {}),
             ("Initiatives", "initiative_actions(f, first)", dependencies.initiative_actions,
              (f, initiative), {}),
-            ("Department", "action_dependencies(dept)", dependencies.action_dependencies, (fd,),
-             {}),
-            ("Department", "department_dependencies(dept)",
-             dependencies.department_dependencies, (fd,), {}),
+            # the Department page's sections take the month's links, shared by every department
+            ("Department", "month_links(month)", dependencies.month_links,
+             (dependencies.links_scope(fd),), {}),
         ]
     except ImportError:
         pass

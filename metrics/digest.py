@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ingest.db import Connection
@@ -255,20 +256,29 @@ def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
         return pd.Series(None, index=pairs.index, dtype=object)
     flag = lambda column: pairs[column].fillna(False).astype(bool)  # noqa: E731
     status, was = pairs["status"].fillna(""), pairs["previous_status"].fillna("")
-    rank = pairs["rag"].map(RAG_RANK).astype("float64")
+    rank = _ranks(pairs["rag"])
     rules = {  # in order: the first that holds
         "dropped_action": flag("dropped") | ((status == "Cancelled")
                                              & ~was.isin(["", "Cancelled"])),
         "new_action": flag("is_new"),
         "completed": (status == "Completed") & (was != "Completed"),
         "overdue": flag("overdue") & ~flag("previous_overdue"),
-        "at_risk": (rank < pairs["previous_rag"].map(RAG_RANK).astype("float64").fillna(9))
+        "at_risk": (rank < _ranks(pairs["previous_rag"]).fillna(9))
         .fillna(False).astype(bool),
     }
     kinds = pd.Series(None, index=pairs.index, dtype=object)
     for kind, holds in reversed(rules.items()):  # earlier rules written last win
         kinds[holds] = kind
     return kinds
+
+
+def _ranks(rag: pd.Series) -> pd.Series:
+    """RAG_RANK of each RAG, NaN for the others: compared as whole columns (a map calls Python
+    once a cell)."""
+    rank = pd.Series(np.nan, index=rag.index)
+    for name, value in RAG_RANK.items():
+        rank[rag.eq(name).fillna(False).astype(bool)] = float(value)
+    return rank
 
 
 def _new(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:

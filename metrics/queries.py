@@ -15,6 +15,7 @@ import pyarrow as pa
 from ingest.db import Connection, arrow_table, compose, scratch, sql_file
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
+_LEADING_WITH = re.compile(r"(?:\s*--[^\n]*\n)*\s*WITH\s", re.IGNORECASE)
 # the layers whose SQL fragments metrics queries may include ({{layer:name}}): metrics sits on ingest
 SQL_PACKAGES = {"ingest": "ingest.sql", "metrics": "metrics.sql"}
 _NULLABLE_INTS: dict[pa.DataType, Any] = {
@@ -56,8 +57,11 @@ def composed(con: Connection, name: str, sources: dict[str, str], params: dict[s
              ) -> pd.DataFrame:
     """Run `metrics/sql/<name>.sql` over other named queries, each read under a name of
     `sources` (name it is read as -> its query file), all in one statement."""
+    body = sql(name)
+    own = _LEADING_WITH.match(body)  # a query with CTEs of its own: they follow the sources'
     text = "WITH " + ",\n".join(f"{alias} AS (\n{sql(source)}\n)"
-                                 for alias, source in sources.items()) + "\n" + sql(name)
+                                 for alias, source in sources.items()) + (
+        ",\n" + body[own.end():] if own else "\n" + body)
     wanted = set(_PARAMETER.findall(text))
     missing = wanted - params.keys()
     if missing:

@@ -5,6 +5,14 @@
 -- (`dropped`); a row only in $month is new (`is_new`). Departments without a report in force
 -- for $month are left out: their report is missing, which the digest says once.
 -- Parameters: $month (YYYY-MM), $since (the first month of the period: YYYY-MM).
+WITH rows AS (
+    -- what is read of `figures`, named once: referenced four times below, it is kept, so only
+    -- these columns are worked out and held
+    SELECT department, period, action_id, action, status, rag, overdue, period_end, due_date,
+           completion_date, percent_complete, slip_days, schedule_variance, forecast_slip_days,
+           reason_code, carried_forward, file_name, sheet, source_row
+    FROM figures
+)
 SELECT coalesce(n.department, b.department) AS department,
        coalesce(n.action_id, b.action_id) AS action_id,
        coalesce(n.action, b.action) AS action,
@@ -17,13 +25,13 @@ SELECT coalesce(n.department, b.department) AS department,
        n.action_id IS NULL AS dropped, b.action_id IS NULL AS is_new,
        coalesce(n.file_name, b.file_name) AS file_name, coalesce(n.sheet, b.sheet) AS sheet,
        CAST(coalesce(n.source_row, b.source_row) AS BIGINT) AS source_row
-FROM (SELECT * FROM figures WHERE period = $month) n
+FROM (SELECT * FROM rows WHERE period = $month) n
 FULL JOIN (
     -- each department's rows of its latest month before $since
-    SELECT * FROM figures
-    WHERE (department, period) IN (SELECT (department, max(period)) FROM figures
+    SELECT * FROM rows
+    WHERE (department, period) IN (SELECT (department, max(period)) FROM rows
                                    WHERE period < $since GROUP BY department)
 ) b ON b.department = n.department AND b.action_id = n.action_id
-WHERE coalesce(n.department, b.department) IN (SELECT department FROM figures
+WHERE coalesce(n.department, b.department) IN (SELECT department FROM rows
                                                WHERE period = $month)
 ORDER BY department, action_id
