@@ -17,6 +17,11 @@ from typing import Any, TypeVar
 import duckdb
 
 from ingest import settings
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: writers at once on the shared store are told apart by conflicts only
+    fcntl = None  # type: ignore[assignment]
 from ingest.errors import LekgotlaError
 
 Connection = duckdb.DuckDBPyConnection
@@ -342,7 +347,7 @@ def transaction(con: Connection, ticket: bool = True) -> Iterator[Connection]:
     if id(con) in _open_here():
         yield con
         return
-    with _WRITE_LOCK:
+    with _WRITE_LOCK, _writers_queued(con):
         con.execute("BEGIN TRANSACTION")
         _open_here().add(id(con))
         try:
@@ -360,6 +365,54 @@ def transaction(con: Connection, ticket: bool = True) -> Iterator[Connection]:
             _rollback(con)
             raise
         _COMMITS[0] += 1
+
+
+# Writers in other processes on the shared store all conflict (each bumps the `writes` row), and
+# all but one redo their work after a pause. Where its data files are in a folder (one machine, or
+# a mount every instance shares), a lock file there queues them instead; elsewhere (s3://...), or
+# after LOCK_WAIT_S, the conflicts alone keep each write whole.
+_LOCK_FILES: dict[str, Path | None] = {}
+LOCK_WAIT_S = 60.0
+
+
+def _lock_file(con: Connection) -> Path | None:
+    """The shared store's writers' lock file, or None (a DuckDB file, or data files not in a folder)."""
+    if fcntl is None:
+        return None
+    row = con.execute("SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database() AND type = 'ducklake'").fetchone()
+    if row is None:
+        return None
+    catalog = str(row[0])  # the store's catalog connection string: its name is not unique
+    if catalog not in _LOCK_FILES:
+        path = lake_data_path(con)
+        _LOCK_FILES[catalog] = None if "://" in path else Path(path) / ".lekgotla-writers.lock"
+    return _LOCK_FILES[catalog]
+
+
+@contextmanager
+def _writers_queued(con: Connection) -> Iterator[None]:
+    """Hold the shared store's writers' lock file (when it has one) while the block runs."""
+    path = _lock_file(con)
+    try:
+        handle = open(path, "a") if path is not None else None  # noqa: SIM115 - closed below
+    except OSError:  # a folder this process cannot write to: conflicts still keep writes whole
+        handle = None
+    try:
+        if handle is not None:
+            waited_until = time.monotonic() + LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > waited_until:  # a writer stuck: go on regardless
+                        break
+                    time.sleep(0.01)
+        yield
+    finally:
+        if handle is not None:
+            handle.close()  # and with it the lock
 
 
 def _rollback(con: Connection) -> None:

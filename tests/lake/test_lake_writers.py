@@ -5,11 +5,14 @@ sequential load of the same files."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from backends import Lakes
 from testdata import report
 
@@ -121,3 +124,66 @@ def test_three_writers_and_a_reader_at_once_equal_a_sequential_load(
     assert mine["uploads"] == WRITERS * DEPARTMENTS * len(MONTHS)
     assert mine["audit"]["upload"] == WRITERS * DEPARTMENTS * len(MONTHS)  # one entry per act
     print(f"90 uploads by 3 processes in {took:.1f} s, {reads} consistent reads meanwhile")
+
+
+def test_a_writer_waits_while_another_holds_the_stores_writers_lock(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the store's data files are in a folder: writers queue on a lock file there, instead of
+    # all but one conflicting at commit and doing their work again
+    target = Lakes.new()
+    con = db.connect(target)
+    holder = open(Lakes.data_of(target) / ".lekgotla-writers.lock", "a")  # noqa: SIM115
+    fcntl.flock(holder, fcntl.LOCK_EX)  # as a writer in another process would
+    done = threading.Event()
+
+    def save() -> None:
+        db.write(con, lambda c: c.execute("INSERT INTO meta VALUES ('probe', 1)"))
+        done.set()
+
+    writer = threading.Thread(target=save)
+    writer.start()
+    try:
+        assert not done.wait(1.5), "the writer did not wait for the lock"
+    finally:
+        holder.close()
+    assert done.wait(60)
+    writer.join()
+    assert db.scalar(con, "SELECT value FROM meta WHERE key = 'probe'") == 1
+
+    # a holder that never lets go (a process stuck mid-write) holds others up LOCK_WAIT_S at most
+    monkeypatch.setattr(db, "LOCK_WAIT_S", 0.5)
+    holder = open(Lakes.data_of(target) / ".lekgotla-writers.lock", "a")  # noqa: SIM115
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        db.write(con, lambda c: c.execute("UPDATE meta SET value = 2 WHERE key = 'probe'"))
+    finally:
+        holder.close()
+    assert db.scalar(con, "SELECT value FROM meta WHERE key = 'probe'") == 2
+
+
+def test_a_writer_that_was_not_queued_does_its_work_again_after_a_conflict(spawn: Any) -> None:
+    # another writer commits while this one's transaction is open, without the lock (as on a
+    # store whose files are on S3): this one's commit conflicts, and its work runs again, once
+    target = Lakes.new()
+    con = db.connect(target)
+    writes = db.scalar(con, "SELECT value FROM meta WHERE key = 'writes'")
+    runs = []
+
+    def work(c: db.Connection) -> None:
+        runs.append(len(runs) + 1)
+        c.execute("INSERT INTO meta VALUES ('probe', $n)", {"n": len(runs)})
+        if len(runs) == 1:
+            other = spawn.Process(target=bump, args=(target,))
+            other.start()
+            other.join(timeout=120)
+            assert other.exitcode == 0
+
+    db.write(con, work)
+    assert runs == [1, 2]
+    assert con.execute("SELECT value FROM meta WHERE key = 'probe'").fetchall() == [(2,)]
+    assert db.scalar(con, "SELECT value FROM meta WHERE key = 'writes'") == writes + 2
+
+
+def bump(target: str) -> None:
+    """Another process's write, made without the writers' lock."""
+    db.connect(target).execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
