@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 import duckdb
 
 from ingest import settings
+from ingest.errors import LekgotlaError
 
 try:
     import fcntl
 except ImportError:  # not POSIX: writers at once on the shared store are told apart by conflicts only
     fcntl = None  # type: ignore[assignment]
-from ingest.errors import LekgotlaError
 
 Connection = duckdb.DuckDBPyConnection
 T = TypeVar("T")
