@@ -228,7 +228,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Submissions", "stale_actions(f)", metrics.stale_actions, (f,), {}),
         ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
         ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
-        # the page hands both downloads their bytes on every run (eager=True)
+        # a download, made when its button is clicked (components.downloads), not on every run
         ("Explore", "table_bytes(table, csv)", lambda _c: table_bytes(table, "csv", "Actions"),
          (), {}),
         ("Explore", "table_bytes(table, xlsx)",
