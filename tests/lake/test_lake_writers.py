@@ -1,6 +1,7 @@
 """Writers at once on the shared store: three processes each upload 30 reports while a fourth
 reads. Nothing is lost or doubled, each read sees whole reports, and the end state equals a
-sequential load of the same files."""
+sequential load of the same files. Writers queue on the store's lock file (ingest.db), and one
+that was not queued redoes its work after a conflict."""
 
 from __future__ import annotations
 
