@@ -189,6 +189,7 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
     action = str(figures["action_id"].iloc[0])
     upload = views.current_upload(con, dept, last) or {}
     table = views.explore_table(con, f, (), "")
+    explore_figures = views.export_table(con, f, dependencies=False)
     template_period = template_periods(views.next_period(con, dept), periods)[0]
     calls: list[tuple[str, str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = [
         ("every page", "list_periods()", metrics.list_periods, (), {}),
@@ -227,7 +228,10 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         ("Submissions", "kpis(month)", metrics.kpis, (Filters(last),), {}),
         ("Submissions", "stale_actions(f)", metrics.stale_actions, (f,), {}),
         ("Submissions", "upload_history(f, month)", views.upload_history, (f, False), {}),
-        ("Explore", "explore_table(f)", views.explore_table, (f, (), ""), {}),
+        # the organisation's view: its figures, and the dependency columns from the month's
+        # links (those shared with the Department page, below), once a month
+        ("Explore", "export_table(f, dependencies=False)", views.export_table, (f,),
+         {"dependencies": False}),
         # a download, made when its button is clicked (components.downloads), not on every run
         ("Explore", "table_bytes(table, csv)", lambda _c: table_bytes(table, "csv", "Actions"),
          (), {}),
@@ -242,6 +246,8 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
         from metrics import dependencies
 
         initiative = next(iter(dependencies.initiatives(con, f)["initiative_id"]), "")
+        explore_links = dependencies.month_links(con, dependencies.links_scope(f))
+        explore_columns = dependencies.dependency_columns(explore_links)
         calls += [
             ("Dependencies", "action_dependencies(f)", dependencies.action_dependencies, (f,), {}),
             ("Dependencies", "dependency_kpi(f)", dependencies.dependency_kpi, (f,), {}),
@@ -251,6 +257,10 @@ def page_calls(con: Any) -> list[tuple[str, str, Callable[..., Any], tuple[Any, 
             # the Department page's sections take the month's links, shared by every department
             ("Department", "month_links(month)", dependencies.month_links,
              (dependencies.links_scope(fd),), {}),
+            ("Explore", "dependency_columns(month's links)",
+             lambda _c: dependencies.dependency_columns(explore_links), (), {}),
+            ("Explore", "explore_rows(figures, columns)",
+             lambda _c: views.explore_rows(explore_figures, explore_columns), (), {}),
         ]
     except ImportError:
         pass

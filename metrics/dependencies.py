@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ingest.db import Connection
 from metrics import queries
-from metrics.actions import NO_ACTION, figures_for_months, resolve_month
+from metrics.actions import (
+    DEPENDENCY_COLUMNS,
+    NO_ACTION,
+    SOURCE_COLUMNS,
+    figures_for_months,
+    resolve_month,
+)
 from metrics.breakdowns import department_rag
 from metrics.filters import Filters, months_of
 from metrics.kpis import plain, query_params
@@ -84,6 +91,38 @@ def month_links(con: Connection, filters: Filters) -> pd.DataFrame:
     `department_dependencies` and `dependency_kpi` count (`department_counts`, `links_kpi`)."""
     _, params = _params(con, filters)
     return queries.frame(con, "dependency_links", params)[list(LINK_COLUMNS)]
+
+
+def dependency_columns(links: pd.DataFrame) -> pd.DataFrame:
+    """The dependency figures (DEPENDENCY_COLUMNS) of each action with a link, by period,
+    department and action_id, worked out by dependency_columns.sql from a month's links
+    (`month_links`, which a page holds already): the values `action_figures` gives, without
+    working the network out again (an action's figures come from its own links)."""
+    return queries.over("dependency_columns", {"action_links": links[list(_LINK_INPUT)]}, {})
+
+
+def with_dependencies(figures: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+    """`figures` — `action_figures`' rows of one month without DEPENDENCY_COLUMNS, as
+    `figures_for_months(..., dependencies=False)` gives them — with those columns from the
+    month's `dependency_columns`, typed as `action_figures` gives them."""
+    out = figures.merge(columns, on=["period", "department", "action_id"], how="left")
+    out["blocked"] = out["blocked"].fillna(False).astype(bool)
+    if out["dependency_forecast"].dtype != figures["period_end"].dtype:  # dates as objects
+        forecast = out["dependency_forecast"]
+        dates = np.full(len(out), None, dtype=object)
+        dates[forecast.notna().to_numpy()] = forecast.dropna().dt.date.to_numpy()
+        out["dependency_forecast"] = pd.Series(dates, index=out.index, dtype=object)
+    if out["waiting_on"].isna().all():  # typed as a query's text column without a value
+        out["waiting_on"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    if out["slip_from_dependencies"].isna().any():  # a row without a link, as a query's NULL
+        out["slip_from_dependencies"] = out["slip_from_dependencies"].astype("Int64")
+    order = [c for c in figures.columns if c not in SOURCE_COLUMNS]
+    return out[[*order, *DEPENDENCY_COLUMNS, *SOURCE_COLUMNS]]
+
+
+# what dependency_columns.sql reads of each link
+_LINK_INPUT = ("period", "department", "action_id", "status", "due_date", "dependency_forecast",
+               "pred_department", "pred_action_id", "waiting", "late", "days_late")
 
 
 def select_links(links: pd.DataFrame, filters: Filters, initiative: str | None = None

@@ -21,6 +21,7 @@ from metrics.actions import (
     resolve_month,
 )
 from metrics.breakdowns import rag_counts
+from metrics.dependencies import with_dependencies
 from metrics.filters import Filters, months_of
 from metrics.kpis import months_with_data, plain, query_params
 
@@ -233,19 +234,35 @@ def status_against_rag(con: Connection, filters: Filters) -> pd.DataFrame:
     return out.sort_values("status", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def export_table(con: Connection, filters: Filters) -> pd.DataFrame:
+def export_table(con: Connection, filters: Filters, dependencies: bool = True) -> pd.DataFrame:
     """The Explore & export table exactly as filtered, before neutralising: `action_figures`
-    with dates as dates and failed_checks as text."""
-    return figures_for_months(con, filters, [resolve_month(con, filters)], dates_as_objects=True)
+    with dates as dates and failed_checks as text (without `dependencies`, without
+    DEPENDENCY_COLUMNS: `metrics.dependencies.with_dependencies` adds them from the month's
+    links)."""
+    return figures_for_months(con, filters, [resolve_month(con, filters)], dates_as_objects=True,
+                              dependencies=dependencies)
 
 
 def explore_table(con: Connection, filters: Filters, rags: tuple[str, ...] = (),
                   search: str = "") -> pd.DataFrame:
-    """The Explore & export table: `export_table` as filtered, then narrowed to the computed RAGs
-    asked (none = all) and to actions whose ID, description, responsible or comments contain
-    `search` (case-insensitive). Not neutralised: `presentation.export.table_bytes` does that on
+    """The Explore & export table: `export_table` as filtered, then `narrowed` to the computed
+    RAGs and the search asked. Not neutralised: `presentation.export.table_bytes` does that on
     export."""
-    table = export_table(con, filters)
+    return narrowed(export_table(con, filters), rags, search)
+
+
+def explore_rows(figures: pd.DataFrame, columns: pd.DataFrame, rags: tuple[str, ...] = (),
+                 search: str = "") -> pd.DataFrame:
+    """`explore_table` made from what a page holds: the month's figures without the dependency
+    columns (`export_table(..., dependencies=False)`) and those columns worked out from the
+    month's links (`metrics.dependencies.dependency_columns`), not from the network again."""
+    return narrowed(with_dependencies(figures, columns), rags, search)
+
+
+def narrowed(table: pd.DataFrame, rags: tuple[str, ...] = (), search: str = "") -> pd.DataFrame:
+    """The rows of an Explore table (`export_table`'s columns) with one of the computed RAGs asked
+    (none = all) and whose ID, description, responsible or comments contain `search`
+    (case-insensitive)."""
     if rags:
         table = table[table["rag"].isin(list(rags))]
     needle = search.strip().casefold()

@@ -7,7 +7,7 @@ import metrics
 from dashboard import auth, components, filters
 from dashboard.data import Data
 from ingest.words import plural
-from metrics import views
+from metrics import dependencies, views
 from metrics.actions import RAGS
 from metrics.filters import STATUSES
 from presentation import labels
@@ -29,7 +29,15 @@ search = right.text_input("Search", key="q", bind="query-params",
                           placeholder="Action ID, description, responsible, comments")
 f = components.require_filters(d, tuple(statuses))
 
-table = d(views.explore_table, f, tuple(rags), search or "")
+if f.departments:  # the dependency figures of their actions: the network upstream of them
+    table = d(views.explore_table, f, tuple(rags), search or "")
+else:  # the whole network: the month's links, worked out once for every Explore, Department
+    # and Dependencies view of the month (views.explore_table gives the same table)
+    scope = dependencies.links_scope(f)
+    columns = d.shared(dependencies.dependency_columns, d(dependencies.month_links, scope),
+                       inputs=(scope,))
+    table = d.shared(views.explore_rows, d(views.export_table, f, dependencies=False), columns,
+                     tuple(rags), search or "", inputs=(f, scope))
 register = d(metrics.list_objectives)
 if table.empty:
     components.empty("No action matches these filters. Clear the status, RAG or search filters "

@@ -14,21 +14,14 @@
 --                           dependency_forecast − max(due date, expected_finish)), the largest
 --                           `days_late` of its links; NULL without a link, a due date, or when
 --                           Completed or Cancelled
--- Parameters: those of dependency_network.sql.
+-- Worked out by dependency_columns.sql from the network's links. Parameters: those of
+-- dependency_network.sql.
 WITH {{metrics:dependency_network}},
-per_action AS (
-    SELECT node_id, count(*) AS links,
-           string_agg(pred_department || ': ' || pred_action_id, '; '
-                      ORDER BY pred_department, pred_action_id) FILTER (WHERE waiting) AS waiting_on,
-           bool_or(late) AS blocked,
-           max(days_late) AS slip_from_dependencies
-    FROM states
-    GROUP BY node_id
+action_links AS (
+    SELECT n.month AS period, n.department, n.action_id, n.status, n.due_date,
+           CASE WHEN n.status <> 'Cancelled' THEN n.finish END AS dependency_forecast,
+           s.pred_department, s.pred_action_id, s.waiting, s.late, s.days_late
+    FROM states s
+    JOIN nodes n ON n.node_id = s.node_id
 )
-SELECT n.month AS period, n.department, n.action_id, w.waiting_on,
-       coalesce(w.blocked, FALSE) AS blocked,
-       CASE WHEN n.status <> 'Cancelled' THEN n.finish END AS dependency_forecast,
-       CASE WHEN n.open AND n.due_date IS NOT NULL THEN coalesce(w.slip_from_dependencies, 0) END
-           AS slip_from_dependencies
-FROM nodes n
-JOIN per_action w ON w.node_id = n.node_id
+{{metrics:dependency_columns}}

@@ -32,7 +32,14 @@ import pytest
 from dependency_history import build
 
 from ingest import db
-from metrics.actions import ACTION_COLUMNS, DEPENDENCY_COLUMNS, action_figures, action_history
+from metrics.actions import (
+    ACTION_COLUMNS,
+    DEPENDENCY_COLUMNS,
+    action_figures,
+    action_history,
+    figures_for_months,
+    resolve_month,
+)
 from metrics.dependencies import (
     DEPARTMENT_COLUMNS,
     INITIATIVE_COLUMNS,
@@ -40,9 +47,13 @@ from metrics.dependencies import (
     action_dependencies,
     blocked_actions,
     department_dependencies,
+    dependency_columns,
     dependency_kpi,
     initiative_actions,
     initiatives,
+    links_scope,
+    month_links,
+    with_dependencies,
 )
 from metrics.filters import Filters
 from metrics.views import action_trail
@@ -114,6 +125,27 @@ def test_without_the_dependency_figures_the_rest_is_the_same(con: db.Connection)
     plain = action_figures(con, MARCH, dependencies=False)
     assert tuple(plain.columns) == tuple(c for c in ACTION_COLUMNS if c not in DEPENDENCY_COLUMNS)
     pd.testing.assert_frame_equal(plain, whole.drop(columns=list(DEPENDENCY_COLUMNS)))
+
+
+@pytest.mark.parametrize("departments", [(), ("Finance",), ("Health", "Works")])
+@pytest.mark.parametrize("dates_as_objects", [False, True])
+def test_the_dependency_figures_from_the_months_links_are_the_same(
+        con: db.Connection, departments: tuple[str, ...], dates_as_objects: bool) -> None:
+    """What Explore does with the month's links the page holds (month_links): the same four
+    columns, values and types as action_figures works them out, in every month."""
+    for period in ("2025-02", "2025-03", "2025-Q1"):
+        f = Filters(period, departments)
+        month = [resolve_month(con, f)]
+        worked_out = figures_for_months(con, f, month, dates_as_objects)
+        from_links = with_dependencies(
+            figures_for_months(con, f, month, dates_as_objects, dependencies=False),
+            dependency_columns(month_links(con, links_scope(f))))
+        pd.testing.assert_frame_equal(from_links, worked_out)
+    # and the chain's figures are there (F1 waits on H1, blocked, 268 days: worked out above)
+    f1 = from_links.set_index("action_id").loc["F1"] if "F1" in set(from_links["action_id"]) else None
+    if f1 is not None:
+        assert (f1["waiting_on"], bool(f1["blocked"]), int(f1["slip_from_dependencies"])) == (
+            "Health: H1", True, 268)
 
 
 def test_the_history_keeps_what_each_report_said(con: db.Connection) -> None:
