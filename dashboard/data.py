@@ -3,8 +3,9 @@
 One `st.cache_resource` holds the DuckDB connection of the process; every script run works on
 its own `cursor()` (a shared connection is not thread-safe and each browser session is a
 thread). Results are kept once per process (`st.cache_resource`; each caller gets its own copy),
-keyed on the database path, its data version (bumped by every upload, register and setting
-change) and the filters, so an upload shows on every page at once without clearing any cache.
+keyed on the data version (a random stamp renewed by every upload, register and setting change:
+two databases share one only while one is an unchanged copy of the other, ingest.db) and the
+filters, so an upload shows on every page at once without clearing any cache.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def backups() -> Schedule:
 
 
 def db_key() -> str:
-    """The database in use (part of every cache key, so two databases never share results)."""
+    """The database in use (the key of its connection and of its schedules)."""
     return settings.database()
 
 
@@ -85,7 +86,7 @@ def connection() -> db.Connection:
 # ~10% of a warm page view for the month's 80,000 actions (benchmarks/README.md, "Per-view
 # cost"); `_copy` hands each caller its own copy instead.
 @st.cache_resource(show_spinner=False, max_entries=1000)
-def _cached(module: str, name: str, key: str, version: int, args: tuple[Any, ...],
+def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(_con, *args, **dict(kwargs))
@@ -110,7 +111,7 @@ def _frozen(value: Any) -> bool:
 # Figures kept: a large one (timeline, sunburst, grid) holds a lot of Python objects, and those
 # of an older data version are only dropped as newer ones push them out.
 @st.cache_resource(show_spinner=False, max_entries=100)
-def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
+def _figure(module: str, name: str, version: int, inputs: tuple[Any, ...],
             plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
             ) -> Any:
     return _build(*_args)
@@ -118,7 +119,7 @@ def _figure(module: str, name: str, key: str, version: int, inputs: tuple[Any, .
 
 # Tables as drawn (components.table): one is up to ~20 MB of Arrow for a month of 1M rows.
 @st.cache_resource(show_spinner=False, max_entries=40)
-def _shared(module: str, name: str, key: str, version: int, inputs: tuple[Any, ...],
+def _shared(module: str, name: str, version: int, inputs: tuple[Any, ...],
             plain_args: tuple[Any, ...], _build: Callable[..., Any], _args: tuple[Any, ...]
             ) -> Any:
     return _build(*_args)
@@ -145,10 +146,9 @@ class Data:
             self.version = db.data_version(self.con)
             if run is not None:
                 ctx._lekgotla_view = (run, db.commits(), self.con, self.version)  # type: ignore[union-attr]
-        self.key = db_key()
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return _copy(_cached(fn.__module__, fn.__name__, self.key, self.version, args,
+        return _copy(_cached(fn.__module__, fn.__name__, self.version, args,
                              tuple(sorted(kwargs.items())), _con=self.con))
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
@@ -160,7 +160,7 @@ class Data:
         figure is shared, not copied: draw it with `st.plotly_chart` (which copies it) and do
         not change it."""
         plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
-        return _figure(build.__module__, build.__name__, self.key, self.version, inputs, plain_args,
+        return _figure(build.__module__, build.__name__, self.version, inputs, plain_args,
                        _build=build, _args=args)
 
     def shared(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
@@ -169,7 +169,7 @@ class Data:
         from cached results and would otherwise make again on every run (a table as drawn).
         Shared, not copied: do not change it."""
         plain_args = tuple(a for a in args if not isinstance(a, (pd.DataFrame, pd.Series)))
-        return _shared(build.__module__, build.__name__, self.key, self.version, inputs,
+        return _shared(build.__module__, build.__name__, self.version, inputs,
                        plain_args, _build=build, _args=args)
 
     def setting(self, name: str) -> Any:

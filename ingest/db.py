@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -183,12 +184,13 @@ def refresh_summary(con: Connection, departments: Sequence[str] = (),
     empty) from their reports in force, under the RAG thresholds in force; inside the caller's
     transaction."""
     scope = {"departments": list(departments), "periods": list(periods)}
+    stored = stored_settings(con)
     con.execute(sql("refresh_summary_delete"), scope)
     con.execute(sql("refresh_summary_insert"), {
         **scope,
-        "red_slip_days": int(setting(con, "red_slip_days")),
-        "red_schedule_variance": float(setting(con, "red_schedule_variance")),
-        "amber_schedule_variance": float(setting(con, "amber_schedule_variance")),
+        "red_slip_days": int(settings.get("red_slip_days", stored)),
+        "red_schedule_variance": float(settings.get("red_schedule_variance", stored)),
+        "amber_schedule_variance": float(settings.get("amber_schedule_variance", stored)),
     })
 
 
@@ -537,12 +539,15 @@ def scalar(con: Connection, query: str, params: dict[str, Any] | None = None) ->
 
 
 def bump_data_version(con: Connection) -> None:
-    """Mark that the data changed, inside the writing transaction (dashboard caches key on it)."""
-    con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+    """Mark that the data changed, inside the writing transaction (dashboard caches key on it):
+    a new random stamp, so two databases share one only while one is a copy of the other as it
+    was, unchanged since (migration 014 gave every database its own)."""
+    con.execute("UPDATE meta SET value = $v WHERE key = 'data_version'", {"v": secrets.randbits(63)})
 
 
 def data_version(con: Connection) -> int:
-    """A number that changes whenever reports, the register or settings change."""
+    """The data's stamp: it changes whenever reports, the register or settings change, and two
+    databases have the same one only when they hold the same data."""
     value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
     return int(value) if value is not None else 0
 

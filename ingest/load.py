@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest import db
+from ingest import db, settings
 from ingest.access import CLI, User, require
 from ingest.audit import audit
 from ingest.dependencies import add_dependency_warnings
@@ -71,13 +71,14 @@ class Outcome:
 def options_for(con: db.Connection, **kw: Any) -> Options:
     """Reading options filled from the database: register in force, known departments, settings."""
     names = [r[0] for r in con.execute("SELECT department FROM departments").fetchall()]
+    stored = db.stored_settings(con)  # read once: on the shared store each read is a round trip
     return Options(
         register=current_register(con),
         known_departments=department_keys(names),
-        date_order=str(db.setting(con, "date_order")),
-        max_rows=int(db.setting(con, "max_rows")),
-        max_bytes=int(db.setting(con, "max_upload_mb")) * 1_000_000,
-        max_uncompressed=int(db.setting(con, "max_uncompressed_mb")) * 1_000_000,
+        date_order=str(settings.get("date_order", stored)),
+        max_rows=int(settings.get("max_rows", stored)),
+        max_bytes=int(settings.get("max_upload_mb", stored)) * 1_000_000,
+        max_uncompressed=int(settings.get("max_uncompressed_mb", stored)) * 1_000_000,
         **kw,
     )
 

@@ -25,8 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def built(key: str, version: int, f: Filters, _con: Connection) -> review_pack.ReviewPack:
-    """The pack of these filters, once per database and data version, kept as the object itself:
+def built(version: int, f: Filters, _con: Connection) -> review_pack.ReviewPack:
+    """The pack of these filters, once per data version, kept as the object itself:
     st.cache_data would unpickle a hundred departments' frames on every run, which is slow.
     A pack is frozen and nothing writes to its frames, so sessions may share it."""
     return review_pack.build_pack(_con, f)
@@ -40,7 +40,7 @@ if not is_quarter(f.period):
                "the sidebar.")
 
 size = d(review_pack.pack_size, f)
-asked = ("review-pack", d.key, d.version, f)  # this pack was asked for in this session
+asked = ("review-pack", d.version, f)  # this pack was asked for in this session
 if size > review_pack.BUILD_ON_OPEN_ROWS and st.session_state.get("pack-asked") != asked:
     prompt = st.empty()
     with prompt.container():
@@ -57,7 +57,7 @@ if size > review_pack.BUILD_ON_OPEN_ROWS and st.session_state.get("pack-asked") 
     st.session_state["pack-asked"] = asked
 start = time.perf_counter()
 with st.spinner("Gathering the figures…"):
-    p = built(d.key, d.version, f, d.con)
+    p = built(d.version, f, d.con)
 seconds = time.perf_counter() - start
 if not p.kpi("actions"):
     undo = ("clear the objective filter" if f.objectives else

@@ -1,7 +1,10 @@
 """The dashboard through Streamlit's AppTest (tests/support/dashboard_helpers.py runs it on a copy
-of the sample database): every test starts and ends with Streamlit's caches empty, except the
-tests that only read (`reads_sample_db`, `reads_users_db`): they share one copy per worker and
-keep the cached results between each other, as one server's sessions do."""
+of the sample database). The cached results stay between tests, as one server's sessions keep
+them: they key on the data version, which a copy shares with the sample database until it is
+written, and a run under other settings forgets them (`dashboard_helpers.app`). A test that
+changes the code a cached result comes from clears them (`clear_caches`). Each test on a copy of
+its own starts and ends with no connection open; the tests that only read (`reads_sample_db`,
+`reads_users_db`) share one copy per worker and its connection."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from backends import LAKE
-from dashboard_helpers import EMAILS, HR_HEAD, clear_caches, copy_db
+from dashboard_helpers import EMAILS, HR_HEAD, clear_caches, copy_db, release_databases
 
 from ingest import db
 from ingest.access import CLI
@@ -20,15 +23,22 @@ READ_ONLY = ("reads_sample_db", "reads_users_db")
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
-    # the dashboard's caches key on the database and its data version, so the tests that only
-    # read one shared copy can keep each other's results; a test on a copy of its own cannot
+def fresh_connections(request: pytest.FixtureRequest) -> Iterator[None]:
     shared = any(name in request.fixturenames for name in READ_ONLY)
     if not shared:
-        clear_caches()
+        release_databases()
     yield
     if not shared:
-        clear_caches()
+        release_databases()
+
+
+@pytest.fixture
+def changed_code() -> Iterator[None]:
+    """For a test that changes code a cached result comes from (`monkeypatch.setattr`): no
+    result kept from before it, and none it made kept after it."""
+    clear_caches()
+    yield
+    clear_caches()
 
 
 @pytest.fixture(scope="session")

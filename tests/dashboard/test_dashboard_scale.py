@@ -133,7 +133,7 @@ def test_sunburst_of_many_departments_shows_each_objective_by_rag(
 
 
 def test_sunburst_stops_at_departments_when_pairs_are_few(
-        history_db: Path, figures: pd.DataFrame, tmp_path: Path,
+        history_db: Path, figures: pd.DataFrame, tmp_path: Path, changed_code: None,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "SUNBURST_PAIRS", 1000)  # 630 pairs: few enough to draw
     at = run(copy_db(history_db, tmp_path), monkeypatch, "alignment")

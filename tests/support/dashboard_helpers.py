@@ -4,6 +4,7 @@ copy of it, tiny report workbooks, and capture of the bytes a download button ha
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -63,9 +64,36 @@ HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocate
 
 
 def clear_caches() -> None:
-    """Forget every cached result and connection (between test cases)."""
+    """Forget every cached result and connection."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    _SETTINGS_SEEN[0] = None
+
+
+def release_databases() -> None:
+    """Close the dashboard's connections and stop their schedules (between test cases), keeping
+    the results: they key on the data version, which copies of one database share while they
+    hold the same data, as they may then share results."""
+    from dashboard import data
+
+    for resource in (data._connection, data._started, data._backups, data._notifications):
+        resource.clear()
+
+
+# the settings from the environment and secrets of the last run (its results were worked out
+# under them, and a run under others must not take them); not the folders each test sets to its
+# own (tests/conftest.py), where files go and which no cached result reads
+_SETTINGS_SEEN: list[Any] = [None]
+_EVERY_TESTS_OWN = ("LEKGOTLA_DB", "LEKGOTLA_OUTBOX_DIR", "LEKGOTLA_BACKUP_DIR")
+
+
+def _same_settings(secrets: dict[str, Any]) -> None:
+    """Forget every cached result when this run's environment or secrets differ from the last's."""
+    seen = (sorted((k, v) for k, v in os.environ.items()
+                   if k.startswith("LEKGOTLA_") and k not in _EVERY_TESTS_OWN), repr(secrets))
+    if seen != _SETTINGS_SEEN[0]:
+        clear_caches()
+        _SETTINGS_SEEN[0] = seen
 
 
 def build_sample_db(path: Path) -> Path:
@@ -101,6 +129,7 @@ def app(db_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     # the secrets are the test's own: a developer's .streamlit/secrets.toml never leaks in
     at.secrets = {"auth": dict(AUTH)} if user is not None else {"lekgotla": {}}
+    _same_settings(at.secrets)
     if user is not None:
         at.user = dict(user)
     else:
