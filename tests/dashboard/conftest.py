@@ -2,7 +2,7 @@
 of the sample database). The cached results stay between tests, as one server's sessions keep
 them: they key on the data version, which a copy shares with the sample database until it is
 written, and a run under other settings forgets them (`dashboard_helpers.app`). A test that
-changes the code a cached result comes from clears them (`clear_caches`). Each test on a copy of
+changes the code a cached result comes from takes `changed_code`. Each test on a copy of
 its own starts and ends with no connection open; the tests that only read (`reads_sample_db`,
 `reads_users_db`) share one copy per worker and its connection."""
 
