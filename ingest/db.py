@@ -547,7 +547,7 @@ def bump_data_version(con: Connection) -> None:
 
 def data_version(con: Connection) -> int:
     """The data's stamp: it changes whenever reports, the register or settings change, and two
-    databases have the same one only when they hold the same data."""
+    databases have the same one only while one is an unchanged copy of the other."""
     value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
     return int(value) if value is not None else 0
 
