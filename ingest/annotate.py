@@ -12,6 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
+from ingest.cells import XML_ILLEGAL
 from ingest.errors import IngestError
 from ingest.problems import Problem
 from ingest.read import DEFAULT_MAX_ROWS, ZIP_MAGIC, read_csv
@@ -22,7 +23,7 @@ SUMMARY_SHEET = "Lekgotla problems"
 
 
 def _text_cell(cell: Cell, value: object) -> None:
-    cell.value = value
+    cell.value = XML_ILLEGAL.sub("", value) if isinstance(value, str) else value
     if cell.data_type == "f":  # text that looks like a formula stays text
         cell.data_type = "s"
 
@@ -64,7 +65,7 @@ def annotate(data: bytes, file_name: str, problems: list[Problem], max_rows: int
         text = f"{p.severity.upper()}: {p.message}"
         if cell.comment is not None and cell.comment.author == "Lekgotla":
             text = cell.comment.text + "\n" + text
-        comment = Comment(text, "Lekgotla")
+        comment = Comment(XML_ILLEGAL.sub("", text), "Lekgotla")
         comment.width, comment.height = 320, 120
         cell.comment = comment
     _summary(wb, problems)

@@ -16,6 +16,16 @@ class ParseError(ValueError):
 DATE_ORDERS: tuple[str, ...] = ("DMY", "MDY", "YMD")
 
 _STRIP = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
+# not allowed in XML 1.0, so in no .xlsx cell (openpyxl refuses to write them)
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# a line break pasted from Word (Excel saves it as _x000B_), a form feed, a Unicode line break
+_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+# other control characters (they break the .xlsx Lekgotla writes and reach terminals as escape
+# codes) and the bidirectional overrides and isolates (they make text read backwards)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+                       "\ufffe\uffff]")
+# either: whether clean_text changes a text (one search, cheap enough for every cell read)
+unclean = re.compile(f"{_BREAKS.pattern}|{_CONTROLS.pattern}").search
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                 "August", "September", "October", "November", "December")
 _MONTHS: dict[str, int] = {n.lower(): i for i, n in enumerate(_MONTH_NAMES, 1)}
@@ -33,6 +43,12 @@ def _key(text: str) -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def clean_text(text: str) -> str:
+    """Text as Lekgotla keeps it: each line break character a newline, other control characters
+    and bidirectional overrides removed; tabs and newlines stay."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text)) if unclean(text) else text
 
 
 def is_blank(value: object) -> bool:

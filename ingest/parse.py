@@ -334,7 +334,13 @@ def _split_departments(
         name, source = explicit[0]
         dept = canonical(name)
         if dept is None:
-            return {}, [Problem("error", not_listed(name, "Choose one of those departments."), sheet=sheet)]
+            at: dict[str, Any] = {}
+            if source == "metadata":  # the cell it was read from, for the marked workbook
+                _, row, col = loc.metadata["department"]
+                at = {"row": row + 1, "column": column_letter(col), "header": "Department",
+                      "value": name}
+            return {}, [Problem("error", not_listed(name, "Choose one of those departments."),
+                                sheet=sheet, **at)]
         problems += overruled(dept, dept, source, [
             (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)
         if column_values is not None:

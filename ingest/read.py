@@ -23,6 +23,7 @@ import python_calamine as pc
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 
+from ingest.cells import clean_text, unclean
 from ingest.errors import IngestError
 from ingest.headers import find_header_row
 from ingest.problems import column_letter
@@ -81,10 +82,6 @@ class Workbook:
     hidden_sheets: list[str] = field(default_factory=list)
 
 
-def _clean(value: Any) -> Any:
-    if value == "" or value is None:
-        return None
-    return value
 
 
 def _check_zip(data: bytes, file_name: str, max_uncompressed: int) -> zipfile.ZipFile:
@@ -313,8 +310,9 @@ def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | No
                 "Save the workbook again from Excel as .xlsx.",
                 "The file is damaged",
             ) from e
-        # empty text is an empty cell (inline: a call per cell would cost more than the loop)
-        rows = [[None if v == "" else v for v in row] for row in raw]
+        # empty text is an empty cell; text is cleaned (inline: a call per cell costs more)
+        rows = [[None if v == "" else clean_text(v) if v.__class__ is str and unclean(v) else v
+                 for v in row] for row in raw]
         missing, errors = _cell_issues(xml) if path else ([], [])
         return rows, missing, errors
 
@@ -398,7 +396,7 @@ def _records(text: str, delim: str, cap: int, file_name: str, max_rows: int) -> 
             "after its last action.",
             "The file is too large",
         )
-    return [[_clean(v.strip() if isinstance(v, str) else v) for v in r] for r in records]
+    return [[clean_text(v.strip()) or None for v in r] for r in records]
 
 
 def read_csv(data: bytes, file_name: str, max_rows: int = DEFAULT_MAX_ROWS) -> Workbook:
@@ -423,7 +421,7 @@ def read_csv(data: bytes, file_name: str, max_rows: int = DEFAULT_MAX_ROWS) -> W
         if find_header_row(candidate) is not None:
             rows = candidate
             break
-    name = PurePosixPath(file_name).stem
+    name = clean_text(PurePosixPath(file_name).stem)
     return Workbook(file_name, "csv", [Sheet(name, rows, [], [])])
 
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ingest import db
 from ingest.access import User, require
+from ingest.cells import XML_ILLEGAL
 from ingest.load import sql
 from ingest.neutral import neutral
 from ingest.objectives import objective_order, sort_objectives
@@ -70,7 +71,8 @@ def _missing(v: Any) -> bool:
 def _put(cell: Cell, value: Any) -> Cell:
     """Write `value`; text a spreadsheet would run gets the exports' apostrophe (SPEC §7) and is
     stored as a string, never a formula (uploaded back, the apostrophe is read away)."""
-    cell.value = neutral(value)
+    # text stored before Lekgotla cleaned what it reads may hold characters no .xlsx can
+    cell.value = neutral(XML_ILLEGAL.sub("", value) if isinstance(value, str) else value)
     if cell.data_type == "f":  # openpyxl makes any text starting with "=" a formula
         cell.data_type = "s"
     return cell

@@ -126,7 +126,7 @@ def parse_reason_code(value: object) -> str | None:
 _NUM_TEXT = re.compile(
     r"(?P<s1>[-+\u2212\u2013])?\s*(?P<cur>zar|usd|gbp|eur|us\$|r|\$|£|€)?\s*"
     r"(?P<s2>[-+\u2212\u2013])?\s*(?P<body>\d[\d.,'\s]*|\.\d+)"
-    r"(?P<mult>k|m|mn|bn|thousand|million|billion)?\s*(?P<cur2>zar|usd|gbp|eur|rand)?\s*"
+    r"(?P<mult>k|m|mn|bn|thousand|million|billion)?\s*(?P<cur2>zar|usd|us\$|gbp|eur|rand|r|\$|£|€)?\s*"
     r"(?P<pct>%|percent)?\s*(?P<s3>-)?", re.IGNORECASE)
 _PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _COMMA_K = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
@@ -197,6 +197,7 @@ def _cell_number(value: object, message: str) -> tuple[float, bool, bool, bool, 
     raise ParseError(message.format(_show(value)))
 
 
+MAX_MONEY = 1e15  # a thousand trillion
 _MONEY_MSG = "'{}' is not an amount of money: write a number such as 12500 or R 12 500."
 
 
@@ -204,7 +205,7 @@ def parse_money(value: object) -> float | None:
     """A non-negative amount from a number or text such as "R 12 500", "R12,500.00", "$3,000".
 
     Currency: R, ZAR, USD, US$, GBP, EUR, $, £, € before or after the amount; k/m/bn
-    (thousand/million/billion) after it. Thousands separators: comma, space (also
+    (thousand/million/billion) after it. At most MAX_MONEY. Thousands separators: comma, space (also
     non-breaking), apostrophe, or dot when a decimal comma follows ("1.200,50") or there
     are several groups ("1.200.000"). A single dot is always a decimal point ("1.200" is
     1.2). A comma is a decimal comma only when unambiguous: "12,5", "12,50" and
@@ -219,6 +220,9 @@ def parse_money(value: object) -> float | None:
     if negative and number:
         raise ParseError(f"Money cannot be negative ('{_show(value)}'): write the amount "
                          "without a minus sign or brackets, e.g. R 12 500.")
+    if number > MAX_MONEY:  # sums of a few such budgets would overflow the organisation's totals
+        raise ParseError(f"'{_show(value)}' is too large for an amount of money (at most "
+                         "1 000 000 000 000 000): check the amount.")
     return number + 0.0
 
 

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ingest.cells import XML_ILLEGAL
 from ingest.problems import column_letter as column_letter
 
 _EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (1900 date system, after 1900-03-01)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what _escape changes
 DATE_STYLE, DATETIME_STYLE, HEADER_STYLE = 1, 2, 3
 
@@ -83,7 +83,7 @@ _STYLES = (
 
 
 def _escape(text: str) -> str:
-    text = _ILLEGAL.sub("", text)
+    text = XML_ILLEGAL.sub("", text)
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
@@ -150,7 +150,7 @@ def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
         return ["" if v != v else f'<c r="{r}" s="{DATETIME_STYLE}"><v>{v!r}</v></c>'
                 for r, v in zip(refs, serial, strict=True)]
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        escaped = values.str.replace(_ILLEGAL.pattern, "", regex=True).str.replace(
+        escaped = values.str.replace(XML_ILLEGAL.pattern, "", regex=True).str.replace(
             "&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(
             ">", "&gt;", regex=False).str.replace("\r", "&#13;", regex=False)
         return ["" if not t else  # None or '': an empty cell

@@ -19,7 +19,8 @@
 --   specific, measurable, achievable, relevant, time_bound; smart (all five), smart_score
 --                       (share passed), failed_checks (the names failed) (§5.6)
 --   planned_progress    the share of start→due elapsed at the month's end (§5.9)
---   schedule_variance   progress − planned_progress, in points (§5.9)
+--   schedule_variance   percent_complete − planned_progress, in points; NULL without a
+--                       progress figure, which then neither reddens nor ambers the RAG (§5.9)
 --   forecast_finish     the date progress at this pace reaches 100; forecast_slip_days (§5.9)
 --   rag                 Complete, Red, Amber or Green (NULL when Cancelled) under the
 --                       thresholds $red_slip_days, $red_schedule_variance and
@@ -46,7 +47,7 @@ FROM (
                CASE WHEN NOT time_bound THEN 'Time-bound' END) AS failed_checks,
            CASE WHEN budget_allocated > 0 THEN progress / 100.0 * budget_allocated END
                AS earned_value,
-           progress - planned_progress AS schedule_variance,
+           percent_complete - planned_progress AS schedule_variance,
            forecast_finish - due_date AS forecast_slip_days
     FROM (
         SELECT r.*,

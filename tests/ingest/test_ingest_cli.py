@@ -14,9 +14,12 @@ from openpyxl import load_workbook
 from testdata import ROOT, SAMPLE, report
 
 from ingest import db
+from ingest.access import CLI
 from ingest.cli import main
+from ingest.dates import Period
 from ingest.load import load_file
 from ingest.register import load_register
+from ingest.template import build_template
 
 GOOD = ["FIN-01", "Roll out the new procurement system", "SO1", "T. Mokoena", 10000, 5000,
         dt.date(2025, 1, 6), dt.date(2025, 3, 31), "In progress", 40, None, None]
@@ -66,6 +69,32 @@ def test_load_continues_after_a_rejected_file(files: dict[str, Path], tmp_path: 
     con = db.connect(dbp)
     assert con.execute("SELECT status, count(*) FROM uploads GROUP BY 1 ORDER BY 1").fetchall() == [
         ("accepted", 1), ("rejected", 1)]
+    con.close()
+
+
+def test_annotate_marks_a_bad_cell_that_held_a_control_character(tmp_path: Path) -> None:
+    # a CSV's escape code in the bad cell: the marked workbook is written, without it
+    header = "Action ID,Action,Status,Due date\r\n"
+    data = (header + "E1,Roll out the new procurement system,Bad\x1b[8mstatus,2025-12-31\r\n").encode()
+    (tmp_path / "Finance_2025-02.csv").write_bytes(data)
+    out = tmp_path / "marked.xlsx"
+    assert main(["annotate", str(tmp_path / "Finance_2025-02.csv"), "--out", str(out),
+                 "--db", str(tmp_path / "x.duckdb")]) == 1
+    wb = load_workbook(out)
+    assert wb["Finance_2025-02"]["C2"].value == "Bad[8mstatus"
+    assert wb["Finance_2025-02"]["C2"].comment.text.startswith("ERROR: 'Bad[8mstatus' is not a status")
+
+
+def test_template_of_text_stored_with_control_characters(tmp_path: Path) -> None:
+    # text stored before Lekgotla cleaned what it reads: the template still builds, without them
+    con = db.connect(tmp_path / "t.duckdb")
+    [o] = load_file(con, report([GOOD]), "Finance_2025-02.xlsx")
+    assert o.status == "accepted"
+    con.execute("UPDATE action_status SET action = 'Roll out' || chr(11) || 'the system' || chr(27)")
+    template = build_template(con, "Finance", Period(2025, 3), user=CLI)
+    ws = load_workbook(io.BytesIO(template))["Actions"]
+    actions = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
+    assert "Roll outthe system" in actions
     con.close()
 
 

@@ -114,6 +114,50 @@ def test_unknown_department_against_the_register() -> None:
     assert e.message.startswith("Department 'Catering' is not in the strategy register (Finance).")
 
 
+def test_unknown_department_in_the_metadata_block_names_its_cell() -> None:
+    # the marked workbook can then fill the cell the name was read from (B1 of report())
+    reg = Register(1, {"finance": "Finance"}, frozenset({"SO1"}))
+    e = only(parse(report([row()], department="Catering"), register=reg)[0])
+    assert (e.sheet, e.row, e.column, e.header, e.value) == ("Actions", 1, "B", "Department", "Catering")
+
+
+def _with_escapes(data: bytes, marker: bytes, escape: bytes) -> bytes:
+    """The workbook with `marker` written as Excel writes a control character (`_x000B_`)."""
+    inside = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in inside.infolist():
+            z.writestr(item, inside.read(item.filename).replace(marker, escape))
+    return out.getvalue()
+
+
+def test_a_line_break_pasted_from_word_stays_a_line_break_and_control_characters_go() -> None:
+    # Word's soft line break reaches Excel as U+000B, saved as _x000B_; an escape code (U+001B)
+    # and a right-to-left override (U+202E) are dropped: no .xlsx could hold the first, and the
+    # others would reach a terminal or turn the text round on a page
+    data = _with_escapes(report([row(action="First line SOFT second line ESC[2J and RLOtail")]),
+                         b"SOFT", b"_x000B_")
+    data = _with_escapes(data, b"ESC", b"_x001B_")
+    data = _with_escapes(data, b"RLO", "\u202e".encode())
+    parsed = parse_file(data, "report.xlsx", Options())
+    assert parsed.errors == []
+    assert parsed.reports[0].frame["action"].tolist() == ["First line \n second line [2J and tail"]
+
+
+def test_csv_control_characters_are_dropped_from_messages_and_values() -> None:
+    text = ",".join(HEADER) + "\r\n" + ",".join(
+        "Bad\x1b[8mstatus" if h == "Status" else str(v or "") for h, v in zip(HEADER, GOOD, strict=True))
+    e = only(parse(text.encode(), "Finance_2025-02.csv")[0])
+    assert (e.row, e.column, e.value) == (2, "I", "Bad[8mstatus")
+    assert "\x1b" not in e.message and e.message.startswith("'Bad[8mstatus' is not a status")
+
+
+def test_an_override_mark_does_not_make_a_second_action_id() -> None:
+    errors, _ = parse(report([row(), row(action_id="FIN-01\u202e", action="Second action with a name")]))
+    assert [(e.row, e.column) for e in errors] == [(5, "A"), (6, "A")]
+    assert errors[0].message.startswith("Action ID 'FIN-01' is used more than once (also row 6)")
+
+
 def test_department_matched_ignoring_case_and_punctuation() -> None:
     reg = Register(1, {"humanresources": "Human Resources"}, frozenset())
     parsed = parse_file(report([row()], department="human-resources"), "x.xlsx", Options(register=reg))

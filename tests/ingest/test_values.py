@@ -210,6 +210,9 @@ def test_parse_reason_code_error() -> None:
         ("12,5", 12.5), ("12,50", 12.5), ("0,500", 0.5), ("1.200", 1.2), ("1,200", 1200.0),
         ("US$ 100", 100.0), ("USD 100", 100.0), ("100 rand", 100.0), ("+5", 5.0), (".5", 0.5),
         ("R1.5m", 1500000.0), ("R 2 bn", 2e9), ("250k", 250000.0), ("R 3 million", 3e6),
+        # the symbol after the amount, as docs/report-format.md says
+        ("100 €", 100.0), ("1 000 R", 1000.0), ("50 $", 50.0), ("12 500 US$", 12500.0),
+        ("3 k€", 3000.0), ("7£", 7.0), (1e15, 1e15),
     ],
 )
 def test_parse_money(value: object, expected: float | None) -> None:
@@ -220,6 +223,14 @@ def test_parse_money(value: object, expected: float | None) -> None:
 def test_parse_money_negative(value: object) -> None:
     with pytest.raises(ParseError, match="^Money cannot be negative"):
         parse_money(value)
+
+
+@pytest.mark.parametrize("value", [1.7e308, 1e15 + 1, "R 1 000 000 000 000 001", "2000000 bn"])
+def test_parse_money_refuses_amounts_that_would_overflow_the_totals(value: object) -> None:
+    with pytest.raises(ParseError) as e:
+        parse_money(value)
+    assert str(e.value).endswith("is too large for an amount of money (at most "
+                                 "1 000 000 000 000 000): check the amount.")
 
 
 def test_parse_money_negative_message() -> None:
@@ -233,7 +244,7 @@ def test_parse_money_negative_message() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["abc", "R", "12 5", "1,200,50", "45%", "R 5 ZAR", "--5", "5 apples", "1.2.3,4,5",
+    ["abc", "R", "12 5", "1,200,50", "45%", "R 5 ZAR", "$5 $", "€ 5 R", "--5", "5 apples", "1.2.3,4,5",
      True, D(2025, 1, 1), float("inf"), "(5", "N/A"],
 )
 def test_parse_money_rejects(value: object) -> None:

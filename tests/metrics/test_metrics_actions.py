@@ -198,3 +198,19 @@ def test_a_due_date_left_out_for_a_month_is_not_a_move() -> None:
     # 03-31 (Jan) -> TBC (Feb) -> 05-31 (Mar): one move
     assert f2["due_date_changes"] == 1
     db.close()
+
+
+def test_an_action_without_a_progress_figure_has_no_schedule_variance() -> None:
+    # SPEC §5.9: percent_complete − planned_progress; with no percent_complete there is none, so
+    # the RAG is not reddened by a 0 nobody reported
+    db = build(connect(":memory:"))
+    db.execute("UPDATE action_status SET percent_complete = NULL, status = 'In progress' "
+               "WHERE period = '2025-03' AND action_id = 'F2'")
+    f2 = action_figures(db, Filters("2025-03", ("Finance",))).set_index("action_id").loc["F2"]
+    # start 01-01, due 05-31, period_end 03-31: 89 / 150 days planned
+    assert f2["planned_progress"] == pytest.approx(100 * 89 / 150)
+    assert pd.isna(f2["schedule_variance"]) and pd.isna(f2["forecast_slip_days"])
+    # not overdue (due 05-31), slip 0 (baseline 03-31), no variance, In progress -> Green
+    # (a progress of 0 would give -59.3, below the Red threshold -25)
+    assert f2["rag"] == "Green"
+    db.close()
