@@ -4,6 +4,7 @@ even with two `notify` runs at once; failures retried with backoff, and recorded
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import socket
@@ -23,6 +24,7 @@ from ingest import db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # a message that failed this often is left failed (the page shows it)
 STALE_CLAIM = timedelta(hours=1)  # a claim this old whose sender never finished is taken again
 TRIES_PER_RUN = 3
@@ -161,6 +163,19 @@ def claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _compose(con: db.Connection, item: Due, at: datetime, pdf: bool) -> EmailMessage | str:
+    """The message, or why it cannot be made: one department's bad data must not stop the
+    messages of every other (an unexpected error is logged with its traceback as well)."""
+    try:
+        return compose(con, item, at, pdf=pdf)
+    except LekgotlaError as e:  # e.g. the period has no data for the pack
+        return e.message
+    except Exception as e:  # noqa: BLE001 - any other failure of one message, kept to that message
+        log.exception("The %s message of %s for %s could not be composed", item.kind, item.period,
+                      ", ".join(item.departments) or "the organisation")
+        return f"The message could not be composed ({type(e).__name__}: {e})."
+
+
 def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
            via: Transport | None = None, actor: str = "cli", pdf: bool = True,
            backoff_s: float = 2.0, items: list[Due] | None = None) -> Run:
@@ -176,19 +191,22 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
             if rows and rows[0]["state"] == "sent":
                 run.skipped.append(item)
                 continue
-            folder.send(compose(con, item, at, pdf=pdf))
+            composed = _compose(con, item, at, pdf)
+            if isinstance(composed, str):
+                run.failed.append((item, composed))
+                continue
+            folder.send(composed)
             run.sent.append(item)
         run.files = folder.written
         return run
     via = via or transport(con)
     who = claimant()
     for item in todo:
-        try:
-            msg = compose(con, item, at, pdf=pdf)
-        except LekgotlaError as e:  # e.g. the period has no data for the pack: recorded as failed
+        msg = _compose(con, item, at, pdf)
+        if isinstance(msg, str):  # recorded as failed, and the run goes on to the others
             if claim(con, item, item.kind, datetime.now(), who):
-                finish(con, item, e.message, None, actor, 0)
-                run.failed.append((item, e.message))
+                finish(con, item, msg, None, actor, 0)
+                run.failed.append((item, msg))
             continue
         if not claim(con, item, str(msg["Subject"]), datetime.now(), who):
             run.skipped.append(item)

@@ -128,6 +128,27 @@ def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
     assert {(r["state"], r["attempts"], r["last_error"]) for r in rows} == {("sent", 2, None)}
 
 
+def test_a_message_that_cannot_be_made_fails_alone_and_the_run_goes_on(
+        history_con: db.Connection, smtp: tuple[int, Inbox], monkeypatch: pytest.MonkeyPatch) -> None:
+    # one department's data breaking its template must not stop every other message
+    port, inbox = smtp
+
+    def broken(*_: object) -> None:
+        raise ValueError("a character no workbook can hold")
+
+    monkeypatch.setattr("followup.messages._template_parts", broken)
+    first = len(inbox.received)
+    run = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert [i.kind for i in run.sent] == ["rejected"]  # the one without a template
+    assert sorted((i.kind, e) for i, e in run.failed) == [
+        (kind, "The message could not be composed (ValueError: a character no workbook can hold).")
+        for kind in ("overdue", "reminder")]
+    assert set(by_kind(inbox, first)) == {"rejected"}
+    monkeypatch.undo()
+    later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert sorted(i.kind for i in later.sent) == ["overdue", "reminder"]
+
+
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_tls(security: str, history_con: db.Connection, certificate: tuple) -> None:
     from aiosmtpd.controller import Controller
