@@ -301,8 +301,9 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
                        + ("its one action is new." if len(r.frame) == 1
                           else f"all {len(r.frame)} actions are new."))
         elif summary.empty:
-            st.caption("Nothing changes against the previous report: same actions, due dates, "
-                       "progress and statuses.")
+            # progress that went up is what a report is for, so it is not listed as a change
+            st.caption("Nothing to check against the previous report: the same actions, due "
+                       "dates and statuses, and no progress went down.")
         else:
             counts = summary["change"].value_counts()
             st.caption(" · ".join(f"{n} × {md(c)}" for c, n in counts.items()))

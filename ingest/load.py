@@ -395,8 +395,9 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
     """What a report changes against the department's previous report (same period, else the latest before).
 
     An action of the earlier plan that the report leaves out is "not reported (carried forward)" when
-    open, and not a change when Completed (both stay in the plan); with `absence` "left" it "left the
-    plan". Columns: action_id, action, change, before, after.
+    open, and not a change when Completed (both stay in the plan) or Cancelled (it left the plan
+    then); with `absence` "left" it "left the plan". Columns: action_id, action, change, before,
+    after.
     """
     prev = con.execute(sql("previous_report"), {"d": report.department, "p": report.period.key}).df()
     # a file with a repeated action_id is never stored; compare its first occurrence
@@ -418,7 +419,7 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
     kinds = dict(zip(carried["action_id"], carried["kind"], strict=True)) if carried is not None else {}
     for aid in gone:
         kind = kinds.get(aid)
-        if kind == DONE:
+        if kind == DONE or old.at[aid, "status"] == "Cancelled":  # left the plan when cancelled
             continue
         change = ("left the plan" if absence == "left" else "not reported (carried forward)" if kind
                   else "dropped action")

@@ -214,9 +214,11 @@ def overruled(chosen: str, chosen_words: str, source: str,
     chosen (the upload form, a CLI flag): the argument wins, as SPEC §2.1 says, but a file for
     another department or month loaded under the wrong one would otherwise go unnoticed.
     `others`: the lower-ranked sources in order, as (key, as written, source); the first with a
-    readable value is the file's own word; a metadata cell is named by its row and column."""
-    if source != "argument":
+    readable value is the file's own word; a metadata cell is named by its row and column. The
+    metadata cell outranks the file name the same way, with the same warning."""
+    if source not in ("argument", "metadata"):
         return []
+    chosen_by = "as chosen" if source == "argument" else f"as its {label} cell says"
     where = {"metadata": f"The report's {label} cell", "file name": "The file name"}
     field = label.lower().split()[-1]  # the metadata block's key: department, period
     for key, written, kind in others:
@@ -226,7 +228,7 @@ def overruled(chosen: str, chosen_words: str, source: str,
             return []
         _, row, col = loc.metadata[field] if kind == "metadata" else (None, None, None)
         return [Problem("warning", f"{where[kind]} says {written!r}, but the report is loaded "
-                        f"for {chosen_words}, as chosen: check that this is the right file.",
+                        f"for {chosen_words}, {chosen_by}: check that this is the right file.",
                         sheet=loc.sheet.name, row=None if row is None else row + 1,
                         column=None if col is None else column_letter(col),
                         header=label if kind == "metadata" else None,

@@ -258,8 +258,9 @@ def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
     status, was = pairs["status"].fillna(""), pairs["previous_status"].fillna("")
     rank = _ranks(pairs["rag"])
     rules = {  # in order: the first that holds
-        "dropped_action": flag("dropped") | ((status == "Cancelled")
-                                             & ~was.isin(["", "Cancelled"])),
+        # a Cancelled action leaves the plan once: when cancelled, not again when next left out
+        "dropped_action": (flag("dropped") & (was != "Cancelled"))
+        | ((status == "Cancelled") & ~was.isin(["", "Cancelled"])),
         "new_action": flag("is_new"),
         "completed": (status == "Completed") & (was != "Completed"),
         "overdue": flag("overdue") & ~flag("previous_overdue"),
@@ -379,11 +380,12 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         change = plain(row.change)
         if entry is None or change is None or abs(change) < KPI_THRESHOLDS[entry.format] - 1e-9:
             continue
-        shown = change_words(entry.format, change)
+        # exact: the two figures and their difference agree (not "from 20 days to 30 days (+9.3)")
+        shown = change_words(entry.format, change, exact=True)
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
-        text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value)} to "
-                f"{kpi_value(entry.format, row.value)} ({shown}).")
+        text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value, True)} "
+                f"to {kpi_value(entry.format, row.value, True)} ({shown}).")
         out.append(_Item((-abs(change) / KPI_THRESHOLDS[entry.format], entry.name), text, {
             "kpi": entry.name, "value": plain(row.value), "previous_value": plain(row.previous_value),
             "change": change, "change_text": shown, "previous_period": plain(row.previous_period),

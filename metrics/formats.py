@@ -116,24 +116,25 @@ def money(value: Any, currency: str, compact: bool = False) -> str:
     return f"{currency} {v:,.0f}".replace(",", " ")
 
 
-def days(value: Any) -> str:
-    """A number of days: `40 days`, `1 day`."""
+def days(value: Any, exact: bool = False) -> str:
+    """A number of days: `40 days`, `1 day`; `exact`: tenths kept at 10 days and over too (`20.4
+    days`), for a sentence that also gives the difference of two."""
     if missing(value):
         return DASH
     v = float(value)
-    shown = fixed(v, 0 if abs(v) >= 10 or v.is_integer() else 1)
+    shown = fixed(v, 0 if v.is_integer() or (abs(v) >= 10 and not exact) else 1)
     return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
 
 
-def change_words(kind: str, change: float) -> str:
+def change_words(kind: str, change: float, exact: bool = False) -> str:
     """A KPI's change since the previous period, by its format (metrics.kpi_catalogue), as a tile
-    and a sentence show it: `+12.0 pp`, `+5 days`, `-3`, `+0.12`."""
+    and a sentence show it: `+12.0 pp`, `+5 days`, `-3`, `+0.12` (`exact`: as `days` says)."""
     if kind == "rate":
         return f"{fixed(change * 100, 1, sign=True)} pp"
     if kind == "percent":
         return f"{fixed(change, 1, sign=True)} pp"
     if kind == "days":
-        return ("+" if change >= 0 else "-") + days(abs(change))
+        return ("+" if change >= 0 else "-") + days(abs(change), exact)
     if kind == "ratio":
         return fixed(change, 2, sign=True)
     return fixed(change, 0, sign=True)
@@ -163,8 +164,9 @@ KPI_FORMATS: dict[str, Callable[[Any], str]] = {
     "rate": pct, "percent": percent_points, "ratio": ratio, "days": days, "count": number}
 
 
-def kpi_value(kind: str, value: Any) -> str:
-    """A KPI value as shown on a tile (dashboard and review pack): `54.8%`, `1.03`, `40 days`."""
-    return KPI_FORMATS.get(kind, number)(value)
+def kpi_value(kind: str, value: Any, exact: bool = False) -> str:
+    """A KPI value as shown on a tile (dashboard and review pack): `54.8%`, `1.03`, `40 days`
+    (`exact`: as `days` says)."""
+    return days(value, exact) if kind == "days" else KPI_FORMATS.get(kind, number)(value)
 
 

@@ -91,7 +91,7 @@ def department_rag_bars(league: pd.DataFrame, title: str = "", height: int | Non
             hovertemplate=f"{rag}: %{{x}} actions<extra>%{{y}}</extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="actions")
-    fig = _layout(fig, title, height or 60 + 38 * len(rows))
+    fig = _layout(fig, title, height or 90 + 38 * len(rows))  # the axis and its title: 90 px
     fig.update_layout(showlegend=False, margin={"t": 10})  # the page shows the RAG key above
     return fig
 

@@ -61,8 +61,8 @@ picked = components.table(
     download=shown, on_select="rerun", selection_mode="single-row",
     labels={"rank": st.column_config.NumberColumn("#", width="small", pinned=True),
             "department": st.column_config.TextColumn("Department", pinned=True),
-            "department_rag": st.column_config.TextColumn(
-                "RAG", help="Computed from its actions: Red when at least a quarter are Red; "
+            "department_rag": st.column_config.TextColumn(  # wide enough for NOT_REPORTED
+                "RAG", width=128, help="Computed from its actions: Red when at least a quarter are Red; "
                 "Amber when at least a tenth are Red or a quarter Red or Amber; else Green. "
                 f"“{NOT_REPORTED}”: no report in force for the period yet."),
             "actions": st.column_config.NumberColumn("Actions", width="small"),

@@ -5,9 +5,11 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import views
 from metrics.filters import months_of
 from presentation import charts, theme
+from presentation.markup import md
 
 d = Data()
 f = components.require_filters(d)
@@ -40,6 +42,26 @@ cols[2].metric("Late", counts.get("late", 0), border=True)
 cols[3].metric("Missing", counts.get("missing", 0), border=True)
 cols[4].metric("Rejected only", counts.get("rejected", 0), border=True,
                help="Departments whose only files for the month were rejected.")
+
+# files for a month no report is accepted for yet: that month is not in the Period list (it has
+# no figures), so without this a rejected first file of a new month would show nowhere
+latest = str(d(metrics.list_periods)["period"].max())
+received = d(views.upload_history, metrics.Filters(f.period, f.departments))
+ahead = received[received["period"].astype(str) > latest]
+if not ahead.empty:
+    waiting = sorted({str(p) for p in ahead["period"]})
+    st.warning(
+        f"{plural(len(ahead), 'file')} came for {', '.join(theme.period_label(m) for m in waiting)}, "
+        "for which no report is accepted yet, so the month is not in the Period list: "
+        + ", ".join(f"{md(str(dept))} ({len(rows)})"
+                    for dept, rows in ahead.groupby("department", sort=True)) + ".",
+        icon=":material/assignment_late:")
+    components.table(ahead, key="ahead", d=d, inputs=(f,), stem=filters.file_stem(f, "files-not-yet-accepted"),
+                     currency=currency,
+                     columns=["department", "period", "file_name", "status", "uploaded_at",
+                              "error_count", "warning_count"],
+                     labels={"period": "Month", "status": "Outcome", "error_count": "Errors",
+                             "warning_count": "Warnings"})
 
 st.subheader("Departments × months")
 st.markdown(" ".join(theme.chip(s, theme.SUBMISSION_COLOURS[s]) for s in theme.SUBMISSION_ORDER),

@@ -478,8 +478,12 @@ def test_a_rejected_file_shows_on_submissions(db_path: Path,
                   ) == 1
     at.switch_page(PAGES["submissions"]).run()
     at.selectbox(key="period").set_value("2025-06").run()  # July has no accepted report
-    files = next(df.value for df in at.dataframe if "file_name" in df.value.columns
-                 and "status" in df.value.columns)
+    # so July is not a period to choose: the page says where the file is, and lists it
+    assert "1 file came for July 2025, for which no report is accepted yet" in texts(at)
+    ahead, files = [df.value for df in at.dataframe if "file_name" in df.value.columns
+                    and "status" in df.value.columns]
+    assert ahead[["period", "file_name", "status"]].values.tolist() == [
+        ["2025-07", "Finance_2025-07.xlsx", "rejected"]]
     assert "rejected" not in set(files["status"])  # June's files
     con = db.connect(db_path)
     history = views.upload_history(con, metrics.Filters("2025-07"), False)

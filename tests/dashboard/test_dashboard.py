@@ -183,6 +183,25 @@ def test_an_action_not_in_the_months_plan_is_said_so_not_switched_silently(
         "Action ICT-11 is not"]
 
 
+def test_a_rejected_file_for_a_month_without_reports_shows_on_submissions(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the sample runs to June 2025; Finance's first July file is rejected: July has no figures,
+    # so it is not in the Period list, and Submissions says where the file is
+    con = db.connect(db_path)
+    [o] = load_file(con, finance_july_bad(), "Finance_2025-07.xlsx", user=CLI)
+    assert o.status == "rejected"
+    con.close()
+    at = app(db_path, monkeypatch, "submissions")
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "no report is accepted yet" in w.value]
+    assert warning.startswith("1 file came for July 2025, for which no report is accepted yet")
+    assert warning.endswith("Finance (1).")
+    ahead = next(df.value for df in at.dataframe if "file_name" in df.value.columns
+                 and "2025-07" in set(df.value["period"].astype(str)))
+    assert ahead[["department", "file_name", "status", "error_count"]].values.tolist() == [
+        ["Finance", "Finance_2025-07.xlsx", "rejected", 4]]  # the repeated ID: both rows
+
+
 def test_submissions_show_the_missing_report(db_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "submissions")

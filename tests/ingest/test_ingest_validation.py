@@ -171,6 +171,19 @@ def test_department_and_period_from_file_name() -> None:
     assert parsed.period.key == "2025-03"
 
 
+def test_a_file_name_that_disagrees_with_the_metadata_block_is_a_warning() -> None:
+    # the cell wins (SPEC §2.1's order), but a report for August still saying July would replace
+    # July's report unnoticed
+    w = only(parse(report([row()], period="July 2025"), "Finance_2025-08.xlsx")[1])
+    assert (w.row, w.column) == (None, None)
+    assert w.message == ("The file name says '2025-08', but the report is loaded for July 2025, "
+                         "as its Reporting period cell says: check that this is the right file.")
+    w = only(parse(report([row()]), "Human Resources_2025-02.xlsx")[1])
+    assert w.message.startswith("The file name says 'Human Resources', but the report is loaded "
+                                "for Finance, as its Department cell says")
+    assert parse(report([row()]), "Finance_2025-02.xlsx")[1] == []  # they agree
+
+
 def test_unknown_period_says_how_to_give_it() -> None:
     e = only(parse(xlsx([HEADER, row()]), "report.xlsx", department="Finance")[0])
     assert e.message.startswith("The reporting period is unknown.")

@@ -176,3 +176,40 @@ def test_lekgotla_runs_digest(db_file: str, capsys: pytest.CaptureFixture[str]) 
     assert lekgotla_cli.main(["digest", "--db", db_file, "--period", "2025-06", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["kind"] == "report_missing"
     assert Path(db_file).exists()
+
+
+def test_a_cancelled_action_leaves_the_plan_once() -> None:
+    # Works cancels W2 in June (a sentence then); July's report leaves it out, as its template
+    # does: no second sentence, and July's upload shows no change for it
+    from backends import empty_database
+    from testdata import xlsx
+
+    from ingest.access import CLI
+    from ingest.dates import Period
+    from ingest.load import change_summary, load_file
+    from ingest.parse import Options, parse_file
+
+    header = ["Action ID", "Action", "Status", "Start date", "Due date", "Percent complete"]
+    w1 = ["W1", "Resurface the northern access road", "In progress", "2025-01-01", "2025-12-31", 40]
+    w2 = ["W2", "Replace the pump station's control panel", "In progress", "2025-01-01",
+          "2025-12-31", 30]
+
+    def month(period: str, *rows: list[object]) -> tuple[bytes, str]:
+        return xlsx([["Department", "Works"], ["Reporting period", period], [], header,
+                     *rows]), f"Works_{period}.xlsx"
+
+    con = db.connect(empty_database())
+    for data, name in (month("2025-05", w1, w2),
+                       month("2025-06", w1, [*w2[:2], "Cancelled", *w2[3:]])):
+        [o] = load_file(con, data, name, user=CLI)
+        assert o.status == "accepted"
+    assert [s.text for s in digest(con, "2025-06", "Works") if s.kind == "dropped_action"] == [
+        "W2 “Replace the pump station's control panel” was cancelled."]
+    data, name = month("2025-07", w1)
+    [report] = parse_file(data, name, Options()).reports
+    assert report.period == Period(2025, 7)
+    assert change_summary(con, report).empty
+    [o] = load_file(con, data, name, user=CLI)
+    assert o.status == "accepted"
+    assert of(digest(con, "2025-07", "Works"), "dropped_action") == []
+    con.close()

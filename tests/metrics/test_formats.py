@@ -20,3 +20,12 @@ def test_a_change_in_the_words_of_its_kind() -> None:
             change_words("days", 24.5), change_words("ratio", 0.0048),
             change_words("count", 2.5)] == ["+6.3 pp", "-1.3 pp", "+25 days", "+0.00", "+3"]
     assert pp_change(-0.0004) == "+0.0 pp"
+
+
+def test_days_in_a_sentence_keep_their_tenths_so_the_difference_adds_up() -> None:
+    # a tile shows 20 and 30 days; a sentence "from 20 days to 30 days (+9.3 days)" would not add up
+    assert [days(20.4), days(29.7)] == ["20 days", "30 days"]
+    assert [days(20.4, exact=True), days(29.7, exact=True), days(30.0, exact=True)] == [
+        "20.4 days", "29.7 days", "30 days"]
+    assert change_words("days", 29.7 - 20.4, exact=True) == "+9.3 days"
+    assert change_words("days", 24.5, exact=True) == "+24.5 days"
