@@ -33,7 +33,8 @@ from metrics.views import upload_history
 # Most important first: the report's own problems, then the actions that got worse, the plan's
 # changes, the KPIs, the good news, and the reports that came in on time.
 KINDS: tuple[str, ...] = (
-    "report_missing", "report_rejected", "report_late", "overdue", "at_risk", "due_date_moved",
+    "report_missing", "report_rejected", "report_late", "not_reported", "overdue", "at_risk",
+    "due_date_moved",
     "kpi_move", "completed", "new_action", "dropped_action", "report_on_time")
 CAP = 5  # sentences a kind at the most; one more says "and N more" (N of 2 or more)
 # a KPI move is told when its change is at least this, by the KPI's format in the catalogue
@@ -197,7 +198,8 @@ def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
 # how the "and N more" sentence names a kind: the noun (plural with an s) and what befell them
 MORE: dict[str, tuple[str, str]] = {
     "report_missing": ("report", "missing"), "report_rejected": ("report", "with rejected versions"),
-    "report_late": ("report", "late"), "overdue": ("action", "newly overdue"),
+    "report_late": ("report", "late"), "not_reported": ("action", "left out of the report"),
+    "overdue": ("action", "newly overdue"),
     "at_risk": ("action", "newly at risk"), "due_date_moved": ("due date", "moved"),
     "kpi_move": ("KPI", "moved beyond the threshold"), "completed": ("action", "completed"),
     "new_action": ("new action", ""), "dropped_action": ("action", "no longer in the plan"),
@@ -207,9 +209,10 @@ MORE: dict[str, tuple[str, str]] = {
 # --- the actions ---------------------------------------------------------------------------------
 
 def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
-    """completed, overdue, at_risk, new_action and dropped_action, from digest_actions.sql."""
-    out: dict[str, list[_Item]] = {k: [] for k in ("completed", "overdue", "at_risk",
-                                                   "new_action", "dropped_action")}
+    """not_reported, completed, overdue, at_risk, new_action and dropped_action, from
+    digest_actions.sql."""
+    out: dict[str, list[_Item]] = {k: [] for k in ("not_reported", "completed", "overdue",
+                                                   "at_risk", "new_action", "dropped_action")}
     kinds = _action_kinds(pairs)
     rows, chosen = pairs[kinds.notna()].reset_index(drop=True), kinds[kinds.notna()].tolist()
     keys = _keys(rows, chosen)
@@ -262,6 +265,10 @@ def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
         "dropped_action": (flag("dropped") & (was != "Cancelled"))
         | ((status == "Cancelled") & ~was.isin(["", "Cancelled"])),
         "new_action": flag("is_new"),
+        # left out of this report, carried forward as last reported: said once, whatever its
+        # RAG does meanwhile (its figures are the old report's)
+        "not_reported": flag("carried_forward") & ~flag("previous_carried_forward")
+        & (status != "Completed"),
         "completed": (status == "Completed") & (was != "Completed"),
         "overdue": flag("overdue") & ~flag("previous_overdue"),
         "at_risk": (rank < _ranks(pairs["previous_rag"]).fillna(9))
@@ -299,6 +306,16 @@ def _dropped(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item
                                "previous_status": plain(row.previous_status),
                                "last_reported": plain(row.previous_month) if row.dropped else None},
                  (ref,), str(row.action_id))
+
+
+def _not_reported(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
+    rag, last = plain(row.rag), plain(row.previous_month)
+    worse = f" (computed RAG {rag})" if rag in RAG_RANK else ""
+    text = (f"{name} was left out of the {period_label(plain(row.period_end).strftime('%Y-%m'))} "
+            "report: it stays in the plan as last reported"
+            + (f" in {period_label(last)}" if last else "") + f"{worse}.")
+    return _Item(key, text, {"last_reported": plain(row.previous_month), "rag": rag,
+                             "status": plain(row.status)}, (ref,), str(row.action_id))
 
 
 def _completed(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
@@ -349,7 +366,7 @@ def _at_risk(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item
 
 BUILDERS: dict[str, Callable[[Any, str, ActionRef, tuple[Any, ...]], _Item]] = {
     "new_action": _new, "dropped_action": _dropped, "completed": _completed, "overdue": _overdue,
-    "at_risk": _at_risk}
+    "at_risk": _at_risk, "not_reported": _not_reported}
 
 
 def _moved(moves: pd.DataFrame, named: _Names) -> list[_Item]:

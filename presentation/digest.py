@@ -20,9 +20,10 @@ from presentation.markup import md
 # a few words before each sentence saying what kind of change it is
 KIND_LABELS: dict[str, str] = {
     "report_missing": "Report missing", "report_rejected": "Rejected version",
-    "report_late": "Report late", "overdue": "Overdue", "at_risk": "At risk",
-    "due_date_moved": "Due date moved", "kpi_move": "KPI", "completed": "Completed",
-    "new_action": "New", "dropped_action": "Left the plan", "report_on_time": "Report on time"}
+    "report_late": "Report late", "not_reported": "Not reported", "overdue": "Overdue",
+    "at_risk": "At risk", "due_date_moved": "Due date moved", "kpi_move": "KPI",
+    "completed": "Completed", "new_action": "New", "dropped_action": "Left the plan",
+    "report_on_time": "Report on time"}
 SHOWN = 8  # sentences the dashboard shows before "the other N changes"
 
 

@@ -22,6 +22,7 @@ SELECT coalesce(n.department, b.department) AS department,
        n.overdue, b.overdue AS previous_overdue,
        n.period_end, n.due_date, n.completion_date, n.percent_complete, n.slip_days,
        n.schedule_variance, n.forecast_slip_days, n.reason_code, n.carried_forward,
+       b.carried_forward AS previous_carried_forward,
        n.action_id IS NULL AS dropped, b.action_id IS NULL AS is_new,
        coalesce(n.file_name, b.file_name) AS file_name, coalesce(n.sheet, b.sheet) AS sheet,
        CAST(coalesce(n.source_row, b.source_row) AS BIGINT) AS source_row

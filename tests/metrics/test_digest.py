@@ -178,6 +178,49 @@ def test_lekgotla_runs_digest(db_file: str, capsys: pytest.CaptureFixture[str]) 
     assert Path(db_file).exists()
 
 
+def _works(*months: tuple[str, list[list[object]]]) -> db.Connection:
+    """A database holding Works' reports of these months (each a list of action rows)."""
+    from backends import empty_database
+    from testdata import xlsx
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    con = db.connect(empty_database())
+    for period, rows in months:
+        data = xlsx([["Department", "Works"], ["Reporting period", period], [], WORKS_HEADER,
+                     *rows])
+        [o] = load_file(con, data, f"Works_{period}.xlsx", user=CLI)
+        assert o.status == "accepted"
+    return con
+
+
+WORKS_HEADER = ["Action ID", "Action", "Status", "Start date", "Due date", "Percent complete"]
+W1 = ["W1", "Resurface the northern access road", "In progress", "2025-01-01", "2025-12-31", 40]
+W2 = ["W2", "Replace the pump station's control panel", "In progress", "2025-01-01",
+      "2025-06-30", 30]
+
+
+def test_an_action_left_out_of_a_report_is_said_once() -> None:
+    # June's report leaves W2 out: it stays in the plan as May reported it (carried forward).
+    # Its RAG: start 1 Jan, due 30 Jun, so planned progress at June's end is 100%; 30 - 100 is
+    # below -25: Red (in May too: 150 of 180 days, 83%, so 30 - 83 < -25)
+    con = _works(("2025-05", [W1, W2]), ("2025-06", [W1]), ("2025-07", [W1]))
+    june = digest(con, "2025-06", "Works")
+    assert [s.text for s in of(june, "not_reported")] == [
+        "W2 “Replace the pump station's control panel” was left out of the June 2025 report: "
+        "it stays in the plan as last reported in May 2025 (computed RAG Red)."]
+    assert of(june, "overdue") == [] and of(june, "at_risk") == []  # due by June's end
+    [ref] = of(june, "not_reported")[0].actions
+    assert (ref.file_name, ref.row) == ("Works_2025-05.xlsx", 6)  # read from May's file
+    # July leaves it out again: nothing new to say; now past its due date, it is overdue
+    july = digest(con, "2025-07", "Works")
+    assert of(july, "not_reported") == []
+    assert [s.text.split(":")[0] for s in of(july, "overdue")] == [
+        "W2 “Replace the pump station's control panel” is now overdue"]
+    con.close()
+
+
 def test_a_cancelled_action_leaves_the_plan_once() -> None:
     # Works cancels W2 in June (a sentence then); July's report leaves it out, as its template
     # does: no second sentence, and July's upload shows no change for it
