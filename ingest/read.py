@@ -82,8 +82,6 @@ class Workbook:
     hidden_sheets: list[str] = field(default_factory=list)
 
 
-
-
 def _check_zip(data: bytes, file_name: str, max_uncompressed: int) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -34,8 +34,7 @@ from metrics.views import upload_history
 # changes, the KPIs, the good news, and the reports that came in on time.
 KINDS: tuple[str, ...] = (
     "report_missing", "report_rejected", "report_late", "not_reported", "overdue", "at_risk",
-    "due_date_moved",
-    "kpi_move", "completed", "new_action", "dropped_action", "report_on_time")
+    "due_date_moved", "kpi_move", "completed", "new_action", "dropped_action", "report_on_time")
 CAP = 5  # sentences a kind at the most; one more says "and N more" (N of 2 or more)
 # a KPI move is told when its change is at least this, by the KPI's format in the catalogue
 # (rate and percent: percentage points; days; count; ratio)
@@ -199,8 +198,8 @@ def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
 MORE: dict[str, tuple[str, str]] = {
     "report_missing": ("report", "missing"), "report_rejected": ("report", "with rejected versions"),
     "report_late": ("report", "late"), "not_reported": ("action", "left out of the report"),
-    "overdue": ("action", "newly overdue"),
-    "at_risk": ("action", "newly at risk"), "due_date_moved": ("due date", "moved"),
+    "overdue": ("action", "newly overdue"), "at_risk": ("action", "newly at risk"),
+    "due_date_moved": ("due date", "moved"),
     "kpi_move": ("KPI", "moved beyond the threshold"), "completed": ("action", "completed"),
     "new_action": ("new action", ""), "dropped_action": ("action", "no longer in the plan"),
     "report_on_time": ("report", "on time")}

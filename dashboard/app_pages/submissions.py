@@ -56,8 +56,8 @@ if not ahead.empty:
         + ", ".join(f"{md(str(dept))} ({len(rows)})"
                     for dept, rows in ahead.groupby("department", sort=True)) + ".",
         icon=":material/assignment_late:")
-    components.table(ahead, key="ahead", d=d, inputs=(f,), stem=filters.file_stem(f, "files-not-yet-accepted"),
-                     currency=currency,
+    components.table(ahead, key="ahead", d=d, inputs=(f,),
+                     stem=filters.file_stem(f, "files-not-yet-accepted"), currency=currency,
                      columns=["department", "period", "file_name", "status", "uploaded_at",
                               "error_count", "warning_count"],
                      labels={"period": "Month", "status": "Outcome", "error_count": "Errors",
