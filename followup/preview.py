@@ -23,6 +23,8 @@ from followup.schedule import (
 )
 from ingest import db
 from ingest.access import User, require
+from ingest.errors import LekgotlaError
+from ingest.names import is_email
 from ingest.words import period_words, plural
 from metrics.filters import quarter_of
 
@@ -139,8 +141,12 @@ def send_test(con: db.Connection, user: User, email: str, at: datetime | None = 
     """Send a test message to `email` now (admin only), through the configured delivery; it is in
     the outbox history and the audit log like any other."""
     require(con, user, "notifications")
+    email = email.strip().lower()
+    if not is_email(email):
+        raise LekgotlaError(f"{email!r} is not an email address: write one address, as "
+                            "name@organisation.example.", "Enter the address")
     moment = at or datetime.now()
-    person = Person(email.strip().lower(), None, "admin")
+    person = Person(email, None, "admin")
     item = Due("test", person, moment.strftime("%Y-%m-%dT%H:%M:%S"))
     return notify(con, moment, items=[item], actor=user.email, backoff_s=1.0)
 

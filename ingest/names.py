@@ -1,7 +1,9 @@
-"""Department names as compared (SPEC §2.1): one rule for the reader, the register, roles and users."""
+"""Department names as compared (SPEC §2.1): one rule for the reader, the register, roles and users;
+and what an email address may be, for users, the register's heads and test messages."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ingest.errors import LekgotlaError
@@ -32,3 +34,13 @@ def check_department_name(name: str) -> str:
     if not key:
         raise LekgotlaError(no_department_message(name), "Name the department")
     return key
+
+
+# one address, name@domain.tld: what an identity provider gives. No commas, spaces, quotes or
+# angle brackets, which a mail header would read as a second recipient or a display name.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` is one email address (name@organisation.example)."""
+    return bool(_EMAIL.fullmatch(text))

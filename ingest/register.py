@@ -13,7 +13,7 @@ from ingest.audit import audit
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import normalise
 from ingest.locate import Register
-from ingest.names import department_key, no_department_message
+from ingest.names import department_key, is_email, no_department_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
 from ingest.values import ParseError, parse_date, parse_text
@@ -142,6 +142,14 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
                                             f"{names[key]}).", "Departments", rec["_row"],
                                             column_letter(j), header, name))
             names[key] = rec["_row"]
+            email = rec.get("email")
+            if email is not None and not is_email(str(email).strip()):
+                # demo mode sends the department's messages to it: one address, or none
+                j, header = rec["_cols"]["email"]
+                out.problems.append(Problem("error", f"{email!r} is not an email address: write "
+                                            "one address, as name@organisation.example, or leave "
+                                            "the cell empty.", "Departments", rec["_row"],
+                                            column_letter(j), header, email))
     if "initiatives" in sheets:
         out.initiatives = _table(sheets["initiatives"], INITIATIVE_COLUMNS, ("initiative_id", "name"), out)
         _check_initiatives(out)

@@ -5,14 +5,12 @@ The reads behind the Users page are in `ingest.directory`; the role policy in `i
 
 from __future__ import annotations
 
-import re
-
 from ingest import db
 from ingest.access import ROLES, User, require
 from ingest.audit import audit
 from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
-from ingest.names import check_department_name, department_key
+from ingest.names import check_department_name, department_key, is_email
 
 
 def get_user(con: db.Connection, email: str) -> User | None:
@@ -25,8 +23,6 @@ def get_user(con: db.Connection, email: str) -> User | None:
     return User(str(row[0]), str(row[1]), row[2], depts)
 
 
-# name@domain.tld: what an identity provider gives; nothing else can ever log in
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def save_user(con: db.Connection, actor: User, email: str, role: str, name: str | None = None,
@@ -38,7 +34,7 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
     if role not in ROLES:
         raise LekgotlaError(f"{role!r} is not a role: use {', '.join(ROLES)}.", "Choose a role")
     email = email.strip().lower()
-    if not _EMAIL.fullmatch(email):
+    if not is_email(email):
         raise LekgotlaError(f"{email!r} is not an email address: write it as "
                             "name@organisation.example.", "Enter the user's email")
     if role == "department_head" and not departments:

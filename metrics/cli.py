@@ -28,7 +28,8 @@ from metrics.filters import Filters
 from metrics.kpi_catalogue import KPI_BY_NAME
 from metrics.kpis import KPI_NAMES, jsonable, kpis
 
-CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "actions", *KPI_NAMES)
+# month: the month the figures are of (a quarter's last with data, for a department its own)
+CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "month", "actions", *KPI_NAMES)
 TABLE_COLUMNS: tuple[str, ...] = ("department", "action_id", "status", "percent_complete",
                                   "due_date", "slip_days", "smart_score", "rag")
 

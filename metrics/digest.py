@@ -435,12 +435,14 @@ def _reports(con: Connection, filters: Filters, month: str, named: _Names
         the, order = named.report(department, period), (period, department)
         versions = int(rejected.get((department, period), 0))
         common = {"department": department, "period": period, "deadline": plain(row.deadline)}
+        # how "and N more" names it: a quarter's months each have their report
+        more = f"{department} ({period_label(period)})" if len(months) > 1 else department
         if state in ("missing", "rejected"):
             out["report_missing"].append(_Item(order, (
                 f"{the} has not come in (it was due by {a_date(row.deadline)})"
                 + (f"; {versions} version{'s' if versions != 1 else ''} rejected." if versions
                    else ".")), {**common, "state": state, "rejected_versions": versions},
-                more=department))
+                more=more))
             continue
         submitted = plain(row.first_submitted_at)
         later = int(rejected_later.get((department, period), 0))
@@ -451,7 +453,7 @@ def _reports(con: Connection, filters: Filters, month: str, named: _Names
                      "one stands)"] if later else []
             out["report_rejected"].append(_Item(order, f"{the} had {' and '.join(said)}.",
                                                 {**common, "rejected_versions": versions + later},
-                                                more=department))
+                                                more=more))
         if state == "late":
             late = (pd.Timestamp(submitted).normalize() - pd.Timestamp(row.deadline)).days
             out["report_late"].append(_Item((-late, *order), (
@@ -459,7 +461,7 @@ def _reports(con: Connection, filters: Filters, month: str, named: _Names
                 f"{a_date(row.deadline)})."), {**common, "state": state, "days_late": late,
                                                "submitted": submitted,
                                                "file_name": plain(row.file_name)},
-                more=department))
+                more=more))
         else:
             on_time.append((department, period, submitted, plain(row.file_name)))
     out["report_on_time"] = _on_time(on_time, named)
@@ -477,7 +479,7 @@ def _on_time(reports: list[tuple[str, str, Any, Any]], named: _Names) -> list[_I
     by_month: dict[str, list[str]] = {}
     for d, p, _s, _f in reports:
         by_month.setdefault(p, []).append(d)
-    return [_Item((p,), f"{len(ds)} reports for {period_label(p)} came in on time: "
+    return [_Item((p,), f"{plural(len(ds), 'report')} for {period_label(p)} came in on time: "
                         f"{', '.join(ds)}.", {"period": p, "state": "on time", "reports": len(ds),
                                                "departments": ds})
             for p, ds in by_month.items()]

@@ -144,10 +144,11 @@ with preview_tab:
     address = left.text_input("Send a test message to", value=mine, key="notify-test-to",
                               placeholder="name@example.org")
     if right.button("Send a test to me", key="notify-test", icon=":material/send:"):
-        if "@" not in address:
-            st.error("Enter an email address to send the test to.", icon=":material/error:")
-        else:
+        try:
             run = preview.send_test(d.con, user, address)
+        except LekgotlaError as e:  # not one email address
+            st.error(md(e.message), icon=":material/error:")
+        else:
             if run.failed:
                 st.error(f"**Not sent.** {md(run.failed[0][1])}", icon=":material/error:")
             else:

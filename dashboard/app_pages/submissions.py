@@ -35,7 +35,7 @@ k = d(metrics.kpis, metrics.Filters(last, f.departments))
 cols = st.columns(5)
 cols[0].metric("Submission rate", theme.pct(k["submission_rate"]), border=True,
                help="Departments with an accepted report ÷ departments in the register.")
-cols[1].metric("On time", theme.pct(k["on_time_submission_rate"]), border=True,
+cols[1].metric("On-time submission", theme.pct(k["on_time_submission_rate"]), border=True,
                help="Share of the accepted reports first accepted by the deadline (day "
                     f"{d.setting('on_time_day')} of the following month).")
 cols[2].metric("Late", counts.get("late", 0), border=True)

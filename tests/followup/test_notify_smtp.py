@@ -245,3 +245,14 @@ def test_a_rejection_recorded_on_upload_is_emailed_at_once_with_the_file_marked(
     assert all(item.kind != "rejected" or item.upload_id != outcome.upload_id
                for item in again.sent)
     assert len([r for r in inbox.received[first:] if r.message["X-Lekgotla-Kind"] == "rejected"]) == 1
+
+
+@pytest.mark.parametrize("address", ["foo@", "@", "a@x.example, b@y.example", ""])
+def test_a_test_message_goes_to_one_address_or_none(history_con: db.Connection,
+                                                    address: str) -> None:
+    from followup.preview import send_test
+    from ingest.errors import LekgotlaError
+
+    with pytest.raises(LekgotlaError, match="is not an email address: write one address"):
+        send_test(history_con, CLI, address)
+    assert history(history_con, kinds=("test",)) == []  # nothing sent, nothing recorded

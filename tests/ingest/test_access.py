@@ -139,7 +139,10 @@ def test_saving_a_user_never_overwrites_one_or_leaves_no_admin(loaded: db.Connec
     with pytest.raises(LekgotlaError, match="ceo@org.example is a user already"):
         save_user(loaded, boss, "CEO@Org.Example", "admin", "Impostor", new=True)
     assert get_user(loaded, "ceo@org.example") == User("ceo@org.example", "leadership", "The CEO")
-    for bad in ("@", "ceo", "ceo@org", "a b@org.example", "ceo@@org.example"):
+    # also two addresses, or a display name: a mail header would read them as more recipients
+    for bad in ("@", "ceo", "ceo@org", "a b@org.example", "ceo@@org.example",
+                "boss,intruder@evil.example", "<script>@x.example", "a@x.example, b@y.example",
+                '"Boss" <boss@org.example>'):
         with pytest.raises(LekgotlaError, match="is not an email address"):
             save_user(loaded, boss, bad, "leadership", new=True)
     # an admin cannot demote or deactivate themselves, however the email is written

@@ -283,3 +283,27 @@ def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: 
     values = load_workbook(io.BytesIO(data))["Lists"]
     column = next(c for c in values[1] if c.value == "initiative").column
     assert [values.cell(r, column).value for r in (2, 3, 4)] == ["INI-1", "INI-2", None]
+
+
+def test_a_head_email_that_is_not_one_address_is_an_error() -> None:
+    # demo mode sends a department's messages to its head's email on the register: two addresses
+    # in the cell would send them to both
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Objectives"
+    wb.active.append(["Objective ID", "Objective"])
+    wb.active.append(["SO1", "Open the new clinic"])
+    deps = wb.create_sheet("Departments")
+    deps.append(["Department", "Head", "Email"])
+    deps.append(["Finance", "Head of Finance", "finance@org.example"])
+    deps.append(["Health", "Head of Health", "boss,intruder@evil.example"])
+    out = io.BytesIO()
+    wb.save(out)
+    [p] = parse_register(out.getvalue(), "register.xlsx").problems
+    assert (p.severity, p.sheet, p.row, p.column, p.value) == (
+        "error", "Departments", 3, "C", "boss,intruder@evil.example")
+    assert p.message == ("'boss,intruder@evil.example' is not an email address: write one "
+                         "address, as name@organisation.example, or leave the cell empty.")

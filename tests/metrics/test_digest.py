@@ -256,3 +256,30 @@ def test_a_cancelled_action_leaves_the_plan_once() -> None:
     assert o.status == "accepted"
     assert of(digest(con, "2025-07", "Works"), "dropped_action") == []
     con.close()
+
+
+def test_a_quarters_more_reports_are_named_with_their_month(sample_con: db.Connection) -> None:
+    # Finance alone reports July and August 2025: the six others miss both months, 12 reports
+    from dashboard_helpers import finance_july
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    for period in ("2025-07", "2025-08"):
+        [o] = load_file(sample_con, finance_july(), f"Finance_{period}.xlsx", user=CLI,
+                        period=period)
+        assert o.status == "accepted"
+    missing = of(digest(sample_con, "2025-Q3"), "report_missing")
+    assert len(missing) == 6 and missing[-1].figures == {"more": 7}  # 5, and "7 more"
+    assert missing[-1].text.startswith("And 7 more reports missing: ")
+    named = missing[-1].text.removeprefix("And 7 more reports missing: ").rstrip(".").split(", ")
+    assert len(set(named)) == 7 and all(n.endswith(("(July 2025)", "(August 2025)"))
+                                        for n in named)
+    # Finance's reports came in now, late; its on-time sentences, had they come in time, would
+    # count one report a month: "1 report", not "1 reports"
+    from metrics.digest import _Names, _on_time
+
+    assert [i.text for i in _on_time([("Finance", "2025-07", None, None),
+                                      ("Health", "2025-08", None, None)], _Names(scoped=False))] == [
+        "1 report for July 2025 came in on time: Finance.",
+        "1 report for August 2025 came in on time: Health."]

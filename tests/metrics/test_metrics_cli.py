@@ -43,7 +43,7 @@ def test_kpis_json_prints_exactly_the_spec_names(db: str, capsys: pytest.Capture
     assert main(["kpis", "--db", db, "--period", "2025-03", "--department", "Finance",
                  "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) - {"scope", "period", "actions"} == SPEC_KPIS
+    assert set(result) - {"scope", "period", "month", "actions"} == SPEC_KPIS
     # hand-worked in test_metrics_kpis: Finance March 2/5 Completed, coverage null
     assert result["completion_rate"] == pytest.approx(0.4)
     assert result["objective_coverage"] is None

@@ -1,7 +1,8 @@
 """The command line's public outputs on the sample data are those of the code before issue 13's
 reshaping (tests/data/golden/ was written by that code): the JSON of `kpis` and `actions`, the
-export CSV and the review packs' stamps. Only the text of `kpis` changed, on purpose: budget
-utilisation is printed as the rate the catalogue says it is (it printed 0.69)."""
+export CSV and the review packs' stamps. Changed since, on purpose: the text of `kpis` prints
+budget utilisation as the rate the catalogue says it is (it printed 0.69), and `kpis` names the
+month its figures are of (`month`: for a quarter, its last month with data)."""
 
 from __future__ import annotations
 
@@ -51,14 +52,21 @@ def test_kpis_json_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str
     if department:
         argv += ["--department", department]
         name = f"kpis_fin_{period}.json"
-    same(json.loads(cli(capsys, *argv)), json.loads((GOLDEN / name).read_text()), name)
+    got = json.loads(cli(capsys, *argv))
+    # added since, on purpose: the month a quarter's figures are of (its last with data)
+    assert got.pop("month") == ("2025-06" if period == "2025-Q2" else period)
+    same(got, json.loads((GOLDEN / name).read_text()), name)
 
 
 def test_kpis_text_is_the_catalogues(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = cli(capsys, "kpis", "--db", str(db_path), "--period", "2025-06")
     before = (GOLDEN / "kpis_2025-06.txt").read_text()
     assert "budget_utilisation       0.69\n" in before
-    assert text == before.replace("budget_utilisation       0.69\n", "budget_utilisation       69.2%\n")
+    after = before.replace("budget_utilisation       0.69\n", "budget_utilisation       69.2%\n")
+    # and the month the figures are of, after the period
+    after = after.replace("period                   2025-06\n",
+                          "period                   2025-06\nmonth                    2025-06\n")
+    assert text == after
 
 
 def test_actions_json_is_unchanged(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
