@@ -38,7 +38,8 @@ def check_department_name(name: str) -> str:
 
 # one address, name@domain.tld: what an identity provider gives. No commas, spaces, quotes or
 # angle brackets, which a mail header would read as a second recipient or a display name.
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+# Letters of any script are allowed (an internationalised address).
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(\.[\w-]+)+")
 
 
 def is_email(text: str) -> bool:
