@@ -102,7 +102,7 @@ def _check_zip(data: bytes, file_name: str, max_uncompressed: int) -> zipfile.Zi
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise IngestError(
-            f"{file_name} is a zip file but not an Excel workbook. Save the report from Excel as .xlsx.",
+            f"{file_name} is a zip file but not an Excel workbook. Save it from Excel as .xlsx.",
             "Not a spreadsheet",
         )
     return archive
@@ -404,7 +404,7 @@ def read_csv(data: bytes, file_name: str, max_rows: int = DEFAULT_MAX_ROWS) -> W
     if b"\x00" in data:
         raise IngestError(
             f"{file_name} contains NUL bytes, so it is not a text CSV (it may be a binary file "
-            "renamed .csv). Save the report from Excel as CSV UTF-8 or as .xlsx.",
+            "renamed .csv). Save it from Excel as CSV UTF-8 or as .xlsx.",
             "Not a spreadsheet",
         )
     text = decode_text(data)
@@ -430,7 +430,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompress
     `max_rows` (action rows a report may hold) bounds what is read: a sheet's range of cells
     (`check_extent`) and a CSV's lines."""
     if not data:
-        raise IngestError(f"{file_name} is empty (0 bytes). Upload the saved report.", "The file is empty")
+        raise IngestError(f"{file_name} is empty (0 bytes). Upload the saved file.", "The file is empty")
     if len(data) > max_bytes:
         raise IngestError(
             f"{file_name} is {len(data) / 1e6:,.1f} MB, more than the {max_bytes / 1e6:,.0f} MB upload limit. "
@@ -454,7 +454,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompress
     if suffix in SPREADSHEET_SUFFIXES or suffix == ".xls":
         raise IngestError(
             f"{file_name} is not an Excel workbook even though its name ends in {suffix} "
-            "(it may be a text or web page file renamed). Save the report from Excel as .xlsx.",
+            "(it may be a text or web page file renamed). Save it from Excel as .xlsx.",
             "Not a spreadsheet",
         )
     if suffix in CSV_SUFFIXES or suffix == "":

@@ -10,7 +10,7 @@ from typing import Any
 from ingest import db
 from ingest.access import CLI, User, require
 from ingest.audit import audit
-from ingest.errors import IngestError, ValidationFailed
+from ingest.errors import ValidationFailed
 from ingest.headers import normalise
 from ingest.locate import Register
 from ingest.names import department_key, is_email, no_department_message
@@ -102,6 +102,9 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
                                     "objective_id and objective columns."))
         return out
     out.objectives = _table(sheets["objectives"], OBJECTIVE_COLUMNS, ("objective_id", "objective"), out)
+    if not out.objectives and not out.problems:
+        out.problems.append(Problem("error", "The Objectives sheet lists no objectives: add one row per "
+                                    "objective under its header row.", sheet=sheets["objectives"].name))
     seen: dict[str, int] = {}
     for rec in out.objectives:
         oid = rec.get("objective_id")
@@ -217,8 +220,6 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
     errors = [p for p in parsed.problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(parsed.problems, "Fix the register and upload it again")
-    if not parsed.objectives:
-        raise IngestError("The register's Objectives sheet lists no objectives.", "Fix the register")
     sha = hashlib.sha256(data).hexdigest()
 
     def _write_register(con: db.Connection) -> Any:

@@ -4,6 +4,7 @@ action on row 5; "Depends on" is column L, "Initiative" column M)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -13,14 +14,19 @@ from pathlib import Path
 
 import pytest
 from dependency_history import HEADER, _row, build, register_xlsx, report_file
+from openpyxl import Workbook, load_workbook
 from testdata import ROOT
 
 from ingest import db
+from ingest.access import CLI
 from ingest.dependencies import add_dependency_warnings
+from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import canonical_for
 from ingest.load import load_file, options_for
 from ingest.parse import ParsedFile, parse_file
 from ingest.register import load_register, parse_register
+from ingest.template import build_template
+from ingest.values import Period
 
 D = date
 
@@ -219,10 +225,6 @@ def test_the_register_initiatives_sheet() -> None:
 
 
 def test_register_initiative_problems(tmp_path: Path) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
     wb = load_workbook(io.BytesIO(register_xlsx()))
     ws = wb["Initiatives"]
     ws.append(["INI-1", "Again", "SO7", "Parks", None, "soon"])
@@ -260,13 +262,6 @@ def test_validate_json_reports_each_cell(history: Path, tmp_path: Path) -> None:
 
 
 def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: Path) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
-    from ingest.access import CLI
-    from ingest.template import build_template
-    from ingest.values import Period
 
     con = db.connect(str(history))
     data = build_template(con, "Health", Period(2025, 4), user=CLI)
@@ -288,10 +283,6 @@ def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: 
 def test_a_head_email_that_is_not_one_address_is_an_error() -> None:
     # demo mode sends a department's messages to its head's email on the register: two addresses
     # in the cell would send them to both
-    import io
-
-    from openpyxl import Workbook
-
     wb = Workbook()
     wb.active.title = "Objectives"
     wb.active.append(["Objective ID", "Objective"])
@@ -307,3 +298,27 @@ def test_a_head_email_that_is_not_one_address_is_an_error() -> None:
         "error", "Departments", 3, "C", "boss,intruder@evil.example")
     assert p.message == ("'boss,intruder@evil.example' is not an email address: write one "
                          "address, as name@organisation.example, or leave the cell empty.")
+
+
+def test_a_register_without_objectives_is_refused_at_the_preview(tmp_path: Path) -> None:
+    # the preview shows the parsed problems; before, an empty sheet passed it and failed only on Load
+    wb = Workbook()
+    wb.active.title = "Objectives"
+    wb.active.append(["Objective ID", "Objective"])
+    out = io.BytesIO()
+    wb.save(out)
+    [p] = parse_register(out.getvalue(), "register.xlsx").problems
+    assert (p.severity, p.sheet, p.row) == ("error", "Objectives", None)
+    assert p.message == ("The Objectives sheet lists no objectives: add one row per objective under "
+                         "its header row.")
+    con = db.connect(tmp_path / "db.duckdb")
+    with pytest.raises(ValidationFailed):
+        load_register(con, out.getvalue(), "register.xlsx")
+    assert con.execute("SELECT count(*) FROM register_versions").fetchall() == [(0,)]
+
+
+def test_a_file_that_is_not_a_workbook_is_not_called_a_report() -> None:
+    with pytest.raises(IngestError) as e:
+        parse_register(b"%PDF-1.7 not a spreadsheet", "register.xlsx")
+    assert "report" not in e.value.message
+    assert e.value.message.endswith("Save it from Excel as .xlsx.")
