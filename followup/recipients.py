@@ -3,6 +3,7 @@ out; while Users holds nobody (demo mode), the department heads' emails on the r
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,7 +11,9 @@ from followup import queries
 from ingest import db
 from ingest.access import User, require
 from ingest.audit import audit
-from ingest.names import department_key
+from ingest.names import department_key, is_email
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ def people(con: db.Connection, *, with_opted_out: bool = False) -> list[Person]:
     if demo_mode(con):
         merged: dict[str, Person] = {}
         for r in queries.records(con, "register_heads"):
+            if not is_email(str(r["email"]).strip()):
+                # a register loaded before emails were checked: as if the cell were empty, so the
+                # M&E team hears of the department, rather than a header naming two recipients
+                log.warning("The register's email for %s is not one address (%r): not sent to; "
+                            "load the register again with it corrected.", r["department"], r["email"])
+                continue
             known = merged.get(r["email"])
             depts = (known.departments if known else frozenset()) | {r["department"]}
             merged[r["email"]] = Person(r["email"], r["name"], "department_head", depts,

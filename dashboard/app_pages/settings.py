@@ -174,10 +174,15 @@ with mappings:
     for name in names:
         with st.expander(md(name)):
             st.code(mappings_store.get_mapping_toml(d.con, name) or "", language="toml")
-            if st.button("Delete", key=f"delete-mapping-{name}", icon=":material/delete:"):
-                mappings_store.delete_mapping(d.con, user, name)  # checked and audited there
-                st.session_state[FLASH] = [f"Mapping “{md(name)}” deleted."]
-                st.rerun()
+            # a second click, in the popover: one stray click must not lose a saved mapping
+            with st.popover("Delete…", icon=":material/delete:"):
+                st.markdown(f"Delete the mapping “{md(name)}”? Reports already loaded through it "
+                            "keep their data; a workbook of its layout will need a mapping again.")
+                if st.button("Delete it", key=f"delete-mapping-{name}", type="primary",
+                             icon=":material/delete_forever:"):
+                    mappings_store.delete_mapping(d.con, user, name)  # checked and audited there
+                    st.session_state[FLASH] = [f"Mapping “{md(name)}” deleted."]
+                    st.rerun()
 
 if admin:  # the Backups tab, for those who may take backups
     with admin[0]:

@@ -388,6 +388,30 @@ def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatc
     con.close()
 
 
+def test_a_saved_mapping_is_deleted_only_from_its_confirmation(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    mappings_store.save_mapping(con, CLI, "tracker", mapping_from_dict(
+        {"columns": {"action_id": "Project Code"}}, "tracker"))
+    con.close()
+    at = app(db_path, monkeypatch, "settings")
+    assert not at.exception
+    delete = at.button(key="delete-mapping-tracker")
+    assert delete.label == "Delete it"  # inside the "Delete…" popover: a second, deliberate click
+    at.number_input(key="setting-red_slip_days").set_value(45)
+    at.button[0].click().run()  # another button on the page leaves the mapping be
+    con = db.connect(db_path)
+    assert mappings_store.list_mappings(con) == ["tracker"]
+    con.close()
+    at.button(key="delete-mapping-tracker").click().run()
+    assert not at.exception
+    assert "Mapping “tracker” deleted." in texts(at)
+    con = db.connect(db_path)
+    assert mappings_store.list_mappings(con) == []
+    assert con.execute("SELECT outcome FROM audit_log WHERE action = 'mapping'").fetchall()[-1] == ("deleted",)
+    con.close()
+
+
 def test_a_fresh_empty_database_gets_the_sample_data(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(tmp_path / "new.duckdb", monkeypatch)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+from backends import empty_database
+from metrics_history import build
+
 from followup.messages import COMPOSERS
 from followup.recipients import people, set_opt_out
 from followup.schedule import due
@@ -68,6 +72,16 @@ def test_demo_mode_the_register_heads_stand_in(history: db.Connection) -> None:
         ("head@example.org", "department_head", ["Finance", "Health", "Works"])]
     assert plan(history, "2025-03-05T10:00") == {
         ("reminder", "head@example.org", "2025-02", ("Health",), ())}
+
+
+def test_demo_mode_skips_a_register_email_of_several_addresses(caplog: pytest.LogCaptureFixture) -> None:
+    # a register loaded before its emails were checked: the header would name both recipients
+    con = build(db.connect(empty_database()))
+    con.execute("UPDATE departments SET email = 'boss,intruder@evil.example' WHERE department = 'Health'")
+    assert [(p.email, sorted(p.departments)) for p in people(con)] == [
+        ("head@example.org", ["Finance", "Works"])]
+    assert "The register's email for Health is not one address" in caplog.text
+    con.close()
 
 
 def test_an_overdue_report_no_head_is_told_of_goes_to_the_me_team(
