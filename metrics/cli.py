@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ingest import settings
+from ingest.cells import clean_text
 from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError
 from ingest.values import ParseError, parse_period
@@ -32,6 +33,12 @@ from metrics.kpis import KPI_NAMES, jsonable, kpis
 CLI_KPI_KEYS: tuple[str, ...] = ("scope", "period", "month", "actions", *KPI_NAMES)
 TABLE_COLUMNS: tuple[str, ...] = ("department", "action_id", "status", "percent_complete",
                                   "due_date", "slip_days", "smart_score", "rag")
+
+
+def _say(text: str) -> None:
+    """Print report text for a terminal: text stored before it was cleaned where it is read
+    (ingest.cells) may still hold escape codes."""
+    print(clean_text(text))
 
 
 class _UsageError(Exception):
@@ -139,7 +146,7 @@ def _kpis(con: Connection, args: argparse.Namespace) -> None:
         return
     width = max(len(k) for k in shown)
     for name, value in shown.items():
-        print(f"{name:<{width}}  {_shown(name, value)}")
+        _say(f"{name:<{width}}  {_shown(name, value)}")
 
 
 def _actions(con: Connection, args: argparse.Namespace) -> None:
@@ -153,7 +160,7 @@ def _actions(con: Connection, args: argparse.Namespace) -> None:
         print("No actions.")
         return
     shown = table[list(TABLE_COLUMNS)].map(lambda v: "—" if jsonable(v) is None else jsonable(v))
-    print(shown.to_string(index=False))
+    _say(shown.to_string(index=False))
 
 
 def _digest(con: Connection, args: argparse.Namespace) -> None:
@@ -162,7 +169,7 @@ def _digest(con: Connection, args: argparse.Namespace) -> None:
         print(json.dumps([s.as_json() for s in sentences], indent=2, ensure_ascii=False))
         return
     for sentence in sentences:
-        print(sentence.text)
+        _say(sentence.text)
     if not sentences:
         print("Nothing changed since the previous period.", file=sys.stderr)
 
@@ -190,7 +197,7 @@ def _initiatives(con: Connection, args: argparse.Namespace) -> None:
     shown = table[list(INITIATIVE_TABLE)].copy()
     for column in ("completion_rate", "overdue_rate"):
         shown[column] = [None if jsonable(v) is None else TEXT["rate"](v) for v in shown[column]]
-    print(shown.map(lambda v: "—" if jsonable(v) is None else jsonable(v)).to_string(index=False))
+    _say(shown.map(lambda v: "—" if jsonable(v) is None else jsonable(v)).to_string(index=False))
 
 
 COMMANDS: dict[str, Command] = {"kpis": _kpis, "actions": _actions, "digest": _digest,

@@ -166,3 +166,17 @@ def test_periods_and_filters() -> None:
         Filters("2025-03", period_from="2025-Q1")
     with pytest.raises(QueryError):
         Filters("2025-01", period_from="2025-03")
+
+
+def test_text_output_holds_no_escape_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # text stored before it was cleaned where it is read: an ESC sequence would reach the terminal
+    path = tmp_path / "old.duckdb"
+    con = build(connect(path))
+    con.execute("UPDATE action_status SET action = action || chr(27) || '[2J'")
+    con.close()
+    assert main(["digest", "--db", str(path), "--period", "2025-03", "--department", "Finance"]) == 0
+    out = capsys.readouterr().out
+    assert "[2J" in out and "\x1b" not in out
+    assert main(["digest", "--db", str(path), "--period", "2025-03", "--department", "Finance",
+                 "--json"]) == 0
+    assert "\\u001b[2J" in capsys.readouterr().out  # JSON keeps the stored value, escaped
