@@ -29,7 +29,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 import metrics
 from dashboard.data import Data
 from ingest import db, settings
-from ingest.access import PERMISSIONS, ROLES, SYSTEM, User
+from ingest.access import PERMISSIONS, ROLE_LABELS, ROLES, SYSTEM, User
 from ingest.audit import audit
 from ingest.directory import login_logged, user_exists
 from ingest.errors import LekgotlaError
@@ -37,12 +37,6 @@ from ingest.users import get_user, save_user
 from presentation.markup import md
 
 DEMO_EMAIL = "demo"
-ROLE_LABELS: dict[str, str] = {
-    "admin": "Admin (policy office)",
-    "leadership": "Leadership",
-    "me": "M&E team",
-    "department_head": "Department head",
-}
 DEMO_ROLE, DEMO_DEPARTMENT = "demo_role", "demo_dept"  # sidebar widgets (and URL parameters)
 _USER = "_lekgotla_user"  # this run's acting user, set by the router on every run
 _LOGGED = "_lekgotla_login_logged"  # (email, outcome) of the login this session has logged
@@ -143,7 +137,8 @@ def _not_for_role(d: Data, user: User, title: str, url_path: str, action: str
     def render() -> None:
         st.title("Not available to your role")
         roles = [ROLE_LABELS[r] for r in ROLES if r in PERMISSIONS.get(action, set())]
-        st.warning(f"**{title}** is for {' and '.join(roles) or 'nobody'}. You act as "
+        who = ", ".join(roles[:-1]) + " and " + roles[-1] if len(roles) > 1 else "".join(roles)
+        st.warning(f"**{title}** is for {who or 'nobody'}. You act as "
                    f"{md(user.email)} with the role {role_label(user)}: the pages in the menu are "
                    "the ones your role may use. Ask your administrator if you need more.",
                    icon=":material/block:")
@@ -232,8 +227,11 @@ def _signed_in_user(d: Data, section: Mapping[str, Any]) -> User:
     if user is None and not user_exists(d.con, email) and email in bootstrap_admins():
         user = save_user(d.con, SYSTEM, email, "admin", name)  # the first administrator
     if user is None:
-        _log_once(d, email, "refused", reason="no active user record")
-        _screen(lambda: _no_access_page(email, None), "No access", "no-access")
+        switched_off = user_exists(d.con, email)
+        _log_once(d, email, "refused", reason="user inactive" if switched_off else "no active user record")
+        _screen(lambda: _no_access_page(email, "Your access was switched off: your user is no longer "
+                                               "active." if switched_off else None),
+                "No access", "no-access")
     _log_once(d, user.email, "ok", role=user.role, name=name, issuer=info.get("iss"))
     return user
 
@@ -322,7 +320,8 @@ def _no_access_page(email: str | None, reason: str | None) -> None:
         st.warning(
             who + (f"{reason[:1].lower() if who else reason[:1]}{reason[1:]} " if reason else
                    "Lekgotla has no active user with this email. ")
-            + "**Ask your administrator** (the policy office) to add you on the Users page, "
+            + "**Ask your administrator** (the policy office) to add you on the Users page (or make "
+              "you active again), "
               "with your role and, for a department head, your department. Then log in again.",
             icon=":material/lock:")
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)

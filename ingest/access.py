@@ -25,6 +25,13 @@ ROLES: dict[str, str] = {
     "department_head": "Reads everything; uploads, restores, templates and saved mappings for the "
                        "departments they head",
 }
+# how people read each role (the dashboard's menus and every refusal)
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Admin (policy office)",
+    "leadership": "Leadership",
+    "me": "M&E team",
+    "department_head": "Department head",
+}
 # action -> roles allowed; "own" means department heads, for their own departments only
 PERMISSIONS: dict[str, set[str]] = {
     "view": {"admin", "leadership", "me", "department_head"},
@@ -99,11 +106,19 @@ def require(con: db.Connection, user: User, action: str, department: str | None 
                           else " for this department")
         message = f"{user.email} may {verb} only for their own {own} ({mine}), not{other}."
     else:
-        message = f"The {user.role.replace('_', ' ')} role may not {verb}{where}."
+        message = f"{user.email} ({ROLE_LABELS.get(user.role, user.role)}) may not {verb}{where}."
     raise AccessDenied(message)
 
 
-_VERBS = {"template": "download the template", "mapping": "save or delete saved mappings"}
+# what each action is, in a refusal's words ("… may not {verb}")
+_VERBS = {
+    "view": "see the dashboard", "export": "export data", "upload": "upload reports",
+    "restore": "restore an earlier report", "template": "download the template",
+    "mapping": "save or delete saved mappings", "bulk_load": "load many reports at once",
+    "register": "replace the strategy register", "settings": "change settings",
+    "users": "add or change users", "audit": "read the audit log",
+    "backup": "take, download or restore backups", "notifications": "manage notifications",
+}
 
 
 def check_export(con: db.Connection, user: User, rows: int, **filters: Any) -> None:

@@ -431,7 +431,7 @@ def restore_into_store(con: db.Connection, path: str | Path,
     audit log after the store's own entries, audited once. The way from one dashboard on a file to
     several over the store (README, Running for many users)."""
     source = Path(path)
-    access.require(con, who, "restore", file=source.name)
+    access.require(con, who, "backup", file=source.name)  # every table: the admin's, as a backup is
     if not db.is_lake(con):
         raise LekgotlaError("Only the shared store takes a DuckDB file this way; a DuckDB file "
                             "is restored with python -m ingest restore.", "Choose the shared store")

@@ -24,7 +24,7 @@ from itertools import repeat
 from typing import Any
 
 from ingest import db, lake, settings
-from ingest.access import CLI, User
+from ingest.access import CLI, User, require
 from ingest.errors import IngestError
 from ingest.load import (
     Outcome,
@@ -113,6 +113,7 @@ def load_files(con: db.Connection, files: Iterable[tuple[str, bytes]], who: str 
     skip_invalid_rows).
     """
     files = list(files)
+    require(con, user, "bulk_load", files=len(files))  # and each file's department, as it is stored
     opts = options_for(con, **options)
     mapping_name = mapping_name or (opts.mapping.name if opts.mapping else None)
     batch: list[tuple[bytes, ParsedFile, datetime | None]] = []

@@ -181,7 +181,7 @@ def read_manifest(path: Path) -> dict[str, object]:
 def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
     """Put every table back as it was at the backup's snapshot, in one transaction (retried
     when a writer commits meanwhile), audited; the dashboards go on running."""
-    access.require(con, user, "restore", file=path.name)
+    access.require(con, user, "backup", file=path.name)  # every table: the admin's, as a backup is
     snapshot = int(read_manifest(path)["snapshot"])  # type: ignore[call-overload]
     if not db.scalar(con, "SELECT count(*) FROM ducklake_snapshots(current_database()) "
                           "WHERE snapshot_id = $s", {"s": snapshot}):

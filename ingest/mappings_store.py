@@ -45,6 +45,8 @@ def save_mapping(con: db.Connection, user: User, name: str, mapping: Mapping,
     text = mapping_to_toml(mapping)
     parse_mapping(text, clean)  # what is stored must read back
     with db.write_lock():  # no other write between the check and the save
+        # one mapping per name, capitals aside: 'ORGMAP' replaces 'orgmap' (if allowed), not beside it
+        clean = str(db.scalar(con, sql("mapping_named"), {"name": clean}) or clean)
         before = _scope(con, clean)
         require(con, user, "mapping", department, mapping=clean, change="save")
         if before is not _MISSING and not _same_scope(before, department):

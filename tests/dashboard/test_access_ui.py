@@ -211,7 +211,9 @@ def test_an_unknown_identity_is_told_to_ask_the_administrator_and_sees_no_data(
 def test_an_inactive_user_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_url(db_path, monkeypatch, "overview", signed_in("former@lekgotla.example"))
     assert at.title[0].value == "No access yet"
+    assert "your access was switched off: your user is no longer active" in texts(at)
     assert not at.metric
+    assert json.loads(audit_rows(db_path, "login")[0][5])["reason"] == "user inactive"
 
 
 def test_an_unverified_email_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

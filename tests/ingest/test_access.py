@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from testdata import SAMPLE, report
 
-from ingest import db
+from ingest import backup, db, lake
 from ingest.access import CLI, AccessDenied, User, allowed, check_export
 from ingest.errors import LekgotlaError
 from ingest.load import load_file, restore_upload
@@ -118,6 +119,25 @@ def test_register_settings_export(loaded: db.Connection, user: User) -> None:
         row = loaded.execute("SELECT actor, period, detail FROM audit_log WHERE action = 'export'").fetchall()
         assert row[0][:2] == (user.email, "2025-02")
         assert json.loads(row[0][2]) == {"rows": 3, "departments": ["Finance"]}
+
+
+def test_a_refusal_says_who_and_what_in_words(loaded: db.Connection) -> None:
+    with pytest.raises(AccessDenied) as e:
+        change_setting(loaded, HEAD, "on_time_day", "10")
+    assert e.value.message == "head@org.example (Department head) may not change settings."
+    with pytest.raises(AccessDenied) as e:
+        save_user(loaded, ME, "x@org.example", "leadership")
+    assert e.value.message == "me@org.example (M&E team) may not add or change users."
+
+
+def test_putting_a_whole_database_back_is_the_admins_as_a_backup_is(loaded: db.Connection,
+                                                                    tmp_path: Path) -> None:
+    # every table at once: not the `restore` of one department's report that M&E and heads have
+    for restore in (lambda: backup.restore_into_store(loaded, tmp_path / "x.duckdb", ME),
+                    lambda: lake.restore(loaded, tmp_path / "x.lake.json", HEAD)):
+        with pytest.raises(AccessDenied, match=r"may not take, download or restore backups\.$"):
+            restore()
+    assert [r[1:3] for r in audit_rows(loaded)[-2:]] == [("backup", "refused")] * 2
 
 
 def test_users_are_managed_by_admin_and_seeded_from_the_register(loaded: db.Connection) -> None:

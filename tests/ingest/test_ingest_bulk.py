@@ -15,7 +15,7 @@ import pytest
 from derived_rows import assert_kept_exact, changed_copy
 
 from ingest import db, load
-from ingest.access import SYSTEM
+from ingest.access import SYSTEM, AccessDenied, User
 from ingest.bulk import load_files
 from ingest.load import load_file
 from ingest.register import load_register
@@ -122,3 +122,15 @@ def test_the_cli_loads_many_files_in_one_command(tmp_path: Path, capsys: pytest.
     assert all(line.startswith("  WARNING: ") for line in lines if line.startswith("  "))
     con = db.connect(database)
     assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted' AND is_current") == 12
+
+
+def test_only_the_me_team_loads_many_reports_at_once() -> None:
+    head = User("head@org.example", "department_head", departments=frozenset({"Finance"}))
+    con = _fresh()
+    with pytest.raises(AccessDenied, match="may not load many reports at once"):
+        list(load_files(con, _files()[:2], user=head, workers=1))
+    assert con.execute("SELECT count(*) FROM uploads").fetchall() == [(0,)]
+    assert con.execute("SELECT actor, outcome FROM audit_log WHERE action = 'bulk_load'").fetchall() == [
+        ("head@org.example", "refused")]
+    me = User("me@org.example", "me")
+    assert sum(len(o) for o in load_files(con, _files()[:2], user=me, workers=1)) == 2

@@ -163,6 +163,10 @@ def test_a_department_heads_mappings_are_their_own(con: db.Connection) -> None:
         mappings_store.save_mapping(con, OTHER_HEAD, "HR tracker", tracker(), "Finance")
     mappings_store.save_mapping(con, OTHER_HEAD, "HR tracker", tracker(), "Human Resources")
     mappings_store.save_mapping(con, ADMIN, "Organisation tracker", tracker())
+    # a name in other capitals is the same mapping, not a second one beside it
+    with pytest.raises(AccessDenied, match="“Organisation tracker” is an organisation-wide mapping"):
+        mappings_store.save_mapping(con, HEAD, " ORGANISATION  tracker ", tracker(), "Finance")
+    mappings_store.save_mapping(con, ME, "organisation TRACKER", tracker("At risk"))
     # a head reads with the organisation's mappings and their own department's
     assert mappings_store.list_mappings(con, HEAD) == ["Finance tracker", "Organisation tracker"]
     assert mappings_store.list_mappings(con, ME) == ["Finance tracker", "HR tracker",
@@ -177,7 +181,8 @@ def test_a_department_heads_mappings_are_their_own(con: db.Connection) -> None:
         (HEAD.email, "saved", "Finance"), (HEAD.email, "saved", "Finance"),
         (OTHER_HEAD.email, "refused", "Finance"), (OTHER_HEAD.email, "refused", "Finance"),
         (OTHER_HEAD.email, "refused", "Finance"), (OTHER_HEAD.email, "saved", "Human Resources"),
-        (ADMIN.email, "saved", None), (HEAD.email, "deleted", "Finance"),
+        (ADMIN.email, "saved", None), (HEAD.email, "refused", None), (ME.email, "saved", None),
+        (HEAD.email, "deleted", "Finance"),
         (ME.email, "deleted", "Human Resources"), (LEADER.email, "refused", None)]
     assert json.loads(audit_rows(con, "mapping")[0][3]) == {"mapping": "Finance tracker",
                                                             "replaced": False}
