@@ -401,8 +401,10 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
     result.period = period
     named = department_sources(opts.department, loc, wb.file_name)
     if named:
-        result.named_department = match_department(
-            named[0][0], opts.register, opts.known_departments) or named[0][0]
+        name, source = named[0]
+        matched = match_department(name, opts.register, opts.known_departments)
+        # a file name naming no department of the register ('status_report_2025-07') names none
+        result.named_department = matched or (None if source == "file name" else name)
     if "submitted" in loc.metadata:
         try:
             d = parse_date(loc.metadata["submitted"][0], opts.date_order)

@@ -415,6 +415,23 @@ def test_a_department_head_uploads_their_own_report_as_themselves(
                                          "Finance")]
 
 
+def test_a_file_name_that_names_no_department_does_not_stop_a_head(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 'status_report' is no department of the register: the head's own is the one to choose
+    data = workbook([
+        ["Action ID", "Action", "Status", "Percent complete"],
+        ["FIN-03", "Reduce supplier payment turnaround to 30 days", "In progress", 50],
+    ])
+    at = open_url(db_path, monkeypatch, "upload", signed_in(EMAILS["department_head"]))
+    at.file_uploader(key="report_file").set_value(("status_report_2025-07.xlsx", data, XLSX)).run()
+    assert not at.exception
+    pick = next(s for s in at.selectbox if str(s.key).startswith("dept-"))
+    assert (pick.options, pick.value) == (["Finance"], "Finance")
+    assert "The file says it is" not in texts(at)
+    at.button(key="commit").click().run()
+    assert "Finance, July 2025: 1 action stored" in texts(at)
+
+
 def test_a_report_whose_own_cells_name_another_department_is_refused_to_a_head(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the metadata block says Finance: an HR head may not store it as Human Resources' report
