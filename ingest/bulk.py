@@ -140,8 +140,9 @@ def _write_batch(con: db.Connection, batch: list[tuple[bytes, ParsedFile, dateti
         check_rights(con, parsed, opts, user)
     def write_all(con: db.Connection) -> list[list[Outcome]]:
         pending: Pending = {}
+        carried: set[str] = set()
         written = [write_parsed(con, data, parsed, opts, who, mapping_name, when, user, pending,
-                                changes=False)
+                                changes=False, carried=carried)
                    for data, parsed, when in batch]
         refresh_derived(con, pending)
         db.bump_data_version(con)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -317,9 +317,10 @@ def _cancelled_awaited(plans: Plans, department: str, frame: pd.DataFrame, sheet
     return problems
 
 
-def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
+def add_dependency_warnings(con: db.Connection, parsed: Any,
+                            before: Callable[[], None] | None = None) -> None:
     """Add to each report of `parsed` (an ingest.parse.ParsedFile, which imports this module) the warnings of its "Depends on" cells against the plans in
-    force in `con` (once per report)."""
+    force in `con` (once per report). `before`: called just before the plans are read, when they are."""
     todo = [r for r in parsed.reports if not r.dependencies_checked]
     if not any(_checked(r.frame) for r in todo):
         return
@@ -328,6 +329,8 @@ def add_dependency_warnings(con: db.Connection, parsed: Any) -> None:
     if not cells and not db.scalar(con, "SELECT EXISTS (SELECT 1 FROM action_status "
                                         "WHERE is_current AND depends_on IS NOT NULL)"):
         return  # only Cancelled actions to check, and no plan depends on anything
+    if before is not None:
+        before()
     plans = Plans.from_db(con, parsed.period.key if parsed.period else "9999-12")
     for report in todo:
         found = dependency_warnings(plans, report.department, report.frame, parsed.sheet, parsed.letters)

@@ -195,9 +195,8 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     if not pending:
         return
     departments = sorted(pending)
-    for department, since in pending.items():  # first: actions and summaries count the carried rows
-        con.execute(sql("refresh_carried_delete"), {"d": department, "p": since})
-        con.execute(sql("refresh_carried_insert"), {"departments": [department], "since": since})
+    carry_pending(con, pending, set())  # first: actions and summaries count the carried rows
+    for department, since in pending.items():
         restate_warnings(con, department, since)  # what each later report carries may have changed
     periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
         sql("report_summary_periods"), {"department": d, "since": since}).fetchall()})
@@ -208,6 +207,17 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     if periods:  # an empty list would mean every period to refresh_summary
         db.refresh_summary(con, departments, periods)
     pending.clear()
+
+
+def carry_pending(con: db.Connection, pending: Pending, carried: set[str]) -> None:
+    """Rebuild now the rows carried over of the pending departments not in `carried` (and add them
+    to it): a later file of the batch is checked against the plans they are part of, before the
+    batch's one `refresh_derived`."""
+    for department, since in pending.items():
+        if department not in carried:
+            con.execute(sql("refresh_carried_delete"), {"d": department, "p": since})
+            con.execute(sql("refresh_carried_insert"), {"departments": [department], "since": since})
+            carried.add(department)
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:
@@ -262,10 +272,12 @@ def check_rights(con: db.Connection, parsed: ParsedFile, opts: Options, user: Us
 
 def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Options, who: str | None,
                  mapping_name: str | None, submitted_at: datetime | None, user: User, pending: Pending,
-                 changes: bool = True) -> list[Outcome]:
+                 changes: bool = True, carried: set[str] | None = None) -> list[Outcome]:
     """The writes of `store`, inside the caller's transaction, leaving the derived rows in `pending`.
 
-    `changes`: also say what each report changes against the previous one (Outcome.changes)."""
+    `changes`: also say what each report changes against the previous one (Outcome.changes).
+    `carried`: in a batch, the pending departments whose rows carried over are rebuilt already
+    (`carry_pending`), kept up to date here."""
     sha = hashlib.sha256(data).hexdigest()
     now = datetime.now()
     who = who or user.email
@@ -291,11 +303,14 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
     register = opts.register
     objective_ids = register.objective_ids if register.version is not None else None
     add_plan_warnings(con, parsed, opts.absence)
-    add_dependency_warnings(con, parsed)
+    add_dependency_warnings(con, parsed, before=None if carried is None else
+                            lambda: carry_pending(con, pending, carried))
     diffs = {r.department: change_summary(con, r, opts.absence) if changes else None for r in parsed.reports}
     _store_raw(con, sha, data, parsed.file_name)
     for report in parsed.reports:
         dept, period = report.department, report.period.key
+        if carried is not None:
+            carried.discard(dept)  # what it carries over changes with this report
         if dept not in opts.known_departments.values():
             _ensure_department(con, dept)
         current = _current(con, dept, period)

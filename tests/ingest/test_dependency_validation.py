@@ -19,6 +19,7 @@ from testdata import ROOT
 
 from ingest import db
 from ingest.access import CLI
+from ingest.bulk import load_files
 from ingest.dependencies import add_dependency_warnings
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import canonical_for
@@ -322,3 +323,29 @@ def test_a_file_that_is_not_a_workbook_is_not_called_a_report() -> None:
         parse_register(b"%PDF-1.7 not a spreadsheet", "register.xlsx")
     assert "report" not in e.value.message
     assert e.value.message.endswith("Save it from Excel as .xlsx.")
+
+
+def test_in_one_bulk_load_a_report_is_checked_against_what_the_earlier_files_carry_over(
+        history: Path, tmp_path: Path) -> None:
+    # Works' April report leaves W1 out, so W1 is carried over; Health's April report, loaded in
+    # the same batch after it, waits on it: the same as loading the two one at a time
+    w2 = _row("W2", "Repair the access road to the depot", None, None, D(2025, 2, 1), D(2025, 4, 30),
+              "In progress", 60)
+    h1 = _row("H1", "Recruit nurses for the new clinic", 200, 0, D(2025, 2, 1), D(2025, 6, 30),
+              "Not started", 0, depends="Works: W1")
+    files = [("Works_2025-04.xlsx", report_file("Works", "2025-04", [w2])),
+             ("Health_2025-04.xlsx", report_file("Health", "2025-04", [h1]))]
+    said = {}
+    for how in ("batch", "one by one"):
+        copy = tmp_path / f"{how}.duckdb"
+        shutil.copy(history, copy)
+        con = db.connect(str(copy))
+        if how == "batch":
+            outcomes = [o for batch in load_files(con, files, workers=1) for o in batch]
+        else:
+            outcomes = [o for name, data in files for o in load_file(con, data, name)]
+        said[how] = [(o.department, o.warnings, [p.message for p in o.problems if p.severity == "warning"])
+                     for o in outcomes]
+        con.close()
+    assert said["batch"] == said["one by one"]
+    assert [w for _, _, ws in said["batch"] for w in ws if "depends on" in w] == []
