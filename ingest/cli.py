@@ -15,13 +15,11 @@ from ingest import db, settings
 from ingest.access import CLI
 from ingest.annotate import annotate
 from ingest.bulk import load_files
-from ingest.dependencies import add_dependency_warnings
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
-from ingest.load import options_for
+from ingest.load import add_plan_checks, options_for
 from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
-from ingest.plan import add_plan_warnings
 from ingest.values import ParseError, parse_period
 from ingest.words import period_words, plural
 
@@ -114,8 +112,7 @@ def _check_against_plans(db_arg: str | None, parsed: ParsedFile, absence: str) -
     except LekgotlaError:
         return
     try:
-        add_dependency_warnings(con, parsed)
-        add_plan_warnings(con, parsed, absence)
+        add_plan_checks(con, parsed, absence)
         parsed.problems.sort(key=lambda p: (p.row or 0, 0 if p.severity == "error" else 1, p.column or ""))
     except duckdb.Error as e:  # an unmigrated or foreign file: validate without it
         print(f"note: the plans in {path} could not be read ({e}); checks against them skipped.", file=sys.stderr)

@@ -196,23 +196,25 @@ class Plans:
                 yield found
 
 
-def _unknown(plans: Plans, ref: Ref, own: str) -> str | None:
-    """Why a reference names no action (with the closest matches), or None when it names one or
-    cannot be checked yet (its department has no plan in force)."""
+def _unknown(plans: Plans, ref: Ref, own: str, action: str) -> str | None:
+    """Why a reference of `own`'s `action` names no action (with the closest matches, the action
+    itself not among them), or None when it names one or cannot be checked yet (its department has
+    no plan in force)."""
     if plans.resolve(ref, own) is not None:
         return None
     if ref.department is not None:
         ids = plans.actions.get(ref.department)
         if ids is None:
             return None  # the department has not reported: nothing to check against yet
-        close = difflib.get_close_matches(ref.action_id, sorted(ids), n=CLOSEST, cutoff=0.5)
+        others = sorted(ids - {action}) if ref.department == own else sorted(ids)
+        close = difflib.get_close_matches(ref.action_id, others, n=CLOSEST, cutoff=0.5)
         hint = f" Closest: {', '.join(f'{ref.department}: {c}' for c in close)}." if close else ""
         return f"{ref.department} has no action {ref.action_id!r} in its plan.{hint}"
     holders = sorted(d for d, ids in plans.actions.items() if ref.action_id in ids)
     if len(holders) > 1:
         return (f"{ref.action_id!r} is an action of {', '.join(holders)}: write it as "
                 f"'Department: {ref.action_id}'.")
-    every = {f"{d}: {a}": a for d, ids in plans.actions.items() for a in ids}
+    every = {f"{d}: {a}": a for d, ids in plans.actions.items() for a in ids if (d, a) != (own, action)}
     close = difflib.get_close_matches(ref.action_id, sorted(set(every.values())), n=CLOSEST, cutoff=0.5)
     named = sorted(k for k, a in every.items() if a in close)[:CLOSEST]
     hint = f" Closest: {', '.join(named)}." if named else ""
@@ -258,7 +260,7 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
                                     value=display_value(typed.get(row, cell))))
 
         unknown = [(ref, why) for ref in stored_refs(cell)
-                   if (why := _unknown(plans, ref, department))]
+                   if (why := _unknown(plans, ref, department, str(aid)))]
         if len(unknown) > SHOWN:  # one warning for the cell, not one a reference
             named = ", ".join(r.text for r, _ in unknown[:SHOWN])
             warn(f"{aid} depends on {len(unknown)} actions no plan has: {named} and "

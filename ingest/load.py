@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -209,6 +210,15 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
     pending.clear()
 
 
+def add_plan_checks(con: db.Connection, parsed: ParsedFile, absence: str,
+                    before: Callable[[], None] | None = None) -> None:
+    """The warnings that need the plans in force, as `load`, `validate` and the Upload page give
+    them: the open actions of the department's plan the report leaves out, and its dependencies
+    on actions unknown, Cancelled or in a circle. `before`: as `add_dependency_warnings`."""
+    add_plan_warnings(con, parsed, absence)
+    add_dependency_warnings(con, parsed, before=before)
+
+
 def carry_pending(con: db.Connection, pending: Pending, carried: set[str]) -> None:
     """Rebuild now the rows carried over of the pending departments not in `carried` (and add them
     to it): a later file of the batch is checked against the plans they are part of, before the
@@ -302,9 +312,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         return outcomes
     register = opts.register
     objective_ids = register.objective_ids if register.version is not None else None
-    add_plan_warnings(con, parsed, opts.absence)
-    add_dependency_warnings(con, parsed, before=None if carried is None else
-                            lambda: carry_pending(con, pending, carried))
+    add_plan_checks(con, parsed, opts.absence, before=None if carried is None else
+                    lambda: carry_pending(con, pending, carried))
     diffs = {r.department: change_summary(con, r, opts.absence) if changes else None for r in parsed.reports}
     _store_raw(con, sha, data, parsed.file_name)
     for report in parsed.reports:

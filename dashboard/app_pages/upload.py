@@ -9,9 +9,8 @@ from dashboard import auth, components, mapping_form, uploads
 from dashboard.data import Data
 from ingest import mappings_store
 from ingest.errors import IngestError
-from ingest.load import options_for
+from ingest.load import add_plan_checks, options_for
 from ingest.parse import can_load
-from ingest.plan import add_plan_warnings
 from ingest.template import build_template
 from ingest.words import possessive
 from metrics import views
@@ -96,8 +95,8 @@ skip = uploads.skip_choice(detected, key)
 opts = options_for(d.con, mapping=mapping, department=department, period=period,
                    skip_invalid_rows=skip)
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
-if problem is None:  # the open actions it leaves out, warned about now as they will be stored
-    add_plan_warnings(d.con, parsed, opts.absence)
+if problem is None:  # the open actions it leaves out and its dependencies, as they will be stored
+    add_plan_checks(d.con, parsed, opts.absence)
 uploads.report(parsed, data, file.name, skip, uploads.limits(d.con), blocked=problem)
 if problem is not None:
     st.stop()

@@ -360,6 +360,24 @@ def test_a_period_that_cannot_be_read_is_never_under_a_no_errors_verdict(
     assert not [b for b in at.button if "Commit" in b.label]
 
 
+def test_the_preview_checks_the_dependencies_as_the_commit_does(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # validate and the stored report warned of an unknown action in "Depends on"; the preview did not
+    one = ["FIN-01", "Roll out", "SO1", "T. Mokoena", 10000, 5000, dt.date(2025, 1, 6),
+           dt.date(2025, 9, 30), "In progress", 40, None, None, "FIN-99"]
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-08.xlsx", report([one], period="August 2025", header=[*HEADER, "Depends on"]),
+         XLSX)).run()
+    messages = table(at, "severity", "message").value["message"]
+    assert [m for m in messages if "depends on" in m] == [
+        "FIN-01 depends on FIN-99, which is unknown: No department's plan has an action 'FIN-99'. "
+        "Closest: Finance: FIN-09, Finance: FIN-10, Finance: FIN-11."]
+    warned = int(next(m.value for m in at.metric if m.label == "Warnings"))
+    at.button(key="commit").click().run()
+    assert f"Finance, August 2025: 1 action stored, {warned} warnings." in texts(at)
+
+
 def test_the_preview_counts_the_warnings_the_commit_stores(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # August: one action of Finance's plan reported; its other open actions are carried forward,

@@ -119,6 +119,16 @@ def test_an_unknown_action_names_the_closest(history: Path) -> None:
     ]
 
 
+def test_the_closest_matches_leave_out_the_action_itself(history: Path) -> None:
+    # F2 may not depend on itself: naming it as the closest to 'F22' would suggest just that
+    parsed = _april(history, "Finance", _row("F2", "Publish the revised budget rules", 1000, 400,
+                                             D(2025, 2, 1), D(2025, 6, 1), "In progress", 60,
+                                             depends="F22, Finance: F22"))
+    assert [p.message for p in parsed.warnings] == [
+        "F2 depends on F22, which is unknown: No department's plan has an action 'F22'.",
+        "F2 depends on Finance: F22, which is unknown: Finance has no action 'F22' in its plan."]
+
+
 def test_an_own_action_the_report_leaves_out_is_known(history: Path) -> None:
     # F2 (In progress) is not in this April report: it is carried over, so still in the plan
     parsed = _april(history, "Finance", _row("F1", "Fund the clinic's first year of running costs", 100, 0,
