@@ -26,7 +26,7 @@ from ingest.parse import (
     department_keys,
     parse_file,
 )
-from ingest.plan import DONE, add_plan_warnings, left_out, restate_warnings
+from ingest.plan import DONE, add_plan_warnings, align_action_ids, left_out, restate_warnings
 from ingest.problems import Problem
 from ingest.register import current_register
 from ingest.words import plural, where
@@ -212,9 +212,11 @@ def refresh_derived(con: db.Connection, pending: Pending) -> None:
 
 def add_plan_checks(con: db.Connection, parsed: ParsedFile, absence: str,
                     before: Callable[[], None] | None = None) -> None:
-    """The warnings that need the plans in force, as `load`, `validate` and the Upload page give
-    them: the open actions of the department's plan the report leaves out, and its dependencies
-    on actions unknown, Cancelled or in a circle. `before`: as `add_dependency_warnings`."""
+    """What needs the plans in force, as `load`, `validate` and the Upload page do it: action IDs
+    spelled as their history spells them, then the warnings for the open actions of the
+    department's plan the report leaves out, and for dependencies on actions unknown, Cancelled or
+    in a circle. `before`: as `add_dependency_warnings`."""
+    align_action_ids(con, parsed)
     add_plan_warnings(con, parsed, absence)
     add_dependency_warnings(con, parsed, before=before)
 

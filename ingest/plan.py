@@ -15,6 +15,7 @@ import pandas as pd
 
 from ingest import db
 from ingest.dates import Period
+from ingest.dependencies import Ref, stored_refs
 from ingest.parse import DepartmentReport, ParsedFile
 from ingest.problems import Problem
 
@@ -86,6 +87,37 @@ def restate_warnings(con: db.Connection, department: str, since: str) -> None:
         con.execute("UPDATE uploads SET messages = $m, warning_count = $w WHERE upload_id = $u",
                     {"m": json.dumps(problems, ensure_ascii=False, default=str), "u": upload_id,
                      "w": sum(p.get("severity") == "warning" for p in problems)})
+
+
+def align_action_ids(con: db.Connection, parsed: ParsedFile) -> None:
+    """Write each action ID of `parsed` as its department's history spells it, capitals aside
+    ('fin-12' is the FIN-12 already reported), and each ID a "Depends on" cell names as the
+    department it names spells it: one action, one ID, whatever the capitals."""
+    wanted: dict[str, set[str]] = {}
+    for report in parsed.reports:
+        wanted.setdefault(report.department, set()).update(
+            str(a).lower() for a in report.frame["action_id"])
+        for cell in report.frame["depends_on"] if "depends_on" in report.frame.columns else ():
+            for ref in stored_refs(cell):
+                wanted.setdefault(ref.department or report.department, set()).add(ref.action_id.lower())
+    if not wanted:
+        return
+    spelled: dict[str, dict[str, str]] = {}
+    for dept, aid, _ in con.execute(_sql("action_id_spellings"), {
+            "ds": sorted(wanted), "keys": sorted(set().union(*wanted.values()))}).fetchall():
+        spelled.setdefault(str(dept), {})[str(aid).lower()] = str(aid)
+    if not spelled:
+        return
+    for report in parsed.reports:
+        own = spelled.get(report.department, {})
+        frame = report.frame
+        frame["action_id"] = [own.get(str(a).lower(), a) for a in frame["action_id"]]
+        if "depends_on" in frame.columns:
+            frame["depends_on"] = pd.Series(
+                ["; ".join(Ref(r.department, spelled.get(r.department or report.department, {}).get(
+                    r.action_id.lower(), r.action_id)).text for r in stored_refs(cell)) or None
+                 if isinstance(cell, str) else cell for cell in frame["depends_on"]],
+                index=frame.index, dtype=object)
 
 
 def add_plan_warnings(con: db.Connection, parsed: ParsedFile, absence: str) -> None:

@@ -24,7 +24,7 @@ Letters = dict[str, tuple[str, str]]
 class ActionRows(pa.DataFrameModel):
     """One department's report after parsing: index = Excel row number."""
 
-    action_id: Series[Any] = pa.Field(nullable=False, unique=True)
+    action_id: Series[Any] = pa.Field(nullable=False)
     action: Series[Any] = pa.Field(nullable=False)
     status: Series[Any] = pa.Field(nullable=False, isin=list(STATUSES))
     percent_complete: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
@@ -34,6 +34,12 @@ class ActionRows(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = False
+
+    @pa.dataframe_check(name="action_id_twice")
+    @classmethod
+    def action_id_once(cls, df: pd.DataFrame) -> Series[bool]:
+        """An action ID used by two rows, capitals aside ('FIN-12', 'fin-12'), is an error."""
+        return ~_id_keys(df["action_id"]).duplicated(keep=False)  # type: ignore[no-any-return]
 
     @pa.dataframe_check(name="start_after_due")
     @classmethod
@@ -50,15 +56,21 @@ class ActionRows(pa.DataFrameModel):
         return ~bad  # type: ignore[no-any-return]
 
 
+def _id_keys(ids: pd.Series) -> pd.Series:
+    """Action IDs as compared: capitals aside."""
+    return ids.map(lambda v: str(v).lower() if v is not None and v == v else v)
+
+
 def _messages(df: pd.DataFrame, period_label: str) -> dict[str, Callable[[int, Any], str]]:
     def dup(row: int, value: Any) -> str:
-        rows = [int(r) for r in df.index[df["action_id"] == value]]
+        keys = _id_keys(df["action_id"])
+        rows = [int(r) for r in df.index[keys == keys.at[row]]]
         others = ", ".join(str(r) for r in rows if r != row)
         return f"Action ID {value!r} is used more than once (also row {others}): give each action its own ID."
 
     return {
         "not_nullable": lambda r, v: "This cell is required: fill it in.",
-        "field_uniqueness": dup,
+        "action_id_twice": dup,
         "isin": lambda r, v: f"{v!r} is not a status: use {', '.join(STATUSES)}.",
         "in_range": lambda r, v: f"{display_value(v)}% is outside 0–100: write the progress as a percentage.",
         "greater_than_or_equal_to": lambda r, v: "Money cannot be negative.",
@@ -72,7 +84,8 @@ def _messages(df: pd.DataFrame, period_label: str) -> dict[str, Callable[[int, A
 
 
 # the cell a dataframe-wide check points at
-_CHECK_COLUMN = {"start_after_due": "start_date", "completion_after_period": "completion_date"}
+_CHECK_COLUMN = {"start_after_due": "start_date", "completion_after_period": "completion_date",
+                 "action_id_twice": "action_id"}
 
 
 def keeps_the_rules(df: pd.DataFrame) -> bool:
@@ -86,7 +99,7 @@ def keeps_the_rules(df: pd.DataFrame) -> bool:
     ids, action, status, pct, allocated, spent, start, due, completed, end = (
         df[c].to_numpy() for c in ("action_id", "action", "status", "percent_complete", "budget_allocated",
                                    "budget_spent", "start_date", "due_date", "completion_date", "period_end"))
-    if pd.isna(ids).any() or len(set(ids)) < len(ids) or pd.isna(action).any():
+    if pd.isna(ids).any() or len({str(i).lower() for i in ids}) < len(ids) or pd.isna(action).any():
         return False
     if not all(v in _STATUS_SET for v in status):
         return False

@@ -359,3 +359,23 @@ def test_in_one_bulk_load_a_report_is_checked_against_what_the_earlier_files_car
         con.close()
     assert said["batch"] == said["one by one"]
     assert [w for _, _, ws in said["batch"] for w in ws if "depends on" in w] == []
+
+
+def test_an_action_id_in_other_capitals_is_the_action_already_reported(history: Path, tmp_path: Path) -> None:
+    # 'f1' is Finance's F1, and 'health: h1' Health's H1: one action each, not a second one
+    copy = tmp_path / "capitals.duckdb"
+    shutil.copy(history, copy)
+    con = db.connect(str(copy))
+    f1 = _row("f1", "Fund the clinic's first year of running costs", 100, 30, D(2025, 3, 1),
+              D(2025, 9, 30), "In progress", 10, depends="health: h1")
+    [outcome] = load_file(con, report_file("Finance", "2025-04", [f1]), "Finance_2025-04.xlsx")
+    assert outcome.status == "accepted"
+    assert [p.message for p in outcome.problems if "depends on" in p.message] == []
+    rows = con.execute("SELECT action_id, depends_on, percent_complete FROM action_status "
+                       "WHERE department = 'Finance' AND period = '2025-04' AND is_current "
+                       "AND carried_from_upload IS NULL").fetchall()
+    assert rows == [("F1", "Health: H1", 10.0)]
+    # F2 and F3 are carried over beside it: Finance's April plan holds three actions, not four
+    assert con.execute("SELECT count(*) FROM action_status WHERE department = 'Finance' "
+                       "AND period = '2025-04' AND is_current").fetchall() == [(3,)]
+    con.close()

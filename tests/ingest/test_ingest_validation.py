@@ -59,6 +59,13 @@ def test_duplicate_action_id_points_at_both_rows() -> None:
     assert errors[0].message == "Action ID 'FIN-01' is used more than once (also row 6): give each action its own ID."
 
 
+def test_an_action_id_in_other_capitals_is_the_same_id() -> None:
+    # 'fin-01' beside 'FIN-01' would count one action twice: its budget, its lateness
+    errors, _ = parse(report([row(), row(action_id="fin-01", action="Second action with a proper name")]))
+    assert [(e.row, e.column, e.value) for e in errors] == [(5, "A", "FIN-01"), (6, "A", "fin-01")]
+    assert errors[1].message == "Action ID 'fin-01' is used more than once (also row 5): give each action its own ID."
+
+
 def test_unparseable_status() -> None:
     e = only(parse(report([row(status="Doing it")]))[0])
     assert (e.row, e.column, e.header, e.value) == (5, "I", "Status", "Doing it")
