@@ -19,12 +19,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ingest import db
+from ingest.dates import parse_period
 from ingest.locate import Register
 from ingest.names import department_key
 from ingest.problems import Problem, display_value
@@ -149,6 +150,7 @@ class Plans:
     actions: dict[str, set[str]]
     depends: dict[Node, list[Ref]]
     status: dict[Node, str]
+    cancelled: dict[Node, str] = field(default_factory=dict)  # left the plan: the month it was cancelled
 
     @classmethod
     def from_db(cls, con: db.Connection, period: str) -> Plans:
@@ -163,7 +165,10 @@ class Plans:
             status[(str(dept), str(aid))] = str(state)
             if deps:
                 depends[(str(dept), str(aid))] = stored_refs(deps)
-        return cls(actions, depends, status)
+        cancelled = {(str(d), str(a)): str(p) for d, a, p in con.execute(
+            db.sql("dependency_cancelled"), {"period": period}).fetchall()
+            if str(a) not in actions.get(str(d), ())}
+        return cls(actions, depends, status, cancelled)
 
     def with_report(self, department: str, frame: pd.DataFrame) -> None:
         """Put a report's rows in place of theirs in its department's plan; the plan's other
@@ -188,6 +193,16 @@ class Plans:
             return (own, ref.action_id)
         holders = [d for d, ids in self.actions.items() if ref.action_id in ids]
         return (holders[0], ref.action_id) if len(holders) == 1 else None
+
+    def cancelled_before(self, ref: Ref, own: str) -> tuple[Node, str] | None:
+        """The action a reference names that was Cancelled and has left the plans, with the month
+        (YYYY-MM) of the report that cancelled it; a bare ID: the own department's first."""
+        places = [ref.department] if ref.department else [own, *sorted(d for d, _ in self.cancelled)]
+        for dept in places:
+            month = self.cancelled.get((dept, ref.action_id))
+            if month is not None:
+                return (dept, ref.action_id), month
+        return None
 
     def successors(self, node: Node) -> Iterable[Node]:
         for ref in self.depends.get(node, ()):
@@ -259,8 +274,16 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                                     value=display_value(typed.get(row, cell))))
 
+        for ref in stored_refs(cell):
+            gone = plans.cancelled_before(ref, department) if plans.resolve(ref, department) is None else None
+            if gone is not None:
+                (d, a), month = gone
+                warn(f"{aid} depends on {d}: {a}, which was Cancelled in {_month(month)}: "
+                     "it will not be done, so the dependency no longer counts. Remove it, or name the "
+                     "action that replaces it.")
         unknown = [(ref, why) for ref in stored_refs(cell)
-                   if (why := _unknown(plans, ref, department, str(aid)))]
+                   if plans.cancelled_before(ref, department) is None
+                   and (why := _unknown(plans, ref, department, str(aid)))]
         if len(unknown) > SHOWN:  # one warning for the cell, not one a reference
             named = ", ".join(r.text for r, _ in unknown[:SHOWN])
             warn(f"{aid} depends on {len(unknown)} actions no plan has: {named} and "
@@ -282,6 +305,11 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             warn(f"The dependencies go round in a circle: {shown}. Each of these actions waits for "
                  "the next, so none can finish: remove one of the dependencies.")
     return problems
+
+
+def _month(key: str) -> str:
+    period = parse_period(key)
+    return period.label if period else key
 
 
 def _checked(frame: pd.DataFrame) -> bool:

@@ -203,6 +203,21 @@ def test_a_cancelled_action_others_wait_on_is_said_on_both_sides(history: Path,
     assert _messages(parsed.warnings) == [(
         "warning", 5, "L", "H2 depends on Works: W2, which is Cancelled: it will not be done, so the "
         "dependency no longer counts. Remove it, or name the action that replaces it.")]
+    # a month on, W2 has left Works' plan; Health's template still names it: it is the Cancelled
+    # action, not an unknown one
+    con = db.connect(str(copy))
+    [outcome] = load_file(con, report_file("Works", "2025-05", [W1_APRIL]), "Works_2025-05.xlsx")
+    assert outcome.status == "accepted"
+    for cell in ("Works: W2", "W2"):
+        parsed = parse_file(report_file("Health", "2025-05", [_row(
+            "H2", "Open the clinic's mobile service", None, None, D(2025, 6, 1), D(2025, 12, 31),
+            "Not started", 0, depends=cell)]), "Health_2025-05.xlsx", options_for(con))
+        add_dependency_warnings(con, parsed)
+        assert _messages(parsed.warnings) == [(
+            "warning", 5, "L", "H2 depends on Works: W2, which was Cancelled in April 2025: it will not "
+            "be done, so the dependency no longer counts. Remove it, or name the action that replaces "
+            "it.")], cell
+    con.close()
 
 
 def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:
