@@ -9,6 +9,7 @@ import io
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
@@ -55,8 +56,9 @@ DONE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 
 def plan_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
-    """The department's plan from its last report before `period`, Cancelled left out: the open
-    actions first, then the Completed ones."""
+    """The department's plan from its report for `period`, else its last before it, Cancelled
+    left out: the open actions first, then the Completed ones (`reported_for`: the month of the
+    report it comes from)."""
     df = con.execute(sql("plan_actions"), {"d": department, "p": period.key}).df()
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
@@ -167,8 +169,11 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     require(con, user, "template", department, period.key)
     register = current_register(con)
     plan = plan_actions(con, department, period)
-    actions = [a for a in plan if a["status"] != "Completed"]
-    done = [a for a in plan if a["status"] == "Completed"]
+    # correcting a month already reported: what it completed stays to edit, not read-only below
+    done = [a for a in plan if a["status"] == "Completed" and not (
+        a["reported_for"] == period.key and (a["completion_date"] is None
+                                             or a["completion_date"] >= pd.Timestamp(period.start)))]
+    actions = [a for a in plan if not any(a is b for b in done)]
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -226,6 +226,29 @@ def test_a_correction_of_the_month_an_action_was_completed_reaches_the_later_tem
     assert bool(feb.at["A2", "carried_forward"]) and feb.at["A2", "file_name"] == "fin-jan-v2.xlsx"
 
 
+def test_the_template_of_a_month_already_reported_corrects_it(con: db.Connection) -> None:
+    from ingest.dates import Period
+    from ingest.template import build_template
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    a3_done = [*JAN[2][:8], "Completed", 100, "10/02/2025", None]
+    _load(con, [A1_FEB, a3_done], "February 2025", "fin-feb.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 2), user=CLI)))
+    rows = {wb["Actions"].cell(row=r, column=1).value: r for r in (7, 8, 9)}
+    # February's own report, not January's: A1 at 60%, and A3, completed in February, still to
+    # edit (read-only below, the correction would leave it out and carry it as open); A2, completed
+    # in January, for reference
+    assert list(rows) == ["A1", "A3", None]
+    header = {wb["Actions"].cell(row=6, column=c).value: c for c in range(1, 30)}
+    assert wb["Actions"].cell(row=rows["A1"], column=header["Percent complete"]).value == 60
+    assert wb["Actions"].cell(row=rows["A3"], column=header["Status"]).value == "Completed"
+    assert wb["Completed earlier"]["A5"].value == "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    load_file(con, out.getvalue(), "Finance_2025-02.xlsx")  # sent back unchanged: nothing moves
+    assert _feb(con)["completion_rate"] == pytest.approx(2 / 3)
+
+
 def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> None:
     from metrics.quality import report_quality
 
