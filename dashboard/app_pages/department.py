@@ -19,9 +19,17 @@ currency = d.setting("currency")
 st.title("Department")
 known = [str(x) for x in d(metrics.list_departments)["department"]]
 choices = list(f.departments) or known
+asked = str(st.session_state.get(filters.DEPARTMENT) or st.query_params.get(filters.DEPARTMENT) or "")
+if asked and asked not in choices and asked in known:
+    choices = [*choices, asked]  # a link to a department outside the sidebar's choice opens on it
 pick, _ = st.columns([2, 3])
-department = pick.selectbox("Department", choices, key="department", bind="query-params",
+department = pick.selectbox("Department", choices, key=filters.DEPARTMENT, bind="query-params",
                             help="Choose departments in the sidebar to narrow this list.")
+if asked and asked not in known:
+    st.warning(f"No department is called {md(asked)}: showing {md(department)}.", icon=":material/info:")
+elif f.departments and department not in f.departments:
+    st.caption(f"{md(department)} is not among the departments chosen in the sidebar "
+               f"({md(', '.join(f.departments))}): shown as the address names it.")
 scoped = metrics.Filters(f.period, (department,), f.objectives)
 if user.role == "department_head" and user.owns(department):  # their home: report from here
     st.page_link("app_pages/upload.py", label=f"Upload the next report for {md(department)}",

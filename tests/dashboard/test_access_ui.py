@@ -415,6 +415,28 @@ def test_a_department_head_uploads_their_own_report_as_themselves(
                                          "Finance")]
 
 
+def test_a_link_to_another_department_opens_on_it_for_a_head(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the sidebar starts on the head's own department; a shared link names Human Resources
+    def opened(department: str) -> AppTest:
+        monkeypatch.setenv("LEKGOTLA_DB", str(db_path))
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.secrets = {"auth": dict(AUTH)}
+        at.user = signed_in(EMAILS["department_head"])
+        at.switch_page(PAGES["department"])
+        at.query_params["department"] = department
+        return at.run()
+
+    at = opened("Human Resources")
+    assert not at.exception
+    assert at.selectbox(key="department").value == "Human Resources"
+    assert ("Human Resources is not among the departments chosen in the sidebar (Finance): shown "
+            "as the address names it.") in texts(at)
+    at = opened("Nobody")
+    assert at.selectbox(key="department").value == "Finance"
+    assert "No department is called Nobody: showing Finance." in texts(at)
+
+
 def test_a_file_name_that_names_no_department_does_not_stop_a_head(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 'status_report' is no department of the register: the head's own is the one to choose
