@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from followup import queries
-from followup.delivery import Run, notify
+from followup.delivery import Run, notify, pending
 from followup.messages import compose
 from followup.recipients import Person, people, with_role
 from followup.schedule import (
@@ -17,7 +17,6 @@ from followup.schedule import (
     REJECTED_WITHIN,
     Due,
     deadline,
-    due,
     enabled_kinds,
     missing_reports,
 )
@@ -102,7 +101,7 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
         return Preview(compose(con, Due("pack", person, quarter_of(period)), moment, pdf=False))
     if kind == "rejected":
         rows = [r for r in queries.records(con, "rejected_uploads", {
-            "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1)})
+            "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1), "upload_ids": []})
             if r["period"] == period and (r["department"] in departments
                                           or str(r["uploaded_by"]).lower() == email)]
         if not rows:
@@ -152,9 +151,10 @@ def send_test(con: db.Connection, user: User, email: str, at: datetime | None = 
 
 
 def due_now(con: db.Connection, at: datetime) -> list[dict[str, str]]:
-    """The messages due at `at` that the outbox has not sent (what the next run would send)."""
+    """The messages due at `at` that the outbox has not sent, and those it tries again (what the
+    next run would send)."""
     done = {(r["recipient"], r["kind"], r["period"], r["upload_id"])
             for r in queries.records(con, "notifications_list", {"states": ["sent"], "kinds": []})}
     return [{"kind": item.kind, "recipient": item.recipient.email, "period": item.period,
              "about": ", ".join(item.departments) or "the organisation"}
-            for item in due(con, at) if item.key not in done]
+            for item in pending(con, at) if item.key not in done]
