@@ -102,3 +102,18 @@ def test_no_month_before_the_organisations_first_is_chased(history_con: db.Conne
     # 2024 May 2024's reports would be 'overdue' for every head, before anything existed
     assert plan(history_con, "2024-06-08T09:00") == set()
     assert plan(history_con, "2024-06-05T09:00") == set()  # nor reminded
+
+
+@pytest.mark.parametrize("date_submitted", [datetime(2025, 1, 2), datetime(2025, 12, 31)])
+def test_a_rejection_is_told_by_when_it_was_uploaded_not_its_date_submitted_cell(
+        history_con: db.Connection, date_submitted: datetime) -> None:
+    # uploaded by Finance's head on 3 April; its 'Date submitted' cell says months before, or after
+    history_con.execute(
+        "INSERT INTO uploads (upload_id, sha256, file_name, department, period, uploaded_by, "
+        "uploaded_at, submitted_at, status, error_count, messages) VALUES (60, 'y', 'f.xlsx', "
+        "'Finance', '2025-03', 'fin@example.org', $up, $cell, 'rejected', 1, '[]')",
+        {"up": datetime(2025, 4, 3, 9), "cell": date_submitted})
+    rejected = {p for p in plan(history_con, "2025-04-05T12:00") if p[0] == "rejected"}
+    assert ("rejected", "fin@example.org", "2025-03", ("Finance",), ()) in rejected
+    # 11 April: more than 7 days after the upload, whatever the cell says
+    assert not {p for p in plan(history_con, "2025-04-11T12:00") if p[0] == "rejected"}
