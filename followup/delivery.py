@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from followup import queries
 from followup.messages import compose
-from followup.schedule import Due, again, due, enabled_kinds
+from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
@@ -166,6 +166,7 @@ class Run:
     sent: list[Due] = field(default_factory=list)
     failed: list[tuple[Due, str]] = field(default_factory=list)
     skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
+    untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
     files: list[Path] = field(default_factory=list)  # a dry run's
 
 
@@ -196,6 +197,8 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     (those sent before are counted in `skipped`, as a real run counts them)."""
     run = Run()
     todo = pending(con, at) if items is None else items
+    if items is None:
+        run.untold = plan(con, at)[1]
     if dry_run is not None:
         folder = Folder(Path(dry_run))
         for item in todo:

@@ -17,6 +17,7 @@ from followup import queries
 from followup.recipients import Person, heads_of, people, with_role
 from ingest import db
 from ingest.problems import Problem
+from ingest.words import period_words
 from metrics.filters import quarter_of
 
 KINDS: dict[str, str] = {
@@ -111,27 +112,63 @@ def _reported(con: db.Connection, months: list[str]) -> bool:
     return bool(queries.records(con, "reported_months", {"months": months}))
 
 
+@dataclass(frozen=True)
+class Untold:
+    """A missing report nobody can be told of: no head receives notifications for the department,
+    and there is no M&E user (demo mode has none)."""
+
+    kind: str  # reminder or overdue
+    period: str
+    departments: tuple[str, ...]
+
+    def words(self) -> str:
+        """What is wrong and what to do, for the notify command's output."""
+        names = ", ".join(self.departments)
+        return (f"Nobody can be told that the {period_words(self.period)} report of {names} is "
+                f"missing ({self.kind}): no department head receives notifications for it and "
+                "there is no M&E user. Add the head's email on the register's Departments sheet, "
+                "or add users (its head, or the M&E team) on the Users page.")
+
+
+def _untold(kind: str, everyone: list[Person], missing: dict[str, date], period: str) -> list[Untold]:
+    if with_role(everyone, "me"):
+        return []
+    nobody = tuple(sorted(d for d in missing if not heads_of(everyone, d)))
+    return [Untold(kind, period, nobody)] if nobody else []
+
+
 def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> list[Due]:
     """Every message due at `at` (those of the `kinds` given, else of the notify_kinds setting),
     whether or not it was sent already (the outbox tells)."""
+    return plan(con, at, kinds)[0]
+
+
+def plan(con: db.Connection, at: datetime,
+         kinds: list[str] | None = None) -> tuple[list[Due], list[Untold]]:
+    """`due`'s messages, and the missing reports of that moment nobody can be told of."""
     kinds = enabled_kinds(con) if kinds is None else kinds
     on_time_day = int(db.setting(con, "on_time_day"))
     everyone = people(con)
     today = at.date()
     last_month = month_before(month_key(today))
     found: list[Due] = []
+    untold: list[Untold] = []
     # no month before the organisation's first is chased (an --at long before any data)
     first = queries.records(con, "first_month")[0]["first_month"] or "9999-12"
     if "reminder" in kinds and last_month >= first:
         ends = deadline(last_month, on_time_day)
         before = int(db.setting(con, "reminder_days_before"))
         if ends - timedelta(days=before) <= today <= ends:
-            found += _reminders(con, everyone, last_month, at, on_time_day)
+            missing = missing_reports(con, last_month, at, on_time_day)
+            found += _per_head("reminder", everyone, missing, last_month)
+            untold += _untold("reminder", everyone, missing, last_month)
     if "overdue" in kinds:
         # the latest month whose deadline has passed
         late = last_month if today > deadline(last_month, on_time_day) else month_before(last_month)
         if late >= first:
-            found += _overdue(con, everyone, late, at, on_time_day)
+            missing = missing_reports(con, late, at, on_time_day)
+            found += _overdue(everyone, missing, late)
+            untold += _untold("overdue", everyone, missing, late)
     if "rejected" in kinds:
         found += _rejected(con, everyone, at, at - REJECTED_WITHIN)
     digest_day = int(db.setting(con, "digest_day"))
@@ -139,7 +176,7 @@ def due(con: db.Connection, at: datetime, kinds: list[str] | None = None) -> lis
         found += _digests(everyone, last_month)
     if "pack" in kinds and today.day >= digest_day and last_month[5:7] in ("03", "06", "09", "12"):
         found += _packs(con, everyone, quarter_of(last_month))
-    return found
+    return found, untold
 
 
 def again(con: db.Connection, at: datetime, to_retry: list[dict[str, Any]]) -> list[Due]:
@@ -154,9 +191,10 @@ def again(con: db.Connection, at: datetime, to_retry: list[dict[str, Any]]) -> l
     found: list[Due] = []
     for kind, period in sorted({(k, p) for _, k, p, _ in wanted if k in kinds}):
         if kind == "reminder" and at.date() <= deadline(period, on_time_day):
-            candidates = _reminders(con, everyone, period, at, on_time_day)
+            candidates = _per_head("reminder", everyone,
+                                   missing_reports(con, period, at, on_time_day), period)
         elif kind == "overdue":
-            candidates = _overdue(con, everyone, period, at, on_time_day)
+            candidates = _overdue(everyone, missing_reports(con, period, at, on_time_day), period)
         elif kind == "rejected":
             ids = sorted(u for _, k, p, u in wanted if (k, p) == (kind, period))
             candidates = _rejected(con, everyone, at, datetime(1900, 1, 1), ids)
@@ -170,15 +208,8 @@ def again(con: db.Connection, at: datetime, to_retry: list[dict[str, Any]]) -> l
     return found
 
 
-def _reminders(con: db.Connection, everyone: list[Person], period: str, at: datetime,
-               on_time_day: int) -> list[Due]:
-    return _per_head("reminder", everyone, missing_reports(con, period, at, on_time_day), period)
-
-
-def _overdue(con: db.Connection, everyone: list[Person], late: str, at: datetime,
-             on_time_day: int) -> list[Due]:
+def _overdue(everyone: list[Person], missing: dict[str, date], late: str) -> list[Due]:
     cc = tuple(p.email for p in with_role(everyone, "me"))
-    missing = missing_reports(con, late, at, on_time_day)
     found = _per_head("overdue", everyone, missing, late, cc)
     # a missing report no head is told of (none set, or opted out) goes to the M&E team itself
     unheaded = {d: due_on for d, due_on in missing.items() if not heads_of(everyone, d)}

@@ -117,3 +117,16 @@ def test_a_rejection_is_told_by_when_it_was_uploaded_not_its_date_submitted_cell
     assert ("rejected", "fin@example.org", "2025-03", ("Finance",), ()) in rejected
     # 11 April: more than 7 days after the upload, whatever the cell says
     assert not {p for p in plan(history_con, "2025-04-11T12:00") if p[0] == "rejected"}
+
+
+def test_the_overdue_notice_says_the_me_team_is_copied_only_when_it_is(
+        history: db.Connection, history_con: db.Connection) -> None:
+    # 5 April: Health's February report is overdue; demo mode has no M&E team to copy
+    at = datetime(2025, 4, 5, 12)
+    [demo] = [d for d in due(history, at) if d.kind == "overdue"]
+    assert demo.cc == ()
+    text = COMPOSERS["overdue"](history, demo, at)[1].text()
+    assert "it is 29 days late." in text and "copied" not in text
+    [with_me] = [d for d in due(history_con, at) if d.kind == "overdue"]
+    assert "it is 29 days late. The M&E team is copied." in COMPOSERS["overdue"](
+        history_con, with_me, at)[1].text()
