@@ -226,7 +226,7 @@ def _digests(everyone: list[Person], period: str) -> list[Due]:
 
 
 def _packs(con: db.Connection, everyone: list[Person], quarter: str) -> list[Due]:
-    if not _reported(con, quarter_months(quarter)[-1:]):
+    if not _reported(con, quarter_months(quarter)):  # any month of it, as `kpis --period` takes it
         return []
     return [Due("pack", p, quarter) for p in with_role(everyone, "leadership")]
 

@@ -297,3 +297,27 @@ def test_a_failed_digest_is_sent_at_the_next_run_for_its_own_month(
     assert sorted((i.kind, i.period) for i in run.sent) == [("digest", "2025-03")] * 3
     assert {str(r.message["X-Lekgotla-Period"]) for r in inbox.received[first:]} == {"2025-03"}
     assert {(r["state"], r["attempts"]) for r in history(history_con)} == {("sent", 2)}
+
+
+def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    from testdata import report
+
+    from ingest.load import load_file
+
+    port, inbox = smtp
+    # July 2025 the one month of Q3 reported: `metrics kpis --period 2025-Q3` uses it, so does the pack
+    data = report([["F-9", "Pay suppliers in 30 days", "SO1", "CFO", 1000, 200, date(2025, 7, 1),
+                    date(2025, 9, 30), "In progress", 50, None, None]],
+                  department="Finance", period="July 2025")
+    [outcome] = load_file(history_con, data, "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    db.save_setting(history_con, "notify_kinds", "pack")
+    first = len(inbox.received)
+    run = notify(history_con, datetime(2025, 10, 10, 9), via=plain(port), backoff_s=0, pdf=False)
+    assert run.failed == []
+    assert [(i.kind, i.recipient.email, i.period) for i in run.sent] == [
+        ("pack", "boss@example.org", "2025-Q3")]
+    [got] = inbox.received[first:]
+    assert got.message["Subject"] == "Review pack: Q3 2025"
+    assert "(figures of July 2025)" in parts(got.message)[0]
