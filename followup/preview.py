@@ -45,7 +45,8 @@ def schedule(con: db.Connection) -> list[dict[str, str]]:
     when = {
         "reminder": (f"Days {start} to {on_time} of each month ({plural(before, 'day')} before the "
                      f"deadline, day {on_time}), once a period" if start >= 1 else
-                     f"From the month's first day to day {on_time} (the deadline), once a period"),
+                     f"Days 1 to {on_time} of each month (the deadline), once a period: not "
+                     "before the month reported on is over"),
         "overdue": f"From day {on_time + 1} of each month (the day after the deadline), once a period",
         "rejected": f"At the next run after the upload (within {REJECTED_WITHIN.days} days)",
         "digest": f"From day {digest_day} of each month, for the month before",
@@ -90,9 +91,11 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
                              f"gets {', '.join(gets) or 'none'}.")
     on_time = int(db.setting(con, "on_time_day"))
     ends = deadline(period, on_time)
-    # as it reads when it goes out: the reminder's first day, a few days after the deadline
-    moment = at or datetime(ends.year, ends.month, ends.day, 9) - timedelta(
-        days=int(db.setting(con, "reminder_days_before")) if kind == "reminder" else 0)
+    # as it reads when it goes out: the reminder's first day (never before the month is over), a
+    # few days after the deadline
+    first_day = ends - timedelta(days=int(db.setting(con, "reminder_days_before")))
+    sent_on = max(first_day, ends.replace(day=1)) if kind == "reminder" else ends
+    moment = at or datetime(sent_on.year, sent_on.month, sent_on.day, 9)
     departments = tuple(sorted(person.departments))
     if kind in ("reminder", "overdue") and not departments:
         return Preview(None, f"{email} heads no department: reminders and overdue notices go to "

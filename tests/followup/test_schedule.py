@@ -130,3 +130,22 @@ def test_the_overdue_notice_says_the_me_team_is_copied_only_when_it_is(
     [with_me] = [d for d in due(history_con, at) if d.kind == "overdue"]
     assert "it is 29 days late. The M&E team is copied." in COMPOSERS["overdue"](
         history_con, with_me, at)[1].text()
+
+
+def test_reminders_start_no_earlier_than_the_first_of_the_next_month(
+        history_con: db.Connection) -> None:
+    from followup.preview import preview, schedule
+
+    # 10 days before March's deadline (7 April) is 28 March, while March is not over: reminders
+    # start on 1 April (Works' March report came on the 2nd), and the page and the preview say so
+    # (1 April to 7 April: 6 days)
+    db.save_setting(history_con, "reminder_days_before", 10)
+    assert not {p for p in plan(history_con, "2025-03-31T09:00") if p[0] == "reminder"}
+    assert ("reminder", "health@example.org", "2025-03", ("Health", "Works"), ()) in plan(
+        history_con, "2025-04-01T09:00")
+    [reminder] = [s["when"] for s in schedule(history_con) if s["kind"] == "reminder"]
+    assert reminder == ("Days 1 to 7 of each month (the deadline), once a period: not before the "
+                        "month reported on is over")
+    shown = preview(history_con, CLI, "reminder", "health@example.org", "2025-03").message
+    assert shown is not None
+    assert shown["Subject"] == "Reminder: the March 2025 report of Health, Works is due in 6 days"
