@@ -63,6 +63,8 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
               f"{item.recipient.email}")
     for item, error in run.failed:
         print(f"failed\t{item.kind}\t{item.period}\t{item.recipient.email}\t{error}")
+    for untold in run.untold:
+        print(f"warning: {untold.words()}", file=sys.stderr)
     verb = f"written to {args.dry_run}" if args.dry_run else "sent"
     print(f"{plural(len(run.sent), 'message')} {verb}, {len(run.failed)} failed, "
           f"{len(run.skipped)} sent before (at {at:%Y-%m-%d %H:%M})", file=sys.stderr)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from followup import queries
 from followup.messages import compose
-from followup.schedule import Due, due, enabled_kinds
+from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
@@ -94,6 +94,17 @@ def transport(con: db.Connection) -> Transport:
                 str(db.setting(con, "smtp_user")), str(db.setting(con, "smtp_password")))
 
 
+def pending(con: db.Connection, at: datetime) -> list[Due]:
+    """What a run at `at` tries to send: the messages due then, and those that failed before (fewer
+    than MAX_ATTEMPTS times) or whose sender stopped mid-way, even once their day has passed
+    (schedule.again says which still apply)."""
+    todo = due(con, at)
+    keys = {item.key for item in todo}
+    rows = queries.records(con, "notifications_to_retry", {
+        "max_attempts": MAX_ATTEMPTS, "stale_before": datetime.now() - STALE_CLAIM})
+    return todo + [item for item in again(con, at, rows) if item.key not in keys]
+
+
 def _params(item: Due) -> dict[str, Any]:
     recipient, kind, period, upload_id = item.key
     return {"recipient": recipient, "kind": kind, "period": period, "upload_id": upload_id}
@@ -155,6 +166,7 @@ class Run:
     sent: list[Due] = field(default_factory=list)
     failed: list[tuple[Due, str]] = field(default_factory=list)
     skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
+    untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
     files: list[Path] = field(default_factory=list)  # a dry run's
 
 
@@ -179,11 +191,14 @@ def _compose(con: db.Connection, item: Due, at: datetime, pdf: bool) -> EmailMes
 def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
            via: Transport | None = None, actor: str = "cli", pdf: bool = True,
            backoff_s: float = 2.0, items: list[Due] | None = None) -> Run:
-    """Send every message due at `at` that has not been sent (`items`: these instead). With
+    """Send every message due at `at` that has not been sent, and those that failed before
+    (`pending`; `items`: these instead). With
     `dry_run`, write each that a real run would send as an .eml file there and record nothing
     (those sent before are counted in `skipped`, as a real run counts them)."""
     run = Run()
-    todo = due(con, at) if items is None else items
+    todo = pending(con, at) if items is None else items
+    if items is None:
+        run.untold = plan(con, at)[1]
     if dry_run is not None:
         folder = Folder(Path(dry_run))
         for item in todo:

@@ -74,8 +74,9 @@ def _overdue(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str,
     subject = f"Overdue: the {month} report of {_names(due.departments)} ({theme.days(late)} late)"
     body = Body().para(f"Hello {due.recipient.greeting},")
     if due.recipient.role == "department_head":
+        copied = " The M&E team is copied." if due.cc else ""  # demo mode has no M&E team
         body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "
-                  f"been received: it is {theme.days(late)} late. The M&E team is copied.").para(
+                  f"been received: it is {theme.days(late)} late.{copied}").para(
             "The template attached is pre-filled with your open actions.")
     else:  # the M&E team, for departments with no head to tell (schedule.due)
         body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "

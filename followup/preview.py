@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from followup import queries
-from followup.delivery import Run, notify
+from followup.delivery import Run, notify, pending
 from followup.messages import compose
 from followup.recipients import Person, people, with_role
 from followup.schedule import (
@@ -17,7 +17,6 @@ from followup.schedule import (
     REJECTED_WITHIN,
     Due,
     deadline,
-    due,
     enabled_kinds,
     missing_reports,
 )
@@ -46,7 +45,8 @@ def schedule(con: db.Connection) -> list[dict[str, str]]:
     when = {
         "reminder": (f"Days {start} to {on_time} of each month ({plural(before, 'day')} before the "
                      f"deadline, day {on_time}), once a period" if start >= 1 else
-                     f"From the month's first day to day {on_time} (the deadline), once a period"),
+                     f"Days 1 to {on_time} of each month (the deadline), once a period: not "
+                     "before the month reported on is over"),
         "overdue": f"From day {on_time + 1} of each month (the day after the deadline), once a period",
         "rejected": f"At the next run after the upload (within {REJECTED_WITHIN.days} days)",
         "digest": f"From day {digest_day} of each month, for the month before",
@@ -91,9 +91,11 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
                              f"gets {', '.join(gets) or 'none'}.")
     on_time = int(db.setting(con, "on_time_day"))
     ends = deadline(period, on_time)
-    # as it reads when it goes out: the reminder's first day, a few days after the deadline
-    moment = at or datetime(ends.year, ends.month, ends.day, 9) - timedelta(
-        days=int(db.setting(con, "reminder_days_before")) if kind == "reminder" else 0)
+    # as it reads when it goes out: the reminder's first day (never before the month is over), a
+    # few days after the deadline
+    first_day = ends - timedelta(days=int(db.setting(con, "reminder_days_before")))
+    sent_on = max(first_day, ends.replace(day=1)) if kind == "reminder" else ends
+    moment = at or datetime(sent_on.year, sent_on.month, sent_on.day, 9)
     departments = tuple(sorted(person.departments))
     if kind in ("reminder", "overdue") and not departments:
         return Preview(None, f"{email} heads no department: reminders and overdue notices go to "
@@ -102,7 +104,7 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
         return Preview(compose(con, Due("pack", person, quarter_of(period)), moment, pdf=False))
     if kind == "rejected":
         rows = [r for r in queries.records(con, "rejected_uploads", {
-            "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1)})
+            "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1), "upload_ids": []})
             if r["period"] == period and (r["department"] in departments
                                           or str(r["uploaded_by"]).lower() == email)]
         if not rows:
@@ -152,9 +154,10 @@ def send_test(con: db.Connection, user: User, email: str, at: datetime | None = 
 
 
 def due_now(con: db.Connection, at: datetime) -> list[dict[str, str]]:
-    """The messages due at `at` that the outbox has not sent (what the next run would send)."""
+    """The messages due at `at` that the outbox has not sent, and those it tries again (what the
+    next run would send)."""
     done = {(r["recipient"], r["kind"], r["period"], r["upload_id"])
             for r in queries.records(con, "notifications_list", {"states": ["sent"], "kinds": []})}
     return [{"kind": item.kind, "recipient": item.recipient.email, "period": item.period,
              "about": ", ".join(item.departments) or "the organisation"}
-            for item in due(con, at) if item.key not in done]
+            for item in pending(con, at) if item.key not in done]

@@ -43,4 +43,6 @@ class NotifySchedule:
                 self.error = str(e.message if isinstance(e, LekgotlaError) else e)
                 print(f"lekgotla: notify failed: {self.error}", file=sys.stderr)
                 continue
+            for untold in run.untold:  # as the notify command warns of it
+                print(f"lekgotla: notify warning: {untold.words()}", file=sys.stderr)
             self.error = run.failed[0][1] if run.failed else None

@@ -116,8 +116,8 @@ SETTINGS: tuple[Setting, ...] = (
             True),
     Setting("reminder_days_before", 3, int,
             "Reminders go to heads whose report is not in, from this many days before the "
-            "deadline (on_time_day) up to it: once a period, at the first notify run in those "
-            "days.", True),
+            "deadline (on_time_day) up to it, but never before the month reported on is over (the "
+            "1st of the next month): once a period, at the first notify run in those days.", True),
     Setting("digest_day", 10, int,
             "Day of the month on which last month's digest goes out (and, after a quarter ends, "
             "the quarter's review pack to leadership).", True),

@@ -23,7 +23,7 @@ from metrics import queries
 from metrics.actions import resolve_month
 from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
-from metrics.formats import a_date, change_words, days, kpi_value, period_label
+from metrics.formats import a_date, days, kpi_value, period_label, shown_change
 from metrics.kpi_catalogue import KPI_BY_NAME
 from metrics.kpis import jsonable, kpi_changes, plain, previous_period, query_params
 from metrics.pack_parts import department_months
@@ -396,8 +396,8 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         change = plain(row.change)
         if entry is None or change is None or abs(change) < KPI_THRESHOLDS[entry.format] - 1e-9:
             continue
-        # exact: the two figures and their difference agree (not "from 20 days to 30 days (+9.3)")
-        shown = change_words(entry.format, change, exact=True)
+        # the difference of the two figures as written, which a reader checks it against
+        shown = shown_change(entry.format, row.previous_value, row.value, exact=True)
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
         text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value, True)} "

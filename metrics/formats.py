@@ -140,6 +140,34 @@ def change_words(kind: str, change: float, exact: bool = False) -> str:
     return fixed(change, 0, sign=True)
 
 
+def _as_shown(kind: str, value: Any, exact: bool) -> Decimal:
+    """The number `kpi_value` writes for `value` (a rate in percent), rounded as it rounds it."""
+    v = float(value) * (100 if kind == "rate" else 1)
+    if kind in ("rate", "percent"):
+        digits = 1
+    elif kind == "ratio":
+        digits = 2
+    elif kind == "days":
+        digits = 0 if v.is_integer() or (abs(v) >= 10 and not exact) else 1
+    else:  # a count, as `number` writes it
+        digits = 0 if v.is_integer() or abs(v) >= 100 else 1
+    return Decimal(repr(v)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def shown_change(kind: str, previous: Any, value: Any, exact: bool = False) -> str:
+    """The change from `previous` to `value` as the difference of the two as shown (`kpi_value`),
+    so that a reader's subtraction agrees: 76.0% to 85.1% is `+9.1 pp` even when the exact change
+    rounds to 9.0."""
+    change = _as_shown(kind, value, exact) - _as_shown(kind, previous, exact)
+    if kind in ("rate", "percent"):
+        return f"{fixed(float(change), 1, sign=True)} pp"
+    if kind == "days":
+        return ("+" if change >= 0 else "-") + days(abs(float(change)), exact)
+    if kind == "ratio":
+        return fixed(float(change), 2, sign=True)
+    return fixed(float(change), 0 if change == change.to_integral_value() else 1, sign=True)
+
+
 def a_date(value: Any) -> str:
     """A date as people read it: `30 Jun 2025`."""
     if missing(value):

@@ -123,3 +123,28 @@ def test_two_runs_at_once_send_each_message_once(history_db: str, smtp: tuple[in
         assert codes in ([0, 0], [0, 1]), results
         for code, _out, err in results:
             assert code == 0 or "cannot be opened" in err
+
+
+def test_demo_mode_warns_of_a_missing_report_nobody_can_be_told_of(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from metrics_history import build
+
+    # demo mode (no user) and no head email for Health on the register: no M&E team either
+    target = empty_database()
+    if target == ":memory:":
+        target = str(tmp_path / "demo.duckdb")
+    con = build(db.connect(target))
+    con.execute("UPDATE departments SET email = NULL WHERE department = 'Health'")
+    con.close()
+    code = main(["notify", "--db", target, "--at", "2025-04-05T12:00", "--dry-run",
+                 str(tmp_path / "dry"), "--no-pdf"])
+    assert code == 0
+    # 5 April: Health's March report is not in (reminder) and its February one never came (overdue)
+    err = capsys.readouterr().err
+    todo = ("no department head receives notifications for it and there is no M&E user. Add the "
+            "head's email on the register's Departments sheet, or add users (its head, or the M&E "
+            "team) on the Users page.")
+    assert (f"warning: Nobody can be told that the March 2025 report of Health is missing "
+            f"(reminder): {todo}") in err
+    assert (f"warning: Nobody can be told that the February 2025 report of Health is missing "
+            f"(overdue): {todo}") in err

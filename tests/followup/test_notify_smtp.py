@@ -256,3 +256,68 @@ def test_a_test_message_goes_to_one_address_or_none(history_con: db.Connection,
     with pytest.raises(LekgotlaError, match="is not an email address: write one address"):
         send_test(history_con, CLI, address)
     assert history(history_con, kinds=("test",)) == []  # nothing sent, nothing recorded
+
+
+def test_a_failed_message_is_sent_again_once_its_day_has_passed_while_it_still_applies(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    down = plain(free_port())  # nothing listens there
+    # 5 April (as above): March's reminder to Health, February's overdue notice, Works' rejection
+    assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
+    # 9 April: March's deadline (7 April) has passed, February is no longer the month chased, the
+    # rejection of 1 April is more than 7 days old: none is due any more, yet the overdue notice
+    # (February's report still missing) and the rejection are the same messages, sent now; the
+    # reminder is not (after the deadline the overdue notice of March takes over, sent now too)
+    first = len(inbox.received)
+    run = notify(history_con, datetime(2025, 4, 9, 9), via=plain(port), backoff_s=0)
+    assert run.failed == []
+    assert sorted((i.kind, i.period) for i in run.sent) == [
+        ("overdue", "2025-02"), ("overdue", "2025-03"), ("rejected", "2025-03")]
+    subjects = sorted(str(r.message["Subject"]) for r in inbox.received[first:])
+    # February's deadline 7 March + 33 days = 9 April
+    assert "Overdue: the February 2025 report of Health (33 days late)" in subjects
+    assert {(r["kind"], r["period"], r["state"], r["attempts"]) for r in history(history_con)} == {
+        ("reminder", "2025-03", "failed", 1), ("overdue", "2025-02", "sent", 2),
+        ("rejected", "2025-03", "sent", 2), ("overdue", "2025-03", "sent", 1)}
+
+
+def test_a_failed_digest_is_sent_at_the_next_run_for_its_own_month(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    port, inbox = smtp
+    db.save_setting(history_con, "notify_kinds", "digest,overdue")
+    # 30 April, digest day passed: March's digests fail; Health's March report came on 15 April
+    down = plain(free_port())
+    failed = notify(history_con, datetime(2025, 4, 30, 7, 30), via=down, backoff_s=0).failed
+    assert sorted((i.kind, i.recipient.email, i.period) for i, _ in failed) == [
+        ("digest", "boss@example.org", "2025-03"), ("digest", "fin@example.org", "2025-03"),
+        ("digest", "health@example.org", "2025-03")]
+    # 1 May: April's digest is not due before the 10th; March's are sent, still of March
+    first = len(inbox.received)
+    run = notify(history_con, datetime(2025, 5, 1, 7, 30), via=plain(port), backoff_s=0)
+    assert sorted((i.kind, i.period) for i in run.sent) == [("digest", "2025-03")] * 3
+    assert {str(r.message["X-Lekgotla-Period"]) for r in inbox.received[first:]} == {"2025-03"}
+    assert {(r["state"], r["attempts"]) for r in history(history_con)} == {("sent", 2)}
+
+
+def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    from testdata import report
+
+    from ingest.load import load_file
+
+    port, inbox = smtp
+    # July 2025 the one month of Q3 reported: `metrics kpis --period 2025-Q3` uses it, so does the pack
+    data = report([["F-9", "Pay suppliers in 30 days", "SO1", "CFO", 1000, 200, date(2025, 7, 1),
+                    date(2025, 9, 30), "In progress", 50, None, None]],
+                  department="Finance", period="July 2025")
+    [outcome] = load_file(history_con, data, "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    db.save_setting(history_con, "notify_kinds", "pack")
+    first = len(inbox.received)
+    run = notify(history_con, datetime(2025, 10, 10, 9), via=plain(port), backoff_s=0, pdf=False)
+    assert run.failed == []
+    assert [(i.kind, i.recipient.email, i.period) for i in run.sent] == [
+        ("pack", "boss@example.org", "2025-Q3")]
+    [got] = inbox.received[first:]
+    assert got.message["Subject"] == "Review pack: Q3 2025"
+    assert "(figures of July 2025)" in parts(got.message)[0]

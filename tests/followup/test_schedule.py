@@ -102,3 +102,50 @@ def test_no_month_before_the_organisations_first_is_chased(history_con: db.Conne
     # 2024 May 2024's reports would be 'overdue' for every head, before anything existed
     assert plan(history_con, "2024-06-08T09:00") == set()
     assert plan(history_con, "2024-06-05T09:00") == set()  # nor reminded
+
+
+@pytest.mark.parametrize("date_submitted", [datetime(2025, 1, 2), datetime(2025, 12, 31)])
+def test_a_rejection_is_told_by_when_it_was_uploaded_not_its_date_submitted_cell(
+        history_con: db.Connection, date_submitted: datetime) -> None:
+    # uploaded by Finance's head on 3 April; its 'Date submitted' cell says months before, or after
+    history_con.execute(
+        "INSERT INTO uploads (upload_id, sha256, file_name, department, period, uploaded_by, "
+        "uploaded_at, submitted_at, status, error_count, messages) VALUES (60, 'y', 'f.xlsx', "
+        "'Finance', '2025-03', 'fin@example.org', $up, $cell, 'rejected', 1, '[]')",
+        {"up": datetime(2025, 4, 3, 9), "cell": date_submitted})
+    rejected = {p for p in plan(history_con, "2025-04-05T12:00") if p[0] == "rejected"}
+    assert ("rejected", "fin@example.org", "2025-03", ("Finance",), ()) in rejected
+    # 11 April: more than 7 days after the upload, whatever the cell says
+    assert not {p for p in plan(history_con, "2025-04-11T12:00") if p[0] == "rejected"}
+
+
+def test_the_overdue_notice_says_the_me_team_is_copied_only_when_it_is(
+        history: db.Connection, history_con: db.Connection) -> None:
+    # 5 April: Health's February report is overdue; demo mode has no M&E team to copy
+    at = datetime(2025, 4, 5, 12)
+    [demo] = [d for d in due(history, at) if d.kind == "overdue"]
+    assert demo.cc == ()
+    text = COMPOSERS["overdue"](history, demo, at)[1].text()
+    assert "it is 29 days late." in text and "copied" not in text
+    [with_me] = [d for d in due(history_con, at) if d.kind == "overdue"]
+    assert "it is 29 days late. The M&E team is copied." in COMPOSERS["overdue"](
+        history_con, with_me, at)[1].text()
+
+
+def test_reminders_start_no_earlier_than_the_first_of_the_next_month(
+        history_con: db.Connection) -> None:
+    from followup.preview import preview, schedule
+
+    # 10 days before March's deadline (7 April) is 28 March, while March is not over: reminders
+    # start on 1 April (Works' March report came on the 2nd), and the page and the preview say so
+    # (1 April to 7 April: 6 days)
+    db.save_setting(history_con, "reminder_days_before", 10)
+    assert not {p for p in plan(history_con, "2025-03-31T09:00") if p[0] == "reminder"}
+    assert ("reminder", "health@example.org", "2025-03", ("Health", "Works"), ()) in plan(
+        history_con, "2025-04-01T09:00")
+    [reminder] = [s["when"] for s in schedule(history_con) if s["kind"] == "reminder"]
+    assert reminder == ("Days 1 to 7 of each month (the deadline), once a period: not before the "
+                        "month reported on is over")
+    shown = preview(history_con, CLI, "reminder", "health@example.org", "2025-03").message
+    assert shown is not None
+    assert shown["Subject"] == "Reminder: the March 2025 report of Health, Works is due in 6 days"

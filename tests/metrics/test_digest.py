@@ -95,6 +95,27 @@ def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
     assert budget.figures["change_text"] == "+12.0 pp"
 
 
+def test_a_kpi_move_states_the_difference_of_the_figures_shown(
+        con: db.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    # 76.04% is shown 76.0% and 85.06% is shown 85.1%: a reader works out 85.1 - 76.0 = +9.1 pp,
+    # though the exact change, 9.02 pp, would be written +9.0 pp; days: 12.35 is shown 12.4 and
+    # 2.04 is shown 2.0, so 12.4 - 2.0 = +10.4 days, not the exact 10.31 written +10.3
+    rows = pd.DataFrame([
+        {"kpi": "target_attainment", "value": 0.8506, "previous_value": 0.7604,
+         "change": 0.8506 - 0.7604, "previous_period": "2025-05"},
+        {"kpi": "mean_slip_days", "value": 12.35, "previous_value": 2.04,
+         "change": 12.35 - 2.04, "previous_period": "2025-05"}])
+    monkeypatch.setattr("metrics.digest.kpi_changes", lambda *_: rows)
+    moves = {s.figures["kpi"]: s for s in of(digest(con, "2025-06"), "kpi_move")}
+    target = moves["target_attainment"]
+    assert target.text == "Target attainment rose from 76.0% to 85.1% (+9.1 pp)."
+    assert target.figures["change_text"] == "+9.1 pp"
+    assert target.figures["change"] == pytest.approx(0.0902)  # the JSON keeps the exact change
+    assert moves["mean_slip_days"].text.endswith("from 2.0 days to 12.4 days (+10.4 days).")
+
+
 def test_newly_overdue_and_at_risk_red_before_amber(organisation: list[Sentence]) -> None:
     (overdue,) = of(organisation, "overdue")
     assert overdue.figures["days_overdue"] == 10  # due 20 Jun, month ends 30 Jun

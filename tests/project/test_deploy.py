@@ -48,3 +48,26 @@ def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(tmp_path: Pa
     secrets.write_text('[lekgotla]\nrequire_login = false\n', encoding="utf-8")
     check(secrets, "http://localhost:8600")  # no [auth]: demo mode, nothing to check
     check(tmp_path / "missing.toml", "http://localhost:8600")
+
+
+def test_the_notify_cron_line_runs_with_no_log_folder_to_create(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    # the cron line's command, the notify run replaced by an echo, run as cron runs it (sh), with a
+    # logger that keeps what it is given: nothing it writes to has to be created first
+    line = next(row for row in (DEPLOY / "lekgotla-notify.cron").read_text().splitlines()
+                if row and not row.startswith("#"))
+    command = line.split(None, 6)[6]
+    notify = "cd /opt/lekgotla && .venv/bin/python -m metrics notify"
+    assert command.startswith(notify)
+    kept = tmp_path / "logged.txt"
+    logger = tmp_path / "bin" / "logger"
+    logger.parent.mkdir()
+    logger.write_text(f'#!/bin/sh\necho "$@" >> {kept}\ncat >> {kept}\n')
+    logger.chmod(0o755)
+    result = subprocess.run(["sh", "-c", command.replace(notify, "echo '1 message sent'")],
+                            env={**os.environ, "PATH": f"{logger.parent}:{os.environ['PATH']}"},
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert kept.read_text() == "-t lekgotla-notify\n1 message sent\n"
