@@ -314,7 +314,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return EXIT_OK
     con = open_for_backup(Path(database))
     try:
-        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now())
+        # "manual", as the dashboard's Back up now: a hand backup is never pruned nor taken for a timed one
+        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now(), "manual")
         made = write_backup(con, path)
     finally:
         con.close()

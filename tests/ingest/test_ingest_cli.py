@@ -334,3 +334,24 @@ def test_a_header_without_rows_names_the_department_its_metadata_gives(
     said = capsys.readouterr()
     assert said.out.startswith(f"{empty}: invalid — Human Resources, March 2025, 0 rows, 1 error")
     assert "There are no action rows under the header (row 4)" in said.out + said.err
+
+
+def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ingest.backup import SCHEDULED, prune
+
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
+    assert main(["backup", "--db", str(dbp)]) == 0
+    capsys.readouterr()
+    [made] = folder.iterdir()
+    assert made.name.endswith("-manual.duckdb") and not SCHEDULED.match(made.name)
+    timed = folder / "lekgotla-20990101T000000.duckdb"  # a newer timed backup beside it
+    timed.write_bytes(b"")
+    assert prune(folder, 1) == []
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, timed.name])
