@@ -194,6 +194,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     con = db.connect(database)
     started = datetime.now()
     rejected = backfilled_now = 0
+    unusable = bool(unreadable)  # a file missing, or not a workbook at all: exit 2, as validate
     results: list[dict[str, Any]] = [*unreadable]
     try:
         named = [(Path(path).name, data) for path, data in files]
@@ -211,6 +212,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                         print("  " + p.describe())
                 if o.status == "rejected":
                     rejected += 1
+                unusable = unusable or o.unreadable
         old = [r["upload_id"] for r in results
                if r.get("status") == "accepted" and _months_back(r.get("period")) > 2]
         if old and submitted is None:  # stamped with this run's time: neither flag nor cell gave one
@@ -225,7 +227,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"note: {plural(backfilled_now, 'report')} of months long past {'was' if backfilled_now == 1 else 'were'} "
               "recorded as submitted now; for a backfill, give --submitted-at (or a 'Date "
               "submitted' cell), or timeliness counts them as late.", file=sys.stderr)
-    return EXIT_USAGE if unreadable else EXIT_INVALID if rejected else EXIT_OK
+    return EXIT_USAGE if unusable else EXIT_INVALID if rejected else EXIT_OK
 
 
 def _months_back(period: object) -> int:

@@ -355,3 +355,19 @@ def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
     timed.write_bytes(b"")
     assert prune(folder, 1) == []
     assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, timed.name])
+
+
+def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = str(tmp_path / "l.duckdb")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    for junk in (files["junk"], empty):
+        assert main(["validate", str(junk), "--db", dbp]) == 2
+        assert main(["load", str(junk), str(files["good"]), "--db", dbp]) == 2
+        said = capsys.readouterr().out
+        assert f"{junk}: Rejected: 1 error; nothing was stored." in said
+    con = db.connect(dbp)  # the good file loaded all the same
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
+    con.close()
+    assert main(["load", str(files["bad"]), "--db", dbp]) == 1  # a workbook with errors: rejected
