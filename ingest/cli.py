@@ -424,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0) and EXIT_USAGE
     try:
+        settings.check_all()  # a bad setting stops every command, as it stops the dashboard
         return int(args.func(args))
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)

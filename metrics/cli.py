@@ -19,7 +19,7 @@ import pandas as pd
 from ingest import settings
 from ingest.cells import clean_text
 from ingest.db import Connection, connect
-from ingest.errors import LekgotlaError, QueryError
+from ingest.errors import LekgotlaError, QueryError, SettingsError
 from ingest.values import ParseError, parse_period
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
@@ -211,6 +211,11 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse has printed the usage; 2 for bad arguments, 0 for --help
         return e.code if isinstance(e.code, int) else 2
+    try:
+        settings.check_all()  # a bad setting stops every command, as it stops the dashboard
+    except SettingsError as e:
+        print(f"{e.title}: {e.message}", file=sys.stderr)
+        return 2
     try:
         con = _open(args.db)
     except _UsageError:

@@ -82,3 +82,29 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_arguments_after_it() -> 
     done = run(LEKGOTLA, "serve", "--help")  # streamlit run's own help: nothing is started
     assert done.returncode == 0, done.stderr
     assert "streamlit run" in done.stdout.lower()
+
+
+# the least each command takes to get past its parser
+ARGUMENTS = {"validate": ["f.xlsx"], "load": ["f.xlsx"], "strategy": ["f.xlsx"],
+             "annotate": ["f.xlsx", "--out", "o.xlsx"], "restore": ["b.duckdb"], "backup": [],
+             "template": ["--department", "Finance", "--period", "2025-07", "--out", "t.xlsx"],
+             "kpis": ["--period", "2025-06"], "actions": ["--period", "2025-06"],
+             "digest": ["--period", "2025-06"], "initiatives": ["--period", "2025-06"],
+             "export": ["--period", "2025-06", "--format", "csv", "--out", "e.csv"],
+             "pack": ["--period", "2025-06", "--out", "p.html"], "notify": []}
+
+
+@pytest.mark.parametrize("command", sorted(ARGUMENTS))
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("DATE_ORDER", "mdy", "Setting 'date_order' must be DMY, MDY or YMD, not 'mdy'."),
+    ("AMBER_SCHEDULE_VARIANCE", "-30", "Amber schedule variance (-30 pp) must be above Red"),
+])
+def test_a_bad_setting_stops_every_command_before_it_starts(
+        command: str, name: str, value: str, said: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(f"LEKGOTLA_{name}", value)
+    dbp = tmp_path / "l.duckdb"
+    assert lekgotla_cli.main([command, *ARGUMENTS[command], "--db", str(dbp)]) == 2
+    assert said in capsys.readouterr().err
+    assert sorted(tmp_path.iterdir()) == [], "nothing was read or written"
