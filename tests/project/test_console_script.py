@@ -4,8 +4,13 @@ and `python -m metrics`, plus `lekgotla serve` for the dashboard."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -108,3 +113,44 @@ def test_a_bad_setting_stops_every_command_before_it_starts(
     assert lekgotla_cli.main([command, *ARGUMENTS[command], "--db", str(dbp)]) == 2
     assert said in capsys.readouterr().err
     assert sorted(tmp_path.iterdir()) == [], "nothing was read or written"
+
+
+def test_stopping_serve_stops_the_dashboard(tmp_path: Path) -> None:
+    from tools.launch import free_port
+
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    start = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import lekgotla_cli; "
+             f"sys.exit(lekgotla_cli.main(sys.argv[1:]))")
+    env = dict(os.environ, LEKGOTLA_DB=str(tmp_path / "l.duckdb"), LEKGOTLA_LOAD_SAMPLE_DATA="false")
+    log = tempfile.TemporaryFile()
+    # its own process group, so that a Streamlit left behind is still found and ended below
+    proc = subprocess.Popen(
+        [sys.executable, "-c", start, "serve", "--server.port", str(port), "--server.headless",
+         "true", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(tmp_path / "no-secrets.toml")],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(health, timeout=2) as r:
+                return bool(r.status == 200)
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not answers():
+            assert proc.poll() is None and time.monotonic() < deadline, log.seek(0) or log.read()
+            time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)  # as systemd or a container stops `lekgotla serve`
+        proc.wait(timeout=15)
+        time.sleep(0.5)
+        assert not answers(), "the dashboard still runs after `lekgotla serve` was stopped"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        log.close()
