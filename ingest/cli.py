@@ -39,19 +39,33 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot be read ({e.strerror}).") from e
 
 
-def out_file(arg: str, suffixes: tuple[str, ...] = (".xlsx",), source: str | None = None,
-             what: str = "a workbook") -> Path:
-    """`--out` checked before any work: a file name with the suffix of what is written, in a
-    folder that exists, and never the file read (annotate writes a new workbook beside it).
-    Used by every command that writes one file (`metrics export` too)."""
+def existing_folder(folder: Path, said: str) -> None:
+    """UsageError unless `folder` exists: nothing is written into a folder that does not (a typo
+    in a path would otherwise make a new one). `said` is the argument as the user gave it."""
+    if folder.is_dir():
+        return
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"{said}: {blocker} is a file, not a folder.")
+    raise UsageError(f"{said}: the folder {folder} does not exist. Make it first, or name a folder "
+                     "that exists.")
+
+
+def out_file(arg: str, suffixes: tuple[str, ...] | None = (".xlsx",), source: str | None = None,
+             what: str = "a workbook", flag: str = "--out") -> Path:
+    """`--out` checked before any work: a file name with the suffix of what is written (any, for
+    `suffixes` None), in a folder that exists, and never the file read (annotate writes a new
+    workbook beside it). Used by every command that writes one file (`metrics export` and
+    `backup` too; `flag` "" for a file named without one)."""
     out = Path(arg)
+    said = f"{flag} {arg}" if flag else arg
     if out.is_dir():
-        raise UsageError(f"--out {arg} is a folder: give a file name, such as {out / ('report' + suffixes[0])}.")
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"--out {arg}: the file written is {what}; give it a name ending in "
+        example = out / ("report" + (suffixes or (".duckdb",))[0])
+        raise UsageError(f"{said} is a folder: give a file name, such as {example}.")
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise UsageError(f"{said}: the file written is {what}; give it a name ending in "
                          f"{' or '.join(suffixes)}.")
-    if not out.parent.is_dir():
-        raise UsageError(f"--out {arg}: the folder {out.parent} does not exist.")
+    existing_folder(out.parent, said)
     if source is not None and out.exists() and out.resolve() == Path(source).resolve():
         raise UsageError(f"--out {arg} is the report itself: the marked copy is a new file, and the "
                          "report is never overwritten. Choose another name.")
@@ -303,6 +317,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from ingest.backup import new_name, open_for_backup, write_backup
 
     database = settings.database(args.db)
+    if args.path:  # before any work, as --out is
+        out_file(args.path, None, what="a backup", flag="")
     if settings.is_lake(database):  # the shared store: a snapshot and its catalog, while in use
         from ingest import lake
         con = db.connect(database)
@@ -403,7 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
                        "while it runs, back up on its Settings page)")
-    b.add_argument("path", nargs="?", help="the new backup file (default: a new name in the backup folder)")
+    b.add_argument("path", nargs="?", help="the new backup file, in a folder that exists (default: a "
+                   "new name ending -manual.duckdb in the backup folder, never pruned)")
     b.add_argument("--db")
     b.set_defaults(func=cmd_backup)
 

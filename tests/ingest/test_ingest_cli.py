@@ -371,3 +371,19 @@ def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
     assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
     con.close()
     assert main(["load", str(files["bad"]), "--db", dbp]) == 1  # a workbook with errors: rejected
+
+
+def test_a_backup_is_never_written_into_a_folder_that_does_not_exist(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    capsys.readouterr()
+    target = tmp_path / "nodir" / "x.duckdb"
+    assert main(["backup", str(target), "--db", str(dbp)]) == 2
+    assert (f"{target}: the folder {target.parent} does not exist. Make it first, or name a "
+            "folder that exists.") in capsys.readouterr().err
+    assert not target.parent.exists()
+    assert main(["backup", str(tmp_path), "--db", str(dbp)]) == 2
+    assert f"{tmp_path} is a folder: give a file name" in capsys.readouterr().err
