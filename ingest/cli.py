@@ -373,8 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_read_flags(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--db", help="database: a DuckDB file path, or ducklake:postgres:<connection> "
-                        "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+        sp.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
         sp.add_argument("--department", help="the report's department (else from the file)")
         sp.add_argument("--period", help="the reporting period, YYYY-MM (else from the file)")
         sp.add_argument("--mapping", help="TOML column mapping for a non-template workbook")
@@ -400,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("strategy", help="load the strategy register (replaces the one in force)")
     s.add_argument("file")
-    s.add_argument("--db")
+    s.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     s.add_argument("--who")
     s.set_defaults(func=cmd_strategy)
 
@@ -414,21 +413,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--department", required=True)
     t.add_argument("--period", required=True)
     t.add_argument("--out", required=True)
-    t.add_argument("--db")
+    t.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     t.set_defaults(func=cmd_template)
 
     b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
                        "while it runs, back up on its Settings page)")
     b.add_argument("path", nargs="?", help="the new backup file, in a folder that exists (default: a "
                    "new name ending -manual.duckdb in the backup folder, never pruned)")
-    b.add_argument("--db")
+    b.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     b.set_defaults(func=cmd_backup)
 
     r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
                        "replaced file is kept); on the shared store, a store backup (*.lake.json) "
                        "goes back to its snapshot and a DuckDB file moves into an empty store")
     r.add_argument("path")
-    r.add_argument("--db")
+    r.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     r.set_defaults(func=cmd_restore)
     return p
 

@@ -54,8 +54,7 @@ Command = Callable[[Connection, argparse.Namespace], None]
 
 def common(p: argparse.ArgumentParser) -> None:
     """The arguments every command takes: --db and --period."""
-    p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
-                   "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     p.add_argument("--period", required=True, type=period_argument,
                    help="YYYY-MM, or a quarter YYYY-Qn (also as the dashboard writes them: "
                         "'June 2025', 'Q2 2025')")

@@ -387,3 +387,21 @@ def test_a_backup_is_never_written_into_a_folder_that_does_not_exist(
     assert not target.parent.exists()
     assert main(["backup", str(tmp_path), "--db", str(dbp)]) == 2
     assert f"{tmp_path} is a folder: give a file name" in capsys.readouterr().err
+
+
+def test_a_relative_db_flag_is_taken_from_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ingest import settings
+    from presentation.cli import main as metrics_main
+
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    monkeypatch.chdir(tmp_path)
+    assert main(["load", good.name, "--db", "here.duckdb"]) == 0
+    assert f"no database at {tmp_path / 'here.duckdb'}" in capsys.readouterr().err
+    assert (tmp_path / "here.duckdb").exists() and not (ROOT / "here.duckdb").exists()
+    assert metrics_main(["kpis", "--period", "2025-02", "--db", "here.duckdb", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["actions"] == 1
+    # the setting stays the project's, as the dashboard reads it
+    monkeypatch.setenv("LEKGOTLA_DB", "data/other.duckdb")
+    assert settings.database() == str(ROOT / "data" / "other.duckdb")
