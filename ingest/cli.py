@@ -22,6 +22,7 @@ from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
 from ingest.plan import add_plan_warnings
+from ingest.terminal import stdout_closed
 from ingest.values import ParseError, parse_period
 from ingest.words import period_words, plural
 
@@ -441,7 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0) and EXIT_USAGE
     try:
         settings.check_all()  # a bad setting stops every command, as it stops the dashboard
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
+        return code
+    except BrokenPipeError:  # the reader stopped early (| head): no message
+        return stdout_closed()
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,6 +20,7 @@ from ingest import settings
 from ingest.cells import clean_text
 from ingest.db import Connection, connect
 from ingest.errors import LekgotlaError, QueryError, SettingsError
+from ingest.terminal import stdout_closed
 from ingest.values import ParseError, parse_period
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
@@ -224,12 +225,15 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         return 1
     try:
         commands[args.command](con, args)
+        sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2
     except LekgotlaError as e:  # a setting the command reads that cannot be used, ...
         print(f"{e.title}: {e.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (| head): no message
+        return stdout_closed()
     except OSError as e:  # a file or folder the command could not write
         print(f"{e.filename or 'A file'}: {e.strerror or e}.", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -405,3 +406,49 @@ def test_a_relative_db_flag_is_taken_from_the_current_folder(
     # the setting stays the project's, as the dashboard reads it
     monkeypatch.setenv("LEKGOTLA_DB", "data/other.duckdb")
     assert settings.database() == str(ROOT / "data" / "other.duckdb")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    for module, args in (("metrics", ["kpis", "--period", "2025-02"]), ("ingest", ["validate", str(good)])):
+        read, write = os.pipe()
+        os.close(read)  # as `| head` does once it has its lines: every write fails
+        try:
+            done = subprocess.run([sys.executable, "-m", module, *args, "--db", str(dbp)], stdout=write,
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+        finally:
+            os.close(write)
+        assert (done.returncode, done.stderr) == (141, ""), module
+
+
+def test_a_database_in_use_and_a_file_that_is_no_backup_are_said_in_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from presentation.cli import main as metrics_main
+
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    csv = tmp_path / "exp.csv"
+    csv.write_text("action_id,status\nFIN-01,Completed\n")
+    capsys.readouterr()
+    assert main(["restore", str(csv), "--db", str(dbp)]) == 2
+    said = capsys.readouterr().err
+    assert f"{csv} is not a Lekgotla backup: it is not a DuckDB database file." in said
+    assert "Error:" not in said  # DuckDB's own words ('in-memory database') are not shown
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
+         "print('held', flush=True); time.sleep(60)", str(dbp)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert main(["load", str(good), "--db", str(dbp)]) == 2
+        assert metrics_main(["kpis", "--period", "2025-02", "--db", str(dbp)]) == 1
+        for said in capsys.readouterr().err.strip().splitlines():
+            assert f"The database {dbp} is in use by " in said and "most likely the running dashboard" in said
+            assert "Could not set lock" not in said
+    finally:
+        holder.kill()
+        holder.wait()
