@@ -1,4 +1,5 @@
-"""`python -m ingest validate|load|strategy|annotate|template|backup|restore` (SPEC §6)."""
+"""`python -m ingest validate|load|strategy|annotate|template|backup|restore`: reports in (the
+format: docs/report-format.md), backups (docs/backups.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`python -m metrics kpis | actions | digest | initiatives | export | pack` (SPEC §6, §7; the digest: issue 15; initiatives: issue 16). Exit 0 ok, 1 database unusable,
-2 bad arguments (unknown department or period: stderr says what exists)."""
+"""`python -m metrics kpis | actions | digest | initiatives | export | pack | notify`: the KPIs
+(docs/kpis.md), the digest (docs/digest.md), exports and the review pack. Exit 0 ok, 1 database
+unusable, 2 bad arguments (unknown department or period: stderr says what exists)."""
 
 # kpis and actions print numbers and live here; export and pack write files, so they are
 # presentation.cli's, which adds them to this parser (python -m metrics runs that one).
@@ -79,7 +80,7 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
     """The parser of kpis and actions; `more(subparsers)` adds further commands after them."""
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    kpi = commands.add_parser("kpis", help="the KPIs of SPEC §5 for one scope and period")
+    kpi = commands.add_parser("kpis", help="the KPIs (docs/kpis.md) for one scope and period")
     common(kpi)
     kpi.add_argument("--department", help="one department (default: the whole organisation)")
     kpi.add_argument("--json", action="store_true", help="print JSON")

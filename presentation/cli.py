@@ -29,7 +29,7 @@ def _file_commands(commands: Any) -> None:
     exp.add_argument("--status", action="append", default=[], help="repeatable")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--out", required=True, help="file to write")
-    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF (SPEC §7)")
+    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF")
     metrics_cli.common(pck)
     pck.add_argument("--department", action="append", default=[], help="repeatable")
     pck.add_argument("--objective", action="append", default=[], help="repeatable")
