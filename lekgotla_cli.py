@@ -5,15 +5,16 @@ and the dashboard.
 command of that name, `lekgotla kpis|actions|export|pack|notify` runs `python -m metrics`'s
 (followup.cli: kpis and actions from metrics.cli, export and pack from presentation.cli, which
 write files, and notify, which sends the notifications), with the
-same arguments, output and exit code; `lekgotla serve [ARGS]` runs `streamlit run
-dashboard/app.py [ARGS]` from the project folder (where `.streamlit/` is read). The command list
+same arguments, output and exit code; `lekgotla serve [ARGS]` becomes `streamlit run
+dashboard/app.py [ARGS]` (the process is replaced, so stopping it stops the dashboard), run from
+the project folder (where `.streamlit/` is read). The command list
 and its help come from those two parsers, so a command added there is here too.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
@@ -57,12 +58,15 @@ def serve_command(rest: Sequence[str]) -> list[str]:
 
 
 def serve(rest: list[str]) -> int:
-    """Run the dashboard until it stops; its exit code."""
-    try:
-        # the project folder, so that `.streamlit/config.toml` and `secrets.toml` are read
-        return subprocess.run(serve_command(rest), cwd=app_path().parent.parent).returncode
-    except KeyboardInterrupt:  # Ctrl+C reaches Streamlit too, which stops by itself
-        return 0
+    """Become the dashboard (this process is replaced, never returns): a signal that stops
+    `lekgotla serve` — SIGTERM from systemd or a container, Ctrl+C — stops Streamlit itself."""
+    command = serve_command(rest)
+    # the project folder, so that `.streamlit/config.toml` and `secrets.toml` are read
+    os.chdir(app_path().parent.parent)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
+    return 1  # not reached: execv returns only by raising
 
 
 def usage(table: dict[str, tuple[str, Callable[[list[str]], int]]]) -> str:

@@ -189,7 +189,8 @@ def column_config(currency: str) -> dict[str, Any]:
         "objective": cc.TextColumn(label("objective"), width="large"),
         "responsible": cc.TextColumn(label("responsible")),
         "status": cc.TextColumn(label("status")),
-        "rag": cc.TextColumn(label("rag"), help="Red, Amber, Green or Complete (SPEC §5.10)."),
+        "rag": cc.TextColumn(label("rag"), help="Red, Amber, Green or Complete, worked out by Lekgotla from the action's "
+                                              "dates, progress and status."),
         "department_rag": cc.TextColumn(label("department_rag")),
         "state": cc.TextColumn(label("state")),
         "carried_forward": cc.CheckboxColumn(label("carried_forward"), help="Not reported this month: the report left the action out, so it "

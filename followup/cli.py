@@ -34,8 +34,7 @@ def _moment(text: str) -> datetime:
 def _notify_command(commands: Any) -> None:
     p = commands.add_parser("notify", help="send the notifications due now (or --at): reminders, "
                             "overdue notices, rejections, the digest and the review pack")
-    p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
-                   "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     p.add_argument("--at", type=_moment, default=None,
                    help="the moment to send for, e.g. 2025-07-05T08:00 (default: now); a report "
                         "counts as missing when none of its versions had been submitted by then")

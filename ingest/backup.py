@@ -32,13 +32,13 @@ import duckdb
 
 from ingest import access, db, lake, settings
 from ingest.audit import audit
+from ingest.db import in_use_message
 from ingest.errors import LekgotlaError
 from ingest.words import plural
 
 BATCH_ROWS = 100_000  # rows per Arrow batch streamed into the backup: bounds the memory it takes
 # only these are ever pruned: a file's backups, and the shared store's manifests
 SCHEDULED = re.compile(r"^lekgotla-\d{8}T\d{6}(-\d+)?(\.duckdb|\.lake\.json)$")
-_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,6 @@ class DatabaseInUse(LekgotlaError):
         super().__init__(message, "Stop the dashboard first")
 
 
-def in_use_message(path: Path, error: BaseException | None) -> str:
-    """Which program holds the database, in words, as DuckDB's lock error tells it."""
-    found = _HOLDER.search(str(error)) if error is not None else None
-    who = f"{Path(found.group(1)).name} (process {found.group(2)})" if found else "another program"
-    return f"The database {path} is in use by {who}, most likely the running dashboard."
 
 
 def _in_use(e: LekgotlaError | duckdb.Error) -> bool:
@@ -555,8 +550,10 @@ def prepare_copy(source: Path, fresh: Path) -> None:
             raise LekgotlaError(f"{source} was written by a newer DuckDB than this install's "
                                 f"({duckdb.__version__}). Nothing was changed. "
                                 f"{db.NEWER_FORMAT_HINT}", "Open it with DuckDB 2.x") from e
-        raise LekgotlaError(f"{source} is not a Lekgotla backup: {e}. Nothing was changed.",
-                            "Choose a backup file") from e
+        # DuckDB's own words for a CSV or a workbook mislead ('in-memory database', ...)
+        raise LekgotlaError(f"{source} is not a Lekgotla backup: it is not a DuckDB database file. "
+                            "Nothing was changed. Choose a .duckdb file written by lekgotla backup "
+                            "or on Settings → Backups.", "Choose a backup file") from e
     try:
         found = {str(r[0]) for r in guard.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}

@@ -1,4 +1,5 @@
-"""`python -m ingest validate|load|strategy|annotate|template|backup|restore` (SPEC §6)."""
+"""`python -m ingest validate|load|strategy|annotate|template|backup|restore`: reports in (the
+format: docs/report-format.md), backups (docs/backups.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ingest.load import add_plan_checks, options_for
 from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
+from ingest.terminal import stdout_closed
 from ingest.values import ParseError, parse_period
 from ingest.words import period_words, plural
 
@@ -37,19 +39,33 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot be read ({e.strerror}).") from e
 
 
-def out_file(arg: str, suffixes: tuple[str, ...] = (".xlsx",), source: str | None = None,
-             what: str = "a workbook") -> Path:
-    """`--out` checked before any work: a file name with the suffix of what is written, in a
-    folder that exists, and never the file read (annotate writes a new workbook beside it).
-    Used by every command that writes one file (`metrics export` too)."""
+def existing_folder(folder: Path, said: str) -> None:
+    """UsageError unless `folder` exists: nothing is written into a folder that does not (a typo
+    in a path would otherwise make a new one). `said` is the argument as the user gave it."""
+    if folder.is_dir():
+        return
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"{said}: {blocker} is a file, not a folder.")
+    raise UsageError(f"{said}: the folder {folder} does not exist. Make it first, or name a folder "
+                     "that exists.")
+
+
+def out_file(arg: str, suffixes: tuple[str, ...] | None = (".xlsx",), source: str | None = None,
+             what: str = "a workbook", flag: str = "--out") -> Path:
+    """`--out` checked before any work: a file name with the suffix of what is written (any, for
+    `suffixes` None), in a folder that exists, and never the file read (annotate writes a new
+    workbook beside it). Used by every command that writes one file (`metrics export` and
+    `backup` too; `flag` "" for a file named without one)."""
     out = Path(arg)
+    said = f"{flag} {arg}" if flag else arg
     if out.is_dir():
-        raise UsageError(f"--out {arg} is a folder: give a file name, such as {out / ('report' + suffixes[0])}.")
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"--out {arg}: the file written is {what}; give it a name ending in "
+        example = out / ("report" + (suffixes or (".duckdb",))[0])
+        raise UsageError(f"{said} is a folder: give a file name, such as {example}.")
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise UsageError(f"{said}: the file written is {what}; give it a name ending in "
                          f"{' or '.join(suffixes)}.")
-    if not out.parent.is_dir():
-        raise UsageError(f"--out {arg}: the folder {out.parent} does not exist.")
+    existing_folder(out.parent, said)
     if source is not None and out.exists() and out.resolve() == Path(source).resolve():
         raise UsageError(f"--out {arg} is the report itself: the marked copy is a new file, and the "
                          "report is never overwritten. Choose another name.")
@@ -191,6 +207,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     con = db.connect(database)
     started = datetime.now()
     rejected = backfilled_now = 0
+    unusable = bool(unreadable)  # a file missing, or not a workbook at all: exit 2, as validate
     results: list[dict[str, Any]] = [*unreadable]
     try:
         named = [(Path(path).name, data) for path, data in files]
@@ -208,6 +225,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                         print("  " + p.describe())
                 if o.status == "rejected":
                     rejected += 1
+                unusable = unusable or o.unreadable
         old = [r["upload_id"] for r in results
                if r.get("status") == "accepted" and _months_back(r.get("period")) > 2]
         if old and submitted is None:  # stamped with this run's time: neither flag nor cell gave one
@@ -222,7 +240,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"note: {plural(backfilled_now, 'report')} of months long past {'was' if backfilled_now == 1 else 'were'} "
               "recorded as submitted now; for a backfill, give --submitted-at (or a 'Date "
               "submitted' cell), or timeliness counts them as late.", file=sys.stderr)
-    return EXIT_USAGE if unreadable else EXIT_INVALID if rejected else EXIT_OK
+    return EXIT_USAGE if unusable else EXIT_INVALID if rejected else EXIT_OK
 
 
 def _months_back(period: object) -> int:
@@ -298,6 +316,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from ingest.backup import new_name, open_for_backup, write_backup
 
     database = settings.database(args.db)
+    if args.path:  # before any work, as --out is
+        out_file(args.path, None, what="a backup", flag="")
     if settings.is_lake(database):  # the shared store: a snapshot and its catalog, while in use
         from ingest import lake
         con = db.connect(database)
@@ -311,7 +331,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return EXIT_OK
     con = open_for_backup(Path(database))
     try:
-        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now())
+        # "manual", as the dashboard's Back up now: a hand backup is never pruned nor taken for a timed one
+        path = Path(args.path) if args.path else new_name(settings.backup_dir(database), datetime.now(), "manual")
         made = write_backup(con, path)
     finally:
         con.close()
@@ -351,8 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_read_flags(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--db", help="database: a DuckDB file path, or ducklake:postgres:<connection> "
-                        "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+        sp.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
         sp.add_argument("--department", help="the report's department (else from the file)")
         sp.add_argument("--period", help="the reporting period, YYYY-MM (else from the file)")
         sp.add_argument("--mapping", help="TOML column mapping for a non-template workbook")
@@ -378,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("strategy", help="load the strategy register (replaces the one in force)")
     s.add_argument("file")
-    s.add_argument("--db")
+    s.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     s.add_argument("--who")
     s.set_defaults(func=cmd_strategy)
 
@@ -392,20 +412,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--department", required=True)
     t.add_argument("--period", required=True)
     t.add_argument("--out", required=True)
-    t.add_argument("--db")
+    t.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     t.set_defaults(func=cmd_template)
 
     b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
                        "while it runs, back up on its Settings page)")
-    b.add_argument("path", nargs="?", help="the new backup file (default: a new name in the backup folder)")
-    b.add_argument("--db")
+    b.add_argument("path", nargs="?", help="the new backup file, in a folder that exists (default: a "
+                   "new name ending -manual.duckdb in the backup folder, never pruned)")
+    b.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     b.set_defaults(func=cmd_backup)
 
     r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
                        "replaced file is kept); on the shared store, a store backup (*.lake.json) "
                        "goes back to its snapshot and a DuckDB file moves into an empty store")
     r.add_argument("path")
-    r.add_argument("--db")
+    r.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     r.set_defaults(func=cmd_restore)
     return p
 
@@ -418,7 +439,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0) and EXIT_USAGE
     try:
-        return int(args.func(args))
+        settings.check_all()  # a bad setting stops every command, as it stops the dashboard
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
+        return code
+    except BrokenPipeError:  # the reader stopped early (| head): no message
+        return stdout_closed()
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -218,7 +218,8 @@ def connect(path: str | Path | None = None, read_only: bool = False,
                 raise LekgotlaError(f"The database {target} cannot be opened: {e}",
                                     "Check the db setting (or --db)") from e
             raise LekgotlaError(
-                f"The database {target} cannot be opened: {e}",
+                f"{in_use_message(Path(target), e)} Only one program at a time can open a DuckDB "
+                "file: stop it and run this again, or do this on the dashboard while it runs.",
                 "Close the other program using the database (only one process can write to it)",
             ) from e
     # a table the query names but the database lacks (a schema behind the code's) is an error,
@@ -231,6 +232,16 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     if not read_only:
         migrate(con, versions)
     return con
+
+
+_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+def in_use_message(path: Path, error: BaseException | None) -> str:
+    """Which program holds the database, in words, as DuckDB's lock error tells it."""
+    found = _HOLDER.search(str(error)) if error is not None else None
+    who = f"{Path(found.group(1)).name} (process {found.group(2)})" if found else "another program"
+    return f"The database {path} is in use by {who}, most likely the running dashboard."
 
 
 def newer_format(error: BaseException) -> bool:

@@ -58,6 +58,7 @@ class Outcome:
     skipped: int = 0
     changes: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False  # not a workbook at all: the CLI exits 2 for it, as validate does
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form for the CLI."""
@@ -309,7 +310,7 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                                     f"Rejected: {plural(len(errors), 'error')}; nothing was stored.", dept,
                                     parsed.period.key if parsed.period else None, uid,
                                     parsed.rows, len(parsed.warnings), len(errors),
-                                    problems=parsed.problems))
+                                    problems=parsed.problems, unreadable=parsed.unreadable))
         _audit_outcomes(con, user, outcomes)
         return outcomes
     register = opts.register

@@ -297,6 +297,21 @@ def database(given: str | Path | None = None) -> str:
     return str(path if path.is_absolute() else PROJECT_ROOT / path)
 
 
+# the --db flag of every command, in its --help
+DB_FLAG_HELP = ("database: a DuckDB file (a relative path is taken from the current folder), or "
+                "ducklake:postgres:<connection> (default: the db setting, LEKGOTLA_DB, else "
+                "data/lekgotla.duckdb; a relative path there is taken from the project folder)")
+
+
+def database_flag(text: str) -> str:
+    """A `--db` value as typed on the command line: a relative file path is taken from the current
+    folder, as for any path given to a command (the `db` setting's from the project folder, so
+    that the dashboard and every command find one database wherever they are started)."""
+    if is_lake(text) or text == ":memory:":
+        return text
+    return str(Path(text).absolute())
+
+
 def db_path() -> Path:
     """The database file: `LEKGOTLA_DB`, else `data/lekgotla.duckdb` in the project folder
     (SettingsError when `db` names the shared store, which is no file)."""

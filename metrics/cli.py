@@ -1,5 +1,6 @@
-"""`python -m metrics kpis | actions | digest | initiatives | export | pack` (SPEC §6, §7; the digest: issue 15; initiatives: issue 16). Exit 0 ok, 1 database unusable,
-2 bad arguments (unknown department or period: stderr says what exists)."""
+"""`python -m metrics kpis | actions | digest | initiatives | export | pack | notify`: the KPIs
+(docs/kpis.md), the digest (docs/digest.md), exports and the review pack. Exit 0 ok, 1 database
+unusable, 2 bad arguments (unknown department or period: stderr says what exists)."""
 
 # kpis and actions print numbers and live here; export and pack write files, so they are
 # presentation.cli's, which adds them to this parser (python -m metrics runs that one).
@@ -19,7 +20,8 @@ import pandas as pd
 from ingest import settings
 from ingest.cells import clean_text
 from ingest.db import Connection, connect
-from ingest.errors import LekgotlaError, QueryError
+from ingest.errors import LekgotlaError, QueryError, SettingsError
+from ingest.terminal import stdout_closed
 from ingest.values import ParseError, parse_period
 from metrics.actions import action_figures
 from metrics.catalogue import checked_filters
@@ -54,8 +56,7 @@ Command = Callable[[Connection, argparse.Namespace], None]
 
 def common(p: argparse.ArgumentParser) -> None:
     """The arguments every command takes: --db and --period."""
-    p.add_argument("--db", help="database: a DuckDB file, or ducklake:postgres:<connection> "
-                   "(default: LEKGOTLA_DB or data/lekgotla.duckdb)")
+    p.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     p.add_argument("--period", required=True, type=period_argument,
                    help="YYYY-MM, or a quarter YYYY-Qn (also as the dashboard writes them: "
                         "'June 2025', 'Q2 2025')")
@@ -79,7 +80,7 @@ def build_parser(more: Callable[[Any], None] | None = None) -> argparse.Argument
     """The parser of kpis and actions; `more(subparsers)` adds further commands after them."""
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    kpi = commands.add_parser("kpis", help="the KPIs of SPEC §5 for one scope and period")
+    kpi = commands.add_parser("kpis", help="the KPIs (docs/kpis.md) for one scope and period")
     common(kpi)
     kpi.add_argument("--department", help="one department (default: the whole organisation)")
     kpi.add_argument("--json", action="store_true", help="print JSON")
@@ -212,6 +213,11 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
     except SystemExit as e:  # argparse has printed the usage; 2 for bad arguments, 0 for --help
         return e.code if isinstance(e.code, int) else 2
     try:
+        settings.check_all()  # a bad setting stops every command, as it stops the dashboard
+    except SettingsError as e:
+        print(f"{e.title}: {e.message}", file=sys.stderr)
+        return 2
+    try:
         con = _open(args.db)
     except _UsageError:
         return 2
@@ -220,12 +226,15 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         return 1
     try:
         commands[args.command](con, args)
+        sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
     except QueryError as e:
         print(e.message, file=sys.stderr)
         return 2
     except LekgotlaError as e:  # a setting the command reads that cannot be used, ...
         print(f"{e.title}: {e.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (| head): no message
+        return stdout_closed()
     except OSError as e:  # a file or folder the command could not write
         print(f"{e.filename or 'A file'}: {e.strerror or e}.", file=sys.stderr)
         return 2

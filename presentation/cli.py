@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.cli import UsageError, out_file
+from ingest.cli import UsageError, existing_folder, out_file
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.words import plural
@@ -29,11 +29,11 @@ def _file_commands(commands: Any) -> None:
     exp.add_argument("--status", action="append", default=[], help="repeatable")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--out", required=True, help="file to write")
-    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF (SPEC §7)")
+    pck = commands.add_parser("pack", help="the review pack: XLSX, HTML report and PDF")
     metrics_cli.common(pck)
     pck.add_argument("--department", action="append", default=[], help="repeatable")
     pck.add_argument("--objective", action="append", default=[], help="repeatable")
-    pck.add_argument("--out", required=True, help="folder to write the files into")
+    pck.add_argument("--out", required=True, help="folder to write the files into (it must exist)")
     pck.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     pck.add_argument("--chromium", help="Chromium to print the PDF with (default: found on PATH)")
 
@@ -63,11 +63,15 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
 
 
 def _pack(con: Connection, args: argparse.Namespace) -> None:
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise QueryError(f"--out {args.out} is a file: pack writes its files into a folder; name "
-                         "a folder (it is made when missing).")
     if args.no_pdf and args.chromium:
         raise QueryError("--no-pdf and --chromium ask for opposite things: leave one out.")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise QueryError(f"--out {args.out} is a file: pack writes its files into a folder; name "
+                         "a folder that exists.")
+    try:
+        existing_folder(Path(args.out), f"--out {args.out}")
+    except UsageError as e:  # exit 2 here too, with ingest's words
+        raise QueryError(str(e)) from e
     filters = checked_filters(con, Filters(args.period, tuple(args.department),
                                            tuple(args.objective)))
     files = write_pack(con, filters, args.out, pdf=not args.no_pdf, chromium=args.chromium)

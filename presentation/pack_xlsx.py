@@ -224,7 +224,7 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
         strict=True)}
     value, previous, change = by_name["actions"]
     rows = [{"label": "Actions (Cancelled left out)", "kind": "count", "value": value,
-             "previous": previous, "change": change, "meaning": "|A| of SPEC §5."}]
+             "previous": previous, "change": change, "meaning": "The actions the KPIs count (A): the plan of the scope and month."}]
     for k in KPIS:
         value, previous, change = by_name[k.name]
         if change is not None and k.format == "rate":

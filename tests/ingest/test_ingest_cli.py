@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -334,3 +335,120 @@ def test_a_header_without_rows_names_the_department_its_metadata_gives(
     said = capsys.readouterr()
     assert said.out.startswith(f"{empty}: invalid — Human Resources, March 2025, 0 rows, 1 error")
     assert "There are no action rows under the header (row 4)" in said.out + said.err
+
+
+def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ingest.backup import SCHEDULED, prune
+
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
+    assert main(["backup", "--db", str(dbp)]) == 0
+    capsys.readouterr()
+    [made] = folder.iterdir()
+    assert made.name.endswith("-manual.duckdb") and not SCHEDULED.match(made.name)
+    timed = folder / "lekgotla-20990101T000000.duckdb"  # a newer timed backup beside it
+    timed.write_bytes(b"")
+    assert prune(folder, 1) == []
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, timed.name])
+
+
+def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = str(tmp_path / "l.duckdb")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    for junk in (files["junk"], empty):
+        assert main(["validate", str(junk), "--db", dbp]) == 2
+        assert main(["load", str(junk), str(files["good"]), "--db", dbp]) == 2
+        said = capsys.readouterr().out
+        assert f"{junk}: Rejected: 1 error; nothing was stored." in said
+    con = db.connect(dbp)  # the good file loaded all the same
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
+    con.close()
+    assert main(["load", str(files["bad"]), "--db", dbp]) == 1  # a workbook with errors: rejected
+
+
+def test_a_backup_is_never_written_into_a_folder_that_does_not_exist(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    capsys.readouterr()
+    target = tmp_path / "nodir" / "x.duckdb"
+    assert main(["backup", str(target), "--db", str(dbp)]) == 2
+    assert (f"{target}: the folder {target.parent} does not exist. Make it first, or name a "
+            "folder that exists.") in capsys.readouterr().err
+    assert not target.parent.exists()
+    assert main(["backup", str(tmp_path), "--db", str(dbp)]) == 2
+    assert f"{tmp_path} is a folder: give a file name" in capsys.readouterr().err
+
+
+def test_a_relative_db_flag_is_taken_from_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ingest import settings
+    from presentation.cli import main as metrics_main
+
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    monkeypatch.chdir(tmp_path)
+    assert main(["load", good.name, "--db", "here.duckdb"]) == 0
+    assert f"no database at {tmp_path / 'here.duckdb'}" in capsys.readouterr().err
+    assert (tmp_path / "here.duckdb").exists() and not (ROOT / "here.duckdb").exists()
+    assert metrics_main(["kpis", "--period", "2025-02", "--db", "here.duckdb", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["actions"] == 1
+    # the setting stays the project's, as the dashboard reads it
+    monkeypatch.setenv("LEKGOTLA_DB", "data/other.duckdb")
+    assert settings.database() == str(ROOT / "data" / "other.duckdb")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    for module, args in (("metrics", ["kpis", "--period", "2025-02"]), ("ingest", ["validate", str(good)])):
+        read, write = os.pipe()
+        os.close(read)  # as `| head` does once it has its lines: every write fails
+        try:
+            done = subprocess.run([sys.executable, "-m", module, *args, "--db", str(dbp)], stdout=write,
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+        finally:
+            os.close(write)
+        assert (done.returncode, done.stderr) == (141, ""), module
+
+
+def test_a_database_in_use_and_a_file_that_is_no_backup_are_said_in_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from presentation.cli import main as metrics_main
+
+    dbp = tmp_path / "l.duckdb"
+    good = tmp_path / "Finance_2025-02.xlsx"
+    good.write_bytes(report([GOOD]))
+    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    csv = tmp_path / "exp.csv"
+    csv.write_text("action_id,status\nFIN-01,Completed\n")
+    capsys.readouterr()
+    assert main(["restore", str(csv), "--db", str(dbp)]) == 2
+    said = capsys.readouterr().err
+    assert f"{csv} is not a Lekgotla backup: it is not a DuckDB database file." in said
+    assert "Error:" not in said  # DuckDB's own words ('in-memory database') are not shown
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
+         "print('held', flush=True); time.sleep(60)", str(dbp)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert main(["load", str(good), "--db", str(dbp)]) == 2
+        assert metrics_main(["kpis", "--period", "2025-02", "--db", str(dbp)]) == 1
+        for said in capsys.readouterr().err.strip().splitlines():
+            assert f"The database {dbp} is in use by " in said and "most likely the running dashboard" in said
+            assert "Could not set lock" not in said
+    finally:
+        holder.kill()
+        holder.wait()

@@ -386,6 +386,7 @@ def test_stamp_changes_only_with_the_reports_it_reads(sample_db: Path, pack: Rev
 def test_cli_writes_the_pack(sample_db: Path, tmp_path: Path,
                              capsys: pytest.CaptureFixture[str]) -> None:
     out, copy = tmp_path / "pack", tmp_path / "lekgotla.duckdb"
+    out.mkdir()
     shutil.copy(sample_db, copy)  # the module's read-only connection holds the original
     code = main(["pack", "--period", "2025-Q1", "--department", "finance", "--out", str(out),
                  "--db", str(copy), "--no-pdf"])
@@ -408,11 +409,16 @@ def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: 
     base = ["--period", "2025-03", "--db", str(copy)]
     notes = tmp_path / "notes.txt"
     notes.write_text("not a program")
+    (tmp_path / "q").mkdir()
     for args, code, said in (
             (["pack", *base, "--out", str(notes)], 2, "is a file: pack writes its files into a folder"),
             (["pack", *base, "--out", str(tmp_path / "p"), "--no-pdf", "--chromium", str(notes)], 2,
              "--no-pdf and --chromium ask for opposite things"),
-            (["pack", *base, "--out", "/proc/pack"], 2, "/proc/pack: No such file or directory."),
+            # nothing is written into a folder that does not exist, as README promises
+            (["pack", *base, "--out", str(tmp_path / "nopacks")], 2,
+             f"--out {tmp_path / 'nopacks'}: the folder {tmp_path / 'nopacks'} does not exist. Make it first"),
+            (["pack", *base, "--out", str(notes / "packs")], 2, f"{notes} is a file, not a folder."),
+            (["pack", *base, "--out", "/proc"], 2, "/proc/lekgotla-review-2025-03-all.xlsx: "),
             # export's --out is checked as every command that writes one file checks it
             (["export", *base, "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")], 2,
              f"--out {tmp_path / 'no' / 'x.csv'}: the folder {tmp_path / 'no'} does not exist."),
@@ -426,7 +432,7 @@ def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: 
         assert main(args) == code, args
         assert said in capsys.readouterr().err, args
     assert sorted(p.suffix for p in (tmp_path / "q").iterdir()) == [".html", ".xlsx"]
-    assert not (tmp_path / "p").exists() and not (tmp_path / "no").exists()
+    assert not any((tmp_path / n).exists() for n in ("p", "no", "nopacks"))
 
 
 def test_without_chromium_the_pdf_is_explained_and_the_rest_written(

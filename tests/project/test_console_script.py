@@ -4,8 +4,13 @@ and `python -m metrics`, plus `lekgotla serve` for the dashboard."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -82,3 +87,70 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_arguments_after_it() -> 
     done = run(LEKGOTLA, "serve", "--help")  # streamlit run's own help: nothing is started
     assert done.returncode == 0, done.stderr
     assert "streamlit run" in done.stdout.lower()
+
+
+# the least each command takes to get past its parser
+ARGUMENTS = {"validate": ["f.xlsx"], "load": ["f.xlsx"], "strategy": ["f.xlsx"],
+             "annotate": ["f.xlsx", "--out", "o.xlsx"], "restore": ["b.duckdb"], "backup": [],
+             "template": ["--department", "Finance", "--period", "2025-07", "--out", "t.xlsx"],
+             "kpis": ["--period", "2025-06"], "actions": ["--period", "2025-06"],
+             "digest": ["--period", "2025-06"], "initiatives": ["--period", "2025-06"],
+             "export": ["--period", "2025-06", "--format", "csv", "--out", "e.csv"],
+             "pack": ["--period", "2025-06", "--out", "p.html"], "notify": []}
+
+
+@pytest.mark.parametrize("command", sorted(ARGUMENTS))
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("DATE_ORDER", "mdy", "Setting 'date_order' must be DMY, MDY or YMD, not 'mdy'."),
+    ("AMBER_SCHEDULE_VARIANCE", "-30", "Amber schedule variance (-30 pp) must be above Red"),
+])
+def test_a_bad_setting_stops_every_command_before_it_starts(
+        command: str, name: str, value: str, said: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(f"LEKGOTLA_{name}", value)
+    dbp = tmp_path / "l.duckdb"
+    assert lekgotla_cli.main([command, *ARGUMENTS[command], "--db", str(dbp)]) == 2
+    assert said in capsys.readouterr().err
+    assert sorted(tmp_path.iterdir()) == [], "nothing was read or written"
+
+
+def test_stopping_serve_stops_the_dashboard(tmp_path: Path) -> None:
+    from tools.launch import free_port
+
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    start = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import lekgotla_cli; "
+             f"sys.exit(lekgotla_cli.main(sys.argv[1:]))")
+    env = dict(os.environ, LEKGOTLA_DB=str(tmp_path / "l.duckdb"), LEKGOTLA_LOAD_SAMPLE_DATA="false")
+    log = tempfile.TemporaryFile()
+    # its own process group, so that a Streamlit left behind is still found and ended below
+    proc = subprocess.Popen(
+        [sys.executable, "-c", start, "serve", "--server.port", str(port), "--server.headless",
+         "true", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(tmp_path / "no-secrets.toml")],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(health, timeout=2) as r:
+                return bool(r.status == 200)
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not answers():
+            assert proc.poll() is None and time.monotonic() < deadline, log.seek(0) or log.read()
+            time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)  # as systemd or a container stops `lekgotla serve`
+        proc.wait(timeout=15)
+        time.sleep(0.5)
+        assert not answers(), "the dashboard still runs after `lekgotla serve` was stopped"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        log.close()

@@ -158,3 +158,24 @@ def test_readme_links_every_doc() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in PAGES:
         assert f"(docs/{name}.md" in readme, name
+
+
+def test_user_text_points_to_the_repositorys_docs_not_to_a_spec_it_lacks() -> None:
+    import contextlib
+    import io
+
+    import lekgotla_cli
+
+    assert not (ROOT / "SPEC.md").exists()  # were it shipped, citing it would be fine
+    texts = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8")}
+    texts.update({f"docs/{p}.md": doc(p) for p in PAGES})
+    table = lekgotla_cli.commands()
+    texts["lekgotla --help"] = lekgotla_cli.usage(table)
+    for name in table:
+        if name == "serve":  # Streamlit's own help
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            table[name][1](["--help"])
+        texts[f"lekgotla {name} --help"] = out.getvalue()
+    assert [where for where, text in texts.items() if "SPEC" in text] == []
