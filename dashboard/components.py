@@ -53,10 +53,16 @@ def require_filters(d: Data, statuses: tuple[str, ...] = ()) -> metrics.Filters:
     """The sidebar filters, or an empty state pointing at Upload when nothing is loaded yet."""
     f = filters.current(d, statuses)
     if f is None:
-        empty("No status reports are loaded yet. Upload a department's report on the **Upload** "
-              "page (or the strategy register on **Settings**), or run "
-              "`python -m ingest load FILE...`; the figures appear here at once.")
-        if auth.may(auth.current(), "upload"):  # a page not in this role's navigation has no link
+        user = auth.current()
+        # the Upload page is the M&E team's and department heads'; demo mode can act as either
+        who = ("" if auth.may(user, "upload") else " (the M&E team's and department heads' page: "
+               "in demo mode, act as one in the sidebar)" if auth.is_demo(user) else
+               " (the M&E team's and department heads' page)")
+        empty(f"No status reports are loaded yet. Upload a department's report on the **Upload** "
+              f"page{who}, or the strategy register on **Settings**; or run `lekgotla load "
+              "FILE...` (on a DuckDB file, with the dashboard stopped: one program at a time "
+              "writes to it). The figures appear here at once.")
+        if auth.may(user, "upload"):  # a page not in this role's navigation has no link
             st.page_link("app_pages/upload.py", label="Go to Upload",
                          icon=":material/upload_file:")
         st.stop()

@@ -429,6 +429,9 @@ def test_without_sample_data_every_page_says_what_to_do(tmp_path: Path,
         assert not at.exception, page
         if page not in ("upload", "settings", "users", "audit", "notifications"):
             assert "No status reports are loaded yet" in texts(at), page
+    # the demo's default role (admin) has no Upload page: the way to it is said
+    assert ("on the **Upload** page (the M&E team's and department heads' page: in demo mode, act "
+            "as one in the sidebar)") in " ".join(i.value for i in at.info)
 
 
 def test_interactive_mapping_reads_a_foreign_workbook_and_is_saved_by_name(
