@@ -130,6 +130,9 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
         out.departments = _table(sheets["departments"], DEPARTMENT_COLUMNS, ("department",), out)
         names: dict[str, int] = {}
         for rec in out.departments:
+            for key in ("department", "head"):  # one line each: a line break would reach mail headers
+                if rec.get(key) is not None:
+                    rec[key] = " ".join(str(rec[key]).split())
             name = rec.get("department")
             if name is None:
                 continue

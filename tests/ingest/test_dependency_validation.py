@@ -394,3 +394,19 @@ def test_an_action_id_in_other_capitals_is_the_action_already_reported(history: 
     assert con.execute("SELECT count(*) FROM action_status WHERE department = 'Finance' "
                        "AND period = '2025-04' AND is_current").fetchall() == [(3,)]
     con.close()
+
+
+def test_a_register_department_and_head_are_one_line_each() -> None:
+    wb = Workbook()
+    wb.active.title = "Objectives"
+    wb.active.append(["Objective ID", "Objective"])
+    wb.active.append(["SO1", "Open the new clinic"])
+    deps = wb.create_sheet("Departments")
+    deps.append(["Department", "Head", "Email"])
+    deps.append(["Evil\r\nBcc: x@evil.example", "Head of\nFinance", "finance@org.example"])
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = parse_register(out.getvalue(), "register.xlsx")
+    assert parsed.problems == []
+    assert [(d["department"], d["head"]) for d in parsed.departments] == [
+        ("Evil Bcc: x@evil.example", "Head of Finance")]
