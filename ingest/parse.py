@@ -427,10 +427,12 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
     working_period = period or Period.of(date.today())
     df, parse_problems, failed = _parse_rows(loc, rows, opts, working_period, letters, period is not None)
     headers = {column_letter(c.index): c.header for c in loc.columns}
+    canonical = {letter: canon for canon, (letter, _) in letters.items()}
     data_rows = set(df.index)
     for ref in loc.sheet.formula_cells_without_value:
         letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         if row in data_rows:
+            failed.add((row, canonical.get(letter, letter)))  # not "required" as well: it is said here
             parse_problems.append(Problem(
                 "error", "This cell holds a formula with no saved value: open the file in Excel, let it "
                 "calculate, and save it again.", sheet=loc.sheet.name, row=row, column=letter,
@@ -438,6 +440,7 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
     for ref, shown in loc.sheet.error_cells:
         letter, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         if row in data_rows:
+            failed.add((row, canonical.get(letter, letter)))
             parse_problems.append(Problem(
                 "error", f"This cell shows the Excel error {shown}: fix the formula or type the value.",
                 sheet=loc.sheet.name, row=row, column=letter, header=headers.get(letter), value=shown))

@@ -208,6 +208,13 @@ def test_formula_without_cached_value_names_the_cell() -> None:
     assert e.message.startswith("This cell holds a formula with no saved value")
 
 
+def test_a_formula_without_a_value_in_a_required_cell_is_said_once() -> None:
+    # not "This cell is required" as well: the formula's message says what to do
+    e = only(parse(report([row(status="=A1")]))[0])
+    assert (e.row, e.column, e.header) == (5, "I", "Status")
+    assert e.message.startswith("This cell holds a formula with no saved value")
+
+
 def test_hidden_sheets_are_never_read() -> None:
     data = xlsx([["nothing here"]], sheet="Cover", extra_sheets={"Actions": [HEADER, row()]}, hidden=("Actions",))
     e = only(parse(data, "Finance_2025-02.xlsx")[0])
