@@ -218,6 +218,8 @@ def add_plan_checks(con: db.Connection, parsed: ParsedFile, absence: str,
     department's plan the report leaves out, and for dependencies on actions unknown, Cancelled or
     in a circle. `before`: as `add_dependency_warnings`."""
     align_action_ids(con, parsed)
+    if parsed.period is None:  # the plans of which month? ("The reporting period is unknown" says why)
+        return
     add_plan_warnings(con, parsed, absence)
     add_dependency_warnings(con, parsed, before=before)
 

@@ -249,6 +249,17 @@ def test_the_template_of_a_month_already_reported_corrects_it(con: db.Connection
     assert _feb(con)["completion_rate"] == pytest.approx(2 / 3)
 
 
+def test_a_report_of_no_known_month_is_not_checked_against_a_plan(con: db.Connection) -> None:
+    # the month is unknown (an error already): "not reported in <this month>" would be made up
+    from ingest.load import add_plan_checks
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    parsed = parse_file(report([A1_FEB], period=None), "finance-report.xlsx", options_for(con))
+    assert parsed.period is None
+    add_plan_checks(con, parsed, "carried")
+    assert [p.message for p in parsed.warnings if "carried forward" in p.message] == []
+
+
 def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> None:
     from metrics.quality import report_quality
 
