@@ -306,20 +306,27 @@ def test_the_template_prefills_both_columns_and_offers_the_initiatives(history: 
     assert [values.cell(r, column).value for r in (2, 3, 4)] == ["INI-1", "INI-2", None]
 
 
-def test_a_head_email_that_is_not_one_address_is_an_error() -> None:
-    # demo mode sends a department's messages to its head's email on the register: two addresses
-    # in the cell would send them to both
+def _register(*departments: list[str]) -> bytes:
+    """A register of one objective and these Departments rows (department, head, email)."""
     wb = Workbook()
     wb.active.title = "Objectives"
     wb.active.append(["Objective ID", "Objective"])
     wb.active.append(["SO1", "Open the new clinic"])
     deps = wb.create_sheet("Departments")
     deps.append(["Department", "Head", "Email"])
-    deps.append(["Finance", "Head of Finance", "finance@org.example"])
-    deps.append(["Health", "Head of Health", "boss,intruder@evil.example"])
+    for row in departments:
+        deps.append(row)
     out = io.BytesIO()
     wb.save(out)
-    [p] = parse_register(out.getvalue(), "register.xlsx").problems
+    return out.getvalue()
+
+
+def test_a_head_email_that_is_not_one_address_is_an_error() -> None:
+    # demo mode sends a department's messages to its head's email on the register: two addresses
+    # in the cell would send them to both
+    data = _register(["Finance", "Head of Finance", "finance@org.example"],
+                     ["Health", "Head of Health", "boss,intruder@evil.example"])
+    [p] = parse_register(data, "register.xlsx").problems
     assert (p.severity, p.sheet, p.row, p.column, p.value) == (
         "error", "Departments", 3, "C", "boss,intruder@evil.example")
     assert p.message == ("'boss,intruder@evil.example' is not an email address: write one "
@@ -397,16 +404,8 @@ def test_an_action_id_in_other_capitals_is_the_action_already_reported(history: 
 
 
 def test_a_register_department_and_head_are_one_line_each() -> None:
-    wb = Workbook()
-    wb.active.title = "Objectives"
-    wb.active.append(["Objective ID", "Objective"])
-    wb.active.append(["SO1", "Open the new clinic"])
-    deps = wb.create_sheet("Departments")
-    deps.append(["Department", "Head", "Email"])
-    deps.append(["Evil\r\nBcc: x@evil.example", "Head of\nFinance", "finance@org.example"])
-    out = io.BytesIO()
-    wb.save(out)
-    parsed = parse_register(out.getvalue(), "register.xlsx")
+    data = _register(["Evil\r\nBcc: x@evil.example", "Head of\nFinance", "finance@org.example"])
+    parsed = parse_register(data, "register.xlsx")
     assert parsed.problems == []
     assert [(d["department"], d["head"]) for d in parsed.departments] == [
         ("Evil Bcc: x@evil.example", "Head of Finance")]

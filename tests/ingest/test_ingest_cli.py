@@ -274,12 +274,17 @@ def test_a_backfill_without_a_submission_date_is_pointed_out(
     assert "long past" not in capsys.readouterr().err
 
 
-def test_files_it_cannot_write_are_a_message_not_a_traceback(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    dbp = tmp_path / "l.duckdb"
-    good = tmp_path / "Finance_2025-02.xlsx"
+def _loaded(tmp_path: Path) -> tuple[Path, Path]:
+    """A database (l.duckdb) with Finance's February report (Finance_2025-02.xlsx) loaded."""
+    dbp, good = tmp_path / "l.duckdb", tmp_path / "Finance_2025-02.xlsx"
     good.write_bytes(report([GOOD]))
     assert main(["load", str(good), "--db", str(dbp)]) == 0
+    return dbp, good
+
+
+def test_files_it_cannot_write_are_a_message_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dbp, good = _loaded(tmp_path)
     capsys.readouterr()
     assert main(["backup", "--db", str(dbp), "/proc/lekgotla.duckdb"]) == 2
     assert "A backup cannot be written to /proc/lekgotla.duckdb" in capsys.readouterr().err
@@ -341,10 +346,7 @@ def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from ingest.backup import SCHEDULED, prune
 
-    dbp = tmp_path / "l.duckdb"
-    good = tmp_path / "Finance_2025-02.xlsx"
-    good.write_bytes(report([GOOD]))
-    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    dbp, good = _loaded(tmp_path)
     folder = tmp_path / "backups"
     folder.mkdir()
     monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
@@ -376,10 +378,7 @@ def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
 
 def test_a_backup_is_never_written_into_a_folder_that_does_not_exist(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    dbp = tmp_path / "l.duckdb"
-    good = tmp_path / "Finance_2025-02.xlsx"
-    good.write_bytes(report([GOOD]))
-    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    dbp, good = _loaded(tmp_path)
     capsys.readouterr()
     target = tmp_path / "nodir" / "x.duckdb"
     assert main(["backup", str(target), "--db", str(dbp)]) == 2
@@ -409,10 +408,7 @@ def test_a_relative_db_flag_is_taken_from_the_current_folder(
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
-    dbp = tmp_path / "l.duckdb"
-    good = tmp_path / "Finance_2025-02.xlsx"
-    good.write_bytes(report([GOOD]))
-    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    dbp, good = _loaded(tmp_path)
     for module, args in (("metrics", ["kpis", "--period", "2025-02"]), ("ingest", ["validate", str(good)])):
         read, write = os.pipe()
         os.close(read)  # as `| head` does once it has its lines: every write fails
@@ -428,10 +424,7 @@ def test_a_database_in_use_and_a_file_that_is_no_backup_are_said_in_words(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from presentation.cli import main as metrics_main
 
-    dbp = tmp_path / "l.duckdb"
-    good = tmp_path / "Finance_2025-02.xlsx"
-    good.write_bytes(report([GOOD]))
-    assert main(["load", str(good), "--db", str(dbp)]) == 0
+    dbp, good = _loaded(tmp_path)
     csv = tmp_path / "exp.csv"
     csv.write_text("action_id,status\nFIN-01,Completed\n")
     capsys.readouterr()
