@@ -105,11 +105,12 @@ SLIPPAGE_KPIS: tuple[Kpi, ...] = kpi_catalogue.kpis(
     "overdue_rate", "slipped_count", "mean_slip_days", "rescheduled_count", "on_time_rate")
 
 
-def kpi_change(kind: str, change: Any) -> str | None:
-    """A KPI's change since the previous period as shown under its value."""
-    if theme.missing(change):
+def kpi_change(kind: str, previous: Any, value: Any) -> str | None:
+    """A KPI's change since the previous period as shown under its value: the difference of the
+    two figures as the tiles write them, so that a reader's subtraction agrees."""
+    if theme.missing(previous) or theme.missing(value):
         return None
-    return theme.change_words(kind, float(change))
+    return theme.shown_change(kind, previous, value)
 
 
 def sparkline(values: Sequence[float], colour: str, label: str) -> str:
@@ -146,7 +147,7 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
-            delta = kpi_change(k.format, row["change"])
+            delta = kpi_change(k.format, row["previous_value"], row["value"])
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
             steady = delta is not None and not any(d in delta for d in "123456789")

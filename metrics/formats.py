@@ -126,20 +126,6 @@ def days(value: Any, exact: bool = False) -> str:
     return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
 
 
-def change_words(kind: str, change: float, exact: bool = False) -> str:
-    """A KPI's change since the previous period, by its format (metrics.kpi_catalogue), as a tile
-    and a sentence show it: `+12.0 pp`, `+5 days`, `-3`, `+0.12` (`exact`: as `days` says)."""
-    if kind == "rate":
-        return f"{fixed(change * 100, 1, sign=True)} pp"
-    if kind == "percent":
-        return f"{fixed(change, 1, sign=True)} pp"
-    if kind == "days":
-        return ("+" if change >= 0 else "-") + days(abs(change), exact)
-    if kind == "ratio":
-        return fixed(change, 2, sign=True)
-    return fixed(change, 0, sign=True)
-
-
 def _as_shown(kind: str, value: Any, exact: bool) -> Decimal:
     """The number `kpi_value` writes for `value` (a rate in percent), rounded as it rounds it."""
     v = float(value) * (100 if kind == "rate" else 1)

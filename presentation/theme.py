@@ -23,7 +23,6 @@ from metrics.formats import DASH as DASH
 from metrics.formats import KPI_FORMATS as KPI_FORMATS
 from metrics.formats import a_date as a_date
 from metrics.formats import a_datetime as a_datetime
-from metrics.formats import change_words as change_words
 from metrics.formats import days as days
 from metrics.formats import fixed as fixed
 from metrics.formats import kpi_value as kpi_value
@@ -37,6 +36,7 @@ from metrics.formats import period_span as period_span
 from metrics.formats import pp_change as pp_change
 from metrics.formats import ratio as ratio
 from metrics.formats import short_period as short_period
+from metrics.formats import shown_change as shown_change
 from metrics.formats import text as text
 
 # Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.

@@ -143,6 +143,19 @@ def test_slippage_counts_the_rescheduled_actions(db_path: Path,
     assert by_id == {"ICT-01": 2, "OPS-02": 2, "3": 1, "FIN-04": 1, "LC-03": 1}
 
 
+def test_a_tiles_change_is_the_difference_of_the_two_figures_shown(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(db_path, monkeypatch, "department")
+    at.selectbox(key="period").set_value("2025-04").run()
+    at.selectbox(key="department").set_value("Finance").run()
+    tiles = {m.label: (m.value, m.delta) for m in at.metric}
+    # Finance: target attainment 76.05% in March, 85.06% in April, shown 76.0% and 85.1%: the
+    # exact change, 9.02 points, would read +9.0 where the reader works out +9.1; budget
+    # utilisation 59.44% and 66.47%, shown 59.4% and 66.5%: +7.1, not +7.0
+    assert tiles["Target attainment"] == ("85.1%", "+9.1 pp")
+    assert tiles["Budget utilisation"] == ("66.5%", "+7.1 pp")
+
+
 def test_department_page_traces_figures_to_their_cells(db_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "department")

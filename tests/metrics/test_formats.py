@@ -4,7 +4,7 @@ as nothing."""
 
 from __future__ import annotations
 
-from metrics.formats import change_words, days, fixed, number, pct, pp_change, ratio
+from metrics.formats import days, fixed, number, pct, pp_change, ratio, shown_change
 
 
 def test_a_half_rounds_away_from_zero() -> None:
@@ -15,10 +15,13 @@ def test_a_half_rounds_away_from_zero() -> None:
     assert fixed(-0.04, 1) == "0.0" and fixed(0.0, 0, sign=True) == "+0"  # never "-0"
 
 
-def test_a_change_in_the_words_of_its_kind() -> None:
-    assert [change_words("rate", 0.0625), change_words("percent", -1.25),
-            change_words("days", 24.5), change_words("ratio", 0.0048),
-            change_words("count", 2.5)] == ["+6.3 pp", "-1.3 pp", "+25 days", "+0.00", "+3"]
+def test_a_change_in_the_words_of_its_kind_is_the_difference_of_the_figures_shown() -> None:
+    # 45.5% to 63.6% reads +18.1 pp, though the exact change (0.18125) rounds to 18.1 as well;
+    # 76.04% to 85.06% is shown 76.0% and 85.1%: +9.1 pp, where the exact 9.02 would read +9.0
+    assert [shown_change("rate", 0.455, 0.63625), shown_change("rate", 0.7604, 0.8506),
+            shown_change("percent", 41.25, 40.0), shown_change("days", 20.0, 44.5),
+            shown_change("ratio", 1.0, 1.0048), shown_change("count", 3, 5)] == [
+        "+18.1 pp", "+9.1 pp", "-1.3 pp", "+25 days", "+0.00", "+2"]
     assert pp_change(-0.0004) == "+0.0 pp"
 
 
@@ -27,5 +30,5 @@ def test_days_in_a_sentence_keep_their_tenths_so_the_difference_adds_up() -> Non
     assert [days(20.4), days(29.7)] == ["20 days", "30 days"]
     assert [days(20.4, exact=True), days(29.7, exact=True), days(30.0, exact=True)] == [
         "20.4 days", "29.7 days", "30 days"]
-    assert change_words("days", 29.7 - 20.4, exact=True) == "+9.3 days"
-    assert change_words("days", 24.5, exact=True) == "+24.5 days"
+    assert shown_change("days", 20.4, 29.7, exact=True) == "+9.3 days"
+    assert shown_change("days", 0.0, 24.5, exact=True) == "+24.5 days"
