@@ -12,7 +12,7 @@ import pandas as pd
 from metrics.kpi_catalogue import KPI_BY_NAME
 from metrics.kpis import plain
 from presentation import theme
-from presentation.pack_format import Col, change_unit
+from presentation.pack_format import Col
 from presentation.theme import DASH, period_label
 
 NUMERIC = {"int", "signed", "rate", "percent", "pct100", "ratio", "days", "money"}
@@ -122,22 +122,20 @@ def sparkline(values: Sequence[Any], width: int = 84, height: int = 26) -> str:
             f'<polyline fill="none" stroke="#9DB3C8" stroke-width="1.6" points="{coords}"/></svg>')
 
 
-def change_text(name: str, change: Any, since: str | None, short: bool = False) -> str:
-    """A KPI's change since the previous period, coloured good or bad."""
-    change = plain(change)
-    if change is None or since is None:
+def change_text(name: str, previous: Any, value: Any, since: str | None, short: bool = False) -> str:
+    """A KPI's change since the previous period, coloured good or bad: the difference of the two
+    figures as the tiles show them, as the dashboard's tiles give it."""
+    previous, value = plain(previous), plain(value)
+    if previous is None or value is None or since is None:
         return '<div class="change flat">no earlier period to compare</div>'
     k = KPI_BY_NAME.get(name)
     kind, good = (k.format, k.direction) if k else ("count", "none")
-    amount = float(change) * (100 if kind == "rate" else 1)
-    unit = change_unit(kind)
-    digits = 0 if kind in ("count", "days") else 2 if kind == "ratio" else 1
-    if abs(amount) < 1e-9:
+    amount = theme.shown_change(kind, previous, value)
+    if not any(d in amount for d in "123456789"):
         return f'<div class="change flat">no change{"" if short else " since " + escape(since)}</div>'
-    css = "flat" if good == "none" else "good" if (amount > 0) == (good == "up") else "bad"
-    arrow = "▲" if amount > 0 else "▼"
-    text = f"{arrow} {amount:+.{digits}f}{(' ' + unit) if unit else ''}"
-    text += "" if short else f" since {since}"
+    up = not amount.startswith("-")
+    css = "flat" if good == "none" else "good" if up == (good == "up") else "bad"
+    text = f"{'▲' if up else '▼'} {amount}" + ("" if short else f" since {since}")
     return f'<div class="change {css}">{escape(text)}</div>'
 
 
@@ -154,7 +152,7 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
         out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
                    f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'
-                   f'{change_text(name, by_name.loc[name, "change"], since, mini)}</div>')
+                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "value"], since, mini)}</div>')
     return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
 
 

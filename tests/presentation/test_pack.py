@@ -29,6 +29,7 @@ from metrics.kpi_catalogue import KPIS
 from metrics.pack import ReviewPack, build_pack
 from presentation import theme
 from presentation.cli import main
+from presentation.pack_blocks import change_text
 from presentation.pack_files import write_pack
 from presentation.pack_html import pack_html
 from presentation.pack_pdf import PdfUnavailable, html_to_pdf
@@ -454,3 +455,16 @@ def test_the_period_is_said_once_for_a_month_and_with_its_months_for_a_quarter(c
     assert "<dt>Period</dt><dd>Q2 2025 (April – June 2025); figures as of June 2025," in html
     month = pack_html(build_pack(con, metrics.Filters("2025-06")))
     assert "<dt>Period</dt><dd>June 2025; figures as of June 2025," in month
+
+
+def test_a_tiles_change_in_the_pack_is_the_difference_of_the_figures_shown() -> None:
+    # 76.05% and 85.06% are shown 76.0% and 85.1%: +9.1 pp (the exact change reads +9.0)
+    assert change_text("target_attainment", 0.760476, 0.850646, "March 2025") == (
+        '<div class="change good">▲ +9.1 pp since March 2025</div>')
+    # overdue going up is bad; 20.04% and 20.01% are both shown 20.0%: no change
+    assert change_text("overdue_rate", 0.10, 0.125, "March 2025", short=True) == (
+        '<div class="change bad">▲ +2.5 pp</div>')
+    assert change_text("overdue_rate", 0.2004, 0.2001, "March 2025") == (
+        '<div class="change flat">no change since March 2025</div>')
+    assert change_text("overdue_rate", None, 0.2, "March 2025") == (
+        '<div class="change flat">no earlier period to compare</div>')
