@@ -33,6 +33,10 @@ TRIES_PER_RUN = 3
 class Transport(Protocol):
     """Where a message goes."""
 
+    @property
+    def address(self) -> str:
+        """Where it sends, as an error names it."""
+
     def send(self, msg: EmailMessage) -> str:
         """Deliver `msg`; where it went (raises on failure)."""
 
@@ -49,6 +53,11 @@ class Smtp:
     timeout_s: float = 30
     context: ssl.SSLContext | None = None  # tests trust their own certificate
 
+    @property
+    def address(self) -> str:
+        """The server, `smtp://host:port`."""
+        return f"smtp://{self.host}:{self.port}"
+
     def send(self, msg: EmailMessage) -> str:
         """Send through the server."""
         context = self.context or ssl.create_default_context()
@@ -60,7 +69,7 @@ class Smtp:
             if self.user:
                 server.login(self.user, self.password)
             server.send_message(msg)
-        return f"smtp://{self.host}:{self.port}"
+        return self.address
 
 
 @dataclass
@@ -69,6 +78,11 @@ class Folder:
 
     path: Path
     written: list[Path] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        """The folder."""
+        return str(self.path)
 
     def send(self, msg: EmailMessage) -> str:
         """Write `msg` as `<kind>-<period>-<recipient>.eml` (numbered when taken)."""
@@ -146,14 +160,14 @@ def finish(con: db.Connection, item: Due, error: str | None, where: str | None, 
 
 def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
             sleep: Callable[[float], None] = time.sleep) -> tuple[str | None, str | None, int]:
-    """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error,
-    attempts made)."""
+    """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error
+    naming the server, attempts made)."""
     error = None
     for attempt in range(1, tries + 1):
         try:
             return via.send(msg), None, attempt
         except (OSError, smtplib.SMTPException) as e:  # socket errors included
-            error = f"{type(e).__name__}: {e}"
+            error = f"{via.address}: {type(e).__name__}: {e}"
             if attempt < tries:
                 sleep(backoff_s * 2 ** (attempt - 1))
     return None, error, tries
@@ -216,6 +230,7 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
         return run
     via = via or transport(con)
     who = claimant()
+    tries = TRIES_PER_RUN
     for item in todo:
         msg = _compose(con, item, at, pdf)
         if isinstance(msg, str):  # recorded as failed, and the run goes on to the others
@@ -226,12 +241,15 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
         if not claim(con, item, str(msg["Subject"]), datetime.now(), who):
             run.skipped.append(item)
             continue
-        where, error, tries = deliver(msg, via, backoff_s=backoff_s)
-        finish(con, item, error, where, actor, tries)
+        where, error, made = deliver(msg, via, tries=tries, backoff_s=backoff_s)
+        finish(con, item, error, where, actor, made)
         if error:
             run.failed.append((item, error))
+            # a server that no message reaches is down for the rest: one try each, no waiting
+            tries = 1 if not run.sent else tries
         else:
             run.sent.append(item)
+            tries = TRIES_PER_RUN
     return run
 
 

@@ -117,9 +117,11 @@ def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
     assert (run.sent, len(run.failed)) == ([], 3)
     rows = history(history_con, states=("failed",))
     assert len(rows) == 3 and all(r["attempts"] == 1 and "Connection" in r["last_error"] for r in rows)
-    failed_audit = history_con.execute("SELECT count(*) FROM audit_log WHERE action = 'notify' "
-                                       "AND outcome = 'failed'").fetchall()
-    assert failed_audit == [(3,)]
+    failed_audit = history_con.execute("SELECT detail FROM audit_log WHERE action = 'notify' "
+                                       "AND outcome = 'failed' ORDER BY audit_id").fetchall()
+    # the first message tries 3 times; the server reached by none, the others once each, unwaited
+    assert [json.loads(d)["tries"] for (d,) in failed_audit] == [3, 1, 1]
+    assert all(r["last_error"].startswith(f"{down.address}: ConnectionRefusedError") for r in rows)
 
     first = len(inbox.received)
     later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
