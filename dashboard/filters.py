@@ -67,20 +67,34 @@ def sidebar(d: Data) -> None:
                                  on_change=keep_period, args=(periods,),
                                  help="A quarter shows the figures of its last month with data.")
     options = period_options(periods, view or MONTH)
-    # the bound select reads the address's period as its label (May 2025); one written as its
-    # key (?period=2025-05, ?period=2025-Q1, as this module's docstring shows) opens on it too
+    # The bound select reads the address's period as its label (May 2025). A bound widget leaves
+    # its default out of the address, so it has none (index None): the period chosen here, when
+    # the address names none or names it by its key (?period=2025-05, ?period=2025-Q1, as this
+    # module's docstring shows), stays in the address, and a copied address opens on it.
     wanted = st.query_params.get(PERIOD)
-    start = wanted if wanted in options else default_period(d, options, view or MONTH)
-    if (PERIOD not in st.session_state and wanted and wanted not in options
-            and wanted not in {theme.period_label(o) for o in options}):
-        # the address opened names a period without reports (or none at all): say what is shown
-        bar.warning(f"No reports for {md(wanted)}: showing {theme.period_label(start)}.",
-                    icon=":material/info:")
-    bar.selectbox("Period", options, index=options.index(start),
-                  key=PERIOD, bind="query-params", persist_state=KEEP,
-                  format_func=theme.period_label,
+    labels = {theme.period_label(o) for o in options}
+    if PERIOD not in st.session_state and wanted not in labels:
+        start = wanted if wanted in options else default_period(d, options, view or MONTH)
+        if wanted and wanted not in options:
+            # the address opened names a period without reports: say what is shown
+            bar.warning(f"No reports for {md(wanted)}: showing {theme.period_label(start)}.",
+                        icon=":material/info:")
+        st.session_state[PERIOD] = start  # the select's value now, and the address's
+        st.query_params[PERIOD] = theme.period_label(start)
+        if wanted in options:
+            st.rerun()  # a key the select would drop from the address as invalid: read as its label
+    bar.selectbox("Period", options, index=None, key=PERIOD, bind="query-params",
+                  persist_state=KEEP, format_func=theme.period_label,
+                  placeholder="Choose a period",
                   help="Every page shows the reports in force for this period.")
-    bar.multiselect("Departments", departments, default=own_departments(departments),
+    if DEPARTMENTS not in st.session_state and not st.query_params.get_all(DEPARTMENTS):
+        # a department head starts on their own: chosen here, not as the default the address
+        # would leave out, so that a link they share names it
+        mine = own_departments(departments)
+        if mine:
+            st.session_state[DEPARTMENTS] = mine
+            st.query_params[DEPARTMENTS] = mine
+    bar.multiselect("Departments", departments,
                     key=DEPARTMENTS, bind="query-params", persist_state=KEEP,
                     placeholder="All departments",
                     help="None chosen: the whole organisation. Several: pooled together.")
@@ -190,7 +204,11 @@ def _objectives_by_code(named: dict[str, str]) -> None:
     wanted = st.query_params.get_all(OBJECTIVES)
     codes = [w for w in wanted if w in named and named[w] != w]
     if codes and OBJECTIVES not in st.session_state:  # by code or by label, as the URL says
-        st.session_state[OBJECTIVES] = [o for o in named if o in codes or named[o] in wanted]
+        chosen = [o for o in named if o in codes or named[o] in wanted]
+        st.session_state[OBJECTIVES] = chosen
+        # the filter would drop codes from the address as invalid: written as its labels
+        st.query_params[OBJECTIVES] = [named[o] for o in chosen]
+        st.rerun()
 
 
 def _value(key: str) -> Any:
