@@ -87,9 +87,18 @@ def digest_markdown(sentences: Sequence[Sentence]) -> str:
 
 
 def digest_rows(groups: Sequence[tuple[str, Sequence[Sentence]]]) -> pd.DataFrame:
-    """The sentences as a table (the review pack's workbook): department (empty for the scope
-    as a whole), kind (KIND_LABELS), change (the sentence) and source (`source_note`)."""
+    """The sentences as a table (the review pack's workbook): department (the group's, else whom
+    the sentence is about, `_departments`), kind (KIND_LABELS), change (the sentence) and source
+    (`source_note`)."""
     return pd.DataFrame(
-        [{"department": name, "kind": KIND_LABELS.get(s.kind, s.kind), "change": s.text,
-          "source": source_note(s)} for name, sentences in groups for s in sentences],
+        [{"department": name or _departments(s), "kind": KIND_LABELS.get(s.kind, s.kind),
+          "change": s.text, "source": source_note(s)}
+         for name, sentences in groups for s in sentences],
         columns=["department", "kind", "change", "source"])
+
+
+def _departments(sentence: Sentence) -> str:
+    """Whom a sentence is about: the department a report's sentence names, else the departments
+    of the actions it names; empty for the scope as a whole (a KPI's move)."""
+    named = sentence.figures.get("department")
+    return str(named) if named else "; ".join(sorted({a.department for a in sentence.actions}))

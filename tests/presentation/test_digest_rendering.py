@@ -99,7 +99,12 @@ def test_pack_workbook_has_a_what_changed_sheet(pack, sentences: list[Sentence])
     assert [c.value for c in ws[4]] == ["Department", "Kind", "Change", "Source"]
     changes = [ws.cell(r, 3).value for r in range(5, 5 + len(sentences))]
     assert changes == [s.text for s in sentences]
-    assert digest_rows(pack.digest)["source"].iloc[0] == ""  # Works' missing report: no action
+    rows = digest_rows(pack.digest)
+    assert rows["source"].iloc[0] == ""  # Works' missing report: no action
+    # the organisation's digest: each row says whom it is about (a KPI's move: the organisation)
+    assert list(rows["department"].iloc[:5]) == ["Works", "Finance", "Health", "Finance", "Health"]
+    assert set(rows.loc[rows["kind"] == "KPI", "department"]) == {""}
+    assert [ws.cell(r, 1).value for r in (5, 6, 7)] == ["Works", "Finance", "Health"]
 
 
 def test_a_pack_of_several_departments_has_each_ones_digest(digest_history: db.Connection) -> None:
