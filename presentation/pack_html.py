@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.filters import sort_objectives
+from metrics.filters import is_quarter, sort_objectives
 from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
@@ -140,6 +140,9 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
         f"{escape(period_label(pack.month))}. "
         + (f"Change is since {escape(period_label(pack.previous_period))}."
            if pack.previous_period else "There is no earlier period to compare with.")
+        + (" A quarter's figures, the submission rates among them, are its last month's: the "
+           'reports its other months missed or sent late are under <a href="#not-reported">Did '
+           "not report</a>." if is_quarter(pack.filters.period) else "")
         + "</p>"
         + tiles(pack.changes, pack.trend, [k.name for k in KPIS])
         + f'<div class="chips">Actions by computed RAG: {counts}</div>'

@@ -468,3 +468,12 @@ def test_a_tiles_change_in_the_pack_is_the_difference_of_the_figures_shown() -> 
         '<div class="change flat">no change since March 2025</div>')
     assert change_text("overdue_rate", None, 0.2, "March 2025") == (
         '<div class="change flat">no earlier period to compare</div>')
+
+
+def test_a_quarters_glance_says_its_figures_are_its_last_months(html: str) -> None:
+    # Q2's submission rate is June's (100%); April's missing and May's late reports are listed
+    glance = html[html.index('<section id="kpis"'):]
+    glance = glance[:glance.index("</p>")]
+    assert ("A quarter's figures, the submission rates among them, are its last month's: the "
+            'reports its other months missed or sent late are under <a href="#not-reported">Did '
+            "not report</a>.") in glance
