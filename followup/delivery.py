@@ -124,6 +124,12 @@ def _params(item: Due) -> dict[str, Any]:
     return {"recipient": recipient, "kind": kind, "period": period, "upload_id": upload_id}
 
 
+def sendable(row: dict[str, Any]) -> bool:
+    """Whether the outbox's row of a message lets a run send it: not sent, and not failed
+    MAX_ATTEMPTS times already (one being sent is another run's, unless it went stale: `claim`)."""
+    return row["state"] != "sent" and not (row["state"] == "failed" and row["attempts"] >= MAX_ATTEMPTS)
+
+
 def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) -> bool:
     """Take `item` for sending (True), unless it was sent, is being sent by another run, or failed
     MAX_ATTEMPTS times. One write transaction: of two runs at once one commits first, and the
@@ -136,9 +142,8 @@ def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) 
             queries.execute(c, "notification_claim_new", values)
             return True
         row = rows[0]
-        retry = row["state"] == "failed" and row["attempts"] < MAX_ATTEMPTS
         stale = row["state"] == "sending" and row["claimed_at"] < now - STALE_CLAIM
-        if retry or stale:
+        if stale or (row["state"] == "failed" and sendable(row)):
             queries.execute(c, "notification_claim_again", values)
             return True
         return False
@@ -208,7 +213,8 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     """Send every message due at `at` that has not been sent, and those that failed before
     (`pending`; `items`: these instead). With
     `dry_run`, write each that a real run would send as an .eml file there and record nothing
-    (those sent before are counted in `skipped`, as a real run counts them)."""
+    (those sent before, or given up after MAX_ATTEMPTS, are counted in `skipped`, as a real run
+    counts them)."""
     run = Run()
     todo = pending(con, at) if items is None else items
     if items is None:
@@ -217,7 +223,7 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
         folder = Folder(Path(dry_run))
         for item in todo:
             rows = queries.records(con, "notification_get", _params(item))
-            if rows and rows[0]["state"] == "sent":
+            if rows and not sendable(rows[0]):
                 run.skipped.append(item)
                 continue
             composed = _compose(con, item, at, pdf)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from followup import queries
-from followup.delivery import Run, notify, pending
+from followup.delivery import Run, notify, pending, sendable
 from followup.messages import compose
 from followup.recipients import Person, people, with_role
 from followup.schedule import (
@@ -154,10 +154,11 @@ def send_test(con: db.Connection, user: User, email: str, at: datetime | None = 
 
 
 def due_now(con: db.Connection, at: datetime) -> list[dict[str, str]]:
-    """The messages due at `at` that the outbox has not sent, and those it tries again (what the
-    next run would send)."""
+    """The messages due at `at` that the outbox has not sent (nor given up on), and those it tries
+    again (what the next run would send)."""
     done = {(r["recipient"], r["kind"], r["period"], r["upload_id"])
-            for r in queries.records(con, "notifications_list", {"states": ["sent"], "kinds": []})}
+            for r in queries.records(con, "notifications_list", {"states": ["sent", "failed"], "kinds": []})
+            if not sendable(r)}
     return [{"kind": item.kind, "recipient": item.recipient.email, "period": item.period,
              "about": ", ".join(item.departments) or "the organisation"}
             for item in pending(con, at) if item.key not in done]

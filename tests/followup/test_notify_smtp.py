@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from backends import empty_database
@@ -14,6 +15,7 @@ from mail import Inbox, client_context, parts, server_context
 from openpyxl import load_workbook
 
 from followup.delivery import Smtp, deliver, history, notify
+from followup.preview import due_now
 from ingest import db
 from ingest.access import CLI
 from ingest.users import save_user
@@ -149,6 +151,19 @@ def test_a_message_that_cannot_be_made_fails_alone_and_the_run_goes_on(
     monkeypatch.undo()
     later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
     assert sorted(i.kind for i in later.sent) == ["overdue", "reminder"]
+
+
+def test_a_message_given_up_on_is_neither_due_nor_in_a_dry_run(
+        history_con: db.Connection, tmp_path: Path) -> None:
+    # failed 5 times: no run sends it again, so the page's "Due now" and a dry run leave it out
+    down = plain(free_port())
+    assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
+    assert len(due_now(history_con, APRIL_5)) == 3  # failed once: tried again at the next run
+    history_con.execute("UPDATE notifications SET attempts = 5")
+    assert due_now(history_con, APRIL_5) == []
+    dry = notify(history_con, APRIL_5, dry_run=tmp_path / "dry")
+    assert (dry.sent, len(dry.skipped), dry.files) == ([], 3, [])
+    assert notify(history_con, APRIL_5, via=down, backoff_s=0).skipped == dry.skipped
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
