@@ -421,7 +421,8 @@ def test_a_saved_mapping_is_deleted_only_from_its_confirmation(
     assert "Mapping “tracker” deleted." in texts(at)
     con = db.connect(db_path)
     assert mappings_store.list_mappings(con) == []
-    assert con.execute("SELECT outcome FROM audit_log WHERE action = 'mapping'").fetchall()[-1] == ("deleted",)
+    assert con.execute("SELECT outcome FROM audit_log WHERE action = 'mapping' "
+                       "ORDER BY audit_id").fetchall()[-1] == ("deleted",)
     con.close()
 
 
