@@ -18,7 +18,7 @@ from followup.recipients import Person, heads_of, people, with_role
 from ingest import db
 from ingest.problems import Problem
 from ingest.words import period_words
-from metrics.filters import quarter_of
+from metrics.filters import months_of, quarter_of
 
 KINDS: dict[str, str] = {
     "reminder": "Before the deadline, to each head whose report is not in",
@@ -59,12 +59,6 @@ def month_before(key: str) -> str:
     """The month before `2025-07`: `2025-06`."""
     year, month = int(key[:4]), int(key[5:7])
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
-
-
-def quarter_months(quarter: str) -> list[str]:
-    """The months of `2025-Q3`: `2025-07`, `2025-08`, `2025-09`."""
-    year, first = int(quarter[:4]), 3 * int(quarter[-1]) - 2
-    return [f"{year:04d}-{m:02d}" for m in range(first, first + 3)]
 
 
 def deadline(period: str, on_time_day: int) -> date:
@@ -226,7 +220,7 @@ def _digests(everyone: list[Person], period: str) -> list[Due]:
 
 
 def _packs(con: db.Connection, everyone: list[Person], quarter: str) -> list[Due]:
-    if not _reported(con, quarter_months(quarter)):  # any month of it, as `kpis --period` takes it
+    if not _reported(con, months_of(quarter)):  # any month of it, as `kpis --period` takes it
         return []
     return [Due("pack", p, quarter) for p in with_role(everyone, "leadership")]
 

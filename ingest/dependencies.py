@@ -25,10 +25,10 @@ from typing import Any
 import pandas as pd
 
 from ingest import db
-from ingest.dates import parse_period
 from ingest.locate import Register
 from ingest.names import department_key
 from ingest.problems import Problem, display_value
+from ingest.words import period_words
 
 _SEPARATORS = re.compile(r"[;,\n]")
 CLOSEST = 3  # how many close matches an unknown ID's warning names
@@ -278,7 +278,7 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             gone = plans.cancelled_before(ref, department) if plans.resolve(ref, department) is None else None
             if gone is not None:
                 (d, a), month = gone
-                warn(f"{aid} depends on {d}: {a}, which was Cancelled in {_month(month)}: "
+                warn(f"{aid} depends on {d}: {a}, which was Cancelled in {period_words(month)}: "
                      "it will not be done, so the dependency no longer counts. Remove it, or name the "
                      "action that replaces it.")
         unknown = [(ref, why) for ref in stored_refs(cell)
@@ -305,11 +305,6 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             warn(f"The dependencies go round in a circle: {shown}. Each of these actions waits for "
                  "the next, so none can finish: remove one of the dependencies.")
     return problems
-
-
-def _month(key: str) -> str:
-    period = parse_period(key)
-    return period.label if period else key
 
 
 def _checked(frame: pd.DataFrame) -> bool:
