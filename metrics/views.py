@@ -187,6 +187,17 @@ def upload_history(con: Connection, filters: Filters, whole_history: bool = True
         "departments": sorted(set(filters.departments)), "months": months})
 
 
+def files_ahead(con: Connection, filters: Filters) -> pd.DataFrame:
+    """Files received for the departments in scope for a month after the organisation's latest
+    month with figures. That month is not in the Period list yet, so a rejected first file of a
+    new month shows nowhere else. Columns as `upload_history`'s, newest first."""
+    months = months_with_data(con, ())
+    received = upload_history(con, filters)
+    if not months:
+        return received
+    return received[received["period"].astype(str) > max(months)].reset_index(drop=True)
+
+
 def data_freshness(con: Connection) -> dict[str, Any]:
     """last_upload_at, reports_in_force, latest_period, register_version, register_loaded_at."""
     row = queries.frame(con, "view_data_freshness", {}).iloc[0]

@@ -43,11 +43,7 @@ cols[3].metric("Missing", counts.get("missing", 0), border=True)
 cols[4].metric("Rejected only", counts.get("rejected", 0), border=True,
                help="Departments whose only files for the month were rejected.")
 
-# files for a month no report is accepted for yet: that month is not in the Period list (it has
-# no figures), so without this a rejected first file of a new month would show nowhere
-latest = str(d(metrics.list_periods)["period"].max())
-received = d(views.upload_history, metrics.Filters(f.period, f.departments))
-ahead = received[received["period"].astype(str) > latest]
+ahead = d(views.files_ahead, metrics.Filters(f.period, f.departments))
 if not ahead.empty:
     waiting = sorted({str(p) for p in ahead["period"]})
     st.warning(

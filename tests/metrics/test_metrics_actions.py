@@ -8,12 +8,16 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from dashboard_helpers import finance_july_bad
 from metrics_history import build, refresh_moves
 
+from ingest.access import CLI
 from ingest.db import Connection, connect, save_setting
+from ingest.load import load_file
 from metrics.actions import action_figures, action_history, resolve_month
 from metrics.filters import Filters
 from metrics.kpis import kpis
+from metrics.views import files_ahead
 
 
 def _action(con: Connection, period: str, action_id: str) -> dict[str, Any]:
@@ -214,3 +218,17 @@ def test_an_action_without_a_progress_figure_has_no_schedule_variance() -> None:
     # (a progress of 0 would give -59.3, below the Red threshold -25)
     assert f2["rag"] == "Green"
     db.close()
+
+
+def test_files_ahead_are_the_files_for_a_month_after_the_last_with_figures(
+        sample_con: Connection) -> None:
+    # the sample runs to June 2025; a rejected July file for Finance is ahead of it, for the
+    # organisation and for Finance, and not for Human Resources; June's files are not ahead
+    assert files_ahead(sample_con, Filters("2025-06")).empty
+    [outcome] = load_file(sample_con, finance_july_bad(), "Finance_2025-07.xlsx", user=CLI)
+    assert outcome.status == "rejected"
+    ahead = files_ahead(sample_con, Filters("2025-06"))
+    assert ahead[["department", "period", "file_name", "status"]].astype(str).values.tolist() == [
+        ["Finance", "2025-07", "Finance_2025-07.xlsx", "rejected"]]
+    assert len(files_ahead(sample_con, Filters("2025-06", ("Finance",)))) == 1
+    assert files_ahead(sample_con, Filters("2025-06", ("Human Resources",))).empty
