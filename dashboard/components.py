@@ -150,7 +150,8 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
             delta = kpi_change(k.format, row["previous_value"], row["value"])
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
-            steady = delta is not None and not any(d in delta for d in "123456789")
+            steady = delta is not None and theme.shown_difference(
+                k.format, row["previous_value"], row["value"]) == 0
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)

@@ -70,8 +70,6 @@ class DatabaseInUse(LekgotlaError):
         super().__init__(message, "Stop the dashboard first")
 
 
-
-
 def _in_use(e: LekgotlaError | duckdb.Error) -> bool:
     cause = e.__cause__ if isinstance(e, LekgotlaError) else e
     return isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()

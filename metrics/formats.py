@@ -81,13 +81,6 @@ def percent_points(value: Any, digits: int = 1) -> str:
     return f"{fixed(value, digits)}%"
 
 
-def pp_change(value: Any) -> str | None:
-    """A change of a fraction, in percentage points: 0.123 → `+12.3 pp`."""
-    if missing(value):
-        return None
-    return f"{fixed(float(value) * 100, 1, sign=True)} pp"
-
-
 def ratio(value: Any) -> str:
     """A ratio such as the CPI: `1.03`."""
     if missing(value):
@@ -100,8 +93,7 @@ def number(value: Any) -> str:
     if missing(value):
         return DASH
     v = float(value)
-    digits = 0 if v.is_integer() or abs(v) >= 100 else 1
-    return fixed(v, digits, thousands=True).replace(",", " ")
+    return fixed(v, _digits("count", v), thousands=True).replace(",", " ")
 
 
 def money(value: Any, currency: str, compact: bool = False) -> str:
@@ -122,36 +114,45 @@ def days(value: Any, exact: bool = False) -> str:
     if missing(value):
         return DASH
     v = float(value)
-    shown = fixed(v, 0 if v.is_integer() or (abs(v) >= 10 and not exact) else 1)
+    shown = fixed(v, _digits("days", v, exact))
     return f"{shown} day" if shown in ("1", "-1") else f"{shown} days"
+
+
+def _digits(kind: str, v: float, exact: bool = False) -> int:
+    """How many decimals `kpi_value` (and `days`, `number`) write of `v`, a rate in percent."""
+    if kind in ("rate", "percent"):
+        return 1
+    if kind == "ratio":
+        return 2
+    if kind == "days":
+        return 0 if v.is_integer() or (abs(v) >= 10 and not exact) else 1
+    return 0 if v.is_integer() or abs(v) >= 100 else 1  # a count
 
 
 def _as_shown(kind: str, value: Any, exact: bool) -> Decimal:
     """The number `kpi_value` writes for `value` (a rate in percent), rounded as it rounds it."""
     v = float(value) * (100 if kind == "rate" else 1)
-    if kind in ("rate", "percent"):
-        digits = 1
-    elif kind == "ratio":
-        digits = 2
-    elif kind == "days":
-        digits = 0 if v.is_integer() or (abs(v) >= 10 and not exact) else 1
-    else:  # a count, as `number` writes it
-        digits = 0 if v.is_integer() or abs(v) >= 100 else 1
-    return Decimal(repr(v)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return Decimal(repr(v)).quantize(Decimal(1).scaleb(-_digits(kind, v, exact)),
+                                     rounding=ROUND_HALF_UP)
+
+
+def shown_difference(kind: str, previous: Any, value: Any, exact: bool = False) -> float:
+    """The change from `previous` to `value` as the difference of the two as shown (a rate's in
+    percentage points): 76.0% to 85.1% is 9.1 even when the exact change rounds to 9.0; 0.0 when
+    the two read alike."""
+    return float(_as_shown(kind, value, exact) - _as_shown(kind, previous, exact))
 
 
 def shown_change(kind: str, previous: Any, value: Any, exact: bool = False) -> str:
-    """The change from `previous` to `value` as the difference of the two as shown (`kpi_value`),
-    so that a reader's subtraction agrees: 76.0% to 85.1% is `+9.1 pp` even when the exact change
-    rounds to 9.0."""
-    change = _as_shown(kind, value, exact) - _as_shown(kind, previous, exact)
+    """`shown_difference` in words: `+9.1 pp`, `-3 days`, `+0.02`, `+2`."""
+    change = shown_difference(kind, previous, value, exact)
     if kind in ("rate", "percent"):
-        return f"{fixed(float(change), 1, sign=True)} pp"
+        return f"{fixed(change, 1, sign=True)} pp"
     if kind == "days":
-        return ("+" if change >= 0 else "-") + days(abs(float(change)), exact)
+        return ("+" if change >= 0 else "-") + days(abs(change), exact)
     if kind == "ratio":
-        return fixed(float(change), 2, sign=True)
-    return fixed(float(change), 0 if change == change.to_integral_value() else 1, sign=True)
+        return fixed(change, 2, sign=True)
+    return fixed(change, 0 if change.is_integer() else 1, sign=True)
 
 
 def a_date(value: Any) -> str:

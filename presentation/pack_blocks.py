@@ -130,10 +130,11 @@ def change_text(name: str, previous: Any, value: Any, since: str | None, short: 
         return '<div class="change flat">no earlier period to compare</div>'
     k = KPI_BY_NAME.get(name)
     kind, good = (k.format, k.direction) if k else ("count", "none")
-    amount = theme.shown_change(kind, previous, value)
-    if not any(d in amount for d in "123456789"):
+    difference = theme.shown_difference(kind, previous, value)
+    if difference == 0:
         return f'<div class="change flat">no change{"" if short else " since " + escape(since)}</div>'
-    up = not amount.startswith("-")
+    amount = theme.shown_change(kind, previous, value)
+    up = difference > 0
     css = "flat" if good == "none" else "good" if up == (good == "up") else "bad"
     text = f"{'▲' if up else '▼'} {amount}" + ("" if short else f" since {since}")
     return f'<div class="change {css}">{escape(text)}</div>'

@@ -1,4 +1,4 @@
-"""The review pack's table columns and change units, shared by the XLSX and HTML renderings so
+"""The review pack's table columns, shared by the XLSX and HTML renderings so
 that both say the same thing. KPI labels and meanings are metrics.kpi_catalogue's; periods and
 filters in words are presentation.theme's."""
 
@@ -18,7 +18,3 @@ class Col:
     kind: str = "text"
     width: float = 14
 
-
-def change_unit(kind: str) -> str:
-    """The unit a KPI's change is shown in: percentage points for rates and percents."""
-    return {"rate": "pp", "percent": "pp", "days": "days", "count": "", "ratio": ""}[kind]

@@ -35,6 +35,7 @@ from presentation.theme import (
     ink,
     period_label,
     period_span,
+    shown_difference,
 )
 from presentation.xlsx import column_letter
 from presentation.xlsx_book import Book, Sheet, Style
@@ -218,20 +219,22 @@ def _title(sheet: Sheet, title: str, lines: Sequence[str]) -> None:
 
 
 def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each KPI's label, kind, value, previous value, change (rates in points) and meaning."""
-    by_name = {str(k): (plain(v), plain(p), plain(c)) for k, v, p, c in zip(
-        changes["kpi"], changes["value"], changes["previous_value"], changes["change"],
-        strict=True)}
-    value, previous, change = by_name["actions"]
-    rows = [{"label": "Actions (Cancelled left out)", "kind": "count", "value": value,
-             "previous": previous, "change": change, "meaning": "The actions the KPIs count (A): the plan of the scope and month."}]
-    for k in KPIS:
-        value, previous, change = by_name[k.name]
-        if change is not None and k.format == "rate":
-            change = change * 100
-        rows.append({"label": k.label, "kind": k.format, "value": value, "previous": previous,
-                     "change": change, "meaning": k.help, "name": k.name})
-    return rows
+    """Each KPI's label, kind, value, previous value, change and meaning. The change is the
+    difference of the two figures as shown (a rate's in points), as the tiles and the digest
+    give it."""
+    by_name = {str(k): (plain(v), plain(p)) for k, v, p in zip(
+        changes["kpi"], changes["value"], changes["previous_value"], strict=True)}
+
+    def row(label: str, kind: str, name: str, meaning: str) -> dict[str, Any]:
+        value, previous = by_name[name]
+        change = (None if value is None or previous is None
+                  else shown_difference(kind, previous, value))
+        return {"label": label, "kind": kind, "value": value, "previous": previous,
+                "change": change, "meaning": meaning}
+
+    return [row("Actions (Cancelled left out)", "count", "actions",
+                "The actions the KPIs count (A): the plan of the scope and month."),
+            *(row(k.label, k.format, k.name, k.help) for k in KPIS)]
 
 
 def _kpi_value(kind: str, value: Any) -> Any:

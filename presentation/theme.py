@@ -33,10 +33,10 @@ from metrics.formats import pct as pct
 from metrics.formats import percent_points as percent_points
 from metrics.formats import period_label as period_label
 from metrics.formats import period_span as period_span
-from metrics.formats import pp_change as pp_change
 from metrics.formats import ratio as ratio
 from metrics.formats import short_period as short_period
 from metrics.formats import shown_change as shown_change
+from metrics.formats import shown_difference as shown_difference
 from metrics.formats import text as text
 
 # Text colours: the page's (as in .streamlit/config.toml) and white, for text on a colour.

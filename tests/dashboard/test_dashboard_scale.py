@@ -20,8 +20,8 @@ from dashboard_helpers import PAGES, copy_db, texts
 from streamlit.testing.v1 import AppTest
 
 import metrics
-from dashboard.auth import ROLE_LABELS
 from ingest import db
+from ingest.access import ROLE_LABELS
 from presentation import charts
 from tools import history
 

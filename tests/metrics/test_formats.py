@@ -4,7 +4,7 @@ as nothing."""
 
 from __future__ import annotations
 
-from metrics.formats import days, fixed, number, pct, pp_change, ratio, shown_change
+from metrics.formats import days, fixed, number, pct, ratio, shown_change, shown_difference
 
 
 def test_a_half_rounds_away_from_zero() -> None:
@@ -22,7 +22,10 @@ def test_a_change_in_the_words_of_its_kind_is_the_difference_of_the_figures_show
             shown_change("percent", 41.25, 40.0), shown_change("days", 20.0, 44.5),
             shown_change("ratio", 1.0, 1.0048), shown_change("count", 3, 5)] == [
         "+18.1 pp", "+9.1 pp", "-1.3 pp", "+25 days", "+0.00", "+2"]
-    assert pp_change(-0.0004) == "+0.0 pp"
+    # as a number, for a cell or a test of "no change": in points for a rate; 0 when alike
+    assert [shown_difference("rate", 0.7604, 0.8506), shown_difference("rate", 0.6002, 0.5996),
+            shown_difference("days", 20.4, 29.7), shown_difference("days", 20.4, 29.7, True)] == [
+        9.1, 0.0, 10.0, 9.3]
 
 
 def test_days_in_a_sentence_keep_their_tenths_so_the_difference_adds_up() -> None:

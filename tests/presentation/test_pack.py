@@ -104,9 +104,10 @@ def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_
     assert rows["Actions (Cancelled left out)"]["Change"] == 11
     assert rows["Completion"]["Q2 2025"] == pytest.approx(now["completion_rate"])
     assert rows["Completion"]["Q1 2025"] == pytest.approx(before["completion_rate"])
-    # rates change in percentage points
-    assert rows["Completion"]["Change"] == pytest.approx(
-        100 * (now["completion_rate"] - before["completion_rate"]))
+    # rates change in percentage points, the difference of the figures shown: 42 of 75 Completed
+    # is 56.0%, 17 of 64 is 26.5625%, shown 26.6%: +29.4 pp (the exact change is 29.4375)
+    assert (now["completion_rate"], before["completion_rate"]) == (42 / 75, 17 / 64)
+    assert rows["Completion"]["Change"] == 29.4
     assert rows["Mean progress"]["Q2 2025"] == pytest.approx(now["mean_progress"] / 100)
     assert rows["Slipped actions"]["Q2 2025"] == now["slipped_count"]
     assert rows["Mean slip"]["Q2 2025"] == pytest.approx(now["mean_slip_days"])

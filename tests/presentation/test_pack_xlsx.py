@@ -192,3 +192,16 @@ def test_a_date_without_a_format_is_shown_as_a_date() -> None:
     assert ws["A2"].number_format == "yyyy-mm-dd h:mm:ss"
     assert ws["A1"].alignment.vertical == "top"
     assert ws["B1"].value == datetime(2025, 3, 15) and ws["B1"].number_format == "d mmm yyyy"
+
+
+def test_the_summarys_change_is_the_difference_of_the_figures_it_shows(
+        sample_con: Connection) -> None:
+    # Finance, April 2025 (the sample data): target attainment 0.7605 in March, 0.8507 in April,
+    # shown 76.0% and 85.1%: the change cell is +9.1 pp, as the tiles and the What changed sheet
+    # say, where the exact change (9.02) would read +9.0; budget utilisation 59.4% → 66.5%: +7.1
+    summary = load_workbook(io.BytesIO(pack_xlsx(build_pack(
+        sample_con, Filters("2025-04", ("Finance",))))))["Summary"]
+    rows = {r[0]: r[1:4] for r in summary.iter_rows(min_row=6, max_col=4, values_only=True) if r[0]}
+    value, previous, change = rows["Target attainment"]
+    assert (round(value * 100, 1), round(previous * 100, 1), change) == (85.1, 76.0, 9.1)
+    assert rows["Budget utilisation"][2] == 7.1

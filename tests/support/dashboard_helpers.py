@@ -19,8 +19,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import ROLE_LABELS
 from ingest import db
+from ingest.access import ROLE_LABELS
 from ingest.sample import load_sample_data
 from presentation.markup import JOINER
 
