@@ -111,13 +111,19 @@ def align_action_ids(con: db.Connection, parsed: ParsedFile) -> None:
     for report in parsed.reports:
         own = spelled.get(report.department, {})
         frame = report.frame
-        frame["action_id"] = [own.get(str(a).lower(), a) for a in frame["action_id"]]
+        ids = [own.get(str(a).lower(), a) for a in frame["action_id"]]
+        changed = ids != frame["action_id"].tolist()
+        frame["action_id"] = ids
         if "depends_on" in frame.columns:
-            frame["depends_on"] = pd.Series(
+            refs = pd.Series(
                 ["; ".join(Ref(r.department, spelled.get(r.department or report.department, {}).get(
                     r.action_id.lower(), r.action_id)).text for r in stored_refs(cell)) or None
                  if isinstance(cell, str) else cell for cell in frame["depends_on"]],
                 index=frame.index, dtype=object)
+            changed = changed or not refs.equals(frame["depends_on"])
+            frame["depends_on"] = refs
+        if changed:  # the rows a bulk load's worker made to store hold the spellings as read
+            report.status_columns = None
 
 
 def add_plan_warnings(con: db.Connection, parsed: ParsedFile, absence: str) -> None:
