@@ -4,6 +4,9 @@ to do, when a setting, a package or the login configuration is missing or wrong.
 from __future__ import annotations
 
 import importlib
+import os
+
+from streamlit import config
 
 from dashboard import auth
 from ingest import settings
@@ -17,8 +20,19 @@ REQUIRED_PACKAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+def secrets_as_streamlit_reads_them() -> None:
+    """Lekgotla's settings come from the secrets files Streamlit was given (`--secrets.files`), as
+    the [auth] section does: else a `require_login` or `admin_emails` written there is ignored."""
+    if settings.SECRETS_FILES in os.environ or not config.is_manually_set("secrets.files"):
+        return
+    files = [str(f) for f in config.get_option("secrets.files") if os.path.isfile(f)]
+    if files:
+        os.environ[settings.SECRETS_FILES] = os.pathsep.join(files)
+
+
 def check() -> None:
     """Raise LekgotlaError for the first thing that stops the dashboard from starting."""
+    secrets_as_streamlit_reads_them()
     for module, why in REQUIRED_PACKAGES:
         try:
             importlib.import_module(module)
@@ -33,8 +47,9 @@ def check() -> None:
         if settings.get("require_login"):
             raise LekgotlaError(
                 "The setting require_login is on, but no login is configured: add an [auth] "
-                "section to .streamlit/secrets.toml (see .streamlit/secrets.example.toml). The "
-                "dashboard does not start in demo mode while login is required.",
+                f"section to {' or '.join(str(f) for f in settings.secrets_files())} (see "
+                ".streamlit/secrets.example.toml). The dashboard does not start in demo mode "
+                "while login is required.",
                 "Login is required but not configured")
         return
     auth.check_auth(section)

@@ -1,7 +1,8 @@
 """Every setting in one table: name, default, type and help, read from the environment.
 
-A setting is read, in this order, from the environment variable `LEKGOTLA_<NAME>`, from
-`.streamlit/secrets.toml` (key `<name>` under `[lekgotla]`), from the `settings` table of
+A setting is read, in this order, from the environment variable `LEKGOTLA_<NAME>`, from the
+secrets file (key `<name>` under `[lekgotla]`: `.streamlit/secrets.toml`, or the files
+`LEKGOTLA_SECRETS_FILES` names), from the `settings` table of
 the database (organisation settings saved on the Settings page), else its default.
 """
 
@@ -231,16 +232,37 @@ def check_together(values: dict[str, Any]) -> None:
         raise SettingsError(" ".join(found))
 
 
+# not a setting: the secrets files the settings are read from (secrets_files)
+SECRETS_FILES = "LEKGOTLA_SECRETS_FILES"
+
+
+def secrets_files() -> list[Path]:
+    """The secrets files settings are read from, a later one over an earlier: those
+    `LEKGOTLA_SECRETS_FILES` names (joined by the system's path separator; the dashboard sets it
+    from the `--secrets.files` Streamlit was given), else the project's .streamlit/secrets.toml."""
+    given = os.environ.get(SECRETS_FILES)
+    if given:
+        return [Path(p) for p in given.split(os.pathsep) if p]
+    return [PROJECT_ROOT / ".streamlit" / "secrets.toml"]
+
+
 def _secrets() -> dict[str, Any]:
-    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    if not path.exists():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise SettingsError(f"{path} is not valid TOML: {e}") from e
-    section = data.get("lekgotla", {})
-    return section if isinstance(section, dict) else {}
+    named = bool(os.environ.get(SECRETS_FILES))
+    merged: dict[str, Any] = {}
+    for path in secrets_files():
+        if not path.is_file():
+            if named:  # a file named on purpose that is not there: its settings would be lost
+                raise SettingsError(f"{SECRETS_FILES} names {path}, which is not a file. Correct "
+                                    "the path, or leave the variable out to read "
+                                    ".streamlit/secrets.toml in the project folder.")
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"{path} is not valid TOML: {e}") from e
+        section = data.get("lekgotla", {})
+        merged.update(section if isinstance(section, dict) else {})
+    return merged
 
 
 def source_of(name: str) -> str:

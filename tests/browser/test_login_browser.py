@@ -173,3 +173,20 @@ def test_a_token_without_email_verified_is_refused(browser: Any, site: dict[str,
     assert "did not say whether this email address is verified" in body
     assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
     context.close()
+
+
+def test_require_login_in_the_secrets_file_given_keeps_the_dashboard_out_of_demo_mode(
+        context: Any, tmp_path: Path) -> None:
+    # deploy/start --secrets and the systemd unit give the dashboard its secrets file; a
+    # require_login written there, with no [auth] section, refuses to start: no demo admin
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[lekgotla]\nrequire_login = true\n", encoding="utf-8")
+    with running_app(tmp_path / "l.duckdb", secrets=secrets,
+                     env={"LEKGOTLA_LOAD_SAMPLE_DATA": "false"}) as url:
+        page = context.new_page()
+        page.goto(url)
+        settle(page)
+        body = page.inner_text("body")
+        assert "Login is required but not configured" in body
+        assert f"add an [auth] section to {secrets} (see" in body  # the file it was given
+        assert "Demo mode" not in body
