@@ -34,6 +34,7 @@ from ingest.audit import audit
 from ingest.directory import login_logged, user_exists
 from ingest.errors import LekgotlaError
 from ingest.users import get_user, save_user
+from ingest.words import listing
 from presentation.markup import md
 
 DEMO_EMAIL = "demo"
@@ -137,7 +138,7 @@ def _not_for_role(d: Data, user: User, title: str, url_path: str, action: str
     def render() -> None:
         st.title("Not available to your role")
         roles = [ROLE_LABELS[r] for r in ROLES if r in PERMISSIONS.get(action, set())]
-        who = ", ".join(roles[:-1]) + " and " + roles[-1] if len(roles) > 1 else "".join(roles)
+        who = listing(roles)
         st.warning(f"**{title}** is for {who or 'nobody'}. You act as "
                    f"{md(user.email)} with the role {role_label(user)}: the pages in the menu are "
                    "the ones your role may use. Ask your administrator if you need more.",

@@ -24,6 +24,7 @@ from ingest.dates import (  # re-exported: every parser's public name can be imp
     parse_period,
     parse_quarter,
 )
+from ingest.words import listing
 
 __all__ = [
     "DATE_ORDERS", "QUALITY", "REASON_CODES", "RISK_LEVELS", "STATUSES", "ParseError", "Period",
@@ -41,10 +42,6 @@ REASON_CODES: tuple[str, ...] = (
     "Not begun", "Too early to measure", "Postponed", "Blocked by resources",
     "Blocked by dependency", "Scope changed", "Other",
 )
-
-
-def _listing(options: tuple[str, ...]) -> str:
-    return ", ".join(options[:-1]) + " or " + options[-1]
 
 
 
@@ -71,14 +68,14 @@ _STATUS = _table({
     "Not started": (), "In progress": ("on track", "ongoing", "started"), "At risk": (),
     "Delayed": ("behind", "behind schedule", "late"), "On hold": ("paused",),
     "Completed": ("complete", "done", "finished"), "Cancelled": ("canceled", "dropped"),
-}), "'{}' is not a status: use " + _listing(STATUSES) + "."
+}), "'{}' is not a status: use " + listing(STATUSES, "or") + "."
 _QUALITY = _table({
     "Meets": ("yes", "y", "met", "meets standard", "meets the standard", "true"),
     "Partially meets": ("partial", "partially", "partly", "partially met",
                         "partially meets standard", "partially meets the standard"),
     "Does not meet": ("no", "n", "not met", "does not meet standard", "doesn't meet",
                       "does not meet the standard", "false"),
-}), "'{}' is not a quality review: use " + _listing(QUALITY) + "."
+}), "'{}' is not a quality review: use " + listing(QUALITY, "or") + "."
 _DIRECTION = _table({
     "increase": ("increasing", "up", "higher", "higher is better", "more is better",
                  "maximise", "maximize", "+", "\u2191"),
@@ -87,13 +84,13 @@ _DIRECTION = _table({
 }), "'{}' is not a direction: use increase (higher is better) or decrease (lower is better)."
 _RISK = _table({
     "Low": ("l", "lo"), "Medium": ("m", "med", "moderate", "mid"), "High": ("h", "hi"),
-}), "'{}' is not a risk level: use " + _listing(RISK_LEVELS) + "."
+}), "'{}' is not a risk level: use " + listing(RISK_LEVELS, "or") + "."
 _REASON = _table({
     "Not begun": (), "Too early to measure": ("too early",), "Postponed": (),
     "Blocked by resources": ("blocked resources",),
     "Blocked by dependency": ("blocked dependency",), "Scope changed": ("scope change",),
     "Other": (),
-}), "'{}' is not a reason code: use " + _listing(REASON_CODES) + "."
+}), "'{}' is not a reason code: use " + listing(REASON_CODES, "or") + "."
 
 
 def parse_status(value: object) -> str | None:

@@ -23,6 +23,13 @@ def plural(n: float, word: str, many: str | None = None) -> str:
     return f"{count:,} {many or _IRREGULAR.get(word) or word + 's'}"
 
 
+def listing(items: list[str] | tuple[str, ...], last: str = "and") -> str:
+    """Items in a sentence: "a, b and c" ("a, b or c" with `last="or"`); one alone; none: ""."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
 def possessive(name: str) -> str:
     """A name owning something: "Finance's", "Operations'" (a name ending in s takes the
     apostrophe alone)."""

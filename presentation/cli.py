@@ -65,9 +65,6 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
 def _pack(con: Connection, args: argparse.Namespace) -> None:
     if args.no_pdf and args.chromium:
         raise QueryError("--no-pdf and --chromium ask for opposite things: leave one out.")
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise QueryError(f"--out {args.out} is a file: pack writes its files into a folder; name "
-                         "a folder that exists.")
     try:
         existing_folder(Path(args.out), f"--out {args.out}")
     except UsageError as e:  # exit 2 here too, with ingest's words

@@ -413,7 +413,7 @@ def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: 
     notes.write_text("not a program")
     (tmp_path / "q").mkdir()
     for args, code, said in (
-            (["pack", *base, "--out", str(notes)], 2, "is a file: pack writes its files into a folder"),
+            (["pack", *base, "--out", str(notes)], 2, f"{notes} is a file, not a folder."),
             (["pack", *base, "--out", str(tmp_path / "p"), "--no-pdf", "--chromium", str(notes)], 2,
              "--no-pdf and --chromium ask for opposite things"),
             # nothing is written into a folder that does not exist, as README promises
