@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from ingest.cells import clip
 from ingest.headers import (
     REQUIRED,
     Column,
@@ -106,10 +107,32 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
     hidden_actions = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
     note = (f" The sheet {hidden_actions[0]!r} is hidden, and hidden sheets are never read: unhide it."
             if hidden_actions else "")
+    sideways = next((s for s in candidates if _sideways(s.rows)), None)
+    if sideways is not None and not note:
+        labels = ", ".join(clip(label) for label in _sideways(sideways.rows)[:3])
+        return None, [_file_problem(
+            f"No header row found in {where}: "
+            + ("it" if len(candidates) == 1 else f"the sheet {sideways.name!r}")
+            + f" seems to be laid out sideways, its field names down column A ({labels}, …) and "
+            "one project to a column. Lekgotla reads one action to a row, under one row of "
+            "column names: in Excel, copy the table, Paste Special → Transpose into a new sheet, "
+            "save that, and upload it.", sideways.name)]
     return None, [_file_problem(
         f"No header row found in {where}: within the first 20 rows, no row has at least three known "
         "column names (such as Action ID, Action, Status, Due date). Use the template, or map the "
         f"columns on the Upload page.{note}", candidates[0].name if len(candidates) == 1 else None)]
+
+
+def _sideways(rows: list[list[Any]]) -> list[str]:
+    """The labels down column A of a table laid out one record to a column (at least five rows,
+    every one labelled in column A, a known column name among them, and over twice as many
+    columns as rows); empty for any other sheet."""
+    labels = [" ".join(str(r[0]).split()) if r and r[0] is not None else "" for r in rows]
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) < 5 or width <= 2 * len(rows) or not all(labels):
+        return []
+    known = any(c.canonical for c in match_row([r[0] for r in rows]))
+    return labels if known else []
 
 
 def check_columns(loc: Located, mapping: Mapping | None) -> list[Problem]:

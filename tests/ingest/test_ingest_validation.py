@@ -201,6 +201,21 @@ def test_no_header_row() -> None:
     assert e.message.startswith("No header row found in sheet 'Actions'")
 
 
+def test_a_table_laid_out_sideways_is_said_to_be_so() -> None:
+    # as the UK's 2016 major projects list: field names down column A, a project to a column;
+    # a mapping cannot turn it, so the message says how to (Paste Special, Transpose)
+    fields = ["Project Name", "Department", "Description", "Start date", "End date"]
+    rows = [[name, *(f"{name} {i}" for i in range(12))] for name in fields]
+    e = only(parse(xlsx(rows), "Finance_2025-02.xlsx")[0])
+    assert e.message.startswith("No header row found in sheet 'Actions': it seems to be laid out "
+                                "sideways, its field names down column A (Project Name, "
+                                "Department, Description, …) and one project to a column.")
+    assert "Paste Special → Transpose" in e.message
+    # a sheet as tall as it is wide is not: the usual message, with the mapping's way out
+    e = only(parse(xlsx([row[:4] for row in rows] * 2), "Finance_2025-02.xlsx")[0])
+    assert "map the columns on the Upload page" in e.message
+
+
 def test_formula_without_cached_value_names_the_cell() -> None:
     data = report([row(budget_spent="=F1*2")])  # openpyxl writes a formula with no cached value
     e = only(parse(data)[0])
