@@ -155,15 +155,19 @@ def test_a_message_that_cannot_be_made_fails_alone_and_the_run_goes_on(
 
 def test_a_message_given_up_on_is_neither_due_nor_in_a_dry_run(
         history_con: db.Connection, tmp_path: Path) -> None:
-    # failed 5 times: no run sends it again, so the page's "Due now" and a dry run leave it out
+    # failed 5 times: no run sends it again, so the page's "Due now" and a dry run leave it out,
+    # and both count it as given up, never as sent before (none of the 3 was ever delivered)
     down = plain(free_port())
     assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
     assert len(due_now(history_con, APRIL_5)) == 3  # failed once: tried again at the next run
     history_con.execute("UPDATE notifications SET attempts = 5")
     assert due_now(history_con, APRIL_5) == []
     dry = notify(history_con, APRIL_5, dry_run=tmp_path / "dry")
-    assert (dry.sent, len(dry.skipped), dry.files) == ([], 3, [])
-    assert notify(history_con, APRIL_5, via=down, backoff_s=0).skipped == dry.skipped
+    assert (dry.sent, dry.skipped, len(dry.given_up), dry.files) == ([], [], 3, [])
+    real = notify(history_con, APRIL_5, via=down, backoff_s=0)
+    assert (real.sent, real.failed, real.skipped, real.given_up) == ([], [], [], dry.given_up)
+    rows = history_con.execute("SELECT state, attempts FROM notifications ORDER BY kind").fetchall()
+    assert rows == [("failed", 5)] * 3  # not claimed again: still 5 attempts
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
