@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from followup import queries
+from followup.mail_errors import said
 from followup.messages import compose
 from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
@@ -175,13 +176,13 @@ def finish(con: db.Connection, item: Due, error: str | None, where: str | None, 
 def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
             sleep: Callable[[float], None] = time.sleep) -> tuple[str | None, str | None, int]:
     """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error
-    naming the server, attempts made)."""
+    naming the server and what to check (mail_errors.said), attempts made)."""
     error = None
     for attempt in range(1, tries + 1):
         try:
             return via.send(msg), None, attempt
         except (OSError, smtplib.SMTPException) as e:  # socket errors included
-            error = f"{via.address}: {type(e).__name__}: {e}"
+            error = said(e, via.address)
             if attempt < tries:
                 sleep(backoff_s * 2 ** (attempt - 1))
     return None, error, tries

@@ -113,17 +113,19 @@ def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
     where, error, tries = deliver(EmailMessage(), down,
                                   backoff_s=0.5, sleep=waits.append)
     assert (where, tries, waits) == (None, 3, [0.5, 1.0])  # 3 tries, waiting 0.5 s then 1 s
-    assert error is not None and "ConnectionRefused" in error
+    # in the words of whoever sets the mail server up, the server named, no exception's name
+    assert error == (f"Nothing answers at {down.address}: check smtp_host and smtp_port "
+                     "(LEKGOTLA_SMTP_HOST and LEKGOTLA_SMTP_PORT in the environment, or under "
+                     "[lekgotla] in .streamlit/secrets.toml).")
 
     run = notify(history_con, APRIL_5, via=down, backoff_s=0)
     assert (run.sent, len(run.failed)) == ([], 3)
     rows = history(history_con, states=("failed",))
-    assert len(rows) == 3 and all(r["attempts"] == 1 and "Connection" in r["last_error"] for r in rows)
+    assert [(r["attempts"], r["last_error"]) for r in rows] == [(1, error)] * 3
     failed_audit = history_con.execute("SELECT detail FROM audit_log WHERE action = 'notify' "
                                        "AND outcome = 'failed' ORDER BY audit_id").fetchall()
     # the first message tries 3 times; the server reached by none, the others once each, unwaited
     assert [json.loads(d)["tries"] for (d,) in failed_audit] == [3, 1, 1]
-    assert all(r["last_error"].startswith(f"{down.address}: ConnectionRefusedError") for r in rows)
 
     first = len(inbox.received)
     later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
