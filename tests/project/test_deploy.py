@@ -71,3 +71,19 @@ def test_the_notify_cron_line_runs_with_no_log_folder_to_create(tmp_path: Path) 
                             capture_output=True, text=True, check=False)
     assert (result.returncode, result.stderr) == (0, "")
     assert kept.read_text() == "-t lekgotla-notify\n1 message sent\n"
+
+
+def test_every_instance_is_given_the_address_people_open(tmp_path: Path) -> None:
+    # the links in the messages a dashboard sends point to public_url (default localhost:8501)
+    start = deploy_start()
+    secrets = tmp_path / "secrets.toml"
+    assert start.public_address(None, {}, secrets, 8600) == "http://localhost:8600"  # no file
+    secrets.write_text('[lekgotla]\npublic_url = "https://stored.example.org/"\n', encoding="utf-8")
+    assert start.public_address(None, {}, secrets, 8600) == "https://stored.example.org"
+    environ = {"LEKGOTLA_PUBLIC_URL": "https://env.example.org"}
+    assert start.public_address(None, environ, secrets, 8600) == "https://env.example.org"
+    assert start.public_address("https://given.example.org/", environ, secrets,
+                                8600) == "https://given.example.org"
+    env = start.instances_env({"LEKGOTLA_PUBLIC_URL": "http://old", "PATH": "/bin"},
+                              "https://lekgotla.example.org", 2)
+    assert (env["LEKGOTLA_PUBLIC_URL"], env["PATH"]) == ("https://lekgotla.example.org", "/bin")
