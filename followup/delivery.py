@@ -110,15 +110,15 @@ def transport(con: db.Connection) -> Transport:
                 str(db.setting(con, "smtp_user")), str(db.setting(con, "smtp_password")))
 
 
-def pending(con: db.Connection, at: datetime) -> list[Due]:
-    """What a run at `at` tries to send: the messages due then, and those that failed before (fewer
-    than MAX_ATTEMPTS times) or whose sender stopped mid-way, even once their day has passed
-    (schedule.again says which still apply)."""
-    todo = due(con, at)
+def pending(con: db.Connection, at: datetime) -> tuple[list[Due], list[Untold]]:
+    """What a run at `at` tries to send: the messages due then, and those it sends again (`standing`
+    "open"), even once their day has passed (schedule.again says which still apply); and the
+    missing reports of that moment nobody can be told of."""
+    todo, untold = plan(con, at)
     keys = {item.key for item in todo}
-    rows = queries.records(con, "notifications_to_retry", {
-        "max_attempts": MAX_ATTEMPTS, "stale_before": datetime.now() - STALE_CLAIM})
-    return todo + [item for item in again(con, at, rows) if item.key not in keys]
+    now = datetime.now()
+    rows = [r for r in queries.records(con, "notifications_unsent") if standing(r, now) == "open"]
+    return todo + [item for item in again(con, at, rows) if item.key not in keys], untold
 
 
 def _params(item: Due) -> dict[str, Any]:
@@ -126,12 +126,14 @@ def _params(item: Due) -> dict[str, Any]:
     return {"recipient": recipient, "kind": kind, "period": period, "upload_id": upload_id}
 
 
-def standing(row: dict[str, Any]) -> str:
-    """What the outbox's row of a message lets a run do: "open" (failed fewer than MAX_ATTEMPTS
-    times), "sent", "given up" (failed MAX_ATTEMPTS times) or "sending" (another run's, unless it
-    went stale: `claim`)."""
+def standing(row: dict[str, Any], now: datetime | None = None) -> str:
+    """What the outbox's row of a message lets a run do at `now`: "open" to send it (again): failed
+    fewer than MAX_ATTEMPTS times, or claimed by a run that stopped mid-way (STALE_CLAIM ago);
+    "sent"; "given up" (failed MAX_ATTEMPTS times); "sending" (another run's, still at it)."""
     if row["state"] == "failed":
         return "given up" if row["attempts"] >= MAX_ATTEMPTS else "open"
+    if row["state"] == "sending" and row["claimed_at"] < (now or datetime.now()) - STALE_CLAIM:
+        return "open"
     return str(row["state"])
 
 
@@ -151,12 +153,11 @@ def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) 
         if not rows:
             queries.execute(c, "notification_claim_new", values)
             return "taken"
-        row = rows[0]
-        stale = row["state"] == "sending" and row["claimed_at"] < now - STALE_CLAIM
-        if stale or standing(row) == "open":
+        state = standing(rows[0], now)
+        if state == "open":
             queries.execute(c, "notification_claim_again", values)
             return "taken"
-        return "given up" if standing(row) == "given up" else "skipped"
+        return "given up" if state == "given up" else "skipped"
     return db.write(con, take)
 
 
@@ -233,9 +234,10 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     (those sent before are counted in `skipped`, those failed MAX_ATTEMPTS times in `given_up`,
     as a real run counts them)."""
     run = Run()
-    todo = pending(con, at) if items is None else items
     if items is None:
-        run.untold = plan(con, at)[1]
+        todo, run.untold = pending(con, at)
+    else:
+        todo = items
     if dry_run is not None:
         folder = Folder(Path(dry_run))
         for item in todo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -170,6 +170,29 @@ def test_a_message_given_up_on_is_neither_due_nor_in_a_dry_run(
     assert (real.sent, real.failed, real.skipped, real.given_up) == ([], [], [], dry.given_up)
     rows = history_con.execute("SELECT state, attempts FROM notifications ORDER BY kind").fetchall()
     assert rows == [("failed", 5)] * 3  # not claimed again: still 5 attempts
+
+
+def test_a_claim_left_by_a_run_that_stopped_is_taken_again_after_an_hour(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    # one rule decides (delivery.standing): a run that stopped mid-way two hours ago left the
+    # reminder 'sending', so it is sent; the overdue notice is being sent by another run now, so
+    # it is left to that run; the rejection failed 5 times, so it is given up on
+    port, inbox = smtp
+    assert len(notify(history_con, APRIL_5, via=plain(free_port()), backoff_s=0).failed) == 3
+    now = datetime.now()
+    for kind, state, attempts, claimed in (("reminder", "sending", 1, now - timedelta(hours=2)),
+                                           ("overdue", "sending", 1, now),
+                                           ("rejected", "failed", 5, now)):
+        history_con.execute("UPDATE notifications SET state = ?, attempts = ?, claimed_at = ? "
+                            "WHERE kind = ?", [state, attempts, claimed, kind])
+    first = len(inbox.received)
+    run = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert [[i.kind for i in items] for items in (run.sent, run.skipped, run.given_up)] == [
+        ["reminder"], ["overdue"], ["rejected"]]
+    assert set(by_kind(inbox, first)) == {"reminder"}
+    assert history_con.execute("SELECT kind, state, attempts FROM notifications ORDER BY kind"
+                               ).fetchall() == [("overdue", "sending", 1), ("rejected", "failed", 5),
+                                                ("reminder", "sent", 2)]
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
