@@ -386,8 +386,9 @@ def tell_rejected(con: Connection, user: User, outcomes: list[Outcome], data: by
             except (LekgotlaError, OSError) as e:  # the rejection itself is recorded
                 failed = [str(e)]
             if failed:
-                st.session_state[FLASH] = [f"The rejection is recorded, but its email was not sent "
-                                           f"({failed[0]}); the next notify run tries again."]
+                st.session_state[FLASH] = [f"The rejection is recorded, but its email was not "
+                                           f"sent: {failed[0].rstrip('.')}. The next notify run "
+                                           "tries again."]
 
 
 def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, skip: bool,

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from followup.delivery import notify
+from followup.delivery import given_up_words, notify
 from ingest import settings
 from ingest.db import Connection
 from ingest.errors import QueryError
@@ -62,11 +62,16 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
               f"{item.recipient.email}")
     for item, error in run.failed:
         print(f"failed\t{item.kind}\t{item.period}\t{item.recipient.email}\t{error}")
+    for item in run.given_up:
+        print(f"given up\t{item.kind}\t{item.period}\t{item.recipient.email}")
     for untold in run.untold:
         print(f"warning: {untold.words()}", file=sys.stderr)
     verb = f"written to {args.dry_run}" if args.dry_run else "sent"
     print(f"{plural(len(run.sent), 'message')} {verb}, {len(run.failed)} failed, "
           f"{len(run.skipped)} sent before (at {at:%Y-%m-%d %H:%M})", file=sys.stderr)
+    if run.given_up:
+        print(f"warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
+    # given up on earlier: the runs that failed them exited 1; every run after would too, forever
     if run.failed:
         raise SystemExit(1)
 

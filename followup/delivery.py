@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from followup import queries
+from followup.mail_errors import said
 from followup.messages import compose
 from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # a message that failed this often is left failed (the page shows it)
@@ -108,15 +110,15 @@ def transport(con: db.Connection) -> Transport:
                 str(db.setting(con, "smtp_user")), str(db.setting(con, "smtp_password")))
 
 
-def pending(con: db.Connection, at: datetime) -> list[Due]:
-    """What a run at `at` tries to send: the messages due then, and those that failed before (fewer
-    than MAX_ATTEMPTS times) or whose sender stopped mid-way, even once their day has passed
-    (schedule.again says which still apply)."""
-    todo = due(con, at)
+def pending(con: db.Connection, at: datetime) -> tuple[list[Due], list[Untold]]:
+    """What a run at `at` tries to send: the messages due then, and those it sends again (`standing`
+    "open"), even once their day has passed (schedule.again says which still apply); and the
+    missing reports of that moment nobody can be told of."""
+    todo, untold = plan(con, at)
     keys = {item.key for item in todo}
-    rows = queries.records(con, "notifications_to_retry", {
-        "max_attempts": MAX_ATTEMPTS, "stale_before": datetime.now() - STALE_CLAIM})
-    return todo + [item for item in again(con, at, rows) if item.key not in keys]
+    now = datetime.now()
+    rows = [r for r in queries.records(con, "notifications_unsent") if standing(r, now) == "open"]
+    return todo + [item for item in again(con, at, rows) if item.key not in keys], untold
 
 
 def _params(item: Due) -> dict[str, Any]:
@@ -124,29 +126,38 @@ def _params(item: Due) -> dict[str, Any]:
     return {"recipient": recipient, "kind": kind, "period": period, "upload_id": upload_id}
 
 
+def standing(row: dict[str, Any], now: datetime | None = None) -> str:
+    """What the outbox's row of a message lets a run do at `now`: "open" to send it (again): failed
+    fewer than MAX_ATTEMPTS times, or claimed by a run that stopped mid-way (STALE_CLAIM ago);
+    "sent"; "given up" (failed MAX_ATTEMPTS times); "sending" (another run's, still at it)."""
+    if row["state"] == "failed":
+        return "given up" if row["attempts"] >= MAX_ATTEMPTS else "open"
+    if row["state"] == "sending" and row["claimed_at"] < (now or datetime.now()) - STALE_CLAIM:
+        return "open"
+    return str(row["state"])
+
+
 def sendable(row: dict[str, Any]) -> bool:
-    """Whether the outbox's row of a message lets a run send it: not sent, and not failed
-    MAX_ATTEMPTS times already (one being sent is another run's, unless it went stale: `claim`)."""
-    return row["state"] != "sent" and not (row["state"] == "failed" and row["attempts"] >= MAX_ATTEMPTS)
+    """Whether the outbox's row of a message lets a run send it: not sent, and not given up on."""
+    return standing(row) in ("open", "sending")
 
 
-def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) -> bool:
-    """Take `item` for sending (True), unless it was sent, is being sent by another run, or failed
-    MAX_ATTEMPTS times. One write transaction: of two runs at once one commits first, and the
-    other, retried on its data, finds the row."""
-    def take(c: db.Connection) -> bool:
+def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) -> str:
+    """Take `item` for sending ("taken"), unless it was sent or is being sent by another run
+    ("skipped"), or failed MAX_ATTEMPTS times ("given up"). One write transaction: of two runs at
+    once one commits first, and the other, retried on its data, finds the row."""
+    def take(c: db.Connection) -> str:
         rows = queries.records(c, "notification_get", _params(item))
         values = {**_params(item), "department": ", ".join(item.departments) or None,
                   "subject": subject, "now": now, "claimed_by": who}
         if not rows:
             queries.execute(c, "notification_claim_new", values)
-            return True
-        row = rows[0]
-        stale = row["state"] == "sending" and row["claimed_at"] < now - STALE_CLAIM
-        if stale or (row["state"] == "failed" and sendable(row)):
+            return "taken"
+        state = standing(rows[0], now)
+        if state == "open":
             queries.execute(c, "notification_claim_again", values)
-            return True
-        return False
+            return "taken"
+        return "given up" if state == "given up" else "skipped"
     return db.write(con, take)
 
 
@@ -166,13 +177,13 @@ def finish(con: db.Connection, item: Due, error: str | None, where: str | None, 
 def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
             sleep: Callable[[float], None] = time.sleep) -> tuple[str | None, str | None, int]:
     """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error
-    naming the server, attempts made)."""
+    naming the server and what to check (mail_errors.said), attempts made)."""
     error = None
     for attempt in range(1, tries + 1):
         try:
             return via.send(msg), None, attempt
         except (OSError, smtplib.SMTPException) as e:  # socket errors included
-            error = f"{via.address}: {type(e).__name__}: {e}"
+            error = said(e, via.address)
             if attempt < tries:
                 sleep(backoff_s * 2 ** (attempt - 1))
     return None, error, tries
@@ -185,8 +196,15 @@ class Run:
     sent: list[Due] = field(default_factory=list)
     failed: list[tuple[Due, str]] = field(default_factory=list)
     skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
+    given_up: list[Due] = field(default_factory=list)  # failed MAX_ATTEMPTS times: not tried again
     untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
     files: list[Path] = field(default_factory=list)  # a dry run's
+
+
+def given_up_words(count: int) -> str:
+    """What a run says of the messages it no longer tries: how many, and where to see why."""
+    return (f"{plural(count, 'message')} given up after {MAX_ATTEMPTS} failed attempts, not tried "
+            "again: see Notifications → Outbox for why")
 
 
 def claimant() -> str:
@@ -213,16 +231,20 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     """Send every message due at `at` that has not been sent, and those that failed before
     (`pending`; `items`: these instead). With
     `dry_run`, write each that a real run would send as an .eml file there and record nothing
-    (those sent before, or given up after MAX_ATTEMPTS, are counted in `skipped`, as a real run
-    counts them)."""
+    (those sent before are counted in `skipped`, those failed MAX_ATTEMPTS times in `given_up`,
+    as a real run counts them)."""
     run = Run()
-    todo = pending(con, at) if items is None else items
     if items is None:
-        run.untold = plan(con, at)[1]
+        todo, run.untold = pending(con, at)
+    else:
+        todo = items
     if dry_run is not None:
         folder = Folder(Path(dry_run))
         for item in todo:
             rows = queries.records(con, "notification_get", _params(item))
+            if rows and standing(rows[0]) == "given up":
+                run.given_up.append(item)
+                continue
             if rows and not sendable(rows[0]):
                 run.skipped.append(item)
                 continue
@@ -239,13 +261,14 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     tries = TRIES_PER_RUN
     for item in todo:
         msg = _compose(con, item, at, pdf)
-        if isinstance(msg, str):  # recorded as failed, and the run goes on to the others
-            if claim(con, item, item.kind, datetime.now(), who):
-                finish(con, item, msg, None, actor, 0)
-                run.failed.append((item, msg))
+        subject = item.kind if isinstance(msg, str) else str(msg["Subject"])
+        taken = claim(con, item, subject, datetime.now(), who)
+        if taken != "taken":
+            (run.given_up if taken == "given up" else run.skipped).append(item)
             continue
-        if not claim(con, item, str(msg["Subject"]), datetime.now(), who):
-            run.skipped.append(item)
+        if isinstance(msg, str):  # recorded as failed, and the run goes on to the others
+            finish(con, item, msg, None, actor, 0)
+            run.failed.append((item, msg))
             continue
         where, error, made = deliver(msg, via, tries=tries, backoff_s=backoff_s)
         finish(con, item, error, where, actor, made)

@@ -161,4 +161,4 @@ def due_now(con: db.Connection, at: datetime) -> list[dict[str, str]]:
             if not sendable(r)}
     return [{"kind": item.kind, "recipient": item.recipient.email, "period": item.period,
              "about": ", ".join(item.departments) or "the organisation"}
-            for item in pending(con, at) if item.key not in done]
+            for item in pending(con, at)[0] if item.key not in done]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import duckdb
 
-from followup.delivery import notify
+from followup.delivery import given_up_words, notify
 from ingest import db, settings
 from ingest.errors import LekgotlaError
 
@@ -45,4 +45,6 @@ class NotifySchedule:
                 continue
             for untold in run.untold:  # as the notify command warns of it
                 print(f"lekgotla: notify warning: {untold.words()}", file=sys.stderr)
+            if run.given_up:
+                print(f"lekgotla: notify warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
             self.error = run.failed[0][1] if run.failed else None

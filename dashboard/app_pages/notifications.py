@@ -167,7 +167,7 @@ with outbox_tab:
     cols[0].metric("Sent", count(rows["state"] == "sent") if not rows.empty else 0, border=True)
     cols[1].metric("Failed", count(rows["state"] == "failed") if not rows.empty else 0, border=True,
                    help="Tried again at the next run, up to "
-                        f"{delivery.MAX_ATTEMPTS} attempts in all.")
+                        f"{delivery.MAX_ATTEMPTS} attempts in all; then given up.")
     cols[2].metric("Retried", count(rows["attempts"] > 1) if not rows.empty else 0, border=True,
                    help="Needed more than one attempt.")
     if rows.empty:

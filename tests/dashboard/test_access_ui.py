@@ -532,6 +532,25 @@ def test_a_rejected_file_shows_on_submissions(db_path: Path,
     assert list(history["status"]) == ["rejected"]
 
 
+def test_a_rejection_whose_email_fails_says_what_to_check(db_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.launch import free_port
+
+    port = free_port()  # nothing listens there
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("SECURITY", "none")):
+        monkeypatch.setenv(f"LEKGOTLA_SMTP_{name}", value)
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    at.button(key="record-rejection").click().run()
+    # one sentence each, read as shown (Markdown escapes and the address's joiners taken out)
+    shown = [s.value.replace("\\", "").replace("\u2060", "") for s in at.success]
+    assert ("The rejection is recorded, but its email was not sent: Nothing answers at "
+            f"smtp://127.0.0.1:{port}: check smtp_host and smtp_port (LEKGOTLA_SMTP_HOST and "
+            "LEKGOTLA_SMTP_PORT in the environment, or under [lekgotla] in "
+            ".streamlit/secrets.toml). The next notify run tries again.") in shown
+
+
 def test_explore_downloads_only_for_roles_that_export_and_each_is_logged(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)

@@ -101,3 +101,24 @@ def test_send_a_test_and_stop_sending_to_a_person(db_path: Path, monkeypatch: py
                            ).fetchall() == [("demo", "sent")]
     finally:
         con.close()
+
+
+def test_a_test_the_mail_server_never_gets_says_what_to_check(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.launch import free_port
+
+    port = free_port()  # nothing listens there
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("SECURITY", "none")):
+        monkeypatch.setenv(f"LEKGOTLA_SMTP_{name}", value)
+    at = app(db_path, monkeypatch, "notifications")
+    at.text_input(key="notify-test-to").set_value("admin@example.org")
+    at.button(key="notify-test").click().run()
+    assert not at.exception
+    words = (f"Nothing answers at smtp://127.0.0.1:{port}: check smtp_host and smtp_port "
+             "(LEKGOTLA_SMTP_HOST and LEKGOTLA_SMTP_PORT in the environment, or under [lekgotla] "
+             "in .streamlit/secrets.toml).")
+    # read as shown: the Markdown escapes and the joiners that keep the address from linking out
+    shown = [e.value.replace("\\", "").replace("\u2060", "") for e in at.error]
+    assert shown == [f"**Not sent.** {words}"]
+    outbox = next(t.value for t in at.dataframe if "last_error" in t.value.columns)
+    assert list(outbox["last_error"]) == [words]

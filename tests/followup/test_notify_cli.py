@@ -77,6 +77,43 @@ def test_lekgotla_notify_sends_into_the_outbox_folder_without_a_mail_server(
     assert not list(dry.glob("*.eml"))
 
 
+def test_messages_given_up_on_are_not_called_sent_before(
+        history_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # 5 April: 3 messages due (reminder, overdue, rejected); nothing listens on the port, so each
+    # run fails all 3 and exits 1; after the 5th they are given up, and the 6th run says so
+    from tools.launch import free_port
+
+    monkeypatch.setenv("LEKGOTLA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEKGOTLA_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("LEKGOTLA_SMTP_SECURITY", "none")
+    monkeypatch.setattr("followup.delivery.TRIES_PER_RUN", 1)  # no waiting between tries
+    args = ["notify", "--db", history_db, "--at", "2025-04-05T12:00"]
+
+    def code() -> int | str | None:
+        try:
+            return main(args)
+        except SystemExit as e:  # a run with a failure exits 1
+            return e.code
+
+    assert [code() for _ in range(5)] == [1] * 5
+    capsys.readouterr()
+    # given up earlier: the runs that failed them exited 1; the 6th does not, or every one would
+    assert code() == 0
+    out, err = capsys.readouterr()
+    assert sorted(out.splitlines()) == [
+        "given up\toverdue\t2025-02\thealth@example.org",
+        "given up\trejected\t2025-03\thealth@example.org",
+        "given up\treminder\t2025-03\thealth@example.org"]
+    assert err.splitlines()[-2:] == [
+        "0 messages sent, 0 failed, 0 sent before (at 2025-04-05 12:00)",
+        "warning: 3 messages given up after 5 failed attempts, not tried again: see "
+        "Notifications → Outbox for why"]
+    dry = ["notify", "--db", history_db, "--at", "2025-04-05T12:00", "--dry-run", str(tmp_path / "d")]
+    assert main(dry) == 0
+    assert "0 failed, 0 sent before" in capsys.readouterr().err  # the dry run counts them the same
+
+
 def test_bad_settings_and_moments_are_one_line_each(
         history_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -113,17 +113,19 @@ def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
     where, error, tries = deliver(EmailMessage(), down,
                                   backoff_s=0.5, sleep=waits.append)
     assert (where, tries, waits) == (None, 3, [0.5, 1.0])  # 3 tries, waiting 0.5 s then 1 s
-    assert error is not None and "ConnectionRefused" in error
+    # in the words of whoever sets the mail server up, the server named, no exception's name
+    assert error == (f"Nothing answers at {down.address}: check smtp_host and smtp_port "
+                     "(LEKGOTLA_SMTP_HOST and LEKGOTLA_SMTP_PORT in the environment, or under "
+                     "[lekgotla] in .streamlit/secrets.toml).")
 
     run = notify(history_con, APRIL_5, via=down, backoff_s=0)
     assert (run.sent, len(run.failed)) == ([], 3)
     rows = history(history_con, states=("failed",))
-    assert len(rows) == 3 and all(r["attempts"] == 1 and "Connection" in r["last_error"] for r in rows)
+    assert [(r["attempts"], r["last_error"]) for r in rows] == [(1, error)] * 3
     failed_audit = history_con.execute("SELECT detail FROM audit_log WHERE action = 'notify' "
                                        "AND outcome = 'failed' ORDER BY audit_id").fetchall()
     # the first message tries 3 times; the server reached by none, the others once each, unwaited
     assert [json.loads(d)["tries"] for (d,) in failed_audit] == [3, 1, 1]
-    assert all(r["last_error"].startswith(f"{down.address}: ConnectionRefusedError") for r in rows)
 
     first = len(inbox.received)
     later = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
@@ -155,15 +157,42 @@ def test_a_message_that_cannot_be_made_fails_alone_and_the_run_goes_on(
 
 def test_a_message_given_up_on_is_neither_due_nor_in_a_dry_run(
         history_con: db.Connection, tmp_path: Path) -> None:
-    # failed 5 times: no run sends it again, so the page's "Due now" and a dry run leave it out
+    # failed 5 times: no run sends it again, so the page's "Due now" and a dry run leave it out,
+    # and both count it as given up, never as sent before (none of the 3 was ever delivered)
     down = plain(free_port())
     assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
     assert len(due_now(history_con, APRIL_5)) == 3  # failed once: tried again at the next run
     history_con.execute("UPDATE notifications SET attempts = 5")
     assert due_now(history_con, APRIL_5) == []
     dry = notify(history_con, APRIL_5, dry_run=tmp_path / "dry")
-    assert (dry.sent, len(dry.skipped), dry.files) == ([], 3, [])
-    assert notify(history_con, APRIL_5, via=down, backoff_s=0).skipped == dry.skipped
+    assert (dry.sent, dry.skipped, len(dry.given_up), dry.files) == ([], [], 3, [])
+    real = notify(history_con, APRIL_5, via=down, backoff_s=0)
+    assert (real.sent, real.failed, real.skipped, real.given_up) == ([], [], [], dry.given_up)
+    rows = history_con.execute("SELECT state, attempts FROM notifications ORDER BY kind").fetchall()
+    assert rows == [("failed", 5)] * 3  # not claimed again: still 5 attempts
+
+
+def test_a_claim_left_by_a_run_that_stopped_is_taken_again_after_an_hour(
+        history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
+    # one rule decides (delivery.standing): a run that stopped mid-way two hours ago left the
+    # reminder 'sending', so it is sent; the overdue notice is being sent by another run now, so
+    # it is left to that run; the rejection failed 5 times, so it is given up on
+    port, inbox = smtp
+    assert len(notify(history_con, APRIL_5, via=plain(free_port()), backoff_s=0).failed) == 3
+    now = datetime.now()
+    for kind, state, attempts, claimed in (("reminder", "sending", 1, now - timedelta(hours=2)),
+                                           ("overdue", "sending", 1, now),
+                                           ("rejected", "failed", 5, now)):
+        history_con.execute("UPDATE notifications SET state = ?, attempts = ?, claimed_at = ? "
+                            "WHERE kind = ?", [state, attempts, claimed, kind])
+    first = len(inbox.received)
+    run = notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
+    assert [[i.kind for i in items] for items in (run.sent, run.skipped, run.given_up)] == [
+        ["reminder"], ["overdue"], ["rejected"]]
+    assert set(by_kind(inbox, first)) == {"reminder"}
+    assert history_con.execute("SELECT kind, state, attempts FROM notifications ORDER BY kind"
+                               ).fetchall() == [("overdue", "sending", 1), ("rejected", "failed", 5),
+                                                ("reminder", "sent", 2)]
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])

@@ -50,24 +50,67 @@ def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(tmp_path: Pa
     check(tmp_path / "missing.toml", "http://localhost:8600")
 
 
-def test_the_notify_cron_line_runs_with_no_log_folder_to_create(tmp_path: Path) -> None:
-    import os
+def test_the_notify_cron_line_reads_the_units_environment_and_logs_without_a_folder(
+        tmp_path: Path) -> None:
     import subprocess
 
-    # the cron line's command, the notify run replaced by an echo, run as cron runs it (sh), with a
-    # logger that keeps what it is given: nothing it writes to has to be created first
+    # the cron line's command, the notify run replaced by an echo of what it would be given, run as
+    # cron runs it (sh), /etc/lekgotla moved under tmp_path, with a logger that keeps what it is
+    # given: the systemd units' environment files are read (a value with spaces kept whole, as
+    # systemd keeps it), and nothing it writes to has to be created first
     line = next(row for row in (DEPLOY / "lekgotla-notify.cron").read_text().splitlines()
                 if row and not row.startswith("#"))
+    assert line.startswith("30 7 * * * lekgotla ")
     command = line.split(None, 6)[6]
     notify = "cd /opt/lekgotla && .venv/bin/python -m metrics notify"
-    assert command.startswith(notify)
+    assert notify in command
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    command = command.replace("/etc/lekgotla", str(etc)).replace(
+        notify, 'echo "$LEKGOTLA_DB|$LEKGOTLA_PUBLIC_URL|$LEKGOTLA_SMTP_PASSWORD"')
     kept = tmp_path / "logged.txt"
     logger = tmp_path / "bin" / "logger"
     logger.parent.mkdir()
     logger.write_text(f'#!/bin/sh\necho "$@" >> {kept}\ncat >> {kept}\n')
     logger.chmod(0o755)
-    result = subprocess.run(["sh", "-c", command.replace(notify, "echo '1 message sent'")],
-                            env={**os.environ, "PATH": f"{logger.parent}:{os.environ['PATH']}"},
-                            capture_output=True, text=True, check=False)
-    assert (result.returncode, result.stderr) == (0, "")
-    assert kept.read_text() == "-t lekgotla-notify\n1 message sent\n"
+
+    def cron() -> str:
+        kept.write_text("")
+        result = subprocess.run(["sh", "-c", command], env={"PATH": f"{logger.parent}:/usr/bin:/bin"},
+                                capture_output=True, text=True, check=False)
+        assert (result.returncode, result.stderr) == (0, "")
+        return kept.read_text()
+
+    # no lekgotla.env: the run stops there and the log says why (no fall back to data/)
+    logged = cron()
+    assert logged.startswith("-t lekgotla-notify\n") and "lekgotla.env" in logged
+    assert "|" not in logged  # the notify run never started
+    # the shipped file's first setting, a comment, and the last line without its newline
+    (etc / "lekgotla.env").write_text(
+        "# the store\nLEKGOTLA_DB=ducklake:postgres:dbname=lekgotla host=/var/run/postgresql "
+        "user=lekgotla\nLEKGOTLA_PUBLIC_URL=https://lekgotla.example.org")
+    assert cron() == ("-t lekgotla-notify\nducklake:postgres:dbname=lekgotla "
+                      "host=/var/run/postgresql user=lekgotla|https://lekgotla.example.org|\n")
+    (etc / "smtp.env").write_text("LEKGOTLA_SMTP_PASSWORD=s3cret $not expanded\n")
+    assert cron().endswith("|https://lekgotla.example.org|s3cret $not expanded\n")
+    # the shipped file as it is installed: its store whole, its commented-out settings left out
+    (etc / "lekgotla.env").write_text((DEPLOY / "systemd" / "lekgotla.env").read_text())
+    (etc / "smtp.env").unlink()
+    assert cron() == ("-t lekgotla-notify\nducklake:postgres:dbname=lekgotla "
+                      "host=/var/run/postgresql user=lekgotla||\n")
+
+
+def test_every_instance_is_given_the_address_people_open(tmp_path: Path) -> None:
+    # the links in the messages a dashboard sends point to public_url (default localhost:8501)
+    start = deploy_start()
+    secrets = tmp_path / "secrets.toml"
+    assert start.public_address(None, {}, secrets, 8600) == "http://localhost:8600"  # no file
+    secrets.write_text('[lekgotla]\npublic_url = "https://stored.example.org/"\n', encoding="utf-8")
+    assert start.public_address(None, {}, secrets, 8600) == "https://stored.example.org"
+    environ = {"LEKGOTLA_PUBLIC_URL": "https://env.example.org"}
+    assert start.public_address(None, environ, secrets, 8600) == "https://env.example.org"
+    assert start.public_address("https://given.example.org/", environ, secrets,
+                                8600) == "https://given.example.org"
+    env = start.instances_env({"LEKGOTLA_PUBLIC_URL": "http://old", "PATH": "/bin"},
+                              "https://lekgotla.example.org", 2)
+    assert (env["LEKGOTLA_PUBLIC_URL"], env["PATH"]) == ("https://lekgotla.example.org", "/bin")
