@@ -5,6 +5,7 @@ docstring (June 2025 against May 2025)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -304,3 +305,29 @@ def test_a_quarters_more_reports_are_named_with_their_month(sample_con: db.Conne
                                       ("Health", "2025-08", None, None)], _Names(scoped=False))] == [
         "1 report for July 2025 came in on time: Finance.",
         "1 report for August 2025 came in on time: Health."]
+
+
+@pytest.fixture(scope="module")
+def quarter() -> Iterator[db.Connection]:
+    from digest_quarter import build as build_quarter
+
+    con = build_quarter()
+    yield con
+    con.close()
+
+
+def test_an_action_cancelled_inside_a_quarter_is_said_cancelled(quarter: db.Connection) -> None:
+    # F3 was In progress in December (row 7), Cancelled in January (row 7), then left out:
+    # the quarter says it was cancelled, and cites January's row, not December's
+    for sentences in (digest(quarter, "2026-Q1"), digest(quarter, "2026-01")):
+        [dropped] = of(sentences, "dropped_action")
+        assert dropped.text == ("F3 “Roll out cost centre budget dashboards” (Finance) was "
+                                "cancelled.")
+        assert dropped.actions == (ActionRef("Finance", "F3", "Finance_2026-01.xlsx", "Actions",
+                                             7),)
+        assert dropped.figures["status"] == "Cancelled"
+        assert dropped.figures["last_reported"] is None
+    [own] = of(digest(quarter, "2026-Q1", "Finance"), "dropped_action")
+    assert own.text == "F3 “Roll out cost centre budget dashboards” was cancelled."
+    # the next quarter says nothing of it: Q1's March leaves it out, as April would
+    assert of(digest(quarter, "2026-03"), "dropped_action") == []
