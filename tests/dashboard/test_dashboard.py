@@ -678,3 +678,25 @@ def test_explore_says_how_many_of_its_rows_are_cancelled(
     assert cancelled == 1
     assert (f"**{len(shown)} actions** in 7 departments, 1 of them Cancelled (listed here, "
             "counted in no KPI).") in texts(at)
+
+
+def test_a_quarters_league_names_the_month_of_each_departments_figures(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/support/digest_quarter.py: in Q1 2026 Finance last reported March, Operations
+    # February (it missed March): each row says whose month its figures are
+    from digest_quarter import build_file
+
+    at = app(build_file(tmp_path), monkeypatch, "overview")
+    at.button_group(key="view").set_value("Quarter").run()
+    at.selectbox(key="period").set_value("2026-Q1").run()
+    assert not at.exception
+    league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
+    assert league.set_index("department")["report_of"].to_dict() == {
+        "Finance": "March 2026", "Operations": "February 2026"}
+    cards = "".join(h.proto.body for h in at.get("html"))
+    assert "<dt>Report of</dt><dd>February 2026</dd>" in cards  # the phone's cards say it too
+    # a month's league has one month for all: no column for it
+    at.button_group(key="view").set_value("Month").run()
+    at.selectbox(key="period").set_value("2026-02").run()
+    league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
+    assert "report_of" not in league.columns

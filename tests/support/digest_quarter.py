@@ -22,6 +22,8 @@ Worked out by hand for Q1 2026 (January–March) against Q4 2025 (its last month
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from testdata import xlsx
 
@@ -50,14 +52,14 @@ def _operations(period: str) -> list[list[object]]:
             ["O2", "Relocate the central stores", "In progress", "2025-07-01", "2026-12-31", 60]]
 
 
-def build() -> db.Connection:
-    """A new database holding the reports of the table above."""
+def build(target: Any = None) -> db.Connection:
+    """A database holding the reports of the table above: `target` (a file), else a new one."""
     from backends import empty_database
 
     from ingest.access import CLI
     from ingest.load import load_file
 
-    con = db.connect(empty_database())
+    con = db.connect(target if target is not None else empty_database())
     for period in MONTHS:
         year, month = int(period[:4]), int(period[5:])
         submitted = datetime(year + month // 12, month % 12 + 1, 5, 9)
@@ -71,3 +73,16 @@ def build() -> db.Connection:
                             submitted_at=submitted)
             assert o.status == "accepted", o
     return con
+
+
+def build_file(folder: Path) -> Any:
+    """The history in a database of its own, closed so the dashboard can open it: a file in
+    `folder`, or on the shared store (backends.LAKE) a store of its own."""
+    from backends import LAKE, Lakes
+
+    target: Any = Lakes.new() if LAKE else folder / "quarter.duckdb"
+    con = build(target)
+    if not LAKE:
+        con.execute("CHECKPOINT")
+    con.close()
+    return target
