@@ -700,3 +700,16 @@ def test_a_quarters_league_names_the_month_of_each_departments_figures(
     at.selectbox(key="period").set_value("2026-02").run()
     league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
     assert "report_of" not in league.columns
+
+
+def test_slippage_lines_leave_out_departments_that_never_reported() -> None:
+    # Legal never reported: no value in any month, so no line and no legend entry; Operations
+    # missed March only: its line has a gap, and it stays in the legend
+    from presentation import charts
+
+    trend = pd.DataFrame({
+        "department": ["Finance", "Finance", "Legal", "Legal", "Operations", "Operations"],
+        "period": ["2026-02", "2026-03"] * 3,
+        "slipped_count": pd.array([0, 1, None, None, 2, None], dtype="Int64")})
+    fig = charts.department_lines(trend, "slipped_count", "actions", "")
+    assert [t.name for t in fig.data] == ["Finance", "Operations"]
