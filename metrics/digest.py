@@ -25,7 +25,14 @@ from metrics.catalogue import checked_filters
 from metrics.filters import Filters, months_of
 from metrics.formats import a_date, days, kpi_value, period_label, shown_change
 from metrics.kpi_catalogue import KPI_BY_NAME
-from metrics.kpis import jsonable, kpi_changes, plain, previous_period, query_params
+from metrics.kpis import (
+    jsonable,
+    kpi_changes,
+    months_with_data,
+    plain,
+    previous_period,
+    query_params,
+)
 from metrics.pack_parts import department_months
 from metrics.quality import report_quality
 from metrics.views import upload_history
@@ -59,7 +66,8 @@ class ActionRef:
 class Sentence:
     """One sentence of the digest: its kind (KINDS), its plain text, the figures it states (JSON
     values) and the actions it names. A kind's last sentence may be "and N more" (figures
-    `{"more": N}`), naming the actions it leaves out. Frozen, and shared as it is by the
+    `{"more": N, "named": [...]}`, every one it leaves out as the text names them), naming the
+    actions it leaves out. Frozen, and shared as it is by the
     dashboard's cache: nothing changes a sentence's figures."""
 
     kind: str
@@ -188,9 +196,10 @@ def _capped(kind: str, items: list[_Item]) -> list[Sentence]:
                                           else "")
         noun, befell = MORE[kind]
         words = " ".join(w for w in (plural(len(rest), noun), befell) if w)
+        # the text names 10 at the most; the JSON names them all (a report has no ActionRef)
         shown.append(Sentence(
             kind, f"And {words.replace(' ', ' more ', 1)}" + (f": {listed}." if listed else "."),
-            {"more": len(rest)}, tuple(a for i in rest for a in i.actions)))
+            {"more": len(rest), "named": names}, tuple(a for i in rest for a in i.actions)))
     return shown
 
 
@@ -412,8 +421,12 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
 def _reports(con: Connection, filters: Filters, month: str, named: _Names
              ) -> dict[str, list[_Item]]:
     """report_missing, report_rejected, report_late and report_on_time: each report of the
-    period's months up to `month` (report_quality), with the versions rejected (uploads)."""
-    months = [m for m in months_of(filters.period) if m <= month]
+    period's months up to `month`, or up to the organisation's latest month with data when later
+    (report_quality), with the versions rejected (uploads)."""
+    # the digest's "now" is the data's: a month some department has reported, or one before it,
+    # is due; a department's own months with data would hide its missing months after them
+    latest = max([month, *months_with_data(con, ())])
+    months = [m for m in months_of(filters.period) if m <= latest]
     quality = report_quality(con, Filters(months[-1], filters.departments,
                                           period_from=months[0] if len(months) > 1 else None))
     files = upload_history(con, filters, whole_history=False)

@@ -463,11 +463,15 @@ def top_departments(trend: pd.DataFrame, value: str, limit: int | None = None
 
 def department_lines(trend: pd.DataFrame, value: str, label: str, title: str,
                      percent: bool = False) -> go.Figure:
-    """One line per department over the periods of a `kpi_trend(..., by_department=True)`."""
+    """One line per department over the periods of a `kpi_trend(..., by_department=True)`; a
+    department without a value in any period (it never reported) has no line, nor a legend
+    entry."""
     fig = go.Figure()
     rows = trend[trend["department"].notna()]
     for department, g in rows.groupby("department"):
         y = pd.to_numeric(g[value], errors="coerce")
+        if y.isna().all():
+            continue
         fig.add_trace(go.Scatter(
             x=[theme.short_period(p) for p in g["period"]], y=y * 100 if percent else y,
             name=plotly(department), mode="lines+markers", connectgaps=False,

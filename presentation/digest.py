@@ -13,8 +13,9 @@ from html import escape
 
 import pandas as pd
 
+from ingest.words import possessive
 from metrics.digest import Sentence
-from metrics.formats import period_label
+from metrics.formats import a_date, period_label
 from presentation.markup import md
 
 # a few words before each sentence saying what kind of change it is
@@ -102,3 +103,25 @@ def _departments(sentence: Sentence) -> str:
     of the actions it names; empty for the scope as a whole (a KPI's move)."""
     named = sentence.figures.get("department")
     return str(named) if named else "; ".join(sorted({a.department for a in sentence.actions}))
+
+
+def missing_reports(sentences: Sequence[Sentence], department: str) -> str:
+    """What a department's page says when the department has no report in force for the period:
+    "Operations' report for January 2026 has not come in (it was due by 7 Feb 2026)." (a
+    quarter's months joined), from its digest's report_missing sentences; empty when it has
+    none. Plain text: escape it for the markup it meets."""
+    missing = [s.figures for s in sentences
+               if s.kind == "report_missing" and "period" in s.figures]
+    if not missing:
+        return ""
+    months = _joined([period_label(str(f["period"])) for f in missing])
+    due = _joined([a_date(f["deadline"]) for f in missing])
+    if len(missing) == 1:
+        return (f"{possessive(department)} report for {months} has not come in (it was due by "
+                f"{due}).")
+    return f"{possessive(department)} reports for {months} have not come in (due by {due})."
+
+
+def _joined(words: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -133,6 +133,10 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
     counts = " ".join(f'<span class="chip {r.lower()}">{int(rags.get(r, 0))} {r}</span>'
                       for r in theme.RAG_ORDER)
     league = pack.league[pack.league["actions"] > 0]
+    columns = LEAGUE
+    if is_quarter(pack.filters.period):  # each department's figures are of its last month
+        league = league.assign(report_of=[period_label(str(m)) for m in league["month"]])
+        columns = (*LEAGUE[:2], Col("report_of", "Report of", "nowrap"), *LEAGUE[2:])
     return (
         '<section id="kpis" class="major"><h2>At a glance</h2>'
         f'<p class="lead">{escape(scope_label(pack.filters))}: {int(pack.kpi("actions") or 0)} '
@@ -147,7 +151,7 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
         + tiles(pack.changes, pack.trend, [k.name for k in KPIS])
         + f'<div class="chips">Actions by computed RAG: {counts}</div>'
         + "<h3>Department league table</h3>"
-        + table(league, LEAGUE, pack.currency, "Department RAG is computed from its actions: Red "
+        + table(league, columns, pack.currency, "Department RAG is computed from its actions: Red "
                 "when at least a quarter are Red; Amber when at least a tenth are Red or a quarter "
                 "Red or Amber; else Green. Ranked by completion, then mean progress.")
         + chart(divs, "department-rag", "Actions by computed RAG, per department")

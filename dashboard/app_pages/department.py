@@ -6,8 +6,10 @@ import metrics
 from dashboard import auth, components, filters, versions, waiting
 from dashboard.data import Data
 from ingest.words import plural, possessive
+from metrics import digest as metrics_digest
 from metrics import views
 from presentation import charts, theme
+from presentation.digest import missing_reports
 from presentation.labels import objective_label
 from presentation.markup import md
 
@@ -39,8 +41,19 @@ st.caption(f"**{filters.describe(scoped)}** — its actions, their history, and 
 
 changes = d(metrics.kpi_changes, scoped)
 if not changes.set_index("kpi")["value"].get("actions"):
-    components.empty(f"{md(department)} has no actions for {theme.period_label(f.period)} with these "
-                     "filters. Choose another period, or see Submissions for a missing report.")
+    missing = "" if f.objectives else missing_reports(
+        d(metrics_digest.digest, f.period, department), department)
+    if missing:  # no filter narrows the view: its report is what is missing
+        components.empty(f"{md(missing)} See Submissions, or choose another period.")
+        components.what_changed(d, scoped, department)
+    elif f.objectives:
+        components.empty(f"{md(department)} has no actions for {theme.period_label(f.period)} "
+                         "with these filters. Clear the objective filter, or choose another "
+                         "period.")
+    else:
+        components.empty(f"{md(department)} has no actions in force for "
+                         f"{theme.period_label(f.period)} (Cancelled ones are left out). Choose "
+                         "another period.")
     # others may still wait on its plan in force from an earlier month (issue 16)
     waiting.sections(d, scoped, department)
     st.stop()

@@ -10,6 +10,7 @@ import metrics
 from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
+from metrics.filters import is_quarter
 from presentation import charts, theme
 
 DELIVERY = (("completion_rate", "Completion"), ("on_time_rate", "On time"),
@@ -51,11 +52,17 @@ shown = pd.concat([ranked, league[league["department"].isin(silent) & (league["a
                    .assign(rank=pd.NA, actions=pd.NA, department_rag=NOT_REPORTED)],
                   ignore_index=True)
 shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
+# a quarter gives each department's figures of its last month with a report: named beside them
+quarter = is_quarter(f.period)
+if quarter:
+    shown["report_of"] = [theme.period_label(str(m)) if pd.notna(a) else ""
+                          for m, a in zip(shown["month"], shown["actions"], strict=True)]
 st.caption("Choose a department (a row, or the name on its card on a phone) to open its page: "
            "its actions, their reasons and comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
 picked = components.table(
     shown, key="league", stem=filters.file_stem(f, "league"), currency=currency, d=d, inputs=(f,),
-    columns=["rank", "department", "department_rag", "actions", "completion_rate", "mean_progress",
+    columns=["rank", "department", *(["report_of"] if quarter else []), "department_rag",
+             "actions", "completion_rate", "mean_progress",
              "on_time_rate", "overdue_rate", "slipped_count", "budget_utilisation",
              "cost_performance_index", "smart_compliance", "alignment_rate"],
     download=shown, on_select="rerun", selection_mode="single-row",
@@ -65,12 +72,16 @@ picked = components.table(
                 "RAG", width=128, help="Computed from its actions: Red when at least a quarter are Red; "
                 "Amber when at least a tenth are Red or a quarter Red or Amber; else Green. "
                 f"“{NOT_REPORTED}”: no report in force for the period yet."),
+            "report_of": st.column_config.TextColumn(
+                "Report of", help="The month of the department's figures: its last month with "
+                "a report in the quarter."),
             "actions": st.column_config.NumberColumn("Actions", width="small"),
             "slipped_count": st.column_config.NumberColumn("Slipped", width="small")})
 components.phone_cards(  # on a phone, one card per department in place of the wide table
     shown, "league", title="department", chip="department_rag", currency=currency,
     link=lambda name: components.page_link("department", department=name),
-    fields=[("rank", "Rank", "count"), ("actions", "Actions", "count"),
+    fields=[("rank", "Rank", "count"), *([("report_of", "Report of", "text")] if quarter else []),
+            ("actions", "Actions", "count"),
             ("completion_rate", "Complete", "rate"), ("on_time_rate", "On time", "rate"),
             ("overdue_rate", "Overdue", "rate"), ("slipped_count", "Slipped", "count"),
             ("budget_utilisation", "Budget used", "rate"),

@@ -4,6 +4,9 @@
 -- each department's previous month). A row only in that previous report has left the plan
 -- (`dropped`); a row only in $month is new (`is_new`). Departments without a report in force
 -- for $month are left out: their report is missing, which the digest says once.
+-- An action a report of $since..$month cancelled (a quarter's earlier month: the next reports
+-- leave it out, as the template does) is Cancelled here, read from the first report that said
+-- so, not dropped.
 -- Parameters: $month (YYYY-MM), $since (the first month of the period: YYYY-MM).
 WITH rows AS (
     -- what is read of `figures`, named once: referenced four times below, it is kept, so only
@@ -12,27 +15,51 @@ WITH rows AS (
            completion_date, percent_complete, slip_days, schedule_variance, forecast_slip_days,
            reason_code, carried_forward, file_name, sheet, source_row
     FROM figures
+),
+cancelled AS (
+    -- each action's first own report of the period that gave it Cancelled
+    SELECT s.department, s.action_id, s.period, u.file_name, s.sheet, s.source_row
+    FROM action_status s
+    JOIN uploads u ON u.upload_id = s.upload_id
+    WHERE s.is_current AND s.carried_from_upload IS NULL AND s.status = 'Cancelled'
+      AND s.period BETWEEN $since AND $month
+      AND (len($departments) = 0 OR list_contains($departments, s.department))
+    QUALIFY row_number() OVER (PARTITION BY s.department, s.action_id ORDER BY s.period) = 1
+),
+pairs AS (
+    SELECT coalesce(n.department, b.department) AS department,
+           coalesce(n.action_id, b.action_id) AS action_id,
+           coalesce(n.action, b.action) AS action,
+           b.period AS previous_month,
+           n.status, b.status AS previous_status,
+           n.rag, b.rag AS previous_rag,
+           n.overdue, b.overdue AS previous_overdue,
+           n.period_end, n.due_date, n.completion_date, n.percent_complete, n.slip_days,
+           n.schedule_variance, n.forecast_slip_days, n.reason_code, n.carried_forward,
+           b.carried_forward AS previous_carried_forward,
+           n.action_id IS NULL AS dropped, b.action_id IS NULL AS is_new,
+           coalesce(n.file_name, b.file_name) AS file_name, coalesce(n.sheet, b.sheet) AS sheet,
+           CAST(coalesce(n.source_row, b.source_row) AS BIGINT) AS source_row
+    FROM (SELECT * FROM rows WHERE period = $month) n
+    FULL JOIN (
+        -- each department's rows of its latest month before $since
+        SELECT * FROM rows
+        WHERE (department, period) IN (SELECT (department, max(period)) FROM rows
+                                       WHERE period < $since GROUP BY department)
+    ) b ON b.department = n.department AND b.action_id = n.action_id
+    WHERE coalesce(n.department, b.department) IN (SELECT department FROM rows
+                                                   WHERE period = $month)
 )
-SELECT coalesce(n.department, b.department) AS department,
-       coalesce(n.action_id, b.action_id) AS action_id,
-       coalesce(n.action, b.action) AS action,
-       b.period AS previous_month,
-       n.status, b.status AS previous_status,
-       n.rag, b.rag AS previous_rag,
-       n.overdue, b.overdue AS previous_overdue,
-       n.period_end, n.due_date, n.completion_date, n.percent_complete, n.slip_days,
-       n.schedule_variance, n.forecast_slip_days, n.reason_code, n.carried_forward,
-       b.carried_forward AS previous_carried_forward,
-       n.action_id IS NULL AS dropped, b.action_id IS NULL AS is_new,
-       coalesce(n.file_name, b.file_name) AS file_name, coalesce(n.sheet, b.sheet) AS sheet,
-       CAST(coalesce(n.source_row, b.source_row) AS BIGINT) AS source_row
-FROM (SELECT * FROM rows WHERE period = $month) n
-FULL JOIN (
-    -- each department's rows of its latest month before $since
-    SELECT * FROM rows
-    WHERE (department, period) IN (SELECT (department, max(period)) FROM rows
-                                   WHERE period < $since GROUP BY department)
-) b ON b.department = n.department AND b.action_id = n.action_id
-WHERE coalesce(n.department, b.department) IN (SELECT department FROM rows
-                                               WHERE period = $month)
-ORDER BY department, action_id
+SELECT p.* REPLACE (
+           CASE WHEN c.action_id IS NOT NULL AND p.dropped THEN 'Cancelled' ELSE p.status END
+               AS status,
+           p.dropped AND c.action_id IS NULL AS dropped,
+           CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
+                THEN c.file_name ELSE p.file_name END AS file_name,
+           CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
+                THEN c.sheet ELSE p.sheet END AS sheet,
+           CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
+                THEN CAST(c.source_row AS BIGINT) ELSE p.source_row END AS source_row)
+FROM pairs p
+LEFT JOIN cancelled c ON c.department = p.department AND c.action_id = p.action_id
+ORDER BY p.department, p.action_id

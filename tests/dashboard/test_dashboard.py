@@ -33,6 +33,7 @@ from ingest import db, mappings_store
 from ingest.access import CLI
 from ingest.load import load_file
 from ingest.mapping import mapping_from_dict
+from presentation.markup import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -521,7 +522,10 @@ def test_department_without_a_report_for_the_month(db_path: Path,
     at = app(db_path, monkeypatch, "department", query={"period": "April 2025"})
     at.selectbox(key="department").set_value("Legal and Compliance").run()
     assert not at.exception
-    assert "Legal and Compliance has no actions for April 2025" in texts(at)
+    # no filter is set: its report is what is missing (due on the 7th of May)
+    [info] = [i.value for i in at.info]
+    assert info == md("Legal and Compliance's report for April 2025 has not come in (it was due "
+                      "by 7 May 2025).") + " See Submissions, or choose another period."
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(
@@ -678,3 +682,38 @@ def test_explore_says_how_many_of_its_rows_are_cancelled(
     assert cancelled == 1
     assert (f"**{len(shown)} actions** in 7 departments, 1 of them Cancelled (listed here, "
             "counted in no KPI).") in texts(at)
+
+
+def test_a_quarters_league_names_the_month_of_each_departments_figures(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/support/digest_quarter.py: in Q1 2026 Finance last reported March, Operations
+    # February (it missed March): each row says whose month its figures are
+    from digest_quarter import build_file
+
+    at = app(build_file(tmp_path), monkeypatch, "overview")
+    at.button_group(key="view").set_value("Quarter").run()
+    at.selectbox(key="period").set_value("2026-Q1").run()
+    assert not at.exception
+    league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
+    assert league.set_index("department")["report_of"].to_dict() == {
+        "Finance": "March 2026", "Operations": "February 2026"}
+    cards = "".join(h.proto.body for h in at.get("html"))
+    assert "<dt>Report of</dt><dd>February 2026</dd>" in cards  # the phone's cards say it too
+    # a month's league has one month for all: no column for it
+    at.button_group(key="view").set_value("Month").run()
+    at.selectbox(key="period").set_value("2026-02").run()
+    league = next(df.value for df in at.dataframe if "department_rag" in df.value.columns)
+    assert "report_of" not in league.columns
+
+
+def test_slippage_lines_leave_out_departments_that_never_reported() -> None:
+    # Legal never reported: no value in any month, so no line and no legend entry; Operations
+    # missed March only: its line has a gap, and it stays in the legend
+    from presentation import charts
+
+    trend = pd.DataFrame({
+        "department": ["Finance", "Finance", "Legal", "Legal", "Operations", "Operations"],
+        "period": ["2026-02", "2026-03"] * 3,
+        "slipped_count": pd.array([0, 1, None, None, 2, None], dtype="Int64")})
+    fig = charts.department_lines(trend, "slipped_count", "actions", "")
+    assert [t.name for t in fig.data] == ["Finance", "Operations"]

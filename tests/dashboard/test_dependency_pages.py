@@ -134,7 +134,9 @@ def test_a_department_without_the_months_report_still_sees_who_waits_on_it(
              query={"period": "2025-07", "department": "Information Technology"})
     assert not at.exception
     words = texts(at)
-    assert "Information Technology has no actions for July 2025" in words
+    # its July report is missing (no filter is set), due on the 7th of August
+    assert ("Information Technology's report for July 2025 has not come in (it was due by "
+            "7 Aug 2025).") in words
     waited = next(t.value for t in at.dataframe if t.value.columns[0] == "upstream_action_id")
     # and HR-04, which July's report leaves out, carried over still waiting on IT-02
     assert waited[["upstream_action_id", "action_id"]].values.tolist() == [["IT-01", "HR-03"],

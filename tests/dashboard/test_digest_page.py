@@ -11,6 +11,7 @@ from dashboard_helpers import app, copy_db, texts
 from digest_history import HOSTILE, build
 
 from ingest import db
+from presentation.markup import md
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +80,33 @@ def test_an_objective_filter_says_it_does_not_narrow_the_changes(
     assert not at.exception, [e.value for e in at.exception]
     assert ("Every objective and status: the objective and status filters do not narrow these "
             "changes.") in texts(at)
+
+
+def test_a_department_without_a_report_says_its_report_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/support/digest_quarter.py: Operations missed January 2026 (due on the 7th of the
+    # month after); no filter is set, so its report is what is missing, not the filters' doing
+    from digest_quarter import build_file
+
+    at = app(build_file(tmp_path), monkeypatch, "department",
+             query={"period": "January 2026", "department": "Operations"})
+    assert not at.exception, [e.value for e in at.exception]
+    [info] = [i.value for i in at.info]  # written through md(): escaped as report text
+    assert info == md("Operations' report for January 2026 has not come in (it was due by "
+                      "7 Feb 2026).") + " See Submissions, or choose another period."
+    # and the digest, compared with its December report: the report missing first (then its
+    # submission rate, 100% in December, 0% now)
+    assert "What changed since December 2025" in [s.value for s in at.subheader]
+    assert digest_markdown(at).splitlines()[0] == "- **Report missing** · " + md(
+        "The January 2026 report has not come in (it was due by 7 Feb 2026).")
+
+
+def test_a_department_without_actions_for_the_filters_says_so(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Works missed June 2025, but an objective filter is set: the filters may be why
+    at = app(db_path, monkeypatch, "department",
+             query={"period": "June 2025", "department": "Works", "obj": ["SO1"]})
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == [
+        "Works has no actions for June 2025 with these filters. Clear the objective filter, or "
+        "choose another period."]

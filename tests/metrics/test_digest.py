@@ -5,6 +5,7 @@ docstring (June 2025 against May 2025)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_new_and_dropped_actions_and_the_cap(organisation: list[Sentence]) -> No
     assert CAP == 5 and len(new) == 6
     assert [s.actions[0].action_id for s in new[:5]] == ["F4", "H-N1", "H-N2", "H-N3", "H-N4"]
     assert new[5].text == "And 2 more new actions: H-N5, H-N6."
-    assert new[5].figures == {"more": 2}
+    assert new[5].figures == {"more": 2, "named": ["H-N5", "H-N6"]}
     assert [a.action_id for a in new[5].actions] == ["H-N5", "H-N6"]
     (dropped,) = of(organisation, "dropped_action")
     assert dropped.text == "F5 “Digitise invoices” (Finance) was cancelled."
@@ -291,7 +292,7 @@ def test_a_quarters_more_reports_are_named_with_their_month(sample_con: db.Conne
                         period=period)
         assert o.status == "accepted"
     missing = of(digest(sample_con, "2025-Q3"), "report_missing")
-    assert len(missing) == 6 and missing[-1].figures == {"more": 7}  # 5, and "7 more"
+    assert len(missing) == 6 and missing[-1].figures["more"] == 7  # 5, and "7 more"
     assert missing[-1].text.startswith("And 7 more reports missing: ")
     named = missing[-1].text.removeprefix("And 7 more reports missing: ").rstrip(".").split(", ")
     assert len(set(named)) == 7 and all(n.endswith(("(July 2025)", "(August 2025)"))
@@ -304,3 +305,58 @@ def test_a_quarters_more_reports_are_named_with_their_month(sample_con: db.Conne
                                       ("Health", "2025-08", None, None)], _Names(scoped=False))] == [
         "1 report for July 2025 came in on time: Finance.",
         "1 report for August 2025 came in on time: Health."]
+
+
+@pytest.fixture(scope="module")
+def quarter() -> Iterator[db.Connection]:
+    from digest_quarter import build as build_quarter
+
+    con = build_quarter()
+    yield con
+    con.close()
+
+
+def test_an_action_cancelled_inside_a_quarter_is_said_cancelled(quarter: db.Connection) -> None:
+    # F3 was In progress in December (row 7), Cancelled in January (row 7), then left out:
+    # the quarter says it was cancelled, and cites January's row, not December's
+    for sentences in (digest(quarter, "2026-Q1"), digest(quarter, "2026-01")):
+        [dropped] = of(sentences, "dropped_action")
+        assert dropped.text == ("F3 “Roll out cost centre budget dashboards” (Finance) was "
+                                "cancelled.")
+        assert dropped.actions == (ActionRef("Finance", "F3", "Finance_2026-01.xlsx", "Actions",
+                                             7),)
+        assert dropped.figures["status"] == "Cancelled"
+        assert dropped.figures["last_reported"] is None
+    [own] = of(digest(quarter, "2026-Q1", "Finance"), "dropped_action")
+    assert own.text == "F3 “Roll out cost centre budget dashboards” was cancelled."
+    # the next quarter says nothing of it: Q1's March leaves it out, as April would
+    assert of(digest(quarter, "2026-03"), "dropped_action") == []
+
+
+def test_a_departments_quarter_speaks_of_its_missing_months_after_its_last_report(
+        quarter: db.Connection) -> None:
+    # Operations reported February, not January nor March; Finance reported March, so March's
+    # report was due (7 Apr 2026) as January's was (7 Feb 2026): both are said missing
+    for department, named in (("Operations", "The {} report"),
+                              (None, "Operations: the {} report")):
+        missing = of(digest(quarter, "2026-Q1", department), "report_missing")
+        assert [s.text for s in missing] == [
+            named.format("January 2026") + " has not come in (it was due by 7 Feb 2026).",
+            named.format("March 2026") + " has not come in (it was due by 7 Apr 2026)."]
+    # the department's page at Q1 and the organisation's agree
+    assert [s.figures["period"] for s in of(digest(quarter, "2026-Q1", "Operations"),
+                                            "report_missing")] == ["2026-01", "2026-03"]
+
+
+def test_and_n_more_names_every_one_it_leaves_out_in_the_json() -> None:
+    # 17 reports missing: 5 said, "And 12 more": the text names 10 and "2 more", the JSON all 12
+    from metrics.digest import _capped, _Item
+
+    items = [_Item((f"D{n:02d}",), f"D{n:02d}: missing.", {}, more=f"D{n:02d} (March 2026)")
+             for n in range(17)]
+    *said, more = _capped("report_missing", items)
+    assert len(said) == 5
+    assert more.text.startswith("And 12 more reports missing: D05 (March 2026), ")
+    assert more.text.endswith("D14 (March 2026) and 2 more.")
+    assert more.figures["more"] == 12
+    assert more.as_json()["figures"]["named"] == [f"D{n:02d} (March 2026)" for n in range(5, 17)]

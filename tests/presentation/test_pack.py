@@ -478,3 +478,24 @@ def test_a_quarters_glance_says_its_figures_are_its_last_months(html: str) -> No
     assert ("A quarter's figures, the submission rates among them, are its last month's: the "
             'reports its other months missed or sent late are under <a href="#not-reported">Did '
             "not report</a>.") in glance
+
+
+def test_a_quarters_league_names_each_departments_month_and_a_cancellation() -> None:
+    # tests/support/digest_quarter.py: Q1 2026, Finance's figures are of March, Operations' of
+    # February (it missed March); F3 was cancelled in January
+    from digest_quarter import build as build_quarter
+
+    con = build_quarter()
+    pack = build_pack(con, metrics.Filters("2026-Q1"))
+    con.close()
+    page = pack_html(pack)
+    glance = page[page.index('<section id="kpis"'):page.index("</section>")]
+    league = glance[glance.index("<h3>Department league table</h3>"):]
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", league[:league.index("</tr>")])
+    assert heads[:4] == ["#", "Department", "Report of", "RAG"]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(
+        r"<tr>(.*?)</tr>", league[:league.index("</table>")])]
+    assert {r[1]: r[2] for r in rows if r} == {"Finance": "March 2026",
+                                                "Operations": "February 2026"}
+    assert "F3 “Roll out cost centre budget dashboards” (Finance) was cancelled." in page
+    assert "is no longer in the plan" not in page
