@@ -293,16 +293,20 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                                     value=display_value(typed.get(row, cell))))
 
+        gone: list[str] = []  # on actions Cancelled in an earlier month, gone from the plans
+        unknown: list[tuple[Ref, str]] = []
+        cancelled: list[str] = []  # on actions Cancelled in the plans in force
         for ref in stored_refs(cell):
-            gone = plans.cancelled_before(ref, department) if plans.resolve(ref, department) is None else None
-            if gone is not None:
-                (d, a), month = gone
-                warn(f"{aid} depends on {d}: {a}, which was Cancelled in {period_words(month)}: "
-                     "it will not be done, so the dependency no longer counts. Remove it, or name the "
-                     "action that replaces it.")
-        unknown = [(ref, why) for ref in stored_refs(cell)
-                   if plans.cancelled_before(ref, department) is None
-                   and (why := _unknown(plans, ref, department, str(aid)))]
+            node = plans.resolve(ref, department)
+            before = plans.cancelled_before(ref, department) if node is None else None
+            if before is not None:
+                gone.append(_on_cancelled(aid, before[0], f"was Cancelled in {period_words(before[1])}"))
+            elif node is None and (why := _unknown(plans, ref, department, str(aid))):
+                unknown.append((ref, why))
+            elif node is not None and plans.status.get(node) == "Cancelled":
+                cancelled.append(_on_cancelled(aid, node, "is Cancelled"))
+        for message in gone:
+            warn(message)
         if len(unknown) > SHOWN:  # one warning for the cell, not one a reference
             named = ", ".join(r.text for r, _ in unknown[:SHOWN])
             warn(f"{aid} depends on {len(unknown)} actions no plan has: {named} and "
@@ -311,12 +315,8 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
         else:
             for ref, why in unknown:
                 warn(f"{aid} depends on {ref.text}, which is unknown: {why}")
-        for ref in stored_refs(cell):
-            node = plans.resolve(ref, department)
-            if node is not None and plans.status.get(node) == "Cancelled":
-                warn(f"{aid} depends on {node[0]}: {node[1]}, which is Cancelled: it will not be "
-                     "done, so the dependency no longer counts. Remove it, or name the action "
-                     "that replaces it.")
+        for message in cancelled:
+            warn(message)
         path = _cycle(plans, (department, str(aid)))
         if path and frozenset(path) not in cycles:
             cycles.add(frozenset(path))
@@ -324,6 +324,12 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             warn(f"The dependencies go round in a circle: {shown}. Each of these actions waits for "
                  "the next, so none can finish: remove one of the dependencies.")
     return problems
+
+
+def _on_cancelled(aid: Any, node: Node, was: str) -> str:
+    """The warning for a dependency on a Cancelled action; `was`: "is Cancelled" or when it was."""
+    return (f"{aid} depends on {node[0]}: {node[1]}, which {was}: it will not be done, so the "
+            "dependency no longer counts. Remove it, or name the action that replaces it.")
 
 
 def _checked(frame: pd.DataFrame) -> bool:

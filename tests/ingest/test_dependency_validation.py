@@ -220,6 +220,26 @@ def test_a_cancelled_action_others_wait_on_is_said_on_both_sides(history: Path,
     con.close()
 
 
+def test_a_cancelled_action_is_said_cancelled_in_the_month_it_was(history: Path, tmp_path: Path) -> None:
+    # Works cancels W2 in April and still lists it Cancelled in May; June leaves it out: it was
+    # cancelled in April (the first of the Cancelled run), not May (the last report listing it)
+    w2_cancelled = _row("W2", "Repair the access road to the depot", None, None, D(2025, 2, 1),
+                        D(2025, 4, 30), "Cancelled", 50)
+    copy = _with_works_april(history, tmp_path, [W1_APRIL, w2_cancelled])
+    con = db.connect(str(copy))
+    for period, rows in (("2025-05", [W1_APRIL, w2_cancelled]), ("2025-06", [W1_APRIL])):
+        [outcome] = load_file(con, report_file("Works", period, rows), f"Works_{period}.xlsx")
+        assert outcome.status == "accepted", outcome.message
+    parsed = parse_file(report_file("Health", "2025-06", [_row(
+        "H2", "Open the clinic's mobile service", None, None, D(2025, 6, 1), D(2025, 12, 31),
+        "Not started", 0, depends="Works: W2")]), "Health_2025-06.xlsx", options_for(con))
+    add_dependency_warnings(con, parsed)
+    con.close()
+    assert [p.message for p in parsed.warnings] == [
+        "H2 depends on Works: W2, which was Cancelled in April 2025: it will not be done, so the "
+        "dependency no longer counts. Remove it, or name the action that replaces it."]
+
+
 def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:
     # W1 now waits for F1, which waits for H1, which waits for W1
     parsed = _april(history, "Works", _row("W1", "Deliver the clinic building materials", 100, 90,
