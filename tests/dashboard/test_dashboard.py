@@ -324,6 +324,26 @@ def test_load_valid_rows_only_is_an_explicit_choice(db_path: Path,
     assert not [b for b in at.button if b.key == "commit"]
 
 
+def test_load_valid_rows_only_is_offered_when_the_period_is_chosen_on_the_page(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the file names no period (no metadata cell, no date in its name): read alone it has the
+    # file-wide "period is unknown" error; with July 2025 chosen, only its three row errors
+    wb = load_workbook(io.BytesIO(finance_july_bad()))
+    wb["Actions"]["B2"] = None
+    out = io.BytesIO()
+    wb.save(out)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("finance.xlsx", out.getvalue(), XLSX)).run()
+    assert not [c for c in at.checkbox if str(c.key).startswith("skip-")]
+    [period] = [t for t in at.text_input if t.label == "Reporting period"]
+    period.set_value("2025-07").run()
+    assert not at.exception
+    [skip] = [c for c in at.checkbox if str(c.key).startswith("skip-")]
+    assert skip.label == "Load valid rows only: leave out the 3 rows with errors"
+    skip.check().run()
+    assert metric_values(at)["Rows left out"] == "3"
+
+
 def test_good_upload_commits_on_confirmation_and_shows_on_overview(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "upload")
