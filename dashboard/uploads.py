@@ -340,7 +340,8 @@ def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Opt
     if mark not in checked:
         checked.add(mark)
         audit_check(d.con, user, parsed, opts)
-    whom = where(opts.department or ", ".join(parsed.departments), opts.period
+    # a consolidated file is held against the departments whose rows have errors only
+    whom = where(opts.department or ", ".join(r.department for r in parsed.refused), opts.period
                  or (parsed.period.key if parsed.period else None)) or "this department and month"
     recorded: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
     if mark in recorded:
