@@ -296,6 +296,24 @@ def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
     assert "2025-07" not in _periods(db_path)
 
 
+def test_the_problems_table_lists_the_errors_first(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # finance_july_bad: errors at I5, J6, A6 and A7; FIN-04's overspend (G6) a warning, and
+    # Finance's open actions the report leaves out warnings without a row (the file's own: first)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    [element] = [df for df in at.dataframe if "cell" in df.value.columns]
+    problems = element.value
+    severities = problems["severity"].tolist()
+    assert severities == sorted(severities)  # "error" < "warning": every error above every warning
+    assert problems[problems["severity"] == "error"]["cell"].tolist() == ["I5", "A6", "J6", "A7"]
+    rows = problems[problems["severity"] == "warning"]["row"].fillna(0).tolist()
+    assert rows == [0, 0, 6]  # the warnings in row order
+    # the Severity column is wide enough for "warning" on one line
+    assert json.loads(element.proto.columns)["severity"]["width"] == 100
+
+
 def test_a_header_without_rows_keeps_the_department_its_metadata_names(
         reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(reads_sample_db, monkeypatch, "upload")
