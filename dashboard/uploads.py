@@ -199,14 +199,17 @@ def skip_choice(parsed: ParsedFile, key: str) -> bool:
 
 
 def problems_frame(parsed: ParsedFile) -> pd.DataFrame:
-    """Every problem with the cell it points at, as a table."""
+    """Every problem with the cell it points at, as a table: the errors first (they stop the
+    upload, and may be few among many warnings), then the warnings, each in row order (the file's
+    own first)."""
     return pd.DataFrame(
         [{"severity": p.severity, "sheet": p.sheet, "cell": p.cell or None, "row": p.row,
           "column": p.column, "header": p.header, "value": p.value, "message": p.message}
-         for p in parsed.problems],
+         for p in sorted(parsed.problems, key=lambda p: (p.severity != "error", p.row or 0))],
         columns=["severity", "sheet", "cell", "row", "column", "header", "value", "message"])
 
 
+SEVERITY_WIDTH = 100  # px: "warning" in bold, with the cell's padding, on one line
 MESSAGE_CHARS_PER_LINE = 60  # what a "large" (400 px) column holds on a line, about
 MESSAGE_LINES = 5  # the most lines a row of the problems table grows to
 
@@ -263,7 +266,9 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
                  column_order=["severity", "cell", "message", "value", "header", "sheet", "row",
                                "column"],
                  column_config={
-                     "severity": "Severity", "sheet": "Sheet", "cell": "Cell",
+                     # wide enough for "warning" in bold on one line, in rows tall enough to wrap
+                     "severity": st.column_config.TextColumn("Severity", width=SEVERITY_WIDTH),
+                     "sheet": "Sheet", "cell": "Cell",
                      "row": st.column_config.NumberColumn("Row", format="%d"),
                      "column": "Column", "header": "Header", "value": "Value",
                      "message": st.column_config.TextColumn("What to do", width="large")})
@@ -340,7 +345,8 @@ def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Opt
     if mark not in checked:
         checked.add(mark)
         audit_check(d.con, user, parsed, opts)
-    whom = where(opts.department or ", ".join(parsed.departments), opts.period
+    # a consolidated file is held against the departments whose rows have errors only
+    whom = where(opts.department or ", ".join(r.department for r in parsed.refused), opts.period
                  or (parsed.period.key if parsed.period else None)) or "this department and month"
     recorded: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(REJECTED, set())
     if mark in recorded:

@@ -160,8 +160,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(_json(parsed), ensure_ascii=False, indent=2, default=str))
     else:
         state = "invalid" if parsed.errors else "valid"
-        depts = ", ".join(parsed.detected_departments) or "department unknown"
-        period = period_words(parsed.period.key) if parsed.period else "period unknown"
+        # a file read no further than its header still is for what --department and --period say
+        depts = ", ".join(parsed.detected_departments) or opts.department or "department unknown"
+        key = parsed.period.key if parsed.period else opts.period
+        period = period_words(key) if key else "period unknown"
         print(f"{args.file}: {state} — {depts}, {period}, {plural(parsed.rows, 'row')}, "
               f"{plural(len(parsed.errors), 'error')}, {plural(len(parsed.warnings), 'warning')}")
         _print_problems(parsed)

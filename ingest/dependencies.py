@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +137,27 @@ def _initiatives(frame: pd.DataFrame, sheet: str, letters: dict[str, tuple[str, 
     return problems
 
 
+def bare_department(actions: Mapping[str, Collection[str]], action_id: str, own: str) -> str | None:
+    """The department a bare ID names among `actions` (each department's IDs): the own department
+    when it has the ID, else the one department that has it (None when none has, or several)."""
+    if action_id in actions.get(own, ()):
+        return own
+    holders = [d for d, ids in actions.items() if action_id in ids]
+    return holders[0] if len(holders) == 1 else None
+
+
+def _closest(word: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates close to `word` (difflib's ratio at least 0.5), closest first, ties in
+    alphabetical order; capitals aside ('ops-2' is close to OPS-02)."""
+    matcher = difflib.SequenceMatcher(b=word.lower())
+    scored = []
+    for c in set(candidates):
+        matcher.set_seq1(c.lower())
+        if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5 and matcher.ratio() >= 0.5:
+            scored.append((-matcher.ratio(), c))
+    return [c for _, c in sorted(scored)]
+
+
 # ---- the checks that need the other departments' plans ----
 
 Node = tuple[str, str]  # (department, action ID)
@@ -189,10 +210,8 @@ class Plans:
         if ref.department is not None:
             return (ref.department, ref.action_id) if ref.action_id in self.actions.get(ref.department, ()) \
                 else None
-        if ref.action_id in self.actions.get(own, ()):
-            return (own, ref.action_id)
-        holders = [d for d, ids in self.actions.items() if ref.action_id in ids]
-        return (holders[0], ref.action_id) if len(holders) == 1 else None
+        dept = bare_department(self.actions, ref.action_id, own)
+        return (dept, ref.action_id) if dept is not None else None
 
     def cancelled_before(self, ref: Ref, own: str) -> tuple[Node, str] | None:
         """The action a reference names that was Cancelled and has left the plans, with the month
@@ -222,16 +241,16 @@ def _unknown(plans: Plans, ref: Ref, own: str, action: str) -> str | None:
         if ids is None:
             return None  # the department has not reported: nothing to check against yet
         others = sorted(ids - {action}) if ref.department == own else sorted(ids)
-        close = difflib.get_close_matches(ref.action_id, others, n=CLOSEST, cutoff=0.5)
+        close = _closest(ref.action_id, others)[:CLOSEST]
         hint = f" Closest: {', '.join(f'{ref.department}: {c}' for c in close)}." if close else ""
         return f"{ref.department} has no action {ref.action_id!r} in its plan.{hint}"
     holders = sorted(d for d, ids in plans.actions.items() if ref.action_id in ids)
     if len(holders) > 1:
         return (f"{ref.action_id!r} is an action of {', '.join(holders)}: write it as "
                 f"'Department: {ref.action_id}'.")
-    every = {f"{d}: {a}": a for d, ids in plans.actions.items() for a in ids if (d, a) != (own, action)}
-    close = difflib.get_close_matches(ref.action_id, sorted(set(every.values())), n=CLOSEST, cutoff=0.5)
-    named = sorted(k for k, a in every.items() if a in close)[:CLOSEST]
+    every = sorted((d, a) for d, ids in plans.actions.items() for a in ids if (d, a) != (own, action))
+    rank = {a: i for i, a in enumerate(_closest(ref.action_id, (a for _, a in every)))}
+    named = [f"{d}: {a}" for _, d, a in sorted((rank[a], d, a) for d, a in every if a in rank)][:CLOSEST]
     hint = f" Closest: {', '.join(named)}." if named else ""
     return f"No department's plan has an action {ref.action_id!r}.{hint}"
 
@@ -274,16 +293,20 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             problems.append(Problem("warning", message, sheet=sheet, row=row, column=letter, header=header,
                                     value=display_value(typed.get(row, cell))))
 
+        gone: list[str] = []  # on actions Cancelled in an earlier month, gone from the plans
+        unknown: list[tuple[Ref, str]] = []
+        cancelled: list[str] = []  # on actions Cancelled in the plans in force
         for ref in stored_refs(cell):
-            gone = plans.cancelled_before(ref, department) if plans.resolve(ref, department) is None else None
-            if gone is not None:
-                (d, a), month = gone
-                warn(f"{aid} depends on {d}: {a}, which was Cancelled in {period_words(month)}: "
-                     "it will not be done, so the dependency no longer counts. Remove it, or name the "
-                     "action that replaces it.")
-        unknown = [(ref, why) for ref in stored_refs(cell)
-                   if plans.cancelled_before(ref, department) is None
-                   and (why := _unknown(plans, ref, department, str(aid)))]
+            node = plans.resolve(ref, department)
+            before = plans.cancelled_before(ref, department) if node is None else None
+            if before is not None:
+                gone.append(_on_cancelled(aid, before[0], f"was Cancelled in {period_words(before[1])}"))
+            elif node is None and (why := _unknown(plans, ref, department, str(aid))):
+                unknown.append((ref, why))
+            elif node is not None and plans.status.get(node) == "Cancelled":
+                cancelled.append(_on_cancelled(aid, node, "is Cancelled"))
+        for message in gone:
+            warn(message)
         if len(unknown) > SHOWN:  # one warning for the cell, not one a reference
             named = ", ".join(r.text for r, _ in unknown[:SHOWN])
             warn(f"{aid} depends on {len(unknown)} actions no plan has: {named} and "
@@ -292,12 +315,8 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
         else:
             for ref, why in unknown:
                 warn(f"{aid} depends on {ref.text}, which is unknown: {why}")
-        for ref in stored_refs(cell):
-            node = plans.resolve(ref, department)
-            if node is not None and plans.status.get(node) == "Cancelled":
-                warn(f"{aid} depends on {node[0]}: {node[1]}, which is Cancelled: it will not be "
-                     "done, so the dependency no longer counts. Remove it, or name the action "
-                     "that replaces it.")
+        for message in cancelled:
+            warn(message)
         path = _cycle(plans, (department, str(aid)))
         if path and frozenset(path) not in cycles:
             cycles.add(frozenset(path))
@@ -305,6 +324,12 @@ def dependency_warnings(plans: Plans, department: str, frame: pd.DataFrame, shee
             warn(f"The dependencies go round in a circle: {shown}. Each of these actions waits for "
                  "the next, so none can finish: remove one of the dependencies.")
     return problems
+
+
+def _on_cancelled(aid: Any, node: Node, was: str) -> str:
+    """The warning for a dependency on a Cancelled action; `was`: "is Cancelled" or when it was."""
+    return (f"{aid} depends on {node[0]}: {node[1]}, which {was}: it will not be done, so the "
+            "dependency no longer counts. Remove it, or name the action that replaces it.")
 
 
 def _checked(frame: pd.DataFrame) -> bool:

@@ -299,20 +299,28 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
     submitted = submitted_at or parsed.submitted_at or now
     outcomes: list[Outcome] = []
     if not can_load(parsed, opts.skip_invalid_rows):
-        errors = parsed.errors
-        depts: list[str | None] = list(parsed.departments) or [None]
-        for dept in depts:
+        period = parsed.period.key if parsed.period else None
+        # a department's record holds its own rows' problems and the file's: its heads are told
+        held: list[tuple[str | None, list[Problem], int]] = (
+            [(r.department, parsed.problems_of(r), len(r.frame) + len(r.skipped_rows)) for r in parsed.refused]
+            if parsed.reports else [(None, parsed.problems, parsed.rows)])
+        others = [d for d in parsed.departments if d not in {h[0] for h in held}]
+        also = (f" The file's other department, {others[0]}, was not stored either, because the file "
+                "was refused." if len(others) == 1 else
+                f" The file's other {len(others)} departments, {', '.join(others)}, were not stored "
+                "either, because the file was refused." if others else "")
+        for dept, problems, rows in held:
+            errors = [p for p in problems if p.severity == "error"]
+            warnings = len(problems) - len(errors)
             uid = _insert_upload(
-                con, sha256=sha, file_name=parsed.file_name, department=dept,
-                period=parsed.period.key if parsed.period else None, uploaded_by=who, uploaded_at=now,
-                submitted_at=submitted, status="rejected", sheet=parsed.sheet,
-                row_count=parsed.rows, error_count=len(errors), warning_count=len(parsed.warnings),
-                messages=_messages(parsed.problems), mapping_name=mapping_name)
+                con, sha256=sha, file_name=parsed.file_name, department=dept, period=period,
+                uploaded_by=who, uploaded_at=now, submitted_at=submitted, status="rejected",
+                sheet=parsed.sheet, row_count=rows, error_count=len(errors), warning_count=warnings,
+                messages=_messages(problems), mapping_name=mapping_name)
             outcomes.append(Outcome(parsed.file_name, "rejected",
-                                    f"Rejected: {plural(len(errors), 'error')}; nothing was stored.", dept,
-                                    parsed.period.key if parsed.period else None, uid,
-                                    parsed.rows, len(parsed.warnings), len(errors),
-                                    problems=parsed.problems, unreadable=parsed.unreadable))
+                                    f"Rejected: {plural(len(errors), 'error')}; nothing was stored.{also}",
+                                    dept, period, uid, rows, warnings, len(errors), problems=problems,
+                                    unreadable=parsed.unreadable))
         _audit_outcomes(con, user, outcomes)
         return outcomes
     register = opts.register
@@ -379,14 +387,21 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
 
 def audit_check(con: db.Connection, user: User, parsed: ParsedFile, opts: Options) -> None:
     """Log a check that found errors (action 'check', outcome 'failed', with its counts of rows, errors
-    and warnings), one entry per department the file holds (else the one chosen). A check of a draft
+    and warnings), one entry per department the file holds whose rows have errors (every one when
+    the file as a whole has: ParsedFile.refused; else the one chosen), with its own counts. A check of a draft
     on the Upload page is not a submission: nothing goes in `uploads`, so Submissions counts no
     rejection; `store` records a failed file only when it is submitted (the CLI, a bulk load, or the
     Upload page's "Record as a failed submission")."""
     period = parsed.period.key if parsed.period else opts.period
-    for dept in list(parsed.departments) or [opts.department]:
-        audit(con, user, "check", "failed", dept, period, file=parsed.file_name, rows=parsed.rows,
-              errors=len(parsed.errors), warnings=len(parsed.warnings))
+    if not parsed.reports:
+        audit(con, user, "check", "failed", opts.department, period, file=parsed.file_name,
+              rows=parsed.rows, errors=len(parsed.errors), warnings=len(parsed.warnings))
+    for report in parsed.refused:
+        problems = parsed.problems_of(report)
+        errors = sum(p.severity == "error" for p in problems)
+        audit(con, user, "check", "failed", report.department, period, file=parsed.file_name,
+              rows=len(report.frame) + len(report.skipped_rows), errors=errors,
+              warnings=len(problems) - errors)
 
 
 def _audit_outcomes(con: db.Connection, user: User, outcomes: list[Outcome]) -> None:

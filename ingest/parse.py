@@ -137,6 +137,26 @@ class ParsedFile:
         """The departments of the rows, else the one the file names (a file with no rows)."""
         return self.departments or ([self.named_department] if self.named_department else [])
 
+    @property
+    def file_errors(self) -> list[Problem]:
+        """The errors of the file as a whole: in no department's rows (a missing column, an
+        unknown period, a row no department's)."""
+        own = {id(p) for r in self.reports for p in r.problems}
+        return [p for p in self.errors if id(p) not in own]
+
+    @property
+    def refused(self) -> list[DepartmentReport]:
+        """The reports a refused file is held against: each whose own rows have errors, or every
+        one when the file as a whole has (a consolidated file's other departments were not
+        stored either, but nothing of theirs was wrong)."""
+        if self.file_errors:
+            return list(self.reports)
+        return [r for r in self.reports if r.errors] or list(self.reports)
+
+    def problems_of(self, report: DepartmentReport) -> list[Problem]:
+        """A report's problems and the errors of the file as a whole, in the file's order."""
+        return sorted([*self.file_errors, *report.problems], key=_order)
+
 
 def _cell_parser(canon: str, period: Period, date_order: str) -> Callable[[Any], Any]:
     if canon in TEXT:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ingest import db
 from ingest.dates import Period
-from ingest.dependencies import Ref, stored_refs
+from ingest.dependencies import Ref, bare_department, stored_refs
 from ingest.parse import DepartmentReport, ParsedFile
 from ingest.problems import Problem
 
@@ -92,22 +92,26 @@ def restate_warnings(con: db.Connection, department: str, since: str) -> None:
 def align_action_ids(con: db.Connection, parsed: ParsedFile) -> None:
     """Write each action ID of `parsed` as its department's history spells it, capitals aside
     ('fin-12' is the FIN-12 already reported), and each ID a "Depends on" cell names as the
-    department it names spells it: one action, one ID, whatever the capitals."""
-    wanted: dict[str, set[str]] = {}
+    department it names spells it (a bare ID: as the department the dependency check takes it for,
+    `bare_department`, spells it): one action, one ID, whatever the capitals."""
+    keys: set[str] = set()
     for report in parsed.reports:
-        wanted.setdefault(report.department, set()).update(
-            str(a).lower() for a in report.frame["action_id"])
+        keys.update(str(a).lower() for a in report.frame["action_id"])
         for cell in report.frame["depends_on"] if "depends_on" in report.frame.columns else ():
-            for ref in stored_refs(cell):
-                wanted.setdefault(ref.department or report.department, set()).add(ref.action_id.lower())
-    if not wanted:
+            keys.update(ref.action_id.lower() for ref in stored_refs(cell))
+    if not keys:
         return
-    spelled: dict[str, dict[str, str]] = {}
-    for dept, aid, _ in con.execute(_sql("action_id_spellings"), {
-            "ds": sorted(wanted), "keys": sorted(set().union(*wanted.values()))}).fetchall():
+    spelled: dict[str, dict[str, str]] = {}  # department → lower-case ID → its latest spelling
+    for dept, aid, _ in con.execute(_sql("action_id_spellings"), {"keys": sorted(keys)}).fetchall():
         spelled.setdefault(str(dept), {})[str(aid).lower()] = str(aid)
     if not spelled:
         return
+
+    def spelling(ref: Ref, own: str) -> str:
+        key = ref.action_id.lower()
+        dept = ref.department or bare_department(spelled, key, own)
+        return spelled.get(dept, {}).get(key, ref.action_id) if dept else ref.action_id
+
     for report in parsed.reports:
         own = spelled.get(report.department, {})
         frame = report.frame
@@ -116,9 +120,8 @@ def align_action_ids(con: db.Connection, parsed: ParsedFile) -> None:
         frame["action_id"] = ids
         if "depends_on" in frame.columns:
             refs = pd.Series(
-                ["; ".join(Ref(r.department, spelled.get(r.department or report.department, {}).get(
-                    r.action_id.lower(), r.action_id)).text for r in stored_refs(cell)) or None
-                 if isinstance(cell, str) else cell for cell in frame["depends_on"]],
+                ["; ".join(Ref(r.department, spelling(r, report.department)).text for r in stored_refs(cell))
+                 or None if isinstance(cell, str) else cell for cell in frame["depends_on"]],
                 index=frame.index, dtype=object)
             changed = changed or not refs.equals(frame["depends_on"])
             frame["depends_on"] = refs

@@ -99,7 +99,7 @@ def keeps_the_rules(df: pd.DataFrame) -> bool:
     ids, action, status, pct, allocated, spent, start, due, completed, end = (
         df[c].to_numpy() for c in ("action_id", "action", "status", "percent_complete", "budget_allocated",
                                    "budget_spent", "start_date", "due_date", "completion_date", "period_end"))
-    if pd.isna(ids).any() or len({str(i).lower() for i in ids}) < len(ids) or pd.isna(action).any():
+    if pd.isna(ids).any() or _id_keys(df["action_id"]).duplicated().any() or pd.isna(action).any():
         return False
     if not all(v in _STATUS_SET for v in status):
         return False

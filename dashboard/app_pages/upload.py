@@ -91,10 +91,14 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
 detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
 department, period, problem = uploads.confirm(detected, names, key,
                                               restricted=user.role == "department_head")
-skip = uploads.skip_choice(detected, key)
-opts = options_for(d.con, mapping=mapping, department=department, period=period,
-                   skip_invalid_rows=skip)
+opts = options_for(d.con, mapping=mapping, department=department, period=period)
 parsed = uploads.read(d.con, data, file.name, opts) if problem is None else detected
+# offered on the read with the department and period chosen here: the detected one may lack them
+skip = uploads.skip_choice(parsed, key)
+if skip:
+    opts = options_for(d.con, mapping=mapping, department=department, period=period,
+                       skip_invalid_rows=True)
+    parsed = uploads.read(d.con, data, file.name, opts)
 if problem is None:  # the open actions it leaves out and its dependencies, as they will be stored
     add_plan_checks(d.con, parsed, opts.absence)
 uploads.report(parsed, data, file.name, skip, uploads.limits(d.con), blocked=problem)

@@ -297,6 +297,24 @@ def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
     assert "2025-07" not in _periods(db_path)
 
 
+def test_the_problems_table_lists_the_errors_first(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # finance_july_bad: errors at I5, J6, A6 and A7; FIN-04's overspend (G6) a warning, and
+    # Finance's open actions the report leaves out warnings without a row (the file's own: first)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
+    [element] = [df for df in at.dataframe if "cell" in df.value.columns]
+    problems = element.value
+    severities = problems["severity"].tolist()
+    assert severities == sorted(severities)  # "error" < "warning": every error above every warning
+    assert problems[problems["severity"] == "error"]["cell"].tolist() == ["I5", "A6", "J6", "A7"]
+    rows = problems[problems["severity"] == "warning"]["row"].fillna(0).tolist()
+    assert rows == [0, 0, 6]  # the warnings in row order
+    # the Severity column is wide enough for "warning" on one line
+    assert json.loads(element.proto.columns)["severity"]["width"] == 100
+
+
 def test_a_header_without_rows_keeps_the_department_its_metadata_names(
         reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(reads_sample_db, monkeypatch, "upload")
@@ -323,6 +341,26 @@ def test_load_valid_rows_only_is_an_explicit_choice(db_path: Path,
     # rows 5, 6 and 7 all have errors → every row would be left out, so nothing can load
     assert metric_values(at)["Rows left out"] == "3"
     assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_load_valid_rows_only_is_offered_when_the_period_is_chosen_on_the_page(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the file names no period (no metadata cell, no date in its name): read alone it has the
+    # file-wide "period is unknown" error; with July 2025 chosen, only its three row errors
+    wb = load_workbook(io.BytesIO(finance_july_bad()))
+    wb["Actions"]["B2"] = None
+    out = io.BytesIO()
+    wb.save(out)
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("finance.xlsx", out.getvalue(), XLSX)).run()
+    assert not [c for c in at.checkbox if str(c.key).startswith("skip-")]
+    [period] = [t for t in at.text_input if t.label == "Reporting period"]
+    period.set_value("2025-07").run()
+    assert not at.exception
+    [skip] = [c for c in at.checkbox if str(c.key).startswith("skip-")]
+    assert skip.label == "Load valid rows only: leave out the 3 rows with errors"
+    skip.check().run()
+    assert metric_values(at)["Rows left out"] == "3"
 
 
 def test_good_upload_commits_on_confirmation_and_shows_on_overview(

@@ -23,7 +23,7 @@ from ingest.bulk import load_files
 from ingest.dependencies import add_dependency_warnings
 from ingest.errors import IngestError, ValidationFailed
 from ingest.headers import canonical_for
-from ingest.load import load_file, options_for
+from ingest.load import add_plan_checks, load_file, options_for
 from ingest.parse import ParsedFile, parse_file
 from ingest.register import load_register, parse_register
 from ingest.template import build_template
@@ -178,7 +178,7 @@ def test_a_report_is_checked_against_the_plans_of_its_own_month(history: Path, t
         found[period] = [p.message for p in parsed.warnings if "depends on" in p.message]
     con.close()
     assert found == {"2025-03": ["H1 depends on Works: W3, which is unknown: Works has no action "
-                                 "'W3' in its plan. Closest: Works: W2, Works: W1."],
+                                 "'W3' in its plan. Closest: Works: W1, Works: W2."],  # as close: in order
                      "2025-04": []}
 
 
@@ -218,6 +218,26 @@ def test_a_cancelled_action_others_wait_on_is_said_on_both_sides(history: Path,
             "be done, so the dependency no longer counts. Remove it, or name the action that replaces "
             "it.")], cell
     con.close()
+
+
+def test_a_cancelled_action_is_said_cancelled_in_the_month_it_was(history: Path, tmp_path: Path) -> None:
+    # Works cancels W2 in April and still lists it Cancelled in May; June leaves it out: it was
+    # cancelled in April (the first of the Cancelled run), not May (the last report listing it)
+    w2_cancelled = _row("W2", "Repair the access road to the depot", None, None, D(2025, 2, 1),
+                        D(2025, 4, 30), "Cancelled", 50)
+    copy = _with_works_april(history, tmp_path, [W1_APRIL, w2_cancelled])
+    con = db.connect(str(copy))
+    for period, rows in (("2025-05", [W1_APRIL, w2_cancelled]), ("2025-06", [W1_APRIL])):
+        [outcome] = load_file(con, report_file("Works", period, rows), f"Works_{period}.xlsx")
+        assert outcome.status == "accepted", outcome.message
+    parsed = parse_file(report_file("Health", "2025-06", [_row(
+        "H2", "Open the clinic's mobile service", None, None, D(2025, 6, 1), D(2025, 12, 31),
+        "Not started", 0, depends="Works: W2")]), "Health_2025-06.xlsx", options_for(con))
+    add_dependency_warnings(con, parsed)
+    con.close()
+    assert [p.message for p in parsed.warnings] == [
+        "H2 depends on Works: W2, which was Cancelled in April 2025: it will not be done, so the "
+        "dependency no longer counts. Remove it, or name the action that replaces it."]
 
 
 def test_a_cycle_across_departments_is_a_warning(history: Path) -> None:
@@ -408,6 +428,21 @@ def test_an_action_id_in_other_capitals_is_the_action_already_reported(history: 
     assert con.execute("SELECT count(*) FROM action_status WHERE department = 'Finance' "
                        "AND period = '2025-04' AND is_current").fetchall() == [(3,)]
     con.close()
+
+
+def test_a_bare_id_in_other_capitals_is_the_one_department_s_action(history: Path) -> None:
+    # 'w1' is in no Finance report; Works alone has W1: it is Works' W1, written as Works spells it
+    # (stored bare, as typed without a department); 'h11' is no one's, and capitals aside H1
+    # ('h1' in 'h11': ratio 2*2/5 = 0.8) is the close one, F1 and H2 not ('1' or 'h' only: 0.4)
+    con = db.connect(str(history))
+    parsed = parse_file(report_file("Finance", "2025-04", [_row(
+        "F1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1), D(2025, 9, 30),
+        "Not started", 0, depends="w1; h11")]), "Finance_2025-04.xlsx", options_for(con))
+    add_plan_checks(con, parsed, "carried")
+    con.close()
+    assert parsed.reports[0].frame["depends_on"].tolist() == ["W1; h11"]
+    assert [p.message for p in parsed.warnings if "depends on" in p.message] == [
+        "F1 depends on h11, which is unknown: No department's plan has an action 'h11'. Closest: Health: H1."]
 
 
 def test_a_register_department_and_head_are_one_line_each() -> None:

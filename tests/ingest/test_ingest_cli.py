@@ -342,6 +342,18 @@ def test_a_header_without_rows_names_the_department_its_metadata_gives(
     assert "There are no action rows under the header (row 4)" in said.out + said.err
 
 
+def test_a_file_without_a_header_is_for_the_department_and_period_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # no header row, so nothing is read from the file: what was given is what it is for
+    plain = tmp_path / "Projects.csv"
+    plain.write_text("id,name\n1,Road\n2,Bridge\n", encoding="utf-8")
+    assert main(["validate", str(plain), "--period", "2016-06", "--department", "Finance",
+                 "--db", str(tmp_path / "none.duckdb")]) == 1
+    said = capsys.readouterr()
+    assert said.out.startswith(f"{plain}: invalid — Finance, June 2016, 0 rows, 1 error")
+    assert "No header row found" in said.out
+
+
 def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from ingest.backup import SCHEDULED, prune

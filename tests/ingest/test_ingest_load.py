@@ -133,3 +133,35 @@ def test_consolidated_file_replaces_each_department(con: db.Connection) -> None:
     outcomes = load_file(con, data, "tracker.xlsx")
     assert sorted((o.department, o.rows) for o in outcomes) == [("Finance", 2), ("human resources", 1)]
     assert {o.status for o in outcomes} == {"accepted"}
+
+
+def test_a_consolidated_file_is_held_against_the_departments_whose_rows_have_errors(
+        con: db.Connection) -> None:
+    from testdata import xlsx
+
+    # one bad cell, Human Resources' H2 (status 'Maybe', row 5): the file is refused as a whole,
+    # but only Human Resources is told its report was rejected, with its own 2 rows and 1 error;
+    # Finance's 2 rows were not stored either, and the message says so
+    header = ["Department", "Action ID", "Action", "Status", "Due date"]
+    data = xlsx([["Reporting period", "March 2025"], header,
+                 ["Finance", "F1", "Pay suppliers within thirty days", "In progress", "End of Q2"],
+                 ["Human Resources", "H1", "Fill the vacant posts this year", "Completed", "End of March"],
+                 ["Human Resources", "H2", "Train the new managers", "Maybe", "End of Q3"],
+                 ["Finance", "F2", "Move payroll to the new system", "Not started", "TBC"]])
+    [outcome] = load_file(con, data, "tracker.xlsx")
+    assert (outcome.status, outcome.department, outcome.rows, outcome.errors) == (
+        "rejected", "Human Resources", 2, 1)
+    assert outcome.message == ("Rejected: 1 error; nothing was stored. The file's other department, "
+                               "Finance, was not stored either, because the file was refused.")
+    assert [(p.row, p.column) for p in outcome.problems if p.severity == "error"] == [(5, "D")]
+    assert con.execute("SELECT department, status, row_count, error_count FROM uploads "
+                       "ORDER BY upload_id").fetchall() == [("Human Resources", "rejected", 2, 1)]
+    assert con.execute("SELECT department, outcome FROM audit_log ORDER BY audit_id").fetchall() == [
+        ("Human Resources", "rejected")]
+    # a file-wide error (no period anywhere) is every department's: each is told, with its own rows
+    data = xlsx([header, ["Finance", "F1", "Pay suppliers within thirty days", "In progress", "End of Q2"],
+                 ["Human Resources", "H1", "Fill the vacant posts this year", "Completed", "End of March"],
+                 ["Finance", "F2", "Move payroll to the new system", "Not started", "TBC"]])
+    outcomes = load_file(con, data, "tracker.xlsx")
+    assert sorted((o.status, o.department, o.rows, o.errors) for o in outcomes) == [
+        ("rejected", "Finance", 2, 1), ("rejected", "Human Resources", 1, 1)]

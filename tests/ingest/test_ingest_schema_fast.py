@@ -46,7 +46,7 @@ def _break(df: pd.DataFrame, rng: random.Random) -> tuple[str, pd.DataFrame]:
     df = df.copy()
     row = df.index[rng.randrange(len(df))]
     other = df.index[(list(df.index).index(row) + 1) % len(df)]
-    kind = rng.choice(["none", "id_missing", "id_repeated", "action_missing", "status_missing", "status_unknown",
+    kind = rng.choice(["none", "id_missing", "id_repeated", "id_repeated_in_other_capitals", "action_missing", "status_missing", "status_unknown",
                        "pct_high", "pct_negative", "allocated_negative", "spent_negative", "start_after_due",
                        "completed_after_period", "pct_nan", "budget_nan", "dates_missing"])
     value: Any
@@ -54,6 +54,8 @@ def _break(df: pd.DataFrame, rng: random.Random) -> tuple[str, pd.DataFrame]:
         df.at[row, "action_id"] = None
     elif kind == "id_repeated":
         df.at[row, "action_id"] = df.at[other, "action_id"]
+    elif kind == "id_repeated_in_other_capitals":  # 'fin-01' is FIN-01 (an ID without letters: itself)
+        df.at[row, "action_id"] = str(df.at[other, "action_id"]).swapcase()
     elif kind == "action_missing":
         df.at[row, "action"] = None
     elif kind == "status_missing":
@@ -91,9 +93,10 @@ def test_the_pre_check_passes_exactly_the_reports_pandera_passes(frames: list[pd
         assert keeps_the_rules(df) == expected, kind
         kinds_seen.setdefault(kind, set()).add(expected)
     # every kind was tried; the harmless ones pass and every breaking one fails
-    assert len(kinds_seen) == 15
+    assert len(kinds_seen) == 16
     assert kinds_seen["none"] == kinds_seen["pct_nan"] == kinds_seen["budget_nan"] == {True}
     assert kinds_seen["status_unknown"] == kinds_seen["start_after_due"] == {False}
+    assert kinds_seen["id_repeated_in_other_capitals"] == {False}
 
 
 def test_a_frame_of_another_shape_goes_to_pandera(frames: list[pd.DataFrame]) -> None:

@@ -41,6 +41,13 @@ def test_gmpp_two_years_as_two_periods(tmp_path: Path) -> None:
 
     r = ingest("load", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--db", dbp)
     assert r.returncode == 1 and "Rejected: 1 error;" in r.stdout
+    # the bad cell is MOD's (row 178): the refusal is recorded against MOD alone, with its 52 rows;
+    # the other 20 departments of the file are named as not stored, not told they were rejected
+    assert "The file's other 20 departments, CO, DBT," in r.stdout
+    con = db.connect(dbp)
+    assert con.execute("SELECT department, row_count, error_count FROM uploads WHERE status = 'rejected' "
+                       "ORDER BY upload_id").fetchall() == [("MOD", 52, 1)]
+    con.close()
 
     r = ingest("load", str(GMPP_2023), "--period", "2023-03", "--mapping", str(MAPPING), "--db", dbp,
                "--skip-invalid-rows")
