@@ -320,6 +320,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         out_file(args.path, None, what="a backup", flag="")
     if settings.is_lake(database):  # the shared store: a snapshot and its catalog, while in use
         from ingest import lake
+        if args.path and not args.path.endswith(lake.MANIFEST):  # it is a manifest, not a database
+            stem = Path(args.path).name.removesuffix(Path(args.path).suffix) or "lekgotla"
+            raise UsageError(
+                f"{args.path}: on the shared store a backup is a small manifest naming a snapshot "
+                f"(and a dump of the catalog beside it), not a DuckDB file; give it a name ending "
+                f"in {lake.MANIFEST}, such as {Path(args.path).with_name(stem + lake.MANIFEST)}.")
         con = db.connect(database)
         try:
             kept = lake.take_backup(con, CLI, Path(args.path) if args.path else new_name(
@@ -349,7 +355,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         from ingest import lake
         con = db.connect(target)
         try:
-            if not args.path.endswith(lake.MANIFEST):  # a DuckDB file, moved into a new store
+            if not lake.is_manifest(Path(args.path)):  # a DuckDB file, moved into a new store
                 moved = restore_into_store(con, args.path, CLI)
                 print(f"{args.path}: moved into the shared store ({moved.rows} rows in "
                       f"{len(moved.tables)} tables), as snapshot {moved.snapshot}.")

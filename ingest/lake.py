@@ -106,7 +106,7 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
         snapshot = int(db.scalar(c, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
         counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {quoted(t)}")) for t in table_names(c)}
         c.execute("INSERT INTO kept_snapshots VALUES ($s, $r, now())",
-                  {"s": snapshot, "r": f"backup {path.name}"})
+                  {"s": snapshot, "r": f"backup {path.resolve()}"})
         return snapshot, counts
     snapshot, tables = db.write(con, pin)
     catalog = path.with_name(path.name.removesuffix(MANIFEST) + CATALOG)
@@ -154,15 +154,39 @@ def forget(manifest: Path) -> None:
 
 
 def unpin_missing(con: db.Connection, folder: Path) -> int:
-    """Let maintenance expire the snapshots of backups no longer in `folder`; how many."""
-    present = {f"backup {p.name}" for p in folder.glob(f"*{MANIFEST}")}
+    """Let maintenance expire the snapshots of backups that were in `folder` and are gone; how
+    many. A backup written elsewhere (`lekgotla backup PATH`) keeps its pin: that file may be on
+    another machine, so its absence here says nothing."""
+    here = folder.resolve()
     pinned = [str(r[0]) for r in con.execute(
-        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %'").fetchall()]
-    gone = [r for r in pinned if r not in present]
+        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %' ORDER BY reason").fetchall()]
+    gone = [r for r in pinned if _pinned_in(r.removeprefix("backup "), here)]
     if gone:
         db.write(con, lambda c: c.execute("DELETE FROM kept_snapshots WHERE list_contains($g, reason)",
                                           {"g": gone}))
     return len(gone)
+
+
+def _pinned_in(named: str, folder: Path) -> bool:
+    """Whether a pin's manifest was in `folder` and is no longer there (a pin made before pins
+    named the full path names the file alone, taken to be in the folder)."""
+    path = Path(named) if Path(named).is_absolute() else folder / named
+    return path.parent == folder and not path.exists()
+
+
+def is_manifest(path: Path) -> bool:
+    """Whether the file is a shared store backup's manifest, whatever its name (a manifest is a
+    small JSON file; a DuckDB file is not JSON)."""
+    try:
+        if path.stat().st_size > 1_000_000:
+            return False
+        with path.open("rb") as f:
+            if f.read(1) != b"{":
+                return False
+        read_manifest(path)
+    except (OSError, LekgotlaError):
+        return False
+    return True
 
 
 def read_manifest(path: Path) -> dict[str, object]:
