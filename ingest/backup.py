@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import access, db, lake, settings
+from ingest import access, db, lake, settings, upload_ids
 from ingest.audit import audit
 from ingest.db import in_use_message
 from ingest.errors import LekgotlaError
@@ -385,7 +385,7 @@ def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
     fresh = live.with_name(f".{live.name}.restoring-{os.getpid()}")
     _remove(fresh)
     try:
-        _prepare(source, fresh, who)
+        _prepare(source, fresh, who, _ids_given(live))
         held, restored = _uploads(live), _uploads(fresh)
         if held and not restored:  # an empty database put over reports: surely the wrong file
             raise LekgotlaError(
@@ -492,6 +492,24 @@ def _uploads(path: Path) -> int:
         con.close()
 
 
+def _ids_given(path: Path) -> int:
+    """The highest upload ID a Lekgotla database file has named (0 when there is none, or it
+    cannot be read)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return 0
+    try:
+        return upload_ids.highest_named(con)
+    except duckdb.Error:  # a schema before notifications: its uploads are all it named
+        try:
+            return int(db.scalar(con, "SELECT coalesce(max(upload_id), 0) FROM uploads") or 0)
+        except duckdb.Error:
+            return 0
+    finally:
+        con.close()
+
+
 def _open_here(live: Path) -> bool:
     """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
     fds = Path("/proc/self/fd")
@@ -522,11 +540,13 @@ def _checkpoint(live: Path) -> None:
         con.close()
 
 
-def _prepare(source: Path, fresh: Path, who: access.User) -> None:
-    """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore."""
+def _prepare(source: Path, fresh: Path, who: access.User, given: int = 0) -> None:
+    """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore;
+    its next uploads take IDs above `given` (the highest the replaced database named)."""
     prepare_copy(source, fresh)
     con = db.connect(fresh)
     try:
+        db.write(con, lambda c: upload_ids.keep_after(c, given))
         audit(con, who, "database", "restored", file=source.name, source=str(source))
         con.execute("CHECKPOINT")
     finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import access, db, settings
+from ingest import access, db, settings, upload_ids
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
 
@@ -217,6 +217,7 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
 
     def back(c: db.Connection) -> tuple[int, int]:
         rows = 0
+        given = upload_ids.highest_named(c)  # the uploads it undoes keep their IDs to themselves
         # a table made by a later migration has nothing to go back to
         names = [n for n in table_names(c) if n not in NOT_RESTORED and n in existed]
         # read first: a read AT a snapshot inside the transaction would see its own deletes
@@ -229,6 +230,7 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
             c.execute(f"DROP TABLE lekgotla_restore_{n}")
             rows += int(db.scalar(c, f"SELECT count(*) FROM {quoted(name)}"))
         tables = len(names)
+        upload_ids.keep_after(c, given)
         db.bump_data_version(c)
         audit(c, user, "restore", "restored", snapshot=snapshot, file=path.name, rows=rows)
         return tables, rows

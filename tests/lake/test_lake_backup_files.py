@@ -4,6 +4,7 @@ the backup folder keeps its snapshot pinned when the schedule prunes the folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from datetime import datetime, timedelta
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from backends import Lakes
+from testdata import report
 
 from ingest import db, lake
 from ingest.access import CLI
 from ingest.backup import scheduled_backup
 from ingest.cli import main
+from ingest.load import load_file
 
 NOW = datetime(2027, 1, 5, 2, 0)  # after the sample load's own upkeep
 
@@ -95,4 +98,29 @@ def test_a_pin_naming_the_file_alone_is_judged_in_the_folder(tmp_path: Path) -> 
     assert [r[0] for r in con.execute("SELECT reason FROM kept_snapshots WHERE reason LIKE "
                                       "'backup %' ORDER BY reason").fetchall()] == [
         "backup kept.lake.json"]
+    con.close()
+
+
+def july(percent: int) -> bytes:
+    """Finance's July 2025 report (a month the sample data does not have), at `percent` done."""
+    return report([["JUL-1", "Close the half-year books", "SO1", "Owner", 5000, 2500,
+                    dt.date(2025, 7, 1), dt.date(2025, 9, 30), "In progress", percent, None, None]],
+                  department="Finance", period="July 2025")
+
+
+def test_an_upload_id_is_never_given_twice_across_restores(tmp_path: Path) -> None:
+    target = Lakes.sample()  # 41 uploads, IDs 1 to 41
+    con = db.connect(target)
+    made = lake.write_backup(con, tmp_path / "before-july.lake.json")
+    given = []
+    for percent in (40, 50, 60):  # load July, then go back to the backup, three times over
+        [loaded] = load_file(con, july(percent), "Finance_2025-07.xlsx")
+        given.append(loaded.upload_id)
+        lake.restore(con, made.path, CLI)
+    # 42, then 43 and 44: the IDs a restore undid are not given again (they were 42, 42, 42)
+    assert given == [42, 43, 44]
+    named = [int(json.loads(r[0])["upload_id"]) for r in con.execute(
+        "SELECT detail FROM audit_log WHERE action = 'upload' AND outcome = 'accepted' "
+        "AND period = '2025-07' ORDER BY audit_id").fetchall()]
+    assert named == [42, 43, 44]
     con.close()
