@@ -256,14 +256,24 @@ def backup_size(path: Path) -> int:
     return path.stat().st_size + lake.catalog_size(path)
 
 
+def download_name(path: Path) -> str:
+    """The name a backup is downloaded under: a file's own, a shared store backup's as a zip."""
+    if path.name.endswith(lake.MANIFEST):
+        return path.name.removesuffix(lake.MANIFEST) + ".zip"
+    return path.name
+
+
 def download(con: db.Connection, user: access.User, path: Path) -> bytes:
-    """The bytes of one backup in the backup folder, for an admin, audited."""
+    """The bytes of one backup in the backup folder, for an admin, audited: a DuckDB file whole;
+    a shared store backup as a zip of its manifest and catalog dump (its data files stay in the
+    store's data path)."""
     access.require(con, user, "backup", file=path.name)
     if path.resolve() not in {p.resolve() for p in backup_files(path.parent)}:
         raise LekgotlaError(f"{path.name} is not a backup in the backup folder.",
                             "Choose a backup")
-    audit(con, user, "backup", "downloaded", file=path.name, bytes=path.stat().st_size)
-    return path.read_bytes()
+    data = lake.bundle(path) if path.name.endswith(lake.MANIFEST) else path.read_bytes()
+    audit(con, user, "backup", "downloaded", file=path.name, bytes=len(data))
+    return data
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

@@ -10,9 +10,11 @@ rewound: the restore is one more entry in it.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,19 @@ CATALOG = ".catalog.dump"
 # opted out of (a restore must neither send a message again nor write to who asked it to stop)
 NOT_RESTORED = frozenset({"schema_migrations", "kept_snapshots", "audit_log", "meta",
                           "notifications", "notification_opt_outs"})
+# what a downloaded backup of the store holds, and what it does not
+BUNDLE_README = """\
+A backup of Lekgotla's shared store (docs/backups.md, The shared store).
+
+{manifest}: the manifest, naming the store's snapshot this backup pins.
+{dump}: the store's PostgreSQL catalog (pg_dump --format=custom).
+
+The data files (Parquet) are NOT in this zip: they stay in the store's data path,
+{data_path}, and are backed up with the storage's own tools. The manifest restores
+(lekgotla restore {manifest}) while the store still holds its snapshot; after the
+catalog server is lost, pg_restore the dump into a new database and restore the data
+path from its own backup first.
+"""
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
                   {"s": snapshot, "r": f"backup {path.resolve()}"})
         return snapshot, counts
     snapshot, tables = db.write(con, pin)
-    catalog = path.with_name(path.name.removesuffix(MANIFEST) + CATALOG)
+    catalog = catalog_of(path)
     done = subprocess.run([pg_dump, "--format=custom", f"--file={catalog}",
                            f"--dbname={_catalog_dsn(con)}"], capture_output=True, text=True,
                           timeout=600)
@@ -143,14 +158,36 @@ def catalog_size(manifest: Path) -> int:
     """Bytes of a backup's catalog dump (0 when `manifest` is not a shared store backup's)."""
     if not manifest.name.endswith(MANIFEST):
         return 0
-    dump = manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+    dump = catalog_of(manifest)
     return dump.stat().st_size if dump.exists() else 0
+
+
+def catalog_of(manifest: Path) -> Path:
+    """Where a backup's catalog dump is: beside its manifest."""
+    return manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+
+
+def bundle(manifest: Path) -> bytes:
+    """A backup's manifest and catalog dump in one zip, to keep off the server; the data files
+    are not in it (they stay in the store's data path, a README in the zip says so)."""
+    dump = catalog_of(manifest)
+    if not dump.is_file():
+        raise LekgotlaError(f"The catalog dump of {manifest.name} ({dump.name}) is missing from "
+                            "the backup folder.", "Choose another backup")
+    data_path = read_manifest(manifest).get("data_path")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(manifest, manifest.name)
+        z.write(dump, dump.name)
+        z.writestr("README.txt", BUNDLE_README.format(manifest=manifest.name, dump=dump.name,
+                                                      data_path=data_path))
+    return out.getvalue()
 
 
 def forget(manifest: Path) -> None:
     """Delete a backup's catalog dump (its manifest is the caller's to delete)."""
     if manifest.name.endswith(MANIFEST):
-        manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG).unlink(missing_ok=True)
+        catalog_of(manifest).unlink(missing_ok=True)
 
 
 def unpin_missing(con: db.Connection, folder: Path) -> int:
