@@ -3,7 +3,10 @@ the tests run), and the units start what deploy/start starts."""
 
 from __future__ import annotations
 
+import os
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,38 @@ def test_the_notify_cron_line_runs_with_no_log_folder_to_create(tmp_path: Path) 
                             capture_output=True, text=True, check=False)
     assert (result.returncode, result.stderr) == (0, "")
     assert kept.read_text() == "-t lekgotla-notify\n1 message sent\n"
+
+
+def test_deploy_start_writes_the_environment_the_command_line_needs(tmp_path: Path) -> None:
+    """The command line sourcing STATE/lekgotla.env backs up where the dashboards look: their
+    backup folder is beside the data path deploy/start gave them (STATE/lake/ -> STATE/backups);
+    without it, the command line's folder is the project's data/backups."""
+    state = tmp_path / "state dir"  # a space: the values are quoted for the shell
+    state.mkdir()
+    env_file = state / "lekgotla.env"
+    store = "ducklake:postgres:dbname=lekgotla host=/srv/run port=5433 password=s3cret"
+    deploy_start().write_cli_env({"LEKGOTLA_DB": store, "LEKGOTLA_DATA_PATH": f"{state}/lake/",
+                                  "PATH": "/usr/bin"}, env_file)
+    assert env_file.stat().st_mode & 0o777 == 0o600  # the db setting may hold a password
+    assert "PATH=" not in env_file.read_text(encoding="utf-8").replace("DATA_PATH=", "")
+    ask = ("from ingest import settings; print(settings.database()); "
+           "print(settings.backup_dir())")
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("LEKGOTLA_DB", "LEKGOTLA_DATA_PATH", "LEKGOTLA_BACKUP_DIR")}
+    sourced = subprocess.run(
+        ["bash", "-c", f'set -a; . "$1"; set +a; exec "$2" -c "$3"', "-", str(env_file),
+         sys.executable, ask], capture_output=True, text=True, env=clean, cwd=ROOT, check=True)
+    assert sourced.stdout.splitlines() == [store, str(state / "backups")]
+    bare = subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True,
+                          env={**clean, "LEKGOTLA_DB": store}, cwd=ROOT, check=True)
+    assert bare.stdout.splitlines() == [store, str(ROOT / "data" / "backups")]
+
+
+def test_the_systemd_environment_file_reads_the_same_in_a_shell() -> None:
+    """deployment.md has the command line source /etc/lekgotla/lekgotla.env: a value with spaces
+    must be quoted, or the shell keeps only its first word ('…dbname=lekgotla')."""
+    read = subprocess.run(["bash", "-c", 'set -a; . "$1"; set +a; echo "$LEKGOTLA_DB"', "-",
+                           str(DEPLOY / "systemd" / "lekgotla.env")],
+                          capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+    assert read.stdout.strip() == ("ducklake:postgres:dbname=lekgotla host=/var/run/postgresql "
+                                   "user=lekgotla")
