@@ -93,7 +93,7 @@ def test_deploy_start_writes_the_environment_the_command_line_needs(tmp_path: Pa
     clean = {k: v for k, v in os.environ.items()
              if k not in ("LEKGOTLA_DB", "LEKGOTLA_DATA_PATH", "LEKGOTLA_BACKUP_DIR")}
     sourced = subprocess.run(
-        ["bash", "-c", f'set -a; . "$1"; set +a; exec "$2" -c "$3"', "-", str(env_file),
+        ["bash", "-c", 'set -a; . "$1"; set +a; exec "$2" -c "$3"', "-", str(env_file),
          sys.executable, ask], capture_output=True, text=True, env=clean, cwd=ROOT, check=True)
     assert sourced.stdout.splitlines() == [store, str(state / "backups")]
     bare = subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True,
