@@ -109,3 +109,17 @@ def test_the_systemd_environment_file_reads_the_same_in_a_shell() -> None:
                           capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
     assert read.stdout.strip() == ("ducklake:postgres:dbname=lekgotla host=/var/run/postgresql "
                                    "user=lekgotla")
+
+
+def test_the_environment_file_and_deployment_doc_agree() -> None:
+    """The region variable is the one deployment.md names; no install step the lake extra already
+    does; every program the systemd recipe uses is installed by it, and the project is put in
+    /opt/lekgotla before it is handed to the lekgotla user."""
+    env = (DEPLOY / "systemd" / "lekgotla.env").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    assert "# AWS_REGION=" in env and "AWS_DEFAULT_REGION" not in env
+    assert "`AWS_REGION`" in guide
+    assert "pip install" not in env
+    assert "apt-get install -y socat" in guide
+    recipe = guide.split("### As services (systemd)", 1)[1]
+    assert recipe.index("/opt/lekgotla/.venv/bin/pip install") < recipe.index("chown -R lekgotla: /opt/lekgotla")
