@@ -16,7 +16,14 @@ from dashboard import components, data
 from dashboard.data import Data
 from ingest import db, settings
 from ingest.access import User
-from ingest.backup import SCHEDULED, backup_files, backup_size, download, take_backup
+from ingest.backup import (
+    SCHEDULED,
+    backup_files,
+    backup_size,
+    download,
+    download_name,
+    take_backup,
+)
 from ingest.errors import LekgotlaError
 from presentation import theme
 
@@ -85,6 +92,14 @@ def section(d: Data, user: User) -> None:
     def build() -> bytes:  # runs in the server's thread when the button is clicked
         return download(con.cursor(), user, Path(chosen))
 
-    st.download_button("Download this backup", build, file_name=chosen.name,
+    if db.is_lake(d.con):  # a copy of what the backup folder holds, not of the data files
+        st.download_button("Download this backup's manifest and catalog dump (.zip)", build,
+                           file_name=download_name(chosen), mime="application/zip",
+                           key="backup-download", on_click="ignore", icon=":material/download:")
+        st.caption("The zip holds the manifest and the dump of the store's catalog, to keep off "
+                   "the server; the data files are not in it: they stay in the store's data "
+                   "path, backed up with the storage's own tools.")
+        return
+    st.download_button("Download this backup", build, file_name=download_name(chosen),
                        mime="application/octet-stream", key="backup-download",
                        on_click="ignore", icon=":material/download:")

@@ -67,6 +67,7 @@ class User:
     role: str
     name: str | None = None
     departments: frozenset[str] = field(default_factory=frozenset)
+    command_line: bool = False  # acting through the command line (CLI, or `cli_user`)
 
     def owns(self, department: str | None) -> bool:
         """True when the department is one of this user's (compared as SPEC §2.1 compares names)."""
@@ -77,12 +78,19 @@ class User:
 
 SYSTEM = User("system", "admin", "Lekgotla")  # start-up tasks such as loading the sample data
 # whoever can run the CLI on the server already holds the database file: no role can stop them
-CLI = User("cli", "admin", "Command line")
+CLI = User("cli", "admin", "Command line", command_line=True)
+
+
+def cli_user(who: str | None) -> User:
+    """The command line acting for the person `--who` names: the audit log's actor is that person,
+    marked as via the command line ('ops reviewer (command line)'); CLI when no one is named."""
+    name = (who or "").strip()
+    return User(f"{name} (command line)", CLI.role, CLI.name, command_line=True) if name else CLI
 
 
 def allowed(user: User, action: str, department: str | None = None) -> bool:
     """Whether `user` may do `action` (for `department`, where the action concerns one)."""
-    if user in (SYSTEM, CLI):
+    if user == SYSTEM or user.command_line:
         return True
     if user.role not in PERMISSIONS.get(action, set()):
         return False

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import access, db, lake, settings
+from ingest import access, db, lake, settings, upload_ids
 from ingest.audit import audit
 from ingest.db import in_use_message
 from ingest.errors import LekgotlaError
@@ -256,14 +256,24 @@ def backup_size(path: Path) -> int:
     return path.stat().st_size + lake.catalog_size(path)
 
 
+def download_name(path: Path) -> str:
+    """The name a backup is downloaded under: a file's own, a shared store backup's as a zip."""
+    if path.name.endswith(lake.MANIFEST):
+        return path.name.removesuffix(lake.MANIFEST) + ".zip"
+    return path.name
+
+
 def download(con: db.Connection, user: access.User, path: Path) -> bytes:
-    """The bytes of one backup in the backup folder, for an admin, audited."""
+    """The bytes of one backup in the backup folder, for an admin, audited: a DuckDB file whole;
+    a shared store backup as a zip of its manifest and catalog dump (its data files stay in the
+    store's data path)."""
     access.require(con, user, "backup", file=path.name)
     if path.resolve() not in {p.resolve() for p in backup_files(path.parent)}:
         raise LekgotlaError(f"{path.name} is not a backup in the backup folder.",
                             "Choose a backup")
-    audit(con, user, "backup", "downloaded", file=path.name, bytes=path.stat().st_size)
-    return path.read_bytes()
+    data = lake.bundle(path) if path.name.endswith(lake.MANIFEST) else path.read_bytes()
+    audit(con, user, "backup", "downloaded", file=path.name, bytes=len(data))
+    return data
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -385,7 +395,7 @@ def restore(path: str | Path, target: str | Path, who: access.User = access.CLI,
     fresh = live.with_name(f".{live.name}.restoring-{os.getpid()}")
     _remove(fresh)
     try:
-        _prepare(source, fresh, who)
+        _prepare(source, fresh, who, _ids_given(live))
         held, restored = _uploads(live), _uploads(fresh)
         if held and not restored:  # an empty database put over reports: surely the wrong file
             raise LekgotlaError(
@@ -492,6 +502,24 @@ def _uploads(path: Path) -> int:
         con.close()
 
 
+def _ids_given(path: Path) -> int:
+    """The highest upload ID a Lekgotla database file has named (0 when there is none, or it
+    cannot be read)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return 0
+    try:
+        return upload_ids.highest_named(con)
+    except duckdb.Error:  # a schema before notifications: its uploads are all it named
+        try:
+            return int(db.scalar(con, "SELECT coalesce(max(upload_id), 0) FROM uploads") or 0)
+        except duckdb.Error:
+            return 0
+    finally:
+        con.close()
+
+
 def _open_here(live: Path) -> bool:
     """Whether this process has the file open (DuckDB's lock keeps out only other processes)."""
     fds = Path("/proc/self/fd")
@@ -522,11 +550,13 @@ def _checkpoint(live: Path) -> None:
         con.close()
 
 
-def _prepare(source: Path, fresh: Path, who: access.User) -> None:
-    """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore."""
+def _prepare(source: Path, fresh: Path, who: access.User, given: int = 0) -> None:
+    """Copy the backup to `fresh`, check it is a Lekgotla database, migrate it and log the restore;
+    its next uploads take IDs above `given` (the highest the replaced database named)."""
     prepare_copy(source, fresh)
     con = db.connect(fresh)
     try:
+        db.write(con, lambda c: upload_ids.keep_after(c, given))
         audit(con, who, "database", "restored", file=source.name, source=str(source))
         con.execute("CHECKPOINT")
     finally:

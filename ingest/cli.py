@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from ingest import db, settings
-from ingest.access import CLI
+from ingest.access import CLI, cli_user
 from ingest.annotate import annotate
 from ingest.bulk import load_files
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
@@ -215,7 +215,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         named = [(Path(path).name, data) for path, data in files]
         # isolated: every file parsed in a bounded worker, so a file that kills its reader
         # is rejected alone and the others still load
-        loaded = load_files(con, named, who=args.who, submitted_at=submitted, isolated=True,
+        loaded = load_files(con, named, who=args.who, user=cli_user(args.who),
+                            submitted_at=submitted, isolated=True,
                             skip_invalid_rows=args.skip_invalid_rows, absent_actions=args.absent_actions,
                             **common)
         for (path, _), outcomes in zip(files, loaded, strict=True):
@@ -260,7 +261,8 @@ def cmd_strategy(args: argparse.Namespace) -> int:
     data = _read(args.file)
     con = db.connect(args.db) if args.db else db.connect()
     try:
-        version = load_register(con, data, Path(args.file).name, who=args.who)
+        version = load_register(con, data, Path(args.file).name, who=args.who,
+                                user=cli_user(args.who))
         row = con.execute("SELECT objective_count, department_count FROM register_versions "
                           "WHERE register_version = $v", {"v": version}).fetchall()[0]
         assert row is not None
@@ -322,6 +324,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         out_file(args.path, None, what="a backup", flag="")
     if settings.is_lake(database):  # the shared store: a snapshot and its catalog, while in use
         from ingest import lake
+        if args.path and not args.path.endswith(lake.MANIFEST):  # it is a manifest, not a database
+            stem = Path(args.path).name.removesuffix(Path(args.path).suffix) or "lekgotla"
+            raise UsageError(
+                f"{args.path}: on the shared store a backup is a small manifest naming a snapshot "
+                f"(and a dump of the catalog beside it), not a DuckDB file; give it a name ending "
+                f"in {lake.MANIFEST}, such as {Path(args.path).with_name(stem + lake.MANIFEST)}.")
         con = db.connect(database)
         try:
             kept = lake.take_backup(con, CLI, Path(args.path) if args.path else new_name(
@@ -351,7 +359,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         from ingest import lake
         con = db.connect(target)
         try:
-            if not args.path.endswith(lake.MANIFEST):  # a DuckDB file, moved into a new store
+            if not lake.is_manifest(Path(args.path)):  # a DuckDB file, moved into a new store
                 moved = restore_into_store(con, args.path, CLI)
                 print(f"{args.path}: moved into the shared store ({moved.rows} rows in "
                       f"{len(moved.tables)} tables), as snapshot {moved.snapshot}.")
@@ -392,7 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--absent-actions", choices=("carried", "left"),
                     help="what an action the report leaves out means: carried (default: it stays in the "
                     "plan with its last reported fields) or left (a portfolio snapshot: it left the plan)")
-    ld.add_argument("--who", help="who is loading (recorded with the upload)")
+    ld.add_argument("--who", help="who is loading (recorded with the upload, and in the audit log "
+                    "as 'WHO (command line)')")
     ld.add_argument("--submitted-at", help="when the report was submitted, YYYY-MM-DD (backfills; "
                     "else its 'Date submitted' cell, else now)")
     ld.add_argument("--json", action="store_true", help="print the outcomes as JSON")
@@ -401,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("strategy", help="load the strategy register (replaces the one in force)")
     s.add_argument("file")
     s.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
-    s.add_argument("--who")
+    s.add_argument("--who", help="who is loading the register (recorded with it, and in the audit "
+                   "log as 'WHO (command line)')")
     s.set_defaults(func=cmd_strategy)
 
     a = sub.add_parser("annotate", help="write the report with bad cells highlighted and explained")
@@ -417,16 +427,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     t.set_defaults(func=cmd_template)
 
-    b = sub.add_parser("backup", help="write a consistent copy of the database (dashboard stopped; "
-                       "while it runs, back up on its Settings page)")
+    b = sub.add_parser("backup", help="write a consistent copy of the database (a DuckDB file: "
+                       "dashboard stopped, else back up on its Settings page; the shared store: "
+                       "while the dashboards run, a pinned snapshot and its catalog's dump)")
     b.add_argument("path", nargs="?", help="the new backup file, in a folder that exists (default: a "
-                   "new name ending -manual.duckdb in the backup folder, never pruned)")
+                   "new name ending -manual.duckdb, on the shared store -manual.lake.json, in the "
+                   "backup folder, never pruned)")
     b.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     b.set_defaults(func=cmd_backup)
 
-    r = sub.add_parser("restore", help="put a backup back as the database (dashboard stopped; the "
-                       "replaced file is kept); on the shared store, a store backup (*.lake.json) "
-                       "goes back to its snapshot and a DuckDB file moves into an empty store")
+    r = sub.add_parser("restore", help="put a backup back as the database (a DuckDB file: dashboard "
+                       "stopped, the replaced file kept); on the shared store, while the dashboards "
+                       "run, a store backup (*.lake.json) goes back to its snapshot and a DuckDB "
+                       "file moves into an empty store")
     r.add_argument("path")
     r.add_argument("--db", type=settings.database_flag, help=settings.DB_FLAG_HELP)
     r.set_defaults(func=cmd_restore)

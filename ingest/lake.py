@@ -10,16 +10,18 @@ rewound: the restore is one more entry in it.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from ingest import access, db, settings
+from ingest import access, db, settings, upload_ids
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
 
@@ -30,6 +32,19 @@ CATALOG = ".catalog.dump"
 # opted out of (a restore must neither send a message again nor write to who asked it to stop)
 NOT_RESTORED = frozenset({"schema_migrations", "kept_snapshots", "audit_log", "meta",
                           "notifications", "notification_opt_outs"})
+# what a downloaded backup of the store holds, and what it does not
+BUNDLE_README = """\
+A backup of Lekgotla's shared store (docs/backups.md, The shared store).
+
+{manifest}: the manifest, naming the store's snapshot this backup pins.
+{dump}: the store's PostgreSQL catalog (pg_dump --format=custom).
+
+The data files (Parquet) are NOT in this zip: they stay in the store's data path,
+{data_path}, and are backed up with the storage's own tools. The manifest restores
+(lekgotla restore {manifest}) while the store still holds its snapshot; after the
+catalog server is lost, pg_restore the dump into a new database and restore the data
+path from its own backup first.
+"""
 
 
 @dataclass(frozen=True)
@@ -106,10 +121,10 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
         snapshot = int(db.scalar(c, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
         counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {quoted(t)}")) for t in table_names(c)}
         c.execute("INSERT INTO kept_snapshots VALUES ($s, $r, now())",
-                  {"s": snapshot, "r": f"backup {path.name}"})
+                  {"s": snapshot, "r": f"backup {path.resolve()}"})
         return snapshot, counts
     snapshot, tables = db.write(con, pin)
-    catalog = path.with_name(path.name.removesuffix(MANIFEST) + CATALOG)
+    catalog = catalog_of(path)
     done = subprocess.run([pg_dump, "--format=custom", f"--file={catalog}",
                            f"--dbname={_catalog_dsn(con)}"], capture_output=True, text=True,
                           timeout=600)
@@ -143,26 +158,72 @@ def catalog_size(manifest: Path) -> int:
     """Bytes of a backup's catalog dump (0 when `manifest` is not a shared store backup's)."""
     if not manifest.name.endswith(MANIFEST):
         return 0
-    dump = manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+    dump = catalog_of(manifest)
     return dump.stat().st_size if dump.exists() else 0
+
+
+def catalog_of(manifest: Path) -> Path:
+    """Where a backup's catalog dump is: beside its manifest."""
+    return manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG)
+
+
+def bundle(manifest: Path) -> bytes:
+    """A backup's manifest and catalog dump in one zip, to keep off the server; the data files
+    are not in it (they stay in the store's data path, a README in the zip says so)."""
+    dump = catalog_of(manifest)
+    if not dump.is_file():
+        raise LekgotlaError(f"The catalog dump of {manifest.name} ({dump.name}) is missing from "
+                            "the backup folder.", "Choose another backup")
+    data_path = read_manifest(manifest).get("data_path")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(manifest, manifest.name)
+        z.write(dump, dump.name)
+        z.writestr("README.txt", BUNDLE_README.format(manifest=manifest.name, dump=dump.name,
+                                                      data_path=data_path))
+    return out.getvalue()
 
 
 def forget(manifest: Path) -> None:
     """Delete a backup's catalog dump (its manifest is the caller's to delete)."""
     if manifest.name.endswith(MANIFEST):
-        manifest.with_name(manifest.name.removesuffix(MANIFEST) + CATALOG).unlink(missing_ok=True)
+        catalog_of(manifest).unlink(missing_ok=True)
 
 
 def unpin_missing(con: db.Connection, folder: Path) -> int:
-    """Let maintenance expire the snapshots of backups no longer in `folder`; how many."""
-    present = {f"backup {p.name}" for p in folder.glob(f"*{MANIFEST}")}
+    """Let maintenance expire the snapshots of backups that were in `folder` and are gone; how
+    many. A backup written elsewhere (`lekgotla backup PATH`) keeps its pin: that file may be on
+    another machine, so its absence here says nothing."""
+    here = folder.resolve()
     pinned = [str(r[0]) for r in con.execute(
-        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %'").fetchall()]
-    gone = [r for r in pinned if r not in present]
+        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %' ORDER BY reason").fetchall()]
+    gone = [r for r in pinned if _pinned_in(r.removeprefix("backup "), here)]
     if gone:
         db.write(con, lambda c: c.execute("DELETE FROM kept_snapshots WHERE list_contains($g, reason)",
                                           {"g": gone}))
     return len(gone)
+
+
+def _pinned_in(named: str, folder: Path) -> bool:
+    """Whether a pin's manifest was in `folder` and is no longer there (a pin made before pins
+    named the full path names the file alone, taken to be in the folder)."""
+    path = Path(named) if Path(named).is_absolute() else folder / named
+    return path.parent == folder and not path.exists()
+
+
+def is_manifest(path: Path) -> bool:
+    """Whether the file is a shared store backup's manifest, whatever its name (a manifest is a
+    small JSON file; a DuckDB file is not JSON)."""
+    try:
+        if path.stat().st_size > 1_000_000:
+            return False
+        with path.open("rb") as f:
+            if f.read(1) != b"{":
+                return False
+        read_manifest(path)
+    except (OSError, LekgotlaError):
+        return False
+    return True
 
 
 def read_manifest(path: Path) -> dict[str, object]:
@@ -193,6 +254,7 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
 
     def back(c: db.Connection) -> tuple[int, int]:
         rows = 0
+        given = upload_ids.highest_named(c)  # the uploads it undoes keep their IDs to themselves
         # a table made by a later migration has nothing to go back to
         names = [n for n in table_names(c) if n not in NOT_RESTORED and n in existed]
         # read first: a read AT a snapshot inside the transaction would see its own deletes
@@ -205,6 +267,7 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
             c.execute(f"DROP TABLE lekgotla_restore_{n}")
             rows += int(db.scalar(c, f"SELECT count(*) FROM {quoted(name)}"))
         tables = len(names)
+        upload_ids.keep_after(c, given)
         db.bump_data_version(c)
         audit(c, user, "restore", "restored", snapshot=snapshot, file=path.name, rows=rows)
         return tables, rows

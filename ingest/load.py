@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest import db, settings
+from ingest import db, settings, upload_ids
 from ingest.access import CLI, User, require
 from ingest.audit import audit
 from ingest.dependencies import add_dependency_warnings
@@ -94,8 +94,7 @@ def _current(con: db.Connection, department: str, period: str) -> tuple[int, str
 
 
 def _next_upload_id(con: db.Connection) -> int:
-    row = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchall()[0]
-    return int(row[0]) if row else 1
+    return upload_ids.next_id(con)
 
 
 def _insert_upload(con: db.Connection, **values: Any) -> int:

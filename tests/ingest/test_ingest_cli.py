@@ -457,3 +457,27 @@ def test_a_database_in_use_and_a_file_that_is_no_backup_are_said_in_words(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_load_with_who_names_that_person_in_the_audit_log(files: dict[str, Path], tmp_path: Path) -> None:
+    dbp = tmp_path / "who.duckdb"
+    assert main(["load", str(files["good"]), "--db", str(dbp), "--who", "ops reviewer"]) == 0
+    assert main(["load", str(files["bad"]), "--db", str(dbp)]) == 1  # no --who: the command line
+    con = db.connect(dbp)
+    uploads = con.execute("SELECT uploaded_by, status FROM uploads ORDER BY upload_id").fetchall()
+    audit = con.execute("SELECT actor, action, outcome FROM audit_log WHERE action = 'upload' "
+                        "ORDER BY audit_id").fetchall()
+    con.close()
+    assert uploads == [("ops reviewer", "accepted"), ("cli", "rejected")]
+    # the person --who gives, marked as acting through the command line (it was 'cli')
+    assert audit == [("ops reviewer (command line)", "upload", "accepted"),
+                     ("cli", "upload", "rejected")]
+
+
+def test_help_says_backup_and_restore_run_beside_the_dashboards_on_the_shared_store(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "a DuckDB file: dashboard stopped" in said
+    assert "the shared store: while the dashboards run" in said
+    assert "on the shared store, while the dashboards run" in said

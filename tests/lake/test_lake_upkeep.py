@@ -5,17 +5,19 @@ without expiring a snapshot a backup pins."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from backends import Lakes
-from dashboard_helpers import app, clear_caches, texts
+from dashboard_helpers import Downloads, app, clear_caches, texts
 from testdata import report
 
 from ingest import db, lake
@@ -123,6 +125,7 @@ def test_an_admin_backs_up_the_shared_store_on_the_settings_page(
     folder = tmp_path / "backups"
     monkeypatch.setenv("LEKGOTLA_BACKUP_DIR", str(folder))
     clear_caches()
+    downloads = Downloads(monkeypatch)
     at = app(target, monkeypatch, page="settings", role="admin")  # type: ignore[arg-type]
     assert "The shared store keeps every change as a numbered snapshot" in texts(at)
     at.button(key="backup-now").click().run()
@@ -135,4 +138,16 @@ def test_an_admin_backs_up_the_shared_store_on_the_settings_page(
     assert count(target, f"SELECT count(*) FROM kept_snapshots WHERE snapshot_id = {snapshot}") == 1
     assert count(target, "SELECT count(*) FROM audit_log WHERE action = 'backup' "
                          "AND outcome = 'ok'") == 1
+    # the download is what the backup folder holds, manifest and catalog dump, and says so
+    assert "Download this backup's manifest and catalog dump (.zip)" in [
+        b.proto.label for b in at.get("download_button")]
+    assert "the data files are not in it" in texts(at)
+    dump = folder / manifest.name.replace(".lake.json", ".catalog.dump")
+    with zipfile.ZipFile(io.BytesIO(downloads.named("-manual.zip"))) as z:
+        assert sorted(z.namelist()) == sorted([manifest.name, dump.name, "README.txt"])
+        assert z.read(manifest.name) == manifest.read_bytes()
+        assert z.read(dump.name) == dump.read_bytes()
+        assert "NOT in this zip" in z.read("README.txt").decode()
+    assert count(target, "SELECT count(*) FROM audit_log WHERE action = 'backup' "
+                         "AND outcome = 'downloaded'") == 1
     clear_caches()

@@ -3,7 +3,10 @@ the tests run), and the units start what deploy/start starts."""
 
 from __future__ import annotations
 
+import os
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,13 +88,14 @@ def test_the_notify_cron_line_reads_the_units_environment_and_logs_without_a_fol
     logged = cron()
     assert logged.startswith("-t lekgotla-notify\n") and "lekgotla.env" in logged
     assert "|" not in logged  # the notify run never started
-    # the shipped file's first setting, a comment, and the last line without its newline
+    # a value with spaces in double quotes, a comment, and the last line without its newline
     (etc / "lekgotla.env").write_text(
-        "# the store\nLEKGOTLA_DB=ducklake:postgres:dbname=lekgotla host=/var/run/postgresql "
-        "user=lekgotla\nLEKGOTLA_PUBLIC_URL=https://lekgotla.example.org")
+        '# the store\nLEKGOTLA_DB="ducklake:postgres:dbname=lekgotla host=/var/run/postgresql '
+        'user=lekgotla"\nLEKGOTLA_PUBLIC_URL=https://lekgotla.example.org')
     assert cron() == ("-t lekgotla-notify\nducklake:postgres:dbname=lekgotla "
                       "host=/var/run/postgresql user=lekgotla|https://lekgotla.example.org|\n")
-    (etc / "smtp.env").write_text("LEKGOTLA_SMTP_PASSWORD=s3cret $not expanded\n")
+    # a password with a $ in single quotes: taken as written, by systemd and the shell alike
+    (etc / "smtp.env").write_text("LEKGOTLA_SMTP_PASSWORD='s3cret $not expanded'\n")
     assert cron().endswith("|https://lekgotla.example.org|s3cret $not expanded\n")
     # the shipped file as it is installed: its store whole, its commented-out settings left out
     (etc / "lekgotla.env").write_text((DEPLOY / "systemd" / "lekgotla.env").read_text())
@@ -114,3 +118,52 @@ def test_every_instance_is_given_the_address_people_open(tmp_path: Path) -> None
     env = start.instances_env({"LEKGOTLA_PUBLIC_URL": "http://old", "PATH": "/bin"},
                               "https://lekgotla.example.org", 2)
     assert (env["LEKGOTLA_PUBLIC_URL"], env["PATH"]) == ("https://lekgotla.example.org", "/bin")
+
+
+def test_deploy_start_writes_the_environment_the_command_line_needs(tmp_path: Path) -> None:
+    """The command line sourcing STATE/lekgotla.env backs up where the dashboards look: their
+    backup folder is beside the data path deploy/start gave them (STATE/lake/ -> STATE/backups);
+    without it, the command line's folder is the project's data/backups."""
+    state = tmp_path / "state dir"  # a space: the values are quoted for the shell
+    state.mkdir()
+    env_file = state / "lekgotla.env"
+    store = "ducklake:postgres:dbname=lekgotla host=/srv/run port=5433 password=s3cret"
+    deploy_start().write_cli_env({"LEKGOTLA_DB": store, "LEKGOTLA_DATA_PATH": f"{state}/lake/",
+                                  "PATH": "/usr/bin"}, env_file)
+    assert env_file.stat().st_mode & 0o777 == 0o600  # the db setting may hold a password
+    assert "PATH=" not in env_file.read_text(encoding="utf-8").replace("DATA_PATH=", "")
+    ask = ("from ingest import settings; print(settings.database()); "
+           "print(settings.backup_dir())")
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("LEKGOTLA_DB", "LEKGOTLA_DATA_PATH", "LEKGOTLA_BACKUP_DIR")}
+    sourced = subprocess.run(
+        ["bash", "-c", 'set -a; . "$1"; set +a; exec "$2" -c "$3"', "-", str(env_file),
+         sys.executable, ask], capture_output=True, text=True, env=clean, cwd=ROOT, check=True)
+    assert sourced.stdout.splitlines() == [store, str(state / "backups")]
+    bare = subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True,
+                          env={**clean, "LEKGOTLA_DB": store}, cwd=ROOT, check=True)
+    assert bare.stdout.splitlines() == [store, str(ROOT / "data" / "backups")]
+
+
+def test_the_systemd_environment_file_reads_the_same_in_a_shell() -> None:
+    """deployment.md has the command line source /etc/lekgotla/lekgotla.env: a value with spaces
+    must be quoted, or the shell keeps only its first word ('…dbname=lekgotla')."""
+    read = subprocess.run(["bash", "-c", 'set -a; . "$1"; set +a; echo "$LEKGOTLA_DB"', "-",
+                           str(DEPLOY / "systemd" / "lekgotla.env")],
+                          capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+    assert read.stdout.strip() == ("ducklake:postgres:dbname=lekgotla host=/var/run/postgresql "
+                                   "user=lekgotla")
+
+
+def test_the_environment_file_and_deployment_doc_agree() -> None:
+    """The region variable is the one deployment.md names; no install step the lake extra already
+    does; every program the systemd recipe uses is installed by it, and the project is put in
+    /opt/lekgotla before it is handed to the lekgotla user."""
+    env = (DEPLOY / "systemd" / "lekgotla.env").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    assert "# AWS_REGION=" in env and "AWS_DEFAULT_REGION" not in env
+    assert "`AWS_REGION`" in guide
+    assert "pip install" not in env
+    assert "apt-get install -y socat" in guide
+    recipe = guide.split("### As services (systemd)", 1)[1]
+    assert recipe.index("/opt/lekgotla/.venv/bin/pip install") < recipe.index("chown -R lekgotla: /opt/lekgotla")

@@ -179,3 +179,19 @@ def test_user_text_points_to_the_repositorys_docs_not_to_a_spec_it_lacks() -> No
             table[name][1](["--help"])
         texts[f"lekgotla {name} --help"] = out.getvalue()
     assert [where for where, text in texts.items() if "SPEC" in text] == []
+
+
+def test_backups_doc_names_what_a_shared_store_restore_keeps() -> None:
+    """A restore of the shared store keeps some tables as they are (ingest.lake.NOT_RESTORED):
+    the docs name each, and README no longer says it puts "every table" back."""
+    from ingest.lake import NOT_RESTORED
+
+    text = " ".join(doc("backups").split())
+    said = {"audit_log": "the audit log", "notifications": "the notifications sent",
+            "notification_opt_outs": "the opt-outs", "kept_snapshots": "the backups' pins",
+            "schema_migrations": "`schema_migrations`", "meta": "`meta`"}
+    assert set(said) == set(NOT_RESTORED)
+    assert [t for t, words in said.items() if words not in text] == []
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "puts every table back" not in readme
+    assert "notifications sent and opted out of" in readme

@@ -255,6 +255,21 @@ def test_a_restored_database_logs_the_restore(live: Path, tmp_path: Path) -> Non
     assert done.kept is not None and percent(done.kept) == [(11,)]
 
 
+def test_an_upload_after_a_restore_takes_an_id_the_replaced_database_never_gave(
+        live: Path, tmp_path: Path) -> None:
+    con = db.connect(live)
+    source = backup(con, tmp_path / "backup.duckdb")  # upload 1
+    [second] = load_file(con, version(2), "Finance_2025-02.xlsx")
+    con.close()
+    done = restore(source, live)  # back to upload 1 alone; the copy kept holds uploads 1 and 2
+    con = db.connect(live)
+    [third] = load_file(con, version(3), "Finance_2025-02.xlsx")
+    con.close()
+    # 2 was given before the restore (kept in the copy's audit log): the next is 3, not 2 again
+    assert (second.upload_id, third.upload_id) == (2, 3)
+    assert done.kept is not None
+
+
 # --- backup beside the running dashboard -------------------------------------------------
 
 def test_cli_backup_of_a_database_in_use_says_to_use_settings(
