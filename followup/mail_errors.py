@@ -8,20 +8,17 @@ import smtplib
 import socket
 import ssl
 
+from ingest.words import listing
+
 # the smtp_* settings are not on the Settings page: they come from the environment or the secrets
 WHERE_SET = "in the environment, or under [lekgotla] in .streamlit/secrets.toml"
 SECURITY = "starttls for port 587, ssl for 465, none for 25"
 
 
-def _joined(items: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
-
-
 def _check(*names: str) -> str:
     """`smtp_host and smtp_port (LEKGOTLA_SMTP_HOST and LEKGOTLA_SMTP_PORT in the environment…)`."""
-    variables = _joined([f"LEKGOTLA_{n.upper()}" for n in names])
-    return f"check {_joined(list(names))} ({variables} {WHERE_SET})"
+    variables = listing([f"LEKGOTLA_{n.upper()}" for n in names])
+    return f"check {listing(list(names))} ({variables} {WHERE_SET})"
 
 
 def _server_said(e: smtplib.SMTPResponseException) -> str:
@@ -42,7 +39,7 @@ def said(e: OSError | smtplib.SMTPException, address: str) -> str:
         return (f"The mail server at {address} refused the login ({_server_said(e)}): "
                 f"{_check('smtp_user', 'smtp_password')}.")
     if isinstance(e, smtplib.SMTPRecipientsRefused):
-        refused = _joined([f"{to} ({code} {' '.join(_text(why).split())})"
+        refused = listing([f"{to} ({code} {' '.join(_text(why).split())})"
                           for to, (code, why) in sorted(e.recipients.items())])
         return (f"The mail server at {address} refused the address {refused}: check it on Users, "
                 "or on the register's Departments sheet for a head.")
