@@ -38,7 +38,10 @@ except LekgotlaError as e:
 
 NEEDS: dict[st.Page, str] = {}  # page -> the permission (ingest.access.PERMISSIONS) it needs
 FILTERED: set[st.Page] = set()  # the pages the sidebar filters affect
-HOME = "department.py" if user.role == "department_head" else "overview.py"  # a head's: their own
+# the site root for every role, so that a page's address is the same whoever opens it (a head's
+# Overview link opens Overview for leadership too); a head is sent on to their Department page
+HOME = "overview.py"
+STARTED = "_session_started"  # a session's first run has been routed
 
 
 def page(file: str, title: str, icon: str, needs: str = "view", filtered: bool = True
@@ -78,6 +81,14 @@ navigation = st.navigation(auth.visible_pages({
 components.builtin_export_off()  # after st.navigation: a rerun keeps the page
 
 st.logo(str(Path(__file__).resolve().parent / "logo.svg"), size="large")
+# a department head starts on their own Department page (issue 12): on the session's first run,
+# at the site root with no view in the address (a link to Overview's view stays on it)
+if not st.session_state.get(STARTED):
+    st.session_state[STARTED] = True
+    if (user.role == "department_head" and navigation.url_path == ""
+            and not any(k in st.query_params for k in filters.VIEW_KEYS)):
+        # {}: the address's own parameters are the demo role's, which its widget keeps (bound)
+        st.switch_page(filters.DEPARTMENT_PAGE, query_params={})
 auth.sidebar(user)
 if navigation in FILTERED:  # Upload, Settings, Users, Notifications and Audit do not read them
     filters.sidebar(d)

@@ -35,6 +35,7 @@ from presentation.labels import objective_labels
 from presentation.markup import md, plotly
 
 VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
+VIEW_KEYS = (VIEW, PERIOD, DEPARTMENTS, OBJECTIVES)  # a view the address holds
 MONTH, QUARTER = "Month", "Quarter"
 LAST_MONTH = "_filters_last_month"  # the month chosen before switching to Quarter
 DEPARTMENT_PAGE = "app_pages/department.py"

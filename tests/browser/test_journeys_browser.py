@@ -67,5 +67,18 @@ def test_a_head_lands_on_their_department_page(page: Any, url: str) -> None:
     page.goto(f"{url}/?demo_role=Department+head&demo_dept=Finance")
     settle(page, "Department")
     assert not exceptions(page)
-    assert page.url.split("?")[0].rstrip("/") == url  # the site root is their Department page
+    # the site root sends them on to their Department page, at its own address, which is the same
+    # for every role: the link a head copies opens the Department page for leadership too
+    assert page.url.split("?")[0] == f"{url}/department"
     assert page.get_by_text("June 2025 · Finance").first.is_visible()
+    # (sent on, the address no longer names the demo role: the session keeps it)
+    page.goto(page.url + "&demo_role=Leadership")
+    settle(page, "Department")
+    assert page.get_by_text("June 2025 · Finance").first.is_visible()
+    assert "Page not found" not in page.inner_text("body")
+    # and a head's own click on Overview stays there
+    page.goto(f"{url}/?demo_role=Department+head&demo_dept=Finance")
+    settle(page, "Department")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
+    settle(page, "Overview")
+    assert page.url.split("?")[0].rstrip("/") == url
