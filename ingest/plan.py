@@ -104,28 +104,32 @@ def align_action_ids(con: db.Connection, parsed: ParsedFile) -> None:
     spelled: dict[str, dict[str, str]] = {}  # department → lower-case ID → its latest spelling
     for dept, aid, _ in con.execute(_sql("action_id_spellings"), {"keys": sorted(keys)}).fetchall():
         spelled.setdefault(str(dept), {})[str(aid).lower()] = str(aid)
-    if not spelled:
-        return
+    changed: set[int] = set()
+    for n, report in enumerate(parsed.reports):
+        own = spelled.setdefault(report.department, {})
+        ids = [own.get(str(a).lower(), a) for a in report.frame["action_id"]]
+        if ids != report.frame["action_id"].tolist():
+            changed.add(n)
+        report.frame["action_id"] = ids
+        for a in ids:  # an action new in this file: a reference to it in other capitals is to it
+            own.setdefault(str(a).lower(), str(a))
 
     def spelling(ref: Ref, own: str) -> str:
         key = ref.action_id.lower()
         dept = ref.department or bare_department(spelled, key, own)
         return spelled.get(dept, {}).get(key, ref.action_id) if dept else ref.action_id
 
-    for report in parsed.reports:
-        own = spelled.get(report.department, {})
+    for n, report in enumerate(parsed.reports):
         frame = report.frame
-        ids = [own.get(str(a).lower(), a) for a in frame["action_id"]]
-        changed = ids != frame["action_id"].tolist()
-        frame["action_id"] = ids
         if "depends_on" in frame.columns:
             refs = pd.Series(
                 ["; ".join(Ref(r.department, spelling(r, report.department)).text for r in stored_refs(cell))
                  or None if isinstance(cell, str) else cell for cell in frame["depends_on"]],
                 index=frame.index, dtype=object)
-            changed = changed or not refs.equals(frame["depends_on"])
+            if not refs.equals(frame["depends_on"]):
+                changed.add(n)
             frame["depends_on"] = refs
-        if changed:  # the rows a bulk load's worker made to store hold the spellings as read
+        if n in changed:  # the rows a bulk load's worker made to store hold the spellings as read
             report.status_columns = None
 
 

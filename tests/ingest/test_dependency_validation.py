@@ -445,6 +445,23 @@ def test_a_bare_id_in_other_capitals_is_the_one_department_s_action(history: Pat
         "F1 depends on h11, which is unknown: No department's plan has an action 'h11'. Closest: Health: H1."]
 
 
+def test_a_reference_in_other_capitals_to_an_action_new_in_the_same_report_is_to_it(
+        history: Path) -> None:
+    # F9 is new in Finance's April report; its other row waits on 'f9': that is F9, written as the
+    # report spells it, and no "unknown" warning (the history has no F9 to take a spelling from)
+    con = db.connect(str(history))
+    parsed = parse_file(report_file("Finance", "2025-04", [
+        _row("F9", "Buy the clinic's first stock of medicines", 50, 0, D(2025, 4, 1), D(2025, 8, 31),
+             "Not started", 0),
+        _row("F1", "Fund the clinic's first year of running costs", 100, 0, D(2025, 3, 1),
+             D(2025, 9, 30), "Not started", 0, depends="f9")]), "Finance_2025-04.xlsx",
+        options_for(con))
+    add_plan_checks(con, parsed, "carried")
+    con.close()
+    assert parsed.reports[0].frame["depends_on"].tolist()[1] == "F9"
+    assert [p.message for p in parsed.warnings if "depends on" in p.message] == []
+
+
 def test_a_register_department_and_head_are_one_line_each() -> None:
     data = _register(["Evil\r\nBcc: x@evil.example", "Head of\nFinance", "finance@org.example"])
     parsed = parse_register(data, "register.xlsx")
