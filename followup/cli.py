@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from followup.delivery import given_up_words, notify
+from followup.delivery import MAX_ATTEMPTS, given_up_words, notify, try_again
 from ingest import settings
 from ingest.db import Connection
 from ingest.errors import QueryError
@@ -41,6 +41,10 @@ def _notify_command(commands: Any) -> None:
     p.add_argument("--dry-run", metavar="DIR",
                    help="write one .eml file per message into DIR instead; nothing is recorded")
     p.add_argument("--no-pdf", action="store_true", help="attach no PDF to the review pack")
+    p.add_argument("--try-again", action="store_true",
+                   help=f"first give the messages given up on ({MAX_ATTEMPTS} failed attempts) a "
+                        "fresh start, so this run sends each one still due (fix the mail "
+                        "settings first)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +59,10 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
                          "has come (or leave --at out to send what is due now).")
     at = args.at or now
     settings.check_all()  # a bad setting is one message now, not a failure of every message
+    if args.try_again and not args.dry_run:  # a dry run records nothing
+        again = try_again(con, "cli")
+        print(f"{plural(len(again), 'message')} given up on before, tried again now if still due",
+              file=sys.stderr)
     run = notify(con, at, dry_run=Path(args.dry_run) if args.dry_run else None,
                  pdf=not args.no_pdf)
     for item in run.sent:

@@ -201,10 +201,34 @@ class Run:
     files: list[Path] = field(default_factory=list)  # a dry run's
 
 
+def given_up_headline(count: int) -> str:
+    """How many messages a run no longer tries, and why."""
+    return f"{plural(count, 'message')} given up after {MAX_ATTEMPTS} failed attempts, not tried again"
+
+
 def given_up_words(count: int) -> str:
     """What a run says of the messages it no longer tries: how many, and where to see why."""
-    return (f"{plural(count, 'message')} given up after {MAX_ATTEMPTS} failed attempts, not tried "
-            "again: see Notifications → Outbox for why")
+    return (f"{given_up_headline(count)}: see Notifications → Outbox for why, and try them again "
+            "there once the cause is fixed (or: python -m metrics notify --try-again)")
+
+
+def given_up(con: db.Connection) -> list[dict[str, Any]]:
+    """The messages given up on (failed MAX_ATTEMPTS times), newest first."""
+    return queries.records(con, "notifications_given_up", {"max": MAX_ATTEMPTS})
+
+
+def try_again(con: db.Connection, actor: str) -> list[dict[str, Any]]:
+    """Give the messages given up on a fresh MAX_ATTEMPTS attempts, so the next run sends each one
+    still due (a reminder past its deadline, or a report since received, stays unsent); audited.
+    Returns them (none: nothing was written)."""
+    def reset(c: db.Connection) -> list[dict[str, Any]]:
+        rows = given_up(c)
+        if rows:
+            queries.execute(c, "notifications_try_again", {"max": MAX_ATTEMPTS})
+            audit(c, actor, "notify", "try again", None, None, messages=len(rows),
+                  to=sorted({r["recipient"] for r in rows}))
+        return rows
+    return db.write(con, reset)
 
 
 def claimant() -> str:

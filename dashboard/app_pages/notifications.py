@@ -13,6 +13,7 @@ from followup import delivery, preview
 from followup.recipients import demo_mode, set_opt_out
 from followup.schedule import KINDS
 from ingest.errors import LekgotlaError
+from ingest.words import plural
 from metrics.catalogue import list_periods
 from presentation import theme
 from presentation.markup import md
@@ -169,18 +170,35 @@ with outbox_tab:
                    help="Tried again at the next run, up to "
                         f"{delivery.MAX_ATTEMPTS} attempts in all; then given up.")
     cols[2].metric("Retried", count(rows["attempts"] > 1) if not rows.empty else 0, border=True,
-                   help="Needed more than one attempt.")
+                   help="Needed more than one attempt (since the last Try them again).")
+    stuck = delivery.given_up(d.con)
+    if stuck:
+        note, button = st.columns([4, 1], vertical_alignment="center")
+        note.warning(f"**{delivery.given_up_headline(len(stuck))}.** The last "
+                     f"error: {md(str(stuck[0]['last_error']))}", icon=":material/error:")
+        if button.button("Try them again", key="notify-try-again", icon=":material/replay:",
+                         help="The next notify run sends each one that is still due, with "
+                              f"{delivery.MAX_ATTEMPTS} attempts more. Fix the mail settings first."):
+            again = delivery.try_again(d.con, user.email)
+            st.session_state[FLASH] = [
+                f"{plural(len(again), 'message')} will be tried again at the next notify run, "
+                "each one that is still due."]
+            st.rerun()
     if rows.empty:
         components.empty("No message sent yet" + (" with these filters." if states or kinds else
                          ": `python -m metrics notify` sends what is due."))
     else:
-        outbox = rows.drop(columns=["upload_id"])
+        outbox = rows.drop(columns=["upload_id"]).assign(  # failed for good reads "given up"
+            state=["given up" if delivery.standing(r) == "given up" else r["state"]
+                   for r in rows.to_dict("records")])
         outbox_columns = {
             "claimed_at": st.column_config.DatetimeColumn("Sent or tried", format="D MMM YYYY, HH:mm"),
             "sent_at": st.column_config.DatetimeColumn("Delivered", format="D MMM YYYY, HH:mm"),
             "recipient": "To", "kind": "Notification", "period": "Period", "department": "About",
             "subject": st.column_config.TextColumn("Subject", width="large"), "state": "State",
-            "attempts": st.column_config.NumberColumn("Attempts", format="%d"),
+            "attempts": st.column_config.NumberColumn(
+                "Attempts", format="%d", help="Counted afresh after Try them again (the audit "
+                                              "log keeps each time it was pressed)."),
             "last_error": "Last error", "delivered_to": "Delivered to"}
         st.dataframe(outbox, hide_index=True, key="notify-outbox", column_config=outbox_columns)
         components.downloads(outbox, "lekgotla-outbox", "notify-outbox", sheet="Outbox",

@@ -122,3 +122,43 @@ def test_a_test_the_mail_server_never_gets_says_what_to_check(
     assert shown == [f"**Not sent.** {words}"]
     outbox = next(t.value for t in at.dataframe if "last_error" in t.value.columns)
     assert list(outbox["last_error"]) == [words]
+
+
+def test_messages_given_up_on_are_said_and_tried_again_from_the_outbox(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = db.connect(db_path)
+    try:
+        for recipient, kind, attempts in (("a@example.org", "overdue", 5),
+                                          ("b@example.org", "reminder", 5),
+                                          ("c@example.org", "digest", 2)):
+            con.execute(
+                "INSERT INTO notifications (recipient, kind, period, subject, state, attempts, "
+                "last_error, claimed_at, claimed_by) VALUES ($r, $k, '2025-06', 'S', 'failed', $a, "
+                "'Login refused by *smtp*: check <b>smtp_user</b>', TIMESTAMP '2025-07-08 09:00', "
+                "'host:1')", {"r": recipient, "k": kind, "a": attempts})
+    finally:
+        con.close()
+    at = app(db_path, monkeypatch, "notifications")
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "given up" in w.value]
+    # the error is report-like text: its Markdown and markup characters are escaped, not acted on
+    assert warning.startswith("**2 messages given up after 5 failed attempts, not tried again.**")
+    assert "\\*smtp\\*" in warning and "<b>" not in warning.replace("\\<b\\>", "")
+    outbox = next(t.value for t in at.dataframe if "last_error" in t.value.columns)
+    assert sorted(zip(outbox["recipient"], outbox["state"], strict=True)) == [
+        ("a@example.org", "given up"), ("b@example.org", "given up"), ("c@example.org", "failed")]
+
+    at.button(key="notify-try-again").click().run()
+    assert not at.exception
+    assert "2 messages will be tried again at the next notify run, each one that is still due." \
+        in texts(at)
+    assert not [w for w in at.warning if "given up" in w.value]
+    con = db.connect(db_path)
+    try:
+        assert con.execute("SELECT recipient, attempts FROM notifications ORDER BY recipient"
+                           ).fetchall() == [("a@example.org", 0), ("b@example.org", 0),
+                                            ("c@example.org", 2)]
+        assert con.execute("SELECT actor, detail->>'messages' FROM audit_log WHERE action = "
+                           "'notify' AND outcome = 'try again'").fetchall() == [("demo", "2")]
+    finally:
+        con.close()

@@ -108,10 +108,29 @@ def test_messages_given_up_on_are_not_called_sent_before(
     assert err.splitlines()[-2:] == [
         "0 messages sent, 0 failed, 0 sent before (at 2025-04-05 12:00)",
         "warning: 3 messages given up after 5 failed attempts, not tried again: see "
-        "Notifications → Outbox for why"]
+        "Notifications → Outbox for why, and try them again there once the cause is fixed (or: "
+        "python -m metrics notify --try-again)"]
     dry = ["notify", "--db", history_db, "--at", "2025-04-05T12:00", "--dry-run", str(tmp_path / "d")]
     assert main(dry) == 0
     assert "0 failed, 0 sent before" in capsys.readouterr().err  # the dry run counts them the same
+
+    # the mail settings fixed (here: the outbox folder), --try-again sends all three, once
+    monkeypatch.delenv("LEKGOTLA_SMTP_HOST")
+    assert main([*args, "--try-again"]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(line.split("\t")[:2] for line in out.splitlines()) == [
+        ["sent", "overdue"], ["sent", "rejected"], ["sent", "reminder"]]
+    assert err.splitlines()[0] == "3 messages given up on before, tried again now if still due"
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+    assert main([*args, "--try-again"]) == 0
+    assert "0 messages given up on before" in capsys.readouterr().err
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+    con = db.connect(history_db)
+    try:
+        assert con.execute("SELECT outcome, detail->>'messages' FROM audit_log WHERE action = "
+                           "'notify' AND outcome = 'try again'").fetchall() == [("try again", "3")]
+    finally:
+        con.close()
 
 
 def test_bad_settings_and_moments_are_one_line_each(
