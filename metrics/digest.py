@@ -299,7 +299,9 @@ def _ranks(rag: pd.Series) -> pd.Series:
 
 def _new(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
     due = plain(row.due_date)
-    return _Item(key, f"New action {name}" + (f", due {a_date(due)}." if due else "."),
+    text = (f"New action {name} was added and cancelled." if row.status == "Cancelled"
+            else f"New action {name}" + (f", due {a_date(due)}." if due else "."))
+    return _Item(key, text,
                  {"status": plain(row.status), "due_date": due, "rag": plain(row.rag)},
                  (ref,), str(row.action_id))
 

@@ -6,7 +6,7 @@
 -- for $month are left out: their report is missing, which the digest says once.
 -- An action a report of $since..$month cancelled (a quarter's earlier month: the next reports
 -- leave it out, as the template does) is Cancelled here, read from the first report that said
--- so, not dropped.
+-- so, not dropped; one both added and cancelled inside $since..$month is new and Cancelled.
 -- Parameters: $month (YYYY-MM), $since (the first month of the period: YYYY-MM).
 WITH rows AS (
     -- what is read of `figures`, named once: referenced four times below, it is kept, so only
@@ -18,7 +18,8 @@ WITH rows AS (
 ),
 cancelled AS (
     -- each action's first own report of the period that gave it Cancelled
-    SELECT s.department, s.action_id, s.period, u.file_name, s.sheet, s.source_row
+    SELECT s.department, s.action_id, s.action, s.due_date, s.period, u.file_name, s.sheet,
+           s.source_row
     FROM action_status s
     JOIN uploads u ON u.upload_id = s.upload_id
     WHERE s.is_current AND s.carried_from_upload IS NULL AND s.status = 'Cancelled'
@@ -62,4 +63,12 @@ SELECT p.* REPLACE (
                 THEN CAST(c.source_row AS BIGINT) ELSE p.source_row END AS source_row)
 FROM pairs p
 LEFT JOIN cancelled c ON c.department = p.department AND c.action_id = p.action_id
-ORDER BY p.department, p.action_id
+UNION ALL BY NAME
+-- added and cancelled inside the period, then left out: in neither month compared, yet new
+SELECT c.department, c.action_id, c.action, 'Cancelled' AS status, c.due_date,
+       FALSE AS dropped, TRUE AS is_new, c.file_name, c.sheet, CAST(c.source_row AS BIGINT) AS source_row
+FROM cancelled c
+WHERE c.department IN (SELECT department FROM rows WHERE period = $month)
+  AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.department = c.department
+                                          AND p.action_id = c.action_id)
+ORDER BY department, action_id

@@ -360,3 +360,43 @@ def test_and_n_more_names_every_one_it_leaves_out_in_the_json() -> None:
     assert more.text.endswith("D14 (March 2026) and 2 more.")
     assert more.figures["more"] == 12
     assert more.as_json()["figures"]["named"] == [f"D{n:02d} (March 2026)" for n in range(5, 17)]
+
+
+def test_an_action_added_and_cancelled_inside_a_quarter_is_said_once() -> None:
+    # Finance: F1 all along; F4 new in January, Cancelled in February (row 6), left out in March;
+    # F5 new and Cancelled at once in March (row 6). December is what Q1 is compared with.
+    from backends import empty_database
+    from digest_quarter import HEADER
+    from testdata import xlsx
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    f1 = ["F1", "Close the year-end books", "In progress", "2025-07-01", "2026-12-31", 40]
+    f4 = ["F4", "Tender for a new audit firm", "In progress", "2026-01-05", "2026-06-30", 10]
+    f5 = ["F5", "Pilot e-invoicing", "Cancelled", "2026-03-02", "2026-09-30", 0]
+    reports = {"2025-12": [f1], "2026-01": [f1, f4], "2026-02": [f1, [*f4[:2], "Cancelled", *f4[3:]]],
+               "2026-03": [f1, f5]}
+    con = db.connect(empty_database())
+    try:
+        for period, rows in reports.items():
+            data = xlsx([["Department", "Finance"], ["Reporting period", period], [], HEADER, *rows])
+            [o] = load_file(con, data, f"Finance_{period}.xlsx", user=CLI)
+            assert o.status == "accepted", o
+        said = {s.text: s.actions for s in of(digest(con, "2026-Q1"), "new_action")}
+        assert said == {
+            "New action F4 “Tender for a new audit firm” (Finance) was added and cancelled.":
+                (ActionRef("Finance", "F4", "Finance_2026-02.xlsx", "Actions", 6),),
+            "New action F5 “Pilot e-invoicing” (Finance) was added and cancelled.":
+                (ActionRef("Finance", "F5", "Finance_2026-03.xlsx", "Actions", 6),)}
+        assert of(digest(con, "2026-Q1"), "dropped_action") == []
+        # the months say it as they happen: F4 new in January, cancelled in February; F5 in March
+        assert [s.text for s in of(digest(con, "2026-01"), "new_action")] == [
+            "New action F4 “Tender for a new audit firm” (Finance), due 30 Jun 2026."]
+        assert [s.text for s in of(digest(con, "2026-02"), "dropped_action")] == [
+            "F4 “Tender for a new audit firm” (Finance) was cancelled."]
+        assert [s.text for s in of(digest(con, "2026-03"), "new_action")] == [
+            "New action F5 “Pilot e-invoicing” (Finance) was added and cancelled."]
+        assert of(digest(con, "2026-03"), "dropped_action") == []
+    finally:
+        con.close()
