@@ -19,6 +19,7 @@ from ingest.access import User
 from ingest.backup import (
     SCHEDULED,
     backup_files,
+    backup_folder,
     backup_size,
     download,
     download_name,
@@ -37,7 +38,7 @@ def _code(value: object) -> str:
 
 def section(d: Data, user: User) -> None:
     """The Backups tab: what is backed up where, Back up now, and the backups to download."""
-    folder = settings.backup_dir()
+    folder = backup_folder(d.con)
     every, keep = int(settings.get("backup_every_hours")), int(settings.get("backup_keep"))
     schedule = (f"The dashboard also takes one by itself every {every} hours and keeps the "
                 f"newest {keep} of those" if every > 0 else

@@ -220,13 +220,21 @@ def new_name(folder: Path, now: datetime, kind: str = "", suffix: str = ".duckdb
     return path
 
 
+def backup_folder(con: db.Connection) -> Path:
+    """Where `con`'s backups go (settings.backup_dir): on the shared store, beside the data folder
+    its catalog records, so a command run without the dashboards' data_path finds their backups."""
+    if db.is_lake(con):
+        return settings.backup_dir(lake_data=db.lake_data_path(con))
+    return settings.backup_dir()
+
+
 def take_backup(con: db.Connection, user: access.User, folder: Path | None = None,
                 kind: str = "manual", now: datetime | None = None) -> Backup | lake.LakeBackup:
     """A backup into the backup folder, by a user allowed to (admin), audited either way.
 
     `kind` "manual" names the file `...-manual.duckdb` (never pruned); "" a scheduled one.
     """
-    where = folder or settings.backup_dir()
+    where = folder or backup_folder(con)
     if db.is_lake(con):  # the shared store: a pinned snapshot and its catalog's dump
         return lake.take_backup(con, user, new_name(where, now or datetime.now(), kind,
                                                     lake.MANIFEST))
@@ -333,7 +341,7 @@ class Schedule:
             wait = self.check_every_s
             try:
                 every = int(settings.get("backup_every_hours"))
-                made = scheduled_backup(self.con.cursor(), settings.backup_dir(), every,
+                made = scheduled_backup(self.con.cursor(), backup_folder(self.con), every,
                                         int(settings.get("backup_keep")))
                 lake.maintain_if_due(self.con.cursor())  # the shared store's upkeep, when due
             except (LekgotlaError, duckdb.Error, OSError) as e:  # logged; tried again later

@@ -317,7 +317,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ingest.backup import new_name, open_for_backup, write_backup
+    from ingest.backup import backup_folder, new_name, open_for_backup, write_backup
 
     database = settings.database(args.db)
     if args.path:  # before any work, as --out is
@@ -333,7 +333,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         con = db.connect(database)
         try:
             kept = lake.take_backup(con, CLI, Path(args.path) if args.path else new_name(
-                settings.backup_dir(database), datetime.now(), "manual", lake.MANIFEST))
+                backup_folder(con), datetime.now(), "manual", lake.MANIFEST))
         finally:
             con.close()
         print(f"{kept.path}: backup written (snapshot {kept.snapshot} of the shared store, "

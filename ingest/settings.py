@@ -353,16 +353,18 @@ def data_path() -> str:
     return str(path if path.is_absolute() else PROJECT_ROOT / path).rstrip("/") + "/"
 
 
-def backup_dir(target: str | Path | None = None) -> Path:
+def backup_dir(target: str | Path | None = None, lake_data: str | None = None) -> Path:
     """The backup folder: `LEKGOTLA_BACKUP_DIR`, else `backups` beside the database file
-    (`target`, else the database configured) — for the shared store, beside its local data folder,
-    else in the project's data folder."""
+    (`target`, else the database configured) — for the shared store, beside its local data folder
+    (`lake_data`: the one its catalog records, else the data_path setting), else in the project's
+    data folder."""
     text = str(get("backup_dir")).strip()
     if not text:
         target = str(target) if target is not None else database()
-        if is_lake(target):
-            data = data_path()
-            return (Path(data).parent if "://" not in data else PROJECT_ROOT / "data") / "backups"
+        if lake_data is None and is_lake(target):
+            lake_data = data_path()
+        if lake_data is not None:
+            return (Path(lake_data).parent if "://" not in lake_data else PROJECT_ROOT / "data") / "backups"
         return Path(target).resolve().parent / "backups"
     path = Path(text)
     return path if path.is_absolute() else PROJECT_ROOT / path

@@ -124,3 +124,26 @@ def test_an_upload_id_is_never_given_twice_across_restores(tmp_path: Path) -> No
         "AND period = '2025-07' ORDER BY audit_id").fetchall()]
     assert named == [42, 43, 44]
     con.close()
+
+
+def test_the_command_line_backs_up_beside_the_stores_own_data_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # run without the dashboards' environment file: no backup_dir, and data_path left at its
+    # default (data/lake/ in the project): the backup goes where the dashboards list and prune them
+    target = Lakes.new()
+    monkeypatch.delenv("LEKGOTLA_BACKUP_DIR", raising=False)
+    monkeypatch.delenv("LEKGOTLA_DATA_PATH", raising=False)
+    assert main(["backup", "--db", target]) == 0, capsys.readouterr().err
+    written = Path(capsys.readouterr().out.split(": backup written")[0])
+    try:
+        assert written.parent == Lakes.data_of(target).parent / "backups"
+        assert written.name.endswith("-manual" + lake.MANIFEST)
+        con = db.connect(target)
+        try:
+            from ingest.backup import backup_folder
+            assert backup_folder(con) == written.parent  # the dashboards' Backups tab lists it
+        finally:
+            con.close()
+    finally:
+        for made in written.parent.glob(written.name.removesuffix(lake.MANIFEST) + "*"):
+            made.unlink()
