@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ingest.words import plural
 from metrics.filters import is_quarter, sort_objectives
 from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
@@ -139,8 +140,8 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
         columns = (*LEAGUE[:2], Col("report_of", "Report of", "nowrap"), *LEAGUE[2:])
     return (
         '<section id="kpis" class="major"><h2>At a glance</h2>'
-        f'<p class="lead">{escape(scope_label(pack.filters))}: {int(pack.kpi("actions") or 0)} '
-        "actions in scope (Cancelled left out), figures of "
+        f'<p class="lead">{escape(scope_label(pack.filters))}: '
+        f'{plural(pack.kpi("actions") or 0, "action")} in scope (Cancelled left out), figures of '
         f"{escape(period_label(pack.month))}. "
         + (f"Change is since {escape(period_label(pack.previous_period))}."
            if pack.previous_period else "There is no earlier period to compare with.")

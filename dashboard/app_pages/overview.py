@@ -9,6 +9,7 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import views
 from metrics.filters import is_quarter
 from presentation import charts, theme
@@ -36,7 +37,7 @@ if not now.get("actions"):
 
 components.kpi_tiles(changes, trend, components.OVERVIEW_KPIS)
 rags = d(metrics.by_rag, f).set_index("rag")["actions"].to_dict()
-st.markdown(f"{int(now['actions'])} actions in scope (Cancelled left out), by computed RAG "
+st.markdown(f"{plural(now['actions'], 'action')} in scope (Cancelled left out), by computed RAG "
             f"{components.rag_counts_line(rags)} · mean progress "
             f"{theme.percent_points(now['mean_progress'])} · {int(now['slipped_count'] or 0)} "
             "slipped past their baseline due date.", unsafe_allow_html=True)

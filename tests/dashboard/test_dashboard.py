@@ -76,10 +76,29 @@ def test_overview_tiles_for_the_whole_organisation(db_path: Path,
     assert tiles["Alignment"] == "92.0%"
     assert tiles["Submission rate"] == "100.0%"
     assert len(at.metric) == 10
+    assert "75 actions in scope (Cancelled left out)" in texts(at)
     # each tile shows its change since May: completion was 31/73 rows (README: 6+4+3+3+7+3+5)
     # plus the same two carried Completed actions → 33/75
     completion = next(m for m in at.metric if m.label == "Completion")
     assert completion.delta == "+12.0 pp"  # 42/75 − 33/75 = 9/75 = 12.0 points
+
+
+def test_one_action_in_scope_is_said_in_the_singular(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from backends import LAKE, Lakes
+    from testdata import xlsx
+
+    target: Any = Lakes.new() if LAKE else tmp_path / "one.duckdb"
+    con = db.connect(target)
+    data = xlsx([["Department", "Finance"], ["Reporting period", "2026-03"], [],
+                 ["Action ID", "Action", "Status", "Due date", "Percent complete"],
+                 ["F1", "Close the year-end books", "In progress", "2026-12-31", 40]])
+    [o] = load_file(con, data, "Finance_2026-03.xlsx", user=CLI)
+    assert o.status == "accepted", o
+    con.close()
+    at = app(target, monkeypatch)
+    assert not at.exception
+    assert "1 action in scope (Cancelled left out)" in texts(at)  # "1 actions" before
 
 
 def test_department_filter_by_widget_key(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
