@@ -21,6 +21,7 @@ import streamlit as st
 import metrics
 from dashboard import auth
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import views
 from metrics.filters import (
     STATUSES,
@@ -108,7 +109,7 @@ def sidebar(d: Data) -> None:
                     help="Only actions that serve these strategic objectives:\n\n"
                          + "\n".join(f"- **{md(o)}** {md(titles[o])}" for o in ordered))
     fresh = d(views.data_freshness)
-    bar.caption(f"Data: {fresh['reports_in_force']} reports in force, latest upload "
+    bar.caption(f"Data: {plural(fresh['reports_in_force'] or 0, 'report')} in force, latest upload "
                 f"{theme.a_datetime(fresh['last_upload_at'])}. The address bar holds this view: "
                 "copy it to share.")
 

@@ -14,6 +14,7 @@ import pandas as pd
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.neutral import FORMULA_STARTS, PREFIX, neutral
+from ingest.words import plural
 from metrics.filters import Filters, sort_objectives
 from metrics.views import export_table
 from presentation.labels import objective_labels
@@ -113,7 +114,7 @@ def export_notes(filters: Filters | None, *, rows: int, exported_at: datetime,
     lines += [("Exported", exported_at.strftime("%d %b %Y, %H:%M %Z").strip()),
               ("Exported by", exported_by or "not known")]
     if freshness:
-        lines.append(("Data", f"{freshness.get('reports_in_force') or 0} reports in force; "
+        lines.append(("Data", f"{plural(freshness.get('reports_in_force') or 0, 'report')} in force; "
                               f"latest upload {_moment(freshness.get('last_upload_at'))}"))
         if freshness.get("register_version") is not None:
             lines.append(("Strategy register",

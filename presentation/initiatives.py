@@ -24,7 +24,7 @@ def target_words(row: pd.Series) -> str | None:
     if theme.missing(days):
         return None
     if days > 0:
-        return f"{days} days after target"
+        return f"{theme.days(days)} after target"
     return "on or before target"
 
 

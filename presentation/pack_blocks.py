@@ -104,7 +104,8 @@ def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
         finish = show(r.get("forecast_finish"), "date")
         days = plain(r.get("forecast_slip_days"))
         forecasts.append(f'<span class="nowrap">{escape(finish)}</span>'
-                         + (f'<div class="under">{escape(show(days, "signed"))} days vs due</div>'
+                         + (f'<div class="under">{escape(show(days, "signed"))} '
+                            f'{"day" if abs(days) == 1 else "days"} vs due</div>'
                             if days is not None and finish != DASH else ""))
     return rows.assign(action_cell=actions, forecast_cell=forecasts)
 

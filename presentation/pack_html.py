@@ -116,7 +116,7 @@ def _cover(pack: ReviewPack) -> str:
         f'<p class="subtitle">{escape(scope_label(f))} · {escape(period_span(f.period))}</p>'
         f'<dl class="facts">{dl}</dl>'
         f'<div class="stampbox">Pack stamp <b class="stamp" id="pack-stamp">{pack.pack_id}</b> — '
-        f"a hash of the filters, settings, register and the {len(pack.uploads)} reports read "
+        f"a hash of the filters, settings, register and the {plural(len(pack.uploads), 'report')} read "
         "(listed under Sources with their SHA-256). The same data and filters give the same "
         "stamp and the same pack; every action row names the file and row it came from.</div>"
         f"<h3>Reports in force for {escape(period_label(f.period))}</h3>"

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.neutral import neutral
+from ingest.words import plural
 from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
 from metrics.pack import ReviewPack
@@ -251,7 +252,7 @@ def _summary(book: Book, pack: ReviewPack) -> None:
     _title(ws, f"Lekgotla review pack — {describe_filters(f)}", [
         f"{period_span(f.period)}. Figures as of {period_label(pack.month)} (a quarter shows its "
         f"last month with data; each department its own last report). Compared with {previous}.",
-        f"Stamp {pack.pack_id} · {len(pack.uploads)} reports read (sheet Sources) · register "
+        f"Stamp {pack.pack_id} · {plural(len(pack.uploads), 'report')} read (sheet Sources) · register "
         + (f"version {pack.register['register_version']} ({pack.register['file_name']})"
            if pack.register else "none loaded"),
     ])

@@ -99,6 +99,7 @@ def test_one_action_in_scope_is_said_in_the_singular(tmp_path: Path,
     at = app(target, monkeypatch)
     assert not at.exception
     assert "1 action in scope (Cancelled left out)" in texts(at)  # "1 actions" before
+    assert "Data: 1 report in force" in texts(at)
 
 
 def test_department_filter_by_widget_key(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
