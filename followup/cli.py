@@ -13,6 +13,7 @@ from typing import Any
 
 from followup.delivery import MAX_ATTEMPTS, given_up_words, notify, try_again
 from ingest import settings
+from ingest.access import CLI
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.words import plural
@@ -60,7 +61,7 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
     at = args.at or now
     settings.check_all()  # a bad setting is one message now, not a failure of every message
     if args.try_again and not args.dry_run:  # a dry run records nothing
-        again = try_again(con, "cli")
+        again = try_again(con, CLI)
         print(f"{plural(len(again), 'message')} given up on before, tried again now if still due",
               file=sys.stderr)
     run = notify(con, at, dry_run=Path(args.dry_run) if args.dry_run else None,

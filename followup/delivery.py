@@ -22,6 +22,7 @@ from followup.mail_errors import said
 from followup.messages import compose
 from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
+from ingest.access import User, require
 from ingest.audit import audit
 from ingest.errors import LekgotlaError
 from ingest.words import plural
@@ -217,15 +218,17 @@ def given_up(con: db.Connection) -> list[dict[str, Any]]:
     return queries.records(con, "notifications_given_up", {"max": MAX_ATTEMPTS})
 
 
-def try_again(con: db.Connection, actor: str) -> list[dict[str, Any]]:
+def try_again(con: db.Connection, actor: User) -> list[dict[str, Any]]:
     """Give the messages given up on a fresh MAX_ATTEMPTS attempts, so the next run sends each one
-    still due (a reminder past its deadline, or a report since received, stays unsent); audited.
-    Returns them (none: nothing was written)."""
+    still due (a reminder past its deadline, or a report since received, stays unsent): admin only,
+    audited. Returns them (none: nothing was written)."""
+    require(con, actor, "notifications")
+
     def reset(c: db.Connection) -> list[dict[str, Any]]:
         rows = given_up(c)
         if rows:
             queries.execute(c, "notifications_try_again", {"max": MAX_ATTEMPTS})
-            audit(c, actor, "notify", "try again", None, None, messages=len(rows),
+            audit(c, actor.email, "notify", "try again", None, None, messages=len(rows),
                   to=sorted({r["recipient"] for r in rows}))
         return rows
     return db.write(con, reset)

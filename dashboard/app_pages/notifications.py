@@ -179,7 +179,7 @@ with outbox_tab:
         if button.button("Try them again", key="notify-try-again", icon=":material/replay:",
                          help="The next notify run sends each one that is still due, with "
                               f"{delivery.MAX_ATTEMPTS} attempts more. Fix the mail settings first."):
-            again = delivery.try_again(d.con, user.email)
+            again = delivery.try_again(d.con, user)
             st.session_state[FLASH] = [
                 f"{plural(len(again), 'message')} will be tried again at the next notify run, "
                 "each one that is still due."]

@@ -204,3 +204,26 @@ def test_demo_mode_warns_of_a_missing_report_nobody_can_be_told_of(
             f"(reminder): {todo}") in err
     assert (f"warning: Nobody can be told that the February 2025 report of Health is missing "
             f"(overdue): {todo}") in err
+
+
+def test_only_an_admin_tries_messages_given_up_on_again(history_db: str) -> None:
+    from followup.delivery import try_again
+    from ingest.access import User
+    from ingest.errors import LekgotlaError
+
+    con = db.connect(history_db)
+    try:
+        db.write(con, lambda c: c.execute(
+            "INSERT INTO notifications (recipient, kind, period, subject, state, attempts, "
+            "claimed_at, claimed_by) VALUES ('a@example.org', 'digest', '2025-03', 'S', 'failed', "
+            "5, TIMESTAMP '2025-04-10 09:00', 'host:1')"))
+        for role in ("me", "leadership", "department_head"):
+            with pytest.raises(LekgotlaError):
+                try_again(con, User("x@example.org", role, "X", frozenset({"Health"})))
+        assert con.execute("SELECT attempts FROM notifications").fetchall() == [(5,)]
+        admin = User("boss@example.org", "admin", "Boss")
+        assert [r["recipient"] for r in try_again(con, admin)] == ["a@example.org"]
+        assert con.execute("SELECT attempts FROM notifications").fetchall() == [(0,)]
+        assert try_again(con, admin) == []  # nothing given up on now: nothing written
+    finally:
+        con.close()
