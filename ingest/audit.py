@@ -28,6 +28,4 @@ def audit(con: db.Connection, actor: Actor | str, action: str, outcome: str, dep
     entry = {"at": datetime.now(), "who": who, "action": action, "outcome": outcome,
              "dept": department, "period": period,
              "detail": json.dumps(detail, ensure_ascii=False, default=str)}
-    db.write(con, lambda c: c.execute(
-        "INSERT INTO audit_log VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit_log), "
-        "$at, $who, $action, $outcome, $dept, $period, $detail)", entry))
+    db.write(con, lambda c: c.execute(db.sql("audit_append"), entry))

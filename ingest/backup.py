@@ -118,8 +118,7 @@ def _copy(source: db.Connection, partial: Path) -> dict[str, int]:
     """Copy every table of `source`, as one transaction sees them, into a new file."""
     source.execute("BEGIN TRANSACTION")  # one snapshot of every table, whatever commits meanwhile
     try:
-        versions = {int(r[0]) for r in source.execute(
-            "SELECT version FROM schema_migrations").fetchall()}
+        versions = {int(r[0]) for r in source.execute(db.sql("migrations_applied")).fetchall()}
         unknown = versions - {v for v, _, _ in db.migrations()}
         if unknown:
             raise LekgotlaError(
@@ -446,7 +445,7 @@ def restore_into_store(con: db.Connection, path: str | Path,
     if not db.is_lake(con):
         raise LekgotlaError("Only the shared store takes a DuckDB file this way; a DuckDB file "
                             "is restored with python -m ingest restore.", "Choose the shared store")
-    held = int(db.scalar(con, "SELECT count(*) FROM uploads"))
+    held = int(db.scalar(con, db.sql("uploads_count")))
     if held:
         raise LekgotlaError(
             f"The shared store already holds {plural(held, 'upload')}: a DuckDB file goes only "
@@ -467,16 +466,14 @@ def restore_into_store(con: db.Connection, path: str | Path,
                 if missing:  # both are at this version's schema: only a damaged store lacks one
                     raise LekgotlaError(f"The shared store has no table {sorted(missing)[0]}. "
                                         "Nothing was changed.", "Check the shared store")
-                shift = int(db.scalar(c, "SELECT coalesce(max(audit_id), 0) FROM audit_log"))
+                shift = int(db.scalar(c, db.sql("audit_log_last_id")))
                 moved: dict[str, int] = {}
                 for name in names:
                     table = lake.quoted(name)
                     if name == "audit_log":  # the store's own entries stay, numbered first
-                        before = int(db.scalar(c, "SELECT count(*) FROM audit_log"))
-                        moved[name] = _rows_into(
-                            reader, c, name, "INSERT INTO audit_log BY NAME SELECT * REPLACE "
-                            "(audit_id + $shift AS audit_id) FROM lekgotla_rows",
-                            {"shift": shift}) - before
+                        before = int(db.scalar(c, db.sql("audit_log_count")))
+                        moved[name] = _rows_into(reader, c, name, db.sql("audit_log_moved_in"),
+                                                 {"shift": shift}) - before
                     else:  # rows a migration seeded (the settings, the roles) make way
                         c.execute(f"DELETE FROM {table}")
                         moved[name] = _rows_into(reader, c, name, f"INSERT INTO {table} BY NAME "
@@ -503,7 +500,7 @@ def _uploads(path: Path) -> int:
     except duckdb.Error:
         return 0
     try:
-        return int(db.scalar(con, "SELECT count(*) FROM uploads"))
+        return int(db.scalar(con, db.sql("uploads_count")))
     except duckdb.Error:
         return 0
     finally:
@@ -521,7 +518,7 @@ def _ids_given(path: Path) -> int:
         return upload_ids.highest_named(con)
     except duckdb.Error:  # a schema before notifications: its uploads are all it named
         try:
-            return int(db.scalar(con, "SELECT coalesce(max(upload_id), 0) FROM uploads") or 0)
+            return int(db.scalar(con, db.sql("uploads_last_id")) or 0)
         except duckdb.Error:
             return 0
     finally:

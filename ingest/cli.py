@@ -232,8 +232,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         old = [r["upload_id"] for r in results
                if r.get("status") == "accepted" and _months_back(r.get("period")) > 2]
         if old and submitted is None:  # stamped with this run's time: neither flag nor cell gave one
-            backfilled_now = int(db.scalar(con, "SELECT count(*) FROM uploads WHERE "
-                                                "list_contains($ids, upload_id) AND submitted_at >= $t",
+            backfilled_now = int(db.scalar(con, db.sql("uploads_submitted_since"),
                                            {"ids": old, "t": started}))
     finally:
         con.close()
@@ -263,8 +262,7 @@ def cmd_strategy(args: argparse.Namespace) -> int:
     try:
         version = load_register(con, data, Path(args.file).name, who=args.who,
                                 user=cli_user(args.who))
-        row = con.execute("SELECT objective_count, department_count FROM register_versions "
-                          "WHERE register_version = $v", {"v": version}).fetchall()[0]
+        row = con.execute(db.sql("register_version_counts"), {"v": version}).fetchall()[0]
         assert row is not None
         print(f"{args.file}: register version {version} in force — {plural(row[0], 'objective')}, "
               f"{plural(row[1], 'department')}.")
@@ -305,7 +303,7 @@ def cmd_template(args: argparse.Namespace) -> int:
                          "reports loaded (python -m ingest load), so give --db the database.")
     con = db.connect(database)
     try:
-        names = [r[0] for r in con.execute("SELECT department FROM departments ORDER BY 1").fetchall()]
+        names = [r[0] for r in con.execute(db.sql("department_names_sorted")).fetchall()]
         match = {department_key(n): n for n in names}.get(department_key(args.department))
         if match is None:
             raise UsageError(f"Department {args.department!r} is unknown. Known: {', '.join(names) or 'none'}.")

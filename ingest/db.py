@@ -94,12 +94,9 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
         return 0
     dialect = lake_dialect if is_lake(con) else (lambda text: text)
     if not scalar(con, _TABLE_EXISTS, {"t": "schema_migrations"}):
-        write(con, lambda c: c.execute(dialect(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")),
-            ticket=False)
+        write(con, lambda c: c.execute(dialect(sql("schema_migrations_create"))), ticket=False)
     known = migrations()
-    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = {r[0] for r in con.execute(sql("migrations_applied")).fetchall()}
     ran = 0
     for version, name, text in known:
         if version in applied or (versions is not None and version not in versions):
@@ -107,14 +104,14 @@ def migrate(con: Connection, versions: Collection[int] | None = None) -> int:
 
         def apply(c: Connection, version: int = version, name: str = name, text: str = text) -> int:
             # read again inside the transaction: another process may have applied it meanwhile
-            if scalar(c, "SELECT count(*) FROM schema_migrations WHERE version = $v", {"v": version}):
+            if scalar(c, sql("migration_applied"), {"v": version}):
                 return 0
             c.execute(dialect(text))
-            c.execute("INSERT INTO schema_migrations VALUES ($v, $n, now())", {"v": version, "n": name})
+            c.execute(sql("migration_record"), {"v": version, "n": name})
             return 1
         # the ticket bumps meta (migration 001) and its row (migration 010): nothing before that
         ran += write(con, apply, ticket=bool(scalar(con, _TABLE_EXISTS, {"t": "meta"})))
-    applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = {r[0] for r in con.execute(sql("migrations_applied")).fetchall()}
     if {m[0] for m in known} <= applied:
         follow_definitions(con)
     return ran
@@ -365,7 +362,7 @@ def transaction(con: Connection, ticket: bool = True) -> Iterator[Connection]:
         _open_here().add(id(con))
         try:
             if ticket:
-                con.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
+                con.execute(sql("writes_ticket"))
             yield con
         except BaseException:
             _open_here().discard(id(con))
@@ -471,13 +468,13 @@ def claim(con: Connection, job: str, every_s: float, now: float | None = None) -
     at = int(time.time() if now is None else now)
 
     def take(c: Connection) -> bool:
-        last = scalar(c, "SELECT value FROM meta WHERE key = $job", {"job": job})
+        last = scalar(c, sql("job_last_taken"), {"job": job})
         if last is not None and at - int(last) < every_s:
             return False
         if last is None:
-            c.execute("INSERT INTO meta VALUES ($job, $at)", {"job": job, "at": at})
+            c.execute(sql("job_first_taken"), {"job": job, "at": at})
         else:
-            c.execute("UPDATE meta SET value = $at WHERE key = $job", {"job": job, "at": at})
+            c.execute(sql("job_taken"), {"job": job, "at": at})
         return True
 
     return write(con, take)
@@ -553,19 +550,19 @@ def bump_data_version(con: Connection) -> None:
     """Mark that the data changed, inside the writing transaction (dashboard caches key on it):
     a new random stamp, so two databases share one only while one is a copy of the other as it
     was, unchanged since (migration 014 gave every database its own)."""
-    con.execute("UPDATE meta SET value = $v WHERE key = 'data_version'", {"v": secrets.randbits(63)})
+    con.execute(sql("data_version_bump"), {"v": secrets.randbits(63)})
 
 
 def data_version(con: Connection) -> int:
     """The data's stamp: it changes whenever reports, the register or settings change, and two
     databases have the same one only while one is an unchanged copy of the other."""
-    value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
+    value = scalar(con, sql("data_version"))
     return int(value) if value is not None else 0
 
 
 def stored_settings(con: Connection) -> dict[str, str]:
     """Organisation settings saved from the Settings page."""
-    return {str(n): str(v) for n, v in con.execute("SELECT name, value FROM settings").fetchall()}
+    return {str(n): str(v) for n, v in con.execute(sql("settings_stored")).fetchall()}
 
 
 def setting(con: Connection, name: str) -> Any:
@@ -589,9 +586,8 @@ def save_settings(con: Connection, raws: dict[str, Any], who: str | None = None)
 
     def save(c: Connection) -> None:
         for name, value in values.items():
-            c.execute("DELETE FROM settings WHERE name = $n", {"n": name})
-            c.execute("INSERT INTO settings VALUES ($n, $v, $w, now())",
-                      {"n": name, "v": str(value), "w": who})
+            c.execute(sql("setting_delete"), {"n": name})
+            c.execute(sql("setting_insert"), {"n": name, "v": str(value), "w": who})
         bump_data_version(c)
     write(con, save)
     return values

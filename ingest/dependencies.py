@@ -376,8 +376,7 @@ def add_dependency_warnings(con: db.Connection, parsed: Any,
         return
     cells = any("depends_on" in r.frame.columns and r.frame["depends_on"].notna().any()
                 for r in todo)
-    if not cells and not db.scalar(con, "SELECT EXISTS (SELECT 1 FROM action_status "
-                                        "WHERE is_current AND depends_on IS NOT NULL)"):
+    if not cells and not db.scalar(con, db.sql("dependencies_any")):
         return  # only Cancelled actions to check, and no plan depends on anything
     if before is not None:
         before()

@@ -120,8 +120,7 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
     def pin(c: db.Connection) -> tuple[int, dict[str, int]]:
         snapshot = int(db.scalar(c, "SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())"))
         counts = {t: int(db.scalar(c, f"SELECT count(*) FROM {quoted(t)}")) for t in table_names(c)}
-        c.execute("INSERT INTO kept_snapshots VALUES ($s, $r, now())",
-                  {"s": snapshot, "r": f"backup {path.resolve()}"})
+        c.execute(db.sql("kept_snapshot_add"), {"s": snapshot, "r": f"backup {path.resolve()}"})
         return snapshot, counts
     snapshot, tables = db.write(con, pin)
     catalog = catalog_of(path)
@@ -195,12 +194,10 @@ def unpin_missing(con: db.Connection, folder: Path) -> int:
     many. A backup written elsewhere (`lekgotla backup PATH`) keeps its pin: that file may be on
     another machine, so its absence here says nothing."""
     here = folder.resolve()
-    pinned = [str(r[0]) for r in con.execute(
-        "SELECT reason FROM kept_snapshots WHERE reason LIKE 'backup %' ORDER BY reason").fetchall()]
+    pinned = [str(r[0]) for r in con.execute(db.sql("kept_snapshots_backups")).fetchall()]
     gone = [r for r in pinned if _pinned_in(r.removeprefix("backup "), here)]
     if gone:
-        db.write(con, lambda c: c.execute("DELETE FROM kept_snapshots WHERE list_contains($g, reason)",
-                                          {"g": gone}))
+        db.write(con, lambda c: c.execute(db.sql("kept_snapshots_release"), {"g": gone}))
     return len(gone)
 
 
@@ -288,16 +285,11 @@ def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
         if not db.is_conflict(e):
             raise
         return {"snapshots_expired": 0, "files_before": before, "files_after": before}  # next time
-    old = [int(r[0]) for r in con.execute(
-        "SELECT snapshot_id FROM ducklake_snapshots(current_database()) "
-        "WHERE snapshot_time < $cutoff "
-        "AND snapshot_id < (SELECT max(snapshot_id) FROM ducklake_snapshots(current_database())) "
-        "AND snapshot_id NOT IN (SELECT snapshot_id FROM kept_snapshots)",
-        {"cutoff": cutoff}).fetchall()]
+    old = [int(r[0]) for r in con.execute(db.sql("snapshots_to_expire"), {"cutoff": cutoff}).fetchall()]
     if old:
         con.execute(f"CALL ducklake_expire_snapshots(current_database(), versions => {old})")
     con.execute("CALL ducklake_cleanup_old_files(current_database(), cleanup_all => true)")
-    db.write(con, lambda c: c.execute("UPDATE meta SET value = $at WHERE key = 'maintained_at'",
+    db.write(con, lambda c: c.execute(db.sql("maintained_at_update"),
                                       {"at": int((now or datetime.now()).timestamp())}))
     return {"snapshots_expired": len(old), "files_before": before, "files_after": _file_count(con)}
 

@@ -72,7 +72,7 @@ class Outcome:
 
 def options_for(con: db.Connection, **kw: Any) -> Options:
     """Reading options filled from the database: register in force, known departments, settings."""
-    names = [r[0] for r in con.execute("SELECT department FROM departments").fetchall()]
+    names = [r[0] for r in con.execute(sql("department_names")).fetchall()]
     stored = db.stored_settings(con)  # read once: on the shared store each read is a round trip
     return Options(
         register=current_register(con),
@@ -86,10 +86,7 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
 
 
 def _current(con: db.Connection, department: str, period: str) -> tuple[int, str] | None:
-    row = db.one(
-        con, "SELECT upload_id, sha256 FROM uploads WHERE department = $d AND period = $p AND is_current",
-        {"d": department, "p": period},
-    )
+    row = db.one(con, sql("upload_current"), {"d": department, "p": period})
     return (int(row[0]), str(row[1])) if row else None
 
 
@@ -97,12 +94,11 @@ def _next_upload_id(con: db.Connection) -> int:
     return upload_ids.next_id(con)
 
 
-def _insert_upload(con: db.Connection, **values: Any) -> int:
+def _insert_upload(con: db.Connection, query: str, **values: Any) -> int:
+    """Record an upload with `query` (upload_rejected_insert or upload_report_insert); its ID."""
     if "upload_id" not in values:  # (setdefault would ask the database even when it is given)
         values["upload_id"] = _next_upload_id(con)
-    cols = ", ".join(values)
-    params = ", ".join(f"${k}" for k in values)
-    con.execute(f"INSERT INTO uploads ({cols}) VALUES ({params})", values)  # noqa: S608 (fixed names)
+    con.execute(sql(query), values)
     return int(values["upload_id"])
 
 
@@ -162,10 +158,8 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
     `first`: the period had no report, and the upload and its rows were inserted current already."""
     if not first:
         params = {"d": department, "p": period, "u": upload_id}
-        con.execute("UPDATE uploads SET is_current = (upload_id = $u) "
-                    "WHERE department = $d AND period = $p AND status = 'accepted'", params)
-        con.execute("UPDATE action_status SET is_current = (upload_id = $u) "
-                    "WHERE department = $d AND period = $p", params)
+        con.execute(sql("upload_make_current"), params)
+        con.execute(sql("status_make_current"), params)
     todo = {} if pending is None else pending
     todo[department] = min(period, todo.get(department, period))
     if pending is None:
@@ -174,7 +168,7 @@ def make_current(con: db.Connection, department: str, period: str, upload_id: in
 
 def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:
     """Make an older accepted version of a report current again (SPEC §2.6), audited."""
-    row = db.one(con, "SELECT department, period, status FROM uploads WHERE upload_id = $u", {"u": upload_id})
+    row = db.one(con, sql("upload_status"), {"u": upload_id})
     if row is None or row[2] != "accepted":
         raise LekgotlaError(f"Upload #{upload_id} is not an accepted report, so it cannot be restored.",
                             "Choose an accepted version")
@@ -235,14 +229,11 @@ def carry_pending(con: db.Connection, pending: Pending, carried: set[str]) -> No
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:
-    con.execute("INSERT INTO departments (department, in_register, first_seen) SELECT $d, FALSE, now() "
-                "WHERE NOT EXISTS (SELECT 1 FROM departments WHERE department = $d)", {"d": department})
+    con.execute(sql("department_add_unlisted"), {"d": department})
 
 
 def _store_raw(con: db.Connection, sha: str, data: bytes, file_name: str) -> None:
-    con.execute("INSERT INTO raw_files SELECT $s, $n, $c, $f, now() "
-                "WHERE NOT EXISTS (SELECT 1 FROM raw_files WHERE sha256 = $s)",
-                {"s": sha, "n": len(data), "c": data, "f": file_name})
+    con.execute(sql("raw_file_add"), {"s": sha, "n": len(data), "c": data, "f": file_name})
 
 
 def _messages(problems: list[Problem]) -> str:
@@ -312,8 +303,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
             errors = [p for p in problems if p.severity == "error"]
             warnings = len(problems) - len(errors)
             uid = _insert_upload(
-                con, sha256=sha, file_name=parsed.file_name, department=dept, period=period,
-                uploaded_by=who, uploaded_at=now, submitted_at=submitted, status="rejected",
+                con, "upload_rejected_insert", sha256=sha, file_name=parsed.file_name, department=dept,
+                period=period, uploaded_by=who, uploaded_at=now, submitted_at=submitted, status="rejected",
                 sheet=parsed.sheet, row_count=rows, error_count=len(errors), warning_count=warnings,
                 messages=_messages(problems), mapping_name=mapping_name)
             outcomes.append(Outcome(parsed.file_name, "rejected",
@@ -343,22 +334,22 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                       column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
                       register_version=register.version, absent_actions=opts.absence)
         if current and current[1] == sha:
-            uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0], **common)
+            uid = _insert_upload(con, "upload_report_insert", status="duplicate", is_current=False,
+                                 replaced_upload_id=current[0], **common)
             outcomes.append(Outcome(parsed.file_name, "duplicate",
                                     f"{where(dept, period)}: identical to the current report (upload "
                                     f"#{current[0]}); nothing changed.", dept, period, uid,
                                     len(report.frame)))
             continue
         # an accepted version is current until replaced, so with none current there is none older
-        older = con.execute(
-            "SELECT max(upload_id) FROM uploads WHERE department = $d AND period = $p AND sha256 = $s "
-            "AND status = 'accepted'", {"d": dept, "p": period, "s": sha}).fetchall()[0] if current else None
+        older = con.execute(sql("upload_same_file"), {"d": dept, "p": period, "s": sha}
+                            ).fetchall()[0] if current else None
         if older and older[0] is not None:
             old_id = int(older[0])
             require(con, user, "restore", dept, period, file=parsed.file_name, upload_id=old_id)
             make_current(con, dept, period, old_id, pending)
-            uid = _insert_upload(con, status="duplicate", replaced_upload_id=current[0] if current else None,
-                                 **common)
+            uid = _insert_upload(con, "upload_report_insert", status="duplicate", is_current=False,
+                                 replaced_upload_id=current[0] if current else None, **common)
             outcomes.append(Outcome(parsed.file_name, "restored",
                                     f"{where(dept, period)}: same file as upload #{old_id}; that version is "
                                     "current again.", dept, period, old_id, len(report.frame),
@@ -367,9 +358,9 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         uid = _next_upload_id(con)
         con.register("incoming_status", _status_table(report, uid, parsed.sheet, objective_ids))
         try:
-            _insert_upload(con, upload_id=uid, status="accepted", is_current=current is None,
+            _insert_upload(con, "upload_report_insert", upload_id=uid, status="accepted", is_current=current is None,
                            replaced_upload_id=current[0] if current else None, **common)
-            con.execute("INSERT INTO action_status BY NAME SELECT * FROM incoming_status")
+            con.execute(sql("status_rows_insert"))
         finally:
             con.unregister("incoming_status")
         make_current(con, dept, period, uid, pending, first=current is None)

@@ -94,7 +94,7 @@ def list_mappings(con: db.Connection, user: User | None = None) -> list[str]:
 
 def get_mapping_toml(con: db.Connection, name: str) -> str | None:
     """The TOML text of a saved mapping, or None."""
-    value = db.scalar(con, "SELECT toml FROM mappings WHERE name = $n", {"n": name})
+    value = db.scalar(con, sql("mapping_toml"), {"n": name})
     return str(value) if value is not None else None
 
 

@@ -84,7 +84,7 @@ def restate_warnings(con: db.Connection, department: str, since: str) -> None:
         problems = kept[:at] + fresh + kept[at:]
         if problems == stored:
             continue
-        con.execute("UPDATE uploads SET messages = $m, warning_count = $w WHERE upload_id = $u",
+        con.execute(_sql("upload_messages_update"),
                     {"m": json.dumps(problems, ensure_ascii=False, default=str), "u": upload_id,
                      "w": sum(p.get("severity") == "warning" for p in problems)})
 

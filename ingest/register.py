@@ -226,36 +226,34 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
     sha = hashlib.sha256(data).hexdigest()
 
     def _write_register(con: db.Connection) -> Any:
-        row = con.execute("SELECT coalesce(max(register_version), 0) + 1 FROM register_versions").fetchall()[0]
+        row = con.execute(db.sql("register_next_version")).fetchall()[0]
         version = int(row[0]) if row else 1
         con.execute(
-            "INSERT INTO register_versions VALUES ($v, $sha, $f, $w, now(), $no, $nd)",
+            db.sql("register_version_insert"),
             {"v": version, "sha": sha, "f": file_name, "w": who, "no": len(parsed.objectives),
              "nd": len(parsed.departments)},
         )
         con.executemany(
-            "INSERT INTO objectives VALUES ($v, $id, $title, $pillar, $owner, $period, $priority)",
+            db.sql("objective_insert"),
             [{"v": version, "id": o["objective_id"], "title": o["objective"], "pillar": o.get("pillar"),
               "owner": o.get("owner"), "period": o.get("period"), "priority": o.get("priority")}
              for o in parsed.objectives],
         )
         if parsed.initiatives:
             con.executemany(
-                "INSERT INTO initiatives VALUES ($v, $id, $name, $objective, $lead, $members, $target)",
+                db.sql("initiative_insert"),
                 [{"v": version, "id": i["initiative_id"], "name": i["name"], "objective": i.get("objective_id"),
                   "lead": i.get("lead_department"), "members": i.get("member_departments"),
                   "target": i.get("target_date")} for i in parsed.initiatives])
         if parsed.departments:
-            existing = {department_key(n): n for (n,) in con.execute("SELECT department FROM departments").fetchall()}
-            con.execute("UPDATE departments SET in_register = FALSE")
+            existing = {department_key(n): n for (n,) in con.execute(db.sql("department_names")).fetchall()}
+            con.execute(db.sql("departments_unlist"))
             for d in parsed.departments:
                 # keep the spelling already in use so history stays joined to it
                 name = existing.get(department_key(d["department"]), d["department"])
                 keys = {"n": name, "h": d.get("head"), "e": d.get("email")}
-                con.execute("UPDATE departments SET head = $h, email = $e, in_register = TRUE "
-                            "WHERE department = $n", keys)
-                con.execute("INSERT INTO departments SELECT $n, $h, $e, TRUE, now() WHERE NOT EXISTS "
-                            "(SELECT 1 FROM departments WHERE department = $n)", keys)
+                con.execute(db.sql("department_register_update"), keys)
+                con.execute(db.sql("department_register_add"), keys)
         audit(con, user, "register", "ok", file=file_name, register_version=version,
               objectives=len(parsed.objectives), departments=len(parsed.departments))
         db.bump_data_version(con)
@@ -265,17 +263,17 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
 
 def current_register(con: db.Connection) -> Register:
     """The register in force: its version, listed departments and objective IDs."""
-    row = con.execute("SELECT max(register_version) FROM register_versions").fetchall()[0]
+    row = con.execute(db.sql("register_in_force")).fetchall()[0]
     version = row[0] if row else None
     if version is None:
         return Register()
     ids = frozenset(r[0] for r in con.execute(
-        "SELECT objective_id FROM objectives WHERE register_version = $v", {"v": version}).fetchall())
+        db.sql("register_objective_ids"), {"v": version}).fetchall())
     depts = {department_key(n): n for (n,) in con.execute(
-        "SELECT department FROM departments WHERE in_register").fetchall()}
+        db.sql("register_departments")).fetchall()}
     initiatives: dict[str, str] = {}
     for iid, name in con.execute(
-            "SELECT initiative_id, name FROM initiatives WHERE register_version = $v", {"v": version}).fetchall():
+            db.sql("register_initiatives"), {"v": version}).fetchall():
         initiatives.setdefault(normalise(iid), str(iid))
         initiatives.setdefault(normalise(name), str(iid))
     return Register(int(version), depts, ids, initiatives)

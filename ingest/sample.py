@@ -18,8 +18,8 @@ SAMPLE_DIR = PROJECT_ROOT / "sample_data"
 
 def is_empty(con: db.Connection) -> bool:
     """True when no report and no register was ever loaded."""
-    uploads = db.scalar(con, "SELECT count(*) FROM uploads")
-    registers = db.scalar(con, "SELECT count(*) FROM register_versions")
+    uploads = db.scalar(con, db.sql("uploads_count"))
+    registers = db.scalar(con, db.sql("register_versions_count"))
     return not uploads and not registers
 
 

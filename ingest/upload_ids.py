@@ -26,7 +26,6 @@ def highest_named(con: db.Connection) -> int:
 def keep_after(con: db.Connection, highest: int) -> None:
     """Record that uploads from now on take IDs above `highest` (never lowering the record);
     inside the caller's transaction."""
-    highest = max(highest, int(db.scalar(con, "SELECT coalesce(max(value), 0) FROM meta "
-                                              "WHERE key = $k", {"k": KEY}) or 0))
-    con.execute("DELETE FROM meta WHERE key = $k", {"k": KEY})
-    con.execute("INSERT INTO meta VALUES ($k, $v)", {"k": KEY, "v": highest})
+    highest = max(highest, int(db.scalar(con, db.sql("upload_ids_after"), {"k": KEY}) or 0))
+    con.execute(db.sql("upload_ids_after_delete"), {"k": KEY})
+    con.execute(db.sql("upload_ids_after_insert"), {"k": KEY, "v": highest})

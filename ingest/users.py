@@ -15,11 +15,11 @@ from ingest.names import check_department_name, department_key, is_email
 
 def get_user(con: db.Connection, email: str) -> User | None:
     """The active user with this email (case-insensitive), or None when unknown."""
-    row = db.one(con, "SELECT email, role, name FROM users WHERE email = lower($e) AND active", {"e": email})
+    row = db.one(con, db.sql("user_active"), {"e": email})
     if row is None:
         return None
     depts = frozenset(r[0] for r in con.execute(
-        "SELECT department FROM user_departments WHERE email = lower($e)", {"e": email}).fetchall())
+        db.sql("user_departments"), {"e": email}).fetchall())
     return User(str(row[0]), str(row[1]), row[2], depts)
 
 
@@ -48,21 +48,19 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
 
     def _write_user(con: db.Connection) -> None:
         keys = {"e": email, "n": name, "r": role, "a": active, "by": actor.email}
-        before = db.one(con, "SELECT role = 'admin' AND active FROM users WHERE email = $e", {"e": email})
+        before = db.one(con, db.sql("user_active_admin"), {"e": email})
         if new and before is not None:
             raise LekgotlaError(f"{email} is a user already: choose them in the list to change "
                                 "their role or access. Nothing was changed.", "Choose the user")
-        con.execute("UPDATE users SET name = $n, role = $r, active = $a WHERE email = $e",
-                    {k: keys[k] for k in "enra"})
+        con.execute(db.sql("user_update"), {k: keys[k] for k in "enra"})
         if before is not None and before[0] and not db.scalar(
-                con, "SELECT count(*) FROM users WHERE role = 'admin' AND active"):
+                con, db.sql("active_admins")):
             raise LekgotlaError(f"{email} is the last active admin: make another user admin "
                                 "first. Nothing was changed.", "Keep an admin")
-        con.execute("INSERT INTO users SELECT $e, $n, $r, $a, now(), $by WHERE NOT EXISTS "
-                    "(SELECT 1 FROM users WHERE email = $e)", keys)
-        con.execute("DELETE FROM user_departments WHERE email = $e", {"e": email})
+        con.execute(db.sql("user_add"), keys)
+        con.execute(db.sql("user_departments_delete"), {"e": email})
         for d in departments:
-            con.execute("INSERT INTO user_departments VALUES ($e, $d)", {"e": email, "d": d})
+            con.execute(db.sql("user_department_add"), {"e": email, "d": d})
         audit(con, actor, "users", "ok", email=email, role=role, departments=list(departments), active=active)
         db.bump_data_version(con)
     db.write(con, _write_user)
@@ -74,7 +72,7 @@ def _known_departments(con: db.Connection, departments: tuple[str, ...]) -> tupl
     """The departments as the organisation spells them (names compared as everywhere: capitals,
     spaces and punctuation aside); refused when one is not among them, once there are any."""
     known = {department_key(str(d)): str(d) for (d,) in
-             con.execute("SELECT department FROM departments").fetchall()}
+             con.execute(db.sql("department_names")).fetchall()}
     if not known:  # nothing to check against yet (no register, no report)
         return departments
     unknown = [d for d in departments if department_key(d) not in known]

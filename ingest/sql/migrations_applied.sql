@@ -1,0 +1,2 @@
+-- The version numbers of the migrations applied.
+SELECT version FROM schema_migrations

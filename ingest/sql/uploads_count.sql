@@ -1,0 +1,2 @@
+-- How many uploads are held (accepted, rejected or duplicate).
+SELECT count(*) FROM uploads
