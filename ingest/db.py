@@ -219,6 +219,13 @@ def connect(path: str | Path | None = None, read_only: bool = False,
                 "file: stop it and run this again, or do this on the dashboard while it runs.",
                 "Close the other program using the database (only one process can write to it)",
             ) from e
+    return opened(con, read_only, versions)
+
+
+def opened(con: Connection, read_only: bool = False,
+           versions: Collection[int] | None = None) -> Connection:
+    """A connection just opened, set up as `connect` sets up each one: this process's DuckDB
+    settings, and migrated to the latest schema (or `versions`) unless read-only."""
     # a table the query names but the database lacks (a schema behind the code's) is an error,
     # never a Python variable of that name picked up by DuckDB's replacement scan (an instance
     # already locked down in this process was opened here, so has it set)

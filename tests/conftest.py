@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backends import LAKE, empty_database
+from backends import LAKE, built, empty_connection
 
 from ingest import db
 
@@ -91,7 +91,7 @@ def _backups_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def con() -> Iterator[db.Connection]:
     """An empty database: in memory, or on the shared store (backends.LAKE) a new one."""
-    connection = db.connect(empty_database())
+    connection = empty_connection()
     yield connection
     connection.close()
 
@@ -139,10 +139,10 @@ def sample_con(db_path: Path) -> Iterator[db.Connection]:
 @pytest.fixture(scope="module")
 def history() -> Iterator[db.Connection]:
     """The hand-made history (tests/support/metrics_history.py) in memory, one per module, for the
-    tests that only read it."""
+    tests that only read it (built once per process, copied)."""
     from metrics_history import build
 
-    connection = build(db.connect(empty_database()))
+    connection = built("metrics_history", build)
     yield connection
     connection.close()
 
@@ -150,10 +150,10 @@ def history() -> Iterator[db.Connection]:
 @pytest.fixture(scope="module")
 def digest_history() -> Iterator[db.Connection]:
     """The digest's hand-made history (tests/support/digest_history.py: May and June 2025) in
-    memory, one per module, for the tests that only read it."""
+    memory, one per module, for the tests that only read it (built once per process, copied)."""
     from digest_history import build
 
-    connection = build(db.connect(empty_database()))
+    connection = built("digest_history", build)
     yield connection
     connection.close()
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from backends import empty_database
+from backends import built
 from mail import Inbox, with_users
 
 from ingest import db
@@ -61,6 +61,6 @@ def history_con() -> Iterator[db.Connection]:
     """The hand-made history with USERS, a database of this test's own."""
     from metrics_history import build
 
-    connection = with_users(build(db.connect(empty_database())))
+    connection = with_users(built("metrics_history", build))
     yield connection
     connection.close()

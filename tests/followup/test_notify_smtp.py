@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from backends import empty_database
+from backends import empty_connection
 from mail import Inbox, client_context, parts, server_context
 from openpyxl import load_workbook
 
@@ -224,7 +224,7 @@ def test_the_digest_emails_state_the_hand_worked_changes(smtp: tuple[int, Inbox]
     from digest_history import HOSTILE, build
 
     port, inbox = smtp
-    con = db.connect(empty_database())
+    con = empty_connection()
     try:
         build(con)
         save_user(con, CLI, "fin@example.org", "department_head", "Fatima", ("Finance",))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from backends import empty_database
+from backends import built
 from metrics_history import build
 
 from followup.messages import COMPOSERS
@@ -76,7 +76,7 @@ def test_demo_mode_the_register_heads_stand_in(history: db.Connection) -> None:
 
 def test_demo_mode_skips_a_register_email_of_several_addresses(caplog: pytest.LogCaptureFixture) -> None:
     # a register loaded before its emails were checked: the header would name both recipients
-    con = build(db.connect(empty_database()))
+    con = built("metrics_history", build)
     con.execute("UPDATE departments SET email = 'boss,intruder@evil.example' WHERE department = 'Health'")
     assert [(p.email, sorted(p.departments)) for p in people(con)] == [
         ("head@example.org", ["Finance", "Works"])]

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from backends import memory_database
 from dependency_history import HEADER, _row, build, register_xlsx, report_file
 from openpyxl import Workbook, load_workbook
 from testdata import ROOT
@@ -283,7 +284,7 @@ def test_register_initiative_problems(tmp_path: Path) -> None:
         ("warning", 4, "C", "Objective 'SO7' is not on the "),
         ("warning", 4, "D", "Department 'Parks' is not on t"),
     ]
-    con = db.connect(":memory:")
+    con = memory_database()
     load_register(con, register_xlsx(), "register.xlsx")
     assert con.execute("SELECT initiative_id, name, target_date FROM initiatives ORDER BY 1").fetchall() == [
         ("INI-1", "Clinic staffing", D(2025, 12, 31)), ("INI-2", "Budget reform", D(2025, 6, 30))]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from backends import memory_database
 from derived_rows import assert_kept_exact, changed_copy
 
 from ingest import db, load
@@ -38,7 +39,7 @@ def _files() -> list[tuple[str, bytes]]:
 
 
 def _fresh() -> db.Connection:
-    con = db.connect(":memory:")
+    con = memory_database()
     load_register(con, (SAMPLE_DIR / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx",
                   user=SYSTEM)
     return con

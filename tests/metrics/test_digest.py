@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from backends import built
 from digest_history import HOSTILE, build
 from metrics_history import add_upload
 
@@ -76,7 +77,7 @@ def test_the_reports_missing_late_rejected_and_on_time(organisation: list[Senten
 
 
 def test_a_version_rejected_after_the_accepted_one_is_said_so() -> None:
-    con = build(db.connect(":memory:"))
+    con = built("digest_history", build, lake=False)
     # Health's June report, accepted on 12 July (upload 6); a version rejected on 13 July
     add_upload(con, (7, "Health", "2025-06", datetime(2025, 7, 13, 9), "rejected", False, 0, 0))
     rejected = {s.text for s in digest(con, "2025-06") if s.kind == "report_rejected"}
@@ -202,13 +203,13 @@ def test_lekgotla_runs_digest(db_file: str, capsys: pytest.CaptureFixture[str]) 
 
 def _works(*months: tuple[str, list[list[object]]]) -> db.Connection:
     """A database holding Works' reports of these months (each a list of action rows)."""
-    from backends import empty_database
+    from backends import empty_connection
     from testdata import xlsx
 
     from ingest.access import CLI
     from ingest.load import load_file
 
-    con = db.connect(empty_database())
+    con = empty_connection()
     for period, rows in months:
         data = xlsx([["Department", "Works"], ["Reporting period", period], [], WORKS_HEADER,
                      *rows])
@@ -246,7 +247,7 @@ def test_an_action_left_out_of_a_report_is_said_once() -> None:
 def test_a_cancelled_action_leaves_the_plan_once() -> None:
     # Works cancels W2 in June (a sentence then); July's report leaves it out, as its template
     # does: no second sentence, and July's upload shows no change for it
-    from backends import empty_database
+    from backends import empty_connection
     from testdata import xlsx
 
     from ingest.access import CLI
@@ -263,7 +264,7 @@ def test_a_cancelled_action_leaves_the_plan_once() -> None:
         return xlsx([["Department", "Works"], ["Reporting period", period], [], header,
                      *rows]), f"Works_{period}.xlsx"
 
-    con = db.connect(empty_database())
+    con = empty_connection()
     for data, name in (month("2025-05", w1, w2),
                        month("2025-06", w1, [*w2[:2], "Cancelled", *w2[3:]])):
         [o] = load_file(con, data, name, user=CLI)

@@ -8,11 +8,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from backends import built
 from dashboard_helpers import finance_july_bad
 from metrics_history import build, refresh_moves
 
 from ingest.access import CLI
-from ingest.db import Connection, connect, save_setting
+from ingest.db import Connection, save_setting
 from ingest.load import load_file
 from metrics.actions import action_figures, action_history, resolve_month
 from metrics.filters import Filters
@@ -134,7 +135,7 @@ def test_cancelled_action_is_listed_without_figures(con: Connection) -> None:
 
 
 def test_rag_thresholds_are_settings() -> None:
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     save_setting(db, "amber_schedule_variance", -2)  # Amber comes before Red
     save_setting(db, "red_schedule_variance", -5)
     # F2's variance -9.33 is now below the Red threshold -5
@@ -194,7 +195,7 @@ def test_kpis_agree_with_the_per_action_figures(con: Connection, period: str,
 
 
 def test_a_due_date_left_out_for_a_month_is_not_a_move() -> None:
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     db.execute("UPDATE action_status SET due_date = NULL, due_text = 'TBC' "
                "WHERE upload_id = 3 AND action_id = 'F2'")
     refresh_moves(db)
@@ -207,7 +208,7 @@ def test_a_due_date_left_out_for_a_month_is_not_a_move() -> None:
 def test_an_action_without_a_progress_figure_has_no_schedule_variance() -> None:
     # SPEC §5.9: percent_complete − planned_progress; with no percent_complete there is none, so
     # the RAG is not reddened by a 0 nobody reported
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     db.execute("UPDATE action_status SET percent_complete = NULL, status = 'In progress' "
                "WHERE period = '2025-03' AND action_id = 'F2'")
     f2 = action_figures(db, Filters("2025-03", ("Finance",))).set_index("action_id").loc["F2"]

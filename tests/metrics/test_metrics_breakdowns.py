@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from backends import built
 from metrics_history import build
 
-from ingest.db import Connection, connect
+from ingest.db import Connection
 from metrics.breakdowns import (
     actions_without_objective,
     by_rag,
@@ -40,7 +41,7 @@ def test_department_league(con: Connection) -> None:
 
 
 def test_league_in_a_quarter_takes_each_departments_last_month() -> None:
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     db.execute("UPDATE action_status SET is_current = FALSE "
                "WHERE department = 'Health' AND period = '2025-03'")
     league = department_league(db, Filters("2025-Q1")).set_index("department")
@@ -171,7 +172,7 @@ def test_stale_actions_take_the_objective_and_status_filters_but_a_reports_count
 
 
 def test_a_month_with_only_a_rejected_file() -> None:
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     db.execute("INSERT INTO uploads (upload_id, sha256, file_name, department, period, "
                "uploaded_at, status) VALUES (99, 'bad', 'Health_2025-02.xlsx', 'Health', "
                "'2025-02', TIMESTAMP '2025-03-03 10:00:00', 'rejected')")

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from backends import built
 from metrics_history import build
 
-from ingest.db import Connection, connect
+from ingest.db import Connection
 from metrics.filters import Filters
 from metrics.kpis import kpi_changes, kpi_trend, kpis
 
@@ -19,7 +20,7 @@ from metrics.kpis import kpi_changes, kpi_trend, kpis
 @pytest.fixture
 def fresh() -> Iterator[Connection]:
     """A history of its own, for a test that changes it."""
-    db = build(connect(":memory:"))
+    db = built("metrics_history", build, lake=False)
     yield db
     db.close()
 

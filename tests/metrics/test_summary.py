@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from backends import built, memory_database
 from derived_rows import assert_kept_exact, changed_copy, kept, moves
 from metrics_history import build
 
@@ -30,7 +31,7 @@ from metrics.kpis import query_params
 @pytest.fixture(scope="module")
 def shuffled() -> Iterator[db.Connection]:
     """The sample reports loaded in a shuffled order (periods out of order), each checked."""
-    con = db.connect(":memory:")
+    con = memory_database()
     load_register(con, (SAMPLE_DIR / "strategy_register.xlsx").read_bytes(), "register.xlsx",
                   user=SYSTEM)
     submitted = submission_dates(SAMPLE_DIR / "submissions.csv")
@@ -65,7 +66,7 @@ def test_summary_follows_a_correction_and_an_older_version_made_current(sample_c
 
 
 def test_hand_made_rows_are_read_directly() -> None:
-    con = build(db.connect(":memory:"))  # rows inserted without ingest: no summary
+    con = built("metrics_history", build, lake=False)  # rows inserted without ingest: no summary
     assert not summary.fresh(con, ())
     assert not summary.fresh(con, ("Finance",))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from backends import built
 from metrics_history import build, refresh_moves
 from pandas.testing import assert_frame_equal
 
@@ -32,7 +33,7 @@ def health_behind() -> Iterator[Connection]:
     """The history with Health's March report gone: in Q1 Health's last month is January while
     Finance and Works have March, and in March Health's previous month is January (February is
     missing) while the others' is February."""
-    con = build(db.connect(":memory:"))
+    con = built("metrics_history", build, lake=False)
     con.execute("UPDATE action_status SET is_current = FALSE "
                 "WHERE department = 'Health' AND period = '2025-03'")
     con.execute("UPDATE uploads SET is_current = FALSE "

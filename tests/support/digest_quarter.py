@@ -54,12 +54,12 @@ def _operations(period: str) -> list[list[object]]:
 
 def build(target: Any = None) -> db.Connection:
     """A database holding the reports of the table above: `target` (a file), else a new one."""
-    from backends import empty_database
+    from backends import empty_connection
 
     from ingest.access import CLI
     from ingest.load import load_file
 
-    con = db.connect(target if target is not None else empty_database())
+    con = db.connect(target) if target is not None else empty_connection()
     for period in MONTHS:
         year, month = int(period[:4]), int(period[5:])
         submitted = datetime(year + month // 12, month % 12 + 1, 5, 9)
