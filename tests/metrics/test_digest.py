@@ -366,7 +366,7 @@ def test_and_n_more_names_every_one_it_leaves_out_in_the_json() -> None:
 def test_an_action_added_and_cancelled_inside_a_quarter_is_said_once() -> None:
     # Finance: F1 all along; F4 new in January, Cancelled in February (row 6), left out in March;
     # F5 new and Cancelled at once in March (row 6). December is what Q1 is compared with.
-    from backends import empty_database
+    from backends import empty_connection
     from digest_quarter import HEADER
     from testdata import xlsx
 
@@ -378,7 +378,7 @@ def test_an_action_added_and_cancelled_inside_a_quarter_is_said_once() -> None:
     f5 = ["F5", "Pilot e-invoicing", "Cancelled", "2026-03-02", "2026-09-30", 0]
     reports = {"2025-12": [f1], "2026-01": [f1, f4], "2026-02": [f1, [*f4[:2], "Cancelled", *f4[3:]]],
                "2026-03": [f1, f5]}
-    con = db.connect(empty_database())
+    con = empty_connection()
     try:
         for period, rows in reports.items():
             data = xlsx([["Department", "Finance"], ["Reporting period", period], [], HEADER, *rows])
