@@ -214,8 +214,9 @@ def given_up_words(count: int) -> str:
 
 
 def given_up(con: db.Connection) -> list[dict[str, Any]]:
-    """The messages given up on (failed MAX_ATTEMPTS times), newest first."""
-    return queries.records(con, "notifications_given_up", {"max": MAX_ATTEMPTS})
+    """The messages given up on (`standing`: failed MAX_ATTEMPTS times), newest first."""
+    rows = queries.records(con, "notifications_unsent")
+    return [r for r in reversed(rows) if standing(r) == "given up"]
 
 
 def try_again(con: db.Connection, actor: User) -> list[dict[str, Any]]:
@@ -226,8 +227,9 @@ def try_again(con: db.Connection, actor: User) -> list[dict[str, Any]]:
 
     def reset(c: db.Connection) -> list[dict[str, Any]]:
         rows = given_up(c)
+        for row in rows:
+            queries.execute(c, "notifications_try_again", row)
         if rows:
-            queries.execute(c, "notifications_try_again", {"max": MAX_ATTEMPTS})
             audit(c, actor.email, "notify", "try again", None, None, messages=len(rows),
                   to=sorted({r["recipient"] for r in rows}))
         return rows

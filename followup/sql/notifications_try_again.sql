@@ -1,5 +1,6 @@
--- notifications_try_again: the messages given up on ($max failed attempts) get a fresh set of
--- attempts, so the next `notify` run sends each one that is still due.
+-- notifications_try_again: a message given up on gets a fresh set of attempts, so the next
+-- `notify` run sends it if it is still due. Parameters: its key ($recipient, $kind, $period,
+-- $upload_id).
 UPDATE notifications
 SET attempts = 0
-WHERE state = 'failed' AND attempts >= $max
+WHERE recipient = $recipient AND kind = $kind AND period = $period AND upload_id = $upload_id
