@@ -136,7 +136,7 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
     league = pack.league[pack.league["actions"] > 0]
     columns = LEAGUE
     if is_quarter(pack.filters.period):  # each department's figures are of its last month
-        league = league.assign(report_of=[period_label(str(m)) for m in league["month"]])
+        league = league.assign(report_of=theme.report_months(league))
         columns = (*LEAGUE[:2], Col("report_of", "Report of", "nowrap"), *LEAGUE[2:])
     return (
         '<section id="kpis" class="major"><h2>At a glance</h2>'

@@ -36,6 +36,7 @@ from presentation.theme import (
     ink,
     period_label,
     period_span,
+    report_months,
     shown_difference,
 )
 from presentation.xlsx import column_letter
@@ -274,7 +275,7 @@ def _summary(book: Book, pack: ReviewPack) -> None:
     ws.freeze = "B6"
     league_top = top + len(KPIS) + 4
     ws.cell(league_top - 1, 1, "Department league table", book.style(SECTION))
-    league = pack.league.assign(report_of=[period_label(str(m)) for m in pack.league["month"]])
+    league = pack.league.assign(report_of=report_months(pack.league))
     end = write_table(ws, league_top, LEAGUE_COLUMNS, league, pack.currency)
     ws.cell(end + 1, 1, "Department RAG is computed from its actions: Red when at least a quarter "
             "are Red; Amber when at least a tenth are Red or a quarter Red or Amber; else Green.",

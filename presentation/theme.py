@@ -131,6 +131,13 @@ def chip(label: str, colour: str) -> str:
             f'{label}</span>')
 
 
+def report_months(league: Any) -> list[str]:
+    """The "Report of" of each league row (a quarter's figures are each department's last month
+    with a report): its month as read, "" for a department with no actions to report."""
+    return [period_label(str(m)) if not missing(a) and a else ""
+            for m, a in zip(league["month"], league["actions"], strict=True)]
+
+
 def scope_label(filters: Filters) -> str:
     """`All departments`, one department, or several joined."""
     return filters.scope if filters.departments else "All departments"

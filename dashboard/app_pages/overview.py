@@ -56,8 +56,7 @@ shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
 # a quarter gives each department's figures of its last month with a report: named beside them
 quarter = is_quarter(f.period)
 if quarter:
-    shown["report_of"] = [theme.period_label(str(m)) if pd.notna(a) else ""
-                          for m, a in zip(shown["month"], shown["actions"], strict=True)]
+    shown["report_of"] = theme.report_months(shown)
 st.caption("Choose a department (a row, or the name on its card on a phone) to open its page: "
            "its actions, their reasons and comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
 picked = components.table(
