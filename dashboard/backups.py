@@ -23,6 +23,7 @@ from ingest.backup import (
     backup_size,
     download,
     download_name,
+    size_text,
     take_backup,
 )
 from ingest.errors import LekgotlaError
@@ -70,7 +71,7 @@ def section(d: Data, user: User) -> None:
         else:
             st.session_state[FLASH] = [
                 f"Backup written: {_code(made.path.name)} ({made.rows:,} rows in "
-                f"{len(made.tables)} tables, {made.size / 1e6:.1f} MB)."]
+                f"{len(made.tables)} tables, {size_text(made.size)})."]
             st.session_state["backup-file"] = made.path.name  # the one just taken, to download
             st.rerun()
     files = backup_files(folder)
@@ -79,13 +80,13 @@ def section(d: Data, user: User) -> None:
         return
     listed = pd.DataFrame([{
         "file": p.name, "taken": theme.a_datetime(datetime.fromtimestamp(p.stat().st_mtime)),
-        "size_mb": round(backup_size(p) / 1e6, 1),
+        "size": backup_size(p),
         "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files])
     columns = {"file": "File", "taken": "Taken", "kind": "Kind",
-               "size_mb": st.column_config.NumberColumn("Size (MB)", format="%.1f")}
+               "size": st.column_config.NumberColumn("Size", format="bytes")}
     st.dataframe(listed, hide_index=True, key="backup-files", column_config=columns)
     components.downloads(listed, "lekgotla-backups", "backup-files", sheet="Backups",
-                         headers=columns)
+                         headers={**columns, "size": "Size (bytes)"})
     name = st.selectbox("Backup to download", [p.name for p in files], key="backup-file")
     chosen = folder / str(name)
     con = data.connection()

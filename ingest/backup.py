@@ -263,6 +263,14 @@ def backup_size(path: Path) -> int:
     return path.stat().st_size + lake.catalog_size(path)
 
 
+def size_text(size: int) -> str:
+    """A backup's size in words: "2.1 kB", "310.5 MB" (a shared store's manifest is a few kB)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size:,} bytes"
+
+
 def download_name(path: Path) -> str:
     """The name a backup is downloaded under: a file's own, a shared store backup's as a zip."""
     if path.name.endswith(lake.MANIFEST):

@@ -315,7 +315,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ingest.backup import backup_folder, new_name, open_for_backup, write_backup
+    from ingest.backup import backup_folder, new_name, open_for_backup, size_text, write_backup
 
     database = settings.database(args.db)
     if args.path:  # before any work, as --out is
@@ -345,7 +345,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"{made.path}: backup written ({made.rows} rows in {len(made.tables)} tables, "
-          f"{made.size / 1e6:.1f} MB).")
+          f"{size_text(made.size)}).")
     return EXIT_OK
 
 

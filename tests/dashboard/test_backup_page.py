@@ -24,6 +24,7 @@ from dashboard_helpers import (
 from streamlit.testing.v1 import AppTest
 
 from ingest import db, settings
+from ingest.backup import size_text
 
 
 @pytest.fixture
@@ -73,6 +74,10 @@ def test_an_admin_backs_up_the_running_database_and_downloads_it(
     folder = db_path.parent / "backups"
     [made] = list(folder.iterdir())  # one file, no half-written one beside it
     assert made.name.startswith("lekgotla-") and made.name.endswith("-manual.duckdb")
+    # its size in words, and in bytes in the list (shown as kB or MB, as its size asks)
+    assert f"tables, {size_text(made.stat().st_size)})." in texts(at)
+    [listed] = [t.value for t in at.dataframe if "size" in t.value.columns]
+    assert listed["size"].tolist() == [made.stat().st_size]
     assert at.selectbox(key="backup-file").value == made.name
     # the page still holds the database: the backup was taken beside it, by its own connection
     assert downloads.named("-manual.duckdb") == made.read_bytes()

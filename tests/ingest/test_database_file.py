@@ -100,3 +100,11 @@ def test_the_threads_setting_caps_duckdbs_threads(tmp_path: Path,
     monkeypatch.setenv("LEKGOTLA_THREADS", "-1")
     with pytest.raises(SettingsError, match="threads"):
         settings.get("threads")
+
+
+@pytest.mark.parametrize(("size", "words"), [
+    (0, "0 bytes"), (999, "999 bytes"), (2_150, "2.1 kB"), (310_520_000, "310.5 MB"),
+    (1_230_000_000, "1.2 GB"), (12_345_000_000_000, "12,345.0 GB")])
+def test_a_backups_size_is_said_in_the_unit_it_needs(size: int, words: str) -> None:
+    # a shared store's manifest is a few kB: it read "0.0 MB" when every size was in MB
+    assert backup.size_text(size) == words
