@@ -82,7 +82,7 @@ def write_backup(con: db.Connection, path: str | Path) -> Backup:
 
     Works on any connection, the dashboard's locked-down one included, while others write.
     """
-    target = Path(path)
+    target = Path(path).absolute()  # from the current folder: db.connect takes a relative one from the project's
     if target.exists():
         raise LekgotlaError(f"{target} already exists: choose a new file name for the backup.",
                             "Choose another backup path")

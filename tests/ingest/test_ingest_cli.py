@@ -372,6 +372,24 @@ def test_a_backup_taken_from_the_command_line_is_a_hand_backup_never_pruned(
     assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, timed.name])
 
 
+def test_a_relative_backup_path_is_taken_from_the_current_folder_and_restores_from_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # the README's `backup backups/lekgotla-….duckdb` from a folder other than the project's:
+    # the half-written copy went into the project folder, and the command failed
+    dbp, good = _loaded(tmp_path)
+    (tmp_path / "backups").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["backup", "backups/mine.duckdb", "--db", str(dbp)]) == 0
+    assert f"{tmp_path / 'backups' / 'mine.duckdb'}: backup written" in capsys.readouterr().out
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == ["mine.duckdb"]
+    assert not (ROOT / "backups").exists()
+    assert main(["restore", "backups/mine.duckdb", "--db", str(dbp)]) == 0
+    assert "restored from backups/mine.duckdb" in capsys.readouterr().out
+    con = db.connect(dbp)
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
+    con.close()
+
+
 def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
         files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dbp = str(tmp_path / "l.duckdb")
