@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from followup.delivery import MAX_ATTEMPTS, given_up_words, notify, try_again
+from followup.delivery import MAX_ATTEMPTS, given_up_words, notify, refused_words, try_again
 from ingest import settings
 from ingest.access import CLI
 from ingest.db import Connection
@@ -71,6 +71,8 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
               f"{item.recipient.email}")
     for item, error in run.failed:
         print(f"failed\t{item.kind}\t{item.period}\t{item.recipient.email}\t{error}")
+    for item, refused in run.refused:  # sent to the others, so not sent again
+        print(f"refused\t{item.kind}\t{item.period}\t{item.recipient.email}\t{refused}")
     for item in run.given_up:
         print(f"given up\t{item.kind}\t{item.period}\t{item.recipient.email}")
     for untold in run.untold:
@@ -80,8 +82,10 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
           f"{len(run.skipped)} sent before (at {at:%Y-%m-%d %H:%M})", file=sys.stderr)
     if run.given_up:
         print(f"warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
+    if run.refused:
+        print(f"warning: {refused_words(len(run.refused))}", file=sys.stderr)
     # given up on earlier: the runs that failed them exited 1; every run after would too, forever
-    if run.failed:
+    if run.failed or run.refused:
         raise SystemExit(1)
 
 

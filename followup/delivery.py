@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from followup import queries
 from followup.mail_errors import said
@@ -71,8 +71,18 @@ class Smtp:
                 server.starttls(context=context)
             if self.user:
                 server.login(self.user, self.password)
-            server.send_message(msg)
+            refused = server.send_message(msg)  # raises only when every address is refused
+        if refused:
+            raise PartlyRefused(self.address, refused)
         return self.address
+
+
+class PartlyRefused(Exception):
+    """The server took the message for some of its addresses and refused the others."""
+
+    def __init__(self, where: str, refused: dict[str, tuple[int, bytes]]) -> None:
+        super().__init__(where, refused)
+        self.where, self.refused = where, refused
 
 
 @dataclass
@@ -163,31 +173,46 @@ def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) 
 
 
 def finish(con: db.Connection, item: Due, error: str | None, where: str | None, actor: str,
-           tries: int) -> None:
-    """Record how a claimed message ended, and audit it."""
+           tries: int, refused: str | None = None) -> None:
+    """Record how a claimed message ended, and audit it: failed (`error`), or sent, to every
+    address but those the server `refused` (kept as its last error)."""
     def done(c: db.Connection) -> None:
         queries.execute(c, "notification_done", {
-            **_params(item), "state": "failed" if error else "sent", "last_error": error,
-            "sent_at": None if error else datetime.now(), "delivered_to": where})
+            **_params(item), "state": "failed" if error else "sent",
+            "last_error": error or refused, "sent_at": None if error else datetime.now(),
+            "delivered_to": where})
         audit(c, actor, "notify", "failed" if error else "sent", ", ".join(item.departments) or None,
               item.period, kind=item.kind, to=item.recipient.email, cc=list(item.cc),
-              tries=tries, delivered_to=where, error=error)
+              tries=tries, delivered_to=where, error=error, refused=refused)
     db.write(con, done)
 
 
+class Delivery(NamedTuple):
+    """How sending one message went."""
+
+    where: str | None  # where it went; None: nowhere
+    error: str | None  # why it went nowhere, naming the server and what to check
+    tries: int
+    refused: str | None = None  # the addresses the server refused while taking it for the others
+
+
 def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
-            sleep: Callable[[float], None] = time.sleep) -> tuple[str | None, str | None, int]:
-    """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them: (where, error
-    naming the server and what to check (mail_errors.said), attempts made)."""
+            sleep: Callable[[float], None] = time.sleep) -> Delivery:
+    """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them (in the words of
+    mail_errors.said). Addresses refused while others took it are said, not tried again: the
+    others would get it twice."""
     error = None
     for attempt in range(1, tries + 1):
         try:
-            return via.send(msg), None, attempt
+            return Delivery(via.send(msg), None, attempt)
+        except PartlyRefused as e:
+            return Delivery(e.where, None, attempt,
+                            said(smtplib.SMTPRecipientsRefused(e.refused), e.where))
         except (OSError, smtplib.SMTPException) as e:  # socket errors included
             error = said(e, via.address)
             if attempt < tries:
                 sleep(backoff_s * 2 ** (attempt - 1))
-    return None, error, tries
+    return Delivery(None, error, tries)
 
 
 @dataclass
@@ -198,6 +223,7 @@ class Run:
     failed: list[tuple[Due, str]] = field(default_factory=list)
     skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
     given_up: list[Due] = field(default_factory=list)  # failed MAX_ATTEMPTS times: not tried again
+    refused: list[tuple[Due, str]] = field(default_factory=list)  # sent, but some addresses refused
     untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
     files: list[Path] = field(default_factory=list)  # a dry run's
 
@@ -211,6 +237,13 @@ def given_up_words(count: int) -> str:
     """What a run says of the messages it no longer tries: how many, and where to see why."""
     return (f"{given_up_headline(count)}: see Notifications → Outbox for why, and try them again "
             "there once the cause is fixed (or: python -m metrics notify --try-again)")
+
+
+def refused_words(count: int) -> str:
+    """What a run says of the messages some of whose addresses the mail server refused."""
+    return (f"{plural(count, 'message')} sent with an address the mail server refused: that "
+            "address got nothing and is not tried again (the others would get the message "
+            "twice); fix it on Users, or on the register's Departments sheet for a head")
 
 
 def given_up(con: db.Connection) -> list[dict[str, Any]]:
@@ -299,8 +332,10 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
             finish(con, item, msg, None, actor, 0)
             run.failed.append((item, msg))
             continue
-        where, error, made = deliver(msg, via, tries=tries, backoff_s=backoff_s)
-        finish(con, item, error, where, actor, made)
+        where, error, made, refused = deliver(msg, via, tries=tries, backoff_s=backoff_s)
+        finish(con, item, error, where, actor, made, refused)
+        if refused:
+            run.refused.append((item, refused))
         if error:
             run.failed.append((item, error))
             # a server that no message reaches is down for the rest: one try each, no waiting

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import duckdb
 
-from followup.delivery import given_up_words, notify
+from followup.delivery import given_up_words, notify, refused_words
 from ingest import db, settings
 from ingest.errors import LekgotlaError
 
@@ -47,4 +47,7 @@ class NotifySchedule:
                 print(f"lekgotla: notify warning: {untold.words()}", file=sys.stderr)
             if run.given_up:
                 print(f"lekgotla: notify warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
-            self.error = run.failed[0][1] if run.failed else None
+            if run.refused:
+                print(f"lekgotla: notify warning: {refused_words(len(run.refused))}", file=sys.stderr)
+            said = [words for _, words in run.failed + run.refused]
+            self.error = said[0] if said else None

@@ -56,7 +56,7 @@ def test_a_certificate_not_trusted_names_the_server_and_what_to_check(
                             ssl_context=server_context(certificate))
     controller.start()
     try:  # the client trusts only the system's authorities, not the test's own certificate
-        where, error, _ = deliver(EmailMessage(), Smtp("127.0.0.1", port, "ssl", timeout_s=5),
+        where, error, *_ = deliver(EmailMessage(), Smtp("127.0.0.1", port, "ssl", timeout_s=5),
                                   tries=1)
     finally:
         controller.stop()

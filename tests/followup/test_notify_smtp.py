@@ -110,7 +110,7 @@ def test_a_failure_is_retried_with_backoff_recorded_and_sent_on_a_later_run(
     port, inbox = smtp
     waits: list[float] = []
     down = plain(free_port())  # nothing listens there
-    where, error, tries = deliver(EmailMessage(), down,
+    where, error, tries, _ = deliver(EmailMessage(), down,
                                   backoff_s=0.5, sleep=waits.append)
     assert (where, tries, waits) == (None, 3, [0.5, 1.0])  # 3 tries, waiting 0.5 s then 1 s
     # in the words of whoever sets the mail server up, the server named, no exception's name
@@ -367,3 +367,65 @@ def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
     [got] = inbox.received[first:]
     assert got.message["Subject"] == "Review pack: Q3 2025"
     assert "(figures of July 2025)" in parts(got.message)[0]
+
+
+class Refusing(Inbox):
+    """A server that refuses one address at RCPT (a full or closed mailbox) and takes the rest."""
+
+    async def handle_RCPT(self, server: object, session: object, envelope: object,  # noqa: N802
+                          address: str, rcpt_options: list[str]) -> str:
+        if address == "me@example.org":
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+def test_an_address_refused_while_the_others_take_the_message_is_said_not_sent_as_if_all_went(
+        history_con: db.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # smtplib raises only when every address is refused: the M&E team's copy of an overdue
+    # notice was lost while the run said "sent", exit 0, and the outbox had no error
+    from aiosmtpd.controller import Controller
+
+    from followup.cli import main
+
+    inbox = Refusing()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    dbp = tmp_path / "h.duckdb"
+    history_con.execute(f"ATTACH '{dbp}' AS out")
+    history_con.execute("COPY FROM DATABASE memory TO out")
+    history_con.execute("DETACH out")
+    monkeypatch.setenv("LEKGOTLA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEKGOTLA_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("LEKGOTLA_SMTP_SECURITY", "none")
+    try:
+        with pytest.raises(SystemExit) as ended:  # as a run with a failure: cron's mail says so
+            main(["notify", "--db", str(dbp), "--at", "2025-04-05T12:00", "--no-pdf"])
+        assert ended.value.code == 1
+        out, err = capsys.readouterr()
+        assert main(["notify", "--db", str(dbp), "--at", "2025-04-05T13:00", "--no-pdf"]) == 0
+    finally:
+        controller.stop()
+    refused = (f"The mail server at smtp://127.0.0.1:{controller.port} refused the address "
+               "me@example.org (550 5.1.1 mailbox unavailable): check it on Users, or on the "
+               "register's Departments sheet for a head.")
+    # the overdue notice reached the head, once: its copy to the M&E team is said, not retried
+    overdue = [r for r in inbox.received if r.message["X-Lekgotla-Kind"] == "overdue"]
+    assert [r.rcpt_tos for r in overdue] == [["health@example.org"]]
+    assert f"refused\toverdue\t2025-02\thealth@example.org\t{refused}" in out.splitlines()
+    assert ("warning: 1 message sent with an address the mail server refused: that address got "
+            "nothing and is not tried again") in err
+    assert "3 messages sent, 0 failed" in err
+    con = db.connect(dbp)
+    try:
+        rows = {r["kind"]: r for r in history(con)}
+        assert (rows["overdue"]["state"], rows["overdue"]["last_error"]) == ("sent", refused)
+        assert rows["reminder"]["last_error"] is None
+        [detail] = [json.loads(d) for (d,) in con.execute(
+            "SELECT detail FROM audit_log WHERE action = 'notify' AND outcome = 'sent' "
+            "AND detail LIKE '%refused the address%' ORDER BY audit_id").fetchall()]
+        assert (detail["to"], detail["cc"], detail["refused"]) == (
+            "health@example.org", ["me@example.org"], refused)
+    finally:
+        con.close()
