@@ -24,7 +24,8 @@ action_rows AS (
     SELECT s.upload_id, s.department, s.period, s.period_end, s.action_id, s.action, s.status,
            s.percent_complete, s.start_date, s.due_date, s.completion_date, s.budget_allocated,
            s.budget_spent, s.resources, s.responsible, s.success_metric, s.target, s.actual,
-           s.metric_direction, s.quality_review, s.objective_valid, r.report_no
+           s.metric_direction, s.quality_review, s.objective_valid, s.carried_from_upload,
+           r.report_no
     FROM action_status s
     JOIN needed r ON r.department = s.department AND r.period = s.period
     WHERE s.is_current

@@ -23,7 +23,8 @@ needed AS (
                 AND r.report_no BETWEEN a.report_no - 2 AND a.report_no
 ),
 numbered_rows AS (
-    SELECT s.department, s.period, s.action_id, s.status, s.percent_complete, n.report_no
+    SELECT s.department, s.period, s.action_id, s.status, s.percent_complete,
+           s.carried_from_upload, n.report_no
     FROM action_status s
     JOIN needed n ON n.department = s.department AND n.period = s.period
     WHERE s.is_current

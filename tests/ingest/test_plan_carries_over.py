@@ -271,6 +271,28 @@ def test_submissions_data_quality_counts_not_reported(con: db.Connection) -> Non
     assert q.set_index("period").at["2025-02", "row_count"] == 1
 
 
+def test_an_action_carried_over_is_not_reported_not_stale(con: db.Connection) -> None:
+    # stale is three reports in a row with the same status and progress (SPEC §5.11): a month
+    # that carried an action over did not report it, so it counted as "not reported" and as stale
+    from metrics.quality import report_quality, stale_actions
+
+    a1_jan = JAN[0]
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [a1_jan], "February 2025", "fin-feb.xlsx")  # A3 left out: carried at 20%
+    _load(con, [a1_jan], "March 2025", "fin-mar.xlsx")  # and again
+    march = Filters(period="2025-03", departments=("Finance",))
+    # A1 was sent three times at In progress 40%: stale since January; A3 was sent once
+    stale = stale_actions(con, march)
+    assert stale[["action_id", "since_period"]].values.tolist() == [["A1", "2025-01"]]
+    q = report_quality(con, march).set_index("period")
+    assert (q.at["2025-03", "stale_actions"], q.at["2025-03", "not_reported"]) == (1, 1)
+    # A3 sent again unchanged in April: its reports are January and April, not three in a row
+    _load(con, [a1_jan, JAN[2]], "April 2025", "fin-apr.xlsx")
+    april = Filters(period="2025-04", departments=("Finance",))
+    assert stale_actions(con, april)["action_id"].tolist() == ["A1"]
+    assert report_quality(con, april).set_index("period").at["2025-04", "stale_actions"] == 1
+
+
 def test_default_month_is_the_latest_most_departments_reported(con: db.Connection) -> None:
     from metrics.catalogue import reporting, settled_month
 
