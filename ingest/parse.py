@@ -88,6 +88,7 @@ class DepartmentReport:
     frame: pd.DataFrame
     problems: list[Problem]
     skipped_rows: list[int] = field(default_factory=list)
+    skipped_actions: list[str] = field(default_factory=list)  # their action IDs, lower-case
     # the rows as action_status columns (ingest.load.status_columns), when a bulk load's worker
     # made them beside the parsing; None: made when stored
     status_columns: pa.Table | None = field(default=None, repr=False, compare=False)
@@ -486,6 +487,8 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
         if opts.skip_invalid_rows and not file_level:
             bad_rows = sorted({p.row for p in report.errors if p.row is not None})
             report.skipped_rows = bad_rows
+            report.skipped_actions = sorted({str(a).strip().lower() for a in frame.loc[bad_rows, "action_id"]
+                                             if pd.notna(a) and str(a).strip()})
             report.frame = frame.drop(index=bad_rows)
         result.reports.append(report)
     unassigned = [p for p in row_problems if not any(p.row in set(g) for g in groups.values())]

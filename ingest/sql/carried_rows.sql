@@ -1,9 +1,12 @@
 -- The plan carried over (README "The plan carries over"): for each report in force of the
 -- departments $departments (every one when the list is empty) of period $since or later ('' for
 -- all) that carries, a row for each action its department reported before and that it does
--- not list, with the fields it was last read with. Once migration 007's macro carried_rows.
+-- not list, with the fields it was last read with; a portfolio snapshot ('left') carries only
+-- the actions whose rows it skipped as invalid (migration 015). Once migration 007's macro
+-- carried_rows.
 WITH reports AS (
-    SELECT upload_id, department, period, coalesce(absent_actions, 'carried') AS absent_actions
+    SELECT upload_id, department, period, coalesce(absent_actions, 'carried') AS absent_actions,
+           from_json(coalesce(skipped_actions, '[]'), '["VARCHAR"]') AS skipped
     FROM uploads
     WHERE status = 'accepted' AND is_current
       AND (len($departments::VARCHAR[]) = 0 OR list_contains($departments::VARCHAR[], department))
@@ -25,7 +28,8 @@ absent AS (
     FROM reports r
     JOIN known k ON k.department = r.department
     ANTI JOIN reported x ON x.upload_id = r.upload_id AND x.action_id = k.action_id
-    WHERE r.period >= $since AND r.absent_actions = 'carried'
+    WHERE r.period >= $since
+      AND (r.absent_actions = 'carried' OR list_contains(r.skipped, lower(k.action_id)))
 ),
 last_read AS (
     SELECT a.upload_id AS into_upload, a.period AS into_period, s.*
@@ -43,4 +47,5 @@ WHERE l.status <> 'Cancelled'
   -- a report in between that means "absent = left the plan" ended the action there
   AND NOT EXISTS (SELECT 1 FROM reports g
                   WHERE g.department = l.department AND g.absent_actions = 'left'
+                    AND NOT list_contains(g.skipped, lower(l.action_id))
                     AND g.period > l.period AND g.period < l.into_period)

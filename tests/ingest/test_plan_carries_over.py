@@ -166,6 +166,33 @@ def test_portfolio_snapshot_absence_means_left(con: db.Connection) -> None:
     assert feb.warnings == 0
 
 
+def test_a_snapshot_keeps_an_action_whose_row_it_skipped_as_invalid(con: db.Connection) -> None:
+    # README's GMPP example: a project whose row was skipped for a bad cell "left the plan"
+    _load(con, JAN, "January 2025", "fin-jan.xlsx", absent_actions="left")
+    a3_bad = [*JAN[2][:9], 250, *JAN[2][10:]]  # 250% complete: an error on its row
+    rows = [A1_FEB, a3_bad]
+    parsed = parse_file(report(rows, period="February 2025"), "x.xlsx",
+                        options_for(con, skip_invalid_rows=True))
+    assert parsed.reports[0].skipped_actions == ["a3"]
+    changes = change_summary(con, parsed.reports[0], "left")
+    assert changes[["action_id", "change"]].values.tolist() == [
+        ["A2", "left the plan"], ["A3", "row skipped (carried forward)"]]
+    [feb] = load_file(con, report(rows, period="February 2025"), "fin-feb.xlsx",
+                      absent_actions="left", skip_invalid_rows=True)
+    assert (feb.status, feb.skipped) == ("accepted", 1)
+    # A1 as reported, A3 as January left it (In progress 20%); A2 left the plan
+    k = _feb(con)
+    assert k["actions"] == 2 and k["mean_progress"] == pytest.approx((60 + 20) / 2)
+    carried = con.execute("SELECT action_id, percent_complete FROM action_status "
+                          "WHERE period = '2025-02' AND is_current AND carried_from_upload IS NOT NULL "
+                          "ORDER BY action_id").fetchall()
+    assert carried == [("A3", 20)]
+    # March's snapshot leaves A3 out for real: it leaves the plan then
+    _load(con, [A1_FEB], "March 2025", "fin-mar.xlsx", absent_actions="left")
+    mar = kpis(con, Filters(period="2025-03", departments=("Finance",)))
+    assert mar["actions"] == 1
+
+
 def test_cli_absent_actions_flag(tmp_path: Path) -> None:
     dbp = tmp_path / "t.duckdb"
     jan, feb = tmp_path / "jan.xlsx", tmp_path / "feb.xlsx"
