@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, set[str]] = {
     # saved column mappings: organisation-wide ones (department None) are admin's and M&E's
     "mapping": {"admin", "me", "department_head"},
     "bulk_load": {"me"},
+    # the report's "Date submitted" cell says when it came (an upload on a department's behalf);
+    # a department head's own upload is submitted when it arrives
+    "date_submission": {"me"},
     "register": {"admin"},
     "settings": {"admin"},
     "users": {"admin"},
@@ -123,6 +126,7 @@ _VERBS = {
     "view": "see the dashboard", "export": "export data", "upload": "upload reports",
     "restore": "restore an earlier report", "template": "download the template",
     "mapping": "save or delete saved mappings", "bulk_load": "load many reports at once",
+    "date_submission": "date a report's submission",
     "register": "replace the strategy register", "settings": "change settings",
     "users": "add or change users", "audit": "read the audit log",
     "backup": "take, download or restore backups", "notifications": "manage notifications",

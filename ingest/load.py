@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import db, settings, upload_ids
-from ingest.access import CLI, User, require
+from ingest.access import CLI, User, allowed, require
 from ingest.audit import audit
 from ingest.dependencies import add_dependency_warnings
 from ingest.errors import LekgotlaError
@@ -286,7 +286,11 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
     sha = hashlib.sha256(data).hexdigest()
     now = datetime.now()
     who = who or user.email
-    submitted = submitted_at or parsed.submitted_at or now
+    stated = parsed.submitted_at if allowed(user, "date_submission") else None
+    submitted = submitted_at or stated or now
+    # the cell a head may not date their own report by, when it says another day
+    unstated = (parsed.submitted_at if stated is None and submitted_at is None and parsed.submitted_at
+                and parsed.submitted_at.date() != now.date() else None)
     outcomes: list[Outcome] = []
     if not can_load(parsed, opts.skip_invalid_rows):
         period = parsed.period.key if parsed.period else None
@@ -332,7 +336,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                       warning_count=len(report.warnings), skipped_count=len(report.skipped_rows),
                       error_count=len(report.errors), messages=_messages(report.problems),
                       column_map=json.dumps(parsed.letters), mapping_name=mapping_name,
-                      register_version=register.version, absent_actions=opts.absence)
+                      register_version=register.version, absent_actions=opts.absence,
+                      skipped_actions=json.dumps(report.skipped_actions))
         if current and current[1] == sha:
             uid = _insert_upload(con, "upload_report_insert", status="duplicate", is_current=False,
                                  replaced_upload_id=current[0], **common)
@@ -366,9 +371,12 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         make_current(con, dept, period, uid, pending, first=current is None)
         verb = f"replaced upload #{current[0]}" if current else "stored"
         skipped = f", {plural(len(report.skipped_rows), 'invalid row')} skipped" if report.skipped_rows else ""
+        dated = (f" Submitted {now.day} {now:%b %Y}, when it was uploaded: its Date submitted cell "
+                 f"({unstated.day} {unstated:%b %Y}) counts only in an upload by the M&E team."
+                 if unstated else "")
         outcomes.append(Outcome(parsed.file_name, "accepted",
                                 f"{where(dept, period)}: {plural(len(report.frame), 'action')} {verb}, "
-                                f"{plural(len(report.warnings), 'warning')}{skipped}.", dept, period, uid,
+                                f"{plural(len(report.warnings), 'warning')}{skipped}.{dated}", dept, period, uid,
                                 len(report.frame), len(report.warnings), len(report.errors),
                                 len(report.skipped_rows), diffs[dept], report.problems))
     _audit_outcomes(con, user, outcomes)
@@ -455,8 +463,11 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
         kind = kinds.get(aid)
         if kind == DONE or old.at[aid, "status"] == "Cancelled":  # left the plan when cancelled
             continue
-        change = ("left the plan" if absence == "left" else "not reported (carried forward)" if kind
-                  else "dropped action")
+        if str(aid).lower() in report.skipped_actions:  # its row was skipped as invalid: it stays
+            change = "row skipped (carried forward)"
+        else:
+            change = ("left the plan" if absence == "left" else "not reported (carried forward)" if kind
+                      else "dropped action")
         add(aid, old.at[aid, "action"], change, old.at[aid, "status"], None)
     cols = ["action", "due_date", "percent_complete", "status"]
     both = new.index.intersection(old.index)

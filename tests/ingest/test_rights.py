@@ -308,3 +308,34 @@ def test_the_upload_page_saves_a_mapping_as_the_acting_user(
         assert "which demo may not change" in said[0]
     else:
         assert "Saved as “Organisation tracker”" in said[0]
+
+
+def test_a_heads_own_upload_is_submitted_when_it_comes_whatever_its_date_submitted_cell_says(
+        con: db.Connection) -> None:
+    # SPEC §5.8: on time is "accepted on or before day 7"; a head's cell saying 5 Mar 2025 for a
+    # report uploaded today made it on time; the M&E team's upload on the head's behalf keeps it
+    from datetime import date, datetime
+
+    from testdata import HEADER, xlsx
+
+    good = ["FIN-01", "Pay suppliers within thirty days", None, "Thandi", 100, 40, "01/01/2025",
+            "31/03/2025", "In progress", 40, None, None]
+
+    def upload(user: User, department: str, file: str) -> str:
+        data = xlsx([["Department", department], ["Reporting period", "February 2025"],
+                     ["Date submitted", "05/03/2025"], [], HEADER, good])
+        [outcome] = load_file(con, data, file, user=user)
+        assert outcome.status == "accepted", outcome.message
+        return outcome.message
+
+    save_user(con, CLI, "fin@org.example", "department_head", "F", ("Finance",))
+    head = User("fin@org.example", "department_head", departments=frozenset({"Finance"}))
+    said = upload(head, "Finance", "Finance_2025-02.xlsx")
+    today = datetime.now()
+    assert said.endswith(f" Submitted {today.day} {today:%b %Y}, when it was uploaded: its Date "
+                         "submitted cell (5 Mar 2025) counts only in an upload by the M&E team.")
+    me = User("me@org.example", "me")
+    assert "Submitted" not in upload(me, "Health", "Health_2025-02.xlsx")
+    got = dict(con.execute("SELECT department, CAST(submitted_at AS DATE) FROM uploads "
+                           "ORDER BY upload_id").fetchall())
+    assert got == {"Finance": today.date(), "Health": date(2025, 3, 5)}
