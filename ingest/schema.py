@@ -39,7 +39,8 @@ class ActionRows(pa.DataFrameModel):
     @classmethod
     def action_id_once(cls, df: pd.DataFrame) -> Series[bool]:
         """An action ID used by two rows, capitals aside ('FIN-12', 'fin-12'), is an error."""
-        return ~_id_keys(df["action_id"]).duplicated(keep=False)  # type: ignore[no-any-return]
+        keys = _id_keys(df["action_id"])  # empty IDs are not one ID twice: each is "required"
+        return ~(keys.duplicated(keep=False) & keys.notna())  # type: ignore[no-any-return]
 
     @pa.dataframe_check(name="start_after_due")
     @classmethod

@@ -59,6 +59,14 @@ def test_duplicate_action_id_points_at_both_rows() -> None:
     assert errors[0].message == "Action ID 'FIN-01' is used more than once (also row 6): give each action its own ID."
 
 
+def test_two_empty_action_ids_are_each_required_not_one_id_used_twice() -> None:
+    # they read "Action ID nan is used more than once (also row ): give each action its own ID."
+    errors, _ = parse(report([row(action_id=None), row(),
+                              row(action_id=None, action="Third action with a proper name")]))
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (5, "A", "This cell is required: fill it in."), (7, "A", "This cell is required: fill it in.")]
+
+
 def test_an_action_id_in_other_capitals_is_the_same_id() -> None:
     # 'fin-01' beside 'FIN-01' would count one action twice: its budget, its lateness
     errors, _ = parse(report([row(), row(action_id="fin-01", action="Second action with a proper name")]))
