@@ -49,6 +49,14 @@ def _names(departments: tuple[str, ...]) -> str:
     return ", ".join(departments) if departments else "the organisation"
 
 
+def _reports(month: str, departments: tuple[str, ...]) -> str:
+    """`the May 2025 report of Finance`; of several departments, counted and apart (a name may
+    hold "and"): `the May 2025 reports of 2 departments (Legal and Compliance; Operations)`."""
+    if len(departments) < 2:
+        return f"the {month} report of {_names(departments)}"
+    return f"the {month} reports of {plural(len(departments), 'department')} ({'; '.join(departments)})"
+
+
 def _template_parts(con: db.Connection, due: Due) -> list[tuple[bytes, tuple[str, str], str]]:
     period = Period(int(due.period[:4]), int(due.period[5:7]))
     return [(build_template(con, d, period, user=SYSTEM), XLSX,
@@ -59,30 +67,39 @@ def _reminder(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str
     month, ends = period_words(due.period), theme.a_date(due.deadline)
     left = (due.deadline - at.date()).days if due.deadline else 0
     when = "today" if left == 0 else f"in {theme.days(left)}"
-    subject = f"Reminder: the {month} report of {_names(due.departments)} is due {when}"
+    reports, several = _reports(month, due.departments), len(due.departments) > 1
+    is_, it = ("are", "They are") if several else ("is", "It is")
+    subject = f"Reminder: {reports} {is_} due {when}"
     body = Body().para(f"Hello {due.recipient.greeting},").para(
-        f"The {month} report of {_names(due.departments)} is not in yet. It is due on {ends} "
+        f"{reports[0].upper()}{reports[1:]} {is_} not in yet. {it} due on {ends} "
         f"({when}); a report accepted by then counts as on time.").para(
-        "The template attached is pre-filled with your open actions: update it and upload it "
-        "on the dashboard.").link("Upload the report", link(con, "upload"))
+        ("Each template attached is pre-filled with your open actions of its department: update "
+         "them and upload them" if several else "The template attached is pre-filled with your "
+         "open actions: update it and upload it") + " on the dashboard.").link(
+        "Upload the report", link(con, "upload"))
     return subject, body, _template_parts(con, due)
 
 
 def _overdue(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str, Body, list[Any]]:
     month, ends = period_words(due.period), theme.a_date(due.deadline)
     late = (at.date() - due.deadline).days if due.deadline else 0
-    subject = f"Overdue: the {month} report of {_names(due.departments)} ({theme.days(late)} late)"
+    reports, several = _reports(month, due.departments), len(due.departments) > 1
+    subject = f"Overdue: {reports} ({theme.days(late)} late)"
+    state = (f"{reports[0].upper()}{reports[1:]} {'were' if several else 'was'} due on {ends} and "
+             f"{'have' if several else 'has'} not been received: {'they are' if several else 'it is'} "
+             f"{theme.days(late)} late.")
     body = Body().para(f"Hello {due.recipient.greeting},")
     if due.recipient.role == "department_head":
         copied = " The M&E team is copied." if due.cc else ""  # demo mode has no M&E team
-        body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "
-                  f"been received: it is {theme.days(late)} late.{copied}").para(
-            "The template attached is pre-filled with your open actions.")
+        body.para(f"{state}{copied}").para(
+            "Each template attached is pre-filled with your open actions of its department."
+            if several else "The template attached is pre-filled with your open actions.")
     else:  # the M&E team, for departments with no head to tell (schedule.due)
-        body.para(f"The {month} report of {_names(due.departments)} was due on {ends} and has not "
-                  f"been received: it is {theme.days(late)} late. No department head receives "
-                  "notifications for it (none is set on Users, or they stopped them), so this "
-                  "notice comes to the M&E team.").para(
+        body.para(f"{state} No department head receives notifications for "
+                  f"{'them' if several else 'it'} (none is set on Users, or they stopped them), "
+                  "so this notice comes to the M&E team.").para(
+            "Each template attached is pre-filled with its department's open actions: send each "
+            "on to whoever reports for it." if several else
             "The template attached is pre-filled with the department's open actions: send it on "
             "to whoever reports for it.")
     body.link(

@@ -8,6 +8,7 @@ before a version was accepted on 2025-04-02."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -95,6 +96,16 @@ def test_an_overdue_report_no_head_is_told_of_goes_to_the_me_team(
     subject, body, _ = COMPOSERS["overdue"](history_con, notice, datetime(2025, 4, 5, 12))
     assert subject == "Overdue: the February 2025 report of Health (29 days late)"
     assert "No department head receives notifications for it" in body.text()
+    # two departments in one notice are two reports, named apart (a name may hold "and")
+    both = dataclasses.replace(notice, departments=("Health", "Works"))
+    subject, body, files = COMPOSERS["overdue"](history_con, both, datetime(2025, 4, 5, 12))
+    assert subject == ("Overdue: the February 2025 reports of 2 departments (Health; Works) "
+                       "(29 days late)")
+    assert ("The February 2025 reports of 2 departments (Health; Works) were due on 7 Mar 2025 "
+            "and have not been received: they are 29 days late. No department head receives "
+            "notifications for them") in body.text()
+    assert "Each template attached is pre-filled with its department's open actions" in body.text()
+    assert [f[2] for f in files] == ["Health_2025-02.xlsx", "Works_2025-02.xlsx"]
 
 
 def test_no_month_before_the_organisations_first_is_chased(history_con: db.Connection) -> None:
@@ -148,4 +159,5 @@ def test_reminders_start_no_earlier_than_the_first_of_the_next_month(
                         "month reported on is over")
     shown = preview(history_con, CLI, "reminder", "health@example.org", "2025-03").message
     assert shown is not None
-    assert shown["Subject"] == "Reminder: the March 2025 report of Health, Works is due in 6 days"
+    assert shown["Subject"] == ("Reminder: the March 2025 reports of 2 departments (Health; Works) "
+                                "are due in 6 days")
