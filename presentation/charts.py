@@ -430,8 +430,10 @@ def gantt(figures: pd.DataFrame) -> go.Figure:
     if len(data):
         period_end = pd.to_datetime(data["period_end"]).max()
         fig.add_vline(x=period_end, line_dash="dot", line_color=theme.MUTED)
-        fig.add_annotation(x=period_end, y=1, yref="paper", text="end of period",
-                           showarrow=False, yanchor="bottom", font={"color": theme.MUTED})
+        # named in the legend: a label above the plot sat on the legend's entries
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                                 name=f"End of period ({theme.a_date(period_end)})",
+                                 line={"dash": "dot", "color": theme.MUTED}))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date")
     fig.update_yaxes(type="category", categoryorder="array",
@@ -502,8 +504,11 @@ def submission_grid(quality: pd.DataFrame, title: str) -> go.Figure:
         mine = [[1 if v == state else None for v in row] for row in cells]
         if not any(v for row in mine for v in row):
             continue
+        # its own cells' text only: a trace writes text on the gaps too, in its ink
+        own = [[t if v == state else "" for t, v in zip(trow, row, strict=True)]
+               for trow, row in zip(text, cells, strict=True)]
         fig.add_trace(go.Heatmap(
-            z=mine, x=x, y=y, text=text, name=state,
+            z=mine, x=x, y=y, text=own, name=state,
             texttemplate="%{text}" if labelled else None, colorscale=[[0, colour], [1, colour]],
             showscale=False, xgap=3 if labelled else 1, ygap=3 if labelled else 1,
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>", hoverongaps=False,

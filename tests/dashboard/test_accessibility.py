@@ -131,6 +131,8 @@ def test_submission_grid_text_on_each_state() -> None:
         assert len(fills) == 1, "one state, one colour, one text colour"
         fill = fills.pop()
         assert ratio(trace.textfont.color, fill) >= AA, (trace.name, fill, trace.textfont.color)
+        # it writes its own state only: another state's ink over a cell made "on time" unreadable
+        assert {t for row in trace.text for t in row} == {trace.name, ""}, trace.name
         seen.add(trace.name)
     assert seen == set(theme.SUBMISSION_ORDER)
 
@@ -238,7 +240,7 @@ def test_every_series_colour_takes_a_readable_ink() -> None:
 
 
 def test_chart_text_on_the_page() -> None:
-    # axis labels, legends and titles take the template's font; notes such as "end of period"
+    # axis labels, legends and titles take the template's font, and any note the same contrast
     background = page_theme()["backgroundColor"]
     assert ratio(pio.templates[theme.TEMPLATE].layout.font.color, background) >= AA
     figures = pd.DataFrame({
@@ -247,9 +249,11 @@ def test_chart_text_on_the_page() -> None:
         "due_date": [pd.Timestamp("2025-05-31")], "baseline_due_date": [pd.Timestamp("2025-04-30")],
         "period_end": [pd.Timestamp("2025-06-30")], "forecast_finish": [pd.Timestamp("2025-08-01")],
         "forecast_slip_days": [62.0]})
-    notes = charts.gantt(figures).layout.annotations
-    assert notes
-    for note in notes:
+    fig = charts.gantt(figures)
+    # the period's end is named in the legend, in the template's font (a note above the plot sat
+    # on the legend's entries)
+    assert "End of period (30 Jun 2025)" in [t.name for t in fig.data]
+    for note in fig.layout.annotations:
         assert ratio(note.font.color, background) >= AA, note.text
 
 

@@ -317,17 +317,18 @@ def _quality(departments: int, months: int) -> pd.DataFrame:
 
 def test_the_submission_grid_writes_each_state_when_it_can_be_read() -> None:
     fig = charts.submission_grid(_quality(7, 6), "")
-    heatmap = fig.data[0]
-    assert heatmap.texttemplate == "%{text}"
+    state = {t.name: t for t in fig.data}  # one heatmap a state, each writing its own cells
+    assert {t.texttemplate for t in fig.data} == {"%{text}"}
     # state = (department + month) % 4 of on time, late, missing, rejected: 1 + 1 -> missing, 2 + 1 -> rejected
-    assert heatmap.text[0][0] == "missing" and heatmap.text[1][0] == "rejected"
+    assert state["missing"].text[0][0] == "missing" and state["rejected"].text[1][0] == "rejected"
+    assert state["late"].text[0][0] == ""
     assert fig.layout.height == 90 + 44 * 7
 
 
 def test_the_submission_grid_of_many_departments_is_colour_only_with_the_state_in_the_hover() -> None:
     fig = charts.submission_grid(_quality(40, 24), "")  # 960 cells > GRID_TEXT_CELLS
-    heatmap = fig.data[0]
-    assert heatmap.texttemplate is None
+    heatmap = {t.name: t for t in fig.data}["on time"]
+    assert {t.texttemplate for t in fig.data} == {None}
     # department 40, month 24: (40 + 24) % 4 = 0 -> on time, named in the hover
     assert "%{text}" in heatmap.hovertemplate and heatmap.text[39][23] == "on time"
     assert fig.layout.height == 90 + 18 * 40
