@@ -216,13 +216,23 @@ _TITLES = {"on_time_day": "On time day", "reminder_days_before": "Reminder days 
 
 def contradictions(values: dict[str, Any]) -> list[str]:
     """Why these settings, taken together, contradict each other (empty when they agree): Amber
-    must start before Red, so the Amber schedule variance must be above the Red one."""
+    must start before Red, so the Amber schedule variance must be above the Red one; the digest
+    goes out after the reports' deadline, so the digest day must come after the on time day."""
+    found = []
     red, amber = values.get("red_schedule_variance"), values.get("amber_schedule_variance")
-    if red is None or amber is None or amber > red:
-        return []
-    return [f"Amber schedule variance ({amber:g} pp) must be above Red schedule variance ({red:g} "
+    if red is not None and amber is not None and amber <= red:
+        found.append(
+            f"Amber schedule variance ({amber:g} pp) must be above Red schedule variance ({red:g} "
             f"pp): an action turns Amber when it falls more than {-amber:g} pp behind schedule and "
-            f"Red beyond {-red:g} pp, so Amber has to come first. Raise Amber or lower Red."]
+            f"Red beyond {-red:g} pp, so Amber has to come first. Raise Amber or lower Red.")
+    digest, deadline = values.get("digest_day"), values.get("on_time_day")
+    if digest is not None and deadline is not None and digest <= deadline:
+        found.append(
+            f"Digest day ({digest}) must come after On time day ({deadline}): the digest and the "
+            "quarter's review pack speak of the month's reports, and before the deadline they "
+            "would call missing a report that may still come in on time. Set Digest day to "
+            f"{deadline + 1} or later, or On time day earlier.")
+    return found
 
 
 def check_together(values: dict[str, Any]) -> None:

@@ -270,6 +270,12 @@ def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -
         change_setting(con, CLI, "on_time_day", 31)
     with pytest.raises(SettingsError, match="Red slip days must be from 0 to 3,660 days"):
         change_setting(con, CLI, "red_slip_days", -1)
+    # a digest on the 3rd, before reports are due on the 7th, called on-time reports missing
+    with pytest.raises(SettingsError, match=r"Digest day \(3\) must come after On time day \(7\)"
+                                            r".* Set Digest day to 8 or later"):
+        change_setting(con, CLI, "digest_day", 3)
+    with pytest.raises(SettingsError, match=r"Digest day \(10\) must come after On time day \(12\)"):
+        change_setting(con, CLI, "on_time_day", 12)
     assert db.stored_settings(con) == {}  # nothing saved
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings'").fetchall() == [(0,)]
     # moved together in one form, Red and Amber agree: saved, each audited
