@@ -10,6 +10,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
+from urllib.parse import urlencode
 
 from followup.body import Body
 from followup.schedule import Due, problems_of
@@ -40,9 +41,11 @@ def _file_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:60] or "report"
 
 
-def link(con: db.Connection, page: str = "") -> str:
-    """The dashboard's address (public_url) of a page: `https://…/upload`."""
-    return str(db.setting(con, "public_url")).rstrip("/") + (f"/{page}" if page else "")
+def link(con: db.Connection, page: str = "", **view: str) -> str:
+    """The dashboard's address (public_url) of a page: `https://…/upload`; with `view`, the view
+    the page opens on (`…/review_pack?view=Quarter&period=2025-Q2`: dashboard.filters' keys)."""
+    address = str(db.setting(con, "public_url")).rstrip("/") + (f"/{page}" if page else "")
+    return address + (f"?{urlencode(view)}" if view else "")
 
 
 def _names(departments: tuple[str, ...]) -> str:
@@ -158,7 +161,8 @@ def _digest(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str, 
             continue
         body.items(sentence_lines(sentences),
                    "Nothing to report: no change since the previous period.")
-    body.link("Open the dashboard", link(con, "department" if due.departments else ""))
+    body.link("Open the dashboard", link(con, "department" if due.departments else "",
+                                         period=due.period))
     return subject, body, []
 
 
@@ -184,7 +188,7 @@ def _pack(con: db.Connection, due: Due, at: datetime, pdf: bool = True,
     body = Body().para(f"Hello {due.recipient.greeting},").para(
         f"The review pack of {quarter} (figures of {period_words(pack.month)}), stamp "
         f"{pack.pack_id}. {note}.").heading("At a glance").items(figures).link(
-        "Open the review pack page", link(con, "review_pack"))
+        "Open the review pack page", link(con, "review_pack", view="Quarter", period=due.period))
     return subject_of_pack(quarter), body, parts
 
 

@@ -367,6 +367,8 @@ def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
     [got] = inbox.received[first:]
     assert got.message["Subject"] == "Review pack: Q3 2025"
     assert "(figures of July 2025)" in parts(got.message)[0]
+    # the link opens this pack's quarter, not the page's default month (another pack, another stamp)
+    assert "http://localhost:8501/review_pack?view=Quarter&period=2025-Q3" in parts(got.message)[0]
 
 
 class Refusing(Inbox):
