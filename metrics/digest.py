@@ -104,10 +104,13 @@ def digest(con: Connection, period: str, department: str | None = None) -> list[
         queries.composed(con, "digest_moves", {"moved": "view_due_date_moves"}, params), pairs)
     named = _Names(scoped=department is not None)
     found: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
+    # a department without a report in force gets one sentence, its report missing: its KPIs'
+    # moves would only restate it (its submission rate falls to 0%)
+    in_force = department is None or month in months_with_data(con, (department,))
     for kind, items in (*_reports(con, filters, month, named).items(),
                         *_actions(pairs, named).items(),
                         ("due_date_moved", _moved(moves, named)),
-                        ("kpi_move", _kpi_moves(con, filters))):
+                        ("kpi_move", _kpi_moves(con, filters) if in_force else [])):
         found[kind] += items
     out: list[Sentence] = []
     for kind in KINDS:
@@ -267,18 +270,21 @@ def _action_kinds(pairs: pd.DataFrame) -> pd.Series:
         return pd.Series(None, index=pairs.index, dtype=object)
     flag = lambda column: pairs[column].fillna(False).astype(bool)  # noqa: E731
     status, was = pairs["status"].fillna(""), pairs["previous_status"].fillna("")
+    new, done, overdue = flag("is_new"), status == "Completed", flag("overdue")
     rank = _ranks(pairs["rag"])
     rules = {  # in order: the first that holds
         # a Cancelled action leaves the plan once: when cancelled, not again when next left out
         "dropped_action": (flag("dropped") & (was != "Cancelled"))
         | ((status == "Cancelled") & ~was.isin(["", "Cancelled"])),
-        "new_action": flag("is_new"),
+        # a new action already Completed or overdue is said under that kind, as new: a quarter
+        # of new actions would otherwise say nothing of what was completed
+        "new_action": new & ~done & ~overdue,
         # left out of this report, carried forward as last reported: said once, whatever its
         # RAG does meanwhile (its figures are the old report's)
-        "not_reported": flag("carried_forward") & ~flag("previous_carried_forward")
-        & (status != "Completed"),
-        "completed": (status == "Completed") & (was != "Completed"),
-        "overdue": flag("overdue") & ~flag("previous_overdue"),
+        "not_reported": flag("carried_forward") & ~flag("previous_carried_forward") & ~done
+        & ~new,
+        "completed": done & (was != "Completed"),
+        "overdue": overdue & ~flag("previous_overdue"),
         "at_risk": (rank < _ranks(pairs["previous_rag"]).fillna(9))
         .fillna(False).astype(bool),
     }
@@ -328,17 +334,27 @@ def _not_reported(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> 
                              "status": plain(row.status)}, (ref,), str(row.action_id))
 
 
+def _is_new(row: Any) -> bool:
+    return bool(plain(row.is_new))
+
+
 def _completed(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:
-    done, due = plain(row.completion_date), plain(row.due_date)
+    done, due, slip = plain(row.completion_date), plain(row.due_date), plain(row.slip_days)
     late = (pd.Timestamp(done) - pd.Timestamp(due)).days if done and due else None
-    text = f"{name} was completed" + (f" on {a_date(done)}" if done else "")
+    new = _is_new(row)
+    text = (f"New action {name} was added and completed" if new else f"{name} was completed"
+            ) + (f" on {a_date(done)}" if done else "")
     if late is not None and late > 0:
         text += f", {days(late)} after its due date"
+    elif late is not None and slip:
+        # by a due date moved later, yet after the first one (slip_days: against the baseline)
+        text += f", by its moved due date ({days(slip)} after the first one)"
     elif late is not None:
         text += ", on time"
     return _Item(key, text + ".", {"completion_date": done, "due_date": due,
                                      "days_late": late if late and late > 0 else 0
-                                     if late is not None else None},
+                                     if late is not None else None,
+                                     "slip_days": slip, "new": new},
                  (ref,), str(row.action_id))
 
 
@@ -346,12 +362,14 @@ def _overdue(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item
     due, end = plain(row.due_date), plain(row.period_end)
     late = (pd.Timestamp(end) - pd.Timestamp(due)).days
     reason = plain(row.reason_code)
-    text = (f"{name} is now overdue: due {a_date(due)}, {days(late)} past it at the end of "
+    new = _is_new(row)
+    said = f"New action {name} is overdue" if new else f"{name} is now overdue"
+    text = (f"{said}: due {a_date(due)}, {days(late)} past it at the end of "
             f"{period_label(str(pd.Timestamp(end).date())[:7])}"
             + (f" (reason code: {reason})." if reason else "; no reason code given."))
     return _Item(key, text,
                  {"due_date": due, "days_overdue": late, "rag": plain(row.rag),
-                  "reason_code": reason}, (ref,), str(row.action_id))
+                  "reason_code": reason, "new": new}, (ref,), str(row.action_id))
 
 
 def _at_risk(row: Any, name: str, ref: ActionRef, key: tuple[Any, ...]) -> _Item:

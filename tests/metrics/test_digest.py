@@ -401,3 +401,101 @@ def test_an_action_added_and_cancelled_inside_a_quarter_is_said_once() -> None:
         assert of(digest(con, "2026-03"), "dropped_action") == []
     finally:
         con.close()
+
+
+def _reports(department: str, *months: tuple[str, list[list[object]]]) -> db.Connection:
+    """A database holding the department's reports of these months, with a completion date and
+    a reason code (each row: ID, action, status, start, due, percent, completed, reason)."""
+    from backends import empty_connection
+    from testdata import xlsx
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    header = [*WORKS_HEADER, "Completion date", "Reason code"]
+    con = empty_connection()
+    for period, rows in months:
+        data = xlsx([["Department", department], ["Reporting period", period], [], header,
+                     *rows])
+        [o] = load_file(con, data, f"{department}_{period}.xlsx", user=CLI)
+        assert o.status == "accepted", o
+    return con
+
+
+def test_an_action_new_and_completed_or_overdue_is_said_so() -> None:
+    # Works: W1 all along from December 2025. January 2026: W4 new and Completed 20 Jan, due
+    # 31 Jan (on time); W5 new, due 15 Jan, open: 31 Jan - 15 Jan = 16 days overdue. February:
+    # W6 new, due 28 Feb; March: W6 Completed 10 Mar, 10 days after its due date (28 Feb + 10).
+    # W5 stays open: at the end of March 16 + 28 + 31 = 75 days past its due date.
+    w1 = ["W1", "Resurface the northern access road", "In progress", "2025-01-01", "2026-12-31",
+          40, None, None]
+    w4 = ["W4", "Paint the depot", "Completed", "2026-01-05", "2026-01-31", 100, "2026-01-20",
+          None]
+    w5 = ["W5", "Clear the storm drains", "In progress", "2026-01-05", "2026-01-15", 50, None,
+          None]
+    w6 = ["W6", "Fence the quarry", "In progress", "2026-02-02", "2026-02-28", 60, None, None]
+    w6_done = [*w6[:2], "Completed", *w6[3:5], 100, "2026-03-10", None]
+    con = _reports("Works", ("2025-12", [w1]), ("2026-01", [w1, w4, w5]),
+                   ("2026-02", [w1, w4, w5, w6]), ("2026-03", [w1, w4, w5, w6_done]))
+    try:
+        january = digest(con, "2026-01", "Works")
+        assert [s.text for s in of(january, "completed")] == [
+            "New action W4 “Paint the depot” was added and completed on 20 Jan 2026, on time."]
+        assert [s.text for s in of(january, "overdue")] == [
+            "New action W5 “Clear the storm drains” is overdue: due 15 Jan 2026, 16 days past "
+            "it at the end of January 2026; no reason code given."]
+        assert of(january, "new_action") == []
+        assert of(january, "completed")[0].figures["new"] is True
+        # the quarter, against December: each said once, under what befell it
+        quarter = digest(con, "2026-Q1")
+        assert [s.text for s in of(quarter, "completed")] == [
+            "New action W4 “Paint the depot” (Works) was added and completed on 20 Jan 2026, "
+            "on time.",
+            "New action W6 “Fence the quarry” (Works) was added and completed on 10 Mar 2026, "
+            "10 days after its due date."]
+        assert [s.text for s in of(quarter, "overdue")] == [
+            "New action W5 “Clear the storm drains” (Works) is overdue: due 15 Jan 2026, "
+            "75 days past it at the end of March 2026; no reason code given."]
+        assert of(quarter, "new_action") == []
+        # an action new and still open is said as before
+        assert [s.text for s in of(digest(con, "2026-02", "Works"), "new_action")] == [
+            "New action W6 “Fence the quarry”, due 28 Feb 2026."]
+    finally:
+        con.close()
+
+
+def test_a_completion_by_a_moved_due_date_says_how_far_past_the_first_one() -> None:
+    # I1: first due 28 Feb 2026 (January), moved to 31 Mar (February), then to 30 Apr (March);
+    # Completed 20 Apr 2026: by its due date then, 20 Apr - 28 Feb = 31 + 20 = 51 days after
+    # the first one. I2, due 31 Mar all along, Completed 25 Mar: on time.
+    i1 = ["I1", "Configure the service desk", "In progress", "2026-01-05", "2026-02-28", 20, None,
+          None]
+    i2 = ["I2", "Renew the licences", "In progress", "2026-01-05", "2026-03-31", 20, None, None]
+
+    def moved(due: str, percent: int) -> list[object]:
+        return [*i1[:4], due, percent, None, "Blocked by resources"]
+
+    con = _reports("IT", ("2026-01", [i1, i2]), ("2026-02", [moved("2026-03-31", 40), i2]),
+                   ("2026-03", [moved("2026-04-30", 70), i2]),
+                   ("2026-04", [[*i1[:2], "Completed", i1[3], "2026-04-30", 100, "2026-04-20",
+                                 None],
+                                [*i2[:2], "Completed", *i2[3:5], 100, "2026-03-25", None]]))
+    try:
+        done = of(digest(con, "2026-04", "IT"), "completed")
+        assert [s.text for s in done] == [
+            "I1 “Configure the service desk” was completed on 20 Apr 2026, by its moved due "
+            "date (51 days after the first one).",
+            "I2 “Renew the licences” was completed on 25 Mar 2026, on time."]
+        # the KPI's on time stays against the due date in force: not late by it
+        assert done[0].figures["days_late"] == 0 and done[0].figures["slip_days"] == 51
+    finally:
+        con.close()
+
+
+def test_a_department_without_a_report_gets_one_sentence(con: db.Connection) -> None:
+    # Works reported May (on time), not June: its submission rate falls from 100% to 0%, which
+    # only restates the missing report; Finance, which reported, keeps its KPI moves
+    assert [s.text for s in digest(con, "2025-06", "Works")] == [
+        "The June 2025 report has not come in (it was due by 7 Jul 2025)."]
+    assert "Budget utilisation rose from 69.0% to 81.0% (+12.0 pp)." in [
+        s.text for s in of(digest(con, "2025-06", "Finance"), "kpi_move")]
