@@ -156,6 +156,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         ) from e
     if setting.name == "date_order" and value not in ("DMY", "MDY", "YMD"):
         raise SettingsError(f"Setting 'date_order' must be DMY, MDY or YMD, not {value!r}.")
+    if setting.name == "s3_url_style" and value not in ("vhost", "path"):
+        raise SettingsError(f"Setting 's3_url_style' must be vhost or path, not {value!r}.")
     if setting.name == "smtp_security" and value not in ("starttls", "ssl", "none"):
         raise SettingsError(f"Setting 'smtp_security' must be starttls, ssl or none, not {value!r}.")
     if setting.name == "smtp_from" and not _ADDRESS.fullmatch(value.strip()):
@@ -178,7 +180,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
                                 f"to 6 characters, no spaces or markup such as < > [ ] * _), not "
                                 f"{value!r}.")
     least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
-             "snapshot_keep_days": 1, "threads": 0}.get(setting.name)
+             "snapshot_keep_days": 1, "threads": 0, "max_rows": 1}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")

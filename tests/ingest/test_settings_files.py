@@ -36,3 +36,19 @@ def test_a_named_secrets_file_that_is_missing_is_an_error_not_silence(
     monkeypatch.setenv(settings.SECRETS_FILES, str(tmp_path / "gone.toml"))
     with pytest.raises(SettingsError, match="LEKGOTLA_SECRETS_FILES names .*gone.toml, which is not a file"):
         settings.get("require_login")
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("S3_URL_STYLE", "x", "Setting 's3_url_style' must be vhost or path, not 'x'."),
+    ("MAX_ROWS", "0", "Setting 'max_rows' must be at least 1, not 0."),
+])
+def test_a_setting_the_store_or_every_report_cannot_use_stops_the_start(
+        name: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # they passed: the store got an S3 URL style it does not know, and every report was refused
+    from ingest.errors import SettingsError
+    from ingest.settings import check_all
+
+    monkeypatch.setenv(f"LEKGOTLA_{name}", value)
+    with pytest.raises(SettingsError) as refused:
+        check_all()
+    assert said in refused.value.message
