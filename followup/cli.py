@@ -11,7 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from followup.delivery import MAX_ATTEMPTS, given_up_words, notify, refused_words, try_again
+from followup.delivery import (
+    MAX_ATTEMPTS,
+    given_up_words,
+    notify,
+    refused_words,
+    try_again,
+    untried_words,
+)
 from ingest import settings
 from ingest.access import CLI
 from ingest.db import Connection
@@ -84,6 +91,8 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
         print(f"warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
     if run.refused:
         print(f"warning: {refused_words(len(run.refused))}", file=sys.stderr)
+    if run.untried:
+        print(f"warning: {untried_words(len(run.untried))}", file=sys.stderr)
     # given up on earlier: the runs that failed them exited 1; every run after would too, forever
     if run.failed or run.refused:
         raise SystemExit(1)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from followup import queries
-from followup.mail_errors import said
+from followup.mail_errors import said, timed_out
 from followup.messages import compose
 from followup.schedule import Due, Untold, again, due, enabled_kinds, plan
 from ingest import db, settings
@@ -194,6 +194,7 @@ class Delivery(NamedTuple):
     error: str | None  # why it went nowhere, naming the server and what to check
     tries: int
     refused: str | None = None  # the addresses the server refused while taking it for the others
+    timed_out: bool = False  # the last try waited out the timeout (mail_errors.timed_out)
 
 
 def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backoff_s: float = 2.0,
@@ -201,7 +202,7 @@ def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backo
     """Send with up to `tries` attempts, waiting backoff_s, 2×, 4×… between them (in the words of
     mail_errors.said). Addresses refused while others took it are said, not tried again: the
     others would get it twice."""
-    error = None
+    error, waited = None, False
     for attempt in range(1, tries + 1):
         try:
             return Delivery(via.send(msg), None, attempt)
@@ -209,10 +210,10 @@ def deliver(msg: EmailMessage, via: Transport, tries: int = TRIES_PER_RUN, backo
             return Delivery(e.where, None, attempt,
                             said(smtplib.SMTPRecipientsRefused(e.refused), e.where))
         except (OSError, smtplib.SMTPException) as e:  # socket errors included
-            error = said(e, via.address)
+            error, waited = said(e, via.address), timed_out(e)
             if attempt < tries:
                 sleep(backoff_s * 2 ** (attempt - 1))
-    return Delivery(None, error, tries)
+    return Delivery(None, error, tries, timed_out=waited)
 
 
 @dataclass
@@ -224,6 +225,7 @@ class Run:
     skipped: list[Due] = field(default_factory=list)  # sent before, or by another run
     given_up: list[Due] = field(default_factory=list)  # failed MAX_ATTEMPTS times: not tried again
     refused: list[tuple[Due, str]] = field(default_factory=list)  # sent, but some addresses refused
+    untried: list[Due] = field(default_factory=list)  # left for the next run: the server did not answer
     untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
     files: list[Path] = field(default_factory=list)  # a dry run's
 
@@ -237,6 +239,12 @@ def given_up_words(count: int) -> str:
     """What a run says of the messages it no longer tries: how many, and where to see why."""
     return (f"{given_up_headline(count)}: see Notifications → Outbox for why, and try them again "
             "there once the cause is fixed (or: python -m metrics notify --try-again)")
+
+
+def untried_words(count: int) -> str:
+    """What a run says of the messages it left when the mail server did not answer."""
+    return (f"{plural(count, 'message')} not tried in this run, as the mail server did not answer "
+            "the first (each try would wait for it again): the next run tries them")
 
 
 def refused_words(count: int) -> str:
@@ -332,12 +340,15 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
             finish(con, item, msg, None, actor, 0)
             run.failed.append((item, msg))
             continue
-        where, error, made, refused = deliver(msg, via, tries=tries, backoff_s=backoff_s)
+        where, error, made, refused, waited = deliver(msg, via, tries=tries, backoff_s=backoff_s)
         finish(con, item, error, where, actor, made, refused)
         if refused:
             run.refused.append((item, refused))
         if error:
             run.failed.append((item, error))
+            if waited and not run.sent:  # each try would wait the timeout again: left to the next run
+                run.untried = todo[todo.index(item) + 1:]
+                break
             # a server that no message reaches is down for the rest: one try each, no waiting
             tries = 1 if not run.sent else tries
         else:

@@ -52,6 +52,9 @@ def said(e: OSError | smtplib.SMTPException, address: str) -> str:
     if isinstance(e, smtplib.SMTPNotSupportedError):  # login asked of a server that takes none
         return (f"The mail server at {address} takes no login: leave smtp_user empty "
                 f"(LEKGOTLA_SMTP_USER {WHERE_SET}).")
+    if isinstance(e, smtplib.SMTPServerDisconnected) and timed_out(e):
+        return (f"The mail server at {address} did not answer in time: it may be overloaded, or "
+                f"not a mail server: {_check('smtp_host', 'smtp_port')}.")
     if isinstance(e, smtplib.SMTPServerDisconnected):
         return (f"The mail server at {address} closed the connection: {_check('smtp_security')}: "
                 f"{SECURITY}.")
@@ -73,6 +76,13 @@ def said(e: OSError | smtplib.SMTPException, address: str) -> str:
     if isinstance(e, OSError):
         return f"The mail server at {address} could not be reached ({_reason(e)})."
     return f"The mail server at {address} refused the message ({e})."
+
+
+def timed_out(e: BaseException) -> bool:
+    """Whether the server took the connection (or none answered) and the wait ran out: smtplib
+    says a read that timed out as a closed connection."""
+    return isinstance(e, TimeoutError) or (
+        isinstance(e, smtplib.SMTPServerDisconnected) and "timed out" in str(e))
 
 
 def _text(value: object) -> str:

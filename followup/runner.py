@@ -10,7 +10,7 @@ from datetime import datetime
 
 import duckdb
 
-from followup.delivery import given_up_words, notify, refused_words
+from followup.delivery import given_up_words, notify, refused_words, untried_words
 from ingest import db, settings
 from ingest.errors import LekgotlaError
 
@@ -49,5 +49,7 @@ class NotifySchedule:
                 print(f"lekgotla: notify warning: {given_up_words(len(run.given_up))}", file=sys.stderr)
             if run.refused:
                 print(f"lekgotla: notify warning: {refused_words(len(run.refused))}", file=sys.stderr)
+            if run.untried:
+                print(f"lekgotla: notify warning: {untried_words(len(run.untried))}", file=sys.stderr)
             said = [words for _, words in run.failed + run.refused]
             self.error = said[0] if said else None
