@@ -238,17 +238,20 @@ def overruled(chosen: str, chosen_words: str, source: str,
     another department or month loaded under the wrong one would otherwise go unnoticed.
     `others`: the lower-ranked sources in order, as (key, as written, source); the first with a
     readable value is the file's own word; a metadata cell is named by its row and column. The
-    metadata cell outranks the file name the same way, with the same warning."""
+    metadata cell outranks the file name the same way, with the same warning. An argument that
+    repeats the file's own word (the upload form fills its boxes with what the file says) is
+    no choice: that word is then compared with the rest, as when nothing is chosen."""
     if source not in ("argument", "metadata"):
         return []
     chosen_by = "as chosen" if source == "argument" else f"as its {label} cell says"
     where = {"metadata": f"The report's {label} cell", "file name": "The file name"}
     field = label.lower().split()[-1]  # the metadata block's key: department, period
-    for key, written, kind in others:
+    for n, (key, written, kind) in enumerate(others):
         if key is None or kind not in where:
             continue
         if key == chosen:
-            return []
+            return (overruled(chosen, chosen_words, kind, others[n + 1:], label, loc)
+                    if source == "argument" else [])
         _, row, col = loc.metadata[field] if kind == "metadata" else (None, None, None)
         return [Problem("warning", f"{where[kind]} says {written!r}, but the report is loaded "
                         f"for {chosen_words}, {chosen_by}: check that this is the right file.",

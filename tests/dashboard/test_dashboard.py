@@ -407,6 +407,50 @@ def test_good_upload_commits_on_confirmation_and_shows_on_overview(
     assert "2025-07" in _periods(db_path)
 
 
+def _warning_messages(at: AppTest) -> list[str]:
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    return problems[problems["severity"] == "warning"]["message"].tolist()
+
+
+def test_upload_warns_when_the_file_name_names_another_month_or_department(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # July's report copied, renamed for August, its Reporting period cell left at July: the page
+    # fills its boxes with what the file says, and says what the command line says
+    said = ("The file name says '2025-08', but the report is loaded for July 2025, as its "
+            "Reporting period cell says: check that this is the right file.")
+    at = app(reads_sample_db, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-08.xlsx", finance_july(), XLSX)).run()
+    assert not at.exception
+    assert "Detected: Finance · July 2025" in texts(at)
+    assert said in _warning_messages(at)
+    assert "No errors and no warnings." not in texts(at)
+    [period] = [t for t in at.text_input if t.label == "Reporting period"]
+    period.set_value("2025-08").run()  # chosen on purpose: the cell is what is overruled
+    assert ("The report's Reporting period cell says 'July 2025', but the report is loaded for "
+            "August 2025, as chosen: check that this is the right file.") in _warning_messages(at)
+    assert said not in _warning_messages(at)
+    period.set_value("July 2025").run()  # back to the cell's month, typed in words
+    assert said in _warning_messages(at)
+
+
+def test_upload_warns_when_the_file_name_names_another_department(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    said = ("The file name says 'Human Resources', but the report is loaded for Finance, as its "
+            "Department cell says: check that this is the right file.")
+    at = app(reads_sample_db, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Human Resources_2025-07.xlsx", finance_july(), XLSX)).run()
+    assert not at.exception
+    [department] = [s for s in at.selectbox if str(s.key).startswith("dept-")]
+    assert department.value == "Finance"
+    assert said in _warning_messages(at)
+    department.set_value("Human Resources").run()
+    assert ("The report's Department cell says 'Finance', but the report is loaded for Human "
+            "Resources, as chosen: check that this is the right file.") in _warning_messages(at)
+    assert said not in _warning_messages(at)
+
+
 def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mapping = mapping_from_dict({
         "columns": {"action_id": "Project Code", "action": "Project Title", "status": "RAG",

@@ -199,6 +199,27 @@ def test_a_file_name_that_disagrees_with_the_metadata_block_is_a_warning() -> No
     assert parse(report([row()]), "Finance_2025-02.xlsx")[1] == []  # they agree
 
 
+def test_an_argument_repeating_the_metadata_block_still_compares_the_file_name() -> None:
+    # the upload form fills its boxes with what the file says: the file name is compared as
+    # when nothing is chosen, in the same words
+    data = report([row()], period="July 2025")
+    for period in ("2025-07", "July 2025"):
+        w = only(parse(data, "Finance_2025-08.xlsx", period=period)[1])
+        assert w.message == ("The file name says '2025-08', but the report is loaded for July "
+                             "2025, as its Reporting period cell says: check that this is the "
+                             "right file.")
+    w = only(parse(report([row()]), "Human Resources_2025-02.xlsx", department="Finance")[1])
+    assert w.message == ("The file name says 'Human Resources', but the report is loaded for "
+                         "Finance, as its Department cell says: check that this is the right file.")
+    # chosen otherwise, the cell is what the choice overrules, and the warning names it
+    w = only(parse(data, "Finance_2025-08.xlsx", period="2025-08")[1])
+    assert (w.row, w.column) == (2, "B")
+    assert w.message.startswith("The report's Reporting period cell says 'July 2025', but the "
+                                "report is loaded for August 2025, as chosen")
+    # all three agree: nothing to say
+    assert parse(data, "Finance_2025-07.xlsx", period="2025-07", department="Finance")[1] == []
+
+
 def test_unknown_period_says_how_to_give_it() -> None:
     e = only(parse(xlsx([HEADER, row()]), "report.xlsx", department="Finance")[0])
     assert e.message.startswith("The reporting period is unknown.")
