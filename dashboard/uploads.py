@@ -189,8 +189,7 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
 def skip_choice(parsed: ParsedFile, key: str) -> bool:
     """The explicit choice to load the valid rows only, offered when some rows have errors."""
     rows = sorted({p.row for r in parsed.reports for p in r.errors if p.row is not None})
-    file_level = [p for p in parsed.errors if not any(p in r.errors for r in parsed.reports)]
-    if not rows or file_level:
+    if not rows or parsed.file_errors:  # by identity: a file of 30,000 errors compared each with each
         return False
     return st.checkbox(
         f"Load valid rows only: leave out the {plural(len(rows), 'row with errors')}", key=f"skip-{key}",
@@ -210,6 +209,9 @@ def problems_frame(parsed: ParsedFile) -> pd.DataFrame:
 
 
 SEVERITY_WIDTH = 100  # px: "warning" in bold, with the cell's padding, on one line
+# the problems the page lists: a styled table of 200,000 rows is past pandas' Styler limit, and
+# past what anyone reads on a page
+PROBLEMS_SHOWN = 5000
 MESSAGE_CHARS_PER_LINE = 60  # what a "large" (400 px) column holds on a line, about
 MESSAGE_LINES = 5  # the most lines a row of the problems table grows to
 
@@ -260,6 +262,10 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
     if not parsed.problems:
         return
     table = problems_frame(parsed)
+    if len(table) > PROBLEMS_SHOWN:  # the rest are in the workbook below, marked where they are
+        st.caption(f"The first {PROBLEMS_SHOWN:,} of {plural(len(table), 'problem')} (the errors "
+                   "first): the workbook below lists every one.")
+        table = table.head(PROBLEMS_SHOWN)
     st.dataframe(table.style.map(_severity_style, subset=["severity"]), hide_index=True,
                  key="problems", row_height=message_row_height(table["message"]), placeholder="",
                  # what to do next to where, before the columns that say where in more detail
@@ -292,7 +298,7 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
         help="The file you sent, each problem cell filled (red: error, amber: warning) with the "
              "message as a comment, and a sheet listing every problem.")
     st.caption(f"To keep this list, download the workbook: its first sheet, “{SUMMARY_SHEET}”, "
-               "holds every problem above, and each cell with a problem is marked where it is.")
+               "holds every problem, and each cell with a problem is marked where it is.")
 
 
 def changes(con: Connection, parsed: ParsedFile) -> None:

@@ -27,6 +27,7 @@ from dashboard_helpers import (
 )
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
+from testdata import report
 
 import metrics
 from ingest import db, mappings_store
@@ -449,6 +450,32 @@ def test_upload_warns_when_the_file_name_names_another_department(
     assert ("The report's Department cell says 'Finance', but the report is loaded for Human "
             "Resources, as chosen: check that this is the right file.") in _warning_messages(at)
     assert said not in _warning_messages(at)
+
+
+def test_a_file_of_many_bad_rows_gets_its_problems_listed_and_the_skip_choice(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4,800 rows of 7 bad cells stuck the page for over 10 minutes (each error compared with
+    # each); 200,000 problems passed pandas' Styler limit and crashed it: the page lists the
+    # first PROBLEMS_SHOWN, and the workbook every one
+    import dashboard.uploads as uploads
+
+    monkeypatch.setattr(uploads, "PROBLEMS_SHOWN", 1000)
+    bad = ["F-{}", "Pay suppliers within thirty days", "SO1", "Thandi", -5, -5, "31/02/2025",
+           "31/01/2025", "Nearly", 140, "32/01/2025", None]
+    rows = [[c.format(n) if isinstance(c, str) and "{}" in c else c for c in bad]
+            for n in range(1, 1201)]
+    data = report(rows, department="Finance", period="July 2025")
+    at = app(reads_sample_db, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(("Finance_2025-07.xlsx", data, XLSX)).run()
+    assert not at.exception
+    # 6 errors a row (two negative budgets, two impossible dates, an unknown status, 140%)
+    assert any("7,200 errors found" in e.value for e in at.error)
+    assert ("The first 1,000 of 7,204 problems (the errors first): the workbook below lists "
+            "every one.") in texts(at)  # and 4 warnings
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    assert len(problems) == 1000 and set(problems["severity"]) == {"error"}
+    [skip] = [c for c in at.checkbox if str(c.key).startswith("skip-")]
+    assert skip.label == "Load valid rows only: leave out the 1,200 rows with errors"
 
 
 def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
