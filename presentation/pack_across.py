@@ -67,6 +67,10 @@ def headline(pack: ReviewPack) -> str:
             f"({show(share, 'rate')}).")
 
 
+# not the Dependencies page's "Blocked actions", which counts waits inside a department too
+BLOCKED_TITLE = "Blocked by another department"
+
+
 def across_html(pack: ReviewPack) -> str:
     """The section as HTML (id `across`); empty for a pack made without it."""
     a = pack.across
@@ -84,7 +88,7 @@ def across_html(pack: ReviewPack) -> str:
         + "<h3>Dependencies by department</h3>"
         + (table(a.departments, DEPARTMENTS, pack.currency) if len(a.departments)
            else '<p class="ok">No action waits on another department\'s.</p>')
-        + f"<h3>Blocked actions ({len(blocked)})</h3>"
+        + f"<h3>{BLOCKED_TITLE} ({len(blocked)})</h3>"
         + (table(blocked, BLOCKED, pack.currency, "Each action waiting on a late action of "
                  "another department, the most days late first, with the file, sheet and row of "
                  "both.") if len(blocked)

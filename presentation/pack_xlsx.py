@@ -377,7 +377,7 @@ def _across(book: Book, pack: ReviewPack, name: str) -> None:
              "No cross-department initiative has an action in scope."),
             ("Dependencies by department", pack_across.DEPARTMENTS, a.departments,
              "No action waits on another department's."),
-            ("Blocked actions", pack_across.BLOCKED, pack_across.sources(a.blocked),
+            (pack_across.BLOCKED_TITLE, pack_across.BLOCKED, pack_across.sources(a.blocked),
              "No action waits on a late action of another department.")):
         ws.cell(top, 1, neutral(f"{title} ({len(rows)})"), book.style(SECTION))
         if rows.empty:

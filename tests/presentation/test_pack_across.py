@@ -36,7 +36,7 @@ def test_html_section(pack: ReviewPack) -> None:
     # 3 open dependencies across departments (HR-03 on IT-01, HR-04 on IT-02, FIN-05 on HR-03),
     # 2 late: 66.7%
     assert "3 open dependencies across departments; 2 late (66.7%)." in section
-    assert "<h3>Blocked actions (2)</h3>" in section
+    assert "<h3>Blocked by another department (2)</h3>" in section
     # the most days late first: FIN-05 (on HR-03), then HR-03 (on IT-01); both ends' sources
     assert section.index("FIN-05") < section.index("Onboard forty new recruits</td>")
     assert "Finance_2025-06.xlsx · Actions · row 5" in section
@@ -47,7 +47,7 @@ def test_workbook_sheet(pack: ReviewPack) -> None:
     wb = load_workbook(io.BytesIO(pack_xlsx(pack)))
     ws = wb["Across departments"]
     cells = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
-    assert "Blocked actions (2)" in cells and "Initiatives (1)" in cells
+    assert "Blocked by another department (2)" in cells and "Initiatives (1)" in cells
     assert cells.count("FIN-05") == 1 and "Human Resources_2025-06.xlsx · Actions · row 5" in cells
 
 
