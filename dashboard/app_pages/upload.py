@@ -89,6 +89,9 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
 
 # read in a worker process with the time and memory limits of the settings (SPEC §2.4)
 detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
+if detected.unreadable:  # the file is the problem, its table says how: no department or period to ask
+    uploads.report(detected, data, file.name, False, uploads.limits(d.con))
+    st.stop()
 department, period, problem = uploads.confirm(detected, names, key,
                                               restricted=user.role == "department_head")
 opts = options_for(d.con, mapping=mapping, department=department, period=period)

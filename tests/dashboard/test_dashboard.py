@@ -478,6 +478,22 @@ def test_a_file_of_many_bad_rows_gets_its_problems_listed_and_the_skip_choice(
     assert skip.label == "Load valid rows only: leave out the 1,200 rows with errors"
 
 
+def test_a_file_that_cannot_be_read_is_said_once_without_asking_its_period(
+        reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a second red box asked for the reporting period, as if that were what was wrong
+    at = app(reads_sample_db, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.csv", b"Action ID,Action\nF-1,Pay\x00 suppliers\n", "text/csv")).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "1 error found" in errors[0], errors
+    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    [message] = problems["message"].tolist()
+    assert "NUL" in message
+    assert not [t for t in at.text_input if t.label == "Reporting period"]
+    assert "The list of problems" in [b.label for b in at.get("download_button")]
+
+
 def test_upload_through_a_saved_mapping(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mapping = mapping_from_dict({
         "columns": {"action_id": "Project Code", "action": "Project Title", "status": "RAG",
