@@ -71,7 +71,7 @@ def display_value(value: Any) -> str | None:
     """The value as a person would read it in the cell."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # past 1e16 a float's digits are noise: 1e+308 stays 1e+308
     text = str(value)
     return text if len(text) <= 200 else text[:197] + "..."

@@ -462,3 +462,12 @@ def test_a_report_for_a_month_not_yet_begun_is_warned_about() -> None:
     assert [w.message for w in ahead.warnings if "not begun" in w.message] == [
         f"The report is for {following}, which has not begun yet (this month is {this_month}): "
         "check the reporting period."]
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (250.0, "250"), (1e15, "1000000000000000"), (1e308, "1e+308"), (-3e20, "-3e+20"), (0.5, "0.5")])
+def test_a_number_is_shown_as_the_cell_holds_it(value: float, shown: str) -> None:
+    # 1e308 was echoed as a 309-digit integer of floating-point noise the user never typed
+    from ingest.problems import display_value
+
+    assert display_value(value) == shown
