@@ -40,13 +40,12 @@ from metrics.pack_parts import (
     DepartmentPart,
     department_parts,
     pooled_trend,
-    same_month_groups,
     sorted_actions,
     steady,
 )
 from metrics.quality import report_quality
 
-PACK_FORMAT = 3  # bump when the layout changes, so that a changed pack gets a new stamp
+PACK_FORMAT = 4  # bump when the layout changes, so that a changed pack gets a new stamp
 SETTINGS_USED: tuple[str, ...] = ("red_slip_days", "red_schedule_variance",
                                   "amber_schedule_variance", "on_time_day", "currency")
 UPLOAD_COLUMNS: tuple[str, ...] = ("upload_id", "department", "period", "file_name", "sha256",
@@ -200,20 +199,18 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     register = _register(con)
     uploads = _uploads(con, filters, months_of(filters.period)[-1], figures_month,
                        comparison_month)
-    actions = pd.concat([p.actions for p in parts if len(p.actions)] or [pd.DataFrame()],
-                        ignore_index=True)
+    # the organisation's actions: those of the departments whose last report is the month of
+    # its figures (action_figures(con, filters), split by department in the parts), so that the
+    # slippage tables list what the tiles count, as on the Slippage page
+    actions = pd.concat([p.actions for p in parts if p.month == month and len(p.actions)]
+                        or [pd.DataFrame()], ignore_index=True)
     slipped = actions[(actions["status"] != "Cancelled")
                       & (actions["slip_days"].fillna(0) > 0)] if len(actions) else actions
     if len(slipped):
         slipped = slipped.sort_values(["slip_days", "department", "action_id"],
                                       ascending=[False, True, True]).reset_index(drop=True)
-    # each department as of its own last report: one query per month that is someone's last
-    scoped_parts = same_month_groups(filters, parts, month)
-    moved = _concat([views.moved_actions(con, f) for f in scoped_parts],
-                    ["moves", "days_moved", "department", "action_id"], [False, False, True, True])
-    late = _concat([views.late_actions(con, f) for f in scoped_parts],
-                   ["overdue", "days_overdue", "forecast_slip_days", "department", "action_id"],
-                   [False, False, False, True, True])
+    moved = views.moved_actions(con, filters)
+    late = views.late_actions(con, filters)
     if len(late):  # where each late action was read: its upload, as for the other tables
         late = late.merge(actions[["department", "action_id", "upload_id"]],
                           on=["department", "action_id"], how="left")
@@ -245,10 +242,3 @@ def _digest(con: Connection, filters: Filters) -> tuple[tuple[str, tuple[Sentenc
         return (("", tuple(digest(con, filters.period, departments[0] if departments else None))),)
     return tuple((d, tuple(digest(con, filters.period, d))) for d in departments)
 
-
-def _concat(frames: list[pd.DataFrame], by: list[str], ascending: list[bool]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(by, ascending=ascending, na_position="last").reset_index(drop=True)

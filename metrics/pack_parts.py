@@ -12,7 +12,7 @@ rows are typed as the query would type them alone, so a part is the same frame e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -178,16 +178,3 @@ def department_parts(con: Connection, filters: Filters, rags: dict[str, str | No
                                     upload))
     return tuple(parts)
 
-
-def same_month_groups(filters: Filters, parts: tuple[DepartmentPart, ...], month: str
-                      ) -> list[Filters]:
-    """The filters that read every department as of its own last report in the period: the
-    filters themselves when that is `month` for all, else one per month, each with the
-    departments whose last report it is."""
-    if {p.month for p in parts if p.month} <= {month}:
-        return [filters]
-    groups: dict[str, list[str]] = {}
-    for p in parts:
-        if p.month:
-            groups.setdefault(p.month, []).append(p.department)
-    return [replace(filters, period=m, departments=tuple(ds)) for m, ds in sorted(groups.items())]

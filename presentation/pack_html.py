@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.words import plural
+from ingest.words import listing, plural
 from metrics.filters import is_quarter, sort_objectives
 from metrics.kpi_catalogue import KPIS
 from metrics.kpis import plain
@@ -200,10 +200,22 @@ def _slippage(pack: ReviewPack, divs: dict[str, str]) -> str:
         body = table(rows, columns, pack.currency) if len(rows) else f'<p class="ok">{empty}</p>'
         return f"<h3>{escape(title)} ({len(rows)})</h3>{body}"
 
+    # a department whose last report is earlier adds nothing here (docs/kpis.md, Scope)
+    behind: dict[str, list[str]] = {}
+    for p in pack.departments:
+        if p.month and p.month != pack.month:
+            behind.setdefault(p.month, []).append(p.department)
+    scope = ("" if not behind else
+             f" The tiles and tables are of {escape(period_label(pack.month))}. "
+             + "; ".join(f"{escape(listing(ds))} {'has' if len(ds) == 1 else 'have'} reported "
+                         f"the period only up to {escape(period_label(m))}"
+                         for m, ds in sorted(behind.items()))
+             + (": its actions are in its own section" if sum(map(len, behind.values())) == 1
+                else ": their actions are in their own sections") + " under Departments.")
     return (
         '<section id="slippage" class="major"><h2>Slippage</h2>'
         '<p class="lead">Slip is measured against the baseline due date (the first one reported); '
-        "forecast finish extrapolates progress to date.</p>"
+        f"forecast finish extrapolates progress to date.{scope}</p>"
         + tiles(pack.changes, pack.trend, ["slipped_count", "mean_slip_days",
                                            "rescheduled_count", "overdue_rate"])
         + part("Slipped actions", pack.slipped, SLIPPED, "No action has slipped past its baseline.")
