@@ -549,7 +549,10 @@ def downloads(df: pd.DataFrame, stem: str, key: str, prominent: bool = False,
                     objectives=metrics.list_objectives(cursor),
                     freshness=views.data_freshness(cursor))
             table = df if made is None else made(cursor)
-            return table_bytes(labels.labelled(table, own), fmt, sheet, notes)
+            out = labels.labelled(table, own)
+            rates = [h for h, c in zip(out.columns, table.columns, strict=True)
+                     if c in labels.RATE_COLUMNS]
+            return table_bytes(out, fmt, sheet, notes, percent=rates)
         return build
 
     with st.container(horizontal=True, gap="small"):

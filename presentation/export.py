@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +17,7 @@ from ingest.neutral import FORMULA_STARTS, PREFIX, neutral
 from ingest.words import plural
 from metrics.filters import Filters, sort_objectives
 from metrics.views import export_table
-from presentation.labels import objective_labels
+from presentation.labels import RATE_COLUMNS, objective_labels
 from presentation.theme import period_label
 from presentation.xlsx import xlsx_bytes
 
@@ -49,11 +49,13 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
-                sheet_name: str = "Data", notes: Sequence[tuple[str, str]] | None = None) -> None:
+                sheet_name: str = "Data", notes: Sequence[tuple[str, str]] | None = None,
+                percent: Collection[str] = ()) -> None:
     """Write a table, neutralised, as `csv` (UTF-8 with BOM, so Excel reads accents) or `xlsx`
     to a path or a binary file-like object. `notes` (what the export holds: `export_notes`)
     become the XLSX's Filters sheet, neutralised too; a CSV has one table only (its file name
-    says what it holds)."""
+    says what it holds). `percent`: the columns of fractions, which the XLSX formats as
+    percentages (the values stay as they are, in both)."""
     if fmt not in FORMATS:
         raise QueryError(f"Unknown export format {fmt!r}: use csv or xlsx.")
     table = neutralise(df)
@@ -61,7 +63,8 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
         data = table.to_csv(index=False).encode("utf-8-sig")
     else:
         about = None if notes is None else [(neutral(w), neutral(v)) for w, v in notes]
-        data = xlsx_bytes(table, sheet_name[:31], about)
+        shown = {neutral(c) for c in percent}
+        data = xlsx_bytes(table, sheet_name[:31], about, percent=shown)
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     else:
@@ -69,10 +72,11 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | IO[bytes],
 
 
 def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data",
-                notes: Sequence[tuple[str, str]] | None = None) -> bytes:
+                notes: Sequence[tuple[str, str]] | None = None,
+                percent: Collection[str] = ()) -> bytes:
     """The bytes of `write_table` (for a download button)."""
     buffer = io.BytesIO()
-    write_table(df, fmt, buffer, sheet_name, notes)
+    write_table(df, fmt, buffer, sheet_name, notes, percent)
     return buffer.getvalue()
 
 
@@ -134,5 +138,6 @@ def export_actions(con: Connection, filters: Filters, fmt: str,
     """Write every reported field of each action as filtered (comments and risks included) with
     its per-action figures, as csv or xlsx, neutralised; returns the number of actions written."""
     table = export_table(con, filters)
-    write_table(table, fmt, out, sheet_name="Actions")
+    write_table(table, fmt, out, sheet_name="Actions",
+                percent=[c for c in table.columns if c in RATE_COLUMNS])
     return len(table)

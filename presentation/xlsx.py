@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -25,7 +25,8 @@ from ingest.problems import column_letter as column_letter
 
 _EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (1900 date system, after 1900-03-01)
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what _escape changes
-DATE_STYLE, DATETIME_STYLE, HEADER_STYLE = 1, 2, 3
+# 4: 0.0%, for fractions the pages show as percentages
+DATE_STYLE, DATETIME_STYLE, HEADER_STYLE, PERCENT_STYLE = 1, 2, 3, 4
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -66,18 +67,21 @@ _SHEET_REL = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/>'
-    '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/></numFmts>'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/>'
+    '<numFmt numFmtId="166" formatCode="0.0%"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 
@@ -118,9 +122,9 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     return _text(ref, text, style) if text else ""
 
 
-def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
+def _column_cells(values: pd.Series, letter: str, first_row: int, style: int = 0) -> list[str]:
     """Every cell of one column (spreadsheet rows from `first_row`), formed a column at a time
-    where the type allows it."""
+    where the type allows it; `style`: the column's number or date format (0: by its type)."""
     refs = [f"{letter}{i}" for i in range(first_row, first_row + len(values))]
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) and not values.hasnans:
@@ -138,7 +142,8 @@ def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
     if pd.api.types.is_float_dtype(dtype):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         if np.isfinite(numbers[~np.isnan(numbers)]).all():
-            return ["" if v != v else f'<c r="{r}"><v>{v!r}</v></c>'
+            s = f' s="{style}"' if style else ""
+            return ["" if v != v else f'<c r="{r}"{s}><v>{v!r}</v></c>'
                     for r, v in zip(refs, numbers.tolist(), strict=True)]
     if pd.api.types.is_integer_dtype(dtype):
         if values.hasnans:
@@ -147,7 +152,7 @@ def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:
     if pd.api.types.is_datetime64_dtype(dtype):
         stamps = values.dt.tz_localize(None) if getattr(dtype, "tz", None) else values
         serial = ((stamps - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)).tolist()
-        return ["" if v != v else f'<c r="{r}" s="{DATETIME_STYLE}"><v>{v!r}</v></c>'
+        return ["" if v != v else f'<c r="{r}" s="{style or DATETIME_STYLE}"><v>{v!r}</v></c>'
                 for r, v in zip(refs, serial, strict=True)]
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         escaped = values.str.replace(XML_ILLEGAL.pattern, "", regex=True).str.replace(
@@ -179,14 +184,28 @@ def _notes_sheet(notes: Sequence[tuple[str, str]]) -> str:
             f"<sheetData>{rows}</sheetData></worksheet>")
 
 
+def _style(values: pd.Series, percent: bool) -> int:
+    """A column's format: a percentage for fractions the pages show as one; a date for moments
+    that are all at midnight (a day, not a time); else by each cell's type."""
+    if percent and pd.api.types.is_float_dtype(values.dtype):
+        return PERCENT_STYLE
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        given = values.dropna()
+        if len(given) and (given == given.dt.normalize()).all():
+            return DATE_STYLE
+    return 0
+
+
 def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data",
                notes: Sequence[tuple[str, str]] | None = None,
-               notes_name: str = "Filters") -> bytes:
+               notes_name: str = "Filters", percent: Collection[str] = ()) -> bytes:
     """The table as an .xlsx workbook: one sheet with the header row in bold, then one row per
-    row (no index); empty cells (None, NaN, NaT, empty text) are left empty. With `notes`, a
-    second sheet `notes_name` lists them, one (what, value) a line (what an export holds). Text
-    is written as text: neutralise it first (`presentation.export`)."""
+    row (no index); empty cells (None, NaN, NaT, empty text) are left empty; the columns named in
+    `percent` (fractions 0–1) in a percentage format, and dates without a time of day as dates.
+    With `notes`, a second sheet `notes_name` lists them, one (what, value) a line (what an export
+    holds). Text is written as text: neutralise it first (`presentation.export`)."""
     rows, width = df.shape
+    styles = [_style(df.iloc[:, i], df.columns[i] in percent) for i in range(width)]
     letters = [column_letter(i) for i in range(width)]
     header = "".join(_text(f"{letter}1", str(name), HEADER_STYLE)
                      for letter, name in zip(letters, df.columns, strict=True))
@@ -214,7 +233,8 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data",
             for start in range(0, rows, ROWS_PER_CHUNK):
                 chunk = df.iloc[start:start + ROWS_PER_CHUNK]
                 first = start + 2
-                columns = [_column_cells(chunk.iloc[:, i], letters[i], first) for i in range(width)]
+                columns = [_column_cells(chunk.iloc[:, i], letters[i], first, styles[i])
+                           for i in range(width)]
                 body = (["".join(cells) for cells in zip(*columns, strict=True)] if width
                         else [""] * len(chunk))
                 sheet.write("".join(f'<row r="{i}">{cells}</row>'

@@ -91,3 +91,19 @@ def _table(con: Connection, filters: Filters) -> pd.DataFrame:
 def test_unknown_format(con: Connection) -> None:
     with pytest.raises(QueryError):
         export_actions(con, Filters("2025-03"), "pdf", io.BytesIO())
+
+
+def test_the_workbook_reads_as_the_page_fractions_as_percentages_days_as_dates() -> None:
+    # "SMART pass 0.4545…" beside the page's 45.5%, and every deadline at 00:00:00
+    table = pd.DataFrame({
+        "SMART pass": [5 / 11, None], "Rows": [11, 4],
+        "Deadline": pd.to_datetime(["2025-06-07", "2025-07-07"]),
+        "Uploaded": pd.to_datetime(["2025-06-05 09:30", "2025-07-02 00:00"])})
+    data = table_bytes(table, "xlsx", "Quality", percent=["SMART pass"])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet["A2"].value == pytest.approx(5 / 11)  # the value as it is: only its format
+    assert [sheet[c].number_format for c in ("A2", "B2", "C2", "D2")] == [
+        "0.0%", "General", "yyyy\\-mm\\-dd", "yyyy\\-mm\\-dd\\ hh:mm:ss"]
+    assert sheet["C3"].value.date().isoformat() == "2025-07-07"
+    csv_text = table_bytes(table, "csv", percent=["SMART pass"]).decode("utf-8-sig")
+    assert "0.45454545" in csv_text  # a CSV holds the figures as they are
