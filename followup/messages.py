@@ -166,6 +166,18 @@ def _digest(con: db.Connection, due: Due, at: datetime, **_: Any) -> tuple[str, 
     return subject, body, []
 
 
+def _reporting(pack: Any) -> list[str]:
+    """The quarter's reports that did not come, or came late, a line a department and month."""
+    def lines(rows: Any, what: str) -> list[str]:
+        return [f"{what}: {r.department}, {period_words(str(r.period))}"
+                for r in rows.sort_values(["period", "department"]).itertuples()]
+    late = pack.submissions[pack.submissions["state"] == "late"]
+    said = (lines(pack.not_reported[pack.not_reported["state"] == "missing"], "Missing")
+            + lines(pack.not_reported[pack.not_reported["state"] == "rejected"], "Rejected only")
+            + lines(late, "Late"))
+    return said or ["Every department reported every month, on time."]
+
+
 def _pack(con: db.Connection, due: Due, at: datetime, pdf: bool = True,
           **_: Any) -> tuple[str, Body, list[Any]]:
     pack = build_pack(con, Filters(due.period))
@@ -187,8 +199,11 @@ def _pack(con: db.Connection, due: Due, at: datetime, pdf: bool = True,
     figures = [f"{kpi(n).label}: {theme.kpi_value(kpi(n).format, pack.kpi(n))}" for n in PACK_KPIS]
     body = Body().para(f"Hello {due.recipient.greeting},").para(
         f"The review pack of {quarter} (figures of {period_words(pack.month)}), stamp "
-        f"{pack.pack_id}. {note}.").heading("At a glance").items(figures).link(
-        "Open the review pack page", link(con, "review_pack", view="Quarter", period=due.period))
+        f"{pack.pack_id}. {note}.").heading(
+        f"At a glance ({period_words(pack.month)})").items(figures)
+    # the rates are the last month's: the quarter's missed and late reports are said beside them
+    body.heading(f"Reports in {quarter}").items(_reporting(pack))
+    body.link("Open the review pack page", link(con, "review_pack", view="Quarter", period=due.period))
     return subject_of_pack(quarter), body, parts
 
 

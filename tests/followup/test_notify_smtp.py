@@ -369,6 +369,12 @@ def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
     assert "(figures of July 2025)" in parts(got.message)[0]
     # the link opens this pack's quarter, not the page's default month (another pack, another stamp)
     assert "http://localhost:8501/review_pack?view=Quarter&period=2025-Q3" in parts(got.message)[0]
+    # the rates are July's: beside them, the quarter's reports that did not come or came late
+    # (Finance's July report was loaded just now, long after 7 August)
+    text = parts(got.message)[0].replace("\r\n", "\n")
+    assert "At a glance (July 2025)" in text and "- Submission rate: 33.3%" in text
+    assert ("Reports in Q3 2025\n------------------\n\n- Missing: Health, July 2025\n"
+            "- Missing: Works, July 2025\n- Late: Finance, July 2025\n") in text
 
 
 class Refusing(Inbox):
