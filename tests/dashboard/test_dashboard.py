@@ -470,6 +470,8 @@ def test_a_file_of_many_bad_rows_gets_its_problems_listed_and_the_skip_choice(
     assert not at.exception
     # 6 errors a row (two negative budgets, two impossible dates, an unknown status, 140%)
     assert any("7,200 errors found" in e.value for e in at.error)
+    tiles = metric_values(at)  # with the thousands apart, as every other tile
+    assert (tiles["Action rows read"], tiles["Errors"]) == ("1 200", "7 200")
     assert ("The first 1,000 of 7,204 problems (the errors first): the workbook below lists "
             "every one.") in texts(at)  # and 4 warnings
     problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
