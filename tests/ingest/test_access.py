@@ -108,7 +108,7 @@ def test_restore_an_older_version(loaded: db.Connection) -> None:
 def test_register_settings_export(loaded: db.Connection, user: User) -> None:
     reg = (SAMPLE / "strategy_register.xlsx").read_bytes()
     for i, act in ((4, lambda: load_register(loaded, reg, "r.xlsx", user=user)),
-                   (6, lambda: change_setting(loaded, user, "on_time_day", "10")),
+                   (6, lambda: change_setting(loaded, user, "on_time_day", "8")),
                    (5, lambda: check_export(loaded, user, rows=3, period="2025-02", departments=["Finance"]))):
         if MATRIX[user][i]:
             act()
@@ -123,7 +123,7 @@ def test_register_settings_export(loaded: db.Connection, user: User) -> None:
 
 def test_a_refusal_says_who_and_what_in_words(loaded: db.Connection) -> None:
     with pytest.raises(AccessDenied) as e:
-        change_setting(loaded, HEAD, "on_time_day", "10")
+        change_setting(loaded, HEAD, "on_time_day", "8")
     assert e.value.message == "head@org.example (Department head) may not change settings."
     with pytest.raises(AccessDenied) as e:
         save_user(loaded, ME, "x@org.example", "leadership")
