@@ -307,7 +307,7 @@ def test_bad_upload_lists_every_cell_and_stores_nothing(db_path: Path,
         ("Finance_2025-07.xlsx", finance_july_bad(), XLSX)).run()
     assert not at.exception
     assert metric_values(at)["Errors"] == "4"
-    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    problems = _problems(at)
     errors = problems[problems["severity"] == "error"]
     assert sorted(errors["cell"]) == ["A6", "A7", "I5", "J6"]
     assert "Fix these cells and upload again" in texts(at)
@@ -347,7 +347,7 @@ def test_a_header_without_rows_keeps_the_department_its_metadata_names(
     assert [s.value for s in at.selectbox if str(s.key).startswith("dept-")] == ["Human Resources"]
     assert "Choose the department" not in texts(at)  # only the problem with the file itself
     assert metric_values(at)["Errors"] == "1"
-    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    problems = _problems(at)
     assert problems["message"].str.startswith(
         "There are no action rows under the header (row 4)").tolist() == [True]
 
@@ -408,8 +408,13 @@ def test_good_upload_commits_on_confirmation_and_shows_on_overview(
     assert "2025-07" in _periods(db_path)
 
 
+def _problems(at: AppTest) -> pd.DataFrame:
+    """The Upload page's table of problems, as shown."""
+    return next(df.value for df in at.dataframe if "cell" in df.value.columns)
+
+
 def _warning_messages(at: AppTest) -> list[str]:
-    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    problems = _problems(at)
     return problems[problems["severity"] == "warning"]["message"].tolist()
 
 
@@ -474,7 +479,7 @@ def test_a_file_of_many_bad_rows_gets_its_problems_listed_and_the_skip_choice(
     assert (tiles["Action rows read"], tiles["Errors"]) == ("1 200", "7 200")
     assert ("The first 1,000 of 7,204 problems (the errors first): the workbook below lists "
             "every one.") in texts(at)  # and 4 warnings
-    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    problems = _problems(at)
     assert len(problems) == 1000 and set(problems["severity"]) == {"error"}
     [skip] = [c for c in at.checkbox if str(c.key).startswith("skip-")]
     assert skip.label == "Load valid rows only: leave out the 1,200 rows with errors"
@@ -489,7 +494,7 @@ def test_a_file_that_cannot_be_read_is_said_once_without_asking_its_period(
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "1 error found" in errors[0], errors
-    problems = next(df.value for df in at.dataframe if "cell" in df.value.columns)
+    problems = _problems(at)
     [message] = problems["message"].tolist()
     assert "NUL" in message
     assert not [t for t in at.text_input if t.label == "Reporting period"]
