@@ -62,7 +62,11 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
         if rows.empty:
             st.caption(none)
             continue
-        if mine is not None:
+        if mine is None or not int(mine[figure]):  # every dependency listed is met or closed
+            st.caption("None of these is an open wait: in each, the action waited on is "
+                       "complete, or the waiting action is closed. Each dependency, with the file, "
+                       "sheet and row it was read from.")
+        else:
             n, late = int(mine[figure]), int(mine[figure + "_late"])
             who = (f"{plural(n, 'open action')} of {md(department)} "
                    f"{'waits' if n == 1 else 'wait'} on other departments'"

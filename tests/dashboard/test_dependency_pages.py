@@ -143,6 +143,32 @@ def test_a_department_without_the_months_report_still_sees_who_waits_on_it(
                                                                          ["IT-02", "HR-04"]]
 
 
+def test_waits_that_are_all_met_are_said_so(deps_db: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # July: IT completes IT-01 and IT-02, so no open action of Human Resources waits on IT any
+    # more; its page listed the two met dependencies under "Waiting on others" without a word
+    july = workbook([["Department", "Information Technology"], ["Reporting period", "July 2025"],
+                     [], COLUMNS,
+                     ["IT-01", "Procure laptops for the new recruits", "SO2", "Sipho Ndlovu",
+                      900000, 880000, "01/03/2025", "31/05/2025", "Completed", 100, "10/07/2025",
+                      "Supplier late", None, "INI-01"],
+                     ["IT-02", "Set up accounts", "SO2", "Sipho Ndlovu", 50000, 40000,
+                      "01/05/2025", "30/09/2025", "Completed", 100, "15/07/2025", None, None,
+                      None]])
+    con = db.connect(deps_db)
+    [outcome] = load_file(con, july, "Information Technology_2025-07.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    con.close()
+    at = app(deps_db, monkeypatch, "department",
+             query={"period": "2025-07", "department": "Human Resources"})
+    assert not at.exception
+    assert ("None of these is an open wait: in each, the action waited on is complete, or the "
+            "waiting action is closed.") in texts(at)
+    waiting = next(t.value for t in at.dataframe if "upstream_action_id" in t.value.columns
+                   and "HR-03" in t.value["action_id"].tolist())
+    assert waiting["upstream_action_id"].tolist() == ["IT-01", "IT-02"]
+
+
 def test_the_action_trail_download_has_the_dependency_figures(
         deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the trail is drawn without them (not worked out for every view); its download, made on
