@@ -112,10 +112,17 @@ def digest(con: Connection, period: str, department: str | None = None) -> list[
                         ("due_date_moved", _moved(moves, named)),
                         ("kpi_move", _kpi_moves(con, filters) if in_force else [])):
         found[kind] += items
+    if department is not None and found["report_missing"]:
+        # its submission rates are of its last report: "On-time submission rose to 100%" beside
+        # "The May report has not come in" would contradict it
+        found["kpi_move"] = [i for i in found["kpi_move"] if i.figures["kpi"] not in SUBMISSION_KPIS]
     out: list[Sentence] = []
     for kind in KINDS:
         out += _capped(kind, found[kind])
     return out
+
+
+SUBMISSION_KPIS = frozenset({"submission_rate", "on_time_submission_rate"})
 
 
 def _since_previous(moves: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -499,3 +499,37 @@ def test_a_department_without_a_report_gets_one_sentence(con: db.Connection) -> 
         "The June 2025 report has not come in (it was due by 7 Jul 2025)."]
     assert "Budget utilisation rose from 69.0% to 81.0% (+12.0 pp)." in [
         s.text for s in of(digest(con, "2025-06", "Finance"), "kpi_move")]
+
+
+def test_a_departments_quarter_with_a_missing_month_does_not_call_its_submission_better() -> None:
+    # Works: March 2026 late (20 Apr), April on time (5 May), May missing while Finance reported
+    # May. Its Q2 figures are April's, against Q1's (March's): "On-time submission rose from 0.0%
+    # to 100.0%" stood under "The May 2026 report has not come in"
+    from backends import empty_connection
+    from testdata import xlsx
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    header = [*WORKS_HEADER, "Completion date", "Reason code"]
+    w1 = ["W1", "Resurface the northern access road", "In progress", "2026-01-01", "2026-12-31"]
+    con = empty_connection()
+    try:
+        for department, period, percent, came in (
+                ("Works", "2026-03", 20, datetime(2026, 4, 20)),
+                ("Works", "2026-04", 30, datetime(2026, 5, 5)),
+                ("Finance", "2026-05", 10, datetime(2026, 6, 5))):
+            data = xlsx([["Department", department], ["Reporting period", period], [], header,
+                         [*w1, percent, None, None]])
+            [o] = load_file(con, data, f"{department}_{period}.xlsx", user=CLI, submitted_at=came)
+            assert o.status == "accepted", o
+        said = digest(con, "2026-Q2", "Works")
+        assert [s.text for s in of(said, "report_missing")] == [
+            "The May 2026 report has not come in (it was due by 7 Jun 2026)."]
+        assert not [s for s in of(said, "kpi_move")
+                    if s.figures["kpi"] in ("submission_rate", "on_time_submission_rate")]
+        # its other figures still move: mean progress 20% in March, 30% in April
+        assert "Mean progress rose from 20.0% to 30.0% (+10.0 pp)." in [
+            s.text for s in of(said, "kpi_move")]
+    finally:
+        con.close()
