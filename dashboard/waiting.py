@@ -63,9 +63,9 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
             st.caption(none)
             continue
         if mine is None or not int(mine[figure]):  # every dependency listed is met or closed
-            st.caption("None of these is an open wait: in each, the action waited on is "
-                       "complete, or the waiting action is closed. Each dependency, with the file, "
-                       "sheet and row it was read from.")
+            st.caption("No open wait: in each dependency below, the action waited on is "
+                       "complete, or the waiting action is closed; each with the file, sheet and "
+                       "row it was read from.")
         else:
             n, late = int(mine[figure]), int(mine[figure + "_late"])
             who = (f"{plural(n, 'open action')} of {md(department)} "

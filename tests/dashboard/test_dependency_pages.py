@@ -162,8 +162,8 @@ def test_waits_that_are_all_met_are_said_so(deps_db: Path,
     at = app(deps_db, monkeypatch, "department",
              query={"period": "2025-07", "department": "Human Resources"})
     assert not at.exception
-    assert ("None of these is an open wait: in each, the action waited on is complete, or the "
-            "waiting action is closed.") in texts(at)
+    assert ("No open wait: in each dependency below, the action waited on is complete, or the "
+            "waiting action is closed") in texts(at)
     waiting = next(t.value for t in at.dataframe if "upstream_action_id" in t.value.columns
                    and "HR-03" in t.value["action_id"].tolist())
     assert waiting["upstream_action_id"].tolist() == ["IT-01", "IT-02"]
