@@ -48,7 +48,9 @@ if log.empty:
     st.stop()
 
 # as people read them: periods in words, and an empty cell (never "None") where nothing applies
-shown = log.assign(period=[theme.period_label(p) if isinstance(p, str) and p else None
+# (a test message's is the moment it was sent, which keys it in the outbox)
+shown = log.assign(period=[None if not isinstance(p, str) or not p else
+                           theme.a_datetime(p) if "T" in p else theme.period_label(p)
                            for p in log["period"]])
 columns = {
     "audit_id": st.column_config.NumberColumn("#", format="%d"),

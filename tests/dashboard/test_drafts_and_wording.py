@@ -318,6 +318,8 @@ def test_audit_details_never_read_none(db_path: Path, monkeypatch: pytest.Monkey
     audit(con, CLI, "export", "ok", rows=3, applied={"from": None, "departments": [None, "Finance"]},
           period="2025-06", file=None)
     audit(con, CLI, "restore", "moved in", file="lekgotla.duckdb")  # no period: an empty cell
+    # a test message's period is the moment it was sent (its outbox key): said as a moment
+    audit(con, CLI, "notify", "sent", None, "2026-12-07T00:00:07", kind="test")
     con.close()
     at = app(db_path, monkeypatch, "audit", role="admin")
     cells = shown(table(at, "actor", "outcome"))
@@ -325,6 +327,7 @@ def test_audit_details_never_read_none(db_path: Path, monkeypatch: pytest.Monkey
     assert (export[6], export[7]) == ("June 2025", "rows: 3 · applied: departments: Finance")
     moved = next(r for r in cells if r[3] == "restore")
     assert (moved[5], moved[6]) == ("", "")
+    assert next(r for r in cells if r[3] == "notify")[6] == "7 Dec 2026, 00:00"
     assert not any(c in ("None", "nan", "<NA>") for r in cells for c in r)
 
 
