@@ -239,5 +239,7 @@ def compose(con: db.Connection, due: Due, at: datetime, pdf: bool = True) -> Ema
     msg.set_content(body.text())
     msg.add_alternative(body.html(subject), subtype="html")
     for data, (main, sub), name in parts:
-        msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
+        # a text attachment says its encoding: the pack's HTML is UTF-8
+        params = {"params": {"charset": "utf-8"}} if main == "text" else {}
+        msg.add_attachment(data, maintype=main, subtype=sub, filename=name, **params)
     return msg

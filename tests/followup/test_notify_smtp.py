@@ -371,6 +371,8 @@ def test_the_review_pack_goes_for_a_quarter_whose_last_month_has_no_report(
     assert "http://localhost:8501/review_pack?view=Quarter&period=2025-Q3" in parts(got.message)[0]
     # the rates are July's: beside them, the quarter's reports that did not come or came late
     # (Finance's July report was loaded just now, long after 7 August)
+    [attached] = [a for a in got.message.iter_attachments() if a.get_content_type() == "text/html"]
+    assert attached.get_param("charset") == "utf-8"  # a mail program reads its accents right
     text = parts(got.message)[0].replace("\r\n", "\n")
     assert "At a glance (July 2025)" in text and "- Submission rate: 33.3%" in text
     assert ("Reports in Q3 2025\n------------------\n\n- Missing: Health, July 2025\n"
