@@ -12,6 +12,7 @@ from dashboard.data import Data
 from followup import delivery, preview
 from followup.recipients import demo_mode, set_opt_out
 from followup.schedule import KINDS
+from ingest import settings
 from ingest.errors import LekgotlaError
 from ingest.words import plural
 from metrics.catalogue import list_periods
@@ -32,10 +33,13 @@ def _kind(kind: object) -> str:
 d = Data()
 user = auth.current()
 st.title("Notifications")
+every = int(settings.get("notify_every_hours"))
+sender = (f"this dashboard, which sends what is due every {plural(every, 'hour')} while it runs "
+          "(setting notify_every_hours)" if every > 0 else
+          "`python -m metrics notify` (run by cron or a systemd timer: README, Notifications)")
 st.caption("Reminders before the deadline, overdue notices, rejected uploads, the monthly digest "
-           "and the quarterly review pack, emailed by `python -m metrics notify` (run by cron or "
-           "a systemd timer: README, Notifications). Each message goes once per person, kind and "
-           "period; every send is in the audit log.")
+           f"and the quarterly review pack, emailed by {sender}. Each message goes once per "
+           "person, kind and period; every send is in the audit log.")
 for message in st.session_state.pop(FLASH, []):
     st.success(message, icon=":material/check_circle:")
 

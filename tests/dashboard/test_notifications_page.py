@@ -25,6 +25,8 @@ def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
     assert not at.exception
     shown = texts(at)
     assert "No mail server is set" in shown and str(tmp_path / "outbox") in shown
+    # notify_every_hours 0 (the default): the command sends them, not this dashboard
+    assert "emailed by `python -m metrics notify` (run by cron or a systemd timer" in shown
     schedule = at.table[0].value
     # on_time_day 7, reminder_days_before 3, digest_day 10 (the defaults)
     assert schedule["When"].to_dict() == {
