@@ -61,13 +61,17 @@ else:
     st.markdown(f"##### The worst late chains ({theme.number(len(chains))} in all)")
     st.caption("Each chain starts at a late action and follows the latest dependency downstream "
                "to the last action it holds up.")
-    components.table(chains.head(5), key="chains", d=d, inputs=(f, initiative),
+    # a chain whose wait moves nothing forecast shows no days: "Late by 0 days" read as a contradiction
+    worst = chains.head(5).assign(days_late=lambda c: c["days_late"].where(c["days_late"] > 0))
+    components.table(worst, key="chains", d=d, inputs=(f, initiative),
                      stem=filters.file_stem(f, "late-chains"), download=chains.drop(columns="keys"),
                      columns=["chain", "actions", "departments", "days_late", "start", "end"],
                      labels={"chain": st.column_config.TextColumn("Chain", width="large"),
                              "days_late": st.column_config.NumberColumn(
                                  "Late by", format="%d days",
-                                 help="The most days any dependency of the chain is late by."),
+                                 help="The most days any dependency of the chain is late by; "
+                                      "empty when its late action is overdue but the wait moves "
+                                      "nothing past its due date."),
                              "actions": st.column_config.NumberColumn("Actions"),
                              "departments": st.column_config.NumberColumn("Departments"),
                              "start": "Starts at", "end": "Holds up"})

@@ -237,6 +237,7 @@ def test_dependencies_page_on_the_sample(db_path: Path, monkeypatch: pytest.Monk
     chains = at.dataframe[0].value
     assert chains["chain"].tolist() == ["IT ICT-07 → HR 1.1 → Operations OPS-01",
                                         "Finance FIN-05 → MC MC-10"]
+    assert chains["days_late"].tolist() == [48, 19]  # the most days a dependency of each moves
     # OPS-01 is moved 48 days, MC-10 19, 1.1 12 (the README's figures), the most first
     blocked = at.dataframe[-1].value
     assert blocked["action_id"].tolist() == ["OPS-01", "MC-10", "1.1"]
