@@ -46,7 +46,7 @@ def test_a_digest_email_in_chromium(browser: Any, tmp_path: Path,
         assert page.locator("script").count() == 0 and page.locator("b").count() == 0
         assert page.locator("a[href*=evil]").count() == 0  # the Markdown link stays text
         assert page.get_by_role("link", name="Open the dashboard").get_attribute("href") == (
-            "http://localhost:8501/department")
+            "http://localhost:8501/department?period=2025-06")  # the month it speaks of
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "digest-email.png"), full_page=True)
     finally:
