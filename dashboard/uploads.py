@@ -189,7 +189,7 @@ def confirm(parsed: ParsedFile, names: list[str], key: str, restricted: bool = F
 def skip_choice(parsed: ParsedFile, key: str) -> bool:
     """The explicit choice to load the valid rows only, offered when some rows have errors."""
     rows = sorted({p.row for r in parsed.reports for p in r.errors if p.row is not None})
-    if not rows or parsed.file_errors:  # by identity: a file of 30,000 errors compared each with each
+    if not rows or parsed.file_errors:  # by identity: comparing each error with each stalled the page
         return False
     return st.checkbox(
         f"Load valid rows only: leave out the {plural(len(rows), 'row with errors')}", key=f"skip-{key}",
@@ -209,8 +209,8 @@ def problems_frame(parsed: ParsedFile) -> pd.DataFrame:
 
 
 SEVERITY_WIDTH = 100  # px: "warning" in bold, with the cell's padding, on one line
-# the problems the page lists: a styled table of 200,000 rows is past pandas' Styler limit, and
-# past what anyone reads on a page
+# the problems the page lists: a styled table of every problem can pass pandas' Styler limit, and
+# more than this is past what anyone reads on a page
 PROBLEMS_SHOWN = 5000
 MESSAGE_CHARS_PER_LINE = 60  # what a "large" (400 px) column holds on a line, about
 MESSAGE_LINES = 5  # the most lines a row of the problems table grows to
