@@ -164,3 +164,16 @@ def test_messages_given_up_on_are_said_and_tried_again_from_the_outbox(
                            "'notify' AND outcome = 'try again'").fetchall() == [("demo", "2")]
     finally:
         con.close()
+
+
+def test_the_page_says_when_this_dashboard_sends_by_itself(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # with notify_every_hours set the dashboard sends what is due (a DuckDB file, which the
+    # command cannot open while the dashboard holds it); the page named only the command
+    monkeypatch.setenv("LEKGOTLA_NOTIFY_EVERY_HOURS", "6")
+    at = app(db_path, monkeypatch, "notifications")
+    assert not at.exception
+    shown = texts(at)
+    assert ("emailed by this dashboard, which sends what is due every 6 hours while it runs "
+            "(setting notify_every_hours)") in shown
+    assert "python -m metrics notify` (run by cron" not in shown
