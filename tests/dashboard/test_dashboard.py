@@ -413,6 +413,14 @@ def _problems(at: AppTest) -> pd.DataFrame:
     return next(df.value for df in at.dataframe if "cell" in df.value.columns)
 
 
+def _uploaded(db_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> AppTest:
+    """The Upload page with Finance's July report chosen under the file name `name`."""
+    at = app(db_path, monkeypatch, "upload")
+    at.file_uploader(key="report_file").set_value((name, finance_july(), XLSX)).run()
+    assert not at.exception
+    return at
+
+
 def _warning_messages(at: AppTest) -> list[str]:
     problems = _problems(at)
     return problems[problems["severity"] == "warning"]["message"].tolist()
@@ -424,10 +432,7 @@ def test_upload_warns_when_the_file_name_names_another_month_or_department(
     # fills its boxes with what the file says, and says what the command line says
     said = ("The file name says '2025-08', but the report is loaded for July 2025, as its "
             "Reporting period cell says: check that this is the right file.")
-    at = app(reads_sample_db, monkeypatch, "upload")
-    at.file_uploader(key="report_file").set_value(
-        ("Finance_2025-08.xlsx", finance_july(), XLSX)).run()
-    assert not at.exception
+    at = _uploaded(reads_sample_db, monkeypatch, "Finance_2025-08.xlsx")
     assert "Detected: Finance · July 2025" in texts(at)
     assert said in _warning_messages(at)
     assert "No errors and no warnings." not in texts(at)
@@ -444,10 +449,7 @@ def test_upload_warns_when_the_file_name_names_another_department(
         reads_sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     said = ("The file name says 'Human Resources', but the report is loaded for Finance, as its "
             "Department cell says: check that this is the right file.")
-    at = app(reads_sample_db, monkeypatch, "upload")
-    at.file_uploader(key="report_file").set_value(
-        ("Human Resources_2025-07.xlsx", finance_july(), XLSX)).run()
-    assert not at.exception
+    at = _uploaded(reads_sample_db, monkeypatch, "Human Resources_2025-07.xlsx")
     [department] = [s for s in at.selectbox if str(s.key).startswith("dept-")]
     assert department.value == "Finance"
     assert said in _warning_messages(at)

@@ -13,6 +13,7 @@ import pytest
 from dashboard_helpers import Downloads, app, copy_db, metric_values, texts, workbook
 from dependency_pages_history import COLUMNS, HOSTILE, build
 from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
 
 import metrics
 from ingest import db
@@ -119,19 +120,27 @@ def test_department_page_waiting_sections(deps_db: Path,
             "(100.0%)") in words
 
 
+def _july_then_page(deps_db: Path, monkeypatch: pytest.MonkeyPatch, reporting: str,
+                    rows: list[list[object]], shown: str) -> AppTest:
+    """`reporting` department's July 2025 report of `rows` loaded, then `shown`'s Department page
+    opened at July."""
+    july = workbook([["Department", reporting], ["Reporting period", "July 2025"], [], COLUMNS,
+                     *rows])
+    con = db.connect(deps_db)
+    [outcome] = load_file(con, july, f"{reporting}_2025-07.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    con.close()
+    return app(deps_db, monkeypatch, "department",
+               query={"period": "2025-07", "department": shown})
+
+
 def test_a_department_without_the_months_report_still_sees_who_waits_on_it(
         deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # July: only Human Resources reports; HR-03 still waits on IT-01, of IT's plan in force (June)
-    july = workbook([["Department", "Human Resources"], ["Reporting period", "July 2025"], [],
-                     COLUMNS, ["HR-03", "Onboard forty new recruits", "SO5", "Lerato Mokoena",
-                               200000, 60000, "01/04/2025", "31/07/2025", "In progress", 50, None,
-                               None, "Information Technology: IT-01", "INI-01"]])
-    con = db.connect(deps_db)
-    [outcome] = load_file(con, july, "Human Resources_2025-07.xlsx")
-    assert outcome.status == "accepted", outcome.message
-    con.close()
-    at = app(deps_db, monkeypatch, "department",
-             query={"period": "2025-07", "department": "Information Technology"})
+    at = _july_then_page(deps_db, monkeypatch, "Human Resources", [
+        ["HR-03", "Onboard forty new recruits", "SO5", "Lerato Mokoena", 200000, 60000,
+         "01/04/2025", "31/07/2025", "In progress", 50, None, None,
+         "Information Technology: IT-01", "INI-01"]], "Information Technology")
     assert not at.exception
     words = texts(at)
     # its July report is missing (no filter is set), due on the 7th of August
@@ -147,20 +156,12 @@ def test_waits_that_are_all_met_are_said_so(deps_db: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     # July: IT completes IT-01 and IT-02, so no open action of Human Resources waits on IT any
     # more; its page listed the two met dependencies under "Waiting on others" without a word
-    july = workbook([["Department", "Information Technology"], ["Reporting period", "July 2025"],
-                     [], COLUMNS,
-                     ["IT-01", "Procure laptops for the new recruits", "SO2", "Sipho Ndlovu",
-                      900000, 880000, "01/03/2025", "31/05/2025", "Completed", 100, "10/07/2025",
-                      "Supplier late", None, "INI-01"],
-                     ["IT-02", "Set up accounts", "SO2", "Sipho Ndlovu", 50000, 40000,
-                      "01/05/2025", "30/09/2025", "Completed", 100, "15/07/2025", None, None,
-                      None]])
-    con = db.connect(deps_db)
-    [outcome] = load_file(con, july, "Information Technology_2025-07.xlsx")
-    assert outcome.status == "accepted", outcome.message
-    con.close()
-    at = app(deps_db, monkeypatch, "department",
-             query={"period": "2025-07", "department": "Human Resources"})
+    at = _july_then_page(deps_db, monkeypatch, "Information Technology", [
+        ["IT-01", "Procure laptops for the new recruits", "SO2", "Sipho Ndlovu", 900000, 880000,
+         "01/03/2025", "31/05/2025", "Completed", 100, "10/07/2025", "Supplier late", None,
+         "INI-01"],
+        ["IT-02", "Set up accounts", "SO2", "Sipho Ndlovu", 50000, 40000, "01/05/2025",
+         "30/09/2025", "Completed", 100, "15/07/2025", None, None, None]], "Human Resources")
     assert not at.exception
     assert ("No open wait: in each dependency below, the action waited on is complete, or the "
             "waiting action is closed") in texts(at)
