@@ -250,7 +250,10 @@ def build(con: db.Connection, departments: int = 100, months: int = 60, actions:
         FROM bench_rows
         ORDER BY p, d, version, j
     """, p)
-    # the plan carries over: an action a report leaves out is carried into it
+    # the plan carries over: an action a report leaves out is carried into it (after a commit:
+    # DuckDB plans this statement over a transaction's own uncommitted rows very slowly)
+    con.execute("COMMIT")
+    con.execute("BEGIN TRANSACTION")
     con.execute(db.sql("refresh_carried_insert"), {"departments": [], "since": ""})
     # rows in the order monthly uploads leave them (report, then its carried rows, month by month)
     con.execute("CREATE TEMP TABLE bench_ordered AS SELECT * FROM action_status "
