@@ -334,6 +334,9 @@ def measure_pages(path: str, timeout: float, warm_runs: int = 1) -> dict[str, An
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from tools.apptest import scan_components_once
+
+    scan_components_once()  # a server scans once at start, not at each page view
     os.environ["LEKGOTLA_DB"] = path
     os.environ["LEKGOTLA_LOAD_SAMPLE_DATA"] = "false"
 

@@ -23,6 +23,7 @@ from ingest import db
 from ingest.access import ROLE_LABELS
 from ingest.sample import load_sample_data
 from presentation.markup import JOINER
+from tools.apptest import scan_components_once
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
@@ -57,6 +58,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback",
         "client_id": "lekgotla", "client_secret": "secret",
         "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
 TIMEOUT = 60
+scan_components_once()  # hundreds of AppTests a run
 MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped ASCII punctuation
 
 HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated", "Budget spent",
