@@ -14,7 +14,11 @@ the CPU time the server used per page (its cost per view, which other work on a 
 inflates far less than the page times).
 
 Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60] [--clients ws]
-     [--months 12] [--department-share 0.3]
+     [--months 12] [--department-share 0.3] [--warm-up 60] [--renew]
+
+--warm-up first browses as the measured run will, uncounted, so the caches are as a server's in
+use; --renew then renews the shared store's data version from another process, as an upload
+does, to measure the views right after one.
 """
 
 from __future__ import annotations
@@ -161,10 +165,10 @@ async def watch_memory(pids: list[int], deadline: float, peak: dict[int, float])
 
 
 async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int,
-              months: list[str], departments: list[str]
+              months: list[str], departments: list[str], seconds: float | None = None
               ) -> tuple[list[dict[str, Any]], float, dict[int, float], float]:
-    """`sessions` people browsing `url` for --seconds: (results, elapsed s, peak MB of each
-    server process, CPU s the servers used)."""
+    """`sessions` people browsing `url` for `seconds` (else --seconds): (results, elapsed s, peak
+    MB of each server process, CPU s the servers used)."""
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = []
@@ -173,7 +177,7 @@ async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int
         browser = await launch(p)
         start = time.monotonic()
         cpu = sum(browsing.cpu_seconds(pid) for pid in pids)
-        deadline = start + args.seconds
+        deadline = start + (seconds or args.seconds)
         if args.clients == "ws":
             port = int(url.rsplit(":", 1)[1])
             tasks = [ws_session(n, port, deadline, months, departments, args.page_timeout,
@@ -222,6 +226,23 @@ def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitS
         ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
         proxy = stack.enter_context(running_proxy(ports, folder))
         yield proxy.url, [a.process.pid for a in apps]
+
+
+def renew(setup: str, lake: list[str]) -> None:
+    """Renew the shared store's data version from this process, as an upload or a correction
+    made on another instance or by a bulk load does: every cached result is out of date at each
+    dashboard's next rerun. (A DuckDB file admits no second process: file setups are left.)"""
+    from ingest import db
+
+    if not setup.startswith("lake"):
+        print(f"{setup}: --renew is for the shared store only (the file is the server's alone)")
+        return
+    con = db.connect(lake[0])
+    try:
+        db.write(con, db.bump_data_version)
+    finally:
+        con.close()
+    print(f"{setup}: the data version renewed", flush=True)
 
 
 def report(setup: str, sessions: int, results: list[dict[str, Any]], elapsed: float,
@@ -279,6 +300,13 @@ def main() -> None:
                         help="the latest months the sessions choose from (1 with "
                              "--department-share 0: the same view of each page again and again, "
                              "the server's caches warm)")
+    parser.add_argument("--warm-up", type=float, default=0,
+                        help="seconds of the same browsing before each measured run, not counted "
+                             "(the caches as a server in use has them)")
+    parser.add_argument("--renew", action="store_true",
+                        help="lake setups: after the warm-up, renew the data version from another "
+                             "process, as an upload there would (the setting replay_queries "
+                             "decides what each dashboard works out again)")
     parser.add_argument("--department-share", type=float, default=0.3,
                         help="share of the views with one department chosen")
     args = parser.parse_args()
@@ -307,6 +335,13 @@ def main() -> None:
             folder.mkdir()
             with serving(setup, db_path, folder, lake, whole) as (url, pids):
                 for n in counts:
+                    if args.warm_up:  # the same browsing, not counted: the caches as in use
+                        done, took, _, _ = asyncio.run(
+                            run(url, pids, args, n, months, departments, args.warm_up))
+                        print(f"\n{setup}, {n} sessions: warmed up with {len(done)} pages in "
+                              f"{took:.0f} s", flush=True)
+                    if args.renew:
+                        renew(setup, lake)
                     out = asyncio.run(run(url, pids, args, n, months, departments))
                     rows.append(report(setup, n, *out))
     print(f"\n== summary (ratio: pages/s against {setups[0]} at the same sessions) ==")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -92,6 +94,71 @@ def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
     return fn(_con, *args, **dict(kwargs))
 
 
+# The cached calls asked for lately (module, function, arguments), newest last. When the data
+# version changes (an upload, a correction, a setting: on the shared store, made by any
+# instance), the latest `replay_queries` of them are worked out again in the background for the
+# new version, newest first: the views people were reading are ready before they ask again,
+# instead of each paying its queries at its next rerun.
+_asked: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+_asked_lock = threading.Lock()
+_replay: dict[str, Any] = {"seen": None, "thread": None}
+ASKED_KEPT = 1000  # as many as _cached keeps
+
+
+def _remember(call: tuple[Any, ...]) -> None:
+    try:
+        hash(call)
+    except TypeError:  # an argument Streamlit can hash but Python cannot: not replayed
+        return
+    with _asked_lock:
+        _asked[call] = None
+        _asked.move_to_end(call)
+        while len(_asked) > ASKED_KEPT:
+            _asked.popitem(last=False)
+
+
+def _seen(version: int) -> None:
+    """Note the data version a script run read; the first run to read a new one starts the
+    replay of the calls asked for before it (a process serving another database forgets them)."""
+    seen = (db_key(), version)
+    with _asked_lock:
+        before = _replay["seen"]
+        _replay["seen"] = seen
+        if before is None or before == seen:
+            return
+        if before[0] != seen[0]:
+            _asked.clear()
+            return
+        calls = list(reversed(_asked))[:settings.get("replay_queries")]
+        if not calls:
+            return
+    thread = threading.Thread(target=_replayed, args=(seen, calls), daemon=True,
+                              name="lekgotla-replay")
+    _replay["thread"] = thread
+    thread.start()
+
+
+def _replayed(seen: tuple[str, int], calls: list[tuple[Any, ...]]) -> None:
+    con = _connection(seen[0]).cursor()
+    try:
+        for module, name, args, kwargs in calls:
+            if _replay["seen"] != seen:  # newer data: its own replay takes over
+                return
+            try:
+                _cached(module, name, seen[1], args, kwargs, _con=con)
+            except Exception:  # noqa: BLE001 - a view gone with the change: its page will say so
+                continue
+    finally:
+        con.close()
+
+
+def wait_for_replay(timeout: float | None = None) -> None:
+    """Wait for the background replay started by the last change of data version (tests)."""
+    thread = _replay["thread"]
+    if thread is not None:
+        thread.join(timeout)
+
+
 def _copy(value: Any) -> Any:
     """A cached result as the caller's own: a table shallowly (pandas copies on write, so a
     change made to it never reaches the cached one), a list of frozen dataclasses (the digest's
@@ -144,12 +211,14 @@ class Data:
         else:
             self.con = cursor()
             self.version = db.data_version(self.con)
+            _seen(self.version)
             if run is not None:
                 ctx._lekgotla_view = (run, db.commits(), self.con, self.version)  # type: ignore[union-attr]
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return _copy(_cached(fn.__module__, fn.__name__, self.version, args,
-                             tuple(sorted(kwargs.items())), _con=self.con))
+        call = (fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())))
+        _remember(call)
+        return _copy(_cached(call[0], call[1], self.version, call[2], call[3], _con=self.con))
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:
         """`build(*args)` (a chart of `presentation.charts`) built once per data version, `inputs`

@@ -74,6 +74,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 5000, int, "Most action rows one report may hold."),
     Setting("read_timeout_s", 30, int, "Longest time reading one file may take, in seconds."),
     Setting("read_memory_mb", 1024, int, "Most memory reading one file may use, in MB."),
+    Setting("replay_queries", 300, int,
+            "After the data changes (an upload, a correction, a saved setting), each dashboard "
+            "process works out again in the background this many of the queries its pages made "
+            "lately (a page makes 5 to 15), so that those views are ready when people come back "
+            "to them; 0: none."),
     Setting("load_sample_data", True, bool,
             "Load sample_data/ into an empty database when the dashboard starts."),
     Setting("require_login", False, bool,
@@ -180,7 +185,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
                                 f"to 6 characters, no spaces or markup such as < > [ ] * _), not "
                                 f"{value!r}.")
     least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
-             "snapshot_keep_days": 1, "threads": 0, "max_rows": 1}.get(setting.name)
+             "snapshot_keep_days": 1, "threads": 0, "max_rows": 1,
+             "replay_queries": 0}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")

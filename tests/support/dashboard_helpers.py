@@ -67,6 +67,9 @@ HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocate
 
 def clear_caches() -> None:
     """Forget every cached result and connection."""
+    from dashboard import data
+
+    data.wait_for_replay()  # not closing a connection under a replay still running
     st.cache_data.clear()
     st.cache_resource.clear()
     _SETTINGS_SEEN[0] = None
@@ -78,6 +81,7 @@ def release_databases() -> None:
     hold the same data, as they may then share results."""
     from dashboard import data
 
+    data.wait_for_replay()  # not closing a connection under a replay still running
     for resource in (data._connection, data._started, data._backups, data._notifications):
         resource.clear()
 
