@@ -14,7 +14,7 @@ the CPU time the server used per page (its cost per view, which other work on a 
 inflates far less than the page times).
 
 Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60] [--clients ws]
-     [--months 12] [--department-share 0.3] [--warm-up 60] [--renew]
+     [--months 12] [--department-share 0.3] [--warm-up 60] [--renew] [--pause 0]
 
 --warm-up first browses as the measured run will, uncounted, so the caches are as a server's in
 use; --renew then renews the shared store's data version from another process, as an upload
@@ -307,6 +307,8 @@ def main() -> None:
                         help="lake setups: after the warm-up, renew the data version from another "
                              "process, as an upload there would (the setting replay_queries "
                              "decides what each dashboard works out again)")
+    parser.add_argument("--pause", type=float, default=0,
+                        help="with --renew: seconds between the renewal and the measured run")
     parser.add_argument("--department-share", type=float, default=0.3,
                         help="share of the views with one department chosen")
     args = parser.parse_args()
@@ -342,6 +344,7 @@ def main() -> None:
                               f"{took:.0f} s", flush=True)
                     if args.renew:
                         renew(setup, lake)
+                        time.sleep(args.pause)  # people come back to the dashboard
                     out = asyncio.run(run(url, pids, args, n, months, departments))
                     rows.append(report(setup, n, *out))
     print(f"\n== summary (ratio: pages/s against {setups[0]} at the same sessions) ==")

@@ -56,6 +56,13 @@ def _notifications(path: str) -> NotifySchedule:
     return NotifySchedule(_connection(path)).start()
 
 
+# between page runs too: a change made elsewhere (another instance, a bulk load) starts the
+# replay before people come back, not at their first run
+@st.cache_resource(show_spinner=False, on_release=lambda watch: watch.stop.set())
+def _watch(path: str) -> Watch:
+    return Watch(_connection(path), path).start()
+
+
 def backups() -> Schedule:
     """The scheduled backups of the process's database (ingest.backup.Schedule), started once."""
     return _backups(db_key())
@@ -70,6 +77,7 @@ def start() -> bool:
     """Open the database and, on a fresh start with an empty database, load the sample data."""
     backups()
     _notifications(db_key())
+    _watch(db_key())
     return _started(db_key())
 
 
@@ -117,10 +125,11 @@ def _remember(call: tuple[Any, ...]) -> None:
             _asked.popitem(last=False)
 
 
-def _seen(version: int) -> None:
-    """Note the data version a script run read; the first run to read a new one starts the
-    replay of the calls asked for before it (a process serving another database forgets them)."""
-    seen = (db_key(), version)
+def _seen(version: int, key: str | None = None) -> None:
+    """Note the data version a script run (or the watch) read of the database `key` (else the
+    one in use); the first to read a new one starts the replay of the calls asked for before it
+    (a process serving another database forgets them)."""
+    seen = (key or db_key(), version)
     with _asked_lock:
         before = _replay["seen"]
         _replay["seen"] = seen
@@ -150,6 +159,38 @@ def _replayed(seen: tuple[str, int], calls: list[tuple[Any, ...]]) -> None:
                 continue
     finally:
         con.close()
+
+
+WATCH_S = 15.0  # seconds between the watch's reads of the data version (one small query)
+
+
+class Watch:
+    """A thread that reads the data version every WATCH_S seconds while replay_queries is above
+    0, and starts the replay when it has changed."""
+
+    def __init__(self, con: db.Connection, key: str) -> None:
+        self.con, self.key = con, key
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="lekgotla-watch", daemon=True)
+
+    def start(self) -> Watch:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stop.wait(WATCH_S):
+            try:
+                if settings.get("replay_queries") <= 0:
+                    continue
+                cursor = self.con.cursor()
+                try:
+                    version = db.data_version(cursor)
+                finally:
+                    cursor.close()
+                if not self.stop.is_set():
+                    _seen(version, self.key)
+            except Exception:  # noqa: BLE001 - closed or busy: the next page run notices instead
+                continue
 
 
 def wait_for_replay(timeout: float | None = None) -> None:

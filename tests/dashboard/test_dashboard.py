@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -825,6 +826,43 @@ def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_ba
     at.run()
     assert metric_values(at)["Completion"] == "90.9%"  # FIN-05 Completed too: 10 of 11
     assert asked == []  # the view was ready: its run asked for nothing again
+
+
+def test_a_change_made_elsewhere_is_worked_out_again_before_anyone_comes_back(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, changed_code: None) -> None:
+    """dashboard.data.Watch: between page runs the process reads the data version, so a change
+    made by another process (another instance on the shared store, a bulk load) starts the
+    replay with nobody on the dashboard."""
+    from dashboard import data
+
+    monkeypatch.setattr(data, "WATCH_S", 0.05)
+    module = importlib.import_module("metrics.kpis")
+    asked: list[tuple[str, str, tuple[str, ...]]] = []
+    real = module.kpi_changes
+
+    def counted(con: Any, f: metrics.Filters, *args: Any, **kwargs: Any) -> Any:
+        asked.append((threading.current_thread().name, f.period, f.departments))
+        return real(con, f, *args, **kwargs)
+
+    monkeypatch.setattr(module, "kpi_changes", counted)
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    at = app(db_path, monkeypatch, "overview", query={"period": "July 2025", "dept": "Finance"})
+    assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
+    seen = data._replay["seen"]
+    load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
+    con.close()
+    asked.clear()
+    for _ in range(400):  # no page runs meanwhile: the watch notices
+        if data._replay["seen"] != seen:
+            break
+        time.sleep(0.05)
+    data.wait_for_replay(60)
+    assert ("lekgotla-replay", "2025-07", ("Finance",)) in asked
+    asked.clear()
+    at.run()
+    assert metric_values(at)["Completion"] == "90.9%"  # 10 of 11
+    assert asked == []
 
 
 def test_default_period_is_the_latest_month_most_departments_reported(

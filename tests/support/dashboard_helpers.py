@@ -82,7 +82,8 @@ def release_databases() -> None:
     from dashboard import data
 
     data.wait_for_replay()  # not closing a connection under a replay still running
-    for resource in (data._connection, data._started, data._backups, data._notifications):
+    for resource in (data._connection, data._started, data._backups, data._notifications,
+                     data._watch):
         resource.clear()
 
 
