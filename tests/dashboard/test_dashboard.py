@@ -794,13 +794,11 @@ def test_shared_tables_follow_an_upload(db_path: Path, monkeypatch: pytest.Monke
     assert fin05(other) == "Completed"
 
 
-def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_background(
-        db_path: Path, monkeypatch: pytest.MonkeyPatch, changed_code: None) -> None:
-    """dashboard.data's replay: the first run to read a new data version starts the cached calls
-    asked for before it again, in a thread of their own, so a view read lately is ready with the
-    new figures when its reader comes back (setting replay_queries)."""
-    from dashboard import data
-
+@pytest.fixture
+def kpi_changes_asked(monkeypatch: pytest.MonkeyPatch, changed_code: None
+                      ) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each computation of `metrics.kpi_changes` the dashboard's cache makes from now on: (the
+    thread's name, the period, the departments)."""
     module = importlib.import_module("metrics.kpis")  # `metrics.kpis` is the function
     asked: list[tuple[str, str, tuple[str, ...]]] = []
     real = module.kpi_changes
@@ -810,6 +808,18 @@ def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_ba
         return real(con, f, *args, **kwargs)
 
     monkeypatch.setattr(module, "kpi_changes", counted)
+    return asked
+
+
+def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_background(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch,
+        kpi_changes_asked: list[tuple[str, str, tuple[str, ...]]]) -> None:
+    """dashboard.data's replay: the first run to read a new data version starts the cached calls
+    asked for before it again, in a thread of their own, so a view read lately is ready with the
+    new figures when its reader comes back (setting replay_queries)."""
+    from dashboard import data
+
+    asked = kpi_changes_asked
     con = db.connect(db_path)
     load_file(con, finance_july(), "Finance_2025-07.xlsx")
     at = app(db_path, monkeypatch, "overview", query={"period": "July 2025", "dept": "Finance"})
@@ -829,22 +839,15 @@ def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_ba
 
 
 def test_a_change_made_elsewhere_is_worked_out_again_before_anyone_comes_back(
-        db_path: Path, monkeypatch: pytest.MonkeyPatch, changed_code: None) -> None:
+        db_path: Path, monkeypatch: pytest.MonkeyPatch,
+        kpi_changes_asked: list[tuple[str, str, tuple[str, ...]]]) -> None:
     """dashboard.data.Watch: between page runs the process reads the data version, so a change
     made by another process (another instance on the shared store, a bulk load) starts the
     replay with nobody on the dashboard."""
     from dashboard import data
 
     monkeypatch.setattr(data, "WATCH_S", 0.05)
-    module = importlib.import_module("metrics.kpis")
-    asked: list[tuple[str, str, tuple[str, ...]]] = []
-    real = module.kpi_changes
-
-    def counted(con: Any, f: metrics.Filters, *args: Any, **kwargs: Any) -> Any:
-        asked.append((threading.current_thread().name, f.period, f.departments))
-        return real(con, f, *args, **kwargs)
-
-    monkeypatch.setattr(module, "kpi_changes", counted)
+    asked = kpi_changes_asked
     con = db.connect(db_path)
     load_file(con, finance_july(), "Finance_2025-07.xlsx")
     at = app(db_path, monkeypatch, "overview", query={"period": "July 2025", "dept": "Finance"})
