@@ -125,11 +125,11 @@ def _remember(call: tuple[Any, ...]) -> None:
             _asked.popitem(last=False)
 
 
-def _seen(version: int, key: str | None = None) -> None:
-    """Note the data version a script run (or the watch) read of the database `key` (else the
-    one in use); the first to read a new one starts the replay of the calls asked for before it
-    (a process serving another database forgets them)."""
-    seen = (key or db_key(), version)
+def _seen(version: int, key: str, con: db.Connection) -> None:
+    """Note the data version a script run (or the watch) read of the database `key`, whose
+    connection is `con`; the first to read a new one starts the replay of the calls asked for
+    before it (a process serving another database forgets them)."""
+    seen = (key, version)
     with _asked_lock:
         before = _replay["seen"]
         _replay["seen"] = seen
@@ -141,14 +141,14 @@ def _seen(version: int, key: str | None = None) -> None:
         calls = list(reversed(_asked))[:settings.get("replay_queries")]
         if not calls:
             return
-    thread = threading.Thread(target=_replayed, args=(seen, calls), daemon=True,
+    thread = threading.Thread(target=_replayed, args=(seen, con, calls), daemon=True,
                               name="lekgotla-replay")
     _replay["thread"] = thread
     thread.start()
 
 
-def _replayed(seen: tuple[str, int], calls: list[tuple[Any, ...]]) -> None:
-    con = _connection(seen[0]).cursor()
+def _replayed(seen: tuple[str, int], parent: db.Connection, calls: list[tuple[Any, ...]]) -> None:
+    con = parent.cursor()  # not _connection(): a connection released meanwhile stays closed
     try:
         for module, name, args, kwargs in calls:
             if _replay["seen"] != seen:  # newer data: its own replay takes over
@@ -188,7 +188,7 @@ class Watch:
                 finally:
                     cursor.close()
                 if not self.stop.is_set():
-                    _seen(version, self.key)
+                    _seen(version, self.key, self.con)
             except Exception:  # noqa: BLE001 - closed or busy: the next page run notices instead
                 continue
 
@@ -252,7 +252,7 @@ class Data:
         else:
             self.con = cursor()
             self.version = db.data_version(self.con)
-            _seen(self.version)
+            _seen(self.version, db_key(), connection())
             if run is not None:
                 ctx._lekgotla_view = (run, db.commits(), self.con, self.version)  # type: ignore[union-attr]
 
