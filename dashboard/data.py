@@ -141,10 +141,10 @@ def _seen(version: int, key: str, con: db.Connection) -> None:
         calls = list(reversed(_asked))[:settings.get("replay_queries")]
         if not calls:
             return
-    thread = threading.Thread(target=_replayed, args=(seen, con, calls), daemon=True,
-                              name="lekgotla-replay")
-    _replay["thread"] = thread
-    thread.start()
+        # started and named under the lock: whoever sees the new version sees its replay
+        _replay["thread"] = threading.Thread(target=_replayed, args=(seen, con, calls),
+                                             daemon=True, name="lekgotla-replay")
+        _replay["thread"].start()
 
 
 def _replayed(seen: tuple[str, int], parent: db.Connection, calls: list[tuple[Any, ...]]) -> None:
@@ -195,7 +195,8 @@ class Watch:
 
 def wait_for_replay(timeout: float | None = None) -> None:
     """Wait for the background replay started by the last change of data version (tests)."""
-    thread = _replay["thread"]
+    with _asked_lock:  # after a replay being started
+        thread = _replay["thread"]
     if thread is not None:
         thread.join(timeout)
 
