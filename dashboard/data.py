@@ -102,24 +102,25 @@ def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
     return fn(_con, *args, **dict(kwargs))
 
 
-# The cached calls asked for lately (module, function, arguments), newest last. When the data
-# version changes (an upload, a correction, a setting: on the shared store, made by any
-# instance), the latest `replay_queries` of them are worked out again in the background for the
-# new version, newest first: the views people were reading are ready before they ask again,
-# instead of each paying its queries at its next rerun.
-_asked: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+# The cached calls asked for (module, function, arguments), newest last, each with the data
+# version it was last asked under. When the version changes (an upload, a correction, a setting:
+# on the shared store, made by any instance), the latest `replay_queries` of those asked under
+# the version before are worked out again in the background for the new one, newest first: the
+# views people were reading are ready before they ask again, instead of each paying its queries
+# at its next rerun; a view nobody read since the change before is left.
+_asked: OrderedDict[tuple[Any, ...], int] = OrderedDict()
 _asked_lock = threading.Lock()
 _replay: dict[str, Any] = {"seen": None, "thread": None}
 ASKED_KEPT = 1000  # as many as _cached keeps
 
 
-def _remember(call: tuple[Any, ...]) -> None:
+def _remember(call: tuple[Any, ...], version: int) -> None:
     try:
         hash(call)
     except TypeError:  # an argument Streamlit can hash but Python cannot: not replayed
         return
     with _asked_lock:
-        _asked[call] = None
+        _asked[call] = version
         _asked.move_to_end(call)
         while len(_asked) > ASKED_KEPT:
             _asked.popitem(last=False)
@@ -138,7 +139,8 @@ def _seen(version: int, key: str, con: db.Connection) -> None:
         if before[0] != seen[0]:
             _asked.clear()
             return
-        calls = list(reversed(_asked))[:settings.get("replay_queries")]
+        calls = [c for c in reversed(_asked) if _asked[c] == before[1]
+                 ][:settings.get("replay_queries")]
         if not calls:
             return
         # started and named under the lock: whoever sees the new version sees its replay
@@ -259,7 +261,7 @@ class Data:
 
     def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         call = (fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())))
-        _remember(call)
+        _remember(call, self.version)
         return _copy(_cached(call[0], call[1], self.version, call[2], call[3], _con=self.con))
 
     def figure(self, build: Callable[..., Any], *args: Any, inputs: tuple[Any, ...]) -> Any:

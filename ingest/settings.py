@@ -77,8 +77,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("replay_queries", 300, int,
             "After the data changes (an upload, a correction, a saved setting), each dashboard "
             "process works out again in the background this many of the queries its pages made "
-            "lately (a page makes 5 to 15), so that those views are ready when people come back "
-            "to them; 0: none."),
+            "since the change before (a page makes 5 to 15), so that those views are ready when "
+            "people come back to them; 0: none."),
     Setting("load_sample_data", True, bool,
             "Load sample_data/ into an empty database when the dashboard starts."),
     Setting("require_login", False, bool,

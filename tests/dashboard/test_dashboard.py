@@ -827,7 +827,6 @@ def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_ba
     assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
     [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
     assert outcome.status == "accepted"
-    con.close()
     asked.clear()
     app(db_path, monkeypatch, "audit")  # someone else's run reads the new version first
     data.wait_for_replay(60)
@@ -836,6 +835,17 @@ def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_ba
     at.run()
     assert metric_values(at)["Completion"] == "90.9%"  # FIN-05 Completed too: 10 of 11
     assert asked == []  # the view was ready: its run asked for nothing again
+    # two more corrections with no one on that view between them: the first still redoes it (read
+    # since the change before), the second leaves it (not read since)
+    for comment, redone in (("Revised", True), ("Revised again", False)):
+        [outcome] = load_file(con, finance_july(comment, fin05_completed=True),
+                              "Finance_2025-07.xlsx")
+        assert outcome.status == "accepted"
+        asked.clear()
+        app(db_path, monkeypatch, "audit")
+        data.wait_for_replay(60)
+        assert (("lekgotla-replay", "2025-07", ("Finance",)) in asked) is redone
+    con.close()
 
 
 def test_a_change_made_elsewhere_is_worked_out_again_before_anyone_comes_back(
