@@ -5,7 +5,9 @@ its own `cursor()` (a shared connection is not thread-safe and each browser sess
 thread). Results are kept once per process (`st.cache_resource`; each caller gets its own copy),
 keyed on the data version (a random stamp renewed by every upload, register and setting change:
 two databases share one only while one is an unchanged copy of the other, ingest.db) and the
-filters, so an upload shows on every page at once without clearing any cache.
+filters, so an upload shows on every page at once without clearing any cache. With the setting
+shared_cache, a result missing from the process's memory is read from a folder every process
+shares, and one worked out is written there (dashboard/shared_cache.py).
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import copy
 import dataclasses
 import importlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard import shared_cache
 from followup.runner import NotifySchedule
 from ingest import db, settings
 from ingest.backup import Schedule
@@ -99,7 +104,30 @@ def connection() -> db.Connection:
 def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(_con, *args, **dict(kwargs))
+    results = _results()
+    key = None if results is None else results.key(version, module, name, args, kwargs)
+    if results is None or key is None:
+        return fn(_con, *args, **dict(kwargs))
+    found, value = results.get(key)  # worked out by another process, or before a restart
+    if found:
+        return value
+    start = time.perf_counter()
+    value = fn(_con, *args, **dict(kwargs))
+    if time.perf_counter() - start >= shared_cache.WORTH_KEEPING_S:
+        results.put(key, value)
+    return value
+
+
+def _results() -> shared_cache.SharedCache | None:
+    """The folder of results every process shares (setting shared_cache), or None."""
+    path = shared_cache.folder()
+    return None if path is None else _results_in(str(path), settings.get("shared_cache_mb"))
+
+
+@st.cache_resource(show_spinner=False)
+def _results_in(path: str, megabytes: int) -> shared_cache.SharedCache:
+    shared_cache.check_folder(Path(path))  # dashboard.startup checked it already
+    return shared_cache.SharedCache(Path(path), megabytes * 2**20)
 
 
 # The cached calls asked for (module, function, arguments), newest last, each with the data

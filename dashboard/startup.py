@@ -8,7 +8,7 @@ import os
 
 from streamlit import config
 
-from dashboard import auth
+from dashboard import auth, shared_cache
 from ingest import settings
 from ingest.errors import LekgotlaError
 
@@ -42,6 +42,7 @@ def check() -> None:
                 "Lekgotla with its dependencies: `pip install -e .`.",
                 "A required package is missing") from e
     settings.check_all()
+    shared_cache.opened()  # its folder made, and refused when others can write to it
     section = auth.auth_section()
     if section is None:
         if settings.get("require_login"):

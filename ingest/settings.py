@@ -79,6 +79,14 @@ SETTINGS: tuple[Setting, ...] = (
             "process works out again in the background this many of the queries its pages made "
             "since the change before (a page makes 5 to 15), so that those views are ready when "
             "people come back to them; 0: none."),
+    Setting("shared_cache", "", str,
+            "A folder every dashboard process reaches (relative paths are taken from the project "
+            "folder) where each keeps the results its pages worked out, so that the other "
+            "processes, and this one after a restart, read them instead of working them out "
+            "again; writable by the dashboard's user only. Empty: results stay in each process."),
+    Setting("shared_cache_mb", 2048, int,
+            "Most disk space the shared_cache folder may take, in MB: the results read least "
+            "lately go first."),
     Setting("load_sample_data", True, bool,
             "Load sample_data/ into an empty database when the dashboard starts."),
     Setting("require_login", False, bool,
@@ -186,7 +194,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
                                 f"{value!r}.")
     least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
              "snapshot_keep_days": 1, "threads": 0, "max_rows": 1,
-             "replay_queries": 0}.get(setting.name)
+             "replay_queries": 0, "shared_cache_mb": 16}.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")
@@ -262,6 +270,11 @@ def secrets_files() -> list[Path]:
     if given:
         return [Path(p) for p in given.split(os.pathsep) if p]
     return [PROJECT_ROOT / ".streamlit" / "secrets.toml"]
+
+
+def secrets_values() -> dict[str, Any]:
+    """The [lekgotla] settings of the secrets files, merged (later files win)."""
+    return _secrets()
 
 
 def _secrets() -> dict[str, Any]:

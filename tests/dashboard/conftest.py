@@ -8,13 +8,17 @@ its own starts and ends with no connection open; the tests that only read (`read
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from backends import LAKE
 from dashboard_helpers import EMAILS, HR_HEAD, clear_caches, copy_db, release_databases
 
+import metrics
 from ingest import db
 from ingest.access import CLI
 from ingest.users import save_user
@@ -72,3 +76,20 @@ def users_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         con.execute("CHECKPOINT")
     con.close()
     return path
+
+
+@pytest.fixture
+def kpi_changes_asked(monkeypatch: pytest.MonkeyPatch, changed_code: None
+                      ) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each computation of `metrics.kpi_changes` the dashboard's cache makes from now on: (the
+    thread's name, the period, the departments)."""
+    module = importlib.import_module("metrics.kpis")  # `metrics.kpis` is the function
+    asked: list[tuple[str, str, tuple[str, ...]]] = []
+    real = module.kpi_changes
+
+    def counted(con: Any, f: metrics.Filters, *args: Any, **kwargs: Any) -> Any:
+        asked.append((threading.current_thread().name, f.period, f.departments))
+        return real(con, f, *args, **kwargs)
+
+    monkeypatch.setattr(module, "kpi_changes", counted)
+    return asked

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import io
 import json
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -792,23 +790,6 @@ def test_shared_tables_follow_an_upload(db_path: Path, monkeypatch: pytest.Monke
     other.selectbox(key="period").set_value("2025-07").run()
     other.multiselect(key="dept").set_value(["Finance"]).run()
     assert fin05(other) == "Completed"
-
-
-@pytest.fixture
-def kpi_changes_asked(monkeypatch: pytest.MonkeyPatch, changed_code: None
-                      ) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Each computation of `metrics.kpi_changes` the dashboard's cache makes from now on: (the
-    thread's name, the period, the departments)."""
-    module = importlib.import_module("metrics.kpis")  # `metrics.kpis` is the function
-    asked: list[tuple[str, str, tuple[str, ...]]] = []
-    real = module.kpi_changes
-
-    def counted(con: Any, f: metrics.Filters, *args: Any, **kwargs: Any) -> Any:
-        asked.append((threading.current_thread().name, f.period, f.departments))
-        return real(con, f, *args, **kwargs)
-
-    monkeypatch.setattr(module, "kpi_changes", counted)
-    return asked
 
 
 def test_after_a_correction_the_views_read_lately_are_worked_out_again_in_the_background(
