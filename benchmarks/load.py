@@ -198,9 +198,11 @@ async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int
 def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitStack
             ) -> Iterator[tuple[str, list[int]]]:
     """The dashboards of a setup, `file:1` (one process on the history file, as before) or
-    `lake:N` (N processes on the shared store behind HAProxy, as deploy/start runs them): (the
-    URL the sessions open, the server processes)."""
-    backend, _, count = setup.partition(":")
+    `lake:N` (N processes on the shared store behind HAProxy, as deploy/start runs them, sharing
+    their results in a folder of the setup's own; `lake:N:private`: each its own results only):
+    (the URL the sessions open, the server processes)."""
+    backend, _, rest = setup.partition(":")
+    count, _, mode = rest.partition(":")
     instances = int(count or 1)
     if backend == "file":
         if instances != 1:
@@ -218,11 +220,13 @@ def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitS
     # as deploy/start runs them: each instance's DuckDB on its share of the cores, unless
     # LEKGOTLA_THREADS says otherwise (0: every core, DuckDB's default)
     threads = os.environ.get("LEKGOTLA_THREADS", str(max(1, (os.cpu_count() or 1) // instances)))
+    env = {"LEKGOTLA_LOAD_SAMPLE_DATA": "false", "LEKGOTLA_THREADS": threads}
+    if mode != "private":
+        env["LEKGOTLA_SHARED_CACHE"] = str(folder / "cache")
     with ExitStack() as stack:
         apps = [stack.enter_context(started_app(
             lake[0], timeout=180, address="127.0.0.1",  # type: ignore[arg-type]
-            env={"LEKGOTLA_LOAD_SAMPLE_DATA": "false", "LEKGOTLA_THREADS": threads}))
-            for _ in range(instances)]
+            env=env)) for _ in range(instances)]
         ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
         proxy = stack.enter_context(running_proxy(ports, folder))
         yield proxy.url, [a.process.pid for a in apps]
@@ -286,8 +290,9 @@ def main() -> None:
                         help="people browsing at once, comma-separated for several runs (20,50)")
     parser.add_argument("--setups", default="file:1",
                         help="comma-separated: file:1 (one process on the DuckDB file, today's "
-                             "shape) and lake:N (N processes on the shared store behind HAProxy); "
-                             "the first is the baseline of the ratios")
+                             "shape) and lake:N (N processes on the shared store behind HAProxy, "
+                             "sharing their results as deploy/start has them; lake:N:private: "
+                             "each its own); the first is the baseline of the ratios")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--page-timeout", type=float, default=90, help="seconds per page")
     parser.add_argument("--clients", choices=["browser", "ws"], default="browser",
@@ -333,7 +338,7 @@ def main() -> None:
     lake: list[str] = []
     with tempfile.TemporaryDirectory(prefix="lekgotla-load-") as tmp, ExitStack() as whole:
         for setup in setups:
-            folder = Path(tmp) / setup.replace(":", "-")
+            folder = Path(tmp) / setup.replace(":", "-")  # its shared results start empty
             folder.mkdir()
             with serving(setup, db_path, folder, lake, whole) as (url, pids):
                 for n in counts:
