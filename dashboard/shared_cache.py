@@ -4,10 +4,11 @@ the others and after a restart.
 
 A result is keyed on the data version (a random stamp renewed by every change of data: two
 databases share one only while one is an unchanged copy of the other), the call (module, function,
-arguments) and what else decides it: the code of `ingest/` and `metrics/`, the versions of the
-libraries that compute it, and the settings from the environment and secrets that bear on a
-result (those saved in the database change the data version). A call whose arguments are not plain values (text, numbers,
-dates, tuples, frozen dataclasses of those) is not kept here.
+arguments) and what else decides it: the code of the packages below the dashboard (PACKAGES), the
+libraries' versions, and the settings from the environment and secrets that bear on a result
+(those saved in the database change the data version). A call whose arguments are not plain
+values (text, numbers, dates, tuples, frozen dataclasses of those), or whose function lies
+elsewhere, is not kept here.
 
 Each result is one pickle file, written under another name and renamed into place, so a reader
 sees a whole file or none. Pickles are trusted like the database itself: the folder must be
@@ -39,6 +40,8 @@ from ingest.errors import LekgotlaError
 
 log = logging.getLogger(__name__)
 
+# the packages whose functions' results are kept (their code is in the key: `fingerprint`)
+PACKAGES = ("ingest", "metrics", "presentation", "followup")
 SUFFIX = ".pkl"
 KEEP_OTHER_VERSIONS_S = 60.0  # a process still on the version before reads it for a moment
 WORTH_KEEPING_S = 0.02  # a call quicker than this is cheaper to work out again than to read
@@ -55,7 +58,10 @@ class SharedCache:
 
     def key(self, version: int, module: str, name: str, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...]) -> str | None:
-        """The file name of this call's result, or None when an argument is not a plain value."""
+        """The file name of this call's result, or None when an argument is not a plain value or
+        the function's code is not in `fingerprint`."""
+        if module.split(".", 1)[0] not in PACKAGES:
+            return None
         try:
             call = json.dumps([module, name, _plain(args), _plain(dict(kwargs))], sort_keys=True)
         except _NotPlain:
@@ -211,7 +217,7 @@ def fingerprint() -> str:
 
     digest = hashlib.sha256(repr((sys.version, duckdb.__version__, pandas.__version__,
                                   numpy.__version__, pyarrow.__version__)).encode())
-    for package in ("ingest", "metrics"):
+    for package in PACKAGES:
         for file in sorted((settings.PROJECT_ROOT / package).rglob("*")):
             if file.suffix in (".py", ".sql") and file.is_file():
                 digest.update(str(file.relative_to(settings.PROJECT_ROOT)).encode())

@@ -178,3 +178,11 @@ def test_the_dashboard_refuses_a_folder_others_can_write(
         f"shared_cache folder {open_to_all}: what the dashboards read from it is trusted like "
         f"the database, so it must be the dashboard user's alone (`chmod go-w {open_to_all}`)."]
     assert not at.metric  # nothing was read
+
+
+def test_a_function_whose_code_is_not_in_the_key_is_not_kept(folder: Path) -> None:
+    """The key holds the code of the packages below the dashboard: a function of the dashboard's
+    own could change in a deploy and be answered from before it."""
+    cache = SharedCache(folder, 2**20)
+    assert cache.key(7, "dashboard.components", "anything", JULY, ()) is None
+    assert cache.key(7, "followup.preview", "preview", ("digest",), ()) is not None
