@@ -272,10 +272,13 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
     return LakeRestored(snapshot, db.snapshot(con) or 0, tables, rows)
 
 
+CLEANUP_AFTER_HOURS = 1  # longer than any statement of Lekgotla's reads
+
+
 def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
     """Merge the store's small data files, expire snapshots older than `snapshot_keep_days`
-    (never one a backup names, never the latest) and delete the files no snapshot needs.
-    Returns how many snapshots were expired and files merged away."""
+    (never one a backup names, never the latest) and delete the files no snapshot has needed for
+    CLEANUP_AFTER_HOURS. Returns how many snapshots were expired and files merged away."""
     keep_days = int(settings.get("snapshot_keep_days"))
     cutoff = (now or datetime.now()) - timedelta(days=keep_days)
     before = _file_count(con)
@@ -288,7 +291,11 @@ def maintain(con: db.Connection, now: datetime | None = None) -> dict[str, int]:
     old = [int(r[0]) for r in con.execute(db.sql("snapshots_to_expire"), {"cutoff": cutoff}).fetchall()]
     if old:
         con.execute(f"CALL ducklake_expire_snapshots(current_database(), versions => {old})")
-    con.execute("CALL ducklake_cleanup_old_files(current_database(), cleanup_all => true)")
+    # a file merged away or left by an expired snapshot just now may still be scanned by another
+    # process's statement (a page, a backup): it goes at a later upkeep. The catalog's clock, not
+    # `now`: the files were scheduled for deletion in real time.
+    con.execute("CALL ducklake_cleanup_old_files(current_database(), "
+                f"older_than => now() - INTERVAL {CLEANUP_AFTER_HOURS} HOUR)")
     db.write(con, lambda c: c.execute(db.sql("maintained_at_update"),
                                       {"at": int((now or datetime.now()).timestamp())}))
     return {"snapshots_expired": len(old), "files_before": before, "files_after": _file_count(con)}
