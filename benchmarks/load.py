@@ -15,10 +15,12 @@ inflates far less than the page times).
 
 Run: python benchmarks/load.py [--size 1M] [--sessions 20] [--seconds 60] [--clients ws]
      [--months 12] [--department-share 0.3] [--warm-up 60] [--renew] [--pause 0]
+     [--renew-every 0] [--setups file:1,lake:2,lake:2:private+noreplay]
 
 --warm-up first browses as the measured run will, uncounted, so the caches are as a server's in
 use; --renew then renews the shared store's data version from another process, as an upload
-does, to measure the views right after one.
+does, to measure the views right after one; --renew-every S renews it every S seconds during the
+measured run, as uploads coming in one after another at month-end do.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -165,10 +167,11 @@ async def watch_memory(pids: list[int], deadline: float, peak: dict[int, float])
 
 
 async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int,
-              months: list[str], departments: list[str], seconds: float | None = None
+              months: list[str], departments: list[str], seconds: float | None = None,
+              renewing: Callable[[float], Awaitable[None]] | None = None
               ) -> tuple[list[dict[str, Any]], float, dict[int, float], float]:
-    """`sessions` people browsing `url` for `seconds` (else --seconds): (results, elapsed s, peak
-    MB of each server process, CPU s the servers used)."""
+    """`sessions` people browsing `url` for `seconds` (else --seconds), `renewing(deadline)`
+    beside them: (results, elapsed s, peak MB of each server process, CPU s the servers used)."""
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = []
@@ -186,6 +189,8 @@ async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int
             tasks = [session(n, browser, url, deadline, months, departments,
                              int(args.page_timeout * 1000), results) for n in range(sessions)]
         watcher = asyncio.create_task(watch_memory(pids, deadline + args.page_timeout, peak))
+        if renewing is not None:  # uploads coming in meanwhile, as at month-end
+            tasks.append(renewing(deadline))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
         cpu = sum(browsing.cpu_seconds(pid) for pid in pids) - cpu
@@ -199,10 +204,14 @@ def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitS
             ) -> Iterator[tuple[str, list[int]]]:
     """The dashboards of a setup, `file:1` (one process on the history file, as before) or
     `lake:N` (N processes on the shared store behind HAProxy, as deploy/start runs them, sharing
-    their results in a folder of the setup's own; `lake:N:private`: each its own results only):
-    (the URL the sessions open, the server processes)."""
+    their results in a folder of the setup's own), with options after another colon joined by
+    `+`: `private` (each process its own results only), `noreplay` (replay_queries 0): (the URL
+    the sessions open, the server processes)."""
     backend, _, rest = setup.partition(":")
-    count, _, mode = rest.partition(":")
+    count, _, options = rest.partition(":")
+    modes = set(options.split("+")) - {""}
+    if modes - {"private", "noreplay"}:
+        raise SystemExit(f"{setup}: the options are private and noreplay")
     instances = int(count or 1)
     if backend == "file":
         if instances != 1:
@@ -221,8 +230,10 @@ def serving(setup: str, history: Path, folder: Path, lake: list[str], run: ExitS
     # LEKGOTLA_THREADS says otherwise (0: every core, DuckDB's default)
     threads = os.environ.get("LEKGOTLA_THREADS", str(max(1, (os.cpu_count() or 1) // instances)))
     env = {"LEKGOTLA_LOAD_SAMPLE_DATA": "false", "LEKGOTLA_THREADS": threads}
-    if mode != "private":
+    if "private" not in modes:
         env["LEKGOTLA_SHARED_CACHE"] = str(folder / "cache")
+    if "noreplay" in modes:
+        env["LEKGOTLA_REPLAY_QUERIES"] = "0"
     with ExitStack() as stack:
         apps = [stack.enter_context(started_app(
             lake[0], timeout=180, address="127.0.0.1",  # type: ignore[arg-type]
@@ -247,6 +258,19 @@ def renew(setup: str, lake: list[str]) -> None:
     finally:
         con.close()
     print(f"{setup}: the data version renewed", flush=True)
+
+
+def renewals(setup: str, lake: list[str], every: float) -> Callable[[float], Awaitable[None]]:
+    """What renews the shared store's data version every `every` seconds until a deadline, from
+    another process's connection (in a thread), as uploads coming in one after another do."""
+    async def renewing(deadline: float) -> None:
+        count = 0
+        while time.monotonic() + every < deadline:
+            await asyncio.sleep(every)
+            await asyncio.to_thread(renew, setup, lake)
+            count += 1
+        print(f"{setup}: {count} renewals during the run", flush=True)
+    return renewing
 
 
 def report(setup: str, sessions: int, results: list[dict[str, Any]], elapsed: float,
@@ -312,6 +336,9 @@ def main() -> None:
                         help="lake setups: after the warm-up, renew the data version from another "
                              "process, as an upload there would (the setting replay_queries "
                              "decides what each dashboard works out again)")
+    parser.add_argument("--renew-every", type=float, default=0,
+                        help="lake setups: renew the data version every S seconds during the "
+                             "measured run, as uploads coming in at month-end do")
     parser.add_argument("--pause", type=float, default=0,
                         help="with --renew: seconds between the renewal and the measured run")
     parser.add_argument("--department-share", type=float, default=0.3,
@@ -350,7 +377,10 @@ def main() -> None:
                     if args.renew:
                         renew(setup, lake)
                         time.sleep(args.pause)  # people come back to the dashboard
-                    out = asyncio.run(run(url, pids, args, n, months, departments))
+                    burst = (renewals(setup, lake, args.renew_every)
+                             if args.renew_every and setup.startswith("lake") else None)
+                    out = asyncio.run(run(url, pids, args, n, months, departments,
+                                          renewing=burst))
                     rows.append(report(setup, n, *out))
     print(f"\n== summary (ratio: pages/s against {setups[0]} at the same sessions) ==")
     print(f"{'setup':10}{'sessions':>9}{'pages/s':>9}{'ratio':>7}{'p50 s':>8}{'p95 s':>8}"
