@@ -23,6 +23,7 @@ from dashboard import auth
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import views
+from metrics.actions import RAGS
 from metrics.filters import (
     STATUSES,
     is_quarter,
@@ -286,14 +287,18 @@ def _stem_names(values: tuple[str, ...], what: str, order: Any = None) -> list[s
     return [p for p in (_stem_part(v) for v in names) if p]
 
 
-def file_stem(f: metrics.Filters, what: str) -> str:
+def file_stem(f: metrics.Filters, what: str, rags: Sequence[str] = (), search: str = "") -> str:
     """A download's file name without extension, naming the filters of what it holds: the
-    period, the departments (`all` for none), objectives and statuses chosen —
-    `lekgotla-actions-2025-06-Finance-SO4-Delayed`. More than STEM_NAMES of a kind are
-    counted (`5-departments`); only letters, digits, '-' and '_' (safe on every file system),
-    at most STEM_LENGTH characters."""
+    period, the departments (`all` for none), objectives, statuses and computed RAGs chosen, and
+    the search — `lekgotla-actions-2025-06-Finance-SO4-Delayed-Red-search_budget`. More than
+    STEM_NAMES of a kind are counted (`5-departments`); only letters, digits, '-' and '_' (safe
+    on every file system), at most STEM_LENGTH characters."""
     parts = ["lekgotla", _stem_part(what), f.period]
     parts += _stem_names(f.departments, "departments") or ["all"]
     parts += _stem_names(f.objectives, "objectives", order=objective_order)
     parts += _stem_names(f.statuses, "statuses", order=STATUSES.index)
+    parts += _stem_names(tuple(rags), "rags", order=RAGS.index)
+    searched = _stem_part(search)
+    if searched:  # two searches of one view are two files, not one name overwritten
+        parts.append(f"search_{searched}")
     return "-".join(p for p in parts if p)[:STEM_LENGTH].rstrip("-_")

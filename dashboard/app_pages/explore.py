@@ -60,7 +60,7 @@ def with_objectives(table: pd.DataFrame, register: pd.DataFrame
 # made once per data version and view, and shared: ~80,000 rows at 1M (not changed below)
 view = (f, tuple(rags), search or "")
 table, shown = d.shared(with_objectives, table, register, inputs=view)
-stem = filters.file_stem(f, "actions")
+stem = filters.file_stem(f, "actions", rags, search or "")
 exports = auth.may(auth.current(), "export")
 cancelled = int((table["status"] == "Cancelled").sum())
 st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in "

@@ -30,6 +30,7 @@ from ingest.errors import QueryError
 from ingest.load import load_file
 from ingest.template import build_template
 from ingest.values import Period
+from metrics.actions import RAGS
 from metrics.filters import Filters, sort_objectives
 from presentation import charts
 from presentation.export import export_actions
@@ -220,6 +221,12 @@ def test_file_names_carry_the_filters() -> None:
     assert file_stem(many, "actions") == "lekgotla-actions-2025-06-5-departments-9-objectives"
     odd = file_stem(Filters("2025-06", ("../../etc/passwd", "Zoë & Co: <x>")), "action-FIN/03")
     assert odd == "lekgotla-action-FIN_03-2025-06-etc_passwd-Zoë_Co_x"
+    # Explore's own filters: the computed RAGs in their order, and the search as typed
+    assert (file_stem(f, "actions", ("Green", "Red"), " budget  overrun ")
+            == "lekgotla-actions-2025-06-Finance-SO4-Delayed-Red-Green-search_budget_overrun")
+    assert file_stem(f, "actions", tuple(RAGS), "<b>") == (
+        "lekgotla-actions-2025-06-Finance-SO4-Delayed-4-rags-search_b")
+    assert file_stem(f, "actions", (), " %% ") == "lekgotla-actions-2025-06-Finance-SO4-Delayed"
     long = file_stem(Filters("2025-06", ("x" * 80, "y" * 80, "z" * 80), ("S" * 60,)), "a" * 60)
     assert len(long) <= 120 and not long.endswith(("-", "_"))
 
@@ -239,7 +246,7 @@ def test_dashboard_downloads_carry_filters_labels_and_a_filters_sheet(
     at.text_input(key="q").set_value("-5%").run()
     assert not at.exception
     assert len(at.dataframe[0].value) == 1  # FIN-07: SO4, In progress, comment "-5% variance"
-    stem = "lekgotla-actions-2025-07-Finance-SO4-In_progress"
+    stem = "lekgotla-actions-2025-07-Finance-SO4-In_progress-search_5"  # searched for "-5%"
     assert {f"{stem}.csv", f"{stem}.xlsx"} <= set(downloads.names())
 
     raw = downloads.named(f"{stem}.csv")
