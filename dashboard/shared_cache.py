@@ -141,7 +141,7 @@ def check_folder(path: Path) -> None:
     """Make the folder when missing (for the dashboard's user only); raise LekgotlaError when it is
     not a folder this process can write, or when other users can write to it."""
     unusable = LekgotlaError(
-        f"The shared_cache setting names {path}, which is not a folder the dashboard's user can "
+        f"The shared_cache setting names `{path}`, which is not a folder the dashboard's user can "
         "write. Name another, or leave the setting empty to keep results in each process only.",
         "The shared cache folder is not usable")
     if path.exists() and not path.is_dir():
@@ -151,14 +151,14 @@ def check_folder(path: Path) -> None:
         info = path.stat()
     except OSError as e:
         raise LekgotlaError(
-            f"The shared_cache folder {path} cannot be made or read ({e}). Name a folder the "
+            f"The shared_cache folder `{path}` cannot be made or read ({e}). Name a folder the "
             "dashboard's user can write, or leave the setting empty to keep results in each "
             "process only.", "The shared cache folder is not usable") from e
     if not os.access(path, os.W_OK | os.X_OK):
         raise unusable
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise LekgotlaError(
-            f"Other users can write to the shared_cache folder {path}: what the dashboards read "
+            f"Other users can write to the shared_cache folder `{path}`: what the dashboards read "
             f"from it is trusted like the database, so it must be the dashboard user's alone "
             f"(`chmod go-w {path}`).", "The shared cache folder is open to others")
 

@@ -175,7 +175,7 @@ def test_the_dashboard_refuses_a_folder_others_can_write(
     at = app(db_path, monkeypatch)
     assert [e.value for e in at.error] == [
         f"**The shared cache folder is open to others.** Other users can write to the "
-        f"shared_cache folder {open_to_all}: what the dashboards read from it is trusted like "
+        f"shared_cache folder `{open_to_all}`: what the dashboards read from it is trusted like "
         f"the database, so it must be the dashboard user's alone (`chmod go-w {open_to_all}`)."]
     assert not at.metric  # nothing was read
 
