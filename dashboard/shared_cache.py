@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 # the packages whose functions' results are kept (their code is in the key: `fingerprint`)
 PACKAGES = ("ingest", "metrics", "presentation", "followup")
-SUFFIX = ".pkl"
+SUFFIX, PART = ".pkl", ".part"  # a result; one being written
+ABANDONED_S = 3600.0  # a file being written this long was left by a process that stopped
 KEEP_OTHER_VERSIONS_S = 60.0  # a process still on the version before reads it for a moment
 WORTH_KEEPING_S = 0.02  # a call quicker than this is cheaper to work out again than to read
 PRUNE_EVERY = 20  # writes between two looks at the folder's size
@@ -91,7 +92,7 @@ class SharedCache:
         """Keep a result (a value that cannot be pickled, or a folder that cannot be written, is
         left out with a warning in the log: the view has its result already)."""
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.path, prefix=".", suffix=".part")
+            handle, temporary = tempfile.mkstemp(dir=self.path, prefix=".", suffix=PART)
             try:
                 with os.fdopen(handle, "wb") as f:
                     pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -114,19 +115,21 @@ class SharedCache:
         now = time.time()
         files: list[tuple[float, int, Path]] = []
         for entry in os.scandir(self.path):
-            if not entry.name.endswith(SUFFIX) and not entry.name.endswith(".part"):
-                continue
+            part = entry.name.endswith(PART)
+            if not part and not entry.name.endswith(SUFFIX):
+                continue  # not ours
             try:
-                info = entry.stat()
+                age = now - entry.stat().st_mtime
+                size = entry.stat().st_size
             except FileNotFoundError:
                 continue
-            stale = (not entry.name.startswith(version + "-")
-                     and now - info.st_mtime > KEEP_OTHER_VERSIONS_S)
-            abandoned = entry.name.endswith(".part") and now - info.st_mtime > 3600
-            if stale or abandoned:
+            if part:  # being written, unless left by a process stopped in the middle
+                if age > ABANDONED_S:
+                    Path(entry.path).unlink(missing_ok=True)
+            elif not entry.name.startswith(version + "-") and age > KEEP_OTHER_VERSIONS_S:
                 Path(entry.path).unlink(missing_ok=True)
-            elif entry.name.endswith(SUFFIX):
-                files.append((info.st_mtime, info.st_size, Path(entry.path)))
+            else:
+                files.append((now - age, size, Path(entry.path)))
         total = sum(size for _, size, _ in files)
         if total <= self.limit_bytes:
             return

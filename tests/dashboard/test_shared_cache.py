@@ -92,14 +92,17 @@ def test_a_damaged_file_is_a_miss_and_goes(folder: Path) -> None:
 def test_results_of_another_version_go_a_minute_after_their_last_read(folder: Path) -> None:
     cache = SharedCache(folder, 2**20)
     old = time.time() - shared_cache.KEEP_OTHER_VERSIONS_S - 5
+    left = time.time() - shared_cache.ABANDONED_S - 5
     for name, when in (("0000000000000006-a.pkl", old), ("0000000000000006-b.pkl", time.time()),
-                       ("0000000000000007-c.pkl", old)):
+                       ("0000000000000007-c.pkl", old), (".being-written.part", old),
+                       (".left-by-a-stopped-process.part", left), ("not-ours.txt", left)):
         (folder / name).write_bytes(pickle.dumps(name))
         os.utime(folder / name, (when, when))
     cache.prune("0000000000000007")
-    # the version before, read lately (a process still on it), stays a minute; this version stays
-    assert sorted(p.name for p in folder.iterdir()) == ["0000000000000006-b.pkl",
-                                                        "0000000000000007-c.pkl"]
+    # the version before, read lately (a process still on it), stays a minute; this version
+    # stays; a file being written stays an hour; what is not the cache's is left alone
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".being-written.part", "0000000000000006-b.pkl", "0000000000000007-c.pkl", "not-ours.txt"]
 
 
 def test_a_full_folder_loses_the_results_read_least_lately(folder: Path) -> None:
