@@ -364,8 +364,9 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     lake: list[str] = []
     with tempfile.TemporaryDirectory(prefix="lekgotla-load-") as tmp, ExitStack() as whole:
-        for setup in setups:
-            folder = Path(tmp) / setup.replace(":", "-")  # its shared results start empty
+        for n_setup, setup in enumerate(setups):
+            # its own folder (a setup may be run twice): its shared results start empty
+            folder = Path(tmp) / f"{n_setup}-{setup.replace(':', '-')}"
             folder.mkdir()
             with serving(setup, db_path, folder, lake, whole) as (url, pids):
                 for n in counts:

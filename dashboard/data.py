@@ -184,11 +184,28 @@ def _replayed(seen: tuple[str, int], parent: db.Connection, calls: list[tuple[An
             if _replay["seen"] != seen:  # newer data: its own replay takes over
                 return
             try:
-                _cached(module, name, seen[1], args, kwargs, _con=con)
+                _replay_one(module, name, seen[1], args, kwargs, con)
             except Exception:  # noqa: BLE001 - a view gone with the change: its page will say so
                 continue
     finally:
         con.close()
+
+
+def _replay_one(module: str, name: str, version: int, args: tuple[Any, ...],
+                kwargs: tuple[tuple[str, Any], ...], con: db.Connection) -> None:
+    """One call of the replay; with shared results, left when another process is working it out
+    (replaying it too): its result is read from the folder when a page here asks for it."""
+    results = _results()
+    key = None if results is None else results.key(version, module, name, args, kwargs)
+    if results is None or key is None or results.has(key):
+        _cached(module, name, version, args, kwargs, _con=con)
+        return
+    if not results.claim(key):
+        return
+    try:
+        _cached(module, name, version, args, kwargs, _con=con)
+    finally:
+        results.release(key)
 
 
 WATCH_S = 15.0  # seconds between the watch's reads of the data version (one small query)

@@ -11,7 +11,8 @@ values (text, numbers, dates, tuples, frozen dataclasses of those), or whose fun
 elsewhere, is not kept here.
 
 Each result is one pickle file, written under another name and renamed into place, so a reader
-sees a whole file or none. Pickles are trusted like the database itself: the folder must be
+sees a whole file or none. The replay after a change (dashboard.data) claims each view before
+working it out, so N processes replaying what their pages read work each view out once. Pickles are trusted like the database itself: the folder must be
 writable by the dashboard's user only (`check_folder`). The folder is kept under `shared_cache_mb`
 by removing the oldest files, and a result of another data version is removed a minute after it
 was last read.
@@ -42,8 +43,9 @@ log = logging.getLogger(__name__)
 
 # the packages whose functions' results are kept (their code is in the key: `fingerprint`)
 PACKAGES = ("ingest", "metrics", "presentation", "followup")
-SUFFIX, PART = ".pkl", ".part"  # a result; one being written
+SUFFIX, PART, CLAIM = ".pkl", ".part", ".claim"  # a result; one being written; one being worked out
 ABANDONED_S = 3600.0  # a file being written this long was left by a process that stopped
+CLAIM_S = 300.0  # a claim this old was left by a process that stopped working the result out
 KEEP_OTHER_VERSIONS_S = 60.0  # a process still on the version before reads it for a moment
 WORTH_KEEPING_S = 0.02  # a call quicker than this is cheaper to work out again than to read
 PRUNE_EVERY = 20  # writes between two looks at the folder's size
@@ -88,6 +90,35 @@ class SharedCache:
             pass
         return True, value
 
+    def has(self, key: str) -> bool:
+        """Whether the folder holds this result."""
+        return (self.path / key).is_file()
+
+    def claim(self, key: str) -> bool:
+        """Take the working out of `key` for this process, so that another (replaying the same
+        view after a change) leaves it: False when another process took it less than CLAIM_S
+        ago. `release` it when done."""
+        path = self.path / (key + CLAIM)
+        for _ in range(2):  # a claim left by a stopped process is taken over once
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                return True
+            except FileExistsError:
+                try:
+                    if time.time() - path.stat().st_mtime < CLAIM_S:
+                        return False
+                except FileNotFoundError:
+                    continue  # released meanwhile
+                path.unlink(missing_ok=True)
+            except OSError as e:  # a folder that cannot be written: work it out anyway
+                log.warning("Shared cache: no claim could be made in %s (%s)", self.path, e)
+                return True
+        return False
+
+    def release(self, key: str) -> None:
+        """Give back a claim `claim` took."""
+        (self.path / (key + CLAIM)).unlink(missing_ok=True)
+
     def put(self, key: str, value: Any) -> None:
         """Keep a result (a value that cannot be pickled, or a folder that cannot be written, is
         left out with a warning in the log: the view has its result already)."""
@@ -115,16 +146,16 @@ class SharedCache:
         now = time.time()
         files: list[tuple[float, int, Path]] = []
         for entry in os.scandir(self.path):
-            part = entry.name.endswith(PART)
-            if not part and not entry.name.endswith(SUFFIX):
+            part, claim = entry.name.endswith(PART), entry.name.endswith(CLAIM)
+            if not part and not claim and not entry.name.endswith(SUFFIX):
                 continue  # not ours
             try:
                 age = now - entry.stat().st_mtime
                 size = entry.stat().st_size
             except FileNotFoundError:
                 continue
-            if part:  # being written, unless left by a process stopped in the middle
-                if age > ABANDONED_S:
+            if part or claim:  # being written or worked out, unless left by a stopped process
+                if age > (ABANDONED_S if part else CLAIM_S):
                     Path(entry.path).unlink(missing_ok=True)
             elif not entry.name.startswith(version + "-") and age > KEEP_OTHER_VERSIONS_S:
                 Path(entry.path).unlink(missing_ok=True)

@@ -189,3 +189,53 @@ def test_a_function_whose_code_is_not_in_the_key_is_not_kept(folder: Path) -> No
     cache = SharedCache(folder, 2**20)
     assert cache.key(7, "dashboard.components", "anything", JULY, ()) is None
     assert cache.key(7, "followup.preview", "preview", ("digest",), ()) is not None
+
+
+def test_a_claim_is_one_process_s_until_released_or_left_too_long(folder: Path) -> None:
+    cache = SharedCache(folder, 2**20)
+    assert cache.claim("0000000000000007-a.pkl")
+    assert not SharedCache(folder, 2**20).claim("0000000000000007-a.pkl")  # another process
+    cache.release("0000000000000007-a.pkl")
+    assert SharedCache(folder, 2**20).claim("0000000000000007-a.pkl")
+    left = time.time() - shared_cache.CLAIM_S - 5  # by a process that stopped
+    os.utime(folder / "0000000000000007-a.pkl.claim", (left, left))
+    assert cache.claim("0000000000000007-a.pkl")
+
+
+def test_after_a_change_a_view_another_process_is_replaying_is_left_to_it(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path,
+        kpi_changes_asked: list[tuple[str, str, tuple[str, ...]]]) -> None:
+    """Two processes replay what their pages read after a change: with shared results, the one
+    that finds a view claimed by the other leaves it and reads the other's result when asked."""
+    from dashboard import data
+
+    monkeypatch.setenv("LEKGOTLA_SHARED_CACHE", str(folder))
+    monkeypatch.setattr(shared_cache, "WORTH_KEEPING_S", 0.0)
+    asked = kpi_changes_asked
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    view = {"period": "July 2025", "dept": "Finance"}
+    at = app(db_path, monkeypatch, "overview", query=view)
+    assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
+    [call] = [c for c in data._asked if c[1] == "kpi_changes" and c[2][0].departments]
+    [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
+    assert outcome.status == "accepted"
+    key = SharedCache(folder, 2**20).key(db.data_version(con), *call)
+    con.close()
+    assert key is not None and SharedCache(folder, 2**20).claim(key)  # the other process's
+    asked.clear()
+    app(db_path, monkeypatch, "audit")  # this process sees the change: its replay starts
+    data.wait_for_replay(60)
+    assert ("lekgotla-replay", "2025-07", ("Finance",)) not in asked  # left to the other
+    assert any(p.name.endswith(".pkl") and p.name[:16] == key[:16] for p in folder.iterdir())
+    # the other process's result, as it would write it, is what the view reads
+    from metrics.kpis import kpi_changes
+
+    other = db.connect(db_path)
+    SharedCache(folder, 2**20).put(key, kpi_changes(other, *call[2]))
+    other.close()
+    SharedCache(folder, 2**20).release(key)
+    asked.clear()
+    at.run()
+    assert metric_values(at)["Completion"] == "90.9%"  # 10 of 11
+    assert asked == []
