@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from dashboard_helpers import app, clear_caches, finance_july, metric_values
+from streamlit.testing.v1 import AppTest
 
 import metrics
 from dashboard import shared_cache
@@ -137,25 +138,35 @@ def test_the_folder_is_made_for_the_dashboards_user_and_refused_when_others_can_
         settings.validate_value("shared_cache_mb", "8")
 
 
+VIEW = {"period": "July 2025", "dept": "Finance"}
+
+
+def july_shared(db_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path
+                ) -> tuple[db.Connection, AppTest]:
+    """Shared results in `folder`; Finance's July report loaded (the connection that loaded it,
+    kept open for a correction) and the Overview of it open."""
+    monkeypatch.setenv("LEKGOTLA_SHARED_CACHE", str(folder))
+    monkeypatch.setattr(shared_cache, "WORTH_KEEPING_S", 0.0)  # the test's calls are quick
+    con = db.connect(db_path)
+    load_file(con, finance_july(), "Finance_2025-07.xlsx")
+    at = app(db_path, monkeypatch, "overview", query=VIEW)
+    # July: 4 rows, FIN-03 and FIN-04 Completed, and June's 7 Completed actions carried over
+    assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
+    return con, at
+
+
 def test_a_view_one_process_worked_out_is_read_by_the_next_and_an_upload_is_not_missed(
         db_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path,
         kpi_changes_asked: list[tuple[str, str, tuple[str, ...]]]) -> None:
     """Two processes in turn: the second (no result in its memory) reads the first's KPIs from
     the folder; after a correction both work the new figures out, never the old ones."""
-    monkeypatch.setenv("LEKGOTLA_SHARED_CACHE", str(folder))
-    monkeypatch.setattr(shared_cache, "WORTH_KEEPING_S", 0.0)  # the test's calls are quick
     asked = kpi_changes_asked
-    con = db.connect(db_path)
-    load_file(con, finance_july(), "Finance_2025-07.xlsx")
-    view = {"period": "July 2025", "dept": "Finance"}
-    at = app(db_path, monkeypatch, "overview", query=view)
-    # July: 4 rows, FIN-03 and FIN-04 Completed, and June's 7 Completed actions carried over
-    assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
+    con, at = july_shared(db_path, monkeypatch, folder)
     assert ("ScriptRunner.scriptThread", "2025-07", ("Finance",)) in asked
     assert any(folder.iterdir())
     clear_caches()  # another process: nothing in memory
     asked.clear()
-    at = app(db_path, monkeypatch, "overview", query=view)
+    at = app(db_path, monkeypatch, "overview", query=VIEW)
     assert metric_values(at)["Completion"] == "81.8%"
     assert asked == []  # read from the folder
     [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
@@ -163,7 +174,7 @@ def test_a_view_one_process_worked_out_is_read_by_the_next_and_an_upload_is_not_
     con.close()
     for _ in range(2):  # the first process, then another with nothing in memory
         asked.clear()
-        at = app(db_path, monkeypatch, "overview", query=view)
+        at = app(db_path, monkeypatch, "overview", query=VIEW)
         assert metric_values(at)["Completion"] == "90.9%"  # FIN-05 Completed too: 10 of 11
         clear_caches()
     assert ("ScriptRunner.scriptThread", "2025-07", ("Finance",)) not in asked  # the second read the first's
@@ -209,14 +220,8 @@ def test_after_a_change_a_view_another_process_is_replaying_is_left_to_it(
     that finds a view claimed by the other leaves it and reads the other's result when asked."""
     from dashboard import data
 
-    monkeypatch.setenv("LEKGOTLA_SHARED_CACHE", str(folder))
-    monkeypatch.setattr(shared_cache, "WORTH_KEEPING_S", 0.0)
     asked = kpi_changes_asked
-    con = db.connect(db_path)
-    load_file(con, finance_july(), "Finance_2025-07.xlsx")
-    view = {"period": "July 2025", "dept": "Finance"}
-    at = app(db_path, monkeypatch, "overview", query=view)
-    assert metric_values(at)["Completion"] == "81.8%"  # 9 of 11
+    con, at = july_shared(db_path, monkeypatch, folder)
     [call] = [c for c in data._asked if c[1] == "kpi_changes" and c[2][0].departments]
     [outcome] = load_file(con, finance_july(fin05_completed=True), "Finance_2025-07.xlsx")
     assert outcome.status == "accepted"
