@@ -11,11 +11,11 @@ values (text, numbers, dates, tuples, frozen dataclasses of those), or whose fun
 elsewhere, is not kept here.
 
 Each result is one pickle file, written under another name and renamed into place, so a reader
-sees a whole file or none. The replay after a change (dashboard.data) claims each view before
-working it out, so N processes replaying what their pages read work each view out once. Pickles are trusted like the database itself: the folder must be
+sees a whole file or none. Pickles are trusted like the database itself: the folder must be
 writable by the dashboard's user only (`check_folder`). The folder is kept under `shared_cache_mb`
-by removing the oldest files, and a result of another data version is removed a minute after it
-was last read.
+by removing the files read least lately, and a result of another data version is removed a minute
+after it was last read. The replay after a change (dashboard.data) claims each view before working
+it out again, so N processes replaying what their pages read work each view out once.
 """
 
 from __future__ import annotations
