@@ -104,10 +104,10 @@ def connection() -> db.Connection:
 def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
             kwargs: tuple[tuple[str, Any], ...], _con: db.Connection) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    results = _results()
-    key = None if results is None else results.key(version, module, name, args, kwargs)
-    if results is None or key is None:
+    kept = _kept_at(version, module, name, args, kwargs)
+    if kept is None:
         return fn(_con, *args, **dict(kwargs))
+    results, key = kept
     found, value = results.get(key)  # worked out by another process, or before a restart
     if found:
         return value
@@ -118,10 +118,16 @@ def _cached(module: str, name: str, version: int, args: tuple[Any, ...],
     return value
 
 
-def _results() -> shared_cache.SharedCache | None:
-    """The folder of results every process shares (setting shared_cache), or None."""
+def _kept_at(version: int, module: str, name: str, args: tuple[Any, ...],
+             kwargs: tuple[tuple[str, Any], ...]) -> tuple[shared_cache.SharedCache, str] | None:
+    """Where a call's result is kept for every process: the folder (setting shared_cache) and
+    its file name; None when the setting is empty or the call is not kept there."""
     path = shared_cache.folder()
-    return None if path is None else _results_in(str(path), settings.get("shared_cache_mb"))
+    if path is None:
+        return None
+    results = _results_in(str(path), settings.get("shared_cache_mb"))
+    key = results.key(version, module, name, args, kwargs)
+    return None if key is None else (results, key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -195,11 +201,11 @@ def _replay_one(module: str, name: str, version: int, args: tuple[Any, ...],
                 kwargs: tuple[tuple[str, Any], ...], con: db.Connection) -> None:
     """One call of the replay; with shared results, left when another process is working it out
     (replaying it too): its result is read from the folder when a page here asks for it."""
-    results = _results()
-    key = None if results is None else results.key(version, module, name, args, kwargs)
-    if results is None or key is None or results.has(key):
+    kept = _kept_at(version, module, name, args, kwargs)
+    if kept is None or kept[0].has(kept[1]):
         _cached(module, name, version, args, kwargs, _con=con)
         return
+    results, key = kept
     if not results.claim(key):
         return
     try:
