@@ -5,6 +5,7 @@ Every failure is mapped back to the cell a person sees: sheet, Excel row, column
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -202,7 +203,38 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
     for mask, column, message in checks:
         for row in df.index[mask]:
             warn(int(row), column, message(_Row(int(row))))
+    for row, value in df["action_id"].items():
+        odd = look_alikes(value)
+        if odd:
+            warn(int(row), "action_id",
+                 f"Action ID {value!r} contains {_characters(odd)}: not a plain letter, digit or "
+                 "dash, though it looks like one (or nothing), so the ID will not match one typed "
+                 "plainly, in other months' reports or in Depends on. Type the ID again with plain "
+                 "letters, digits and dashes.")
     return out
+
+
+def look_alikes(value: Any) -> list[str]:
+    """The characters of an ID that pass for others: full-width and other compatibility forms
+    (`Ａ`, `１`, a no-break space), letters of another alphabet or dashes other than `-` beside
+    plain letters and digits (Greek `Α` in `Α1`, `FIN–01`), and invisible ones (a zero-width
+    joiner). An ID with no plain letter or digit is of its own alphabet, not a look-alike;
+    accented Latin letters are letters."""
+    if not isinstance(value, str) or value.isascii():
+        return []
+    plain = any(ch.isascii() and ch.isalnum() for ch in value)
+    return list(dict.fromkeys(
+        ch for ch in value
+        if not ch.isascii() and (
+            unicodedata.normalize("NFKC", ch) != ch
+            or unicodedata.category(ch) == "Cf"
+            or (plain and unicodedata.category(ch) == "Pd")
+            or (plain and ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")))))
+
+
+def _characters(odd: list[str]) -> str:
+    named = [f"{ch!r} ({unicodedata.name(ch, f'U+{ord(ch):04X}').lower()})" for ch in odd]
+    return ("the character " if len(named) == 1 else "the characters ") + ", ".join(named)
 
 
 def complete_rows(df: pd.DataFrame) -> pd.DataFrame:

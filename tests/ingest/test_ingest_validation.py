@@ -471,3 +471,25 @@ def test_a_number_is_shown_as_the_cell_holds_it(value: float, shown: str) -> Non
     from ingest.problems import display_value
 
     assert display_value(value) == shown
+
+
+@pytest.mark.parametrize(("action_id", "named"), [
+    ("ＦＩＮ-01", "the characters 'Ｆ' (fullwidth latin capital letter f), 'Ｉ' (fullwidth latin "
+                 "capital letter i), 'Ｎ' (fullwidth latin capital letter n)"),
+    ("FIN-0\u0031\u200d", "the character '\\u200d' (zero width joiner)"),
+    ("FΙN-01", "the character 'Ι' (greek capital letter iota)"),
+    ("FIN–01", "the character '–' (en dash)"),
+])
+def test_look_alike_characters_in_an_action_id_are_warned(action_id: str, named: str) -> None:
+    # such an ID is stored as written, and so never matches the plain FIN-01 of another month
+    w = only(parse(report([row(action_id=action_id)]))[1])
+    assert (w.sheet, w.row, w.column, w.header) == ("Actions", 5, "A", "Action ID")
+    assert w.message == (
+        f"Action ID {action_id!r} contains {named}: not a plain letter, digit or dash, though it "
+        "looks like one (or nothing), so the ID will not match one typed plainly, in other months' "
+        "reports or in Depends on. Type the ID again with plain letters, digits and dashes.")
+
+
+@pytest.mark.parametrize("action_id", ["FIN-01", "ÉCO-01", "ΔΙΟ", "12"])
+def test_plain_accented_or_one_alphabet_ids_are_not_look_alikes(action_id: str) -> None:
+    assert parse(report([row(action_id=action_id)])) == ([], [])
