@@ -230,6 +230,12 @@ def _period_key(value: Any) -> str | None:
     return period.key if period else None
 
 
+def chosen_by(source: str, label: str) -> str:
+    """Why a report is for its department or month, in a message: the `source` of
+    `department_sources` or `period_sources` (argument or metadata) in the uploader's words."""
+    return "as chosen" if source == "argument" else f"as its {label} cell says"
+
+
 def overruled(chosen: str, chosen_words: str, source: str,
               others: list[tuple[str | None, str, str]], label: str,
               loc: Located) -> list[Problem]:
@@ -243,7 +249,6 @@ def overruled(chosen: str, chosen_words: str, source: str,
     no choice: that word is then compared with the rest, as when nothing is chosen."""
     if source not in ("argument", "metadata"):
         return []
-    chosen_by = "as chosen" if source == "argument" else f"as its {label} cell says"
     where = {"metadata": f"The report's {label} cell", "file name": "The file name"}
     field = label.lower().split()[-1]  # the metadata block's key: department, period
     for n, (key, written, kind) in enumerate(others):
@@ -254,7 +259,8 @@ def overruled(chosen: str, chosen_words: str, source: str,
                     if source == "argument" else [])
         _, row, col = loc.metadata[field] if kind == "metadata" else (None, None, None)
         return [Problem("warning", f"{where[kind]} says {written!r}, but the report is loaded "
-                        f"for {chosen_words}, {chosen_by}: check that this is the right file.",
+                        f"for {chosen_words}, {chosen_by(source, label)}: check that this is the "
+                        "right file.",
                         sheet=loc.sheet.name, row=None if row is None else row + 1,
                         column=None if col is None else column_letter(col),
                         header=label if kind == "metadata" else None,

@@ -22,6 +22,7 @@ from ingest.locate import (
     Located,
     Register,
     check_columns,
+    chosen_by,
     department_sources,
     locate,
     match_department,
@@ -365,11 +366,16 @@ def _split_departments(
         problems += overruled(dept, dept, source, [
             (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)
         if column_values is not None:
+            # a choice that repeats the Department cell (the Upload page fills its box with it) is
+            # the cell's word
+            said = ("metadata" if source == "argument" and any(
+                s == "metadata" and canonical(n) == dept for n, s in named[1:]) else source)
             for row, v in column_values.items():
                 if not _blank(v) and canonical(v) != dept:
                     problems.append(_bad(sheet, int(row), letters, "department", v,
-                                         f"This row is for {v!r} but the report is for {dept!r} "
-                                         f"(from the {source}): move the row to that department's report."))
+                                         f"This row is for {v!r} but the report is for {dept!r}, "
+                                         f"{chosen_by(said, 'Department')}: move the row to that "
+                                         "department's report."))
         return {dept: list(df.index)}, problems
     if column_values is not None and column_values.notna().any():
         groups: dict[str, list[int]] = {}

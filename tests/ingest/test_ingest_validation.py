@@ -493,3 +493,22 @@ def test_look_alike_characters_in_an_action_id_are_warned(action_id: str, named:
 @pytest.mark.parametrize("action_id", ["FIN-01", "ÉCO-01", "ΔΙΟ", "12"])
 def test_plain_accented_or_one_alphabet_ids_are_not_look_alikes(action_id: str) -> None:
     assert parse(report([row(action_id=action_id)])) == ([], [])
+
+
+def test_a_row_of_another_department_says_why_the_report_is_for_its_own() -> None:
+    header = ["Department", *HEADER]
+    data = report([["Finance", *row()], ["Human Resources", *row(action_id="FIN-02")]],
+                  header=header)
+    by_cell = "but the report is for 'Finance', as its Department cell says: move the row"
+    # the cell alone, and the Upload page's box holding what the cell says: the cell's word
+    for department in (None, "Finance"):
+        e = only(parse(data, "report.xlsx", department=department)[0])
+        assert (e.row, e.column, e.value) == (6, "A", "Human Resources")
+        assert e.message == f"This row is for 'Human Resources' {by_cell} to that department's report."
+    # another department chosen: the choice is why (and the cell it overrules is warned about)
+    errors, warnings = parse(data, "report.xlsx", department="Human Resources")
+    e = only(errors)
+    assert (e.row, e.value) == (5, "Finance")
+    assert e.message == ("This row is for 'Finance' but the report is for 'Human Resources', as "
+                         "chosen: move the row to that department's report.")
+    assert only(warnings).message.startswith("The report's Department cell says 'Finance'")
