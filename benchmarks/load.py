@@ -154,8 +154,10 @@ async def ws_session(n: int, port: int, deadline: float, months: list[str],
             except Exception as e:  # a timeout is a result, not a stop
                 record["error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
                 record["seconds"] = time.monotonic() - started
+                record["finished"] = time.monotonic()
                 results.append(record)
                 return  # the socket's state is unknown after a timeout: this session ends
+            record["finished"] = time.monotonic()
             results.append(record)
 
 
@@ -168,10 +170,11 @@ async def watch_memory(pids: list[int], deadline: float, peak: dict[int, float])
 
 async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int,
               months: list[str], departments: list[str], seconds: float | None = None,
-              renewing: Callable[[float], Awaitable[None]] | None = None
+              renewing: Callable[[float], Awaitable[None]] | None = None, first: int = 0
               ) -> tuple[list[dict[str, Any]], float, dict[int, float], float]:
     """`sessions` people browsing `url` for `seconds` (else --seconds), `renewing(deadline)`
-    beside them: (results, elapsed s, peak MB of each server process, CPU s the servers used)."""
+    beside them: (results, elapsed s, peak MB of each server process, CPU s the servers used).
+    Session n (from `first`) chooses its views with the seed n: other numbers, other views."""
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = []
@@ -184,10 +187,11 @@ async def run(url: str, pids: list[int], args: argparse.Namespace, sessions: int
         if args.clients == "ws":
             port = int(url.rsplit(":", 1)[1])
             tasks = [ws_session(n, port, deadline, months, departments, args.page_timeout,
-                                results) for n in range(sessions)]
+                                results) for n in range(first, first + sessions)]
         else:
             tasks = [session(n, browser, url, deadline, months, departments,
-                             int(args.page_timeout * 1000), results) for n in range(sessions)]
+                             int(args.page_timeout * 1000), results)
+                     for n in range(first, first + sessions)]
         watcher = asyncio.create_task(watch_memory(pids, deadline + args.page_timeout, peak))
         if renewing is not None:  # uploads coming in meanwhile, as at month-end
             tasks.append(renewing(deadline))
@@ -274,8 +278,10 @@ def renewals(setup: str, lake: list[str], every: float) -> Callable[[float], Awa
 
 
 def report(setup: str, sessions: int, results: list[dict[str, Any]], elapsed: float,
-           peak: dict[int, float], cpu: float) -> dict[str, Any]:
-    """Print one setup's figures; the summary row."""
+           peak: dict[int, float], cpu: float, seen: frozenset[tuple[str, str]] = frozenset()
+           ) -> dict[str, Any]:
+    """Print one setup's figures; the summary row. `seen`: the views (page, query) asked before
+    the run (its warm-up), told apart from those asked for the first time."""
     done = [r for r in results if "error" not in r]
     failed = [r for r in results if "error" in r]
     seconds = [r["seconds"] for r in done]
@@ -291,6 +297,20 @@ def report(setup: str, sessions: int, results: list[dict[str, Any]], elapsed: fl
     if seconds:
         print(f"{'all':18}{len(seconds):5}{browsing.percentile(seconds, 50):8.2f}"
               f"{browsing.percentile(seconds, 95):8.2f}{max(seconds):8.2f}")
+    # a view asked before (in the warm-up, or by a page of the run finished before it began)
+    # against one asked for the first time
+    first: dict[tuple[str, str], float] = {}
+    for r in done:
+        view = (r["page"], r["query"])
+        first[view] = min(first.get(view, r["finished"]), r["finished"])
+    before = [(r["page"], r["query"]) in seen
+              or first[(r["page"], r["query"])] < r["finished"] - r["seconds"] for r in done]
+    again = [r["seconds"] for r, b in zip(done, before, strict=True) if b]
+    fresh = [r["seconds"] for r, b in zip(done, before, strict=True) if not b]
+    for label, part in (("asked before", again), ("asked first", fresh)):
+        if again and fresh:
+            print(f"{label:18}{len(part):5}{browsing.percentile(part, 50):8.2f}"
+                  f"{browsing.percentile(part, 95):8.2f}{max(part):8.2f}")
     memory = ", ".join(f"{mb:.0f}" for mb in peak.values())
     print(f"throughput {len(done) / elapsed:.2f} pages/s; Streamlit exceptions: {len(errors)}; "
           f"peak RSS per server (MB): {memory}; load average {os.getloadavg()[0]:.1f}")
@@ -330,8 +350,9 @@ def main() -> None:
                              "--department-share 0: the same view of each page again and again, "
                              "the server's caches warm)")
     parser.add_argument("--warm-up", type=float, default=0,
-                        help="seconds of the same browsing before each measured run, not counted "
-                             "(the caches as a server in use has them)")
+                        help="seconds of browsing of the same kind (other sessions, other views) "
+                             "before each measured run, not counted (the caches as a server in "
+                             "use has them)")
     parser.add_argument("--renew", action="store_true",
                         help="lake setups: after the warm-up, renew the data version from another "
                              "process, as an upload there would (the setting replay_queries "
@@ -370,9 +391,13 @@ def main() -> None:
             folder.mkdir()
             with serving(setup, db_path, folder, lake, whole) as (url, pids):
                 for n in counts:
-                    if args.warm_up:  # the same browsing, not counted: the caches as in use
+                    seen: frozenset[tuple[str, str]] = frozenset()
+                    if args.warm_up:  # browsing of the same kind by other people, not counted:
+                        # the caches as a server in use has them (other seeds: other views, not
+                        # the measured run's own sequence asked in advance)
                         done, took, _, _ = asyncio.run(
-                            run(url, pids, args, n, months, departments, args.warm_up))
+                            run(url, pids, args, n, months, departments, args.warm_up, first=n))
+                        seen = frozenset((r["page"], r["query"]) for r in done if "error" not in r)
                         print(f"\n{setup}, {n} sessions: warmed up with {len(done)} pages in "
                               f"{took:.0f} s", flush=True)
                     if args.renew:
@@ -382,7 +407,7 @@ def main() -> None:
                              if args.renew_every and setup.startswith("lake") else None)
                     out = asyncio.run(run(url, pids, args, n, months, departments,
                                           renewing=burst))
-                    rows.append(report(setup, n, *out))
+                    rows.append(report(setup, n, *out, seen=seen))
     print(f"\n== summary (ratio: pages/s against {setups[0]} at the same sessions) ==")
     print(f"{'setup':10}{'sessions':>9}{'pages/s':>9}{'ratio':>7}{'p50 s':>8}{'p95 s':>8}"
           f"{'MB/server':>11}{'cores busy':>11}{'failed':>7}")
