@@ -448,11 +448,12 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
 def _reports(con: Connection, filters: Filters, month: str, named: _Names
              ) -> dict[str, list[_Item]]:
     """report_missing, report_rejected, report_late and report_on_time: each report of the
-    period's months up to `month`, or up to the organisation's latest month with data when later
-    (report_quality), with the versions rejected (uploads)."""
+    period's months up to the organisation's latest month with data (report_quality), with the
+    versions rejected (uploads)."""
     # the digest's "now" is the data's: a month some department has reported, or one before it,
-    # is due; a department's own months with data would hide its missing months after them
-    latest = max([month, *months_with_data(con, ())])
+    # is due; a department's own months with data would hide its missing months after them (and
+    # `month`, for a scope with no data in a quarter, is the quarter's last, not yet due)
+    latest = max(months_with_data(con, ()), default=month)
     months = [m for m in months_of(filters.period) if m <= latest]
     quality = report_quality(con, Filters(months[-1], filters.departments,
                                           period_from=months[0] if len(months) > 1 else None))

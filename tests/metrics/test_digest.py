@@ -533,3 +533,22 @@ def test_a_departments_quarter_with_a_missing_month_does_not_call_its_submission
             s.text for s in of(said, "kpi_move")]
     finally:
         con.close()
+
+
+def test_a_departments_quarter_without_reports_names_only_the_months_that_are_due(
+        sample_con: db.Connection) -> None:
+    # Finance alone reports July 2025; Information Technology's last report is June's. In Q3
+    # only July is due (the data's latest month): August and September are not spoken of, on
+    # the department's page as in the organisation's digest
+    from dashboard_helpers import finance_july
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    [o] = load_file(sample_con, finance_july(), "Finance_2025-07.xlsx", user=CLI)
+    assert o.status == "accepted"
+    missing = of(digest(sample_con, "2025-Q3", "Information Technology"), "report_missing")
+    assert [s.text for s in missing] == [
+        "The July 2025 report has not come in (it was due by 7 Aug 2025)."]
+    organisation = of(digest(sample_con, "2025-Q3"), "report_missing")
+    assert {s.figures.get("period") for s in organisation} == {"2025-07"}
