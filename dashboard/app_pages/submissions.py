@@ -7,7 +7,8 @@ from dashboard import components, filters
 from dashboard.data import Data
 from ingest.words import plural
 from metrics import views
-from metrics.filters import months_of
+from metrics.actions import resolve_month
+from metrics.filters import is_quarter
 from presentation import charts, theme
 from presentation.markup import md
 
@@ -23,13 +24,14 @@ if quality.empty:
     components.empty("No department is in scope. Load the strategy register on Settings, or "
                      "upload a report.")
     st.stop()
-months = months_of(f.period)
-last = months[-1]
+# a quarter: the tiles and the quality table are of its last month with reports, as every
+# page's figures are (the grid shows each month of it), said so
+last = d(resolve_month, metrics.Filters(f.period, f.departments))
 now = quality[quality["period"] == last]
-if len(months) > 1:  # a quarter: the tiles and the quality table are of one month, said so
+if is_quarter(f.period):
     st.caption(f"The figures and the quality table are for {theme.period_label(last)}, the "
-               "quarter's last month; the grid shows every month, the stale actions each month "
-               "of the quarter.")
+               "quarter's latest month with reports, as on every page; the grid shows every "
+               "month, the stale actions each month of the quarter.")
 counts = now["state"].value_counts().to_dict()
 k = d(metrics.kpis, metrics.Filters(last, f.departments))
 cols = st.columns(5)
@@ -108,7 +110,7 @@ with left:
                          stem=filters.file_stem(f, "stale"),
                          currency=currency,
                          # a quarter lists an action once for each month it stood still in
-                         columns=["department", *(["period"] if len(months) > 1 else []),
+                         columns=["department", *(["period"] if is_quarter(f.period) else []),
                                   "action_id", "action", "objective_id", "status",
                                   "percent_complete", "since_period", "sheet", "source_row"],
                          labels={"period": "Month", "since_period": "Unchanged since"})

@@ -255,6 +255,32 @@ def test_submissions_show_the_missing_report(db_path: Path,
         "Human Resources"] == 1
 
 
+def test_submissions_for_a_quarter_agree_with_overview(db_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Finance alone reports July 2025: Q3's figures are July's on every page (its latest month
+    # with reports), not September's, which nobody has reached: 1 of 7 departments → 14.3%
+    con = db.connect(db_path)
+    [o] = load_file(con, finance_july(), "Finance_2025-07.xlsx", user=CLI)
+    assert o.status == "accepted"
+    con.close()
+    rates = {}
+    for page in ("submissions", "overview"):
+        at = app(db_path, monkeypatch, page, query={"view": "Quarter", "period": "Q3 2025"})
+        assert not at.exception
+        rates[page] = metric_values(at)["Submission rate"]
+    assert rates == {"submissions": "14.3%", "overview": "14.3%"}
+    at = app(db_path, monkeypatch, "submissions", query={"view": "Quarter", "period": "Q3 2025"})
+    tiles = metric_values(at)
+    # Finance's July report came in now, long after 7 Aug 2025: late; the six others missing
+    assert (tiles["Late"], tiles["Missing"], tiles["On-time submission"]) == ("1", "6", "0.0%")
+    assert any(c.value.startswith("The figures and the quality table are for July 2025, the "
+                                  "quarter's latest month with reports") for c in at.caption)
+    quality = next(df.value for df in at.dataframe if "stale_actions" in df.value.columns)
+    states = dict(zip(quality["department"], quality["state"], strict=True))
+    assert len(states) == 7 and states.pop("Finance") == "late"
+    assert set(states.values()) == {"missing"}
+
+
 def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)
