@@ -92,6 +92,12 @@ class ReviewPack:
     across: CrossDepartment | None = None  # issue 16: dependencies and initiatives
 
     @property
+    def ranked(self) -> pd.DataFrame:
+        """The league table's departments with actions in scope, ranked; the others did not
+        report (`not_reported`) and have no rank."""
+        return self.league[self.league["actions"] > 0]
+
+    @property
     def not_reported(self) -> pd.DataFrame:
         """Department × month of the period with no accepted report (missing or rejected)."""
         rows = self.submissions[self.submissions["state"].isin(["missing", "rejected"])]

@@ -34,7 +34,7 @@ def figure_div(fig: go.Figure, div_id: str) -> str:
 
 def department_rag(pack: ReviewPack) -> go.Figure | None:
     """Each department's actions by computed RAG (stacked bars), league order."""
-    league = pack.league[pack.league["actions"] > 0]
+    league = pack.ranked
     if league.empty:
         return None
     fig = charts.department_rag_bars(league)

@@ -133,7 +133,7 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
     rags = pack.rag_counts.set_index("rag")["actions"].to_dict()
     counts = " ".join(f'<span class="chip {r.lower()}">{int(rags.get(r, 0))} {r}</span>'
                       for r in theme.RAG_ORDER)
-    league = pack.league[pack.league["actions"] > 0]
+    league = pack.ranked
     columns = LEAGUE
     if is_quarter(pack.filters.period):  # each department's figures are of its last month
         league = league.assign(report_of=theme.report_months(league))

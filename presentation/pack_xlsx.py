@@ -275,7 +275,7 @@ def _summary(book: Book, pack: ReviewPack) -> None:
     ws.freeze = "B6"
     league_top = top + len(KPIS) + 4
     ws.cell(league_top - 1, 1, "Department league table", book.style(SECTION))
-    league = pack.league.assign(report_of=report_months(pack.league))
+    league = pack.ranked.assign(report_of=report_months(pack.ranked))
     end = write_table(ws, league_top, LEAGUE_COLUMNS, league, pack.currency)
     ws.cell(end + 1, 1, "Department RAG is computed from its actions: Red when at least a quarter "
             "are Red; Amber when at least a tenth are Red or a quarter Red or Amber; else Green.",

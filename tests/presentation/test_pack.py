@@ -24,6 +24,7 @@ from testdata import ROOT, SAMPLE
 
 import metrics
 from ingest import db
+from ingest.access import CLI
 from ingest.load import load_file
 from metrics.kpi_catalogue import KPIS
 from metrics.pack import ReviewPack, build_pack
@@ -478,6 +479,26 @@ def test_a_quarters_glance_says_its_figures_are_its_last_months(html: str) -> No
     assert ("A quarter's figures, the submission rates among them, are its last month's: the "
             'reports its other months missed or sent late are under <a href="#not-reported">Did '
             "not report</a>.") in glance
+
+
+def test_departments_that_did_not_report_are_not_ranked_in_either_format(
+        sample_con: db.Connection) -> None:
+    # Finance alone reports July 2025: Q3's league is Finance alone, rank 1, in the workbook as
+    # in the HTML; the six others are under "did not report" (they were ranks 2-7 of the
+    # workbook's league, with blank figures), without a rank
+    load_file(sample_con, finance_july(), "Finance_2025-07.xlsx", user=CLI)
+    pack = build_pack(sample_con, metrics.Filters("2025-Q3"))
+    ws = {w.title: w for w in load_workbook(io.BytesIO(pack_xlsx(pack))).worksheets}["Summary"]
+    league = table_below(ws, find_row(ws, 1, "Department"))
+    assert [(r["Rank"], r["Department"]) for r in league] == [(1, "Finance")]
+    missing = table_below(ws, find_row(ws, 1, "Departments that did not report in Q3 2025") + 1)
+    # July only: nobody has reached August or September
+    assert sorted((r["Department"], r["Month"]) for r in missing) == [
+        (d, "2025-07") for d in DEPARTMENTS if d != "Finance"]
+    glance = pack_html(pack)
+    table = glance[glance.index("<h3>Department league table</h3>"):]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")])[1:]
+    assert len(rows) == 1 and ">Finance<" in rows[0]
 
 
 def test_a_quarters_league_names_each_departments_month_and_a_cancellation() -> None:
