@@ -160,14 +160,12 @@ def provisional(d: Data, f: metrics.Filters) -> dict[str, Any] | None:
     who = d(views.period_reporting, f)
     if not who["missing"] or not who["expected"]:
         return None
-    month = theme.period_label(who["month"])
+    head, rest = theme.provisional(len(who["reported"]), who["expected"], who["month"],
+                                   who["missing"])
     within = (f" (the latest month of {theme.period_label(f.period)} with reports)"
               if is_quarter(f.period) else "")
-    st.warning(
-        f"**Provisional: {len(who['reported'])} of {who['expected']} departments reported "
-        f"{month}**{within}. Not yet reported: {md(', '.join(who['missing']))}. The figures "
-        "will change as their reports arrive; choose an earlier period in the sidebar for a "
-        "complete month.", icon=":material/hourglass_top:")
+    st.warning(f"**{md(head)}**{within}. {md(rest)}; choose an earlier period in the sidebar for "
+               "a complete month.", icon=":material/hourglass_top:")
     return who
 
 

@@ -98,6 +98,15 @@ class ReviewPack:
         return self.league[self.league["actions"] > 0]
 
     @property
+    def reported_now(self) -> tuple[list[str], list[str]]:
+        """The departments in scope with an accepted report for the month of the figures, and
+        those without one: while there are any of those, the figures are provisional."""
+        now = self.submissions[self.submissions["period"].astype(str) == self.month]
+        missing = now["state"].isin(["missing", "rejected"])
+        return ([str(d) for d in now[~missing]["department"]],
+                [str(d) for d in now[missing]["department"]])
+
+    @property
     def not_reported(self) -> pd.DataFrame:
         """Department × month of the period with no accepted report (missing or rejected)."""
         rows = self.submissions[self.submissions["state"].isin(["missing", "rejected"])]

@@ -148,7 +148,7 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
         + (" A quarter's figures, the submission rates among them, are its last month's: the "
            'reports its other months missed or sent late are under <a href="#not-reported">Did '
            "not report</a>." if is_quarter(pack.filters.period) else "")
-        + "</p>"
+        + "</p>" + _provisional(pack)
         + tiles(pack.changes, pack.trend, [k.name for k in KPIS])
         + f'<div class="chips">Actions by computed RAG: {counts}</div>'
         + "<h3>Department league table</h3>"
@@ -157,6 +157,17 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
                 "Red or Amber; else Green. Ranked by completion, then mean progress.")
         + chart(divs, "department-rag", "Actions by computed RAG, per department")
         + "</section>")
+
+
+def _provisional(pack: ReviewPack) -> str:
+    """The dashboard's "Provisional" warning, when some departments in scope have not reported
+    the month of the figures."""
+    reported, missing = pack.reported_now
+    if not missing:
+        return ""
+    head, rest = theme.provisional(len(reported), len(reported) + len(missing), pack.month,
+                                   missing)
+    return f'<p class="provisional"><strong>{escape(head)}.</strong> {escape(rest)}.</p>'
 
 
 def _what_changed(pack: ReviewPack) -> str:

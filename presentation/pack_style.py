@@ -42,6 +42,8 @@ h2 { font-size: 23px; color: var(--navy); border-bottom: 1px solid var(--line);
 h3 { font-size: 17px; margin: 22px 0 8px; }
 h2, h3 { break-after: avoid; }
 p.lead { margin: 4px 0 14px; color: #34495E; }
+p.provisional { background: #FEF5E7; border-left: 4px solid #B9770E; padding: 8px 12px;
+               margin: 0 0 14px; }
 .note { color: var(--muted); font-size: 12.5px; }
 .tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 10px; }
 .tiles.mini { grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 8px; margin-bottom: 8px; }

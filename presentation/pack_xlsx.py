@@ -36,6 +36,7 @@ from presentation.theme import (
     ink,
     period_label,
     period_span,
+    provisional,
     report_months,
     shown_difference,
 )
@@ -239,6 +240,16 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
             *(row(k.label, k.format, k.name, k.help) for k in KPIS)]
 
 
+def _provisional(pack: ReviewPack) -> list[str]:
+    """The dashboard's "Provisional" warning as a line, when some departments in scope have not
+    reported the month of the figures."""
+    reported, missing = pack.reported_now
+    if not missing:
+        return []
+    head, rest = provisional(len(reported), len(reported) + len(missing), pack.month, missing)
+    return [f"{head}. {rest}."]
+
+
 def _kpi_value(kind: str, value: Any) -> Any:
     value = plain(value)
     if value is None:
@@ -256,6 +267,7 @@ def _summary(book: Book, pack: ReviewPack) -> None:
         f"Stamp {pack.pack_id} · {plural(len(pack.uploads), 'report')} read (sheet Sources) · register "
         + (f"version {pack.register['register_version']} ({pack.register['file_name']})"
            if pack.register else "none loaded"),
+        *_provisional(pack),
     ])
     top = 5
     headers = ["KPI", period_label(f.period), period_label(pack.previous_period)

@@ -138,6 +138,14 @@ def report_months(league: Any) -> list[str]:
             for m, a in zip(league["month"], league["actions"], strict=True)]
 
 
+def provisional(reported: int, expected: int, month: str, missing: list[str]) -> tuple[str, str]:
+    """A month not every department in scope has reported, in words: its headline ("Provisional:
+    6 of 7 departments reported April 2025") and what follows, as plain text (escape both)."""
+    return (f"Provisional: {reported} of {expected} departments reported {period_label(month)}",
+            f"Not yet reported: {', '.join(missing)}. The figures will change as their reports "
+            "arrive")
+
+
 def scope_label(filters: Filters) -> str:
     """`All departments`, one department, or several joined."""
     return filters.scope if filters.departments else "All departments"

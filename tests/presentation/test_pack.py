@@ -117,6 +117,12 @@ def test_summary_kpis_are_the_metrics_values_with_the_change_since_the_previous_
     assert rows["Objective coverage"]["Q2 2025"] == pytest.approx(now["objective_coverage"])
 
 
+def test_a_quarter_every_department_reported_is_not_provisional(
+        workbook: dict[str, Worksheet], html: str) -> None:
+    assert workbook["Summary"].cell(4, 1).value is None
+    assert "Provisional" not in html
+
+
 def test_summary_league_table_has_the_computed_rag(con: db.Connection,
                                                   workbook: dict[str, Worksheet]) -> None:
     ws = workbook["Summary"]
@@ -499,6 +505,14 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     table = glance[glance.index("<h3>Department league table</h3>"):]
     rows = re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")])[1:]
     assert len(rows) == 1 and ">Finance<" in rows[0]
+    # and both say the figures are provisional, as the dashboard's pages do
+    others = ", ".join(d for d in DEPARTMENTS if d != "Finance")
+    said = ("Provisional: 1 of 7 departments reported July 2025. Not yet reported: "
+            f"{others}. The figures will change as their reports arrive.")
+    assert ws.cell(4, 1).value == said
+    assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
+            f"</strong> Not yet reported: {others}. The figures will change as their reports "
+            "arrive.</p>") in glance
 
 
 def test_a_quarters_league_names_each_departments_month_and_a_cancellation() -> None:
