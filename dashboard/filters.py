@@ -160,8 +160,7 @@ def provisional(d: Data, f: metrics.Filters) -> dict[str, Any] | None:
     who = d(views.period_reporting, f)
     if not who["missing"] or not who["expected"]:
         return None
-    head, rest = theme.provisional(len(who["reported"]), who["expected"], who["month"],
-                                   who["missing"])
+    head, rest = theme.provisional(who)
     within = (f" (the latest month of {theme.period_label(f.period)} with reports)"
               if is_quarter(f.period) else "")
     st.warning(f"**{md(head)}**{within}. {md(rest)}; choose an earlier period in the sidebar for "

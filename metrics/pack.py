@@ -90,21 +90,15 @@ class ReviewPack:
     # one ("", sentences) for the organisation or a single department
     digest: tuple[tuple[str, tuple[Sentence, ...]], ...] = field(default=())
     across: CrossDepartment | None = None  # issue 16: dependencies and initiatives
+    # who has reported the month of the figures (views.period_reporting): while some in scope
+    # have not, the figures are provisional
+    reporting: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ranked(self) -> pd.DataFrame:
         """The league table's departments with actions in scope, ranked; the others did not
         report (`not_reported`) and have no rank."""
         return self.league[self.league["actions"] > 0]
-
-    @property
-    def reported_now(self) -> tuple[list[str], list[str]]:
-        """The departments in scope with an accepted report for the month of the figures, and
-        those without one: while there are any of those, the figures are provisional."""
-        now = self.submissions[self.submissions["period"].astype(str) == self.month]
-        missing = now["state"].isin(["missing", "rejected"])
-        return ([str(d) for d in now[~missing]["department"]],
-                [str(d) for d in now[missing]["department"]])
 
     @property
     def not_reported(self) -> pd.DataFrame:
@@ -245,7 +239,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
         actions_without_objective=sorted_actions(actions_without_objective(con, filters)),
         smart=smart_results(con, filters), slipped=slipped, moved=moved, late=late,
         submissions=submissions, departments=parts, digest=_digest(con, filters),
-        across=cross_department(con, filters),
+        across=cross_department(con, filters), reporting=views.period_reporting(con, filters),
     ))
 
 

@@ -110,9 +110,10 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
     data), among the departments in scope: those chosen, else those expected to report
     (`catalogue.expected_departments`). A month some have not reported is provisional.
 
-    Keys: month, expected (how many), reported and missing (lists, in scope order), and silent:
-    the departments in scope with no report in any month of the period (for a month, the
-    missing; for a quarter, those that reported in none of its months).
+    Keys: month, expected (how many), reported and missing (lists, in scope order), since: the
+    missing that have reported a later month (their report of this one is late, not yet due),
+    and silent: the departments in scope with no report in any month of the period (for a
+    month, the missing; for a quarter, those that reported in none of its months).
     """
     from metrics.catalogue import expected_departments
 
@@ -122,9 +123,11 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
                 queries.frame(con, "reported_departments", {}).itertuples(index=False)}
     have = by_month.get(month, set())
     anywhere = set().union(*(by_month.get(m, set()) for m in months_of(filters.period)))
+    later = set().union(*(ds for m, ds in by_month.items() if m > month))
     return {"month": month, "expected": len(scope),
             "reported": [d for d in scope if d in have],
             "missing": [d for d in scope if d not in have],
+            "since": [d for d in scope if d not in have and d in later],
             "silent": [d for d in scope if d not in anywhere]}
 
 

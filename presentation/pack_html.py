@@ -162,11 +162,9 @@ def _glance(pack: ReviewPack, divs: dict[str, str]) -> str:
 def _provisional(pack: ReviewPack) -> str:
     """The dashboard's "Provisional" warning, when some departments in scope have not reported
     the month of the figures."""
-    reported, missing = pack.reported_now
-    if not missing:
+    if not pack.reporting.get("missing"):
         return ""
-    head, rest = theme.provisional(len(reported), len(reported) + len(missing), pack.month,
-                                   missing)
+    head, rest = theme.provisional(pack.reporting)
     return f'<p class="provisional"><strong>{escape(head)}.</strong> {escape(rest)}.</p>'
 
 

@@ -243,10 +243,9 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
 def _provisional(pack: ReviewPack) -> list[str]:
     """The dashboard's "Provisional" warning as a line, when some departments in scope have not
     reported the month of the figures."""
-    reported, missing = pack.reported_now
-    if not missing:
+    if not pack.reporting.get("missing"):
         return []
-    head, rest = provisional(len(reported), len(reported) + len(missing), pack.month, missing)
+    head, rest = provisional(pack.reporting)
     return [f"{head}. {rest}."]
 
 

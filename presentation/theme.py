@@ -138,12 +138,22 @@ def report_months(league: Any) -> list[str]:
             for m, a in zip(league["month"], league["actions"], strict=True)]
 
 
-def provisional(reported: int, expected: int, month: str, missing: list[str]) -> tuple[str, str]:
-    """A month not every department in scope has reported, in words: its headline ("Provisional:
-    6 of 7 departments reported April 2025") and what follows, as plain text (escape both)."""
-    return (f"Provisional: {reported} of {expected} departments reported {period_label(month)}",
-            f"Not yet reported: {', '.join(missing)}. The figures will change as their reports "
-            "arrive")
+def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
+    """A month not every department in scope has reported (`metrics.views.period_reporting`), in
+    words: its headline ("Provisional: 6 of 7 departments reported April 2025") and what follows,
+    as plain text (escape both). A department that has reported later months is not "not yet
+    reported": its report of this month is overdue."""
+    since = [d for d in reporting["missing"] if d in reporting["since"]]
+    pending = [d for d in reporting["missing"] if d not in since]
+    said = [f"Not yet reported: {', '.join(pending)}"] if pending else []
+    if since:
+        said.append(f"{'Not reported either' if pending else 'Not reported'}: {', '.join(since)}, "
+                    f"which {'has' if len(since) == 1 else 'have'} reported later months")
+    change = ("as their reports arrive" if pending else
+              f"if {'its report comes' if len(since) == 1 else 'their reports come'} in late")
+    return (f"Provisional: {len(reporting['reported'])} of {reporting['expected']} departments "
+            f"reported {period_label(reporting['month'])}",
+            f"{'. '.join(said)}. The figures will change {change}")
 
 
 def scope_label(filters: Filters) -> str:

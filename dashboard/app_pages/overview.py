@@ -17,6 +17,7 @@ from presentation import charts, theme
 DELIVERY = (("completion_rate", "Completion"), ("on_time_rate", "On time"),
             ("overdue_rate", "Overdue"), ("budget_utilisation", "Budget utilisation"))
 NOT_REPORTED = "Not yet reported"
+SKIPPED = "Not reported"  # no report for the period, though it has reported later months
 QUALITY = (("quality_pass_rate", "Quality pass"), ("target_attainment", "Target attainment"),
            ("smart_compliance", "SMART compliance"), ("alignment_rate", "Alignment"))
 
@@ -24,7 +25,7 @@ d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
 components.heading("Overview", f, "how far the plan has come, and who is on track")
-reporting = filters.provisional(d, f)
+filters.provisional(d, f)
 
 changes = d(metrics.kpi_changes, f)
 history = filters.history(f, d)
@@ -48,9 +49,12 @@ st.subheader("Departments")
 league = d(metrics.department_league, f)
 ranked = league[league["actions"] > 0]
 # the departments that have not reported the period are listed last, saying so
-silent = d(views.period_reporting, f)["silent"]
-shown = pd.concat([ranked, league[league["department"].isin(silent) & (league["actions"] == 0)]
-                   .assign(rank=pd.NA, actions=pd.NA, department_rag=NOT_REPORTED)],
+reporting = d(views.period_reporting, f)
+silent = reporting["silent"]
+unranked = league[league["department"].isin(silent) & (league["actions"] == 0)]
+shown = pd.concat([ranked, unranked.assign(
+    rank=pd.NA, actions=pd.NA, department_rag=[SKIPPED if x in reporting["since"] else NOT_REPORTED
+                                               for x in unranked["department"]])],
                   ignore_index=True)
 shown[["rank", "actions"]] = shown[["rank", "actions"]].astype("Int64")
 # a quarter gives each department's figures of its last month with a report: named beside them
@@ -58,7 +62,7 @@ quarter = is_quarter(f.period)
 if quarter:
     shown["report_of"] = theme.report_months(shown)
 st.caption("Choose a department (a row, or the name on its card on a phone) to open its page: "
-           "its actions, their reasons and comments." + (f" {len(silent)} not yet reported, listed last." if silent else ""))
+           "its actions, their reasons and comments." + (f" {len(silent)} without a report for the period, listed last." if silent else ""))
 picked = components.table(
     shown, key="league", stem=filters.file_stem(f, "league"), currency=currency, d=d, inputs=(f,),
     columns=["rank", "department", *(["report_of"] if quarter else []), "department_rag",
@@ -71,7 +75,8 @@ picked = components.table(
             "department_rag": st.column_config.TextColumn(  # wide enough for NOT_REPORTED
                 "RAG", width=128, help="Computed from its actions: Red when at least a quarter are Red; "
                 "Amber when at least a tenth are Red or a quarter Red or Amber; else Green. "
-                f"“{NOT_REPORTED}”: no report in force for the period yet."),
+                f"“{NOT_REPORTED}”: no report in force for the period yet; “{SKIPPED}”: none "
+                "for the period, though it has reported later months."),
             "report_of": st.column_config.TextColumn(
                 "Report of", help="The month of the department's figures: its last month with "
                 "a report in the quarter."),

@@ -1,0 +1,47 @@
+"""Words shared by the dashboard and the review pack (presentation.theme)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import db
+from metrics import Filters, views
+from presentation.theme import provisional
+
+
+@pytest.mark.parametrize(("missing", "since", "rest"), [
+    (["Operations"], [],
+     "Not yet reported: Operations. The figures will change as their reports arrive"),
+    (["Legal"], ["Legal"],
+     "Not reported: Legal, which has reported later months. The figures will change if its "
+     "report comes in late"),
+    (["Legal", "Works"], ["Legal", "Works"],
+     "Not reported: Legal, Works, which have reported later months. The figures will change if "
+     "their reports come in late"),
+    (["Legal", "Operations"], ["Legal"],
+     "Not yet reported: Operations. Not reported either: Legal, which has reported later months. "
+     "The figures will change as their reports arrive"),
+])
+def test_a_provisional_month_says_who_has_not_reported_and_why(
+        missing: list[str], since: list[str], rest: str) -> None:
+    reporting = {"month": "2025-04", "expected": 5, "missing": missing, "since": since,
+                 "reported": [f"Department {n}" for n in range(5 - len(missing))]}
+    head, said = provisional(reporting)
+    assert head == f"Provisional: {5 - len(missing)} of 5 departments reported April 2025"
+    assert said == rest
+
+
+def test_the_sample_april_is_provisional_for_a_department_that_reported_since(
+        sample_db: Path) -> None:
+    # Legal and Compliance sent no April report, and sent May's and June's (sample_data/README.md)
+    con = db.connect(sample_db, read_only=True)
+    try:
+        april = views.period_reporting(con, Filters("2025-04"))
+        june = views.period_reporting(con, Filters("2025-06"))
+    finally:
+        con.close()
+    assert (april["missing"], april["since"], len(april["reported"])) == (
+        ["Legal and Compliance"], ["Legal and Compliance"], 6)
+    assert (june["missing"], june["since"]) == ([], [])
