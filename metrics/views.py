@@ -111,10 +111,9 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
     (`catalogue.expected_departments`). A month some have not reported is provisional.
 
     Keys: month, expected (how many), reported and missing (lists, in scope order), since: the
-    missing that have reported a later month (their report of this one is overdue, not still
-    to come),
-    and silent: the departments in scope with no report in any month of the period (for a
-    month, the missing; for a quarter, those that reported in none of its months).
+    missing that have reported a later month (their report of this one is overdue, not still to
+    come), and silent: the departments in scope with no report in any month of the period (for
+    a month, the missing; for a quarter, those that reported in none of its months).
     """
     from metrics.catalogue import expected_departments
 
