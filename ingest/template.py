@@ -58,7 +58,8 @@ DONE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 def plan_actions(con: db.Connection, department: str, period: Period) -> list[dict[str, Any]]:
     """The department's plan from its report for `period`, else its last before it, Cancelled
     left out: the open actions first, then the Completed ones (`reported_for`: the month of the
-    report it comes from)."""
+    report it comes from). For a month already reported, the rows of its own report: the
+    actions it cancelled too, and not the open ones it left out (plan_actions.sql)."""
     df = con.execute(sql("plan_actions"), {"d": department, "p": period.key}).df()
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 

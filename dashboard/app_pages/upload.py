@@ -48,11 +48,19 @@ else:
         file_name=f"{department}_{period}.xlsx", key="template", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", type="primary")
-    st.caption(f"{md(possessive(department))} open actions from its last report are filled in; "
-               "the actions completed earlier are listed on its *Completed earlier* sheet (they "
-               "stay Completed without being reported again); drop-down lists for status, "
-               "objective, quality review and reason code; the Action ID column is locked. An open "
-               "action you leave out stays in the plan as last reported, marked not reported.")
+    if d(views.current_upload, department, period) is None:
+        filled = (f"{md(possessive(department))} open actions from its last report are filled "
+                  "in")
+    else:  # a month already reported: its template corrects that report (plan_actions.sql)
+        filled = (f"{md(possessive(department))} report for {uploads.label(period)} is filled in "
+                  "as it stands, to correct it: its rows, the actions it cancelled among them, "
+                  "and not the open actions it left out (they stay marked not reported unless you "
+                  "add them); uploaded, it replaces that report")
+    st.caption(f"{filled}; the actions completed earlier are listed on its *Completed earlier* "
+               "sheet (they stay Completed without being reported again); drop-down lists for "
+               "status, objective, quality review and reason code; the Action ID column is "
+               "locked. An open action you leave out stays in the plan as last reported, marked "
+               "not reported.")
 
 st.subheader("2. Upload a report")
 max_mb = int(d.setting("max_upload_mb"))

@@ -568,6 +568,13 @@ def test_template_for_the_next_period_holds_the_open_actions(
     assert rows[0][0].protection.locked and not rows[0][1].protection.locked
     done = [r[0].value for r in book["Completed earlier"].iter_rows(min_row=5) if r[0].value]
     assert len(done) == 7 and book["Completed earlier"].protection.sheet
+    # (the caption is Markdown: the department's name in it escaped)
+    assert any("open actions from its last report are filled in" in c.value for c in at.caption)
+    # a month already reported: its template corrects that report, and the page says so
+    at.selectbox(key="template_period").set_value("2025-06").run()
+    assert not at.exception
+    assert any("report for June 2025 is filled in as it stands, to correct it" in c.value
+               for c in at.caption)
 
 
 def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

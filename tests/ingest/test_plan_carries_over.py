@@ -276,6 +276,37 @@ def test_the_template_of_a_month_already_reported_corrects_it(con: db.Connection
     assert _feb(con)["completion_rate"] == pytest.approx(2 / 3)
 
 
+def test_a_correction_template_keeps_what_the_month_cancelled_and_left_out(
+        con: db.Connection) -> None:
+    # February cancels A3 and leaves A1 out (carried, not reported); A2 was completed in January.
+    # Its template, sent back unchanged, must leave February as it was: A = A1 (carried, 40%) and
+    # A2 (Completed), A3 Cancelled and out: completion 1 of 2
+    from ingest.dates import Period
+    from ingest.template import build_template
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    _load(con, [A3_CANCELLED], "February 2025", "fin-feb.xlsx")
+    assert _feb(con)["actions"] == 2 and _feb(con)["completion_rate"] == pytest.approx(1 / 2)
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 2), user=CLI)))
+    ws = wb["Actions"]
+    header = {ws.cell(row=6, column=c).value: c for c in range(1, 30)}
+    # A3 as February said it, Cancelled with its reason; not A1, which February did not report
+    assert [ws.cell(row=r, column=1).value for r in (7, 8)] == ["A3", None]
+    assert ws.cell(row=7, column=header["Status"]).value == "Cancelled"
+    assert ws.cell(row=7, column=header["Reason code"]).value == "Scope changed"
+    assert wb["Completed earlier"]["A5"].value == "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    load_file(con, out.getvalue(), "Finance_2025-02.xlsx")
+    assert _feb(con)["actions"] == 2 and _feb(con)["completion_rate"] == pytest.approx(1 / 2)
+    rows = action_figures(con, Filters(period="2025-02", departments=("Finance",))).set_index("action_id")
+    assert bool(rows.at["A1", "carried_forward"]) and rows.at["A1", "percent_complete"] == 40
+    assert rows.at["A3", "status"] == "Cancelled"
+    # the next month's template: A1 to report, A3 gone from the plan
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 3), user=CLI)))
+    assert [wb["Actions"].cell(row=r, column=1).value for r in (7, 8)] == ["A1", None]
+
+
 def test_a_report_of_no_known_month_is_not_checked_against_a_plan(con: db.Connection) -> None:
     # the month is unknown (an error already): "not reported in <this month>" would be made up
     from ingest.load import add_plan_checks
