@@ -222,14 +222,19 @@ def initiatives(con: Connection, filters: Filters, initiative: str | None = None
 
 
 def initiative_actions(con: Connection, filters: Filters, initiative: str) -> pd.DataFrame:
-    """The actions of one initiative reported in the month the filters stand for, across every
-    department, with their per-action figures and sources (the columns of
-    metrics.actions.action_figures), for its timeline."""
+    """The actions of one initiative in every department's plan in force for the month the
+    filters stand for, Cancelled left out: those its figures count (`initiatives`), each with its
+    per-action figures and sources as of its own department's report (the columns of
+    metrics.actions.action_figures), for its timeline and list."""
     month = resolve_month(con, filters)
-    everyone = Filters(filters.period)
-    # its actions' figures only, and the network upstream of them, not the organisation's month;
-    # an ID may be another department's too, so the rows are kept by their initiative
-    ids = queries.frame(con, "initiative_action_ids", {"months": [month], "initiative": initiative})
-    rows = figures_for_months(con, everyone, [month],
-                              action_ids=tuple(ids["action_id"]) or (NO_ACTION,))
-    return rows[rows["initiative"] == initiative].reset_index(drop=True)
+    ids = queries.frame(con, "initiative_action_ids", {"month": month, "initiative": initiative})
+    # each department's actions from its own latest report: one call per month of those reports;
+    # an ID may be another department's too, so the rows are kept by department and initiative
+    parts = [figures_for_months(con, Filters(str(period), tuple(sorted(set(rows["department"])))),
+                                [str(period)], action_ids=tuple(sorted(set(rows["action_id"]))))
+             for period, rows in ids.groupby("period", sort=True)]
+    if not parts:
+        return figures_for_months(con, Filters(month), [month], action_ids=(NO_ACTION,))
+    found = pd.concat(parts, ignore_index=True)
+    found = found[found["initiative"] == initiative]
+    return found.sort_values(["department"], kind="stable").reset_index(drop=True)

@@ -1,6 +1,6 @@
 -- initiatives: each cross-department initiative of the month asked (issue 16): those of the
 -- register in force's Initiatives sheet, and any other an action names. Its actions (A) are the
--- actions of every department's plan in force (dependency_network.sql's plan_rows) that name it,
+-- actions of every department's plan in force (dependency_network.sql's reports_in_force) that name it,
 -- Cancelled left out; its figures are the KPIs of docs/kpis.md over them:
 --   completion_rate, on_time_rate, overdue_rate, budget_utilisation, slipped_count (as the KPIs);
 --   forecast_finish     the latest `finish` of its actions (dependency_network.sql: completion
@@ -23,8 +23,13 @@ members AS (
     SELECT m.*, coalesce(n.finish, m.expected_finish) AS finish,
            b.action_id IS NOT NULL AS is_blocked
     FROM (
+        -- every department's plan in force, not only plan_rows: those are read only in months
+        -- where some action names a predecessor, and an initiative needs no dependency
         WITH action_rows AS (
-            SELECT * FROM plan_rows WHERE initiative IS NOT NULL AND status <> 'Cancelled'
+            SELECT s.*, f.month
+            FROM reports_in_force f
+            JOIN action_status s ON s.department = f.department AND s.period = f.period
+            WHERE s.is_current AND s.initiative IS NOT NULL AND s.status <> 'Cancelled'
         )
         {{metrics:dependency_plan}}
     ) m

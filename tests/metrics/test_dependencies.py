@@ -243,6 +243,58 @@ def test_initiatives(con: db.Connection) -> None:
             plain(every[every["initiative"] == name].reset_index(drop=True)))
 
 
+def test_an_initiatives_list_is_the_actions_its_figures_count(deps_path: Path,
+                                                            tmp_path: Path) -> None:
+    # April: Works alone reports (W1 at 70%). INI-1's actions are those of every department's
+    # plan in force: W1 of Works' April report, H1 and H2 of Health's March, F1 of Finance's
+    # March: 4, in its figures and in its list alike, each as of its own department's report
+    import shutil
+
+    from dependency_history import REPORTS, report_file
+
+    from ingest.load import load_file
+
+    path = tmp_path / "april.duckdb"
+    shutil.copy(deps_path, path)
+    con = db.connect(str(path))
+    try:
+        w1, w2 = (list(r) for r in REPORTS["Works"]["2025-03"])
+        w1[5], w1[9] = 90, 70  # spent, percent complete
+        [o] = load_file(con, report_file("Works", "2025-04", [w1, w2]), "Works_2025-04.xlsx")
+        assert o.status == "accepted", o.message
+        april = Filters("2025-04")
+        table = initiatives(con, april).set_index("initiative_id")
+        listed = initiative_actions(con, april, "INI-1")
+        assert table.at["INI-1", "actions"] == 4 == len(listed)
+        assert sorted(zip(listed["department"], listed["action_id"], listed["period"].astype(str),
+                          strict=True)) == [("Finance", "F1", "2025-03"), ("Health", "H1", "2025-03"),
+                                            ("Health", "H2", "2025-03"), ("Works", "W1", "2025-04")]
+        assert listed.set_index("action_id").at["W1", "percent_complete"] == 70
+    finally:
+        con.close()
+
+
+def test_an_initiative_needs_no_dependency_to_count_its_actions(tmp_path: Path) -> None:
+    # Works alone, February: W1 (INI-1, 30%) and W2 (INI-9), and no action depends on another
+    from dependency_history import register_xlsx, report_file
+
+    from ingest.load import load_file
+    from ingest.register import load_register
+
+    con = db.connect(str(tmp_path / "works.duckdb"))
+    try:
+        load_register(con, register_xlsx(), "register.xlsx")
+        [o] = load_file(con, report_file("Works", "2025-02"), "Works_2025-02.xlsx")
+        assert o.status == "accepted", o.message
+        february = Filters("2025-02")
+        table = initiatives(con, february).set_index("initiative_id")
+        assert table["actions"].to_dict() == {"INI-1": 1, "INI-2": 0, "INI-9": 1}
+        assert table.at["INI-1", "completion_rate"] == 0.0
+        assert list(initiative_actions(con, february, "INI-1")["action_id"]) == ["W1"]
+    finally:
+        con.close()
+
+
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     capsys.readouterr()
     assert main(list(argv)) == 0
