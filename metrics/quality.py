@@ -54,8 +54,9 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
     (the rejections that stand: failed submissions recorded for a month with no accepted
     version; 0 once a version is accepted — the files stay in `upload_history`), upload_id, file_name, row_count, warning_count of the version in force,
     warnings_per_row, smart_pass_share (share of its actions, Cancelled left out, passing all
-    five SMART checks; None when it has none), stale_actions (count), not_reported (open actions
-    the report left out, carried forward: "not reported in <month>"; None when missing).
+    five SMART checks; None when it has none), stale_actions (count; None when missing),
+    not_reported (open actions the report left out, carried forward: "not reported in <month>";
+    None when missing).
     """
     months = _months(filters)
     report_filters = Filters(months[-1], filters.departments)
@@ -77,6 +78,8 @@ def report_quality(con: Connection, filters: Filters) -> pd.DataFrame:
         counts = stale.groupby(["department", "period"]).size().rename(
             "stale_actions").reset_index()
         out = out.merge(counts, on=["department", "period"], how="left")
-    out["stale_actions"] = out["stale_actions"].fillna(0).astype(int)
+    # a month without a report in force has no figures: None, not 0 (docs/kpis.md)
+    out["stale_actions"] = out["stale_actions"].fillna(0).astype("Int64")
+    out.loc[out["upload_id"].isna(), "stale_actions"] = pd.NA
     out.loc[out["upload_id"].isna(), "smart_pass_share"] = None
     return out[list(QUALITY_COLUMNS)]
