@@ -71,10 +71,12 @@ def recipients(con: db.Connection) -> list[dict[str, object]]:
 @dataclass(frozen=True)
 class Preview:
     """A composed message, or why there is none for that choice; with a message, `reason` (when
-    not empty) says why that message would not actually go out."""
+    not empty) says why that message would not actually go out, and `sent_at` the moment it is
+    composed for: when it goes out (its "days late" and dates are of that day)."""
 
     message: EmailMessage | None
     reason: str = ""
+    sent_at: datetime | None = None
 
 
 def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
@@ -101,7 +103,8 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
         return Preview(None, f"{email} heads no department: reminders and overdue notices go to "
                              "department heads.")
     if kind == "pack":
-        return Preview(compose(con, Due("pack", person, quarter_of(period)), moment, pdf=False))
+        return Preview(compose(con, Due("pack", person, quarter_of(period)), moment, pdf=False),
+                       sent_at=moment)
     if kind == "rejected":
         rows = [r for r in queries.records(con, "rejected_uploads", {
             "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1), "upload_ids": []})
@@ -128,7 +131,7 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
                     "Below, the message as it would read had the report been missing.")
     scope = departments if kind != "digest" or person.role == "department_head" else ()
     return Preview(compose(con, Due(kind, person, period, scope, cc, deadline=ends), moment,
-                           pdf=False), note)
+                           pdf=False), note, moment)
 
 
 def html_fragment(message: EmailMessage) -> str:

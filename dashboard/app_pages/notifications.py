@@ -132,6 +132,10 @@ with preview_tab:
             else:
                 if shown_message.reason:
                     st.info(md(shown_message.reason), icon=":material/info:")
+                if shown_message.sent_at is not None:
+                    st.caption(f"As it reads when it goes out, on "
+                               f"{theme.a_datetime(shown_message.sent_at)}: its dates and days "
+                               "are of that day, not of today.")
                 msg = shown_message.message
                 files = [str(p.get_filename()) for p in msg.iter_attachments()]
                 st.markdown(f"**Subject:** {md(str(msg['Subject']))}  \n**To:** {md(str(msg['To']))}"

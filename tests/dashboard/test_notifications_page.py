@@ -48,6 +48,8 @@ def test_the_page_shows_the_schedule_the_recipients_and_a_preview(
     assert "Reminder: the June 2025 report of Finance is due in 3 days" in texts(at)
     assert "Finance_2025-06.xlsx" in texts(at)
     assert any("It is due on 7 Jul 2025 (in 3 days)" in str(h.proto.body) for h in at.html)
+    assert ("As it reads when it goes out, on 4 Jul 2025, 09:00: its dates and days are of that "
+            "day, not of today.") in [c.value for c in at.caption]
     # Finance's June report came in on 2 July: shown, but said not to go out
     assert not_sent(at) == [
         "This reminder would not go out: Finance had its report for June 2025 in by 4 July 2025, "
