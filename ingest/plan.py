@@ -66,21 +66,22 @@ def restate_warnings(con: db.Connection, department: str, since: str) -> None:
     """Bring the stored "not in this report" warnings (and warning counts) of the department's
     reports in force from `since` on up to date with the plan as rebuilt: a month loaded or
     corrected before them changes what each carries over."""
-    rows = con.execute(_sql("plan_warnings_rows"), {"d": department, "since": since}).fetchall()
-    by_upload: dict[int, list[tuple]] = {}
-    for row in rows:
-        by_upload.setdefault(int(row[0]), []).append(row)
-    for upload_id, found in by_upload.items():
-        _, period, sheet, messages = found[0][:4]
+    params = {"d": department, "since": since}
+    carried: dict[int, list[tuple]] = {}
+    for upload_id, *row in con.execute(_sql("plan_warnings_rows"), params).fetchall():
+        carried.setdefault(int(upload_id), []).append(tuple(row))
+    for upload_id, period, sheet, messages in con.execute(_sql("plan_warnings_uploads"),
+                                                          params).fetchall():
         stored = json.loads(messages or "[]")
         old = [i for i, p in enumerate(stored) if p.get("header") == "Action ID"
                and CARRIED in str(p.get("message"))]
         fresh = [dict(w.as_dict(), severity=w.severity)
                  for w in (_carried_warning(str(aid), str(action), str(last), str(status),
                                             str(period), sheet)
-                           for *_, aid, action, status, last in found if aid is not None)]
+                           for aid, action, status, last in carried.get(int(upload_id), []))]
         at = old[0] if old else len(stored)  # where they were (after the file's own problems)
-        kept = [p for i, p in enumerate(stored) if i not in old]
+        dropped = set(old)
+        kept = [p for i, p in enumerate(stored) if i not in dropped]
         problems = kept[:at] + fresh + kept[at:]
         if problems == stored:
             continue
