@@ -212,21 +212,26 @@ def _text_period(text: str) -> Period | None:
 
 
 def parse_period(value: object) -> Period | None:
-    """A reporting month from "2025-02", "February 2025", "Feb 2025", "02/2025", or a date."""
+    """A reporting month from "2025-02", "February 2025", "Feb 2025", "02/2025", or a date, in
+    the years 1900–2100 (as a plan's dates: anything else is a slip in the year)."""
+    period = None
     if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
         try:
             day = parse_date(value)
         except ParseError:
             day = None
         if day is not None:
-            return Period.of(day)
+            period = Period.of(day)
     elif isinstance(value, str):
         text = value.strip(_STRIP)
         if not text:
             return None
         period = _text_period(text)
-        if period is not None:
-            return period
+    if period is not None:
+        if not 1900 <= period.year <= 2100:
+            raise ParseError(f"'{_show(value)}' is outside the years 1900–2100: check the year of "
+                             "the reporting period.")
+        return period
     if is_blank(value):
         return None
     raise ParseError(_PERIOD_MSG.format(_show(value)))

@@ -209,6 +209,11 @@ def resolve_period(
         except ParseError as e:
             if source == "argument":
                 return None, [_file_problem(f"The period {value!r} given is not a month: {e}")]
+            if source == "file name":  # no cell to point at: the name is the file's
+                return None, [_file_problem(
+                    f"The reporting period in the file name {file_name!r} cannot be read: {e} "
+                    "Rename the file, put 'Reporting period | February 2025' above the header, or "
+                    "choose the period when uploading.", loc.sheet.name)]
             return None, [Problem("error", f"The reporting period cannot be read: {e}",
                                   sheet=loc.sheet.name, row=(r or 0) + 1, column=column_letter(c or 0),
                                   header="Reporting period", value=display_value(value))]

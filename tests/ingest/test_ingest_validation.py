@@ -512,3 +512,26 @@ def test_a_row_of_another_department_says_why_the_report_is_for_its_own() -> Non
     assert e.message == ("This row is for 'Finance' but the report is for 'Human Resources', as "
                          "chosen: move the row to that department's report.")
     assert only(warnings).message.startswith("The report's Department cell says 'Finance'")
+
+
+def test_a_reporting_period_outside_1900_2100_is_an_error_at_its_cell() -> None:
+    # a slip in the year, as for a plan's dates: 1850 would stretch every history to 2,100 months
+    e = only(parse(report([row()], period="January 1850"))[0])
+    assert (e.row, e.column, e.header) == (2, "B", "Reporting period")
+    assert e.message == ("The reporting period cannot be read: 'January 1850' is outside the "
+                         "years 1900–2100: check the year of the reporting period.")
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("Finance_2300-01.xlsx", "'2300-01' is outside the years 1900–2100: check the year of the "
+                             "reporting period."),
+    ("Finance_2025-13.xlsx", "'2025-13' is not a reporting period: write it as 2025-02, February "
+                             "2025, Feb 2025 or 02/2025."),
+])
+def test_a_bad_period_in_the_file_name_points_at_no_cell(name: str, said: str) -> None:
+    # the name is the file's: no cell of the sheet holds it (A1 is the header's Action ID)
+    e = only(parse(xlsx([HEADER, row()]), name, department="Finance")[0])
+    assert (e.row, e.column, e.header) == (None, None, None)
+    assert e.message == (f"The reporting period in the file name {name!r} cannot be read: {said} "
+                         "Rename the file, put 'Reporting period | February 2025' above the "
+                         "header, or choose the period when uploading.")
