@@ -341,16 +341,23 @@ def already_in_force(con: Connection, parsed: ParsedFile, sha: str) -> bool:
     return False
 
 
-def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, sha: str,
-                 mapping: Mapping | None) -> None:
-    """A file with errors: the check is audited once per file, department and period (a check of
-    a draft is not a rejection: nothing is held against the department), and the uploader may
-    record the file as the department's failed submission for the month, explicitly."""
+def audit_failed(d: Data, user: User, parsed: ParsedFile, opts: Options, sha: str) -> None:
+    """Audit a check that found errors, once per file, department and period of the session (a
+    rerun of the page is not another check): a file that cannot be read at all too."""
     mark = (sha, opts.department, opts.period)
     checked: set[tuple[str, str | None, str | None]] = st.session_state.setdefault(CHECKED, set())
     if mark not in checked:
         checked.add(mark)
         audit_check(d.con, user, parsed, opts)
+
+
+def failed_check(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, sha: str,
+                 mapping: Mapping | None) -> None:
+    """A file with errors: the check is audited (a check of a draft is not a rejection: nothing is
+    held against the department), and the uploader may record the file as the department's failed
+    submission for the month, explicitly."""
+    mark = (sha, opts.department, opts.period)
+    audit_failed(d, user, parsed, opts, sha)
     # a consolidated file is held against the departments whose rows have errors only
     whom = where(opts.department or ", ".join(r.department for r in parsed.refused), opts.period
                  or (parsed.period.key if parsed.period else None)) or "this department and month"

@@ -96,9 +96,11 @@ if how == uploads.NEW_MAPPING or (mapping is not None and st.toggle(
         mapping_form.save_form(d.con, user, mapping, key=f"map-{key}")
 
 # read in a worker process with the time and memory limits of the settings (SPEC §2.4)
-detected = uploads.read(d.con, data, file.name, options_for(d.con, mapping=mapping))
+first_opts = options_for(d.con, mapping=mapping)
+detected = uploads.read(d.con, data, file.name, first_opts)
 if detected.unreadable:  # the file is the problem, its table says how: no department or period to ask
     uploads.report(detected, data, file.name, False, uploads.limits(d.con))
+    uploads.audit_failed(d, user, detected, first_opts, sha)
     st.stop()
 department, period, problem = uploads.confirm(detected, names, key,
                                               restricted=user.role == "department_head")
@@ -113,7 +115,7 @@ if skip:
 if problem is None:  # the open actions it leaves out and its dependencies, as they will be stored
     add_plan_checks(d.con, parsed, opts.absence)
 uploads.report(parsed, data, file.name, skip, uploads.limits(d.con), blocked=problem)
-if problem is not None:
+if problem is not None:  # the uploader is asked to choose: not a check that failed yet
     st.stop()
 if not can_load(parsed, skip):
     # a check is audited, not held against the department; recording it is the uploader's choice

@@ -87,6 +87,21 @@ def table(at: Any, *columns: str) -> Any:
 
 # ---- point 6: checking a draft is not a rejection ------------------------------------------------
 
+def test_a_file_that_cannot_be_read_is_audited_as_a_failed_check(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # not a workbook at all (a zip of something else): no department, no period, one error; the
+    # Audit page lists the failed checks of Upload, this one too, once however many reruns
+    at = app(db_path, monkeypatch, "upload", role="me")
+    at.file_uploader(key="report_file").set_value(
+        ("Finance_2025-07.xlsx", b"PK\x03\x04 not really a workbook", XLSX)).run()
+    assert not at.exception
+    at.run()
+    [check] = audit_entries(db_path, "check")
+    assert check[:4] == ("demo", "failed", None, None)
+    detail = json.loads(check[4])
+    assert (detail["file"], detail["errors"]) == ("Finance_2025-07.xlsx", 1)
+
+
 def test_a_checked_draft_then_the_fixed_file_leaves_no_rejection(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "upload", role="me")
