@@ -102,7 +102,13 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
         if idx is None:
             continue
         columns = match_row(sheet.rows[idx], mapped)
-        return Located(sheet, idx, columns, read_metadata(sheet.rows[:idx])), []
+        # no sheet named for it: another sheet that looks like a report too is not read, said so
+        later = candidates[candidates.index(sheet) + 1:] if candidates is sheets else []
+        also = [other.name for other in later if find_header_row(other.rows, mapped) is not None]
+        return Located(sheet, idx, columns, read_metadata(sheet.rows[:idx])), [
+            Problem("warning", f"Sheet {other!r} looks like a report too, but only {sheet.name!r}, "
+                    "the first, was read. Name the sheet to read 'Actions', or upload the other "
+                    "as a file of its own.", sheet=other) for other in also]
     where = f"sheet {candidates[0].name!r}" if len(candidates) == 1 else "any visible sheet"
     hidden_actions = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
     note = (f" The sheet {hidden_actions[0]!r} is hidden, and hidden sheets are never read: unhide it."

@@ -535,3 +535,19 @@ def test_a_bad_period_in_the_file_name_points_at_no_cell(name: str, said: str) -
     assert e.message == (f"The reporting period in the file name {name!r} cannot be read: {said} "
                          "Rename the file, put 'Reporting period | February 2025' above the "
                          "header, or choose the period when uploading.")
+
+
+def test_a_second_sheet_that_looks_like_a_report_is_named_not_read() -> None:
+    # no sheet named Actions: the first with a header row is read, and the other is said unread
+    data = xlsx([HEADER, row()], sheet="July",
+                extra_sheets={"July revised": [HEADER, row(percent_complete=60)], "Notes": [["x"]]})
+    parsed = parse_file(data, "Finance_2025-07.xlsx", Options())
+    assert parsed.errors == [] and parsed.sheet == "July"
+    w = only(parsed.warnings)
+    assert (w.sheet, w.row, w.column) == ("July revised", None, None)
+    assert w.message == ("Sheet 'July revised' looks like a report too, but only 'July', the "
+                         "first, was read. Name the sheet to read 'Actions', or upload the other "
+                         "as a file of its own.")
+    # a sheet named Actions is read whatever else the workbook holds: nothing to say
+    named = xlsx([HEADER, row()], sheet="Actions", extra_sheets={"Old": [HEADER, row()]})
+    assert parse_file(named, "Finance_2025-07.xlsx", Options()).warnings == []
