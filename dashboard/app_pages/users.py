@@ -10,6 +10,7 @@ from ingest.access import ROLES
 from ingest.errors import LekgotlaError
 from ingest.users import save_user, seed_department_heads
 from ingest.words import plural
+from presentation import theme
 from presentation.markup import md
 
 FLASH = "users_flash"
@@ -45,7 +46,7 @@ else:
         "active": st.column_config.CheckboxColumn("Active"),
         "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY, HH:mm"),
         "created_by": "Added by"}
-    st.dataframe(shown, hide_index=True, key="users", column_config=columns)
+    st.dataframe(shown, hide_index=True, key="users", column_config=columns, placeholder=theme.DASH)
     components.downloads(shown, "lekgotla-users", "users", sheet="Users", headers=columns)
 
 names = auth.register_departments(d.con)
