@@ -250,7 +250,9 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
                    f"{'that row' if skipped == 1 else 'those rows'} will be left out; the other rows "
                    "can be stored.", icon=":material/warning:")
     elif parsed.errors:
-        st.error(f"**Fix these cells and upload again.** {plural(len(parsed.errors), 'error')} "
+        # an error of the whole file (not a workbook, no header row…) has no cell to fix
+        what = "these cells" if any(p.row is not None for p in parsed.errors) else "the file"
+        st.error(f"**Fix {what} and upload again.** {plural(len(parsed.errors), 'error')} "
                  "found: nothing will be stored while there is an error.", icon=":material/error:")
     if blocked is not None:
         st.error(md(blocked), icon=":material/error:")

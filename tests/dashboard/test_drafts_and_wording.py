@@ -95,6 +95,8 @@ def test_a_file_that_cannot_be_read_is_audited_as_a_failed_check(
     at.file_uploader(key="report_file").set_value(
         ("Finance_2025-07.xlsx", b"PK\x03\x04 not really a workbook", XLSX)).run()
     assert not at.exception
+    # no cell to fix: the file is what to fix
+    assert "Fix the file and upload again" in texts(at) and "Fix these cells" not in texts(at)
     at.run()
     [check] = audit_entries(db_path, "check")
     assert check[:4] == ("demo", "failed", None, None)
