@@ -12,6 +12,7 @@ from metrics.actions import RAGS
 from metrics.filters import STATUSES
 from presentation import labels
 from presentation.labels import objective_labels
+from presentation.markup import md
 
 # issue 16: what each action waits on, and what that does to its plan
 DEPENDENCY_COLUMNS = ("depends_on", "initiative", "waiting_on", "blocked", "dependency_forecast",
@@ -63,7 +64,11 @@ table, shown = d.shared(with_objectives, table, register, inputs=view)
 stem = filters.file_stem(f, "actions", rags, search or "")
 exports = auth.may(auth.current(), "export")
 cancelled = int((table["status"] == "Cancelled").sum())
-st.caption(f"**{filters.describe(f)}** — **{plural(len(table), 'action')}** in "
+# the view in words: the sidebar's filters, and this page's RAG and search (the search is text
+# someone typed: escaped)
+described = filters.describe(f) + (f" · computed RAG {', '.join(rags)}" if rags else "") + (
+    f" · search “{md(search)}”" if search else "")
+st.caption(f"**{described}** — **{plural(len(table), 'action')}** in "
            f"{plural(table['department'].nunique(), 'department')}"
            + (f", {cancelled} of them Cancelled (listed here, counted in no KPI). " if cancelled
               else ". ")

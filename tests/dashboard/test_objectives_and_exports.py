@@ -246,6 +246,9 @@ def test_dashboard_downloads_carry_filters_labels_and_a_filters_sheet(
     at.text_input(key="q").set_value("-5%").run()
     assert not at.exception
     assert len(at.dataframe[0].value) == 1  # FIN-07: SO4, In progress, comment "-5% variance"
+    # the caption says the whole view, the page's search too (as typed, escaped for Markdown)
+    assert any(r"· search “\-5\%”** — **1 action** in 1 department" in c.value
+               for c in at.caption)
     stem = "lekgotla-actions-2025-07-Finance-SO4-In_progress-search_5"  # searched for "-5%"
     assert {f"{stem}.csv", f"{stem}.xlsx"} <= set(downloads.names())
 
