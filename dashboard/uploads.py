@@ -240,10 +240,12 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
     of a verdict that would read as ready."""
     skipped = sum(len(r.skipped_rows) for r in parsed.reports)
     cols = st.columns(4)
-    cols[0].metric("Action rows read", theme.number(parsed.rows), border=True)
+    # a file refused before its rows were read (too large, not a spreadsheet) has no row count
+    unread = theme.DASH if parsed.unreadable else None
+    cols[0].metric("Action rows read", unread or theme.number(parsed.rows), border=True)
     cols[1].metric("Errors", theme.number(len(parsed.errors)), border=True)
     cols[2].metric("Warnings", theme.number(len(parsed.warnings)), border=True)
-    cols[3].metric("Rows left out", theme.number(skipped if skip else 0), border=True)
+    cols[3].metric("Rows left out", unread or theme.number(skipped if skip else 0), border=True)
     loadable = can_load(parsed, skip)
     if parsed.errors and loadable:
         st.warning(f"{plural(len(parsed.errors), 'error')} in {plural(skipped, 'row')}: "

@@ -528,6 +528,9 @@ def test_a_file_that_cannot_be_read_is_said_once_without_asking_its_period(
     problems = _problems(at)
     [message] = problems["message"].tolist()
     assert "NUL" in message
+    # its rows were never read: not "0 rows", which a 10,000-row CSV over the limit said
+    tiles = metric_values(at)
+    assert (tiles["Action rows read"], tiles["Rows left out"], tiles["Errors"]) == ("—", "—", "1")
     assert not [t for t in at.text_input if t.label == "Reporting period"]
     assert "The list of problems" in [b.label for b in at.get("download_button")]
 
