@@ -423,6 +423,17 @@ def read_csv(data: bytes, file_name: str, max_rows: int = DEFAULT_MAX_ROWS) -> W
     return Workbook(file_name, "csv", [Sheet(name, rows, [], [])])
 
 
+def _ole_kind(data: bytes) -> str | None:
+    """What an Office file of the old (OLE) kind holds, by the names of its streams (UTF-16 in its
+    directory): "encrypted" (a password-protected .xlsx), "xls" (a 97-2003 workbook, whatever
+    its name says), or None when neither is found."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
+        return "xls"
+    return None
+
+
 def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int,
                   max_rows: int = DEFAULT_MAX_ROWS) -> Workbook:
     """Read any supported file, or raise IngestError saying why it cannot be read.
@@ -439,7 +450,8 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int, max_uncompress
         )
     suffix = PurePosixPath(file_name.lower()).suffix
     if data.startswith(OLE_MAGIC):
-        if suffix in (".xlsx", ".xlsm"):
+        kind = _ole_kind(data)
+        if kind == "encrypted" or (kind is None and suffix in (".xlsx", ".xlsm")):
             raise IngestError(
                 f"{file_name} is protected with a password (or encrypted). Remove the password in Excel "
                 "and save it as .xlsx.",

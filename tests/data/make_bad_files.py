@@ -26,6 +26,7 @@ EXPECTED: dict[str, str] = {
     "html_renamed.xlsx": "not an Excel workbook even though its name ends in .xlsx",
     "truncated.xlsx": "damaged or incomplete",
     "old_binary.xls": "old Excel 97-2003 (.xls) workbook",
+    "old_binary_renamed.xlsx": "old Excel 97-2003 (.xls) workbook",
     "password_protected.xlsx": "protected with a password",
     "zip_bomb.xlsx": "unpacks to",
     "zip_not_a_workbook.xlsx": "is a zip file but not an Excel workbook",
@@ -158,8 +159,13 @@ def build() -> dict[str, bytes]:
     files["text_renamed.xlsx"] = b"Action ID,Action,Status\nA1,Do it,In progress\n"
     files["html_renamed.xlsx"] = b"<html><body><table><tr><td>Action</td></tr></table></body></html>"
     files["truncated.xlsx"] = good()[:1500]
-    files["old_binary.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(RNG.randrange(256) for _ in range(4096))
-    files["password_protected.xlsx"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"EncryptionInfo" + bytes(2048)
+    # an OLE file's directory names its streams in UTF-16: Workbook in a .xls, EncryptedPackage in
+    # a password-protected .xlsx
+    ole, utf16 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "utf-16-le"
+    files["old_binary.xls"] = ole + "Workbook".encode(utf16) + bytes(RNG.randrange(256) for _ in range(4096))
+    files["old_binary_renamed.xlsx"] = files["old_binary.xls"]  # the Upload page takes only .xlsx, .xlsm, .csv
+    files["password_protected.xlsx"] = (ole + "EncryptionInfo".encode(utf16) + "EncryptedPackage".encode(utf16)
+                                        + bytes(2048))
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         for name in zipfile.ZipFile(io.BytesIO(good())).namelist():

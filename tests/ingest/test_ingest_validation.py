@@ -272,6 +272,12 @@ def test_hidden_sheets_are_never_read() -> None:
         (b"hello, this is text", "x.xlsx", "x.xlsx is not an Excel workbook even though its name ends in .xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.xls", "old.xls is an old Excel 97-2003 (.xls) workbook."),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx", "locked.xlsx is protected with a password"),
+        # the streams an OLE directory names decide, not the file name: an old workbook renamed
+        # (the Upload page takes only .xlsx) was told to remove a password it does not have
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") + b"\0" * 600, "renamed.xlsx",
+         "renamed.xlsx is an old Excel 97-2003 (.xls) workbook."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600, "locked.xls",
+         "locked.xls is protected with a password"),
         (b"PK\x03\x04" + b"\0" * 40, "cut.xlsx", "cut.xlsx is damaged or incomplete"),
     ],
 )
