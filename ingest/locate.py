@@ -85,6 +85,16 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
         candidates = wanted
     else:
         named = [s for s in sheets if s.name.strip().lower() == "actions"]
+        hidden_actions = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
+        if not named and hidden_actions:
+            # reading another sheet instead (the template's Completed earlier, an old copy) would
+            # store the wrong figures without a word
+            visible = ", ".join(repr(s.name) for s in sheets) or "none"
+            return None, [_file_problem(
+                f"The sheet {hidden_actions[0]!r} is hidden, and hidden sheets are never read, so "
+                f"the report was not read from any other sheet (visible: {visible}). Unhide "
+                f"{hidden_actions[0]!r} in Excel (right-click a sheet tab, Unhide) and save again; "
+                "or, if another sheet is the report, delete the hidden one.", hidden_actions[0])]
         candidates = named or sheets
     if not candidates:
         return None, [_file_problem("The workbook has no visible sheet. Unhide the Actions sheet and save again.")]
@@ -110,11 +120,8 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
                     "the first, was read. Name the sheet to read 'Actions', or upload the other "
                     "as a file of its own.", sheet=other) for other in also]
     where = f"sheet {candidates[0].name!r}" if len(candidates) == 1 else "any visible sheet"
-    hidden_actions = [h for h in wb.hidden_sheets if h.strip().lower() == "actions"]
-    note = (f" The sheet {hidden_actions[0]!r} is hidden, and hidden sheets are never read: unhide it."
-            if hidden_actions else "")
     sideways = next((s for s in candidates if _sideways(s.rows)), None)
-    if sideways is not None and not note:
+    if sideways is not None:
         labels = ", ".join(clip(label) for label in _sideways(sideways.rows)[:3])
         return None, [_file_problem(
             f"No header row found in {where}: "
@@ -126,7 +133,7 @@ def locate(wb: Workbook, mapping: Mapping | None) -> tuple[Located | None, list[
     return None, [_file_problem(
         f"No header row found in {where}: within the first 20 rows, no row has at least three known "
         "column names (such as Action ID, Action, Status, Due date). Use the template, or map the "
-        f"columns on the Upload page.{note}", candidates[0].name if len(candidates) == 1 else None)]
+        "columns on the Upload page.", candidates[0].name if len(candidates) == 1 else None)]
 
 
 def _sideways(rows: list[list[Any]]) -> list[str]:

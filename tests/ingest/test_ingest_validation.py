@@ -262,7 +262,19 @@ def test_a_formula_without_a_value_in_a_required_cell_is_said_once() -> None:
 def test_hidden_sheets_are_never_read() -> None:
     data = xlsx([["nothing here"]], sheet="Cover", extra_sheets={"Actions": [HEADER, row()]}, hidden=("Actions",))
     e = only(parse(data, "Finance_2025-02.xlsx")[0])
-    assert "No header row" in e.message
+    assert e.message.startswith("The sheet 'Actions' is hidden, and hidden sheets are never read")
+    assert (e.sheet, e.row) == ("Actions", None)
+
+
+def test_a_hidden_actions_sheet_is_not_replaced_by_a_visible_report() -> None:
+    # an old copy left visible was read in its place without a word, and its figures stored
+    old_copy = [HEADER, row(status="Completed", percent_complete=100)]
+    data = xlsx(old_copy, sheet="Old copy", extra_sheets={"Actions": [HEADER, row()]}, hidden=("Actions",))
+    errors, _ = parse(data, "Finance_2025-02.xlsx")
+    assert only(errors).message == (
+        "The sheet 'Actions' is hidden, and hidden sheets are never read, so the report was not "
+        "read from any other sheet (visible: 'Old copy'). Unhide 'Actions' in Excel (right-click a "
+        "sheet tab, Unhide) and save again; or, if another sheet is the report, delete the hidden one.")
 
 
 @pytest.mark.parametrize(
