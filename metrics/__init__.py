@@ -9,7 +9,9 @@ filters raise `ingest.errors.QueryError`. Empty denominators give None (NaN in D
 KPIs (metrics.kpis)
 - `kpis(con, f) -> dict`: scope, period, month, actions, and the 16 KPI_NAMES.
 - `kpi_changes(con, f) -> DataFrame`: kpi, value, previous_value, change, period, month,
-  previous_period, previous_month (previous = latest earlier period with data for the scope).
+  previous_period, previous_month (previous = latest earlier period with data for the scope),
+  compared_over (a provisional month: the departments that reported it, over which the previous
+  figures are worked out; None otherwise).
 - `kpi_trend(con, f, by_department=False) -> DataFrame`: one row per period (per department).
 - `department_kpis(con, f) -> DataFrame`: each department's KPIs for the period.
 Actions (metrics.actions)

@@ -436,12 +436,15 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         shown = shown_change(entry.format, row.previous_value, row.value, exact=True)
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
+        over = row.compared_over  # a provisional month: not the previous month's own figure
+        across = (f" across the {len(over)} departments that reported {period_label(row.month)}"
+                  if over is not None else "")
         text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value, True)} "
-                f"to {kpi_value(entry.format, row.value, True)} ({shown}).")
+                f"to {kpi_value(entry.format, row.value, True)} ({shown}){across}.")
         out.append(_Item((-abs(change) / KPI_THRESHOLDS[entry.format], entry.name), text, {
             "kpi": entry.name, "value": plain(row.value), "previous_value": plain(row.previous_value),
             "change": change, "change_text": shown, "previous_period": plain(row.previous_period),
-            "better": better}, more=entry.label))
+            "compared_over": over, "better": better}, more=entry.label))
     return out
 
 

@@ -7,6 +7,7 @@ A quarter takes, for each scope, the figures of its last month that has data for
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,9 @@ KPI_NAMES: tuple[str, ...] = (
     "on_time_submission_rate",
 )
 COUNT_KPIS = frozenset({"slipped_count", "rescheduled_count"})
+# about who reported: a provisional month's change in these compares with every department's
+# previous figures (`kpi_changes`)
+WHOLE_SCOPE_KPIS = frozenset({"submission_rate", "on_time_submission_rate"})
 # Shares, always within 0–1. budget_utilisation and cost_performance_index are ratios that may
 # pass 1 (overspend, ahead of spend); mean_progress is in percent; the rest are counts or days.
 RATE_KPIS: tuple[str, ...] = (
@@ -123,16 +127,18 @@ def _plain_cells(column: pd.Series) -> list[Any]:
 
 def resolved_kpis(
     con: Connection, filters: Filters, periods: list[str], per_department: bool,
-    fresh: bool | None = None,
+    fresh: bool | None = None, coverage_of_scope: bool = False,
 ) -> pd.DataFrame:
     """KPI rows for each period (pooled scope, and each department when `per_department`).
 
     Columns are TREND_COLUMNS; `department` is None on the pooled row; `month` is the month
     whose figures a quarter took. `fresh`: what `summary.fresh(con, filters.departments)` says,
-    when the caller has asked already.
+    when the caller has asked already. `coverage_of_scope`: objective_coverage over the chosen
+    departments' actions too (the organisation's only, otherwise).
     """
     months = sorted({m for p in periods for m in months_of(p)})
-    params = {**query_params(con, filters), "months": months, "per_department": per_department}
+    params = {**query_params(con, filters), "months": months, "per_department": per_department,
+              "coverage_of_scope": coverage_of_scope}
     if fresh is None:
         usable = summary.usable(con, filters, params)
     else:
@@ -241,21 +247,51 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     """Each KPI with its value, the previous period's value and the change (value − previous).
 
     Columns: kpi, value, previous_value, change, period, month, previous_period,
-    previous_month. One row per name in KPI_NAMES plus `actions` first. The previous period is
+    previous_month, compared_over. One row per name in KPI_NAMES plus `actions` first. The previous period is
     the latest earlier period with data for the scope (a missing month is skipped); change is
-    None when either value is None.
+    None when either value is None. In a provisional month (a department in scope that reported
+    the previous month has not reported this one) the previous figures are over the departments
+    that reported this month, like for like (`compared_over` lists them), but for
+    WHOLE_SCOPE_KPIS.
     """
     fresh = summary.fresh(con, filters.departments)  # asked once for both queries
     before_period = previous_period(con, filters, fresh)
     periods = [filters.period] + ([before_period] if before_period else [])
-    frame = resolved_kpis(con, filters, periods, per_department=False, fresh=fresh)
-    return changes_table(frame.to_dict("list"), 0, 1 if before_period else None, before_period)
+    table = resolved_kpis(con, filters, periods, per_department=False, fresh=fresh).to_dict("list")
+    reporters = None
+    if before_period:
+        reporters = _like_for_like(con, filters, table["month"][0], table["month"][1])
+        if reporters:
+            # the previous figures over the same departments as the month's own
+            same = resolved_kpis(con, replace(filters, departments=reporters), [before_period],
+                                 per_department=False, coverage_of_scope=True)
+            for name in ("actions", *KPI_NAMES):
+                if name not in WHOLE_SCOPE_KPIS:
+                    table[name][1] = same[name].iloc[0]
+            table["month"][1] = same["month"].iloc[0]  # a quarter's, for those departments
+    return changes_table(table, 0, 1 if before_period else None, before_period, reporters)
+
+
+def _like_for_like(con: Connection, filters: Filters, month: str,
+                   previous_month: str) -> tuple[str, ...] | None:
+    """The departments in scope that reported `month`, when some department in scope that
+    reported `previous_month` has not (a provisional month: comparing with every department's
+    previous figures would mix in those not in the month's); None when the two compare as they
+    are (or nobody reported `month`)."""
+    by_month = {str(p): set(ds) for p, ds in
+                queries.frame(con, "reported_departments", {}).itertuples(index=False)}
+    scope = set(filters.departments)
+    now, before = (by_month.get(m, set()) & scope if scope else by_month.get(m, set())
+                   for m in (month, previous_month))
+    return tuple(sorted(now)) if now and not before <= now else None
 
 
 def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
-                  before_period: str | None) -> pd.DataFrame:
+                  before_period: str | None, compared_over: tuple[str, ...] | None = None
+                  ) -> pd.DataFrame:
     """`kpi_changes`'s table from KPI rows (`kpis`: columns as lists, as `resolved_kpis` gives
-    them): row `now` is the period's, row `before` the previous period's (None: there is none)."""
+    them): row `now` is the period's, row `before` the previous period's (None: there is none);
+    `compared_over`: the departments the previous figures are limited to (a provisional month)."""
     rows = []
     for name in ("actions", *KPI_NAMES):
         value = plain(kpis[name][now])
@@ -270,6 +306,9 @@ def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
             "month": kpis["month"][now],
             "previous_period": before_period,
             "previous_month": kpis["month"][before] if before is not None else None,
+            # None for the submission rates, which compare every department in scope
+            "compared_over": list(compared_over) if compared_over and name not in WHOLE_SCOPE_KPIS
+            else None,
         })
     return pd.DataFrame(rows)
 

@@ -153,7 +153,8 @@ def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
               f"if {'its report comes' if len(since) == 1 else 'their reports come'} in late")
     return (f"Provisional: {len(reporting['reported'])} of {reporting['expected']} departments "
             f"reported {period_label(reporting['month'])}",
-            f"{'. '.join(said)}. The figures will change {change}")
+            f"{'. '.join(said)}. The figures will change {change}; until then, changes compare "
+            "the departments that reported with their own earlier figures")
 
 
 def scope_label(filters: Filters) -> str:

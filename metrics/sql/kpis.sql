@@ -4,7 +4,9 @@
 -- reported_rows counts every current row (Cancelled and filtered ones too): "has data".
 -- Parameters: $months (YYYY-MM list); $departments, $objectives, $statuses (empty list = all);
 -- $on_time_day (reports accepted by this day of the following month are on time);
--- $per_department (also return one row per department); the RAG thresholds action_facts.sql
+-- $per_department (also return one row per department); $coverage_of_scope (objective_coverage
+-- over the $departments' actions too: a provisional month's like-for-like previous figures;
+-- otherwise the organisation's only); the RAG thresholds action_facts.sql
 -- binds ($red_slip_days, $red_schedule_variance, $amber_schedule_variance; no KPI reads the RAG).
 WITH months AS (
     SELECT unnest($months) AS period
@@ -67,7 +69,8 @@ register_objectives AS (
       AND (len($objectives) = 0 OR list_contains($objectives, o.objective_id))
 ),
 coverage AS (
-    -- objective_coverage, organisation scope only: register objectives with an action in A
+    -- objective_coverage, organisation scope only (or $coverage_of_scope): register objectives
+    -- with an action in A
     SELECT m.period,
            count(DISTINCT r.objective_id)
                / nullif((SELECT count(*) FROM register_objectives), 0) AS objective_coverage
@@ -75,7 +78,7 @@ coverage AS (
     LEFT JOIN reported r
         ON r.period = m.period AND r.in_a
        AND r.objective_id IN (SELECT objective_id FROM register_objectives)
-    WHERE len($departments) = 0
+    WHERE len($departments) = 0 OR $coverage_of_scope
     GROUP BY m.period
 ),
 kpis AS (

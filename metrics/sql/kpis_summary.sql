@@ -68,18 +68,19 @@ register_objectives AS (
     WHERE o.register_version = (SELECT max(register_version) FROM register_versions)
 ),
 used_objectives AS (
-    -- each month's distinct objective ids in A, organisation scope only (read before the
-    -- register filter: a few thousand pairs instead of every row)
+    -- each month's distinct objective ids in A, organisation scope only (or $coverage_of_scope,
+    -- as kpis.sql; read before the register filter: a few thousand pairs instead of every row)
     SELECT s.period, s.objective_id
     FROM action_status s
     WHERE s.is_current AND s.status <> 'Cancelled'
       AND s.period BETWEEN list_min($months) AND list_max($months)  -- the join keeps $months
       AND (len($statuses) = 0 OR list_contains($statuses, s.status))
-      AND len($departments) = 0
+      AND (len($departments) = 0 OR $coverage_of_scope AND list_contains($departments, s.department))
     GROUP BY s.period, s.objective_id
 ),
 coverage AS (
-    -- objective_coverage, organisation scope only: register objectives with an action in A
+    -- objective_coverage, organisation scope only (or $coverage_of_scope): register objectives
+    -- with an action in A
     SELECT m.period,
            count(u.objective_id)
                / nullif((SELECT count(*) FROM register_objectives), 0) AS objective_coverage
@@ -87,7 +88,7 @@ coverage AS (
     LEFT JOIN (SELECT * FROM used_objectives
                WHERE objective_id IN (SELECT objective_id FROM register_objectives)) u
         ON u.period = m.period
-    WHERE len($departments) = 0
+    WHERE len($departments) = 0 OR $coverage_of_scope
     GROUP BY m.period
 ),
 per_department AS (

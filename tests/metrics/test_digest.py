@@ -90,8 +90,11 @@ def test_a_version_rejected_after_the_accepted_one_is_said_so() -> None:
 def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
     budget = next(s for s in of(organisation, "kpi_move")
                   if s.figures.get("kpi") == "budget_utilisation")
-    # F1 alone has a budget: 69 000 / 100 000 in May, 81 000 / 100 000 in June
-    assert budget.text == "Budget utilisation rose from 69.0% to 81.0% (+12.0 pp)."
+    # F1 alone has a budget: 69 000 / 100 000 in May, 81 000 / 100 000 in June; Works has not
+    # reported June, so May's figure is Finance's and Health's, and the sentence says so
+    assert budget.text == ("Budget utilisation rose from 69.0% to 81.0% (+12.0 pp) across the 2 "
+                           "departments that reported June 2025.")
+    assert budget.figures["compared_over"] == ["Finance", "Health"]
     assert budget.figures["previous_value"] == pytest.approx(0.69)
     assert budget.figures["value"] == pytest.approx(0.81)
     assert budget.figures["change_text"] == "+12.0 pp"
@@ -106,9 +109,11 @@ def test_a_kpi_move_states_the_difference_of_the_figures_shown(
     # 2.04 is shown 2.0, so 12.4 - 2.0 = +10.4 days, not the exact 10.31 written +10.3
     rows = pd.DataFrame([
         {"kpi": "target_attainment", "value": 0.8506, "previous_value": 0.7604,
-         "change": 0.8506 - 0.7604, "previous_period": "2025-05"},
+         "change": 0.8506 - 0.7604, "previous_period": "2025-05", "month": "2025-06",
+         "compared_over": None},
         {"kpi": "mean_slip_days", "value": 12.35, "previous_value": 2.04,
-         "change": 12.35 - 2.04, "previous_period": "2025-05"}])
+         "change": 12.35 - 2.04, "previous_period": "2025-05", "month": "2025-06",
+         "compared_over": None}])
     monkeypatch.setattr("metrics.digest.kpi_changes", lambda *_: rows)
     moves = {s.figures["kpi"]: s for s in of(digest(con, "2025-06"), "kpi_move")}
     target = moves["target_attainment"]

@@ -192,6 +192,31 @@ def test_change_since_previous_period_skips_a_missing_month(con: Connection) -> 
     assert changes.loc["on_time_submission_rate", "change"] == pytest.approx(-1.0)
 
 
+def test_a_provisional_months_change_compares_the_departments_that_reported(
+        con: Connection) -> None:
+    # February: Finance and Works reported, Health (which reported January) did not. The change
+    # compares February with Finance's and Works' January, not with all three departments'
+    changes = kpi_changes(con, Filters("2025-02")).set_index("kpi")
+    # January A over Finance and Works: F1..F5, W1, W2 = 7 (10 with Health's H1..H3)
+    assert changes.loc["actions", "previous_value"] == 7
+    # January progress over them: (40 + 10 + 50 + 10 + 0) + (60 + 0) = 170 / 7 (all three:
+    # 240 / 10 = 24.0); February: (70 + 30 + 100 + 10 + 0 + 20) + (90 + 40 + 0) = 360 / 9 = 40.0
+    assert changes.loc["mean_progress", "previous_value"] == pytest.approx(170 / 7)
+    assert changes.loc["mean_progress", "change"] == pytest.approx(40 - 170 / 7)
+    assert changes.loc["mean_progress", "compared_over"] == ["Finance", "Works"]
+    # January's objectives over them: SO1 (F1, F2, W2), SO2 (F3), SO4 (F4), SO3 (W1) -> 4 of 4
+    # (worked out for those departments, not left empty as a department's scope leaves it)
+    assert changes.loc["objective_coverage", "previous_value"] == pytest.approx(1.0)
+    # the submission rates are about who reported: 3 of 3 in January, 2 of 3 now
+    assert changes.loc["submission_rate", "previous_value"] == pytest.approx(1.0)
+    assert changes.loc["submission_rate", "change"] == pytest.approx(2 / 3 - 1)
+    assert changes.loc["submission_rate", "compared_over"] is None
+    # March: all three reported, so every department's February counts (Health had none)
+    march = kpi_changes(con, Filters("2025-03")).set_index("kpi")
+    assert march.loc["actions", "previous_value"] == 9
+    assert march["compared_over"].isna().all()
+
+
 def test_change_for_finance_and_for_a_quarter(con: Connection) -> None:
     changes = kpi_changes(con, Filters("2025-03", ("Finance",))).set_index("kpi")
     # February: 1/6 Completed; March 2/5

@@ -97,7 +97,9 @@ CALLS = [
 def test_metrics_same_from_summary_and_rows(shuffled: db.Connection, name: str, fn: Any,
                                             kwargs: dict[str, Any],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    cases = [Filters("2025-06"), Filters("2025-Q2"), Filters("2025-04", ("Legal and Compliance",)),
+    # April 2025: Legal and Compliance, which reported March, did not report April (provisional)
+    cases = [Filters("2025-06"), Filters("2025-04"), Filters("2025-Q2"),
+             Filters("2025-04", ("Legal and Compliance",)),
              Filters("2025-06", ("Finance", "Operations")),
              Filters("2025-06", statuses=("Completed", "Delayed")),
              Filters("2025-06", period_from="2025-01"),

@@ -508,11 +508,13 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     # and both say the figures are provisional, as the dashboard's pages do
     others = ", ".join(d for d in DEPARTMENTS if d != "Finance")
     said = ("Provisional: 1 of 7 departments reported July 2025. Not yet reported: "
-            f"{others}. The figures will change as their reports arrive.")
+            f"{others}. The figures will change as their reports arrive; until then, changes "
+            "compare the departments that reported with their own earlier figures.")
     assert ws.cell(4, 1).value == said
     assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
             f"</strong> Not yet reported: {others}. The figures will change as their reports "
-            "arrive.</p>") in glance
+            "arrive; until then, changes compare the departments that reported with their own "
+            "earlier figures.</p>") in glance
 
 
 def test_a_quarters_league_names_each_departments_month_and_a_cancellation() -> None:

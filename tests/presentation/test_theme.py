@@ -30,7 +30,8 @@ def test_a_provisional_month_says_who_has_not_reported_and_why(
                  "reported": [f"Department {n}" for n in range(5 - len(missing))]}
     head, said = provisional(reporting)
     assert head == f"Provisional: {5 - len(missing)} of 5 departments reported April 2025"
-    assert said == rest
+    assert said == rest + ("; until then, changes compare the departments that reported with "
+                           "their own earlier figures")
 
 
 def test_the_sample_april_is_provisional_for_a_department_that_reported_since(
