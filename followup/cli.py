@@ -82,6 +82,9 @@ def _notify(con: Connection, args: argparse.Namespace) -> None:
         print(f"refused\t{item.kind}\t{item.period}\t{item.recipient.email}\t{refused}")
     for item in run.given_up:
         print(f"given up\t{item.kind}\t{item.period}\t{item.recipient.email}")
+    for row in run.lapsed:  # failed earlier; the report came in, or its day passed, since
+        print(f"{'would lapse' if args.dry_run else 'lapsed'}\t{row['kind']}\t{row['period']}\t"
+              f"{row['recipient']}\tno longer due: not tried again")
     for untold in run.untold:
         print(f"warning: {untold.words()}", file=sys.stderr)
     verb = f"written to {args.dry_run}" if args.dry_run else "sent"

@@ -121,15 +121,41 @@ def transport(con: db.Connection) -> Transport:
                 str(db.setting(con, "smtp_user")), str(db.setting(con, "smtp_password")))
 
 
-def pending(con: db.Connection, at: datetime) -> tuple[list[Due], list[Untold]]:
+def pending(con: db.Connection, at: datetime
+            ) -> tuple[list[Due], list[Untold], list[dict[str, Any]]]:
     """What a run at `at` tries to send: the messages due then, and those it sends again (`standing`
-    "open"), even once their day has passed (schedule.again says which still apply); and the
-    missing reports of that moment nobody can be told of."""
+    "open"), even once their day has passed (schedule.again says which still apply); the missing
+    reports of that moment nobody can be told of; and the outbox rows, failed or given up on, of
+    a kind still on that no longer apply (`lapse` marks them)."""
     todo, untold = plan(con, at)
     keys = {item.key for item in todo}
     now = datetime.now()
-    rows = [r for r in queries.records(con, "notifications_unsent") if standing(r, now) == "open"]
-    return todo + [item for item in again(con, at, rows) if item.key not in keys], untold
+    rows = [r for r in queries.records(con, "notifications_unsent")
+            if standing(r, now) in ("open", "given up")]
+    applies = again(con, at, rows)
+    still = {item.key for item in applies} | keys
+    kinds = enabled_kinds(con)
+    lapsed = [r for r in rows if r["kind"] in kinds and _key(r) not in still]
+    retried = {_key(r) for r in rows if standing(r, now) == "open"}
+    return (todo + [item for item in applies if item.key not in keys and item.key in retried],
+            untold, lapsed)
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, str, int]:
+    return (row["recipient"], row["kind"], row["period"], int(row["upload_id"]))
+
+
+def lapse(con: db.Connection, rows: list[dict[str, Any]], actor: str) -> None:
+    """Mark these outbox rows (`pending`'s third list) as no longer applying, and audit each."""
+    def mark(c: db.Connection) -> None:
+        for row in rows:
+            recipient, kind, period, upload_id = _key(row)
+            queries.execute(c, "notification_lapsed", {"recipient": recipient, "kind": kind,
+                                                       "period": period, "upload_id": upload_id})
+            audit(c, actor, "notify", "lapsed", row["department"], period, kind=kind,
+                  to=recipient, attempts=int(row["attempts"]))
+    if rows:
+        db.write(con, mark)
 
 
 def _params(item: Due) -> dict[str, Any]:
@@ -140,7 +166,8 @@ def _params(item: Due) -> dict[str, Any]:
 def standing(row: dict[str, Any], now: datetime | None = None) -> str:
     """What the outbox's row of a message lets a run do at `now`: "open" to send it (again): failed
     fewer than MAX_ATTEMPTS times, or claimed by a run that stopped mid-way (STALE_CLAIM ago);
-    "sent"; "given up" (failed MAX_ATTEMPTS times); "sending" (another run's, still at it)."""
+    "sent"; "given up" (failed MAX_ATTEMPTS times); "sending" (another run's, still at it);
+    "lapsed" (failed, then no longer applied: not tried again)."""
     if row["state"] == "failed":
         return "given up" if row["attempts"] >= MAX_ATTEMPTS else "open"
     if row["state"] == "sending" and row["claimed_at"] < (now or datetime.now()) - STALE_CLAIM:
@@ -165,7 +192,7 @@ def claim(con: db.Connection, item: Due, subject: str, now: datetime, who: str) 
             queries.execute(c, "notification_claim_new", values)
             return "taken"
         state = standing(rows[0], now)
-        if state == "open":
+        if state in ("open", "lapsed"):  # lapsed: due once more (its report deleted again, say)
             queries.execute(c, "notification_claim_again", values)
             return "taken"
         return "given up" if state == "given up" else "skipped"
@@ -227,6 +254,8 @@ class Run:
     refused: list[tuple[Due, str]] = field(default_factory=list)  # sent, but some addresses refused
     untried: list[Due] = field(default_factory=list)  # left for the next run: the server did not answer
     untold: list[Untold] = field(default_factory=list)  # missing reports nobody can be told of
+    # outbox rows failed or given up on earlier that no longer apply: not tried again
+    lapsed: list[dict[str, Any]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # a dry run's
 
 
@@ -305,7 +334,9 @@ def notify(con: db.Connection, at: datetime, *, dry_run: Path | None = None,
     as a real run counts them)."""
     run = Run()
     if items is None:
-        todo, run.untold = pending(con, at)
+        todo, run.untold, run.lapsed = pending(con, at)
+        if dry_run is None:
+            lapse(con, run.lapsed, actor)
     else:
         todo = items
     if dry_run is not None:

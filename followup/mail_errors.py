@@ -39,10 +39,18 @@ def said(e: OSError | smtplib.SMTPException, address: str) -> str:
         return (f"The mail server at {address} refused the login ({_server_said(e)}): "
                 f"{_check('smtp_user', 'smtp_password')}.")
     if isinstance(e, smtplib.SMTPRecipientsRefused):
-        refused = listing([f"{to} ({code} {' '.join(_text(why).split())})"
-                          for to, (code, why) in sorted(e.recipients.items())])
-        return (f"The mail server at {address} refused the address {refused}: check it on Users, "
-                "or on the register's Departments sheet for a head.")
+        def each(codes: dict[str, tuple[int, bytes]]) -> str:
+            return listing([f"{to} ({code} {' '.join(_text(why).split())})"
+                            for to, (code, why) in sorted(codes.items())])
+        # a 4xx reply is the server's passing trouble (greylisting, a full queue), not the address
+        lasting = {to: r for to, r in e.recipients.items() if not 400 <= r[0] < 500}
+        passing = {to: r for to, r in e.recipients.items() if 400 <= r[0] < 500}
+        said_of = ([f"refused the address {each(lasting)}: check it on Users, or on the "
+                    "register's Departments sheet for a head"] if lasting else [])
+        if passing:
+            said_of.append(f"could not take the message for {each(passing)} for now: a temporary "
+                           "failure on the mail server's side, not a wrong address")
+        return f"The mail server at {address} {'; it '.join(said_of)}."
     if isinstance(e, smtplib.SMTPSenderRefused):
         return (f"The mail server at {address} refused the sender address {_text(e.sender)} "
                 f"({_server_said(e)}): {_check('smtp_from')}.")

@@ -25,7 +25,7 @@ from ingest.access import User, require
 from ingest.errors import LekgotlaError
 from ingest.names import is_email
 from ingest.words import period_words, plural
-from metrics.filters import quarter_of
+from metrics.filters import months_of, quarter_of
 
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
     "department_head": ("reminder", "overdue", "rejected", "digest"),
@@ -94,9 +94,12 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
     on_time = int(db.setting(con, "on_time_day"))
     ends = deadline(period, on_time)
     # as it reads when it goes out: the reminder's first day (never before the month is over), a
-    # few days after the deadline
+    # few days after the deadline, the digest's day after the month, the pack's after the quarter
     first_day = ends - timedelta(days=int(db.setting(con, "reminder_days_before")))
-    sent_on = max(first_day, ends.replace(day=1)) if kind == "reminder" else ends
+    digest_day = int(db.setting(con, "digest_day"))
+    sent_on = {"reminder": max(first_day, ends.replace(day=1)),
+               "digest": deadline(period, digest_day),
+               "pack": deadline(months_of(quarter_of(period))[-1], digest_day)}.get(kind, ends)
     moment = at or datetime(sent_on.year, sent_on.month, sent_on.day, 9)
     departments = tuple(sorted(person.departments))
     if kind in ("reminder", "overdue") and not departments:
@@ -110,9 +113,10 @@ def preview(con: db.Connection, user: User, kind: str, email: str, period: str,
             "since": datetime(1900, 1, 1), "at": datetime(9999, 1, 1), "upload_ids": []})
             if r["period"] == period and (r["department"] in departments
                                           or str(r["uploaded_by"]).lower() == email)]
-        if not rows:
+        if not rows:  # a rejection a later accepted version made good is not told either
             return Preview(None, f"No rejected upload of {period_words(period)} to tell "
-                                 f"{email} about.")
+                                 f"{email} about (none, or each was followed by an accepted "
+                                 "version).")
         upload = rows[-1]
         return Preview(compose(con, Due("rejected", person, period, (upload["department"],),
                                         upload_id=int(upload["upload_id"]), upload=upload), moment))

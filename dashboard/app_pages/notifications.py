@@ -166,8 +166,9 @@ with preview_tab:
 
 with outbox_tab:
     a, b = st.columns(2)
-    states = a.multiselect("State", ["sent", "failed", "sending"], key="notify-states",
-                           placeholder="Every state")
+    states = a.multiselect("State", ["sent", "failed", "sending", "lapsed"], key="notify-states",
+                           placeholder="Every state",
+                           format_func=lambda s: "no longer due" if s == "lapsed" else s)
     kinds = b.multiselect("Notification", [*KINDS, "test"], key="notify-kinds", format_func=_kind,
                           placeholder="Every notification")
     rows = pd.DataFrame(delivery.history(d.con, tuple(states), tuple(kinds)))
@@ -176,7 +177,9 @@ with outbox_tab:
     cols[0].metric("Sent", count(rows["state"] == "sent") if not rows.empty else 0, border=True)
     cols[1].metric("Failed", count(rows["state"] == "failed") if not rows.empty else 0, border=True,
                    help="Tried again at the next run, up to "
-                        f"{delivery.MAX_ATTEMPTS} attempts in all; then given up.")
+                        f"{delivery.MAX_ATTEMPTS} attempts in all; then given up. One that no "
+                        "longer applies (the report came in, the reminder's deadline passed) is "
+                        "not tried again, and reads \"no longer due\".")
     cols[2].metric("Retried", count(rows["attempts"] > 1) if not rows.empty else 0, border=True,
                    help="Needed more than one attempt (since the last Try them again).")
     stuck = delivery.given_up(d.con)
@@ -196,9 +199,9 @@ with outbox_tab:
         components.empty("No message sent yet" + (" with these filters." if states or kinds else
                          ": `python -m metrics notify` sends what is due."))
     else:
-        outbox = rows.drop(columns=["upload_id"]).assign(  # failed for good reads "given up"
-            state=["given up" if delivery.standing(r) == "given up" else r["state"]
-                   for r in rows.to_dict("records")])
+        shown = {"given up": "given up", "lapsed": "no longer due"}  # failed for good, or moot
+        outbox = rows.drop(columns=["upload_id"]).assign(
+            state=[shown.get(delivery.standing(r), r["state"]) for r in rows.to_dict("records")])
         outbox_columns = {
             "claimed_at": st.column_config.DatetimeColumn("Sent or tried", format="D MMM YYYY, HH:mm"),
             "sent_at": st.column_config.DatetimeColumn("Delivered", format="D MMM YYYY, HH:mm"),

@@ -30,6 +30,10 @@ SECURITY = (f"check smtp_security (LEKGOTLA_SMTP_SECURITY {WHERE}): starttls for
     (smtplib.SMTPAuthenticationError(535, b"5.7.8  Bad\r\n credentials"),
      f"The mail server at {AT} refused the login (535 5.7.8 Bad credentials): check smtp_user and "
      f"smtp_password (LEKGOTLA_SMTP_USER and LEKGOTLA_SMTP_PASSWORD {WHERE})."),
+    # a temporary reply (4xx) is not the address's fault: the admin was sent to correct it
+    (smtplib.SMTPRecipientsRefused({"zoe@example.org": (451, b"4.3.0 try again later")}),
+     f"The mail server at {AT} could not take the message for zoe@example.org (451 4.3.0 try "
+     "again later) for now: a temporary failure on the mail server's side, not a wrong address."),
     (smtplib.SMTPRecipientsRefused({"zoe@example.org": (550, b"5.1.1 no such user")}),
      f"The mail server at {AT} refused the address zoe@example.org (550 5.1.1 no such user): "
      "check it on Users, or on the register's Departments sheet for a head."),

@@ -90,7 +90,8 @@ def test_hostile_report_text_is_escaped_in_the_html(history_con: db.Connection,
         "INSERT INTO uploads (upload_id, sha256, file_name, department, period, uploaded_by, "
         "uploaded_at, submitted_at, status, error_count, messages) VALUES (50, 'x', $f, 'Finance', "
         "'2025-03', 'fin@example.org', $at, $at, 'rejected', 1, $m)",
-        {"f": f"{hostile}.xlsx", "at": datetime(2025, 4, 3, 9), "m": json.dumps(problems)})
+        # after Finance's March report was accepted (4 April, 09:00): a later version rejected
+        {"f": f"{hostile}.xlsx", "at": datetime(2025, 4, 4, 10), "m": json.dumps(problems)})
     first = len(inbox.received)
     notify(history_con, APRIL_5, via=plain(port), backoff_s=0)
     mine = [r for r in inbox.received[first:] if r.rcpt_tos == ["fin@example.org"]]
@@ -308,23 +309,52 @@ def test_a_failed_message_is_sent_again_once_its_day_has_passed_while_it_still_a
         history_con: db.Connection, smtp: tuple[int, Inbox]) -> None:
     port, inbox = smtp
     down = plain(free_port())  # nothing listens there
+    # Works' March report is accepted only on 10 April here: its rejection of 1 April still holds
+    history_con.execute("UPDATE uploads SET uploaded_at = TIMESTAMP '2025-04-10 09:00:00' "
+                        "WHERE upload_id = 10")
     # 5 April (as above): March's reminder to Health, February's overdue notice, Works' rejection
     assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
     # 9 April: March's deadline (7 April) has passed, February is no longer the month chased, the
     # rejection of 1 April is more than 7 days old: none is due any more, yet the overdue notice
     # (February's report still missing) and the rejection are the same messages, sent now; the
-    # reminder is not (after the deadline the overdue notice of March takes over, sent now too)
+    # reminder is not (after the deadline the overdue notice of March takes over, sent now too):
+    # it lapses, not left "failed" for good
     first = len(inbox.received)
     run = notify(history_con, datetime(2025, 4, 9, 9), via=plain(port), backoff_s=0)
     assert run.failed == []
     assert sorted((i.kind, i.period) for i in run.sent) == [
         ("overdue", "2025-02"), ("overdue", "2025-03"), ("rejected", "2025-03")]
+    assert [(r["kind"], r["period"]) for r in run.lapsed] == [("reminder", "2025-03")]
     subjects = sorted(str(r.message["Subject"]) for r in inbox.received[first:])
     # February's deadline 7 March + 33 days = 9 April
     assert "Overdue: the February 2025 report of Health (33 days late)" in subjects
     assert {(r["kind"], r["period"], r["state"], r["attempts"]) for r in history(history_con)} == {
-        ("reminder", "2025-03", "failed", 1), ("overdue", "2025-02", "sent", 2),
+        ("reminder", "2025-03", "lapsed", 1), ("overdue", "2025-02", "sent", 2),
         ("rejected", "2025-03", "sent", 2), ("overdue", "2025-03", "sent", 1)}
+
+
+def test_a_failed_notice_whose_report_came_in_since_lapses_and_is_not_counted_failed(
+        history_con: db.Connection) -> None:
+    from metrics_history import add_upload
+
+    down = plain(free_port())  # nothing listens there
+    # 5 April: Health's overdue February notice, the March reminder and Works' rejection all fail
+    assert len(notify(history_con, APRIL_5, via=down, backoff_s=0).failed) == 3
+    # Health's February report comes in on 6 April (late); Works' March version was accepted on
+    # 6 April too (tests/support/mail.py), making its rejection good
+    add_upload(history_con, (11, "Health", "2025-02", datetime(2025, 4, 6, 8), "accepted", True,
+                             3, 0))
+    run = notify(history_con, datetime(2025, 4, 6, 12), via=down, backoff_s=0)
+    # the reminder still applies (Health's March report is not in; its deadline is 7 April)
+    assert [(i.kind, i.period) for i in run.sent + [f for f, _ in run.failed]] == [
+        ("reminder", "2025-03")]
+    assert sorted((r["kind"], r["period"]) for r in run.lapsed) == [
+        ("overdue", "2025-02"), ("rejected", "2025-03")]
+    states = {(r["kind"], r["period"]): (r["state"], r["attempts"]) for r in history(history_con)}
+    # they keep the attempt they had and are tried no more: a later run leaves them as they are
+    assert states == {("reminder", "2025-03"): ("failed", 2), ("overdue", "2025-02"): ("lapsed", 1),
+                      ("rejected", "2025-03"): ("lapsed", 1)}
+    assert notify(history_con, datetime(2025, 4, 6, 13), via=down, backoff_s=0).lapsed == []
 
 
 def test_a_failed_digest_is_sent_at_the_next_run_for_its_own_month(

@@ -48,6 +48,9 @@ def test_after_the_deadline_overdue_rejected_digest_and_pack(history_con: db.Con
         ("reminder", "health@example.org", "2025-03", ("Health",), ()),
         ("overdue", "health@example.org", "2025-02", ("Health",), ("me@example.org",)),
         ("rejected", "health@example.org", "2025-03", ("Works",), ())}
+    # at noon on 6 April, a version accepted that morning has made it good: a rejection of a
+    # report already in is not news (it was told at the next run after that, all the same)
+    assert not {p for p in plan(history_con, "2025-04-06T12:00") if p[0] == "rejected"}
     # 10 April, the digest day: March overdue for Health (in on the 15th), March's digests (each
     # head their departments', leadership the organisation's), and March ends Q1: the pack
     assert plan(history_con, "2025-04-10T09:00") == {
@@ -118,14 +121,15 @@ def test_no_month_before_the_organisations_first_is_chased(history_con: db.Conne
 @pytest.mark.parametrize("date_submitted", [datetime(2025, 1, 2), datetime(2025, 12, 31)])
 def test_a_rejection_is_told_by_when_it_was_uploaded_not_its_date_submitted_cell(
         history_con: db.Connection, date_submitted: datetime) -> None:
-    # uploaded by Finance's head on 3 April; its 'Date submitted' cell says months before, or after
+    # uploaded by Health's head on 3 April (its March report was accepted only on the 15th); its
+    # 'Date submitted' cell says months before, or after
     history_con.execute(
         "INSERT INTO uploads (upload_id, sha256, file_name, department, period, uploaded_by, "
         "uploaded_at, submitted_at, status, error_count, messages) VALUES (60, 'y', 'f.xlsx', "
-        "'Finance', '2025-03', 'fin@example.org', $up, $cell, 'rejected', 1, '[]')",
+        "'Health', '2025-03', 'health@example.org', $up, $cell, 'rejected', 1, '[]')",
         {"up": datetime(2025, 4, 3, 9), "cell": date_submitted})
     rejected = {p for p in plan(history_con, "2025-04-05T12:00") if p[0] == "rejected"}
-    assert ("rejected", "fin@example.org", "2025-03", ("Finance",), ()) in rejected
+    assert ("rejected", "health@example.org", "2025-03", ("Health",), ()) in rejected
     # 11 April: more than 7 days after the upload, whatever the cell says
     assert not {p for p in plan(history_con, "2025-04-11T12:00") if p[0] == "rejected"}
 
@@ -161,3 +165,15 @@ def test_reminders_start_no_earlier_than_the_first_of_the_next_month(
     assert shown is not None
     assert shown["Subject"] == ("Reminder: the March 2025 reports of 2 departments (Health; Works) "
                                 "are due in 6 days")
+
+
+def test_a_digest_and_a_pack_are_previewed_as_on_the_day_they_go_out(
+        history_con: db.Connection) -> None:
+    from followup.preview import preview
+
+    # digest_day 10: February's digest goes out on 10 March, Q1's pack on 10 April (the preview
+    # gave the report deadline, 7 March, for both)
+    digest = preview(history_con, CLI, "digest", "boss@example.org", "2025-02")
+    assert digest.message is not None and digest.sent_at == datetime(2025, 3, 10, 9)
+    pack = preview(history_con, CLI, "pack", "boss@example.org", "2025-02")
+    assert pack.message is not None and pack.sent_at == datetime(2025, 4, 10, 9)

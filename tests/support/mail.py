@@ -56,8 +56,13 @@ def client_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 
 def with_users(con: db.Connection) -> db.Connection:
+    """The hand-made history (metrics_history) as the notification tests read it: with USERS, and
+    Works' accepted March version reaching Lekgotla on 6 April, its Date submitted cell saying 2
+    April (on time, and in for the reminders): until then the rejection of 1 April is news."""
     for email, name, role, departments in USERS:
         save_user(con, CLI, email, role, name, departments)
+    con.execute("UPDATE uploads SET uploaded_at = TIMESTAMP '2025-04-06 09:00:00' "
+                "WHERE upload_id = 10")
     return con
 
 
