@@ -393,6 +393,9 @@ STYLE = f"""
   padding: 0 !important; }}
 .lk-card dt {{ color: {theme.MUTED}; font-size: 0.8em; font-weight: 400; line-height: 1.2; }}
 .lk-card dd {{ font-weight: 600; font-variant-numeric: tabular-nums; }}
+@media (hover: none) {{
+  [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ padding-top: 2.75rem; }}
+}}
 @media (max-width: {PHONE_WIDTH}px) {{
   [class*="st-key-kpi-tiles-"] > div {{ flex-basis: calc(50% - 0.5rem) !important; }}
   [class*="-cards-phone"] {{ display: flex !important; }}
@@ -403,8 +406,9 @@ STYLE = f"""
 
 def style() -> None:
     """The app's own CSS, once a run (the router calls it): the keyboard focus ring, the KPI
-    tiles' rows (two to a line on a phone), cards in place of wide tables on a phone, and no
-    chart toolbar over the labels on a phone."""
+    tiles' rows (two to a line on a phone), cards in place of wide tables on a phone, no chart
+    toolbar over the labels on a phone, and room above a table for its toolbar on a touch screen
+    (where it always shows, over the caption above)."""
     st.html(f"<style>{STYLE}</style>")  # style only: Streamlit adds it to the page, no space
     st.session_state[CHARTS_DRAWN] = 0  # charts are numbered afresh on each run
 

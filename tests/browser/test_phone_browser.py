@@ -125,6 +125,25 @@ def test_phone_pages_do_not_scroll_sideways(browser: Any, url: str, name: str, t
     page.context.close()
 
 
+def test_a_tables_toolbar_covers_nothing_above_it_on_a_touch_screen(browser: Any, url: str) -> None:
+    # a touch screen always shows a table's toolbar, 44 px above the table: it covered the end of
+    # the caption above the Department page's actions
+    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(f"{url}/department?dept=Finance")
+    settle(page, "Department")
+    assert not exceptions(page)
+    bars = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"]')]
+        .filter(t => getComputedStyle(t).opacity > 0).map(t => {
+          const above = t.closest('[data-testid="stElementContainer"]').previousElementSibling;
+          return {bar: t.getBoundingClientRect().top,
+                  above: above ? above.getBoundingClientRect().bottom : null}; })""")
+    assert len(bars) >= 3  # the actions, the status against RAG, the history
+    assert [b for b in bars if b["above"] is not None and b["above"] > b["bar"]] == []
+    context.close()
+
+
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
     const r = e.getBoundingClientRect();
     return {tag: e.tagName, label: e.getAttribute('aria-label') || e.innerText.slice(0, 40),
