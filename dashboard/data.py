@@ -39,6 +39,7 @@ harden = db.lock_down  # the app's connection is locked down (ingest.db owns the
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str) -> db.Connection:
     con = db.connect(path)
+    db.check_settings(con)  # raised, the page says why and nothing is kept (tried again next run)
     harden(con)
     return con
 

@@ -206,7 +206,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not settings.is_lake(database) and not Path(database).exists():
         print(f"note: there was no database at {database}: a new one is made (--db names another).",
               file=sys.stderr)
-    con = db.connect(database)
+    con = _checked(database)
     started = datetime.now()
     rejected = backfilled_now = 0
     unusable = bool(unreadable)  # a file missing, or not a workbook at all: exit 2, as validate
@@ -254,11 +254,22 @@ def _months_back(period: object) -> int:
     return (now.year - int(text[:4])) * 12 + now.month - int(text[5:])
 
 
+def _checked(database: str | None) -> db.Connection:
+    """The database opened, once the settings in force agree with those saved in it
+    (`db.check_settings`): a command that reads or writes reports stops as the dashboard does."""
+    con = db.connect(database) if database else db.connect()
+    try:
+        return db.check_settings(con)
+    except LekgotlaError:
+        con.close()
+        raise
+
+
 def cmd_strategy(args: argparse.Namespace) -> int:
     from ingest.register import load_register
 
     data = _read(args.file)
-    con = db.connect(args.db) if args.db else db.connect()
+    con = _checked(args.db)
     try:
         version = load_register(con, data, Path(args.file).name, who=args.who,
                                 user=cli_user(args.who))
@@ -301,7 +312,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     if not settings.is_lake(database) and not Path(database).exists():
         raise UsageError(f"There is no database at {database}: a template is filled from the "
                          "reports loaded (python -m ingest load), so give --db the database.")
-    con = db.connect(database)
+    con = _checked(database)
     try:
         names = [r[0] for r in con.execute(db.sql("department_names_sorted")).fetchall()]
         match = {department_key(n): n for n in names}.get(department_key(args.department))

@@ -572,6 +572,14 @@ def stored_settings(con: Connection) -> dict[str, str]:
     return {str(n): str(v) for n, v in con.execute(sql("settings_stored")).fetchall()}
 
 
+def check_settings(con: Connection) -> Connection:
+    """`con`, once the settings in force agree with those saved in its database (SettingsError
+    saying which and where from, else): the start-up check of the dashboard and the commands
+    that read or write reports, an environment value weighed against a saved one."""
+    settings.check_all(stored_settings(con))
+    return con
+
+
 def setting(con: Connection, name: str) -> Any:
     """One setting's value, taking the database's saved organisation settings into account."""
     return settings.get(name, stored_settings(con))

@@ -322,9 +322,34 @@ def get(name: str, stored: dict[str, str] | None = None) -> Any:
     return setting.default
 
 
-def check_all() -> None:
-    """Raise SettingsError for the first setting whose value cannot be used (start-up check)."""
-    check_together({s.name: get(s.name) for s in SETTINGS})
+def check_all(stored: dict[str, str] | None = None) -> None:
+    """Raise SettingsError for the first setting whose value cannot be used (start-up check);
+    with `stored` (the settings saved on the Settings page), also for environment or secrets
+    values that contradict those, saying where each value comes from."""
+    values = {s.name: get(s.name, stored) for s in SETTINGS}
+    found = contradictions(values)
+    if not found:
+        return
+    clashing = [name for pair in PAIRS if contradictions({n: values[n] for n in pair})
+                for name in pair]
+    found.append("Where they come from: " + "; ".join(
+        f"{_TITLES[name]} {_where(name, stored)}" for name in clashing) + ". Change or remove "
+        "the environment or secrets value: the dashboard and every command stop until they agree.")
+    raise SettingsError(" ".join(found))
+
+
+# the settings `contradictions` weighs against each other, two by two
+PAIRS = (("red_schedule_variance", "amber_schedule_variance"), ("on_time_day", "digest_day"))
+
+
+def _where(name: str, stored: dict[str, str] | None) -> str:
+    """Where a setting's value in force comes from, in words."""
+    source = source_of(name)
+    if source == "environment":
+        return f"from the environment (LEKGOTLA_{name.upper()})"
+    if source == "secrets":
+        return "from the secrets file"
+    return "saved on the Settings page" if stored and name in stored else "by default"
 
 
 def validate_value(name: str, raw: Any) -> Any:

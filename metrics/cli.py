@@ -19,7 +19,7 @@ import pandas as pd
 
 from ingest import settings
 from ingest.cells import clean_text
-from ingest.db import Connection, connect
+from ingest.db import Connection, check_settings, connect
 from ingest.errors import LekgotlaError, QueryError, SettingsError
 from ingest.terminal import stdout_closed
 from ingest.values import ParseError, parse_period
@@ -109,7 +109,12 @@ def _open(db: str | None) -> Connection:
         print(f"There is no database at {path}. Load reports first: python -m ingest load FILE...",
               file=sys.stderr)
         raise _UsageError
-    return connect(settings.database(db))
+    con = connect(settings.database(db))
+    try:
+        return check_settings(con)
+    except SettingsError:
+        con.close()
+        raise
 
 
 def _action_objects(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -220,6 +225,9 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
     try:
         con = _open(args.db)
     except _UsageError:
+        return 2
+    except SettingsError as e:  # an environment value against one saved in the database
+        print(f"{e.title}: {e.message}", file=sys.stderr)
         return 2
     except LekgotlaError as e:
         print(f"{e.title}: {e.message}", file=sys.stderr)

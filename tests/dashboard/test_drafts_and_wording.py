@@ -312,6 +312,39 @@ def test_contradicting_thresholds_from_the_environment_stop_the_start(
         check_all()
 
 
+def test_an_environment_value_against_a_saved_one_stops_the_dashboard_and_the_commands(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # digest_day 9 saved on the Settings page (on time day 7 then); then LEKGOTLA_ON_TIME_DAY=9:
+    # the start-up check weighed the environment against the defaults only, so the dashboard ran
+    # with the digest on the deadline day, and the Settings page refused every later change
+    from metrics.cli import main as metrics_main
+
+    con = db.connect(db_path)
+    change_setting(con, CLI, "digest_day", 9)
+    con.close()
+    monkeypatch.setenv("LEKGOTLA_ON_TIME_DAY", "9")
+    check_all()  # against the default digest day, 10, it agrees
+    said = ("Digest day (9) must come after On time day (9)", "Where they come from: On time day "
+            "from the environment (LEKGOTLA_ON_TIME_DAY); Digest day saved on the Settings page.")
+    con = db.connect(db_path)
+    try:
+        with pytest.raises(SettingsError) as refused:
+            db.check_settings(con)
+    finally:
+        con.close()
+    assert all(part in refused.value.message for part in said)
+    assert metrics_main(["kpis", "--period", "2025-06", "--db", str(db_path)]) == 2
+    from ingest.cli import main as ingest_main
+
+    report_file = ROOT / "sample_data" / "reports" / "Finance_2025-06.xlsx"
+    assert ingest_main(["load", str(report_file), "--db", str(db_path)]) == 2
+    at = app(db_path, monkeypatch)
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("**Fix the setting and start again.**") and said[1] in error
+    assert not at.metric  # no page ran
+
+
 def test_the_settings_page_says_why_it_refuses_thresholds(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "settings")
