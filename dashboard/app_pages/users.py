@@ -15,6 +15,7 @@ from presentation.markup import md
 
 FLASH = "users_flash"
 NEW = "A new user…"
+FORM_ROUND = "users_form_round"  # how many users this session has saved: the new-user form's keys
 d = Data()
 user = auth.current()
 st.title("Users")
@@ -57,9 +58,12 @@ with left:
     chosen = st.selectbox("User", [NEW, *emails], key="user-pick",
                           help="Choose a user to change their role, departments or access.")
     existing = people[people["email"] == chosen].iloc[0] if chosen in emails else None
-    suffix = chosen if existing is not None else "new"
+    # each save starts a fresh form: the browser keeps a form's fields while their keys stay, so
+    # the next new user got the last one's name, role and departments
+    fresh = st.session_state.get(FORM_ROUND, 0)
+    suffix = chosen if existing is not None else f"new-{fresh}"
     with st.form(f"user-form-{suffix}"):
-        email = (st.text_input("Email", value="", key="user-email",
+        email = (st.text_input("Email", value="", key=f"user-email-{fresh}",
                                placeholder="name@organisation.example")
                  if existing is None else str(existing["email"]))
         if existing is not None:
@@ -90,8 +94,8 @@ with left:
             st.session_state[FLASH] = [
                 f"Saved {md(saved.email)}: {auth.role_label(saved)}"
                 + ("" if is_active else ", not active") + "."]
-            for key in ("user-pick", "user-email"):
-                st.session_state.pop(key, None)
+            st.session_state.pop("user-pick", None)
+            st.session_state[FORM_ROUND] = fresh + 1
             st.rerun()
 
 with right:

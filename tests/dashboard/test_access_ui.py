@@ -605,13 +605,19 @@ def test_users_page_adds_a_user_and_the_register_heads(db_path: Path,
     people = frame_with(at, "email", "created_by")
     assert people is not None
     assert set(people["email"]) >= set(EMAILS.values())
-    at.text_input(key="user-email").set_value("Analyst@Lekgotla.example")
-    at.text_input(key="user-name-new").set_value("New Analyst")
-    at.selectbox(key="user-role-new").set_value("me")
-    at.button(key="FormSubmitter:user-form-new-Save user").click().run()
+    at.text_input(key="user-email-0").set_value("Analyst@Lekgotla.example")
+    at.text_input(key="user-name-new-0").set_value("New Analyst")
+    at.selectbox(key="user-role-new-0").set_value("me")
+    at.button(key="FormSubmitter:user-form-new-0-Save user").click().run()
     assert not at.exception
     assert "Saved analyst@lekgotla.example: M&E team." in texts(at)
     assert scalar(db_path, "SELECT role FROM users WHERE email = 'analyst@lekgotla.example'") == "me"
+    # the next new user starts from an empty form: it kept the last one's name, role and
+    # departments, so a new head could be saved with another's name and rights
+    assert at.text_input(key="user-email-1").value == ""
+    assert at.text_input(key="user-name-new-1").value == ""
+    assert at.selectbox(key="user-role-new-1").value == "leadership"
+    assert at.multiselect(key="user-departments-new-1").value == []
     # five of the register's seven heads have no user yet (Finance and HR have one)
     heads = frame_with(at, "department", "head", "email")
     assert heads is not None
