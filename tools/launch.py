@@ -194,7 +194,8 @@ def running_proxy(app_ports: list[int], folder: Path, port: int | None = None, *
     stats_socket = folder / "haproxy.sock"
     config = folder / "haproxy.cfg"
     config.write_text(deploy_start().haproxy_config(app_ports, f"127.0.0.1:{port}",
-                                                    stats_socket=str(stats_socket)),
+                                                    stats_socket=str(stats_socket),
+                                                    errors=str(ROOT / "deploy")),
                       encoding="utf-8")
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([haproxy, "-W", "-db", "-f", str(config)], stdout=log,

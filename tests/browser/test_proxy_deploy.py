@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -153,8 +154,40 @@ def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Pat
         with urllib.request.urlopen(request, timeout=5) as r:
             assert r.status == 200
             assert not any(c.startswith(NODE) for c in r.headers.get_all("Set-Cookie") or [])
+        deploy_start().haproxy_command(sock, "set server dashboards/app1 state ready")
+        # a dashboard that dies is started again, the proxy serving its users meanwhile: one
+        # crash stopped the proxy, the other dashboard and PostgreSQL with it
+        os.kill(_listening_on(first), signal.SIGKILL)
+        assert proc.stdout is not None
+        said = next(line for line in proc.stdout if "stopped" in line)
+        assert said.startswith(f"instance 1 (:{first}) stopped (exit -9): starting it again"), said
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+            assert r.status == 200
+        deadline = time.monotonic() + 60
+        while deploy_start().servers_state(sock) != {"app1": "UP", "app2": "UP"}:
+            assert time.monotonic() < deadline, deploy_start().servers_state(sock)
+            time.sleep(0.5)
+        # no dashboard at all: a page that says so, not HAProxy's bare 503
+        for app in ("app1", "app2"):
+            deploy_start().haproxy_command(sock, f"set server dashboards/{app} state maint")
+        with pytest.raises(urllib.error.HTTPError) as down:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        assert down.value.code == 503
+        assert "Lekgotla is not answering right now" in down.value.read().decode()
     finally:
         _stop_deploy_start(proc, [port, first, first + 1])
+
+
+def _listening_on(port: int) -> int:
+    """The process whose Streamlit server was started on `port` (its --server.port)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
+            continue
+        if b"--server.port" in words and words[words.index(b"--server.port") + 1] == str(port).encode():
+            return int(cmdline.parent.name)
+    raise AssertionError(f"no dashboard on port {port}")
 
 def _lake_missing() -> str | None:
     """Why the shared store cannot run here (None when it can): the lake extra, PostgreSQL."""

@@ -21,7 +21,8 @@ def test_deploy_haproxy_cfg_is_what_deploy_start_generates() -> None:
     # regenerate: deploy/start --print-haproxy-config --address '*' --port 80 \
     #   --stats-socket /run/lekgotla-proxy/admin.sock > deploy/haproxy.cfg
     expected = deploy_start().haproxy_config([8601, 8602], "*:80",
-                                             stats_socket="/run/lekgotla-proxy/admin.sock")
+                                             stats_socket="/run/lekgotla-proxy/admin.sock",
+                                             errors="/etc/lekgotla")
     assert (DEPLOY / "haproxy.cfg").read_text(encoding="utf-8") == expected
 
 
