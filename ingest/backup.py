@@ -453,6 +453,17 @@ def restore_into_store(con: db.Connection, path: str | Path,
     if not db.is_lake(con):
         raise LekgotlaError("Only the shared store takes a DuckDB file this way; a DuckDB file "
                             "is restored with python -m ingest restore.", "Choose the shared store")
+    # what the file is, before what the store holds: a typo was told the store is not empty
+    if not source.is_file():
+        raise LekgotlaError(f"There is no file at {source}. Give a backup of this store (a "
+                            f"*{lake.MANIFEST} manifest, its catalog dump beside it) or, for an "
+                            "empty store, a Lekgotla DuckDB file. Nothing was changed.",
+                            "Choose a backup file")
+    with source.open("rb") as f:
+        if f.read(12)[8:] != b"DUCK":  # a DuckDB file's magic bytes
+            raise LekgotlaError(f"{source} is neither a backup of the shared store (a "
+                                f"*{lake.MANIFEST} manifest) nor a DuckDB file. Nothing was "
+                                "changed.", "Choose a backup file")
     held = int(db.scalar(con, db.sql("uploads_count")))
     if held:
         raise LekgotlaError(

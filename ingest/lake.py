@@ -244,8 +244,10 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
     if not db.scalar(con, "SELECT count(*) FROM ducklake_snapshots(current_database()) "
                           "WHERE snapshot_id = $s", {"s": snapshot}):
         raise LekgotlaError(
-            f"Snapshot {snapshot}, which {path.name} names, has been expired from the store.",
-            "Restore the catalog dump beside it into a new PostgreSQL database (docs/backups.md)")
+            f"Snapshot {snapshot}, which {path.name} names, has been expired from the store, so "
+            "the store cannot go back to it. Restore the catalog dump beside the manifest into a "
+            "new PostgreSQL database, with a copy of the data folder from before the backup was "
+            "unpinned (docs/backups.md). Nothing was changed.", "The snapshot is gone")
 
     existed = _tables_at(con, snapshot)
 

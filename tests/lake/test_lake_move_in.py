@@ -83,6 +83,13 @@ def test_a_store_that_already_holds_reports_is_refused_and_left_as_it_was(
         with pytest.raises(LekgotlaError, match="already holds 41 uploads") as refused:
             backup.restore_into_store(store, sample_file)
         assert "restore one of its own backups (*.lake.json)" in refused.value.message
+        # a file that is not there, or not a backup, is said so: it was told the store is full
+        with pytest.raises(LekgotlaError, match=r"^There is no file at .*nonexist\.lake\.json"):
+            backup.restore_into_store(store, sample_file.with_name("nonexist.lake.json"))
+        sheet = sample_file.with_name("Finance_2025-06.xlsx")
+        sheet.write_bytes(b"PK\x03\x04" + bytes(60))
+        with pytest.raises(LekgotlaError, match="is neither a backup of the shared store"):
+            backup.restore_into_store(store, sheet)
         assert (db.snapshot(store), counts(store)) == before
     finally:
         store.close()
@@ -98,7 +105,7 @@ def test_a_duckdb_file_that_is_not_lekgotlas_is_refused_and_the_store_is_untouch
         snapshot = db.snapshot(store)
         with pytest.raises(LekgotlaError, match="not a Lekgotla backup"):
             backup.restore_into_store(store, other)
-        with pytest.raises(LekgotlaError, match="no backup file"):
+        with pytest.raises(LekgotlaError, match="There is no file at"):
             backup.restore_into_store(store, tmp_path / "missing.duckdb")
         assert db.snapshot(store) == snapshot
         assert int(db.scalar(store, "SELECT count(*) FROM uploads")) == 0
