@@ -41,9 +41,13 @@ A backup of Lekgotla's shared store (docs/backups.md, The shared store).
 
 The data files (Parquet) are NOT in this zip: they stay in the store's data path,
 {data_path}, and are backed up with the storage's own tools. The manifest restores
-(lekgotla restore {manifest}) while the store still holds its snapshot; after the
-catalog server is lost, pg_restore the dump into a new database and restore the data
-path from its own backup first.
+(lekgotla restore {manifest}) while the store still holds its snapshot.
+
+After the catalog server is lost: pg_restore the dump into a new database, put back a
+copy of the data path taken with this backup (after it, and before the store's next
+maintenance: maintenance merges data files and deletes the old ones, which this dump
+names), then lekgotla restore {manifest} before any dashboard starts. A copy of the
+data path taken later does not fit this dump.
 """
 
 

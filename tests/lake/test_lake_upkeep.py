@@ -119,6 +119,51 @@ def test_maintenance_merges_files_and_keeps_pinned_snapshots(tmp_path: Path) -> 
     con.close()
 
 
+def test_a_lost_catalog_comes_back_from_its_dump_and_the_data_folder_copied_with_it(
+        tmp_path: Path) -> None:
+    # docs/backups.md, "When the catalog server itself is lost": the dump names the small data
+    # files uploads leave, which maintenance merges and deletes, so it fits only a copy of the
+    # data folder taken with it; a copy taken after that maintenance does not open
+    import shutil
+
+    from ingest.load import load_file
+    from ingest.register import load_register
+
+    sample = ROOT / "sample_data"
+    target = Lakes.empty()
+    con = db.connect(target)
+    load_register(con, (sample / "strategy_register.xlsx").read_bytes(), "strategy_register.xlsx")
+    for path in sorted((sample / "reports").glob("*_2025-0[45].*")):
+        load_file(con, path.read_bytes(), path.name)
+    kept = lake.write_backup(con, tmp_path / "kept.lake.json")
+    data = Lakes.data_of(target)
+    shutil.copytree(data, tmp_path / "with-the-backup")
+    rows = db.scalar(con, "SELECT count(*) FROM action_status")
+    for path in sorted((sample / "reports").glob("*_2025-06.*")):
+        load_file(con, path.read_bytes(), path.name)
+    lake.maintain(con, now=datetime.now() + timedelta(days=400))
+    con.execute("CALL ducklake_cleanup_old_files(current_database(), cleanup_all => true)")
+    con.close()
+    pg = Lakes.cluster()
+    name = target.rsplit("dbname=", 1)[1] + "_again"
+    pg.create_database(name)
+    subprocess.run([str(pg.bin / "pg_restore"), "--no-owner", f"--dbname={pg.dsn(name)}",
+                    str(kept.catalog)], check=True, capture_output=True)
+    again = "ducklake:postgres:" + pg.dsn(name)  # the dump names the same data folder
+    with pytest.raises(Exception, match="Cannot open file"):  # the folder as it is now
+        db.connect(again).close()
+    shutil.rmtree(data)
+    shutil.copytree(tmp_path / "with-the-backup", data)
+    con = db.connect(again)
+    try:
+        back = lake.restore(con, kept.path, CLI)
+        assert back.snapshot == kept.snapshot
+        assert db.scalar(con, "SELECT count(*) FROM action_status") == rows
+        assert db.scalar(con, "SELECT count(*) FROM uploads WHERE period = '2025-06'") == 0
+    finally:
+        con.close()
+
+
 def test_an_admin_backs_up_the_shared_store_on_the_settings_page(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = Lakes.sample()
