@@ -86,6 +86,15 @@ def sidebar(d: Data) -> None:
         st.query_params[PERIOD] = theme.period_label(start)
         if wanted in options:
             st.rerun()  # a key the select would drop from the address as invalid: read as its label
+    chosen = st.session_state.get(PERIOD)
+    if chosen is not None and str(chosen) not in options:
+        # this session's period lost its reports since (a restore, on the shared store while in
+        # use): the select would go blank and the page quietly show another month
+        start = default_period(d, options, view or MONTH)
+        bar.warning(f"No reports for {theme.period_label(str(chosen))} any more (a backup was "
+                    f"restored, or its reports withdrawn): showing {theme.period_label(start)}.",
+                    icon=":material/info:")
+        st.session_state[PERIOD] = start  # the bound select puts it in the address
     bar.selectbox("Period", options, index=None, key=PERIOD, bind="query-params",
                   persist_state=KEEP, format_func=theme.period_label,
                   placeholder="Choose a period",

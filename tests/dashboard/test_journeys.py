@@ -142,6 +142,29 @@ def test_an_address_names_the_period_by_its_key_or_its_words(
     assert at.selectbox(key="period").value == "2025-Q2" and not at.sidebar.warning
 
 
+def test_a_period_whose_reports_are_gone_since_is_said_and_replaced(
+        july_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # July chosen, then its reports gone from under the open page (a backup of June restored on
+    # the shared store while in use): the select went blank, the page showed June without a word
+    at = app(july_db, monkeypatch, query={"period": "July 2025"})
+    assert at.selectbox(key="period").value == "2025-07"
+    con = db.connect(july_db)
+    con.execute("DELETE FROM action_status WHERE period = '2025-07'")
+    con.execute("DELETE FROM report_summary WHERE period = '2025-07'")
+    con.execute("DELETE FROM uploads WHERE period = '2025-07'")
+    db.bump_data_version(con)
+    con.close()
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.sidebar.warning] == [
+        "No reports for July 2025 any more (a backup was restored, or its reports withdrawn): "
+        "showing June 2025."]
+    assert at.selectbox(key="period").value == "2025-06"
+    assert at.query_params["period"] == "June 2025"
+    at.run()  # said once
+    assert not at.sidebar.warning and at.selectbox(key="period").value == "2025-06"
+
+
 def test_switched_period() -> None:
     months = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
     assert filters.switched_period("2025-05", "Quarter", months, None) == "2025-Q2"
