@@ -247,12 +247,12 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     """Each KPI with its value, the previous period's value and the change (value − previous).
 
     Columns: kpi, value, previous_value, change, period, month, previous_period,
-    previous_month, compared_over. One row per name in KPI_NAMES plus `actions` first. The previous period is
-    the latest earlier period with data for the scope (a missing month is skipped); change is
-    None when either value is None. In a provisional month (a department in scope that reported
-    the previous month has not reported this one) the previous figures are over the departments
-    that reported this month, like for like (`compared_over` lists them), but for
-    WHOLE_SCOPE_KPIS.
+    previous_month, compared_over. One row per name in KPI_NAMES plus `actions` first. The
+    previous period is the latest earlier period with data for the scope (a missing month is
+    skipped); change is None when either value is None. In a provisional month (a department in
+    scope that reported the previous month has not reported this one) the previous figures are
+    over the departments that reported this month, like for like (`compared_over` lists them),
+    but for WHOLE_SCOPE_KPIS.
     """
     fresh = summary.fresh(con, filters.departments)  # asked once for both queries
     before_period = previous_period(con, filters, fresh)
