@@ -437,8 +437,10 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
         over = row.compared_over  # a provisional month: not the previous month's own figure
-        across = (f" across the {len(over)} departments that reported {period_label(row.month)}"
-                  if over is not None else "")
+        month = period_label(row.month)
+        across = ("" if over is None else f" across the {len(over)} departments that reported "
+                  f"{month}" if len(over) > 1 else f" for {over[0]}, the only department that "
+                  f"reported {month}")
         text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value, True)} "
                 f"to {kpi_value(entry.format, row.value, True)} ({shown}){across}.")
         out.append(_Item((-abs(change) / KPI_THRESHOLDS[entry.format], entry.name), text, {

@@ -100,6 +100,19 @@ def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
     assert budget.figures["change_text"] == "+12.0 pp"
 
 
+def test_a_kpi_move_over_the_only_department_that_reported_names_it(
+        con: db.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    rows = pd.DataFrame([{"kpi": "completion_rate", "value": 0.5, "previous_value": 0.25,
+                          "change": 0.25, "previous_period": "2025-05", "month": "2025-06",
+                          "compared_over": ["Finance"]}])
+    monkeypatch.setattr("metrics.digest.kpi_changes", lambda *_: rows)
+    (move,) = of(digest(con, "2025-06"), "kpi_move")
+    assert move.text == ("Completion rose from 25.0% to 50.0% (+25.0 pp) for Finance, the only "
+                         "department that reported June 2025.")  # not "across the 1 departments"
+
+
 def test_a_kpi_move_states_the_difference_of_the_figures_shown(
         con: db.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
