@@ -155,10 +155,12 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)
+            # a provisional month's change compares only the departments that reported it
+            like = theme.same_departments(changes[changes["kpi"] == k.name], short=True)
             tile.metric(
                 k.label, theme.kpi_value(k.format, row["value"]), delta=delta,
                 delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",
-                delta_description=since if delta else None,
+                delta_description=f"{since}{like}" if delta else None,
                 help=k.help + ("" if delta else " No earlier period to compare with."),
             )
             if len(spark) > 1:

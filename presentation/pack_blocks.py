@@ -151,10 +151,12 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
     for name in names:
         k = KPI_BY_NAME[name]
         spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
+        # a provisional month's change compares only the departments that reported it
+        like = since and since + theme.same_departments(changes[changes["kpi"] == name])
         out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
                    f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'
-                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "value"], since, mini)}</div>')
+                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "value"], like, mini)}</div>')
     return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
 
 

@@ -38,6 +38,7 @@ from presentation.theme import (
     period_span,
     provisional,
     report_months,
+    same_departments,
     shown_difference,
 )
 from presentation.xlsx import column_letter
@@ -259,7 +260,9 @@ def _kpi_value(kind: str, value: Any) -> Any:
 def _summary(book: Book, pack: ReviewPack) -> None:
     ws = book.sheet("Summary")
     f = pack.filters
-    previous = period_label(pack.previous_period) if pack.previous_period else "no earlier period"
+    like = same_departments(pack.changes)  # a provisional month: the reporters' own figures
+    previous = (period_label(pack.previous_period) + like if pack.previous_period
+                else "no earlier period")
     _title(ws, f"Lekgotla review pack — {describe_filters(f)}", [
         f"{period_span(f.period)}. Figures as of {period_label(pack.month)} (a quarter shows its "
         f"last month with data; each department its own last report). Compared with {previous}.",
@@ -269,7 +272,7 @@ def _summary(book: Book, pack: ReviewPack) -> None:
         *_provisional(pack),
     ])
     top = 5
-    headers = ["KPI", period_label(f.period), period_label(pack.previous_period)
+    headers = ["KPI", period_label(f.period), period_label(pack.previous_period) + like
                if pack.previous_period else "Previous", "Change", "Meaning"]
     for i, text in enumerate(headers, start=1):
         ws.cell(top, i, neutral(text), book.style(HEADER))

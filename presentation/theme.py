@@ -138,6 +138,19 @@ def report_months(league: Any) -> list[str]:
             for m, a in zip(league["month"], league["actions"], strict=True)]
 
 
+def same_departments(changes: Any, short: bool = False) -> str:
+    """What a provisional month's changes (`metrics.kpi_changes`) compare with, in words, to add
+    to the previous period's name: " (the same 6 departments)", " (Finance alone)"; `short`: for
+    a tile, ", same 6 depts"; empty when every department compares as it is."""
+    over = next((list(o) for o in changes["compared_over"] if isinstance(o, list | tuple)), None) \
+        if "compared_over" in changes else None
+    if not over:
+        return ""
+    if short:
+        return f", same {len(over)} dept{'s' if len(over) > 1 else ''}"
+    return f" ({over[0]} alone)" if len(over) == 1 else f" (the same {len(over)} departments)"
+
+
 def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
     """A month not every department in scope has reported (`metrics.views.period_reporting`), in
     words: its headline ("Provisional: 6 of 7 departments reported April 2025") and what follows,

@@ -67,8 +67,13 @@ def _stop_deploy_start(proc: subprocess.Popen[str], ports: list[int]) -> str:
     assert proc.returncode == 0, rest
     assert "Stopped." in rest
     for p in ports:
-        with pytest.raises(OSError):
-            urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health", timeout=2) as r:
+                answered = f"{r.status} {r.read(200)!r}"
+        except OSError:
+            continue
+        raise AssertionError(f"port {p} still answers ({answered}) after deploy/start stopped; "
+                             f"its output:\n{rest}")
     return rest
 
 

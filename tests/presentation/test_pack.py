@@ -511,6 +511,9 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
             f"{others}. The figures will change as their reports arrive; until then, changes "
             "compare the departments that reported with their own earlier figures.")
     assert ws.cell(4, 1).value == said
+    # and the previous period's figures are Finance's own (Q2 2025's June), said so beside them
+    assert ws.cell(5, 3).value == "Q2 2025 (Finance alone)"
+    assert "since Q2 2025 (Finance alone)</div>" in pack_html(pack)
     assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
             f"</strong> Not yet reported: {others}. The figures will change as their reports "
             "arrive; until then, changes compare the departments that reported with their own "
