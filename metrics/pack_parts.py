@@ -173,8 +173,9 @@ def department_parts(con: Connection, filters: Filters, rags: dict[str, str | No
         now = row_of[(filters.period, d)]
         before = row_of[(before_period, d)] if before_period else None
         upload = upload_of.get((d, last)) if last else None
-        parts.append(DepartmentPart(d, last, rags[d],
-                                    steady(changes_table(kpis, now, before, before_period)), actions[d],
-                                    upload))
+        changes = steady(changes_table(kpis, now, before, before_period))
+        if last is None:  # no report in the period: no count of actions, not 0 (nor "-11")
+            changes.loc[changes["kpi"] == "actions", ["value", "change"]] = None
+        parts.append(DepartmentPart(d, last, rags[d], changes, actions[d], upload))
     return tuple(parts)
 

@@ -511,6 +511,11 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
             f"{others}. The figures will change as their reports arrive; until then, changes "
             "compare the departments that reported with their own earlier figures.")
     assert ws.cell(4, 1).value == said
+    # a department with no report in Q3 has no count of actions (it read 0, "-11" since Q2)
+    hr = next(p for p in pack.departments if p.department == "Human Resources"
+              ).changes.set_index("kpi")
+    assert hr.loc[["actions"], ["value", "change"]].isna().all(axis=None)
+    assert hr.loc["submission_rate", "value"] == 0  # it did not report Q3: that is a figure
     # and the previous period's figures are Finance's own (Q2 2025's June), said so beside them
     assert ws.cell(5, 3).value == "Q2 2025 (Finance alone)"
     assert "since Q2 2025 (Finance alone)</div>" in pack_html(pack)
