@@ -35,6 +35,7 @@ def built(version: int, f: Filters, _con: Connection) -> review_pack.ReviewPack:
 d = Data()
 f = components.require_filters(d)
 components.heading("Review pack", f, "what the quarterly lekgotla reviews, as files to share")
+filters.provisional(d, f)  # as the pack's own files say it
 if not is_quarter(f.period):
     st.caption("This pack covers one month. For the quarterly pack choose **View → Quarter** in "
                "the sidebar.")
@@ -67,13 +68,14 @@ if not p.kpi("actions"):
     st.stop()
 
 reporting = [x for x in p.departments if x.action_count]
-previous = theme.period_label(p.previous_period) if p.previous_period else "no earlier period"
+previous = (theme.period_label(p.previous_period) + theme.same_departments(p.changes)
+            if p.previous_period else "no earlier period")
 st.markdown(
     f"**Stamp `{p.pack_id}`** — {len(reporting)} department{'s' * (len(reporting) != 1)}, "
     f"{plural(int(p.kpi('actions')), 'action')}, "
-    f"figures as of {theme.period_label(p.month)}, compared with {previous}; built from "
-    f"{plural(len(p.uploads), 'report')}, each named in the pack with its SHA-256. The same data and "
-    "filters always give the same pack.")
+    f"figures as of {theme.period_label(p.month)}, compared with {md(previous)}; built from "
+    f"{plural(len(p.uploads), 'report')} (every month its trends read), each named in the pack "
+    "with its SHA-256. The same data and filters always give the same pack.")
 if seconds > 1:  # built in this run (a pack already built for these filters comes at once)
     st.caption(f"Built in {seconds:.1f} s.")
 
@@ -129,7 +131,9 @@ st.markdown(
     "- **Trends**, **Alignment** (objectives × departments, SMART checks), **Slippage** "
     f"({len(p.slipped)} slipped, {len(p.moved)} rescheduled, {len(p.late)} overdue or "
     "forecast late)\n"
-    f"- **Departments**: {plural(len(reporting), 'section')}, each with its KPIs and every action\n"
+    f"- **Departments**: {plural(len(reporting), 'section')} in the report, "
+    f"{plural(len(p.departments), 'sheet')} in the workbook (one a department in scope), each "
+    "with its KPIs and every action\n"
     "- **Did not report** and **Sources** (every upload read)")
 
 missing = p.not_reported

@@ -38,6 +38,19 @@ def test_review_pack_page_for_the_quarter(db_path: Path, monkeypatch: pytest.Mon
     assert len(at.dataframe[0].value) == 7  # the reports in force, one per department
 
 
+def test_a_provisional_month_is_said_so_and_compared_like_for_like(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # April 2025: Legal and Compliance, which reported March, did not report April; the page had
+    # no banner, where the pack's own files and every other leadership page say so
+    at = open_page(db_path, monkeypatch, period="April 2025")
+    [warning] = [w.value.replace("\\", "") for w in at.warning if "Provisional" in w.value]
+    assert warning.startswith("**Provisional: 6 of 7 departments reported April 2025**")
+    shown = texts(at)
+    assert "compared with March 2025 (the same 6 departments)" in shown
+    assert "1 section in the report, 7 sheets in the workbook" not in shown  # 6 reported
+    assert "6 sections in the report, 7 sheets in the workbook" in shown
+
+
 def test_one_department_one_month(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page(db_path, monkeypatch, period="April 2025", dept="Finance")
     shown = texts(at)
