@@ -90,6 +90,10 @@ def period_of(key: str) -> Period:
     return Period(int(key[:4]), int(key[5:7]))
 
 
+# set by a commit: the template section then offers the next month, not the one just reported
+NEXT_TEMPLATE = "_upload_next_template"
+
+
 def template_periods(next_period: str, existing: list[str]) -> list[str]:
     """The months a template may be for: the next three, then the months already reported."""
     first = period_of(next_period)
@@ -434,4 +438,5 @@ def commit(d: Data, user: User, data: bytes, parsed: ParsedFile, opts: Options, 
         st.session_state[FLASH] = [o.message for o in outcomes]
         st.session_state[FLASH_REPORTED] = [(o.department, o.period) for o in outcomes
                                             if o.status == "accepted" and o.department and o.period]
+        st.session_state[NEXT_TEMPLATE] = True  # the template offered next: the month after
         st.rerun()

@@ -41,6 +41,8 @@ else:
                                 index=names.index(chosen[0]) if chosen else 0)
     periods = uploads.template_periods(d(views.next_period, department),
                                        [str(p) for p in d(metrics.list_periods)["period"]])
+    if st.session_state.pop(uploads.NEXT_TEMPLATE, False):  # a report was just committed
+        st.session_state["template_period"] = periods[0]
     period = middle.selectbox("Reporting period", periods, key="template_period",
                               format_func=uploads.label)
     right.download_button(

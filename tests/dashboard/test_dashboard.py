@@ -582,6 +582,21 @@ def test_template_for_the_next_period_holds_the_open_actions(
                for c in at.caption)
 
 
+def test_after_a_commit_the_template_offered_is_the_next_months(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # it kept offering the month just reported: a head who clicked Template to start August got
+    # July's correction file
+    at = app(db_path, monkeypatch, "upload")
+    assert at.selectbox(key="template_period").value == "2025-07"
+    at.file_uploader(key="report_file").set_value(("Finance_2025-07.xlsx", finance_july(),
+                                                   XLSX)).run()
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert at.selectbox(key="template_dept").value == "Finance"
+    assert at.selectbox(key="template_period").value == "2025-08"
+    assert any("open actions from its last report are filled in" in c.value for c in at.caption)
+
+
 def test_settings_save_a_threshold(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "settings")
     assert not at.exception
