@@ -226,8 +226,15 @@ def _value(key: str) -> Any:
 
 def default_period(d: Data, options: list[str], view: str) -> str:
     """The period a view opens on: the latest month most departments have reported (a month only a
-    few have reported would show the organisation collapsing), or the quarter it falls in."""
+    few have reported would show the organisation collapsing), or the quarter it falls in; for a
+    department head, their own departments' latest month when that is later (their pages start
+    on their own departments, so the organisation's lag would hide the report they just sent)."""
     month = d(metrics.settled_month)
+    mine = own_departments([str(x) for x in d(metrics.list_departments)["department"]])
+    if mine:
+        own = [str(p) for p in d(metrics.list_periods, tuple(mine))["period"]]
+        if own and (month is None or own[-1] > month):
+            month = own[-1]
     wanted = quarter_of(month) if month and view == QUARTER else month
     return wanted if wanted in options else options[0]
 

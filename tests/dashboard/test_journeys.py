@@ -206,6 +206,23 @@ def test_a_signed_in_head_starts_on_their_department_page(
     assert metric_values(at)["Completion"] == "63.6%"  # Finance June: 7 of 11
 
 
+def test_a_head_who_reported_before_the_others_starts_on_their_own_latest_month(
+        july_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Finance alone has reported July: the organisation opens on June (the settled month), and
+    # Finance's head opened on June too, their July a sidebar change away
+    at = app(july_db, monkeypatch, role="department_head", query={"demo_dept": "Finance"})
+    assert not at.exception
+    assert at.title[0].value == "Department"
+    assert at.selectbox(key="period").value == "2025-07"
+    # Finance July: 4 rows + 7 Completed carried from June = 11 actions, 9 Completed (FIN-03 and
+    # FIN-05 completed in July; test_dashboard) → 81.8%
+    assert metric_values(at)["Completion"] == "81.8%"
+    hr = app(july_db, monkeypatch, role="department_head", query={"demo_dept": "Human Resources"})
+    assert hr.selectbox(key="period").value == "2025-06"  # HR's latest is June
+    lead = app(july_db, monkeypatch, role="leadership")
+    assert lead.selectbox(key="period").value == "2025-06"  # the organisation's settled month
+
+
 def test_others_still_start_on_the_overview(db_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     for role in ("admin", "leadership", "me"):
