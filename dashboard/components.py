@@ -257,7 +257,7 @@ def column_config(currency: str) -> dict[str, Any]:
         "upload_id": cc.NumberColumn(label("upload_id"), format="%d"),
         "period": cc.TextColumn(label("period")),
         "actions": cc.NumberColumn(label("actions")),
-        "mean_progress": cc.NumberColumn(label("mean_progress"), format="%.0f%%"),
+        "mean_progress": cc.NumberColumn(label("mean_progress"), format="%.1f%%"),  # as its tile
         "warnings_per_row": cc.NumberColumn(label("warnings_per_row"), format="%.2f"),
         "cost_performance_index": cc.NumberColumn(label("cost_performance_index"), format="%.2f"),
         "mean_slip_days": cc.NumberColumn(label("mean_slip_days"), format="%.0f"),

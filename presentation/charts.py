@@ -481,6 +481,9 @@ def department_lines(trend: pd.DataFrame, value: str, label: str, title: str,
                           "<extra>%{x}</extra>"))
     if percent:
         fig.update_yaxes(ticksuffix="%")
+    if value.endswith("_count"):  # a count of actions: whole ticks (a small range drew 0.5 steps)
+        top = pd.to_numeric(rows[value], errors="coerce").max()
+        fig.update_yaxes(tickformat=",d", dtick=1 if pd.isna(top) or top <= 8 else None)
     fig.update_yaxes(rangemode="tozero", title=label)
     return _layout(fig, title, 360)
 

@@ -992,3 +992,5 @@ def test_slippage_lines_leave_out_departments_that_never_reported() -> None:
         "slipped_count": pd.array([0, 1, None, None, 2, None], dtype="Int64")})
     fig = charts.department_lines(trend, "slipped_count", "actions", "")
     assert [t.name for t in fig.data] == ["Finance", "Operations"]
+    # counts of actions at most 2: ticks a whole action apart (Plotly drew 0.5 steps)
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")
