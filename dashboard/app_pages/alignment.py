@@ -6,6 +6,7 @@ import streamlit as st
 import metrics
 from dashboard import components, filters
 from dashboard.data import Data
+from ingest.words import plural
 from metrics import kpi_catalogue
 from presentation import charts, theme
 from presentation.markup import md
@@ -25,7 +26,7 @@ d = Data()
 f = components.require_filters(d)
 currency = d.setting("currency")
 components.heading("Alignment", f, "do the departments' actions serve the strategy?")
-filters.provisional(d, f)  # a month not every department has reported
+reporting = filters.provisional(d, f)  # a month not every department has reported
 
 figures = d(metrics.action_figures, f, dependencies=False)  # the page shows none of them
 in_a = figures[figures["status"] != "Cancelled"]
@@ -100,6 +101,11 @@ with right:
                  else "Every objective of the register")
         st.success(f"{which} has at least one action in scope.", icon=":material/check_circle:")
     else:
+        if reporting is not None:  # an objective only a missing department serves is listed too
+            gone = len(reporting["missing"])
+            st.caption(f"Only the departments that reported {theme.period_label(reporting['month'])} "
+                       f"count: the {plural(gone, 'department')} that {'has' if gone == 1 else 'have'} "
+                       "not may serve some of these objectives once their reports come in.")
         components.table(missing, key="no-action", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "objectives-no-action"),
                          columns=["objective_id", "objective", "pillar", "owner", "priority"],

@@ -153,6 +153,12 @@ def test_alignment_lists_the_objective_without_action(db_path: Path,
                    and len(f) == 6)
     # HR 3.1, carried over from February, names no objective either
     assert set(orphans["action_id"]) == {"ICT-07", "OPS-08", "ICT-11", "MC-09", "4", "3.1"}
+    assert not any("may serve some of these" in c.value for c in at.caption)  # June: all reported
+    # April: Legal and Compliance has not reported, so an objective only it serves is listed too
+    at.selectbox(key="period").set_value("2025-04").run()
+    assert ("Only the departments that reported April 2025 count: the 1 department that has not "
+            "may serve some of these objectives once their reports come in.") in [
+        c.value for c in at.caption]
 
 
 def test_slippage_counts_the_rescheduled_actions(db_path: Path,
