@@ -81,6 +81,16 @@ table.data tr { break-inside: avoid; }
 .digest .kind { font-weight: 700; color: var(--navy); margin-right: 4px; }
 .digest .source { color: var(--muted); font-size: 12px; margin-left: 4px; }
 footer { margin-top: 48px; border-top: 1px solid var(--line); padding-top: 10px; }
+@media screen and (max-width: 640px) {
+  /* a phone: two tiles to a row without the sparklines (they covered the titles), one column of
+     charts, and a wide table scrolls by itself instead of widening the whole page */
+  .tiles, .tiles.mini { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .tile svg { display: none; }
+  .tile .value { font-size: 22px; overflow-wrap: anywhere; }
+  .grid2 { grid-template-columns: minmax(0, 1fr); }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
+  table.data { display: block; overflow-x: auto; }
+}
 @page { size: A4 landscape; margin: 11mm 11mm 14mm; }
 @media print {
   main { max-width: none; padding: 0; }

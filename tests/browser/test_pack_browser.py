@@ -67,6 +67,22 @@ def test_report_opens_offline_and_every_chart_draws(report: Path, browser: Any) 
     context.close()
 
 
+def test_the_report_reads_on_a_phone(report: Path, browser: Any) -> None:
+    # at 390 px the tiles stayed four to a row under their sparklines, and the league table
+    # widened the whole page to 1,202 px
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, offline=True)
+    page = context.new_page()
+    page.goto(report.as_uri(), wait_until="load")
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    tops = page.evaluate("""() => [...document.querySelectorAll('.tiles:not(.mini) .tile')]
+        .slice(0, 4).map(t => Math.round(t.getBoundingClientRect().top))""")
+    assert tops[0] == tops[1] and tops[2] == tops[3] and tops[2] > tops[0]  # two to a row
+    assert not page.locator(".tile svg").first.is_visible()
+    context.close()
+
+
 def test_pdf_of_the_report(report: Path) -> None:
     html = report.read_text(encoding="utf-8")
     pdf = html_to_pdf(html, chromium=CHROMIUM, footer="Lekgotla review pack · 2025-Q2")
