@@ -42,6 +42,13 @@ def initials(department: str) -> str:
     return str(department) if len(str(department)) <= 10 else str(department)[:4]
 
 
+def initials_key(departments: Sequence[str]) -> str:
+    """What the short codes of a chart stand for, as plain text: `HR Human Resources · IT
+    Information Technology` (the departments that keep their name left out); empty when none."""
+    named = sorted({str(d) for d in departments if initials(str(d)) != str(d)}, key=initials)
+    return " · ".join(f"{initials(d)} {d}" for d in named)
+
+
 def _layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
     fig.update_layout(template=theme.TEMPLATE, height=height, title=title or None,
                       margin={"l": 10, "r": 10, "t": 70 if title else 36, "b": 10},

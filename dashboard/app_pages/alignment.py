@@ -94,6 +94,9 @@ with left:
                     unsafe_allow_html=True)
     components.chart(d.figure(charts.alignment_sunburst, in_a, size, currency,
                              inputs=(f,)), config=charts.CONFIG, theme=None)
+    key = charts.initials_key(in_a["department"]) if scope.outer != "rag" else ""
+    if key:  # the rings name departments by their codes
+        st.caption(f"Departments: {md(key)}.")
 with right:
     st.markdown("##### Objectives with no action")
     if missing.empty:

@@ -8,6 +8,7 @@ from dashboard import components, filters
 from dashboard.data import Data
 from metrics import views
 from presentation import charts, theme
+from presentation.markup import md
 
 
 def timeline_rows(figures: pd.DataFrame, only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -50,9 +51,11 @@ else:
              f"{theme.number(len(drawn))} of {theme.number(len(dated))} actions drawn: those "
              "furthest behind (most days past their baseline due date, or forecast to finish "
              "after their due date). The tables below and Explore & export list them all. ")
+    key = charts.initials_key(drawn["department"])
     st.caption(shown + "Wide bar: start → current due date, in the action's computed RAG "
                "colour. Thin dark bar ending in ◆: the baseline plan (the due date first "
-               "reported). ✕: forecast finish at the current pace.")
+               "reported). ✕: forecast finish at the current pace."
+               + (f" Departments: {md(key)}." if key else ""))
     components.chart(d.figure(charts.gantt, drawn, inputs=(f, only)), config=charts.CONFIG,
                     theme=None)
 

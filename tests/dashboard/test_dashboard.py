@@ -165,6 +165,11 @@ def test_slippage_counts_the_rescheduled_actions(db_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch, "slippage")
     assert not at.exception
+    # the timeline's labels name departments by code: the caption says what each stands for
+    [timeline] = [c.value for c in at.caption if c.value.startswith("Wide bar")]
+    assert timeline.endswith("Departments: HR Human Resources · IT Information Technology · LC "
+                             "Legal and Compliance · MC Marketing and Communications · SP "
+                             "Strategy and Planning.")
     # README: ICT-01, OPS-02, Strategy 3, FIN-04, LC-03 moved later
     assert metric_values(at)["Rescheduled"] == "5"
     moved = next(df.value for df in at.dataframe if "moves" in df.value.columns)
