@@ -30,6 +30,7 @@ from dashboard import shared_cache
 from followup.runner import NotifySchedule
 from ingest import db, settings
 from ingest.backup import Schedule
+from ingest.errors import LekgotlaError
 from ingest.sample import ensure_sample_data
 
 HARDENING = db.LOCK_DOWN
@@ -39,7 +40,11 @@ harden = db.lock_down  # the app's connection is locked down (ingest.db owns the
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str) -> db.Connection:
     con = db.connect(path)
-    db.check_settings(con)  # raised, the page says why and nothing is kept (tried again next run)
+    try:
+        db.check_settings(con)  # raised, the page says why and nothing is kept (tried again next run)
+    except LekgotlaError:
+        con.close()
+        raise
     harden(con)
     return con
 

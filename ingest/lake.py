@@ -250,8 +250,8 @@ def restore(con: db.Connection, path: Path, user: access.User) -> LakeRestored:
         raise LekgotlaError(
             f"Snapshot {snapshot}, which {path.name} names, has been expired from the store, so "
             "the store cannot go back to it. Restore the catalog dump beside the manifest into a "
-            "new PostgreSQL database, with a copy of the data folder from before the backup was "
-            "unpinned (docs/backups.md). Nothing was changed.", "The snapshot is gone")
+            "new PostgreSQL database, with the copy of the data folder taken with that backup "
+            "(docs/backups.md). Nothing was changed.", "The snapshot is gone")
 
     existed = _tables_at(con, snapshot)
 

@@ -132,7 +132,7 @@ st.markdown(
     f"({len(p.slipped)} slipped, {len(p.moved)} rescheduled, {len(p.late)} overdue or "
     "forecast late)\n"
     f"- **Departments**: {plural(len(reporting), 'section')} in the report, "
-    f"{plural(len(p.departments), 'sheet')} in the workbook (one a department in scope), each "
+    f"{plural(len(p.departments), 'sheet')} in the workbook (one for each department in scope), each "
     "with its KPIs and every action\n"
     "- **Did not report** and **Sources** (every upload read)")
 
