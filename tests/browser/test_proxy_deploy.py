@@ -165,7 +165,7 @@ def test_deploy_start_starts_and_stops_everything_with_one_command(tmp_path: Pat
         os.kill(_listening_on(first), signal.SIGKILL)
         assert proc.stdout is not None
         said = next(line for line in proc.stdout if "stopped" in line)
-        assert said.startswith(f"instance 1 (:{first}) stopped (exit -9): starting it again"), said
+        assert said.startswith(f"instance 1 (:{first}) stopped (exit -9): started again"), said
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
             assert r.status == 200
         deadline = time.monotonic() + 60
