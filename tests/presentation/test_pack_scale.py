@@ -77,7 +77,10 @@ def by_department(con: Connection, filters: Filters, department: str
     order = sorted(range(len(actions)), key=lambda i: natural_key(actions["action_id"].iloc[i]))
     actions = actions.iloc[order].reset_index(drop=True)
     upload = views.current_upload(con, department, month) if month else None
-    return month, steady(kpi_changes(con, scoped)), steady(actions), upload
+    changes = steady(kpi_changes(con, scoped))
+    if month is None:  # no report in the period: the pack gives no count of actions (nor "-11")
+        changes.loc[changes["kpi"] == "actions", ["value", "change"]] = None
+    return month, changes, steady(actions), upload
 
 
 def assert_parts_are_the_departments_own(con: Connection, pack: ReviewPack) -> None:
