@@ -156,7 +156,7 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)
             # a provisional month's change compares only the departments that reported it
-            like = theme.same_departments(changes[changes["kpi"] == k.name], short=True)
+            like = theme.same_departments(row.get("compared_over"), short=True)
             tile.metric(
                 k.label, theme.kpi_value(k.format, row["value"]), delta=delta,
                 delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",

@@ -152,7 +152,7 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
         k = KPI_BY_NAME[name]
         spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
         # a provisional month's change compares only the departments that reported it
-        like = since and since + theme.same_departments(changes[changes["kpi"] == name])
+        like = since and since + theme.same_departments(by_name.loc[name].get("compared_over"))
         out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
                    f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'

@@ -32,6 +32,7 @@ from presentation.pack_format import Col
 from presentation.theme import (
     RAG_COLOURS,
     SUBMISSION_COLOURS,
+    compared_over,
     describe_filters,
     ink,
     period_label,
@@ -260,7 +261,7 @@ def _kpi_value(kind: str, value: Any) -> Any:
 def _summary(book: Book, pack: ReviewPack) -> None:
     ws = book.sheet("Summary")
     f = pack.filters
-    like = same_departments(pack.changes)  # a provisional month: the reporters' own figures
+    like = same_departments(compared_over(pack.changes))  # a provisional month: the reporters' own figures
     previous = (period_label(pack.previous_period) + like if pack.previous_period
                 else "no earlier period")
     _title(ws, f"Lekgotla review pack — {describe_filters(f)}", [

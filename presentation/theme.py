@@ -138,13 +138,18 @@ def report_months(league: Any) -> list[str]:
             for m, a in zip(league["month"], league["actions"], strict=True)]
 
 
-def same_departments(changes: Any, short: bool = False) -> str:
-    """What a provisional month's changes (`metrics.kpi_changes`) compare with, in words, to add
-    to the previous period's name: " (the same 6 departments)", " (Finance alone)"; `short`: for
-    a tile, ", same 6 depts"; empty when every department compares as it is."""
-    over = next((list(o) for o in changes["compared_over"] if isinstance(o, list | tuple)), None) \
-        if "compared_over" in changes else None
-    if not over:
+def compared_over(changes: Any) -> list[str] | None:
+    """The departments a provisional month's changes (`metrics.kpi_changes`) compare, from any
+    of its rows (the submission rates' rows have none); None when every department compares."""
+    return next((list(o) for o in changes.get("compared_over", ()) if isinstance(o, list | tuple)),
+                None)
+
+
+def same_departments(over: Any, short: bool = False) -> str:
+    """What a change compares with, in words, to add to the previous period's name, given its
+    `compared_over` (a row's, or `compared_over`'s): " (the same 6 departments)", " (Finance
+    alone)"; `short`: for a tile, ", same 6 depts"; empty when every department compares."""
+    if not isinstance(over, list | tuple) or not over:
         return ""
     if short:
         return f", same {len(over)} dept{'s' if len(over) > 1 else ''}"

@@ -68,7 +68,7 @@ if not p.kpi("actions"):
     st.stop()
 
 reporting = [x for x in p.departments if x.action_count]
-previous = (theme.period_label(p.previous_period) + theme.same_departments(p.changes)
+previous = (theme.period_label(p.previous_period) + theme.same_departments(theme.compared_over(p.changes))
             if p.previous_period else "no earlier period")
 st.markdown(
     f"**Stamp `{p.pack_id}`** — {len(reporting)} department{'s' * (len(reporting) != 1)}, "

@@ -90,6 +90,9 @@ def test_july_with_finance_alone(july_db: Path, monkeypatch: pytest.MonkeyPatch)
     assert ("Not yet reported: Human Resources, Information Technology, Legal and Compliance, "
             "Marketing and Communications, Operations, Strategy and Planning. The figures will "
             "change as their reports arrive") in texts(at)
+    # a change compares Finance with its own June (the submission rate: every department)
+    said = {m.label: m.proto.delta_description for m in at.metric}
+    assert said["Completion"] == "vs Jun, same 1 dept" and said["Submission rate"] == "vs Jun"
     league = _league(at)
     assert list(league["department"]) == SEVEN[:1] + SEVEN[1:]
     assert list(league["department_rag"].iloc[1:]) == ["Not yet reported"] * 6
