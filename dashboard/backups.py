@@ -84,7 +84,8 @@ def section(d: Data, user: User) -> None:
         "kind": "scheduled" if SCHEDULED.match(p.name) else "taken by hand"} for p in files])
     columns = {"file": "File", "taken": "Taken", "kind": "Kind",
                "size": st.column_config.NumberColumn("Size", format="bytes")}
-    st.dataframe(listed, hide_index=True, key="backup-files", column_config=columns)
+    st.dataframe(listed, hide_index=True, placeholder=theme.DASH,
+                 key="backup-files", column_config=columns)
     components.downloads(listed, "lekgotla-backups", "backup-files", sheet="Backups",
                          headers={**columns, "size": "Size (bytes)"})
     name = st.selectbox("Backup to download", [p.name for p in files], key="backup-file")

@@ -65,8 +65,8 @@ def restore_control(d: Data, user: User, department: str, month: str) -> None:
             "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
             "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
             "row_count": "Actions", "warning_count": "Warnings"}
-        st.dataframe(accepted, hide_index=True, key="versions", column_order=order,
-                     column_config=columns)
+        st.dataframe(accepted, hide_index=True, placeholder=theme.DASH,
+                     key="versions", column_order=order, column_config=columns)
         scope = metrics.Filters(month, (department,))
         components.downloads(accepted[order], filters.file_stem(scope, "versions"), "versions",
                              sheet="Versions", headers=columns, scope=scope)

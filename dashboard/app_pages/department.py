@@ -98,8 +98,8 @@ crosstab = d(views.status_against_rag, scoped)
 left, right = st.columns([3, 2], gap="large")
 with left:
     crosstab_labels = {"status": "Reported ↓  RAG →", "total": "All"}
-    st.dataframe(components.display(crosstab), hide_index=True, key="status-rag",
-                 column_config=crosstab_labels)
+    st.dataframe(components.display(crosstab), hide_index=True, placeholder=theme.DASH,
+                 key="status-rag", column_config=crosstab_labels)
     components.downloads(crosstab, filters.file_stem(scoped, "status-against-rag"), "status-rag",
                          sheet="Status against RAG", scope=scoped,
                          headers={"status": "Reported status", "total": "All"})

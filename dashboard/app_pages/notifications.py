@@ -71,7 +71,8 @@ with schedule_tab:
                                    period=due_rows["period"].map(theme.period_label))
         due_columns = {"kind": "Notification", "recipient": "To", "period": "Period",
                        "about": "About"}
-        st.dataframe(due_rows, hide_index=True, key="notify-due", column_config=due_columns)
+        st.dataframe(due_rows, hide_index=True, placeholder=theme.DASH,
+                     key="notify-due", column_config=due_columns)
         components.downloads(due_rows, "lekgotla-notifications-due", "notify-due",
                              sheet="Due", headers=due_columns)
 
@@ -92,7 +93,8 @@ with people_tab:
             "email": "Email", "name": "Name", "role": "Role", "departments": "Departments",
             "gets": st.column_config.TextColumn("Gets", width="large"),
             "opted_out": st.column_config.CheckboxColumn("Opted out")}
-        st.dataframe(shown, hide_index=True, key="notify-people", column_config=people_columns)
+        st.dataframe(shown, hide_index=True, placeholder=theme.DASH,
+                     key="notify-people", column_config=people_columns)
         components.downloads(shown, "lekgotla-notification-recipients", "notify-people",
                              sheet="Recipients", headers=people_columns)
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -211,7 +213,8 @@ with outbox_tab:
                 "Attempts", format="%d", help="Counted afresh after Try them again (the audit "
                                               "log keeps each time it was pressed)."),
             "last_error": "Last error", "delivered_to": "Delivered to"}
-        st.dataframe(outbox, hide_index=True, key="notify-outbox", column_config=outbox_columns)
+        st.dataframe(outbox, hide_index=True, placeholder=theme.DASH,
+                     key="notify-outbox", column_config=outbox_columns)
         components.downloads(outbox, "lekgotla-outbox", "notify-outbox", sheet="Outbox",
                              headers=outbox_columns, applied_filters={
                                  "states": list(states), "kinds": list(kinds)})

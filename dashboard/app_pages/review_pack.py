@@ -152,7 +152,7 @@ fresh = fresh[["department", "period", "file_name", "upload_id", "versions", "su
 columns = {"versions": st.column_config.NumberColumn("Version"),
            "submitted_at": st.column_config.DateColumn("Submitted", format="D MMM YYYY"),
            "sha256": st.column_config.TextColumn("SHA-256 (first 12)")}
-st.dataframe(components.display(fresh), hide_index=True, key="pack-reports",
+st.dataframe(components.display(fresh), hide_index=True, placeholder=theme.DASH, key="pack-reports",
              column_config={**components.column_config(d.setting("currency")), **columns})
 components.downloads(fresh, filters.file_stem(f, "reports-in-force"), "pack-reports",
                      sheet="Reports", headers=columns, scope=f)

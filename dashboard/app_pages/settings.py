@@ -58,7 +58,8 @@ with register:
             "priority": st.column_config.NumberColumn("Priority", format="%d"),
             "reported_rows": st.column_config.NumberColumn(
                 "Action rows", help="Action rows in force that name it, all months.")}
-        st.dataframe(objectives, hide_index=True, key="objectives", column_config=columns)
+        st.dataframe(objectives, hide_index=True, placeholder=theme.DASH,
+                     key="objectives", column_config=columns)
         components.downloads(objectives, "lekgotla-objectives", "objectives",
                              sheet="Objectives", headers=columns)
     with right:
@@ -69,8 +70,8 @@ with register:
             "in_register": st.column_config.CheckboxColumn("In register"),
             "first_period": "First report", "last_period": "Last report",
             "periods_reported": st.column_config.NumberColumn("Months")}
-        st.dataframe(components.display(departments), hide_index=True, key="departments",
-                     column_config=columns)
+        st.dataframe(components.display(departments), hide_index=True, placeholder=theme.DASH,
+                     key="departments", column_config=columns)
         components.downloads(departments, "lekgotla-departments", "departments",
                              headers=columns)
     st.markdown("##### Upload a new register")
@@ -94,7 +95,8 @@ with register:
             if parsed.problems:
                 problems = pd.DataFrame([dict(p.as_dict(), severity=p.severity)
                                          for p in parsed.problems])
-                st.dataframe(problems, hide_index=True, key="register-problems")
+                st.dataframe(problems, hide_index=True, placeholder=theme.DASH,
+                             key="register-problems")
                 components.downloads(problems, "lekgotla-register-problems",
                                      "register-problems", sheet="Problems",
                                      applied_filters={"source": file.name})
@@ -162,7 +164,8 @@ with thresholds:
                            "meaning": s.help} for s in SETTINGS if not s.editable])
     columns = {"setting": "Setting", "value": "Value", "from": "From",
                "meaning": st.column_config.TextColumn("Meaning", width="large")}
-    st.dataframe(fixed, hide_index=True, key="fixed-settings", column_config=columns)
+    st.dataframe(fixed, hide_index=True, placeholder=theme.DASH,
+                 key="fixed-settings", column_config=columns)
     components.downloads(fixed, "lekgotla-settings-at-start-up", "fixed-settings",
                          sheet="Settings", headers=columns)
 

@@ -110,7 +110,8 @@ with right:
                    "Adding them gives each the department head role for their department; "
                    "existing users are left as they are.")
         columns = {"department": "Department", "head": "Head", "email": "Email"}
-        st.dataframe(heads, hide_index=True, key="heads-to-add", column_config=columns)
+        st.dataframe(heads, hide_index=True, placeholder=theme.DASH,
+                     key="heads-to-add", column_config=columns)
         components.downloads(heads, "lekgotla-heads-to-add", "heads-to-add",
                              sheet="Heads to add", headers=columns)
         if st.button(f"Add {plural(len(heads), 'department head')}", key="seed-heads",

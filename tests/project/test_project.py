@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -40,3 +41,15 @@ def test_every_sample_report_is_valid(con: db.Connection) -> None:
 def test_migrations_are_numbered_without_gaps() -> None:
     numbers = [n for n, _name, _sql in db.migrations()]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_every_dashboard_table_shows_a_dash_for_an_empty_cell() -> None:
+    # Streamlit's own placeholder is a greyed "None", which reads as a value ("Delivered: None")
+    missing = []
+    for path in sorted((ROOT / "dashboard").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "dataframe"
+                    and not any(k.arg == "placeholder" for k in node.keywords)):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert missing == []
