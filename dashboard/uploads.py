@@ -247,7 +247,9 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
     # a file refused before its rows were read (too large, not a spreadsheet) has no row count
     unread = theme.DASH if parsed.unreadable else None
     cols[0].metric("Action rows read", unread or theme.number(parsed.rows), border=True)
-    cols[1].metric("Errors", theme.number(len(parsed.errors)), border=True)
+    # what stops the upload before its cells count (another department's file, no period) is
+    # an error too: "Errors 0" above a red refusal read as a contradiction
+    cols[1].metric("Errors", theme.number(len(parsed.errors) + (blocked is not None)), border=True)
     cols[2].metric("Warnings", theme.number(len(parsed.warnings)), border=True)
     cols[3].metric("Rows left out", unread or theme.number(skipped if skip else 0), border=True)
     loadable = can_load(parsed, skip)

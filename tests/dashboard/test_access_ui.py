@@ -471,6 +471,7 @@ def test_a_report_whose_own_cells_name_another_department_is_refused_to_a_head(
     said = [e.value.replace("\\", "") for e in at.error]  # as written, Markdown escapes aside
     assert any("The file says it is Finance's report" in e
                and "you may upload only for Human Resources" in e for e in said), said
+    assert {m.label: m.value for m in at.metric}["Errors"] == "1"  # the refusal, not "0" above it
     assert not [b for b in at.button if b.key == "commit"]
     assert scalar(db_path, "SELECT count(*) FROM uploads WHERE period = '2025-07'") == 0
 
