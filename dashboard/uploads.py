@@ -324,7 +324,7 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
         elif summary.empty:
             # progress that went up is what a report is for, so it is not listed as a change
             st.caption("Nothing to check against the previous report: the same actions, due "
-                       "dates and statuses, and no progress went down.")
+                       "dates, statuses and completion dates, and no progress went down.")
         else:
             counts = summary["change"].value_counts()
             st.caption(" · ".join(f"{n} × {md(c)}" for c, n in counts.items()))

@@ -85,9 +85,10 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
     )
 
 
-def _current(con: db.Connection, department: str, period: str) -> tuple[int, str] | None:
+def _current(con: db.Connection, department: str, period: str) -> tuple[int, str, str, Any] | None:
+    """The upload in force for the month: (ID, sha256, file name, uploaded at); None if none."""
     row = db.one(con, sql("upload_current"), {"d": department, "p": period})
-    return (int(row[0]), str(row[1])) if row else None
+    return (int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
 
 
 def _next_upload_id(con: db.Connection) -> int:
@@ -369,7 +370,9 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         finally:
             con.unregister("incoming_status")
         make_current(con, dept, period, uid, pending, first=current is None)
-        verb = f"replaced upload #{current[0]}" if current else "stored"
+        # a head knows the file and the day they sent it; the number is the M&E team's handle
+        verb = (f"stored in place of {current[2]}, uploaded {current[3].day} {current[3]:%b %Y} "
+                f"(upload #{current[0]})" if current else "stored")
         skipped = f", {plural(len(report.skipped_rows), 'invalid row')} skipped" if report.skipped_rows else ""
         dated = (f" Submitted {now.day} {now:%b %Y}, when it was uploaded: its Date submitted cell "
                  f"({unstated.day} {unstated:%b %Y}) counts only in an upload by the M&E team."
@@ -469,7 +472,7 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
             change = ("left the plan" if absence == "left" else "not reported (carried forward)" if kind
                       else "dropped action")
         add(aid, old.at[aid, "action"], change, old.at[aid, "status"], None)
-    cols = ["action", "due_date", "percent_complete", "status"]
+    cols = ["action", "due_date", "percent_complete", "status", "completion_date"]
     both = new.index.intersection(old.index)
     # plain dicts of the four compared fields: a .loc per action is far slower
     new_rows = new.loc[both, cols].to_dict("index")
@@ -488,4 +491,9 @@ def change_summary(con: db.Connection, report: DepartmentReport, absence: str = 
             add(aid, n["action"], "progress went down", f"{o['percent_complete']:g}%", f"{n['percent_complete']:g}%")
         if n["status"] != o["status"]:
             add(aid, n["action"], "status changed", o["status"], n["status"])
+        nc, oc = day(n["completion_date"]), day(o["completion_date"])
+        # a date given as the action completes goes with its status change; any other change
+        # moves when it was done, and so its timeliness
+        if nc != oc and (oc is not None or n["status"] == o["status"]):
+            add(aid, n["action"], "completion date changed", oc, nc)
     return pd.DataFrame(rows, columns=["action_id", "action", "change", "before", "after"])

@@ -6,6 +6,6 @@ WITH target AS (
     ORDER BY period DESC
     LIMIT 1
 )
-SELECT action_id, action, status, percent_complete, due_date
+SELECT action_id, action, status, percent_complete, due_date, completion_date
 FROM action_status
 WHERE department = $d AND is_current AND period = (SELECT period FROM target)

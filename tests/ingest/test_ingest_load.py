@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -44,7 +45,10 @@ def test_load_reload_replace_restore(con: db.Connection) -> None:
     assert o.message == "Finance, February 2025: identical to the current report (upload #1); nothing changed."
 
     [o] = load_file(con, v2, "Finance_2025-02 v2.xlsx")
-    assert o.status == "accepted" and "replaced upload #1" in o.message
+    assert o.status == "accepted"
+    # the file and day the head knows, then the number
+    assert re.search(r"2 actions stored in place of Finance_2025-02\.xlsx, uploaded \d{1,2} [A-Z][a-z]{2} "
+                     r"\d{4} \(upload #1\), ", o.message), o.message
     assert current(con)[1] == ("FIN-02", "Completed", 100.0)
     assert o.changes is not None
     assert o.changes.to_dict("records") == [
@@ -62,6 +66,21 @@ def test_load_reload_replace_restore(con: db.Connection) -> None:
     kept = con.execute("SELECT upload_id, count(*) FROM action_status GROUP BY 1 ORDER BY 1").fetchall()
     assert kept == [(1, 2), (3, 2)]
     assert con.execute("SELECT count(*) FROM raw_files").fetchall() == [(2,)]
+
+
+def test_a_correction_that_moves_only_a_completion_date_lists_it(con: db.Connection) -> None:
+    # same status, due date and progress: only when it was done moved, which the preview shows
+    done = [r.copy() for r in FIRST]
+    done[1][8], done[1][9], done[1][10] = "Completed", 100, dt.date(2025, 2, 25)
+    corrected = [r.copy() for r in done]
+    corrected[1][10] = dt.date(2025, 2, 27)
+    load_file(con, report(done), "Finance_2025-02.xlsx")
+    [o] = load_file(con, report(corrected), "Finance_2025-02 v2.xlsx")
+    assert o.changes is not None
+    assert o.changes.to_dict("records") == [
+        {"action_id": "FIN-02", "action": "Close the annual financial statements",
+         "change": "completion date changed", "before": "2025-02-25", "after": "2025-02-27"}]
+
 
 
 def test_a_rejected_file_writes_no_report(con: db.Connection) -> None:
