@@ -113,19 +113,25 @@ def kpi_change(kind: str, previous: Any, value: Any) -> str | None:
     return theme.shown_change(kind, previous, value)
 
 
-def sparkline(values: Sequence[float], colour: str, label: str) -> str:
+def sparkline(values: Sequence[float], colour: str, label: str, dashed_last: bool = False) -> str:
     """A KPI's trend as a small area chart: an SVG image in an <img> tag (for st.markdown).
     The browser draws it at once, where a chart library would be slow for every tile on each
-    change of filter."""
+    change of filter. `dashed_last`: the last point is over fewer departments than the ones
+    before it (a provisional month), so the line to it is dashed, not drawn as like for like."""
     top, bottom = max(values), min(values)
     span = (top - bottom) or 1.0
     step = 100 / (len(values) - 1)
-    points = " ".join(f"{i * step:.2f},{2 + 26 * (top - v) / span:.2f}"
-                      for i, v in enumerate(values))
+    xy = [f"{i * step:.2f},{2 + 26 * (top - v) / span:.2f}" for i, v in enumerate(values)]
+    points = " ".join(xy)
+    stroke = (f'fill="none" stroke="{colour}" stroke-width="1.5" '
+              'vector-effect="non-scaling-stroke" stroke-linejoin="round"')
+    solid = xy[:-1] if dashed_last else xy
+    lines = (f'<polyline points="{" ".join(solid)}" {stroke}/>' if len(solid) > 1 else "")
+    if dashed_last:
+        lines += f'<polyline points="{xy[-2]} {xy[-1]}" {stroke} stroke-dasharray="3 3"/>'
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 30" '
            f'preserveAspectRatio="none"><polygon points="0,30 {points} 100,30" fill="{colour}" '
-           f'fill-opacity="0.12"/><polyline points="{points}" fill="none" stroke="{colour}" '
-           'stroke-width="1.5" vector-effect="non-scaling-stroke" stroke-linejoin="round"/></svg>')
+           f'fill-opacity="0.12"/>{lines}</svg>')
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(label)}" '
             'style="width:100%;height:48px;display:block">')
@@ -170,9 +176,13 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                     tone = "good" if up == (colour == "normal") else "bad"
                 span = f" from {periods[0]} to {periods[-1]}" if periods else ""  # short_period's words
                 value = partial(theme.kpi_value, k.format)
+                # the month's point is the reporters' alone, the months before it everyone's
+                fewer = bool(like) and not theme.missing(row["value"])
                 tile.markdown(sparkline(spark, theme.SPARK_COLOURS[tone],
                                     f"{k.label}{span}: {value(spark[0])} then {value(spark[-1])} "
-                                    f"(lowest {value(min(spark))}, highest {value(max(spark))})"),
+                                    f"(lowest {value(min(spark))}, highest {value(max(spark))})"
+                                    + ("; the last over the departments that reported it"
+                                       if fewer else ""), dashed_last=fewer),
                               unsafe_allow_html=True)
 
 

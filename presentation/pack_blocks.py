@@ -110,17 +110,26 @@ def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(action_cell=actions, forecast_cell=forecasts)
 
 
-def sparkline(values: Sequence[Any], width: int = 84, height: int = 26) -> str:
-    """A small inline SVG line of a KPI's monthly values (empty when fewer than two)."""
+def sparkline(values: Sequence[Any], width: int = 84, height: int = 26,
+              dashed_last: bool = False) -> str:
+    """A small inline SVG line of a KPI's monthly values (empty when fewer than two).
+    `dashed_last`: the last value is over fewer departments (a provisional month): the line to
+    it is dashed."""
     points = [(i, float(v)) for i, v in enumerate(values) if plain(v) is not None]
     if len(points) < 2:
         return ""
     low, high = min(v for _, v in points), max(v for _, v in points)
     span, last = (high - low) or 1.0, max(len(values) - 1, 1)
-    coords = " ".join(f"{2 + i * (width - 4) / last:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
-                      for i, v in points)
+    xy = [f"{2 + i * (width - 4) / last:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+          for i, v in points]
+    line = 'fill="none" stroke="#9DB3C8" stroke-width="1.6"'
+    dashed = dashed_last and points[-1][0] == len(values) - 1  # the month's own point is there
+    solid = xy[:-1] if dashed else xy
+    drawn = f'<polyline {line} points="{" ".join(solid)}"/>' if len(solid) > 1 else ""
+    if dashed:
+        drawn += f'<polyline {line} stroke-dasharray="3 3" points="{xy[-2]} {xy[-1]}"/>'
     return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true">'
-            f'<polyline fill="none" stroke="#9DB3C8" stroke-width="1.6" points="{coords}"/></svg>')
+            f'{drawn}</svg>')
 
 
 def change_text(name: str, previous: Any, value: Any, since: str | None, short: bool = False) -> str:
@@ -150,9 +159,11 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
     out = []
     for name in names:
         k = KPI_BY_NAME[name]
-        spark = sparkline(list(trend[name])) if trend is not None and not mini else ""
         # a provisional month's change compares only the departments that reported it
-        like = since and since + theme.same_departments(by_name.loc[name].get("compared_over"))
+        fewer = theme.same_departments(by_name.loc[name].get("compared_over"))
+        like = since and since + fewer
+        spark = (sparkline(list(trend[name]), dashed_last=bool(fewer))
+                 if trend is not None and not mini else "")
         out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
                    f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'

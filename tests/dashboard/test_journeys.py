@@ -7,6 +7,7 @@ sample_data/README.md (Legal and Compliance did not report April 2025)."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pandas as pd
@@ -93,6 +94,12 @@ def test_july_with_finance_alone(july_db: Path, monkeypatch: pytest.MonkeyPatch)
     # a change compares Finance with its own June (the submission rate: every department)
     said = {m.label: m.proto.delta_description for m in at.metric}
     assert said["Completion"] == "vs Jun, same 1 dept" and said["Submission rate"] == "vs Jun"
+    # so the sparkline's line to July (Finance alone) is dashed; the submission rate's is not
+    sparks = {m.value.split('alt="')[1].split(" from ")[0]: m.value for m in at.markdown
+              if "data:image/svg+xml" in m.value}
+    svg = {k: base64.b64decode(v.split("base64,")[1].split('"')[0]).decode() for k, v in sparks.items()}
+    assert "stroke-dasharray" in svg["Completion"] and "stroke-dasharray" not in svg["Submission rate"]
+    assert "the last over the departments that reported it" in sparks["Completion"]
     league = _league(at)
     assert list(league["department"]) == SEVEN[:1] + SEVEN[1:]
     assert list(league["department_rag"].iloc[1:]) == ["Not yet reported"] * 6

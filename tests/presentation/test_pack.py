@@ -519,6 +519,10 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     # and the previous period's figures are Finance's own (Q2 2025's June), said so beside them
     assert ws.cell(5, 3).value == "Q2 2025 (Finance alone)"
     assert "since Q2 2025 (Finance alone)</div>" in pack_html(pack)
+    # its sparkline's line to Q3 is dashed (Finance alone); the submission rate's is drawn whole
+    spark = {k: v for k, v in re.findall(r'data-kpi="(\w+)">(<svg.*?</svg>)', glance)}
+    assert "stroke-dasharray" in spark["completion_rate"]
+    assert "stroke-dasharray" not in spark["submission_rate"] and "<polyline" in spark["submission_rate"]
     assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
             f"</strong> Not yet reported: {others}. The figures will change as their reports "
             "arrive; until then, changes compare the departments that reported with their own "
