@@ -227,15 +227,16 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
     """Each KPI's label, kind, value, previous value, change and meaning. The change is the
     difference of the two figures as shown (a rate's in points), as the tiles and the digest
     give it."""
-    by_name = {str(k): (plain(v), plain(p)) for k, v, p in zip(
-        changes["kpi"], changes["value"], changes["previous_value"], strict=True)}
+    over = changes["compared_over"] if "compared_over" in changes else [None] * len(changes)
+    by_name = {str(k): (plain(v), plain(p), o) for k, v, p, o in zip(
+        changes["kpi"], changes["value"], changes["previous_value"], over, strict=True)}
 
     def row(label: str, kind: str, name: str, meaning: str) -> dict[str, Any]:
-        value, previous = by_name[name]
+        value, previous, compared = by_name[name]
         change = (None if value is None or previous is None
                   else shown_difference(kind, previous, value))
         return {"label": label, "kind": kind, "value": value, "previous": previous,
-                "change": change, "meaning": meaning}
+                "change": change, "meaning": meaning, "compared_over": compared}
 
     return [row("Actions (Cancelled left out)", "count", "actions",
                 "The actions the KPIs count (A): the plan of the scope and month."),
@@ -286,7 +287,11 @@ def _summary(book: Book, pack: ReviewPack) -> None:
                     book.style(replace(ruled, number_format=_format(kind, row[key]))))
         ws.cell(r, 4, plain(row["change"]),
                 book.style(replace(ruled, number_format=_format(CHANGE_FORMAT[kind], row["change"]))))
-        ws.cell(r, 5, row["meaning"], book.style(replace(NOTE, rule=RULE)))
+        # the column's head names the reporters; a rate of who reported compares every department
+        whole = like and not same_departments(row["compared_over"])
+        ws.cell(r, 5, ("Its previous figure is over every department in scope, not only those "
+                       "that reported: it counts who reported. " if whole else "") + row["meaning"],
+                book.style(replace(NOTE, rule=RULE)))
     ws.freeze = "B6"
     league_top = top + len(KPIS) + 4
     ws.cell(league_top - 1, 1, "Department league table", book.style(SECTION))

@@ -518,6 +518,9 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     assert hr.loc["submission_rate", "value"] == 0  # it did not report Q3: that is a figure
     # and the previous period's figures are Finance's own (Q2 2025's June), said so beside them
     assert ws.cell(5, 3).value == "Q2 2025 (Finance alone)"
+    rates = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(6, 30)}
+    assert rates["Submission rate"].startswith("Its previous figure is over every department")
+    assert not rates["Completion"].startswith("Its previous figure")
     assert "since Q2 2025 (Finance alone)</div>" in pack_html(pack)
     # its sparkline's line to Q3 is dashed (Finance alone); the submission rate's is drawn whole
     spark = {k: v for k, v in re.findall(r'data-kpi="(\w+)">(<svg.*?</svg>)', glance)}
