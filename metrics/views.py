@@ -112,8 +112,9 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
 
     Keys: month, expected (how many), reported and missing (lists, in scope order), since: the
     missing that have reported a later month (their report of this one is overdue, not still to
-    come), and silent: the departments in scope with no report in any month of the period (for
-    a month, the missing; for a quarter, those that reported in none of its months).
+    come), silent: the departments in scope with no report in any month of the period (for
+    a month, the missing; for a quarter, those that reported in none of its months), and
+    deadline: the day the month's report was due (a date; None without a month of data).
     """
     from metrics.catalogue import expected_departments
 
@@ -124,7 +125,9 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
     have = by_month.get(month, set())
     anywhere = set().union(*(by_month.get(m, set()) for m in months_of(filters.period)))
     later = set().union(*(ds for m, ds in by_month.items() if m > month))
-    return {"month": month, "expected": len(scope),
+    deadline = (queries.scalar(con, "month_deadline", {**query_params(con, filters), "month": month})
+                if month else None)
+    return {"month": month, "expected": len(scope), "deadline": deadline,
             "reported": [d for d in scope if d in have],
             "missing": [d for d in scope if d not in have],
             "since": [d for d in scope if d not in have and d in later],

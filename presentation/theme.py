@@ -163,7 +163,9 @@ def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
     reported": its report of this month is overdue."""
     since = [d for d in reporting["missing"] if d in reporting["since"]]
     pending = [d for d in reporting["missing"] if d not in since]
-    said = [f"Not yet reported: {', '.join(pending)}"] if pending else []
+    # the deadline, so that a month long past does not read as one still to come
+    due = f" (due by {a_date(reporting['deadline'])})" if reporting.get("deadline") else ""
+    said = [f"Not yet reported{due}: {', '.join(pending)}"] if pending else []
     if since:
         said.append(f"{'Not reported either' if pending else 'Not reported'}: {', '.join(since)}, "
                     f"which {'has' if len(since) == 1 else 'have'} reported later months")

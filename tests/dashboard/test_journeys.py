@@ -88,7 +88,7 @@ def test_july_with_finance_alone(july_db: Path, monkeypatch: pytest.MonkeyPatch)
     at.selectbox(key="period").set_value("2025-07").run()
     # July: Finance alone of the 7 → 1 of 7; the six others listed as not yet reported
     assert "Provisional: 1 of 7 departments reported July 2025" in texts(at)
-    assert ("Not yet reported: Human Resources, Information Technology, Legal and Compliance, "
+    assert ("Not yet reported (due by 7 Aug 2025): Human Resources, Information Technology, Legal and Compliance, "
             "Marketing and Communications, Operations, Strategy and Planning. The figures will "
             "change as their reports arrive") in texts(at)
     # a change compares Finance with its own June (the submission rate: every department)

@@ -507,7 +507,7 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     assert len(rows) == 1 and ">Finance<" in rows[0]
     # and both say the figures are provisional, as the dashboard's pages do
     others = ", ".join(d for d in DEPARTMENTS if d != "Finance")
-    said = ("Provisional: 1 of 7 departments reported July 2025. Not yet reported: "
+    said = ("Provisional: 1 of 7 departments reported July 2025. Not yet reported (due by 7 Aug 2025): "
             f"{others}. The figures will change as their reports arrive; until then, changes "
             "compare the departments that reported with their own earlier figures.")
     assert ws.cell(4, 1).value == said
@@ -527,7 +527,7 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     assert "stroke-dasharray" in spark["completion_rate"]
     assert "stroke-dasharray" not in spark["submission_rate"] and "<polyline" in spark["submission_rate"]
     assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
-            f"</strong> Not yet reported: {others}. The figures will change as their reports "
+            f"</strong> Not yet reported (due by 7 Aug 2025): {others}. The figures will change as their reports "
             "arrive; until then, changes compare the departments that reported with their own "
             "earlier figures.</p>") in glance
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from presentation.theme import provisional
 
 @pytest.mark.parametrize(("missing", "since", "rest"), [
     (["Operations"], [],
-     "Not yet reported: Operations. The figures will change as their reports arrive"),
+     "Not yet reported (due by 7 May 2025): Operations. The figures will change as their reports arrive"),
     (["Legal"], ["Legal"],
      "Not reported: Legal, which has reported later months. The figures will change if its "
      "report comes in late"),
@@ -21,12 +22,13 @@ from presentation.theme import provisional
      "Not reported: Legal, Works, which have reported later months. The figures will change if "
      "their reports come in late"),
     (["Legal", "Operations"], ["Legal"],
-     "Not yet reported: Operations. Not reported either: Legal, which has reported later months. "
+     "Not yet reported (due by 7 May 2025): Operations. Not reported either: Legal, which has reported later months. "
      "The figures will change as their reports arrive"),
 ])
 def test_a_provisional_month_says_who_has_not_reported_and_why(
         missing: list[str], since: list[str], rest: str) -> None:
     reporting = {"month": "2025-04", "expected": 5, "missing": missing, "since": since,
+                 "deadline": dt.date(2025, 5, 7),
                  "reported": [f"Department {n}" for n in range(5 - len(missing))]}
     head, said = provisional(reporting)
     assert head == f"Provisional: {5 - len(missing)} of 5 departments reported April 2025"
@@ -46,3 +48,5 @@ def test_the_sample_april_is_provisional_for_a_department_that_reported_since(
     assert (april["missing"], april["since"], len(april["reported"])) == (
         ["Legal and Compliance"], ["Legal and Compliance"], 6)
     assert (june["missing"], june["since"]) == ([], [])
+    # due on day 7 of the next month (the on_time_day setting's default), as the KPIs count it
+    assert (april["deadline"], june["deadline"]) == (dt.date(2025, 5, 7), dt.date(2025, 7, 7))
