@@ -254,6 +254,7 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
                 keys = {"n": name, "h": d.get("head"), "e": d.get("email")}
                 con.execute(db.sql("department_register_update"), keys)
                 con.execute(db.sql("department_register_add"), keys)
+        con.execute(db.sql("register_departments_insert"), {"v": version})
         audit(con, user, "register", "ok", file=file_name, register_version=version,
               objectives=len(parsed.objectives), departments=len(parsed.departments))
         db.bump_data_version(con)

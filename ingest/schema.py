@@ -68,7 +68,13 @@ def _messages(df: pd.DataFrame, period_label: str) -> dict[str, Callable[[int, A
         keys = _id_keys(df["action_id"])
         rows = [int(r) for r in df.index[keys == keys.at[row]]]
         others = ", ".join(str(r) for r in rows if r != row)
-        return f"Action ID {value!r} is used more than once (also row {others}): give each action its own ID."
+        # a row pasted twice: a new ID for the copy would invent an action
+        same = [r for r in rows if r != row and df.loc[r].equals(df.loc[row])]
+        if same:
+            return (f"Row {row} repeats row {same[0]} cell for cell (Action ID {value!r}): delete "
+                    "one of the two rows.")
+        return (f"Action ID {value!r} is used more than once (also row {others}): give each action "
+                "its own ID, or delete the row if it is the same action.")
 
     return {
         "not_nullable": lambda r, v: "This cell is required: fill it in.",
@@ -180,6 +186,7 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
     status = df["status"].to_numpy(dtype=object)
     pct = df["percent_complete"].to_numpy(dtype="float64")
     completed = status == "Completed"
+    reason = df["reason_code"].to_numpy(dtype=object)
     checks: list[tuple[np.ndarray, str, Callable[[Any], str]]] = []
     if objective_ids is not None:
         unknown = np.array([v is not None and v == v and v not in objective_ids
@@ -197,8 +204,16 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
         (np.array([v not in ("Completed", "Cancelled") for v in status], dtype=bool) & (pct == 100), "status",
          lambda r: f"100% complete but the status is {r['status']!r}: should it be Completed?"),
         (np.array([v in ("At risk", "Delayed") for v in status], dtype=bool)
-         & pd.isna(df["reason_code"].to_numpy(dtype=object)), "reason_code",
+         & pd.isna(reason), "reason_code",
          lambda r: f"{r['status']} without a reason: choose a reason code."),
+        # a template carries last month's reason code over: one that no longer holds misleads
+        (completed & ~pd.isna(reason), "reason_code",
+         lambda r: f"Completed, yet the reason code still says {r['reason_code']!r} (why an action "
+                   "is at risk or delayed): clear it, unless it explains a late finish."),
+        (~completed & (reason == "Not begun") & (pct > 0), "reason_code",
+         lambda r: f"The reason code says 'Not begun', but the action is "
+                   f"{display_value(r['percent_complete'])}% complete: clear it, or choose the "
+                   "reason that holds now."),
     ]
     for mask, column, message in checks:
         for row in df.index[mask]:

@@ -83,9 +83,22 @@ def checked_filters(con: Connection, filters: Filters) -> Filters:
                    filters.period_from)
 
 
-def expected_departments(con: Connection) -> list[str]:
-    """The departments expected to report each month: the register's, or every department that
+def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]]:
+    """Each month's departments expected to report it, sorted: those of the register the month
+    is judged against (the one in force when its first report came in), or every department that
     has ever reported when the register lists none (as SPEC §5.8's submission_rate counts them)."""
+    found: dict[str, list[str]] = {m: [] for m in months}
+    for period, department in queries.rows(con, "expected_departments",
+                                           {"months": months, "departments": []}):
+        found[str(period)].append(str(department))
+    return found
+
+
+def expected_departments(con: Connection, month: str | None = None) -> list[str]:
+    """The departments expected to report `month` (expected_by_month); without a month, those
+    of the register in force now."""
+    if month is not None:
+        return expected_by_month(con, [month])[month]
     known = list_departments(con)
     listed = known[known["in_register"].astype(bool)]
     chosen = listed if not listed.empty else known[known["periods_reported"].fillna(0) > 0]
@@ -93,15 +106,17 @@ def expected_departments(con: Connection) -> list[str]:
 
 
 def reporting(con: Connection) -> pd.DataFrame:
-    """Each month with a report in force, oldest first: how many of the expected departments
-    reported it. Columns: period, reported (list of expected departments with a report), missing
-    (list of expected departments without), expected (count)."""
-    expected = expected_departments(con)
+    """Each month with a report in force, oldest first: how many of the departments expected to
+    report it did. Columns: period, reported (list of expected departments with a report),
+    missing (list of expected departments without), expected (count)."""
+    reported = [(str(p), set(ds)) for p, ds in
+                queries.frame(con, "reported_departments", {}).itertuples(index=False)]
+    expected = expected_by_month(con, [p for p, _ in reported])
     rows = []
-    for period, departments in queries.frame(con, "reported_departments", {}).itertuples(index=False):
-        have = set(departments)
-        rows.append({"period": str(period), "reported": [d for d in expected if d in have],
-                     "missing": [d for d in expected if d not in have], "expected": len(expected)})
+    for period, have in reported:
+        listed = expected[period]
+        rows.append({"period": period, "reported": [d for d in listed if d in have],
+                     "missing": [d for d in listed if d not in have], "expected": len(listed)})
     return pd.DataFrame(rows, columns=["period", "reported", "missing", "expected"])
 
 

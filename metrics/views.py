@@ -118,8 +118,8 @@ def period_reporting(con: Connection, filters: Filters) -> dict[str, Any]:
     """
     from metrics.catalogue import expected_departments
 
-    scope = list(dict.fromkeys(filters.departments)) or expected_departments(con)
     month = resolve_month(con, filters)
+    scope = list(dict.fromkeys(filters.departments)) or expected_departments(con, month)
     by_month = {str(p): set(ds) for p, ds in
                 queries.frame(con, "reported_departments", {}).itertuples(index=False)}
     have = by_month.get(month, set())

@@ -2,8 +2,12 @@
 -- excluded, as filtered) per objective × department. Actions whose objective_id was not in the
 -- register when loaded are grouped under objective_id NULL ("no valid objective").
 -- Parameters: $month (YYYY-MM); $departments, $objectives, $statuses (empty list = all).
-WITH register AS (
-    SELECT max(register_version) AS version FROM register_versions
+WITH months AS (
+    SELECT CAST($month AS VARCHAR) AS period
+),
+register AS (
+    -- the register the month is judged against (a later one's objectives are not its own)
+    SELECT version FROM ({{metrics:month_registers}})
 )
 SELECT CASE WHEN s.objective_valid THEN s.objective_id END AS objective_id,
        any_value(o.objective) AS objective,

@@ -11,9 +11,6 @@
 WITH months AS (
     SELECT unnest($months) AS period
 ),
-register AS (
-    SELECT max(register_version) AS version FROM register_versions
-),
 scope_departments AS (
     {{metrics:scope_departments}}
 ),
@@ -43,8 +40,7 @@ reported AS (
 grid AS (
     -- every (month, department) a row may come from; in_scope: counted by the submission rates
     SELECT period, department, bool_or(in_scope) AS in_scope
-    FROM (SELECT m.period, d.department, TRUE AS in_scope
-          FROM months m CROSS JOIN scope_departments d
+    FROM (SELECT period, department, TRUE AS in_scope FROM scope_departments
           UNION ALL
           SELECT DISTINCT period, department, FALSE FROM reported)
     GROUP BY period, department
@@ -63,21 +59,23 @@ submissions AS (
     LEFT JOIN deadlines d ON d.period = g.period
 ),
 register_objectives AS (
-    SELECT o.objective_id
-    FROM objectives o
-    WHERE o.register_version = (SELECT version FROM register)
-      AND (len($objectives) = 0 OR list_contains($objectives, o.objective_id))
+    SELECT period, objective_id
+    FROM ({{metrics:register_objectives}})
+    WHERE len($objectives) = 0 OR list_contains($objectives, objective_id)
 ),
 coverage AS (
-    -- objective_coverage, organisation scope only (or $coverage_of_scope): register objectives
-    -- with an action in A
+    -- objective_coverage, organisation scope only (or $coverage_of_scope): the month's register
+    -- objectives with an action in A
     SELECT m.period,
-           count(DISTINCT r.objective_id)
-               / nullif((SELECT count(*) FROM register_objectives), 0) AS objective_coverage
+           count(DISTINCT u.objective_id) / nullif(any_value(n.objectives), 0) AS objective_coverage
     FROM months m
-    LEFT JOIN reported r
-        ON r.period = m.period AND r.in_a
-       AND r.objective_id IN (SELECT objective_id FROM register_objectives)
+    LEFT JOIN (SELECT period, count(*) AS objectives FROM register_objectives GROUP BY period) n
+        ON n.period = m.period
+    LEFT JOIN (SELECT r.period, r.objective_id
+               FROM reported r
+               JOIN register_objectives o ON o.period = r.period AND o.objective_id = r.objective_id
+               WHERE r.in_a) u
+        ON u.period = m.period
     WHERE len($departments) = 0 OR $coverage_of_scope
     GROUP BY m.period
 ),

@@ -48,8 +48,7 @@ sums AS (
 grid AS (
     -- every (month, department) a row may come from; in_scope: counted by the submission rates
     SELECT period, department, bool_or(in_scope) AS in_scope
-    FROM (SELECT m.period, d.department, TRUE AS in_scope
-          FROM months m CROSS JOIN scope_departments d
+    FROM (SELECT period, department, TRUE AS in_scope FROM scope_departments
           UNION ALL
           SELECT period, department, FALSE FROM sums)
     GROUP BY period, department
@@ -63,9 +62,7 @@ first_accepted AS (
     GROUP BY u.department, u.period
 ),
 register_objectives AS (
-    SELECT o.objective_id
-    FROM objectives o
-    WHERE o.register_version = (SELECT max(register_version) FROM register_versions)
+    {{metrics:register_objectives}}
 ),
 used_objectives AS (
     -- each month's distinct objective ids in A, organisation scope only (or $coverage_of_scope,
@@ -82,11 +79,13 @@ coverage AS (
     -- objective_coverage, organisation scope only (or $coverage_of_scope): register objectives
     -- with an action in A
     SELECT m.period,
-           count(u.objective_id)
-               / nullif((SELECT count(*) FROM register_objectives), 0) AS objective_coverage
+           count(u.objective_id) / nullif(any_value(n.objectives), 0) AS objective_coverage
     FROM months m
-    LEFT JOIN (SELECT * FROM used_objectives
-               WHERE objective_id IN (SELECT objective_id FROM register_objectives)) u
+    LEFT JOIN (SELECT period, count(*) AS objectives FROM register_objectives GROUP BY period) n
+        ON n.period = m.period
+    LEFT JOIN (SELECT u.period, u.objective_id
+               FROM used_objectives u
+               JOIN register_objectives o ON o.period = u.period AND o.objective_id = u.objective_id) u
         ON u.period = m.period
     WHERE len($departments) = 0 OR $coverage_of_scope
     GROUP BY m.period

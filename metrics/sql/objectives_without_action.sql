@@ -1,9 +1,13 @@
--- objectives_without_action: objectives of the register in force (as filtered by $objectives)
+-- objectives_without_action: objectives of the month's register (as filtered by $objectives)
 -- that no action in A has for the month asked — A being the scope's current actions less
 -- Cancelled and less those outside $statuses.
 -- Parameters: $month (YYYY-MM); $departments, $objectives, $statuses (empty list = all).
-WITH register AS (
-    SELECT max(register_version) AS version FROM register_versions
+WITH months AS (
+    SELECT CAST($month AS VARCHAR) AS period
+),
+register AS (
+    -- the register the month is judged against (a later one's objectives are not its own)
+    SELECT version FROM ({{metrics:month_registers}})
 )
 SELECT o.objective_id, o.objective, o.pillar, o.owner, o.period, o.priority
 FROM objectives o

@@ -6,8 +6,9 @@
 -- A rejection stands only while the month has no accepted version: `rejected` counts the failed
 -- submissions recorded (CLI, bulk load, or "Record as a failed submission" on Upload; a check on
 -- Upload records none) for a department-month with no accepted report, else 0.
--- Parameters: $months (YYYY-MM list); $departments (empty list = the register's departments,
--- or every department that ever had an accepted report when the register lists none).
+-- Parameters: $months (YYYY-MM list); $departments (empty list = the departments of the register
+-- each month is judged against, or every department that ever had an accepted report when the
+-- register lists none: metrics:scope_departments).
 WITH months AS (
     SELECT unnest($months) AS period
 ),
@@ -18,7 +19,7 @@ deadlines AS (
     {{metrics:report_deadlines}}
 ),
 grid AS (
-    SELECT m.period, d.department FROM months m CROSS JOIN scope_departments d
+    SELECT period, department FROM scope_departments
     UNION
     SELECT u.period, u.department FROM uploads u
     WHERE list_contains($months, u.period)

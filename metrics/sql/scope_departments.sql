@@ -1,10 +1,15 @@
--- scope_departments: the departments submission rates count — those asked for ($departments),
--- else the register's where it lists any, else every department that has ever had an accepted
--- report. Included (as metrics:scope_departments) by kpis.sql, kpis_summary.sql and
--- report_quality.sql.
-SELECT d.department
-FROM departments d
+-- scope_departments: for each month of `months`, the departments submission rates count — those
+-- asked for ($departments); else those the register the month is judged against listed
+-- (metrics:month_registers; a version loaded before they were recorded: those listed now);
+-- else, when no register lists any, every department that has ever had an accepted report.
+-- Columns: period, department. Included (as metrics:scope_departments) by kpis.sql,
+-- kpis_summary.sql, report_quality.sql and expected_departments.sql.
+SELECT r.period, d.department
+FROM ({{metrics:month_registers}}) r CROSS JOIN departments d
 WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
-           WHEN EXISTS (SELECT 1 FROM departments r WHERE r.in_register) THEN d.in_register
+           WHEN EXISTS (SELECT 1 FROM register_departments l WHERE l.register_version = r.version)
+               THEN EXISTS (SELECT 1 FROM register_departments l
+                            WHERE l.register_version = r.version AND l.department = d.department)
+           WHEN EXISTS (SELECT 1 FROM departments l WHERE l.in_register) THEN d.in_register
            ELSE EXISTS (SELECT 1 FROM uploads u
                         WHERE u.department = d.department AND u.status = 'accepted') END

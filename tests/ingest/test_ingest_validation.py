@@ -56,7 +56,16 @@ def test_empty_required_cell() -> None:
 def test_duplicate_action_id_points_at_both_rows() -> None:
     errors, _ = parse(report([row(), row(action="Second action with a proper name")]))
     assert [(e.row, e.column) for e in errors] == [(5, "A"), (6, "A")]
-    assert errors[0].message == "Action ID 'FIN-01' is used more than once (also row 6): give each action its own ID."
+    assert errors[0].message == ("Action ID 'FIN-01' is used more than once (also row 6): give each "
+                                 "action its own ID, or delete the row if it is the same action.")
+
+
+def test_a_row_pasted_twice_is_to_be_deleted_not_given_a_new_id() -> None:
+    # "give each action its own ID" had a head rename the copy: an action that does not exist
+    errors, _ = parse(report([row(), row()]))
+    assert [(e.row, e.message) for e in errors] == [
+        (5, "Row 5 repeats row 6 cell for cell (Action ID 'FIN-01'): delete one of the two rows."),
+        (6, "Row 6 repeats row 5 cell for cell (Action ID 'FIN-01'): delete one of the two rows.")]
 
 
 def test_two_empty_action_ids_are_each_required_not_one_id_used_twice() -> None:
@@ -71,7 +80,7 @@ def test_an_action_id_in_other_capitals_is_the_same_id() -> None:
     # 'fin-01' beside 'FIN-01' would count one action twice: its budget, its lateness
     errors, _ = parse(report([row(), row(action_id="fin-01", action="Second action with a proper name")]))
     assert [(e.row, e.column, e.value) for e in errors] == [(5, "A", "FIN-01"), (6, "A", "fin-01")]
-    assert errors[1].message == "Action ID 'fin-01' is used more than once (also row 5): give each action its own ID."
+    assert errors[1].message.startswith("Action ID 'fin-01' is used more than once (also row 5): ")
 
 
 def test_unparseable_status() -> None:
@@ -371,6 +380,22 @@ def test_fractional_percent_column() -> None:
 def test_at_risk_without_reason() -> None:
     w = only(parse(report([row(status="At risk")]))[1])
     assert (w.column, w.message) == ("L", "At risk without a reason: choose a reason code.")
+
+
+def test_a_reason_code_that_no_longer_holds_is_questioned() -> None:
+    # the template carries last month's reason code over: Completed and still "Blocked by
+    # resources", or 50% done and still "Not begun"
+    done = row(status="Completed", percent_complete=100, completion_date=dt.date(2025, 2, 20),
+               reason_code="Blocked by resources")
+    w = only(parse(report([done]))[1])
+    assert (w.row, w.column, w.message) == (
+        5, "L", "Completed, yet the reason code still says 'Blocked by resources' (why an action is "
+                "at risk or delayed): clear it, unless it explains a late finish.")
+    w = only(parse(report([row(percent_complete=50, reason_code="Not begun")]))[1])
+    assert (w.column, w.message) == (
+        "L", "The reason code says 'Not begun', but the action is 50% complete: clear it, or "
+             "choose the reason that holds now.")
+    assert parse(report([row(percent_complete=0, status="Not started", reason_code="Not begun")]))[1] == []
 
 
 def test_skip_invalid_rows_keeps_the_rest() -> None:

@@ -1,0 +1,13 @@
+-- month_registers: each month of `months` (the including query's CTE of YYYY-MM periods) with
+-- the version of the strategy register it is judged against: the one in force when the month's
+-- first accepted report was loaded (uploads.register_version), else the latest. So a register
+-- loaded later adds neither departments nor objectives to the months before it. Included (as
+-- metrics:month_registers) by scope_departments.sql, register_objectives.sql,
+-- actions_by_objective.sql and objectives_without_action.sql.
+SELECT m.period,
+       coalesce(arg_min(u.register_version, u.upload_id),
+                (SELECT max(register_version) FROM register_versions)) AS version
+FROM months m
+LEFT JOIN uploads u
+    ON u.period = m.period AND u.status = 'accepted' AND u.register_version IS NOT NULL
+GROUP BY m.period

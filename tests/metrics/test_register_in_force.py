@@ -1,0 +1,105 @@
+"""A month is judged against the strategy register in force when its first report came in: a
+register loaded later neither makes a department it adds missing from earlier months nor drops
+one it no longer lists from them, and objective coverage counts that register's objectives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+import pytest
+from backends import empty_connection
+from openpyxl import Workbook
+from testdata import report
+
+from ingest import db
+from ingest.access import CLI
+from ingest.load import load_file
+from ingest.register import load_register
+from metrics import Filters, objectives_without_action, views
+from metrics.catalogue import expected_departments, reporting
+from metrics.kpis import kpis
+
+
+def register(objectives: list[str], departments: list[str]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Objectives"
+    ws.append(["Objective ID", "Objective"])
+    for o in objectives:
+        ws.append([o, f"Objective {o}"])
+    deps = wb.create_sheet("Departments")
+    deps.append(["Department", "Head"])
+    for d in departments:
+        deps.append([d, f"Head of {d}"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def row(aid: str, objective: str) -> list[object]:
+    return [aid, f"Do {aid}", objective, "R. P.", 100, 50, dt.date(2025, 1, 6),
+            dt.date(2025, 12, 31), "In progress", 50, None, None]
+
+
+@pytest.fixture
+def con() -> Iterator[db.Connection]:
+    # v1: Finance, Health, Works and SO1-SO3; October reported by all three under it. v2 (a
+    # mid-year lekgotla): Health gone, IT added, SO4 added; November reported under it
+    connection = empty_connection()
+    load_register(connection, register(["SO1", "SO2", "SO3"], ["Finance", "Health", "Works"]),
+                  "register-v1.xlsx")
+    for department, objective in (("Finance", "SO1"), ("Health", "SO2"), ("Works", "SO2")):
+        load_file(connection, report([row(f"{department[0]}1", objective)], department,
+                                     "October 2025"), f"{department}_2025-10.xlsx", user=CLI)
+    load_register(connection, register(["SO1", "SO2", "SO3", "SO4"],
+                                       ["Finance", "Works", "Information Technology"]),
+                  "register-v2.xlsx")
+    for department, objective in (("Finance", "SO1"), ("Works", "SO2"),
+                                  ("Information Technology", "SO4")):
+        load_file(connection, report([row(f"{department[0]}1", objective)], department,
+                                     "November 2025"), f"{department}_2025-11.xlsx", user=CLI)
+    yield connection
+    connection.close()
+
+
+def figures(con: db.Connection, period: str) -> dict[str, object]:
+    return kpis(con, Filters(period))
+
+
+def test_a_month_keeps_the_departments_and_objectives_of_its_own_register(
+        con: db.Connection) -> None:
+    october, november = figures(con, "2025-10"), figures(con, "2025-11")
+    # October, by hand: v1 expected Finance, Health and Works, and all three reported: 3/3 (it
+    # read 2/3 against v2: Health's report out, IT "missing" before it existed); its actions
+    # serve SO1 and SO2 of v1's three objectives: 2/3 (it read 2/4 against v2)
+    assert october["submission_rate"] == pytest.approx(1.0)
+    assert october["objective_coverage"] == pytest.approx(2 / 3)
+    # November, under v2: Finance, Works and IT all reported, 3/3; SO1, SO2, SO4 of 4: 3/4
+    assert november["submission_rate"] == pytest.approx(1.0)
+    assert november["objective_coverage"] == pytest.approx(3 / 4)
+    # the same from the action rows (an objective filter: kpis.sql, not the summary table)
+    every = ("SO1", "SO2", "SO3", "SO4")
+    rows = kpis(con, Filters("2025-10", objectives=every))
+    assert (rows["submission_rate"], rows["objective_coverage"]) == pytest.approx((1.0, 2 / 3))
+    rows = kpis(con, Filters("2025-11", objectives=every))
+    assert (rows["submission_rate"], rows["objective_coverage"]) == pytest.approx((1.0, 3 / 4))
+
+
+def test_who_is_expected_follows_the_months_register(con: db.Connection) -> None:
+    assert expected_departments(con, "2025-10") == ["Finance", "Health", "Works"]
+    assert expected_departments(con, "2025-11") == ["Finance", "Information Technology", "Works"]
+    assert expected_departments(con) == ["Finance", "Information Technology", "Works"]  # now
+    october = views.period_reporting(con, Filters("2025-10"))
+    assert (october["expected"], october["missing"]) == (3, [])  # not provisional
+    months = reporting(con).set_index("period")
+    assert months.loc["2025-10", "missing"] == [] and months.loc["2025-11", "missing"] == []
+    # a month nobody has reported yet is judged against the register in force now
+    assert expected_departments(con, "2025-12") == ["Finance", "Information Technology", "Works"]
+
+
+def test_the_alignment_lists_are_the_months_register(con: db.Connection) -> None:
+    # SO4 came with v2: October did not leave it unworked; November's IT action serves it
+    assert list(objectives_without_action(con, Filters("2025-10"))["objective_id"]) == ["SO3"]
+    assert list(objectives_without_action(con, Filters("2025-11"))["objective_id"]) == ["SO3"]
