@@ -68,10 +68,12 @@ else:
                      columns=["chain", "actions", "departments", "days_late", "start", "end"],
                      labels={"chain": st.column_config.TextColumn("Chain", width="large"),
                              "days_late": st.column_config.NumberColumn(
-                                 "Late by", format="%d days",
-                                 help="The most days any dependency of the chain is late by; "
-                                      "empty when its late action is overdue but the wait moves "
-                                      "nothing past its due date."),
+                                 "Worst delay", format="%d days",
+                                 help="The most days a wait in the chain moves an action past "
+                                      "its due date: any of its actions, not only the one it "
+                                      "holds up (the table below gives each action's). Empty "
+                                      "when its late action is overdue but the wait moves "
+                                      "nothing past a due date."),
                              "actions": st.column_config.NumberColumn("Actions"),
                              "departments": st.column_config.NumberColumn("Departments"),
                              "start": "Starts at", "end": "Holds up"})
