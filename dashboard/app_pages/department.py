@@ -89,11 +89,11 @@ components.table(figures, key="dept-actions", stem=filters.file_stem(scoped, "ac
                  download_made=lambda cursor: metrics.action_figures(cursor, scoped),
                  labels={"reason_code": st.column_config.TextColumn("Reason code", width="medium"),
                          "comments": st.column_config.TextColumn("Latest comment", width="large")},
-                 columns=["action_id", "action", "status", "rag", "reason_code", "comments",
-                          "percent_complete",
+                 # carried forward beside the status it qualifies (the status is last month's)
+                 columns=["action_id", "action", "status", "carried_forward", "rag",
+                          "reason_code", "comments", "percent_complete",
                           "planned_progress", "due_date", "baseline_due_date", "slip_days",
-                          "budget_allocated", "budget_spent", "file_name", "sheet", "source_row",
-                          "carried_forward"])
+                          "budget_allocated", "budget_spent", "file_name", "sheet", "source_row"])
 crosstab = d(views.status_against_rag, scoped)
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -153,6 +153,6 @@ components.table(trail, key="trail", stem=filters.file_stem(scoped, f"action-{ac
                  currency=currency,
                  download_made=lambda cursor: views.action_trail(cursor, scoped, department,
                                                                  action_id),
-                 columns=["period", "status", "rag", "percent_complete", "planned_progress",
-                          "due_date", "budget_spent", "reason_code", "comments", "file_name",
-                          "sheet", "source_row", "carried_forward", "upload_id"])
+                 columns=["period", "status", "carried_forward", "rag", "percent_complete",
+                          "planned_progress", "due_date", "budget_spent", "reason_code", "comments",
+                          "file_name", "sheet", "source_row", "upload_id"])

@@ -347,3 +347,15 @@ def test_the_filters_survive_a_page_without_them(db_path: Path,
     assert at.selectbox(key="period").value == "2025-03"
     assert at.multiselect(key="dept").value == ["Finance"]
     assert metric_values(at)["Completion"] == "33.3%"  # Finance March: 3 of 9
+
+
+def test_a_carried_action_says_so_beside_its_status(july_db: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Finance's July leaves its June actions out: they are carried, with June's status; the
+    # marker sat last of 17 columns, off the screen of a phone and of most desktops
+    at = app(july_db, monkeypatch, "department", query={"period": "July 2025",
+                                                        "department": "Finance"})
+    assert not at.exception
+    table = at.dataframe[0].value  # the page's first table: its actions
+    assert list(table.columns[:5]) == ["action_id", "action", "status", "carried_forward", "rag"]
+    assert table["carried_forward"].astype(bool).any()
