@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import threading
 import urllib.parse
 import weakref
@@ -405,6 +406,8 @@ STYLE = f"""
   padding: 0 !important; }}
 .lk-card dt {{ color: {theme.MUTED}; font-size: 0.8em; font-weight: 400; line-height: 1.2; }}
 .lk-card dd {{ font-weight: 600; font-variant-numeric: tabular-nums; }}
+.lk-value {{ color: {theme.MUTED}; font-size: 0.85em; margin-top: 0.25rem;
+  overflow-wrap: anywhere; }}
 @media (hover: none) {{
   [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ padding-top: 2.75rem; }}
 }}
@@ -469,9 +472,16 @@ def phone_cards(rows: pd.DataFrame, key: str, **how: Any) -> None:
     """The table drawn with `key` as `cards` on a phone: the cards are shown only up to
     PHONE_WIDTH, and the table only above it, so a phone never scrolls a wide table sideways.
     `how`: the arguments of `cards`."""
-    st.html(f"<style>@media (max-width: {PHONE_WIDTH}px) {{ .st-key-{key} {{ display: none "
-            "!important; }} }}</style>")
-    st.container(key=f"{key}-cards-phone").html(cards(rows, **how))
+    on_a_phone(key, cards(rows, **how))
+
+
+def on_a_phone(key: str, markup: str) -> None:
+    """`markup` (escaped HTML, for st.html) in place of the element drawn with `key`, up to
+    PHONE_WIDTH; the element alone above it."""
+    css = re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # the class Streamlit gives a key
+    st.html(f"<style>@media (max-width: {PHONE_WIDTH}px) {{ .st-key-{css} {{ display: none "
+            f"!important; }} }}</style>")
+    st.container(key=f"{key}-cards-phone").html(markup)
 
 
 def page_link(page: str, **params: str) -> str:

@@ -3,6 +3,7 @@ summary, and the commit. Reading and storing are `ingest`'s; this only asks and 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import partial
 
@@ -231,6 +232,32 @@ def message_row_height(messages: pd.Series) -> int | None:
     return 22 * min(max(lines, 3), MESSAGE_LINES) + 8
 
 
+# the problems a phone lists as cards (the table's "What to do" is cut off at 390 px): the first,
+# errors first; the workbook below holds every one
+PROBLEM_CARDS = 100
+
+
+def problem_cards(table: pd.DataFrame) -> str:
+    """The problems as cards for a phone (HTML, report text escaped): the severity, cell and
+    header, then what to do in full, then the value found."""
+    out = []
+    for r in table.head(PROBLEM_CARDS).to_dict("records"):
+        where_ = " · ".join(html.escape(str(r[k])) for k in ("cell", "header")
+                            if not theme.missing(r.get(k)))
+        sheet = "" if theme.missing(r.get("sheet")) else html.escape(str(r["sheet"]))
+        sheet = f" ({sheet})" if where_ and sheet else f"sheet {sheet}" if sheet else ""
+        value = ("" if theme.missing(r.get("value")) else
+                 f'<div class="lk-value">Value: {html.escape(str(r["value"]))}</div>')
+        severity = str(r["severity"])
+        badge = theme.chip(html.escape(severity), SEVERITY_COLOURS.get(severity, "#EEE"))
+        out.append(f'<div class="lk-card"><div class="lk-head">{badge} {where_}{sheet}</div>'
+                   f"<div>{html.escape(str(r['message']))}</div>{value}</div>")
+    more = len(table) - PROBLEM_CARDS
+    tail = (f"<p>… and {more:,} more: download the workbook below for every one.</p>"
+            if more > 0 else "")
+    return f'<div class="lk-cards">{"".join(out)}</div>{tail}'
+
+
 def _severity_style(value: object) -> str:
     colour = SEVERITY_COLOURS.get(str(value))
     return f"background-color: {colour}; font-weight: 600" if colour else ""
@@ -276,18 +303,20 @@ def report(parsed: ParsedFile, data: bytes, file_name: str, skip: bool, lim: Lim
         st.caption(f"The first {PROBLEMS_SHOWN:,} of {plural(len(table), 'problem')} (the errors "
                    "first): the workbook below lists every one.")
         table = table.head(PROBLEMS_SHOWN)
-    st.dataframe(table.style.map(_severity_style, subset=["severity"]), hide_index=True,
-                 key="problems", row_height=message_row_height(table["message"]), placeholder="",
-                 # what to do next to where, before the columns that say where in more detail
-                 column_order=["severity", "cell", "message", "value", "header", "sheet", "row",
-                               "column"],
-                 column_config={
-                     # wide enough for "warning" in bold on one line, in rows tall enough to wrap
-                     "severity": st.column_config.TextColumn("Severity", width=SEVERITY_WIDTH),
-                     "sheet": "Sheet", "cell": "Cell",
-                     "row": st.column_config.NumberColumn("Row", format="%d"),
-                     "column": "Column", "header": "Header", "value": "Value",
-                     "message": st.column_config.TextColumn("What to do", width="large")})
+    # in a box with a key the phone's CSS can hide (a table's own key gives it no class)
+    st.container(key="problems-table").dataframe(
+        table.style.map(_severity_style, subset=["severity"]), hide_index=True, key="problems",
+        row_height=message_row_height(table["message"]), placeholder="",
+        # what to do next to where, before the columns that say where in more detail
+        column_order=["severity", "cell", "message", "value", "header", "sheet", "row", "column"],
+        column_config={
+            # wide enough for "warning" in bold on one line, in rows tall enough to wrap
+            "severity": st.column_config.TextColumn("Severity", width=SEVERITY_WIDTH),
+            "sheet": "Sheet", "cell": "Cell",
+            "row": st.column_config.NumberColumn("Row", format="%d"),
+            "column": "Column", "header": "Header", "value": "Value",
+            "message": st.column_config.TextColumn("What to do", width="large")})
+    components.on_a_phone("problems-table", problem_cards(table))
     # This table's download is the workbook below, for whoever uploads (a department head too,
     # who may not export): its problems are the uploader's own, listed on its first sheet.
     stem = file_name.rsplit(".", 1)[0]
@@ -332,8 +361,13 @@ def changes(con: Connection, parsed: ParsedFile) -> None:
                        "action": st.column_config.TextColumn("Action", width="large"),
                        "change": "Change", "before": "Before", "after": "After"}
             key = f"changes-{r.department}"
-            st.dataframe(summary, hide_index=True, key=key, placeholder="—",
-                         column_config=columns)
+            box = f"{key}-table"  # a key the phone's CSS can hide (a table's own has no class)
+            st.container(key=box).dataframe(summary, hide_index=True, key=key, placeholder="—",
+                                            column_config=columns)
+            # a phone showed the Action ID and the action's name, not the change
+            components.phone_cards(summary, box, title="action_id", fields=[
+                ("change", "Change", "text"), ("before", "Before", "text"),
+                ("after", "After", "text")])
             scope = metrics.Filters(r.period.key, (r.department,))
             components.downloads(summary, filters.file_stem(scope, "changes"), key,
                                  sheet="Changes", headers=columns, scope=scope,

@@ -120,6 +120,19 @@ def test_upload_bad_then_good_file(page: Any, url: str, tmp_path: Path) -> None:
     assert not exceptions(page)
     assert tile(page, "Errors") == "4"
     assert page.get_by_role("button", name="Commit").count() == 0
+    # on a phone the table cut "What to do" off after a few words: there, each problem is a card
+    # with its message whole (a table above 640 px, the cards only up to it)
+    cards = page.locator(".st-key-problems-table-cards-phone .lk-card")
+    assert not cards.first.is_visible() and page.locator(".st-key-problems-table").is_visible()
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    cards.first.wait_for()
+    assert not page.locator(".st-key-problems-table").is_visible()
+    said = [cards.nth(i).inner_text() for i in range(cards.count())]
+    assert sum(t.startswith("error") for t in said) == 4, said
+    assert any("'Maybe' is not a status: use Not started, In progress, At risk, Delayed, On hold, "
+               "Completed or Cancelled." in t for t in said), said
+    page.set_viewport_size(size)
     with page.expect_download() as info:
         page.get_by_role("button", name="Workbook with the problems marked").click()
     assert info.value.suggested_filename == "Finance_2025-07-problems.xlsx"
