@@ -230,6 +230,39 @@ def _data_rows(loc: Located, mapping: Mapping | None, problems: list[Problem]) -
     return out
 
 
+def _merged(loc: Located, rows: list[tuple[int, list[Any]]], problems: list[Problem]
+            ) -> list[tuple[int, list[Any]]]:
+    """The action rows with their merged cells read as a person sees them, each with a warning: a
+    range down a column gives its value to each of its rows (Excel shows it beside each); one
+    across columns keeps it in its first cell."""
+    ranges = [m for m in loc.sheet.merged_cells if m[0] > loc.header_index]
+    if not ranges:
+        return rows
+    by_row = {r: list(cells) for r, cells in rows}  # copies: the sheet keeps its cells as read
+    headers = {c.index: c.header for c in loc.columns}
+    for r0, c0, r1, c1 in sorted(ranges):
+        top = loc.sheet.rows[r0] if r0 < len(loc.sheet.rows) else []
+        value = top[c0] if c0 < len(top) else None
+        cells = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        if r1 > r0:
+            for excel_row in range(r0 + 2, r1 + 2):
+                if excel_row in by_row:
+                    row = by_row[excel_row]
+                    row.extend([None] * (c0 + 1 - len(row)))
+                    row[c0] = value
+            said = (f"Cells {cells} are merged: {display_value(value)!r} is read for each of rows "
+                    f"{r0 + 1} to {r1 + 1}. Unmerge them and fill in each row, so that each action "
+                    "says its own.") if value is not None else (
+                    f"Cells {cells} are merged and empty. Unmerge them and fill in each row.")
+        else:
+            said = (f"Cells {cells} are merged: only {column_letter(c0)}{r0 + 1} is read. Unmerge "
+                    "them and put each value in its own column.")
+        problems.append(Problem("warning", said, sheet=loc.sheet.name, row=r0 + 1,
+                                column=column_letter(c0), header=headers.get(c0),
+                                value=display_value(value)))
+    return [(r, by_row[r]) for r, _ in rows]
+
+
 def _parse_rows(
     loc: Located, rows: list[tuple[int, list[Any]]], opts: Options, period: Period, letters: Letters,
     period_known: bool = True,
@@ -438,7 +471,7 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
             result.submitted_at = datetime(d.year, d.month, d.day) if d else None
         except ParseError:
             pass
-    rows = _data_rows(loc, opts.mapping, result.problems)
+    rows = _merged(loc, _data_rows(loc, opts.mapping, result.problems), result.problems)
     result.rows = len(rows)
     if not rows:
         result.problems.append(Problem(

@@ -35,6 +35,11 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 DEFAULT_MAX_ROWS = 5000  # the `max_rows` setting's default
 
 
+Merged = tuple[int, int, int, int]
+# a sheet as read: its rows, formula cells without a value, cells showing an error, merged ranges
+Loaded = tuple[list[list[Any]], list[str], list[tuple[str, str]], list[Merged]]
+
+
 @dataclass
 class Sheet:
     """One visible sheet: `rows[i][j]` is the cell at Excel row i+1, column j+1 (None if empty).
@@ -46,12 +51,13 @@ class Sheet:
     _rows: list[list[Any]] | None = None
     _formulas: list[str] | None = None
     _errors: list[tuple[str, str]] | None = None
-    _load: Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]] | None = None
+    _merged: list[Merged] | None = None
+    _load: Callable[[], Loaded] | None = None
 
     def _ensure(self) -> None:
         if self._rows is None:
             assert self._load is not None
-            self._rows, self._formulas, self._errors = self._load()
+            self._rows, self._formulas, self._errors, self._merged = self._load()
 
     @property
     def rows(self) -> list[list[Any]]:
@@ -70,6 +76,13 @@ class Sheet:
         """(cell, shown error such as "#DIV/0!") for cells showing an Excel error."""
         self._ensure()
         return self._errors or []
+
+    @property
+    def merged_cells(self) -> list[Merged]:
+        """The merged ranges, as (first row, first column, last row, last column), 0-based like
+        `rows`: only the first cell of each holds its value."""
+        self._ensure()
+        return self._merged or []
 
 
 @dataclass
@@ -296,12 +309,14 @@ def _sheet_xml(archive: zipfile.ZipFile, path: str | None) -> bytes:
 
 
 def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | None, file_name: str,
-                  max_rows: int) -> Callable[[], tuple[list[list[Any]], list[str], list[tuple[str, str]]]]:
-    def load() -> tuple[list[list[Any]], list[str], list[tuple[str, str]]]:
+                  max_rows: int) -> Callable[[], Loaded]:
+    def load() -> Loaded:
         xml = _sheet_xml(archive, path)
         check_extent(sheet_extent(xml), name, file_name, max_rows)  # before the dense read
         try:
-            raw = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            raw = sheet.to_python(skip_empty_area=False)
+            merged = [(a, b, c, d) for (a, b), (c, d) in sheet.merged_cell_ranges or []]
         except Exception as e:  # calamine raises several error types for broken sheets
             raise IngestError(
                 f"Sheet {name!r} of {file_name} cannot be read ({type(e).__name__}: {e}). "
@@ -312,7 +327,7 @@ def _sheet_loader(book: Any, archive: zipfile.ZipFile, name: str, path: str | No
         rows = [[None if v == "" else clean_text(v) if v.__class__ is str and unclean(v) else v
                  for v in row] for row in raw]
         missing, errors = _cell_issues(xml) if path else ([], [])
-        return rows, missing, errors
+        return rows, missing, errors, merged
 
     return load
 
@@ -484,5 +499,6 @@ def read_sheets(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed
     wb = read_workbook(data, file_name, max_bytes=max_bytes, max_uncompressed=max_uncompressed,
                        max_rows=max_rows)
     keep = max_rows + CSV_EXTRA_ROWS
-    sheets = [Sheet(s.name, s.rows[:keep], s.formula_cells_without_value, s.error_cells) for s in wb.sheets]
+    sheets = [Sheet(s.name, s.rows[:keep], s.formula_cells_without_value, s.error_cells,
+                    s.merged_cells) for s in wb.sheets]
     return Workbook(wb.file_name, wb.kind, sheets, wb.hidden_sheets)

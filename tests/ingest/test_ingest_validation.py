@@ -594,3 +594,27 @@ def test_a_second_sheet_that_looks_like_a_report_is_named_not_read() -> None:
     # a sheet named Actions is read whatever else the workbook holds: nothing to say
     named = xlsx([HEADER, row()], sheet="Actions", extra_sheets={"Old": [HEADER, row()]})
     assert parse_file(named, "Finance_2025-07.xlsx", Options()).warnings == []
+
+
+def test_merged_cells_are_read_as_excel_shows_them_and_warned_about() -> None:
+    # Status merged down two rows shows "In progress" beside both actions in Excel; the second
+    # row's cell is empty in the file, and read "This cell is required: fill it in."
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(report([row(), row(action_id="FIN-02", action="Second action",
+                                                       status=None)])))
+    book.active.merge_cells("I5:I6")
+    book.active.merge_cells("B7:C7")
+    book.active["A7"] = "FIN-03"
+    book.active["B7"] = "Third action"
+    book.active["I7"], book.active["J7"] = "In progress", 10
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_file(out.getvalue(), "report.xlsx", Options())
+    assert [p.message for p in parsed.errors] == []
+    assert [(w.row, w.column, w.header, w.message) for w in parsed.warnings] == [
+        (5, "I", "Status", "Cells I5:I6 are merged: 'In progress' is read for each of rows 5 to 6. "
+                           "Unmerge them and fill in each row, so that each action says its own."),
+        (7, "B", "Action", "Cells B7:C7 are merged: only B7 is read. Unmerge them and put each "
+                           "value in its own column.")]
+    assert list(parsed.reports[0].frame["status"]) == ["In progress"] * 3
