@@ -361,8 +361,9 @@ def _cancelled_awaited(plans: Plans, department: str, frame: pd.DataFrame, sheet
             named = ", ".join(f"{d}: {a}" for d, a in waiting[:SHOWN])
             more = f" and {len(waiting) - SHOWN} more" if len(waiting) > SHOWN else ""
             problems.append(Problem(
-                "warning", f"{aid} is Cancelled, but {named}{more} of other departments depend on "
-                "it: tell them, so they can remove the dependency or name what replaces it.",
+                "warning", f"{aid} is Cancelled, but other departments' actions depend on it "
+                f"({named}{more}): tell them, so they can remove the dependency or name what "
+                "replaces it.",
                 sheet=sheet, row=int(row), column=letter, header=header, value=display_value(state)))
     return problems
 

@@ -194,8 +194,8 @@ def test_a_cancelled_action_others_wait_on_is_said_on_both_sides(history: Path,
     con.close()
     # Health's H2 (open) depends on W2: Works is told at W2's Status cell (column I)
     assert _messages(parsed.warnings) == [(
-        "warning", 6, "I", "W2 is Cancelled, but Health: H2 of other departments depend on it: tell "
-        "them, so they can remove the dependency or name what replaces it.")]
+        "warning", 6, "I", "W2 is Cancelled, but other departments' actions depend on it (Health: "
+        "H2): tell them, so they can remove the dependency or name what replaces it.")]
     # and Health, at its next report still naming W2, at its Depends on cell
     copy = _with_works_april(history, tmp_path, [W1_APRIL, w2_cancelled])
     parsed = _april(copy, "Health", _row("H2", "Open the clinic's mobile service", None, None,
