@@ -193,7 +193,8 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
                             for v in df["objective_id"].to_numpy(dtype=object)], dtype=bool)
         checks.append((unknown, "objective_id",
                        lambda r: f"Objective {r['objective_id']!r} is not in the strategy register: "
-                                 "check the objective ID."))
+                                 "choose one of its objectives (the template's Objective drop-down "
+                                 "lists them), or ask for this one to be added to the register."))
     checks += [
         (df["budget_spent"].to_numpy(dtype="float64") > df["budget_allocated"].to_numpy(dtype="float64"),
          "budget_spent", lambda r: "More was spent than allocated: explain the overrun in the comments."),

@@ -336,7 +336,9 @@ def test_unknown_objective_against_the_register() -> None:
     reg = Register(1, {}, frozenset({"SO2"}))
     w = only(parse(report([row()]), register=reg)[1])
     assert (w.row, w.column) == (5, "C")
-    assert w.message == "Objective 'SO1' is not in the strategy register: check the objective ID."
+    assert w.message == ("Objective 'SO1' is not in the strategy register: choose one of its "
+                         "objectives (the template's Objective drop-down lists them), or ask for "
+                         "this one to be added to the register.")
 
 
 def test_overspend_warning() -> None:
