@@ -79,6 +79,19 @@ def action_dependencies(con: Connection, filters: Filters, initiative: str | Non
     return select_links(month_links(con, filters), filters, initiative)
 
 
+def unresolved_dependencies(con: Connection, filters: Filters) -> pd.DataFrame:
+    """The "Depends on" references of the month the filters stand for that are no link, of the
+    actions in the filters' departments (all when none): each names no action of the plans in
+    force (`found` 0), or several. Upload warns about each; no other view counts them.
+
+    Columns: period, department, action_id, action, ref, found, file_name, sheet, source_row."""
+    _, params = _params(con, filters)
+    table = queries.frame(con, "dependency_unresolved", params)
+    if filters.departments:
+        table = table[table["department"].isin(filters.departments)]
+    return table.reset_index(drop=True)
+
+
 def links_scope(filters: Filters) -> Filters:
     """What `month_links` depends on: the period, and for a quarter the departments (it stands for
     their last month with data); a page keys its cache on this to share the month's links."""

@@ -27,6 +27,24 @@ initiative = pick.selectbox(
     format_func=names.get, placeholder="Every initiative",
     help="Only the dependencies between actions of this cross-department initiative. The "
          "sidebar narrows them to departments and objectives.")
+unresolved = d(dependencies.unresolved_dependencies, f)
+if not unresolved.empty:
+    # a reference that names nothing (or several) is no link: it would count nowhere below
+    st.warning(f"**{plural(len(unresolved), 'dependency')} name{'s' if len(unresolved) == 1 else ''}"
+               " no action of the plans in force, or several**, so "
+               f"{'it is' if len(unresolved) == 1 else 'they are'} not counted on this page. "
+               "Upload warned about each: the department can correct its *Depends on* cell in its "
+               "next report.", icon=":material/link_off:")
+    with st.expander(f"The {plural(len(unresolved), 'dependency')} that name no single action"):
+        components.table(unresolved, key="unresolved", d=d, inputs=(f,), currency=currency,
+                         stem=filters.file_stem(f, "unresolved-dependencies"),
+                         columns=["department", "action_id", "action", "ref", "found",
+                                  "file_name", "sheet", "source_row"],
+                         labels={"ref": "Depends on",
+                                 "found": st.column_config.NumberColumn(
+                                     "Actions it names", help="0: no action of the plans in "
+                                     "force has this ID; more: several have it (write it as "
+                                     "'Department: ID').")})
 scope = dependencies.links_scope(f)
 every_link = d(dependencies.month_links, scope)  # shared with every Department page of the month
 links = d.shared(dependencies.select_links, every_link, f, initiative, inputs=(scope,))

@@ -152,6 +152,22 @@ def test_a_department_without_the_months_report_still_sees_who_waits_on_it(
                                                                          ["IT-02", "HR-04"]]
 
 
+def test_a_dependency_that_names_no_action_is_listed_on_the_dependencies_page(
+        deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # July: HR-03 also waits on "IT-99", which no plan has: an upload warning, then nowhere
+    _july_then_page(deps_db, monkeypatch, "Human Resources", [
+        ["HR-03", "Onboard forty new recruits", "SO5", "Lerato Mokoena", 200000, 60000,
+         "01/04/2025", "31/07/2025", "In progress", 50, None, None,
+         "Information Technology: IT-01; IT-99", "INI-01"]], "Human Resources")
+    at = app(deps_db, monkeypatch, "dependencies", query={"period": "2025-07"})
+    assert not at.exception
+    assert ("1 dependency names no action of the plans in force, or several, so it is not "
+            "counted on this page.") in texts(at).replace("*", "")
+    listed = next(t.value for t in at.dataframe if "ref" in t.value.columns)
+    assert listed[["department", "action_id", "ref", "found"]].values.tolist() == [
+        ["Human Resources", "HR-03", "IT-99", 0]]
+
+
 def test_waits_that_are_all_met_are_said_so(deps_db: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     # July: IT completes IT-01 and IT-02, so no open action of Human Resources waits on IT any

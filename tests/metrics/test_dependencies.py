@@ -324,3 +324,29 @@ def test_initiatives_json(deps_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert [r["initiative_id"] for r in works] == ["INI-1", "INI-9"]
     text = _cli(capsys, "initiatives", "--db", str(deps_path), "--period", "2025-03")
     assert "INI-1 Clinic staffing" in text and "2026-06-25" in text
+
+
+def test_a_reference_that_names_no_single_action_is_listed_not_lost(
+        deps_path: Path, tmp_path: Path) -> None:
+    # Finance's April: F2 also waits on "F99" (no such action) and "Logistics: L1" (no such
+    # department); both were upload warnings, and no dependency view counted them
+    import shutil
+
+    from dependency_history import REPORTS, report_file
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+    from metrics.dependencies import unresolved_dependencies
+
+    copy = tmp_path / "deps.duckdb"
+    shutil.copy(deps_path, copy)
+    rows = [list(r) for r in REPORTS["Finance"]["2025-03"]]
+    rows[1][11] = "F3; F99; Logistics: L1"
+    with db.connect(str(copy)) as own:
+        load_file(own, report_file("Finance", "2025-04", rows), "Finance_2025-04.xlsx", user=CLI)
+        found = unresolved_dependencies(own, Filters("2025-04"))
+        assert found[["department", "action_id", "ref", "found"]].values.tolist() == [
+            ["Finance", "F2", "F99", 0], ["Finance", "F2", "Logistics: L1", 0]]
+        assert set(found["file_name"]) == {"Finance_2025-04.xlsx"}
+        assert unresolved_dependencies(own, Filters("2025-04", ("Health",))).empty
+        assert unresolved_dependencies(own, MARCH).empty  # every March reference names one action
