@@ -10,7 +10,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 # plurals that are not the word + "s"
-_IRREGULAR = {"entry": "entries", "copy": "copies", "row with errors": "rows with errors"}
+_IRREGULAR = {"row with errors": "rows with errors"}
 
 
 def plural(n: float, word: str, many: str | None = None) -> str:
@@ -20,7 +20,10 @@ def plural(n: float, word: str, many: str | None = None) -> str:
     count = int(n) if float(n).is_integer() else n  # a numpy or float count reads as a whole number
     if count == 1:
         return f"1 {word}"
-    return f"{count:,} {many or _IRREGULAR.get(word) or word + 's'}"
+    if many is None:
+        many = _IRREGULAR.get(word) or (
+            word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s")
+    return f"{count:,} {many}"
 
 
 def listing(items: list[str] | tuple[str, ...], last: str = "and") -> str:

@@ -30,7 +30,7 @@ from ingest.values import (
     parse_status,
     parse_text,
 )
-from ingest.words import possessive
+from ingest.words import plural, possessive
 
 D = dt.date
 FEB = Period(2025, 2)
@@ -594,3 +594,12 @@ def test_parsers_are_cheap_for_many_rows() -> None:
 def test_possessive_of_a_name() -> None:
     assert [possessive(n) for n in ("Finance", "Operations", "Human Resources", "IT")] == [
         "Finance's", "Operations'", "Human Resources'", "IT's"]
+
+
+@pytest.mark.parametrize(("n", "word", "said"), [
+    (1, "dependency", "1 dependency"), (2, "dependency", "2 dependencies"),
+    (3, "entry", "3 entries"), (2, "day", "2 days"), (2, "key", "2 keys"),
+    (2, "row with errors", "2 rows with errors"), (1200, "action", "1,200 actions")])
+def test_plural(n: int, word: str, said: str) -> None:
+    # "2 dependencys" read on the Dependencies page
+    assert plural(n, word) == said
