@@ -94,15 +94,9 @@ def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]
     return found
 
 
-def expected_departments(con: Connection, month: str | None = None) -> list[str]:
-    """The departments expected to report `month` (expected_by_month); without a month, those
-    of the register in force now."""
-    if month is not None:
-        return expected_by_month(con, [month])[month]
-    known = list_departments(con)
-    listed = known[known["in_register"].astype(bool)]
-    chosen = listed if not listed.empty else known[known["periods_reported"].fillna(0) > 0]
-    return sorted(str(d) for d in chosen["department"])
+def expected_departments(con: Connection, month: str) -> list[str]:
+    """The departments expected to report `month` (expected_by_month)."""
+    return expected_by_month(con, [month])[month]
 
 
 def reporting(con: Connection) -> pd.DataFrame:
