@@ -30,12 +30,13 @@ initiative = pick.selectbox(
 unresolved = d(dependencies.unresolved_dependencies, f)
 if not unresolved.empty:
     # a reference that names nothing (or several) is no link: it would count nowhere below
-    st.warning(f"**{plural(len(unresolved), 'dependency')} name{'s' if len(unresolved) == 1 else ''}"
-               " no action of the plans in force, or several**, so "
-               f"{'it is' if len(unresolved) == 1 else 'they are'} not counted on this page. "
-               "Upload warned about each: the department can correct its *Depends on* cell in its "
-               "next report.", icon=":material/link_off:")
-    with st.expander(f"The {plural(len(unresolved), 'dependency')} that name no single action"):
+    one = len(unresolved) == 1
+    st.warning(f"**{plural(len(unresolved), 'dependency')} name{'s' if one else ''} no action of "
+               f"the plans in force, or several**, so {'it is' if one else 'they are'} not "
+               "counted on this page. Upload warned about each: the department can correct its "
+               "*Depends on* cell in its next report.", icon=":material/link_off:")
+    with st.expander("The dependency that names no single action" if one else
+                     f"The {len(unresolved)} dependencies that name no single action"):
         components.table(unresolved, key="unresolved", d=d, inputs=(f,), currency=currency,
                          stem=filters.file_stem(f, "unresolved-dependencies"),
                          columns=["department", "action_id", "action", "ref", "found",
