@@ -16,7 +16,7 @@ from metrics.filters import (
     quarter_of,
     sort_objectives,
 )
-from metrics.kpis import periods_with_data
+from metrics.kpis import expected_by_month, periods_with_data
 
 
 def list_departments(con: Connection) -> pd.DataFrame:
@@ -81,17 +81,6 @@ def checked_filters(con: Connection, filters: Filters) -> Filters:
         )
     return Filters(filters.period, departments, filters.objectives, filters.statuses,
                    filters.period_from)
-
-
-def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]]:
-    """Each month's departments expected to report it, sorted: those of the register the month
-    is judged against (the one in force when its first report came in), or every department that
-    has ever reported when the register lists none (as SPEC §5.8's submission_rate counts them)."""
-    found: dict[str, list[str]] = {m: [] for m in months}
-    for period, department in queries.rows(con, "expected_departments",
-                                           {"months": months, "departments": []}):
-        found[str(period)].append(str(department))
-    return found
 
 
 def expected_departments(con: Connection, month: str) -> list[str]:

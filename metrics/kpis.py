@@ -272,17 +272,28 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     return changes_table(table, 0, 1 if before_period else None, before_period, reporters)
 
 
+def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]]:
+    """Each month's departments expected to report it, sorted: those of the register the month
+    is judged against (the one in force when its first report came in), or every department that
+    has ever reported when the register lists none (as SPEC §5.8's submission_rate counts them)."""
+    found: dict[str, list[str]] = {m: [] for m in months}
+    for period, department in queries.rows(con, "expected_departments",
+                                           {"months": months, "departments": []}):
+        found[str(period)].append(str(department))
+    return found
+
+
 def _like_for_like(con: Connection, filters: Filters, month: str,
                    previous_month: str) -> tuple[str, ...] | None:
     """The departments in scope that reported `month`, when some department in scope that
     reported `previous_month` has not (a provisional month: comparing with every department's
     previous figures would mix in those not in the month's); None when the two compare as they
-    are (or nobody reported `month`)."""
+    are (or nobody reported `month`). Without departments asked, the scope is the month's
+    register: a department it no longer lists is not missing from the month."""
     by_month = {str(p): set(ds) for p, ds in
                 queries.frame(con, "reported_departments", {}).itertuples(index=False)}
-    scope = set(filters.departments)
-    now, before = (by_month.get(m, set()) & scope if scope else by_month.get(m, set())
-                   for m in (month, previous_month))
+    scope = set(filters.departments) or set(expected_by_month(con, [month])[month])
+    now, before = (by_month.get(m, set()) & scope for m in (month, previous_month))
     return tuple(sorted(now)) if now and not before <= now else None
 
 

@@ -19,7 +19,7 @@ from ingest.load import load_file
 from ingest.register import load_register
 from metrics import Filters, objectives_without_action, views
 from metrics.catalogue import expected_departments, reporting
-from metrics.kpis import kpis
+from metrics.kpis import kpi_changes, kpis
 
 
 def register(objectives: list[str], departments: list[str]) -> bytes:
@@ -102,3 +102,13 @@ def test_the_alignment_lists_are_the_months_register(con: db.Connection) -> None
     # SO4 came with v2: October did not leave it unworked; November's IT action serves it
     assert list(objectives_without_action(con, Filters("2025-10"))["objective_id"]) == ["SO3"]
     assert list(objectives_without_action(con, Filters("2025-11"))["objective_id"]) == ["SO3"]
+
+
+def test_a_department_the_new_register_drops_does_not_make_the_month_provisional(
+        con: db.Connection) -> None:
+    # Health reported October and, dropped by v2, not November: November is complete, so its
+    # changes compare the organisation's figures (October: F1, H1, W1 = 3 actions), not the
+    # November reporters' own (F1 and W1 = 2), and say nothing of "the same departments"
+    changes = kpi_changes(con, Filters("2025-11")).set_index("kpi")
+    assert changes.loc["actions", "previous_value"] == 3
+    assert changes["compared_over"].isna().all()
