@@ -25,6 +25,7 @@ from ingest.neutral import neutral
 from ingest.objectives import objective_order, sort_objectives
 from ingest.register import current_register
 from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
+from ingest.words import period_words
 
 # (canonical column, header written in the template, width)
 TEMPLATE_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -215,6 +216,14 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
                 _put(cell, prefill)
                 if canon == "action_id":
                     cell.fill = LOCKED_FILL
+                    carried = actions[r - first].get("carried_from")
+                    if carried and actions[r - first].get("status") != "Completed":
+                        # sent back untouched, month-old figures would read as this month's
+                        cell.comment = Comment(
+                            f"Not in your {period_words(actions[r - first]['reported_for'])} "
+                            f"report: these are its {period_words(carried)} figures, as last "
+                            "reported. Update them, or mark it Cancelled with a reason.",
+                            "Lekgotla")
     objectives = register_objectives(con)
     refs = _lists_sheet(wb, sort_objectives(register.objective_ids),
                         sorted(set(register.initiatives.values()), key=objective_order))

@@ -3,17 +3,21 @@
 -- with, the open actions to update and, below them, the Completed ones for reference. A month
 -- already reported is corrected from what its own report said: the actions it cancelled stay
 -- (sent back, they stay Cancelled), and the open ones it left out, carried, are not rows of it
--- (sent back, they stay carried, not reported). Parameters: $d department, $p period.
+-- (sent back, they stay carried, not reported). `carried_from`: for an action that report left out,
+-- the month its figures are of. Parameters: $d department, $p period.
 WITH last_report AS (
     SELECT max(period) AS period FROM uploads
     WHERE department = $d AND is_current AND status = 'accepted' AND period <= $p
 )
-SELECT action_id, action, objective_id, responsible, resources, budget_allocated, budget_spent,
-       start_date, due_date, due_text, status, percent_complete, completion_date, success_metric,
-       target, actual, metric_direction, quality_review, risk, risk_level, mitigation, reason_code,
-       comments, depends_on, initiative, period AS reported_for
-FROM action_status
-WHERE department = $d AND is_current AND period = (SELECT period FROM last_report)
-  AND (status <> 'Cancelled' OR period = $p)
-  AND NOT (period = $p AND carried_from_upload IS NOT NULL AND status <> 'Completed')
-ORDER BY status = 'Completed', source_row, action_id
+SELECT s.action_id, s.action, s.objective_id, s.responsible, s.resources, s.budget_allocated,
+       s.budget_spent, s.start_date, s.due_date, s.due_text, s.status, s.percent_complete,
+       s.completion_date, s.success_metric, s.target, s.actual, s.metric_direction,
+       s.quality_review, s.risk, s.risk_level, s.mitigation, s.reason_code, s.comments,
+       s.depends_on, s.initiative, s.period AS reported_for,
+       c.period AS carried_from  -- left out of that report: the month of the figures it carries
+FROM action_status s
+LEFT JOIN uploads c ON c.upload_id = s.carried_from_upload
+WHERE s.department = $d AND s.is_current AND s.period = (SELECT period FROM last_report)
+  AND (s.status <> 'Cancelled' OR s.period = $p)
+  AND NOT (s.period = $p AND s.carried_from_upload IS NOT NULL AND s.status <> 'Completed')
+ORDER BY s.status = 'Completed', s.source_row, s.action_id

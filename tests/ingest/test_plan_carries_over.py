@@ -305,6 +305,11 @@ def test_a_correction_template_keeps_what_the_month_cancelled_and_left_out(
     # the next month's template: A1 to report, A3 gone from the plan
     wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 3), user=CLI)))
     assert [wb["Actions"].cell(row=r, column=1).value for r in (7, 8)] == ["A1", None]
+    # with January's figures, which February did not report: said on its ID, so that sent back
+    # untouched they are not taken for March's
+    assert wb["Actions"]["A7"].comment.text == (
+        "Not in your February 2025 report: these are its January 2025 figures, as last reported. "
+        "Update them, or mark it Cancelled with a reason.")
 
 
 def test_a_report_of_no_known_month_is_not_checked_against_a_plan(con: db.Connection) -> None:
