@@ -126,11 +126,14 @@ def _steady_pack(pack: ReviewPack) -> ReviewPack:
     return replace(pack, **frames)  # department_parts gives its parts steady already
 
 
-def _register(con: Connection) -> dict[str, Any] | None:
+def _register(con: Connection, month: str) -> dict[str, Any] | None:
+    """The register the month of the figures is judged against (not a later one)."""
     versions = views.register_versions(con)
     if versions.empty:
         return None
-    row = versions.sort_values("register_version").iloc[-1]
+    version = queries.scalar(con, "month_register", {"month": month})
+    chosen = versions[versions["register_version"] == version]
+    row = (chosen if len(chosen) else versions.sort_values("register_version")).iloc[-1]
     return {k: plain(row[k]) for k in ("register_version", "file_name", "sha256", "loaded_at",
                                        "objective_count")}
 
@@ -205,7 +208,7 @@ def build_pack(con: Connection, filters: Filters) -> ReviewPack:
     for p in parts:
         comparison_month[p.department] = plain(p.changes["previous_month"].iloc[0])
     used_settings = {name: setting(con, name) for name in SETTINGS_USED}
-    register = _register(con)
+    register = _register(con, month)
     uploads = _uploads(con, filters, months_of(filters.period)[-1], figures_month,
                        comparison_month)
     # the organisation's actions: those of the departments whose last report is the month of

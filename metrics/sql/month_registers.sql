@@ -3,7 +3,7 @@
 -- first accepted report was loaded (uploads.register_version), else the latest. So a register
 -- loaded later adds neither departments nor objectives to the months before it. Included (as
 -- metrics:month_registers) by scope_departments.sql, register_objectives.sql,
--- actions_by_objective.sql and objectives_without_action.sql.
+-- actions_by_objective.sql, objectives_without_action.sql and month_register.sql.
 SELECT m.period,
        coalesce(arg_min(u.register_version, u.upload_id),
                 (SELECT max(register_version) FROM register_versions)) AS version

@@ -112,3 +112,10 @@ def test_a_department_the_new_register_drops_does_not_make_the_month_provisional
     changes = kpi_changes(con, Filters("2025-11")).set_index("kpi")
     assert changes.loc["actions", "previous_value"] == 3
     assert changes["compared_over"].isna().all()
+
+
+def test_the_pack_names_the_register_its_month_was_judged_against(con: db.Connection) -> None:
+    from metrics.pack import build_pack
+
+    assert build_pack(con, Filters("2025-10")).register["register_version"] == 1
+    assert build_pack(con, Filters("2025-11")).register["register_version"] == 2
