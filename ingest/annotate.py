@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
@@ -59,6 +59,9 @@ def annotate(data: bytes, file_name: str, problems: list[Problem], max_rows: int
         ws = wb[titles[p.sheet]]
         col = column_index_from_string(p.column) if p.column else 1
         cell = ws.cell(row=p.row, column=col)
+        if isinstance(cell, MergedCell):  # inside a merged range: its first cell holds the marks
+            merged = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
+            cell = ws.cell(row=merged.min_row, column=merged.min_col)
         fill = ERROR_FILL if p.severity == "error" else WARNING_FILL
         if p.severity == "error" or cell.fill != ERROR_FILL:
             cell.fill = fill

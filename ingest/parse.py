@@ -50,6 +50,7 @@ from ingest.values import (
     parse_status,
     parse_text,
 )
+from ingest.words import listing
 
 TEXT = ("action_id", "action", "department", "objective_id", "responsible", "resources",
         "success_metric", "risk", "mitigation", "comments", "depends_on", "initiative")
@@ -235,24 +236,32 @@ def _merged(loc: Located, rows: list[tuple[int, list[Any]]], problems: list[Prob
     """The action rows with their merged cells read as a person sees them, each with a warning: a
     range down a column gives its value to each of its rows (Excel shows it beside each); one
     across columns keeps it in its first cell."""
-    ranges = [m for m in loc.sheet.merged_cells if m[0] > loc.header_index]
+    by_row = {r: list(cells) for r, cells in rows}  # copies: the sheet keeps its cells as read
+    # the ranges over action rows (0-based r0..r1 is Excel rows r0+1..r1+1); one below the table
+    # or over blank rows (a signature block) holds nothing read
+    ranges = [m for m in loc.sheet.merged_cells if m[0] > loc.header_index
+              and any(r in by_row for r in range(m[0] + 1, m[2] + 2))]
     if not ranges:
         return rows
-    by_row = {r: list(cells) for r, cells in rows}  # copies: the sheet keeps its cells as read
     headers = {c.index: c.header for c in loc.columns}
     for r0, c0, r1, c1 in sorted(ranges):
         top = loc.sheet.rows[r0] if r0 < len(loc.sheet.rows) else []
         value = top[c0] if c0 < len(top) else None
         cells = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
         if r1 > r0:
-            for excel_row in range(r0 + 2, r1 + 2):
-                if excel_row in by_row:
+            read = [r for r in range(r0 + 1, r1 + 2) if r in by_row]  # the action rows it spans
+            if len(read) < 2 and c1 == c0:
+                continue  # beside one action row only: it reads the same merged or not
+            for excel_row in read:
+                if excel_row != r0 + 1:
                     row = by_row[excel_row]
                     row.extend([None] * (c0 + 1 - len(row)))
                     row[c0] = value
+            whole = len(read) > 2 and read[-1] - read[0] == len(read) - 1  # no gap
+            span = f"{read[0]} to {read[-1]}" if whole else listing([str(r) for r in read])
             said = (f"Cells {cells} are merged: {display_value(value)!r} is read for each of rows "
-                    f"{r0 + 1} to {r1 + 1}. Unmerge them and fill in each row, so that each action "
-                    "says its own.") if value is not None else (
+                    f"{span}. Unmerge them and fill in each row, so that each action says its own."
+                    ) if value is not None else (
                     f"Cells {cells} are merged and empty. Unmerge them and fill in each row.")
         else:
             said = (f"Cells {cells} are merged: only {column_letter(c0)}{r0 + 1} is read. Unmerge "

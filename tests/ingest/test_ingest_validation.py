@@ -610,13 +610,33 @@ def test_merged_cells_are_read_as_excel_shows_them_and_warned_about() -> None:
     book.active["A7"] = "FIN-03"
     book.active["B7"] = "Third action"
     book.active["I7"], book.active["J7"] = "In progress", 10
+    book.active.merge_cells("A20:D20")  # below the table, over no action row: not read, not said
+    book.active.merge_cells("L7:L9")  # beside one action row only: it reads the same
     out = io.BytesIO()
     book.save(out)
     parsed = parse_file(out.getvalue(), "report.xlsx", Options())
     assert [p.message for p in parsed.errors] == []
     assert [(w.row, w.column, w.header, w.message) for w in parsed.warnings] == [
-        (5, "I", "Status", "Cells I5:I6 are merged: 'In progress' is read for each of rows 5 to 6. "
+        (5, "I", "Status", "Cells I5:I6 are merged: 'In progress' is read for each of rows 5 and 6. "
                            "Unmerge them and fill in each row, so that each action says its own."),
         (7, "B", "Action", "Cells B7:C7 are merged: only B7 is read. Unmerge them and put each "
                            "value in its own column.")]
     assert list(parsed.reports[0].frame["status"]) == ["In progress"] * 3
+
+
+def test_a_problem_inside_a_merged_range_is_marked_on_its_first_cell() -> None:
+    # 'Maybe' merged down I5:I6 is an error in both rows; marking I6, a merged cell, crashed
+    from openpyxl import load_workbook
+
+    from ingest.annotate import annotate
+
+    book = load_workbook(io.BytesIO(report([row(status="Maybe"),
+                                            row(action_id="FIN-02", action="Second action")])))
+    book.active.merge_cells("I5:I6")
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_file(out.getvalue(), "report.xlsx", Options())
+    assert [(e.row, e.column) for e in parsed.errors] == [(5, "I"), (6, "I")]
+    marked = load_workbook(io.BytesIO(annotate(out.getvalue(), "report.xlsx", parsed.problems)))
+    comment = marked["Actions"]["I5"].comment.text
+    assert comment.count("ERROR: 'Maybe' is not a status") == 2, comment
