@@ -119,3 +119,35 @@ def test_the_pack_names_the_register_its_month_was_judged_against(con: db.Connec
 
     assert build_pack(con, Filters("2025-10")).register["register_version"] == 1
     assert build_pack(con, Filters("2025-11")).register["register_version"] == 2
+
+
+def test_a_month_backfilled_after_the_new_register_keeps_the_old_one(con: db.Connection) -> None:
+    # September loaded after v2 by Finance and Works: v1 applies to it (October, a later month,
+    # was reported under v1), so Health is the one missing, not IT, which v1 did not list: 2 of
+    # 3; SO1 and SO3 of v1's three objectives, 2/3 (against v2, 2 of 4)
+    for department, objective in (("Finance", "SO1"), ("Works", "SO3")):
+        load_file(con, report([row(f"{department[0]}1", objective)], department,
+                              "September 2025"), f"{department}_2025-09.xlsx", user=CLI)
+    assert expected_departments(con, "2025-09") == ["Finance", "Health", "Works"]
+    september = kpis(con, Filters("2025-09"))
+    assert (september["actions"], september["submission_rate"]) == (2, pytest.approx(2 / 3))
+    assert september["objective_coverage"] == pytest.approx(2 / 3)
+
+
+def test_a_register_that_lists_no_department_does_not_take_a_later_ones() -> None:
+    # v1 has no Departments sheet: its months expect every department that has reported; v2,
+    # listing IT too, must not make October's "missing" IT appear
+    connection = empty_connection()
+    try:
+        load_register(connection, register(["SO1"], []), "register-v1.xlsx")
+        for department in ("Finance", "Health"):
+            load_file(connection, report([row(f"{department[0]}1", "SO1")], department,
+                                         "October 2025"), f"{department}_2025-10.xlsx", user=CLI)
+        load_register(connection, register(["SO1"], ["Finance", "Health",
+                                                     "Information Technology"]), "register-v2.xlsx")
+        assert expected_departments(connection, "2025-10") == ["Finance", "Health"]
+        assert kpis(connection, Filters("2025-10"))["submission_rate"] == pytest.approx(1.0)
+        assert expected_departments(connection, "2025-11") == [
+            "Finance", "Health", "Information Technology"]
+    finally:
+        connection.close()
