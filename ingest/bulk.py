@@ -49,8 +49,9 @@ def _parse(item: tuple[str, bytes], opts: Options) -> ParsedFile:
     this takes that work off the one process that writes)."""
     parsed = parse_file(item[1], item[0], opts)
     if can_load(parsed, opts.skip_invalid_rows):
-        ids = opts.register.objective_ids if opts.register.version is not None else None
         for report in parsed.reports:
+            register = opts.register_for(report.period.key)  # as write_parsed checks it
+            ids = register.objective_ids if register.version is not None else None
             report.status_columns = status_columns(report, ids)
     return parsed
 

@@ -28,7 +28,7 @@ from ingest.parse import (
 )
 from ingest.plan import DONE, add_plan_warnings, align_action_ids, left_out, restate_warnings
 from ingest.problems import Problem
-from ingest.register import current_register
+from ingest.register import current_register, register_at
 from ingest.words import plural, where
 
 STATUS_COLUMNS = (
@@ -74,8 +74,12 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
     """Reading options filled from the database: register in force, known departments, settings."""
     names = [r[0] for r in con.execute(sql("department_names")).fetchall()]
     stored = db.stored_settings(con)  # read once: on the shared store each read is a round trip
+    register = current_register(con)
+    months = tuple((str(p), int(v)) for p, v in con.execute(sql("register_months")).fetchall())
     return Options(
-        register=current_register(con),
+        register=register,
+        month_versions=months,
+        registers={v: register_at(con, v) for v in {v for _, v in months} - {register.version}},
         known_departments=department_keys(names),
         date_order=str(settings.get("date_order", stored)),
         max_rows=int(settings.get("max_rows", stored)),
@@ -318,8 +322,6 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
                                     unreadable=parsed.unreadable))
         _audit_outcomes(con, user, outcomes)
         return outcomes
-    register = opts.register
-    objective_ids = register.objective_ids if register.version is not None else None
     add_plan_checks(con, parsed, opts.absence, before=None if carried is None else
                     lambda: carry_pending(con, pending, carried))
     diffs = {r.department: change_summary(con, r, opts.absence) if changes else None for r in parsed.reports}
@@ -331,6 +333,8 @@ def write_parsed(con: db.Connection, data: bytes, parsed: ParsedFile, opts: Opti
         if dept not in opts.known_departments.values():
             _ensure_department(con, dept)
         current = _current(con, dept, period)
+        register = opts.register_for(period)  # the month's (a correction after a new register)
+        objective_ids = register.objective_ids if register.version is not None else None
         common = dict(sha256=sha, file_name=parsed.file_name, department=dept, period=period,
                       uploaded_by=who, uploaded_at=now, submitted_at=submitted,
                       sheet=parsed.sheet, row_count=len(report.frame),

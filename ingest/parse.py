@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -74,6 +74,17 @@ class Options:
     # what an action missing from the report means: "carried" (stays in the plan) or "left";
     # None: the mapping's word, else "carried"
     absent_actions: str | None = None
+    # the months with reports and the register version each is judged against, oldest first
+    # (ingest:month_registers), and those versions other than `register`: register_for
+    month_versions: tuple[tuple[str, int], ...] = ()
+    registers: dict[int, Register] = field(default_factory=dict)
+
+    def register_for(self, period: str) -> Register:
+        """The register a report of `period` is checked against: that of the first month with
+        reports at or after it (a register applies from the first month reported under it), else
+        the register in force."""
+        version = next((v for p, v in self.month_versions if p >= period), None)
+        return self.registers.get(version, self.register) if version is not None else self.register
 
     @property
     def absence(self) -> str:
@@ -468,6 +479,8 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
             "warning", f"The report is for {period.label}, which has not begun yet (this month is "
             f"{this_month.label}): check the reporting period.", sheet=loc.sheet.name))
     result.period = period
+    if period is not None:  # a month before a newer register is checked against its own
+        opts = replace(opts, register=opts.register_for(period.key))
     named = department_sources(opts.department, loc, wb.file_name)
     if named:
         name, source = named[0]

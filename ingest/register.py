@@ -268,10 +268,17 @@ def current_register(con: db.Connection) -> Register:
     version = row[0] if row else None
     if version is None:
         return Register()
+    return register_at(con, int(version), current=True)
+
+
+def register_at(con: db.Connection, version: int, current: bool = False) -> Register:
+    """Register `version`: the departments it listed (`current`: those listed now, as a store
+    whose registers were never recorded by department has them), objective IDs, initiatives."""
     ids = frozenset(r[0] for r in con.execute(
         db.sql("register_objective_ids"), {"v": version}).fetchall())
-    depts = {department_key(n): n for (n,) in con.execute(
-        db.sql("register_departments")).fetchall()}
+    listed = (con.execute(db.sql("register_departments")) if current else
+              con.execute(db.sql("register_departments_of"), {"v": version})).fetchall()
+    depts = {department_key(n): n for (n,) in listed}
     initiatives: dict[str, str] = {}
     for iid, name in con.execute(
             db.sql("register_initiatives"), {"v": version}).fetchall():

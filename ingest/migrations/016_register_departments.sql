@@ -1,5 +1,5 @@
 -- 016: the departments each version of the strategy register listed, so that a month is judged
--- against the register in force when its first report came in (metrics:month_registers): a
+-- against the register in force when its first report came in (ingest:month_registers): a
 -- department a later register adds is not missing from the months before it, and one it drops
 -- still counts in the months it was listed. The versions already loaded take the departments
 -- listed now, as every month did before.

@@ -7,7 +7,7 @@ WITH months AS (
 ),
 register AS (
     -- the register the month is judged against (a later one's objectives are not its own)
-    SELECT version FROM ({{metrics:month_registers}})
+    SELECT version FROM ({{ingest:month_registers}})
 )
 SELECT CASE WHEN s.objective_valid THEN s.objective_id END AS objective_id,
        any_value(o.objective) AS objective,

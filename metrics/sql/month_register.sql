@@ -1,6 +1,6 @@
 -- month_register: the version of the strategy register month $month is judged against
--- (metrics:month_registers); NULL before any register.
+-- (ingest:month_registers); NULL before any register.
 WITH months AS (
     SELECT CAST($month AS VARCHAR) AS period
 )
-SELECT version FROM ({{metrics:month_registers}})
+SELECT version FROM ({{ingest:month_registers}})

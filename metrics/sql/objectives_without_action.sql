@@ -7,7 +7,7 @@ WITH months AS (
 ),
 register AS (
     -- the register the month is judged against (a later one's objectives are not its own)
-    SELECT version FROM ({{metrics:month_registers}})
+    SELECT version FROM ({{ingest:month_registers}})
 )
 SELECT o.objective_id, o.objective, o.pillar, o.owner, o.period, o.priority
 FROM objectives o

@@ -1,12 +1,12 @@
 -- scope_departments: for each month of `months`, the departments submission rates count — those
 -- asked for ($departments); else those the register the month is judged against listed
--- (metrics:month_registers); else, when that register lists none, every department that has
+-- (ingest:month_registers); else, when that register lists none, every department that has
 -- ever had an accepted report. (A store whose registers were never recorded by department, as
 -- a history written by hand: the departments listed now.)
 -- Columns: period, department. Included (as metrics:scope_departments) by kpis.sql,
 -- kpis_summary.sql, report_quality.sql and expected_departments.sql.
 SELECT r.period, d.department
-FROM ({{metrics:month_registers}}) r CROSS JOIN departments d
+FROM ({{ingest:month_registers}}) r CROSS JOIN departments d
 WHERE CASE WHEN len($departments) > 0 THEN list_contains($departments, d.department)
            WHEN EXISTS (SELECT 1 FROM register_departments l WHERE l.register_version = r.version)
                THEN EXISTS (SELECT 1 FROM register_departments l

@@ -151,3 +151,23 @@ def test_a_register_that_lists_no_department_does_not_take_a_later_ones() -> Non
             "Finance", "Health", "Information Technology"]
     finally:
         connection.close()
+
+
+def test_a_correction_after_a_new_register_is_checked_against_its_months_own(
+        con: db.Connection) -> None:
+    # Health, which v2 dropped, corrects its October (judged against v1) with a second action:
+    # it was refused, "Department 'Health' is not in the strategy register"
+    [outcome] = load_file(con, report([row("H1", "SO2"), row("H2", "SO3")], "Health",
+                                      "October 2025"), "Health_2025-10 v2.xlsx", user=CLI)
+    assert outcome.status == "accepted", outcome.message
+    assert not [p.message for p in outcome.problems if "strategy register" in p.message]
+    october = kpis(con, Filters("2025-10"))
+    assert (october["actions"], october["alignment_rate"]) == (4, pytest.approx(1.0))
+    assert expected_departments(con, "2025-10") == ["Finance", "Health", "Works"]
+    # v3 drops SO3; Works corrects October, whose SO3 is v1's: no warning, still aligned
+    load_register(con, register(["SO1", "SO2", "SO4"], ["Finance", "Works", "Information Technology"]),
+                  "register-v3.xlsx")
+    [outcome] = load_file(con, report([row("W1", "SO2"), row("W2", "SO3")], "Works",
+                                      "October 2025"), "Works_2025-10 v2.xlsx", user=CLI)
+    assert not [p.message for p in outcome.problems if "strategy register" in p.message]
+    assert kpis(con, Filters("2025-10"))["alignment_rate"] == pytest.approx(1.0)

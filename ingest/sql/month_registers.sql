@@ -3,9 +3,9 @@
 -- report of that month or a later month was loaded under (uploads.register_version), else the
 -- latest. So a register loaded later adds neither departments nor objectives to the months
 -- before it, even to one reported (or corrected, or backfilled) after it: a register applies
--- from the first month reported under it. Included (as metrics:month_registers) by
+-- from the first month reported under it. Included (as ingest:month_registers) by
 -- scope_departments.sql, register_objectives.sql, actions_by_objective.sql,
--- objectives_without_action.sql and month_register.sql.
+-- objectives_without_action.sql, month_register.sql (metrics) and register_months.sql (ingest).
 SELECT m.period,
        coalesce(min(u.register_version),
                 (SELECT max(register_version) FROM register_versions)) AS version
