@@ -117,22 +117,17 @@ def kpi_change(kind: str, previous: Any, value: Any) -> str | None:
 def sparkline(values: Sequence[float], colour: str, label: str, dashed_last: bool = False) -> str:
     """A KPI's trend as a small area chart: an SVG image in an <img> tag (for st.markdown).
     The browser draws it at once, where a chart library would be slow for every tile on each
-    change of filter. `dashed_last`: the last point is over fewer departments than the ones
-    before it (a provisional month), so the line to it is dashed, not drawn as like for like."""
+    change of filter. `dashed_last`: as theme.spark_lines."""
     top, bottom = max(values), min(values)
     span = (top - bottom) or 1.0
     step = 100 / (len(values) - 1)
     xy = [f"{i * step:.2f},{2 + 26 * (top - v) / span:.2f}" for i, v in enumerate(values)]
-    points = " ".join(xy)
     stroke = (f'fill="none" stroke="{colour}" stroke-width="1.5" '
               'vector-effect="non-scaling-stroke" stroke-linejoin="round"')
-    solid = xy[:-1] if dashed_last else xy
-    lines = (f'<polyline points="{" ".join(solid)}" {stroke}/>' if len(solid) > 1 else "")
-    if dashed_last:
-        lines += f'<polyline points="{xy[-2]} {xy[-1]}" {stroke} stroke-dasharray="3 3"/>'
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 30" '
-           f'preserveAspectRatio="none"><polygon points="0,30 {points} 100,30" fill="{colour}" '
-           f'fill-opacity="0.12"/>{lines}</svg>')
+           f'preserveAspectRatio="none"><polygon points="0,30 {" ".join(xy)} 100,30" '
+           f'fill="{colour}" fill-opacity="0.12"/>{theme.spark_lines(xy, stroke, dashed_last)}'
+           "</svg>")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(label)}" '
             'style="width:100%;height:48px;display:block">')

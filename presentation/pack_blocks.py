@@ -112,9 +112,8 @@ def with_cells(rows: pd.DataFrame) -> pd.DataFrame:
 
 def sparkline(values: Sequence[Any], width: int = 84, height: int = 26,
               dashed_last: bool = False) -> str:
-    """A small inline SVG line of a KPI's monthly values (empty when fewer than two).
-    `dashed_last`: the last value is over fewer departments (a provisional month): the line to
-    it is dashed."""
+    """A small inline SVG line of a KPI's monthly values (empty when fewer than two);
+    `dashed_last`: as theme.spark_lines."""
     points = [(i, float(v)) for i, v in enumerate(values) if plain(v) is not None]
     if len(points) < 2:
         return ""
@@ -122,14 +121,10 @@ def sparkline(values: Sequence[Any], width: int = 84, height: int = 26,
     span, last = (high - low) or 1.0, max(len(values) - 1, 1)
     xy = [f"{2 + i * (width - 4) / last:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
           for i, v in points]
-    line = 'fill="none" stroke="#9DB3C8" stroke-width="1.6"'
     dashed = dashed_last and points[-1][0] == len(values) - 1  # the month's own point is there
-    solid = xy[:-1] if dashed else xy
-    drawn = f'<polyline {line} points="{" ".join(solid)}"/>' if len(solid) > 1 else ""
-    if dashed:
-        drawn += f'<polyline {line} stroke-dasharray="3 3" points="{xy[-2]} {xy[-1]}"/>'
+    lines = theme.spark_lines(xy, 'fill="none" stroke="#9DB3C8" stroke-width="1.6"', dashed)
     return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true">'
-            f'{drawn}</svg>')
+            f'{lines}</svg>')
 
 
 def change_text(name: str, previous: Any, value: Any, since: str | None, short: bool = False) -> str:

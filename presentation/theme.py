@@ -76,6 +76,17 @@ STATUS_COLOURS: dict[str, str] = {
 # KPI sparklines: the tile's change is good, bad, or neither (Streamlit's own delta colours).
 SPARK_COLOURS: dict[str, str] = {"good": "#21A05A", "bad": "#D8413F", "off": "#808495"}
 
+
+def spark_lines(points: list[str], stroke: str, dashed_last: bool = False) -> str:
+    """A sparkline's SVG polylines through `points` ("x,y"), drawn with the `stroke` attributes;
+    `dashed_last`: the last point is over fewer departments than those before it (a provisional
+    month), so the line to it is dashed, not drawn as like for like."""
+    solid = points[:-1] if dashed_last else points
+    lines = f'<polyline {stroke} points="{" ".join(solid)}"/>' if len(solid) > 1 else ""
+    if dashed_last and len(points) > 1:
+        lines += f'<polyline {stroke} stroke-dasharray="3 3" points="{points[-2]} {points[-1]}"/>'
+    return lines
+
 PRIMARY = "#1F4E79"
 MUTED = "#646F70"  # also a text colour (chart notes): 5.2:1 on white
 GRID = "#E5E8EC"
