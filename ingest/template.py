@@ -20,10 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ingest import db
 from ingest.access import User, require
 from ingest.cells import XML_ILLEGAL
-from ingest.load import sql
+from ingest.load import options_for, sql
 from ingest.neutral import neutral
 from ingest.objectives import objective_order, sort_objectives
-from ingest.register import current_register
 from ingest.values import QUALITY, REASON_CODES, RISK_LEVELS, STATUSES, Period
 from ingest.words import period_words
 
@@ -88,18 +87,19 @@ LIST_WORDS = {"status": "a status", "objective_id": "an objective", "quality_rev
               "metric_direction": "a direction (increase or decrease)", "initiative": "an initiative"}
 
 
-def register_objectives(con: db.Connection) -> list[tuple[str, str, str, str]]:
-    """The register's objectives as (code, title, pillar, owner), codes in natural order (SO2
-    before SO10)."""
-    rows = con.execute(sql("register_objectives")).fetchall()
+def register_objectives(con: db.Connection, version: int | None) -> list[tuple[str, str, str, str]]:
+    """Register `version`'s objectives as (code, title, pillar, owner), codes in natural order
+    (SO2 before SO10)."""
+    rows = con.execute(sql("register_objectives"), {"v": version}).fetchall()
     return sorted(((str(c), *("" if v is None else str(v) for v in rest)) for c, *rest in rows),
                   key=lambda r: objective_order(r[0]))
 
 
-def _objectives_sheet(wb: Workbook, objectives: list[tuple[str, str, str, str]]) -> None:
+def _objectives_sheet(wb: Workbook, objectives: list[tuple[str, str, str, str]],
+                      period_label: str) -> None:
     """A visible sheet listing each objective's code and title: the drop-down can hold only codes."""
     ws = wb.create_sheet("Objectives")
-    _put(ws.cell(row=1, column=1), "Strategic objectives of the register in force")
+    _put(ws.cell(row=1, column=1), f"Strategic objectives of the register for {period_label}")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     _put(ws.cell(row=2, column=1), "The Objective ID column of the Actions sheet takes the code "
          "from this list (its drop-down shows codes only); the title says what each one is.")
@@ -169,7 +169,9 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     AccessDenied (logged) unless `user` may download the template of `department`: admin, the
     M&E team, and the department's own heads (the `template` permission of `ingest.access`)."""
     require(con, user, "template", department, period.key)
-    register = current_register(con)
+    # the month's register: a correction after a new register keeps the objectives it was
+    # judged against (the upload checks it against the same one)
+    register = options_for(con).register_for(period.key)
     plan = plan_actions(con, department, period)
     # correcting a month already reported: what it completed stays to edit, not read-only below
     done = [a for a in plan if a["status"] == "Completed" and not (
@@ -224,7 +226,7 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
                             f"report: these are its {period_words(carried)} figures, as last "
                             "reported. Update them, or mark it Cancelled with a reason.",
                             "Lekgotla")
-    objectives = register_objectives(con)
+    objectives = register_objectives(con, register.version)
     refs = _lists_sheet(wb, sort_objectives(register.objective_ids),
                         sorted(set(register.initiatives.values()), key=objective_order))
     col_of = {canon: get_column_letter(j) for j, (canon, _h, _w) in enumerate(TEMPLATE_COLUMNS, start=1)}
@@ -265,7 +267,7 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         _put(info.cell(row=i, column=1), line)
     info.column_dimensions["A"].width = 110
     _done_sheet(wb, department, done)
-    _objectives_sheet(wb, objectives)
+    _objectives_sheet(wb, objectives, period.label)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

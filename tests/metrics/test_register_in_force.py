@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
+import openpyxl
 import pytest
 from backends import empty_connection
 from openpyxl import Workbook
@@ -17,6 +18,8 @@ from ingest import db
 from ingest.access import CLI
 from ingest.load import load_file
 from ingest.register import load_register
+from ingest.template import build_template
+from ingest.values import Period
 from metrics import Filters, objectives_without_action, views
 from metrics.catalogue import expected_departments, reporting
 from metrics.kpis import kpi_changes, kpis
@@ -171,3 +174,24 @@ def test_a_correction_after_a_new_register_is_checked_against_its_months_own(
                                       "October 2025"), "Works_2025-10 v2.xlsx", user=CLI)
     assert not [p.message for p in outcome.problems if "strategy register" in p.message]
     assert kpis(con, Filters("2025-10"))["alignment_rate"] == pytest.approx(1.0)
+
+
+def _template_objectives(con: db.Connection, department: str, month: Period) -> tuple[list, list]:
+    """The template's objective drop-down (its Lists column) and its Objectives sheet's codes."""
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, department, month, user=CLI)))
+    listed = [c.value for c in wb["Lists"]["B"][1:] if c.value]
+    sheet = [r[0] for r in wb["Objectives"].iter_rows(min_row=5, values_only=True) if r[0]]
+    return listed, sheet
+
+
+def test_a_months_template_offers_the_objectives_of_its_own_register(con: db.Connection) -> None:
+    # v3 drops SO3 after October and November were reported. Correcting October (v1: SO1-SO3)
+    # its template offered v3's SO1, SO2, SO4, and no SO3 its own actions serve
+    load_register(con, register(["SO1", "SO2", "SO4"], ["Finance", "Works", "Information Technology"]),
+                  "register-v3.xlsx")
+    assert _template_objectives(con, "Health", Period(2025, 10)) == (["SO1", "SO2", "SO3"],) * 2
+    assert _template_objectives(con, "Finance", Period(2025, 11)) == (["SO1", "SO2", "SO3", "SO4"],) * 2
+    # December, not reported yet, is judged against v3, the register in force
+    assert _template_objectives(con, "Finance", Period(2025, 12)) == (["SO1", "SO2", "SO4"],) * 2
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 12), user=CLI)))
+    assert wb["Objectives"]["A1"].value == "Strategic objectives of the register for December 2025"
