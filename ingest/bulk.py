@@ -25,13 +25,12 @@ from typing import Any
 
 from ingest import db, lake, settings
 from ingest.access import CLI, User, require
+from ingest.derived import Pending, refresh_derived
 from ingest.errors import IngestError
 from ingest.load import (
     Outcome,
-    Pending,
     check_rights,
     options_for,
-    refresh_derived,
     status_columns,
     store,
     write_parsed,

@@ -277,6 +277,8 @@ def cmd_strategy(args: argparse.Namespace) -> int:
         assert row is not None
         print(f"{args.file}: register version {version} in force — {plural(row[0], 'objective')}, "
               f"{plural(row[1], 'department')}.")
+        for former, department in con.execute(db.sql("department_renames_of"), {"v": version}).fetchall():
+            print(f"  {former} is now {department}: its history moved with it.")
         return EXIT_OK
     except ValidationFailed as e:
         print(f"{args.file}: rejected — {e.title}:", file=sys.stderr)

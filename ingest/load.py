@@ -17,6 +17,7 @@ from ingest import db, settings, upload_ids
 from ingest.access import CLI, User, allowed, require
 from ingest.audit import audit
 from ingest.dependencies import add_dependency_warnings
+from ingest.derived import Pending, carry_pending, refresh_derived
 from ingest.errors import LekgotlaError
 from ingest.parse import (
     DepartmentReport,
@@ -26,9 +27,10 @@ from ingest.parse import (
     department_keys,
     parse_file,
 )
-from ingest.plan import DONE, add_plan_warnings, align_action_ids, left_out, restate_warnings
+from ingest.plan import DONE, add_plan_warnings, align_action_ids, left_out
 from ingest.problems import Problem
 from ingest.register import current_register, register_at
+from ingest.renames import aliases, with_former_names
 from ingest.words import plural, where
 
 STATUS_COLUMNS = (
@@ -80,7 +82,7 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
         register=register,
         month_versions=months,
         registers={v: register_at(con, v) for v in {v for _, v in months} - {register.version}},
-        known_departments=department_keys(names),
+        known_departments=with_former_names(department_keys(names), aliases(con)),
         date_order=str(settings.get("date_order", stored)),
         max_rows=int(settings.get("max_rows", stored)),
         max_bytes=int(settings.get("max_upload_mb", stored)) * 1_000_000,
@@ -151,9 +153,6 @@ def _status_table(report: DepartmentReport, upload_id: int, sheet: str | None,
     })
 
 
-Pending = dict[str, str]  # department -> the earliest period changed, whose derived rows are yet to be rebuilt
-
-
 def make_current(con: db.Connection, department: str, period: str, upload_id: int,
                  pending: Pending | None = None, first: bool = False) -> None:
     """Make an upload the department's report in force for the period, then rebuild what derives from it:
@@ -187,28 +186,6 @@ def restore_upload(con: db.Connection, user: User, upload_id: int) -> None:
     db.write(con, _restore)
 
 
-def refresh_derived(con: db.Connection, pending: Pending) -> None:
-    """Rebuild the rows carried over (carried_rows), `actions` and `due_date_moves` of the departments
-    pending, and their `report_summary` rows of the periods the changes can move (`report_summary_periods`
-    since the earliest period changed: it and every later one, and earlier ones whose baseline may move),
-    under the RAG thresholds in force; empties `pending`."""
-    if not pending:
-        return
-    departments = sorted(pending)
-    carry_pending(con, pending, set())  # first: actions and summaries count the carried rows
-    for department, since in pending.items():
-        restate_warnings(con, department, since)  # what each later report carries may have changed
-    periods = sorted({str(r[0]) for d, since in pending.items() for r in con.execute(
-        sql("report_summary_periods"), {"department": d, "since": since}).fetchall()})
-    con.execute(sql("refresh_actions_delete"), {"ds": departments})
-    con.execute(sql("refresh_actions_insert"), {"ds": departments})
-    con.execute(sql("refresh_moves_delete"), {"ds": departments})
-    con.execute(sql("refresh_moves_insert"), {"departments": departments})
-    if periods:  # an empty list would mean every period to refresh_summary
-        db.refresh_summary(con, departments, periods)
-    pending.clear()
-
-
 def add_plan_checks(con: db.Connection, parsed: ParsedFile, absence: str,
                     before: Callable[[], None] | None = None) -> None:
     """What needs the plans in force, as `load`, `validate` and the Upload page do it: action IDs
@@ -220,17 +197,6 @@ def add_plan_checks(con: db.Connection, parsed: ParsedFile, absence: str,
         return
     add_plan_warnings(con, parsed, absence)
     add_dependency_warnings(con, parsed, before=before)
-
-
-def carry_pending(con: db.Connection, pending: Pending, carried: set[str]) -> None:
-    """Rebuild now the rows carried over of the pending departments not in `carried` (and add them
-    to it): a later file of the batch is checked against the plans they are part of, before the
-    batch's one `refresh_derived`."""
-    for department, since in pending.items():
-        if department not in carried:
-            con.execute(sql("refresh_carried_delete"), {"d": department, "p": since})
-            con.execute(sql("refresh_carried_insert"), {"departments": [department], "since": since})
-            carried.add(department)
 
 
 def _ensure_department(con: db.Connection, department: str) -> None:

@@ -402,7 +402,7 @@ def _split_departments(
     def not_listed(name: str, fix: str) -> str:
         if not department_key(name):  # no letter or digit: it would match any such name
             return no_department_message(name)
-        listed = ", ".join(sorted(opts.register.departments.values()))
+        listed = ", ".join(sorted(set(opts.register.departments.values())))  # a former name leads to one too
         return f"Department {name!r} is not in the strategy register ({listed}). {fix}"
 
     if explicit:

@@ -16,6 +16,7 @@ from ingest.locate import Register
 from ingest.names import department_key, is_email, no_department_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
+from ingest.renames import aliases, planned_renames, rename_departments, with_former_names
 from ingest.values import ParseError, parse_date, parse_text
 
 OBJECTIVE_COLUMNS = {
@@ -36,6 +37,9 @@ INITIATIVE_COLUMNS = {
 DEPARTMENT_COLUMNS = {
     "department": "department", "departmentname": "department", "name": "department",
     "head": "head", "departmenthead": "head", "email": "email", "emailaddress": "email",
+    # a department renamed at the lekgotla: its history moves to the new name (ingest.renames)
+    "formerly": "formerly", "formername": "formerly", "previousname": "formerly",
+    "renamedfrom": "formerly", "oldname": "formerly",
 }
 
 
@@ -130,7 +134,7 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
         out.departments = _table(sheets["departments"], DEPARTMENT_COLUMNS, ("department",), out)
         names: dict[str, int] = {}
         for rec in out.departments:
-            for key in ("department", "head"):  # one line each: a line break would reach mail headers
+            for key in ("department", "head", "formerly"):  # one line each: a line break would reach mail headers
                 if rec.get(key) is not None:
                     rec[key] = " ".join(str(rec[key]).split())
             name = rec.get("department")
@@ -156,10 +160,38 @@ def parse_register(data: bytes, file_name: str) -> RegisterFile:
                                             "one address, as name@organisation.example, or leave "
                                             "the cell empty.", "Departments", rec["_row"],
                                             column_letter(j), header, email))
+        _check_formerly(out)
     if "initiatives" in sheets:
         out.initiatives = _table(sheets["initiatives"], INITIATIVE_COLUMNS, ("initiative_id", "name"), out)
         _check_initiatives(out)
     return out
+
+
+def _check_formerly(out: RegisterFile) -> None:
+    """A Formerly name is a department renamed, so it is not listed itself, and is the former
+    name of one department only; one naming the department itself is no rename."""
+    listed = {department_key(r["department"]) for r in out.departments if r.get("department")}
+    seen: dict[str, int] = {}
+    for rec in out.departments:
+        former, name = rec.get("formerly"), rec.get("department")
+        if former is None or name is None:
+            continue
+        key = department_key(former)
+        j, header = rec["_cols"]["formerly"]
+        where = ("Departments", rec["_row"], column_letter(j), header, former)
+        if key == department_key(name) or not key:
+            rec["formerly"] = None
+        elif key in listed:
+            out.problems.append(Problem(
+                "error", f"{former!r} is listed as a department and as the former name of {name!r}: "
+                "a renamed department is listed once, under its new name. Delete its own row, or "
+                "this Formerly cell.", *where))
+        elif key in seen:
+            out.problems.append(Problem(
+                "error", f"{former!r} is the former name of two departments (also row "
+                f"{seen[key]}): a department's history moves to one new name.", *where))
+        else:
+            seen[key] = rec["_row"]
 
 
 def _split_names(text: str | None) -> list[str]:
@@ -226,8 +258,12 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
     sha = hashlib.sha256(data).hexdigest()
 
     def _write_register(con: db.Connection) -> Any:
+        renames, problems = planned_renames(con, parsed.departments)  # in the transaction: as stored
+        if any(p.severity == "error" for p in problems):
+            raise ValidationFailed(parsed.problems + problems, "Fix the register and upload it again")
         row = con.execute(db.sql("register_next_version")).fetchall()[0]
         version = int(row[0]) if row else 1
+        rename_departments(con, renames, user, version)
         con.execute(
             db.sql("register_version_insert"),
             {"v": version, "sha": sha, "f": file_name, "w": who, "no": len(parsed.objectives),
@@ -278,7 +314,7 @@ def register_at(con: db.Connection, version: int, current: bool = False) -> Regi
         db.sql("register_objective_ids"), {"v": version}).fetchall())
     listed = (con.execute(db.sql("register_departments")) if current else
               con.execute(db.sql("register_departments_of"), {"v": version})).fetchall()
-    depts = {department_key(n): n for (n,) in listed}
+    depts = with_former_names({department_key(n): n for (n,) in listed}, aliases(con))
     initiatives: dict[str, str] = {}
     for iid, name in con.execute(
             db.sql("register_initiatives"), {"v": version}).fetchall():

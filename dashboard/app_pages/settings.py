@@ -9,6 +9,7 @@ from dashboard.data import Data
 from ingest import db, mappings_store
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
+from ingest.renames import planned_renames
 from ingest.settings import SECRET_SETTINGS, SETTINGS, source_of
 from ingest.settings_store import change_settings
 from ingest.words import plural
@@ -77,9 +78,9 @@ with register:
     st.markdown("##### Upload a new register")
     file = st.file_uploader("Strategy register (.xlsx)", type=["xlsx", "xlsm"],
                             key="register_file",
-                            help="It replaces the register in force; earlier versions are kept "
-                                 "and each report stays checked against the one in force when "
-                                 "it was loaded.")
+                            help="It is the register of the months reported from now on; "
+                                 "earlier versions are kept, and each month stays judged "
+                                 "against the register it was first reported under.")
     if file is not None:
         try:
             # read in a worker with the reading limits: a hostile file takes down only that process
@@ -89,12 +90,17 @@ with register:
         except LekgotlaError as e:
             components.error(e)
         else:
-            errors = [p for p in parsed.problems if p.severity == "error"]
+            renames, rename_problems = planned_renames(d.con, parsed.departments)
+            found = parsed.problems + rename_problems
+            errors = [p for p in found if p.severity == "error"]
             st.caption(f"{plural(len(parsed.objectives), 'objective')} and "
                        f"{plural(len(parsed.departments), 'department')} read.")
-            if parsed.problems:
+            if renames and not errors:
+                st.info("**Renamed departments:** their history moves to the new name.\n\n"
+                        + "\n".join(f"- {md(r)}" for r in renames), icon=":material/badge:")
+            if found:
                 problems = pd.DataFrame([dict(p.as_dict(), severity=p.severity)
-                                         for p in parsed.problems])
+                                         for p in found])
                 st.dataframe(problems, hide_index=True, placeholder=theme.DASH,
                              key="register-problems")
                 components.downloads(problems, "lekgotla-register-problems",

@@ -778,6 +778,34 @@ def test_settings_upload_the_strategy_register(db_path: Path,
     assert "Register in force: version 2" in texts(at)
 
 
+def test_settings_a_register_that_renames_a_department(db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = load_workbook(Path(__file__).resolve().parents[2] / "sample_data" /
+                                "strategy_register.xlsx")
+    departments = wb["Departments"]
+    departments["D1"] = "formerly"
+    departments["A3"], departments["D3"] = "People and Culture", "Human Resources"
+    renamed = io.BytesIO()
+    wb.save(renamed)
+    at = app(db_path, monkeypatch, "settings")
+    at.file_uploader(key="register_file").set_value(
+        ("strategy_register.xlsx", renamed.getvalue(), XLSX)).run()
+    assert not at.exception
+    # the sample's Human Resources reported January to June 2025
+    assert [i.value for i in at.info if "Renamed" in i.value] == [
+        "**Renamed departments:** their history moves to the new name.\n\n- "
+        + md("Human Resources becomes People and Culture: 6 months of reports move with it")]
+    at.button(key="load-register").click().run()
+    assert "Register version 2 is now in force." in texts(at)
+    # its June report, under the new name, and no Human Resources left to choose
+    at = app(db_path, monkeypatch, "department", query={"period": "June 2025"})
+    options = at.selectbox(key="department").options
+    assert "People and Culture" in options and "Human Resources" not in options
+    at.selectbox(key="department").set_value("People and Culture").run()
+    assert not at.exception
+    assert not [i.value for i in at.info if "has not come in" in i.value]
+
+
 def _values(array: Any) -> list[Any]:
     """A Plotly array as sent: a list, or numbers packed as {"dtype", "bdata": base64}."""
     if isinstance(array, dict):

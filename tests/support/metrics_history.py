@@ -270,7 +270,7 @@ def build(con: Connection) -> Connection:
 
 
 def refresh_moves(con: Connection) -> None:
-    """`due_date_moves` from the rows in force, as loading leaves it (ingest.load.refresh_derived):
+    """`due_date_moves` from the rows in force, as loading leaves it (ingest.derived.refresh_derived):
     for a test that changes rows after `build`."""
     con.execute("DELETE FROM due_date_moves")
     con.execute(db.sql("refresh_moves_insert"), {"departments": []})

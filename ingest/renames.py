@@ -1,0 +1,105 @@
+"""Departments renamed at a lekgotla: a register's Departments sheet names a department's former
+name in its Formerly column, and the department's history moves to the new name with it, so
+that it reads as one department, not a new one beside an old one gone quiet. A report that still
+writes the former name is stored under the new one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ingest import db
+from ingest.access import User
+from ingest.audit import audit
+from ingest.derived import refresh_derived
+from ingest.names import department_key
+from ingest.problems import Problem, column_letter
+from ingest.words import period_words, plural
+
+_STATEMENTS = re.compile(r";\s*\n")
+_PARAMETER = re.compile(r"\$(\w+)")
+
+
+@dataclass(frozen=True)
+class Rename:
+    """One department renamed: `former`, its name in the stored history, becomes `department`."""
+
+    former: str
+    department: str
+    months: int  # the months of reports in force that move with it
+
+    def __str__(self) -> str:
+        return (f"{self.former} becomes {self.department}: "
+                f"{plural(self.months, 'month')} of reports move with it")
+
+
+def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
+                    ) -> tuple[list[Rename], list[Problem]]:
+    """The renames the Formerly cells of a register's Departments rows (ingest.register's
+    RegisterFile.departments) ask for, and the problems with them: an error for two names with a
+    report of the same month, a warning for a former name nobody knows."""
+    known = {department_key(n): str(n) for (n,) in con.execute(db.sql("department_names")).fetchall()}
+    renames: list[Rename] = []
+    problems: list[Problem] = []
+    for rec in departments:
+        written, name = rec.get("formerly"), rec.get("department")
+        if written is None or name is None:
+            continue
+        j, header = rec["_cols"]["formerly"]
+        where: Any = ("Departments", rec["_row"], column_letter(j), header, written)
+        former = known.get(department_key(written))
+        if former is None:
+            problems.append(Problem(
+                "warning", f"No department called {written!r} has reported or been listed, so "
+                f"there is no history to move to {name!r}: check the spelling, or leave the "
+                "cell empty.", *where))
+            continue
+        new = known.get(department_key(name), name)  # the spelling in use keeps its history
+        both = [period_words(p) for (p,) in con.execute(
+            db.sql("department_rename_overlap"), {"old": former, "new": new}).fetchall()]
+        if both:
+            problems.append(Problem(
+                "error", f"{former!r} cannot become {new!r}: both have a report of "
+                f"{', '.join(both)}, and a department has one report a month. Leave this cell "
+                "empty to keep them apart.", *where))
+            continue
+        months = int((db.one(con, db.sql("department_first_period"), {"d": former}) or (None, 0))[1])
+        renames.append(Rename(former, new, months))
+    return renames, problems
+
+
+def rename_departments(con: db.Connection, renames: list[Rename], user: User,
+                       register_version: int) -> None:
+    """Move each department's history to its new name, inside the caller's transaction (the
+    register's): its reports, plan, users, mappings, dependencies and the registers that listed
+    it, then rebuild what derives from them; one audit entry a rename."""
+    statements = [s for s in _STATEMENTS.split(db.sql("department_rename")) if s.strip()]
+    pending: dict[str, str] = {}
+    for r in renames:
+        values = {"old": r.former, "new": r.department, "version": register_version}
+        for statement in statements:
+            con.execute(statement, {k: values[k] for k in set(_PARAMETER.findall(statement))})
+        first = (db.one(con, db.sql("department_first_period"), {"d": r.department}) or (None,))[0]
+        if first is not None:
+            pending[r.department] = str(first)
+        audit(con, user, "register", "renamed", r.department, former=r.former, months=r.months,
+              register_version=register_version)
+    refresh_derived(con, pending)
+
+
+def with_former_names(departments: dict[str, str], aliases: list[tuple[str, str]]) -> dict[str, str]:
+    """`departments` (department_key -> name) with the key of each former name of one of them
+    (`aliases`: former, name now) leading to its name now; a name in use keeps its own key."""
+    named = set(departments.values())
+    out = dict(departments)
+    for former, department in aliases:
+        if department in named:
+            out.setdefault(department_key(former), department)
+    return out
+
+
+def aliases(con: db.Connection) -> list[tuple[str, str]]:
+    """(former name, name now) of every department renamed."""
+    return [(str(f), str(d)) for f, d in con.execute(db.sql("department_aliases")).fetchall()]
+

@@ -1,0 +1,181 @@
+"""A department renamed at a lekgotla: the register's Formerly column moves its history to the new
+name, so it reads as one department with one history (it read as a new department beside an old
+one gone quiet), and a report that still writes the former name is stored under the new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from backends import empty_connection
+from openpyxl import Workbook
+from testdata import report
+
+from ingest import db
+from ingest.access import CLI
+from ingest.cli import main
+from ingest.errors import ValidationFailed
+from ingest.load import load_file
+from ingest.register import load_register, parse_register
+from ingest.template import build_template
+from ingest.users import get_user, save_user
+from ingest.values import Period
+from metrics import Filters
+from metrics.catalogue import expected_departments
+from metrics.kpis import kpis
+
+HR, PC = "Human Resources", "People and Culture"
+
+
+def register(departments: list[tuple[str, str | None]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Objectives"
+    ws.append(["Objective ID", "Objective"])
+    ws.append(["SO1", "Objective SO1"])
+    deps = wb.create_sheet("Departments")
+    deps.append(["Department", "Head", "Formerly"])
+    for name, former in departments:
+        deps.append([name, f"Head of {name}", former])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def row(aid: str, status: str = "In progress", pct: int = 50, depends: str | None = None
+        ) -> list[object]:
+    return [aid, f"Do {aid}", "SO1", "R. P.", 100, 50, dt.date(2025, 1, 6), dt.date(2025, 12, 31),
+            status, pct, None, None, depends]
+
+
+HEADER = ["Action ID", "Action", "Objective ID", "Responsible", "Budget allocated", "Budget spent",
+          "Start date", "Due date", "Status", "Percent complete", "Completion date", "Reason code",
+          "Depends on"]
+
+
+def load(con: db.Connection, department: str, month: str, rows: list[list[object]]) -> object:
+    [outcome] = load_file(con, report(rows, department, month, header=HEADER),
+                          f"{department}_{month}.xlsx", user=CLI)
+    assert outcome.status == "accepted", outcome.message
+    return outcome
+
+
+@pytest.fixture
+def con() -> Iterator[db.Connection]:
+    # v1 lists Finance and Human Resources; both report July to September, Finance's FIN-1
+    # waiting for HR's HR-1; HR's head is a user
+    connection = empty_connection()
+    load_register(connection, register([("Finance", None), (HR, None)]), "register-v1.xlsx")
+    save_user(connection, CLI, "thandi@example.org", "department_head", departments=(HR,))
+    for month in ("July 2025", "August 2025", "September 2025"):
+        load(connection, "Finance", month, [row("FIN-1", depends=f"{HR}: HR-1")])
+        load(connection, HR, month, [row("HR-1"), row("HR-2")])
+    yield connection
+    connection.close()
+
+
+def departments(con: db.Connection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT department FROM departments ORDER BY 1").fetchall()]
+
+
+def test_a_register_that_renames_a_department_moves_its_history(con: db.Connection) -> None:
+    before = {m: kpis(con, Filters(m)) for m in ("2025-07", "2025-09", "2025-Q3")}
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    # one department, with its three months: not People and Culture new beside HR gone quiet
+    assert departments(con) == ["Finance", PC]
+    assert con.execute("SELECT DISTINCT department FROM uploads ORDER BY 1").fetchall() == [
+        ("Finance",), (PC,)]
+    assert expected_departments(con, "2025-07") == ["Finance", PC]
+    # the organisation's figures do not move: by hand, July to September 2 of 2 departments
+    # reported, 3 open actions each month
+    for month, figures in before.items():
+        after = kpis(con, Filters(month))
+        assert (after["submission_rate"], after["actions"]) == (
+            figures["submission_rate"], figures["actions"]) == (pytest.approx(1.0), 3)
+    assert kpis(con, Filters("2025-09", departments=(PC,)))["actions"] == 2
+    # its head heads it still, and Finance's dependency names it
+    assert get_user(con, "thandi@example.org").departments == {PC}
+    assert con.execute("SELECT DISTINCT depends_on FROM action_status WHERE department = "
+                       "'Finance'").fetchall() == [(f"{PC}: HR-1",)]
+    [entry] = con.execute("SELECT department, detail FROM audit_log WHERE outcome = 'renamed'"
+                          ).fetchall()
+    assert entry[0] == PC and f'"former": "{HR}"' in entry[1] and '"months": 3' in entry[1]
+
+
+def test_a_report_that_writes_the_former_name_is_stored_under_the_new_one(
+        con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    outcome = load(con, HR, "October 2025", [row("HR-1", pct=80)])  # the head's old template
+    assert outcome.department == PC
+    assert departments(con) == ["Finance", PC]
+    # October's template carries HR-2, left out of October, under the new name
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, PC, Period(2025, 11), user=CLI)))
+    ids = [c.value for c in wb["Actions"]["A"][6:] if c.value]
+    assert ids == ["HR-1", "HR-2"]
+
+
+def test_a_new_name_that_reported_already_takes_the_former_names_history(
+        con: db.Connection) -> None:
+    # v2 listed People and Culture without saying it was HR: it reported October as new, and
+    # HR read as not reporting. v3 says so: October joins July to September, HR-2 (left out of
+    # October) carried into it from September
+    load_register(con, register([("Finance", None), (PC, None)]), "register-v2.xlsx")
+    load(con, PC, "October 2025", [row("HR-1", pct=90)])
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v3.xlsx")
+    assert departments(con) == ["Finance", PC]
+    assert con.execute("SELECT period, count(*) FILTER (WHERE carried_from_upload IS NOT NULL) "
+                       "FROM action_status WHERE is_current AND department = $d GROUP BY 1 "
+                       "ORDER BY 1", {"d": PC}).fetchall() == [
+        ("2025-07", 0), ("2025-08", 0), ("2025-09", 0), ("2025-10", 1)]
+    assert kpis(con, Filters("2025-10", departments=(PC,)))["actions"] == 2
+
+
+def test_two_names_with_a_report_of_the_same_month_are_not_joined(con: db.Connection) -> None:
+    # v2 lists both, and both report October
+    load_register(con, register([("Finance", None), (HR, None), (PC, None)]), "register-v2.xlsx")
+    load(con, HR, "October 2025", [row("HR-1")])
+    load(con, PC, "October 2025", [row("PC-1")])
+    with pytest.raises(ValidationFailed) as refused:
+        load_register(con, register([("Finance", None), (PC, HR)]), "register-v3.xlsx")
+    [problem] = [p for p in refused.value.problems if p.severity == "error"]
+    assert (problem.sheet, problem.row, problem.column) == ("Departments", 3, "C")
+    assert problem.message.startswith(f"'{HR}' cannot become '{PC}': both have a report of "
+                                      "October 2025")
+    # nothing written: no version 3, the two kept apart
+    assert db.scalar(con, "SELECT max(register_version) FROM register_versions") == 2
+    assert departments(con) == ["Finance", HR, PC]
+
+
+def test_the_formerly_column_is_checked_when_read() -> None:
+    parsed = parse_register(register([("Finance", None), (PC, HR), (HR, None), ("Works", HR)]),
+                            "register.xlsx")
+    messages = [(p.row, p.message) for p in parsed.problems if p.severity == "error"]
+    assert messages == [
+        (3, f"'{HR}' is listed as a department and as the former name of '{PC}': a renamed "
+            "department is listed once, under its new name. Delete its own row, or this "
+            "Formerly cell."),
+        (5, f"'{HR}' is listed as a department and as the former name of 'Works': a renamed "
+            "department is listed once, under its new name. Delete its own row, or this "
+            "Formerly cell.")]
+    parsed = parse_register(register([(PC, HR), ("Works", "human resources")]), "register.xlsx")
+    assert [(p.row, p.message[:40]) for p in parsed.problems] == [
+        (3, "'human resources' is the former name of ")]
+
+
+def test_the_command_line_says_what_a_register_renamed(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    v1, v2 = tmp_path / "register-v1.xlsx", tmp_path / "register-v2.xlsx"
+    v1.write_bytes(register([("Finance", None), (HR, None)]))
+    v2.write_bytes(register([("Finance", None), (PC, HR)]))
+    july = tmp_path / "Human Resources_2025-07.xlsx"
+    july.write_bytes(report([row("HR-1")], HR, "July 2025", header=HEADER))
+    target = str(tmp_path / "lekgotla.duckdb")
+    for args in (["strategy", str(v1)], ["load", str(july)], ["strategy", str(v2)]):
+        assert main([*args, "--db", target]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"{v2}: register version 2 in force — 1 objective, 2 departments.\n"
+        f"  {HR} is now {PC}: its history moved with it.\n")
