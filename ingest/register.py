@@ -202,6 +202,9 @@ def _check_initiatives(out: RegisterFile) -> None:
     """Initiatives (issue 16): unique IDs, a target date, departments and objective as listed in the
     register; member_departments becomes the '; '-joined names, the lead department first."""
     listed = {department_key(d["department"]): d["department"] for d in out.departments if d.get("department")}
+    # a department's former name (Formerly) reads as its new one, as the reports' will
+    listed = with_former_names(listed, [(d["formerly"], d["department"]) for d in out.departments
+                                        if d.get("formerly") and d.get("department")])
     objectives = {o["objective_id"] for o in out.objectives if o.get("objective_id")}
     seen: dict[str, int] = {}
 

@@ -179,3 +179,17 @@ def test_the_command_line_says_what_a_register_renamed(tmp_path: Path,
     assert capsys.readouterr().out.endswith(
         f"{v2}: register version 2 in force — 1 objective, 2 departments.\n"
         f"  {HR} is now {PC}: its history moved with it.\n")
+
+
+def test_an_initiative_of_the_register_that_renames_may_name_the_former_name() -> None:
+    # the same register's Initiatives sheet still names Human Resources: it reads as the new name
+    wb = openpyxl.load_workbook(io.BytesIO(register([("Finance", None), (PC, HR)])))
+    ws = wb.create_sheet("Initiatives")
+    ws.append(["Initiative ID", "Name", "Lead department", "Member departments"])
+    ws.append(["INI-1", "Wellness", HR, f"Finance; {HR}"])
+    data = io.BytesIO()
+    wb.save(data)
+    parsed = parse_register(data.getvalue(), "register.xlsx")
+    assert parsed.problems == []
+    [initiative] = parsed.initiatives
+    assert (initiative["lead_department"], initiative["member_departments"]) == (PC, f"{PC}; Finance")
