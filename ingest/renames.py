@@ -40,6 +40,7 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
     RegisterFile.departments) ask for, and the problems with them: an error for two names with a
     report of the same month, a warning for a former name nobody knows."""
     known = {department_key(n): str(n) for (n,) in con.execute(db.sql("department_names")).fetchall()}
+    renamed = {department_key(f) for f, _d in aliases(con)}
     renames: list[Rename] = []
     problems: list[Problem] = []
     for rec in departments:
@@ -49,6 +50,8 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
         j, header = rec["_cols"]["formerly"]
         where: Any = ("Departments", rec["_row"], column_letter(j), header, written)
         former = known.get(department_key(written))
+        if former is None and department_key(written) in renamed:
+            continue  # renamed by an earlier register that said so too
         if former is None:
             problems.append(Problem(
                 "warning", f"No department called {written!r} has reported or been listed, so "

@@ -21,6 +21,7 @@ from ingest.cli import main
 from ingest.errors import ValidationFailed
 from ingest.load import load_file
 from ingest.register import load_register, parse_register
+from ingest.renames import planned_renames
 from ingest.template import build_template
 from ingest.users import get_user, save_user
 from ingest.values import Period
@@ -104,6 +105,15 @@ def test_a_register_that_renames_a_department_moves_its_history(con: db.Connecti
     [entry] = con.execute("SELECT department, detail FROM audit_log WHERE outcome = 'renamed'"
                           ).fetchall()
     assert entry[0] == PC and f'"former": "{HR}"' in entry[1] and '"months": 3' in entry[1]
+    # next year's register keeps the Formerly cell: nothing more to move, and nothing to warn of
+    renames, problems = planned_renames(con, parse_register(register(
+        [("Finance", None), (PC, HR)]), "register-v3.xlsx").departments)
+    assert (renames, problems) == ([], [])
+    # a Formerly name nobody knows is a warning on its cell
+    [problem] = planned_renames(con, parse_register(register(
+        [("Finance", None), (PC, "Human Resourses")]), "register-v3.xlsx").departments)[1]
+    assert (problem.severity, problem.row, problem.column) == ("warning", 3, "C")
+    assert problem.message.startswith("No department called 'Human Resourses' has reported")
 
 
 def test_a_report_that_writes_the_former_name_is_stored_under_the_new_one(
