@@ -21,6 +21,7 @@ import streamlit as st
 import metrics
 from dashboard import auth
 from dashboard.data import Data
+from ingest.renames import aliases
 from ingest.words import plural
 from metrics import views
 from metrics.actions import RAGS
@@ -44,6 +45,11 @@ DEPARTMENT_PAGE = "app_pages/department.py"
 DEPARTMENT = "department"  # the Department page's choice (a widget bound to ?department=)
 # a filter's value is kept while a page that does not draw the filters is open
 KEEP = "session"
+
+
+def renamed(d: Data) -> dict[str, str]:
+    """Each former name of a renamed department -> its name now (ingest.renames)."""
+    return dict(d(aliases))
 
 
 def period_options(periods: list[str], view: str) -> list[str]:
@@ -99,6 +105,16 @@ def sidebar(d: Data) -> None:
                   persist_state=KEEP, format_func=theme.period_label,
                   placeholder="Choose a period",
                   help="Every page shows the reports in force for this period.")
+    asked = st.query_params.get_all(DEPARTMENTS)
+    former = renamed(d)
+    if DEPARTMENTS not in st.session_state and any(a in former for a in asked):
+        # a link from before a rename (a digest's, a bookmark): its department by its name now
+        now = list(dict.fromkeys(former.get(a, a) for a in asked))
+        st.session_state[DEPARTMENTS] = now
+        st.query_params[DEPARTMENTS] = now
+        for a in asked:
+            if a in former:
+                bar.info(f"{md(a)} is now called {md(former[a])}.", icon=":material/badge:")
     if DEPARTMENTS not in st.session_state and not st.query_params.get_all(DEPARTMENTS):
         # a department head starts on their own: chosen here, not as the default the address
         # would leave out, so that a link they share names it

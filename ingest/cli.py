@@ -266,19 +266,25 @@ def _checked(database: str | None) -> db.Connection:
 
 
 def cmd_strategy(args: argparse.Namespace) -> int:
-    from ingest.register import load_register
+    from ingest.register import load_register, parse_register
+    from ingest.renames import planned_renames
 
     data = _read(args.file)
     con = _checked(args.db)
     try:
+        parsed = parse_register(data, Path(args.file).name)
+        warnings = [p for p in parsed.problems + planned_renames(con, parsed.departments)[1]
+                    if p.severity == "warning"]
         version = load_register(con, data, Path(args.file).name, who=args.who,
-                                user=cli_user(args.who))
+                                user=cli_user(args.who), parsed=parsed)
         row = con.execute(db.sql("register_version_counts"), {"v": version}).fetchall()[0]
         assert row is not None
         print(f"{args.file}: register version {version} in force — {plural(row[0], 'objective')}, "
               f"{plural(row[1], 'department')}.")
         for former, department in con.execute(db.sql("department_renames_of"), {"v": version}).fetchall():
             print(f"  {former} is now {department}: its history moved with it.")
+        for p in warnings:  # as `load` prints an accepted file's
+            print("  " + p.describe())
         return EXIT_OK
     except ValidationFailed as e:
         print(f"{args.file}: rejected — {e.title}:", file=sys.stderr)

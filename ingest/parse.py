@@ -416,6 +416,13 @@ def _split_departments(
                       "value": name}
             return {}, [Problem("error", not_listed(name, "Choose one of those departments."),
                                 sheet=sheet, **at)]
+        if department_key(name) != department_key(dept):  # a name the register gave up
+            at = {}
+            if source == "metadata":
+                _, row, col = loc.metadata["department"]
+                at = {"row": row + 1, "column": column_letter(col), "header": "Department",
+                      "value": name}
+            problems.append(renamed(name, dept, sheet, **at))
         problems += overruled(dept, dept, source, [
             (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)
         if column_values is not None:
@@ -444,11 +451,18 @@ def _split_departments(
                                      not_listed(v, "Correct the name or add it to the register.")))
                 continue
             dept = spelling.setdefault(department_key(dept), dept)
+            if department_key(v) != department_key(dept) and department_key(v) not in spelling:
+                spelling[department_key(v)] = dept  # a former name: said once, on its first row
+                letter, header = letters.get("department", (None, "department"))
+                problems.append(renamed(v, dept, sheet, row=int(row), column=letter, header=header,
+                                        value=display_value(v)))
             groups.setdefault(dept, []).append(int(row))
         return groups, problems
     for name, _source in named:
         dept = canonical(name)
         if dept is not None:
+            if department_key(name) != department_key(dept):
+                problems.append(renamed(name, dept, sheet))
             return {dept: list(df.index)}, problems
         return {}, [Problem("error", not_listed(name, "Rename the file or choose the department."),
                             sheet=sheet)]
@@ -456,6 +470,13 @@ def _split_departments(
         "error", "The department is unknown. Put 'Department | Finance' above the header, add a "
         "Department column, name the file like Finance_2025-02.xlsx, or choose it when uploading.",
         sheet=sheet)]
+
+
+def renamed(name: str, department: str, sheet: str | None = None, **at: Any) -> Problem:
+    """The warning for a report that writes a department's former name (ingest.renames)."""
+    return Problem("warning", f"{name!r} is now called {department!r} (the strategy register "
+                   f"renamed it): the report is stored under {department!r}. Write the new name "
+                   "next time; a new template has it.", sheet=sheet, **at)
 
 
 def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:

@@ -192,6 +192,13 @@ def _check_formerly(out: RegisterFile) -> None:
                 f"{seen[key]}): a department's history moves to one new name.", *where))
         else:
             seen[key] = rec["_row"]
+    # an objective's owner written with a department's former name is that department
+    renamed = {department_key(r["formerly"]): r["department"] for r in out.departments
+               if r.get("formerly") and r.get("department")}
+    for objective in out.objectives:
+        owner = objective.get("owner")
+        if owner is not None and department_key(str(owner)) in renamed:
+            objective["owner"] = renamed[department_key(str(owner))]
 
 
 def _split_names(text: str | None) -> list[str]:

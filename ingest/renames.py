@@ -28,10 +28,14 @@ class Rename:
     former: str
     department: str
     months: int  # the months of reports in force that move with it
+    joins: int = 0  # the months the new name has reports of already
 
     def __str__(self) -> str:
-        return (f"{self.former} becomes {self.department}: "
-                f"{plural(self.months, 'month')} of reports move with it")
+        if not self.months:
+            return f"{self.former} becomes {self.department} (it has no reports yet)"
+        moved = f"{self.former} becomes {self.department}: its {plural(self.months, 'month')} of reports"
+        return (f"{moved} join {self.department}'s {plural(self.joins, 'month')}" if self.joins
+                else f"{moved} move with it")
 
 
 def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
@@ -40,7 +44,9 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
     RegisterFile.departments) ask for, and the problems with them: an error for two names with a
     report of the same month, a warning for a former name nobody knows."""
     known = {department_key(n): str(n) for (n,) in con.execute(db.sql("department_names")).fetchall()}
-    renamed = {department_key(f) for f, _d in aliases(con)}
+    # a name renamed already leads to the department's name now (known names first)
+    known = with_former_names(known, aliases(con))
+    listed = {department_key(r["department"]) for r in departments if r.get("department")}
     renames: list[Rename] = []
     problems: list[Problem] = []
     for rec in departments:
@@ -50,8 +56,14 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
         j, header = rec["_cols"]["formerly"]
         where: Any = ("Departments", rec["_row"], column_letter(j), header, written)
         former = known.get(department_key(written))
-        if former is None and department_key(written) in renamed:
+        if former is not None and department_key(former) == department_key(name):
             continue  # renamed by an earlier register that said so too
+        if former is not None and department_key(former) in listed:
+            problems.append(Problem(
+                "error", f"{written!r} is now called {former!r}, which this register lists too: "
+                f"one department's history cannot move to {name!r} and stay with {former!r}. "
+                "Delete one of the two rows, or this Formerly cell.", *where))
+            continue
         if former is None:
             problems.append(Problem(
                 "warning", f"No department called {written!r} has reported or been listed, so "
@@ -67,8 +79,9 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
                 f"{', '.join(both)}, and a department has one report a month. Leave this cell "
                 "empty to keep them apart.", *where))
             continue
-        months = int((db.one(con, db.sql("department_first_period"), {"d": former}) or (None, 0))[1])
-        renames.append(Rename(former, new, months))
+        months, joins = (int((db.one(con, db.sql("department_first_period"), {"d": d}) or (None, 0))[1])
+                         for d in (former, new))
+        renames.append(Rename(former, new, months, joins))
     return renames, problems
 
 

@@ -22,6 +22,10 @@ st.title("Department")
 known = [str(x) for x in d(metrics.list_departments)["department"]]
 choices = list(f.departments) or known
 asked = str(st.session_state.get(filters.DEPARTMENT) or st.query_params.get(filters.DEPARTMENT) or "")
+former = filters.renamed(d)
+if asked not in known and former.get(asked) in known:  # a link from before a rename
+    st.info(f"{md(asked)} is now called {md(former[asked])}.", icon=":material/badge:")
+    asked = st.session_state[filters.DEPARTMENT] = former[asked]
 if asked and asked not in choices and asked in known:
     choices = [*choices, asked]  # a link to a department outside the sidebar's choice opens on it
 pick, _ = st.columns([2, 3])

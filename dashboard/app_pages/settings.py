@@ -115,7 +115,8 @@ with register:
                 except LekgotlaError as e:
                     components.error(e)
                 else:
-                    st.session_state[FLASH] = [f"Register version {version} is now in force."]
+                    st.session_state[FLASH] = [f"Register version {version} is now in force.",
+                                               *(f"{md(r)}." for r in renames)]
                     st.rerun()
 
 with thresholds:

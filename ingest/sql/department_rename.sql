@@ -40,6 +40,8 @@ WHERE contains(depends_on, $old || ': ');
 
 UPDATE initiatives SET lead_department = $new WHERE lead_department = $old;
 
+UPDATE objectives SET owner = $new WHERE owner = $old;
+
 UPDATE initiatives
 SET member_departments = array_to_string(list_transform(string_split(member_departments, '; '),
         m -> CASE WHEN m = $old THEN $new ELSE m END), '; ')
@@ -52,9 +54,10 @@ WHERE department = $old AND NOT EXISTS (SELECT 1 FROM departments WHERE departme
 DELETE FROM departments WHERE department = $old;
 
 -- a report that still writes an earlier name reads as the new one (a renamed department renamed
--- again keeps its first name's way in; one renamed back is its own name again)
+-- again keeps its first name's way in; one renamed back is its own name again; a name once
+-- another's former name, given to a department since, is that department's)
 UPDATE department_renames SET department = $new WHERE department = $old;
 
-DELETE FROM department_renames WHERE former = $new;
+DELETE FROM department_renames WHERE former = $new OR former = $old;
 
 INSERT INTO department_renames VALUES ($old, $new, $version, now());

@@ -794,9 +794,11 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
     # the sample's Human Resources reported January to June 2025
     assert [i.value for i in at.info if "Renamed" in i.value] == [
         "**Renamed departments:** their history moves to the new name.\n\n- "
-        + md("Human Resources becomes People and Culture: 6 months of reports move with it")]
+        + md("Human Resources becomes People and Culture: its 6 months of reports move with it")]
     at.button(key="load-register").click().run()
-    assert "Register version 2 is now in force." in texts(at)
+    assert [m.value for m in at.success][:2] == [
+        "Register version 2 is now in force.",
+        md("Human Resources becomes People and Culture: its 6 months of reports move with it") + "."]
     # its June report, under the new name, and no Human Resources left to choose
     at = app(db_path, monkeypatch, "department", query={"period": "June 2025"})
     options = at.selectbox(key="department").options
@@ -804,6 +806,18 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
     at.selectbox(key="department").set_value("People and Culture").run()
     assert not at.exception
     assert not [i.value for i in at.info if "has not come in" in i.value]
+    # a link from before the rename (a digest's, a bookmark) opens on the department's name now
+    at = app(db_path, monkeypatch, "department",
+             query={"period": "June 2025", "department": "Human Resources"})
+    assert not at.exception
+    assert at.selectbox(key="department").value == "People and Culture"
+    assert "Human Resources is now called People and Culture." in [i.value for i in at.info]
+    at = app(db_path, monkeypatch, "overview", query={"period": "June 2025",
+                                                      "dept": "Human Resources"})
+    assert not at.exception
+    assert at.multiselect(key="dept").value == ["People and Culture"]
+    assert "Human Resources is now called People and Culture." in [i.value for i in at.sidebar.info]
+    assert "June 2025 · People and Culture" in texts(at)
 
 
 def _values(array: Any) -> list[Any]:

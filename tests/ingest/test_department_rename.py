@@ -121,6 +121,11 @@ def test_a_report_that_writes_the_former_name_is_stored_under_the_new_one(
     load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
     outcome = load(con, HR, "October 2025", [row("HR-1", pct=80)])  # the head's old template
     assert outcome.department == PC
+    [said] = [p for p in outcome.problems if "renamed" in p.message]
+    assert (said.severity, said.row, said.column, said.value) == ("warning", 1, "B", HR)
+    assert said.message == (f"'{HR}' is now called '{PC}' (the strategy register renamed it): the "
+                            f"report is stored under '{PC}'. Write the new name next time; a new "
+                            "template has it.")
     assert departments(con) == ["Finance", PC]
     # October's template carries HR-2, left out of October, under the new name
     wb = openpyxl.load_workbook(io.BytesIO(build_template(con, PC, Period(2025, 11), user=CLI)))
@@ -189,6 +194,15 @@ def test_the_command_line_says_what_a_register_renamed(tmp_path: Path,
     assert capsys.readouterr().out.endswith(
         f"{v2}: register version 2 in force — 1 objective, 2 departments.\n"
         f"  {HR} is now {PC}: its history moved with it.\n")
+    # a Formerly name nobody knows is said, and nothing moves
+    v3 = tmp_path / "register-v3.xlsx"
+    v3.write_bytes(register([("Finance", None), (PC, None), ("Works", "Human Resourses")]))
+    assert main(["strategy", str(v3), "--db", target]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"{v3}: register version 3 in force — 1 objective, 3 departments.\n"
+        "  WARNING: sheet 'Departments', cell C4, column 'Formerly': No department called "
+        "'Human Resourses' has reported or been listed, so there is no history to move to "
+        "'Works': check the spelling, or leave the cell empty. (value 'Human Resourses')\n")
 
 
 def test_an_initiative_of_the_register_that_renames_may_name_the_former_name() -> None:
@@ -203,3 +217,45 @@ def test_an_initiative_of_the_register_that_renames_may_name_the_former_name() -
     assert parsed.problems == []
     [initiative] = parsed.initiatives
     assert (initiative["lead_department"], initiative["member_departments"]) == (PC, f"{PC}; Finance")
+
+
+def test_renames_one_after_another(con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    # a Formerly cell naming the department's first name: its history, People and Culture's
+    # now, moves to Works (it did nothing, and a report written "Human Resources" was refused)
+    load_register(con, register([("Finance", None), ("Works", HR)]), "register-v3.xlsx")
+    assert departments(con) == ["Finance", "Works"]
+    assert load(con, HR, "October 2025", [row("HR-1")]).department == "Works"
+    assert load(con, PC, "November 2025", [row("HR-1")]).department == "Works"
+    # a new Human Resources beside Works takes the name back; renamed later itself, its own
+    # history moves, not Works' (the old alias made the load fail on a duplicate key)
+    load_register(con, register([("Finance", None), ("Works", None), (HR, None)]), "register-v4.xlsx")
+    load(con, HR, "December 2025", [row("NEW-1")])
+    load_register(con, register([("Finance", None), ("Works", None), ("Talent", HR)]),
+                  "register-v5.xlsx")
+    assert departments(con) == ["Finance", "Talent", "Works"]
+    assert con.execute("SELECT department, count(*) FROM uploads WHERE is_current "
+                       "GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("Finance", 3), ("Talent", 1), ("Works", 5)]
+
+
+def test_a_former_name_cannot_leave_its_history_with_a_department_listed_too(
+        con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    with pytest.raises(ValidationFailed) as refused:
+        load_register(con, register([("Finance", None), (PC, None), ("Works", HR)]),
+                      "register-v3.xlsx")
+    [problem] = refused.value.problems
+    assert problem.message.startswith(f"'{HR}' is now called '{PC}', which this register lists "
+                                      "too")
+
+
+def test_objective_owners_follow_the_rename(con: db.Connection) -> None:
+    con.execute("UPDATE objectives SET owner = $o", {"o": HR})  # v1's SO1, owned by HR
+    wb = openpyxl.load_workbook(io.BytesIO(register([("Finance", None), (PC, HR)])))
+    wb["Objectives"]["C1"], wb["Objectives"]["C2"] = "Owner", HR  # the new register's own cell
+    data = io.BytesIO()
+    wb.save(data)
+    load_register(con, data.getvalue(), "register-v2.xlsx")
+    assert con.execute("SELECT register_version, owner FROM objectives ORDER BY 1").fetchall() == [
+        (1, PC), (2, PC)]
