@@ -12,8 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from backends import empty_connection
-from openpyxl import Workbook
-from testdata import report
+from testdata import report, xlsx
 
 from ingest import db
 from ingest.access import CLI
@@ -33,18 +32,10 @@ HR, PC = "Human Resources", "People and Culture"
 
 
 def register(departments: list[tuple[str, str | None]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Objectives"
-    ws.append(["Objective ID", "Objective"])
-    ws.append(["SO1", "Objective SO1"])
-    deps = wb.create_sheet("Departments")
-    deps.append(["Department", "Head", "Formerly"])
-    for name, former in departments:
-        deps.append([name, f"Head of {name}", former])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """A register of one objective and these (department, formerly) rows."""
+    return xlsx([["Objective ID", "Objective"], ["SO1", "Objective SO1"]], sheet="Objectives",
+                extra_sheets={"Departments": [["Department", "Head", "Formerly"], *(
+                    [name, f"Head of {name}", former] for name, former in departments)]})
 
 
 def row(aid: str, status: str = "In progress", pct: int = 50, depends: str | None = None
