@@ -12,7 +12,7 @@ from typing import Any
 from ingest import db
 from ingest.access import User
 from ingest.audit import audit
-from ingest.derived import refresh_derived
+from ingest.derived import Pending, refresh_derived
 from ingest.names import department_key
 from ingest.problems import Problem, column_letter
 from ingest.words import period_words, plural
@@ -91,7 +91,7 @@ def rename_departments(con: db.Connection, renames: list[Rename], user: User,
     register's): its reports, plan, users, mappings, dependencies and the registers that listed
     it, then rebuild what derives from them; one audit entry a rename."""
     statements = [s for s in _STATEMENTS.split(db.sql("department_rename")) if s.strip()]
-    pending: dict[str, str] = {}
+    pending: Pending = {}
     for r in renames:
         values = {"old": r.former, "new": r.department, "version": register_version}
         for statement in statements:
