@@ -34,7 +34,7 @@ DELETE FROM register_departments WHERE department = $old;
 -- "Depends on" references keep "Department: ACTION-ID" (migration 013)
 UPDATE action_status
 SET depends_on = array_to_string(list_transform(string_split(depends_on, '; '),
-        ref -> CASE WHEN starts_with(ref, $old || ': ') THEN $new || ref[length($old) + 1:]
+        lambda ref: CASE WHEN starts_with(ref, $old || ': ') THEN $new || ref[length($old) + 1:]
                     ELSE ref END), '; ')
 WHERE contains(depends_on, $old || ': ');
 
@@ -44,7 +44,7 @@ UPDATE objectives SET owner = $new WHERE owner = $old;
 
 UPDATE initiatives
 SET member_departments = array_to_string(list_transform(string_split(member_departments, '; '),
-        m -> CASE WHEN m = $old THEN $new ELSE m END), '; ')
+        lambda m: CASE WHEN m = $old THEN $new ELSE m END), '; ')
 WHERE list_contains(string_split(member_departments, '; '), $old);
 
 -- the department's own row: the new name's, listed by the register being loaded, else renamed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 
@@ -53,3 +54,13 @@ def test_every_dashboard_table_shows_a_dash_for_an_empty_cell() -> None:
                     and not any(k.arg == "placeholder" for k in node.keywords)):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert missing == []
+
+
+def test_no_sql_uses_the_arrow_lambda() -> None:
+    # DuckDB 2.x refuses `x -> …` ("Deprecated lambda arrow"); `lambda x: …` reads on 1.4 and 2.x
+    arrow = re.compile(r"\b\w+\s*->\s")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted(ROOT.glob("*/sql/*.sql"))
+             + sorted(ROOT.glob("ingest/migrations/*.sql"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if arrow.search(line.split("--")[0])]
+    assert found == []
