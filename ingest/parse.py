@@ -408,20 +408,15 @@ def _split_departments(
     if explicit:
         name, source = explicit[0]
         dept = canonical(name)
+        at: dict[str, Any] = {}
+        if source == "metadata":  # the cell it was read from, for the marked workbook
+            _, row, col = loc.metadata["department"]
+            at = {"row": row + 1, "column": column_letter(col), "header": "Department",
+                  "value": name}
         if dept is None:
-            at: dict[str, Any] = {}
-            if source == "metadata":  # the cell it was read from, for the marked workbook
-                _, row, col = loc.metadata["department"]
-                at = {"row": row + 1, "column": column_letter(col), "header": "Department",
-                      "value": name}
             return {}, [Problem("error", not_listed(name, "Choose one of those departments."),
                                 sheet=sheet, **at)]
         if department_key(name) != department_key(dept):  # a name the register gave up
-            at = {}
-            if source == "metadata":
-                _, row, col = loc.metadata["department"]
-                at = {"row": row + 1, "column": column_letter(col), "header": "Department",
-                      "value": name}
             problems.append(renamed(name, dept, sheet, **at))
         problems += overruled(dept, dept, source, [
             (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)

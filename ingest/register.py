@@ -193,12 +193,17 @@ def _check_formerly(out: RegisterFile) -> None:
         else:
             seen[key] = rec["_row"]
     # an objective's owner written with a department's former name is that department
-    renamed = {department_key(r["formerly"]): r["department"] for r in out.departments
-               if r.get("formerly") and r.get("department")}
+    renamed = {department_key(former): name for former, name in _former_names(out)}
     for objective in out.objectives:
         owner = objective.get("owner")
         if owner is not None and department_key(str(owner)) in renamed:
             objective["owner"] = renamed[department_key(str(owner))]
+
+
+def _former_names(out: RegisterFile) -> list[tuple[str, str]]:
+    """(former name, new name) of each Departments row with a Formerly cell."""
+    return [(r["formerly"], r["department"]) for r in out.departments
+            if r.get("formerly") and r.get("department")]
 
 
 def _split_names(text: str | None) -> list[str]:
@@ -210,8 +215,7 @@ def _check_initiatives(out: RegisterFile) -> None:
     register; member_departments becomes the '; '-joined names, the lead department first."""
     listed = {department_key(d["department"]): d["department"] for d in out.departments if d.get("department")}
     # a department's former name (Formerly) reads as its new one, as the reports' will
-    listed = with_former_names(listed, [(d["formerly"], d["department"]) for d in out.departments
-                                        if d.get("formerly") and d.get("department")])
+    listed = with_former_names(listed, _former_names(out))
     objectives = {o["objective_id"] for o in out.objectives if o.get("objective_id")}
     seen: dict[str, int] = {}
 
