@@ -14,6 +14,7 @@ from ingest.directory import sql
 from ingest.errors import IngestError
 from ingest.mapping import Mapping, mapping_to_toml, parse_mapping
 from ingest.names import check_department_name, department_key
+from ingest.renames import aliases
 
 _MISSING = object()  # mapping_scope's answer when there is no mapping by that name
 
@@ -42,6 +43,9 @@ def save_mapping(con: db.Connection, user: User, name: str, mapping: Mapping,
         raise IngestError("A saved mapping needs a name.", "Name the mapping")
     if department is not None:
         check_department_name(department)
+        # a department renamed at a lekgotla: its mappings live under its name now
+        department = {department_key(f): now for f, now in aliases(con)}.get(
+            department_key(department), department)
     text = mapping_to_toml(mapping)
     parse_mapping(text, clean)  # what is stored must read back
     with db.write_lock():  # no other write between the check and the save

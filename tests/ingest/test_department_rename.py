@@ -14,11 +14,12 @@ import pytest
 from backends import empty_connection
 from testdata import report, xlsx
 
-from ingest import db
-from ingest.access import CLI
+from ingest import db, mappings_store
+from ingest.access import CLI, User
 from ingest.cli import main
 from ingest.errors import ValidationFailed
 from ingest.load import load_file
+from ingest.mapping import mapping_from_dict
 from ingest.register import load_register, parse_register
 from ingest.renames import planned_renames
 from ingest.template import build_template
@@ -122,6 +123,18 @@ def test_a_report_that_writes_the_former_name_is_stored_under_the_new_one(
     wb = openpyxl.load_workbook(io.BytesIO(build_template(con, PC, Period(2025, 11), user=CLI)))
     ids = [c.value for c in wb["Actions"]["A"][6:] if c.value]
     assert ids == ["HR-1", "HR-2"]
+
+
+def test_a_mapping_saved_for_the_former_name_is_the_departments_now(con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    me = User("me@example.org", "me")
+    mapping = mapping_from_dict({"columns": {"action_id": "Code"}}, "tracker")
+    mappings_store.save_mapping(con, me, "HR tracker", mapping, "human resources")
+    assert mappings_store.mapping_department(con, "HR tracker") == PC
+    # so its head, whose rights moved to the new name, reads and saves it as their own
+    head = User("thandi@example.org", "department_head", departments=frozenset({PC}))
+    assert "HR tracker" in mappings_store.list_mappings(con, head)
+    mappings_store.save_mapping(con, head, "HR tracker", mapping, PC)
 
 
 def test_a_new_name_that_reported_already_takes_the_former_names_history(
