@@ -173,10 +173,11 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
     # judged against (the upload checks it against the same one)
     register = options_for(con).register_for(period.key)
     plan = plan_actions(con, department, period)
-    # correcting a month already reported: what it completed stays to edit, not read-only below
+    # correcting a month already reported: what its own report completed stays to edit, not
+    # read-only below (one carried into it was completed, and is corrected, in an earlier month)
     done = [a for a in plan if a["status"] == "Completed" and not (
-        a["reported_for"] == period.key and (a["completion_date"] is None
-                                             or a["completion_date"] >= pd.Timestamp(period.start)))]
+        a["reported_for"] == period.key and a["carried_from"] is None
+        and (a["completion_date"] is None or a["completion_date"] >= pd.Timestamp(period.start)))]
     actions = [a for a in plan if not any(a is b for b in done)]
     wb = Workbook()
     ws = wb.active

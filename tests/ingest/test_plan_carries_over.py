@@ -276,6 +276,27 @@ def test_the_template_of_a_month_already_reported_corrects_it(con: db.Connection
     assert _feb(con)["completion_rate"] == pytest.approx(2 / 3)
 
 
+def test_a_correction_template_keeps_a_completion_carried_into_the_month_read_only(
+        con: db.Connection) -> None:
+    # A2 Completed in January with no completion date; February leaves it out (carried over,
+    # Completed). February's correction template lists it below as completed earlier, not as a
+    # row of February's report: sent back, it would read as completed in February
+    from ingest.dates import Period
+    from ingest.template import build_template
+
+    a2_undated = [*JAN[1][:10], None, None]
+    _load(con, [JAN[0], a2_undated, JAN[2]], "January 2025", "fin-jan.xlsx")
+    _load(con, [A1_FEB, JAN[2]], "February 2025", "fin-feb.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 2), user=CLI)))
+    assert [wb["Actions"].cell(row=r, column=1).value for r in (7, 8, 9)] == ["A1", "A3", None]
+    assert wb["Completed earlier"]["A5"].value == "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    load_file(con, out.getvalue(), "Finance_2025-02.xlsx")  # sent back unchanged: A2 still carried
+    rows = action_figures(con, Filters(period="2025-02", departments=("Finance",))).set_index("action_id")
+    assert bool(rows.at["A2", "carried_forward"]) and rows.at["A2", "file_name"] == "fin-jan.xlsx"
+
+
 def test_a_correction_template_keeps_what_the_month_cancelled_and_left_out(
         con: db.Connection) -> None:
     # February cancels A3 and leaves A1 out (carried, not reported); A2 was completed in January.
