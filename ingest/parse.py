@@ -229,14 +229,28 @@ def _data_rows(loc: Located, mapping: Mapping | None, problems: list[Problem]) -
     """(Excel row, cells) of every action row: blank rows dropped, totals rows skipped with a warning."""
     out = []
     blank = mapping.is_blank if mapping else None
+    id_column = loc.by_canonical.get("action_id")
+    naming = {c.index for c in loc.columns if c.canonical in ("action_id", "department")}
     for i in range(loc.header_index + 1, len(loc.sheet.rows)):
         cells = loc.sheet.rows[i]
-        first = next((c for c in cells if c is not None and (not isinstance(c, str) or c.strip())), None)
-        if first is None or (blank and all(blank(c) for c in cells)):
+        filled = [j for j, c in enumerate(cells) if c is not None and (not isinstance(c, str) or c.strip())
+                  and not (blank and blank(c))]
+        if not filled:
             continue
+        first = cells[filled[0]]
         if isinstance(first, str) and first.strip().lower().startswith("total"):
             problems.append(Problem("warning", "Totals row skipped: totals are computed by Lekgotla.",
                                     sheet=loc.sheet.name, row=i + 1, value=display_value(first)))
+            continue
+        if id_column is not None and id_column.index in filled and set(filled) <= naming:
+            # the template's rows cannot be deleted (its IDs are locked): a row cleared but for
+            # its ID is how a head leaves an action out
+            problems.append(Problem(
+                "warning", "Only the Action ID of this row is filled in: it is read as left out of "
+                "this report. An open action of the plan stays as last reported, marked not "
+                "reported; to end one, mark it Cancelled with a reason.",
+                sheet=loc.sheet.name, row=i + 1, column=column_letter(id_column.index),
+                header=id_column.header, value=display_value(cells[id_column.index])))
             continue
         out.append((i + 1, cells))
     return out

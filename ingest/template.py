@@ -255,7 +255,8 @@ def build_template(con: db.Connection, department: str, period: Period, *, user:
         f"The '{DONE_SHEET}' sheet lists the actions completed in earlier months, so you see the "
         "whole plan: they stay Completed without being reported again.",
         "An open action left out of the report stays in the plan as last reported, flagged 'not "
-        "reported': report it, or mark it Cancelled with a reason.",
+        "reported': report it, or mark it Cancelled with a reason. To leave one out, clear its row "
+        "but for the Action ID (the rows of this sheet cannot be deleted).",
         "Status, objective, quality review, reason code and risk level come from drop-down lists.",
         "The objective drop-down lists codes only: the Objectives sheet gives each code's title.",
         "Give a reason code for every action that is At risk or Delayed.",

@@ -61,8 +61,8 @@ else:
     st.caption(f"{filled}; the actions completed earlier are listed on its *Completed earlier* "
                "sheet (they stay Completed without being reported again); drop-down lists for "
                "status, objective, quality review and reason code; the Action ID column is "
-               "locked. An open action you leave out stays in the plan as last reported, marked "
-               "not reported.")
+               "locked. An open action you leave out (clear its row but for the ID) stays in the "
+               "plan as last reported, marked not reported.")
 
 st.subheader("2. Upload a report")
 max_mb = int(d.setting("max_upload_mb"))

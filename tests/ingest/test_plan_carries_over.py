@@ -276,6 +276,32 @@ def test_the_template_of_a_month_already_reported_corrects_it(con: db.Connection
     assert _feb(con)["completion_rate"] == pytest.approx(2 / 3)
 
 
+def test_a_template_row_cleared_but_for_its_locked_id_is_left_out(con: db.Connection) -> None:
+    # the template's sheet is protected and its IDs locked, so Excel deletes no row of it: a head
+    # leaves A3 out of February by clearing its row but for the ID
+    from ingest.dates import Period
+    from ingest.template import build_template
+
+    _load(con, JAN, "January 2025", "fin-jan.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(con, "Finance", Period(2025, 2), user=CLI)))
+    ws = wb["Actions"]
+    assert [ws.cell(row=r, column=1).value for r in (7, 8)] == ["A1", "A3"]
+    for cell in ws[8][1:]:
+        cell.value = None
+    out = io.BytesIO()
+    wb.save(out)
+    [outcome] = load_file(con, out.getvalue(), "Finance_2025-02.xlsx")
+    assert outcome.status == "accepted", outcome.message
+    [cleared] = [p for p in outcome.problems if p.row == 8]
+    assert (cleared.severity, cleared.column, cleared.value) == ("warning", "A", "A3")
+    assert cleared.message.startswith("Only the Action ID of this row is filled in")
+    # A3 stays in the plan with January's figures, not reported: A1, A2 (Completed) and A3
+    rows = action_figures(con, Filters(period="2025-02", departments=("Finance",))).set_index("action_id")
+    assert sorted(rows.index) == ["A1", "A2", "A3"]
+    assert bool(rows.at["A3", "carried_forward"]) and rows.at["A3", "percent_complete"] == 20
+    assert _feb(con)["completion_rate"] == pytest.approx(1 / 3)
+
+
 def test_a_correction_template_keeps_a_completion_carried_into_the_month_read_only(
         con: db.Connection) -> None:
     # A2 Completed in January with no completion date; February leaves it out (carried over,
