@@ -267,12 +267,12 @@ def _checked(database: str | None) -> db.Connection:
 
 def cmd_strategy(args: argparse.Namespace) -> int:
     from ingest.register import load_register, parse_register
-    from ingest.renames import planned_renames
+    from ingest.renames import aliases, planned_renames
 
     data = _read(args.file)
     con = _checked(args.db)
     try:
-        parsed = parse_register(data, Path(args.file).name)
+        parsed = parse_register(data, Path(args.file).name, aliases(con))
         warnings = [p for p in parsed.problems + planned_renames(con, parsed.departments)[1]
                     if p.severity == "warning"]
         version = load_register(con, data, Path(args.file).name, who=args.who,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ class RegisterFile:
     departments: list[dict[str, Any]] = field(default_factory=list)
     initiatives: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (former name, name now) of the departments earlier registers renamed (ingest.renames.aliases)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _table(sheet: Sheet, names: dict[str, str], required: tuple[str, ...], out: RegisterFile
@@ -95,11 +98,12 @@ def _table(sheet: Sheet, names: dict[str, str], required: tuple[str, ...], out: 
     return records
 
 
-def parse_register(data: bytes, file_name: str) -> RegisterFile:
+def parse_register(data: bytes, file_name: str, renamed: Sequence[tuple[str, str]] = ()) -> RegisterFile:
     """Read the register workbook: sheet Objectives (required), Departments and Initiatives
-    (optional)."""
+    (optional). `renamed`: (former name, name now) of the departments earlier registers renamed,
+    so that a former name an owner or initiative cell still writes reads as the name now."""
     wb = read_workbook(data, file_name, max_bytes=50_000_000, max_uncompressed=100_000_000)
-    out = RegisterFile()
+    out = RegisterFile(renamed=list(renamed))
     sheets = {s.name.strip().lower(): s for s in wb.sheets}
     if "objectives" not in sheets:
         out.problems.append(Problem("error", "The register has no sheet named 'Objectives'. Add one with "
@@ -179,8 +183,14 @@ def _check_formerly(out: RegisterFile) -> None:
         key = department_key(former)
         j, header = rec["_cols"]["formerly"]
         where = ("Departments", rec["_row"], column_letter(j), header, former)
-        if key == department_key(name) or not key:
+        if not key:
+            out.problems.append(Problem("error", no_department_message(former), *where))
+        elif key == department_key(name):
             rec["formerly"] = None
+            if former != name:  # 'FINANCE' formerly 'Finance': one name, as Lekgotla compares them
+                out.problems.append(Problem(
+                    "warning", f"{former!r} and {name!r} differ only in capitals, spaces or "
+                    "punctuation, which Lekgotla reads as one name: nothing is renamed.", *where))
         elif key in listed:
             out.problems.append(Problem(
                 "error", f"{former!r} is listed as a department and as the former name of {name!r}: "
@@ -201,9 +211,16 @@ def _check_formerly(out: RegisterFile) -> None:
 
 
 def _former_names(out: RegisterFile) -> list[tuple[str, str]]:
-    """(former name, new name) of each Departments row with a Formerly cell."""
-    return [(r["formerly"], r["department"]) for r in out.departments
-            if r.get("formerly") and r.get("department")]
+    """(former name, new name) of each Departments row with a Formerly cell, then of each
+    department an earlier register renamed that this one lists (by its name now, or by the one
+    this register gives it), unless this register lists the former name itself."""
+    own = [(r["formerly"], r["department"]) for r in out.departments
+           if r.get("formerly") and r.get("department")]
+    listed = {department_key(r["department"]) for r in out.departments if r.get("department")}
+    now = {department_key(f): n for f, n in own}
+    earlier = [(f, now.get(department_key(n), n)) for f, n in out.renamed
+               if department_key(f) not in listed]
+    return own + [(f, n) for f, n in earlier if department_key(n) in listed]
 
 
 def _split_names(text: str | None) -> list[str]:
@@ -265,7 +282,7 @@ def load_register(con: db.Connection, data: bytes, file_name: str, who: str | No
     """
     require(con, user, "register", file=file_name)
     who = who or user.email
-    parsed = parsed if parsed is not None else parse_register(data, file_name)
+    parsed = parsed if parsed is not None else parse_register(data, file_name, aliases(con))
     errors = [p for p in parsed.problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(parsed.problems, "Fix the register and upload it again")

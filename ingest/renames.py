@@ -43,14 +43,17 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
     """The renames the Formerly cells of a register's Departments rows (ingest.register's
     RegisterFile.departments) ask for, and the problems with them: an error for two names with a
     report of the same month, a warning for a former name nobody knows."""
-    known = {department_key(n): str(n) for (n,) in con.execute(db.sql("department_names")).fetchall()}
+    names = {department_key(n): str(n) for (n,) in con.execute(db.sql("department_names")).fetchall()}
+    renamed = aliases(con)
     # a name renamed already leads to the department's name now (known names first)
-    known = with_former_names(known, aliases(con))
+    known = with_former_names(names, renamed)
     listed = {department_key(r["department"]) for r in departments if r.get("department")}
     renames: list[Rename] = []
     problems: list[Problem] = []
     for rec in departments:
         written, name = rec.get("formerly"), rec.get("department")
+        if name is not None and written is None:
+            problems += _listed_by_former_name(rec, names, renamed, listed)
         if written is None or name is None:
             continue
         j, header = rec["_cols"]["formerly"]
@@ -70,7 +73,8 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
                 f"there is no history to move to {name!r}: check the spelling, or leave the "
                 "cell empty.", *where))
             continue
-        new = known.get(department_key(name), name)  # the spelling in use keeps its history
+        # the spelling in use keeps its history; a department's former name is free (renamed back)
+        new = names.get(department_key(name), name)
         both = [period_words(p) for (p,) in con.execute(
             db.sql("department_rename_overlap"), {"old": former, "new": new}).fetchall()]
         if both:
@@ -83,6 +87,25 @@ def planned_renames(con: db.Connection, departments: list[dict[str, Any]]
                          for d in (former, new))
         renames.append(Rename(former, new, months, joins))
     return renames, problems
+
+
+def _listed_by_former_name(rec: dict[str, Any], names: dict[str, str],
+                           renamed: list[tuple[str, str]], listed: set[str]) -> list[Problem]:
+    """A warning when a Departments row lists, without a Formerly cell, the former name of a
+    department this register leaves out (an old register loaded again, or one copied forward
+    without its new names): the name would start a new department with no history."""
+    name = rec["department"]
+    key = department_key(name)
+    now = next((n for f, n in renamed if department_key(f) == key), None)
+    if key in names or now is None or department_key(now) in listed:
+        return []
+    j, header = rec["_cols"]["department"]
+    return [Problem(
+        "warning", f"{name!r} was renamed {now!r} by an earlier register. Listed under its former "
+        f"name, it starts a new department with no reports, and {now!r} leaves the register: "
+        f"write {now!r} to keep one department with its history (or put {now!r} in this row's "
+        "Formerly column to rename it back).", "Departments", rec["_row"], column_letter(j),
+        header, name)]
 
 
 def rename_departments(con: db.Connection, renames: list[Rename], user: User,

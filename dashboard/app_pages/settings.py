@@ -9,7 +9,7 @@ from dashboard.data import Data
 from ingest import db, mappings_store
 from ingest.errors import LekgotlaError
 from ingest.register import load_register, parse_register
-from ingest.renames import planned_renames
+from ingest.renames import aliases, planned_renames
 from ingest.settings import SECRET_SETTINGS, SETTINGS, source_of
 from ingest.settings_store import change_settings
 from ingest.words import plural
@@ -84,7 +84,8 @@ with register:
     if file is not None:
         try:
             # read in a worker with the reading limits: a hostile file takes down only that process
-            parsed = run_bounded(parse_register, file.getvalue(), file.name, file_name=file.name,
+            parsed = run_bounded(parse_register, file.getvalue(), file.name, d(aliases),
+                                 file_name=file.name,
                                  timeout_s=float(d.setting("read_timeout_s")),
                                  memory_mb=int(d.setting("read_memory_mb")))
         except LekgotlaError as e:

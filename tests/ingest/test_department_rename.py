@@ -21,7 +21,7 @@ from ingest.errors import ValidationFailed
 from ingest.load import load_file
 from ingest.mapping import mapping_from_dict
 from ingest.register import load_register, parse_register
-from ingest.renames import planned_renames
+from ingest.renames import aliases, planned_renames
 from ingest.template import build_template
 from ingest.users import get_user, save_user
 from ingest.values import Period
@@ -263,3 +263,63 @@ def test_objective_owners_follow_the_rename(con: db.Connection) -> None:
     load_register(con, data.getvalue(), "register-v2.xlsx")
     assert con.execute("SELECT register_version, owner FROM objectives ORDER BY 1").fetchall() == [
         (1, PC), (2, PC)]
+
+
+def test_a_department_renamed_back_takes_its_history_back(con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    # it was refused: "'People and Culture' cannot become 'People and Culture': both have a report"
+    renames, problems = planned_renames(con, parse_register(register(
+        [("Finance", None), (HR, PC)]), "register-v3.xlsx").departments)
+    assert problems == [] and [str(r) for r in renames] == [
+        f"{PC} becomes {HR}: its 3 months of reports move with it"]
+    load_register(con, register([("Finance", None), (HR, PC)]), "register-v3.xlsx")
+    assert departments(con) == ["Finance", HR]
+    assert get_user(con, "thandi@example.org").departments == {HR}
+    assert kpis(con, Filters("2025-09", departments=(HR,)))["actions"] == 2
+    assert load(con, PC, "October 2025", [row("HR-1")]).department == HR
+
+
+def test_a_register_listing_a_former_name_again_says_what_it_would_do(
+        con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    # last quarter's register loaded again: HR would start anew, without its history
+    [problem] = planned_renames(con, parse_register(register(
+        [("Finance", None), (HR, None)]), "register-v1.xlsx").departments)[1]
+    assert (problem.severity, problem.row, problem.column, problem.value) == (
+        "warning", 3, "A", HR)
+    assert problem.message.startswith(f"'{HR}' was renamed '{PC}' by an earlier register. Listed "
+                                      "under its former name, it starts a new department")
+    # beside the department's name now, the name is taken again on purpose: nothing to say
+    assert planned_renames(con, parse_register(register(
+        [("Finance", None), (PC, None), (HR, None)]), "register-v3.xlsx").departments)[1] == []
+
+
+def test_a_later_register_writing_the_former_name_as_an_owner_or_member_means_the_name_now(
+        con: db.Connection) -> None:
+    load_register(con, register([("Finance", None), (PC, HR)]), "register-v2.xlsx")
+    # copied forward from before the rename: the owner and the initiative still say HR
+    wb = openpyxl.load_workbook(io.BytesIO(register([("Finance", None), (PC, None)])))
+    wb["Objectives"]["C1"], wb["Objectives"]["C2"] = "Owner", HR
+    sheet = wb.create_sheet("Initiatives")
+    sheet.append(["Initiative ID", "Name", "Objective ID", "Lead department", "Member departments",
+                  "Target date"])
+    sheet.append(["INI-1", "One payroll", "SO1", HR, f"Finance; {HR}", dt.date(2025, 12, 31)])
+    data = io.BytesIO()
+    wb.save(data)
+    parsed = parse_register(data.getvalue(), "register-v3.xlsx", aliases(con))
+    assert not [p.message for p in parsed.problems if HR in p.message]
+    load_register(con, data.getvalue(), "register-v3.xlsx")
+    assert con.execute("SELECT owner FROM objectives WHERE register_version = 3").fetchall() == [
+        (PC,)]
+    assert con.execute("SELECT lead_department, member_departments FROM initiatives "
+                       "WHERE register_version = 3").fetchall() == [(PC, f"{PC}; Finance")]
+
+
+def test_a_formerly_cell_of_other_capitals_or_no_letters_is_said() -> None:
+    parsed = parse_register(register([("FINANCE", "Finance"), (PC, "- -")]),
+                            "register.xlsx")
+    assert [(p.severity, p.row, p.column) for p in parsed.problems] == [
+        ("warning", 2, "C"), ("error", 3, "C")]
+    assert parsed.problems[0].message == (
+        "'Finance' and 'FINANCE' differ only in capitals, spaces or punctuation, which Lekgotla "
+        "reads as one name: nothing is renamed.")
