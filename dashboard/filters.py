@@ -21,6 +21,7 @@ import streamlit as st
 import metrics
 from dashboard import auth
 from dashboard.data import Data
+from ingest.names import department_key
 from ingest.renames import aliases
 from ingest.words import plural
 from metrics import views
@@ -41,6 +42,7 @@ VIEW, PERIOD, DEPARTMENTS, OBJECTIVES = "view", "period", "dept", "obj"
 VIEW_KEYS = (VIEW, PERIOD, DEPARTMENTS, OBJECTIVES)  # a view the address holds
 MONTH, QUARTER = "Month", "Quarter"
 LAST_MONTH = "_filters_last_month"  # the month chosen before switching to Quarter
+NOTES = "_filters_notes"  # what the sidebar says on its next run (departments renamed or unknown)
 DEPARTMENT_PAGE = "app_pages/department.py"
 DEPARTMENT = "department"  # the Department page's choice (a widget bound to ?department=)
 # a filter's value is kept while a page that does not draw the filters is open
@@ -50,6 +52,20 @@ KEEP = "session"
 def renamed(d: Data) -> dict[str, str]:
     """Each former name of a renamed department -> its name now (ingest.renames)."""
     return dict(d(aliases))
+
+
+def department_now(name: str, departments: Sequence[str], former: Mapping[str, str]) -> str | None:
+    """The department `name` means (a link's, or a view held since): itself, in other capitals or
+    spaces (a former name taken again by a department is that department's), else the name now of
+    the department renamed from it; None when no department is called that."""
+    by_key = {department_key(x): x for x in departments}
+    key = department_key(name)
+    if not key:
+        return None
+    if key in by_key:
+        return by_key[key]
+    return next((by_key[department_key(now)] for f, now in former.items()
+                 if department_key(f) == key and department_key(now) in by_key), None)
 
 
 def period_options(periods: list[str], view: str) -> list[str]:
@@ -105,16 +121,36 @@ def sidebar(d: Data) -> None:
                   persist_state=KEEP, format_func=theme.period_label,
                   placeholder="Choose a period",
                   help="Every page shows the reports in force for this period.")
-    asked = st.query_params.get_all(DEPARTMENTS)
-    former = renamed(d)
-    if DEPARTMENTS not in st.session_state and any(a in former for a in asked):
-        # a link from before a rename (a digest's, a bookmark): its department by its name now
-        now = list(dict.fromkeys(former.get(a, a) for a in asked))
-        st.session_state[DEPARTMENTS] = now
-        st.query_params[DEPARTMENTS] = now
+    for note in st.session_state.pop(NOTES, []):
+        bar.info(note, icon=":material/badge:")
+    held = st.session_state.get(DEPARTMENTS)
+    asked = list(held) if held is not None else st.query_params.get_all(DEPARTMENTS)
+    if any(a not in departments for a in asked):
+        # a link from before a rename (a digest's, a bookmark), or a view held in this session
+        # while the register renamed a department: its department by its name now, said; the
+        # multiselect would drop the name quietly and show the whole organisation
+        former = renamed(d)
+        now: list[str] = []
+        notes = []
         for a in asked:
-            if a in former:
-                bar.info(f"{md(a)} is now called {md(former[a])}.", icon=":material/badge:")
+            b = department_now(a, departments, former)
+            if b is None:
+                notes.append(f"No department is called {md(a)}: it is left out of the view.")
+            elif department_key(a) != department_key(b):
+                notes.append(f"{md(a)} is now called {md(b)}.")
+            if b is not None and b not in now:
+                now.append(b)
+        st.session_state[DEPARTMENTS] = now
+        if held is not None:  # the multiselect, bound already, puts its new value in the address
+            for note in notes:
+                bar.info(note, icon=":material/badge:")
+        else:  # a link: the multiselect, not bound yet, would read the address as it opened
+            if now:
+                st.query_params[DEPARTMENTS] = now
+            else:
+                st.query_params.pop(DEPARTMENTS, None)
+            st.session_state[NOTES] = notes
+            st.rerun()
     if DEPARTMENTS not in st.session_state and not st.query_params.get_all(DEPARTMENTS):
         # a department head starts on their own: chosen here, not as the default the address
         # would leave out, so that a link they share names it

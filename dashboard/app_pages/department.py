@@ -5,6 +5,7 @@ import streamlit as st
 import metrics
 from dashboard import auth, components, filters, versions, waiting
 from dashboard.data import Data
+from ingest.names import department_key
 from ingest.words import plural, possessive
 from metrics import digest as metrics_digest
 from metrics import views
@@ -18,14 +19,24 @@ user = auth.current()
 f = components.require_filters(d)
 currency = d.setting("currency")
 
+RENAMED = "_department_renamed"  # said on the run after a link's department is read by its name now
 st.title("Department")
 known = [str(x) for x in d(metrics.list_departments)["department"]]
 choices = list(f.departments) or known
 asked = str(st.session_state.get(filters.DEPARTMENT) or st.query_params.get(filters.DEPARTMENT) or "")
-former = filters.renamed(d)
-if asked not in known and former.get(asked) in known:  # a link from before a rename
-    st.info(f"{md(asked)} is now called {md(former[asked])}.", icon=":material/badge:")
-    asked = st.session_state[filters.DEPARTMENT] = former[asked]
+for note in st.session_state.pop(RENAMED, []):
+    st.info(note, icon=":material/badge:")
+now = filters.department_now(asked, known, filters.renamed(d)) if asked not in known else asked
+if now is not None and now != asked:  # a link from before a rename, or in other capitals
+    notes = [f"{md(asked)} is now called {md(now)}."] if department_key(now) != department_key(asked) else []
+    held = filters.DEPARTMENT in st.session_state
+    st.session_state[filters.DEPARTMENT] = asked = now
+    if not held:  # a link: the select, not bound yet, would read the address as it opened
+        st.query_params[filters.DEPARTMENT] = now
+        st.session_state[RENAMED] = notes
+        st.rerun()
+    for note in notes:  # a choice held in this session: the bound select updates the address
+        st.info(note, icon=":material/badge:")
 if asked and asked not in choices and asked in known:
     choices = [*choices, asked]  # a link to a department outside the sidebar's choice opens on it
 pick, _ = st.columns([2, 3])

@@ -787,6 +787,10 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
     departments["A3"], departments["D3"] = "People and Culture", "Human Resources"
     renamed = io.BytesIO()
     wb.save(renamed)
+    # an M&E officer's Explore on Human Resources, open while the register is loaded elsewhere
+    held = app(db_path, monkeypatch, "explore", query={"period": "June 2025",
+                                                       "dept": "Human Resources"})
+    assert held.multiselect(key="dept").value == ["Human Resources"]
     at = app(db_path, monkeypatch, "settings")
     at.file_uploader(key="register_file").set_value(
         ("strategy_register.xlsx", renamed.getvalue(), XLSX)).run()
@@ -818,6 +822,23 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
     assert at.multiselect(key="dept").value == ["People and Culture"]
     assert "Human Resources is now called People and Culture." in [i.value for i in at.sidebar.info]
     assert "June 2025 · People and Culture" in texts(at)
+    # the view held since shows the department by its name now, not the whole organisation
+    held.run()
+    assert held.multiselect(key="dept").value == ["People and Culture"]
+    assert "Human Resources is now called People and Culture." in [
+        i.value for i in held.sidebar.info]
+    assert "June 2025 · People and Culture" in texts(held)
+    # a link in other capitals, and one naming no department, say so
+    at = app(db_path, monkeypatch, "overview", query={"period": "June 2025",
+                                                      "dept": ["human resources", "Finanse"]})
+    assert at.multiselect(key="dept").value == ["People and Culture"]
+    assert [i.value for i in at.sidebar.info] == [
+        "human resources is now called People and Culture.",
+        "No department is called Finanse: it is left out of the view."]
+    at = app(db_path, monkeypatch, "department",
+             query={"period": "June 2025", "department": "finance"})
+    assert at.selectbox(key="department").value == "Finance"
+    assert not [w.value for w in at.warning if "No department" in w.value]
 
 
 def _values(array: Any) -> list[Any]:
