@@ -422,16 +422,23 @@ def _split_departments(
     if explicit:
         name, source = explicit[0]
         dept = canonical(name)
-        at: dict[str, Any] = {}
-        if source == "metadata":  # the cell it was read from, for the marked workbook
-            _, row, col = loc.metadata["department"]
-            at = {"row": row + 1, "column": column_letter(col), "header": "Department",
-                  "value": name}
+
+        def cell(source: str, name: str) -> dict[str, Any]:
+            if source != "metadata":
+                return {}
+            _, row, col = loc.metadata["department"]  # the cell it was read from, for the marked workbook
+            return {"row": row + 1, "column": column_letter(col), "header": "Department", "value": name}
+
         if dept is None:
             return {}, [Problem("error", not_listed(name, "Choose one of those departments."),
-                                sheet=sheet, **at)]
-        if department_key(name) != department_key(dept):  # a name the register gave up
-            problems.append(renamed(name, dept, sheet, **at))
+                                sheet=sheet, **cell(source, name))]
+        # a name the register gave up, said once: also when the Upload page's choice (its new
+        # name) comes first, and the file's own cell still writes the former one
+        former = {department_key(n): (n, s) for n, s in reversed(explicit)
+                  if department_key(n) and department_key(n) != department_key(dept)
+                  and canonical(n) == dept}
+        for n, s in former.values():
+            problems.append(renamed(n, dept, sheet, **cell(s, n)))
         problems += overruled(dept, dept, source, [
             (canonical(n), n, s) for n, s in named[1:] if department_key(n)], "Department", loc)
         if column_values is not None:

@@ -119,6 +119,11 @@ def test_a_report_that_writes_the_former_name_is_stored_under_the_new_one(
                             f"report is stored under '{PC}'. Write the new name next time; a new "
                             "template has it.")
     assert departments(con) == ["Finance", PC]
+    # the Upload page passes the department chosen, by its name now: the cell is still said
+    [outcome] = load_file(con, report([row("HR-1", pct=90)], HR, "October 2025", header=HEADER),
+                          f"{HR}_October 2025.xlsx", user=CLI, department=PC)
+    assert [(p.row, p.column, p.value) for p in outcome.problems if "renamed" in p.message] == [
+        (1, "B", HR)]
     # October's template carries HR-2, left out of October, under the new name
     wb = openpyxl.load_workbook(io.BytesIO(build_template(con, PC, Period(2025, 11), user=CLI)))
     ids = [c.value for c in wb["Actions"]["A"][6:] if c.value]
