@@ -11,6 +11,7 @@ from ingest.audit import audit
 from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
 from ingest.names import check_department_name, department_key, is_email
+from ingest.renames import aliases, with_former_names
 
 
 def get_user(con: db.Connection, email: str) -> User | None:
@@ -73,6 +74,7 @@ def _known_departments(con: db.Connection, departments: tuple[str, ...]) -> tupl
     spaces and punctuation aside); refused when one is not among them, once there are any."""
     known = {department_key(str(d)): str(d) for (d,) in
              con.execute(db.sql("department_names")).fetchall()}
+    known = with_former_names(known, aliases(con))  # a department's former name is the department
     if not known:  # nothing to check against yet (no register, no report)
         return departments
     unknown = [d for d in departments if department_key(d) not in known]

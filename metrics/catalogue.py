@@ -7,6 +7,7 @@ import pandas as pd
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.locate import department_key
+from ingest.renames import aliases, with_former_names
 from metrics import queries
 from metrics.filters import (
     Filters,
@@ -47,9 +48,10 @@ def match_department(con: Connection, name: str) -> str:
     listing the departments that exist."""
     known = [str(d) for d in list_departments(con)["department"]]
     key = department_key(name)  # the one comparison ingest makes ('&' reads as 'and')
-    for department in known:
-        if key and department_key(department) == key:
-            return department
+    # a department's former name (the register renamed it) is the department
+    found = with_former_names({department_key(d): d for d in known}, aliases(con)).get(key)
+    if key and found is not None:
+        return found
     raise QueryError(
         f"Unknown department {name!r}. Departments: {', '.join(known) or '(none loaded yet)'}."
     )

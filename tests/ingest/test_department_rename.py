@@ -26,7 +26,7 @@ from ingest.template import build_template
 from ingest.users import get_user, save_user
 from ingest.values import Period
 from metrics import Filters
-from metrics.catalogue import expected_departments
+from metrics.catalogue import expected_departments, match_department
 from metrics.kpis import kpis
 
 HR, PC = "Human Resources", "People and Culture"
@@ -212,6 +212,15 @@ def test_the_command_line_says_what_a_register_renamed(tmp_path: Path,
         "  WARNING: sheet 'Departments', cell C4, column 'Formerly': No department called "
         "'Human Resourses' has reported or been listed, so there is no history to move to "
         "'Works': check the spelling, or leave the cell empty. (value 'Human Resourses')\n")
+    # a script written before the rename still asks for the former name: it means the department
+    template = tmp_path / "template.xlsx"
+    assert main(["template", "--department", HR, "--period", "2025-08", "--out", str(template),
+                 "--db", target]) == 0
+    assert capsys.readouterr().out == f"{template}: template for {PC}, August 2025.\n"
+    con = db.connect(target)
+    assert match_department(con, "human resources") == PC
+    assert save_user(con, CLI, "lebo@example.org", "department_head", departments=(HR,)
+                     ).departments == {PC}
 
 
 def test_an_initiative_of_the_register_that_renames_may_name_the_former_name() -> None:
