@@ -175,6 +175,10 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
         def __getitem__(self, column: str) -> Any:
             return df.at[self.row, column]
 
+    def _said(r: _Row, column: str) -> bool:
+        value = r[column] if column in df.columns else None
+        return isinstance(value, str) and bool(value.strip())
+
     def warn(row: int, column: str, message: str) -> None:
         # a column the file does not have is named as the template heads it: "Reason code"
         letter, header = letters.get(column, (None, column.replace("_", " ").capitalize()))
@@ -197,7 +201,9 @@ def row_warnings(df: pd.DataFrame, sheet: str, letters: Letters, objective_ids: 
                                  "lists them), or ask for this one to be added to the register."))
     checks += [
         (df["budget_spent"].to_numpy(dtype="float64") > df["budget_allocated"].to_numpy(dtype="float64"),
-         "budget_spent", lambda r: "More was spent than allocated: explain the overrun in the comments."),
+         "budget_spent", lambda r: "More was spent than allocated: " + (
+             "check that the comments explain the overrun." if _said(r, "comments")
+             else "explain the overrun in the comments.")),
         (completed & (pct < 100), "percent_complete",
          lambda r: f"Completed but {display_value(r['percent_complete'])}% complete: stored as 100%."),
         (completed & pd.isna(df["completion_date"].to_numpy(dtype=object)), "completion_date",

@@ -40,6 +40,16 @@ def test_a_valid_report_has_no_errors() -> None:
     assert errors == [] and warnings == []
 
 
+def test_an_overspend_asks_for_an_explanation_or_to_check_the_one_given() -> None:
+    header = [*HEADER, "Comments"]
+    over = [*row(budget_spent=12000), None]
+    explained = [*row(action_id="FIN-02", budget_spent=12000), "Virement requested from EXCO"]
+    warnings = parse(report([over, explained], header=header))[1]
+    assert [(w.row, w.column, w.message) for w in warnings] == [
+        (5, "F", "More was spent than allocated: explain the overrun in the comments."),
+        (6, "F", "More was spent than allocated: check that the comments explain the overrun.")]
+
+
 def test_missing_required_column_names_the_header_row() -> None:
     header = [h for h in HEADER if h != "Status"]
     good = [v for h, v in zip(HEADER, GOOD, strict=True) if h != "Status"]
