@@ -44,6 +44,9 @@ DEPARTMENT_COLUMNS = {
 }
 
 
+NAME_MAX = 100  # characters in a department's name
+
+
 @dataclass
 class RegisterFile:
     """A parsed register: objectives and departments, and every problem found."""
@@ -141,6 +144,14 @@ def parse_register(data: bytes, file_name: str, renamed: Sequence[tuple[str, str
             for key in ("department", "head", "formerly"):  # one line each: a line break would reach mail headers
                 if rec.get(key) is not None:
                     rec[key] = " ".join(str(rec[key]).split())
+                if key != "head" and len(rec.get(key) or "") > NAME_MAX:
+                    # a name fills the sidebar, the charts' labels and mail subjects
+                    j, header = rec["_cols"][key]
+                    out.problems.append(Problem(
+                        "error", f"A department name is at most {NAME_MAX} characters; this one "
+                        f"has {len(rec[key]):,}. Write a shorter name.", "Departments",
+                        rec["_row"], column_letter(j), header, display_value(rec[key])))
+                    rec[key] = None
             name = rec.get("department")
             if name is None:
                 continue

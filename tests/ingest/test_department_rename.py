@@ -337,3 +337,13 @@ def test_a_formerly_cell_of_other_capitals_or_no_letters_is_said() -> None:
     assert parsed.problems[0].message == (
         "'Finance' and 'FINANCE' differ only in capitals, spaces or punctuation, which Lekgotla "
         "reads as one name: nothing is renamed.")
+
+
+def test_a_department_name_is_at_most_100_characters() -> None:
+    long = "Department of " + "very " * 4000
+    parsed = parse_register(register([("Finance", None), (long, None), (PC, long)]),
+                            "register.xlsx")
+    assert [(p.row, p.column) for p in parsed.problems if p.severity == "error"] == [
+        (3, "A"), (4, "C")]
+    assert parsed.problems[0].message == (
+        "A department name is at most 100 characters; this one has 20,013. Write a shorter name.")
