@@ -13,16 +13,18 @@ from typing import Any
 from ingest.cli import UsageError, existing_folder, out_file
 from ingest.db import Connection
 from ingest.errors import QueryError
-from ingest.words import plural
+from ingest.words import period_words, plural
 from metrics import cli as metrics_cli
 from metrics.catalogue import checked_filters
 from metrics.filters import Filters
+from metrics.views import period_reporting
 from presentation.export import FORMATS, export_actions
 from presentation.pack_files import write_pack
 
 
 def _file_commands(commands: Any) -> None:
-    exp = commands.add_parser("export", help="the Explore & export table as CSV or XLSX")
+    exp = commands.add_parser("export", help="the rows of the Explore & export table as CSV or "
+                              "XLSX, with the field names scripts read (snake_case)")
     metrics_cli.common(exp)
     exp.add_argument("--department", action="append", default=[], help="repeatable")
     exp.add_argument("--objective", action="append", default=[], help="repeatable")
@@ -60,6 +62,11 @@ def _export(con: Connection, args: argparse.Namespace) -> None:
                                            tuple(args.objective), tuple(args.status)))
     count = export_actions(con, filters, args.format, args.out)
     print(f"Wrote {plural(count, 'action')} to {args.out}", file=sys.stderr)
+    if filters.departments:  # a department asked for that has not reported the month adds no rows
+        who = period_reporting(con, filters)
+        if who["missing"]:
+            print(f"No report for {period_words(who['month'])}: {', '.join(who['missing'])}.",
+                  file=sys.stderr)
 
 
 def _pack(con: Connection, args: argparse.Namespace) -> None:

@@ -83,7 +83,7 @@ def table_bytes(df: pd.DataFrame, fmt: str, sheet_name: str = "Data",
 # Names of the other filters a page applies (Explore's computed RAG and search, the audit log's).
 OTHER_FILTERS: dict[str, str] = {
     "rags": "Computed RAG", "search": "Search", "actors": "Who", "actions": "What",
-    "from": "From", "to": "To"}
+    "from": "From", "to": "To", "not_reported": "No report for the month (no rows)"}
 
 
 def _words(value: Any) -> str:

@@ -29,6 +29,8 @@ rags = middle.multiselect("Computed RAG", list(RAGS), key="rag", bind="query-par
 search = right.text_input("Search", key="q", bind="query-params",
                           placeholder="Action ID, description, responsible, comments")
 f = components.require_filters(d, tuple(statuses))
+# a department chosen that has not reported the month adds no rows: said, not left to be guessed
+reporting = filters.provisional(d, f)
 
 if f.departments:  # the dependency figures of their actions: the network upstream of them
     table = d(views.explore_table, f, tuple(rags), search or "")
@@ -84,7 +86,8 @@ components.table(
     labels={"objective_id": st.column_config.TextColumn(
         labels.column_label("objective_id"), width=250,
         help="Code and title in the strategy register (the code alone when it is not in it).")},
-    applied_filters={"statuses": list(statuses), "rags": list(rags), "search": search},
+    applied_filters={"statuses": list(statuses), "rags": list(rags), "search": search,
+                     "not_reported": reporting["missing"] if reporting else []},
     columns=["department", "action_id", "action", "objective_id", "responsible", "status", "rag",
              "percent_complete", "planned_progress", "schedule_variance", "start_date",
              "due_date", "baseline_due_date", "slip_days", "forecast_finish",

@@ -316,6 +316,23 @@ def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
     assert xlsx["Actions"].max_row == 8  # header + 7
 
 
+def test_explore_says_which_department_chosen_has_no_report_for_the_month(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the sample's Legal and Compliance did not report April 2025: chosen beside Finance, it adds
+    # no rows, which the page and the download's Filters sheet say (it was left to be guessed)
+    downloads = Downloads(monkeypatch)
+    at = app(db_path, monkeypatch, "explore", query={"period": "April 2025",
+                                                     "dept": ["Finance", "Legal and Compliance"]})
+    assert not at.exception
+    assert set(at.dataframe[0].value["department"]) == {"Finance"}
+    shown = texts(at)
+    assert "Provisional: 1 of 2 departments reported April 2025" in shown
+    assert "Not reported: Legal and Compliance, which has reported later months" in shown
+    notes = dict(load_workbook(io.BytesIO(downloads.named(".xlsx")))["Filters"].iter_rows(
+        values_only=True))
+    assert notes["No report for the month (no rows)"] == "Legal and Compliance"
+
+
 def test_exports_neutralise_formula_looking_text(db_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     con = db.connect(db_path)

@@ -442,6 +442,13 @@ def test_cli_says_what_is_wrong_with_where_it_writes(sample_db: Path, tmp_path: 
         assert said in capsys.readouterr().err, args
     assert sorted(p.suffix for p in (tmp_path / "q").iterdir()) == [".html", ".xlsx"]
     assert not any((tmp_path / n).exists() for n in ("p", "no", "nopacks"))
+    # a department asked for that did not report the month adds no rows: said (the sample's
+    # Legal and Compliance did not report April 2025)
+    assert main(["export", "--period", "2025-04", "--db", str(copy), "--department", "Finance",
+                 "--department", "Legal and Compliance", "--format", "csv",
+                 "--out", str(tmp_path / "april.csv")]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "No report for April 2025: Legal and Compliance.")
 
 
 def test_without_chromium_the_pdf_is_explained_and_the_rest_written(
