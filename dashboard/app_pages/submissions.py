@@ -25,7 +25,7 @@ if quality.empty:
                      "upload a report.")
     st.stop()
 # a quarter: the tiles and the quality table are of its last month with reports, as every
-# page's figures are (the grid shows each month of it), said so
+# page's figures are (the grid shows every month up to it), said so
 last = d(resolve_month, metrics.Filters(f.period, f.departments))
 now = quality[quality["period"] == last]
 if is_quarter(f.period):
@@ -123,9 +123,12 @@ with right:
         components.table(files, key="files", d=d, inputs=(f,),
                          stem=filters.file_stem(f, "uploads"),
                          currency=currency,
-                         columns=["department", "file_name", "status", "is_current",
+                         # a quarter's files are of three months: which, not left to file names
+                         columns=["department", *(["period"] if is_quarter(f.period) else []),
+                                  "file_name", "status", "is_current", "submitted_at",
                                   "uploaded_at", "row_count", "error_count", "warning_count",
                                   "skipped_count"],
-                         labels={"status": "Outcome", "is_current": "In force",
-                                 "row_count": "Actions", "error_count": "Errors",
-                                 "warning_count": "Warnings", "skipped_count": "Rows skipped"})
+                         labels={"period": "Month", "status": "Outcome", "is_current": "In force",
+                                 "submitted_at": "Submitted", "row_count": "Actions",
+                                 "error_count": "Errors", "warning_count": "Warnings",
+                                 "skipped_count": "Rows skipped"})

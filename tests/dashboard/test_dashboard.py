@@ -292,6 +292,11 @@ def test_submissions_for_a_quarter_agree_with_overview(db_path: Path,
     states = dict(zip(quality["department"], quality["state"], strict=True))
     assert len(states) == 7 and states.pop("Finance") == "late"
     assert set(states.values()) == {"missing"}
+    # every file received in the quarter, with the month it is for and when it was submitted
+    files = next(df for df in at.dataframe if "uploaded_at" in df.value.columns)
+    assert list(files.value.columns)[:6] == ["department", "period", "file_name", "status",
+                                            "is_current", "submitted_at"]
+    assert files.value["period"].tolist() == ["2025-07"]
 
 
 def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
