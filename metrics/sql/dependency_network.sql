@@ -7,8 +7,9 @@
 --
 --   in_force  each department's latest report in force up to each month asked (`month`), in the
 --             months where an action of the seeds (below) names a predecessor
---   plan_rows its action rows (rows carried over, migration 007, included), with `month`;
---             plan_keys: what resolving the references reads of them, scanned once
+--   plan_rows its action rows (rows carried over, migration 007, included), with `month`, and
+--             the actions an earlier report cancelled that a reference names (predecessors
+--             only); plan_keys: what resolving the references reads of them, scanned once
 --   resolved  each dependency: the action (department, action_id), the reference as stored (ref)
 --             and the action it names (pred_department, pred_action_id), resolved in the same
 --             month's plans: `Department: ID` in that department; a bare ID in the action's own
@@ -62,38 +63,83 @@ in_force AS MATERIALIZED (
           AND (len($seed_action_ids) = 0 OR list_contains($seed_action_ids, s.action_id))
     ) m ON m.month = f.month
 ),
-plan_rows AS MATERIALIZED (
+own_rows AS MATERIALIZED (
     SELECT s.*, f.month
     FROM in_force f
     JOIN action_status s ON s.department = f.department AND s.period = f.period
     WHERE s.is_current
 ),
-plan_keys AS MATERIALIZED (
-    -- what resolving the references reads of plan_rows, scanned once
-    SELECT month, department, action_id, depends_on FROM plan_rows
-),
-refs AS (
+refs AS MATERIALIZED (
     SELECT month, department, action_id, ref,
            CASE WHEN strpos(ref, ': ') > 0 THEN trim(substr(ref, 1, strpos(ref, ': ') - 1)) END
                AS ref_department,
            trim(CASE WHEN strpos(ref, ': ') > 0 THEN substr(ref, strpos(ref, ': ') + 2) ELSE ref END)
                AS ref_id
     FROM (SELECT month, department, action_id, unnest(string_split(depends_on, '; ')) AS ref
-          FROM plan_keys
+          FROM own_rows
           WHERE depends_on IS NOT NULL)
 ),
+cancelled_rows AS MATERIALIZED (
+    -- an action cancelled in an earlier report is not carried over (carried_rows.sql), yet a
+    -- link to it stays a link that adds nothing: the action as the report that cancelled it left
+    -- it, read only where a reference may name it: in the department named, in the action's own
+    -- department for a bare ID, or anywhere for a bare ID no plan in force has
+    WITH wanted AS (
+        SELECT DISTINCT month, ref_department AS department, ref_id FROM refs
+        WHERE ref_department IS NOT NULL
+        UNION
+        SELECT DISTINCT month, department, ref_id FROM refs WHERE ref_department IS NULL
+    ),
+    nowhere AS (
+        SELECT DISTINCT r.month, r.ref_id FROM refs r
+        ANTI JOIN own_rows o ON o.month = r.month AND o.action_id = r.ref_id
+        WHERE r.ref_department IS NULL
+    ),
+    earlier AS (
+        SELECT c.*, f.month
+        FROM in_force f
+        JOIN action_status c
+            ON c.department = f.department AND c.period < f.period
+           AND c.is_current AND c.status = 'Cancelled'
+    )
+    SELECT * FROM (
+        SELECT e.* FROM earlier e
+        SEMI JOIN wanted w
+            ON w.month = e.month AND w.department = e.department AND w.ref_id = e.action_id
+        UNION ALL
+        SELECT e.* FROM earlier e
+        SEMI JOIN nowhere n ON n.month = e.month AND n.ref_id = e.action_id
+    ) c
+    ANTI JOIN own_rows o
+        ON o.month = c.month AND o.department = c.department AND o.action_id = c.action_id
+    QUALIFY row_number() OVER (PARTITION BY c.month, c.department, c.action_id
+                               ORDER BY c.period DESC) = 1
+),
+plan_rows AS MATERIALIZED (
+    SELECT *, FALSE AS cancelled_before FROM own_rows
+    UNION ALL BY NAME
+    SELECT *, TRUE AS cancelled_before FROM cancelled_rows
+),
+plan_keys AS MATERIALIZED (
+    -- what resolving the references reads of plan_rows, scanned once
+    SELECT month, department, action_id, cancelled_before::INTEGER AS cancelled_before
+    FROM plan_rows
+),
 candidates AS (
-    -- 0: the department named; 1: a bare ID of the own department; 2: a bare ID elsewhere. A
-    -- named department is joined on, not filtered after: one ID may be in every department's plan
+    -- 0: the department named; 2: a bare ID of the own department; 4: a bare ID elsewhere; one
+    -- more for an action cancelled in an earlier report, so that one in a plan in force comes
+    -- first. A named department is joined on, not filtered after: one ID may be in every
+    -- department's plan
     SELECT r.month, r.department, r.action_id, r.ref,
-           p.department AS pred_department, p.action_id AS pred_action_id, 0 AS preference
+           p.department AS pred_department, p.action_id AS pred_action_id,
+           p.cancelled_before AS preference
     FROM refs r
     JOIN plan_keys p
         ON p.month = r.month AND p.department = r.ref_department AND p.action_id = r.ref_id
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
     UNION ALL
     SELECT r.month, r.department, r.action_id, r.ref, p.department, p.action_id,
-           CASE WHEN p.department = r.department THEN 1 ELSE 2 END
+           CASE WHEN p.department = r.department THEN 2 ELSE 4 END + p.cancelled_before
     FROM refs r
     JOIN plan_keys p ON p.month = r.month AND p.action_id = r.ref_id
     WHERE r.ref_department IS NULL

@@ -350,3 +350,38 @@ def test_a_reference_that_names_no_single_action_is_listed_not_lost(
         assert set(found["file_name"]) == {"Finance_2025-04.xlsx"}
         assert unresolved_dependencies(own, Filters("2025-04", ("Health",))).empty
         assert unresolved_dependencies(own, MARCH).empty  # every March reference names one action
+
+
+def test_a_link_to_an_action_cancelled_earlier_stays_a_link_that_adds_nothing(
+        deps_path: Path, tmp_path: Path) -> None:
+    # Works cancels W1 in April and, as a Cancelled action is not carried over, its May report
+    # leaves it out; Health's H1 still waits on "Works: W1" in May. The link stays, not waiting
+    # and not late (docs/kpis.md), as in April: it was read as naming no action, and left out
+    import shutil
+
+    from dependency_history import REPORTS, report_file
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+    from metrics.dependencies import unresolved_dependencies
+
+    copy = tmp_path / "deps.duckdb"
+    shutil.copy(deps_path, copy)
+    w1, w2 = (list(r) for r in REPORTS["Works"]["2025-03"])
+    w1[8] = "Cancelled"
+    with db.connect(str(copy)) as own:
+        for department, month, rows in (("Works", "2025-04", [w1, w2]), ("Works", "2025-05", [w2]),
+                                         ("Health", "2025-05", REPORTS["Health"]["2025-03"])):
+            [o] = load_file(own, report_file(department, month, [list(r) for r in rows]),
+                            f"{department}_{month}.xlsx", user=CLI)
+            assert o.status == "accepted", o.message
+        for month in ("2025-04", "2025-05"):
+            links = action_dependencies(own, Filters(month, ("Health",))).set_index("action_id")
+            assert (links.at["H1", "pred_action_id"], links.at["H1", "pred_status"]) == (
+                "W1", "Cancelled"), month
+            assert not links.at["H1", "waiting"] and not links.at["H1", "late"], month
+        assert unresolved_dependencies(own, Filters("2025-05")).empty
+        # May: H1 → W1 (Cancelled), H2 → W2 and Finance's F1 → H1 (its March plan, in force):
+        # 3 links across departments, as in April
+        assert dependency_kpi(own, Filters("2025-05"))["cross_department_links"] == dependency_kpi(
+            own, Filters("2025-04"))["cross_department_links"] == 3
