@@ -120,9 +120,10 @@ else:
     components.table(
         blocked, key="blocked", d=d, inputs=(f, initiative), currency=currency,
         stem=filters.file_stem(f, "blocked"), download=blocked.drop(columns="key"),
-        columns=["department", "action_id", "action", "rag", "due_date", "upstream_department",
-                 "upstream_action_id", "upstream_action", "upstream_rag",
-                 "upstream_forecast_finish", "days_late", "file_name", "sheet", "source_row",
+        # who waits on whom and by how many days first: a grid shows its first columns only
+        columns=["department", "action_id", "action", "days_late", "upstream_department",
+                 "upstream_action_id", "upstream_forecast_finish", "rag", "due_date",
+                 "upstream_action", "upstream_rag", "file_name", "sheet", "source_row",
                  "upstream_file_name", "upstream_sheet", "upstream_source_row"],
         labels={"days_late": st.column_config.NumberColumn(
             "Late by", format="%d days", help="Days the wait moves this action past its due "
