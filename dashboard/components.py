@@ -381,6 +381,7 @@ FOCUS_RING = theme.PRIMARY
 PHONE_WIDTH = 640
 TILE_ROWS = "".join(f".st-key-kpi-tiles-{n} > div {{ flex: 1 1 calc({100 / n:.3f}% - 1rem); "
                     "min-width: 0 !important; }\n" for n in range(2, 7))
+# "vs Sep, same 5 depts" under a KPI wraps: Streamlit cuts it to "vs Sep, sa…" on a 5-tile row.
 # Captions and "vs May" under a KPI: Streamlit draws them in the text colour at 60% opacity,
 # 4.4:1 on white and less on the sidebar; in MUTED at full opacity, 5.2:1 and 4.8:1.
 FADED_TEXT = '[data-testid="stCaptionContainer"], [data-testid="stMetricDeltaDescription"]'
@@ -389,6 +390,7 @@ STYLE = f"""
 :is({FADED_TEXT}) {{ opacity: 1 !important; color: {theme.MUTED} !important; }}
 :is({FADED_TEXT}) :is(p, span, div, li) {{ color: inherit; }}
 {TILE_ROWS}
+[data-testid="stMetricDeltaDescription"] :is(div, p) {{ white-space: normal !important; }}
 [class*="-cards-phone"] {{ display: none !important; }}
 .lk-cards {{ display: grid; gap: 0.6rem; }}
 .lk-card {{ border: 1px solid #D5DBE1; border-radius: 0.5rem; padding: 0.6rem 0.8rem; }}
