@@ -33,6 +33,7 @@ from ingest.access import PERMISSIONS, ROLE_LABELS, ROLES, SYSTEM, User
 from ingest.audit import audit
 from ingest.directory import login_logged, user_exists
 from ingest.errors import LekgotlaError
+from ingest.renames import aliases, department_now
 from ingest.users import get_user, save_user
 from ingest.words import listing
 from presentation.markup import md
@@ -197,6 +198,14 @@ def _demo_user(d: Data) -> User:
     departments: frozenset[str] = frozenset()
     if role == "department_head":
         names = department_names(d(metrics.list_departments))
+        asked = st.session_state.get(DEMO_DEPARTMENT) or st.query_params.get(DEMO_DEPARTMENT)
+        now = department_now(str(asked), names, dict(d(aliases))) if asked else None
+        if now is not None and now != asked:  # a former name (a rename), or other capitals
+            held = DEMO_DEPARTMENT in st.session_state
+            st.session_state[DEMO_DEPARTMENT] = now
+            if not held:  # a link: the select, not bound yet, would read the address as it opened
+                st.query_params[DEMO_DEPARTMENT] = now
+                st.rerun()
         if names:
             chosen = bar.selectbox("Department of the demo head", names, key=DEMO_DEPARTMENT,
                                    bind="query-params")

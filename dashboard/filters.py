@@ -22,7 +22,7 @@ import metrics
 from dashboard import auth
 from dashboard.data import Data
 from ingest.names import department_key
-from ingest.renames import aliases
+from ingest.renames import aliases, department_now
 from ingest.words import plural
 from metrics import views
 from metrics.actions import RAGS
@@ -52,20 +52,6 @@ KEEP = "session"
 def renamed(d: Data) -> dict[str, str]:
     """Each former name of a renamed department -> its name now (ingest.renames)."""
     return dict(d(aliases))
-
-
-def department_now(name: str, departments: Sequence[str], former: Mapping[str, str]) -> str | None:
-    """The department `name` means (a link's, or a view held since): itself, in other capitals or
-    spaces (a former name taken again by a department is that department's), else the name now of
-    the department renamed from it; None when no department is called that."""
-    by_key = {department_key(x): x for x in departments}
-    key = department_key(name)
-    if not key:
-        return None
-    if key in by_key:
-        return by_key[key]
-    return next((by_key[department_key(now)] for f, now in former.items()
-                 if department_key(f) == key and department_key(now) in by_key), None)
 
 
 def period_options(periods: list[str], view: str) -> list[str]:

@@ -6,6 +6,7 @@ writes the former name is stored under the new one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +137,21 @@ def with_former_names(departments: dict[str, str], aliases: list[tuple[str, str]
         if department in named:
             out.setdefault(department_key(former), department)
     return out
+
+
+def department_now(name: str, departments: Sequence[str], former: Mapping[str, str]
+                   ) -> str | None:
+    """The department `name` means (a link's, or a view held since): itself, in other capitals or
+    spaces (a former name taken again by a department is that department's), else the name now of
+    the department renamed from it; None when no department is called that."""
+    by_key = {department_key(x): x for x in departments}
+    key = department_key(name)
+    if not key:
+        return None
+    if key in by_key:
+        return by_key[key]
+    return next((by_key[department_key(now)] for f, now in former.items()
+                 if department_key(f) == key and department_key(now) in by_key), None)
 
 
 def aliases(con: db.Connection) -> list[tuple[str, str]]:

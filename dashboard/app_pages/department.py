@@ -6,6 +6,7 @@ import metrics
 from dashboard import auth, components, filters, versions, waiting
 from dashboard.data import Data
 from ingest.names import department_key
+from ingest.renames import department_now
 from ingest.words import plural, possessive
 from metrics import digest as metrics_digest
 from metrics import views
@@ -26,7 +27,7 @@ choices = list(f.departments) or known
 asked = str(st.session_state.get(filters.DEPARTMENT) or st.query_params.get(filters.DEPARTMENT) or "")
 for note in st.session_state.pop(RENAMED, []):
     st.info(note, icon=":material/badge:")
-now = filters.department_now(asked, known, filters.renamed(d)) if asked not in known else asked
+now = department_now(asked, known, filters.renamed(d)) if asked not in known else asked
 if now is not None and now != asked:  # a link from before a rename, or in other capitals
     notes = [f"{md(asked)} is now called {md(now)}."] if department_key(now) != department_key(asked) else []
     held = filters.DEPARTMENT in st.session_state

@@ -861,6 +861,13 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
              query={"period": "June 2025", "department": "finance"})
     assert at.selectbox(key="department").value == "Finance"
     assert not [w.value for w in at.warning if "No department" in w.value]
+    # a demo link for a head of the former name acts as the head of the department now (it fell
+    # back to the first department, Finance)
+    at = app(db_path, monkeypatch, "upload", role="department_head",
+             query={"demo_dept": "Human Resources"})
+    assert not at.exception
+    assert at.selectbox(key="demo_dept").value == "People and Culture"
+    assert "Department head (People and Culture)" in texts(at)
 
 
 def _values(array: Any) -> list[Any]:
