@@ -229,31 +229,44 @@ def _data_rows(loc: Located, mapping: Mapping | None, problems: list[Problem]) -
     """(Excel row, cells) of every action row: blank rows dropped, totals rows skipped with a warning."""
     out = []
     blank = mapping.is_blank if mapping else None
-    id_column = loc.by_canonical.get("action_id")
-    naming = {c.index for c in loc.columns if c.canonical in ("action_id", "department")}
     for i in range(loc.header_index + 1, len(loc.sheet.rows)):
         cells = loc.sheet.rows[i]
-        filled = [j for j, c in enumerate(cells) if c is not None and (not isinstance(c, str) or c.strip())
-                  and not (blank and blank(c))]
-        if not filled:
+        first = next((c for c in cells if c is not None and (not isinstance(c, str) or c.strip())), None)
+        if first is None or (blank and all(blank(c) for c in cells)):
             continue
-        first = cells[filled[0]]
         if isinstance(first, str) and first.strip().lower().startswith("total"):
             problems.append(Problem("warning", "Totals row skipped: totals are computed by Lekgotla.",
                                     sheet=loc.sheet.name, row=i + 1, value=display_value(first)))
             continue
-        if id_column is not None and id_column.index in filled and set(filled) <= naming:
-            # the template's rows cannot be deleted (its IDs are locked): a row cleared but for
-            # its ID is how a head leaves an action out
+        out.append((i + 1, cells))
+    return out
+
+
+def _left_out(loc: Located, rows: list[tuple[int, list[Any]]], opts: Options,
+              problems: list[Problem]) -> list[tuple[int, list[Any]]]:
+    """The action rows without those holding only their Action ID (and Department), each with a
+    warning: the template's rows cannot be deleted (its IDs are locked), so a row cleared but for
+    its ID is how a head leaves an action out (carried over, not reported). Read after merged
+    cells are filled in; not for a portfolio snapshot, where an action left out leaves the plan."""
+    id_column = loc.by_canonical.get("action_id")
+    if id_column is None or opts.absence != "carried":
+        return rows
+    blank = opts.mapping.is_blank if opts.mapping else None
+    naming = {c.index for c in loc.columns if c.canonical in ("action_id", "department")}
+    kept = []
+    for row, cells in rows:
+        filled = {j for j, c in enumerate(cells) if c is not None and (not isinstance(c, str) or c.strip())
+                  and not (blank and blank(c))}
+        if id_column.index in filled and filled <= naming:
             problems.append(Problem(
                 "warning", "Only the Action ID of this row is filled in: it is read as left out of "
                 "this report. An open action of the plan stays as last reported, marked not "
                 "reported; to end one, mark it Cancelled with a reason.",
-                sheet=loc.sheet.name, row=i + 1, column=column_letter(id_column.index),
+                sheet=loc.sheet.name, row=row, column=column_letter(id_column.index),
                 header=id_column.header, value=display_value(cells[id_column.index])))
-            continue
-        out.append((i + 1, cells))
-    return out
+        else:
+            kept.append((row, cells))
+    return kept
 
 
 def _merged(loc: Located, rows: list[tuple[int, list[Any]]], problems: list[Problem]
@@ -434,9 +447,11 @@ def _split_departments(
                                 sheet=sheet, **cell(source, name))]
         # a name the register gave up, said once: also when the Upload page's choice (its new
         # name) comes first, and the file's own cell still writes the former one
-        former = {department_key(n): (n, s) for n, s in reversed(explicit)
-                  if department_key(n) and department_key(n) != department_key(dept)
-                  and canonical(n) == dept}
+        former: dict[str, tuple[str, str]] = {}
+        for n, s in explicit:  # the cell it was read from, when a cell writes it
+            if (department_key(n) and department_key(n) != department_key(dept)
+                    and canonical(n) == dept and (department_key(n) not in former or s == "metadata")):
+                former[department_key(n)] = (n, s)
         for n, s in former.values():
             problems.append(renamed(n, dept, sheet, **cell(s, n)))
         problems += overruled(dept, dept, source, [
@@ -531,6 +546,7 @@ def parse_workbook(wb: Workbook, opts: Options) -> ParsedFile:
         except ParseError:
             pass
     rows = _merged(loc, _data_rows(loc, opts.mapping, result.problems), result.problems)
+    rows = _left_out(loc, rows, opts, result.problems)
     result.rows = len(rows)
     if not rows:
         result.problems.append(Problem(

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from testdata import HEADER, report, xlsx
 
@@ -48,6 +49,25 @@ def test_an_overspend_asks_for_an_explanation_or_to_check_the_one_given() -> Non
     assert [(w.row, w.column, w.message) for w in warnings] == [
         (5, "F", "More was spent than allocated: explain the overrun in the comments."),
         (6, "F", "More was spent than allocated: check that the comments explain the overrun.")]
+
+
+def test_a_row_of_its_action_id_alone_is_left_out_unless_merged_cells_fill_it_or_a_snapshot(
+        ) -> None:
+    only_id = ["FIN-02", *[None] * (len(HEADER) - 1)]
+    warnings = parse(report([row(), only_id]))[1]
+    assert [(w.row, w.column, w.value) for w in warnings] == [(6, "A", "FIN-02")]
+    # every other cell merged down from the row above: read as Excel shows it, not left out
+    wb = openpyxl.load_workbook(io.BytesIO(report([row(), only_id])))
+    for letter in "BCDEFGHIJKL":
+        wb["Actions"].merge_cells(f"{letter}5:{letter}6")
+    data = io.BytesIO()
+    wb.save(data)
+    errors, warnings = parse(data.getvalue())
+    assert not [w for w in warnings if w.message.startswith("Only the Action ID")]
+    assert errors == [] and len([w for w in warnings if "are merged" in w.message]) == 11
+    # a portfolio snapshot: an action left out leaves the plan, so the row is an error, as before
+    errors = parse(report([row(), only_id]), absent_actions="left")[0]
+    assert {(e.row, e.header) for e in errors} == {(6, "Action"), (6, "Status")}
 
 
 def test_missing_required_column_names_the_header_row() -> None:
