@@ -126,6 +126,7 @@ def sidebar(d: Data) -> None:
                 notes.append(f"{md(a)} is now called {md(b)}.")
             if b is not None and b not in now:
                 now.append(b)
+        now = now or own_departments(departments)  # a department head starts on their own
         st.session_state[DEPARTMENTS] = now
         if held is not None:  # the multiselect, bound already, puts its new value in the address
             for note in notes:

@@ -144,7 +144,7 @@ def parse_register(data: bytes, file_name: str, renamed: Sequence[tuple[str, str
             for key in ("department", "head", "formerly"):  # one line each: a line break would reach mail headers
                 if rec.get(key) is not None:
                     rec[key] = " ".join(str(rec[key]).split())
-                if key != "head" and len(rec.get(key) or "") > NAME_MAX:
+                if key == "department" and len(rec.get(key) or "") > NAME_MAX:
                     # a name fills the sidebar, the charts' labels and mail subjects
                     j, header = rec["_cols"][key]
                     out.problems.append(Problem(

@@ -112,6 +112,11 @@ cancelled_rows AS MATERIALIZED (
     ) c
     ANTI JOIN own_rows o
         ON o.month = c.month AND o.department = c.department AND o.action_id = c.action_id
+    -- not one reported again after it was cancelled (then left out of a portfolio snapshot)
+    ANTI JOIN (SELECT department, action_id, period FROM action_status
+               WHERE is_current AND status <> 'Cancelled') a
+        ON a.department = c.department AND a.action_id = c.action_id AND a.period > c.period
+       AND a.period <= c.month
     QUALIFY row_number() OVER (PARTITION BY c.month, c.department, c.action_id
                                ORDER BY c.period DESC) = 1
 ),
@@ -126,20 +131,20 @@ plan_keys AS MATERIALIZED (
     FROM plan_rows
 ),
 candidates AS (
-    -- 0: the department named; 2: a bare ID of the own department; 4: a bare ID elsewhere; one
-    -- more for an action cancelled in an earlier report, so that one in a plan in force comes
+    -- 0: the department named; 1: a bare ID of the own department; 2: a bare ID elsewhere; 10
+    -- more for an action cancelled in an earlier report, so that any in a plan in force comes
     -- first. A named department is joined on, not filtered after: one ID may be in every
     -- department's plan
     SELECT r.month, r.department, r.action_id, r.ref,
            p.department AS pred_department, p.action_id AS pred_action_id,
-           p.cancelled_before AS preference
+           10 * p.cancelled_before AS preference
     FROM refs r
     JOIN plan_keys p
         ON p.month = r.month AND p.department = r.ref_department AND p.action_id = r.ref_id
     WHERE NOT (p.department = r.department AND p.action_id = r.action_id)
     UNION ALL
     SELECT r.month, r.department, r.action_id, r.ref, p.department, p.action_id,
-           CASE WHEN p.department = r.department THEN 2 ELSE 4 END + p.cancelled_before
+           CASE WHEN p.department = r.department THEN 1 ELSE 2 END + 10 * p.cancelled_before
     FROM refs r
     JOIN plan_keys p ON p.month = r.month AND p.action_id = r.ref_id
     WHERE r.ref_department IS NULL

@@ -868,6 +868,12 @@ def test_settings_a_register_that_renames_a_department(db_path: Path,
     assert not at.exception
     assert at.selectbox(key="demo_dept").value == "People and Culture"
     assert "Department head (People and Culture)" in texts(at)
+    # a head's link naming no department starts on their own, as a head's view does
+    at = app(db_path, monkeypatch, "overview", role="department_head",
+             query={"demo_dept": "Finance", "dept": "Nowhere"})
+    assert at.multiselect(key="dept").value == ["Finance"]
+    assert "No department is called Nowhere: it is left out of the view." in [
+        i.value for i in at.sidebar.info]
 
 
 def _values(array: Any) -> list[Any]:

@@ -385,3 +385,44 @@ def test_a_link_to_an_action_cancelled_earlier_stays_a_link_that_adds_nothing(
         # 3 links across departments, as in April
         assert dependency_kpi(own, Filters("2025-05"))["cross_department_links"] == dependency_kpi(
             own, Filters("2025-04"))["cross_department_links"] == 3
+
+
+def test_a_bare_id_names_an_action_in_force_before_one_cancelled_earlier(
+        deps_path: Path, tmp_path: Path) -> None:
+    # Finance cancels its own "W2" in April and leaves it out in May, while Works' W2 stays in its
+    # plan: in May, F2's bare "W2" names Works' W2, the one in a plan in force (docs/report-format.md)
+    # — a cancelled action is named only when no plan in force has the ID. And an action cancelled,
+    # reported again, then left out of a portfolio snapshot is no link at all
+    import shutil
+
+    from dependency_history import REPORTS, report_file
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+    from metrics.dependencies import unresolved_dependencies
+
+    copy = tmp_path / "deps.duckdb"
+    shutil.copy(deps_path, copy)
+    finance = [list(r) for r in REPORTS["Finance"]["2025-03"]]
+    own_w2 = [*finance[0][:8], "Cancelled", 0, None, None, None]
+    own_w2[:2] = ["W2", "Finance's own W2"]
+    f2 = next(r for r in finance if r[0] == "F2")
+    f2[11] = "W2"
+    with db.connect(str(copy)) as own:
+        def load(department: str, month: str, rows: list[list[object]], **options: object) -> None:
+            [o] = load_file(own, report_file(department, month, rows), f"{department}_{month}.xlsx",
+                            user=CLI, **options)
+            assert o.status == "accepted", o.message
+
+        load("Finance", "2025-04", [*finance, own_w2])
+        load("Finance", "2025-05", finance)
+        links = action_dependencies(own, Filters("2025-05", ("Finance",))).set_index("action_id")
+        assert links.at["F2", "pred_department"] == "Works"
+        # Works' W1: cancelled in June, reported again in July, left out of August's snapshot
+        w1, w2 = (list(r) for r in REPORTS["Works"]["2025-03"])
+        load("Works", "2025-06", [[*w1[:8], "Cancelled", *w1[9:]], w2])
+        load("Works", "2025-07", [w1, w2])
+        load("Works", "2025-08", [w2], absent_actions="left")
+        load("Health", "2025-08", [list(r) for r in REPORTS["Health"]["2025-03"]])
+        refs = unresolved_dependencies(own, Filters("2025-08"))
+        assert [(r.action_id, r.ref) for r in refs.itertuples()] == [("H1", "Works: W1")]
