@@ -73,10 +73,14 @@ def sections(d: Data, f: metrics.Filters, department: str) -> None:
                    if key == "waiting" else
                    f"{plural(n, 'open action')} of other departments "
                    f"{'waits' if n == 1 else 'wait'} on {md(possessive(department))}")
+            # the table lists the met and closed dependencies too: its rows are not that count
+            closed = int((~rows["waiting"].astype(bool)).sum())
+            listed = (f"{plural(len(rows), 'dependency')} listed, {closed} of them met or "
+                      "closed (nothing to wait for)" if closed else "Each dependency")
             st.caption(f"{who}; {theme.number(late)} of them "
                        f"{'is' if late == 1 else 'are'} late "
                        f"({theme.pct(mine[figure + '_late_share'])}): overdue, or forecast to "
-                       "finish after their due date. Each dependency, the late ones first, with "
+                       f"finish after their due date. {listed}, the late ones first, with "
                        "the file, sheet and row it was read from.")
         components.table(rows, key=f"dept-{key}", d=d, inputs=(f, department),
                          stem=filters.file_stem(f, key), columns=COLUMNS[key],

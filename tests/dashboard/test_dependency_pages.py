@@ -270,3 +270,20 @@ def test_initiatives_page_on_the_sample(db_path: Path, monkeypatch: pytest.Monke
     # past its due date at the end of June (ICT-07 and 1.1 are due 30 June): 0% overdue
     assert tiles["Completion"] == "0.0%" and tiles["Overdue"] == "0.0%"
     assert at.dataframe[-1].value["action_id"].tolist() == ["1.1", "ICT-07", "ICT-10", "OPS-01"]
+
+
+def test_the_count_above_a_wait_table_says_how_many_of_its_rows_are_met(
+        deps_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # July: IT completes IT-02 but not IT-01, so one open action of Human Resources (HR-03)
+    # waits, beside a table of its two dependencies; the sentence read "1 open action" over two
+    # rows, without a word on the met one
+    at = _july_then_page(deps_db, monkeypatch, "Information Technology", [
+        ["IT-01", "Procure laptops for the new recruits", "SO2", "Sipho Ndlovu", 900000, 880000,
+         "01/03/2025", "31/05/2025", "In progress", 90, None, "Supplier late", None, "INI-01"],
+        ["IT-02", "Set up accounts", "SO2", "Sipho Ndlovu", 50000, 40000, "01/05/2025",
+         "30/09/2025", "Completed", 100, "15/07/2025", None, None, None]], "Human Resources")
+    assert not at.exception
+    words = texts(at)
+    assert "1 open action of Human Resources waits on other departments'" in words
+    assert ("2 dependencies listed, 1 of them met or closed (nothing to wait for), the late ones "
+            "first") in words
