@@ -64,7 +64,7 @@ in_force AS MATERIALIZED (
     ) m ON m.month = f.month
 ),
 own_rows AS MATERIALIZED (
-    SELECT s.*, f.month
+    SELECT s.* REPLACE ({{metrics:period_end_in_force}} AS period_end), f.month
     FROM in_force f
     JOIN action_status s ON s.department = f.department AND s.period = f.period
     WHERE s.is_current

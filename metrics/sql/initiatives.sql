@@ -26,7 +26,7 @@ members AS (
         -- every department's plan in force, not only plan_rows: those are read only in months
         -- where some action names a predecessor, and an initiative needs no dependency
         WITH action_rows AS (
-            SELECT s.*, f.month
+            SELECT s.* REPLACE ({{metrics:period_end_in_force}} AS period_end), f.month
             FROM reports_in_force f
             JOIN action_status s ON s.department = f.department AND s.period = f.period
             WHERE s.is_current AND s.initiative IS NOT NULL AND s.status <> 'Cancelled'

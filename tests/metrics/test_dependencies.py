@@ -426,3 +426,33 @@ def test_a_bare_id_names_an_action_in_force_before_one_cancelled_earlier(
         load("Health", "2025-08", [list(r) for r in REPORTS["Health"]["2025-03"]])
         refs = unresolved_dependencies(own, Filters("2025-08"))
         assert [(r.action_id, r.ref) for r in refs.itertuples()] == [("H1", "Works: W1")]
+
+
+def test_a_department_that_has_not_reported_the_month_is_worked_out_at_its_end(
+        deps_path: Path, tmp_path: Path) -> None:
+    # April: Finance alone reports. Works' W1 and Health's H1 come from their March reports and
+    # are worked out at April's end, as a row carried into April would be (they were left as of
+    # March: a forecast already past, read as not overdue):
+    # - W1: 50% on 2025-04-30, started 01-01: 119 days elapsed → 01-01 + 119 × 100 ÷ 50 = 238
+    #   days = 2025-08-27 (March: 06-28); due 03-12: overdue
+    # - H1: not started → expected max(06-30, 04-30) = 06-30, remaining 149; waits on W1:
+    #   finish = max(06-30, 08-27 + 149) = 2026-01-23 (March: 2025-11-24)
+    import shutil
+
+    from dependency_history import REPORTS, report_file
+
+    from ingest.access import CLI
+    from ingest.load import load_file
+
+    copy = tmp_path / "deps.duckdb"
+    shutil.copy(deps_path, copy)
+    with db.connect(str(copy)) as own:
+        [o] = load_file(own, report_file("Finance", "2025-04", [list(r) for r in REPORTS["Finance"][
+            "2025-03"]]), "Finance_2025-04.xlsx", user=CLI)
+        assert o.status == "accepted", o.message
+        links = action_dependencies(own, Filters("2025-04", ("Health",))).set_index("action_id")
+        assert _day(links.at["H1", "pred_forecast"]) == date(2025, 8, 27)
+        assert bool(links.at["H1", "pred_overdue"])
+        assert _day(links.at["H1", "dependency_forecast"]) == date(2026, 1, 23)
+        march = action_dependencies(own, Filters("2025-03", ("Health",))).set_index("action_id")
+        assert _day(march.at["H1", "dependency_forecast"]) == date(2025, 11, 24)
