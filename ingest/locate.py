@@ -18,7 +18,7 @@ from ingest.headers import (
     read_metadata,
 )
 from ingest.mapping import Mapping
-from ingest.names import department_key
+from ingest.names import department_key, too_long_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, Workbook
 from ingest.values import ParseError, Period, parse_period, parse_text
@@ -311,6 +311,8 @@ def match_department(name: str, register: Register, known: dict[str, str]) -> st
         return None
     if register.lists_departments:
         return register.match_department(name)
+    if key not in known and too_long_message(name):  # a new name, unbounded: not one to keep
+        return None
     return known.get(key, " ".join(str(name).split()))
 
 

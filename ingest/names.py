@@ -27,6 +27,17 @@ def no_department_message(name: str) -> str:
             "write the department's name.")
 
 
+NAME_MAX = 100  # characters in a department's name: it fills the sidebar, chart labels and mail subjects
+
+
+def too_long_message(name: str) -> str | None:
+    """What to say about a department name over NAME_MAX characters; None when it is not."""
+    length = len(" ".join(str(name).split()))
+    if length <= NAME_MAX:
+        return None
+    return f"A department name is at most {NAME_MAX} characters; this one has {length:,}. Write a shorter name."
+
+
 def check_department_name(name: str) -> str:
     """The name's `department_key`, or LekgotlaError when it has no letter or digit (an empty
     key would match every other such name)."""

@@ -31,7 +31,7 @@ from ingest.locate import (
     unknown_column_warnings,
 )
 from ingest.mapping import Mapping
-from ingest.names import department_key, no_department_message
+from ingest.names import department_key, no_department_message, too_long_message
 from ingest.problems import Problem, column_letter, display_value, without_contradictions
 from ingest.read import Workbook, read_workbook
 from ingest.schema import Letters, complete_rows, row_warnings, schema_problems
@@ -429,6 +429,8 @@ def _split_departments(
     def not_listed(name: str, fix: str) -> str:
         if not department_key(name):  # no letter or digit: it would match any such name
             return no_department_message(name)
+        if not opts.register.lists_departments and too_long_message(name):
+            return str(too_long_message(name))
         listed = ", ".join(sorted(set(opts.register.departments.values())))  # a former name leads to one too
         return f"Department {name!r} is not in the strategy register ({listed}). {fix}"
 

@@ -14,7 +14,7 @@ from ingest.audit import audit
 from ingest.errors import ValidationFailed
 from ingest.headers import normalise
 from ingest.locate import Register
-from ingest.names import department_key, is_email, no_department_message
+from ingest.names import department_key, is_email, no_department_message, too_long_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
 from ingest.renames import aliases, planned_renames, rename_departments, with_former_names
@@ -42,9 +42,6 @@ DEPARTMENT_COLUMNS = {
     "formerly": "formerly", "formername": "formerly", "previousname": "formerly",
     "renamedfrom": "formerly", "oldname": "formerly",
 }
-
-
-NAME_MAX = 100  # characters in a department's name
 
 
 @dataclass
@@ -144,13 +141,11 @@ def parse_register(data: bytes, file_name: str, renamed: Sequence[tuple[str, str
             for key in ("department", "head", "formerly"):  # one line each: a line break would reach mail headers
                 if rec.get(key) is not None:
                     rec[key] = " ".join(str(rec[key]).split())
-                if key == "department" and len(rec.get(key) or "") > NAME_MAX:
-                    # a name fills the sidebar, the charts' labels and mail subjects
+                long = too_long_message(rec[key]) if key == "department" and rec.get(key) else None
+                if long:
                     j, header = rec["_cols"][key]
-                    out.problems.append(Problem(
-                        "error", f"A department name is at most {NAME_MAX} characters; this one "
-                        f"has {len(rec[key]):,}. Write a shorter name.", "Departments",
-                        rec["_row"], column_letter(j), header, display_value(rec[key])))
+                    out.problems.append(Problem("error", long, "Departments", rec["_row"],
+                                                column_letter(j), header, display_value(rec[key])))
                     rec[key] = None
             name = rec.get("department")
             if name is None:

@@ -670,3 +670,12 @@ def test_a_problem_inside_a_merged_range_is_marked_on_its_first_cell() -> None:
     marked = load_workbook(io.BytesIO(annotate(out.getvalue(), "report.xlsx", parsed.problems)))
     comment = marked["Actions"]["I5"].comment.text
     assert comment.count("ERROR: 'Maybe' is not a status") == 2, comment
+
+
+def test_a_department_name_over_100_characters_is_no_new_department() -> None:
+    # with no register listing departments a report's name starts one: not one of 20,000 characters
+    long = "Department of " + "very " * 4000
+    e = only(parse(report([row()], department=long))[0])
+    assert (e.row, e.column) == (1, "B")
+    assert e.message == (
+        "A department name is at most 100 characters; this one has 20,013. Write a shorter name.")
