@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from presentation import theme
+from presentation.markup import unlinked
 
 
 @dataclass
@@ -44,10 +45,16 @@ class Body:
         self.blocks.append(("a", [label, url], []))
         return self
 
+    def _unlinked(self) -> list[tuple[str, list[str], list[list[str]]]]:
+        """The blocks with their text unlinked (presentation.markup): report text names no link
+        a mail program would make; the links of `link` stay."""
+        return [(kind, texts if kind == "a" else [unlinked(t) for t in texts],
+                 [[unlinked(c) for c in r] for r in rows]) for kind, texts, rows in self.blocks]
+
     def text(self) -> str:
         """The plain-text part."""
         out: list[str] = []
-        for kind, texts, rows in self.blocks:
+        for kind, texts, rows in self._unlinked():
             if kind == "p":
                 out.append(texts[0])
             elif kind == "h":
@@ -64,7 +71,7 @@ class Body:
         """The HTML part: a self-contained page, inline styles (mail programs drop style sheets)."""
         out: list[str] = []
         cell = 'style="border:1px solid #E5E8EC;padding:4px 8px;text-align:left;vertical-align:top"'
-        for kind, texts, rows in self.blocks:
+        for kind, texts, rows in self._unlinked():
             if kind == "p":
                 out.append(f"<p>{escape(texts[0])}</p>")
             elif kind == "h":

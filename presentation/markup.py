@@ -12,6 +12,8 @@ two markup languages the dashboard and the review pack draw with:
   WORD JOINER (U+2060) goes after a `:` before `//` or a word, after an `@` before a word, and
   into `www.`, so those patterns never match. The text reads exactly as written (the joiner has
   no width and allows no line break); `Finance 2025-07: 4 actions` gets none.
+- `unlinked`: plain text, an e-mail's, where a mail program finds links itself: the same WORD
+  JOINERs, nothing else changed.
 - `plotly`: Plotly's HTML-like label text (category values, tick labels, hover text, legend and
   trace names, sunburst labels). `&`, `<` and `>` become entities, so no `<a href>`, `<b>`,
   `<br>` or style forms, and `$` becomes `&#36;`, so no LaTeX; Plotly shows the characters.
@@ -30,12 +32,20 @@ _MARKDOWN = str.maketrans({ch: "\\" + ch for ch in string.punctuation})
 # shortcode), after `\@` before a word character (e-mail), between `www` and its `\.`
 _LINKABLE = re.compile(r"(?<=\\:)(?=\\/\\/|\w|\\[+-])|(?<=\\@)(?=\w|\\-)|(?<=www)(?=\\\.)",
                        re.IGNORECASE)
+# the same places in plain text (an e-mail's): what a mail program would make a link of
+_LINKABLE_TEXT = re.compile(r"(?<=:)(?=//|\w|[+-])|(?<=@)(?=\w|-)|(?<=www)(?=\.)", re.IGNORECASE)
 _PLOTLY = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"})
 
 
 def md(value: Any) -> str:
     """Text to put into Streamlit Markdown: shows as written, never as markup."""
     return _LINKABLE.sub(JOINER, " ".join(str(value).split()).translate(_MARKDOWN))
+
+
+def unlinked(value: Any) -> str:
+    """Plain text (an e-mail's) as written, with a WORD JOINER where a mail program would start a
+    link (`https://…`, `www.…`, `name@host`): report text is shown, never made a link."""
+    return _LINKABLE_TEXT.sub(JOINER, str(value))
 
 
 def plotly(value: Any) -> str:

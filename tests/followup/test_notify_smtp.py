@@ -248,7 +248,10 @@ def test_the_digest_emails_state_the_hand_worked_changes(smtp: tuple[int, Inbox]
     assert "was completed on 20 Jun 2025, on time." in text and "on time." in html
     assert "Works" not in text  # the department's own digest only
     assert "<script>" not in html and "&lt;script&gt;" in html  # F3's hostile description
-    assert HOSTILE in text  # the text part says it as written
+    # the text part says it as written, with an invisible word joiner after "https:", so that
+    # the mail program makes no link of it (in the HTML part too)
+    assert HOSTILE not in text and HOSTILE.replace("https:", "https:\u2060") in text
+    assert "https:\u2060//evil.example" in html
     organisation = got["boss@example.org"]
     assert organisation["Subject"] == "What changed in June 2025: the organisation"
     text, html, _ = parts(organisation)

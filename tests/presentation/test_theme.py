@@ -50,3 +50,15 @@ def test_the_sample_april_is_provisional_for_a_department_that_reported_since(
     assert (june["missing"], june["since"]) == ([], [])
     # due on day 7 of the next month (the on_time_day setting's default), as the KPIs count it
     assert (april["deadline"], june["deadline"]) == (dt.date(2025, 5, 7), dt.date(2025, 7, 7))
+
+
+def test_plain_text_for_an_email_keeps_its_words_and_makes_no_link() -> None:
+    from presentation.markup import JOINER, unlinked
+
+    said = "See https://evil.example, www.evil.example or boss@evil.example; Finance 2025-07: 4 actions"
+    out = unlinked(said)
+    assert out.replace(JOINER, "") == said  # every character as written
+    assert out.count(JOINER) == 3  # after "https:", inside "www.", after "@"
+    for link in ("https://", "www.", "@evil"):
+        assert link not in out
+    assert "2025-07: 4 actions" in out  # a colon before a space is no link
