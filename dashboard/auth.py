@@ -27,6 +27,7 @@ from streamlit import config as st_config
 from streamlit.errors import StreamlitSecretNotFoundError
 
 import metrics
+from dashboard import address
 from dashboard.data import Data
 from ingest import db, settings
 from ingest.access import PERMISSIONS, ROLE_LABELS, ROLES, SYSTEM, User
@@ -201,11 +202,7 @@ def _demo_user(d: Data) -> User:
         asked = st.session_state.get(DEMO_DEPARTMENT) or st.query_params.get(DEMO_DEPARTMENT)
         now = department_now(str(asked), names, dict(d(aliases))) if asked else None
         if now is not None and now != asked:  # a former name (a rename), or other capitals
-            held = DEMO_DEPARTMENT in st.session_state
-            st.session_state[DEMO_DEPARTMENT] = now
-            if not held:  # a link: the select, not bound yet, would read the address as it opened
-                st.query_params[DEMO_DEPARTMENT] = now
-                st.rerun()
+            address.choose(DEMO_DEPARTMENT, now)
         if names:
             chosen = bar.selectbox("Department of the demo head", names, key=DEMO_DEPARTMENT,
                                    bind="query-params")

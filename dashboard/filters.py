@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from dashboard import auth
+from dashboard import address, auth
 from dashboard.data import Data
 from ingest.names import department_key
 from ingest.renames import aliases, department_now
@@ -127,17 +127,9 @@ def sidebar(d: Data) -> None:
             if b is not None and b not in now:
                 now.append(b)
         now = now or own_departments(departments)  # a department head starts on their own
-        st.session_state[DEPARTMENTS] = now
-        if held is not None:  # the multiselect, bound already, puts its new value in the address
-            for note in notes:
-                bar.info(note, icon=":material/badge:")
-        else:  # a link: the multiselect, not bound yet, would read the address as it opened
-            if now:
-                st.query_params[DEPARTMENTS] = now
-            else:
-                st.query_params.pop(DEPARTMENTS, None)
-            st.session_state[NOTES] = notes
-            st.rerun()
+        address.choose(DEPARTMENTS, now, notes_key=NOTES, notes=notes)
+        for note in notes:  # a choice held in this session (a link has run again by now)
+            bar.info(note, icon=":material/badge:")
     if DEPARTMENTS not in st.session_state and not st.query_params.get_all(DEPARTMENTS):
         # a department head starts on their own: chosen here, not as the default the address
         # would leave out, so that a link they share names it

@@ -311,7 +311,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from ingest.locate import department_key
-    from ingest.renames import aliases, with_former_names
+    from ingest.renames import departments_by_key
     from ingest.template import build_template
 
     period = parse_period(args.period)
@@ -325,8 +325,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         names = [r[0] for r in con.execute(db.sql("department_names_sorted")).fetchall()]
         # a department's former name (the register renamed it) is the department
-        match = with_former_names({department_key(n): n for n in names}, aliases(con)).get(
-            department_key(args.department))
+        match = departments_by_key(con, names).get(department_key(args.department))
         if match is None:
             raise UsageError(f"Department {args.department!r} is unknown. Known: {', '.join(names) or 'none'}.")
         out_path.write_bytes(build_template(con, match, period, user=CLI))

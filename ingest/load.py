@@ -24,13 +24,12 @@ from ingest.parse import (
     Options,
     ParsedFile,
     can_load,
-    department_keys,
     parse_file,
 )
 from ingest.plan import DONE, add_plan_warnings, align_action_ids, left_out
 from ingest.problems import Problem
 from ingest.register import current_register, register_at
-from ingest.renames import aliases, with_former_names
+from ingest.renames import departments_by_key
 from ingest.words import plural, where
 
 STATUS_COLUMNS = (
@@ -82,7 +81,7 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
         register=register,
         month_versions=months,
         registers={v: register_at(con, v) for v in {v for _, v in months} - {register.version}},
-        known_departments=with_former_names(department_keys(names), aliases(con)),
+        known_departments=departments_by_key(con, names),
         date_order=str(settings.get("date_order", stored)),
         max_rows=int(settings.get("max_rows", stored)),
         max_bytes=int(settings.get("max_upload_mb", stored)) * 1_000_000,

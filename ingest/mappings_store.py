@@ -14,7 +14,7 @@ from ingest.directory import sql
 from ingest.errors import IngestError
 from ingest.mapping import Mapping, mapping_to_toml, parse_mapping
 from ingest.names import check_department_name, department_key
-from ingest.renames import aliases, with_former_names
+from ingest.renames import departments_by_key
 
 _MISSING = object()  # mapping_scope's answer when there is no mapping by that name
 
@@ -45,10 +45,9 @@ def save_mapping(con: db.Connection, user: User, name: str, mapping: Mapping,
         check_department_name(department)
         # a department renamed at a lekgotla: its mappings live under its name now (a name in
         # use, taken again by a department, is that department's)
-        known = {department_key(str(n)): str(n)
-                 for (n,) in con.execute(db.sql("department_names")).fetchall()}
-        department = with_former_names(known, aliases(con)).get(department_key(department),
-                                                                department)
+        known = departments_by_key(
+            con, (n for (n,) in con.execute(db.sql("department_names")).fetchall()))
+        department = known.get(department_key(department), department)
     text = mapping_to_toml(mapping)
     parse_mapping(text, clean)  # what is stored must read back
     with db.write_lock():  # no other write between the check and the save

@@ -643,8 +643,3 @@ def can_load(parsed: ParsedFile, skip_invalid_rows: bool) -> bool:
         return False
     row_errors = {id(p) for r in parsed.reports for p in r.errors}
     return all(id(p) in row_errors for p in parsed.errors) and all(len(r.frame) for r in parsed.reports)
-
-
-def department_keys(names: list[str]) -> dict[str, str]:
-    """department_key -> name, for the departments already in the database."""
-    return {department_key(n): n for n in names}

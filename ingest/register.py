@@ -17,7 +17,13 @@ from ingest.locate import Register
 from ingest.names import department_key, is_email, no_department_message, too_long_message
 from ingest.problems import Problem, column_letter, display_value
 from ingest.read import Sheet, read_workbook
-from ingest.renames import aliases, planned_renames, rename_departments, with_former_names
+from ingest.renames import (
+    aliases,
+    departments_by_key,
+    planned_renames,
+    rename_departments,
+    with_former_names,
+)
 from ingest.values import ParseError, parse_date, parse_text
 
 OBJECTIVE_COLUMNS = {
@@ -351,7 +357,7 @@ def register_at(con: db.Connection, version: int, current: bool = False) -> Regi
         db.sql("register_objective_ids"), {"v": version}).fetchall())
     listed = (con.execute(db.sql("register_departments")) if current else
               con.execute(db.sql("register_departments_of"), {"v": version})).fetchall()
-    depts = with_former_names({department_key(n): n for (n,) in listed}, aliases(con))
+    depts = departments_by_key(con, (n for (n,) in listed))
     initiatives: dict[str, str] = {}
     for iid, name in con.execute(
             db.sql("register_initiatives"), {"v": version}).fetchall():

@@ -6,7 +6,7 @@ writes the former name is stored under the new one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,6 +137,12 @@ def with_former_names(departments: dict[str, str], aliases: list[tuple[str, str]
         if department in named:
             out.setdefault(department_key(former), department)
     return out
+
+
+def departments_by_key(con: db.Connection, names: Iterable[str]) -> dict[str, str]:
+    """department_key -> name for `names`, and for each former name of one of them (a register
+    renamed it): the lookup by which a name written anywhere means a department."""
+    return with_former_names({department_key(str(n)): str(n) for n in names}, aliases(con))
 
 
 def department_now(name: str, departments: Sequence[str], former: Mapping[str, str]

@@ -11,7 +11,7 @@ from ingest.audit import audit
 from ingest.directory import heads_to_add
 from ingest.errors import LekgotlaError
 from ingest.names import check_department_name, department_key, is_email
-from ingest.renames import aliases, with_former_names
+from ingest.renames import departments_by_key
 
 
 def get_user(con: db.Connection, email: str) -> User | None:
@@ -72,9 +72,8 @@ def save_user(con: db.Connection, actor: User, email: str, role: str, name: str 
 def _known_departments(con: db.Connection, departments: tuple[str, ...]) -> tuple[str, ...]:
     """The departments as the organisation spells them (names compared as everywhere: capitals,
     spaces and punctuation aside); refused when one is not among them, once there are any."""
-    known = {department_key(str(d)): str(d) for (d,) in
-             con.execute(db.sql("department_names")).fetchall()}
-    known = with_former_names(known, aliases(con))  # a department's former name is the department
+    # a department's former name is the department
+    known = departments_by_key(con, (d for (d,) in con.execute(db.sql("department_names")).fetchall()))
     if not known:  # nothing to check against yet (no register, no report)
         return departments
     unknown = [d for d in departments if department_key(d) not in known]

@@ -7,7 +7,7 @@ import pandas as pd
 from ingest.db import Connection
 from ingest.errors import QueryError
 from ingest.locate import department_key
-from ingest.renames import aliases, with_former_names
+from ingest.renames import departments_by_key
 from metrics import queries
 from metrics.filters import (
     Filters,
@@ -49,7 +49,7 @@ def match_department(con: Connection, name: str) -> str:
     known = [str(d) for d in list_departments(con)["department"]]
     key = department_key(name)  # the one comparison ingest makes ('&' reads as 'and')
     # a department's former name (the register renamed it) is the department
-    found = with_former_names({department_key(d): d for d in known}, aliases(con)).get(key)
+    found = departments_by_key(con, known).get(key)
     if key and found is not None:
         return found
     raise QueryError(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import metrics
-from dashboard import auth, components, filters, versions, waiting
+from dashboard import address, auth, components, filters, versions, waiting
 from dashboard.data import Data
 from ingest.names import department_key
 from ingest.renames import department_now
@@ -30,13 +30,9 @@ for note in st.session_state.pop(RENAMED, []):
 now = department_now(asked, known, filters.renamed(d)) if asked not in known else asked
 if now is not None and now != asked:  # a link from before a rename, or in other capitals
     notes = [f"{md(asked)} is now called {md(now)}."] if department_key(now) != department_key(asked) else []
-    held = filters.DEPARTMENT in st.session_state
-    st.session_state[filters.DEPARTMENT] = asked = now
-    if not held:  # a link: the select, not bound yet, would read the address as it opened
-        st.query_params[filters.DEPARTMENT] = now
-        st.session_state[RENAMED] = notes
-        st.rerun()
-    for note in notes:  # a choice held in this session: the bound select updates the address
+    address.choose(filters.DEPARTMENT, now, notes_key=RENAMED, notes=notes)
+    asked = now
+    for note in notes:  # a choice held in this session (a link has run again by now)
         st.info(note, icon=":material/badge:")
 if asked and asked not in choices and asked in known:
     choices = [*choices, asked]  # a link to a department outside the sidebar's choice opens on it
