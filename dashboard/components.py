@@ -149,15 +149,16 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
-            delta = kpi_change(k.format, row["previous_value"], row["value"])
+            # like for like: over the departments that reported both months (compared_over)
+            delta = kpi_change(k.format, row["previous_value"], row["compared_value"])
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
             steady = delta is not None and theme.shown_difference(
-                k.format, row["previous_value"], row["value"]) == 0
+                k.format, row["previous_value"], row["compared_value"]) == 0
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)
-            # a provisional month's change compares only the departments that reported it
+            # a change that compares only the departments that reported both months
             like = theme.same_departments(row.get("compared_over"), short=True)
             tile.metric(
                 k.label, theme.kpi_value(k.format, row["value"]), delta=delta,
@@ -173,7 +174,7 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                 span = f" from {periods[0]} to {periods[-1]}" if periods else ""  # short_period's words
                 value = partial(theme.kpi_value, k.format)
                 # the month's point is the reporters' alone, the months before it everyone's
-                fewer = bool(like) and not theme.missing(row["value"])
+                fewer = bool(row.get("provisional")) and not theme.missing(row["value"])
                 tile.markdown(sparkline(spark, theme.SPARK_COLOURS[tone],
                                     f"{k.label}{span}: {value(spark[0])} then {value(spark[-1])} "
                                     f"(lowest {value(min(spark))}, highest {value(max(spark))})"

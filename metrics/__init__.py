@@ -8,10 +8,12 @@ filters raise `ingest.errors.QueryError`. Empty denominators give None (NaN in D
 
 KPIs (metrics.kpis)
 - `kpis(con, f) -> dict`: scope, period, month, actions, and the 16 KPI_NAMES.
-- `kpi_changes(con, f) -> DataFrame`: kpi, value, previous_value, change, period, month,
-  previous_period, previous_month (previous = latest earlier period with data for the scope),
-  compared_over (a provisional month: the departments that reported it, over which the previous
-  figures are worked out; None otherwise).
+- `kpi_changes(con, f) -> DataFrame`: kpi, value, previous_value, compared_value, change
+  (compared_value − previous_value), period, month, previous_period, previous_month (previous =
+  latest earlier period with data for the scope), compared_over (when the two months' reporters
+  differ: the departments that reported both, over which previous_value and compared_value are
+  worked out; None otherwise), provisional (the month lacks a department that reported the
+  previous one).
 - `kpi_trend(con, f, by_department=False) -> DataFrame`: one row per period (per department).
 - `department_kpis(con, f) -> DataFrame`: each department's KPIs for the period.
 Actions (metrics.actions)

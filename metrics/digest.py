@@ -433,20 +433,22 @@ def _kpi_moves(con: Connection, filters: Filters) -> list[_Item]:
         if entry is None or change is None or abs(change) < KPI_THRESHOLDS[entry.format] - 1e-9:
             continue
         # the difference of the two figures as written, which a reader checks it against
-        shown = shown_change(entry.format, row.previous_value, row.value, exact=True)
+        shown = shown_change(entry.format, row.previous_value, row.compared_value, exact=True)
         verb = "rose" if change > 0 else "fell"
         better = {"up": change > 0, "down": change < 0}.get(entry.direction)
-        over = row.compared_over  # a provisional month: not the previous month's own figure
-        month = period_label(row.month)
+        # not every department's figures: those that reported both months (like for like)
+        over = row.compared_over
+        both = f"both {period_label(row.previous_month)} and {period_label(row.month)}"
         across = ("" if over is None else f" across the {len(over)} departments that reported "
-                  f"{month}" if len(over) > 1 else f" for {over[0]}, the only department that "
-                  f"reported {month}")
+                  f"{both}" if len(over) > 1 else f" for {over[0]}, the only department that "
+                  f"reported {both}")
         text = (f"{entry.label} {verb} from {kpi_value(entry.format, row.previous_value, True)} "
-                f"to {kpi_value(entry.format, row.value, True)} ({shown}){across}.")
+                f"to {kpi_value(entry.format, row.compared_value, True)} ({shown}){across}.")
         out.append(_Item((-abs(change) / KPI_THRESHOLDS[entry.format], entry.name), text, {
-            "kpi": entry.name, "value": plain(row.value), "previous_value": plain(row.previous_value),
-            "change": change, "change_text": shown, "previous_period": plain(row.previous_period),
-            "compared_over": over, "better": better}, more=entry.label))
+            "kpi": entry.name, "value": plain(row.compared_value),
+            "previous_value": plain(row.previous_value), "change": change, "change_text": shown,
+            "previous_period": plain(row.previous_period), "compared_over": over,
+            "better": better}, more=entry.label))
     return out
 
 

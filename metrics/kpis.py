@@ -244,32 +244,46 @@ def previous_period(con: Connection, filters: Filters, fresh: bool | None = None
 
 
 def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
-    """Each KPI with its value, the previous period's value and the change (value − previous).
+    """Each KPI with its value, the previous period's value and the change since.
 
-    Columns: kpi, value, previous_value, change, period, month, previous_period,
-    previous_month, compared_over. One row per name in KPI_NAMES plus `actions` first. The
-    previous period is the latest earlier period with data for the scope (a missing month is
-    skipped); change is None when either value is None. In a provisional month (a department in
-    scope that reported the previous month has not reported this one) the previous figures are
-    over the departments that reported this month, like for like (`compared_over` lists them),
-    but for WHOLE_SCOPE_KPIS.
+    Columns: kpi, value, previous_value, compared_value, change, period, month,
+    previous_period, previous_month, compared_over, provisional. One row per name in KPI_NAMES
+    plus `actions` first. The previous period is the latest earlier period with data for the
+    scope (a missing month is skipped); change (compared_value − previous_value) is None when
+    either is None. When the departments in scope that reported the two months differ (a
+    provisional month: one that reported the previous month has not reported this one; or a
+    provisional previous month, or a department's first report), the change compares the
+    departments that reported both, like for like: `compared_over` lists them, previous_value
+    and compared_value are over them, value stays the month's own. Not for WHOLE_SCOPE_KPIS,
+    which count who reported. `provisional`: the month's own figures lack a department that
+    reported the previous month (never for WHOLE_SCOPE_KPIS).
     """
     fresh = summary.fresh(con, filters.departments)  # asked once for both queries
     before_period = previous_period(con, filters, fresh)
     periods = [filters.period] + ([before_period] if before_period else [])
     table = resolved_kpis(con, filters, periods, per_department=False, fresh=fresh).to_dict("list")
-    reporters = None
+    compared: tuple[str, ...] | None = None
+    provisional = False
     if before_period:
-        reporters = _like_for_like(con, filters, table["month"][0], table["month"][1])
-        if reporters:
-            # the previous figures over the same departments as the month's own
-            same = resolved_kpis(con, replace(filters, departments=reporters), [before_period],
-                                 per_department=False, coverage_of_scope=True)
-            for name in ("actions", *KPI_NAMES):
-                if name not in WHOLE_SCOPE_KPIS:
-                    table[name][1] = same[name].iloc[0]
-            table["month"][1] = same["month"].iloc[0]  # a quarter's, for those departments
-    return changes_table(table, 0, 1 if before_period else None, before_period, reporters)
+        reported = _reporters(con, filters, table["month"][0], table["month"][1])
+        provisional = bool(reported[0]) and bool(reported[1] - reported[0])
+        if reported[0] and reported[0] != reported[1]:
+            # no department reported both: the month's reporters, whose previous figures are none
+            compared = tuple(sorted((reported[0] & reported[1]) or reported[0]))
+            for column, period in ((0, filters.period), (1, before_period)):
+                for name in ("actions", *KPI_NAMES):
+                    table.setdefault(f"compared:{name}", [None, None])[column] = table[name][column]
+                if column == 0 and set(compared) == reported[0]:
+                    continue  # the month's own figures are over those departments already
+                # coverage over their actions, as a department's own figures have it
+                same = resolved_kpis(con, replace(filters, departments=compared), [period],
+                                     per_department=False, coverage_of_scope=True)
+                for name in ("actions", *KPI_NAMES):
+                    table[f"compared:{name}"][column] = same[name].iloc[0]
+                if column == 1:
+                    table["month"][1] = same["month"].iloc[0]  # a quarter's, for those departments
+    return changes_table(table, 0, 1 if before_period else None, before_period, compared,
+                         provisional)
 
 
 def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]]:
@@ -283,43 +297,47 @@ def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]
     return found
 
 
-def _like_for_like(con: Connection, filters: Filters, month: str,
-                   previous_month: str) -> tuple[str, ...] | None:
-    """The departments in scope that reported `month`, when some department in scope that
-    reported `previous_month` has not (a provisional month: comparing with every department's
-    previous figures would mix in those not in the month's); None when the two compare as they
-    are (or nobody reported `month`). Without departments asked, the scope is the month's
-    register: a department it no longer lists is not missing from the month."""
+def _reporters(con: Connection, filters: Filters, month: str, previous_month: str
+               ) -> tuple[set[str], set[str]]:
+    """The departments in scope that reported `month` and those that reported `previous_month`.
+    Without departments asked, the scope is the month's register: a department it no longer
+    lists is not missing from the month."""
     by_month = {str(p): set(ds) for p, ds in
                 queries.frame(con, "reported_departments", {}).itertuples(index=False)}
     scope = set(filters.departments) or set(expected_by_month(con, [month])[month])
-    now, before = (by_month.get(m, set()) & scope for m in (month, previous_month))
-    return tuple(sorted(now)) if now and not before <= now else None
+    return by_month.get(month, set()) & scope, by_month.get(previous_month, set()) & scope
 
 
 def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
-                  before_period: str | None, compared_over: tuple[str, ...] | None = None
-                  ) -> pd.DataFrame:
+                  before_period: str | None, compared_over: tuple[str, ...] | None = None,
+                  provisional: bool = False) -> pd.DataFrame:
     """`kpi_changes`'s table from KPI rows (`kpis`: columns as lists, as `resolved_kpis` gives
     them): row `now` is the period's, row `before` the previous period's (None: there is none);
-    `compared_over`: the departments the previous figures are limited to (a provisional month)."""
+    `compared_over`: the departments the change is limited to, with each KPI's figures over them
+    in `kpis["compared:<kpi>"]` (now's and before's rows); `provisional`: as kpi_changes."""
     rows = []
     for name in ("actions", *KPI_NAMES):
         value = plain(kpis[name][now])
         previous = plain(kpis[name][before]) if before is not None else None
-        change = value - previous if value is not None and previous is not None else None
+        limited = compared_over is not None and name not in WHOLE_SCOPE_KPIS
+        compared = value
+        if limited:
+            compared = plain(kpis[f"compared:{name}"][now])
+            previous = plain(kpis[f"compared:{name}"][before]) if before is not None else None
+        change = compared - previous if compared is not None and previous is not None else None
         rows.append({
             "kpi": name,
             "value": value,
             "previous_value": previous,
+            "compared_value": compared,
             "change": change,
             "period": kpis["period"][now],
             "month": kpis["month"][now],
             "previous_period": before_period,
             "previous_month": kpis["month"][before] if before is not None else None,
             # None for the submission rates, which compare every department in scope
-            "compared_over": list(compared_over) if compared_over and name not in WHOLE_SCOPE_KPIS
-            else None,
+            "compared_over": list(compared_over) if limited else None,
+            "provisional": provisional and name not in WHOLE_SCOPE_KPIS,
         })
     return pd.DataFrame(rows)
 

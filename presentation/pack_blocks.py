@@ -154,15 +154,16 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
     out = []
     for name in names:
         k = KPI_BY_NAME[name]
-        # a provisional month's change compares only the departments that reported it
+        # a change that compares only the departments that reported both months
         fewer = theme.same_departments(by_name.loc[name].get("compared_over"))
         like = since and since + fewer
-        spark = (sparkline(list(trend[name]), dashed_last=bool(fewer))
+        # a provisional month's own point is over the departments that reported it
+        spark = (sparkline(list(trend[name]), dashed_last=bool(by_name.loc[name].get("provisional")))
                  if trend is not None and not mini else "")
         out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
                    f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'
-                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "value"], like, mini)}</div>')
+                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "compared_value"], like, mini)}</div>')
     return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
 
 

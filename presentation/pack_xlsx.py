@@ -35,6 +35,7 @@ from presentation.theme import (
     compared_over,
     describe_filters,
     ink,
+    kpi_value,
     period_label,
     period_span,
     provisional,
@@ -227,16 +228,17 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
     """Each KPI's label, kind, value, previous value, change and meaning. The change is the
     difference of the two figures as shown (a rate's in points), as the tiles and the digest
     give it."""
-    over = changes["compared_over"] if "compared_over" in changes else [None] * len(changes)
-    by_name = {str(k): (plain(v), plain(p), o) for k, v, p, o in zip(
-        changes["kpi"], changes["value"], changes["previous_value"], over, strict=True)}
+    by_name = {str(k): (plain(v), plain(p), plain(c), o) for k, v, p, c, o in zip(
+        changes["kpi"], changes["value"], changes["previous_value"], changes["compared_value"],
+        changes["compared_over"], strict=True)}
 
     def row(label: str, kind: str, name: str, meaning: str) -> dict[str, Any]:
-        value, previous, compared = by_name[name]
-        change = (None if value is None or previous is None
-                  else shown_difference(kind, previous, value))
+        value, previous, now, over = by_name[name]
+        change = (None if now is None or previous is None
+                  else shown_difference(kind, previous, now))
         return {"label": label, "kind": kind, "value": value, "previous": previous,
-                "change": change, "meaning": meaning, "compared_over": compared}
+                "compared_value": now, "change": change, "meaning": meaning,
+                "compared_over": over}
 
     return [row("Actions (Cancelled left out)", "count", "actions",
                 "The actions the KPIs count (A): the plan of the scope and month."),
@@ -289,9 +291,15 @@ def _summary(book: Book, pack: ReviewPack) -> None:
                 book.style(replace(ruled, number_format=_format(CHANGE_FORMAT[kind], row["change"]))))
         # the column's head names the reporters; a rate of who reported compares every department
         whole = like and not same_departments(row["compared_over"])
+        over = row["compared_over"]
+        # a change over fewer departments than the month's figure (its previous month was
+        # provisional): the figure it starts from, so that the change can be checked
+        fewer = (f"The change compares the {plural(len(over), 'department')} that reported both "
+                 f"months: {kpi_value(kind, row['compared_value'])} for them. "
+                 if over and row["compared_value"] != row["value"] else "")
         ws.cell(r, 5, ("Its previous figure is over every department in scope, not only those "
-                       "that reported: it counts who reported. " if whole else "") + row["meaning"],
-                book.style(replace(NOTE, rule=RULE)))
+                       "that reported: it counts who reported. " if whole else "") + fewer
+                + row["meaning"], book.style(replace(NOTE, rule=RULE)))
     ws.freeze = "B6"
     league_top = top + len(KPIS) + 4
     ws.cell(league_top - 1, 1, "Department league table", book.style(SECTION))

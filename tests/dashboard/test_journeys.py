@@ -72,6 +72,27 @@ def test_a_month_one_department_missed_is_provisional_and_the_league_names_it(
         assert "Provisional: 6 of 7 departments reported April 2025" in texts(at), page
 
 
+def test_the_month_after_a_provisional_one_compares_the_same_departments(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # May 2025: all 7 reported, April without Legal and Compliance. The tile stays May's own
+    # (33 Completed of 75 = 44.0%), its change compares the 6 that reported both: May 30 of 65
+    # (Legal's 3 of 10 left out), April 24 of 62: 46.2% - 38.7% = +7.5 pp, not a jump from
+    # April's six to May's seven
+    at = app(db_path, monkeypatch, query={"period": "May 2025"})
+    assert not at.exception
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Completion"].value == "44.0%"
+    assert tiles["Completion"].proto.delta == "+7.5 pp"
+    assert tiles["Completion"].proto.delta_description == "vs Apr, same 6 depts"
+    # who reported: every department both months (6 of 7 in April, 7 of 7 in May)
+    assert tiles["Submission rate"].proto.delta_description == "vs Apr"
+    assert tiles["Submission rate"].proto.delta == "+14.3 pp"
+    assert "Provisional" not in texts(at)
+    # May is complete: no sparkline's last stretch is dashed
+    assert not any("stroke-dasharray" in base64.b64decode(m.value.split("base64,")[1].split('"')[0]).decode()
+                   for m in at.markdown if "data:image/svg+xml" in m.value)
+
+
 def test_a_month_every_department_reported_has_no_banner(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(db_path, monkeypatch)  # June 2025: all 7 reported

@@ -93,7 +93,7 @@ def test_a_kpi_move_in_percentage_points(organisation: list[Sentence]) -> None:
     # F1 alone has a budget: 69 000 / 100 000 in May, 81 000 / 100 000 in June; Works has not
     # reported June, so May's figure is Finance's and Health's, and the sentence says so
     assert budget.text == ("Budget utilisation rose from 69.0% to 81.0% (+12.0 pp) across the 2 "
-                           "departments that reported June 2025.")
+                           "departments that reported both May 2025 and June 2025.")
     assert budget.figures["compared_over"] == ["Finance", "Health"]
     assert budget.figures["previous_value"] == pytest.approx(0.69)
     assert budget.figures["value"] == pytest.approx(0.81)
@@ -105,12 +105,13 @@ def test_a_kpi_move_over_the_only_department_that_reported_names_it(
     import pandas as pd
 
     rows = pd.DataFrame([{"kpi": "completion_rate", "value": 0.5, "previous_value": 0.25,
-                          "change": 0.25, "previous_period": "2025-05", "month": "2025-06",
+                          "compared_value": 0.5, "change": 0.25, "previous_period": "2025-05",
+                          "month": "2025-06", "previous_month": "2025-05",
                           "compared_over": ["Finance"]}])
     monkeypatch.setattr("metrics.digest.kpi_changes", lambda *_: rows)
     (move,) = of(digest(con, "2025-06"), "kpi_move")
     assert move.text == ("Completion rose from 25.0% to 50.0% (+25.0 pp) for Finance, the only "
-                         "department that reported June 2025.")  # not "across the 1 departments"
+                         "department that reported both May 2025 and June 2025.")  # not "across the 1 departments"
 
 
 def test_a_kpi_move_states_the_difference_of_the_figures_shown(
@@ -122,11 +123,11 @@ def test_a_kpi_move_states_the_difference_of_the_figures_shown(
     # 2.04 is shown 2.0, so 12.4 - 2.0 = +10.4 days, not the exact 10.31 written +10.3
     rows = pd.DataFrame([
         {"kpi": "target_attainment", "value": 0.8506, "previous_value": 0.7604,
-         "change": 0.8506 - 0.7604, "previous_period": "2025-05", "month": "2025-06",
-         "compared_over": None},
+         "compared_value": 0.8506, "change": 0.8506 - 0.7604, "previous_period": "2025-05",
+         "month": "2025-06", "previous_month": "2025-05", "compared_over": None},
         {"kpi": "mean_slip_days", "value": 12.35, "previous_value": 2.04,
-         "change": 12.35 - 2.04, "previous_period": "2025-05", "month": "2025-06",
-         "compared_over": None}])
+         "compared_value": 12.35, "change": 12.35 - 2.04, "previous_period": "2025-05",
+         "month": "2025-06", "previous_month": "2025-05", "compared_over": None}])
     monkeypatch.setattr("metrics.digest.kpi_changes", lambda *_: rows)
     moves = {s.figures["kpi"]: s for s in of(digest(con, "2025-06"), "kpi_move")}
     target = moves["target_attainment"]

@@ -211,10 +211,18 @@ def test_a_provisional_months_change_compares_the_departments_that_reported(
     assert changes.loc["submission_rate", "previous_value"] == pytest.approx(1.0)
     assert changes.loc["submission_rate", "change"] == pytest.approx(2 / 3 - 1)
     assert changes.loc["submission_rate", "compared_over"] is None
-    # March: all three reported, so every department's February counts (Health had none)
+    assert changes.loc["mean_progress", "provisional"]
+    assert not changes.loc["submission_rate", "provisional"]  # over every department in scope
+    # March: all three reported, Health not February (a provisional month before a complete
+    # one). The change compares Finance and Works again: their March is F1..F5 and W1..W3 = 8
+    # actions, progress 310 + (100 + 75 + 0) = 485 / 8 = 60.625, against February's 360 / 9 =
+    # 40.0; March's own figure stays all three's, 620 / 11
     march = kpi_changes(con, Filters("2025-03")).set_index("kpi")
-    assert march.loc["actions", "previous_value"] == 9
-    assert march["compared_over"].isna().all()
+    assert march.loc["actions", ["value", "compared_value", "previous_value"]].tolist() == [11, 8, 9]
+    assert march.loc["mean_progress", "value"] == pytest.approx(620 / 11)
+    assert march.loc["mean_progress", "change"] == pytest.approx(485 / 8 - 40)
+    assert march.loc["mean_progress", "compared_over"] == ["Finance", "Works"]
+    assert not march["provisional"].any()
 
 
 def test_change_for_finance_and_for_a_quarter(con: Connection) -> None:

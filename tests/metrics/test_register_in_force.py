@@ -109,12 +109,15 @@ def test_the_alignment_lists_are_the_months_register(con: db.Connection) -> None
 
 def test_a_department_the_new_register_drops_does_not_make_the_month_provisional(
         con: db.Connection) -> None:
-    # Health reported October and, dropped by v2, not November: November is complete, so its
-    # changes compare the organisation's figures (October: F1, H1, W1 = 3 actions), not the
-    # November reporters' own (F1 and W1 = 2), and say nothing of "the same departments"
+    # Health reported October and, dropped by v2, not November: November is complete, not
+    # provisional. IT, which v2 added, reported November first: the changes compare the
+    # departments that reported both months, Finance and Works (F1 and W1 each month), so
+    # neither the department dropped nor the one added reads as a move; November's own count is
+    # F1, I1, W1 = 3
     changes = kpi_changes(con, Filters("2025-11")).set_index("kpi")
-    assert changes.loc["actions", "previous_value"] == 3
-    assert changes["compared_over"].isna().all()
+    assert changes.loc["actions", ["value", "compared_value", "previous_value"]].tolist() == [3, 2, 2]
+    assert changes.loc["completion_rate", "compared_over"] == ["Finance", "Works"]
+    assert not changes["provisional"].any()
 
 
 def test_the_pack_names_the_register_its_month_was_judged_against(con: db.Connection) -> None:

@@ -539,6 +539,23 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
             "earlier figures.</p>") in glance
 
 
+def test_the_month_after_a_provisional_one_gives_the_figure_its_change_starts_from(
+        con: db.Connection) -> None:
+    # May 2025 after April without Legal and Compliance: May's completion is 33 of 75 = 44.0%,
+    # the change compares the six that reported both, 30 of 65 = 46.2% against 24 of 62 = 38.7%
+    pack = build_pack(con, metrics.Filters("2025-05"))
+    ws = {w.title: w for w in load_workbook(io.BytesIO(pack_xlsx(pack))).worksheets}["Summary"]
+    assert ws.cell(5, 3).value == "April 2025 (the same 6 departments)"
+    row = find_row(ws, 1, "Completion")
+    assert [round(ws.cell(row, c).value, 4) for c in (2, 3, 4)] == [0.44, 0.3871, 7.5]  # the change in points
+    assert ws.cell(row, 5).value.startswith(
+        "The change compares the 6 departments that reported both months: 46.2% for them. ")
+    glance = pack_html(pack)
+    assert "▲ +7.5 pp since April 2025 (the same 6 departments)" in glance
+    spark = dict(re.findall(r'data-kpi="(\w+)">(<svg.*?</svg>)', glance))
+    assert "stroke-dasharray" not in spark["completion_rate"]  # May's own point is everyone's
+
+
 def test_a_quarters_league_names_each_departments_month_and_a_cancellation() -> None:
     # tests/support/digest_quarter.py: Q1 2026, Finance's figures are of March, Operations' of
     # February (it missed March); F3 was cancelled in January
