@@ -140,12 +140,15 @@ def _since_previous(moves: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _params(con: Connection, filters: Filters, month: str) -> dict[str, Any]:
     """The parameters of digest_actions.sql and digest_moves.sql: the month, and for `figures`
-    the month and each department's previous month with data (before the period's first)."""
+    each department's last month with data in the period (a quarter: not the same for all) and
+    its previous month with data (before the period's first)."""
     since = months_of(filters.period)[0]
-    before = [max(m for m in months if m < since)
-              for months in department_months(con, filters.departments).values()
-              if any(m < since for m in months)]
-    return {**query_params(con, filters), "months": sorted({month, *before}),
+    wanted = {month}
+    for months in department_months(con, filters.departments).values():
+        wanted |= {max(m for m in months if m < since)} if any(m < since for m in months) else set()
+        wanted |= {max(m for m in months if since <= m <= month)} if any(
+            since <= m <= month for m in months) else set()
+    return {**query_params(con, filters), "months": sorted(wanted),
             "with_moves": False, "action_ids": [], "month": month, "since": since}
 
 

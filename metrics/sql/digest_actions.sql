@@ -1,9 +1,11 @@
 -- digest_actions: for the monthly digest (metrics.digest), each action of the departments that
--- reported $month, beside its row in the department's previous report in force: the latest
--- month before $since among the months `figures` holds (the rows of figures.sql for $month and
--- each department's previous month). A row only in that previous report has left the plan
--- (`dropped`); a row only in $month is new (`is_new`). Departments without a report in force
--- for $month are left out: their report is missing, which the digest says once.
+-- reported the period ($since..$month), as of the department's last report in it, beside its row
+-- in the department's previous report in force: the latest month before $since among the months
+-- `figures` holds (the rows of figures.sql for each department's last month of the period and
+-- its previous month). A row only in that previous report has left the plan (`dropped`); a row
+-- only in the period is new (`is_new`), cited from the period's first report that gave it.
+-- Departments without a report in the period are left out: their report is missing, which the
+-- digest says once.
 -- An action a report of $since..$month cancelled (a quarter's earlier month: the next reports
 -- leave it out, as the template does) is Cancelled here, read from the first report that said
 -- so, not dropped; one both added and cancelled inside $since..$month is new and Cancelled.
@@ -27,6 +29,21 @@ cancelled AS (
       AND (len($departments) = 0 OR list_contains($departments, s.department))
     QUALIFY row_number() OVER (PARTITION BY s.department, s.action_id ORDER BY s.period) = 1
 ),
+added AS (
+    -- a quarter's new actions: each one's first own report of the period, where it was added
+    SELECT s.department, s.action_id, u.file_name, s.sheet, s.source_row
+    FROM action_status s
+    JOIN uploads u ON u.upload_id = s.upload_id
+    WHERE $since < $month AND s.is_current AND s.carried_from_upload IS NULL
+      AND s.period BETWEEN $since AND $month
+      AND (len($departments) = 0 OR list_contains($departments, s.department))
+    QUALIFY row_number() OVER (PARTITION BY s.department, s.action_id ORDER BY s.period) = 1
+),
+reporters AS (
+    -- each department's last month with a report in the period
+    SELECT department, max(period) AS period FROM rows
+    WHERE period BETWEEN $since AND $month GROUP BY department
+),
 pairs AS (
     SELECT coalesce(n.department, b.department) AS department,
            coalesce(n.action_id, b.action_id) AS action_id,
@@ -41,34 +58,40 @@ pairs AS (
            n.action_id IS NULL AS dropped, b.action_id IS NULL AS is_new,
            coalesce(n.file_name, b.file_name) AS file_name, coalesce(n.sheet, b.sheet) AS sheet,
            CAST(coalesce(n.source_row, b.source_row) AS BIGINT) AS source_row
-    FROM (SELECT * FROM rows WHERE period = $month) n
+    FROM (SELECT * FROM rows WHERE (department, period) IN (SELECT (department, period)
+                                                           FROM reporters)) n
     FULL JOIN (
         -- each department's rows of its latest month before $since
         SELECT * FROM rows
         WHERE (department, period) IN (SELECT (department, max(period)) FROM rows
                                        WHERE period < $since GROUP BY department)
     ) b ON b.department = n.department AND b.action_id = n.action_id
-    WHERE coalesce(n.department, b.department) IN (SELECT department FROM rows
-                                                   WHERE period = $month)
+    WHERE coalesce(n.department, b.department) IN (SELECT department FROM reporters)
 )
 SELECT p.* REPLACE (
            CASE WHEN c.action_id IS NOT NULL AND p.dropped THEN 'Cancelled' ELSE p.status END
                AS status,
            p.dropped AND c.action_id IS NULL AS dropped,
+           -- cited from the report that cancelled it, or (new in a quarter) that added it
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN c.file_name ELSE p.file_name END AS file_name,
+                THEN c.file_name WHEN p.is_new AND a.action_id IS NOT NULL THEN a.file_name
+                ELSE p.file_name END AS file_name,
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN c.sheet ELSE p.sheet END AS sheet,
+                THEN c.sheet WHEN p.is_new AND a.action_id IS NOT NULL THEN a.sheet
+                ELSE p.sheet END AS sheet,
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN CAST(c.source_row AS BIGINT) ELSE p.source_row END AS source_row)
+                THEN CAST(c.source_row AS BIGINT)
+                WHEN p.is_new AND a.action_id IS NOT NULL THEN CAST(a.source_row AS BIGINT)
+                ELSE p.source_row END AS source_row)
 FROM pairs p
 LEFT JOIN cancelled c ON c.department = p.department AND c.action_id = p.action_id
+LEFT JOIN added a ON a.department = p.department AND a.action_id = p.action_id
 UNION ALL BY NAME
 -- added and cancelled inside the period, then left out: in neither month compared, yet new
 SELECT c.department, c.action_id, c.action, 'Cancelled' AS status, c.due_date,
        FALSE AS dropped, TRUE AS is_new, c.file_name, c.sheet, CAST(c.source_row AS BIGINT) AS source_row
 FROM cancelled c
-WHERE c.department IN (SELECT department FROM rows WHERE period = $month)
+WHERE c.department IN (SELECT department FROM reporters)
   AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.department = c.department
                                           AND p.action_id = c.action_id)
 ORDER BY department, action_id
