@@ -229,6 +229,7 @@ def column_config(currency: str) -> dict[str, Any]:
         "first_submitted_at": cc.DateColumn(label("first_submitted_at"), format="D MMM YYYY"),
         "current_submitted_at": cc.DateColumn(label("current_submitted_at"), format="D MMM YYYY"),
         "uploaded_at": cc.DatetimeColumn(label("uploaded_at"), format="D MMM YYYY, HH:mm"),
+        "submitted_at": cc.DatetimeColumn(label("submitted_at"), format="D MMM YYYY, HH:mm"),
         "slip_days": cc.NumberColumn(label("slip_days"), format="%d"),
         "days_moved": cc.NumberColumn(label("days_moved"), format="%+d"),
         "days_overdue": cc.NumberColumn(label("days_overdue"), format="%d"),

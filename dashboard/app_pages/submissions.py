@@ -129,6 +129,6 @@ with right:
                                   "uploaded_at", "row_count", "error_count", "warning_count",
                                   "skipped_count"],
                          labels={"period": "Month", "status": "Outcome", "is_current": "In force",
-                                 "submitted_at": "Submitted", "row_count": "Actions",
+                                 "row_count": "Actions",
                                  "error_count": "Errors", "warning_count": "Warnings",
                                  "skipped_count": "Rows skipped"})

@@ -297,6 +297,10 @@ def test_submissions_for_a_quarter_agree_with_overview(db_path: Path,
     assert list(files.value.columns)[:6] == ["department", "period", "file_name", "status",
                                             "is_current", "submitted_at"]
     assert files.value["period"].tolist() == ["2025-07"]
+    # shown as a date and time, as Uploaded is, not a raw timestamp cut off by the column
+    shown = json.loads(files.proto.columns)
+    assert shown["submitted_at"]["label"] == "Submitted"
+    assert shown["submitted_at"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
 
 
 def test_explore_downloads_exactly_the_filtered_rows(db_path: Path,
