@@ -59,7 +59,22 @@ def serve_command(rest: Sequence[str]) -> list[str]:
 
 def serve(rest: list[str]) -> int:
     """Become the dashboard (this process is replaced, never returns): a signal that stops
-    `lekgotla serve` — SIGTERM from systemd or a container, Ctrl+C — stops Streamlit itself."""
+    `lekgotla serve` — SIGTERM from systemd or a container, Ctrl+C — stops Streamlit itself. A
+    setting that cannot be used stops it here, exit 2, as it stops every command: Streamlit
+    would start and answer its health check, and say so only to whoever opens a page."""
+    from ingest import settings
+    from ingest.errors import SettingsError
+
+    named = rest[rest.index("--secrets.files") + 1] if "--secrets.files" in rest[:-1] else None
+    if named and os.path.isfile(named) and settings.SECRETS_FILES not in os.environ:
+        # the file Streamlit will read (one that is missing it passes over), as the dashboard does
+        os.environ[settings.SECRETS_FILES] = named
+    try:
+        settings.check_all()
+    except SettingsError as e:
+        print(f"{e.title}: {e.message}", file=sys.stderr)
+        return 2
+    settings.warn_unknown()
     command = serve_command(rest)
     # the project folder, so that `.streamlit/config.toml` and `secrets.toml` are read
     os.chdir(app_path().parent.parent)

@@ -51,7 +51,8 @@ def section(d: Data, user: User) -> None:
                    f"the data files stay in the store's data folder, to be backed up with the "
                    f"storage's own tools. {schedule}; the ones taken here are never deleted by "
                    "it. To go back to one while everyone works, run `python -m ingest restore "
-                   "MANIFEST.lake.json` (docs/backups.md).")
+                   "MANIFEST.lake.json` with the store's settings (from deploy/start: `set -a; . "
+                   "STATE/lekgotla.env; set +a` first; docs/backups.md).")
     else:
         st.caption(f"A backup is a complete copy of the database, consistent even while reports "
                    f"are being uploaded, written to {_code(folder)} on the server. {schedule}; "

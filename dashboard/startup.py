@@ -3,6 +3,7 @@ to do, when a setting, a package or the login configuration is missing or wrong.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 
@@ -30,6 +31,11 @@ def secrets_as_streamlit_reads_them() -> None:
         os.environ[settings.SECRETS_FILES] = os.pathsep.join(files)
 
 
+@functools.cache
+def _warn_once() -> None:
+    settings.warn_unknown()  # to the server's log, once a process: a misspelt setting is ignored
+
+
 def check() -> None:
     """Raise LekgotlaError for the first thing that stops the dashboard from starting."""
     secrets_as_streamlit_reads_them()
@@ -42,6 +48,7 @@ def check() -> None:
                 "Lekgotla with its dependencies: `pip install -e .`.",
                 "A required package is missing") from e
     settings.check_all()
+    _warn_once()
     shared_cache.opened()  # its folder made, and refused when others can write to it
     section = auth.auth_section()
     if section is None:

@@ -102,6 +102,7 @@ def write_backup(con: db.Connection, path: str | Path) -> Backup:
     try:
         tables = _copy(reader, partial)
         _check(partial, tables)
+        os.chmod(partial, 0o600)  # users, their emails and the audit log: the owner's alone
         _publish(partial, target)
     finally:
         reader.close()
@@ -602,6 +603,13 @@ def prepare_copy(source: Path, fresh: Path) -> None:
             raise LekgotlaError(f"{source} was written by a newer DuckDB than this install's "
                                 f"({duckdb.__version__}). Nothing was changed. "
                                 f"{db.NEWER_FORMAT_HINT}", "Open it with DuckDB 2.x") from e
+        if lake.is_manifest(source):  # a store's backup, with the database a file
+            raise LekgotlaError(
+                f"{source} is a backup of the shared store, and the database this command was "
+                "given is a DuckDB file (setting db). Nothing was changed. Give the store: "
+                "--db ducklake:postgres:…, or the settings deploy/start wrote (set -a; . "
+                "STATE/lekgotla.env; set +a), then run this again.",
+                "Restore it into the shared store") from e
         # DuckDB's own words for a CSV or a workbook mislead ('in-memory database', ...)
         raise LekgotlaError(f"{source} is not a Lekgotla backup: it is not a DuckDB database file. "
                             "Nothing was changed. Choose a .duckdb file written by lekgotla backup "

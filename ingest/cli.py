@@ -474,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0) and EXIT_USAGE
     try:
         settings.check_all()  # a bad setting stops every command, as it stops the dashboard
+        settings.warn_unknown()  # a misspelt one is ignored: said, not stopped at
         code = int(args.func(args))
         sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
         return code

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -135,6 +136,8 @@ def write_backup(con: db.Connection, path: Path) -> LakeBackup:
         catalog.unlink(missing_ok=True)
         raise LekgotlaError(f"pg_dump of the catalog failed: {db.redact(done.stderr.strip())}",
                             "The backup failed: check the catalog server and try again")
+    os.chmod(catalog, 0o600)  # users, their emails and the audit log: the owner's alone
+    path.touch(mode=0o600, exist_ok=False)
     path.write_text(json.dumps({
         "kind": "lekgotla shared store backup", "snapshot": snapshot, "tables": tables,
         "catalog_dump": catalog.name, "data_path": db.lake_data_path(con),

@@ -8,12 +8,14 @@ the database (organisation settings saved on the Settings page), else its defaul
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ingest.errors import SettingsError
 
@@ -150,6 +152,11 @@ SECRET_SETTINGS = frozenset({"smtp_password"})  # never shown on a page
 
 
 def _coerce(setting: Setting, raw: Any) -> Any:
+    if setting.type is int and (isinstance(raw, bool) or isinstance(raw, float)
+                                and not raw.is_integer()):
+        # a secrets file's `true` or 7.5 read as 1 or 7 would be a setting nobody wrote
+        raise SettingsError(f"Setting {setting.name!r} has the value {raw!r}, which is not a whole "
+                            f"number. {setting.help}")
     try:
         if setting.type is bool:
             if isinstance(raw, bool):
@@ -192,17 +199,28 @@ def _coerce(setting: Setting, raw: Any) -> Any:
             raise SettingsError(f"Currency must be a short symbol such as R, ZAR, $, € or KSh (up "
                                 f"to 6 characters, no spaces or markup such as < > [ ] * _), not "
                                 f"{value!r}.")
-    least = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1, "lake_maintenance_hours": 0,
-             "snapshot_keep_days": 1, "threads": 0, "max_rows": 1,
-             "replay_queries": 0, "shared_cache_mb": 16}.get(setting.name)
+    least = _LEAST.get(setting.name)
     if least is not None and value < least:
         raise SettingsError(f"Setting {setting.name!r} must be at least {least}, not {value}. "
                             f"{setting.help}")
+    if setting.name == "threads" and value > (most := 4 * (os.cpu_count() or 1)):
+        # each thread of a query on the shared store may hold a catalog connection of its own
+        raise SettingsError(f"Setting 'threads' may be at most {most} (4 for each of this "
+                            f"machine's {os.cpu_count() or 1} cores), not {value:,}. {setting.help}")
     bounds = _BOUNDS.get(setting.name)
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
-        raise SettingsError(f"{_TITLES[setting.name]} must be {bounds[2]}, not {shown}.")
+        shown = f"{value:,}" if isinstance(value, int) else (
+            f"{value:,.0f}" if float(value).is_integer() else f"{value:g}")
+        raise SettingsError(f"{_TITLES[setting.name]} ({setting.name}) must be {bounds[2]}, not "
+                            f"{shown}.")
     return value
+
+
+# the least value each number setting may take (0 where 0 means "none" or "off")
+_LEAST = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1,
+          "lake_maintenance_hours": 0, "snapshot_keep_days": 1, "threads": 0, "max_rows": 1,
+          "replay_queries": 0, "shared_cache_mb": 16, "max_upload_mb": 1, "max_uncompressed_mb": 1,
+          "read_timeout_s": 1, "read_memory_mb": 64}
 
 
 _ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+")  # one bare address (user@host)
@@ -260,6 +278,41 @@ def check_together(values: dict[str, Any]) -> None:
 
 # not a setting: the secrets files the settings are read from (secrets_files)
 SECRETS_FILES = "LEKGOTLA_SECRETS_FILES"
+# environment variables read that are not settings: the secrets files, the Chromium that prints
+# PDFs (presentation.pack_pdf), and the tests' and benchmarks' own
+OTHER_VARIABLES = frozenset({SECRETS_FILES, "LEKGOTLA_CHROMIUM", "LEKGOTLA_TEST_BACKEND",
+                             "LEKGOTLA_SHOTS", "LEKGOTLA_BENCH_DIR"})
+
+
+def unknown_names() -> list[str]:
+    """What names no setting, in words: LEKGOTLA_ environment variables and keys under
+    [lekgotla] in the secrets files. Each is ignored, so a misspelt name would leave its setting
+    at its default without a word (backups in the default folder, say)."""
+    names = [s.name for s in SETTINGS]
+    found = []
+    for variable in sorted(os.environ):
+        name = variable.removeprefix("LEKGOTLA_").lower()
+        if variable.startswith("LEKGOTLA_") and variable not in OTHER_VARIABLES and name not in _BY_NAME:
+            found.append(f"The environment variable {variable} names no setting and is ignored"
+                         + _meant(name, names, "LEKGOTLA_"))
+    for key in sorted(_secrets()):
+        if key not in _BY_NAME:
+            found.append(f"The key {key!r} under [lekgotla] in the secrets file names no setting "
+                         "and is ignored" + _meant(str(key), names, ""))
+    return found
+
+
+def warn_unknown(out: TextIO | None = None) -> None:
+    """Write `unknown_names` as `warning:` lines (to stderr): what a command or the dashboard's
+    start says, going on."""
+    for line in unknown_names():
+        print(f"warning: {line}", file=out or sys.stderr)
+
+
+def _meant(name: str, names: list[str], prefix: str) -> str:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return (f": did you mean {prefix}{close[0].upper() if prefix else close[0]}? (docs/settings.md "
+            "lists them)" if close else " (docs/settings.md lists the settings).")
 
 
 def secrets_files() -> list[Path]:

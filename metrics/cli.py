@@ -222,6 +222,7 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
     except SettingsError as e:
         print(f"{e.title}: {e.message}", file=sys.stderr)
         return 2
+    settings.warn_unknown()  # a misspelt one is ignored: said, not stopped at
     try:
         con = _open(args.db)
     except _UsageError:

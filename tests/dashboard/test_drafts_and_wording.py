@@ -272,7 +272,7 @@ def test_notify_kinds_are_stored_once_each_and_every_tab_follows_them(
 
 def test_an_smtp_port_out_of_range_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEKGOTLA_SMTP_PORT", "70000")
-    with pytest.raises(SettingsError, match="SMTP port must be a port from 1 to 65535.*not 70,000"):
+    with pytest.raises(SettingsError, match="SMTP port \\(smtp_port\\) must be a port from 1 to 65535.*not 70,000"):
         check_all()
 
 
@@ -283,9 +283,9 @@ def test_thresholds_that_contradict_each_other_are_refused(con: db.Connection) -
         change_setting(con, CLI, "amber_schedule_variance", -30)
     with pytest.raises(SettingsError, match="Red schedule variance"):
         change_setting(con, CLI, "red_schedule_variance", -5)
-    with pytest.raises(SettingsError, match="On time day must be a day from 1 to 28"):
+    with pytest.raises(SettingsError, match="On time day \\(on_time_day\\) must be a day from 1 to 28"):
         change_setting(con, CLI, "on_time_day", 31)
-    with pytest.raises(SettingsError, match="Red slip days must be from 0 to 3,660 days"):
+    with pytest.raises(SettingsError, match="Red slip days \\(red_slip_days\\) must be from 0 to 3,660 days"):
         change_setting(con, CLI, "red_slip_days", -1)
     # a digest on the 3rd, before reports are due on the 7th, called on-time reports missing
     with pytest.raises(SettingsError, match=r"Digest day \(3\) must come after On time day \(7\)"

@@ -140,7 +140,7 @@ def test_bad_settings_and_moments_are_one_line_each(
     base = ["notify", "--db", history_db]
     for setting, value, said in (
             ("NOTIFY_KINDS", "reminder,bogus", "Setting 'notify_kinds' may list"),
-            ("REMINDER_DAYS_BEFORE", "-1", "Reminder days before must be from 0 to 27 days"),
+            ("REMINDER_DAYS_BEFORE", "-1", "Reminder days before (reminder_days_before) must be from 0 to 27 days"),
             ("SMTP_FROM", "not an address <x", "Setting 'smtp_from' must be an email address"),
             ("PUBLIC_URL", "javascript:alert(1)//", "Setting 'public_url' must be the dashboard's")):
         monkeypatch.setenv(f"LEKGOTLA_{setting}", value)

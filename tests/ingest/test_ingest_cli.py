@@ -184,6 +184,7 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     from ingest.backup import backup as do_backup
 
     do_backup(con, backup)  # while the live connection is open
+    assert backup.stat().st_mode & 0o777 == 0o600  # users and the audit log: the owner's alone
     con.execute("DELETE FROM action_status")
     con.close()
     assert main(["restore", str(backup), "--db", str(dbp)]) == 0
@@ -462,6 +463,15 @@ def test_a_database_in_use_and_a_file_that_is_no_backup_are_said_in_words(
     said = capsys.readouterr().err
     assert f"{csv} is not a Lekgotla backup: it is not a DuckDB database file." in said
     assert "Error:" not in said  # DuckDB's own words ('in-memory database') are not shown
+    # a shared store's backup given without the store's settings (the ops review: told it was
+    # no backup at all): said what it is and what to give
+    manifest = tmp_path / "lekgotla-20261207T120000.lake.json"
+    manifest.write_text('{"snapshot": 12, "catalog": "lekgotla-20261207T120000.catalog.dump"}')
+    assert main(["restore", str(manifest), "--db", str(dbp)]) == 2
+    said = capsys.readouterr().err
+    assert f"{manifest} is a backup of the shared store, and the database this command was " \
+        "given is a DuckDB file (setting db). Nothing was changed." in said
+    assert "set -a; . STATE/lekgotla.env; set +a" in said
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
          "print('held', flush=True); time.sleep(60)", str(dbp)], stdout=subprocess.PIPE, text=True)

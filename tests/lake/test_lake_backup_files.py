@@ -66,6 +66,8 @@ def test_a_backup_outside_the_backup_folder_stays_pinned_when_the_schedule_prune
     folder, elsewhere = tmp_path / "backups", tmp_path / "elsewhere"
     con = db.connect(target)
     manual = lake.write_backup(con, elsewhere / "lekgotla-2025-07-01.lake.json")
+    # the catalog dump holds the users and the audit log: the owner's alone, as the manifest
+    assert [p.stat().st_mode & 0o777 for p in (manual.path, manual.catalog)] == [0o600, 0o600]
     db.write(con, lambda c: c.execute("UPDATE action_status SET comments = 'edited'"))
     first = scheduled_backup(con, folder, every_hours=24, keep=1, now=NOW)
     taken = datetime.now().timestamp() - 2 * 86400  # older than the next one's file

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,81 @@ def test_the_environment_file_and_deployment_doc_agree() -> None:
     assert "apt-get install -y socat" in guide
     recipe = guide.split("### As services (systemd)", 1)[1]
     assert recipe.index("/opt/lekgotla/.venv/bin/pip install") < recipe.index("chown -R lekgotla: /opt/lekgotla")
+
+
+def test_deploy_start_names_what_holds_a_port_it_needs() -> None:
+    # a dashboard or HAProxy left from an earlier start answered the new start's health checks
+    # (the ops review): the start refuses, naming the process
+    taken = deploy_start().ports_taken
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        [said] = taken("127.0.0.1", [port])
+        assert said.startswith(f"{port}: process {os.getpid()} (")
+        assert taken("*", [port]) == [said]  # the proxy's '*': every address
+    assert taken("127.0.0.1", [port]) == []  # let go: free again
+
+
+CHILD = """
+import os, signal, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from tools.launch import deploy_start
+start = deploy_start()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # as supervise does
+child = start.spawn("sleeper", ["sleep", "120"], Path(sys.argv[2]))
+time.sleep(0.5)
+status = Path(f"/proc/{child.process.pid}/status").read_text()
+print(child.process.pid, [l.split()[1] for l in status.splitlines() if l.startswith("SigBlk")][0],
+      flush=True)
+os._exit(0)  # dies as a kill -9 would leave it: no stop() of its children
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_a_dashboard_deploy_start_starts_takes_signals_and_dies_with_it(tmp_path: Path) -> None:
+    # a dashboard restarted while supervise held SIGINT and SIGTERM back kept them blocked (it
+    # ignored Ctrl-C and kill); and when deploy/start itself died, every child served on
+    out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), str(tmp_path / "log")],
+                         capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    pid, blocked = int(out[0]), int(out[1], 16)
+    assert blocked & (1 << (15 - 1) | 1 << (2 - 1)) == 0  # SIGTERM (15) and SIGINT (2) not blocked
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":  # ended; reaped by init
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the child outlived deploy/start")
+
+
+def test_deploy_start_with_a_bad_setting_starts_nothing_and_says_which(tmp_path: Path) -> None:
+    # a dashboard with a bad setting answered its health check, so the proxy called it well and
+    # only whoever opened a page read why (the ops review): the start stops first, exit 1
+    ports = []
+    for _ in range(2):
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            ports.append(free.getsockname()[1])
+    env = {**os.environ, "LEKGOTLA_ON_TIME_DAY": "abc", "LEKGOTLA_BACKUP_DIRR": "/mnt/x"}
+    done = subprocess.run([sys.executable, str(DEPLOY / "start"), "--state", str(tmp_path / "s"),
+                           "--instances", "1", "--port", str(ports[0]),
+                           "--first-port", str(ports[1])],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "a setting cannot be used, so nothing was started" in done.stderr
+    assert "Setting 'on_time_day' has the value 'abc', which is not a whole number" in done.stderr
+    assert not (tmp_path / "s" / "postgres").exists()  # PostgreSQL was not started
+    # a name that is no setting is said, the start going on (here it stops at the bad one)
+    env["LEKGOTLA_ON_TIME_DAY"] = "7"
+    checked = subprocess.run([sys.executable, "-c", deploy_start().CHECK_SETTINGS], env=env,
+                             capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert checked.returncode == 0
+    assert checked.stderr.strip() == (
+        "warning: The environment variable LEKGOTLA_BACKUP_DIRR names no setting and is "
+        "ignored: did you mean LEKGOTLA_BACKUP_DIR? (docs/settings.md lists them)")
