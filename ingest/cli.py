@@ -209,7 +209,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     con = _checked(database)
     started = datetime.now()
     rejected = backfilled_now = 0
-    unusable = bool(unreadable)  # a file missing, or not a workbook at all: exit 2, as validate
+    # a path that cannot be read (missing, a folder) is an unusable argument: exit 2; a file read
+    # that is no workbook is a rejected upload, recorded as one (SPEC §6: exit 1)
+    unusable = bool(unreadable)
     results: list[dict[str, Any]] = [*unreadable]
     try:
         named = [(Path(path).name, data) for path, data in files]
@@ -228,7 +230,6 @@ def cmd_load(args: argparse.Namespace) -> int:
                         print("  " + p.describe())
                 if o.status == "rejected":
                     rejected += 1
-                unusable = unusable or o.unreadable
         old = [r["upload_id"] for r in results
                if r.get("status") == "accepted" and _months_back(r.get("period")) > 2]
         if old and submitted is None:  # stamped with this run's time: neither flag nor cell gave one

@@ -391,18 +391,21 @@ def test_a_relative_backup_path_is_taken_from_the_current_folder_and_restores_fr
     con.close()
 
 
-def test_load_exits_2_for_a_file_that_is_no_workbook_as_validate_does(
+def test_a_file_that_is_no_workbook_is_unreadable_to_validate_and_rejected_by_load(
         files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # SPEC §6: validate exits 2 for an unreadable file; load exits 1 when any file was
+    # rejected, and it records this one as a rejected upload
     dbp = str(tmp_path / "l.duckdb")
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     for junk in (files["junk"], empty):
         assert main(["validate", str(junk), "--db", dbp]) == 2
-        assert main(["load", str(junk), str(files["good"]), "--db", dbp]) == 2
+        assert main(["load", str(junk), str(files["good"]), "--db", dbp]) == 1
         said = capsys.readouterr().out
         assert f"{junk}: Rejected: 1 error; nothing was stored." in said
-    con = db.connect(dbp)  # the good file loaded all the same
+    con = db.connect(dbp)  # the good file loaded all the same, the others recorded as rejected
     assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'accepted'") == 1
+    assert db.scalar(con, "SELECT count(*) FROM uploads WHERE status = 'rejected'") == 2
     con.close()
     assert main(["load", str(files["bad"]), "--db", dbp]) == 1  # a workbook with errors: rejected
 
