@@ -41,7 +41,8 @@ def test_the_instance_unit_runs_the_command_deploy_start_runs() -> None:
     assert "--secrets.files" in words and "%i" in words
 
 
-def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(tmp_path: Path) -> None:
+def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every dashboard reads one secrets file; the login comes back through the proxy only if
     its redirect_uri names the proxy."""
     check = deploy_start().check_secrets
@@ -52,8 +53,12 @@ def test_deploy_start_refuses_a_redirect_uri_that_is_not_the_proxys(tmp_path: Pa
         check(secrets, "http://localhost:8600")
     check(secrets, "http://localhost:8501/")  # the address people open: accepted
     secrets.write_text('[lekgotla]\nrequire_login = false\n', encoding="utf-8")
-    check(secrets, "http://localhost:8600")  # no [auth]: demo mode, nothing to check
+    check(secrets, "http://localhost:8600")  # no [auth]: demo mode, nothing to check, but said
     check(tmp_path / "missing.toml", "http://localhost:8600")
+    # everyone who opens a demo-mode deployment is an admin: the operator is told so (ops review)
+    said = capsys.readouterr().err
+    assert said.count("deploy/start: warning: no login is configured") == 2
+    assert "acts as the demo user, an admin unless they choose another role" in said
 
 
 def test_the_notify_cron_line_reads_the_units_environment_and_logs_without_a_folder(
@@ -248,3 +253,16 @@ def test_deploy_start_with_a_bad_setting_starts_nothing_and_says_which(tmp_path:
     assert checked.stderr.strip() == (
         "warning: The environment variable LEKGOTLA_BACKUP_DIRR names no setting and is "
         "ignored: did you mean LEKGOTLA_BACKUP_DIR? (docs/settings.md lists them)")
+
+
+def test_a_dashboard_left_down_is_said_with_its_own_last_lines(tmp_path: Path) -> None:
+    # the log is appended to at each restart: the "left down" message began with an earlier
+    # run's lines, and the cause ("Port 8701 is not available") was at its very end
+    start = deploy_start()
+    log = tmp_path / "instance-1.log"
+    log.write_text("an earlier run's traceback\n" * 20)
+    child = start.spawn("instance 1", [sys.executable, "-c", "print('Port 8701 is not available')"],
+                        log)
+    child.process.wait(timeout=60)
+    assert start.tail(log, 1000, child.since) == "Port 8701 is not available\n"
+    assert start.tail(log, 30).endswith("Port 8701 is not available\n")  # the whole log's end
