@@ -382,12 +382,9 @@ def test_and_n_more_names_every_one_it_leaves_out_in_the_json() -> None:
     assert more.as_json()["figures"]["named"] == [f"D{n:02d} (March 2026)" for n in range(5, 17)]
 
 
-def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_department() -> None:
-    # December is what Q1 is compared with. Finance adds F6 in January (row 6) and keeps it to
-    # March; Operations adds O3 in February (row 6) and misses March. The organisation's quarter
-    # names both, each from the report that added it, and Operations' actions as of its own last
-    # report of the quarter (February), as its figures are (the leadership review: F6 was cited
-    # from March's file, and O3 not said at all)
+def _history(reports: dict[tuple[str, str], list[list[object]]]) -> db.Connection:
+    """A new database holding these reports, laid out as digest_quarter's: (department, month)
+    -> its action rows."""
     from backends import empty_connection
     from digest_quarter import HEADER
     from testdata import xlsx
@@ -395,6 +392,20 @@ def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_departm
     from ingest.access import CLI
     from ingest.load import load_file
 
+    con = empty_connection()
+    for (department, period), rows in reports.items():
+        data = xlsx([["Department", department], ["Reporting period", period], [], HEADER, *rows])
+        [o] = load_file(con, data, f"{department}_{period}.xlsx", user=CLI)
+        assert o.status == "accepted", o
+    return con
+
+
+def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_department() -> None:
+    # December is what Q1 is compared with. Finance adds F6 in January (row 6) and keeps it to
+    # March; Operations adds O3 in February (row 6) and misses March. The organisation's quarter
+    # names both, each from the report that added it, and Operations' actions as of its own last
+    # report of the quarter (February), as its figures are (the leadership review: F6 was cited
+    # from March's file, and O3 not said at all)
     f1 = ["F1", "Close the year-end books", "In progress", "2025-07-01", "2026-12-31", 40]
     f6 = ["F6", "Reconcile the asset register", "In progress", "2026-01-05", "2026-11-30", 10]
     o1 = ["O1", "Renew the fleet maintenance contract", "In progress", "2025-07-01", "2026-12-31", 30]
@@ -402,13 +413,8 @@ def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_departm
     reports = {("Finance", "2025-12"): [f1], ("Finance", "2026-01"): [f1, f6],
                ("Finance", "2026-02"): [f1, f6], ("Finance", "2026-03"): [f1, f6],
                ("Operations", "2025-12"): [o1], ("Operations", "2026-02"): [o1, o3]}
-    con = empty_connection()
+    con = _history(reports)
     try:
-        for (department, period), rows in reports.items():
-            data = xlsx([["Department", department], ["Reporting period", period], [], HEADER,
-                         *rows])
-            [o] = load_file(con, data, f"{department}_{period}.xlsx", user=CLI)
-            assert o.status == "accepted", o
         said = {s.text: s.actions for s in of(digest(con, "2026-Q1"), "new_action")}
         assert said == {
             "New action F6 “Reconcile the asset register” (Finance), due 30 Nov 2026.":
@@ -428,24 +434,13 @@ def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_departm
 def test_an_action_added_and_cancelled_inside_a_quarter_is_said_once() -> None:
     # Finance: F1 all along; F4 new in January, Cancelled in February (row 6), left out in March;
     # F5 new and Cancelled at once in March (row 6). December is what Q1 is compared with.
-    from backends import empty_connection
-    from digest_quarter import HEADER
-    from testdata import xlsx
-
-    from ingest.access import CLI
-    from ingest.load import load_file
-
     f1 = ["F1", "Close the year-end books", "In progress", "2025-07-01", "2026-12-31", 40]
     f4 = ["F4", "Tender for a new audit firm", "In progress", "2026-01-05", "2026-06-30", 10]
     f5 = ["F5", "Pilot e-invoicing", "Cancelled", "2026-03-02", "2026-09-30", 0]
     reports = {"2025-12": [f1], "2026-01": [f1, f4], "2026-02": [f1, [*f4[:2], "Cancelled", *f4[3:]]],
                "2026-03": [f1, f5]}
-    con = empty_connection()
+    con = _history({("Finance", period): rows for period, rows in reports.items()})
     try:
-        for period, rows in reports.items():
-            data = xlsx([["Department", "Finance"], ["Reporting period", period], [], HEADER, *rows])
-            [o] = load_file(con, data, f"Finance_{period}.xlsx", user=CLI)
-            assert o.status == "accepted", o
         said = {s.text: s.actions for s in of(digest(con, "2026-Q1"), "new_action")}
         assert said == {
             "New action F4 “Tender for a new audit firm” (Finance) was added and cancelled.":
