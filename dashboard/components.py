@@ -149,12 +149,16 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
-            # like for like: over the departments that reported both months (compared_over)
-            delta = kpi_change(k.format, row["previous_value"], row["compared_value"])
+            # like for like: over the departments that reported both months (compared_over),
+            # whose two figures no tile shows, so the change itself is rounded
+            limited = bool(theme.compared_words(row))
+            start = 0.0 if limited else row["previous_value"]
+            end = row["change"] if limited else row["compared_value"]
+            delta = (None if theme.missing(row["previous_value"])
+                     else kpi_change(k.format, start, end))
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
-            steady = delta is not None and theme.shown_difference(
-                k.format, row["previous_value"], row["compared_value"]) == 0
+            steady = delta is not None and theme.shown_difference(k.format, start, end) == 0
             if steady:
                 delta, colour = "no change", "off"
             tile = st.container(border=True, gap=None)
@@ -164,7 +168,9 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
                 k.label, theme.kpi_value(k.format, row["value"]), delta=delta,
                 delta_color=colour if delta else "off", delta_arrow="off" if steady else "auto",
                 delta_description=f"{since}{like}" if delta else None,
-                help=k.help + ("" if delta else " No earlier period to compare with."),
+                help=k.help + (f" {md(theme.compared_words(row))}" if limited and delta else "")
+                + ("" if delta else f" No figure for {since.removeprefix('vs ')} to compare with."
+                   if since else " No earlier period to compare with."),
             )
             if len(spark) > 1:
                 tone = "off"

@@ -220,7 +220,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
 _LEAST = {"backup_every_hours": 0, "notify_every_hours": 0, "backup_keep": 1,
           "lake_maintenance_hours": 0, "snapshot_keep_days": 1, "threads": 0, "max_rows": 1,
           "replay_queries": 0, "shared_cache_mb": 16, "max_upload_mb": 1, "max_uncompressed_mb": 1,
-          "read_timeout_s": 1, "read_memory_mb": 64}
+          "read_timeout_s": 1, "read_memory_mb": 16}
 
 
 _ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+")  # one bare address (user@host)

@@ -12,8 +12,9 @@ KPIs (metrics.kpis)
   (compared_value − previous_value), period, month, previous_period, previous_month (previous =
   latest earlier period with data for the scope), compared_over (when the two months' reporters
   differ: the departments that reported both, over which previous_value and compared_value are
-  worked out; None otherwise), provisional (the month lacks a department that reported the
-  previous one).
+  worked out; None otherwise), joined and missing (the departments left out of the change:
+  reported the month and not the previous one, and the other way round), provisional (the month
+  lacks a department that reported the previous one).
 - `kpi_trend(con, f, by_department=False) -> DataFrame`: one row per period (per department).
 - `department_kpis(con, f) -> DataFrame`: each department's KPIs for the period.
 Actions (metrics.actions)

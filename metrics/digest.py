@@ -236,6 +236,11 @@ def _actions(pairs: pd.DataFrame, named: _Names) -> dict[str, list[_Item]]:
                                                    "at_risk", "new_action", "dropped_action")}
     kinds = _action_kinds(pairs)
     rows, chosen = pairs[kinds.notna()].reset_index(drop=True), kinds[kinds.notna()].tolist()
+    # "New action" cites the report that added it (a quarter's first with it), the rest the last
+    added = (pd.Series(chosen, dtype=object) == "new_action") & rows["added_file_name"].notna()
+    if added.any():
+        rows.loc[added, ["file_name", "sheet", "source_row"]] = rows.loc[
+            added, ["added_file_name", "added_sheet", "added_row"]].to_numpy()
     keys = _keys(rows, chosen)
     for kind in out:
         at = sorted((i for i, k in enumerate(chosen) if k == kind), key=keys.__getitem__)

@@ -256,7 +256,9 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     departments that reported both, like for like: `compared_over` lists them, previous_value
     and compared_value are over them, value stays the month's own. Not for WHOLE_SCOPE_KPIS,
     which count who reported. `provisional`: the month's own figures lack a department that
-    reported the previous month (never for WHOLE_SCOPE_KPIS).
+    reported the previous month (never for WHOLE_SCOPE_KPIS). `joined` and `missing`, beside
+    `compared_over`: the departments left out of the change, those that reported the month but
+    not the previous one (a first report, or back after a gap) and the other way round.
     """
     fresh = summary.fresh(con, filters.departments)  # asked once for both queries
     before_period = previous_period(con, filters, fresh)
@@ -264,12 +266,14 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
     table = resolved_kpis(con, filters, periods, per_department=False, fresh=fresh).to_dict("list")
     compared: tuple[str, ...] | None = None
     provisional = False
+    left_out: tuple[list[str], list[str]] = ([], [])
     if before_period:
         reported = _reporters(con, filters, table["month"][0], table["month"][1])
         provisional = bool(reported[0]) and bool(reported[1] - reported[0])
         if reported[0] and reported[0] != reported[1]:
             # no department reported both: the month's reporters, whose previous figures are none
             compared = tuple(sorted((reported[0] & reported[1]) or reported[0]))
+            left_out = (sorted(reported[0] - set(compared)), sorted(reported[1] - reported[0]))
             for column, period in ((0, filters.period), (1, before_period)):
                 for name in ("actions", *KPI_NAMES):
                     table.setdefault(f"compared:{name}", [None, None])[column] = table[name][column]
@@ -283,7 +287,7 @@ def kpi_changes(con: Connection, filters: Filters) -> pd.DataFrame:
                 if column == 1:
                     table["month"][1] = same["month"].iloc[0]  # a quarter's, for those departments
     return changes_table(table, 0, 1 if before_period else None, before_period, compared,
-                         provisional)
+                         provisional, left_out)
 
 
 def expected_by_month(con: Connection, months: list[str]) -> dict[str, list[str]]:
@@ -310,11 +314,14 @@ def _reporters(con: Connection, filters: Filters, month: str, previous_month: st
 
 def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
                   before_period: str | None, compared_over: tuple[str, ...] | None = None,
-                  provisional: bool = False) -> pd.DataFrame:
+                  provisional: bool = False,
+                  left_out: tuple[list[str], list[str]] = ([], [])) -> pd.DataFrame:
     """`kpi_changes`'s table from KPI rows (`kpis`: columns as lists, as `resolved_kpis` gives
     them): row `now` is the period's, row `before` the previous period's (None: there is none);
     `compared_over`: the departments the change is limited to, with each KPI's figures over them
-    in `kpis["compared:<kpi>"]` (now's and before's rows); `provisional`: as kpi_changes."""
+    in `kpis["compared:<kpi>"]` (now's and before's rows); `provisional`: as kpi_changes;
+    `left_out`: the departments that reported the month but not the previous one, and those
+    that reported the previous month but not this one (kpi_changes' `joined`, `missing`)."""
     rows = []
     for name in ("actions", *KPI_NAMES):
         value = plain(kpis[name][now])
@@ -322,7 +329,9 @@ def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
         limited = compared_over is not None and name not in WHOLE_SCOPE_KPIS
         compared = value
         if limited:
-            compared = plain(kpis[f"compared:{name}"][now])
+            # a figure the scope does not have (objective coverage of chosen departments) has no
+            # change, whatever their figure over fewer departments would be
+            compared = plain(kpis[f"compared:{name}"][now]) if value is not None else None
             previous = plain(kpis[f"compared:{name}"][before]) if before is not None else None
         change = compared - previous if compared is not None and previous is not None else None
         rows.append({
@@ -337,6 +346,8 @@ def changes_table(kpis: dict[str, list[Any]], now: int, before: int | None,
             "previous_month": kpis["month"][before] if before is not None else None,
             # None for the submission rates, which compare every department in scope
             "compared_over": list(compared_over) if limited else None,
+            "joined": left_out[0] if limited else None,
+            "missing": left_out[1] if limited else None,
             "provisional": provisional and name not in WHOLE_SCOPE_KPIS,
         })
     return pd.DataFrame(rows)

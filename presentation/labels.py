@@ -24,7 +24,7 @@ COLUMN_LABELS: dict[str, str] = {
     "forecast_finish": "Forecast finish", "from_due_date": "From", "to_due_date": "To",
     "deadline": "Deadline", "first_submitted_at": "Submitted",
     "current_submitted_at": "Version in force", "uploaded_at": "Uploaded",
-    "submitted_at": "Submitted",
+    "submitted_at": "Submitted at",
     "slip_days": "Slip (days)", "days_moved": "Days moved", "days_overdue": "Days overdue",
     "forecast_slip_days": "Forecast late (days)", "smart_score": "SMART score",
     "failed_checks": "Failed SMART checks", "file_name": "File", "sheet": "Sheet",

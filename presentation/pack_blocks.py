@@ -132,7 +132,8 @@ def change_text(name: str, previous: Any, value: Any, since: str | None, short: 
     figures as the tiles show them, as the dashboard's tiles give it."""
     previous, value = plain(previous), plain(value)
     if previous is None or value is None or since is None:
-        return '<div class="change flat">no earlier period to compare</div>'
+        what = f"no figure for {escape(since)} to compare" if since else "no earlier period to compare"
+        return f'<div class="change flat">{what}</div>'
     k = KPI_BY_NAME.get(name)
     kind, good = (k.format, k.direction) if k else ("count", "none")
     difference = theme.shown_difference(kind, previous, value)
@@ -154,16 +155,22 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
     out = []
     for name in names:
         k = KPI_BY_NAME[name]
-        # a change that compares only the departments that reported both months
-        fewer = theme.same_departments(by_name.loc[name].get("compared_over"))
+        row = by_name.loc[name]
+        # a change that compares only the departments that reported both months, whose two
+        # figures no tile shows: the change itself rounded, and which departments in its title
+        fewer = theme.same_departments(row.get("compared_over"))
         like = since and since + fewer
+        words = theme.compared_words(row)
+        start, end = ((0.0 if plain(row["previous_value"]) is not None else None, row["change"])
+                      if words else (row["previous_value"], row["compared_value"]))
         # a provisional month's own point is over the departments that reported it
-        spark = (sparkline(list(trend[name]), dashed_last=bool(by_name.loc[name].get("provisional")))
+        spark = (sparkline(list(trend[name]), dashed_last=bool(row.get("provisional")))
                  if trend is not None and not mini else "")
-        out.append(f'<div class="tile" title="{escape(k.help)}" data-kpi="{name}">{spark}'
+        title = k.help + (f" {words}" if words else "")
+        out.append(f'<div class="tile" title="{escape(title)}" data-kpi="{name}">{spark}'
                    f'<div class="label">{escape(k.label)}</div>'
-                   f'<div class="value">{escape(show(by_name.loc[name, "value"], k.format))}</div>'
-                   f'{change_text(name, by_name.loc[name, "previous_value"], by_name.loc[name, "compared_value"], like, mini)}</div>')
+                   f'<div class="value">{escape(show(row["value"], k.format))}</div>'
+                   f'{change_text(name, start, end, like, mini)}</div>')
     return f'<div class="tiles{" mini" if mini else ""}">{"".join(out)}</div>'
 
 

@@ -33,6 +33,7 @@ from presentation.theme import (
     RAG_COLOURS,
     SUBMISSION_COLOURS,
     compared_over,
+    compared_words,
     describe_filters,
     ink,
     kpi_value,
@@ -228,17 +229,17 @@ def _kpi_rows(changes: pd.DataFrame) -> list[dict[str, Any]]:
     """Each KPI's label, kind, value, previous value, change and meaning. The change is the
     difference of the two figures as shown (a rate's in points), as the tiles and the digest
     give it."""
-    by_name = {str(k): (plain(v), plain(p), plain(c), o) for k, v, p, c, o in zip(
-        changes["kpi"], changes["value"], changes["previous_value"], changes["compared_value"],
-        changes["compared_over"], strict=True)}
+    by_name = {str(r["kpi"]): r for r in changes.to_dict("records")}
 
     def row(label: str, kind: str, name: str, meaning: str) -> dict[str, Any]:
-        value, previous, now, over = by_name[name]
+        found = by_name[name]
+        value, previous, now = (plain(found[c]) for c in ("value", "previous_value",
+                                                          "compared_value"))
         change = (None if now is None or previous is None
                   else shown_difference(kind, previous, now))
         return {"label": label, "kind": kind, "value": value, "previous": previous,
                 "compared_value": now, "change": change, "meaning": meaning,
-                "compared_over": over}
+                "compared_over": found.get("compared_over"), "compared": compared_words(found)}
 
     return [row("Actions (Cancelled left out)", "count", "actions",
                 "The actions the KPIs count (A): the plan of the scope and month."),
@@ -291,12 +292,12 @@ def _summary(book: Book, pack: ReviewPack) -> None:
                 book.style(replace(ruled, number_format=_format(CHANGE_FORMAT[kind], row["change"]))))
         # the column's head names the reporters; a rate of who reported compares every department
         whole = like and not same_departments(row["compared_over"])
-        over = row["compared_over"]
         # a change over fewer departments than the month's figure (its previous month was
-        # provisional): the figure it starts from, so that the change can be checked
-        fewer = (f"The change compares the {plural(len(over), 'department')} that reported both "
-                 f"months: {kpi_value(kind, row['compared_value'])} for them. "
-                 if over and row["compared_value"] != row["value"] else "")
+        # provisional, or a department reported first): which, and the figure it ends at, so
+        # that the change can be checked against the previous column
+        fewer = (f"{row['compared']} Their figure for {period_label(f.period)}: "
+                 f"{kpi_value(kind, row['compared_value'])}. "
+                 if row["compared"] and row["compared_value"] != row["value"] else "")
         ws.cell(r, 5, ("Its previous figure is over every department in scope, not only those "
                        "that reported: it counts who reported. " if whole else "") + fewer
                 + row["meaning"], book.style(replace(NOTE, rule=RULE)))

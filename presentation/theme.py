@@ -18,6 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ingest.words import listing
 from metrics.filters import Filters, sort_objectives
 from metrics.formats import DASH as DASH
 from metrics.formats import KPI_FORMATS as KPI_FORMATS
@@ -167,6 +168,27 @@ def same_departments(over: Any, short: bool = False) -> str:
     return f" ({over[0]} alone)" if len(over) == 1 else f" (the same {len(over)} departments)"
 
 
+def compared_words(row: Any) -> str:
+    """Which departments a KPI's change compares and which it leaves out, as a sentence, from a
+    row of `metrics.kpi_changes` (a mapping); empty when it compares every department: the
+    tile's "same 3 depts" in full, for its help and the review pack."""
+    over = row.get("compared_over")
+    if not isinstance(over, list | tuple) or not over:
+        return ""
+    before, month = period_label(str(row.get("previous_month"))), period_label(str(row.get("month")))
+    left = [f"{listing(list(row.get('joined') or []))} (no report for {before})",
+            f"{listing(list(row.get('missing') or []))} (no report for {month})"]
+    left = [w for w, names in zip(left, ("joined", "missing"), strict=True) if row.get(names)]
+    return (f"The change compares {listing(list(over))}, which reported both {before} and "
+            f"{month}" + (f"; left out of it: {'; '.join(left)}" if left else "") + ".")
+
+
+def exact_change(kind: str, change: Any) -> str:
+    """A change in words, rounded as a figure of its kind (`shown_change` of 0 and it): for a
+    change between figures the reader is not shown, whose shown difference would not agree."""
+    return shown_change(kind, 0.0, change)
+
+
 def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
     """A month not every department in scope has reported (`metrics.views.period_reporting`), in
     words: its headline ("Provisional: 6 of 7 departments reported April 2025") and what follows,
@@ -185,7 +207,7 @@ def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
     return (f"Provisional: {len(reporting['reported'])} of {reporting['expected']} departments "
             f"reported {period_label(reporting['month'])}",
             f"{'. '.join(said)}. The figures will change {change}; until then, changes compare "
-            "the departments that reported with their own earlier figures")
+            "the departments that reported both months")
 
 
 def scope_label(filters: Filters) -> str:

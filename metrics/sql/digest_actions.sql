@@ -3,7 +3,7 @@
 -- in the department's previous report in force: the latest month before $since among the months
 -- `figures` holds (the rows of figures.sql for each department's last month of the period and
 -- its previous month). A row only in that previous report has left the plan (`dropped`); a row
--- only in the period is new (`is_new`), cited from the period's first report that gave it.
+-- only in the period is new (`is_new`; added_*: the period's first report that gave it).
 -- Departments without a report in the period are left out: their report is missing, which the
 -- digest says once.
 -- An action a report of $since..$month cancelled (a quarter's earlier month: the next reports
@@ -72,17 +72,18 @@ SELECT p.* REPLACE (
            CASE WHEN c.action_id IS NOT NULL AND p.dropped THEN 'Cancelled' ELSE p.status END
                AS status,
            p.dropped AND c.action_id IS NULL AS dropped,
-           -- cited from the report that cancelled it, or (new in a quarter) that added it
+           -- cited from the report that cancelled it
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN c.file_name WHEN p.is_new AND a.action_id IS NOT NULL THEN a.file_name
-                ELSE p.file_name END AS file_name,
+                THEN c.file_name ELSE p.file_name END AS file_name,
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN c.sheet WHEN p.is_new AND a.action_id IS NOT NULL THEN a.sheet
-                ELSE p.sheet END AS sheet,
+                THEN c.sheet ELSE p.sheet END AS sheet,
            CASE WHEN c.action_id IS NOT NULL AND (p.dropped OR p.status = 'Cancelled')
-                THEN CAST(c.source_row AS BIGINT)
-                WHEN p.is_new AND a.action_id IS NOT NULL THEN CAST(a.source_row AS BIGINT)
-                ELSE p.source_row END AS source_row)
+                THEN CAST(c.source_row AS BIGINT) ELSE p.source_row END AS source_row),
+       -- a quarter's new action: the report that added it, which its "New action" cites (an
+       -- "is now overdue" cites the report that says so, the last)
+       CASE WHEN p.is_new THEN a.file_name END AS added_file_name,
+       CASE WHEN p.is_new THEN a.sheet END AS added_sheet,
+       CASE WHEN p.is_new THEN CAST(a.source_row AS BIGINT) END AS added_row
 FROM pairs p
 LEFT JOIN cancelled c ON c.department = p.department AND c.action_id = p.action_id
 LEFT JOIN added a ON a.department = p.department AND a.action_id = p.action_id

@@ -299,7 +299,7 @@ def test_submissions_for_a_quarter_agree_with_overview(db_path: Path,
     assert files.value["period"].tolist() == ["2025-07"]
     # shown as a date and time, as Uploaded is, not a raw timestamp cut off by the column
     shown = json.loads(files.proto.columns)
-    assert shown["submitted_at"]["label"] == "Submitted"
+    assert shown["submitted_at"]["label"] == "Submitted at"
     assert shown["submitted_at"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
 
 

@@ -76,14 +76,19 @@ def test_the_month_after_a_provisional_one_compares_the_same_departments(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # May 2025: all 7 reported, April without Legal and Compliance. The tile stays May's own
     # (33 Completed of 75 = 44.0%), its change compares the 6 that reported both: May 30 of 65
-    # (Legal's 3 of 10 left out), April 24 of 62: 46.2% - 38.7% = +7.5 pp, not a jump from
-    # April's six to May's seven
+    # (Legal's 3 of 10 left out), April 24 of 62: 0.4615 - 0.3871 = +7.4 pp (the exact change:
+    # the tile shows neither figure), not a jump from April's six to May's seven
     at = app(db_path, monkeypatch, query={"period": "May 2025"})
     assert not at.exception
     tiles = {m.label: m for m in at.metric}
     assert tiles["Completion"].value == "44.0%"
-    assert tiles["Completion"].proto.delta == "+7.5 pp"
+    assert tiles["Completion"].proto.delta == "+7.4 pp"
     assert tiles["Completion"].proto.delta_description == "vs Apr, same 6 depts"
+    # which six, and who is left out, in the tile's help (escaped: report text is Markdown there)
+    assert tiles["Completion"].proto.help.replace("\\", "").endswith(
+        "The change compares Finance, Human Resources, Information Technology, Marketing and "
+        "Communications, Operations and Strategy and Planning, which reported both April 2025 "
+        "and May 2025; left out of it: Legal and Compliance (no report for April 2025).")
     # who reported: every department both months (6 of 7 in April, 7 of 7 in May)
     assert tiles["Submission rate"].proto.delta_description == "vs Apr"
     assert tiles["Submission rate"].proto.delta == "+14.3 pp"

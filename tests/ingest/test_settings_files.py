@@ -45,7 +45,7 @@ def test_a_named_secrets_file_that_is_missing_is_an_error_not_silence(
     ("MAX_UPLOAD_MB", "-5", "Setting 'max_upload_mb' must be at least 1, not -5."),
     ("MAX_UPLOAD_MB", "0", "Setting 'max_upload_mb' must be at least 1, not 0."),
     ("READ_TIMEOUT_S", "-1", "Setting 'read_timeout_s' must be at least 1, not -1."),
-    ("READ_MEMORY_MB", "0", "Setting 'read_memory_mb' must be at least 64, not 0."),
+    ("READ_MEMORY_MB", "0", "Setting 'read_memory_mb' must be at least 16, not 0."),
     ("MAX_UNCOMPRESSED_MB", "0", "Setting 'max_uncompressed_mb' must be at least 1, not 0."),
     # 100,000 threads took every connection the shared catalog had, for every dashboard
     ("THREADS", "100000", "Setting 'threads' may be at most "),

@@ -410,8 +410,11 @@ def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_departm
     f6 = ["F6", "Reconcile the asset register", "In progress", "2026-01-05", "2026-11-30", 10]
     o1 = ["O1", "Renew the fleet maintenance contract", "In progress", "2025-07-01", "2026-12-31", 30]
     o3 = ["O3", "Survey the depots", "In progress", "2026-02-02", "2026-10-31", 5]
-    reports = {("Finance", "2025-12"): [f1], ("Finance", "2026-01"): [f1, f6],
-               ("Finance", "2026-02"): [f1, f6], ("Finance", "2026-03"): [f1, f6],
+    # F7, added in January (row 7) and due 15 Feb, is overdue at the end of March: said as
+    # overdue, it cites March's report (row 7), which says so, not the one that added it
+    f7 = ["F7", "Close the audit findings", "In progress", "2026-01-05", "2026-02-15", 50]
+    reports = {("Finance", "2025-12"): [f1], ("Finance", "2026-01"): [f1, f6, f7],
+               ("Finance", "2026-02"): [f1, f6, f7], ("Finance", "2026-03"): [f1, f6, f7],
                ("Operations", "2025-12"): [o1], ("Operations", "2026-02"): [o1, o3]}
     con = _history(reports)
     try:
@@ -421,12 +424,16 @@ def test_a_quarters_new_actions_cite_the_report_that_added_them_in_every_departm
                 (ActionRef("Finance", "F6", "Finance_2026-01.xlsx", "Actions", 6),),
             "New action O3 “Survey the depots” (Operations), due 31 Oct 2026.":
                 (ActionRef("Operations", "O3", "Operations_2026-02.xlsx", "Actions", 6),)}
+        [overdue] = of(digest(con, "2026-Q1"), "overdue")
+        assert overdue.text.startswith("New action F7 “Close the audit findings” (Finance) is overdue")
+        assert overdue.actions == (ActionRef("Finance", "F7", "Finance_2026-03.xlsx", "Actions", 7),)
         # Operations' own quarter says the same of O3
         [own] = of(digest(con, "2026-Q1", "Operations"), "new_action")
         assert own.actions == (ActionRef("Operations", "O3", "Operations_2026-02.xlsx", "Actions", 6),)
         # a month cites its own report, as before
-        [january] = of(digest(con, "2026-01"), "new_action")
-        assert january.actions == (ActionRef("Finance", "F6", "Finance_2026-01.xlsx", "Actions", 6),)
+        assert [s.actions for s in of(digest(con, "2026-01"), "new_action")] == [
+            (ActionRef("Finance", "F6", "Finance_2026-01.xlsx", "Actions", 6),),
+            (ActionRef("Finance", "F7", "Finance_2026-01.xlsx", "Actions", 7),)]
     finally:
         con.close()
 

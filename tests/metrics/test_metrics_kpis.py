@@ -225,6 +225,20 @@ def test_a_provisional_months_change_compares_the_departments_that_reported(
     assert not march["provisional"].any()
 
 
+def test_a_like_for_like_change_names_who_it_leaves_out_and_never_outlives_its_figure(
+        con: Connection) -> None:
+    # Finance and Health in March: Health missed February, so the change compares Finance
+    # alone and says Health is left out of it (no February report); objective coverage is the
+    # organisation's only, so with departments chosen it has no value and no change (it read
+    # a change of 0 from Finance's own coverage: the like-for-like review)
+    changes = kpi_changes(con, Filters("2025-03", ("Finance", "Health"))).set_index("kpi")
+    row = changes.loc["completion_rate"]
+    assert (row["compared_over"], row["joined"], row["missing"]) == (["Finance"], ["Health"], [])
+    assert not row["provisional"]
+    coverage = changes.loc["objective_coverage"]
+    assert pd.isna(coverage["value"]) and pd.isna(coverage["change"])
+
+
 def test_change_for_finance_and_for_a_quarter(con: Connection) -> None:
     changes = kpi_changes(con, Filters("2025-03", ("Finance",))).set_index("kpi")
     # February: 1/6 Completed; March 2/5

@@ -481,7 +481,10 @@ def test_a_tiles_change_in_the_pack_is_the_difference_of_the_figures_shown() -> 
         '<div class="change bad">▲ +2.5 pp</div>')
     assert change_text("overdue_rate", 0.2004, 0.2001, "March 2025") == (
         '<div class="change flat">no change since March 2025</div>')
+    # an earlier period whose figure is empty is not "no earlier period" (the like-for-like review)
     assert change_text("overdue_rate", None, 0.2, "March 2025") == (
+        '<div class="change flat">no figure for March 2025 to compare</div>')
+    assert change_text("overdue_rate", 0.1, 0.2, None) == (
         '<div class="change flat">no earlier period to compare</div>')
 
 
@@ -516,7 +519,7 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     others = ", ".join(d for d in DEPARTMENTS if d != "Finance")
     said = ("Provisional: 1 of 7 departments reported July 2025. Not yet reported (due by 7 Aug 2025): "
             f"{others}. The figures will change as their reports arrive; until then, changes "
-            "compare the departments that reported with their own earlier figures.")
+            "compare the departments that reported both months.")
     assert ws.cell(4, 1).value == said
     # a department with no report in Q3 has no count of actions (it read 0, "-11" since Q2)
     hr = next(p for p in pack.departments if p.department == "Human Resources"
@@ -535,8 +538,7 @@ def test_departments_that_did_not_report_are_not_ranked_in_either_format(
     assert "stroke-dasharray" not in spark["submission_rate"] and "<polyline" in spark["submission_rate"]
     assert (f'<p class="provisional"><strong>Provisional: 1 of 7 departments reported July 2025.'
             f"</strong> Not yet reported (due by 7 Aug 2025): {others}. The figures will change as their reports "
-            "arrive; until then, changes compare the departments that reported with their own "
-            "earlier figures.</p>") in glance
+            "arrive; until then, changes compare the departments that reported both months.</p>") in glance
 
 
 def test_the_month_after_a_provisional_one_gives_the_figure_its_change_starts_from(
@@ -548,10 +550,16 @@ def test_the_month_after_a_provisional_one_gives_the_figure_its_change_starts_fr
     assert ws.cell(5, 3).value == "April 2025 (the same 6 departments)"
     row = find_row(ws, 1, "Completion")
     assert [round(ws.cell(row, c).value, 4) for c in (2, 3, 4)] == [0.44, 0.3871, 7.5]  # the change in points
+    six = ("Finance, Human Resources, Information Technology, Marketing and Communications, "
+           "Operations and Strategy and Planning")
     assert ws.cell(row, 5).value.startswith(
-        "The change compares the 6 departments that reported both months: 46.2% for them. ")
+        f"The change compares {six}, which reported both April 2025 and May 2025; left out of "
+        "it: Legal and Compliance (no report for April 2025). Their figure for May 2025: 46.2%. ")
     glance = pack_html(pack)
-    assert "▲ +7.5 pp since April 2025 (the same 6 departments)" in glance
+    # the tile shows neither 46.2% nor 38.7%: its change is the exact one, 30/65 - 24/62 =
+    # +7.44 pp, not the difference of two figures it does not show (+7.5)
+    assert "▲ +7.4 pp since April 2025 (the same 6 departments)" in glance
+    assert f"The change compares {six}, which reported both April 2025 and May 2025" in glance
     spark = dict(re.findall(r'data-kpi="(\w+)">(<svg.*?</svg>)', glance))
     assert "stroke-dasharray" not in spark["completion_rate"]  # May's own point is everyone's
 

@@ -32,8 +32,7 @@ def test_a_provisional_month_says_who_has_not_reported_and_why(
                  "reported": [f"Department {n}" for n in range(5 - len(missing))]}
     head, said = provisional(reporting)
     assert head == f"Provisional: {5 - len(missing)} of 5 departments reported April 2025"
-    assert said == rest + ("; until then, changes compare the departments that reported with "
-                           "their own earlier figures")
+    assert said == rest + "; until then, changes compare the departments that reported both months"
 
 
 def test_the_sample_april_is_provisional_for_a_department_that_reported_since(
@@ -62,3 +61,17 @@ def test_plain_text_for_an_email_keeps_its_words_and_makes_no_link() -> None:
     for link in ("https://", "www.", "@evil"):
         assert link not in out
     assert "2025-07: 4 actions" in out  # a colon before a space is no link
+
+
+def test_a_like_for_like_change_says_which_departments_it_compares_and_leaves_out() -> None:
+    from presentation.theme import compared_words
+
+    row = {"compared_over": ["Finance", "Works"], "joined": ["Health"], "missing": ["Legal"],
+           "month": "2025-03", "previous_month": "2025-02"}
+    assert compared_words(row) == (
+        "The change compares Finance and Works, which reported both February 2025 and March "
+        "2025; left out of it: Health (no report for February 2025); Legal (no report for March "
+        "2025).")
+    assert compared_words({**row, "joined": [], "missing": []}) == (
+        "The change compares Finance and Works, which reported both February 2025 and March 2025.")
+    assert compared_words({**row, "compared_over": None}) == ""  # every department compares

@@ -120,7 +120,8 @@ def test_a_cli_bulk_load_stores_the_good_file_and_reports_the_corner_file(tmp_pa
     good.write_bytes(bad.good())
     corner.write_bytes(bad.corner_cells())
     done = _cli("load", str(good), str(corner), "--db", str(tmp_path / "db.duckdb"))
-    assert done.returncode == 2, done.stderr[-2000:]  # a file it cannot read (README: exit 2)
+    # a file read that cannot be used is a rejected upload: exit 1 (SPEC §6, README)
+    assert done.returncode == 1, done.stderr[-2000:]
     assert "Finance, February 2025: 3 actions stored" in done.stdout
     assert "corner.xlsx: Rejected" in done.stdout and "cell XFD1048576" in done.stdout
 
