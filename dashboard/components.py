@@ -149,13 +149,10 @@ def kpi_tiles(changes: pd.DataFrame, trend: pd.DataFrame, kpis: Sequence[Kpi],
         for k in kpis:
             row = by_name.loc[k.name]
             spark = theme.finite(trend[k.name]) if k.name in trend else []
-            # like for like: over the departments that reported both months (compared_over),
-            # whose two figures no tile shows, so the change itself is rounded
+            # like for like: over the departments that reported both months (compared_over)
             limited = bool(theme.compared_words(row))
-            start = 0.0 if limited else row["previous_value"]
-            end = row["change"] if limited else row["compared_value"]
-            delta = (None if theme.missing(row["previous_value"])
-                     else kpi_change(k.format, start, end))
+            start, end = theme.change_ends(row)
+            delta = kpi_change(k.format, start, end)
             colour = {"up": "normal", "down": "inverse"}.get(k.direction, "off")
             # no change as shown: a change that rounds to zero (+0.00) gets no arrow either
             steady = delta is not None and theme.shown_difference(k.format, start, end) == 0

@@ -161,8 +161,7 @@ def tiles(changes: pd.DataFrame, trend: pd.DataFrame | None, names: Sequence[str
         fewer = theme.same_departments(row.get("compared_over"))
         like = since and since + fewer
         words = theme.compared_words(row)
-        start, end = ((0.0 if plain(row["previous_value"]) is not None else None, row["change"])
-                      if words else (row["previous_value"], row["compared_value"]))
+        start, end = theme.change_ends(row)
         # a provisional month's own point is over the departments that reported it
         spark = (sparkline(list(trend[name]), dashed_last=bool(row.get("provisional")))
                  if trend is not None and not mini else "")

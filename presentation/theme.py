@@ -183,10 +183,17 @@ def compared_words(row: Any) -> str:
             f"{month}" + (f"; left out of it: {'; '.join(left)}" if left else "") + ".")
 
 
-def exact_change(kind: str, change: Any) -> str:
-    """A change in words, rounded as a figure of its kind (`shown_change` of 0 and it): for a
-    change between figures the reader is not shown, whose shown difference would not agree."""
-    return shown_change(kind, 0.0, change)
+def change_ends(row: Any) -> tuple[Any, Any]:
+    """The two figures a tile's change is told as the difference of (a row of
+    `metrics.kpi_changes`): the previous figure and the month's, so that a reader's subtraction
+    agrees; for a like-for-like change (`compared_words`), whose figures no tile shows, 0 and
+    the change itself, which is so rounded as a figure of its kind. (None, …) when there is no
+    previous figure."""
+    if missing(row.get("previous_value")):
+        return None, row.get("compared_value")
+    if compared_words(row):
+        return 0.0, row.get("change")
+    return row.get("previous_value"), row.get("compared_value")
 
 
 def provisional(reporting: dict[str, Any]) -> tuple[str, str]:
