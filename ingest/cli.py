@@ -17,7 +17,7 @@ from ingest.access import CLI, cli_user
 from ingest.annotate import annotate
 from ingest.bulk import load_files
 from ingest.errors import IngestError, LekgotlaError, ValidationFailed
-from ingest.load import add_plan_checks, options_for
+from ingest.load import add_plan_checks, options_for, reading_settings
 from ingest.locate import Register
 from ingest.mapping import Mapping, load_mapping
 from ingest.parse import Options, ParsedFile, parse_file
@@ -100,17 +100,17 @@ def _read_only_options(db_arg: str | None, **kw: Any) -> Options:
     if not settings.is_lake(path) and not Path(path).exists():
         print(f"note: there is no database at {path} — validating without the register "
               "(objective IDs and department names are not checked).", file=sys.stderr)
-        return Options(**kw)
+        return Options(**reading_settings(), **kw)  # the date order and limits still apply
     try:
         con = db.connect(path, read_only=True)
     except LekgotlaError as e:
         print(f"note: {e.message} — validating without the register.", file=sys.stderr)
-        return Options(**kw)
+        return Options(**reading_settings(), **kw)
     try:
         return options_for(con, **kw)
     except Exception as e:  # an unmigrated or foreign file: validate without it
         print(f"note: {path} holds no Lekgotla register ({e}); register checks skipped.", file=sys.stderr)
-        return Options(register=Register(), **kw)
+        return Options(register=Register(), **reading_settings(), **kw)
     finally:
         con.close()
 
@@ -171,7 +171,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _json(parsed: ParsedFile) -> dict[str, Any]:
-    depts = parsed.departments
+    # as the text says: a file refused before its rows were read (too many) is still the one
+    # its Department cell or name gives
+    depts = parsed.detected_departments
     return {
         "department": depts[0] if len(depts) == 1 else (depts or None),
         "period": parsed.period.key if parsed.period else None,

@@ -82,12 +82,18 @@ def options_for(con: db.Connection, **kw: Any) -> Options:
         month_versions=months,
         registers={v: register_at(con, v) for v in {v for _, v in months} - {register.version}},
         known_departments=departments_by_key(con, names),
-        date_order=str(settings.get("date_order", stored)),
-        max_rows=int(settings.get("max_rows", stored)),
-        max_bytes=int(settings.get("max_upload_mb", stored)) * 1_000_000,
-        max_uncompressed=int(settings.get("max_uncompressed_mb", stored)) * 1_000_000,
+        **reading_settings(stored),
         **kw,
     )
+
+
+def reading_settings(stored: dict[str, str] | None = None) -> dict[str, Any]:
+    """The Options the settings decide (date order, limits), from the environment and secrets
+    and the organisation's `stored` ones: also without a database (validate before any)."""
+    return {"date_order": str(settings.get("date_order", stored)),
+            "max_rows": int(settings.get("max_rows", stored)),
+            "max_bytes": int(settings.get("max_upload_mb", stored)) * 1_000_000,
+            "max_uncompressed": int(settings.get("max_uncompressed_mb", stored)) * 1_000_000}
 
 
 def _current(con: db.Connection, department: str, period: str) -> tuple[int, str, str, Any] | None:

@@ -54,6 +54,19 @@ def test_validate_exit_codes_and_json(files: dict[str, Path], tmp_path: Path, ca
     assert out["errors"] == [{"sheet": "Actions", "row": 5, "column": "I", "header": "Status", "value": "Doing it",
                               "message": "'Doing it' is not a status: use Not started, In progress, At risk, "
                                          "Delayed, On hold, Completed or Cancelled."}]
+    # a file refused before its rows are read (more than max_rows) is still Finance's, as the
+    # text line says (its JSON said "department": null: the SPEC reading); and the settings
+    # apply without a database too (max_rows was read as 5,000 whatever it said)
+    many = tmp_path / "many.xlsx"
+    many.write_bytes(report([[f"FIN-{i:02d}", *GOOD[1:]] for i in range(3)]))
+    os.environ["LEKGOTLA_MAX_ROWS"] = "2"
+    try:
+        assert main(["validate", str(many), "--json", *nodb]) == 1
+    finally:
+        del os.environ["LEKGOTLA_MAX_ROWS"]
+    out = json.loads(capsys.readouterr().out)
+    assert (out["department"], out["period"]) == ("Finance", "2025-02")  # its metadata cells
+    assert out["errors"][0]["message"].startswith("The sheet has 3 action rows, more than the 2")
     assert main(["validate", str(files["junk"]), *nodb]) == 2
     assert main(["validate", str(tmp_path / "missing.xlsx"), *nodb]) == 2
     assert main(["validate", str(files["good"]), "--period", "Smarch", *nodb]) == 2
