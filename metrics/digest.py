@@ -145,9 +145,8 @@ def _params(con: Connection, filters: Filters, month: str) -> dict[str, Any]:
     since = months_of(filters.period)[0]
     wanted = {month}
     for months in department_months(con, filters.departments).values():
-        wanted |= {max(m for m in months if m < since)} if any(m < since for m in months) else set()
-        wanted |= {max(m for m in months if since <= m <= month)} if any(
-            since <= m <= month for m in months) else set()
+        before, inside = [m for m in months if m < since], [m for m in months if since <= m <= month]
+        wanted |= {max(group) for group in (before, inside) if group}
     return {**query_params(con, filters), "months": sorted(wanted),
             "with_moves": False, "action_ids": [], "month": month, "since": since}
 

@@ -176,9 +176,8 @@ def compared_words(row: Any) -> str:
     if not isinstance(over, list | tuple) or not over:
         return ""
     before, month = period_label(str(row.get("previous_month"))), period_label(str(row.get("month")))
-    left = [f"{listing(list(row.get('joined') or []))} (no report for {before})",
-            f"{listing(list(row.get('missing') or []))} (no report for {month})"]
-    left = [w for w, names in zip(left, ("joined", "missing"), strict=True) if row.get(names)]
+    left = [f"{listing(list(names))} (no report for {when})"
+            for names, when in ((row.get("joined"), before), (row.get("missing"), month)) if names]
     return (f"The change compares {listing(list(over))}, which reported both {before} and "
             f"{month}" + (f"; left out of it: {'; '.join(left)}" if left else "") + ".")
 

@@ -18,26 +18,25 @@ WITH rows AS (
            reason_code, carried_forward, file_name, sheet, source_row
     FROM figures
 ),
-cancelled AS (
-    -- each action's first own report of the period that gave it Cancelled
-    SELECT s.department, s.action_id, s.action, s.due_date, s.period, u.file_name, s.sheet,
-           s.source_row
+own AS (
+    -- the period's rows as their own reports gave them (not carried): where an action was
+    -- cancelled, or added
+    SELECT s.department, s.action_id, s.action, s.due_date, s.period, s.status, u.file_name,
+           s.sheet, s.source_row
     FROM action_status s
     JOIN uploads u ON u.upload_id = s.upload_id
-    WHERE s.is_current AND s.carried_from_upload IS NULL AND s.status = 'Cancelled'
-      AND s.period BETWEEN $since AND $month
+    WHERE s.is_current AND s.carried_from_upload IS NULL AND s.period BETWEEN $since AND $month
       AND (len($departments) = 0 OR list_contains($departments, s.department))
-    QUALIFY row_number() OVER (PARTITION BY s.department, s.action_id ORDER BY s.period) = 1
+),
+cancelled AS (
+    -- each action's first own report of the period that gave it Cancelled
+    SELECT * EXCLUDE (status) FROM own WHERE status = 'Cancelled'
+    QUALIFY row_number() OVER (PARTITION BY department, action_id ORDER BY period) = 1
 ),
 added AS (
     -- a quarter's new actions: each one's first own report of the period, where it was added
-    SELECT s.department, s.action_id, u.file_name, s.sheet, s.source_row
-    FROM action_status s
-    JOIN uploads u ON u.upload_id = s.upload_id
-    WHERE $since < $month AND s.is_current AND s.carried_from_upload IS NULL
-      AND s.period BETWEEN $since AND $month
-      AND (len($departments) = 0 OR list_contains($departments, s.department))
-    QUALIFY row_number() OVER (PARTITION BY s.department, s.action_id ORDER BY s.period) = 1
+    SELECT department, action_id, file_name, sheet, source_row FROM own WHERE $since < $month
+    QUALIFY row_number() OVER (PARTITION BY department, action_id ORDER BY period) = 1
 ),
 reporters AS (
     -- each department's last month with a report in the period
